@@ -1,0 +1,119 @@
+/*
+ * sx_config.h — YAML job files: parsing, validation, overrides, broadcast.
+ *
+ * A job file is parsed (libyaml) into a tree of nodes that remember their
+ * line and column. Steps validate their part of the tree against a
+ * declarative field table (sx_cfg_field_t): unknown keys, wrong types, values
+ * out of bounds and missing required keys are errors naming the file, line
+ * and key path ("jobs/demo.yaml:12:7: steps[0].slope.z_factor: expected a
+ * number, got 'abc'"). `--set a.b.0.c=value` overrides any key (the value is
+ * parsed as a YAML scalar; its "file" is the --set option).
+ *
+ * Collective use: sx_cfg_load() reads and parses on rank 0 only, applies the
+ * overrides there, and broadcasts the effective configuration (as JSON,
+ * which is YAML) so every rank holds the same tree; a parse error on rank 0
+ * becomes the same error on every rank.
+ */
+#ifndef SX_CONFIG_H
+#define SX_CONFIG_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "sx_err.h"
+
+typedef struct sx_cfg sx_cfg_t;
+typedef struct sx_cfg_node sx_cfg_node_t;
+
+typedef enum { SX_CFG_NULL = 0, SX_CFG_SCALAR, SX_CFG_MAP, SX_CFG_SEQ } sx_cfg_kind;
+
+/** Parse YAML text; source names it in messages. Not collective. */
+sx_err sx_cfg_parse_text(const char *text, size_t len, const char *source, sx_cfg_t **out);
+/** Read and parse a YAML file. Not collective. */
+sx_err sx_cfg_parse_file(const char *path, sx_cfg_t **out);
+/** Rank 0 reads path, applies sets[0..nsets) ("key.path=value"), and
+ *  broadcasts; every rank returns the same tree or the same error.
+ *  Collective over comm. */
+sx_err sx_cfg_load(MPI_Comm comm, const char *path, char *const *sets, int nsets, sx_cfg_t **out);
+/** Apply one "a.b.0.c=value" override (creates missing map keys). */
+sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment);
+/** Free the tree; accepts NULL and sets *cfg = NULL. */
+void sx_cfg_destroy(sx_cfg_t **cfg);
+
+sx_cfg_node_t *sx_cfg_root(const sx_cfg_t *cfg);
+/** File name the tree came from (as given). */
+const char *sx_cfg_source(const sx_cfg_t *cfg);
+/** SHA-256 (hex) of the job file's bytes as read, before overrides. */
+const char *sx_cfg_file_sha256(const sx_cfg_t *cfg);
+/** The overrides applied, joined by spaces ("" if none). */
+const char *sx_cfg_overrides(const sx_cfg_t *cfg);
+
+sx_cfg_kind sx_cfg_node_kind(const sx_cfg_node_t *n);
+int sx_cfg_node_line(const sx_cfg_node_t *n);
+int sx_cfg_node_col(const sx_cfg_node_t *n);
+/** Key path from the root, e.g. "steps[0].slope.z_factor". */
+const char *sx_cfg_node_path(const sx_cfg_node_t *n);
+/** Scalar text (NULL for non-scalars). */
+const char *sx_cfg_node_text(const sx_cfg_node_t *n);
+/** Number of entries of a map or sequence (0 otherwise). */
+size_t sx_cfg_node_len(const sx_cfg_node_t *n);
+/** i-th entry of a sequence, or value of the i-th pair of a map. */
+sx_cfg_node_t *sx_cfg_node_at(const sx_cfg_node_t *n, size_t i);
+/** i-th key of a map (NULL otherwise). */
+const char *sx_cfg_node_key_at(const sx_cfg_node_t *n, size_t i);
+/** Value of key in a map, NULL if absent or n is not a map. */
+sx_cfg_node_t *sx_cfg_map_get(const sx_cfg_node_t *map, const char *key);
+
+typedef enum {
+    SX_CFG_T_STRING = 0, /* any scalar */
+    SX_CFG_T_PATH,       /* scalar, non-empty */
+    SX_CFG_T_INT,        /* integer within [min, max] if min <= max */
+    SX_CFG_T_FLOAT,      /* finite number within [min, max] if min <= max */
+    SX_CFG_T_BOOL,       /* true/false/yes/no/on/off */
+    SX_CFG_T_ENUM,       /* one of choices "a|b|c" */
+    SX_CFG_T_MAP,        /* a mapping (checked further by the caller) */
+    SX_CFG_T_LIST        /* a sequence (checked further by the caller) */
+} sx_cfg_type;
+
+typedef struct {
+    const char *key;
+    sx_cfg_type type;
+    int required;
+    const char *def;     /* default as text, NULL if none (documentation) */
+    double min, max;     /* bounds for numbers; ignored when min > max */
+    const char *choices; /* for SX_CFG_T_ENUM: "a|b|c" */
+    const char *help;    /* one line for `--help` */
+} sx_cfg_field_t;
+
+/**
+ * Check that map (a node of cfg) is a mapping whose keys are all in fields,
+ * whose values have the declared types and bounds, and which holds every
+ * required key. Fails with SX_ERR_CONFIG naming file:line:col and key path,
+ * and for an unknown key lists the allowed keys. Not collective.
+ */
+sx_err sx_cfg_check(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const sx_cfg_field_t *fields,
+                    size_t nfields);
+
+/** Typed getters. A missing key gives def (the getters do not fail on a
+ *  missing key; sx_cfg_check handles required keys). A present key of the
+ *  wrong type fails with SX_ERR_CONFIG naming file:line:col and key path. */
+sx_err sx_cfg_get_string(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char *key,
+                         const char *def, const char **out);
+sx_err sx_cfg_get_int(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char *key, int64_t def,
+                      int64_t *out);
+sx_err sx_cfg_get_double(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char *key, double def,
+                         double *out);
+sx_err sx_cfg_get_bool(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char *key, int def,
+                       int *out);
+
+/** Fail with SX_ERR_CONFIG at node n: "file:line:col: path: <message>". */
+sx_err sx_cfg_fail_at(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/** The effective configuration as JSON (malloc'd, caller frees). */
+sx_err sx_cfg_to_json(const sx_cfg_t *cfg, char **out);
+
+/** Print a field table as help text to stdout, indented by indent spaces. */
+void sx_cfg_print_fields(const sx_cfg_field_t *fields, size_t nfields, int indent);
+
+#endif

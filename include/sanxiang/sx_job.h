@@ -1,0 +1,56 @@
+/*
+ * sx_job.h — running YAML job files (the pipelines layer).
+ *
+ * A job file names its inputs, an output directory and a list of steps.
+ * Each step type (slope, ...) declares its fields in a table, which both
+ * validates the job file and prints `sanxiang run --help`. Steps refer to
+ * inputs and to earlier steps' outputs by name; every output is written under
+ * the run directory with the job's provenance.
+ */
+#ifndef SX_JOB_H
+#define SX_JOB_H
+
+#include <mpi.h>
+#include "sx_config.h"
+#include "sx_err.h"
+
+typedef struct sx_job sx_job_t;
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    const sx_cfg_field_t *fields;
+    size_t nfields;
+    /** Run the step described by node. Collective over comm. */
+    sx_err (*run)(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm);
+} sx_job_step_t;
+
+/** The registered step types, terminated by a zeroed entry. */
+const sx_job_step_t *sx_job_steps(void);
+
+/** Load, validate and run a job file. out_dir overrides output_dir when not
+ *  NULL. argc/argv are recorded in the provenance. Collective over comm. */
+sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int nsets, const char *out_dir,
+                       int argc, char **argv);
+
+/* For step implementations. */
+const sx_cfg_t *sx_job_cfg(const sx_job_t *job);
+const char *sx_job_out_dir(const sx_job_t *job);
+/** Provenance JSON to store with every output. */
+const char *sx_job_provenance(const sx_job_t *job);
+/** Resolve a layer reference (an input name, an earlier step's output name, or
+ *  a path) to a GDAL dataset name; fails naming the node. */
+sx_err sx_job_resolve(sx_job_t *job, const sx_cfg_node_t *node, const char *ref, const char **out);
+/** Register an output layer name -> GDAL dataset name for later steps. */
+sx_err sx_job_add_layer(sx_job_t *job, const char *name, const char *dataset);
+/** Path of a file in the run directory (static buffer per call site is
+ *  not used: writes into buf). */
+sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t len);
+
+/** Provenance JSON (version, commit, command line, job hash, ranks, threads,
+ *  UTC time, libraries). cfg may be NULL for ad-hoc commands. Built on rank 0
+ *  and broadcast, so every rank holds the same text (parallel HDF5 needs
+ *  identical attributes on all ranks). Collective over comm. Caller frees. */
+sx_err sx_provenance_json(MPI_Comm comm, const sx_cfg_t *cfg, int argc, char **argv, char **out);
+
+#endif

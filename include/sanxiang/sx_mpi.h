@@ -1,0 +1,50 @@
+/*
+ * sx_mpi.h — MPI start-up, error translation and error agreement.
+ *
+ * MPI errors come back as codes (MPI_ERRORS_RETURN is installed on
+ * MPI_COMM_WORLD by sx_mpi_init) and are translated into sx_err with the MPI
+ * library's own message. At phase boundaries every rank calls
+ * sx_err_agree() so that one rank's failure stops all of them together,
+ * with the failing rank's message delivered to rank 0 for a single report.
+ */
+#ifndef SX_MPI_H
+#define SX_MPI_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include "sx_err.h"
+
+/** Initialise MPI (thread level FUNNELED) and install MPI_ERRORS_RETURN.
+ *  Collective over MPI_COMM_WORLD. Call once, from main(). */
+sx_err sx_mpi_init(int *argc, char ***argv);
+/** Finalise MPI if sx_mpi_init initialised it. Collective. */
+void sx_mpi_finalize(void);
+
+/** Rank and size of MPI_COMM_WORLD, cached (0 and 1 before init). */
+int sx_mpi_rank(void);
+int sx_mpi_size(void);
+/** Number of ranks sharing this node (for per-rank memory budgets). */
+int sx_mpi_local_size(void);
+
+sx_err sx__mpi_fail(int mpi_rc, const char *call, const char *file, int line);
+/** Translate an MPI return code into sx_err, naming the call. */
+#define SX_CHECK_MPI(call)                                              \
+    do {                                                                \
+        int sx__rc = (call);                                            \
+        if (sx__rc != MPI_SUCCESS)                                      \
+            return sx__mpi_fail(sx__rc, #call, SX__FILE, __LINE__);     \
+    } while (0)
+
+/**
+ * Agree on the outcome of a phase. Collective over comm.
+ * Every rank passes its local result; all ranks get back SX_OK if all
+ * succeeded. Otherwise the lowest failing rank's message is copied to every
+ * rank (the record then names that rank) and every rank returns the same
+ * code, so exactly one rank (rank 0) prints one message.
+ */
+sx_err sx_err_agree(MPI_Comm comm, sx_err local);
+
+/** Narrow a count to int for MPI, failing clearly if it does not fit. */
+sx_err sx_mpi_count(int64_t n, int *out);
+
+#endif

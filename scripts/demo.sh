@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# First README command: install what is missing, build, run the demo job on
+# 2 ranks, and say where the outputs are.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+. scripts/env.sh
+scripts/build.sh release
+out=out/demo
+mpirun --oversubscribe -np 2 build/bin/sanxiang run jobs/demo.yaml --out "$out"
+echo
+echo "demo outputs in $out/:"
+ls -l "$out"

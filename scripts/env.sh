@@ -1,0 +1,8 @@
+# Sourced by the scripts: lets mpirun run as root (containers, CI) and with
+# more ranks than cores (2-core machines run the 3- and 4-rank tests).
+if [ "$(id -u)" -eq 0 ]; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+export OMPI_MCA_rmaps_base_oversubscribe=1
+# Open MPI's shared-memory transport warns inside some containers; keep logs clean.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none

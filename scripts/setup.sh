@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package sanxiang needs to build, test and run,
+# skipping those already installed. Idempotent. Uses sudo when not root.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  libopenmpi-dev openmpi-bin              # MPI
+  libhdf5-openmpi-dev hdf5-tools          # parallel HDF5 (h5dump for inspection)
+  libgdal-dev gdal-bin python3-gdal       # GDAL library, tools (gdaldem, COG validator)
+  libopenblas-dev liblapacke-dev          # BLAS / LAPACK(E)
+  libyaml-dev                             # job files
+  libcmocka-dev                           # unit tests
+  python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: not root and no sudo; install as root: apt-get install ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

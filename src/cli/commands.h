@@ -1,0 +1,39 @@
+/*
+ * commands.h — command groups of the sanxiang executable. Each group lives
+ * in its own cmd_<group>.c, parses its own arguments and calls the library;
+ * dispatch.c holds the table of groups.
+ */
+#ifndef SX_CLI_COMMANDS_H
+#define SX_CLI_COMMANDS_H
+
+#include "sanxiang/sx_err.h"
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    /* argv[0] is the group name. Collective over MPI_COMM_WORLD. */
+    sx_err (*run)(int argc, char **argv);
+    void (*help)(void);
+} sx_cli_group_t;
+
+sx_err sx_cli_dispatch(int argc, char **argv);
+
+/* Full command line, for provenance. */
+extern int sx_cli_argc;
+extern char **sx_cli_argv;
+
+sx_err sx_cli_version(int argc, char **argv);
+void sx_cli_version_help(void);
+sx_err sx_cli_run(int argc, char **argv);
+void sx_cli_run_help(void);
+sx_err sx_cli_dem(int argc, char **argv);
+void sx_cli_dem_help(void);
+
+/* Argument helpers shared by the groups. */
+int sx_cli_wants_help(int argc, char **argv);
+/** Value following option argv[*i]; fails with a usage error if missing. */
+sx_err sx_cli_option_value(int argc, char **argv, int *i, const char **out);
+sx_err sx_cli_parse_double(const char *opt, const char *text, double *out);
+sx_err sx_cli_parse_int(const char *opt, const char *text, long long *out);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * decomp.c — choose the process grid and the block boundaries.
+ *
+ * Invariants: xcuts/ycuts are non-decreasing from 0 to nx/ny, so the blocks
+ * tile the grid exactly once; with more ranks than rows or columns some
+ * blocks are empty, which every caller must accept. The result is a pure
+ * function of (nx, ny, block size, ranks).
+ */
+#include "sanxiang/sx_decomp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanxiang/sx_mpi.h"
+
+/* Boundaries for splitting n cells into p parts, on multiples of block
+ * when there are at least p blocks, else on single cells. */
+static void make_cuts(int64_t n, int p, int block, int64_t *cuts)
+{
+    int64_t nblocks = block > 1 ? (n + block - 1) / block : n;
+    int aligned = block > 1 && nblocks >= p;
+    for (int k = 0; k <= p; k++) {
+        if (aligned) {
+            int64_t b = (nblocks * k) / p;
+            int64_t c = b * block;
+            cuts[k] = c > n ? n : c;
+        } else {
+            cuts[k] = (n * k) / p;
+        }
+    }
+    cuts[p] = n;
+}
+
+static int64_t max_extent(const int64_t *cuts, int p)
+{
+    int64_t m = 0;
+    for (int k = 0; k < p; k++)
+        if (cuts[k + 1] - cuts[k] > m) m = cuts[k + 1] - cuts[k];
+    return m;
+}
+
+sx_err sx_decomp_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int block_x, int block_y)
+{
+    memset(d, 0, sizeof *d);
+    SX_FAIL_IF(nx <= 0 || ny <= 0, SX_ERR_INPUT, "cannot decompose an empty grid (%lld x %lld)",
+               (long long)nx, (long long)ny);
+    d->comm = comm;
+    SX_CHECK_MPI(MPI_Comm_rank(comm, &d->rank));
+    SX_CHECK_MPI(MPI_Comm_size(comm, &d->size));
+    d->gnx = nx;
+    d->gny = ny;
+
+    /* Try every factorisation px * py = size; keep the smallest largest
+     * block perimeter, preferring more rows of blocks on ties (row bands
+     * read contiguous strips). */
+    int best_px = 1;
+    int64_t best_cost = -1;
+    int64_t *xc, *yc;
+    SX_ALLOC(xc, (size_t)d->size + 1, "decomposition cuts");
+    yc = calloc((size_t)d->size + 1, sizeof *yc);
+    if (!yc) {
+        free(xc);
+        SX_FAIL(SX_ERR_NOMEM, "cannot allocate decomposition cuts");
+    }
+    for (int px = 1; px <= d->size; px++) {
+        if (d->size % px) continue;
+        int py = d->size / px;
+        make_cuts(nx, px, block_x, xc);
+        make_cuts(ny, py, block_y, yc);
+        int64_t cost = max_extent(xc, px) + max_extent(yc, py);
+        if (best_cost < 0 || cost < best_cost) {
+            best_cost = cost;
+            best_px = px;
+        }
+    }
+    free(xc);
+    free(yc);
+    d->px = best_px;
+    d->py = d->size / best_px;
+    SX_ALLOC(d->xcuts, (size_t)d->px + 1, "decomposition cuts");
+    SX_ALLOC(d->ycuts, (size_t)d->py + 1, "decomposition cuts");
+    make_cuts(nx, d->px, block_x, d->xcuts);
+    make_cuts(ny, d->py, block_y, d->ycuts);
+    d->pi = d->rank % d->px;
+    d->pj = d->rank / d->px;
+    d->own = sx_decomp_window(d, d->rank);
+    return SX_OK;
+}
+
+void sx_decomp_fini(sx_decomp_t *d)
+{
+    if (!d) return;
+    free(d->xcuts);
+    free(d->ycuts);
+    memset(d, 0, sizeof *d);
+}
+
+sx_window_t sx_decomp_window(const sx_decomp_t *d, int rank)
+{
+    int pi = rank % d->px, pj = rank / d->px;
+    sx_window_t w = {d->xcuts[pi], d->ycuts[pj], d->xcuts[pi + 1] - d->xcuts[pi],
+                     d->ycuts[pj + 1] - d->ycuts[pj]};
+    return w;
+}
+
+sx_window_t sx_window_intersect(sx_window_t a, sx_window_t b)
+{
+    int64_t x0 = a.x0 > b.x0 ? a.x0 : b.x0, y0 = a.y0 > b.y0 ? a.y0 : b.y0;
+    int64_t x1 = (a.x0 + a.nx) < (b.x0 + b.nx) ? a.x0 + a.nx : b.x0 + b.nx;
+    int64_t y1 = (a.y0 + a.ny) < (b.y0 + b.ny) ? a.y0 + a.ny : b.y0 + b.ny;
+    sx_window_t w = {x0, y0, x1 > x0 ? x1 - x0 : 0, y1 > y0 ? y1 - y0 : 0};
+    if (w.nx == 0 || w.ny == 0) w.nx = w.ny = 0;
+    return w;
+}
+
+sx_window_t sx_decomp_extended(const sx_decomp_t *d, int rank, int width)
+{
+    sx_window_t w = sx_decomp_window(d, rank);
+    if (w.nx == 0 || w.ny == 0) return w;
+    sx_window_t grown = {w.x0 - width, w.y0 - width, w.nx + 2 * (int64_t)width, w.ny + 2 * (int64_t)width};
+    sx_window_t grid = {0, 0, d->gnx, d->gny};
+    return sx_window_intersect(grown, grid);
+}
+
+int64_t sx_tiles_count(int64_t nx, int64_t ny, int64_t tx, int64_t ty)
+{
+    return ((nx + tx - 1) / tx) * ((ny + ty - 1) / ty);
+}
+
+sx_window_t sx_tiles_window(int64_t nx, int64_t ny, int64_t tx, int64_t ty, int64_t tile)
+{
+    int64_t ntx = (nx + tx - 1) / tx;
+    int64_t ti = tile % ntx, tj = tile / ntx;
+    sx_window_t w = {ti * tx, tj * ty, tx, ty};
+    if (w.x0 + w.nx > nx) w.nx = nx - w.x0;
+    if (w.y0 + w.ny > ny) w.ny = ny - w.y0;
+    return w;
+}

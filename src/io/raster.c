@@ -1,0 +1,194 @@
+/*
+ * raster.c — windowed GDAL reads and GDAL process set-up.
+ *
+ * GDAL's own error handler is replaced by one that keeps the last message
+ * (so failures carry GDAL's reason) and prints nothing: sanxiang reports
+ * errors once, through sx_err. Warnings are logged at DEBUG level.
+ */
+#include "sanxiang/sx_raster.h"
+
+#include <gdal.h>
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_perf.h"
+
+struct sx_raster {
+    GDALDatasetH ds;
+    char *name;
+};
+
+static _Thread_local char last_error[1024];
+
+static void CPL_STDCALL error_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    if (cls >= CE_Failure) snprintf(last_error, sizeof last_error, "%s", msg ? msg : "");
+    else if (cls == CE_Warning) sx_log_debug("GDAL warning %d: %s", (int)num, msg ? msg : "");
+}
+
+const char *sx_gdal_last_error(void) { return last_error; }
+
+sx_err sx__gdal_fail(sx_err code, const char *file, int line, const char *fmt, ...)
+{
+    char what[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    const char *why = last_error[0] ? last_error : CPLGetLastErrorMsg();
+    return sx_err_set(code, file, line, "%s%s%s", what, (why && why[0]) ? ": " : "", why ? why : "");
+}
+
+sx_err sx_gdal_init(int64_t cache_mb)
+{
+    static int done = 0;
+    if (!done) {
+        GDALAllRegister();
+        CPLSetErrorHandler(error_handler);
+        done = 1;
+    }
+    if (cache_mb <= 0) {
+        const char *e = getenv("SX_GDAL_CACHE_MB");
+        cache_mb = e ? atoll(e) : 0;
+    }
+    if (cache_mb <= 0) {
+        cache_mb = 256 / (sx_mpi_local_size() > 0 ? sx_mpi_local_size() : 1);
+        if (cache_mb < 32) cache_mb = 32;
+    }
+    GDALSetCacheMax64((GIntBig)cache_mb * 1024 * 1024);
+    return SX_OK;
+}
+
+int64_t sx_gdal_cache_bytes(void) { return (int64_t)GDALGetCacheMax64(); }
+
+static GDALDataType to_gdal(sx_dtype t)
+{
+    switch (t) {
+    case SX_DT_UINT8: return GDT_Byte;
+    case SX_DT_INT16: return GDT_Int16;
+    case SX_DT_UINT16: return GDT_UInt16;
+    case SX_DT_INT32: return GDT_Int32;
+    case SX_DT_UINT32: return GDT_UInt32;
+    case SX_DT_INT64: return GDT_Int64;
+    case SX_DT_FLOAT32: return GDT_Float32;
+    case SX_DT_FLOAT64: return GDT_Float64;
+    default: return GDT_Unknown;
+    }
+}
+
+static sx_dtype from_gdal(GDALDataType t)
+{
+    switch (t) {
+    case GDT_Byte: return SX_DT_UINT8;
+    case GDT_Int16: return SX_DT_INT16;
+    case GDT_UInt16: return SX_DT_UINT16;
+    case GDT_Int32: return SX_DT_INT32;
+    case GDT_UInt32: return SX_DT_UINT32;
+    case GDT_Int64: return SX_DT_INT64;
+    case GDT_Float32: return SX_DT_FLOAT32;
+    case GDT_Float64: return SX_DT_FLOAT64;
+    default: return SX_DT_UNKNOWN;
+    }
+}
+
+sx_err sx_raster_open(const char *name, sx_raster_t **out)
+{
+    last_error[0] = '\0';
+    GDALDatasetH ds = GDALOpenEx(name, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds) SX_FAIL_GDAL("cannot open raster '%s'; check the path and that it is a raster GDAL can read", name);
+    sx_raster_t *r = calloc(1, sizeof *r);
+    char *copy = strdup(name);
+    if (!r || !copy) {
+        free(r);
+        free(copy);
+        GDALClose(ds);
+        SX_FAIL(SX_ERR_NOMEM, "cannot allocate a raster handle");
+    }
+    r->ds = ds;
+    r->name = copy;
+    if (GDALGetRasterCount(ds) < 1) {
+        sx_raster_close(&r);
+        SX_FAIL(SX_ERR_INPUT, "'%s' has no raster bands; for HDF5/netCDF give a subdataset such as "
+                              "'NETCDF:\"%s\":variable' (list them with gdalinfo)", name, name);
+    }
+    *out = r;
+    return SX_OK;
+}
+
+void sx_raster_close(sx_raster_t **r)
+{
+    if (!r || !*r) return;
+    if ((*r)->ds) GDALClose((*r)->ds);
+    free((*r)->name);
+    free(*r);
+    *r = NULL;
+}
+
+int sx_raster_band_count(const sx_raster_t *r) { return GDALGetRasterCount(r->ds); }
+const char *sx_raster_name(const sx_raster_t *r) { return r->name; }
+
+sx_err sx_raster_grid(const sx_raster_t *r, int band, sx_grid_t *out)
+{
+    memset(out, 0, sizeof *out);
+    SX_FAIL_IF(band < 1 || band > GDALGetRasterCount(r->ds), SX_ERR_INPUT,
+               "'%s' has %d band(s); band %d does not exist", r->name, GDALGetRasterCount(r->ds), band);
+    GDALRasterBandH b = GDALGetRasterBand(r->ds, band);
+    out->nx = GDALGetRasterXSize(r->ds);
+    out->ny = GDALGetRasterYSize(r->ds);
+    if (GDALGetGeoTransform(r->ds, out->gt) != CE_None) {
+        /* GDAL's default (0,1,0,0,0,1) is south-up; a raster without
+         * georeferencing is a user error for every sanxiang kernel. */
+        SX_FAIL(SX_ERR_CRS, "'%s' has no geotransform (not georeferenced); assign one with gdal_translate -a_ullr / -a_srs",
+                r->name);
+    }
+    SX_FAIL_IF(out->gt[2] != 0.0 || out->gt[4] != 0.0 || out->gt[5] >= 0.0, SX_ERR_INPUT,
+               "'%s' is rotated or south-up (geotransform %g %g %g %g %g %g); warp it north-up with gdalwarp first",
+               r->name, out->gt[0], out->gt[1], out->gt[2], out->gt[3], out->gt[4], out->gt[5]);
+    const char *wkt = GDALGetProjectionRef(r->ds);
+    SX_CHECK(sx_grid_set_wkt(out, (wkt && wkt[0]) ? wkt : NULL));
+    int has = 0;
+    double nd = GDALGetRasterNoDataValue(b, &has);
+    out->has_nodata = has;
+    out->nodata = has ? nd : 0.0;
+    out->dtype = from_gdal(GDALGetRasterDataType(b));
+    if (out->dtype == SX_DT_UNKNOWN) {
+        sx_grid_fini(out);
+        SX_FAIL(SX_ERR_INPUT, "'%s' band %d has data type %s, which sanxiang does not read; convert with gdal_translate -ot Float32",
+                r->name, band, GDALGetDataTypeName(GDALGetRasterDataType(b)));
+    }
+    GDALGetBlockSize(b, &out->block_x, &out->block_y);
+    if (out->block_x < 1) out->block_x = 1;
+    if (out->block_y < 1) out->block_y = 1;
+    return SX_OK;
+}
+
+sx_err sx_raster_read(sx_raster_t *r, int band, int64_t x0, int64_t y0, int64_t nx, int64_t ny,
+                      sx_dtype buf_type, void *buf, int64_t row_stride)
+{
+    if (nx <= 0 || ny <= 0) return SX_OK;
+    int64_t rx = GDALGetRasterXSize(r->ds), ry = GDALGetRasterYSize(r->ds);
+    SX_FAIL_IF(x0 < 0 || y0 < 0 || x0 + nx > rx || y0 + ny > ry, SX_ERR_INTERNAL,
+               "window %lld,%lld+%lldx%lld outside '%s' (%lldx%lld)", (long long)x0, (long long)y0,
+               (long long)nx, (long long)ny, r->name, (long long)rx, (long long)ry);
+    GDALRasterBandH b = GDALGetRasterBand(r->ds, band);
+    size_t esz = sx_dtype_size(buf_type);
+    last_error[0] = '\0';
+    CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)y0, (int)nx, (int)ny, buf, (int)nx, (int)ny,
+                              to_gdal(buf_type), (GSpacing)esz, (GSpacing)(esz * (size_t)row_stride), NULL);
+    if (e != CE_None)
+        SX_FAIL_GDAL("cannot read rows %lld-%lld, columns %lld-%lld of '%s' (corrupt or truncated file?)",
+                     (long long)y0, (long long)(y0 + ny - 1), (long long)x0, (long long)(x0 + nx - 1), r->name);
+    sx_perf_add_bytes_read(nx * ny * (int64_t)sx_dtype_size(from_gdal(GDALGetRasterDataType(b))));
+    return SX_OK;
+}
+
+const char *sx_raster_metadata(const sx_raster_t *r, const char *key, const char *domain)
+{
+    return GDALGetMetadataItem(r->ds, key, domain);
+}

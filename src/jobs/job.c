@@ -1,0 +1,192 @@
+/*
+ * job.c — load a job file, validate it against the step tables, run steps.
+ *
+ * The whole file is validated before the first step runs, so a typo in the
+ * last step is reported in seconds, not after an hour of computing. The run
+ * directory receives run.json (provenance + effective configuration) and
+ * perf.json (the performance table) next to the outputs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_perf.h"
+#include "sanxiang/sx_raster.h"
+#include "sanxiang/sx_strbuf.h"
+
+#define JOB_MAX_LAYERS 256
+
+struct sx_job {
+    sx_cfg_t *cfg;
+    char out_dir[SX_PATH_MAX];
+    char *provenance;
+    int nlayers;
+    char *layer_name[JOB_MAX_LAYERS];
+    char *layer_path[JOB_MAX_LAYERS];
+};
+
+static const sx_cfg_field_t top_fields[] = {
+    {"job", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "name of the job (used for the default output directory)"},
+    {"title", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "one-line description for people"},
+    {"description", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "longer description"},
+    {"output_dir", SX_CFG_T_PATH, 0, "out/<job>", 1, 0, NULL, "run directory for all outputs (--out overrides)"},
+    {"gdal_cache_mb", SX_CFG_T_INT, 0, "256 per node", 8, 1048576, NULL, "GDAL block cache per rank in MiB"},
+    {"inputs", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "named input datasets: name: path"},
+    {"steps", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL, "the steps to run, in order; each has `step: <type>`"},
+};
+
+const sx_cfg_t *sx_job_cfg(const sx_job_t *job) { return job->cfg; }
+const char *sx_job_out_dir(const sx_job_t *job) { return job->out_dir; }
+const char *sx_job_provenance(const sx_job_t *job) { return job->provenance; }
+
+sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t len)
+{
+    SX_FAIL_IF(snprintf(buf, len, "%s/%s", job->out_dir, file) >= (int)len, SX_ERR_CONFIG,
+               "output path too long: '%s/%s'", job->out_dir, file);
+    return SX_OK;
+}
+
+sx_err sx_job_add_layer(sx_job_t *job, const char *name, const char *dataset)
+{
+    SX_FAIL_IF(job->nlayers == JOB_MAX_LAYERS, SX_ERR_CONFIG, "more than %d layers in one job", JOB_MAX_LAYERS);
+    job->layer_name[job->nlayers] = strdup(name);
+    job->layer_path[job->nlayers] = strdup(dataset);
+    SX_FAIL_IF(!job->layer_name[job->nlayers] || !job->layer_path[job->nlayers], SX_ERR_NOMEM, "out of memory");
+    job->nlayers++;
+    return SX_OK;
+}
+
+sx_err sx_job_resolve(sx_job_t *job, const sx_cfg_node_t *node, const char *ref, const char **out)
+{
+    for (int i = job->nlayers - 1; i >= 0; i--)
+        if (!strcmp(job->layer_name[i], ref)) {
+            *out = job->layer_path[i];
+            return SX_OK;
+        }
+    const sx_cfg_node_t *inputs = sx_cfg_map_get(sx_cfg_root(job->cfg), "inputs");
+    const sx_cfg_node_t *in = inputs ? sx_cfg_map_get(inputs, ref) : NULL;
+    if (in && sx_cfg_node_text(in)) {
+        *out = sx_cfg_node_text(in);
+        return SX_OK;
+    }
+    if (strchr(ref, '/') || strchr(ref, '.') || strchr(ref, ':')) { /* a path or GDAL dataset name */
+        *out = ref;
+        return SX_OK;
+    }
+    return sx_cfg_fail_at(job->cfg, node, "'%s' is neither an input name nor an earlier step's output; "
+                                          "add it under inputs: or fix the name", ref);
+}
+
+static const sx_job_step_t *find_step(const char *name)
+{
+    for (const sx_job_step_t *s = sx_job_steps(); s->name; s++)
+        if (!strcmp(s->name, name)) return s;
+    return NULL;
+}
+
+/* Validate the whole file: top level, inputs, and every step's fields. */
+static sx_err validate(const sx_cfg_t *cfg)
+{
+    const sx_cfg_node_t *root = sx_cfg_root(cfg);
+    SX_CHECK(sx_cfg_check(cfg, root, top_fields, sizeof top_fields / sizeof *top_fields));
+    const sx_cfg_node_t *inputs = sx_cfg_map_get(root, "inputs");
+    for (size_t i = 0; inputs && i < sx_cfg_node_len(inputs); i++) {
+        const sx_cfg_node_t *v = sx_cfg_node_at(inputs, i);
+        if (sx_cfg_node_kind(v) != SX_CFG_SCALAR || !sx_cfg_node_text(v)[0])
+            return sx_cfg_fail_at(cfg, v, "an input must be a path or GDAL dataset name");
+    }
+    const sx_cfg_node_t *steps = sx_cfg_map_get(root, "steps");
+    if (sx_cfg_node_len(steps) == 0) return sx_cfg_fail_at(cfg, steps, "the job has no steps; add at least one");
+    for (size_t i = 0; i < sx_cfg_node_len(steps); i++) {
+        const sx_cfg_node_t *st = sx_cfg_node_at(steps, i);
+        if (sx_cfg_node_kind(st) != SX_CFG_MAP) return sx_cfg_fail_at(cfg, st, "a step must be a mapping with `step: <type>`");
+        const sx_cfg_node_t *type = sx_cfg_map_get(st, "step");
+        if (!type || !sx_cfg_node_text(type)) return sx_cfg_fail_at(cfg, st, "missing required key 'step' (the step type)");
+        const sx_job_step_t *s = find_step(sx_cfg_node_text(type));
+        if (!s) {
+            char allowed[512] = "";
+            for (const sx_job_step_t *k = sx_job_steps(); k->name; k++)
+                snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s", allowed[0] ? ", " : "", k->name);
+            return sx_cfg_fail_at(cfg, type, "unknown step type '%s'; known: %s", sx_cfg_node_text(type), allowed);
+        }
+        SX_CHECK(sx_cfg_check(cfg, st, s->fields, s->nfields));
+    }
+    return SX_OK;
+}
+
+static void job_free(sx_job_t *job)
+{
+    for (int i = 0; i < job->nlayers; i++) {
+        free(job->layer_name[i]);
+        free(job->layer_path[i]);
+    }
+    free(job->provenance);
+    sx_cfg_destroy(&job->cfg);
+}
+
+static sx_err write_run_record(sx_job_t *job, MPI_Comm comm)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    sx_err err = SX_OK;
+    if (rank == 0) {
+        char *cfg_json = NULL, path[SX_PATH_MAX];
+        err = sx_cfg_to_json(job->cfg, &cfg_json);
+        if (err == SX_OK) err = sx_job_out_path(job, "run.json", path, sizeof path);
+        if (err == SX_OK) {
+            sx_strbuf_t sb;
+            sx_strbuf_init(&sb);
+            sx_strbuf_printf(&sb, "{\n\"provenance\": %s,\n\"configuration\": %s\n}\n", job->provenance, cfg_json);
+            err = sb.failed ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory") : sx_write_text_file(path, sb.data);
+            sx_strbuf_fini(&sb);
+        }
+        free(cfg_json);
+    }
+    return sx_err_agree(comm, err);
+}
+
+sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int nsets, const char *out_dir, int argc,
+                       char **argv)
+{
+    sx_job_t job = {0};
+    sx_err err = SX_OK;
+    double t0 = sx_now();
+    SX_CHECK_GOTO(sx_cfg_load(comm, path, sets, nsets, &job.cfg), err, done);
+    SX_CHECK_GOTO(sx_err_agree(comm, validate(job.cfg)), err, done);
+
+    const sx_cfg_node_t *root = sx_cfg_root(job.cfg);
+    const char *name = NULL, *dir = NULL;
+    int64_t cache_mb = 0;
+    SX_CHECK_GOTO(sx_cfg_get_string(job.cfg, root, "job", "job", &name), err, done);
+    SX_CHECK_GOTO(sx_cfg_get_string(job.cfg, root, "output_dir", NULL, &dir), err, done);
+    SX_CHECK_GOTO(sx_cfg_get_int(job.cfg, root, "gdal_cache_mb", 0, &cache_mb), err, done);
+    if (out_dir) snprintf(job.out_dir, sizeof job.out_dir, "%s", out_dir);
+    else if (dir) snprintf(job.out_dir, sizeof job.out_dir, "%s", dir);
+    else snprintf(job.out_dir, sizeof job.out_dir, "out/%s", name);
+    SX_CHECK_GOTO(sx_gdal_init(cache_mb), err, done);
+    SX_CHECK_GOTO(sx_provenance_json(comm, job.cfg, argc, argv, &job.provenance), err, done);
+    sx_log_info("job '%s' from %s: %zu step(s), %d rank(s), output in %s", name, path,
+                sx_cfg_node_len(sx_cfg_map_get(root, "steps")), sx_mpi_size(), job.out_dir);
+
+    const sx_cfg_node_t *steps = sx_cfg_map_get(root, "steps");
+    for (size_t i = 0; i < sx_cfg_node_len(steps); i++) {
+        const sx_cfg_node_t *st = sx_cfg_node_at(steps, i);
+        const sx_job_step_t *s = find_step(sx_cfg_node_text(sx_cfg_map_get(st, "step")));
+        double ts = sx_now();
+        sx_log_info("step %zu/%zu: %s", i + 1, sx_cfg_node_len(steps), s->name);
+        SX_CHECK_GOTO(s->run(&job, st, comm), err, done);
+        sx_log_info("step %zu/%zu: %s done in %.2f s", i + 1, sx_cfg_node_len(steps), s->name, sx_now() - ts);
+    }
+    SX_CHECK_GOTO(write_run_record(&job, comm), err, done);
+    char perf_path[SX_PATH_MAX];
+    SX_CHECK_GOTO(sx_job_out_path(&job, "perf.json", perf_path, sizeof perf_path), err, done);
+    SX_CHECK_GOTO(sx_perf_report(comm, perf_path), err, done);
+    sx_log_info("job '%s' finished in %.2f s; outputs in %s/", name, sx_now() - t0, job.out_dir);
+done:
+    job_free(&job);
+    return err;
+}

@@ -1,0 +1,94 @@
+/*
+ * provenance.c — the record stamped on every output: which sanxiang (version
+ * and commit), which libraries, which command line and job file (with its
+ * SHA-256 and overrides), how many ranks and threads, when (UTC) and where.
+ */
+#include <gdal.h>
+#include <mpi.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sanxiang/sx_h5cf.h"
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_strbuf.h"
+#include "sanxiang/sx_version_gen.h"
+
+static sx_err build(const sx_cfg_t *cfg, int argc, char **argv, char **out)
+{
+    sx_strbuf_t sb;
+    sx_strbuf_init(&sb);
+    char stamp[32], host[256] = "";
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gethostname(host, sizeof host - 1);
+
+    sx_strbuf_printf(&sb, "{\"software\": \"sanxiang\", \"version\": \"%s\", \"commit\": \"%s\", ", SX_VERSION_STRING,
+                     SX_GIT_COMMIT);
+    sx_strbuf_puts(&sb, "\"command_line\": ");
+    sx_strbuf_t cl;
+    sx_strbuf_init(&cl);
+    for (int i = 0; i < argc; i++) {
+        if (i) sx_strbuf_puts(&cl, " ");
+        sx_strbuf_puts(&cl, argv[i]);
+    }
+    sx_strbuf_json_string(&sb, cl.data ? cl.data : "");
+    sx_strbuf_fini(&cl);
+    if (cfg) {
+        sx_strbuf_puts(&sb, ", \"job_file\": ");
+        sx_strbuf_json_string(&sb, sx_cfg_source(cfg));
+        sx_strbuf_puts(&sb, ", \"job_sha256\": ");
+        sx_strbuf_json_string(&sb, sx_cfg_file_sha256(cfg));
+        sx_strbuf_puts(&sb, ", \"overrides\": ");
+        sx_strbuf_json_string(&sb, sx_cfg_overrides(cfg));
+    }
+    sx_strbuf_printf(&sb, ", \"ranks\": %d, \"threads_per_rank\": %d, \"utc_time\": \"%s\", \"host\": ", sx_mpi_size(),
+                     omp_get_max_threads(), stamp);
+    sx_strbuf_json_string(&sb, host);
+    char mpi_ver[MPI_MAX_LIBRARY_VERSION_STRING] = "";
+    int len = 0;
+    MPI_Get_library_version(mpi_ver, &len);
+    char *nl = strchr(mpi_ver, ',');
+    if (nl) *nl = '\0';
+    sx_strbuf_puts(&sb, ", \"libraries\": {\"mpi\": ");
+    sx_strbuf_json_string(&sb, mpi_ver);
+    sx_strbuf_puts(&sb, ", \"hdf5\": ");
+    sx_strbuf_json_string(&sb, sx_h5cf_library_version());
+    sx_strbuf_puts(&sb, ", \"gdal\": ");
+    sx_strbuf_json_string(&sb, GDALVersionInfo("RELEASE_NAME"));
+    sx_strbuf_puts(&sb, "}}");
+    if (sb.failed) {
+        sx_strbuf_fini(&sb);
+        SX_FAIL(SX_ERR_NOMEM, "cannot build the provenance record");
+    }
+    *out = sb.data;
+    return SX_OK;
+}
+
+sx_err sx_provenance_json(MPI_Comm comm, const sx_cfg_t *cfg, int argc, char **argv, char **out)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    char *text = NULL;
+    sx_err err = rank == 0 ? build(cfg, argc, argv, &text) : SX_OK;
+    SX_CHECK(sx_err_agree(comm, err));
+    int len = rank == 0 ? (int)strlen(text) + 1 : 0;
+    SX_CHECK_MPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
+    if (rank != 0) {
+        text = malloc((size_t)len);
+        err = text ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate provenance");
+    }
+    SX_CHECK(sx_err_agree(comm, err));
+    int rc = MPI_Bcast(text, len, MPI_CHAR, 0, comm);
+    if (rc != MPI_SUCCESS) {
+        free(text);
+        return sx__mpi_fail(rc, "MPI_Bcast", SX__FILE, __LINE__);
+    }
+    *out = text;
+    return SX_OK;
+}

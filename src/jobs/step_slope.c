@@ -1,0 +1,50 @@
+/*
+ * step_slope.c — job step `slope`: Horn slope of a DEM, written as CF-HDF5
+ * and COG in the run directory.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sanxiang/sx_dem.h"
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_output.h"
+
+static const sx_cfg_field_t fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "slope"},
+    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "DEM: an input name, earlier output or path"},
+    {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the DEM"},
+    {"output", SX_CFG_T_STRING, 0, "slope", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)"},
+    {"units", SX_CFG_T_ENUM, 0, "degree", 1, 0, "degree|percent", "slope units"},
+    {"z_factor", SX_CFG_T_FLOAT, 0, "1", 1e-12, 1e12, NULL, "vertical exaggeration / unit conversion of z"},
+    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
+};
+
+static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *input_ref, *output, *units, *input;
+    int64_t band;
+    double z;
+    int cog;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "input", NULL, &input_ref));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "output", "slope", &output));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "units", "degree", &units));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
+    SX_CHECK(sx_cfg_get_double(cfg, node, "z_factor", 1.0, &z));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "input"), input_ref, &input));
+
+    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], file[512];
+    snprintf(file, sizeof file, "%s.nc", output);
+    SX_CHECK(sx_job_out_path(job, file, nc, sizeof nc));
+    snprintf(file, sizeof file, "%s.tif", output);
+    SX_CHECK(sx_job_out_path(job, file, tif, sizeof tif));
+    sx_slope_opts_t o = {input, (int)band, nc, cog ? tif : NULL,
+                         strcmp(units, "percent") ? SX_SLOPE_DEGREE : SX_SLOPE_PERCENT, z, sx_job_provenance(job)};
+    SX_CHECK(sx_dem_slope_run(comm, &o));
+    SX_CHECK(sx_job_add_layer(job, output, nc));
+    return SX_OK;
+}
+
+const sx_job_step_t sx_step_slope = {"slope", "terrain slope of a DEM (Horn 1981)", fields,
+                                     sizeof fields / sizeof *fields, run};

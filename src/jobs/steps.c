@@ -1,0 +1,17 @@
+/*
+ * steps.c — the table of step types a job file may use. Each domain's steps
+ * live in their own step_<name>.c file; this table is the one place that
+ * lists them.
+ */
+#include "sanxiang/sx_job.h"
+
+extern const sx_job_step_t sx_step_slope;
+
+const sx_job_step_t *sx_job_steps(void)
+{
+    static sx_job_step_t table[2];
+    if (!table[0].name) {
+        table[0] = sx_step_slope;
+    }
+    return table;
+}
