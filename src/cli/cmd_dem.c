@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "sanxiang/sx_dem.h"
 #include "sanxiang/sx_job.h"
+#include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_perf.h"
 #include "sanxiang/sx_raster.h"
@@ -46,10 +47,7 @@ static sx_err slope(int argc, char **argv)
                "--units must be degree or percent, got '%s'", units);
     char ncbuf[4096];
     if (!nc) {
-        snprintf(ncbuf, sizeof ncbuf, "%s", out);
-        char *dot = strrchr(ncbuf, '.');
-        if (dot && !strchr(dot, '/')) *dot = '\0';
-        strncat(ncbuf, ".nc", sizeof ncbuf - strlen(ncbuf) - 1);
+        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
         nc = ncbuf;
     }
     char *prov = NULL;

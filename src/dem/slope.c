@@ -12,14 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sanxiang/sx_cog.h"
 #include "sanxiang/sx_dem.h"
-#include "sanxiang/sx_h5cf.h"
+#include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
-#include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
 #include "sanxiang/sx_raster.h"
+
+/* Rows per strip between progress reports; large enough to keep threads busy. */
+#define SLOPE_STRIP_ROWS 256
 
 sx_err sx_dem_slope_block(const sx_grid_t *grid, sx_window_t ext, sx_window_t own, const double *z,
                           float *out, sx_slope_units units, double z_factor)
@@ -67,21 +68,6 @@ sx_err sx_dem_slope_block(const sx_grid_t *grid, sx_window_t ext, sx_window_t ow
     return SX_OK;
 }
 
-/* Read this rank's block as float64 with nodata (and NaN) as NaN. */
-static sx_err read_block(sx_raster_t *r, int band, const sx_grid_t *g, sx_window_t own, sx_window_t ext,
-                         double *z)
-{
-    double *dst = z + (own.y0 - ext.y0) * ext.nx + (own.x0 - ext.x0);
-    SX_CHECK(sx_raster_read(r, band, own.x0, own.y0, own.nx, own.ny, SX_DT_FLOAT64, dst, ext.nx));
-    if (!g->has_nodata) return SX_OK;
-    for (int64_t j = 0; j < own.ny; j++)
-        for (int64_t i = 0; i < own.nx; i++) {
-            double *v = dst + j * ext.nx + i;
-            if (sx_grid_is_nodata(g, *v)) *v = NAN;
-        }
-    return SX_OK;
-}
-
 sx_err sx_dem_slope_run(MPI_Comm comm, const sx_slope_opts_t *o)
 {
     sx_err err = SX_OK;
@@ -91,14 +77,9 @@ sx_err sx_dem_slope_run(MPI_Comm comm, const sx_slope_opts_t *o)
     sx_halo_t *halo = NULL;
     double *z = NULL;
     float *slope = NULL;
-    sx_h5cf_t *nc = NULL;
-    sx_output_t nc_out = {0};
 
     sx_perf_start("slope: read", SX_PERF_READ);
-    SX_CHECK_GOTO(sx_raster_open(o->input, &r), err, agree_open);
-    SX_CHECK_GOTO(sx_raster_grid(r, o->band, &grid), err, agree_open);
-agree_open:
-    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    SX_CHECK_GOTO(sx_layer_open(comm, o->input, o->band, &r, &grid), err, done);
 
     SX_CHECK_GOTO(sx_decomp_init(&d, comm, grid.nx, grid.ny, grid.block_x, grid.block_y), err, done);
     SX_CHECK_GOTO(sx_halo_create(&d, 1, sizeof(double), &halo), err, done);
@@ -109,7 +90,7 @@ agree_open:
     slope = malloc((size_t)(sx_window_cells(own) > 0 ? sx_window_cells(own) : 1) * sizeof *slope);
     if (!z || !slope) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld cells for the slope block",
                                        (long long)sx_window_cells(ext));
-    if (err == SX_OK) err = read_block(r, o->band, &grid, own, ext, z);
+    if (err == SX_OK) err = sx_layer_read_f64(r, o->band, &grid, own, ext, z);
     sx_perf_stop("slope: read");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
 
@@ -119,45 +100,27 @@ agree_open:
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
 
     sx_perf_start("slope: compute", SX_PERF_COMPUTE);
-    err = sx_dem_slope_block(&grid, ext, own, z, slope, o->units, o->z_factor);
+    sx_progress_t prog;
+    sx_progress_init(&prog, "slope", own.ny);
+    for (int64_t j0 = 0; j0 < own.ny && err == SX_OK; j0 += SLOPE_STRIP_ROWS) {
+        sx_window_t strip = {own.x0, own.y0 + j0, own.nx, own.ny - j0 < SLOPE_STRIP_ROWS ? own.ny - j0 : SLOPE_STRIP_ROWS};
+        err = sx_dem_slope_block(&grid, ext, strip, z, slope + j0 * own.nx, o->units, o->z_factor);
+        sx_progress_add(&prog, strip.ny);
+    }
+    sx_progress_fini(&prog);
     sx_perf_stop("slope: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     free(z);
     z = NULL;
 
-    sx_grid_t og;
-    SX_CHECK_GOTO(sx_grid_copy(&og, &grid), err, done);
-    og.dtype = SX_DT_FLOAT32;
-    og.has_nodata = 1;
-    og.nodata = SX_SLOPE_NODATA;
     if (o->out_nc) {
-        sx_perf_start("slope: write netCDF", SX_PERF_WRITE);
-        sx_h5cf_var_t var = {"slope", "terrain slope (Horn 1981)", o->units == SX_SLOPE_PERCENT ? "percent" : "degree",
-                             NULL, SX_DT_FLOAT32, SX_SLOPE_NODATA, 0};
-        err = sx_output_begin(comm, o->out_nc, &nc_out);
-        if (err == SX_OK) {
-            sx_err e = sx_h5cf_create(comm, nc_out.tmp_path, &og, 0, NULL, o->provenance, &nc);
-            if (e == SX_OK) e = sx_h5cf_define(nc, &var);
-            if (e == SX_OK) e = sx_h5cf_write(nc, "slope", 0, own.x0, own.y0, own.nx, own.ny, slope, own.nx);
-            sx_err ec = sx_h5cf_close(&nc);
-            if (e == SX_OK) e = ec;
-            err = sx_output_commit(comm, &nc_out, e);
-        }
-        sx_perf_add_bytes_written(sx_window_cells(own) * 4);
-        sx_perf_stop("slope: write netCDF");
+        sx_layer_out_t lo = {o->out_nc, o->out_cog, "slope", "terrain slope (Horn 1981)",
+                             o->units == SX_SLOPE_PERCENT ? "percent" : "degree", NULL, SX_DT_FLOAT32,
+                             SX_SLOPE_NODATA, "AVERAGE", o->provenance};
+        err = sx_layer_write(comm, &grid, own, slope, own.nx, &lo);
+    } else if (o->out_cog) {
+        err = sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__, "a COG output needs the netCDF output it is made from");
     }
-    if (err == SX_OK && o->out_cog) {
-        sx_perf_start("slope: write COG", SX_PERF_WRITE);
-        char src[SX_PATH_MAX + 32];
-        snprintf(src, sizeof src, "NETCDF:\"%s\":slope", o->out_nc ? o->out_nc : "");
-        sx_cog_opts_t co = {"DEFLATE", 0, "AVERAGE", 512};
-        if (!o->out_nc)
-            err = sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__, "a COG output needs the netCDF output it is made from");
-        else
-            err = sx_cog_write(comm, src, o->out_cog, &co, o->provenance);
-        sx_perf_stop("slope: write COG");
-    }
-    sx_grid_fini(&og);
 done:
     free(z);
     free(slope);

@@ -1,0 +1,52 @@
+/*
+ * sx_layer.h — the one way kernels read their block and write a result layer.
+ *
+ * Reading: a rank's window of a band as float64 with nodata (and NaN) turned
+ * into NaN, placed inside a larger local buffer (block + halo).
+ * Writing: a rank's block of a 2-D layer to CF-netCDF (parallel HDF5,
+ * collective) and optionally to a COG made from it, each under a temporary
+ * name renamed only when every rank has succeeded, with provenance attached.
+ */
+#ifndef SX_LAYER_H
+#define SX_LAYER_H
+
+#include <mpi.h>
+#include "sx_decomp.h"
+#include "sx_err.h"
+#include "sx_grid.h"
+#include "sx_raster.h"
+
+/** Open name on every rank and describe band; ranks agree on the outcome, so
+ *  a missing or unreadable input stops all of them with one message.
+ *  Collective over comm. On failure *r is NULL and grid is zeroed. */
+sx_err sx_layer_open(MPI_Comm comm, const char *name, int band, sx_raster_t **r, sx_grid_t *grid);
+
+/** Read window win of band into buf, a float64 array laid out over ext
+ *  (ext contains win); nodata and NaN become NaN. Not collective. */
+sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window_t win, sx_window_t ext, double *buf);
+
+typedef struct {
+    const char *nc_path;       /* CF-netCDF output (required) */
+    const char *cog_path;      /* COG output, or NULL */
+    const char *name;          /* variable name */
+    const char *long_name;
+    const char *units;
+    const char *standard_name; /* or NULL */
+    sx_dtype dtype;            /* type of data and of the stored variable */
+    double fill;               /* nodata / _FillValue */
+    const char *resampling;    /* COG overviews: AVERAGE (continuous), NEAREST or MODE (classes); NULL = AVERAGE */
+    const char *provenance;    /* JSON, identical on all ranks, or NULL */
+} sx_layer_out_t;
+
+/**
+ * Write this rank's block own of a layer on grid (the output frame: size,
+ * geotransform, CRS) from data (own.ny rows of row_stride elements of
+ * o->dtype). Collective over comm.
+ */
+sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, const void *data, int64_t row_stride,
+                      const sx_layer_out_t *o);
+
+/** Derive "<stem>.nc" from an output path "<stem>.tif" (or append .nc). */
+void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * layer.c — read a block as float64 with nodata as NaN; write a result layer
+ * as CF-netCDF and COG through the commit protocol.
+ *
+ * The COG is made from the committed netCDF variable, so a COG never exists
+ * without its netCDF twin and both carry the same provenance.
+ */
+#include "sanxiang/sx_layer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sanxiang/sx_cog.h"
+#include "sanxiang/sx_h5cf.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_perf.h"
+
+sx_err sx_layer_open(MPI_Comm comm, const char *name, int band, sx_raster_t **r, sx_grid_t *grid)
+{
+    memset(grid, 0, sizeof *grid);
+    *r = NULL;
+    sx_err err = sx_raster_open(name, r);
+    if (err == SX_OK) err = sx_raster_grid(*r, band, grid);
+    err = sx_err_agree(comm, err);
+    if (err != SX_OK) {
+        sx_raster_close(r);
+        sx_grid_fini(grid);
+    }
+    return err;
+}
+
+sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window_t win, sx_window_t ext, double *buf)
+{
+    if (sx_window_cells(win) == 0) return SX_OK;
+    double *dst = buf + (win.y0 - ext.y0) * ext.nx + (win.x0 - ext.x0);
+    SX_CHECK(sx_raster_read(r, band, win.x0, win.y0, win.nx, win.ny, SX_DT_FLOAT64, dst, ext.nx));
+    for (int64_t j = 0; j < win.ny; j++) {
+        double *row = dst + j * ext.nx;
+        for (int64_t i = 0; i < win.nx; i++)
+            if (sx_grid_is_nodata(g, row[i])) row[i] = NAN;
+    }
+    return SX_OK;
+}
+
+void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", cog_path);
+    char *dot = strrchr(buf, '.');
+    if (dot && !strchr(dot, '/')) *dot = '\0';
+    strncat(buf, ".nc", len - strlen(buf) - 1);
+}
+
+sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, const void *data, int64_t row_stride,
+                      const sx_layer_out_t *o)
+{
+    sx_grid_t og;
+    SX_CHECK(sx_grid_copy(&og, grid));
+    og.dtype = o->dtype;
+    og.has_nodata = 1;
+    og.nodata = o->fill;
+
+    char timer[96];
+    snprintf(timer, sizeof timer, "%s: write netCDF", o->name);
+    sx_perf_start(timer, SX_PERF_WRITE);
+    sx_output_t out;
+    sx_err err = sx_output_begin(comm, o->nc_path, &out);
+    if (err == SX_OK) {
+        sx_h5cf_var_t var = {o->name, o->long_name, o->units, o->standard_name, o->dtype, o->fill, 0};
+        sx_h5cf_t *nc = NULL;
+        sx_err e = sx_h5cf_create(comm, out.tmp_path, &og, 0, NULL, o->provenance, &nc);
+        if (e == SX_OK) e = sx_h5cf_define(nc, &var);
+        if (e == SX_OK) e = sx_h5cf_write(nc, o->name, 0, own.x0, own.y0, own.nx, own.ny, data, row_stride);
+        sx_err ec = sx_h5cf_close(&nc);
+        if (e == SX_OK) e = ec;
+        err = sx_output_commit(comm, &out, e);
+    }
+    sx_perf_add_bytes_written(sx_window_cells(own) * (int64_t)sx_dtype_size(o->dtype));
+    sx_perf_stop(timer);
+    sx_grid_fini(&og);
+    SX_CHECK(err);
+
+    if (o->cog_path) {
+        snprintf(timer, sizeof timer, "%s: write COG", o->name);
+        sx_perf_start(timer, SX_PERF_WRITE);
+        char src[SX_PATH_MAX + 32];
+        snprintf(src, sizeof src, "NETCDF:\"%s\":%s", o->nc_path, o->name);
+        sx_cog_opts_t co = {"DEFLATE", 0, o->resampling ? o->resampling : "AVERAGE", 512};
+        err = sx_cog_write(comm, src, o->cog_path, &co, o->provenance);
+        sx_perf_stop(timer);
+        SX_CHECK(err);
+    }
+    return SX_OK;
+}

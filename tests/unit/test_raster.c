@@ -1,0 +1,113 @@
+/*
+ * test_raster.c — windowed reads through GDAL from a tiled GeoTIFF, a VRT
+ * over it and an HDF5 subdataset (GPM DPR), with the values a full read
+ * gives; and the errors a user meets (missing file, no georeferencing).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sanxiang/sx_raster.h"
+
+#define DEM SX_DATA_DIR "/dem/N47E009.SRTM3.tif"
+#define GPM SX_DATA_DIR "/remote_sensing/gpm/2A-RW-BRS.GPM.Ku.V6-20160118.20141206-S095002-E095137.004383.V04A.HDF5"
+
+static void test_geotiff_grid_and_window(void **state)
+{
+    sx_raster_t *r = NULL;
+    assert_int_equal(sx_raster_open(DEM, &r), SX_OK);
+    sx_grid_t g;
+    assert_int_equal(sx_raster_grid(r, 1, &g), SX_OK);
+    assert_int_equal(g.nx, 1201);
+    assert_int_equal(g.ny, 1201);
+    assert_int_equal(g.dtype, SX_DT_INT16);
+    assert_true(g.has_nodata && g.nodata == -32768);
+    assert_int_equal(g.block_x, 256);
+    assert_true(sx_grid_is_geographic(&g));
+    assert_true(fabs(g.gt[1] - 1.0 / 1200) < 1e-12);
+    /* Known cells (checked with GDAL's Python bindings): (600,600)=396, (0,0)=738, (1200,1200)=1104. */
+    double v[3];
+    assert_int_equal(sx_raster_read(r, 1, 600, 600, 1, 1, SX_DT_FLOAT64, &v[0], 1), SX_OK);
+    assert_int_equal(sx_raster_read(r, 1, 0, 0, 1, 1, SX_DT_FLOAT64, &v[1], 1), SX_OK);
+    assert_int_equal(sx_raster_read(r, 1, 1200, 1200, 1, 1, SX_DT_FLOAT64, &v[2], 1), SX_OK);
+    assert_true(v[0] == 396 && v[1] == 738 && v[2] == 1104);
+    /* Whole raster summed row by row equals numpy's sum. */
+    double *row = malloc(1201 * sizeof *row), sum = 0;
+    for (int j = 0; j < 1201; j++) {
+        assert_int_equal(sx_raster_read(r, 1, 0, j, 1201, 1, SX_DT_FLOAT64, row, 1201), SX_OK);
+        for (int i = 0; i < 1201; i++) sum += row[i];
+    }
+    assert_true(sum == 1161231774.0);
+    free(row);
+    /* A window outside the raster is a programming error, reported clearly. */
+    assert_int_equal(sx_raster_read(r, 1, 1200, 0, 2, 1, SX_DT_FLOAT64, v, 2), SX_ERR_INTERNAL);
+    sx_grid_fini(&g);
+    sx_raster_close(&r);
+}
+
+static void test_vrt_equals_source(void **state)
+{
+    char vrt[512];
+    snprintf(vrt, sizeof vrt, "%s/test_raster.vrt", SX_TEST_OUT);
+    FILE *f = fopen(vrt, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "<VRTDataset rasterXSize=\"1201\" rasterYSize=\"1201\">\n"
+            " <GeoTransform>8.999583333333334, 0.0008333333333333334, 0, 48.000416666666666, 0, -0.0008333333333333334</GeoTransform>\n"
+            " <VRTRasterBand dataType=\"Int16\" band=\"1\"><NoDataValue>-32768</NoDataValue>\n"
+            "  <SimpleSource><SourceFilename relativeToVRT=\"0\">%s</SourceFilename><SourceBand>1</SourceBand></SimpleSource>\n"
+            " </VRTRasterBand>\n</VRTDataset>\n", DEM);
+    fclose(f);
+    sx_raster_t *a = NULL, *b = NULL;
+    assert_int_equal(sx_raster_open(DEM, &a), SX_OK);
+    assert_int_equal(sx_raster_open(vrt, &b), SX_OK);
+    static float wa[100 * 77], wb[100 * 77];
+    assert_int_equal(sx_raster_read(a, 1, 333, 444, 100, 77, SX_DT_FLOAT32, wa, 100), SX_OK);
+    assert_int_equal(sx_raster_read(b, 1, 333, 444, 100, 77, SX_DT_FLOAT32, wb, 100), SX_OK);
+    assert_memory_equal(wa, wb, sizeof wa);
+    sx_raster_close(&a);
+    sx_raster_close(&b);
+}
+
+static void test_hdf5_subdataset(void **state)
+{
+    sx_raster_t *r = NULL;
+    assert_int_equal(sx_raster_open("HDF5:\"" GPM "\"://NS/CSF/heightBB", &r), SX_OK);
+    /* A swath has no geotransform: the grid call refuses it clearly. */
+    sx_grid_t g;
+    assert_int_equal(sx_raster_grid(r, 1, &g), SX_ERR_CRS);
+    assert_non_null(strstr(sx_err_message(), "not georeferenced"));
+    /* 49 x 137 cells; 895 of them have a bright band (height > 0). */
+    float *v = malloc(49 * 137 * sizeof *v);
+    assert_int_equal(sx_raster_read(r, 1, 0, 0, 49, 137, SX_DT_FLOAT32, v, 49), SX_OK);
+    int n = 0;
+    for (int k = 0; k < 49 * 137; k++) n += v[k] > 0;
+    assert_int_equal(n, 895); /* counted with GDAL + numpy */
+    free(v);
+    sx_raster_close(&r);
+}
+
+static void test_missing_file(void **state)
+{
+    sx_raster_t *r = NULL;
+    assert_int_equal(sx_raster_open("/nonexistent/dem.tif", &r), SX_ERR_GDAL);
+    assert_non_null(strstr(sx_err_message(), "/nonexistent/dem.tif"));
+    assert_null(r);
+}
+
+int main(void)
+{
+    sx_gdal_init(64);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_geotiff_grid_and_window),
+        cmocka_unit_test(test_vrt_equals_source),
+        cmocka_unit_test(test_hdf5_subdataset),
+        cmocka_unit_test(test_missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
