@@ -12,6 +12,7 @@ PACKAGES=(
   libyaml-dev                             # job files
   libcmocka-dev                           # unit tests
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
+  slurmctld slurmd slurm-client munge     # a real local Slurm for the slurm tests (scripts/slurm-local.sh)
 )
 
 missing=()

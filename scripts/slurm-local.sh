@@ -88,7 +88,7 @@ wait_idle() {
     sleep 0.5
   done
   echo "slurm-local: node did not become idle (state '$state'); logs in $dir/log" >&2
-  tail -20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" >&2 || true
+  tail -n 20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" >&2 || true
   exit 1
 }
 

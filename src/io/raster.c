@@ -51,6 +51,9 @@ sx_err sx_gdal_init(int64_t cache_mb)
     if (!done) {
         GDALAllRegister();
         CPLSetErrorHandler(error_handler);
+        /* No .aux.xml sidecars: outputs are exactly the files sanxiang
+         * commits, and reading an input never writes next to it. */
+        CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
         done = 1;
     }
     if (cache_mb <= 0) {

@@ -1,0 +1,71 @@
+# sx-env.sh — sourced by every sanxiang sbatch script. Sets up one rank per
+# Slurm task: OpenMP threads from --cpus-per-task, GDAL's block cache sized
+# from the memory Slurm gives each rank, a per-job output and log directory,
+# and the launcher (srun, or yhrun on TianHe systems).
+#
+# Environment a user may set (all optional):
+#   SX_ROOT      sanxiang checkout (default: the directory above this script)
+#   SX_BIN       sanxiang executable (default: $SX_ROOT/build/bin/sanxiang)
+#   SX_OUT_BASE  where per-job directories go (default: $SLURM_SUBMIT_DIR/out)
+#   SX_LAUNCH    launcher command (default: srun --mpi=pmix, or yhrun)
+#   SX_GDAL_CACHE_MB  override GDAL's cache per rank
+
+SX_ROOT=${SX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+SX_BIN=${SX_BIN:-$SX_ROOT/build/bin/sanxiang}
+export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
+export OMP_PROC_BIND=${OMP_PROC_BIND:-close}
+
+# GDAL cache: a quarter of the memory per rank, between 32 MiB and 1 GiB.
+if [ -z "${SX_GDAL_CACHE_MB:-}" ]; then
+  if [ -n "${SLURM_MEM_PER_CPU:-}" ]; then per_rank=$(( SLURM_MEM_PER_CPU * ${SLURM_CPUS_PER_TASK:-1} ))
+  elif [ -n "${SLURM_MEM_PER_NODE:-}" ]; then per_rank=$(( SLURM_MEM_PER_NODE / ${SLURM_NTASKS_PER_NODE:-${SLURM_NTASKS:-1}} ))
+  else per_rank=1024; fi
+  cache=$(( per_rank / 4 )); [ $cache -lt 32 ] && cache=32; [ $cache -gt 1024 ] && cache=1024
+  export SX_GDAL_CACHE_MB=$cache
+fi
+
+if [ -z "${SX_LAUNCH:-}" ]; then
+  if command -v yhrun >/dev/null 2>&1 && ! command -v srun >/dev/null 2>&1; then SX_LAUNCH="yhrun"
+  else SX_LAUNCH="srun --mpi=pmix"; fi
+fi
+if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
+
+SX_OUT_BASE=${SX_OUT_BASE:-${SLURM_SUBMIT_DIR:-$PWD}/out}
+SX_JOB_DIR=${SX_JOB_DIR:-$SX_OUT_BASE/${SLURM_JOB_NAME:-sanxiang}-${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-local}}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}}
+mkdir -p "$SX_JOB_DIR"
+
+sx_banner() {
+  echo "sanxiang job ${SLURM_JOB_ID:-local} on ${SLURM_JOB_NODELIST:-$(hostname)}: ${SLURM_NTASKS:-1} rank(s) x $OMP_NUM_THREADS thread(s), GDAL cache ${SX_GDAL_CACHE_MB} MiB/rank"
+  echo "output directory: $SX_JOB_DIR"
+  "$SX_BIN" version
+}
+
+# Run sanxiang under the launcher, forwarding USR1/TERM from the batch shell
+# (sbatch --signal=B:USR1@N signals only this shell) to every rank, so
+# sanxiang can checkpoint and exit before the time limit. Returns sanxiang's
+# exit status; 8 means "interrupted after a checkpoint".
+sx_launch() {
+  $SX_LAUNCH "$SX_BIN" "$@" &
+  local pid=$!
+  trap 'echo "sanxiang: signal received, asking ranks to checkpoint"; kill -USR1 $pid 2>/dev/null' USR1
+  trap 'kill -TERM $pid 2>/dev/null' TERM
+  local rc=0
+  while :; do
+    wait $pid; rc=$?
+    # wait returns >128 when interrupted by a trapped signal; the step is still running.
+    kill -0 $pid 2>/dev/null || break
+  done
+  trap - USR1 TERM
+  return $rc
+}
+
+# After sx_launch: requeue the job if sanxiang stopped for the time limit.
+sx_requeue_if_interrupted() {
+  local rc=$1
+  if [ "$rc" -eq 8 ] && [ -n "${SLURM_JOB_ID:-}" ]; then
+    echo "sanxiang: checkpoint written; requeueing job $SLURM_JOB_ID to resume"
+    scontrol requeue "$SLURM_JOB_ID"
+    exit 0
+  fi
+  return "$rc"
+}

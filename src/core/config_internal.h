@@ -1,0 +1,29 @@
+/* config_internal.h — the configuration tree's layout, shared by
+ * config_tree.c (parsing, overrides, JSON, load) and config_check.c
+ * (validation and typed getters). Not a public header. */
+#ifndef SX_CONFIG_INTERNAL_H
+#define SX_CONFIG_INTERNAL_H
+
+#include "sanxiang/sx_config.h"
+
+struct sx_cfg_node {
+    sx_cfg_kind kind;
+    char *text;         /* scalar text */
+    char *path;         /* key path from the root */
+    int line, col;      /* 1-based position in the file; 0 for --set values */
+    const char *origin; /* "--set a.b=v" for overridden nodes (owned by the cfg), else NULL */
+    size_t n, cap;
+    char **keys;        /* map keys, n of them */
+    sx_cfg_node_t **items;
+};
+
+struct sx_cfg {
+    sx_cfg_node_t *root;
+    char *source;
+    char sha256[65];
+    char *overrides;
+    char **origins;
+    int norigins;
+};
+
+#endif

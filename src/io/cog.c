@@ -1,0 +1,130 @@
+/*
+ * cog.c — Cloud-Optimized GeoTIFF from any GDAL source, on rank 0.
+ *
+ * GDAL's COG driver reads the source through the block cache bounded by
+ * sx_gdal_init(), builds overviews with the layer's resampling and writes
+ * tiles in COG order; memory stays bounded by the cache, never the raster.
+ * Band statistics are computed on the written file and stored in it, and the
+ * provenance JSON goes into metadata item SANXIANG_PROVENANCE. The file is
+ * written under a temporary name and renamed when every rank agrees.
+ */
+#include "sanxiang/sx_cog.h"
+
+#include <cpl_string.h>
+#include <gdal.h>
+#include <gdal_utils.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_raster.h"
+
+/* The source seen through an in-memory VRT whose bands carry exact
+ * statistics (STATISTICS_* metadata), which the COG driver then stores in
+ * the TIFF itself (no .aux.xml sidecar that the rename would leave behind). */
+static sx_err open_with_statistics(const char *src, GDALDatasetH *raw_out, GDALDatasetH *out)
+{
+    GDALDatasetH raw = GDALOpenEx(src, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!raw) SX_FAIL_GDAL("cannot open '%s' to make a COG", src);
+    char *vargv[] = {"-of", "VRT", NULL};
+    GDALTranslateOptions *vo = GDALTranslateOptionsNew(vargv, NULL);
+    GDALDatasetH vrt = vo ? GDALTranslate("", raw, vo, NULL) : NULL;
+    if (vo) GDALTranslateOptionsFree(vo);
+    if (!vrt) {
+        GDALClose(raw);
+        SX_FAIL_GDAL("cannot wrap '%s' for COG conversion", src);
+    }
+    for (int b = 1; b <= GDALGetRasterCount(vrt); b++) {
+        double mn, mx, mean, sd;
+        GDALRasterBandH band = GDALGetRasterBand(vrt, b);
+        CPLErr e = GDALComputeRasterStatistics(band, FALSE, &mn, &mx, &mean, &sd, NULL, NULL);
+        if (e == CE_None) {
+            char v[64];
+            snprintf(v, sizeof v, "%.17g", mn);
+            GDALSetMetadataItem(band, "STATISTICS_MINIMUM", v, NULL);
+            snprintf(v, sizeof v, "%.17g", mx);
+            GDALSetMetadataItem(band, "STATISTICS_MAXIMUM", v, NULL);
+            snprintf(v, sizeof v, "%.17g", mean);
+            GDALSetMetadataItem(band, "STATISTICS_MEAN", v, NULL);
+            snprintf(v, sizeof v, "%.17g", sd);
+            GDALSetMetadataItem(band, "STATISTICS_STDDEV", v, NULL);
+        }
+        /* CE_Failure here means "no valid pixels": a legal, all-nodata layer. */
+    }
+    CPLErrorReset();
+    *raw_out = raw; /* stays open while the VRT refers to it; closed after it */
+    *out = vrt;
+    return SX_OK;
+}
+
+static sx_err translate(const char *src, const char *dst, const sx_cog_opts_t *o, const char *metadata_json)
+{
+    GDALDatasetH in = NULL, raw = NULL;
+    SX_CHECK(open_with_statistics(src, &raw, &in));
+    char blocksize[32], level[32], resampling[64], ovr_resampling[80];
+    snprintf(blocksize, sizeof blocksize, "BLOCKSIZE=%d", o && o->blocksize > 0 ? o->blocksize : 512);
+    const char *comp = o && o->compress ? o->compress : "DEFLATE";
+    const char *res = o && o->resampling ? o->resampling : "AVERAGE";
+    snprintf(resampling, sizeof resampling, "RESAMPLING=%s", res);
+    snprintf(ovr_resampling, sizeof ovr_resampling, "OVERVIEW_RESAMPLING=%s", res);
+    char compress[64];
+    snprintf(compress, sizeof compress, "COMPRESS=%s", comp);
+    snprintf(level, sizeof level, "LEVEL=%d", o ? o->level : 0);
+    char *argv[32];
+    int n = 0;
+    argv[n++] = "-of";
+    argv[n++] = "COG";
+    argv[n++] = "-co";
+    argv[n++] = compress;
+    argv[n++] = "-co";
+    argv[n++] = "PREDICTOR=YES";
+    argv[n++] = "-co";
+    argv[n++] = blocksize;
+    argv[n++] = "-co";
+    argv[n++] = ovr_resampling;
+    argv[n++] = "-co";
+    argv[n++] = "NUM_THREADS=1";
+    argv[n++] = "-co";
+    argv[n++] = "BIGTIFF=IF_SAFER";
+    if (o && o->level > 0) {
+        argv[n++] = "-co";
+        argv[n++] = level;
+    }
+    if (metadata_json) {
+        argv[n++] = "-mo";
+        argv[n++] = NULL; /* filled below: SANXIANG_PROVENANCE=<json> */
+    }
+    argv[n] = NULL;
+    char *mo = NULL;
+    if (metadata_json) {
+        size_t len = strlen(metadata_json) + 32;
+        mo = CPLMalloc(len);
+        snprintf(mo, len, "SANXIANG_PROVENANCE=%s", metadata_json);
+        argv[n - 1] = mo;
+    }
+    (void)resampling;
+    GDALTranslateOptions *topts = GDALTranslateOptionsNew(argv, NULL);
+    int usage_error = 0;
+    GDALDatasetH outds = topts ? GDALTranslate(dst, in, topts, &usage_error) : NULL;
+    if (topts) GDALTranslateOptionsFree(topts);
+    CPLFree(mo);
+    GDALClose(in);
+    GDALClose(raw);
+    if (!outds) SX_FAIL_GDAL("cannot write COG '%s' from '%s'", dst, src);
+    CPLErrorReset();
+    GDALClose(outds);
+    if (CPLGetLastErrorType() >= CE_Failure) SX_FAIL_GDAL("cannot finish COG '%s'", dst);
+    return SX_OK;
+}
+
+sx_err sx_cog_write(MPI_Comm comm, const char *src, const char *final_path, const sx_cog_opts_t *opts,
+                    const char *metadata_json)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    sx_output_t out;
+    SX_CHECK(sx_output_begin(comm, final_path, &out));
+    sx_err err = rank == 0 ? translate(src, out.tmp_path, opts, metadata_json) : SX_OK;
+    return sx_output_commit(comm, &out, err);
+}
