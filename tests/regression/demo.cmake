@@ -73,13 +73,15 @@ test -z \"$(ls -A ${SX_TEST_OUT}/corrupt_np${np} 2>/dev/null)\"")
                        ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()
 
-# The command line itself.
+# The command line itself. PASS_REGULAR_EXPRESSION ignores the exit status,
+# so a sanitizer report or crash text fails the test explicitly.
+set(SX_CRASH_REGEX "Sanitizer|runtime error|Segmentation fault|Aborted")
 add_test(NAME cli_version COMMAND ${SX_BIN} version)
-set_tests_properties(cli_version PROPERTIES LABELS regression
+set_tests_properties(cli_version PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}"
                      PASS_REGULAR_EXPRESSION "sanxiang [0-9.]+ \\(commit [0-9a-f]+.*HDF5 +1\\.[0-9.]+ \\(parallel\\).*GDAL +3\\..*OpenBLAS")
 add_test(NAME cli_help COMMAND ${SX_BIN} help)
-set_tests_properties(cli_help PROPERTIES LABELS regression PASS_REGULAR_EXPRESSION "run.*dem.*version")
+set_tests_properties(cli_help PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}" PASS_REGULAR_EXPRESSION "run.*dem.*version")
 add_test(NAME cli_run_help COMMAND ${SX_BIN} run --help)
-set_tests_properties(cli_run_help PROPERTIES LABELS regression PASS_REGULAR_EXPRESSION "step: slope")
+set_tests_properties(cli_run_help PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}" PASS_REGULAR_EXPRESSION "step: slope")
 add_test(NAME cli_unknown_command COMMAND ${SX_EXPECT} 1 2 "unknown command 'frobnicate'" -- ${SX_BIN} frobnicate)
 set_tests_properties(cli_unknown_command PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
