@@ -12,7 +12,15 @@ set -euo pipefail
 dir=${SX_SLURM_DIR:-/tmp/sanxiang-slurm}
 conf=$dir/slurm.conf
 host=$(hostname -s)
-port_base=${SX_SLURM_PORT:-16817}
+
+# First pair of free TCP ports from SX_SLURM_PORT (default 16817) upwards, so
+# two clusters (two build trees) can run side by side.
+free_port_base() {
+  local p=${SX_SLURM_PORT:-16817} used
+  used=$(ss -Htln 2>/dev/null | awk '{print $4}' | sed 's/.*://' | sort -u)
+  while echo "$used" | grep -qx "$p" || echo "$used" | grep -qx "$((p + 1))"; do p=$((p + 2)); done
+  echo "$p"
+}
 
 install_packages() {
   local missing=()
@@ -26,7 +34,8 @@ install_packages() {
 }
 
 write_conf() {
-  local cpus mem_mb user
+  local cpus mem_mb user port_base
+  port_base=$(free_port_base)
   cpus=$(getconf _NPROCESSORS_ONLN)  # not nproc: it obeys OMP_NUM_THREADS
   mem_mb=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
   user=$(id -un)
