@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Second README command: install what is missing, build, and run the whole
-# test suite with ctest (release build, then the ASan+UBSan build).
+# test suite with ctest (release build, then the ASan+UBSan build; the Slurm
+# tests check job scripts, not compiled code, so they run in the release build).
 # Exits non-zero on any failure. .ci/run calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
