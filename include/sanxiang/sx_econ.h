@@ -169,9 +169,10 @@ sx_err sx_econ_normalise(double *x, int n_unit, int n_ind, const int *dir, const
  *  w_i = (1 - e_i) / sum (1 - e_j). */
 sx_err sx_econ_weights_entropy(const double *x, int n_unit, int n_ind, double *w);
 /** CRITIC (Diakoulaki et al. 1995, doi:10.1016/0305-0548(94)00059-H):
- *  C_i = sd_i * sum_j (1 - r_ij) with the sample sd (n-1) of min-max
- *  normalised data and Pearson r; w = C / sum C. */
-sx_err sx_econ_weights_critic(const double *x, int n_unit, int n_ind, double *w);
+ *  x is min-max normalised per column to [0, 1] (direction -1 reversed, dir
+ *  may be NULL); C_i = sd_i * sum_j (1 - r_ij) with Pearson r; w = C / sum C
+ *  (the choice of n or n-1 in sd cancels in the ratio). */
+sx_err sx_econ_weights_critic(const double *x, int n_unit, int n_ind, const int *dir, double *w);
 /** AHP (Saaty 1980): principal right eigenvector of the reciprocal pairwise
  *  matrix a (n x n, row-major) by LAPACKE_dgeev, normalised to sum 1;
  *  lambda_max, CI = (lambda_max - n)/(n - 1), CR = CI / RI(n) with Saaty's
@@ -200,6 +201,10 @@ sx_err sx_econ_agg_parse(const char *s, sx_agg *out);
  *  gets NaN. */
 sx_err sx_econ_aggregate(const double *x, int n_unit, int stride, const int *cols, int k, const double *w,
                          sx_agg m, double *out);
+
+/** TOPSIS on raw data with directions (dir -1: the ideal is the minimum;
+ *  dir may be NULL): closeness in [0, 1] (not x100) into out[n_unit]. */
+sx_err sx_econ_topsis(const double *x, int n_unit, int n_crit, const double *w, const int *dir, double *out);
 
 /** Scores at every node: out is n_unit x n_node (row-major) with the
  *  indicator columns copied from xn (normalised data) and each aggregate

@@ -22,48 +22,20 @@ sx_err sx_econ_agg_parse(const char *s, sx_agg *out)
     SX_FAIL(SX_ERR_CONFIG, "unknown aggregation '%s'; use arithmetic, geometric or topsis", s);
 }
 
-static sx_err topsis(const double *x, int n_unit, int stride, const int *cols, int k, const double *w, double *out)
-{
-    double *norm = calloc((size_t)k, sizeof *norm), *best = calloc((size_t)k, sizeof *best),
-           *worst = calloc((size_t)k, sizeof *worst);
-    sx_err err = SX_OK;
-    if (!norm || !best || !worst) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
-    double wsum = 0;
-    for (int j = 0; j < k; j++) wsum += w[j];
-    if (!(wsum > 0)) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "TOPSIS weights sum to %g; give positive weights", wsum);
-    for (int j = 0; j < k; j++) {
-        double s = 0;
-        for (int u = 0; u < n_unit; u++) {
-            double v = x[(int64_t)u * stride + cols[j]];
-            if (isnan(v)) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "TOPSIS needs complete data: unit %d has a missing value; impute first", u + 1);
-            s += v * v;
-        }
-        norm[j] = s > 0 ? sqrt(s) : 1;
-        best[j] = -INFINITY, worst[j] = INFINITY;
-        for (int u = 0; u < n_unit; u++) {
-            double v = x[(int64_t)u * stride + cols[j]] / norm[j] * (w[j] / wsum);
-            best[j] = fmax(best[j], v), worst[j] = fmin(worst[j], v);
-        }
-    }
-    for (int u = 0; u < n_unit; u++) {
-        double dp = 0, dm = 0;
-        for (int j = 0; j < k; j++) {
-            double v = x[(int64_t)u * stride + cols[j]] / norm[j] * (w[j] / wsum);
-            dp += (v - best[j]) * (v - best[j]);
-            dm += (v - worst[j]) * (v - worst[j]);
-        }
-        dp = sqrt(dp), dm = sqrt(dm);
-        out[u] = dp + dm > 0 ? 100 * dm / (dp + dm) : 50;
-    }
-done:
-    free(norm), free(best), free(worst);
-    return err;
-}
-
 sx_err sx_econ_aggregate(const double *x, int n_unit, int stride, const int *cols, int k, const double *w,
                          sx_agg m, double *out)
 {
-    if (m == SX_AGG_TOPSIS) return topsis(x, n_unit, stride, cols, k, w, out);
+    if (m == SX_AGG_TOPSIS) {
+        double *sub = calloc((size_t)(n_unit ? n_unit : 1) * (size_t)(k ? k : 1), sizeof *sub);
+        SX_FAIL_IF(!sub, SX_ERR_NOMEM, "out of memory");
+        for (int u = 0; u < n_unit; u++)
+            for (int j = 0; j < k; j++) sub[(int64_t)u * k + j] = x[(int64_t)u * stride + cols[j]];
+        sx_err e = sx_econ_topsis(sub, n_unit, k, w, NULL, out);
+        free(sub);
+        SX_CHECK(e);
+        for (int u = 0; u < n_unit; u++) out[u] *= 100;
+        return SX_OK;
+    }
     for (int u = 0; u < n_unit; u++) {
         double s = 0, ws = 0;
         int zero = 0;
