@@ -1,0 +1,95 @@
+/*
+ * step_econ_index.c — job step `econ_index`: a composite index from an
+ * indicator table and its dictionary (sx_econ_run.h), tables written to
+ * <run dir>/<output>/. Also holds the option parsing shared with
+ * econ_uncertainty.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "jobs/econ_step_opts.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+
+static const sx_cfg_field_t fields[] = {SX_ECON_INDEX_FIELDS};
+
+sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_index_opts_t *o)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *s;
+    int64_t iv;
+    sx_econ_index_opts_default(o);
+    SX_CHECK(sx_cfg_get_string(cfg, node, "data", NULL, &s));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "data"), s, &o->data_path));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "dictionary", NULL, &s));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "dictionary"), s, &o->dict_path));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "unit_column", NULL, &o->read.unit_col));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "name_column", NULL, &o->read.name_col));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "time_column", NULL, &o->read.time_col));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "group_column", NULL, &o->read.group_col));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "year", 0, &iv));
+    o->read.year = (int)iv;
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "denominate", 0, &o->read.denominate));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "impute", "none", &s));
+    SX_CHECK(sx_econ_impute_parse(s, &o->impute));
+    SX_CHECK(sx_cfg_get_double(cfg, node, "screen", 0, &o->screen));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "treat", 1, &o->treat));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "winmax", 5, &iv));
+    o->treat_opts.winmax = (int)iv;
+    SX_CHECK(sx_cfg_get_double(cfg, node, "skew", 2, &o->treat_opts.skew_thresh));
+    SX_CHECK(sx_cfg_get_double(cfg, node, "kurtosis", 3.5, &o->treat_opts.kurt_thresh));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "normalise", "minmax", &s));
+    SX_CHECK(sx_econ_norm_parse(s, &o->norm.method));
+    const sx_cfg_node_t *sc = sx_cfg_map_get(node, "scale");
+    if (sc) {
+        if (sx_cfg_node_len(sc) != 2) return sx_cfg_fail_at(cfg, sc, "scale needs two numbers, e.g. [0, 100]");
+        double v[2];
+        for (int k = 0; k < 2; k++) {
+            const char *t = sx_cfg_node_text(sx_cfg_node_at(sc, (size_t)k));
+            char *end;
+            v[k] = t ? strtod(t, &end) : 0;
+            if (!t || end == t || *end) return sx_cfg_fail_at(cfg, sx_cfg_node_at(sc, (size_t)k), "expected a number");
+        }
+        if (o->norm.method == SX_NORM_ZSCORE) o->norm.mean = v[0], o->norm.sd = v[1];
+        else o->norm.lo = v[0], o->norm.hi = v[1];
+        if (o->norm.method == SX_NORM_MINMAX && !(v[1] > v[0])) return sx_cfg_fail_at(cfg, sc, "scale [lo, hi] needs lo < hi");
+    }
+    SX_CHECK(sx_cfg_get_string(cfg, node, "weights", "dictionary", &s));
+    SX_CHECK(sx_econ_wmethod_parse(s, &o->weights));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "aggregation", "arithmetic", &s));
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    int l = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        if (l >= SX_ECON_MAX_LEVELS) return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "aggregation"), "too many levels");
+        sx_err e = sx_econ_agg_parse(tok, &o->agg[l++]);
+        if (e) return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "aggregation"), "%s", sx_err_message());
+    }
+    for (int k = l; k > 0 && k < SX_ECON_MAX_LEVELS; k++) o->agg[k] = o->agg[l - 1]; /* last one repeats upwards */
+    return SX_OK;
+}
+
+static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    sx_econ_index_opts_t o;
+    const char *sub;
+    char dir[SX_PATH_MAX];
+    SX_CHECK(sx__econ_index_opts_from_cfg(job, node, &o));
+    SX_CHECK(sx_cfg_get_string(sx_job_cfg(job), node, "output", "index", &sub));
+    SX_CHECK(sx_job_out_path(job, sub, dir, sizeof dir));
+    sx_econ_index_t *r = NULL;
+    sx_err err = sx_err_agree(comm, sx_econ_index_compute(&o, &r));
+    if (err != SX_OK) {
+        sx_econ_index_destroy(&r);
+        return err;
+    }
+    sx_log_info("econ_index: %d units scored, %d indicators, %d levels", r->data->n_unit, r->frame->n_ind, r->frame->n_level);
+    err = sx_econ_index_write(comm, &o, r, dir, sx_job_provenance(job));
+    sx_econ_index_destroy(&r);
+    SX_CHECK(err);
+    return SX_OK;
+}
+
+const sx_job_step_t sx_step_econ_index = {"econ_index", "composite indicator: treat, normalise, weight, aggregate, rank (JRC/COINr)",
+                                          fields, sizeof fields / sizeof *fields, run};
