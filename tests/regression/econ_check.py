@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""econ_check.py — compare sanxiang's indicator tables with published results.
+
+  econ_check.py asem SCORES.csv REFERENCE.csv
+      every unit's Index, sub-index and pillar scores within 0.005 (2 decimals)
+      of the reference and identical Index ranks; the published COINr top six
+      and India's rank 45 are checked by value as well.
+  econ_check.py targets TARGETS.csv
+      the Hunan 14th FYP table: 14 indicators, required compound growth
+      recomputed independently from the plan's 2020 and 2025 values.
+"""
+import csv
+import sys
+
+
+def rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def asem(scores_path, ref_path):
+    got = {r["code"]: r for r in rows(scores_path)}
+    ref = rows(ref_path)
+    bad = 0
+    cols = [c for c in ref[0] if c not in ("uCode", "Rank")]
+    for r in ref:
+        g = got.get(r["uCode"])
+        if g is None:
+            print("missing unit", r["uCode"]); bad += 1; continue
+        if int(g["Index_rank"]) != int(r["Rank"]):
+            print(r["uCode"], "rank", g["Index_rank"], "reference", r["Rank"]); bad += 1
+        for c in cols:
+            if abs(float(g[c]) - float(r[c])) > 0.005:
+                print(r["uCode"], c, g[c], "reference", r[c]); bad += 1
+    published = {"CHE": (68.38, 1), "NLD": (64.82, 2), "DNK": (64.80, 3), "NOR": (64.47, 4),
+                 "BEL": (63.54, 5), "SWE": (63.00, 6), "IND": (39.79, 45)}
+    for code, (v, rk) in published.items():
+        g = got[code]
+        if round(float(g["Index"]), 2) != v or int(g["Index_rank"]) != rk:
+            print("published", code, v, rk, "got", g["Index"], g["Index_rank"]); bad += 1
+    print(f"asem: {len(ref)} units x {len(cols)} columns checked, {bad} differences")
+    return bad == 0
+
+
+def targets(path):
+    t = rows(path)
+    bad = 0 if len(t) == 14 else 1
+    for r in t:
+        b, g = float(r["base_2020"]), float(r["target_2025"])
+        want = ((g / b) ** (1 / 5) - 1) * 100
+        if abs(float(r["required_cagr_pct"]) - want) > 0.006:
+            print(r["code"], "required CAGR", r["required_cagr_pct"], "expected", round(want, 2)); bad += 1
+        if r["on_track"] != "n/a":
+            print(r["code"], "on_track at the base year should be n/a"); bad += 1
+    print(f"targets: {len(t)} indicators, {bad} problems")
+    return bad == 0
+
+
+if __name__ == "__main__":
+    ok = asem(sys.argv[2], sys.argv[3]) if sys.argv[1] == "asem" else targets(sys.argv[2])
+    sys.exit(0 if ok else 1)
