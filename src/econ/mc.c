@@ -70,6 +70,8 @@ typedef struct {
     int nu, ni, nn, np;
     int *pillar;      /* np node indices of level 2 */
     int *pil_of;      /* ni: position of the indicator's pillar */
+    int *up, n_up;    /* aggregate nodes above the pillars, children first */
+    int *ch_start, *ch; /* children of node j: ch[ch_start[j] .. ch_start[j+1]) */
     double *x0[NVAR], *lg[NVAR], *mask[NVAR]; /* nu x ni: value (NaN -> 0), log value, availability */
     int complete[NVAR];
     /* batch work space */
@@ -101,7 +103,7 @@ static sx_err normalise_variant(const double *x, int nu, int ni, const sx_econ_f
 static void model_free(model_t *m)
 {
     for (int v = 0; v < NVAR; v++) free(m->x0[v]), free(m->lg[v]), free(m->mask[v]);
-    free(m->pillar), free(m->pil_of), free(m->w), free(m->c), free(m->d), free(m->pil), free(m->node), free(m->score), free(m->rank);
+    free(m->pillar), free(m->pil_of), free(m->up), free(m->ch_start), free(m->ch), free(m->w), free(m->c), free(m->d), free(m->pil), free(m->node), free(m->score), free(m->rank);
 }
 
 static sx_err model_init(model_t *m, const sx_econ_frame_t *f, const double *x_imp, const double *x_raw, int nu, int max_runs)
@@ -118,6 +120,17 @@ static sx_err model_init(model_t *m, const sx_econ_frame_t *f, const double *x_i
     for (int i = 0; i < ni; i++)
         for (int k = 0; k < np; k++)
             if (m->pillar[k] == f->parent[i]) m->pil_of[i] = k;
+    const int nn = f->n_node;
+    m->up = malloc((size_t)nn * sizeof(int));
+    m->ch_start = calloc((size_t)nn + 1, sizeof(int));
+    m->ch = malloc((size_t)nn * sizeof(int));
+    SX_FAIL_IF(!m->up || !m->ch_start || !m->ch, SX_ERR_NOMEM, "out of memory");
+    for (int j = 0; j < nn; j++) {
+        if (f->level[j] >= 3) m->up[m->n_up++] = j; /* frame order: children before parents */
+        m->ch_start[j + 1] = m->ch_start[j];
+        for (int k = 0; k < j; k++)
+            if (f->parent[k] == j) m->ch[m->ch_start[j + 1]++] = k;
+    }
     double *tmp = malloc((size_t)nu * ni * sizeof *tmp);
     SX_FAIL_IF(!tmp, SX_ERR_NOMEM, "out of memory");
     for (int v = 0; v < NVAR; v++) {
@@ -193,11 +206,12 @@ static void upper(model_t *m, const choice_t *c, const double *pil)
     for (int u = 0; u < nu; u++) {
         double *nd = m->node + (int64_t)u * nn;
         for (int p = 0; p < np; p++) nd[m->pillar[p]] = pil[(int64_t)u * np + p];
-        for (int j = 0; j < nn; j++) {
-            if (f->level[j] < 3) continue;
+        for (int q = 0; q < m->n_up; q++) {
+            const int j = m->up[q];
             double s = 0, ws = 0;
-            for (int k = 0; k < j; k++) {
-                if (f->parent[k] != j || isnan(nd[k])) continue;
+            for (int e = m->ch_start[j]; e < m->ch_start[j + 1]; e++) {
+                const int k = m->ch[e];
+                if (isnan(nd[k])) continue;
                 double w = f->weight[k] * c->mult[k];
                 s += c->agg ? w * log(fmax(nd[k], LOG_FLOOR)) : w * nd[k];
                 ws += w;
