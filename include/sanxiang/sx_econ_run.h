@@ -62,6 +62,20 @@ void sx_econ_index_destroy(sx_econ_index_t **r);
 sx_err sx_econ_index_write(MPI_Comm comm, const sx_econ_index_opts_t *o, const sx_econ_index_t *r,
                            const char *out_dir, const char *provenance);
 
+/** Boundaries to join scores to (a GeoPackage layer for choropleths). */
+typedef struct {
+    const char *path;            /* any OGR vector source; CSV with a WKT column works */
+    const char *code_field;      /* field holding the unit code */
+    const char *geometry_column; /* WKT column of a CSV source, NULL otherwise */
+    const char *crs;             /* CRS when the source has none (never guessed); must match if it has one */
+} sx_econ_gpkg_opts_t;
+
+/** Write <out_dir>/scores.gpkg: every boundary feature with code, name and
+ *  each aggregate's score and rank (empty when the unit was not scored).
+ *  Rank 0 writes through a temporary name; all ranks agree. Needs
+ *  sx_gdal_init(). Collective over comm. */
+sx_err sx_econ_gpkg_write(MPI_Comm comm, const sx_econ_index_t *r, const sx_econ_gpkg_opts_t *g, const char *out_dir);
+
 /* ---- target tracking ---- */
 
 typedef struct {

@@ -29,9 +29,15 @@
     {"scale", SX_CFG_T_LIST, 0, "[0, 100]", 1, 0, NULL, "min-max range [lo, hi] or z-score [mean, sd]"},             \
     {"weights", SX_CFG_T_ENUM, 0, "dictionary", 1, 0, "dictionary|equal|entropy|critic|pca", "indicator weights within each parent"}, \
     {"aggregation", SX_CFG_T_STRING, 0, "arithmetic", 1, 0, NULL, "arithmetic|geometric|topsis, or a comma list, one per level"}, \
+    {"boundaries", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "vector boundaries to join scores to (writes scores.gpkg)"},         \
+    {"boundary_code_field", SX_CFG_T_STRING, 0, "code", 1, 0, NULL, "boundary field holding the unit code"},           \
+    {"boundary_geometry_column", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "WKT column when boundaries are a CSV"},        \
+    {"boundary_crs", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "CRS of boundaries that carry none, e.g. EPSG:4490"},       \
     {"output", SX_CFG_T_STRING, 0, "index", 1, 0, NULL, "sub-directory of the run directory for the tables"}
 
 /** Fill o from the step node (paths resolved through the job's inputs). */
 sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_index_opts_t *o);
+/** Boundary options; g->path stays NULL when the step has no boundaries. */
+sx_err sx__econ_gpkg_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_gpkg_opts_t *g);
 
 #endif

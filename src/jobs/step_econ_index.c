@@ -70,6 +70,20 @@ sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx
     return SX_OK;
 }
 
+sx_err sx__econ_gpkg_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_gpkg_opts_t *g)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *s;
+    memset(g, 0, sizeof *g);
+    SX_CHECK(sx_cfg_get_string(cfg, node, "boundaries", NULL, &s));
+    if (s) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "boundaries"), s, &g->path));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "boundary_code_field", "code", &g->code_field));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "boundary_geometry_column", NULL, &g->geometry_column));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "boundary_crs", NULL, &g->crs));
+    if (g->crs && !*g->crs) g->crs = NULL; /* `--set steps.0.boundary_crs=` clears it */
+    return SX_OK;
+}
+
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     sx_econ_index_opts_t o;
@@ -85,7 +99,10 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         return err;
     }
     sx_log_info("econ_index: %d units scored, %d indicators, %d levels", r->data->n_unit, r->frame->n_ind, r->frame->n_level);
-    err = sx_econ_index_write(comm, &o, r, dir, sx_job_provenance(job));
+    sx_econ_gpkg_opts_t g;
+    err = sx__econ_gpkg_opts_from_cfg(job, node, &g);
+    if (err == SX_OK) err = sx_econ_index_write(comm, &o, r, dir, sx_job_provenance(job));
+    if (err == SX_OK && g.path) err = sx_econ_gpkg_write(comm, r, &g, dir);
     sx_econ_index_destroy(&r);
     SX_CHECK(err);
     return SX_OK;

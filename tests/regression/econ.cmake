@@ -60,3 +60,20 @@ foreach(np 1 3)
   set_tests_properties(econ_bad_weights_np${np} econ_bad_number_np${np} econ_missing_indicator_np${np} econ_bad_impute_np${np} econ_wrong_verb_np${np}
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
+
+# A prefecture index joined to census outlines: the GeoPackage opens in GDAL with
+# 14 polygons, every one scored; outlines without a CRS are refused unless the
+# job names one (never guessed).
+add_test(NAME econ_prefecture_gpkg
+         COMMAND sh -c "${SX_BIN} econ index jobs/hunan_prefecture_index.yaml --out ${SX_ECON_OUT}/pref && \
+${SX_PY} ${SX_ECON_CHECK} gpkg ${SX_ECON_OUT}/pref/index/scores.gpkg 14"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_prefecture_gpkg PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+foreach(np 1 3)
+  add_test(NAME econ_boundary_no_crs_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "have no CRS" "boundary_crs"
+                   -- ${SX_BIN} econ index jobs/hunan_prefecture_index.yaml --set steps.0.boundary_crs=
+                   --out ${SX_ECON_OUT}/nocrs_np${np})
+  set_tests_properties(econ_boundary_no_crs_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()

@@ -5,6 +5,9 @@
       every unit's Index, sub-index and pillar scores within 0.005 (2 decimals)
       of the reference and identical Index ranks; the published COINr top six
       and India's rank 45 are checked by value as well.
+  econ_check.py gpkg SCORES.gpkg N
+      the GeoPackage opens with GDAL, has N features, each with a code, an
+      Index score in [0, 100] and a rank in 1..N.
   econ_check.py targets TARGETS.csv
       the Hunan 14th FYP table: 14 indicators, required compound growth
       recomputed independently from the plan's 2020 and 2025 values.
@@ -56,6 +59,28 @@ def targets(path):
     return bad == 0
 
 
+def gpkg(path, n):
+    from osgeo import ogr
+    ds = ogr.Open(path)
+    lyr = ds.GetLayer(0)
+    bad = 0 if lyr.GetFeatureCount() == n else 1
+    ranks = set()
+    for f in lyr:
+        v, rk = f.GetField("Index"), f.GetField("Index_rank")
+        if not f.GetField("code") or v is None or not 0 <= v <= 100 or f.GetGeometryRef() is None:
+            print("bad feature", f.GetField("code"), v); bad += 1
+        ranks.add(rk)
+    if ranks != set(range(1, n + 1)):
+        print("ranks", sorted(ranks)); bad += 1
+    print(f"gpkg: {lyr.GetFeatureCount()} features, {bad} problems")
+    return bad == 0
+
+
 if __name__ == "__main__":
-    ok = asem(sys.argv[2], sys.argv[3]) if sys.argv[1] == "asem" else targets(sys.argv[2])
+    if sys.argv[1] == "asem":
+        ok = asem(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "gpkg":
+        ok = gpkg(sys.argv[2], int(sys.argv[3]))
+    else:
+        ok = targets(sys.argv[2])
     sys.exit(0 if ok else 1)
