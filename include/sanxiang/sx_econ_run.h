@@ -76,6 +76,14 @@ typedef struct {
  *  sx_gdal_init(). Collective over comm. */
 sx_err sx_econ_gpkg_write(MPI_Comm comm, const sx_econ_index_t *r, const sx_econ_gpkg_opts_t *g, const char *out_dir);
 
+/** Collect the CSV tables dir/csvs[k] (those that exist) into the workbook
+ *  dir/file, one sheet per table named sheets[k], formatted for reading
+ *  (frozen bold header, number formats, fitted widths, filters). Rank 0
+ *  writes through a temporary name. Fails with SX_ERR_CONFIG when built
+ *  without libxlsxwriter. Collective over comm. */
+sx_err sx_econ_xlsx_write(MPI_Comm comm, const char *dir, const char *file, int n, const char *const *sheets,
+                          const char *const *csvs);
+
 /* ---- target tracking ---- */
 
 typedef struct {

@@ -378,13 +378,14 @@ sx_err sx_econ_mc_write(MPI_Comm comm, const sx_econ_mc_result_t *r, char *const
     sx_strbuf_fini(&sb);
     SX_CHECK(err);
     sx_strbuf_init(&sb);
-    sx_strbuf_printf(&sb, "factor,first_order,total\n");
+    sx_strbuf_printf(&sb, "factor,first_order,total,model_runs,variance_of_rank_shift\n");
     for (int i = 0; i < r->n_factor; i++) {
         sx__econ_csv_str(&sb, r->factor_name[i], ',');
         sx__econ_csv_num(&sb, r->si[i], 6, ',');
-        sx__econ_csv_num(&sb, r->st[i], 6, '\n');
+        sx__econ_csv_num(&sb, r->st[i], 6, ',');
+        sx_strbuf_printf(&sb, "%lld,", (long long)r->n_runs);
+        sx__econ_csv_num(&sb, r->var_y, 6, '\n');
     }
-    sx_strbuf_printf(&sb, "# runs %lld, output variance %.6f (Y = sum |rank - nominal rank|)\n", (long long)r->n_runs, r->var_y);
     err = sx__econ_write(comm, out_dir, "sensitivity.csv", &sb);
     sx_strbuf_fini(&sb);
     SX_CHECK(err);

@@ -84,6 +84,15 @@ sx_err sx__econ_gpkg_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_
     return SX_OK;
 }
 
+sx_err sx__econ_index_xlsx(MPI_Comm comm, const char *dir, int with_mc)
+{
+    static const char *const sheets[] = {"Scores and ranks", "Weights", "Data quality", "Units coverage", "Treated data",
+                                         "Normalised data", "Uncertainty", "Sensitivity"};
+    static const char *const csvs[] = {"scores.csv", "weights.csv", "data_quality.csv", "units_quality.csv", "treated.csv",
+                                       "normalised.csv", "uncertainty.csv", "sensitivity.csv"};
+    return sx_econ_xlsx_write(comm, dir, "index.xlsx", with_mc ? 8 : 6, sheets, csvs);
+}
+
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     sx_econ_index_opts_t o;
@@ -103,6 +112,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     err = sx__econ_gpkg_opts_from_cfg(job, node, &g);
     if (err == SX_OK) err = sx_econ_index_write(comm, &o, r, dir, sx_job_provenance(job));
     if (err == SX_OK && g.path) err = sx_econ_gpkg_write(comm, r, &g, dir);
+    int xlsx = 1;
+    if (err == SX_OK) err = sx_cfg_get_bool(sx_job_cfg(job), node, "xlsx", 1, &xlsx);
+    if (err == SX_OK && xlsx) err = sx__econ_index_xlsx(comm, dir, 0);
     sx_econ_index_destroy(&r);
     SX_CHECK(err);
     return SX_OK;

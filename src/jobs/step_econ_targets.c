@@ -18,6 +18,7 @@ static const sx_cfg_field_t fields[] = {
     {"direction_column", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "column of directions (+1 more is better, -1 less)"},
     {"base_year", SX_CFG_T_INT, 1, NULL, 1900, 2200, NULL, "baseline year"},
     {"target_year", SX_CFG_T_INT, 1, NULL, 1900, 2200, NULL, "target year"},
+    {"xlsx", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write targets.xlsx"},
     {"output", SX_CFG_T_STRING, 0, "targets", 1, 0, NULL, "sub-directory of the run directory"},
 };
 
@@ -44,6 +45,12 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     char dir[SX_PATH_MAX];
     SX_CHECK(sx_job_out_path(job, sub, dir, sizeof dir));
     SX_CHECK(sx_econ_targets_run(comm, &o, dir, sx_job_provenance(job)));
+    int xlsx;
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "xlsx", 1, &xlsx));
+    if (xlsx) {
+        static const char *const sheet[] = {"Target tracking"}, *const csv[] = {"targets.csv"};
+        SX_CHECK(sx_econ_xlsx_write(comm, dir, "targets.xlsx", 1, sheet, csv));
+    }
     return SX_OK;
 }
 

@@ -15,6 +15,12 @@ add_test(NAME econ_asem_vs_coinr
          COMMAND ${SX_PY} ${SX_ECON_CHECK} asem ${SX_ECON_OUT}/asem/index/scores.csv
                  ${SX_DATA_DIR}/indicators/coinr_asem/ASEM_python_results.csv)
 set_tests_properties(econ_asem_vs_coinr PROPERTIES LABELS regression FIXTURES_REQUIRED econ_asem)
+if(XLSXWRITER_LIBRARY)
+  add_test(NAME econ_asem_xlsx
+           COMMAND ${SX_PY} ${SX_ECON_CHECK} xlsx ${SX_ECON_OUT}/asem/index/index.xlsx ${SX_ECON_OUT}/asem/index/scores.csv
+                   "Scores and ranks" "Weights" "Data quality" "Units coverage" "Treated data" "Normalised data")
+  set_tests_properties(econ_asem_xlsx PROPERTIES LABELS regression FIXTURES_REQUIRED econ_asem)
+endif()
 
 add_test(NAME econ_hunan_targets
          COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --out ${SX_ECON_OUT}/fyp && \

@@ -8,6 +8,10 @@
   econ_check.py gpkg SCORES.gpkg N
       the GeoPackage opens with GDAL, has N features, each with a code, an
       Index score in [0, 100] and a rank in 1..N.
+  econ_check.py xlsx BOOK.xlsx SCORES.csv SHEET...
+      the workbook (read as the zip of XML it is) has the named sheets in
+      order, a frozen header, and every number of SCORES.csv on its first
+      sheet as a numeric cell equal to the CSV value.
   econ_check.py targets TARGETS.csv
       the Hunan 14th FYP table: 14 indicators, required compound growth
       recomputed independently from the plan's 2020 and 2025 values.
@@ -76,7 +80,47 @@ def gpkg(path, n):
     return bad == 0
 
 
+def xlsx(path, scores_path, sheets):
+    import re
+    import zipfile
+    z = zipfile.ZipFile(path)
+    names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+    bad = 0 if names == sheets else 1
+    if bad:
+        print("sheets", names, "expected", sheets)
+    s1 = z.read("xl/worksheets/sheet1.xml").decode()
+    if 'state="frozen"' not in s1:
+        print("header row not frozen"); bad += 1
+    cells = {}
+    for ref, body in re.findall(r'<c r="([A-Z]+[0-9]+)"([^>]*>.*?)</c>', s1):
+        m = re.search(r"<v>([^<]*)</v>", body)
+        if m and 't="s"' not in body:
+            cells[ref] = float(m.group(1))
+    def col(i):
+        out = ""
+        i += 1
+        while i:
+            i, r = divmod(i - 1, 26)
+            out = chr(65 + r) + out
+        return out
+    n = 0
+    for r, row in enumerate(rows(scores_path)):
+        for c, (k, v) in enumerate(row.items()):
+            try:
+                want = float(v)
+            except ValueError:
+                continue
+            got = cells.get(f"{col(c)}{r + 2}")
+            n += 1
+            if got is None or abs(got - want) > 1e-9:
+                print("cell", f"{col(c)}{r + 2}", k, got, "csv", v); bad += 1
+    print(f"xlsx: {len(names)} sheets, {n} numbers compared, {bad} problems")
+    return bad == 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "xlsx":
+        sys.exit(0 if xlsx(sys.argv[2], sys.argv[3], sys.argv[4:]) else 1)
     if sys.argv[1] == "asem":
         ok = asem(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "gpkg":
