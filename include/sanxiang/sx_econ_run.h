@@ -84,6 +84,10 @@ sx_err sx_econ_gpkg_write(MPI_Comm comm, const sx_econ_index_t *r, const sx_econ
 sx_err sx_econ_xlsx_write(MPI_Comm comm, const char *dir, const char *file, int n, const char *const *sheets,
                           const char *const *csvs);
 
+/** ranked_scores.svg: units by rank, bars split into weighted pillar
+ *  scores when every level is arithmetic. Collective (rank 0 writes). */
+sx_err sx_econ_svg_bars(MPI_Comm comm, const sx_econ_index_opts_t *o, const sx_econ_index_t *r, const char *dir);
+
 /* ---- target tracking ---- */
 
 typedef struct {
@@ -136,5 +140,9 @@ void sx_econ_mc_result_fini(sx_econ_mc_result_t *res);
 /** Write uncertainty.csv (per unit: nominal, median, mean, 5 % and 95 %
  *  ranks) and sensitivity.csv (Si, STi per factor). Collective. */
 sx_err sx_econ_mc_write(MPI_Comm comm, const sx_econ_mc_result_t *res, char *const *units, const char *out_dir);
+
+/** rank_uncertainty.svg: median rank and 5-95 % interval per unit against
+ *  the nominal rank. Collective (rank 0 writes). */
+sx_err sx_econ_svg_uncertainty(MPI_Comm comm, const sx_econ_mc_result_t *res, const sx_econ_data_t *d, const char *dir);
 
 #endif

@@ -111,6 +111,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     sx_econ_gpkg_opts_t g;
     err = sx__econ_gpkg_opts_from_cfg(job, node, &g);
     if (err == SX_OK) err = sx_econ_index_write(comm, &o, r, dir, sx_job_provenance(job));
+    if (err == SX_OK) err = sx_econ_svg_bars(comm, &o, r, dir);
     if (err == SX_OK && g.path) err = sx_econ_gpkg_write(comm, r, &g, dir);
     int xlsx = 1;
     if (err == SX_OK) err = sx_cfg_get_bool(sx_job_cfg(job), node, "xlsx", 1, &xlsx);

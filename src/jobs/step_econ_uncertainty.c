@@ -70,6 +70,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
             sx_log_info("econ_uncertainty: %lld model runs on %d rank(s) in %.2f s", (long long)res.n_runs, sx_mpi_size(), sx_now() - t0);
     }
     if (err == SX_OK) err = sx_econ_mc_write(comm, &res, r->data->unit, dir);
+    if (err == SX_OK) err = sx_econ_svg_bars(comm, &o, r, dir);
+    if (err == SX_OK) err = sx_econ_svg_uncertainty(comm, &res, r->data, dir);
     int xlsx = 1;
     if (err == SX_OK) err = sx_cfg_get_bool(cfg, node, "xlsx", 1, &xlsx);
     if (err == SX_OK && xlsx) err = sx__econ_index_xlsx(comm, dir, 1);

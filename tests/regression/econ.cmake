@@ -42,6 +42,9 @@ cmp ${SX_ECON_OUT}/mc_np1/uncertainty/sensitivity.csv ${SX_ECON_OUT}/mc_np3/unce
 cmp ${SX_ECON_OUT}/mc_np1/uncertainty/scores.csv ${SX_ECON_OUT}/mc_np3/uncertainty/scores.csv")
 set_tests_properties(econ_uncertainty_equal PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED "econ_mc_np1;econ_mc_np3")
 
+add_test(NAME econ_uncertainty_charts COMMAND ${SX_PY} ${SX_ECON_CHECK} svg ${SX_ECON_OUT}/mc_np1/uncertainty 51)
+set_tests_properties(econ_uncertainty_charts PROPERTIES LABELS regression FIXTURES_REQUIRED econ_mc_np1)
+
 # Errors: one message, same status on every rank.
 set(SX_ECON_BAD ${CMAKE_CURRENT_SOURCE_DIR}/data/econ)
 set(SX_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)

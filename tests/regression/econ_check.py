@@ -12,6 +12,9 @@
       the workbook (read as the zip of XML it is) has the named sheets in
       order, a frozen header, and every number of SCORES.csv on its first
       sheet as a numeric cell equal to the CSV value.
+  econ_check.py svg DIR N
+      ranked_scores.svg and rank_uncertainty.svg in DIR are well-formed SVG
+      with N unit labels and, for the uncertainty chart, N median markers.
   econ_check.py targets TARGETS.csv
       the Hunan 14th FYP table: 14 indicators, required compound growth
       recomputed independently from the plan's 2020 and 2025 values.
@@ -118,7 +121,24 @@ def xlsx(path, scores_path, sheets):
     return bad == 0
 
 
+def svg(d, n):
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.w3.org/2000/svg}"
+    bad = 0
+    bars = ET.parse(f"{d}/ranked_scores.svg").getroot()
+    labels = [t for t in bars.iter(ns + "text") if t.get("text-anchor") == "end"]
+    if len(labels) != n:
+        print("ranked_scores.svg unit labels", len(labels)); bad += 1
+    unc = ET.parse(f"{d}/rank_uncertainty.svg").getroot()
+    if len(list(unc.iter(ns + "circle"))) != n:
+        print("rank_uncertainty.svg markers", len(list(unc.iter(ns + "circle")))); bad += 1
+    print(f"svg: {bad} problems")
+    return bad == 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "svg":
+        sys.exit(0 if svg(sys.argv[2], int(sys.argv[3])) else 1)
     if sys.argv[1] == "xlsx":
         sys.exit(0 if xlsx(sys.argv[2], sys.argv[3], sys.argv[4:]) else 1)
     if sys.argv[1] == "asem":
