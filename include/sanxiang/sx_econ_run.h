@@ -18,6 +18,13 @@
 typedef enum { SX_W_DICT = 0, SX_W_EQUAL, SX_W_ENTROPY, SX_W_CRITIC, SX_W_PCA } sx_econ_wmethod;
 sx_err sx_econ_wmethod_parse(const char *s, sx_econ_wmethod *out);
 
+/** AHP judgements for the children of one parent (in dictionary order). */
+typedef struct {
+    const char *parent;
+    int n;
+    double a[16 * 16]; /* n x n pairwise matrix, row-major */
+} sx_econ_ahp_t;
+
 typedef struct {
     const char *data_path, *dict_path;
     sx_econ_read_opts_t read;
@@ -28,6 +35,8 @@ typedef struct {
     sx_econ_norm_opts_t norm;
     sx_econ_wmethod weights;       /* indicator weights within each parent */
     sx_agg agg[SX_ECON_MAX_LEVELS];/* per level above the indicators */
+    const sx_econ_ahp_t *ahp;      /* AHP matrices replacing the dictionary weights of some parents */
+    int n_ahp;
 } sx_econ_index_opts_t;
 
 /** Defaults: COINr's example choices without denominators or groups. */
@@ -49,6 +58,7 @@ typedef struct {
     int *kept;                 /* n_unit_all: kept by screening */
     int64_t n_imputed;
     sx_econ_treat_info_t *tinfo;
+    double ahp_cr[32], ahp_lmax[32]; /* per opts->ahp entry */
 } sx_econ_index_t;
 
 /** Read, treat, normalise, weight and aggregate. Not collective (pure

@@ -78,6 +78,29 @@ done:
     return err;
 }
 
+/* AHP matrices replace the dictionary weights of the children of their parent. */
+static sx_err apply_ahp(const sx_econ_index_opts_t *o, sx_econ_index_t *r)
+{
+    sx_econ_frame_t *f = r->frame;
+    SX_FAIL_IF(o->n_ahp > 32, SX_ERR_CONFIG, "at most 32 AHP matrices, got %d", o->n_ahp);
+    for (int k = 0; k < o->n_ahp; k++) {
+        const sx_econ_ahp_t *h = &o->ahp[k];
+        int p = sx_econ_frame_find(f, h->parent), ch[16], n = 0;
+        SX_FAIL_IF(p < 0 || f->level[p] < 2, SX_ERR_CONFIG, "AHP matrix for '%s': no such aggregate in the dictionary", h->parent);
+        for (int c = 0; c < p; c++)
+            if (f->parent[c] == p) {
+                SX_FAIL_IF(n == 16, SX_ERR_CONFIG, "AHP for '%s': more than 16 children", h->parent);
+                ch[n++] = c;
+            }
+        SX_FAIL_IF(n != h->n, SX_ERR_CONFIG, "AHP matrix for '%s' is %d x %d but it has %d children (in dictionary order)", h->parent,
+                   h->n, h->n, n);
+        double w[16];
+        SX_CHECK(sx_econ_weights_ahp(h->a, n, w, &r->ahp_lmax[k], &r->ahp_cr[k]));
+        for (int j = 0; j < n; j++) f->weight[ch[j]] = w[j];
+    }
+    return SX_OK;
+}
+
 sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **out)
 {
     *out = NULL;
@@ -89,6 +112,7 @@ sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **ou
     SX_CHECK_GOTO(sx_econ_frame_from_table(dict, &r->frame), err, fail);
     SX_CHECK_GOTO(sx_econ_table_read(o->data_path, &tab), err, fail);
     SX_CHECK_GOTO(sx_econ_data_from_table(tab, r->frame, &o->read, &r->data), err, fail);
+    SX_CHECK_GOTO(apply_ahp(o, r), err, fail);
     const sx_econ_frame_t *f = r->frame;
     sx_econ_data_t *d = r->data;
     const int ni = f->n_ind, nn = f->n_node;

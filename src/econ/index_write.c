@@ -148,6 +148,9 @@ sx_err sx_econ_index_write(MPI_Comm comm, const sx_econ_index_opts_t *o, const s
     if (o->norm.method == SX_NORM_ZSCORE) sx_strbuf_printf(&sb, " (mean %g, sd %g)", o->norm.mean, o->norm.sd);
     sx_strbuf_puts(&sb, ", after multiplying each indicator by its direction.\n");
     sx_strbuf_printf(&sb, "6. **Weights**: %s weights for indicators within their parent; dictionary weights above. See weights.csv.\n", w_name[o->weights]);
+    for (int k = 0; k < o->n_ahp; k++)
+        sx_strbuf_printf(&sb, "   AHP (principal eigenvector) for the children of %s: lambda_max %.4f, CR %.4f (%s).\n", o->ahp[k].parent,
+                         r->ahp_lmax[k], r->ahp_cr[k], r->ahp_cr[k] < 0.1 ? "acceptable" : "above 0.10: judgements inconsistent");
     sx_strbuf_puts(&sb, "7. **Aggregation** by level:");
     for (int l = 2; l <= f->n_level; l++) sx_strbuf_printf(&sb, " level %d %s%s", l, agg_name[o->agg[l - 2]], l < f->n_level ? ";" : ".\n");
     sx_strbuf_puts(&sb, "   Arithmetic and geometric means re-normalise the weights over the values a unit has.\n");

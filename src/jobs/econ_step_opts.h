@@ -33,11 +33,13 @@
     {"boundary_code_field", SX_CFG_T_STRING, 0, "code", 1, 0, NULL, "boundary field holding the unit code"},           \
     {"boundary_geometry_column", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "WKT column when boundaries are a CSV"},        \
     {"boundary_crs", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "CRS of boundaries that carry none, e.g. EPSG:4490"},       \
+    {"ahp", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "parent: pairwise matrix (rows of numbers or \"1/3\") for its children, in dictionary order"}, \
     {"xlsx", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write the tables as one XLSX workbook (index.xlsx)"},      \
     {"output", SX_CFG_T_STRING, 0, "index", 1, 0, NULL, "sub-directory of the run directory for the tables"}
 
-/** Fill o from the step node (paths resolved through the job's inputs). */
-sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_index_opts_t *o);
+/** Fill o from the step node (paths resolved through the job's inputs);
+ *  AHP matrices go into ahp[0..16). */
+sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_index_opts_t *o, sx_econ_ahp_t *ahp);
 /** The index tables as sheets of index.xlsx (with_mc adds the uncertainty sheets). Collective. */
 sx_err sx__econ_index_xlsx(MPI_Comm comm, const char *dir, int with_mc);
 /** Boundary options; g->path stays NULL when the step has no boundaries. */

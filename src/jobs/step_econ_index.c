@@ -4,7 +4,9 @@
  * <run dir>/<output>/. Also holds the option parsing shared with
  * econ_uncertainty.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jobs/econ_step_opts.h"
@@ -14,7 +16,48 @@
 
 static const sx_cfg_field_t fields[] = {SX_ECON_INDEX_FIELDS};
 
-sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_index_opts_t *o)
+/* "3", "0.5" or "1/3" */
+static int judgement(const char *t, double *v)
+{
+    char *end;
+    double a = strtod(t, &end), b = 1;
+    if (end == t) return 0;
+    if (*end == '/') {
+        const char *s = end + 1;
+        b = strtod(s, &end);
+        if (end == s) return 0;
+    }
+    *v = a / b;
+    return *end == 0 && isfinite(*v) && *v > 0;
+}
+
+static sx_err ahp_from_cfg(const sx_cfg_t *cfg, const sx_cfg_node_t *map, sx_econ_index_opts_t *o, sx_econ_ahp_t *ahp)
+{
+    size_t n = sx_cfg_node_len(map);
+    if (n > 16) return sx_cfg_fail_at(cfg, map, "at most 16 AHP matrices");
+    for (size_t k = 0; k < n; k++) {
+        const sx_cfg_node_t *m = sx_cfg_node_at(map, k);
+        size_t rows = sx_cfg_node_len(m);
+        if (sx_cfg_node_kind(m) != SX_CFG_SEQ || rows < 2 || rows > 16)
+            return sx_cfg_fail_at(cfg, m, "expected a square matrix as a list of 2 to 16 rows");
+        ahp[k].parent = sx_cfg_node_key_at(map, k);
+        ahp[k].n = (int)rows;
+        for (size_t i = 0; i < rows; i++) {
+            const sx_cfg_node_t *row = sx_cfg_node_at(m, i);
+            if (sx_cfg_node_len(row) != rows) return sx_cfg_fail_at(cfg, row, "row %zu has %zu entries; the matrix is %zu x %zu", i + 1, sx_cfg_node_len(row), rows, rows);
+            for (size_t j = 0; j < rows; j++) {
+                const char *t = sx_cfg_node_text(sx_cfg_node_at(row, j));
+                if (!t || !judgement(t, &ahp[k].a[i * rows + j]))
+                    return sx_cfg_fail_at(cfg, sx_cfg_node_at(row, j), "expected a positive judgement like 3 or 1/3, got '%s'", t ? t : "(not a scalar)");
+            }
+        }
+    }
+    o->ahp = ahp;
+    o->n_ahp = (int)n;
+    return SX_OK;
+}
+
+sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx_econ_index_opts_t *o, sx_econ_ahp_t *ahp)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const char *s;
@@ -67,6 +110,8 @@ sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx
         if (e) return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "aggregation"), "%s", sx_err_message());
     }
     for (int k = l; k > 0 && k < SX_ECON_MAX_LEVELS; k++) o->agg[k] = o->agg[l - 1]; /* last one repeats upwards */
+    const sx_cfg_node_t *am = sx_cfg_map_get(node, "ahp");
+    if (am) SX_CHECK(ahp_from_cfg(cfg, am, o, ahp));
     return SX_OK;
 }
 
@@ -96,9 +141,10 @@ sx_err sx__econ_index_xlsx(MPI_Comm comm, const char *dir, int with_mc)
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     sx_econ_index_opts_t o;
+    static sx_econ_ahp_t ahp[16];
     const char *sub;
     char dir[SX_PATH_MAX];
-    SX_CHECK(sx__econ_index_opts_from_cfg(job, node, &o));
+    SX_CHECK(sx__econ_index_opts_from_cfg(job, node, &o, ahp));
     SX_CHECK(sx_cfg_get_string(sx_job_cfg(job), node, "output", "index", &sub));
     SX_CHECK(sx_job_out_path(job, sub, dir, sizeof dir));
     sx_econ_index_t *r = NULL;

@@ -33,7 +33,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     const char *sub;
     int64_t iv;
     char dir[SX_PATH_MAX];
-    SX_CHECK(sx__econ_index_opts_from_cfg(job, node, &o));
+    static sx_econ_ahp_t ahp[16];
+    SX_CHECK(sx__econ_index_opts_from_cfg(job, node, &o, ahp));
     SX_CHECK(sx_cfg_get_int(cfg, node, "samples", 1000, &mo.n_base));
     SX_CHECK(sx_cfg_get_int(cfg, node, "seed", 20240101, &iv));
     mo.seed = (uint64_t)iv;

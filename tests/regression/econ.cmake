@@ -86,3 +86,15 @@ foreach(np 1 3)
   set_tests_properties(econ_boundary_no_crs_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
+
+# AHP judgements in the job replace the dictionary weights of a parent's children.
+add_test(NAME econ_prefecture_ahp
+         COMMAND sh -c "${SX_BIN} econ index ${SX_ECON_BAD}/prefecture_ahp.yaml --out ${SX_ECON_OUT}/ahp && \
+grep -q '^urbanisation,urbanisation,2,Index,1,,0.750000,0.750000$' ${SX_ECON_OUT}/ahp/index/weights.csv && \
+grep -q '^age_structure,age_structure,2,Index,1,,0.250000,0.250000$' ${SX_ECON_OUT}/ahp/index/weights.csv && \
+grep -q 'CR 0.0000 (acceptable)' ${SX_ECON_OUT}/ahp/index/methodology.md"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_prefecture_ahp PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+add_test(NAME econ_bad_ahp
+         COMMAND ${SX_EXPECT} 2 3 "not reciprocal" -- ${SX_BIN} econ index ${SX_ECON_BAD}/bad_ahp.yaml --out ${SX_ECON_OUT}/bad_ahp)
+set_tests_properties(econ_bad_ahp PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
