@@ -100,8 +100,51 @@ static void test_published(void **state)
     sx_econ_frame_destroy(&f);
 }
 
+/* COINr's artificial 5-year ASEM panel: years are read and sorted, a year is
+ * selected, and linear interpolation over years fills only gaps that have an
+ * observation on both sides or one side (never inventing a unit). */
+static void test_panel(void **state)
+{
+    sx_econ_table_t *meta = NULL, *data = NULL;
+    sx_econ_frame_t *f = NULL;
+    sx_econ_data_t *d = NULL, *d0 = NULL;
+    assert_int_equal(sx_econ_table_read(DIR "ASEM_iMeta.csv", &meta), SX_OK);
+    assert_int_equal(sx_econ_table_read(DIR "ASEM_iData_p.csv", &data), SX_OK);
+    assert_int_equal(sx_econ_frame_from_table(meta, &f), SX_OK);
+    sx_econ_read_opts_t ro = {.year = 2020};
+    assert_int_equal(sx_econ_data_from_table(data, f, &ro, &d), SX_OK);
+    assert_int_equal(sx_econ_data_from_table(data, f, &ro, &d0), SX_OK);
+    assert_int_equal(d->n_year, 5);
+    assert_int_equal(d->years[0], 2018);
+    assert_int_equal(d->years[4], 2022);
+    assert_int_equal(d->years[d->year_index], 2020);
+    /* blank one observed 2020 value: interpolation must give the mean of 2019 and 2021 */
+    const int64_t nui = (int64_t)d->n_unit * d->n_ind;
+    int64_t k0 = 0;
+    while (isnan(d->panel[1 * nui + k0]) || isnan(d->panel[2 * nui + k0]) || isnan(d->panel[3 * nui + k0])) k0++;
+    const double want = 0.5 * (d->panel[1 * nui + k0] + d->panel[3 * nui + k0]);
+    d->panel[2 * nui + k0] = d->x[k0] = d0->x[k0] = NAN;
+    int64_t nimp = 0, before = 0, after = 0;
+    for (int64_t k = 0; k < (int64_t)d->n_unit * d->n_ind; k++) before += isnan(d->x[k]);
+    assert_int_equal(sx_econ_impute(d, SX_IMPUTE_LINEAR, &nimp), SX_OK);
+    for (int64_t k = 0; k < (int64_t)d->n_unit * d->n_ind; k++) {
+        after += isnan(d->x[k]);
+        if (!isnan(d0->x[k])) assert_true(d->x[k] == d0->x[k]); /* observed values untouched */
+    }
+    assert_int_equal(before - after, nimp);
+    if (fabs(d->x[k0] - want) > 1e-12 * fabs(want)) fail_msg("interpolated %.17g, expected %.17g", d->x[k0], want);
+    /* COINr's panel repeats the same gaps every year: only the blanked cell can be filled */
+    assert_int_equal(nimp, 1);
+    printf("ASEM panel 2020: %lld of %lld gaps filled by interpolation over 2018-2022\n", (long long)nimp, (long long)before);
+    sx_econ_data_destroy(&d);
+    sx_econ_data_destroy(&d0);
+    sx_econ_frame_destroy(&f);
+    sx_econ_table_destroy(&meta);
+    sx_econ_table_destroy(&data);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_published)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_published), cmocka_unit_test(test_panel)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
