@@ -70,6 +70,7 @@ typedef struct {
     int nu, ni, nn, np;
     int *pillar;      /* np node indices of level 2 */
     int *pil_of;      /* ni: position of the indicator's pillar */
+    int *perm, *poff; /* column c of the variant matrices is indicator perm[c]; pillar p has columns poff[p]..poff[p+1] */
     int *up, n_up;    /* aggregate nodes above the pillars, children first */
     int *ch_start, *ch; /* children of node j: ch[ch_start[j] .. ch_start[j+1]) */
     double *x0[NVAR], *lg[NVAR], *mask[NVAR]; /* nu x ni: value (NaN -> 0), log value, availability */
@@ -103,7 +104,7 @@ static sx_err normalise_variant(const double *x, int nu, int ni, const sx_econ_f
 static void model_free(model_t *m)
 {
     for (int v = 0; v < NVAR; v++) free(m->x0[v]), free(m->lg[v]), free(m->mask[v]);
-    free(m->pillar), free(m->pil_of), free(m->up), free(m->ch_start), free(m->ch), free(m->w), free(m->c), free(m->d), free(m->pil), free(m->node), free(m->score), free(m->rank);
+    free(m->pillar), free(m->pil_of), free(m->perm), free(m->poff), free(m->up), free(m->ch_start), free(m->ch), free(m->w), free(m->c), free(m->d), free(m->pil), free(m->node), free(m->score), free(m->rank);
 }
 
 static sx_err model_init(model_t *m, const sx_econ_frame_t *f, const double *x_imp, const double *x_raw, int nu, int max_runs)
@@ -120,6 +121,17 @@ static sx_err model_init(model_t *m, const sx_econ_frame_t *f, const double *x_i
     for (int i = 0; i < ni; i++)
         for (int k = 0; k < np; k++)
             if (m->pillar[k] == f->parent[i]) m->pil_of[i] = k;
+    /* group each pillar's indicators into adjacent columns: one small product per pillar
+     * instead of a product with a block-diagonal (mostly zero) weight matrix */
+    m->perm = malloc((size_t)ni * sizeof(int));
+    m->poff = calloc((size_t)np + 1, sizeof(int));
+    SX_FAIL_IF(!m->perm || !m->poff, SX_ERR_NOMEM, "out of memory");
+    for (int p = 0, c = 0; p < np; p++) {
+        m->poff[p] = c;
+        for (int i = 0; i < ni; i++)
+            if (m->pil_of[i] == p) m->perm[c++] = i;
+        m->poff[p + 1] = c;
+    }
     const int nn = f->n_node;
     m->up = malloc((size_t)nn * sizeof(int));
     m->ch_start = calloc((size_t)nn + 1, sizeof(int));
@@ -148,17 +160,20 @@ static sx_err model_init(model_t *m, const sx_econ_frame_t *f, const double *x_i
             SX_CHECK(e);
         }
         m->complete[v] = 1;
-        for (int64_t k = 0; k < (int64_t)nu * ni; k++) {
-            int ok = !isnan(tmp[k]);
-            m->complete[v] &= ok;
-            m->mask[v][k] = ok;
-            m->x0[v][k] = ok ? tmp[k] : 0;
-            m->lg[v][k] = ok ? log(fmax(tmp[k], LOG_FLOOR)) : 0;
-        }
+        for (int u = 0; u < nu; u++)
+            for (int c = 0; c < ni; c++) {
+                const double t = tmp[(int64_t)u * ni + m->perm[c]];
+                const int64_t k = (int64_t)u * ni + c;
+                int ok = !isnan(t);
+                m->complete[v] &= ok;
+                m->mask[v][k] = ok;
+                m->x0[v][k] = ok ? t : 0;
+                m->lg[v][k] = ok ? log(fmax(t, LOG_FLOOR)) : 0;
+            }
     }
     free(tmp);
     size_t cols = (size_t)np * max_runs;
-    m->w = malloc((size_t)ni * cols * sizeof(double));
+    m->w = malloc((size_t)ni * max_runs * sizeof(double));
     m->c = malloc((size_t)nu * cols * sizeof(double));
     m->d = malloc((size_t)nu * cols * sizeof(double));
     m->pil = malloc((size_t)max_runs * nu * np * sizeof(double));
@@ -170,28 +185,35 @@ static sx_err model_init(model_t *m, const sx_econ_frame_t *f, const double *x_i
     return SX_OK;
 }
 
-/* Pillar scores of runs[0..nr) (all of one variant and aggregation) by one
- * matrix product X (nu x ni) . W (ni x np*nr). */
+/* Pillar scores of runs[0..nr) (all of one variant and aggregation): for each
+ * pillar one matrix product X_p (nu x k_p) . W_p (k_p x nr), where X_p are the
+ * pillar's indicator columns and W_p their (perturbed) weights per run. */
 static void pillars_blas(model_t *m, choice_t *const *runs, const int *slot, int nr, int var, int agg)
 {
     const int nu = m->nu, ni = m->ni, np = m->np, cols = np * nr;
     const sx_econ_frame_t *f = m->f;
-    memset(m->w, 0, (size_t)ni * cols * sizeof(double));
-    for (int r = 0; r < nr; r++)
-        for (int i = 0; i < ni; i++) m->w[(int64_t)i * cols + r * np + m->pil_of[i]] = f->weight[i] * runs[r]->mult[i];
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, cols, ni, 1.0, agg ? m->lg[var] : m->x0[var], ni, m->w, cols,
-                0.0, m->c, cols);
-    if (!m->complete[var])
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, cols, ni, 1.0, m->mask[var], ni, m->w, cols, 0.0, m->d, cols);
+    for (int c = 0; c < ni; c++) {
+        const int i = m->perm[c];
+        for (int r = 0; r < nr; r++) m->w[(int64_t)c * nr + r] = f->weight[i] * runs[r]->mult[i];
+    }
+    const double *x = agg ? m->lg[var] : m->x0[var];
+    for (int p = 0; p < np; p++) {
+        const int c0 = m->poff[p], k = m->poff[p + 1] - c0;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, nr, k, 1.0, x + c0, ni, m->w + (int64_t)c0 * nr, nr, 0.0,
+                    m->c + (int64_t)p * nr, cols);
+        if (!m->complete[var])
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, nr, k, 1.0, m->mask[var] + c0, ni, m->w + (int64_t)c0 * nr, nr,
+                        0.0, m->d + (int64_t)p * nr, cols);
+    }
     for (int r = 0; r < nr; r++) {
         double *out = m->pil + (int64_t)slot[r] * nu * np;
         for (int p = 0; p < np; p++) {
             double ws = 0;
             if (m->complete[var])
-                for (int i = 0; i < ni; i++) ws += m->w[(int64_t)i * cols + r * np + p];
+                for (int c = m->poff[p]; c < m->poff[p + 1]; c++) ws += m->w[(int64_t)c * nr + r];
             for (int u = 0; u < nu; u++) {
-                double den = m->complete[var] ? ws : m->d[(int64_t)u * cols + r * np + p];
-                double num = m->c[(int64_t)u * cols + r * np + p];
+                double den = m->complete[var] ? ws : m->d[(int64_t)u * cols + p * nr + r];
+                double num = m->c[(int64_t)u * cols + p * nr + r];
                 out[(int64_t)u * np + p] = den > 0 ? (agg ? exp(num / den) : num / den) : NAN;
             }
         }
