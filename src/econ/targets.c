@@ -46,11 +46,61 @@ typedef struct {
     double v;
 } obs_t;
 
+#define MAX_OBS 64
+#define PANEL_W 300
+#define PANEL_H 170
+
+/* One small-multiple panel of trends.svg: the straight-line plan path from
+ * base to target (dashed), the target (square) and the observed values (dots). */
+static void panel(sx_strbuf_t *sb, int idx, const char *name, const char *unit, const sx_econ_targets_opts_t *o, double base,
+                  double target, const obs_t *obs, int nobs)
+{
+    const int cx = 10 + (idx % 3) * (PANEL_W + 10), cy = 40 + (idx / 3) * (PANEL_H + 10);
+    double lo = fmin(base, target), hi = fmax(base, target);
+    for (int k = 0; k < nobs; k++) lo = fmin(lo, obs[k].v), hi = fmax(hi, obs[k].v);
+    if (hi == lo) hi = lo + 1, lo = lo - 1;
+    const double pad = 0.08 * (hi - lo);
+    lo -= pad, hi += pad;
+#define PX(yr) (cx + 40 + (PANEL_W - 60) * (double)((yr) - o->base_year) / (o->target_year - o->base_year))
+#define PY(v) (cy + PANEL_H - 25 - (PANEL_H - 55) * ((v) - lo) / (hi - lo))
+    sx_strbuf_printf(sb, "<g><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#ccc\"/>\n", cx, cy, PANEL_W, PANEL_H);
+    sx_strbuf_printf(sb, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">", cx + 6, cy + 16);
+    for (const char *c = name; *c; c++) {
+        if (*c == '<') sx_strbuf_puts(sb, "&lt;");
+        else if (*c == '&') sx_strbuf_puts(sb, "&amp;");
+        else sx_strbuf_putn(sb, c, 1);
+    }
+    sx_strbuf_printf(sb, " (");
+    for (const char *c = unit; *c; c++) {
+        if (*c == '<') sx_strbuf_puts(sb, "&lt;");
+        else if (*c == '&') sx_strbuf_puts(sb, "&amp;");
+        else sx_strbuf_putn(sb, c, 1);
+    }
+    sx_strbuf_printf(sb, ")</text>\n");
+    sx_strbuf_printf(sb, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
+                     PX(o->base_year), cy + PANEL_H - 8, o->base_year, PX(o->target_year), cy + PANEL_H - 8, o->target_year);
+    sx_strbuf_printf(sb, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n", PX(o->base_year),
+                     PY(base), PX(o->target_year), PY(target));
+    sx_strbuf_printf(sb, "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"#D55E00\"><title>target %g</title></rect>\n",
+                     PX(o->target_year) - 4, PY(target) - 4, target);
+    sx_strbuf_printf(sb, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%g</text>\n", PX(o->target_year) - 6, PY(target) - 6, target);
+    sx_strbuf_printf(sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#0072B2\"><title>%d: %g</title></circle>\n", PX(o->base_year),
+                     PY(base), o->base_year, base);
+    sx_strbuf_printf(sb, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n", PX(o->base_year) + 5, PY(base) - 6, base);
+    for (int k = 0; k < nobs; k++)
+        sx_strbuf_printf(sb, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#0072B2\"><title>%d: %g</title></circle>\n", PX(obs[k].year),
+                         PY(obs[k].v), obs[k].year, obs[k].v);
+    sx_strbuf_puts(sb, "</g>\n");
+#undef PX
+#undef PY
+}
+
 /* Read the tables and build both outputs (no MPI). */
-static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_strbuf_t *csvp, sx_strbuf_t *mdp)
+static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_strbuf_t *csvp, sx_strbuf_t *mdp, sx_strbuf_t *svgp)
 {
     sx_econ_table_t *plan = NULL, *vals = NULL;
-    sx_strbuf_t csv = *csvp, md = *mdp;
+    sx_strbuf_t csv = *csvp, md = *mdp, svg = *svgp;
+    obs_t obs[MAX_OBS];
     sx_err err = SX_OK;
     SX_CHECK_GOTO(sx_econ_table_read(o->plan_path, &plan), err, done);
     if (o->values_path) SX_CHECK_GOTO(sx_econ_table_read(o->values_path, &vals), err, done);
@@ -81,8 +131,13 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         SX_CHECK_GOTO(sx_econ_table_num(plan, r, ct, &target), err, done);
         if (cd >= 0) SX_CHECK_GOTO(sx_econ_table_num(plan, r, cd, &d), err, done);
         if (isnan(d)) d = 1;
-        int ly = o->base_year;
+        int ly = o->base_year, nobs = 0;
         double latest = base;
+        if (r == 0)
+            sx_strbuf_printf(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">\n"
+                                   "<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Indicators against the plan path %d-%d "
+                                   "(dashed: straight line to the target)</text>\n",
+                             10 + 3 * (PANEL_W + 10), 40 + ((plan->nrow + 2) / 3) * (PANEL_H + 10), o->base_year, o->target_year);
         if (vals)
             for (int k = 0; k < vals->nrow; k++) {
                 if (strcmp(sx_econ_table_at(vals, k, vc), code)) continue;
@@ -94,6 +149,7 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
                     SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: row %d: year %d is outside the plan period %d-%d", o->values_path, k + 1,
                                  (int)y, o->base_year, o->target_year);
                 if ((int)y >= ly) ly = (int)y, latest = v;
+                if (nobs < MAX_OBS && (int)y > o->base_year) obs[nobs].year = (int)y, obs[nobs].v = v, nobs++;
             }
         sx_econ_target_t t;
         err = sx_econ_target_track(base, o->base_year, target, o->target_year, latest, ly, d < 0 ? -1 : 1, &t);
@@ -104,6 +160,7 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         }
         const char *name = cn >= 0 ? sx_econ_table_at(plan, r, cn) : code, *unit = cu >= 0 ? sx_econ_table_at(plan, r, cu) : "";
         const char *flag = t.on_track < 0 ? "n/a" : t.on_track ? "yes" : "no";
+        panel(&svg, r, name, unit, o, base, target, obs, nobs);
         sx__econ_csv_str(&csv, code, ',');
         sx__econ_csv_str(&csv, cg >= 0 ? sx_econ_table_at(plan, r, cg) : "", ',');
         sx__econ_csv_str(&csv, name, ',');
@@ -128,7 +185,8 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
                      o->target_year - o->base_year, o->plan_path, o->values_path ? "`" : "none (latest = baseline)",
                      o->values_path ? o->values_path : "", o->values_path ? "`" : "", provenance ? provenance : "{}");
 done:
-    *csvp = csv, *mdp = md;
+    sx_strbuf_puts(&svg, "</svg>\n");
+    *csvp = csv, *mdp = md, *svgp = svg;
     sx_econ_table_destroy(&plan);
     sx_econ_table_destroy(&vals);
     return err;
@@ -136,12 +194,15 @@ done:
 
 sx_err sx_econ_targets_run(MPI_Comm comm, const sx_econ_targets_opts_t *o, const char *out_dir, const char *provenance)
 {
-    sx_strbuf_t csv, md;
+    sx_strbuf_t csv, md, svg;
     sx_strbuf_init(&csv);
     sx_strbuf_init(&md);
-    sx_err err = sx_err_agree(comm, build(o, provenance, &csv, &md));
+    sx_strbuf_init(&svg);
+    sx_err err = sx_err_agree(comm, build(o, provenance, &csv, &md, &svg));
     if (err == SX_OK) err = sx__econ_write(comm, out_dir, "targets.csv", &csv);
     if (err == SX_OK) err = sx__econ_write(comm, out_dir, "targets.md", &md);
+    if (err == SX_OK) err = sx__econ_write(comm, out_dir, "trends.svg", &svg);
+    sx_strbuf_fini(&svg);
     sx_strbuf_fini(&csv);
     sx_strbuf_fini(&md);
     SX_CHECK(err);

@@ -98,3 +98,13 @@ set_tests_properties(econ_prefecture_ahp PROPERTIES LABELS regression ENVIRONMEN
 add_test(NAME econ_bad_ahp
          COMMAND ${SX_EXPECT} 2 3 "not reciprocal" -- ${SX_BIN} econ index ${SX_ECON_BAD}/bad_ahp.yaml --out ${SX_ECON_OUT}/bad_ahp)
 set_tests_properties(econ_bad_ahp PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Target tracking with yearly values (synthetic, hand-checked numbers in tests/data/econ/README.md).
+add_test(NAME econ_targets_values
+         COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --set steps.0.values=${SX_ECON_BAD}/synthetic_values.csv \
+--out ${SX_ECON_OUT}/fyp_values && \
+grep -q ',2022,31.4000,27.4800,47.23,59.57,132.68,yes,' ${SX_ECON_OUT}/fyp_values/targets/targets.csv && \
+grep -q ',2022,14500.0000,16888.0000,22.34,16.84,12.39,no,' ${SX_ECON_OUT}/fyp_values/targets/targets.csv && \
+${SX_PY} -c \"import xml.dom.minidom as m; m.parse('${SX_ECON_OUT}/fyp_values/targets/trends.svg')\""
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_targets_values PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
