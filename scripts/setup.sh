@@ -11,6 +11,7 @@ PACKAGES=(
   libopenblas-dev liblapacke-dev          # BLAS / LAPACK(E)
   libyaml-dev                             # job files
   libcmocka-dev                           # unit tests
+  libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
   slurmctld slurmd slurm-client munge     # a real local Slurm for the slurm tests (scripts/slurm-local.sh)
 )

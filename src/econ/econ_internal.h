@@ -1,0 +1,20 @@
+/*
+ * econ_internal.h — helpers shared by the files of src/econ (not public):
+ * CSV output cells and the one-rank write of a finished text file.
+ */
+#ifndef SX_ECON_INTERNAL_H
+#define SX_ECON_INTERNAL_H
+
+#include <mpi.h>
+#include "sanxiang/sx_econ.h"
+#include "sanxiang/sx_strbuf.h"
+
+/** Append s as one CSV field (quoted when it holds , " or a newline), then sep. */
+void sx__econ_csv_str(sx_strbuf_t *sb, const char *s, char sep);
+/** Append a number with %.*f (NaN as an empty field), then sep. */
+void sx__econ_csv_num(sx_strbuf_t *sb, double v, int decimals, char sep);
+/** Rank 0 writes sb to dir/name through a temporary name; all ranks agree.
+ *  Collective over comm. */
+sx_err sx__econ_write(MPI_Comm comm, const char *dir, const char *name, sx_strbuf_t *sb);
+
+#endif

@@ -1,0 +1,110 @@
+# Indicators end to end through the sanxiang command: COINr's ASEM example
+# against the reference scores (every unit, every aggregate, 2 decimals and
+# ranks), the Hunan plan table, the Monte Carlo job at 1 and 3 ranks (byte-
+# identical tables), and the errors a planner can meet.
+set(SX_BIN $<TARGET_FILE:sanxiang_cli>)
+set(SX_PY /usr/bin/python3)
+set(SX_ECON_OUT ${SX_TEST_OUT}/econ)
+set(SX_ECON_CHECK ${CMAKE_CURRENT_SOURCE_DIR}/regression/econ_check.py)
+
+add_test(NAME econ_asem_index
+         COMMAND ${SX_BIN} econ index jobs/asem_coinr.yaml --out ${SX_ECON_OUT}/asem
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_asem_index PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_SETUP econ_asem)
+add_test(NAME econ_asem_vs_coinr
+         COMMAND ${SX_PY} ${SX_ECON_CHECK} asem ${SX_ECON_OUT}/asem/index/scores.csv
+                 ${SX_DATA_DIR}/indicators/coinr_asem/ASEM_python_results.csv)
+set_tests_properties(econ_asem_vs_coinr PROPERTIES LABELS regression FIXTURES_REQUIRED econ_asem)
+if(XLSXWRITER_LIBRARY)
+  add_test(NAME econ_asem_xlsx
+           COMMAND ${SX_PY} ${SX_ECON_CHECK} xlsx ${SX_ECON_OUT}/asem/index/index.xlsx ${SX_ECON_OUT}/asem/index/scores.csv
+                   "Scores and ranks" "Weights" "Data quality" "Units coverage" "Treated data" "Normalised data")
+  set_tests_properties(econ_asem_xlsx PROPERTIES LABELS regression FIXTURES_REQUIRED econ_asem)
+endif()
+
+add_test(NAME econ_hunan_targets
+         COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --out ${SX_ECON_OUT}/fyp && \
+${SX_PY} ${SX_ECON_CHECK} targets ${SX_ECON_OUT}/fyp/targets/targets.csv"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_hunan_targets PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+
+foreach(np 1 3)
+  add_test(NAME econ_uncertainty_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_BIN} econ uncertainty jobs/asem_uncertainty.yaml
+                   --set steps.0.samples=500 --out ${SX_ECON_OUT}/mc_np${np}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(econ_uncertainty_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP econ_mc_np${np} PROCESSORS ${np})
+endforeach()
+add_test(NAME econ_uncertainty_equal
+         COMMAND sh -c "cmp ${SX_ECON_OUT}/mc_np1/uncertainty/uncertainty.csv ${SX_ECON_OUT}/mc_np3/uncertainty/uncertainty.csv && \
+cmp ${SX_ECON_OUT}/mc_np1/uncertainty/sensitivity.csv ${SX_ECON_OUT}/mc_np3/uncertainty/sensitivity.csv && \
+cmp ${SX_ECON_OUT}/mc_np1/uncertainty/scores.csv ${SX_ECON_OUT}/mc_np3/uncertainty/scores.csv")
+set_tests_properties(econ_uncertainty_equal PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED "econ_mc_np1;econ_mc_np3")
+
+add_test(NAME econ_uncertainty_charts COMMAND ${SX_PY} ${SX_ECON_CHECK} svg ${SX_ECON_OUT}/mc_np1/uncertainty 51)
+set_tests_properties(econ_uncertainty_charts PROPERTIES LABELS regression FIXTURES_REQUIRED econ_mc_np1)
+
+# Errors: one message, same status on every rank.
+set(SX_ECON_BAD ${CMAKE_CURRENT_SOURCE_DIR}/data/econ)
+set(SX_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
+foreach(np 1 3)
+  add_test(NAME econ_bad_number_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "bad_number.csv" "row 2" "LPI" "not a number"
+                   -- ${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_BAD}/bad_number.csv
+                   --out ${SX_ECON_OUT}/bad_np${np})
+  add_test(NAME econ_missing_indicator_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "missing_column.csv" "Flights"
+                   -- ${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_BAD}/missing_column.csv
+                   --out ${SX_ECON_OUT}/bad_np${np})
+  add_test(NAME econ_bad_impute_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "--set steps.0.impute" "spline" "group_mean"
+                   -- ${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.impute=spline --out ${SX_ECON_OUT}/bad_np${np})
+  add_test(NAME econ_wrong_verb_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "hunan_fyp_targets.yaml" "econ_index"
+                   -- ${SX_BIN} econ index jobs/hunan_fyp_targets.yaml --out ${SX_ECON_OUT}/bad_np${np})
+  add_test(NAME econ_bad_weights_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "bad_weights.yaml:11:" "steps[0].weights" "magic" "entropy"
+                   -- ${SX_BIN} econ index ${SX_ECON_BAD}/bad_weights.yaml --out ${SX_ECON_OUT}/bad_np${np})
+  set_tests_properties(econ_bad_weights_np${np} econ_bad_number_np${np} econ_missing_indicator_np${np} econ_bad_impute_np${np} econ_wrong_verb_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
+
+# A prefecture index joined to census outlines: the GeoPackage opens in GDAL with
+# 14 polygons, every one scored; outlines without a CRS are refused unless the
+# job names one (never guessed).
+add_test(NAME econ_prefecture_gpkg
+         COMMAND sh -c "${SX_BIN} econ index jobs/hunan_prefecture_index.yaml --out ${SX_ECON_OUT}/pref && \
+${SX_PY} ${SX_ECON_CHECK} gpkg ${SX_ECON_OUT}/pref/index/scores.gpkg 14"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_prefecture_gpkg PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+foreach(np 1 3)
+  add_test(NAME econ_boundary_no_crs_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "have no CRS" "boundary_crs"
+                   -- ${SX_BIN} econ index jobs/hunan_prefecture_index.yaml --set steps.0.boundary_crs=
+                   --out ${SX_ECON_OUT}/nocrs_np${np})
+  set_tests_properties(econ_boundary_no_crs_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
+
+# AHP judgements in the job replace the dictionary weights of a parent's children.
+add_test(NAME econ_prefecture_ahp
+         COMMAND sh -c "${SX_BIN} econ index ${SX_ECON_BAD}/prefecture_ahp.yaml --out ${SX_ECON_OUT}/ahp && \
+grep -q '^urbanisation,urbanisation,2,Index,1,,0.750000,0.750000$' ${SX_ECON_OUT}/ahp/index/weights.csv && \
+grep -q '^age_structure,age_structure,2,Index,1,,0.250000,0.250000$' ${SX_ECON_OUT}/ahp/index/weights.csv && \
+grep -q 'CR 0.0000 (acceptable)' ${SX_ECON_OUT}/ahp/index/methodology.md"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_prefecture_ahp PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+add_test(NAME econ_bad_ahp
+         COMMAND ${SX_EXPECT} 2 3 "not reciprocal" -- ${SX_BIN} econ index ${SX_ECON_BAD}/bad_ahp.yaml --out ${SX_ECON_OUT}/bad_ahp)
+set_tests_properties(econ_bad_ahp PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Target tracking with yearly values (synthetic, hand-checked numbers in tests/data/econ/README.md).
+add_test(NAME econ_targets_values
+         COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --set steps.0.values=${SX_ECON_BAD}/synthetic_values.csv \
+--out ${SX_ECON_OUT}/fyp_values && \
+grep -q ',2022,31.4000,27.4800,47.23,59.57,132.68,yes,' ${SX_ECON_OUT}/fyp_values/targets/targets.csv && \
+grep -q ',2022,14500.0000,16888.0000,22.34,16.84,12.39,no,' ${SX_ECON_OUT}/fyp_values/targets/targets.csv && \
+${SX_PY} -c \"import xml.dom.minidom as m; m.parse('${SX_ECON_OUT}/fyp_values/targets/trends.svg')\""
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_targets_values PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
