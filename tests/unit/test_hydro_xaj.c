@@ -137,7 +137,7 @@ static void test_chengcun(void **state)
     /* Same model and parameters; the reference adds a surface linear
      * reservoir (its CS) and sub-divides large net rain, so the series agree
      * closely but not exactly (measured: NSE 0.986, volume within 0.3 %). */
-    assert_true(fabs(c.total_area - 290) < 0.5);
+    assert_true(fabs(c.total_area - 289.11) < 1e-9); /* the units sum to 289.11 of the stated 290 km² */
     assert_true(nse > 0.97);
     assert_true(fabs(vs / vr - 1) < 0.01);
     free(q);
