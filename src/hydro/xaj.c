@@ -91,12 +91,12 @@ static void default_state(const double *p, const double *d, double *s)
 static sx_err check_state(const double *p, const double *s)
 {
     double wdm = p[WM] - p[WUM] - p[WLM], w0 = s[WU] + s[WL] + s[WD];
+    SX_FAIL_IF(w0 > p[WM] * (1 + 1e-12), SX_ERR_INPUT,
+               "Xinanjiang tension water W0 = WU + WL + WD = %g mm exceeds WM = %g mm", w0, p[WM]);
     SX_FAIL_IF(s[WU] > p[WUM], SX_ERR_INPUT, "Xinanjiang state WU = %g mm exceeds WUM = %g mm", s[WU], p[WUM]);
     SX_FAIL_IF(s[WL] > p[WLM], SX_ERR_INPUT, "Xinanjiang state WL = %g mm exceeds WLM = %g mm", s[WL], p[WLM]);
     SX_FAIL_IF(s[WD] > wdm * (1 + 1e-12), SX_ERR_INPUT,
                "Xinanjiang state WD = %g mm exceeds WDM = WM - WUM - WLM = %g mm", s[WD], wdm);
-    SX_FAIL_IF(w0 > p[WM] * (1 + 1e-12), SX_ERR_INPUT,
-               "Xinanjiang tension water W0 = WU + WL + WD = %g mm exceeds WM = %g mm", w0, p[WM]);
     SX_FAIL_IF(s[S_] > p[SM], SX_ERR_INPUT, "Xinanjiang free water S = %g mm exceeds SM = %g mm", s[S_], p[SM]);
     SX_FAIL_IF(s[FR] < 0 || s[FR] > 1, SX_ERR_INPUT, "Xinanjiang FR = %g must lie in [0, 1]", s[FR]);
     return SX_OK;
