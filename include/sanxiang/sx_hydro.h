@@ -91,6 +91,10 @@ const double *sx_hydro_model_state(const sx_hydro_model_t *m);
  *  states are checked as in set_state. */
 sx_err sx_hydro_model_restore(sx_hydro_model_t *m, const double *state, int64_t len);
 
+/** SHA-256 (hex) identifying the model kind, its parameter values (as
+ *  %.17g text) and its options: the "parameter set" a saved state belongs to. */
+void sx_hydro_model_fingerprint(const sx_hydro_model_t *m, char hex[65]);
+
 /**
  * Advance n steps: P, E (mm per step, finite, >= 0) in, Q (mm per step) out.
  * A bad forcing value fails with SX_ERR_INPUT naming the step index
@@ -100,6 +104,28 @@ sx_err sx_hydro_model_run(sx_hydro_model_t *m, int64_t n, const double *P, const
                           int64_t first_step);
 
 /* ---- channel routing ------------------------------------------------- */
+
+/* ---- hot start ------------------------------------------------------- */
+
+/**
+ * Save the full state of nunits models (one per sub-basin, named by ids)
+ * to an HDF5 file: root attributes basin, time (the valid time of the state:
+ * the last step simulated), and per unit a group "units/<id>" with the model
+ * kind, the parameter-set fingerprint, the parameters and the state vector.
+ * Written under a temporary name and renamed. Not collective (one rank).
+ */
+sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time, int nunits, const char *const *ids,
+                           sx_hydro_model_t *const *models);
+
+/**
+ * Restore the states saved by sx_hydro_state_save into models that already
+ * hold their parameters. Refused with SX_ERR_INPUT, naming file and unit,
+ * when the file is for another basin, lacks a unit, or a unit's model kind or
+ * parameter-set fingerprint differs. time_out (>= 64 bytes, may be NULL)
+ * receives the state's valid time. Not collective.
+ */
+sx_err sx_hydro_state_load(const char *path, const char *basin, int nunits, const char *const *ids,
+                           sx_hydro_model_t *const *models, char *time_out);
 
 /** Muskingum reach. K and dt in the same unit (hours), 0 <= X <= 0.5. */
 typedef struct {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hydro/hydro_internal.h"
+#include "sanxiang/sx_sha256.h"
 
 struct sx_hydro_model {
     const sx_hydro_kind_t *kind;
@@ -231,4 +232,21 @@ sx_err sx_hydro_model_run(sx_hydro_model_t *m, int64_t n, const double *P, const
         k->step(m->p, m->opt, m->d, m->s, P[t], E[t], &Q[t]);
     }
     return SX_OK;
+}
+
+void sx_hydro_model_fingerprint(const sx_hydro_model_t *m, char hex[65])
+{
+    sx_sha256_t h;
+    char buf[64];
+    sx_sha256_init(&h);
+    sx_sha256_update(&h, m->kind->name, strlen(m->kind->name));
+    for (int i = 0; i < m->kind->np; i++) {
+        int n = snprintf(buf, sizeof buf, ";%s=%.17g", m->kind->params[i].name, m->p[i]);
+        sx_sha256_update(&h, buf, (size_t)n);
+    }
+    for (int i = 0; i < m->kind->nopt; i++) {
+        int n = snprintf(buf, sizeof buf, ";%s#%d", m->kind->options[i].name, m->opt[i]);
+        sx_sha256_update(&h, buf, (size_t)n);
+    }
+    sx_sha256_final_hex(&h, hex);
 }
