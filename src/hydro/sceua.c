@@ -16,6 +16,7 @@
 
 #include "sanxiang/sx_hydro_sceua.h"
 #include "sanxiang/sx_mpi.h"
+#include "hydro/hydro_rng.h"
 
 void sx_sceua_defaults(sx_sceua_opts_t *o)
 {
@@ -25,39 +26,6 @@ void sx_sceua_defaults(sx_sceua_opts_t *o)
     o->pcento = 1e-5;
     o->peps = 1e-7;
     o->seed = 1;
-}
-
-/* xoshiro256** seeded through splitmix64 (Blackman & Vigna 2018). */
-typedef struct {
-    uint64_t s[4];
-} rng_t;
-
-static uint64_t splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(rng_t *r, uint64_t seed, uint64_t gen, uint64_t item)
-{
-    uint64_t x = seed ^ (gen * 0xD1B54A32D192ED03ull) ^ (item * 0xABC98388FB8FAC03ull);
-    for (int i = 0; i < 4; i++) r->s[i] = splitmix(&x);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static double rng_uniform(rng_t *r)
-{
-    uint64_t *s = r->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return (double)(res >> 11) * 0x1.0p-53;
 }
 
 typedef struct {
@@ -109,13 +77,13 @@ static sx_err sort_rows(double *rows, int64_t count, int w)
     return SX_OK;
 }
 
-static void random_in_box(rng_t *r, int n, const double *a, const double *b, double *x)
+static void random_in_box(sx__rng_t *r, int n, const double *a, const double *b, double *x)
 {
-    for (int d = 0; d < n; d++) x[d] = a[d] + rng_uniform(r) * (b[d] - a[d]);
+    for (int d = 0; d < n; d++) x[d] = a[d] + sx__rng_uniform(r) * (b[d] - a[d]);
 }
 
 /* Competitive complex evolution of one complex cx (m rows, sorted). */
-static void cce(problem_t *pb, double *cx, int m, rng_t *r, double *work)
+static void cce(problem_t *pb, double *cx, int m, sx__rng_t *r, double *work)
 {
     const int n = pb->n, w = n + 1, q = n + 1, beta = 2 * n + 1;
     int sel[64];
@@ -124,7 +92,7 @@ static void cce(problem_t *pb, double *cx, int m, rng_t *r, double *work)
         /* triangular selection of q distinct members, p_i = 2(m+1-i)/(m(m+1)) */
         int nsel = 0;
         while (nsel < q) {
-            double u = rng_uniform(r) * m * (m + 1) / 2.0, acc = 0;
+            double u = sx__rng_uniform(r) * m * (m + 1) / 2.0, acc = 0;
             int pick = m - 1;
             for (int i = 0; i < m; i++) {
                 acc += m - i;
@@ -240,8 +208,8 @@ sx_err sx_sceua_minimize(MPI_Comm comm, sx_sceua_fn f, void *ctx, int n, const d
     }
 
     /* Initial sample: every rank draws all points, evaluates its block. */
-    rng_t r;
-    rng_seed(&r, opts->seed, UINT64_MAX, 0);
+    sx__rng_t r;
+    sx__rng_seed(&r, opts->seed, UINT64_MAX, 0);
     for (int64_t i = 0; i < s; i++) random_in_box(&r, n, lo, hi, pop + i * w + 1);
     int64_t b0, b1;
     block(s, size, rank, &b0, &b1);
@@ -285,8 +253,8 @@ sx_err sx_sceua_minimize(MPI_Comm comm, sx_sceua_fn f, void *ctx, int n, const d
         block(p, size, rank, &c0, &c1);
         for (int64_t k = 0; k <= p; k++) evals_all[k] = 0;
         for (int64_t k = c0; k < c1; k++) {
-            rng_t rk;
-            rng_seed(&rk, opts->seed, (uint64_t)gen, (uint64_t)k);
+            sx__rng_t rk;
+            sx__rng_seed(&rk, opts->seed, (uint64_t)gen, (uint64_t)k);
             pb.evals = 0;
             cce(&pb, cx + k * m * w, m, &rk, work);
             evals_all[k] = pb.evals;
