@@ -86,4 +86,28 @@ sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const in
 sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *cfg, sx_hydro_forecast_t *out);
 void sx_hydro_forecast_fini(sx_hydro_forecast_t *f);
 
+
+
+/* ---- outputs (one rank writes; each through a temporary name) ---------- */
+
+typedef struct {
+    const double *obs;   /* observed discharge at obs_node over the window rows, or NULL */
+    int obs_node;        /* node index of obs */
+    double event_threshold; /* GB/T 22482 events: obs >= threshold (m³/s), 0: none */
+    const char *provenance; /* JSON or NULL */
+} sx_hydro_forecast_extra_t;
+
+/** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar. */
+sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                   const sx_hydro_forecast_extra_t *x);
+/** hydrographs.nc: netCDF-4/HDF5 with time and node dimension scales, Q_det(node, time),
+ *  Q_pct(node, lead, percentile), p_warn/p_guar(node, lead), units and long names. */
+sx_err sx_hydro_forecast_write_h5(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                  const sx_hydro_forecast_extra_t *x);
+/** SVG hydrograph of node i: observed, forecast, ensemble band, warning levels. */
+sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                   const sx_hydro_forecast_extra_t *x, int node);
+/** bulletin.md: peaks, times and warnings per station, fit over the observed period. */
+sx_err sx_hydro_forecast_write_bulletin(const char *path, const sx_hydro_forecast_cfg_t *c,
+                                        const sx_hydro_forecast_t *f, const sx_hydro_forecast_extra_t *x);
 #endif

@@ -30,6 +30,15 @@ sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time
 {
     char tmp[SX_PATH_MAX];
     SX_FAIL_IF(snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp, SX_ERR_IO, "path too long: %s", path);
+    {
+        char dir[SX_PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            SX_CHECK(sx_mkdir_p(dir));
+        }
+    }
     sx_err err = SX_OK;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), g = -1, u = -1;

@@ -43,3 +43,11 @@ sx_hydro_error(route_x 1 3 "Muskingum X = 0.7 must lie in [0, 0.5]"
   route muskingum --inflow ${SX_HYDRO_DATA}/good_hourly.csv --k 2 --x 0.7 --dt 1 ${X})
 sx_hydro_error(calib_no_q 3 3 "header has no 'Q' column"
   calibrate gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv ${X})
+
+# The Chengcun forecast job: 1 vs 3 ranks, outputs, hot-start cycle, refusals.
+add_test(NAME hydro_job_chengcun
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_job.py $<TARGET_FILE:sanxiang_cli>
+                 ${SX_TEST_OUT}/hydro_job
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(hydro_job_chengcun PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3
+                     TIMEOUT 600)
