@@ -24,6 +24,7 @@
 #define SX_HYDRO_H
 
 #include <stdint.h>
+#include <stddef.h>
 #include "sx_err.h"
 
 /** One parameter or named state of a model. */
@@ -114,8 +115,19 @@ sx_err sx_hydro_model_run(sx_hydro_model_t *m, int64_t n, const double *P, const
  * kind, the parameter-set fingerprint, the parameters and the state vector.
  * Written under a temporary name and renamed. Not collective (one rank).
  */
+/** Channel-reach states saved with the models (Muskingum sub-reach in/out
+ *  flows). tag identifies the reach's K, X, dt; a state with another tag is
+ *  refused. */
+typedef struct {
+    int n;
+    const char *const *ids;
+    const char *const *tags;
+    double *const *st;     /* n arrays of len[i] values */
+    const int64_t *len;
+} sx_hydro_reach_states_t;
+
 sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time, int nunits, const char *const *ids,
-                           sx_hydro_model_t *const *models);
+                           sx_hydro_model_t *const *models, const sx_hydro_reach_states_t *reaches);
 
 /**
  * Restore the states saved by sx_hydro_state_save into models that already
@@ -125,7 +137,7 @@ sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time
  * receives the state's valid time. Not collective.
  */
 sx_err sx_hydro_state_load(const char *path, const char *basin, int nunits, const char *const *ids,
-                           sx_hydro_model_t *const *models, char *time_out);
+                           sx_hydro_model_t *const *models, char *time_out, const sx_hydro_reach_states_t *reaches);
 
 /** Muskingum reach. K and dt in the same unit (hours), 0 <= X <= 0.5. */
 typedef struct {
@@ -151,6 +163,18 @@ sx_err sx_muskingum_plan(double K, double X, double dt, sx_muskingum_t *out);
  * outflow is never negative. Not collective.
  */
 sx_err sx_muskingum_route(const sx_muskingum_t *mk, int64_t n, const double *I, double *O);
+
+/** Length of a reach state: 2 * nreach (last inflow and outflow of each sub-reach). */
+int64_t sx_muskingum_state_len(const sx_muskingum_t *mk);
+/** Tag naming K, X and dt of a plan (for state files); buf >= 96 bytes. */
+void sx_muskingum_tag(const sx_muskingum_t *mk, char *buf, size_t len);
+/**
+ * As sx_muskingum_route, but starting from st_in (the state after the step
+ * before I[0]; NULL: steady state O = I[0]) and copying the state after step
+ * capture into st_out (when 0 <= capture < n and st_out is not NULL).
+ */
+sx_err sx_muskingum_route_hot(const sx_muskingum_t *mk, int64_t n, const double *I, double *O, const double *st_in,
+                              int64_t capture, double *st_out);
 
 /**
  * Muskingum–Cunge parameters (Cunge 1969; constant-parameter form of Ponce &

@@ -82,6 +82,13 @@ sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *ord
 sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
                               double dt_hours, const double *local, double *out);
 
+/** As sx_hydro_network_route, starting node i's reach from reach_in[i]
+ *  (NULL entries or NULL array: steady state) and copying each reach's state
+ *  after step capture into reach_out[i] (arrays of sx_muskingum_state_len). */
+sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
+                                  double dt_hours, const double *local, double *out, double *const *reach_in,
+                                  int64_t capture, double *const *reach_out);
+
 /** Run the chain. Collective over comm; every rank returns the same result. */
 sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *cfg, sx_hydro_forecast_t *out);
 void sx_hydro_forecast_fini(sx_hydro_forecast_t *f);

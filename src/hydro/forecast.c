@@ -87,10 +87,39 @@ typedef struct {
     double *local;           /* [nnodes][nsteps] m³/s */
     double *routed;          /* [nnodes][nsteps] */
     double *qmm;
+    /* channel reaches, by node index (NULL where a node has no routed reach) */
+    double *rin[256], *rout[256];
+    char rtag[256][96];
+    int64_t rlen[256];
+    int hot;                 /* rin holds a loaded state */
 } work_t;
+
+/* The reaches in file order (nodes with a routed reach), as the state API wants them. */
+static void reach_list(const sx_hydro_forecast_cfg_t *c, work_t *w, double *const *arr, const char **ids,
+                       const char **tags, double **st, int64_t *len, sx_hydro_reach_states_t *r)
+{
+    int n = 0;
+    for (int i = 0; i < c->nnodes; i++)
+        if (w->rlen[i] > 0) {
+            ids[n] = c->nodes[i].id;
+            tags[n] = w->rtag[i];
+            st[n] = arr[i];
+            len[n] = w->rlen[i];
+            n++;
+        }
+    r->n = n;
+    r->ids = ids;
+    r->tags = tags;
+    r->st = st;
+    r->len = len;
+}
 
 static void work_free(work_t *w)
 {
+    for (int i = 0; i < 256; i++) {
+        free(w->rin[i]);
+        free(w->rout[i]);
+    }
     for (int i = 0; i < w->nm; i++) {
         sx_hydro_model_destroy(&w->m[i]);
         free(w->issue_state[i]);
@@ -139,8 +168,24 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
             w->P[(int64_t)k * nsteps + t] = p;
         }
     }
+    for (int i = 0; i < c->nnodes; i++) {
+        const sx_hydro_node_t *d = &c->nodes[i];
+        if (!d->down[0] || d->reach_k_h <= 0) continue;
+        sx_muskingum_t mk;
+        SX_CHECK(sx_muskingum_plan(d->reach_k_h, d->reach_x, c->dt_hours, &mk));
+        w->rlen[i] = sx_muskingum_state_len(&mk);
+        sx_muskingum_tag(&mk, w->rtag[i], sizeof w->rtag[i]);
+        SX_ALLOC(w->rin[i], w->rlen[i], "reach state");
+        SX_ALLOC(w->rout[i], w->rlen[i], "reach state");
+    }
     if (c->state_in) {
-        SX_CHECK(sx_hydro_state_load(c->state_in, c->basin, w->nm, w->ids, w->m, out->state_time));
+        const char *rids[256], *rtags[256];
+        double *rst[256];
+        int64_t rlen[256];
+        sx_hydro_reach_states_t rs;
+        reach_list(c, w, w->rin, rids, rtags, rst, rlen, &rs);
+        SX_CHECK(sx_hydro_state_load(c->state_in, c->basin, w->nm, w->ids, w->m, out->state_time, &rs));
+        w->hot = 1;
         const char *need = c->start > 0 ? c->times->time[c->start - 1] : "(before the first row)";
         SX_FAIL_IF(strcmp(out->state_time, need), SX_ERR_INPUT,
                    "hot-start state '%s' is valid at %s but this run starts at %s and needs the state at %s; run the "
@@ -185,15 +230,26 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
         }
         memcpy(w.issue_state[k], sx_hydro_model_state(w.m[k]), (size_t)w.state_len[k] * sizeof(double));
     }
-    if (rank == 0 && c->state_out)
-        SX_CHECK_GOTO(sx_hydro_state_save(c->state_out, c->basin, c->times->time[c->issue], w.nm, w.ids, w.m), e, agree1);
     SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, NULL), e, agree1);
     out->q_det = malloc((size_t)nn * (size_t)nsteps * sizeof *out->q_det);
     if (!out->q_det) {
         e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
         goto agree1;
     }
-    SX_CHECK_GOTO(sx_hydro_network_route(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, out->q_det), e, agree1);
+    SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, out->q_det,
+                                             w.hot ? w.rin : NULL, nh - 1, w.rout), e, agree1);
+    if (rank == 0 && c->state_out) {
+        /* models: restore the issue state (run_lead left them at the end of the lead) */
+        for (int k = 0; k < w.nm; k++)
+            SX_CHECK_GOTO(sx_hydro_model_restore(w.m[k], w.issue_state[k], w.state_len[k]), e, agree1);
+        const char *rids[256], *rtags[256];
+        double *rst[256];
+        int64_t rlen[256];
+        sx_hydro_reach_states_t rs;
+        reach_list(c, &w, w.rout, rids, rtags, rst, rlen, &rs);
+        SX_CHECK_GOTO(sx_hydro_state_save(c->state_out, c->basin, c->times->time[c->issue], w.nm, w.ids, w.m, &rs), e,
+                      agree1);
+    }
 agree1:
     e = sx_err_agree(comm, e);
     if (e || c->members == 0) goto done;
@@ -215,7 +271,8 @@ agree1:
         sx__rng_seed(&r, c->seed, 0x656e73ull /* "ens" */, (uint64_t)mb);
         for (int64_t l = 0; l < nl; l++) f[l] = exp(c->rain_sigma * sx__rng_normal(&r) - 0.5 * c->rain_sigma * c->rain_sigma);
         SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, f), e, agree2);
-        SX_CHECK_GOTO(sx_hydro_network_route(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed), e, agree2);
+        SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed,
+                                                 w.hot ? w.rin : NULL, -1, NULL), e, agree2);
         for (int i = 0; i < nn; i++)
             memcpy(mine + (mb - m0) * per + (int64_t)i * nl, w.routed + (int64_t)i * nsteps + nh, (size_t)nl * sizeof *mine);
     }

@@ -14,7 +14,9 @@
  * length, celerity, width, slope and a reference discharge.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sanxiang/sx_hydro.h"
 
@@ -55,24 +57,42 @@ sx_err sx_muskingum_plan(double K, double X, double dt, sx_muskingum_t *out)
     return SX_OK;
 }
 
-sx_err sx_muskingum_route(const sx_muskingum_t *mk, int64_t n, const double *I, double *O)
+int64_t sx_muskingum_state_len(const sx_muskingum_t *mk) { return 2 * (int64_t)mk->nreach; }
+
+void sx_muskingum_tag(const sx_muskingum_t *mk, char *buf, size_t len)
+{
+    snprintf(buf, len, "muskingum K=%.17g X=%.17g dt=%.17g", mk->K, mk->X, mk->dt);
+}
+
+sx_err sx_muskingum_route_hot(const sx_muskingum_t *mk, int64_t n, const double *I, double *O, const double *st_in,
+                              int64_t capture, double *st_out)
 {
     if (n <= 0) return SX_OK;
     for (int64_t t = 0; t < n; t++)
         SX_FAIL_IF(!isfinite(I[t]) || I[t] < 0, SX_ERR_INPUT,
                    "inflow at step %lld is %g; Muskingum needs finite inflows >= 0", (long long)t, I[t]);
-    double *prev_in, *prev_out;
-    SX_ALLOC(prev_in, mk->nreach, "Muskingum sub-reach inflows");
-    prev_out = calloc((size_t)mk->nreach, sizeof *prev_out);
-    if (!prev_out) {
-        free(prev_in);
-        SX_FAIL(SX_ERR_NOMEM, "cannot allocate Muskingum sub-reach outflows");
+    double *st;
+    SX_ALLOC(st, 2 * mk->nreach, "Muskingum sub-reach state");
+    double *prev_in = st, *prev_out = st + mk->nreach;
+    int64_t t0;
+    if (st_in) {
+        for (int r = 0; r < 2 * mk->nreach; r++)
+            if (!isfinite(st_in[r]) || st_in[r] < 0) {
+                free(st);
+                SX_FAIL(SX_ERR_INPUT, "Muskingum reach state value %d is %g; a saved flow cannot be negative", r, st_in[r]);
+            }
+        memcpy(st, st_in, (size_t)(2 * mk->nreach) * sizeof *st);
+        t0 = 0;
+    } else {
+        for (int r = 0; r < mk->nreach; r++) prev_in[r] = prev_out[r] = I[0];
+        O[0] = I[0];
+        t0 = 1;
+        if (capture == 0 && st_out) memcpy(st_out, st, (size_t)(2 * mk->nreach) * sizeof *st);
     }
-    for (int r = 0; r < mk->nreach; r++) prev_in[r] = prev_out[r] = I[0];
-    O[0] = I[0];
-    for (int64_t t = 1; t < n; t++) {
+    for (int64_t t = t0; t < n; t++) {
+        double i_prev = prev_in[0];
         for (int j = 1; j <= mk->nsub; j++) {
-            double in = I[t - 1] + (I[t] - I[t - 1]) * (double)j / mk->nsub;
+            double in = i_prev + (I[t] - i_prev) * (double)j / mk->nsub;
             for (int r = 0; r < mk->nreach; r++) {
                 double out = mk->c0 * in + mk->c1 * prev_in[r] + mk->c2 * prev_out[r];
                 prev_in[r] = in;
@@ -81,10 +101,15 @@ sx_err sx_muskingum_route(const sx_muskingum_t *mk, int64_t n, const double *I, 
             }
         }
         O[t] = prev_out[mk->nreach - 1];
+        if (t == capture && st_out) memcpy(st_out, st, (size_t)(2 * mk->nreach) * sizeof *st);
     }
-    free(prev_in);
-    free(prev_out);
+    free(st);
     return SX_OK;
+}
+
+sx_err sx_muskingum_route(const sx_muskingum_t *mk, int64_t n, const double *I, double *O)
+{
+    return sx_muskingum_route_hot(mk, n, I, O, NULL, -1, NULL);
 }
 
 sx_err sx_muskingum_cunge_params(double dx_m, double celerity_ms, double width_m, double slope, double qref_m3s,

@@ -49,6 +49,13 @@ sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *ord
 sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
                               double dt_hours, const double *local, double *out)
 {
+    return sx_hydro_network_route_hot(nnodes, nodes, order, nsteps, dt_hours, local, out, NULL, -1, NULL);
+}
+
+sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
+                                  double dt_hours, const double *local, double *out, double *const *reach_in,
+                                  int64_t capture, double *const *reach_out)
+{
     memcpy(out, local, (size_t)nnodes * (size_t)nsteps * sizeof *out);
     double *tmp;
     SX_ALLOC(tmp, nsteps, "routing buffer");
@@ -61,7 +68,8 @@ sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const in
         if (nodes[i].reach_k_h > 0) {
             sx_muskingum_t mk;
             SX_CHECK_GOTO(sx_muskingum_plan(nodes[i].reach_k_h, nodes[i].reach_x, dt_hours, &mk), e, done);
-            SX_CHECK_GOTO(sx_muskingum_route(&mk, nsteps, q, tmp), e, done);
+            SX_CHECK_GOTO(sx_muskingum_route_hot(&mk, nsteps, q, tmp, reach_in ? reach_in[i] : NULL, capture,
+                                                 reach_out ? reach_out[i] : NULL), e, done);
             q = tmp;
         }
         for (int64_t t = 0; t < nsteps; t++) out[(int64_t)d * nsteps + t] += q[t];

@@ -26,7 +26,7 @@
     } while (0)
 
 sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time, int nunits, const char *const *ids,
-                           sx_hydro_model_t *const *models)
+                           sx_hydro_model_t *const *models, const sx_hydro_reach_states_t *reaches)
 {
     char tmp[SX_PATH_MAX];
     SX_FAIL_IF(snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp, SX_ERR_IO, "path too long: %s", path);
@@ -61,6 +61,19 @@ sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time
         H5Gclose(u);
         u = -1;
     }
+    if (reaches && reaches->n > 0) {
+        H5Gclose(g);
+        H5OK(g = H5Gcreate2(f, "reaches", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group reaches in %s", tmp);
+        for (int i = 0; i < reaches->n; i++) {
+            hsize_t n = (hsize_t)reaches->len[i];
+            H5OK(u = H5Gcreate2(g, reaches->ids[i], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create reach '%s'",
+                 reaches->ids[i]);
+            H5OK(H5LTmake_dataset_double(u, "state", 1, &n, reaches->st[i]), "cannot write reach '%s'", reaches->ids[i]);
+            H5OK(H5LTset_attribute_string(u, ".", "reach", reaches->tags[i]), "cannot write reach '%s'", reaches->ids[i]);
+            H5Gclose(u);
+            u = -1;
+        }
+    }
 done:
     if (u >= 0) H5Gclose(u);
     if (g >= 0) H5Gclose(g);
@@ -82,8 +95,42 @@ static sx_err get_string(hid_t loc, const char *obj, const char *name, char *buf
     return SX_OK;
 }
 
+static sx_err load_reaches(hid_t f, const char *path, const sx_hydro_reach_states_t *r)
+{
+    if (!r || r->n == 0) return SX_OK;
+    SX_FAIL_IF(H5Lexists(f, "reaches", H5P_DEFAULT) <= 0, SX_ERR_INPUT,
+               "state '%s' has no channel-reach states but this network routes through reaches; start cold", path);
+    hid_t g = H5Gopen2(f, "reaches", H5P_DEFAULT);
+    SX_FAIL_IF(g < 0, SX_ERR_HDF5, "cannot open reaches in %s", path);
+    sx_err err = SX_OK;
+    for (int i = 0; i < r->n && !err; i++) {
+        char tag[256], dname[300];
+        hsize_t dims = 0;
+        H5T_class_t cls;
+        size_t size;
+        if (H5Lexists(g, r->ids[i], H5P_DEFAULT) <= 0) {
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "state '%s' has no reach below sub-basin '%s'", path, r->ids[i]);
+            break;
+        }
+        if ((err = get_string(g, r->ids[i], "reach", tag, sizeof tag, path))) break;
+        if (strcmp(tag, r->tags[i])) {
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                             "state '%s' reach below '%s' was routed with %s, this run uses %s; start cold", path,
+                             r->ids[i], tag, r->tags[i]);
+            break;
+        }
+        snprintf(dname, sizeof dname, "%s/state", r->ids[i]);
+        if (H5LTget_dataset_info(g, dname, &dims, &cls, &size) < 0 || (int64_t)dims != r->len[i] ||
+            H5LTread_dataset_double(g, dname, r->st[i]) < 0)
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "state '%s': reach below '%s' is unreadable or has the "
+                             "wrong length", path, r->ids[i]);
+    }
+    H5Gclose(g);
+    return err;
+}
+
 sx_err sx_hydro_state_load(const char *path, const char *basin, int nunits, const char *const *ids,
-                           sx_hydro_model_t *const *models, char *time_out)
+                           sx_hydro_model_t *const *models, char *time_out, const sx_hydro_reach_states_t *reaches)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     SX_FAIL_IF(access(path, R_OK) != 0, SX_ERR_IO, "cannot read the hot-start state '%s'", path);
@@ -139,6 +186,7 @@ sx_err sx_hydro_state_load(const char *path, const char *basin, int nunits, cons
         free(st);
         st = NULL;
     }
+    SX_CHECK_GOTO(load_reaches(f, path, reaches), err, done);
     if (time_out) snprintf(time_out, 64, "%s", tm);
 done:
     free(st);

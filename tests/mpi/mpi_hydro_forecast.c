@@ -5,8 +5,9 @@
  *    probabilities as rank 0 alone, bit for bit (100 members);
  *  - with unrouted links the outlet is the sum of the local runoffs;
  *  - percentiles are ordered and the median is near the deterministic run;
- *  - hot start: run 1 saves the state at its issue time; run 2 starting at
- *    the next row from that state reproduces a continuous run; a state at
+ *  - hot start: run 1 saves the models' and reaches' state at its issue
+ *    time; run 2 starting at the next row from that state reproduces a
+ *    continuous run bit for bit; a state at
  *    the wrong time or a different basin is refused on every rank.
  */
 #include <math.h>
@@ -122,10 +123,9 @@ int main(int argc, char **argv)
         sx_hydro_forecast_fini(&f1);
     }
 
-    /* hot start with unrouted links: run 1 [0, 199] saves, run 2 from row 200 */
+    /* hot start (models and Muskingum reaches): run 1 [0, 199] saves, run 2 from row 200 */
     sx_hydro_node_t saved[4];
     memcpy(saved, nodes, sizeof saved);
-    nodes[0].reach_k_h = nodes[1].reach_k_h = 0;
     const char *state = SX_TEST_OUT "/mpi_hydro_forecast_state.h5";
     sx_hydro_forecast_cfg_t c1 = c, c2 = c, cc = c;
     c1.issue = 199;

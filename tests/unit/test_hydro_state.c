@@ -50,30 +50,30 @@ static void test_hot_start_cycle(void **state)
         assert_int_equal(sx_hydro_model_run(c[u], N, P, E, qc[u], 0), SX_OK);
         assert_int_equal(sx_hydro_model_run(a[u], 400, P, E, qa[u], 0), SX_OK);
     }
-    assert_int_equal(sx_hydro_state_save(path, "chengcun", "400", 2, ids, a), SX_OK);
+    assert_int_equal(sx_hydro_state_save(path, "chengcun", "400", 2, ids, a, NULL), SX_OK);
     char tm[64];
-    assert_int_equal(sx_hydro_state_load(path, "chengcun", 2, ids, b, tm), SX_OK);
+    assert_int_equal(sx_hydro_state_load(path, "chengcun", 2, ids, b, tm, NULL), SX_OK);
     assert_string_equal(tm, "400");
     for (int u = 0; u < 2; u++) {
         assert_int_equal(sx_hydro_model_run(b[u], N - 400, P + 400, E + 400, qa[u] + 400, 400), SX_OK);
         assert_memory_equal(qa[u], qc[u], sizeof qc[u]);
     }
     /* refusals */
-    assert_int_equal(sx_hydro_state_load(path, "zishui", 2, ids, b, NULL), SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_state_load(path, "zishui", 2, ids, b, NULL, NULL), SX_ERR_INPUT);
     assert_non_null(strstr(sx_err_message(), "belongs to basin 'chengcun'"));
     const char *other[2] = {"upper", "middle"};
-    assert_int_equal(sx_hydro_state_load(path, "chengcun", 2, other, b, NULL), SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_state_load(path, "chengcun", 2, other, b, NULL, NULL), SX_ERR_INPUT);
     assert_non_null(strstr(sx_err_message(), "no sub-basin 'middle'"));
     sx_hydro_model_t *d[2];
     make(&d[0], 125); /* recalibrated */
     make(&d[1], 150);
-    assert_int_equal(sx_hydro_state_load(path, "chengcun", 2, ids, d, NULL), SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_state_load(path, "chengcun", 2, ids, d, NULL, NULL), SX_ERR_INPUT);
     assert_non_null(strstr(sx_err_message(), "different parameter set"));
     sx_hydro_model_t *g[1];
     assert_int_equal(sx_hydro_model_create("gr4j", &g[0]), SX_OK);
-    assert_int_equal(sx_hydro_state_load(path, "chengcun", 1, ids, g, NULL), SX_ERR_INPUT);
-    assert_int_equal(sx_hydro_state_load(SX_TEST_DATA_DIR "/hydro/gap.csv", "chengcun", 1, ids, g, NULL), SX_ERR_INPUT);
-    assert_int_equal(sx_hydro_state_load(SX_TEST_OUT "/no_such_state.h5", "chengcun", 1, ids, g, NULL), SX_ERR_IO);
+    assert_int_equal(sx_hydro_state_load(path, "chengcun", 1, ids, g, NULL, NULL), SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_state_load(SX_TEST_DATA_DIR "/hydro/gap.csv", "chengcun", 1, ids, g, NULL, NULL), SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_state_load(SX_TEST_OUT "/no_such_state.h5", "chengcun", 1, ids, g, NULL, NULL), SX_ERR_IO);
     sx_hydro_model_destroy(&g[0]);
     for (int u = 0; u < 2; u++) {
         sx_hydro_model_destroy(&a[u]);
