@@ -15,6 +15,7 @@
 #include "sanxiang/sx_hydro_eval.h"
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_hydro_sceua.h"
+#include "sanxiang/sx_job.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
@@ -42,6 +43,7 @@ void sx_cli_hydro_help(void)
            "      [--area KM2] [--dt-hours H] [--warmup N] [-o TABLE.csv]\n"
            "      GB/T 22482-2008: per-event peak (20%%), peak time (1 step), runoff depth (20%%, 3..20 mm),\n"
            "      pass rate and grade; DC over the whole series. EV.csv has columns start,end (times).\n"
+           "  calibrate JOB.yaml [--set key=value ...] [--out DIR]   (a job with a hydro_calibrate step)\n"
            "  calibrate xaj|gr4j --forcing F.csv (with Q) [--objective nse|kge|lognse|peak] [--warmup N]\n"
            "      [--fix NAME=VALUE ...] [--init NAME=VALUE ...] [--option NAME=VALUE] [--complexes P]\n"
            "      [--max-evals N] [--seed S] -o PARAMS.csv\n"
@@ -232,8 +234,27 @@ done:
     return e;
 }
 
+static int is_yaml(const char *s)
+{
+    size_t n = strlen(s);
+    return (n > 5 && !strcmp(s + n - 5, ".yaml")) || (n > 4 && !strcmp(s + n - 4, ".yml"));
+}
+
 static sx_err calibrate_cmd(int argc, char **argv)
 {
+    if (argc >= 2 && is_yaml(argv[1])) { /* sanxiang hydro calibrate JOB.yaml [--set k=v ...] [--out DIR] */
+        char *sets[64];
+        int nsets = 0;
+        const char *out = NULL, *v;
+        for (int i = 2; i < argc; i++) {
+            if (!strcmp(argv[i], "--set") && nsets < 64) {
+                SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+                sets[nsets++] = (char *)v;
+            } else if (!strcmp(argv[i], "--out")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &out));
+            else SX_FAIL(SX_ERR_USAGE, "unknown option '%s' for hydro calibrate JOB.yaml", argv[i]);
+        }
+        return sx_job_run_file(MPI_COMM_WORLD, argv[1], sets, nsets, out, sx_cli_argc, sx_cli_argv);
+    }
     run_args_t a;
     SX_CHECK(parse_run_args(argc, argv, &a, 1));
     sx_hydro_calib_t c = {.model = a.model};

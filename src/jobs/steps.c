@@ -7,13 +7,15 @@
 
 extern const sx_job_step_t sx_step_slope;
 extern const sx_job_step_t sx_step_hydro_forecast;
+extern const sx_job_step_t sx_step_hydro_calibrate;
 
 const sx_job_step_t *sx_job_steps(void)
 {
-    static sx_job_step_t table[3];
+    static sx_job_step_t table[4];
     if (!table[0].name) {
         table[0] = sx_step_slope;
         table[1] = sx_step_hydro_forecast;
+        table[2] = sx_step_hydro_calibrate;
     }
     return table;
 }

@@ -4,12 +4,13 @@
 set(SX_HYDRO_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_cli.py)
 set(SX_HYDRO_ERR ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
 set(SX_HYDRO_DATA ${SX_TEST_DATA_DIR}/hydro)
-foreach(case gr4j ponce chengcun calib)
+foreach(case gr4j ponce chengcun calib calibjob)
   add_test(NAME hydro_cli_${case}
-           COMMAND /usr/bin/python3 ${SX_HYDRO_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro ${case})
+           COMMAND /usr/bin/python3 ${SX_HYDRO_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro ${case}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(hydro_cli_${case} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" TIMEOUT 600)
 endforeach()
-set_tests_properties(hydro_cli_calib PROPERTIES LABELS "regression;mpi" PROCESSORS 3)
+set_tests_properties(hydro_cli_calib hydro_cli_calibjob PROPERTIES LABELS "regression;mpi" PROCESSORS 3)
 
 function(sx_hydro_error name np status pattern)
   add_test(NAME hydro_error_${name}

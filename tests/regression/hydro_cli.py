@@ -130,4 +130,20 @@ def case_calib():
     assert outs[0] == outs[1], "calibration differs between 1 and 3 ranks"
 
 
-{"gr4j": case_gr4j, "ponce": case_ponce, "chengcun": case_chengcun, "calib": case_calib}[CASE]()
+def case_calibjob():
+    """sanxiang hydro calibrate JOB.yaml: Xinanjiang on Chengcun, 1 vs 3 ranks identical, GB/T table written."""
+    outs = []
+    for np_ in (1, 3):
+        out = os.path.join(OUT, f"calibjob_np{np_}")
+        run("hydro", "calibrate", "jobs/hydro_calibrate_chengcun.yaml", "--out", out, "--set", "steps.0.max_evals=3000",
+            np_=np_)
+        outs.append(open(os.path.join(out, "xaj_chengcun.csv")).read())
+    print(outs[0])
+    assert outs[0] == outs[1], "Xinanjiang calibration differs between 1 and 3 ranks"
+    nse = float(outs[0].splitlines()[-1].split("=")[1].split()[0])
+    assert nse > 0.9, nse
+    table = open(os.path.join(OUT, "calibjob_np1", "xaj_chengcun_gbt22482.csv"), encoding="utf-8").read()
+    assert "pass rate" in table and "grade" in table
+
+
+{"calibjob": case_calibjob, "gr4j": case_gr4j, "ponce": case_ponce, "chengcun": case_chengcun, "calib": case_calib}[CASE]()
