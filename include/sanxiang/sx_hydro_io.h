@@ -49,4 +49,26 @@ sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s);
 sx_err sx_hydro_series_write(const char *path, const sx_hydro_series_t *like, int ncol, const char *const *names,
                              const double *const *cols);
 
+
+/* ---- areal rain: Thiessen weights ------------------------------------ */
+
+/**
+ * Thiessen (1911) weights of nst stations (x, y in the polygon's CRS) over
+ * one sub-basin polygon given as WKT: the share of the polygon's area whose
+ * nearest station is each station. Computed on a grid of cell centres
+ * (grid x grid over the polygon's envelope, point-in-polygon by OGR/GEOS;
+ * ties go to the lower station index), so the error is O(1/grid) of the
+ * area. w[nst] sums to 1. Fails on invalid WKT or a polygon no cell centre
+ * falls in. Not collective.
+ */
+sx_err sx_hydro_thiessen_wkt(const char *wkt, int nst, const double *x, const double *y, int grid, double *w);
+
+/**
+ * Thiessen weights of every polygon of a vector layer (GDAL/OGR dataset,
+ * first layer): out_ids[i] (malloc'd strings from field id_field) and
+ * out_w[i * nst + s]. *npoly gets the count. Caller frees with free() each
+ * id, the id array and the weights. Not collective.
+ */
+sx_err sx_hydro_thiessen_layer(const char *path, const char *id_field, int nst, const double *x, const double *y,
+                               int grid, int *npoly, char ***out_ids, double **out_w);
 #endif

@@ -43,6 +43,8 @@ void sx_cli_hydro_help(void)
            "      [--area KM2] [--dt-hours H] [--warmup N] [-o TABLE.csv]\n"
            "      GB/T 22482-2008: per-event peak (20%%), peak time (1 step), runoff depth (20%%, 3..20 mm),\n"
            "      pass rate and grade; DC over the whole series. EV.csv has columns start,end (times).\n"
+           "  thiessen --polygons SUBBASINS.gpkg --gauges G.csv [--id-field id] [--grid 400] -o W.csv\n"
+           "      Thiessen (1911) weights of gauges (id,x,y in the polygons' CRS) over each sub-basin.\n"
            "  calibrate JOB.yaml [--set key=value ...] [--out DIR]   (a job with a hydro_calibrate step)\n"
            "  calibrate xaj|gr4j --forcing F.csv (with Q) [--objective nse|kge|lognse|peak] [--warmup N]\n"
            "      [--fix NAME=VALUE ...] [--init NAME=VALUE ...] [--option NAME=VALUE] [--complexes P]\n"
@@ -520,8 +522,69 @@ done:
     return e;
 }
 
+static sx_err thiessen_cmd(int argc, char **argv)
+{
+    const char *poly = NULL, *field = "id", *gauges = NULL, *out = NULL, *v;
+    long long grid = 400;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--polygons")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &poly));
+        else if (!strcmp(argv[i], "--id-field")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &field));
+        else if (!strcmp(argv[i], "--gauges")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &gauges));
+        else if (!strcmp(argv[i], "-o")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &out));
+        else if (!strcmp(argv[i], "--grid")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int("--grid", v, &grid));
+        } else SX_FAIL(SX_ERR_USAGE, "unknown option '%s' for hydro thiessen", argv[i]);
+    }
+    SX_FAIL_IF(!poly || !gauges || !out, SX_ERR_USAGE,
+               "usage: sanxiang hydro thiessen --polygons SUBBASINS --gauges G.csv [--id-field id] -o W.csv");
+    if (sx_mpi_rank() != 0) return SX_OK;
+    FILE *f = fopen(gauges, "r");
+    SX_FAIL_IF(!f, SX_ERR_IO, "cannot open gauges '%s'", gauges);
+    char line[512], names[64][32];
+    double x[64], y[64];
+    int ng = 0, lineno = 0;
+    sx_err e = SX_OK;
+    while (fgets(line, sizeof line, f)) {
+        if (++lineno == 1 || line[0] == '\n') continue; /* header id,x,y */
+        if (ng >= 64 || sscanf(line, "%31[^,],%lf,%lf", names[ng], &x[ng], &y[ng]) != 3 || !isfinite(x[ng]) ||
+            !isfinite(y[ng])) {
+            e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s:%d: expected 'id,x,y' with finite coordinates", gauges,
+                           lineno);
+            break;
+        }
+        ng++;
+    }
+    fclose(f);
+    SX_CHECK(e);
+    SX_FAIL_IF(ng == 0, SX_ERR_INPUT, "%s lists no gauges", gauges);
+    int np;
+    char **ids;
+    double *w;
+    SX_CHECK(sx_hydro_thiessen_layer(poly, field, ng, x, y, (int)grid, &np, &ids, &w));
+    size_t cap = (size_t)(np + 1) * (size_t)(ng + 1) * 24 + 64;
+    char *text = malloc(cap);
+    if (text) {
+        size_t off = (size_t)snprintf(text, cap, "subbasin");
+        for (int g = 0; g < ng; g++) off += (size_t)snprintf(text + off, cap - off, ",%s", names[g]);
+        off += (size_t)snprintf(text + off, cap - off, "\n");
+        for (int p = 0; p < np; p++) {
+            off += (size_t)snprintf(text + off, cap - off, "%s", ids[p]);
+            for (int g = 0; g < ng; g++) off += (size_t)snprintf(text + off, cap - off, ",%.6f", w[(int64_t)p * ng + g]);
+            off += (size_t)snprintf(text + off, cap - off, "\n");
+        }
+        e = sx_write_text_file(out, text);
+    } else e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
+    free(text);
+    for (int p = 0; p < np; p++) free(ids[p]);
+    free(ids);
+    free(w);
+    return e;
+}
+
 sx_err sx_cli_hydro(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "thiessen")) return thiessen_cmd(argc - 1, argv + 1);
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "hydro needs a verb; see sanxiang hydro --help");
     if (!strcmp(argv[1], "run")) return run_cmd(argc - 1, argv + 1);
     if (!strcmp(argv[1], "params")) return params_cmd(argc - 1, argv + 1);

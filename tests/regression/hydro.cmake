@@ -4,7 +4,7 @@
 set(SX_HYDRO_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_cli.py)
 set(SX_HYDRO_ERR ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
 set(SX_HYDRO_DATA ${SX_TEST_DATA_DIR}/hydro)
-foreach(case gr4j ponce chengcun calib calibjob)
+foreach(case gr4j ponce chengcun calib calibjob thiessen)
   add_test(NAME hydro_cli_${case}
            COMMAND /usr/bin/python3 ${SX_HYDRO_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro ${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
@@ -52,3 +52,5 @@ add_test(NAME hydro_job_chengcun
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(hydro_job_chengcun PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3
                      TIMEOUT 600)
+sx_hydro_error(thiessen_field 2 3 "has no field 'name'"
+  thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/gauges.csv --id-field name ${X})

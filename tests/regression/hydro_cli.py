@@ -146,4 +146,12 @@ def case_calibjob():
     assert "pass rate" in table and "grade" in table
 
 
-{"calibjob": case_calibjob, "gr4j": case_gr4j, "ponce": case_ponce, "chengcun": case_chengcun, "calib": case_calib}[CASE]()
+def case_thiessen():
+    data = os.path.join(os.path.dirname(__file__), "..", "data", "hydro")
+    out = os.path.join(OUT, "thiessen.csv")
+    run("hydro", "thiessen", "--polygons", os.path.join(data, "subbasins.geojson"), "--gauges",
+        os.path.join(data, "gauges.csv"), "-o", out)
+    assert open(out).read() == "subbasin,G1,G2,G3\nwest,1.000000,0.000000,0.000000\neast,0.000000,0.500000,0.500000\n"
+
+
+{"thiessen": case_thiessen, "calibjob": case_calibjob, "gr4j": case_gr4j, "ponce": case_ponce, "chengcun": case_chengcun, "calib": case_calib}[CASE]()
