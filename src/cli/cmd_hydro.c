@@ -481,8 +481,10 @@ static sx_err evaluate_cmd(int argc, char **argv)
     const double *qo = sx_hydro_series_col(&so, "Q"), *qs = sx_hydro_series_col(&ss, "Q");
     if (evf) SX_CHECK_GOTO(read_events(evf, &so, ev, MAXEV, &nev), e, done);
     else {
-        SX_CHECK_GOTO(sx_hydro_find_events(qo, so.n, thr, pad, ev, MAXEV, &nev), e, done);
+        int64_t w0 = warmup < so.n ? warmup : 0; /* events after the warm-up only */
+        SX_CHECK_GOTO(sx_hydro_find_events(qo + w0, so.n - w0, thr, pad, ev, MAXEV, &nev), e, done);
         if (nev > MAXEV) nev = MAXEV;
+        for (int i = 0; i < nev; i++) ev[i].start += w0, ev[i].end += w0;
     }
     if (nev == 0) {
         e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "no flood events to evaluate (lower --threshold or give --events)");

@@ -54,3 +54,19 @@ set_tests_properties(hydro_job_chengcun PROPERTIES LABELS "regression;mpi" ENVIR
                      TIMEOUT 600)
 sx_hydro_error(thiessen_field 2 3 "has no field 'name'"
   thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/gauges.csv --id-field name ${X})
+
+# Bad forecast job input: every rank stops with one message naming the problem.
+function(sx_hydro_job_error name np status pattern)
+  add_test(NAME hydro_job_error_${name}
+           COMMAND ${SX_HYDRO_ERR} ${np} ${status} "${pattern}" -- $<TARGET_FILE:sanxiang_cli> run
+                   jobs/hydro_forecast_chengcun.yaml --out ${SX_TEST_OUT}/hydro_job_err ${ARGN})
+  set_tests_properties(hydro_job_error_${name} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                       PROCESSORS ${np} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endfunction()
+sx_hydro_job_error(gauge 2 3 "header has no 'P99' column" --set steps.0.gauges.3=P99)
+sx_hydro_job_error(down 3 3 "drains to 'sea', which is not a sub-basin" --set steps.0.subbasins.4.down=sea)
+sx_hydro_job_error(weights 2 3 "gauge weights sum to" --set steps.0.subbasins.0.weights.0=0.5)
+sx_hydro_job_error(issue 2 3 "time '9999' is not in the forcing" --set steps.0.issue=9999)
+sx_hydro_job_error(lead 2 3 "extend the forecast rain or shorten the lead" --set steps.0.lead=500)
+sx_hydro_job_error(param 2 3 "WM = 5000 is outside its valid range" --set steps.0.params.WM=5000)
+sx_hydro_job_error(state 2 4 "cannot read the hot-start state" --set steps.0.state_in=/nonexistent/state.h5)
