@@ -141,9 +141,6 @@ static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_h
         if (s->n == 0) s->time_is_date = is_date;
         SX_FAIL_IF(is_date != s->time_is_date, SX_ERR_INPUT, "%s:%d: time '%s' mixes step numbers and dates", path,
                    lineno, ts);
-        s->time[s->n] = strdup(ts);
-        SX_FAIL_IF(!s->time[s->n], SX_ERR_NOMEM, "cannot copy a time string");
-        s->t[s->n] = tv;
         for (int c = 0; c < s->ncol; c++) {
             if (idx[1 + c] < 0) continue;
             const char *v = fields[idx[1 + c]];
@@ -174,6 +171,9 @@ static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_h
                            lineno, s->time[s->n - 1], ts, s->dt, s->time_is_date ? "s" : "steps", d);
             }
         }
+        s->time[s->n] = strdup(ts); /* last, so a failed row leaves nothing half-owned */
+        SX_FAIL_IF(!s->time[s->n], SX_ERR_NOMEM, "cannot copy a time string");
+        s->t[s->n] = tv;
         s->n++;
     }
     SX_FAIL_IF(s->n == 0, SX_ERR_INPUT, "%s has no data rows", path);
