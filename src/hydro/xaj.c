@@ -12,7 +12,10 @@
  *     splits R into surface RS, interflow RI = KI·S·FR and groundwater
  *     RG = KG·S·FR; S is rescaled by FR_old/FR_new when the area changes;
  *  4. linear reservoirs QI = CI·QI + (1-CI)·RI, QG = CG·QG + (1-CG)·RG;
- *  5. channel network lag-and-route: QC = CS·QC + (1-CS)·QT(t-L).
+ *  5. channel network lag-and-route: QC = CS·QC + (1-CS)·QT(t-L), or (option
+ *     routing=nash) the Nash (1957) cascade unit hydrograph of N reservoirs
+ *     with storage constant NK (Nash, J.E. (1957) IASH Publ. 45(3):114-121),
+ *     ordinates from the regularized incomplete gamma function.
  * Units: mm per step in and out (multiply by area/3.6/dt_h for m³/s); KI, KG,
  * CI, CG, CS are per-step coefficients (convert them when changing dt).
  *
@@ -30,7 +33,7 @@
 
 #include "hydro/hydro_internal.h"
 
-enum { K, WM, WUM, WLM, C, B, IM, SM, EX, KG, KI, CI, CG, CS, L, NP };
+enum { K, WM, WUM, WLM, C, B, IM, SM, EX, KG, KI, CI, CG, CS, L, NN, NK, NP };
 enum { WU, WL, WD, S_, FR, QI, QG, QC, NS_ALL };
 #define NS_NAMED 5
 
@@ -50,6 +53,8 @@ static const sx_hydro_var_t params[] = {
     {"CG", "-", "recession constant of the groundwater reservoir", 0, 0.99999, 0.9, 0.998, 0.98},
     {"CS", "-", "recession constant of the channel network (lag-and-route)", 0, 0.9999, 0.01, 0.9, 0.3},
     {"L", "step", "lag of the channel network (whole steps)", 0, 100, 0, 0, 0},
+    {"N", "-", "Nash cascade: number of reservoirs (routing=nash)", 0.5, 20, 0, 0, 3},
+    {"NK", "step", "Nash cascade: storage constant of each reservoir (routing=nash)", 0.05, 50, 0, 0, 1},
 };
 
 static const sx_hydro_var_t states[] = {
@@ -62,7 +67,44 @@ static const sx_hydro_var_t states[] = {
 
 static const sx_hydro_option_t options[] = {
     {"net_rain", "pet|aet", "pet: PE = P - K*EM (Zhao 1992); aet: PE = P - E (actual ET from the soil stores)"},
+    {"routing", "lag|nash", "channel network: lag-and-route (CS, L) or Nash (1957) unit hydrograph (N, NK)"},
 };
+
+/* Regularized lower incomplete gamma P(a, x): series for x < a + 1, else
+ * Lentz's continued fraction for Q = 1 - P (Abramowitz & Stegun 6.5.29, 6.5.31). */
+static double gammp(double a, double x)
+{
+    if (x <= 0) return 0;
+    double lg = lgamma(a);
+    if (x < a + 1) {
+        double sum = 1 / a, term = sum;
+        for (int n = 1; n < 1000 && fabs(term) > 1e-16 * fabs(sum); n++) sum += term *= x / (a + n);
+        return sum * exp(-x + a * log(x) - lg);
+    }
+    double b = x + 1 - a, c = 1e300, d = 1 / b, h = d;
+    for (int i = 1; i < 1000; i++) {
+        double an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (fabs(d) < 1e-300) d = 1e-300;
+        c = b + an / c;
+        if (fabs(c) < 1e-300) c = 1e-300;
+        d = 1 / d;
+        double del = d * c;
+        h *= del;
+        if (fabs(del - 1) < 1e-16) break;
+    }
+    return 1 - exp(-x + a * log(x) - lg) * h;
+}
+
+/* Ordinates of the Nash (1957) cascade unit hydrograph for one step:
+ * u_j = P(N, j/NK) - P(N, (j-1)/NK), j = 1.., until 99.999 % (at most 1000). */
+static int nash_len(const double *p)
+{
+    int j = 1;
+    while (j < 1000 && gammp(p[NN], j / p[NK]) < 0.99999) j++;
+    return j;
+}
 
 static sx_err check(const double *p, const int *opt, int64_t *extra, int64_t *nd)
 {
@@ -73,19 +115,37 @@ static sx_err check(const double *p, const int *opt, int64_t *extra, int64_t *nd
     SX_FAIL_IF(p[KI] + p[KG] >= 1, SX_ERR_INPUT,
                "Xinanjiang KI + KG = %g must be below 1 (free water would drain more than it holds)", p[KI] + p[KG]);
     SX_FAIL_IF(p[L] != floor(p[L]), SX_ERR_INPUT, "Xinanjiang lag L = %g must be a whole number of steps", p[L]);
-    *extra = (NS_ALL - NS_NAMED) + (int64_t)p[L];
-    *nd = 1;
+    int nash = opt[1] == 1;
+    *extra = (NS_ALL - NS_NAMED) + (nash ? nash_len(p) : (int64_t)p[L]);
+    *nd = 2 + (nash ? nash_len(p) : 0);
     return SX_OK;
 }
 
-static void derive(const double *p, const int *opt, double *d) { d[0] = p[WM] - p[WUM] - p[WLM]; }
+/* d[0] = WDM; d[1] = Nash ordinates n (0 for lag-and-route); d[2..] ordinates, renormalised to sum 1. */
+static void derive(const double *p, const int *opt, double *d)
+{
+    d[0] = p[WM] - p[WUM] - p[WLM];
+    d[1] = 0;
+    if (opt[1] != 1) return;
+    int n = nash_len(p);
+    double sum = 0, prev = 0;
+    for (int j = 1; j <= n; j++) {
+        double g = gammp(p[NN], j / p[NK]);
+        d[1 + j] = g - prev;
+        prev = g;
+        sum += d[1 + j];
+    }
+    for (int j = 1; j <= n; j++) d[1 + j] /= sum;
+    d[1] = n;
+}
 
 static void default_state(const double *p, const double *d, double *s)
 {
     s[WU] = 0.5 * p[WUM];
     s[WL] = 0.5 * p[WLM];
     s[WD] = 0.5 * d[0];
-    for (int i = S_; i < NS_ALL + (int)p[L]; i++) s[i] = 0;
+    int nbuf = d[1] > 0 ? (int)d[1] : (int)p[L];
+    for (int i = S_; i < NS_ALL + nbuf; i++) s[i] = 0;
 }
 
 static sx_err check_state(const double *p, const double *s)
@@ -179,6 +239,16 @@ static void step(const double *p, const int *opt, const double *d, double *s, do
     s[QI] = p[CI] * s[QI] + (1 - p[CI]) * ri;
     s[QG] = p[CG] * s[QG] + (1 - p[CG]) * rg;
     double qt = rs + s[QI] + s[QG];
+    if (d[1] > 0) { /* Nash unit hydrograph: convolve, store the future in the buffer */
+        int n = (int)d[1];
+        double *buf = s + NS_ALL;
+        for (int j = 0; j < n; j++) buf[j] += d[2 + j] * qt;
+        s[QC] = buf[0];
+        for (int j = 0; j < n - 1; j++) buf[j] = buf[j + 1];
+        buf[n - 1] = 0;
+        *Q = s[QC];
+        return;
+    }
     int lag = (int)p[L];
     double qin = qt;
     if (lag > 0) {
@@ -192,5 +262,5 @@ static void step(const double *p, const int *opt, const double *d, double *s, do
 }
 
 const sx_hydro_kind_t sx__hydro_xaj = {
-    "xaj", "three-source Xinanjiang model (Zhao 1992), 15 parameters",
-    NP, params, NS_NAMED, states, 1, options, check, derive, default_state, check_state, step};
+    "xaj", "three-source Xinanjiang model (Zhao 1992), 17 parameters",
+    NP, params, NS_NAMED, states, 2, options, check, derive, default_state, check_state, step};

@@ -94,6 +94,38 @@ static void test_options_differ(void **state)
     sx_hydro_model_destroy(&b);
 }
 
+static double centroid(const double *q, int n, double *sum)
+{
+    double m = 0, s = 0;
+    for (int t = 0; t < n; t++) m += t * q[t], s += q[t];
+    *sum = s;
+    return m / s;
+}
+
+static void test_nash_routing(void **state)
+{
+    /* One storm on a wet basin, then dry: the Nash cascade (N = 3, NK = 2)
+     * conserves the runoff and delays its centroid by sum_j (j-1) u_j,
+     * which for a fine step is N*NK - 1/2 (right Riemann sum of 1 - S). */
+    enum { T = 400 };
+    sx_hydro_model_t *a = instant("pet"), *b = instant("pet");
+    assert_int_equal(sx_hydro_model_set_option(b, "routing", "nash"), SX_OK);
+    assert_int_equal(sx_hydro_model_set_param(b, "N", 3), SX_OK);
+    assert_int_equal(sx_hydro_model_set_param(b, "NK", 2), SX_OK);
+    assert_int_equal(sx_hydro_model_reset(b), SX_OK);
+    static double P[T], E[T], qa[T], qb[T];
+    P[5] = 80;
+    assert_int_equal(sx_hydro_model_run(a, T, P, E, qa, 0), SX_OK);
+    assert_int_equal(sx_hydro_model_run(b, T, P, E, qb, 0), SX_OK);
+    double sa, sb;
+    double shift = centroid(qb, T, &sb) - centroid(qa, T, &sa);
+    assert_true(fabs(sa - sb) < 1e-9 * sa);
+    if (fabs(shift - 5.5) > 0.05) fail_msg("Nash centroid shift %.4f, expected about 5.5", shift);
+    assert_int_equal(sx_hydro_model_set_option(b, "routing", "unit"), SX_ERR_USAGE);
+    sx_hydro_model_destroy(&a);
+    sx_hydro_model_destroy(&b);
+}
+
 static void test_impossible_states(void **state)
 {
     sx_hydro_model_t *m = NULL;
@@ -148,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_water_balance),
         cmocka_unit_test(test_options_differ),
+        cmocka_unit_test(test_nash_routing),
         cmocka_unit_test(test_impossible_states),
         cmocka_unit_test(test_chengcun),
     };
