@@ -1,7 +1,7 @@
 /*
  * steps.c — the table of step types a job file may use. Each domain's steps
- * live in their own step_<name>.c file; this table is the one place that
- * lists them.
+ * live in their own step_<name>.c file; this list is the one place that
+ * names them (one line per step: its extern and its entry).
  */
 #include "sanxiang/sx_job.h"
 
@@ -9,15 +9,23 @@ extern const sx_job_step_t sx_step_slope;
 extern const sx_job_step_t sx_step_econ_index;
 extern const sx_job_step_t sx_step_econ_targets;
 extern const sx_job_step_t sx_step_econ_uncertainty;
+extern const sx_job_step_t sx_step_hydro_forecast;
+extern const sx_job_step_t sx_step_hydro_calibrate;
+
+static const sx_job_step_t *const registered[] = {
+    &sx_step_slope,
+    &sx_step_econ_index,
+    &sx_step_econ_targets,
+    &sx_step_econ_uncertainty,
+    &sx_step_hydro_forecast,
+    &sx_step_hydro_calibrate,
+};
+#define NSTEPS (sizeof registered / sizeof *registered)
 
 const sx_job_step_t *sx_job_steps(void)
 {
-    static sx_job_step_t table[5];
-    if (!table[0].name) {
-        table[0] = sx_step_slope;
-        table[1] = sx_step_econ_index;
-        table[2] = sx_step_econ_targets;
-        table[3] = sx_step_econ_uncertainty;
-    }
+    static sx_job_step_t table[NSTEPS + 1]; /* ends with a zeroed entry */
+    if (!table[0].name)
+        for (size_t i = 0; i < NSTEPS; i++) table[i] = *registered[i];
     return table;
 }

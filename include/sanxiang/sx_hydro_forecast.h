@@ -1,0 +1,120 @@
+/*
+ * sx_hydro_forecast.h — the operational chain for one basin: areal rain per
+ * sub-basin from gauge weights, a rainfall–runoff model per sub-basin
+ * (hot-started from the previous run's state), a network routed upstream to
+ * downstream by Muskingum, and an ensemble of perturbed-rain members giving
+ * discharge percentiles and the probabilities of exceeding each station's
+ * warning (警戒) and guaranteed (保证) discharge per lead time.
+ *
+ * Window: rows [start, issue] of the forcing carry observed rain (the model
+ * runs through them from the saved state, and the state at `issue` is saved
+ * for the next run); rows (issue, issue + nlead] carry forecast rain, which
+ * each member multiplies by exp(sigma·z - sigma²/2), z ~ N(0, 1) drawn per
+ * member and lead step from a stream seeded by (seed, member) — mean
+ * preserving, the same whichever rank runs the member. Members are split
+ * over the ranks in contiguous blocks and gathered by member index, so the
+ * percentiles are bit-identical at any rank count.
+ */
+#ifndef SX_HYDRO_FORECAST_H
+#define SX_HYDRO_FORECAST_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include "sx_err.h"
+#include "sx_hydro_io.h"
+
+#define SX_HYDRO_MAX_GAUGES 14
+#define SX_HYDRO_NPCT 5 /* percentiles 5, 25, 50, 75, 95 */
+
+typedef struct {
+    char id[32];
+    char down[32];        /* downstream node id, "" at the outlet */
+    double area_km2;      /* 0 for a junction without own runoff */
+    double w[SX_HYDRO_MAX_GAUGES]; /* gauge weights (Thiessen), sum 1 when area > 0 */
+    double reach_k_h, reach_x;     /* Muskingum reach to `down` (K = 0: no routing) */
+    double warn_q, guar_q;         /* warning / guaranteed discharge m³/s (0: none) */
+} sx_hydro_node_t;
+
+typedef struct {
+    const char *basin;                 /* name stored in / checked against the state */
+    const char *model;                 /* "xaj" | "gr4j" */
+    const char *const *param_names;
+    const double *param_values;
+    int nparams;
+    const char *const *init_names;     /* cold-start states */
+    const double *init_values;
+    int ninit;
+    const char *option_name, *option_value; /* may be NULL */
+    int nnodes;
+    const sx_hydro_node_t *nodes;
+    int ngauges;
+    const double *const *gauge_p;      /* ngauges series of rain, mm per step, all rows */
+    const double *e;                   /* evaporation, mm per step */
+    const sx_hydro_series_t *times;    /* for the time labels and the step length */
+    int64_t start, issue, nlead;       /* rows */
+    double dt_hours;
+    int members;
+    double rain_sigma;
+    uint64_t seed;
+    const char *state_in;              /* NULL: cold start */
+    const char *state_out;             /* NULL: do not save */
+} sx_hydro_forecast_cfg_t;
+
+typedef struct {
+    int nnodes;
+    int64_t nsteps;      /* issue - start + 1 + nlead */
+    int64_t nlead;
+    int members;
+    int order[256];      /* upstream-to-downstream order of the nodes */
+    double *q_det;       /* [node][step] m³/s, deterministic (unperturbed) */
+    double *pct;         /* [node][lead][SX_HYDRO_NPCT] */
+    double *p_warn;      /* [node][lead] probability (0..1), NaN without a level */
+    double *p_guar;
+    char state_time[64]; /* time of the state the run started from ("" cold) */
+} sx_hydro_forecast_t;
+
+/** Topological order of the network (upstream first); fails naming an
+ *  unknown downstream id, a duplicate id or a cycle. Not collective. */
+sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *order);
+
+/** Route local runoff local[node][step] (m³/s) through the network into
+ *  out[node][step] (outflow of each node). Not collective. */
+sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
+                              double dt_hours, const double *local, double *out);
+
+/** As sx_hydro_network_route, starting node i's reach from reach_in[i]
+ *  (NULL entries or NULL array: steady state) and copying each reach's state
+ *  after step capture into reach_out[i] (arrays of sx_muskingum_state_len). */
+sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
+                                  double dt_hours, const double *local, double *out, double *const *reach_in,
+                                  int64_t capture, double *const *reach_out);
+
+/** Run the chain. Collective over comm; every rank returns the same result. */
+sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *cfg, sx_hydro_forecast_t *out);
+void sx_hydro_forecast_fini(sx_hydro_forecast_t *f);
+
+
+
+/* ---- outputs (one rank writes; each through a temporary name) ---------- */
+
+typedef struct {
+    const double *obs;   /* observed discharge at obs_node over the window rows, or NULL */
+    int obs_node;        /* node index of obs */
+    double event_threshold; /* GB/T 22482 events: obs >= threshold (m³/s), 0: none */
+    const char *provenance; /* JSON or NULL */
+} sx_hydro_forecast_extra_t;
+
+/** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar. */
+sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                   const sx_hydro_forecast_extra_t *x);
+/** hydrographs.nc: netCDF-4/HDF5 with time and node dimension scales, Q_det(node, time),
+ *  Q_pct(node, lead, percentile), p_warn/p_guar(node, lead), units and long names. */
+sx_err sx_hydro_forecast_write_h5(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                  const sx_hydro_forecast_extra_t *x);
+/** SVG hydrograph of node i: observed, forecast, ensemble band, warning levels. */
+sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                   const sx_hydro_forecast_extra_t *x, int node);
+/** bulletin.md: peaks, times and warnings per station, fit over the observed period. */
+sx_err sx_hydro_forecast_write_bulletin(const char *path, const sx_hydro_forecast_cfg_t *c,
+                                        const sx_hydro_forecast_t *f, const sx_hydro_forecast_extra_t *x);
+#endif

@@ -1,0 +1,74 @@
+/*
+ * sx_hydro_io.h — time-series tables for the hydrological models: forcing
+ * (`time,P,E[,Q]`), inflow hydrographs (`time,Q`) and the CSV outputs.
+ *
+ * A table has a `time` column and named numeric columns. Times are either
+ * integer step numbers or ISO dates ("2024-06-01", "2024-06-01 08:00",
+ * "2024-06-01T08:00:00", UTC). The step must be regular: a gap, a repeated
+ * or a backwards time is an error naming both rows and times. Every value
+ * must be a finite number >= 0: an empty cell, NaN or a negative value is an
+ * error naming the file, row, time and column — never a silent zero.
+ * Not collective (read on one rank, broadcast with sx_hydro_series_bcast).
+ */
+#ifndef SX_HYDRO_IO_H
+#define SX_HYDRO_IO_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include "sx_err.h"
+
+#define SX_HYDRO_MAX_COLS 16
+
+typedef struct {
+    int64_t n;                 /* rows */
+    char **time;               /* n time strings as written */
+    double *t;                 /* n times: seconds since 1970 (dates) or step numbers */
+    int time_is_date;
+    double dt;                 /* regular step: seconds (dates) or 1 */
+    int ncol;
+    char name[SX_HYDRO_MAX_COLS][32];
+    double *col[SX_HYDRO_MAX_COLS]; /* NULL if an optional column is absent */
+} sx_hydro_series_t;
+
+/**
+ * Read path. required[0..nreq) must be present; optional[0..nopt) are read
+ * if present. Other columns are ignored. Owning: sx_hydro_series_fini.
+ */
+sx_err sx_hydro_series_read(const char *path, const char *const *required, int nreq, const char *const *optional,
+                            int nopt, sx_hydro_series_t *out);
+void sx_hydro_series_fini(sx_hydro_series_t *s);
+/** Column by name (NULL if absent). */
+double *sx_hydro_series_col(const sx_hydro_series_t *s, const char *name);
+/** Broadcast a series read on root to every rank of comm. Collective. */
+sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s);
+
+/**
+ * Write a CSV with the time column of like and ncol named columns of n values,
+ * through a temporary name and rename (one rank). Values with %.10g.
+ */
+sx_err sx_hydro_series_write(const char *path, const sx_hydro_series_t *like, int ncol, const char *const *names,
+                             const double *const *cols);
+
+
+/* ---- areal rain: Thiessen weights ------------------------------------ */
+
+/**
+ * Thiessen (1911) weights of nst stations (x, y in the polygon's CRS) over
+ * one sub-basin polygon given as WKT: the share of the polygon's area whose
+ * nearest station is each station. Computed on a grid of cell centres
+ * (grid x grid over the polygon's envelope, point-in-polygon by OGR/GEOS;
+ * ties go to the lower station index), so the error is O(1/grid) of the
+ * area. w[nst] sums to 1. Fails on invalid WKT or a polygon no cell centre
+ * falls in. Not collective.
+ */
+sx_err sx_hydro_thiessen_wkt(const char *wkt, int nst, const double *x, const double *y, int grid, double *w);
+
+/**
+ * Thiessen weights of every polygon of a vector layer (GDAL/OGR dataset,
+ * first layer): out_ids[i] (malloc'd strings from field id_field) and
+ * out_w[i * nst + s]. *npoly gets the count. Caller frees with free() each
+ * id, the id array and the weights. Not collective.
+ */
+sx_err sx_hydro_thiessen_layer(const char *path, const char *id_field, int nst, const double *x, const double *y,
+                               int grid, int *npoly, char ***out_ids, double **out_w);
+#endif

@@ -1,0 +1,326 @@
+/*
+ * forecast.c — one forecast run for a basin (see sx_hydro_forecast.h):
+ * hot start, observed-rain run to the issue time, state saved, forecast
+ * rain run deterministically and as an ensemble over ranks, network routing,
+ * percentiles and exceedance probabilities.
+ *
+ * Exactness: every member's numbers depend only on (seed, member); members
+ * are gathered by index; percentiles sort each step's member values on every
+ * rank identically. Memory per rank: its members' lead-time series plus the
+ * gathered percentile input (members x nodes x lead doubles).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hydro/hydro_rng.h"
+#include "sanxiang/sx_hydro.h"
+#include "sanxiang/sx_hydro_forecast.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+
+static const double pct_levels[SX_HYDRO_NPCT] = {5, 25, 50, 75, 95};
+
+void sx_hydro_forecast_fini(sx_hydro_forecast_t *f)
+{
+    if (!f) return;
+    free(f->q_det);
+    free(f->pct);
+    free(f->p_warn);
+    free(f->p_guar);
+    memset(f, 0, sizeof *f);
+}
+
+static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
+{
+    const int64_t n = c->times->n;
+    SX_FAIL_IF(c->start < 0 || c->issue < c->start || c->issue >= n, SX_ERR_CONFIG,
+               "forecast window: start row %lld and issue row %lld must satisfy 0 <= start <= issue < %lld",
+               (long long)c->start, (long long)c->issue, (long long)n);
+    SX_FAIL_IF(c->nlead < 1 || c->issue + c->nlead >= n, SX_ERR_CONFIG,
+               "forecast needs %lld lead steps after the issue time %s but the forcing ends at %s; extend the "
+               "forecast rain or shorten the lead", (long long)c->nlead, c->times->time[c->issue], c->times->time[n - 1]);
+    SX_FAIL_IF(c->members < 0 || c->members > 1000000, SX_ERR_CONFIG, "ensemble members must be 0..1000000");
+    SX_FAIL_IF(!(c->rain_sigma >= 0) || c->rain_sigma > 3, SX_ERR_CONFIG, "rain_sigma must lie in [0, 3]");
+    SX_FAIL_IF(c->ngauges < 1 || c->ngauges > SX_HYDRO_MAX_GAUGES, SX_ERR_CONFIG, "1..%d rain gauges supported",
+               SX_HYDRO_MAX_GAUGES);
+    for (int i = 0; i < c->nnodes; i++) {
+        const sx_hydro_node_t *d = &c->nodes[i];
+        SX_FAIL_IF(!(d->area_km2 >= 0), SX_ERR_CONFIG, "sub-basin '%s': area must be >= 0 km2", d->id);
+        if (d->area_km2 == 0) continue;
+        double s = 0;
+        for (int g = 0; g < c->ngauges; g++) {
+            SX_FAIL_IF(!(d->w[g] >= 0), SX_ERR_CONFIG, "sub-basin '%s': gauge weight %d is negative", d->id, g + 1);
+            s += d->w[g];
+        }
+        SX_FAIL_IF(fabs(s - 1) > 1e-3, SX_ERR_CONFIG,
+                   "sub-basin '%s': gauge weights sum to %.5f, not 1; Thiessen weights must cover the sub-basin", d->id, s);
+    }
+    return SX_OK;
+}
+
+static sx_err make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_t **m)
+{
+    SX_CHECK(sx_hydro_model_create(c->model, m));
+    if (c->option_name) SX_CHECK(sx_hydro_model_set_option(*m, c->option_name, c->option_value));
+    for (int i = 0; i < c->nparams; i++) SX_CHECK(sx_hydro_model_set_param(*m, c->param_names[i], c->param_values[i]));
+    SX_CHECK(sx_hydro_model_reset(*m));
+    for (int i = 0; i < c->ninit; i++) SX_CHECK(sx_hydro_model_set_state(*m, c->init_names[i], c->init_values[i]));
+    return SX_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    int nm;                  /* models (nodes with area) */
+    int node_of[256];
+    const char *ids[256];
+    sx_hydro_model_t *m[256];
+    double *issue_state[256];
+    int64_t state_len[256];
+    double *P;               /* [nm][nsteps] areal rain */
+    double *local;           /* [nnodes][nsteps] m³/s */
+    double *routed;          /* [nnodes][nsteps] */
+    double *qmm;
+    /* channel reaches, by node index (NULL where a node has no routed reach) */
+    double *rin[256], *rout[256];
+    char rtag[256][96];
+    int64_t rlen[256];
+    int hot;                 /* rin holds a loaded state */
+} work_t;
+
+/* The reaches in file order (nodes with a routed reach), as the state API wants them. */
+static void reach_list(const sx_hydro_forecast_cfg_t *c, work_t *w, double *const *arr, const char **ids,
+                       const char **tags, double **st, int64_t *len, sx_hydro_reach_states_t *r)
+{
+    int n = 0;
+    for (int i = 0; i < c->nnodes; i++)
+        if (w->rlen[i] > 0) {
+            ids[n] = c->nodes[i].id;
+            tags[n] = w->rtag[i];
+            st[n] = arr[i];
+            len[n] = w->rlen[i];
+            n++;
+        }
+    r->n = n;
+    r->ids = ids;
+    r->tags = tags;
+    r->st = st;
+    r->len = len;
+}
+
+static void work_free(work_t *w)
+{
+    for (int i = 0; i < 256; i++) {
+        free(w->rin[i]);
+        free(w->rout[i]);
+    }
+    for (int i = 0; i < w->nm; i++) {
+        sx_hydro_model_destroy(&w->m[i]);
+        free(w->issue_state[i]);
+    }
+    free(w->P);
+    free(w->local);
+    free(w->routed);
+    free(w->qmm);
+}
+
+/* Local runoff of every model node over lead steps with rain factors f (NULL: 1). */
+static sx_err run_lead(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, int64_t nsteps, const double *f)
+{
+    double *Pm = w->qmm + nsteps; /* scratch after qmm */
+    for (int k = 0; k < w->nm; k++) {
+        const sx_hydro_node_t *d = &c->nodes[w->node_of[k]];
+        SX_CHECK(sx_hydro_model_restore(w->m[k], w->issue_state[k], w->state_len[k]));
+        for (int64_t l = 0; l < c->nlead; l++) Pm[l] = w->P[(int64_t)k * nsteps + nh + l] * (f ? f[l] : 1.0);
+        SX_CHECK(sx_hydro_model_run(w->m[k], c->nlead, Pm, c->e + c->issue + 1, w->qmm, c->issue + 1));
+        double factor = d->area_km2 / (3.6 * c->dt_hours);
+        for (int64_t l = 0; l < c->nlead; l++) w->local[(int64_t)w->node_of[k] * nsteps + nh + l] = w->qmm[l] * factor;
+    }
+    return SX_OK;
+}
+
+static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, sx_hydro_forecast_t *out, int64_t nh,
+                    int64_t nsteps)
+{
+    for (int i = 0; i < c->nnodes; i++)
+        if (c->nodes[i].area_km2 > 0) {
+            w->node_of[w->nm] = i;
+            w->ids[w->nm] = c->nodes[i].id;
+            SX_CHECK(make_model(c, &w->m[w->nm]));
+            w->nm++;
+        }
+    SX_FAIL_IF(w->nm == 0, SX_ERR_CONFIG, "no sub-basin has an area; nothing produces runoff");
+    SX_ALLOC(w->P, (int64_t)w->nm * nsteps, "areal rain");
+    SX_ALLOC(w->local, (int64_t)c->nnodes * nsteps, "local runoff");
+    SX_ALLOC(w->routed, (int64_t)c->nnodes * nsteps, "routed discharge");
+    SX_ALLOC(w->qmm, 2 * nsteps, "runoff buffer");
+    for (int k = 0; k < w->nm; k++) {
+        const sx_hydro_node_t *d = &c->nodes[w->node_of[k]];
+        for (int64_t t = 0; t < nsteps; t++) {
+            double p = 0;
+            for (int g = 0; g < c->ngauges; g++) p += d->w[g] * c->gauge_p[g][c->start + t];
+            w->P[(int64_t)k * nsteps + t] = p;
+        }
+    }
+    for (int i = 0; i < c->nnodes; i++) {
+        const sx_hydro_node_t *d = &c->nodes[i];
+        if (!d->down[0] || d->reach_k_h <= 0) continue;
+        sx_muskingum_t mk;
+        SX_CHECK(sx_muskingum_plan(d->reach_k_h, d->reach_x, c->dt_hours, &mk));
+        w->rlen[i] = sx_muskingum_state_len(&mk);
+        sx_muskingum_tag(&mk, w->rtag[i], sizeof w->rtag[i]);
+        SX_ALLOC(w->rin[i], w->rlen[i], "reach state");
+        SX_ALLOC(w->rout[i], w->rlen[i], "reach state");
+    }
+    if (c->state_in) {
+        const char *rids[256], *rtags[256];
+        double *rst[256];
+        int64_t rlen[256];
+        sx_hydro_reach_states_t rs;
+        reach_list(c, w, w->rin, rids, rtags, rst, rlen, &rs);
+        SX_CHECK(sx_hydro_state_load(c->state_in, c->basin, w->nm, w->ids, w->m, out->state_time, &rs));
+        w->hot = 1;
+        const char *need = c->start > 0 ? c->times->time[c->start - 1] : "(before the first row)";
+        SX_FAIL_IF(strcmp(out->state_time, need), SX_ERR_INPUT,
+                   "hot-start state '%s' is valid at %s but this run starts at %s and needs the state at %s; run the "
+                   "missing period first or start cold", c->state_in, out->state_time, c->times->time[c->start], need);
+    }
+    return SX_OK;
+}
+
+sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx_hydro_forecast_t *out)
+{
+    memset(out, 0, sizeof *out);
+    SX_CHECK(check_cfg(c));
+    SX_CHECK(sx_hydro_network_order(c->nnodes, c->nodes, out->order));
+    int rank, size;
+    SX_CHECK_MPI(MPI_Comm_rank(comm, &rank));
+    SX_CHECK_MPI(MPI_Comm_size(comm, &size));
+    const int64_t nh = c->issue - c->start + 1, nsteps = nh + c->nlead, nl = c->nlead;
+    const int nn = c->nnodes;
+    out->nnodes = nn;
+    out->nsteps = nsteps;
+    out->nlead = nl;
+    out->members = c->members;
+    work_t w;
+    memset(&w, 0, sizeof w);
+    double *mine = NULL, *all = NULL, *vals = NULL, *f = NULL;
+    int *counts = NULL, *displs = NULL;
+    sx_err e = setup(comm, c, &w, out, nh, nsteps);
+    e = sx_err_agree(comm, e);
+    if (e) goto done;
+
+    /* observed period: run, keep the issue state, save it (rank 0) */
+    for (int k = 0; k < w.nm; k++) {
+        const sx_hydro_node_t *d = &c->nodes[w.node_of[k]];
+        SX_CHECK_GOTO(sx_hydro_model_run(w.m[k], nh, w.P + (int64_t)k * nsteps, c->e + c->start, w.qmm, c->start), e, agree1);
+        double factor = d->area_km2 / (3.6 * c->dt_hours);
+        for (int64_t t = 0; t < nh; t++) w.local[(int64_t)w.node_of[k] * nsteps + t] = w.qmm[t] * factor;
+        w.state_len[k] = sx_hydro_model_state_len(w.m[k]);
+        w.issue_state[k] = malloc((size_t)w.state_len[k] * sizeof(double));
+        if (!w.issue_state[k]) {
+            e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
+            goto agree1;
+        }
+        memcpy(w.issue_state[k], sx_hydro_model_state(w.m[k]), (size_t)w.state_len[k] * sizeof(double));
+    }
+    SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, NULL), e, agree1);
+    out->q_det = malloc((size_t)nn * (size_t)nsteps * sizeof *out->q_det);
+    if (!out->q_det) {
+        e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
+        goto agree1;
+    }
+    SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, out->q_det,
+                                             w.hot ? w.rin : NULL, nh - 1, w.rout), e, agree1);
+    if (rank == 0 && c->state_out) {
+        /* models: restore the issue state (run_lead left them at the end of the lead) */
+        for (int k = 0; k < w.nm; k++)
+            SX_CHECK_GOTO(sx_hydro_model_restore(w.m[k], w.issue_state[k], w.state_len[k]), e, agree1);
+        const char *rids[256], *rtags[256];
+        double *rst[256];
+        int64_t rlen[256];
+        sx_hydro_reach_states_t rs;
+        reach_list(c, &w, w.rout, rids, rtags, rst, rlen, &rs);
+        SX_CHECK_GOTO(sx_hydro_state_save(c->state_out, c->basin, c->times->time[c->issue], w.nm, w.ids, w.m, &rs), e,
+                      agree1);
+    }
+agree1:
+    e = sx_err_agree(comm, e);
+    if (e || c->members == 0) goto done;
+
+    /* ensemble: members [m0, m1) on this rank */
+    int64_t m0 = (int64_t)c->members * rank / size, m1 = (int64_t)c->members * (rank + 1) / size;
+    const int64_t per = (int64_t)nn * nl;
+    mine = malloc((size_t)((m1 - m0) * per + 1) * sizeof *mine);
+    all = malloc((size_t)(c->members * per) * sizeof *all);
+    f = malloc((size_t)nl * sizeof *f);
+    counts = malloc((size_t)size * sizeof *counts);
+    displs = malloc((size_t)size * sizeof *displs);
+    if (!mine || !all || !f || !counts || !displs) {
+        e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the ensemble (%d members)", c->members);
+        goto agree2;
+    }
+    for (int64_t mb = m0; mb < m1; mb++) {
+        sx__rng_t r;
+        sx__rng_seed(&r, c->seed, 0x656e73ull /* "ens" */, (uint64_t)mb);
+        for (int64_t l = 0; l < nl; l++) f[l] = exp(c->rain_sigma * sx__rng_normal(&r) - 0.5 * c->rain_sigma * c->rain_sigma);
+        SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, f), e, agree2);
+        SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed,
+                                                 w.hot ? w.rin : NULL, -1, NULL), e, agree2);
+        for (int i = 0; i < nn; i++)
+            memcpy(mine + (mb - m0) * per + (int64_t)i * nl, w.routed + (int64_t)i * nsteps + nh, (size_t)nl * sizeof *mine);
+    }
+    for (int k = 0; k < size; k++) {
+        int64_t a = (int64_t)c->members * k / size, b = (int64_t)c->members * (k + 1) / size;
+        SX_CHECK_GOTO(sx_mpi_count((b - a) * per, &counts[k]), e, agree2);
+        SX_CHECK_GOTO(sx_mpi_count(a * per, &displs[k]), e, agree2);
+    }
+agree2:
+    e = sx_err_agree(comm, e);
+    if (e) goto done;
+    if (MPI_Allgatherv(mine, counts[rank], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, comm) != MPI_SUCCESS) {
+        e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "gathering the ensemble members failed");
+        goto done;
+    }
+    out->pct = malloc((size_t)per * SX_HYDRO_NPCT * sizeof *out->pct);
+    out->p_warn = malloc((size_t)per * sizeof *out->p_warn);
+    out->p_guar = malloc((size_t)per * sizeof *out->p_guar);
+    vals = malloc((size_t)c->members * sizeof *vals);
+    if (!out->pct || !out->p_warn || !out->p_guar || !vals) {
+        e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for ensemble statistics");
+        goto done;
+    }
+    for (int i = 0; i < nn; i++)
+        for (int64_t l = 0; l < nl; l++) {
+            int nw = 0, ng = 0;
+            for (int mb = 0; mb < c->members; mb++) {
+                vals[mb] = all[(int64_t)mb * per + (int64_t)i * nl + l];
+                nw += vals[mb] > c->nodes[i].warn_q;
+                ng += vals[mb] > c->nodes[i].guar_q;
+            }
+            qsort(vals, (size_t)c->members, sizeof *vals, cmp_double);
+            for (int p = 0; p < SX_HYDRO_NPCT; p++) { /* linear interpolation (Hyndman & Fan type 7) */
+                double h = (c->members - 1) * pct_levels[p] / 100.0;
+                int lo = (int)floor(h), hi = lo + 1 < c->members ? lo + 1 : lo;
+                out->pct[((int64_t)i * nl + l) * SX_HYDRO_NPCT + p] = vals[lo] + (h - lo) * (vals[hi] - vals[lo]);
+            }
+            out->p_warn[(int64_t)i * nl + l] = c->nodes[i].warn_q > 0 ? (double)nw / c->members : NAN;
+            out->p_guar[(int64_t)i * nl + l] = c->nodes[i].guar_q > 0 ? (double)ng / c->members : NAN;
+        }
+done:
+    free(mine);
+    free(all);
+    free(vals);
+    free(f);
+    free(counts);
+    free(displs);
+    work_free(&w);
+    if (e) sx_hydro_forecast_fini(out);
+    return e;
+}

@@ -1,0 +1,38 @@
+/*
+ * hydro_internal.h — what a model kind provides to model.c. Each kind lives
+ * in its own file (gr4j.c, xaj.c) and exports one sx_hydro_kind_t.
+ *
+ * Layout of an instance: p[np] parameters, s[ns + extra] state (named states
+ * first), d[nd] derived values (unit-hydrograph ordinates ...) computed by
+ * derive() from p, opt[nopt] option indices.
+ */
+#ifndef SX_HYDRO_INTERNAL_H
+#define SX_HYDRO_INTERNAL_H
+
+#include "sanxiang/sx_hydro.h"
+
+struct sx_hydro_kind {
+    const char *name;
+    const char *summary;
+    int np;
+    const sx_hydro_var_t *params;
+    int ns;
+    const sx_hydro_var_t *states;
+    int nopt;
+    const sx_hydro_option_t *options;
+    /** Cross-parameter checks; sizes of the internal state and derived arrays. */
+    sx_err (*check)(const double *p, const int *opt, int64_t *extra, int64_t *nd);
+    /** Fill derived values d from p. */
+    void (*derive)(const double *p, const int *opt, double *d);
+    /** Default state (named and internal) from parameters. */
+    void (*default_state)(const double *p, const double *d, double *s);
+    /** Check the named states against the parameters (W0 <= WM ...). */
+    sx_err (*check_state)(const double *p, const double *s);
+    /** One step; P, E already checked finite and >= 0. */
+    void (*step)(const double *p, const int *opt, const double *d, double *s, double P, double E, double *Q);
+};
+
+extern const sx_hydro_kind_t sx__hydro_gr4j;
+extern const sx_hydro_kind_t sx__hydro_xaj;
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * step_hydro_forecast.c — job step `hydro_forecast`: the water bureau's
+ * operational chain for one basin (forcing -> models -> network routing ->
+ * ensemble -> evaluation and warnings -> outputs), see sx_hydro_forecast.h.
+ * This file only reads the job file and wires the domain calls; outputs go
+ * to the run directory: forecast.csv, hydrographs.nc, <station>.svg,
+ * bulletin.md and the hot-start state.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanxiang/sx_hydro.h"
+#include "sanxiang/sx_hydro_forecast.h"
+#include "sanxiang/sx_hydro_io.h"
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_perf.h"
+
+static const sx_cfg_field_t fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "hydro_forecast"},
+    {"basin", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "basin name (stored in and checked against the hot-start state)"},
+    {"model", SX_CFG_T_ENUM, 0, "xaj", 1, 0, "xaj|gr4j", "rainfall-runoff model of every sub-basin"},
+    {"forcing", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "CSV with time, one rain column per gauge, evaporation (mm/step)"},
+    {"gauges", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL, "rain gauge column names, in the order of the sub-basin weights"},
+    {"evaporation", SX_CFG_T_STRING, 0, "E", 1, 0, NULL, "evaporation column"},
+    {"observed", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "column of observed discharge (m3/s) at observed_node"},
+    {"observed_node", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "sub-basin id where `observed` is measured"},
+    {"event_threshold", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "GB/T 22482 events: observed Q >= this (m3/s)"},
+    {"start", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "time of the first simulated row (observed rain)"},
+    {"issue", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "issue time: last row of observed rain; the state here is saved"},
+    {"lead", SX_CFG_T_INT, 1, NULL, 1, 100000, NULL, "forecast steps after the issue time (forecast rain rows)"},
+    {"dt_hours", SX_CFG_T_FLOAT, 0, "from the times, else 24", 1e-3, 8784, NULL, "length of a step in hours"},
+    {"params", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "model parameters NAME: value (others default)"},
+    {"init", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "cold-start states NAME: value"},
+    {"net_rain", SX_CFG_T_ENUM, 0, "pet", 1, 0, "pet|aet", "Xinanjiang net-rain definition"},
+    {"subbasins", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL,
+     "list of {id, area km2, down, weights [..], k hours, x, warning m3/s, guaranteed m3/s}"},
+    {"ensemble", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{members, rain_sigma, seed}"},
+    {"state_in", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "hot-start state of the previous run (HDF5); omit to start cold"},
+    {"state_out", SX_CFG_T_STRING, 0, "state.h5", 1, 0, NULL, "file name of the end state in the run directory"},
+};
+
+static const sx_cfg_field_t sub_fields[] = {
+    {"id", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "sub-basin id"},
+    {"area", SX_CFG_T_FLOAT, 0, "0", 0, 1e7, NULL, "area km2 (0: a junction)"},
+    {"down", SX_CFG_T_STRING, 0, "", 1, 0, NULL, "downstream sub-basin id ('' at the outlet)"},
+    {"weights", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "gauge weights (Thiessen), one per gauge"},
+    {"k", SX_CFG_T_FLOAT, 0, "0", 0, 1e5, NULL, "Muskingum K of the reach to `down`, hours (0: none)"},
+    {"x", SX_CFG_T_FLOAT, 0, "0.2", 0, 0.5, NULL, "Muskingum X"},
+    {"warning", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "warning discharge 警戒流量 m3/s"},
+    {"guaranteed", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "guaranteed discharge 保证流量 m3/s"},
+};
+
+static const sx_cfg_field_t ens_fields[] = {
+    {"members", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "ensemble members"},
+    {"rain_sigma", SX_CFG_T_FLOAT, 0, "0.3", 0, 3, NULL, "log-normal sigma of forecast-rain multipliers"},
+    {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed (results depend on it, not on ranks)"},
+};
+
+#define MAXP 32
+
+typedef struct {
+    sx_hydro_series_t s;
+    sx_hydro_node_t nodes[256];
+    const char *pn[MAXP], *in[MAXP];
+    double pv[MAXP], iv[MAXP];
+    const double *gp[SX_HYDRO_MAX_GAUGES];
+    sx_hydro_forecast_cfg_t c;
+    sx_hydro_forecast_extra_t x;
+    char state_out[SX_PATH_MAX];
+} fc_t;
+
+static sx_err row_of(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const sx_hydro_series_t *s, const char *t, int64_t *out)
+{
+    for (int64_t i = 0; i < s->n; i++)
+        if (!strcmp(s->time[i], t)) {
+            *out = i;
+            return SX_OK;
+        }
+    return sx_cfg_fail_at(cfg, n, "time '%s' is not in the forcing (%s .. %s)", t, s->time[0], s->time[s->n - 1]);
+}
+
+static sx_err read_map(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char **names, double *vals, int *n)
+{
+    *n = 0;
+    for (size_t i = 0; map && i < sx_cfg_node_len(map); i++) {
+        if (*n >= MAXP) return sx_cfg_fail_at(cfg, map, "too many entries");
+        names[*n] = sx_cfg_node_key_at(map, i);
+        SX_CHECK(sx_cfg_get_double(cfg, map, names[*n], 0, &vals[*n]));
+        (*n)++;
+    }
+    return SX_OK;
+}
+
+static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    sx_hydro_forecast_cfg_t *c = &f->c;
+    const char *ref, *path, *ecol, *obs = NULL, *obs_node = NULL, *start, *issue, *sin = NULL, *sout, *model, *netrain;
+    int64_t lead;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "basin", NULL, &c->basin));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "model", "xaj", &model));
+    c->model = model;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "forcing", NULL, &ref));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "forcing"), ref, &path));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "evaporation", "E", &ecol));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "observed", NULL, &obs));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "observed_node", NULL, &obs_node));
+    SX_CHECK(sx_cfg_get_double(cfg, node, "event_threshold", 0, &f->x.event_threshold));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "start", NULL, &start));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "issue", NULL, &issue));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "lead", 1, &lead));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "state_in", NULL, &sin));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "state_out", "state.h5", &sout));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "net_rain", "pet", &netrain));
+    const sx_cfg_node_t *gauges = sx_cfg_map_get(node, "gauges");
+    c->ngauges = (int)sx_cfg_node_len(gauges);
+    if (c->ngauges > SX_HYDRO_MAX_GAUGES) return sx_cfg_fail_at(cfg, gauges, "at most %d gauges", SX_HYDRO_MAX_GAUGES);
+    const char *cols[SX_HYDRO_MAX_COLS];
+    int nc = 0;
+    for (int g = 0; g < c->ngauges; g++) {
+        cols[nc] = sx_cfg_node_text(sx_cfg_node_at(gauges, (size_t)g));
+        if (!cols[nc]) return sx_cfg_fail_at(cfg, gauges, "gauge names must be text");
+        nc++;
+    }
+    cols[nc++] = ecol;
+    if (obs && nc < SX_HYDRO_MAX_COLS) cols[nc++] = obs;
+
+    /* forcing: rank 0 reads (missing steps, NaN, negatives name row and time), all get it */
+    sx_err e = SX_OK;
+    if (sx_mpi_rank() == 0) e = sx_hydro_series_read(path, cols, nc, NULL, 0, &f->s);
+    SX_CHECK(sx_err_agree(comm, e));
+    SX_CHECK(sx_hydro_series_bcast(comm, 0, &f->s));
+    for (int g = 0; g < c->ngauges; g++) f->gp[g] = f->s.col[g];
+    c->gauge_p = f->gp;
+    c->e = f->s.col[c->ngauges];
+    c->times = &f->s;
+    SX_CHECK(row_of(cfg, sx_cfg_map_get(node, "start"), &f->s, start, &c->start));
+    SX_CHECK(row_of(cfg, sx_cfg_map_get(node, "issue"), &f->s, issue, &c->issue));
+    c->nlead = lead;
+    SX_CHECK(sx_cfg_get_double(cfg, node, "dt_hours", f->s.time_is_date ? f->s.dt / 3600 : 24, &c->dt_hours));
+    int n;
+    SX_CHECK(read_map(cfg, sx_cfg_map_get(node, "params"), f->pn, f->pv, &n));
+    c->param_names = f->pn, c->param_values = f->pv, c->nparams = n;
+    SX_CHECK(read_map(cfg, sx_cfg_map_get(node, "init"), f->in, f->iv, &n));
+    c->init_names = f->in, c->init_values = f->iv, c->ninit = n;
+    if (!strcmp(model, "xaj")) c->option_name = "net_rain", c->option_value = netrain;
+
+    const sx_cfg_node_t *subs = sx_cfg_map_get(node, "subbasins");
+    c->nnodes = (int)sx_cfg_node_len(subs);
+    if (c->nnodes > 256) return sx_cfg_fail_at(cfg, subs, "at most 256 sub-basins");
+    f->x.obs_node = -1;
+    for (int i = 0; i < c->nnodes; i++) {
+        const sx_cfg_node_t *sb = sx_cfg_node_at(subs, (size_t)i);
+        SX_CHECK(sx_cfg_check(cfg, sb, sub_fields, sizeof sub_fields / sizeof *sub_fields));
+        sx_hydro_node_t *d = &f->nodes[i];
+        const char *id, *down;
+        SX_CHECK(sx_cfg_get_string(cfg, sb, "id", NULL, &id));
+        SX_CHECK(sx_cfg_get_string(cfg, sb, "down", "", &down));
+        snprintf(d->id, sizeof d->id, "%s", id);
+        snprintf(d->down, sizeof d->down, "%s", down);
+        SX_CHECK(sx_cfg_get_double(cfg, sb, "area", 0, &d->area_km2));
+        SX_CHECK(sx_cfg_get_double(cfg, sb, "k", 0, &d->reach_k_h));
+        SX_CHECK(sx_cfg_get_double(cfg, sb, "x", 0.2, &d->reach_x));
+        SX_CHECK(sx_cfg_get_double(cfg, sb, "warning", 0, &d->warn_q));
+        SX_CHECK(sx_cfg_get_double(cfg, sb, "guaranteed", 0, &d->guar_q));
+        const sx_cfg_node_t *w = sx_cfg_map_get(sb, "weights");
+        if (d->area_km2 > 0 && (int)sx_cfg_node_len(w) != c->ngauges)
+            return sx_cfg_fail_at(cfg, w ? w : sb, "sub-basin '%s' needs %d gauge weights, has %zu", id, c->ngauges,
+                                  sx_cfg_node_len(w));
+        for (int g = 0; w && g < c->ngauges; g++) {
+            const sx_cfg_node_t *wg = sx_cfg_node_at(w, (size_t)g);
+            char *end;
+            const char *t = sx_cfg_node_text(wg);
+            d->w[g] = t ? strtod(t, &end) : NAN;
+            if (!t || end == t || *end) return sx_cfg_fail_at(cfg, wg, "a gauge weight must be a number");
+        }
+        if (obs_node && !strcmp(obs_node, id)) f->x.obs_node = i;
+    }
+    if (obs) {
+        if (f->x.obs_node < 0) return sx_cfg_fail_at(cfg, node, "observed_node '%s' is not a sub-basin id",
+                                                     obs_node ? obs_node : "(missing)");
+        f->x.obs = f->s.col[c->ngauges + 1] + c->start;
+    }
+    c->nodes = f->nodes;
+    const sx_cfg_node_t *ens = sx_cfg_map_get(node, "ensemble");
+    int64_t members = 0, seed = 1;
+    c->rain_sigma = 0.3;
+    if (ens) {
+        SX_CHECK(sx_cfg_check(cfg, ens, ens_fields, sizeof ens_fields / sizeof *ens_fields));
+        SX_CHECK(sx_cfg_get_int(cfg, ens, "members", 0, &members));
+        SX_CHECK(sx_cfg_get_double(cfg, ens, "rain_sigma", 0.3, &c->rain_sigma));
+        SX_CHECK(sx_cfg_get_int(cfg, ens, "seed", 1, &seed));
+    }
+    c->members = (int)members;
+    c->seed = (uint64_t)seed;
+    c->state_in = sin;
+    SX_CHECK(sx_job_out_path(job, sout, f->state_out, sizeof f->state_out));
+    c->state_out = f->state_out;
+    f->x.provenance = sx_job_provenance(job);
+    return SX_OK;
+}
+
+static sx_err write_outputs(sx_job_t *job, fc_t *f, sx_hydro_forecast_t *r)
+{
+    char p[SX_PATH_MAX], name[96];
+    SX_CHECK(sx_job_out_path(job, "forecast.csv", p, sizeof p));
+    SX_CHECK(sx_hydro_forecast_write_csv(p, &f->c, r, &f->x));
+    SX_CHECK(sx_job_out_path(job, "hydrographs.nc", p, sizeof p));
+    SX_CHECK(sx_hydro_forecast_write_h5(p, &f->c, r, &f->x));
+    for (int i = 0; i < r->nnodes; i++) {
+        const sx_hydro_node_t *d = &f->nodes[i];
+        if (d->warn_q <= 0 && d->guar_q <= 0 && d->down[0]) continue;
+        snprintf(name, sizeof name, "hydrograph_%s.svg", d->id);
+        SX_CHECK(sx_job_out_path(job, name, p, sizeof p));
+        SX_CHECK(sx_hydro_forecast_write_svg(p, &f->c, r, &f->x, i));
+    }
+    SX_CHECK(sx_job_out_path(job, "bulletin.md", p, sizeof p));
+    SX_CHECK(sx_hydro_forecast_write_bulletin(p, &f->c, r, &f->x));
+    return SX_OK;
+}
+
+static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    fc_t *f = calloc(1, sizeof *f);
+    SX_FAIL_IF(!f, SX_ERR_NOMEM, "out of memory");
+    sx_hydro_forecast_t r;
+    memset(&r, 0, sizeof r);
+    sx_err e = configure(job, node, comm, f);
+    e = sx_err_agree(comm, e);
+    if (e == SX_OK) {
+        sx_perf_start("hydro forecast", SX_PERF_COMPUTE);
+        e = sx_hydro_forecast_run(comm, &f->c, &r);
+        sx_perf_stop("hydro forecast");
+    }
+    if (e == SX_OK) {
+        sx_err w = SX_OK;
+        sx_perf_start("hydro outputs", SX_PERF_WRITE);
+        if (sx_mpi_rank() == 0) w = write_outputs(job, f, &r);
+        sx_perf_stop("hydro outputs");
+        e = sx_err_agree(comm, w);
+    }
+    if (e == SX_OK)
+        sx_log_info("hydro_forecast %s: %d sub-basins, issue %s, %lld lead steps, %d members; state -> %s", f->c.basin,
+                    f->c.nnodes, f->c.times->time[f->c.issue], (long long)f->c.nlead, f->c.members, f->state_out);
+    sx_hydro_forecast_fini(&r);
+    sx_hydro_series_fini(&f->s);
+    free(f);
+    return e;
+}
+
+const sx_job_step_t sx_step_hydro_forecast = {"hydro_forecast",
+                                              "flood forecast: models, network routing, ensemble, warnings, bulletin",
+                                              fields, sizeof fields / sizeof *fields, run};

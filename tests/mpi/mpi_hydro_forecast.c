@@ -1,0 +1,169 @@
+/*
+ * mpi_hydro_forecast.c — the forecast chain on a three-node network
+ * (two headwater sub-basins -> a middle sub-basin -> an outlet junction):
+ *  - N ranks give the same deterministic series, percentiles and exceedance
+ *    probabilities as rank 0 alone, bit for bit (100 members);
+ *  - with unrouted links the outlet is the sum of the local runoffs;
+ *  - percentiles are ordered and the median is near the deterministic run;
+ *  - hot start: run 1 saves the models' and reaches' state at its issue
+ *    time; run 2 starting at the next row from that state reproduces a
+ *    continuous run bit for bit; a state at
+ *    the wrong time or a different basin is refused on every rank.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanxiang/sx_hydro.h"
+#include "sanxiang/sx_hydro_forecast.h"
+#include "sanxiang/sx_mpi.h"
+
+#define N 400
+static int fail;
+#define CHECK(cond, ...)                                                                       \
+    do {                                                                                       \
+        if (!(cond)) {                                                                         \
+            fprintf(stderr, "[rank %d] FAIL %s:%d: ", sx_mpi_rank(), __FILE__, __LINE__);       \
+            fprintf(stderr, __VA_ARGS__);                                                      \
+            fprintf(stderr, "\n");                                                             \
+            fail = 1;                                                                          \
+        }                                                                                      \
+    } while (0)
+
+static double g1[N], g2[N], E[N];
+static char *tlabels[N];
+static double tvals[N];
+
+static void setup_series(sx_hydro_series_t *s)
+{
+    unsigned r = 11;
+    for (int t = 0; t < N; t++) {
+        r = r * 1103515245u + 12345u;
+        int wet = (r >> 16) % 10 < 3;
+        g1[t] = wet ? (double)((r >> 8) % 500) / 10 : 0;
+        g2[t] = wet ? g1[t] * 0.7 + 1 : 0;
+        E[t] = 3;
+        tlabels[t] = malloc(16);
+        snprintf(tlabels[t], 16, "%d", t + 1);
+        tvals[t] = t + 1;
+    }
+    memset(s, 0, sizeof *s);
+    s->n = N;
+    s->time = tlabels;
+    s->t = tvals;
+    s->dt = 1;
+}
+
+static sx_hydro_node_t nodes[4] = {
+    {"a", "mid", 120, {1, 0}, 12, 0.2, 0, 0},
+    {"b", "mid", 80, {0.4, 0.6}, 6, 0.3, 0, 0},
+    {"mid", "out", 60, {0, 1}, 0, 0, 0, 0},
+    {"out", "", 0, {0}, 0, 0, 40, 80},
+};
+
+static void cfg_init(sx_hydro_forecast_cfg_t *c, const sx_hydro_series_t *s, const double *const *gp)
+{
+    static const char *pn[] = {"CS", "L"};
+    static const double pv[] = {0.4, 1};
+    memset(c, 0, sizeof *c);
+    c->basin = "testbasin";
+    c->model = "xaj";
+    c->param_names = pn;
+    c->param_values = pv;
+    c->nparams = 2;
+    c->nnodes = 4;
+    c->nodes = nodes;
+    c->ngauges = 2;
+    c->gauge_p = gp;
+    c->e = E;
+    c->times = s;
+    c->start = 0;
+    c->issue = 299;
+    c->nlead = 72;
+    c->dt_hours = 1;
+    c->members = 100;
+    c->rain_sigma = 0.5;
+    c->seed = 2024;
+}
+
+int main(int argc, char **argv)
+{
+    if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
+    int rank = sx_mpi_rank();
+    sx_hydro_series_t s;
+    setup_series(&s);
+    const double *gp[2] = {g1, g2};
+    sx_hydro_forecast_cfg_t c;
+    cfg_init(&c, &s, gp);
+    sx_hydro_forecast_t f, f1;
+    sx_err e = sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f);
+    CHECK(e == SX_OK, "forecast failed: %s", sx_err_message());
+    if (rank == 0 && e == SX_OK) {
+        CHECK(sx_hydro_forecast_run(MPI_COMM_SELF, &c, &f1) == SX_OK, "1-rank forecast failed");
+        int64_t per = (int64_t)f.nnodes * f.nlead;
+        CHECK(!memcmp(f.q_det, f1.q_det, (size_t)f.nnodes * f.nsteps * sizeof(double)), "deterministic differs");
+        CHECK(!memcmp(f.pct, f1.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)), "percentiles differ from 1 rank");
+        CHECK(!memcmp(f.p_warn, f1.p_warn, (size_t)per * sizeof(double)), "exceedance differs from 1 rank");
+        /* out = mid (unrouted link) */
+        CHECK(!memcmp(f.q_det + 3 * f.nsteps, f.q_det + 2 * f.nsteps, (size_t)f.nsteps * sizeof(double)),
+              "junction outflow must equal its unrouted upstream");
+        int ok = 1;
+        double maxp = 0;
+        for (int64_t l = 0; l < f.nlead; l++) {
+            const double *p = f.pct + (3 * f.nlead + l) * SX_HYDRO_NPCT;
+            for (int k = 1; k < SX_HYDRO_NPCT; k++) ok &= p[k] >= p[k - 1];
+            ok &= f.p_guar[3 * f.nlead + l] <= f.p_warn[3 * f.nlead + l];
+            maxp = fmax(maxp, f.p_warn[3 * f.nlead + l]);
+        }
+        CHECK(ok, "percentiles must be ordered and P(>guaranteed) <= P(>warning)");
+        CHECK(isnan(f.p_warn[0]), "a node without a warning level has no exceedance probability");
+        printf("forecast: %d nodes, %lld lead steps, %d members; max P(Q_out > warning) = %.2f\n", f.nnodes,
+               (long long)f.nlead, f.members, maxp);
+        sx_hydro_forecast_fini(&f1);
+    }
+
+    /* hot start (models and Muskingum reaches): run 1 [0, 199] saves, run 2 from row 200 */
+    sx_hydro_node_t saved[4];
+    memcpy(saved, nodes, sizeof saved);
+    const char *state = SX_TEST_OUT "/mpi_hydro_forecast_state.h5";
+    sx_hydro_forecast_cfg_t c1 = c, c2 = c, cc = c;
+    c1.issue = 199;
+    c1.nlead = 1;
+    c1.members = 0;
+    c1.state_out = state;
+    cc.members = 0;
+    sx_hydro_forecast_t r1, r2, rc;
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c1, &r1) == SX_OK, "run 1: %s", sx_err_message());
+    c2.start = 200;
+    c2.members = 0;
+    c2.state_in = state;
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_OK, "run 2: %s", sx_err_message());
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cc, &rc) == SX_OK, "continuous run: %s", sx_err_message());
+    if (!fail)
+        for (int i = 0; i < 4; i++)
+            CHECK(!memcmp(r2.q_det + i * r2.nsteps, rc.q_det + i * rc.nsteps + 200, (size_t)r2.nsteps * sizeof(double)),
+                  "node %d: hot-started run differs from the continuous run", i);
+    CHECK(!strcmp(r2.state_time, "200"), "state time '%s'", r2.state_time);
+    c2.start = 210; /* state is valid at 200, run needs 210 */
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_ERR_INPUT && strstr(sx_err_message(), "valid at 200"),
+          "a state at the wrong time must be refused: %s", sx_err_message());
+    c2.start = 200;
+    c2.basin = "other";
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_ERR_INPUT, "another basin's state must be refused");
+    memcpy(nodes, saved, sizeof saved);
+    nodes[2].down[0] = 'x';
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f1) == SX_ERR_CONFIG, "unknown downstream must be refused");
+    memcpy(nodes, saved, sizeof saved);
+    snprintf(nodes[3].down, sizeof nodes[3].down, "a");
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f1) == SX_ERR_CONFIG, "a cycle must be refused");
+    memcpy(nodes, saved, sizeof saved);
+    sx_hydro_forecast_fini(&f);
+    sx_hydro_forecast_fini(&r1);
+    sx_hydro_forecast_fini(&rc);
+    for (int t = 0; t < N; t++) free(tlabels[t]);
+    int any;
+    MPI_Allreduce(&fail, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    sx_mpi_finalize();
+    return any;
+}

@@ -1,0 +1,72 @@
+# sanxiang hydro end to end: GR4J vs the INRAE Excel series, Ponce's Muskingum
+# table, XAJ on Chengcun with the GB/T 22482 table, calibration equal at 1 and
+# 3 ranks, and every forcing/parameter error path (one message, status 3/2).
+set(SX_HYDRO_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_cli.py)
+set(SX_HYDRO_ERR ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
+set(SX_HYDRO_DATA ${SX_TEST_DATA_DIR}/hydro)
+foreach(case gr4j ponce chengcun calib calibjob thiessen)
+  add_test(NAME hydro_cli_${case}
+           COMMAND /usr/bin/python3 ${SX_HYDRO_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro ${case}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(hydro_cli_${case} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" TIMEOUT 600)
+endforeach()
+set_tests_properties(hydro_cli_calib hydro_cli_calibjob PROPERTIES LABELS "regression;mpi" PROCESSORS 3)
+
+function(sx_hydro_error name np status pattern)
+  add_test(NAME hydro_error_${name}
+           COMMAND ${SX_HYDRO_ERR} ${np} ${status} "${pattern}" -- $<TARGET_FILE:sanxiang_cli> hydro ${ARGN})
+  set_tests_properties(hydro_error_${name} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS ${np})
+endfunction()
+set(X -o ${SX_TEST_OUT}/hydro/x.csv)
+sx_hydro_error(gap 2 3 "missing time step(s) between 2024-06-01 01:00 and 2024-06-01 03:00"
+  run gr4j --forcing ${SX_HYDRO_DATA}/gap.csv ${X})
+sx_hydro_error(nan 1 3 "time 2024-06-01 01:00: P is nan"
+  run gr4j --forcing ${SX_HYDRO_DATA}/nan.csv ${X})
+sx_hydro_error(nan_3ranks 3 3 "nan.csv"
+  run xaj --forcing ${SX_HYDRO_DATA}/nan.csv ${X})
+sx_hydro_error(negative_value 1 3 "time 2: P = -3 is negative"
+  run xaj --forcing ${SX_HYDRO_DATA}/negative.csv ${X})
+sx_hydro_error(empty 1 3 "time 2: P is empty"
+  run xaj --forcing ${SX_HYDRO_DATA}/empty.csv ${X})
+sx_hydro_error(no_e 1 3 "no 'E' column"
+  run xaj --forcing ${SX_HYDRO_DATA}/no_e.csv ${X})
+sx_hydro_error(w0_gt_wm 2 3 "W0 = WU + WL + WD = 125 mm exceeds WM = 120"
+  run xaj --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param WUM=20 --param WLM=60 --param WM=120 --init WU=20 --init WL=60 --init WD=45 ${X})
+sx_hydro_error(wdm 1 3 "WDM"
+  run xaj --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param WM=50 ${X})
+sx_hydro_error(bad_param 1 2 "gr4j has no parameter 'X7'"
+  run gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param X7=1 ${X})
+sx_hydro_error(out_of_range 1 3 "X1 = -1 is outside its valid range"
+  run gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param X1=-1 ${X})
+sx_hydro_error(bad_model 1 2 "unknown hydrological model 'hbv'"
+  run hbv --forcing ${SX_HYDRO_DATA}/good_hourly.csv ${X})
+sx_hydro_error(route_x 1 3 "Muskingum X = 0.7 must lie in [0, 0.5]"
+  route muskingum --inflow ${SX_HYDRO_DATA}/good_hourly.csv --k 2 --x 0.7 --dt 1 ${X})
+sx_hydro_error(calib_no_q 3 3 "header has no 'Q' column"
+  calibrate gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv ${X})
+
+# The Chengcun forecast job: 1 vs 3 ranks, outputs, hot-start cycle, refusals.
+add_test(NAME hydro_job_chengcun
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_job.py $<TARGET_FILE:sanxiang_cli>
+                 ${SX_TEST_OUT}/hydro_job
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(hydro_job_chengcun PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3
+                     TIMEOUT 600)
+sx_hydro_error(thiessen_field 2 3 "has no field 'name'"
+  thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/gauges.csv --id-field name ${X})
+
+# Bad forecast job input: every rank stops with one message naming the problem.
+function(sx_hydro_job_error name np status pattern)
+  add_test(NAME hydro_job_error_${name}
+           COMMAND ${SX_HYDRO_ERR} ${np} ${status} "${pattern}" -- $<TARGET_FILE:sanxiang_cli> run
+                   jobs/hydro_forecast_chengcun.yaml --out ${SX_TEST_OUT}/hydro_job_err ${ARGN})
+  set_tests_properties(hydro_job_error_${name} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                       PROCESSORS ${np} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endfunction()
+sx_hydro_job_error(gauge 2 3 "header has no 'P99' column" --set steps.0.gauges.3=P99)
+sx_hydro_job_error(down 3 3 "drains to 'sea', which is not a sub-basin" --set steps.0.subbasins.4.down=sea)
+sx_hydro_job_error(weights 2 3 "gauge weights sum to" --set steps.0.subbasins.0.weights.0=0.5)
+sx_hydro_job_error(issue 2 3 "time '9999' is not in the forcing" --set steps.0.issue=9999)
+sx_hydro_job_error(lead 2 3 "extend the forecast rain or shorten the lead" --set steps.0.lead=500)
+sx_hydro_job_error(param 2 3 "WM = 5000 is outside its valid range" --set steps.0.params.WM=5000)
+sx_hydro_job_error(state 2 4 "cannot read the hot-start state" --set steps.0.state_in=/nonexistent/state.h5)

@@ -1,0 +1,60 @@
+/*
+ * test_hydro_thiessen.c — Thiessen weights: four gauges at the centres of a
+ * square's quadrants get a quarter each; an L-shaped basin gets weights
+ * equal to its area shares by hand; the two-rectangle GeoJSON gives west
+ * (1, 0, 0) and east (0, ½, ½); bad input is refused.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "sanxiang/sx_hydro_io.h"
+
+static void test_quadrants(void **state)
+{
+    double x[4] = {25, 75, 25, 75}, y[4] = {25, 25, 75, 75}, w[4];
+    assert_int_equal(sx_hydro_thiessen_wkt("POLYGON((0 0,100 0,100 100,0 100,0 0))", 4, x, y, 200, w), SX_OK);
+    for (int i = 0; i < 4; i++) assert_true(fabs(w[i] - 0.25) < 1e-12);
+    /* L shape: square minus its upper-right quadrant; by hand 1/3 each for the 3 left gauges */
+    assert_int_equal(sx_hydro_thiessen_wkt("POLYGON((0 0,100 0,100 50,50 50,50 100,0 100,0 0))", 4, x, y, 200, w), SX_OK);
+    assert_true(fabs(w[0] - 1.0 / 3) < 1e-12 && fabs(w[1] - 1.0 / 3) < 1e-12 && fabs(w[2] - 1.0 / 3) < 1e-12);
+    assert_true(w[3] == 0);
+    /* a gauge outside the basin still gets the part nearest to it */
+    double xo[2] = {50, 150}, yo[2] = {50, 50};
+    assert_int_equal(sx_hydro_thiessen_wkt("POLYGON((0 0,120 0,120 100,0 100,0 0))", 2, xo, yo, 240, w), SX_OK);
+    assert_true(fabs(w[1] - 20.0 / 120) < 1e-12);
+}
+
+static void test_layer(void **state)
+{
+    double x[3] = {500, 1500, 2500}, y[3] = {500, 500, 500};
+    int n;
+    char **ids;
+    double *w;
+    assert_int_equal(sx_hydro_thiessen_layer(SX_TEST_DATA_DIR "/hydro/subbasins.geojson", "id", 3, x, y, 400, &n, &ids, &w),
+                     SX_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(ids[0], "west");
+    assert_true(w[0] == 1 && w[1] == 0 && w[2] == 0);
+    assert_string_equal(ids[1], "east");
+    assert_true(w[3] == 0 && fabs(w[4] - 0.5) < 1e-12 && fabs(w[5] - 0.5) < 1e-12);
+    for (int i = 0; i < n; i++) free(ids[i]);
+    free(ids);
+    free(w);
+    assert_int_equal(sx_hydro_thiessen_layer(SX_TEST_DATA_DIR "/hydro/subbasins.geojson", "name", 3, x, y, 400, &n, &ids, &w),
+                     SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_thiessen_layer(SX_TEST_DATA_DIR "/hydro/none.geojson", "id", 3, x, y, 400, &n, &ids, &w),
+                     SX_ERR_IO);
+    assert_int_equal(sx_hydro_thiessen_wkt("POLYGON((0 0,1 0", 3, x, y, 100, w), SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_thiessen_wkt("POLYGON((0 0,1 0,1 1,0 0))", 0, x, y, 100, w), SX_ERR_INPUT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_quadrants), cmocka_unit_test(test_layer)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
