@@ -101,13 +101,13 @@ static sx_err flood_block(const sx_decomp_t *d, sx_window_t ext, const double *z
         int64_t gi = ext.x0 + c % ext.nx, gj = ext.y0 + c / ext.nx;
         int64_t oc = (gj - own.y0) * own.nx + gi - own.x0;
         double zc = level[oc];
-        if (lab[c] == 0) {
-            lab[c] = ++*nlab;
-            int outlet = gi == 0 || gj == 0 || gi == d->gnx - 1 || gj == d->gny - 1;
-            for (int k = 0; k < 8 && !outlet && !walls; k++)
-                outlet = isnan(z[sx__ext_neighbour(ext, c, k, sx_d8_dx, sx_d8_dy)]);
-            if (outlet) err = edge_add(es, lab[c], 0, zc);
-        }
+        if (lab[c] == 0) lab[c] = ++*nlab;
+        /* An outlet links its label to the outside, also when a lower seed's
+         * flood labelled it before it was popped. */
+        int outlet = gi == 0 || gj == 0 || gi == d->gnx - 1 || gj == d->gny - 1;
+        for (int k = 0; k < 8 && !outlet && !walls; k++)
+            outlet = isnan(z[sx__ext_neighbour(ext, c, k, sx_d8_dx, sx_d8_dy)]);
+        if (outlet) err = edge_add(es, lab[c], 0, zc);
         for (int k = 0; k < 8 && err == SX_OK; k++) {
             int64_t m = sx__ext_neighbour(ext, c, k, sx_d8_dx, sx_d8_dy);
             if (m < 0 || !sx__in_own(ext, own, m) || isnan(z[m])) continue;
