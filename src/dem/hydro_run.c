@@ -10,6 +10,7 @@
  * rasters on another grid or with nodata where directions have data.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,13 +48,25 @@ static sx_err check_frame(const sx_grid_t *g, const char *name)
     return SX_OK;
 }
 
-/* Collective: open name, decompose, read the own block, check. */
-static sx_err block_read(MPI_Comm comm, const char *name, int band, int need_nodata_for_nan, block_t *b)
+/* Collective: open name, decompose (like `like` if given: a second raster
+ * on the same grid must be read in the first one's blocks), read the own
+ * block, check. */
+static sx_err block_read(MPI_Comm comm, const char *name, int band, int need_nodata_for_nan, const block_t *like,
+                         block_t *b)
 {
     memset(b, 0, sizeof *b);
     SX_CHECK(sx_layer_open(comm, name, band, &b->r, &b->grid));
     sx_err err = sx_err_agree(comm, check_frame(&b->grid, name));
-    if (err == SX_OK) err = sx_decomp_init(&b->d, comm, b->grid.nx, b->grid.ny, b->grid.block_x, b->grid.block_y);
+    if (err == SX_OK && like)
+        err = sx_err_agree(comm, sx_grid_same_frame(&like->grid, &b->grid)
+                                     ? SX_OK
+                                     : sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                                                  "'%s' is not on the grid of '%s' (size, geotransform or CRS "
+                                                  "differ); warp it onto that grid first",
+                                                  name, sx_raster_name(like->r)));
+    if (err == SX_OK)
+        err = sx_decomp_init(&b->d, comm, b->grid.nx, b->grid.ny, like ? like->grid.block_x : b->grid.block_x,
+                             like ? like->grid.block_y : b->grid.block_y);
     if (err != SX_OK) return err;
     sx_window_t own = b->d.own;
     int64_t no = sx_window_cells(own);
@@ -82,7 +95,7 @@ sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
                "--epsilon fills in one visiting order that a tiled fill cannot reproduce; run it on 1 rank, or "
                "fill without epsilon and let `dem flowdir` drain the flats");
     sx_perf_start("fill: read", SX_PERF_READ);
-    sx_err err = block_read(comm, o->input, o->band, 1, &b);
+    sx_err err = block_read(comm, o->input, o->band, 1, NULL, &b);
     sx_perf_stop("fill: read");
     if (err != SX_OK) goto done;
     sx_log_info("fill: %s, %lld x %lld cells, %d x %d blocks%s%s", o->input, (long long)b.grid.nx, (long long)b.grid.ny,
@@ -107,7 +120,7 @@ sx_err sx_dem_flowdir_run(MPI_Comm comm, const sx_flowdir_opts_t *o)
     block_t b;
     uint8_t *dir = NULL;
     sx_perf_start("flowdir: read", SX_PERF_READ);
-    sx_err err = block_read(comm, o->input, o->band, 1, &b);
+    sx_err err = block_read(comm, o->input, o->band, 1, NULL, &b);
     sx_perf_stop("flowdir: read");
     if (err != SX_OK) goto done;
     sx_log_info("flowdir: %s, %lld x %lld cells, %d x %d blocks, %s codes", o->input, (long long)b.grid.nx,
@@ -147,17 +160,8 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
     uint8_t *dir = NULL, *edge = NULL;
     double *acc = NULL;
     sx_perf_start("accum: read", SX_PERF_READ);
-    sx_err err = block_read(comm, o->input, 1, 0, &b);
-    if (err == SX_OK && o->weight) {
-        err = block_read(comm, o->weight, 1, 1, &wb);
-        if (err == SX_OK)
-            err = sx_err_agree(comm, sx_grid_same_frame(&b.grid, &wb.grid)
-                                         ? SX_OK
-                                         : sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                                                      "weight raster '%s' is not on the grid of '%s' (size, "
-                                                      "geotransform or CRS differ); warp it onto that grid first",
-                                                      o->weight, o->input));
-    }
+    sx_err err = block_read(comm, o->input, 1, 0, NULL, &b);
+    if (err == SX_OK && o->weight) err = block_read(comm, o->weight, 1, 1, &b, &wb);
     sx_perf_stop("accum: read");
     if (err != SX_OK) goto done;
     int64_t no = sx_window_cells(b.d.own);
@@ -173,8 +177,10 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
         }
         err = sx_d8_decode(o->encoding, b.v[i], &dir[i]);
         if (err != SX_OK) {
+            char why[256];
+            snprintf(why, sizeof why, "%s", sx_err_message());
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' cell (col %lld, row %lld): %s", o->input,
-                             (long long)(own.x0 + i % own.nx), (long long)(own.y0 + i / own.nx), sx_err_message());
+                             (long long)(own.x0 + i % own.nx), (long long)(own.y0 + i / own.nx), why);
             break;
         }
         if (o->weight && isnan(wb.v[i])) {
