@@ -95,6 +95,15 @@ sx_err sx_dem_flowdir_dist(const sx_decomp_t *d, const sx_grid_t *g, const doubl
  */
 sx_err sx_dem_accum_dist(const sx_decomp_t *d, const uint8_t *dir, const double *w, double *acc, uint8_t *edge);
 
+/**
+ * Strahler (1957) order of the stream cells of the own block (stream[c] > 0),
+ * 0 elsewhere, NaN on nodata: 1 at a source, the largest incoming order, plus
+ * one where two or more streams of that order join. Strahler, A.N. (1957)
+ * Quantitative analysis of watershed geomorphology. Trans. AGU 38(6):913-920,
+ * doi:10.1029/TR038i006p00913. Same sweep as sx_dem_accum_dist. Collective.
+ */
+sx_err sx_dem_strahler_dist(const sx_decomp_t *d, const uint8_t *dir, const double *stream, double *order);
+
 /* ---- runs: read, check, compute, write (collective over comm) ---- */
 
 typedef struct {
@@ -128,6 +137,20 @@ typedef struct {
     const char *provenance;
 } sx_accum_opts_t;
 sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o);
+
+typedef struct {
+    const char *accum;      /* flow accumulation (cells) */
+    const char *flowdir;    /* flow directions on the same grid */
+    double threshold;       /* stream cells: accumulation >= threshold */
+    const char *out_nc;     /* Strahler order raster (uint8, 0 = no stream) */
+    const char *out_cog;
+    const char *links;      /* GeoPackage of stream links, or NULL */
+    sx_d8_encoding encoding;
+    const char *provenance;
+} sx_streams_opts_t;
+/** Strahler order raster and stream links (lines: link_id, strahler, length_m,
+ *  cells, upstream_cells). Collective. */
+sx_err sx_dem_streams_run(MPI_Comm comm, const sx_streams_opts_t *o);
 
 #define SX_ACCUM_NODATA (-9999.0)
 #define SX_FILL_NODATA (-32768.0)

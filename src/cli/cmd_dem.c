@@ -33,11 +33,16 @@ void sx_cli_dem_help(void)
            "  accum FLOWDIR -o OUT.tif [--nc OUT.nc] [--encoding esri|taudem] [--weight W.tif]\n"
            "        [--edge EDGE.nc]\n"
            "      D8 flow accumulation in O(n), the cell itself included: int64 counts, or float64 sums of\n"
-           "      W. --edge writes 1 where the upstream area touches the grid edge or nodata.\n");
+           "      W. --edge writes 1 where the upstream area touches the grid edge or nodata.\n"
+           "  streams ACC --flowdir P -o ORDER.tif --threshold N [--links LINKS.gpkg] [--encoding E]\n"
+           "      Stream cells (accumulation >= N) with their Strahler order (0 elsewhere), and the\n"
+           "      stream links between heads (sources, junctions) as GeoPackage lines with link_id,\n"
+           "      strahler, length_m (metres, also on geographic grids), cells, upstream_cells.\n");
 }
 
 typedef struct {
-    const char *in, *out, *nc, *weight, *edge, *encoding;
+    const char *in, *out, *nc, *weight, *edge, *encoding, *flowdir, *links;
+    double threshold;
     long long band;
     int epsilon, walls;
 } hydro_args_t;
@@ -58,7 +63,12 @@ static sx_err hydro_parse(const char *verb, const char *allowed, int argc, char 
         else if (!strcmp(o, "--weight")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->weight));
         else if (!strcmp(o, "--edge")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->edge));
         else if (!strcmp(o, "--encoding")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->encoding));
-        else if (!strcmp(o, "--epsilon")) a->epsilon = 1;
+        else if (!strcmp(o, "--flowdir")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->flowdir));
+        else if (!strcmp(o, "--links")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->links));
+        else if (!strcmp(o, "--threshold")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double("--threshold", v, &a->threshold));
+        } else if (!strcmp(o, "--epsilon")) a->epsilon = 1;
         else if (!strcmp(o, "--nodata-walls")) a->walls = 1;
         else if (!strcmp(o, "--band")) {
             SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
@@ -76,7 +86,8 @@ static sx_err hydro(const char *verb, int argc, char **argv)
     sx_d8_encoding enc;
     const char *allowed = !strcmp(verb, "fill")      ? "--nc --band --epsilon --nodata-walls"
                           : !strcmp(verb, "flowdir") ? "--nc --band --encoding"
-                                                     : "--nc --encoding --weight --edge";
+                          : !strcmp(verb, "accum")   ? "--nc --encoding --weight --edge"
+                                                     : "--nc --encoding --flowdir --threshold --links";
     SX_CHECK(hydro_parse(verb, allowed, argc, argv, &a));
     SX_CHECK(sx_d8_encoding_parse(a.encoding, &enc));
     char ncbuf[4096];
@@ -94,9 +105,16 @@ static sx_err hydro(const char *verb, int argc, char **argv)
     } else if (!strcmp(verb, "flowdir")) {
         sx_flowdir_opts_t o = {a.in, (int)a.band, a.nc, a.out, enc, prov};
         err = sx_dem_flowdir_run(MPI_COMM_WORLD, &o);
-    } else {
+    } else if (!strcmp(verb, "accum")) {
         sx_accum_opts_t o = {a.in, a.weight, a.nc, a.out, a.edge, enc, prov};
         err = sx_dem_accum_run(MPI_COMM_WORLD, &o);
+    } else {
+        err = !a.flowdir || !(a.threshold > 0)
+                  ? sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__,
+                               "dem streams needs --flowdir P.tif and --threshold N > 0 (cells)")
+                  : SX_OK;
+        sx_streams_opts_t o = {a.in, a.flowdir, a.threshold, a.nc, a.out, a.links, enc, prov};
+        if (err == SX_OK) err = sx_dem_streams_run(MPI_COMM_WORLD, &o);
     }
     free(prov);
     SX_CHECK(err);
@@ -144,7 +162,8 @@ sx_err sx_cli_dem(int argc, char **argv)
 {
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "dem needs a verb; see sanxiang dem --help");
     if (!strcmp(argv[1], "slope")) return slope(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "fill") || !strcmp(argv[1], "flowdir") || !strcmp(argv[1], "accum"))
+    if (!strcmp(argv[1], "fill") || !strcmp(argv[1], "flowdir") || !strcmp(argv[1], "accum") ||
+        !strcmp(argv[1], "streams"))
         return hydro(argv[1], argc - 1, argv + 1);
     SX_FAIL(SX_ERR_USAGE, "unknown verb 'dem %s'; see sanxiang dem --help", argv[1]);
 }

@@ -15,6 +15,7 @@
  * instead; the rounds here keep floating-point sums in one fixed order). A
  * round in which no rank finishes a cell while cells remain means the
  * directions contain a cycle: an input error.
+ * The same sweep gives Strahler (1957) stream orders (sx_dem_strahler_dist).
  * Memory per cell of a block: 1 (dir) + 8 (acc) + 1 (count) + 1 (edge) bytes
  * plus the queue.
  */
@@ -32,7 +33,18 @@ static int drains_into(const uint8_t *dir, int64_t m, int k)
     return dir[m] < 8 && dir[m] == (uint8_t)((k + 4) & 7);
 }
 
-sx_err sx_dem_accum_dist(const sx_decomp_t *d, const uint8_t *dirown, const double *w, double *accown, uint8_t *edgeown)
+typedef enum { SWEEP_ACCUM, SWEEP_STRAHLER } sweep_mode;
+
+/* Strahler (1957) order of a stream cell from its upstream stream cells'
+ * orders: 1 at a source; the highest incoming order, plus one where two or
+ * more streams of that order meet. Non-stream cells carry 0. */
+static double strahler(double mx, int nmx)
+{
+    return mx == 0 ? 1 : (nmx >= 2 ? mx + 1 : mx);
+}
+
+static sx_err sweep(const sx_decomp_t *d, const uint8_t *dirown, const double *w, double *accown, uint8_t *edgeown,
+                    sweep_mode mode)
 {
     sx_err err = SX_OK;
     sx_halo_t *hd = NULL, *ha = NULL, *he = NULL;
@@ -89,15 +101,23 @@ sx_err sx_dem_accum_dist(const sx_decomp_t *d, const uint8_t *dirown, const doub
         while (!sx__fifo_empty(&q) && err == SX_OK) {
             int64_t e = sx__fifo_pop(&q);
             int64_t o = (ext.y0 + e / ext.nx - own.y0) * own.nx + ext.x0 + e % ext.nx - own.x0;
-            double a = w ? w[o] : 1.0;
+            double a = w ? w[o] : 1.0, mx = 0;
+            int nmx = 0;
             uint8_t ed = edge[e];
             for (int k = 0; k < 8; k++) {
                 int64_t m = sx__ext_neighbour(ext, e, k, sx_d8_dx, sx_d8_dy);
                 if (m >= 0 && drains_into(dir, m, k)) {
                     a += acc[m];
                     ed |= edge[m];
+                    if (acc[m] > mx) {
+                        mx = acc[m];
+                        nmx = 1;
+                    } else if (acc[m] == mx && mx > 0) {
+                        nmx++;
+                    }
                 }
             }
+            if (mode == SWEEP_STRAHLER) a = w[o] > 0 ? strahler(mx, nmx) : 0;
             acc[e] = a;
             edge[e] = ed;
             finished++;
@@ -148,4 +168,14 @@ done:
     free(seen);
     free(acc);
     return err;
+}
+
+sx_err sx_dem_accum_dist(const sx_decomp_t *d, const uint8_t *dir, const double *w, double *acc, uint8_t *edge)
+{
+    return sweep(d, dir, w, acc, edge, SWEEP_ACCUM);
+}
+
+sx_err sx_dem_strahler_dist(const sx_decomp_t *d, const uint8_t *dir, const double *stream, double *order)
+{
+    return sweep(d, dir, stream, order, NULL, SWEEP_STRAHLER);
 }

@@ -6,16 +6,17 @@
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
-extern const sx_job_step_t sx_step_fill, sx_step_flowdir, sx_step_accum;
+extern const sx_job_step_t sx_step_fill, sx_step_flowdir, sx_step_accum, sx_step_streams;
 
 const sx_job_step_t *sx_job_steps(void)
 {
-    static sx_job_step_t table[5];
+    static sx_job_step_t table[6];
     if (!table[0].name) {
         table[0] = sx_step_slope;
         table[1] = sx_step_fill;
         table[2] = sx_step_flowdir;
         table[3] = sx_step_accum;
+        table[4] = sx_step_streams;
     }
     return table;
 }

@@ -14,7 +14,7 @@ file(MAKE_DIRECTORY ${SX_DEM_OUT})
 
 # The demo job's hydrology layers are rank-count independent.
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  foreach(layer filled flowdir accum)
+  foreach(layer filled flowdir accum streams)
     add_test(NAME demo_equal_${layer}_np${np}
              COMMAND ${SX_CMP} --exact ${SX_TEST_OUT}/demo_np1/${layer}.tif ${SX_TEST_OUT}/demo_np${np}/${layer}.tif)
     set_tests_properties(demo_equal_${layer}_np${np} PROPERTIES LABELS "regression;mpi"
@@ -30,13 +30,17 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} -o ${o}/fel.tif && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem flowdir ${o}/fel.tif -o ${o}/p.tif --encoding taudem && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/ad8.tif --encoding taudem --edge ${o}/edge.nc && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/wacc.tif --encoding taudem --weight ${SX_OLINDA}")
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/wacc.tif --encoding taudem --weight ${SX_OLINDA} && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem streams ${o}/ad8.tif --flowdir ${o}/p.tif --encoding taudem --threshold 50 \
+  -o ${o}/ord.tif --links ${o}/links.gpkg && \
+ogr2ogr -f CSV ${o}/links.csv ${o}/links.gpkg -lco GEOMETRY=AS_WKT")
   set_tests_properties(dem_cli_chain_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP dem_chain_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME dem_cli_equal_np${np}
-           COMMAND sh -c "for f in fel p ad8 wacc; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done")
+           COMMAND sh -c "for f in fel p ad8 wacc ord; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
+cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv")
   set_tests_properties(dem_cli_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_chain_np1;dem_chain_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()

@@ -152,6 +152,20 @@ static void test_flat_drains(void **state)
     sx_decomp_fini(&d);
 }
 
+static void test_strahler(void **state)
+{
+    (void)state;
+    /* eight cells drain into the centre, which drains south off the grid */
+    uint8_t dir[9] = {5, 6, 7, 4, 6, 0, 3, 6, 1};
+    double all[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, one[9] = {0, 1, 0, 0, 1, 0, 0, 1, 0}, order[9];
+    sx_decomp_t d = whole(3, 3);
+    assert_int_equal(sx_dem_strahler_dist(&d, dir, all, order), SX_OK);
+    assert_true(order[0] == 1 && order[4] == 2 && order[7] == 2); /* sources 1; two or more 1s make a 2 */
+    assert_int_equal(sx_dem_strahler_dist(&d, dir, one, order), SX_OK);
+    assert_true(order[1] == 1 && order[4] == 1 && order[7] == 1 && order[0] == 0); /* a single stream stays 1 */
+    sx_decomp_fini(&d);
+}
+
 static void test_codes(void **state)
 {
     (void)state;
@@ -252,6 +266,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_fill_pit),          cmocka_unit_test(test_fill_nodata),
         cmocka_unit_test(test_flowdir_esri_example), cmocka_unit_test(test_accum_esri_example),
         cmocka_unit_test(test_flat_drains),       cmocka_unit_test(test_codes),
+        cmocka_unit_test(test_strahler),
         cmocka_unit_test(test_barnes_reference),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
