@@ -152,6 +152,28 @@ typedef struct {
  *  cells, upstream_cells). Collective. */
 sx_err sx_dem_streams_run(MPI_Comm comm, const sx_streams_opts_t *o);
 
+/**
+ * Nested sub-basins: label[c] = 1 + index of the first outlet cell on c's flow
+ * path (outlet cells label themselves), 0 where no outlet is downstream.
+ * outlet_cells are row-major global indices, the same on every rank.
+ * Collective; rank-count independent.
+ */
+sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dir, const int64_t *outlet_cells, int64_t n,
+                              int32_t *label);
+
+typedef struct {
+    const char *flowdir;
+    const char *accum;      /* for snapping */
+    const char *outlets;    /* CSV (x,y / lon,lat) or GeoJSON points, in the DEM's CRS */
+    int snap;               /* search radius in cells */
+    const char *out_nc;     /* basin raster (int32 outlet ids) */
+    const char *out_cog;
+    const char *polygons;   /* GeoPackage of basin polygons with area_km2, or NULL */
+    sx_d8_encoding encoding;
+    const char *provenance;
+} sx_watershed_opts_t;
+sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o);
+
 #define SX_ACCUM_NODATA (-9999.0)
 #define SX_FILL_NODATA (-32768.0)
 

@@ -37,13 +37,19 @@ void sx_cli_dem_help(void)
            "  streams ACC --flowdir P -o ORDER.tif --threshold N [--links LINKS.gpkg] [--encoding E]\n"
            "      Stream cells (accumulation >= N) with their Strahler order (0 elsewhere), and the\n"
            "      stream links between heads (sources, junctions) as GeoPackage lines with link_id,\n"
-           "      strahler, length_m (metres, also on geographic grids), cells, upstream_cells.\n");
+           "      strahler, length_m (metres, also on geographic grids), cells, upstream_cells.\n"
+           "  watershed P --accum ACC --outlets PTS.csv|.geojson -o BASINS.tif [--snap N]\n"
+           "        [--polygons BASINS.gpkg] [--encoding E]\n"
+           "      Nested sub-basins upstream of outlet points (CSV x,y or lon,lat columns, or GeoJSON points,\n"
+           "      in the DEM's CRS), each snapped to the highest-accumulation cell within N cells (default 3).\n"
+           "      Raster of outlet ids (1 = first outlet; 0 none) and polygons with area_km2 (exact on\n"
+           "      geographic grids: spherical cell areas).\n");
 }
 
 typedef struct {
-    const char *in, *out, *nc, *weight, *edge, *encoding, *flowdir, *links;
+    const char *in, *out, *nc, *weight, *edge, *encoding, *flowdir, *links, *accum, *outlets, *polygons;
     double threshold;
-    long long band;
+    long long band, snap;
     int epsilon, walls;
 } hydro_args_t;
 
@@ -53,6 +59,7 @@ static sx_err hydro_parse(const char *verb, const char *allowed, int argc, char 
     const char *v;
     memset(a, 0, sizeof *a);
     a->band = 1;
+    a->snap = 3;
     a->encoding = "esri";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
@@ -65,6 +72,13 @@ static sx_err hydro_parse(const char *verb, const char *allowed, int argc, char 
         else if (!strcmp(o, "--encoding")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->encoding));
         else if (!strcmp(o, "--flowdir")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->flowdir));
         else if (!strcmp(o, "--links")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->links));
+        else if (!strcmp(o, "--accum")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->accum));
+        else if (!strcmp(o, "--outlets")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->outlets));
+        else if (!strcmp(o, "--polygons")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->polygons));
+        else if (!strcmp(o, "--snap")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int("--snap", v, &a->snap));
+        }
         else if (!strcmp(o, "--threshold")) {
             SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
             SX_CHECK(sx_cli_parse_double("--threshold", v, &a->threshold));
@@ -87,7 +101,8 @@ static sx_err hydro(const char *verb, int argc, char **argv)
     const char *allowed = !strcmp(verb, "fill")      ? "--nc --band --epsilon --nodata-walls"
                           : !strcmp(verb, "flowdir") ? "--nc --band --encoding"
                           : !strcmp(verb, "accum")   ? "--nc --encoding --weight --edge"
-                                                     : "--nc --encoding --flowdir --threshold --links";
+                          : !strcmp(verb, "streams") ? "--nc --encoding --flowdir --threshold --links"
+                                                     : "--nc --encoding --accum --outlets --snap --polygons";
     SX_CHECK(hydro_parse(verb, allowed, argc, argv, &a));
     SX_CHECK(sx_d8_encoding_parse(a.encoding, &enc));
     char ncbuf[4096];
@@ -108,6 +123,13 @@ static sx_err hydro(const char *verb, int argc, char **argv)
     } else if (!strcmp(verb, "accum")) {
         sx_accum_opts_t o = {a.in, a.weight, a.nc, a.out, a.edge, enc, prov};
         err = sx_dem_accum_run(MPI_COMM_WORLD, &o);
+    } else if (!strcmp(verb, "watershed")) {
+        err = !a.accum || !a.outlets || a.snap < 0 || a.snap > 10000
+                  ? sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__,
+                               "dem watershed needs --accum ACC.tif and --outlets PTS.csv; --snap 0..10000 cells")
+                  : SX_OK;
+        sx_watershed_opts_t o = {a.in, a.accum, a.outlets, (int)a.snap, a.nc, a.out, a.polygons, enc, prov};
+        if (err == SX_OK) err = sx_dem_watershed_run(MPI_COMM_WORLD, &o);
     } else {
         err = !a.flowdir || !(a.threshold > 0)
                   ? sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__,
@@ -163,7 +185,7 @@ sx_err sx_cli_dem(int argc, char **argv)
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "dem needs a verb; see sanxiang dem --help");
     if (!strcmp(argv[1], "slope")) return slope(argc - 1, argv + 1);
     if (!strcmp(argv[1], "fill") || !strcmp(argv[1], "flowdir") || !strcmp(argv[1], "accum") ||
-        !strcmp(argv[1], "streams"))
+        !strcmp(argv[1], "streams") || !strcmp(argv[1], "watershed"))
         return hydro(argv[1], argc - 1, argv + 1);
     SX_FAIL(SX_ERR_USAGE, "unknown verb 'dem %s'; see sanxiang dem --help", argv[1]);
 }

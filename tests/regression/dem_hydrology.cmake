@@ -33,13 +33,16 @@ ${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/ad8.tif --encoding
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/wacc.tif --encoding taudem --weight ${SX_OLINDA} && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem streams ${o}/ad8.tif --flowdir ${o}/p.tif --encoding taudem --threshold 50 \
   -o ${o}/ord.tif --links ${o}/links.gpkg && \
-ogr2ogr -f CSV ${o}/links.csv ${o}/links.gpkg -lco GEOMETRY=AS_WKT")
+ogr2ogr -f CSV ${o}/links.csv ${o}/links.gpkg -lco GEOMETRY=AS_WKT && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem watershed ${o}/p.tif --encoding taudem --accum ${o}/ad8.tif \
+  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ${o}/ws.tif --polygons ${o}/ws.gpkg && \
+ogr2ogr -f CSV ${o}/ws.csv ${o}/ws.gpkg -lco GEOMETRY=AS_WKT")
   set_tests_properties(dem_cli_chain_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP dem_chain_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME dem_cli_equal_np${np}
-           COMMAND sh -c "for f in fel p ad8 wacc ord; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
+           COMMAND sh -c "cmp ${SX_DEM_OUT}/olinda_np1/ws.csv ${SX_DEM_OUT}/olinda_np${np}/ws.csv && for f in fel p ad8 wacc ord ws; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
 cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv")
   set_tests_properties(dem_cli_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_chain_np1;dem_chain_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
@@ -50,6 +53,11 @@ add_test(NAME dem_cli_invariants
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/dem_invariants.py ${SX_OLINDA}
                  ${SX_DEM_OUT}/olinda_np2/fel.tif ${SX_DEM_OUT}/olinda_np2/p.tif ${SX_DEM_OUT}/olinda_np2/ad8.tif)
 set_tests_properties(dem_cli_invariants PROPERTIES LABELS regression FIXTURES_REQUIRED dem_chain_np2)
+# Nested sub-basins: basin 2 (snapped) is inside basin 1; areas are cells x 89.994^2 m.
+add_test(NAME dem_watershed_areas
+         COMMAND sh -c "ogr2ogr -f CSV /vsistdout/ ${SX_DEM_OUT}/olinda_np2/ws.gpkg | grep -q '\"2\",25.50353' && \
+ogr2ogr -f CSV /vsistdout/ ${SX_DEM_OUT}/olinda_np2/ws.gpkg | grep -q '\"3\",5.90412'")
+set_tests_properties(dem_watershed_areas PROPERTIES LABELS regression FIXTURES_REQUIRED dem_chain_np2)
 
 # Reference results (TauDEM-Test-Data fills; Barnes 2013 flat test DEMs).
 set(SX_TAUDEM ${SX_REF_DIR}/taudem_test_data/Base)

@@ -166,6 +166,28 @@ static void test_strahler(void **state)
     sx_decomp_fini(&d);
 }
 
+static void test_watershed_nested(void **state)
+{
+    (void)state;
+    /* ESRI example directions: outlet 1 at (4,5) (35 upstream cells + itself),
+     * outlet 2 at (3,3) (20 + itself) nested inside it */
+    uint8_t dir[36];
+    int32_t lab[36];
+    for (int i = 0; i < 36; i++) assert_int_equal(sx_d8_decode(SX_D8_ESRI, esri_dir[i], &dir[i]), SX_OK);
+    int64_t outlets[2] = {5 * 6 + 4, 3 * 6 + 3};
+    sx_decomp_t d = whole(6, 6);
+    assert_int_equal(sx_dem_watershed_label(&d, dir, outlets, 2, lab), SX_OK);
+    int n1 = 0, n2 = 0;
+    for (int i = 0; i < 36; i++) {
+        n1 += lab[i] == 1;
+        n2 += lab[i] == 2;
+    }
+    assert_int_equal(n2, 21);      /* ESRI's accumulation 20 at (3,3), plus the cell */
+    assert_int_equal(n1, 36 - 21); /* 35 + 1 at (4,5), minus the nested basin */
+    assert_int_equal(lab[outlets[1]], 2);
+    sx_decomp_fini(&d);
+}
+
 static void test_codes(void **state)
 {
     (void)state;
@@ -266,7 +288,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_fill_pit),          cmocka_unit_test(test_fill_nodata),
         cmocka_unit_test(test_flowdir_esri_example), cmocka_unit_test(test_accum_esri_example),
         cmocka_unit_test(test_flat_drains),       cmocka_unit_test(test_codes),
-        cmocka_unit_test(test_strahler),
+        cmocka_unit_test(test_strahler),          cmocka_unit_test(test_watershed_nested),
         cmocka_unit_test(test_barnes_reference),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
