@@ -6,17 +6,19 @@
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
-extern const sx_job_step_t sx_step_fill, sx_step_flowdir, sx_step_accum, sx_step_streams;
+extern const sx_job_step_t sx_step_fill, sx_step_flowdir, sx_step_accum, sx_step_streams,
+    sx_step_watershed;
 
 const sx_job_step_t *sx_job_steps(void)
 {
-    static sx_job_step_t table[6];
+    static sx_job_step_t table[7];
     if (!table[0].name) {
         table[0] = sx_step_slope;
         table[1] = sx_step_fill;
         table[2] = sx_step_flowdir;
         table[3] = sx_step_accum;
         table[4] = sx_step_streams;
+        table[5] = sx_step_watershed;
     }
     return table;
 }

@@ -14,7 +14,7 @@ file(MAKE_DIRECTORY ${SX_DEM_OUT})
 
 # The demo job's hydrology layers are rank-count independent.
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  foreach(layer filled flowdir accum streams)
+  foreach(layer filled flowdir accum streams basins)
     add_test(NAME demo_equal_${layer}_np${np}
              COMMAND ${SX_CMP} --exact ${SX_TEST_OUT}/demo_np1/${layer}.tif ${SX_TEST_OUT}/demo_np${np}/${layer}.tif)
     set_tests_properties(demo_equal_${layer}_np${np} PROPERTIES LABELS "regression;mpi"
