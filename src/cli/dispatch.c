@@ -19,7 +19,7 @@ static sx_err help_cmd(int argc, char **argv);
 
 static const sx_cli_group_t groups[] = {
     {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", sx_cli_run, sx_cli_run_help},
-    {"dem", "DEM terrain and hydrology: slope", sx_cli_dem, sx_cli_dem_help},
+    {"dem", "DEM terrain and hydrology: slope, fill, flowdir, accum, streams, watershed", sx_cli_dem, sx_cli_dem_help},
     {"econ", "indicators: composite index, plan target tracking, uncertainty", sx_cli_econ, sx_cli_econ_help},
     {"hydro", "flood forecasting models: run, route, evaluate, calibrate", sx_cli_hydro, sx_cli_hydro_help},
     {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help},

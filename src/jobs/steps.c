@@ -6,6 +6,11 @@
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
+extern const sx_job_step_t sx_step_fill;
+extern const sx_job_step_t sx_step_flowdir;
+extern const sx_job_step_t sx_step_accum;
+extern const sx_job_step_t sx_step_streams;
+extern const sx_job_step_t sx_step_watershed;
 extern const sx_job_step_t sx_step_econ_index;
 extern const sx_job_step_t sx_step_econ_targets;
 extern const sx_job_step_t sx_step_econ_uncertainty;
@@ -14,6 +19,11 @@ extern const sx_job_step_t sx_step_hydro_calibrate;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
+    &sx_step_fill,
+    &sx_step_flowdir,
+    &sx_step_accum,
+    &sx_step_streams,
+    &sx_step_watershed,
     &sx_step_econ_index,
     &sx_step_econ_targets,
     &sx_step_econ_uncertainty,

@@ -2,7 +2,6 @@
 # against the reference scores (every unit, every aggregate, 2 decimals and
 # ranks), the Hunan plan table, the Monte Carlo job at 1 and 3 ranks (byte-
 # identical tables), and the errors a planner can meet.
-set(SX_BIN $<TARGET_FILE:sanxiang_cli>)
 set(SX_PY /usr/bin/python3)
 set(SX_ECON_OUT ${SX_TEST_OUT}/econ)
 set(SX_ECON_CHECK ${CMAKE_CURRENT_SOURCE_DIR}/regression/econ_check.py)
@@ -47,7 +46,6 @@ set_tests_properties(econ_uncertainty_charts PROPERTIES LABELS regression FIXTUR
 
 # Errors: one message, same status on every rank.
 set(SX_ECON_BAD ${CMAKE_CURRENT_SOURCE_DIR}/data/econ)
-set(SX_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
 foreach(np 1 3)
   add_test(NAME econ_bad_number_np${np}
            COMMAND ${SX_EXPECT} ${np} 3 "bad_number.csv" "row 2" "LPI" "not a number"

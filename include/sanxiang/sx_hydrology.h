@@ -1,0 +1,180 @@
+/*
+ * sx_hydrology.h — DEM hydrology: depression filling, D8 flow directions with
+ * flat resolution, D8 flow accumulation; serial kernels and their exact
+ * parallel (block-decomposed, perimeter-exchange) counterparts.
+ *
+ * Papers:
+ *  - Barnes, Lehman & Mulla (2014) Priority-Flood: An optimal depression-filling
+ *    and watershed-labeling algorithm for digital elevation models. Computers &
+ *    Geosciences 62:117-127, doi:10.1016/j.cageo.2013.04.024 (Alg. 2 and 3).
+ *  - Barnes (2016) Parallel Priority-Flood depression filling for trillion cell
+ *    digital elevation models on desktops or clusters. Environmental Modelling
+ *    & Software 86:248-259, doi:10.1016/j.envsoft.2016.02.007.
+ *  - Barnes, Lehman & Mulla (2014) An efficient assignment of drainage
+ *    direction over flat surfaces in raster digital elevation models.
+ *    Computers & Geosciences 62:128-135, doi:10.1016/j.cageo.2013.01.009.
+ *  - Barnes (2017) Parallel non-divergent flow accumulation for trillion cell
+ *    digital elevation models on desktops or clusters. Environmental Modelling
+ *    & Software 92:202-212, doi:10.1016/j.envsoft.2017.01.010.
+ *  - O'Callaghan & Mark (1984) The extraction of drainage networks from
+ *    digital elevation data. CVGIP 28:323-344 (D8).
+ *
+ * Layout: arrays passed to the *_dist functions hold the rank's own block of
+ * a decomposition (own.ny rows of own.nx cells, row-major); elevations are
+ * float64 with NaN for nodata. Flow directions are kept internally as the
+ * neighbour index 0..7 in the order W, NW, N, NE, E, SE, S, SW (Barnes'
+ * 1..8), SX_D8_NONE for a data cell without a direction and SX_D8_NODATA.
+ */
+#ifndef SX_HYDROLOGY_H
+#define SX_HYDROLOGY_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include "sx_decomp.h"
+#include "sx_err.h"
+#include "sx_grid.h"
+
+#define SX_D8_NONE 8
+#define SX_D8_NODATA 255
+/** Column / row offsets of neighbour k (W, NW, N, NE, E, SE, S, SW); rows grow southwards. */
+extern const int sx_d8_dx[8], sx_d8_dy[8];
+
+typedef enum { SX_D8_ESRI = 0, SX_D8_TAUDEM } sx_d8_encoding;
+/** File code of a direction: ESRI 1 E,2 SE,4 S,8 SW,16 W,32 NW,64 N,128 NE;
+ *  TauDEM 1 E,2 NE,3 N,4 NW,5 W,6 SW,7 S,8 SE; 0 = no direction; 255 = nodata. */
+uint8_t sx_d8_encode(sx_d8_encoding e, uint8_t dir);
+/** Internal direction of a file code; fails (SX_ERR_INPUT) on a code that is
+ *  not one of the encoding's. */
+sx_err sx_d8_decode(sx_d8_encoding e, double code, uint8_t *dir);
+/** Parse "esri" / "taudem". */
+sx_err sx_d8_encoding_parse(const char *text, sx_d8_encoding *e);
+
+/**
+ * Serial Priority-Flood (Barnes et al. 2014, Alg. 2; with epsilon Alg. 3) on a
+ * whole nx x ny grid, in place. Seeds are the grid edge and, unless
+ * nodata_walls, every data cell next to nodata; the priority queue breaks
+ * ties by insertion order, seeds entering in row-major order, so the result
+ * with epsilon is deterministic. With epsilon each raised cell is the
+ * next representable double above the cell it was reached from, so every
+ * filled cell drains. Cells unreachable from a seed (walled in by nodata)
+ * keep their elevation. Not collective. Post (no epsilon): z >= input; no
+ * interior data cell is lower than all its neighbours.
+ */
+sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, int epsilon);
+
+/**
+ * Parallel Priority-Flood (Barnes 2016): each rank floods its block from its
+ * perimeter, labelling watersheds; the graph of spill elevations between
+ * labels (across block edges and to the outside) is gathered and solved on
+ * rank 0, and each block is raised to its labels' spill elevations. Equals
+ * sx_dem_fill_serial without epsilon bit for bit at any rank count and block
+ * size. z holds the own block, filled in place. Collective over d->comm.
+ */
+sx_err sx_dem_fill_dist(const sx_decomp_t *d, double *z, int nodata_walls);
+
+/**
+ * D8 flow directions of the own block of a (filled) DEM, with flats drained
+ * as in Barnes, Lehman & Mulla (2014b): away from higher terrain and towards
+ * lower terrain. Steepest drop per metric distance (row-dependent on
+ * geographic grids); equal drops keep the first neighbour in W..SW order,
+ * except that a cardinal one replaces a diagonal one. Grid-edge cells flow
+ * off the grid (corners diagonally), data cells next to nodata flow into it.
+ * The breadth-first gradients are computed as fixpoints with perimeter
+ * exchanges, so the result is the same at any rank count. Collective.
+ */
+sx_err sx_dem_flowdir_dist(const sx_decomp_t *d, const sx_grid_t *g, const double *z, uint8_t *dir);
+
+/**
+ * D8 flow accumulation over the own block: acc = w (1 when w is NULL) plus the
+ * accumulation of every neighbour draining into the cell, summed in the fixed
+ * neighbour order W..SW, so weighted sums are bit-identical at any rank
+ * count. edge (optional, own block) is set to 1 where the upstream area
+ * contains a cell on the grid edge or next to nodata (flow may enter from
+ * beyond the data). Nodata directions give NaN. Fails with SX_ERR_INPUT if
+ * the directions contain a cycle. Collective.
+ */
+sx_err sx_dem_accum_dist(const sx_decomp_t *d, const uint8_t *dir, const double *w, double *acc, uint8_t *edge);
+
+/**
+ * Strahler (1957) order of the stream cells of the own block (stream[c] > 0),
+ * 0 elsewhere, NaN on nodata: 1 at a source, the largest incoming order, plus
+ * one where two or more streams of that order join. Strahler, A.N. (1957)
+ * Quantitative analysis of watershed geomorphology. Trans. AGU 38(6):913-920,
+ * doi:10.1029/TR038i006p00913. Same sweep as sx_dem_accum_dist. Collective.
+ */
+sx_err sx_dem_strahler_dist(const sx_decomp_t *d, const uint8_t *dir, const double *stream, double *order);
+
+/* ---- runs: read, check, compute, write (collective over comm) ---- */
+
+typedef struct {
+    const char *input;      /* DEM (GDAL name) */
+    int band;
+    const char *out_nc;     /* CF netCDF output */
+    const char *out_cog;    /* COG output or NULL */
+    int epsilon;            /* Priority-Flood+epsilon (1 rank only) */
+    int nodata_walls;       /* nodata cells are walls instead of outlets */
+    const char *provenance;
+} sx_fill_opts_t;
+sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o);
+
+typedef struct {
+    const char *input;
+    int band;
+    const char *out_nc;
+    const char *out_cog;
+    sx_d8_encoding encoding;
+    const char *provenance;
+} sx_flowdir_opts_t;
+sx_err sx_dem_flowdir_run(MPI_Comm comm, const sx_flowdir_opts_t *o);
+
+typedef struct {
+    const char *input;      /* flow directions */
+    const char *weight;     /* weight raster on the same grid, or NULL */
+    const char *out_nc;
+    const char *out_cog;
+    const char *edge_nc;    /* optional mask of edge-contaminated cells, or NULL */
+    sx_d8_encoding encoding;
+    const char *provenance;
+} sx_accum_opts_t;
+sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o);
+
+typedef struct {
+    const char *accum;      /* flow accumulation (cells) */
+    const char *flowdir;    /* flow directions on the same grid */
+    double threshold;       /* stream cells: accumulation >= threshold */
+    const char *out_nc;     /* Strahler order raster (uint8, 0 = no stream) */
+    const char *out_cog;
+    const char *links;      /* GeoPackage of stream links, or NULL */
+    sx_d8_encoding encoding;
+    const char *provenance;
+} sx_streams_opts_t;
+/** Strahler order raster and stream links (lines: link_id, strahler, length_m,
+ *  cells, upstream_cells). Collective. */
+sx_err sx_dem_streams_run(MPI_Comm comm, const sx_streams_opts_t *o);
+
+/**
+ * Nested sub-basins: label[c] = 1 + index of the first outlet cell on c's flow
+ * path (outlet cells label themselves), 0 where no outlet is downstream.
+ * outlet_cells are row-major global indices, the same on every rank.
+ * Collective; rank-count independent.
+ */
+sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dir, const int64_t *outlet_cells, int64_t n,
+                              int32_t *label);
+
+typedef struct {
+    const char *flowdir;
+    const char *accum;      /* for snapping */
+    const char *outlets;    /* CSV (x,y / lon,lat) or GeoJSON points, in the DEM's CRS */
+    int snap;               /* search radius in cells */
+    const char *out_nc;     /* basin raster (int32 outlet ids) */
+    const char *out_cog;
+    const char *polygons;   /* GeoPackage of basin polygons with area_km2, or NULL */
+    sx_d8_encoding encoding;
+    const char *provenance;
+} sx_watershed_opts_t;
+sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o);
+
+#define SX_ACCUM_NODATA (-9999.0)
+#define SX_FILL_NODATA (-32768.0)
+
+#endif

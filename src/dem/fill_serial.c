@@ -1,0 +1,71 @@
+/*
+ * fill_serial.c — Priority-Flood depression filling of a whole grid in one
+ * process (Barnes, Lehman & Mulla 2014, doi:10.1016/j.cageo.2013.04.024):
+ * Alg. 2 (priority queue plus a plain queue for cells inside depressions) and
+ * Alg. 3 (the epsilon variant, which leaves every filled cell a strictly
+ * draining path).
+ *
+ * It is the reference the parallel fill (fill_dist.c) is tested against and
+ * the only kernel that offers epsilon: an epsilon surface depends on the
+ * order cells are visited, which a tiled fill cannot reproduce.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "dem/hydro_internal.h"
+#include "sanxiang/sx_hydrology.h"
+
+sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, int epsilon)
+{
+    sx_err err = SX_OK;
+    sx__heap_t open = {0};
+    sx__fifo_t pit = {0};
+    uint8_t *closed = NULL;
+    int64_t n = nx * ny;
+    if (n == 0) return SX_OK;
+    SX_ALLOC(closed, n, "the Priority-Flood closed set");
+    /* Seeds: the grid edge, and (nodata as outlets) data cells next to nodata. */
+    for (int64_t j = 0; j < ny && err == SX_OK; j++)
+        for (int64_t i = 0; i < nx && err == SX_OK; i++) {
+            int64_t c = j * nx + i;
+            if (isnan(z[c])) {
+                closed[c] = 1;
+                continue;
+            }
+            int seed = i == 0 || j == 0 || i == nx - 1 || j == ny - 1;
+            for (int k = 0; k < 8 && !seed && !nodata_walls; k++)
+                seed = isnan(z[(j + sx_d8_dy[k]) * nx + i + sx_d8_dx[k]]);
+            if (seed) {
+                closed[c] = 1;
+                err = sx__heap_push(&open, z[c], c);
+            }
+        }
+    while ((open.n > 0 || !sx__fifo_empty(&pit)) && err == SX_OK) {
+        int64_t c;
+        /* Alg. 3: a cell in the open queue at the level of the pit's front goes first */
+        if (!sx__fifo_empty(&pit) && !(epsilon && open.n > 0 && open.a[0].z == z[sx__fifo_front(&pit)]))
+            c = sx__fifo_pop(&pit);
+        else
+            c = sx__heap_pop(&open).cell;
+        int64_t i = c % nx, j = c / nx;
+        double zc = z[c], up = epsilon ? nextafter(zc, INFINITY) : zc;
+        for (int k = 0; k < 8; k++) {
+            int64_t ni = i + sx_d8_dx[k], nj = j + sx_d8_dy[k];
+            if (ni < 0 || nj < 0 || ni >= nx || nj >= ny) continue;
+            int64_t m = nj * nx + ni;
+            if (closed[m]) continue;
+            closed[m] = 1;
+            if (z[m] <= up) {
+                z[m] = up;
+                err = sx__fifo_push(&pit, m);
+            } else {
+                err = sx__heap_push(&open, z[m], m);
+            }
+            if (err != SX_OK) break;
+        }
+    }
+    sx__heap_free(&open);
+    sx__fifo_free(&pit);
+    free(closed);
+    return err;
+}

@@ -1,0 +1,311 @@
+/*
+ * watershed.c — `dem watershed`: basins upstream of outlet points, nested
+ * (each cell belongs to the first outlet downstream of it), as a raster of
+ * outlet ids and as GeoPackage polygons with areas in km².
+ *
+ * Outlets come from a CSV (columns x/y or lon/lat, optional id) or GeoJSON
+ * points, read through OGR in the DEM's CRS. Each is snapped to the cell of
+ * highest accumulation within `snap` cells (ties: lowest row-major index),
+ * found per rank and agreed with exact max/min reductions. Labels spread
+ * upstream against the flow directions as the fixpoint of
+ * label[t] = label[downstream(t)] for non-outlet cells (propagate.c), so
+ * they do not depend on the ranks. Areas: each cell's area (projected: |dx dy|;
+ * geographic: R² dλ (sin φn − sin φs) on the sphere R = 6371008.8 m) is
+ * added in integer units of 1e-4 m², exact and order-free, then summed over
+ * ranks. Polygons are made on rank 0 by GDALPolygonize (8-connected) from the
+ * written raster.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gdal.h>
+#include <gdal_alg.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include "dem/hydro_internal.h"
+#include "sanxiang/sx_dem.h"
+#include "sanxiang/sx_hydrology.h"
+#include "sanxiang/sx_layer.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_perf.h"
+#include "sanxiang/sx_raster.h"
+
+#define WS_MAX_OUTLETS 100000
+
+typedef struct {
+    const uint8_t *dir;
+    const uint8_t *outlet;
+} ws_ctx_t;
+
+/* Label flows from f to t when t drains into f and t is not an outlet itself. */
+static int link_up(const void *c, int64_t f, int64_t t, int k)
+{
+    const ws_ctx_t *x = c;
+    (void)f;
+    return !x->outlet[t] && x->dir[t] == (uint8_t)((k + 4) & 7);
+}
+
+sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dirown, const int64_t *outlet_cells, int64_t n,
+                              int32_t *label)
+{
+    sx_err err = SX_OK;
+    sx_halo_t *hd = NULL, *hv = NULL;
+    uint8_t *dir = NULL, *out = NULL;
+    int64_t *v = NULL;
+    SX_CHECK(sx_halo_create(d, 1, 1, &hd));
+    err = sx_halo_create(d, 1, sizeof(int64_t), &hv);
+    sx_window_t ext = sx_halo_extended(hd), own = d->own;
+    int64_t ne = sx_window_cells(ext);
+    size_t nn = (size_t)(ne ? ne : 1);
+    if (err == SX_OK) {
+        dir = malloc(nn);
+        out = calloc(nn, 1);
+        v = malloc(nn * sizeof *v);
+        if (!dir || !out || !v) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "watershed block");
+    }
+    SX_CHECK_GOTO(sx_err_agree(d->comm, err), err, done);
+    memset(dir, SX_D8_NODATA, nn);
+    sx__own_to_ext(ext, own, dirown, dir, 1);
+    SX_CHECK_GOTO(sx_halo_exchange(hd, dir), err, done);
+    for (int64_t e = 0; e < ne; e++) v[e] = SX__INF;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t gi = outlet_cells[i] % d->gnx, gj = outlet_cells[i] / d->gnx;
+        if (gi < own.x0 || gj < own.y0 || gi >= own.x0 + own.nx || gj >= own.y0 + own.ny) continue;
+        int64_t e = (gj - ext.y0) * ext.nx + gi - ext.x0;
+        if (!out[e] || i + 1 < v[e]) v[e] = i + 1; /* two outlets on one cell: the first id wins */
+        out[e] = 1;
+    }
+    ws_ctx_t ctx = {dir, out};
+    SX_CHECK_GOTO(sx__propagate_min(d->comm, hv, ext, own, v, 0, link_up, &ctx), err, done);
+    for (int64_t j = 0; j < own.ny; j++)
+        for (int64_t i = 0; i < own.nx; i++) {
+            int64_t e = (own.y0 - ext.y0 + j) * ext.nx + own.x0 - ext.x0 + i;
+            label[j * own.nx + i] = v[e] == SX__INF ? 0 : (int32_t)v[e];
+        }
+done:
+    sx_halo_destroy(&hd);
+    sx_halo_destroy(&hv);
+    free(dir);
+    free(out);
+    free(v);
+    return err;
+}
+
+/* Area of one cell of row gj in 1e-4 m² units. */
+static int64_t cell_area_units(const sx_grid_t *g, int64_t gj)
+{
+    double a;
+    if (sx_grid_is_geographic(g)) {
+        const double deg = M_PI / 180.0;
+        double yn = g->gt[3] + g->gt[5] * (double)gj, ys = yn + g->gt[5];
+        a = SX_EARTH_RADIUS_M * SX_EARTH_RADIUS_M * fabs(g->gt[1]) * deg * fabs(sin(yn * deg) - sin(ys * deg));
+    } else {
+        a = fabs(g->gt[1] * g->gt[5]);
+    }
+    return (int64_t)llround(a * 1e4);
+}
+
+/* Outlets (x, y) in map coordinates from CSV or GeoJSON, on every rank. */
+static sx_err read_outlets(const char *path, double **xy, int64_t *n)
+{
+    const char *oo[] = {"X_POSSIBLE_NAMES=x,X,lon,longitude,Lon,Longitude", "Y_POSSIBLE_NAMES=y,Y,lat,latitude,Lat,Latitude",
+                        NULL};
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
+    if (!ds) SX_FAIL_GDAL("cannot open outlets '%s' (CSV with x,y or lon,lat columns, or GeoJSON points)", path);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    *n = 0;
+    *xy = malloc(sizeof **xy * 2 * WS_MAX_OUTLETS);
+    sx_err err = *xy ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "outlets");
+    OGRFeatureH f;
+    if (l) OGR_L_ResetReading(l);
+    while (err == SX_OK && l && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        OGRGeometryH geom = OGR_F_GetGeometryRef(f);
+        if (!geom || wkbFlatten(OGR_G_GetGeometryType(geom)) != wkbPoint)
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "outlet %lld in '%s' is not a point (need x,y columns or "
+                             "Point features)", (long long)(*n + 1), path);
+        else if (*n == WS_MAX_OUTLETS)
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "more than %d outlets in '%s'", WS_MAX_OUTLETS, path);
+        else {
+            (*xy)[2 * *n] = OGR_G_GetX(geom, 0);
+            (*xy)[2 * *n + 1] = OGR_G_GetY(geom, 0);
+            ++*n;
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    if (err == SX_OK && *n == 0) err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "no outlet points in '%s'", path);
+    return err;
+}
+
+static sx_err polygonize(const char *raster, const char *gpkg, const sx_grid_t *g, const double *km2, int64_t n)
+{
+    GDALDatasetH src = GDALOpen(raster, GA_ReadOnly);
+    if (!src) SX_FAIL_GDAL("cannot reopen '%s' to make polygons", raster);
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    GDALDatasetH ds = drv ? GDALCreate(drv, gpkg, 0, 0, 0, GDT_Unknown, NULL) : NULL;
+    if (!ds) {
+        GDALClose(src);
+        SX_FAIL_GDAL("cannot create '%s'", gpkg);
+    }
+    OGRSpatialReferenceH srs = g->wkt ? OSRNewSpatialReference(g->wkt) : NULL;
+    if (srs) OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "basins", srs, wkbPolygon, NULL);
+    OGRFieldDefnH fid = OGR_Fld_Create("basin_id", OFTInteger), fa = OGR_Fld_Create("area_km2", OFTReal);
+    sx_err err = SX_OK;
+    if (!l || OGR_L_CreateField(l, fid, 1) != OGRERR_NONE || OGR_L_CreateField(l, fa, 1) != OGRERR_NONE)
+        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot create the basin layer in '%s'", gpkg);
+    OGR_Fld_Destroy(fid);
+    OGR_Fld_Destroy(fa);
+    char *opts[] = {"8CONNECTED=8", NULL};
+    GDALRasterBandH b = GDALGetRasterBand(src, 1);
+    GDALDatasetStartTransaction(ds, 0);
+    if (err == SX_OK && GDALPolygonize(b, b, l, 0, opts, NULL, NULL) != CE_None)
+        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "polygonizing '%s' failed", raster);
+    OGRFeatureH f;
+    OGR_L_ResetReading(l);
+    while (err == SX_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        int id = OGR_F_GetFieldAsInteger(f, 0);
+        OGR_F_SetFieldDouble(f, 1, id >= 1 && id <= n ? km2[id - 1] : 0);
+        if (OGR_L_SetFeature(l, f) != OGRERR_NONE) err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "area field");
+        OGR_F_Destroy(f);
+    }
+    GDALDatasetCommitTransaction(ds);
+    if (srs) OSRDestroySpatialReference(srs);
+    GDALClose(ds);
+    GDALClose(src);
+    return err;
+}
+
+sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
+{
+    sx_err err = SX_OK;
+    sx_raster_t *r = NULL;
+    sx_grid_t ga = {0}, gd = {0};
+    sx_decomp_t d = {0};
+    double *acc = NULL, *dv = NULL, *xy = NULL, *km2 = NULL;
+    uint8_t *dir = NULL;
+    int32_t *lab = NULL;
+    int64_t *cells = NULL, *units = NULL, *gunits = NULL, n = 0;
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+
+    sx_perf_start("watershed: read", SX_PERF_READ);
+    SX_CHECK(sx_layer_open(comm, o->flowdir, 1, &r, &gd));
+    sx_raster_close(&r);
+    err = sx_layer_open(comm, o->accum, 1, &r, &ga);
+    if (err == SX_OK)
+        err = sx_err_agree(comm, sx_grid_same_frame(&ga, &gd) ? SX_OK
+                                                              : sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                                                                           "'%s' and '%s' are not on one grid",
+                                                                           o->accum, o->flowdir));
+    if (err == SX_OK) err = sx_decomp_init(&d, comm, gd.nx, gd.ny, gd.block_x, gd.block_y);
+    if (err != SX_OK) goto done;
+    int64_t no = sx_window_cells(d.own);
+    size_t nn = (size_t)(no ? no : 1);
+    acc = malloc(nn * sizeof *acc);
+    dv = malloc(nn * sizeof *dv);
+    dir = malloc(nn);
+    lab = malloc(nn * sizeof *lab);
+    err = acc && dv && dir && lab ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "watershed block");
+    if (err == SX_OK) err = sx_layer_read_f64(r, 1, &ga, d.own, d.own, acc);
+    sx_raster_close(&r);
+    if (err == SX_OK) err = sx_raster_open(o->flowdir, &r);
+    if (err == SX_OK) err = sx_layer_read_f64(r, 1, &gd, d.own, d.own, dv);
+    sx_raster_close(&r);
+    for (int64_t i = 0; i < no && err == SX_OK; i++) {
+        if (isnan(dv[i]) || dv[i] == 255) {
+            dir[i] = SX_D8_NODATA;
+            acc[i] = -INFINITY;
+            continue;
+        }
+        err = sx_d8_decode(o->encoding, dv[i], &dir[i]);
+        if (isnan(acc[i])) acc[i] = -INFINITY;
+    }
+    if (err == SX_OK) err = read_outlets(o->outlets, &xy, &n);
+    sx_perf_stop("watershed: read");
+    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+
+    /* snap: highest accumulation within o->snap cells; ties to the lowest index */
+    cells = malloc(sizeof *cells * (size_t)n);
+    units = calloc((size_t)n, sizeof *units);
+    gunits = calloc((size_t)n, sizeof *gunits);
+    km2 = calloc((size_t)n, sizeof *km2);
+    SX_CHECK_GOTO(sx_err_agree(comm, cells && units && gunits && km2 ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "outlets")), err, done);
+    for (int64_t k = 0; k < n; k++) {
+        int64_t ci = (int64_t)floor((xy[2 * k] - gd.gt[0]) / gd.gt[1]), cj = (int64_t)floor((xy[2 * k + 1] - gd.gt[3]) / gd.gt[5]);
+        double best = -INFINITY, gbest;
+        int64_t bi = INT64_MAX, gbi;
+        for (int64_t j = cj - o->snap; j <= cj + o->snap; j++)
+            for (int64_t i = ci - o->snap; i <= ci + o->snap; i++) {
+                if (i < d.own.x0 || j < d.own.y0 || i >= d.own.x0 + d.own.nx || j >= d.own.y0 + d.own.ny) continue;
+                double a = acc[(j - d.own.y0) * d.own.nx + i - d.own.x0];
+                int64_t idx = j * gd.nx + i;
+                if (a > best || (a == best && idx < bi)) {
+                    best = a;
+                    bi = idx;
+                }
+            }
+        MPI_Allreduce(&best, &gbest, 1, MPI_DOUBLE, MPI_MAX, comm);
+        if (best != gbest) bi = INT64_MAX;
+        MPI_Allreduce(&bi, &gbi, 1, MPI_INT64_T, MPI_MIN, comm);
+        if (gbest == -INFINITY || gbi == INT64_MAX) {
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                             "outlet %lld (%.6f, %.6f) of '%s' has no data cell within %d cells; check its CRS "
+                             "(it must be the DEM's) and position",
+                             (long long)(k + 1), xy[2 * k], xy[2 * k + 1], o->outlets, o->snap);
+            break;
+        }
+        cells[k] = gbi;
+    }
+    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    sx_perf_start("watershed: compute", SX_PERF_COMPUTE);
+    err = sx_dem_watershed_label(&d, dir, cells, n, lab);
+    sx_perf_stop("watershed: compute");
+    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    for (int64_t j = 0; j < d.own.ny; j++) {
+        int64_t a = cell_area_units(&gd, d.own.y0 + j);
+        for (int64_t i = 0; i < d.own.nx; i++) {
+            int32_t l = lab[j * d.own.nx + i];
+            if (l > 0) units[l - 1] += a;
+        }
+    }
+    int cnt = 0;
+    SX_CHECK_GOTO(sx_err_agree(comm, sx_mpi_count(n, &cnt)), err, done);
+    MPI_Allreduce(units, gunits, cnt, MPI_INT64_T, MPI_SUM, comm);
+    for (int64_t k = 0; k < n; k++) km2[k] = (double)gunits[k] * 1e-4 / 1e6;
+    sx_layer_out_t lo = {o->out_nc, o->out_cog, "basin", "sub-basin: id of the first outlet downstream (0 none)", "1",
+                         NULL, SX_DT_INT32, 0, "NEAREST", o->provenance};
+    SX_CHECK_GOTO(sx_layer_write(comm, &gd, d.own, lab, d.own.nx, &lo), err, done);
+    if (o->polygons) {
+        sx_output_t ot;
+        char src[SX_PATH_MAX + 32];
+        snprintf(src, sizeof src, "NETCDF:\"%s\":basin", o->out_nc);
+        SX_CHECK_GOTO(sx_output_begin(comm, o->polygons, &ot), err, done);
+        err = rank == 0 ? polygonize(src, ot.tmp_path, &gd, km2, n) : SX_OK;
+        err = sx_output_commit(comm, &ot, err);
+    }
+    if (err == SX_OK)
+        for (int64_t k = 0; k < n && k < 20; k++)
+            sx_log_info("watershed: outlet %lld at cell (%lld, %lld): %.4f km2 (own sub-basin)", (long long)(k + 1),
+                        (long long)(cells[k] % gd.nx), (long long)(cells[k] / gd.nx), km2[k]);
+done:
+    sx_raster_close(&r);
+    sx_grid_fini(&ga);
+    sx_grid_fini(&gd);
+    sx_decomp_fini(&d);
+    free(acc);
+    free(dv);
+    free(dir);
+    free(lab);
+    free(xy);
+    free(cells);
+    free(units);
+    free(gunits);
+    free(km2);
+    return err;
+}

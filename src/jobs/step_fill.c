@@ -1,0 +1,48 @@
+/*
+ * step_fill.c — job step `fill`: Priority-Flood depression filling of a DEM,
+ * written as CF-HDF5 (+ COG) in the run directory; later steps use it by its
+ * output name.
+ */
+#include <stdio.h>
+
+#include "sanxiang/sx_hydrology.h"
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_output.h"
+
+static const sx_cfg_field_t fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "fill"},
+    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "DEM: an input name, earlier output or path"},
+    {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the DEM"},
+    {"output", SX_CFG_T_STRING, 0, "filled", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)"},
+    {"epsilon", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "Priority-Flood+epsilon (strictly draining; 1 rank only)"},
+    {"nodata_walls", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "nodata cells are walls, not outlets"},
+    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
+};
+
+static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *input_ref, *output, *input;
+    int64_t band;
+    int eps, walls, cog;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "input", NULL, &input_ref));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "output", "filled", &output));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "epsilon", 0, &eps));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "nodata_walls", 0, &walls));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "input"), input_ref, &input));
+    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], file[512], layer[SX_PATH_MAX + 64];
+    snprintf(file, sizeof file, "%s.nc", output);
+    SX_CHECK(sx_job_out_path(job, file, nc, sizeof nc));
+    snprintf(file, sizeof file, "%s.tif", output);
+    SX_CHECK(sx_job_out_path(job, file, tif, sizeof tif));
+    sx_fill_opts_t o = {input, (int)band, nc, cog ? tif : NULL, eps, walls, sx_job_provenance(job)};
+    SX_CHECK(sx_dem_fill_run(comm, &o));
+    snprintf(layer, sizeof layer, "NETCDF:\"%s\":elevation", nc);
+    SX_CHECK(sx_job_add_layer(job, output, layer));
+    return SX_OK;
+}
+
+const sx_job_step_t sx_step_fill = {"fill", "Priority-Flood depression filling (Barnes et al. 2014, 2016)", fields,
+                                    sizeof fields / sizeof *fields, run};

@@ -1,0 +1,42 @@
+#!/usr/bin/python3
+"""Write the small bad inputs the hydrology error tests feed to `sanxiang dem`.
+
+dem_bad_inputs.py OUTDIR: nan_nonodata.tif (NaN cell, no nodata declared),
+rotated.tif (rotated geotransform), nonsquare.tif (10 m x 20 m cells),
+badcodes.tif (ESRI flow directions with the invalid code 3), cycle.tif (two
+cells pointing at each other).
+"""
+import sys
+
+import numpy as np
+from osgeo import gdal, osr
+
+out = sys.argv[1]
+srs = osr.SpatialReference()
+srs.ImportFromEPSG(32649)  # UTM 49N (Hunan)
+
+
+def write(name, arr, gt, dtype, nodata=None):
+    ds = gdal.GetDriverByName("GTiff").Create(f"{out}/{name}", arr.shape[1], arr.shape[0], 1, dtype)
+    ds.SetGeoTransform(gt)
+    ds.SetProjection(srs.ExportToWkt())
+    b = ds.GetRasterBand(1)
+    if nodata is not None:
+        b.SetNoDataValue(nodata)
+    b.WriteArray(arr)
+    ds = None
+
+
+z = np.arange(64, dtype=np.float32).reshape(8, 8)
+gt = (500000, 10, 0, 3000000, 0, -10)
+bad = z.copy()
+bad[5, 6] = np.nan
+write("nan_nonodata.tif", bad, gt, gdal.GDT_Float32)
+write("rotated.tif", z, (500000, 10, 1, 3000000, 1, -10), gdal.GDT_Float32)
+write("nonsquare.tif", z, (500000, 10, 0, 3000000, 0, -20), gdal.GDT_Float32)
+d = np.full((8, 8), 4, dtype=np.uint8)  # all south
+d[3, 2] = 3
+write("badcodes.tif", d, gt, gdal.GDT_Byte, 255)
+c = np.full((8, 8), 4, dtype=np.uint8)
+c[3, 2], c[3, 3] = 1, 16  # east, west: a two-cell cycle
+write("cycle.tif", c, gt, gdal.GDT_Byte, 255)

@@ -1,0 +1,98 @@
+# DEM hydrology end to end: fill / flowdir / accum through the CLI and the
+# demo job at 1-4 ranks (N-rank output == 1-rank output, bit for bit), against
+# TauDEM's published fills and Barnes' flat-resolution outputs (reference data
+# read at run time from SX_REF_DIR, never copied; skipped when absent), and
+# the error contract for bad inputs.
+set(SX_DEM_OUT ${SX_TEST_OUT}/dem_hydro)
+set(SX_MPIRUN "${MPIEXEC_EXECUTABLE} --oversubscribe")
+set(SX_REF_DIR "/work/shared/data/reference-only" CACHE PATH "reference-only data (read at run time by tests only)")
+set(SX_OLINDA ${SX_DATA_DIR}/dem/olinda_dem_utm25s.tif)
+file(MAKE_DIRECTORY ${SX_DEM_OUT})
+
+# The demo job's hydrology layers are rank-count independent.
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  foreach(layer filled flowdir accum streams basins)
+    add_test(NAME demo_equal_${layer}_np${np}
+             COMMAND ${SX_CMP} --exact ${SX_TEST_OUT}/demo_np1/${layer}.tif ${SX_TEST_OUT}/demo_np${np}/${layer}.tif)
+    set_tests_properties(demo_equal_${layer}_np${np} PROPERTIES LABELS "regression;mpi"
+                         FIXTURES_REQUIRED "demo_np1;demo_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
+  endforeach()
+endforeach()
+
+# CLI chain on the projected Olinda DEM at 1-4 ranks, TauDEM codes.
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  set(o ${SX_DEM_OUT}/olinda_np${np})
+  add_test(NAME dem_cli_chain_np${np}
+           COMMAND sh -c "mkdir -p ${o} && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} -o ${o}/fel.tif && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem flowdir ${o}/fel.tif -o ${o}/p.tif --encoding taudem && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/ad8.tif --encoding taudem --edge ${o}/edge.nc && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/wacc.tif --encoding taudem --weight ${SX_OLINDA} && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem streams ${o}/ad8.tif --flowdir ${o}/p.tif --encoding taudem --threshold 50 \
+  -o ${o}/ord.tif --links ${o}/links.gpkg && \
+ogr2ogr -f CSV ${o}/links.csv ${o}/links.gpkg -lco GEOMETRY=AS_WKT && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem watershed ${o}/p.tif --encoding taudem --accum ${o}/ad8.tif \
+  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ${o}/ws.tif --polygons ${o}/ws.gpkg && \
+ogr2ogr -f CSV ${o}/ws.csv ${o}/ws.gpkg -lco GEOMETRY=AS_WKT")
+  set_tests_properties(dem_cli_chain_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP dem_chain_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME dem_cli_equal_np${np}
+           COMMAND sh -c "cmp ${SX_DEM_OUT}/olinda_np1/ws.csv ${SX_DEM_OUT}/olinda_np${np}/ws.csv && for f in fel p ad8 wacc ord ws; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
+cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv")
+  set_tests_properties(dem_cli_equal_np${np} PROPERTIES LABELS "regression;mpi"
+                       FIXTURES_REQUIRED "dem_chain_np1;dem_chain_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
+endforeach()
+# Invariants of the chain on a real DEM: fill >= DEM, every data cell has a
+# direction, the accumulation leaving the grid equals the number of cells.
+add_test(NAME dem_cli_invariants
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/dem_invariants.py ${SX_OLINDA}
+                 ${SX_DEM_OUT}/olinda_np2/fel.tif ${SX_DEM_OUT}/olinda_np2/p.tif ${SX_DEM_OUT}/olinda_np2/ad8.tif)
+set_tests_properties(dem_cli_invariants PROPERTIES LABELS regression FIXTURES_REQUIRED dem_chain_np2)
+# Nested sub-basins: basin 2 (snapped) is inside basin 1; areas are cells x 89.994^2 m.
+add_test(NAME dem_watershed_areas
+         COMMAND sh -c "ogr2ogr -f CSV /vsistdout/ ${SX_DEM_OUT}/olinda_np2/ws.gpkg | grep -q '\"2\",25.50353' && \
+ogr2ogr -f CSV /vsistdout/ ${SX_DEM_OUT}/olinda_np2/ws.gpkg | grep -q '\"3\",5.90412'")
+set_tests_properties(dem_watershed_areas PROPERTIES LABELS regression FIXTURES_REQUIRED dem_chain_np2)
+
+# Reference results (TauDEM-Test-Data fills; Barnes 2013 flat test DEMs).
+set(SX_TAUDEM ${SX_REF_DIR}/taudem_test_data/Base)
+add_test(NAME dem_fill_vs_taudem
+         COMMAND sh -c "if [ ! -e ${SX_TAUDEM}/MED_01_01fel.tif ]; then echo 'reference data absent'; exit 77; fi; \
+${SX_MPIRUN} -np 3 ${SX_BIN} dem fill ${SX_TAUDEM}/MED_01_01.tif -o ${SX_DEM_OUT}/med_fel.tif && \
+${SX_CMP} --tol 1e-3 ${SX_DEM_OUT}/med_fel.tif ${SX_TAUDEM}/MED_01_01fel.tif && \
+${SX_MPIRUN} -np 2 ${SX_BIN} dem fill ${SX_TAUDEM}/LoganVRT/output.vrt -o ${SX_DEM_OUT}/logan_fel.tif && \
+${SX_CMP} --tol 1e-3 ${SX_DEM_OUT}/logan_fel.tif ${SX_TAUDEM}/loganvrtfel.tif")
+set_tests_properties(dem_fill_vs_taudem PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" SKIP_RETURN_CODE 77)
+add_test(NAME unit_hydrology_barnes_reference COMMAND test_hydrology)
+set_tests_properties(unit_hydrology_barnes_reference PROPERTIES LABELS "unit;regression"
+                     ENVIRONMENT "${SX_TEST_ENV};SX_REF_BARNES=${SX_REF_DIR}/barnes2013_flat_surfaces")
+
+# Error contract on bad inputs, at 1 and 3 ranks.
+add_test(NAME dem_bad_inputs_prepare COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/dem_bad_inputs.py ${SX_DEM_OUT})
+set_tests_properties(dem_bad_inputs_prepare PROPERTIES FIXTURES_SETUP dem_bad LABELS regression)
+foreach(np 1 3)
+  add_test(NAME dem_err_nan_np${np} COMMAND ${SX_EXPECT} ${np} 3 "nan_nonodata.tif" "no nodata value" "col 6, row 5"
+           -- ${SX_BIN} dem fill ${SX_DEM_OUT}/nan_nonodata.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_rotated_np${np} COMMAND ${SX_EXPECT} ${np} 3 "rotated.tif" "rotated"
+           -- ${SX_BIN} dem flowdir ${SX_DEM_OUT}/rotated.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_nonsquare_np${np} COMMAND ${SX_EXPECT} ${np} 3 "nonsquare.tif" "non-square cells"
+           -- ${SX_BIN} dem fill ${SX_DEM_OUT}/nonsquare.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_badcodes_np${np} COMMAND ${SX_EXPECT} ${np} 3 "badcodes.tif" "col 2, row 3" "ESRI"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_cycle_np${np} COMMAND ${SX_EXPECT} ${np} 3 "cycle"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/cycle.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  set_tests_properties(dem_err_nan_np${np} dem_err_rotated_np${np} dem_err_nonsquare_np${np} dem_err_badcodes_np${np}
+                       dem_err_cycle_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED dem_bad)
+endforeach()
+add_test(NAME dem_err_epsilon_ranks COMMAND ${SX_EXPECT} 2 2 "--epsilon" "1 rank"
+         -- ${SX_BIN} dem fill ${SX_OLINDA} --epsilon -o ${SX_DEM_OUT}/err_eps.tif)
+add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "encoding" "esri or taudem"
+         -- ${SX_BIN} dem flowdir ${SX_OLINDA} --encoding arcgis -o ${SX_DEM_OUT}/err_enc.tif)
+add_test(NAME dem_err_weight_grid COMMAND ${SX_EXPECT} 2 3 "N47E009.SRTM3.tif" "not on the grid"
+         -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif --weight ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif
+            -o ${SX_DEM_OUT}/err_w.tif)
+set_tests_properties(dem_err_weight_grid PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_bad)
+set_tests_properties(dem_err_epsilon_ranks dem_err_encoding PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
