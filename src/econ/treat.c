@@ -144,8 +144,8 @@ sx_err sx_econ_screen(sx_econ_data_t *d, double thresh, int *kept)
     if (d->panel && w < d->n_unit) /* compact the year slices, which were strided by the old unit count */
         for (int y = 1; y < d->n_year; y++)
             memmove(d->panel + (int64_t)y * w * ni, d->panel + (int64_t)y * d->n_unit * ni, (size_t)w * ni * sizeof(double));
+    d->n_unit = w; /* rows [w, n) were freed or moved: the data holds the kept units only */
     SX_FAIL_IF(w < 2, SX_ERR_INPUT, "screening at coverage %.2f keeps %d unit(s); lower the threshold or impute first", thresh, w);
-    d->n_unit = w;
     return SX_OK;
 }
 

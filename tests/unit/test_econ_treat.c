@@ -119,6 +119,12 @@ static void test_impute_screen(void **state)
     near(d->x[1 * 2 + 1], 30, 0, "B x2 = mean of group a (A: 30)");
     assert_true(isnan(d->x[2 * 2 + 0])); /* C x1: group b has no other unit -> stays missing */
     sx_econ_data_destroy(&d);
+    /* a threshold nobody meets: clear error, and the data stays consistent (no double free) */
+    ro.year = 2021;
+    assert_int_equal(sx_econ_data_from_table(data, f, &ro, &d), SX_OK);
+    assert_int_equal(sx_econ_screen(d, 1.0, NULL), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "keeps"));
+    sx_econ_data_destroy(&d);
     ro.year = 1999;
     assert_int_equal(sx_econ_data_from_table(data, f, &ro, &d), SX_ERR_INPUT); /* missing year */
     sx_econ_table_destroy(&data);
