@@ -100,6 +100,10 @@ void sx_f2d_destroy(sx_f2d_t **m);
  *  SX_ERR_NUMERIC (same on every rank) on a non-finite depth or a step below
  *  dt_min. */
 sx_err sx_f2d_step(sx_f2d_t *m, double t_stop);
+/** sx_f2d_step that also takes the MPI_MAX of two small non-negative flags
+ *  (signal seen, checkpoint due) in the step's one reduction, so a driver
+ *  needs no collective of its own; flags_out gets the maxima. Collective. */
+sx_err sx_f2d_step_flags(sx_f2d_t *m, double t_stop, const int flags_in[2], int flags_out[2]);
 /** Step until the model time reaches t_stop exactly. Collective. */
 sx_err sx_f2d_advance(sx_f2d_t *m, double t_stop);
 

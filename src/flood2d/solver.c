@@ -238,16 +238,22 @@ static double local_hmax(const sx_f2d_t *m, int *bad)
     return hm;
 }
 
-sx_err sx_f2d_step(sx_f2d_t *m, double t_stop)
+sx_err sx_f2d_step(sx_f2d_t *m, double t_stop) { return sx_f2d_step_flags(m, t_stop, NULL, NULL); }
+
+sx_err sx_f2d_step_flags(sx_f2d_t *m, double t_stop, const int flags_in[2], int flags_out[2])
 {
     sx_perf_start("flood2d: compute", SX_PERF_COMPUTE);
     int nbad = 0;
-    double loc[2] = {local_hmax(m, &nbad), 0}, glob[2];
+    double loc[4] = {local_hmax(m, &nbad), 0, flags_in ? flags_in[0] : 0, flags_in ? flags_in[1] : 0}, glob[4];
     loc[1] = nbad;
     sx_perf_stop("flood2d: compute");
     sx_perf_start("flood2d: communicate", SX_PERF_COMM);
-    SX_CHECK_MPI(MPI_Allreduce(loc, glob, 2, MPI_DOUBLE, MPI_MAX, m->comm));
+    SX_CHECK_MPI(MPI_Allreduce(loc, glob, 4, MPI_DOUBLE, MPI_MAX, m->comm));
     sx_perf_stop("flood2d: communicate");
+    if (flags_out) {
+        flags_out[0] = (int)glob[2];
+        flags_out[1] = (int)glob[3];
+    }
     SX_FAIL_IF(glob[1] > 0, SX_ERR_NUMERIC,
                "non-finite water depth at t = %.3f s after %lld steps; the run is unstable: lower cfl, raise theta "
                "toward 1 or check the inputs",
