@@ -118,7 +118,7 @@ sx_window_t sx_f2d_own(const sx_f2d_t *m);
 typedef enum {
     SX_F2D_DEPTH = 0,  /* h (m) */
     SX_F2D_LEVEL,      /* z + h (m), NaN on nodata cells */
-    SX_F2D_SPEED,      /* |v| (m/s) from the face discharges, 0 where dry */
+    SX_F2D_SPEED,      /* |v| (m/s) from the face discharges, 0 where h < arrival_depth */
     SX_F2D_MAX_DEPTH,  /* since the start */
     SX_F2D_MAX_SPEED,
     SX_F2D_MAX_HAZARD, /* max of h |v| (m2/s) */

@@ -160,7 +160,8 @@ static inline double cell_speed(const sx_f2d_t *m, const double *qx, const doubl
     double b = 0.5 * (qy[sx__f2d_yi(m, gi, gj)] + qy[sx__f2d_yi(m, gi, gj + 1)]);
     if (qxc) *qxc = a;
     if (qyc) *qyc = b;
-    return h > m->p.h_dry ? sqrt(a * a + b * b) / h : 0.0;
+    /* Velocities only where the water is deeper than arrival_depth: q / h of a film is noise. */
+    return h >= m->p.arrival_depth ? sqrt(a * a + b * b) / h : 0.0;
 }
 
 static void update_depths(sx_f2d_t *m, double dt, double t_new)
