@@ -71,6 +71,7 @@ typedef struct {
     const char *initial_depth;  /* raster of initial depth (m) on the DEM's grid, or NULL */
     double rain_mm_h;           /* uniform rainfall rate, mm/h */
     const char *rain_raster;    /* raster of rainfall rate (mm/h) on the DEM's grid, or NULL */
+    const sx_f2d_inflow_t *rain_series; /* or a uniform hyetograph: q = rate (mm/h) at t; replaces rain_mm_h */
     int ninflows;
     const sx_f2d_inflow_t *inflows;
     sx_f2d_bc_t bc[4];

@@ -35,6 +35,20 @@ void sx_f2d_params_default(sx_f2d_params_t *p)
     for (int k = 0; k < 4; k++) p->bc[k].kind = SX_F2D_BC_CLOSED;
 }
 
+static sx_err check_series(const sx_f2d_inflow_t *in, const char *kind, const char *what, const char *units)
+{
+    SX_FAIL_IF(in->n < 1, SX_ERR_CONFIG, "%s '%s' is empty", kind, in->name);
+    for (int64_t i = 0; i < in->n; i++) {
+        SX_FAIL_IF(!isfinite(in->t[i]) || !isfinite(in->q[i]) || in->q[i] < 0, SX_ERR_INPUT,
+                   "%s '%s' row %lld: time %g s, %s %g %s; values must be finite and >= 0", kind, in->name,
+                   (long long)i + 1, in->t[i], what, in->q[i], units);
+        SX_FAIL_IF(i > 0 && !(in->t[i] > in->t[i - 1]), SX_ERR_INPUT,
+                   "%s '%s' row %lld: time %g s does not increase (previous %g s)", kind, in->name, (long long)i + 1,
+                   in->t[i], in->t[i - 1]);
+    }
+    return SX_OK;
+}
+
 static sx_err check_params(const sx_f2d_params_t *p)
 {
     SX_FAIL_IF(!p->dem, SX_ERR_CONFIG, "flood2d needs a DEM");
@@ -59,17 +73,12 @@ static sx_err check_params(const sx_f2d_params_t *p)
         SX_FAIL_IF(b->kind == SX_F2D_BC_LEVEL && !isfinite(b->value), SX_ERR_CONFIG,
                    "fixed level on the %s edge needs a finite level", edge[k]);
     }
-    for (int k = 0; k < p->ninflows; k++) {
-        const sx_f2d_inflow_t *in = &p->inflows[k];
-        SX_FAIL_IF(in->n < 1, SX_ERR_CONFIG, "inflow '%s' has an empty hydrograph", in->name);
-        for (int64_t i = 0; i < in->n; i++) {
-            SX_FAIL_IF(!isfinite(in->t[i]) || !isfinite(in->q[i]) || in->q[i] < 0, SX_ERR_INPUT,
-                       "inflow '%s' row %lld: time %g s, discharge %g m3/s; discharges must be finite and >= 0",
-                       in->name, (long long)i + 1, in->t[i], in->q[i]);
-            SX_FAIL_IF(i > 0 && !(in->t[i] > in->t[i - 1]), SX_ERR_INPUT,
-                       "inflow '%s' row %lld: time %g s does not increase (previous %g s)", in->name,
-                       (long long)i + 1, in->t[i], in->t[i - 1]);
-        }
+    for (int k = 0; k < p->ninflows; k++) SX_CHECK(check_series(&p->inflows[k], "inflow", "discharge", "m3/s"));
+    if (p->rain_series) {
+        SX_CHECK(check_series(p->rain_series, "hyetograph", "rain rate", "mm/h"));
+        SX_FAIL_IF(p->rain_raster, SX_ERR_CONFIG,
+                   "a rain hyetograph (uniform in space) and a rain raster (constant in time) cannot be combined; "
+                   "give one of them");
     }
     return SX_OK;
 }
@@ -250,12 +259,14 @@ static sx_err setup(sx_f2d_t *m)
                 }
         free(tmp);
         SX_CHECK(sx_err_agree(m->comm, e2));
-    } else if (p->rain_mm_h > 0) {
+    } else if (p->rain_mm_h > 0 || p->rain_series) {
+        /* With a hyetograph the per-cell value is the rate per mm/h, scaled at each step. */
+        double rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
         m->rain = malloc((size_t)no * sizeof *m->rain);
         SX_CHECK(sx_err_agree(m->comm, m->rain ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate rainfall")));
         for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
             for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++)
-                m->rain[sx__f2d_oi(m, gi, gj)] = isnan(m->z[sx__f2d_ci(m, gi, gj)]) ? 0 : p->rain_mm_h / 3.6e6;
+                m->rain[sx__f2d_oi(m, gi, gj)] = isnan(m->z[sx__f2d_ci(m, gi, gj)]) ? 0 : rate;
     }
     sx_perf_stop("flood2d: read");
 
@@ -291,7 +302,8 @@ static sx_err setup(sx_f2d_t *m)
     sx_f2d_mass_t mb;
     SX_CHECK(sx_f2d_mass(m, &mb));
     m->storage0 = mb.storage;
-    int something = mb.storage > 0 || m->rain_rate_sum > 0;
+    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series);
+    for (int64_t i = 0; p->rain_series && i < p->rain_series->n; i++) something |= p->rain_series->q[i] > 0;
     for (int k = 0; k < p->ninflows; k++)
         for (int64_t i = 0; i < p->inflows[k].n; i++) something |= p->inflows[k].q[i] > 0;
     for (int k = 0; k < 4; k++) something |= p->bc[k].kind == SX_F2D_BC_LEVEL;

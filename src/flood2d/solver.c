@@ -169,6 +169,7 @@ static void update_depths(sx_f2d_t *m, double dt, double t_new)
     const sx_window_t own = m->own;
     const int64_t gnx = m->grid.nx, gny = m->grid.ny;
     const double dx = m->dx, dy = m->dy, area = m->area;
+    const double rf = m->p.rain_series ? sx__f2d_inflow_q(m->p.rain_series, m->t + 0.5 * dt) : 1.0; /* midpoint */
 #pragma omp parallel for schedule(static)
     for (int64_t gj = own.y0; gj < own.y0 + own.ny; gj++)
         for (int64_t gi = own.x0; gi < own.x0 + own.nx; gi++) {
@@ -176,7 +177,7 @@ static void update_depths(sx_f2d_t *m, double dt, double t_new)
             double qw = m->qx1[sx__f2d_xi(m, gi, gj)], qe = m->qx1[sx__f2d_xi(m, gi + 1, gj)];
             double qn = m->qy1[sx__f2d_yi(m, gi, gj)], qs = m->qy1[sx__f2d_yi(m, gi, gj + 1)];
             double h = m->h[c] + dt * ((qw - qe) / dx + (qn - qs) / dy);
-            if (m->rain) h += m->rain[o] * dt;
+            if (m->rain) h += m->rain[o] * rf * dt;
             double vo = 0.0;
             if (gi == 0) vo -= qw * dt * dy;
             if (gi == gnx - 1) vo += qe * dt * dy;
@@ -194,7 +195,7 @@ static void update_depths(sx_f2d_t *m, double dt, double t_new)
         m->vin += q * dt;
         if (m->inflow_cell[k] >= 0) m->h[m->inflow_cell[k]] += q * dt / area;
     }
-    m->vrain += m->rain_rate_sum * dt * area;
+    m->vrain += m->rain_rate_sum * rf * dt * area;
 #pragma omp parallel for schedule(static)
     for (int64_t gj = own.y0; gj < own.y0 + own.ny; gj++)
         for (int64_t gi = own.x0; gi < own.x0 + own.nx; gi++) {

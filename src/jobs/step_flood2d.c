@@ -28,6 +28,7 @@ static const sx_cfg_field_t fields[] = {
     {"initial_depth", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "raster of initial depth (m) on the DEM grid"},
     {"rain_mm_h", SX_CFG_T_FLOAT, 0, "0", 0, 999, NULL, "uniform rainfall rate (mm/h) for the whole run"},
     {"rain_raster", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "raster of rainfall rate (mm/h) on the DEM grid"},
+    {"rain_hyetograph", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "CSV time_s,rain_mm_h: uniform rainfall varying in time (replaces rain_mm_h)"},
     {"inflows", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "point inflows: - {name, x, y, hydrograph: CSV time_s,discharge_m3s}"},
     {"boundaries", SX_CFG_T_MAP, 0, "all closed", 1, 0, NULL,
      "edges west/east/north/south: {type: closed|free|level, slope: S (free), level: m (level)}"},
@@ -68,6 +69,8 @@ typedef struct {
     sx_f2d_inflow_t in[MAX_INFLOWS];
     double *t[MAX_INFLOWS], *q[MAX_INFLOWS];
     int n;
+    sx_f2d_inflow_t rain; /* hyetograph, if rain.n > 0 */
+    double *rt, *rq;
 } inflow_set;
 
 static void inflows_free(inflow_set *s)
@@ -76,6 +79,9 @@ static void inflows_free(inflow_set *s)
         free(s->t[k]);
         free(s->q[k]);
     }
+    free(s->rt);
+    free(s->rq);
+    s->rt = s->rq = NULL;
     s->n = 0;
 }
 
@@ -170,6 +176,15 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     o->out_dir = sx_job_out_dir(job);
     o->provenance = sx_job_provenance(job);
     SX_CHECK(read_inflows(cfg, sx_cfg_map_get(node, "inflows"), in, comm));
+    const char *hyet;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "rain_hyetograph", NULL, &hyet));
+    if (hyet) {
+        snprintf(in->rain.name, sizeof in->rain.name, "%s", hyet);
+        SX_CHECK(sx_err_agree(comm, sx_f2d_hydrograph_read(hyet, &in->rain.n, &in->rt, &in->rq)));
+        in->rain.t = in->rt;
+        in->rain.q = in->rq;
+        p->rain_series = &in->rain;
+    }
     p->ninflows = in->n;
     p->inflows = in->in;
     return SX_OK;
@@ -179,7 +194,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     sx_f2d_run_opts_t o;
     memset(&o, 0, sizeof o);
-    inflow_set in = {.n = 0};
+    inflow_set in;
+    memset(&in, 0, sizeof in);
     sx_err err = sx_err_agree(comm, configure(job, node, comm, &o, &in));
     /* The run's identity for restarts: the job file's bytes and the overrides. */
     char hash[65];

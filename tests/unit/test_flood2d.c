@@ -217,6 +217,20 @@ static void test_mass_conservation(void **state)
     assert_true(mb.outflow > 0); /* water left through the free edge */
     assert_true(fabs(mb.error) < 1e-10 * scale);
     sx_f2d_destroy(&m);
+
+    /* A hyetograph instead of constant rain: 0 -> 100 -> 0 mm/h over 20 min on 150000 m2 = 2500 m3. */
+    const double rt[] = {0, 600, 1200}, rr[] = {0, 100, 0};
+    sx_f2d_inflow_t hy = {"storm", 0, 0, 3, rt, rr};
+    p.rain_mm_h = 0;
+    p.rain_series = &hy;
+    p.ninflows = 0;
+    assert_int_equal(sx_f2d_create(MPI_COMM_WORLD, &p, &m), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 1500.0), SX_OK);
+    assert_int_equal(sx_f2d_mass(m, &mb), SX_OK);
+    printf("hyetograph: rain %.6f m3 (2500 expected), outflow %.6f, error %.3g\n", mb.rain, mb.outflow, mb.error);
+    assert_true(fabs(mb.rain - 2500.0) < 0.05);
+    assert_true(fabs(mb.error) < 1e-10 * (mb.rain + fabs(mb.outflow)));
+    sx_f2d_destroy(&m);
 }
 
 static void expect_create_error(sx_f2d_params_t *p, sx_err code, const char *needle)
