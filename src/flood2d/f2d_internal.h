@@ -11,6 +11,8 @@
 #ifndef SX_F2D_INTERNAL_H
 #define SX_F2D_INTERNAL_H
 
+#include <math.h>
+
 #include "sanxiang/sx_flood2d.h"
 
 typedef struct {
@@ -18,11 +20,13 @@ typedef struct {
 } sx__f2d_xsum_t;
 
 /* Exact sums: values are rounded to multiples of 2^-32 and added as
- * integers, so the result does not depend on order (ranks, threads). */
+ * integers, so the result does not depend on order (ranks, threads). The
+ * integer part goes in separately so values up to 2^63 fit. */
 #define SX__F2D_XSUM_SCALE 4294967296.0
 static inline void sx__f2d_xsum_add(sx__f2d_xsum_t *s, double v)
 {
-    s->acc += (__int128)llrint(v * SX__F2D_XSUM_SCALE);
+    double a = trunc(v);
+    s->acc += (__int128)(int64_t)a * ((__int128)1 << 32) + (__int128)llrint((v - a) * SX__F2D_XSUM_SCALE);
 }
 /** Sum local partial sums over comm exactly. Collective. */
 sx_err sx__f2d_xsum_allreduce(MPI_Comm comm, const sx__f2d_xsum_t *local, int n, double *out);

@@ -320,7 +320,8 @@ sx_err sx__f2d_xsum_allreduce(MPI_Comm comm, const sx__f2d_xsum_t *local, int n,
     }
     SX_CHECK_MPI(MPI_Allreduce(limbs, sums, 2 * n, MPI_INT64_T, MPI_SUM, comm));
     for (int k = 0; k < n; k++) {
-        __int128 tot = ((__int128)sums[2 * k] << 32) + (__int128)sums[2 * k + 1];
+        /* hi * 2^32 + lo (a multiplication: left shifts of negative values are undefined) */
+        __int128 tot = (__int128)sums[2 * k] * ((__int128)1 << 32) + (__int128)sums[2 * k + 1];
         out[k] = (double)tot / SX__F2D_XSUM_SCALE;
     }
     return SX_OK;
