@@ -27,7 +27,7 @@ install_packages() {
 
 write_conf() {
   local cpus mem_mb user
-  cpus=$(nproc)
+  cpus=$(getconf _NPROCESSORS_ONLN)  # not nproc: it obeys OMP_NUM_THREADS
   mem_mb=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
   user=$(id -un)
   mkdir -p "$dir"/{state,spool,log,munge}
@@ -101,7 +101,7 @@ case "${1:-}" in
     slurmctld -f "$conf" -i
     slurmd -f "$conf" -N "$host"
     wait_idle
-    echo "slurm-local: cluster up on $host ($(nproc) cores); export SLURM_CONF=$conf"
+    echo "slurm-local: cluster up on $host ($(getconf _NPROCESSORS_ONLN) cores); export SLURM_CONF=$conf"
     ;;
   stop)
     for pidf in "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munge/munged.pid"; do

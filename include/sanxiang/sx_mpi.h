@@ -46,5 +46,9 @@ sx_err sx_err_agree(MPI_Comm comm, sx_err local);
 
 /** Narrow a count to int for MPI, failing clearly if it does not fit. */
 sx_err sx_mpi_count(int64_t n, int *out);
+/** Broadcast a NUL-terminated string from root: on root *s is the string
+ *  (NULL is sent as ""), on the other ranks *s receives a malloc'd copy the
+ *  caller frees. Collective over comm. */
+sx_err sx_mpi_bcast_string(MPI_Comm comm, int root, char **s);
 
 #endif

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_signal.h"
 
 int main(int argc, char **argv)
 {
@@ -21,7 +22,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "sanxiang: error: %s\n", msg);
         return sx_err_exit_status(err);
     }
-    err = sx_cli_dispatch(argc, argv);
+    /* Slurm's USR1 before the time limit and TERM at it only set a flag;
+     * jobs stop at their next step boundary (or checkpoint) with status 8. */
+    err = sx_signal_install();
+    if (err == SX_OK) err = sx_cli_dispatch(argc, argv);
     err = sx_err_agree(MPI_COMM_WORLD, err);
     if (err != SX_OK && sx_mpi_rank() == 0) {
         char msg[1200];

@@ -395,19 +395,6 @@ sx_err sx_cfg_to_json(const sx_cfg_t *cfg, char **out)
 
 /* ---- collective load ---- */
 
-static sx_err bcast_string(MPI_Comm comm, char **s)
-{
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    int len = rank == 0 ? (int)strlen(*s) + 1 : 0;
-    SX_CHECK_MPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
-    sx_err err = SX_OK;
-    if (rank != 0 && !(*s = malloc((size_t)len))) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
-    SX_CHECK(sx_err_agree(comm, err));
-    SX_CHECK_MPI(MPI_Bcast(*s, len, MPI_CHAR, 0, comm));
-    return SX_OK;
-}
-
 sx_err sx_cfg_load(MPI_Comm comm, const char *path, char *const *sets, int nsets, sx_cfg_t **out)
 {
     int rank;
@@ -438,10 +425,10 @@ sx_err sx_cfg_load(MPI_Comm comm, const char *path, char *const *sets, int nsets
      * file's hash and the overrides. */
     char *source = rank == 0 ? cfg->source : NULL, *sha = rank == 0 ? cfg->sha256 : NULL,
          *ov = rank == 0 ? cfg->overrides : NULL;
-    err = bcast_string(comm, &json);
-    if (err == SX_OK) err = bcast_string(comm, &source);
-    if (err == SX_OK) err = bcast_string(comm, &sha);
-    if (err == SX_OK) err = bcast_string(comm, &ov);
+    err = sx_mpi_bcast_string(comm, 0, &json);
+    if (err == SX_OK) err = sx_mpi_bcast_string(comm, 0, &source);
+    if (err == SX_OK) err = sx_mpi_bcast_string(comm, 0, &sha);
+    if (err == SX_OK) err = sx_mpi_bcast_string(comm, 0, &ov);
     if (err == SX_OK && rank != 0) {
         err = sx_cfg_parse_text(json, strlen(json), source, &cfg);
         if (err == SX_OK) {

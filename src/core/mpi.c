@@ -10,6 +10,7 @@
 #include "sanxiang/sx_mpi.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,5 +88,22 @@ sx_err sx_mpi_count(int64_t n, int *out)
     SX_FAIL_IF(n < 0 || n > INT_MAX, SX_ERR_INTERNAL,
                "count %lld does not fit an MPI int; split the transfer", (long long)n);
     *out = (int)n;
+    return SX_OK;
+}
+
+sx_err sx_mpi_bcast_string(MPI_Comm comm, int root, char **s)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    int len = rank == root ? (int)strlen(*s ? *s : "") + 1 : 0;
+    SX_CHECK_MPI(MPI_Bcast(&len, 1, MPI_INT, root, comm));
+    char *buf = rank == root ? (*s ? *s : "") : malloc((size_t)len);
+    SX_CHECK(sx_err_agree(comm, buf ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory (%d bytes)", len)));
+    int rc = MPI_Bcast(buf, len, MPI_CHAR, root, comm);
+    if (rc != MPI_SUCCESS) {
+        if (rank != root) free(buf);
+        return sx__mpi_fail(rc, "MPI_Bcast", SX__FILE, __LINE__);
+    }
+    if (rank != root) *s = buf;
     return SX_OK;
 }

@@ -5,17 +5,26 @@
  * last step is reported in seconds, not after an hour of computing. The run
  * directory receives run.json (provenance + effective configuration) and
  * perf.json (the performance table) next to the outputs.
+ *
+ * Resume: after each step the runner records its progress (progress.c); a
+ * run of the same configuration into the same directory — a requeued Slurm
+ * job — skips the steps already done. Between steps the ranks agree whether
+ * a signal (Slurm's USR1 before the time limit, TERM) has arrived; if so the
+ * job stops with SX_ERR_INTERRUPTED (exit 8) and the script requeues it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jobs/job_internal.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
 #include "sanxiang/sx_raster.h"
+#include "sanxiang/sx_sha256.h"
+#include "sanxiang/sx_signal.h"
 #include "sanxiang/sx_strbuf.h"
 
 #define JOB_MAX_LAYERS 256
@@ -149,6 +158,30 @@ static sx_err write_run_record(sx_job_t *job, MPI_Comm comm)
     return sx_err_agree(comm, err);
 }
 
+static sx_err add_layer_cb(void *ctx, const char *name, const char *dataset)
+{
+    return sx_job_add_layer(ctx, name, dataset);
+}
+
+static sx_err config_sha(const sx_cfg_t *cfg, char hex[65])
+{
+    char *json = NULL;
+    SX_CHECK(sx_cfg_to_json(cfg, &json));
+    sx_sha256_hex(json, strlen(json), hex);
+    free(json);
+    return SX_OK;
+}
+
+static sx_err stop_if_signalled(MPI_Comm comm, size_t done, size_t nsteps)
+{
+    int sig = 0;
+    SX_CHECK(sx_signal_agree(comm, &sig));
+    SX_FAIL_IF(sig, SX_ERR_INTERRUPTED,
+               "stopped by signal %d after %zu of %zu step(s); run the same command with the same output "
+               "directory to resume (a requeued Slurm job does)", sig, done, nsteps);
+    return SX_OK;
+}
+
 sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int nsets, const char *out_dir, int argc,
                        char **argv)
 {
@@ -173,18 +206,29 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
                 sx_cfg_node_len(sx_cfg_map_get(root, "steps")), sx_mpi_size(), job.out_dir);
 
     const sx_cfg_node_t *steps = sx_cfg_map_get(root, "steps");
-    for (size_t i = 0; i < sx_cfg_node_len(steps); i++) {
+    size_t nsteps = sx_cfg_node_len(steps);
+    char sha[65];
+    int resumed = 0;
+    SX_CHECK_GOTO(config_sha(job.cfg, sha), err, done);
+    SX_CHECK_GOTO(sx_job_progress_load(comm, job.out_dir, sha, &resumed, add_layer_cb, &job), err, done);
+    if (resumed > 0)
+        sx_log_info("resuming: %d of %zu step(s) already done in %s", resumed, nsteps, job.out_dir);
+    for (size_t i = (size_t)resumed; i < nsteps; i++) {
+        SX_CHECK_GOTO(stop_if_signalled(comm, i, nsteps), err, done);
         const sx_cfg_node_t *st = sx_cfg_node_at(steps, i);
         const sx_job_step_t *s = find_step(sx_cfg_node_text(sx_cfg_map_get(st, "step")));
         double ts = sx_now();
-        sx_log_info("step %zu/%zu: %s", i + 1, sx_cfg_node_len(steps), s->name);
+        sx_log_info("step %zu/%zu: %s", i + 1, nsteps, s->name);
         SX_CHECK_GOTO(s->run(&job, st, comm), err, done);
-        sx_log_info("step %zu/%zu: %s done in %.2f s", i + 1, sx_cfg_node_len(steps), s->name, sx_now() - ts);
+        sx_log_info("step %zu/%zu: %s done in %.2f s", i + 1, nsteps, s->name, sx_now() - ts);
+        SX_CHECK_GOTO(sx_job_progress_save(comm, job.out_dir, sha, (int)i + 1, job.nlayers, job.layer_name,
+                                           job.layer_path), err, done);
     }
     SX_CHECK_GOTO(write_run_record(&job, comm), err, done);
     char perf_path[SX_PATH_MAX];
     SX_CHECK_GOTO(sx_job_out_path(&job, "perf.json", perf_path, sizeof perf_path), err, done);
     SX_CHECK_GOTO(sx_perf_report(comm, perf_path), err, done);
+    SX_CHECK_GOTO(sx_job_progress_clear(comm, job.out_dir), err, done);
     sx_log_info("job '%s' finished in %.2f s; outputs in %s/", name, sx_now() - t0, job.out_dir);
 done:
     job_free(&job);

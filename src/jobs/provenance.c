@@ -77,18 +77,7 @@ sx_err sx_provenance_json(MPI_Comm comm, const sx_cfg_t *cfg, int argc, char **a
     char *text = NULL;
     sx_err err = rank == 0 ? build(cfg, argc, argv, &text) : SX_OK;
     SX_CHECK(sx_err_agree(comm, err));
-    int len = rank == 0 ? (int)strlen(text) + 1 : 0;
-    SX_CHECK_MPI(MPI_Bcast(&len, 1, MPI_INT, 0, comm));
-    if (rank != 0) {
-        text = malloc((size_t)len);
-        err = text ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate provenance");
-    }
-    SX_CHECK(sx_err_agree(comm, err));
-    int rc = MPI_Bcast(text, len, MPI_CHAR, 0, comm);
-    if (rc != MPI_SUCCESS) {
-        free(text);
-        return sx__mpi_fail(rc, "MPI_Bcast", SX__FILE, __LINE__);
-    }
+    SX_CHECK(sx_mpi_bcast_string(comm, 0, &text));
     *out = text;
     return SX_OK;
 }

@@ -1,9 +1,5 @@
 # The demo job end to end: runs at 1-4 ranks, N-rank output equals the 1-rank
 # output bit for bit, the COG validates, the run record and perf table exist.
-set(SX_BIN $<TARGET_FILE:sanxiang_cli>)
-set(SX_CMP $<TARGET_FILE:rastercmp>)
-set(SX_PY /usr/bin/python3)
-set(SX_COG_VALIDATOR /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py)
 
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME demo_run_np${np}
@@ -36,8 +32,7 @@ ${SX_CMP} --tol 1e-4 ${SX_TEST_OUT}/olinda_slope.tif ${SX_TEST_OUT}/olinda_gdald
 set_tests_properties(slope_vs_gdaldem PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
 
 # Error contract: one clear message naming file, line and key; same status on every rank.
-set(SX_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
-set(SX_JOBS ${CMAKE_CURRENT_SOURCE_DIR}/data/jobs)
+set(SX_JOBS ${CMAKE_SOURCE_DIR}/tests/data/jobs)
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME job_bad_type_np${np}
            COMMAND ${SX_EXPECT} ${np} 3 "bad_type.yaml:7:" "steps[0].z_factor" "abc" -- ${SX_BIN} run ${SX_JOBS}/bad_type.yaml)
@@ -73,13 +68,15 @@ test -z \"$(ls -A ${SX_TEST_OUT}/corrupt_np${np} 2>/dev/null)\"")
                        ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()
 
-# The command line itself.
+# The command line itself. PASS_REGULAR_EXPRESSION ignores the exit status,
+# so a sanitizer report or crash text fails the test explicitly.
+set(SX_CRASH_REGEX "Sanitizer|runtime error|Segmentation fault|Aborted")
 add_test(NAME cli_version COMMAND ${SX_BIN} version)
-set_tests_properties(cli_version PROPERTIES LABELS regression
+set_tests_properties(cli_version PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}"
                      PASS_REGULAR_EXPRESSION "sanxiang [0-9.]+ \\(commit [0-9a-f]+.*HDF5 +1\\.[0-9.]+ \\(parallel\\).*GDAL +3\\..*OpenBLAS")
 add_test(NAME cli_help COMMAND ${SX_BIN} help)
-set_tests_properties(cli_help PROPERTIES LABELS regression PASS_REGULAR_EXPRESSION "run.*dem.*version")
+set_tests_properties(cli_help PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}" PASS_REGULAR_EXPRESSION "run.*dem.*version")
 add_test(NAME cli_run_help COMMAND ${SX_BIN} run --help)
-set_tests_properties(cli_run_help PROPERTIES LABELS regression PASS_REGULAR_EXPRESSION "step: slope")
+set_tests_properties(cli_run_help PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}" PASS_REGULAR_EXPRESSION "step: slope")
 add_test(NAME cli_unknown_command COMMAND ${SX_EXPECT} 1 2 "unknown command 'frobnicate'" -- ${SX_BIN} frobnicate)
 set_tests_properties(cli_unknown_command PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
