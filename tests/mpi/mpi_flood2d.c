@@ -3,7 +3,8 @@
  * count: a 2-D case with an uneven bed, a nodata hole, a point inflow, rain,
  * a Manning raster and free, fixed-level and closed edges runs on all ranks
  * and, separately, on rank 0 alone (MPI_COMM_SELF); every field and the mass
- * balance must be equal bit for bit.
+ * balance must be equal bit for bit. An inflow on a nodata cell, seen only
+ * by the rank owning it, stops every rank with the same error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +109,22 @@ int main(int argc, char **argv)
             free(par[f]);
             free(ser[f]);
         }
+    }
+    /* An inflow on the DEM's nodata cell: only its owner sees it; every rank must fail with its message. */
+    {
+        const double t[] = {0, 100}, q[] = {1, 1};
+        sx_f2d_inflow_t in = {"hole", 500000 + 10.0 * 30.5, 3000000 - 10.0 * 20.5, 2, t, q};
+        sx_f2d_params_t p;
+        sx_f2d_params_default(&p);
+        p.dem = dem;
+        p.ninflows = 1;
+        p.inflows = &in;
+        sx_f2d_t *m = NULL;
+        sx_err e = sx_f2d_create(MPI_COMM_WORLD, &p, &m);
+        EXPECT(e == SX_ERR_INPUT && m == NULL && strstr(sx_err_message(), "inflow 'hole'") &&
+                   strstr(sx_err_message(), "nodata cell"),
+               "inflow on a nodata cell: got %s '%s'", sx_err_name(e), sx_err_message());
+        sx_err_clear();
     }
     int all = 0;
     MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
