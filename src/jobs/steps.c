@@ -16,6 +16,7 @@ extern const sx_job_step_t sx_step_econ_targets;
 extern const sx_job_step_t sx_step_econ_uncertainty;
 extern const sx_job_step_t sx_step_hydro_forecast;
 extern const sx_job_step_t sx_step_hydro_calibrate;
+extern const sx_job_step_t sx_step_flood2d;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -29,6 +30,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_econ_uncertainty,
     &sx_step_hydro_forecast,
     &sx_step_hydro_calibrate,
+    &sx_step_flood2d,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

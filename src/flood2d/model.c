@@ -1,0 +1,397 @@
+/*
+ * model.c — set up a flood model: read the DEM and auxiliary rasters into
+ * each rank's block, check them, place the inflows, set the initial water.
+ *
+ * Every input problem a user can make (grid mismatch, wrong CRS, NaN or
+ * negative roughness, an inflow outside the grid or on a nodata cell, an
+ * unstable or empty configuration) fails here, before the first step, with
+ * the same message on every rank. Does not step the model (solver.c).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ogr_srs_api.h>
+
+#include "f2d_internal.h"
+#include "sanxiang/sx_layer.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_perf.h"
+
+void sx_f2d_params_default(sx_f2d_params_t *p)
+{
+    memset(p, 0, sizeof *p);
+    p->dem_band = 1;
+    p->manning = 0.035;
+    p->initial_level = NAN;
+    p->theta = 0.7;
+    p->cfl = 0.7;
+    p->h_dry = 1e-3;
+    p->dt_max = 10.0;
+    p->dt_min = 1e-4;
+    p->arrival_depth = 0.01;
+    for (int k = 0; k < 4; k++) p->bc[k].kind = SX_F2D_BC_CLOSED;
+}
+
+static sx_err check_series(const sx_f2d_inflow_t *in, const char *kind, const char *what, const char *units)
+{
+    SX_FAIL_IF(in->n < 1, SX_ERR_CONFIG, "%s '%s' is empty", kind, in->name);
+    for (int64_t i = 0; i < in->n; i++) {
+        SX_FAIL_IF(!isfinite(in->t[i]) || !isfinite(in->q[i]) || in->q[i] < 0, SX_ERR_INPUT,
+                   "%s '%s' row %lld: time %g s, %s %g %s; values must be finite and >= 0", kind, in->name,
+                   (long long)i + 1, in->t[i], what, in->q[i], units);
+        SX_FAIL_IF(i > 0 && !(in->t[i] > in->t[i - 1]), SX_ERR_INPUT,
+                   "%s '%s' row %lld: time %g s does not increase (previous %g s)", kind, in->name, (long long)i + 1,
+                   in->t[i], in->t[i - 1]);
+    }
+    return SX_OK;
+}
+
+static sx_err check_params(const sx_f2d_params_t *p)
+{
+    SX_FAIL_IF(!p->dem, SX_ERR_CONFIG, "flood2d needs a DEM");
+    SX_FAIL_IF(!(p->theta > 0 && p->theta <= 1), SX_ERR_CONFIG,
+               "theta = %g is outside (0, 1]; de Almeida et al. (2012) recommend 0.7", p->theta);
+    SX_FAIL_IF(!(p->cfl > 0 && p->cfl <= 1), SX_ERR_CONFIG,
+               "cfl = %g would make the explicit scheme unstable; use a value in (0, 1] (0.7 is usual)", p->cfl);
+    SX_FAIL_IF(!(p->h_dry > 0 && p->h_dry < 1), SX_ERR_CONFIG, "h_dry = %g m must be in (0, 1) m", p->h_dry);
+    SX_FAIL_IF(!(p->dt_max > 0) || !(p->dt_min > 0) || p->dt_min > p->dt_max, SX_ERR_CONFIG,
+               "time step bounds dt_min = %g s, dt_max = %g s must satisfy 0 < dt_min <= dt_max", p->dt_min, p->dt_max);
+    SX_FAIL_IF(!(p->arrival_depth >= p->h_dry), SX_ERR_CONFIG, "arrival_depth = %g m must be >= h_dry = %g m",
+               p->arrival_depth, p->h_dry);
+    SX_FAIL_IF(!p->manning_raster && !(p->manning >= 0 && p->manning < 1), SX_ERR_CONFIG,
+               "Manning n = %g must be in [0, 1) s m^-1/3", p->manning);
+    SX_FAIL_IF(!(p->rain_mm_h >= 0 && p->rain_mm_h < 1000), SX_ERR_CONFIG, "rainfall %g mm/h must be in [0, 1000)",
+               p->rain_mm_h);
+    static const char *edge[4] = {"west", "east", "north", "south"};
+    for (int k = 0; k < 4; k++) {
+        const sx_f2d_bc_t *b = &p->bc[k];
+        SX_FAIL_IF(b->kind == SX_F2D_BC_FREE && !(b->value > 0 && b->value < 1), SX_ERR_CONFIG,
+                   "free outflow on the %s edge needs a slope in (0, 1), got %g", edge[k], b->value);
+        SX_FAIL_IF(b->kind == SX_F2D_BC_LEVEL && !isfinite(b->value), SX_ERR_CONFIG,
+                   "fixed level on the %s edge needs a finite level", edge[k]);
+    }
+    for (int k = 0; k < p->ninflows; k++) SX_CHECK(check_series(&p->inflows[k], "inflow", "discharge", "m3/s"));
+    if (p->rain_series) {
+        SX_CHECK(check_series(p->rain_series, "hyetograph", "rain rate", "mm/h"));
+        SX_FAIL_IF(p->rain_raster, SX_ERR_CONFIG,
+                   "a rain hyetograph (uniform in space) and a rain raster (constant in time) cannot be combined; "
+                   "give one of them");
+    }
+    return SX_OK;
+}
+
+/* Same size and geotransform, and the same CRS by OSRIsSame (texts of one CRS
+ * differ between GeoTIFF and netCDF). */
+static int same_frame(const sx_grid_t *a, const sx_grid_t *b)
+{
+    sx_grid_t ga = *a, gb = *b;
+    ga.wkt = gb.wkt = NULL;
+    if (!sx_grid_same_frame(&ga, &gb)) return 0;
+    if (!a->wkt || !b->wkt || !a->wkt[0] || !b->wkt[0]) return 1; /* unknown CRS: frame decides */
+    OGRSpatialReferenceH sa = OSRNewSpatialReference(a->wkt), sb = OSRNewSpatialReference(b->wkt);
+    int same = sa && sb && OSRIsSame(sa, sb);
+    if (sa) OSRDestroySpatialReference(sa);
+    if (sb) OSRDestroySpatialReference(sb);
+    return same;
+}
+
+/* Read raster `path` (band 1) over window win into buf laid out over ext,
+ * after checking it shares the DEM's frame. Collective. */
+static sx_err read_aux(sx_f2d_t *m, const char *path, const char *what, sx_window_t win, sx_window_t ext, double *buf)
+{
+    sx_raster_t *r = NULL;
+    sx_grid_t g = {0};
+    SX_CHECK(sx_layer_open(m->comm, path, 1, &r, &g));
+    sx_err err = SX_OK;
+    if (!same_frame(&g, &m->grid))
+        err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                         "%s raster '%s' (%lld x %lld cells, origin %.3f %.3f, cell %.4f) does not match the DEM '%s' "
+                         "(%lld x %lld, origin %.3f %.3f, cell %.4f) or its CRS; resample it onto the DEM grid "
+                         "(gdalwarp -te/-tr/-t_srs)",
+                         what, path, (long long)g.nx, (long long)g.ny, g.gt[0], g.gt[3], g.gt[1], m->p.dem,
+                         (long long)m->grid.nx, (long long)m->grid.ny, m->grid.gt[0], m->grid.gt[3], m->grid.gt[1]);
+    if (err == SX_OK) err = sx_layer_read_f64(r, 1, &g, win, ext, buf);
+    sx_raster_close(&r);
+    sx_grid_fini(&g);
+    return sx_err_agree(m->comm, err);
+}
+
+static sx_err alloc_arrays(sx_f2d_t *m)
+{
+    int64_t nc = sx_window_cells(m->ce), nxf = sx_window_cells(m->xe), nyf = sx_window_cells(m->ye);
+    int64_t no = sx_window_cells(m->own);
+    SX_ALLOC(m->z, nc, "the DEM block");
+    SX_ALLOC(m->h, nc, "the depth block");
+    SX_ALLOC(m->n, nc, "the roughness block");
+    SX_ALLOC(m->s, nc, "the limiter block");
+    SX_ALLOC(m->qx, nxf, "x discharges");
+    SX_ALLOC(m->qx1, nxf, "x discharges");
+    SX_ALLOC(m->qy, nyf, "y discharges");
+    SX_ALLOC(m->qy1, nyf, "y discharges");
+    SX_ALLOC(m->hmax, no, "max depth");
+    SX_ALLOC(m->vmax, no, "max speed");
+    SX_ALLOC(m->hazmax, no, "max hazard");
+    SX_ALLOC(m->tarr, no, "arrival time");
+    SX_ALLOC(m->vout, no, "edge outflow");
+    return SX_OK;
+}
+
+/* Fail (on the rank that sees it) when a cell's value is unusable. */
+static sx_err check_cells(const sx_f2d_t *m, const double *v, const char *what, const char *path, double lo, double hi)
+{
+    for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
+        for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
+            int64_t c = sx__f2d_ci(m, gi, gj);
+            if (isnan(m->z[c])) continue;
+            double x = v[c];
+            SX_FAIL_IF(!(x >= lo && x <= hi), SX_ERR_INPUT,
+                       "%s '%s' has %g at column %lld, row %lld where the DEM has data; values must be in [%g, %g] "
+                       "(fill the gaps or set them to nodata in the DEM too)",
+                       what, path, x, (long long)gi, (long long)gj, lo, hi);
+        }
+    return SX_OK;
+}
+
+static sx_err setup_inflows(sx_f2d_t *m)
+{
+    SX_ALLOC(m->inflow_cell, m->p.ninflows > 0 ? m->p.ninflows : 1, "inflow cells");
+    const double *gt = m->grid.gt;
+    sx_err err = SX_OK;
+    for (int k = 0; k < m->p.ninflows && err == SX_OK; k++) {
+        const sx_f2d_inflow_t *in = &m->p.inflows[k];
+        double fi = (in->x - gt[0]) / gt[1], fj = (in->y - gt[3]) / gt[5];
+        m->inflow_cell[k] = -1;
+        if (!(fi >= 0 && fi < (double)m->grid.nx && fj >= 0 && fj < (double)m->grid.ny)) {
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                             "inflow '%s' at x = %.3f, y = %.3f lies outside the DEM (x %.3f .. %.3f, y %.3f .. %.3f); "
+                             "give its coordinates in the DEM's CRS",
+                             in->name, in->x, in->y, gt[0], gt[0] + gt[1] * (double)m->grid.nx,
+                             gt[3] + gt[5] * (double)m->grid.ny, gt[3]);
+            break;
+        }
+        int64_t gi = (int64_t)fi, gj = (int64_t)fj;
+        if (gi >= m->own.x0 && gi < m->own.x0 + m->own.nx && gj >= m->own.y0 && gj < m->own.y0 + m->own.ny) {
+            int64_t c = sx__f2d_ci(m, gi, gj);
+            if (isnan(m->z[c]))
+                err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                                 "inflow '%s' at x = %.3f, y = %.3f falls on a nodata cell of the DEM (column %lld, "
+                                 "row %lld); move it onto the channel",
+                                 in->name, in->x, in->y, (long long)gi, (long long)gj);
+            m->inflow_cell[k] = c;
+        }
+    }
+    return sx_err_agree(m->comm, err);
+}
+
+static sx_err setup(sx_f2d_t *m)
+{
+    const sx_f2d_params_t *p = &m->p;
+    sx_raster_t *r = NULL;
+    SX_CHECK(sx_layer_open(m->comm, p->dem, p->dem_band, &r, &m->grid));
+    sx_err err = SX_OK;
+    const double *gt = m->grid.gt;
+    if (sx_grid_is_geographic(&m->grid))
+        err = sx_err_set(SX_ERR_CRS, SX__FILE, __LINE__,
+                         "DEM '%s' is in geographic coordinates (degrees); the flood model needs square metres: "
+                         "reproject it (gdalwarp -t_srs EPSG:45xx, a CGCS2000 Gauss-Kruger zone, or UTM)", p->dem);
+    else if (gt[2] != 0 || gt[4] != 0 || !(gt[1] > 0) || !(gt[5] < 0))
+        err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                         "DEM '%s' is rotated or not north-up (geotransform %g %g %g %g %g %g); warp it to a north-up grid",
+                         p->dem, gt[0], gt[1], gt[2], gt[3], gt[4], gt[5]);
+    if (err != SX_OK) {
+        sx_raster_close(&r);
+        return sx_err_agree(m->comm, err);
+    }
+    m->dx = gt[1];
+    m->dy = -gt[5];
+    m->area = m->dx * m->dy;
+
+    SX_CHECK(sx_decomp_init(&m->dc, m->comm, m->grid.nx, m->grid.ny, m->grid.block_x, m->grid.block_y));
+    SX_CHECK(sx__f2d_face_decomp(&m->dc, 0, &m->dfx));
+    SX_CHECK(sx__f2d_face_decomp(&m->dc, 1, &m->dfy));
+    m->own = m->dc.own;
+    int64_t empty = sx_window_cells(m->own) == 0, any_empty = 0;
+    SX_CHECK_MPI(MPI_Allreduce(&empty, &any_empty, 1, MPI_INT64_T, MPI_MAX, m->comm));
+    SX_FAIL_IF(any_empty, SX_ERR_CONFIG, "the %lld x %lld grid is too small for %d ranks; run on fewer ranks",
+               (long long)m->grid.nx, (long long)m->grid.ny, m->dc.size);
+    SX_CHECK(sx_halo_create(&m->dc, 1, sizeof(double), &m->hc));
+    SX_CHECK(sx_halo_create(&m->dfx, 2, sizeof(double), &m->hfx)); /* 2: the limiter needs the far face of halo cells */
+    SX_CHECK(sx_halo_create(&m->dfy, 2, sizeof(double), &m->hfy));
+    m->ce = sx_halo_extended(m->hc);
+    m->xe = sx_halo_extended(m->hfx);
+    m->ye = sx_halo_extended(m->hfy);
+    m->fxo = m->dfx.own;
+    m->fyo = m->dfy.own;
+    SX_CHECK(sx_err_agree(m->comm, alloc_arrays(m)));
+
+    sx_perf_start("flood2d: read", SX_PERF_READ);
+    err = sx_layer_read_f64(r, p->dem_band, &m->grid, m->ce, m->ce, m->z);
+    sx_raster_close(&r);
+    SX_CHECK(sx_err_agree(m->comm, err));
+    for (int64_t c = 0; c < sx_window_cells(m->ce); c++) m->n[c] = p->manning;
+    if (p->manning_raster) {
+        SX_CHECK(read_aux(m, p->manning_raster, "Manning roughness", m->ce, m->ce, m->n));
+        SX_CHECK(sx_err_agree(m->comm, check_cells(m, m->n, "Manning roughness raster", p->manning_raster, 0, 1)));
+    }
+    if (p->initial_depth) {
+        SX_CHECK(read_aux(m, p->initial_depth, "initial depth", m->own, m->ce, m->h));
+        SX_CHECK(sx_err_agree(m->comm, check_cells(m, m->h, "initial depth raster", p->initial_depth, 0, 1e4)));
+    }
+    int64_t no = sx_window_cells(m->own);
+    if (p->rain_raster) {
+        double *tmp = NULL;
+        sx_err e2 = SX_OK;
+        tmp = calloc((size_t)sx_window_cells(m->ce), sizeof *tmp);
+        if (!tmp) e2 = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the rainfall block");
+        SX_CHECK(sx_err_agree(m->comm, e2));
+        e2 = read_aux(m, p->rain_raster, "rainfall", m->own, m->ce, tmp);
+        if (e2 == SX_OK) e2 = sx_err_agree(m->comm, check_cells(m, tmp, "rainfall raster (mm/h)", p->rain_raster, 0, 1000));
+        m->rain = malloc((size_t)no * sizeof *m->rain);
+        if (e2 == SX_OK && !m->rain) e2 = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate rainfall");
+        if (e2 == SX_OK)
+            for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
+                for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
+                    double v = tmp[sx__f2d_ci(m, gi, gj)];
+                    m->rain[sx__f2d_oi(m, gi, gj)] = isnan(m->z[sx__f2d_ci(m, gi, gj)]) || isnan(v) ? 0 : v / 3.6e6;
+                }
+        free(tmp);
+        SX_CHECK(sx_err_agree(m->comm, e2));
+    } else if (p->rain_mm_h > 0 || p->rain_series) {
+        /* With a hyetograph the per-cell value is the rate per mm/h, scaled at each step. */
+        double rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
+        m->rain = malloc((size_t)no * sizeof *m->rain);
+        SX_CHECK(sx_err_agree(m->comm, m->rain ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate rainfall")));
+        for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
+            for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++)
+                m->rain[sx__f2d_oi(m, gi, gj)] = isnan(m->z[sx__f2d_ci(m, gi, gj)]) ? 0 : rate;
+    }
+    sx_perf_stop("flood2d: read");
+
+    /* Initial water: depth raster, plus a level that fills cells below it. */
+    for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
+        for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
+            int64_t c = sx__f2d_ci(m, gi, gj);
+            double h = p->initial_depth ? m->h[c] : 0.0;
+            if (isnan(m->z[c]) || isnan(h)) h = 0.0;
+            if (!isnan(p->initial_level) && !isnan(m->z[c]) && p->initial_level - m->z[c] > h) h = p->initial_level - m->z[c];
+            m->h[c] = h;
+        }
+    SX_CHECK(sx_err_agree(m->comm, sx_halo_exchange(m->hc, m->h)));
+    /* Halo z, n are read directly; NaN z makes a wall, keep halo depths 0 there. */
+    for (int64_t k = 0; k < no; k++) {
+        m->hmax[k] = 0;
+        m->tarr[k] = NAN;
+    }
+    for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
+        for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
+            int64_t o = sx__f2d_oi(m, gi, gj);
+            double h = m->h[sx__f2d_ci(m, gi, gj)];
+            m->hmax[o] = h;
+            if (h >= p->arrival_depth) m->tarr[o] = 0.0;
+        }
+    SX_CHECK(setup_inflows(m));
+
+    sx__f2d_xsum_t rs = {0};
+    if (m->rain)
+        for (int64_t k = 0; k < no; k++) sx__f2d_xsum_add(&rs, m->rain[k] * 1e9); /* scaled: rates are tiny */
+    SX_CHECK(sx__f2d_xsum_allreduce(m->comm, &rs, 1, &m->rain_rate_sum));
+    m->rain_rate_sum *= 1e-9;
+    sx_f2d_mass_t mb;
+    SX_CHECK(sx_f2d_mass(m, &mb));
+    m->storage0 = mb.storage;
+    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series);
+    for (int64_t i = 0; p->rain_series && i < p->rain_series->n; i++) something |= p->rain_series->q[i] > 0;
+    for (int k = 0; k < p->ninflows; k++)
+        for (int64_t i = 0; i < p->inflows[k].n; i++) something |= p->inflows[k].q[i] > 0;
+    for (int k = 0; k < 4; k++) something |= p->bc[k].kind == SX_F2D_BC_LEVEL;
+    SX_FAIL_IF(!something, SX_ERR_CONFIG,
+               "nothing to flood: no initial water, no rainfall, no inflow with a positive discharge and no "
+               "fixed-level edge; give at least one source");
+    return SX_OK;
+}
+
+sx_err sx_f2d_create(MPI_Comm comm, const sx_f2d_params_t *p, sx_f2d_t **out)
+{
+    *out = NULL;
+    SX_CHECK(sx_err_agree(comm, check_params(p)));
+    sx_f2d_t *m = calloc(1, sizeof *m);
+    SX_CHECK(sx_err_agree(comm, m ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory")));
+    m->comm = comm;
+    m->p = *p;
+    sx_err err = setup(m);
+    if (err != SX_OK) {
+        sx_f2d_destroy(&m);
+        return err;
+    }
+    sx_log_info("flood2d: %s, %lld x %lld cells of %.2f x %.2f m, %d x %d blocks, theta %.2f, cfl %.2f", p->dem,
+                (long long)m->grid.nx, (long long)m->grid.ny, m->dx, m->dy, m->dc.px, m->dc.py, p->theta, p->cfl);
+    *out = m;
+    return SX_OK;
+}
+
+void sx_f2d_destroy(sx_f2d_t **pm)
+{
+    if (!pm || !*pm) return;
+    sx_f2d_t *m = *pm;
+    free(m->z);
+    free(m->h);
+    free(m->n);
+    free(m->s);
+    free(m->qx);
+    free(m->qx1);
+    free(m->qy);
+    free(m->qy1);
+    free(m->rain);
+    free(m->hmax);
+    free(m->vmax);
+    free(m->hazmax);
+    free(m->tarr);
+    free(m->vout);
+    free(m->inflow_cell);
+    sx_halo_destroy(&m->hc);
+    sx_halo_destroy(&m->hfx);
+    sx_halo_destroy(&m->hfy);
+    sx__f2d_face_decomp_fini(&m->dfx);
+    sx__f2d_face_decomp_fini(&m->dfy);
+    sx_decomp_fini(&m->dc);
+    sx_grid_fini(&m->grid);
+    free(m);
+    *pm = NULL;
+}
+
+double sx_f2d_time(const sx_f2d_t *m) { return m->t; }
+int64_t sx_f2d_steps(const sx_f2d_t *m) { return m->nsteps; }
+const sx_grid_t *sx_f2d_grid(const sx_f2d_t *m) { return &m->grid; }
+sx_window_t sx_f2d_own(const sx_f2d_t *m) { return m->own; }
+
+sx_err sx__f2d_face_decomp(const sx_decomp_t *cells, int axis, sx_decomp_t *faces)
+{
+    *faces = *cells;
+    faces->xcuts = malloc((size_t)(cells->px + 1) * sizeof *faces->xcuts);
+    faces->ycuts = malloc((size_t)(cells->py + 1) * sizeof *faces->ycuts);
+    if (!faces->xcuts || !faces->ycuts) {
+        sx__f2d_face_decomp_fini(faces);
+        SX_FAIL(SX_ERR_NOMEM, "cannot allocate the face decomposition");
+    }
+    memcpy(faces->xcuts, cells->xcuts, (size_t)(cells->px + 1) * sizeof *faces->xcuts);
+    memcpy(faces->ycuts, cells->ycuts, (size_t)(cells->py + 1) * sizeof *faces->ycuts);
+    if (axis == 0) {
+        faces->xcuts[cells->px] += 1;
+        faces->gnx += 1;
+    } else {
+        faces->ycuts[cells->py] += 1;
+        faces->gny += 1;
+    }
+    faces->own = sx_decomp_window(faces, faces->rank);
+    return SX_OK;
+}
+
+void sx__f2d_face_decomp_fini(sx_decomp_t *faces)
+{
+    free(faces->xcuts);
+    free(faces->ycuts);
+    faces->xcuts = faces->ycuts = NULL;
+}

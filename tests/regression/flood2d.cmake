@@ -1,0 +1,76 @@
+# flood2d end to end: the Olinda example job (shortened) at 1-4 ranks gives
+# identical products; an interrupted and resumed run equals an uninterrupted
+# one; the products are valid (COG, GeoPackage with areas, CF time series);
+# bad inputs give one clear error.
+set(F2D_BIN $<TARGET_FILE:sanxiang_cli>)
+set(SX_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
+set(SX_COG_VALIDATOR /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py)
+set(F2D_JOB jobs/flood2d_olinda.yaml)
+set(F2D_SHORT --set steps.0.duration_s=10800 --set steps.0.report_interval_s=1800)
+
+# np2 also runs 2 OpenMP threads per rank; np3 checkpoints every 3 s of
+# wall time: neither may change a bit of the products.
+set(F2D_EXTRA_1 "")
+set(F2D_EXTRA_2 "")
+set(F2D_EXTRA_3 --set steps.0.checkpoint_minutes=0.05)
+set(F2D_EXTRA_4 "")
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME flood2d_olinda_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${F2D_BIN} flood2d ${F2D_JOB} ${F2D_SHORT} ${F2D_EXTRA_${np}}
+                   --out ${SX_TEST_OUT}/flood2d_np${np}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set(env "${SX_TEST_ENV}")
+  if(np EQUAL 2)
+    list(REMOVE_ITEM env "OMP_NUM_THREADS=1")
+    list(APPEND env "OMP_NUM_THREADS=2")
+  endif()
+  set_tests_properties(flood2d_olinda_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${env}"
+                       FIXTURES_SETUP flood2d_np${np} PROCESSORS ${np} TIMEOUT 900)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME flood2d_equal_np${np}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/flood2d_compare.py
+                   ${SX_TEST_OUT}/flood2d_np1 ${SX_TEST_OUT}/flood2d_np${np})
+  set_tests_properties(flood2d_equal_np${np} PROPERTIES LABELS "regression;mpi"
+                       FIXTURES_REQUIRED "flood2d_np1;flood2d_np${np}")
+endforeach()
+
+add_test(NAME flood2d_restart
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/regression/flood2d_restart.sh ${F2D_BIN} ${SX_TEST_OUT}/flood2d_restart
+                 ${SX_TEST_OUT}/flood2d_np1 ${CMAKE_CURRENT_SOURCE_DIR}/regression/flood2d_compare.py
+                 -- ${F2D_JOB} ${F2D_SHORT}
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(flood2d_restart PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED flood2d_np1 PROCESSORS 3 TIMEOUT 900)
+
+add_test(NAME flood2d_products_valid
+         COMMAND sh -c "/usr/bin/python3 ${SX_COG_VALIDATOR} ${SX_TEST_OUT}/flood2d_np2/max_depth.tif && \
+/usr/bin/python3 ${SX_COG_VALIDATOR} ${SX_TEST_OUT}/flood2d_np2/arrival_time.tif && \
+/usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/flood2d_products.py ${SX_TEST_OUT}/flood2d_np2 7")
+set_tests_properties(flood2d_products_valid PROPERTIES LABELS regression FIXTURES_REQUIRED flood2d_np2)
+
+# Bad input: one message naming the problem, the same status on every rank.
+set(F2D_BAD ${CMAKE_CURRENT_SOURCE_DIR}/data/flood2d)
+foreach(np 1 3)
+  add_test(NAME flood2d_err_inflow_outside_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "inflow 'river'" "outside the DEM" -- ${F2D_BIN} flood2d ${F2D_JOB}
+                   --set steps.0.inflows.0.x=100000 --out ${SX_TEST_OUT}/flood2d_err)
+  add_test(NAME flood2d_err_manning_grid_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "Manning roughness raster" "does not match the DEM" -- ${F2D_BIN} flood2d ${F2D_JOB}
+                   --set steps.0.manning_raster=data/dem/N47E009.SRTM3.tif --out ${SX_TEST_OUT}/flood2d_err)
+  add_test(NAME flood2d_err_unstable_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "cfl = 2" "unstable" -- ${F2D_BIN} flood2d ${F2D_JOB}
+                   --set steps.0.cfl=2 --out ${SX_TEST_OUT}/flood2d_err)
+  add_test(NAME flood2d_err_empty_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "nothing to flood" -- ${F2D_BIN} flood2d ${F2D_BAD}/empty.yaml
+                   --out ${SX_TEST_OUT}/flood2d_err)
+  add_test(NAME flood2d_err_hydrograph_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "bad_hydrograph.csv:6" "time_s,discharge_m3s" -- ${F2D_BIN} flood2d ${F2D_JOB}
+                   --set steps.0.inflows.0.hydrograph=${F2D_BAD}/bad_hydrograph.csv --out ${SX_TEST_OUT}/flood2d_err)
+  add_test(NAME flood2d_err_geographic_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "geographic" -- ${F2D_BIN} flood2d ${F2D_JOB}
+                   --set inputs.dem=data/dem/N47E009.SRTM3.tif --out ${SX_TEST_OUT}/flood2d_err)
+  set_tests_properties(flood2d_err_inflow_outside_np${np} flood2d_err_manning_grid_np${np} flood2d_err_unstable_np${np}
+                       flood2d_err_empty_np${np} flood2d_err_hydrograph_np${np} flood2d_err_geographic_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
