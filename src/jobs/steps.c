@@ -6,12 +6,14 @@
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
+extern const sx_job_step_t sx_step_publish;
 
 const sx_job_step_t *sx_job_steps(void)
 {
-    static sx_job_step_t table[2];
+    static sx_job_step_t table[3];
     if (!table[0].name) {
         table[0] = sx_step_slope;
+        table[1] = sx_step_publish;
     }
     return table;
 }
