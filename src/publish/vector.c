@@ -211,6 +211,8 @@ static sx_err translate(GDALDatasetH src, const char *dst, const char *format, c
     argv = CSLAddString(argv, t_srs);
     argv = CSLAddString(argv, "-nln");
     argv = CSLAddString(argv, id);
+    argv = CSLAddString(argv, "-nlt"); /* GeoJSON polygons and multipolygons mixed: one declared type */
+    argv = CSLAddString(argv, "PROMOTE_TO_MULTI");
     if (s_srs) {
         char *wkt = NULL;
         OSRExportToWkt(s_srs, &wkt);
@@ -276,7 +278,7 @@ static sx_err inspect(const sx__pub_t *p, const char *gpkg, sx__pub_layer_t *l)
 
 sx_err sx__pub_vector(sx__pub_t *p, const char *src, const char *id, int is_base, sx__pub_layer_t *l)
 {
-    snprintf(l->id, sizeof l->id, "%s", id);
+    if (id != l->id) snprintf(l->id, sizeof l->id, "%s", id);
     snprintf(l->source, sizeof l->source, "%s", src);
     snprintf(l->data_file, sizeof l->data_file, "%s.gpkg", id);
     snprintf(l->title, sizeof l->title, "%s", is_base ? "Administrative boundaries" : id);

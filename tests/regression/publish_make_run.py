@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Makes a small run directory over Hunan for the publish tests:
+
+  publish_make_run.py BOUNDARIES OUT_DIR
+
+* hazard_class.tif: Byte classes 1-4 per prefecture ((code // 100) % 4 + 1),
+  0 (nodata) outside Hunan, 0.01 degree grid in EPSG:4326 (a class layer);
+* flood_depth.tif: Float32 depth in metres, a smooth field over the
+  province, -9999 (nodata) outside it (a continuous layer);
+* stations.geojson: two gauge points (Xiangtan and Changsha gauges on the
+  Xiang River) with attributes, EPSG:4326;
+* run.json: a provenance record as `sanxiang run` writes it.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+from osgeo import gdal, ogr, osr
+
+gdal.UseExceptions()
+bnd, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+x0, y0, dx, nx, ny = 108.7, 30.2, 0.01, 570, 570
+srs = osr.SpatialReference()
+srs.ImportFromEPSG(4326)
+mem = gdal.GetDriverByName("MEM").Create("", nx, ny, 1, gdal.GDT_Int32)
+mem.SetGeoTransform((x0, dx, 0, y0, 0, -dx))
+mem.SetProjection(srs.ExportToWkt())
+src = ogr.Open(bnd)
+lay = src.GetLayer(0)
+ds_mem = ogr.GetDriverByName("Memory").CreateDataSource("")
+ml = ds_mem.CreateLayer("b", lay.GetSpatialRef(), ogr.wkbUnknown)
+ml.CreateField(ogr.FieldDefn("cls", ogr.OFTInteger))
+for f in lay:
+    g = ogr.Feature(ml.GetLayerDefn())
+    g.SetGeometry(f.GetGeometryRef().Clone())
+    g.SetField("cls", (int(f.GetField("id")) // 100) % 4 + 1)
+    ml.CreateFeature(g)
+gdal.RasterizeLayer(mem, [1], ml, options=["ATTRIBUTE=cls"])
+cls = mem.GetRasterBand(1).ReadAsArray().astype(np.uint8)
+
+
+def write(name, arr, dtype, nodata, long_name, units):
+    ds = gdal.GetDriverByName("GTiff").Create(os.path.join(out, name), nx, ny, 1, dtype, ["TILED=YES", "COMPRESS=DEFLATE"])
+    ds.SetGeoTransform((x0, dx, 0, y0, 0, -dx))
+    ds.SetProjection(srs.ExportToWkt())
+    b = ds.GetRasterBand(1)
+    b.SetNoDataValue(nodata)
+    b.SetMetadataItem("long_name", long_name)
+    b.SetUnitType(units)
+    b.WriteArray(arr)
+    ds = None
+
+
+write("hazard_class.tif", cls, gdal.GDT_Byte, 0, "flood hazard class", "1")
+yy, xx = np.mgrid[0:ny, 0:nx]
+depth = (1.5 + 1.4 * np.sin(xx / 37.0) * np.cos(yy / 53.0)).astype(np.float32)
+depth[cls == 0] = -9999
+write("flood_depth.tif", depth, gdal.GDT_Float32, -9999, "maximum inundation depth", "m")
+
+gj = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"station": "湘潭", "code": "62402600", "warning_level_m": 38.0},
+     "geometry": {"type": "Point", "coordinates": [112.93, 27.86]}},
+    {"type": "Feature", "properties": {"station": "长沙", "code": "62403000", "warning_level_m": 35.0},
+     "geometry": {"type": "Point", "coordinates": [112.96, 28.20]}}]}
+json.dump(gj, open(os.path.join(out, "stations.geojson"), "w"), ensure_ascii=False)
+json.dump({"provenance": {"software": "sanxiang", "version": "test", "commit": "test", "utc_time": "2026-07-01T06:00:00Z"},
+           "configuration": {"job": "hunan_test"}}, open(os.path.join(out, "run.json"), "w"))
+print(f"run directory {out}: hazard_class.tif, flood_depth.tif, stations.geojson, run.json")
