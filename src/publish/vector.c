@@ -201,6 +201,30 @@ done:
     return SX_OK;
 }
 
+/* Declared geometry type for the output: GeoJSON layers are "Unknown" and
+ * mix Polygon and MultiPolygon; the GeoPackage gets the multi type of the
+ * first geometry so QGIS and the styles know what to draw. */
+static const char *output_geometry(GDALDatasetH src)
+{
+    OGRLayerH lay = GDALDatasetGetLayer(src, 0);
+    OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(lay));
+    if (t == wkbUnknown) {
+        OGR_L_ResetReading(lay);
+        OGRFeatureH f = OGR_L_GetNextFeature(lay);
+        OGRGeometryH g = f ? OGR_F_GetGeometryRef(f) : NULL;
+        t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
+        if (f) OGR_F_Destroy(f);
+        OGR_L_ResetReading(lay);
+    }
+    switch (t) {
+    case wkbPolygon: case wkbMultiPolygon: return "MULTIPOLYGON";
+    case wkbLineString: case wkbMultiLineString: return "MULTILINESTRING";
+    case wkbPoint: return "POINT";
+    case wkbMultiPoint: return "MULTIPOINT";
+    default: return "PROMOTE_TO_MULTI";
+    }
+}
+
 static sx_err translate(GDALDatasetH src, const char *dst, const char *format, const char *t_srs,
                         OGRSpatialReferenceH s_srs, const char *id)
 {
@@ -211,8 +235,8 @@ static sx_err translate(GDALDatasetH src, const char *dst, const char *format, c
     argv = CSLAddString(argv, t_srs);
     argv = CSLAddString(argv, "-nln");
     argv = CSLAddString(argv, id);
-    argv = CSLAddString(argv, "-nlt"); /* GeoJSON polygons and multipolygons mixed: one declared type */
-    argv = CSLAddString(argv, "PROMOTE_TO_MULTI");
+    argv = CSLAddString(argv, "-nlt");
+    argv = CSLAddString(argv, output_geometry(src));
     if (s_srs) {
         char *wkt = NULL;
         OSRExportToWkt(s_srs, &wkt);
