@@ -12,6 +12,7 @@ PACKAGES=(
   libyaml-dev                             # job files
   libcmocka-dev                           # unit tests
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
+  nodejs npm chromium curl                # one-map viewer: bundle (scripts/viewer-build.sh), browser test, serve test
   slurmctld slurmd slurm-client munge     # a real local Slurm for the slurm tests (scripts/slurm-local.sh)
 )
 
