@@ -86,6 +86,7 @@ sx_err sx__pub_stac_collection(const sx__pub_t *p);
 sx_err sx__pub_viewer(const sx__pub_t *p);
 
 /* util */
+sx_err sx__pub_copy_file(const char *from, const char *to);
 sx_err sx__pub_path(const sx__pub_t *p, const sx__pub_layer_t *l, const char *file, char *buf, size_t len);
 /** JSON number or null for a non-finite value. */
 void sx__pub_json_number(void *strbuf, double v);

@@ -300,6 +300,38 @@ static sx_err inspect(const sx__pub_t *p, const char *gpkg, sx__pub_layer_t *l)
     return sx__pub_bbox_wgs84(p->srs, l->proj_bbox, l->bbox);
 }
 
+/* Station layers name their forecast hydrograph images in a `hydrograph`
+ * attribute (a path relative to the run directory); the images travel with
+ * the layer so the viewer can show them on click. */
+static sx_err copy_attachments(const sx__pub_t *p, GDALDatasetH ds, const sx__pub_layer_t *l)
+{
+    OGRLayerH lay = GDALDatasetGetLayer(ds, 0);
+    int k = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lay), "hydrograph");
+    if (k < 0) return SX_OK;
+    sx_err err = SX_OK;
+    OGRFeatureH f;
+    OGR_L_ResetReading(lay);
+    while (err == SX_OK && (f = OGR_L_GetNextFeature(lay)) != NULL) {
+        const char *rel = OGR_F_IsFieldSetAndNotNull(f, k) ? OGR_F_GetFieldAsString(f, k) : "";
+        char from[SX_PATH_MAX], to[SX_PATH_MAX];
+        if (!rel[0]) {
+        } else if (rel[0] == '/' || strstr(rel, "..")) {
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' feature %lld: hydrograph '%s' must be a path inside "
+                             "the run directory", l->source, (long long)OGR_F_GetFID(f), rel);
+        } else if (snprintf(from, sizeof from, "%s/%s", p->o->run_dir, rel) >= (int)sizeof from) {
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "hydrograph path too long: '%s'", rel);
+        } else if ((err = sx__pub_path(p, l, rel, to, sizeof to)) == SX_OK) {
+            char dir[SX_PATH_MAX];
+            snprintf(dir, sizeof dir, "%s", to);
+            *strrchr(dir, '/') = '\0';
+            err = sx_mkdir_p(dir);
+            if (err == SX_OK) err = sx__pub_copy_file(from, to);
+        }
+        OGR_F_Destroy(f);
+    }
+    return err;
+}
+
 sx_err sx__pub_vector(sx__pub_t *p, const char *src, const char *id, int is_base, sx__pub_layer_t *l)
 {
     if (id != l->id) snprintf(l->id, sizeof l->id, "%s", id);
@@ -324,6 +356,7 @@ sx_err sx__pub_vector(sx__pub_t *p, const char *src, const char *id, int is_base
     GDALDatasetH from = joined ? joined : ds;
     if (err == SX_OK) err = translate(from, gpkg, "GPKG", p->crs, joined ? NULL : stated, id);
     if (err == SX_OK) err = translate(from, web, "GeoJSON", "EPSG:4326", joined ? NULL : stated, id);
+    if (err == SX_OK && !is_base) err = copy_attachments(p, ds, l);
     if (joined) GDALClose(joined);
     if (stated) OSRDestroySpatialReference(stated);
     GDALClose(ds);

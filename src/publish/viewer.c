@@ -107,7 +107,7 @@ static int is_dir(const char *d)
     return stat(d, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static sx_err copy_file(const char *from, const char *to)
+sx_err sx__pub_copy_file(const char *from, const char *to)
 {
     FILE *in = fopen(from, "rb");
     SX_FAIL_IF(!in, SX_ERR_IO, "cannot read '%s': %s", from, strerror(errno));
@@ -144,7 +144,7 @@ static sx_err copy_tree(const char *from, const char *to, int depth)
             err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "path too long under '%s'", from);
             break;
         }
-        err = is_dir(a) ? copy_tree(a, b, depth + 1) : copy_file(a, b);
+        err = is_dir(a) ? copy_tree(a, b, depth + 1) : sx__pub_copy_file(a, b);
     }
     closedir(d);
     return err;

@@ -21,6 +21,12 @@ if (!viewerDir) {
 const { chromium } = createRequire(path.resolve(viewerDir, 'package.json'))('playwright-core');
 const manifest = JSON.parse(readFileSync(path.join(pkg, 'viewer.json'), 'utf8'));
 const failures = [];
+// Click at pixel (x, y) of the page and wait until the info panel has been rewritten for that click.
+async function clickMap(page, x, y) {
+  await page.evaluate(() => { document.getElementById('info-body').textContent = ''; });
+  await page.mouse.click(x, y);
+  await page.waitForFunction(() => /^lon /.test(document.getElementById('info-body').textContent), null, { timeout: 10000 });
+}
 const check = (ok, what) => { console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`); if (!ok) failures.push(what); };
 
 const server = spawn(bin, ['serve', pkg, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -72,9 +78,7 @@ try {
     await page.evaluate((id) => window.sxViewer.fitTo(id), raster.id);
     const cx = (raster.extent[0] + raster.extent[2]) / 2, cy = (raster.extent[1] + raster.extent[3]) / 2;
     const [x, y] = await page.evaluate(([a, b]) => window.sxViewer.pixelOf(a, b), [cx, cy]);
-    await page.mouse.click(x, y);
-    await page.waitForFunction((lon) => document.getElementById('info-body').textContent.includes(`lon ${lon}`),
-      cx.toFixed(5), { timeout: 10000 }).catch(() => {});
+    await clickMap(page, x, y);
     const text = await page.textContent('#info-body');
     const units = raster.units && raster.units !== '1' ? raster.units : '';
     check(new RegExp(`${raster.title.replace(/[()]/g, '.')}\\s*[-0-9.e]+\\s*${units}`).test(text),
@@ -89,12 +93,32 @@ try {
     await page.evaluate(() => window.sxViewer.showAll());
     await page.evaluate((id) => window.sxViewer.fitTo(id), base.id);
     const [x, y] = await page.evaluate(() => window.sxViewer.pixelOf(112.94, 28.23));
-    await page.mouse.click(x, y);
-    await page.waitForFunction(() => /lon 112\.9/.test(document.getElementById('info-body').textContent), null, { timeout: 10000 }).catch(() => {});
+    await clickMap(page, x, y);
     const text = await page.textContent('#info-body');
     check(/430100/.test(text) && /长沙/.test(text), 'clicking Changsha shows its code and name');
     if (process.env.SX_EXPECT_RANK !== '0') check(/popu_2020_rank\s*1(?!\d)/.test(text), 'clicking Changsha shows its indicator rank (1 by 2020 population)');
     if (process.env.SX_EXPECT_RANK !== '0') check(/popu_2020\s*10047914/.test(text), 'clicking Changsha shows its 2020 population');
+  }
+  // A station with a forecast hydrograph: clicking it shows the image.
+  for (const layer of manifest.layers.filter((l) => l.type === 'vector' && !l.base)) {
+    const gj = JSON.parse(readFileSync(path.join(pkg, layer.geojson), 'utf8'));
+    const f = gj.features.find((g) => g.properties.hydrograph && g.geometry.type === 'Point');
+    if (!f) continue;
+    await page.evaluate(() => window.sxViewer.showAll());
+    await page.evaluate((id) => window.sxViewer.fitTo(id), layer.id);
+    const [lon, lat] = f.geometry.coordinates;
+    const [x, y] = await page.evaluate(([a, b]) => window.sxViewer.pixelOf(a, b), [lon, lat]);
+    await clickMap(page, x, y);
+    await page.waitForFunction(() => { const i = document.querySelector('#info-body img'); return i && i.complete && i.naturalWidth > 0; },
+      null, { timeout: 10000 }).catch(() => {});
+    const w = await page.evaluate(() => { const i = document.querySelector('#info-body img'); return i ? i.naturalWidth : 0; });
+    const text = await page.textContent('#info-body');
+    check(w > 0 && text.includes(f.properties.code), `clicking station ${f.properties.code} of ${layer.id} shows its hydrograph (${w} px wide): "${text.slice(0, 160)}"`);
+  }
+  if (base) {
+    await page.evaluate((id) => window.sxViewer.fitTo(id), base.id);
+    const [x, y] = await page.evaluate(() => window.sxViewer.pixelOf(112.94, 28.23));
+    await clickMap(page, x, y);
   }
   await page.screenshot({ path: shot });
   console.log(`screenshot: ${shot}`);

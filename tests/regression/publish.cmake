@@ -99,3 +99,14 @@ add_test(NAME viewer_browser
                  ${SX_TEST_OUT}/viewer.png ${CMAKE_SOURCE_DIR}/viewer)
 set_tests_properties(serve_package viewer_browser PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED publish_viewer TIMEOUT 300)
+# The same in the Hunan package: class and depth rasters, stations whose click shows the forecast hydrograph.
+add_test(NAME publish_viewer_hunan_package
+         COMMAND ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_viewer_hunan --boundaries ${SX_PUB_BND}
+                 --table ${SX_PUB_CENSUS} --rank-field popu_2020 --viewer ${CMAKE_SOURCE_DIR}/viewer/dist)
+set_tests_properties(publish_viewer_hunan_package PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "publish_run;viewer_dist" FIXTURES_SETUP publish_viewer_hunan)
+add_test(NAME viewer_browser_hunan
+         COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/viewer_test.mjs ${SX_TEST_OUT}/publish_viewer_hunan ${SX_PUB_BIN}
+                 ${SX_TEST_OUT}/viewer_hunan.png ${CMAKE_SOURCE_DIR}/viewer)
+set_tests_properties(viewer_browser_hunan PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED publish_viewer_hunan TIMEOUT 300)

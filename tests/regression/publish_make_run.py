@@ -8,7 +8,8 @@
 * flood_depth.tif: Float32 depth in metres, a smooth field over the
   province, -9999 (nodata) outside it (a continuous layer);
 * stations.geojson: two gauge points (Xiangtan and Changsha gauges on the
-  Xiang River) with attributes, EPSG:4326;
+  Xiang River) with attributes and a forecast hydrograph image each
+  (hydrographs/<code>.png, a synthetic curve), EPSG:4326;
 * run.json: a provenance record as `sanxiang run` writes it.
 """
 import json
@@ -59,10 +60,34 @@ depth = (1.5 + 1.4 * np.sin(xx / 37.0) * np.cos(yy / 53.0)).astype(np.float32)
 depth[cls == 0] = -9999
 write("flood_depth.tif", depth, gdal.GDT_Float32, -9999, "maximum inundation depth", "m")
 
+
+
+def hydrograph(path, peak_hour):
+    """A 320x160 RGB PNG line chart of a synthetic forecast hydrograph."""
+    w, h = 320, 160
+    img = np.full((3, h, w), 255, np.uint8)
+    img[:, h - 20, 20:] = 0  # time axis
+    img[:, 10:h - 20, 20] = 0  # discharge axis
+    t = np.arange(20, w)
+    q = np.exp(-((t - 20 - peak_hour) / 40.0) ** 2)
+    rows = (h - 25 - q * (h - 45)).astype(int)
+    for dy in (0, 1):
+        img[0, rows + dy, t], img[1, rows + dy, t], img[2, rows + dy, t] = 33, 113, 181
+    ds = gdal.GetDriverByName("MEM").Create("", w, h, 3, gdal.GDT_Byte)
+    for b in range(3):
+        ds.GetRasterBand(b + 1).WriteArray(img[b])
+    gdal.GetDriverByName("PNG").CreateCopy(path, ds)
+
+
+os.makedirs(os.path.join(out, "hydrographs"), exist_ok=True)
+hydrograph(os.path.join(out, "hydrographs", "62402600.png"), 120)
+hydrograph(os.path.join(out, "hydrographs", "62403000.png"), 150)
 gj = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "properties": {"station": "湘潭", "code": "62402600", "warning_level_m": 38.0},
+    {"type": "Feature", "properties": {"station": "湘潭", "code": "62402600", "warning_level_m": 38.0,
+                                       "hydrograph": "hydrographs/62402600.png"},
      "geometry": {"type": "Point", "coordinates": [112.93, 27.86]}},
-    {"type": "Feature", "properties": {"station": "长沙", "code": "62403000", "warning_level_m": 35.0},
+    {"type": "Feature", "properties": {"station": "长沙", "code": "62403000", "warning_level_m": 35.0,
+                                       "hydrograph": "hydrographs/62403000.png"},
      "geometry": {"type": "Point", "coordinates": [112.96, 28.20]}}]}
 json.dump(gj, open(os.path.join(out, "stations.geojson"), "w"), ensure_ascii=False)
 json.dump({"provenance": {"software": "sanxiang", "version": "test", "commit": "test", "utc_time": "2026-07-01T06:00:00Z"},
