@@ -3,8 +3,9 @@
  *
  * Rank 0 scans the run directory (sorted, so the package does not depend on
  * directory order): every *.tif is a raster layer, every *.gpkg / *.geojson
- * a vector layer; the boundaries, if given, become the base layer joined to
- * the indicator tables. Each layer gets its own folder
+ * a vector layer, every *.csv with a division-code column an indicator or
+ * zonal table; the boundaries, if given, become the base layer joined to
+ * those tables and to the ones the user names. Each layer gets its own folder
  * <collection>/<id>/ with data, styles, STAC item and web preview; then the
  * collection, the root catalog, viewer.json and the viewer are written.
  * Everything is built in "<parent>/.<name>.part" and renamed over the
@@ -145,6 +146,7 @@ static const char *ext_of(const char *name)
 
 static int is_raster_name(const char *n) { return !strcasecmp(ext_of(n), "tif") || !strcasecmp(ext_of(n), "tiff"); }
 static int is_vector_name(const char *n) { return !strcasecmp(ext_of(n), "gpkg") || !strcasecmp(ext_of(n), "geojson"); }
+static int is_table_name(const char *n) { return !strcasecmp(ext_of(n), "csv"); }
 
 static sx_err add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out)
 {
@@ -172,11 +174,19 @@ static sx_err scan_and_publish(sx__pub_t *p)
     size_t n = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL && n < MAX_LAYERS)
-        if (e->d_name[0] != '.' && (is_raster_name(e->d_name) || is_vector_name(e->d_name))) names[n++] = strdup(e->d_name);
+        if (e->d_name[0] != '.' && (is_raster_name(e->d_name) || is_vector_name(e->d_name) || is_table_name(e->d_name)))
+            names[n++] = strdup(e->d_name);
     closedir(d);
     qsort(names, n, sizeof *names, cmp_str);
     sx_err err = SX_OK;
     for (size_t i = 0; i < n && err == SX_OK; i++) {
+        if (is_table_name(names[i])) { /* indicator/zonal tables: joined to the boundaries by code */
+            char src[SX_PATH_MAX];
+            snprintf(src, sizeof src, "%s/%s", run, names[i]);
+            if (p->nrun_tables < sizeof p->run_tables / sizeof *p->run_tables && (p->run_tables[p->nrun_tables] = strdup(src)))
+                p->nrun_tables++;
+            continue;
+        }
         char src[SX_PATH_MAX], id[128];
         snprintf(src, sizeof src, "%s/%s", run, names[i]);
         snprintf(id, sizeof id, "%.*s", (int)(strlen(names[i]) - strlen(ext_of(names[i])) - 1), names[i]);
@@ -249,6 +259,7 @@ sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o)
                                       p.nlayers, p.crs, final);
         free(p.provenance);
         free(p.layers);
+        for (size_t i = 0; i < p.nrun_tables; i++) free(p.run_tables[i]);
         if (p.srs) OSRDestroySpatialReference(p.srs);
     }
     return sx_err_agree(comm, err);

@@ -52,6 +52,8 @@ typedef struct {
     char datetime[32];                /* run time, RFC 3339 */
     sx__pub_layer_t *layers;
     size_t nlayers;
+    char *run_tables[16];             /* CSV tables found in the run directory (owned) */
+    size_t nrun_tables;
     int has_base;                     /* a boundaries layer was published */
     char base_id[128];
 } sx__pub_t;

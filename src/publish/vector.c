@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "publish/publish_internal.h"
+#include "sanxiang/sx_log.h"
 #include "sanxiang/sx_raster.h"
 #include "sanxiang/sx_strbuf.h"
 
@@ -51,14 +52,27 @@ typedef struct {
     const char *path;
 } table_t;
 
-static sx_err open_table(const char *path, table_t *t)
+/* Open an indicator table; a run-directory table (optional) without a code
+ * column is skipped with a warning, a table the user named is an error. */
+static sx_err open_table(const char *path, int optional, table_t *t)
 {
     char *oo[] = {"AUTODETECT_TYPE=YES", NULL};
     t->path = path;
     t->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, (const char *const *)oo, NULL);
+    if (!t->ds && optional) {
+        sx_log_warn("publish: table '%s' of the run cannot be read as CSV by GDAL; not joined", path);
+        CPLErrorReset();
+        return SX_OK;
+    }
     if (!t->ds) SX_FAIL_GDAL("cannot open indicator table '%s'", path);
     t->lay = GDALDatasetGetLayer(t->ds, 0);
     t->code = t->lay ? find_field(OGR_L_GetLayerDefn(t->lay), code_names) : -1;
+    if (t->code < 0 && optional) {
+        sx_log_warn("publish: table '%s' of the run has no code column; not joined to the boundaries", path);
+        GDALClose(t->ds);
+        t->ds = NULL;
+        return SX_OK;
+    }
     SX_FAIL_IF(t->code < 0, SX_ERR_INPUT, "indicator table '%s' has no code column (code, adcode, city_code, "
                "county_code or 区划码) to join it to the boundaries", path);
     return SX_OK;
@@ -85,13 +99,17 @@ static sx_err join(const sx__pub_t *p, OGRLayerH base, OGRSpatialReferenceH srs,
     int bcode = o->code_field ? OGR_FD_GetFieldIndex(bd, o->code_field) : find_field(bd, code_names);
     SX_FAIL_IF(bcode < 0, SX_ERR_INPUT, "boundaries '%s' have no code field%s%s; name it with --code-field",
                o->boundaries, o->code_field ? " " : "", o->code_field ? o->code_field : "");
-    table_t tabs[16] = {{0}};
-    size_t nt = o->ntables < 16 ? o->ntables : 16;
+    table_t tabs[32] = {{0}};
+    size_t nt = 0;
     sx_err err = SX_OK;
     GDALDatasetH mem = NULL;
     long nfeat = 0;
     rank_item_t *items = NULL;
-    for (size_t i = 0; i < nt && err == SX_OK; i++) err = open_table(o->tables[i], &tabs[i]);
+    for (size_t i = 0; i < p->nrun_tables + o->ntables && nt < 32 && err == SX_OK; i++) {
+        int optional = i < p->nrun_tables;
+        err = open_table(optional ? p->run_tables[i] : o->tables[i - p->nrun_tables], optional, &tabs[nt]);
+        if (tabs[nt].ds) nt++;
+    }
     if (err != SX_OK) goto done;
     GDALDriverH drv = GDALGetDriverByName("Memory");
     mem = drv ? GDALCreate(drv, "", 0, 0, 0, GDT_Unknown, NULL) : NULL;

@@ -110,3 +110,8 @@ add_test(NAME viewer_browser_hunan
                  ${SX_TEST_OUT}/viewer_hunan.png ${CMAKE_SOURCE_DIR}/viewer)
 set_tests_properties(viewer_browser_hunan PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED publish_viewer_hunan TIMEOUT 300)
+# Tables in the run directory with a code column (zonal_hazard.csv) are joined to the boundaries too.
+add_test(NAME publish_join_run_table
+         COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_join.py
+                 ${SX_TEST_OUT}/publish_gk4547_np1/hunan_test/boundaries/boundaries.gpkg ${SX_PUB_RUN}/zonal_hazard.csv city_code)
+set_tests_properties(publish_join_run_table PROPERTIES LABELS regression FIXTURES_REQUIRED "publish_run;publish_gk4547_np1")

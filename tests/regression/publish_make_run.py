@@ -10,6 +10,8 @@
 * stations.geojson: two gauge points (Xiangtan and Changsha gauges on the
   Xiang River) with attributes and a forecast hydrograph image each
   (hydrographs/<code>.png, a synthetic curve), EPSG:4326;
+* zonal_hazard.csv: per-prefecture cell count and share of hazard class >= 3
+  (city_code key), notes.csv: a table without a code column;
 * run.json: a provenance record as `sanxiang run` writes it.
 """
 import json
@@ -90,6 +92,29 @@ gj = {"type": "FeatureCollection", "features": [
                                        "hydrograph": "hydrographs/62403000.png"},
      "geometry": {"type": "Point", "coordinates": [112.96, 28.20]}}]}
 json.dump(gj, open(os.path.join(out, "stations.geojson"), "w"), ensure_ascii=False)
+# A zonal table as a domain would write it: share of each prefecture's cells in hazard class >= 3
+# (joined to the boundaries by city_code), and a table without a code column (left out with a warning).
+codes = {}
+lay.ResetReading()
+idx = gdal.GetDriverByName("MEM").Create("", nx, ny, 1, gdal.GDT_Int32)
+idx.SetGeoTransform((x0, dx, 0, y0, 0, -dx))
+idx.SetProjection(srs.ExportToWkt())
+ml2 = ds_mem.CreateLayer("c", lay.GetSpatialRef(), ogr.wkbUnknown)
+ml2.CreateField(ogr.FieldDefn("code", ogr.OFTInteger))
+for f in lay:
+    g = ogr.Feature(ml2.GetLayerDefn())
+    g.SetGeometry(f.GetGeometryRef().Clone())
+    g.SetField("code", int(f.GetField("id")))
+    ml2.CreateFeature(g)
+gdal.RasterizeLayer(idx, [1], ml2, options=["ATTRIBUTE=code"])
+zone = idx.GetRasterBand(1).ReadAsArray()
+with open(os.path.join(out, "zonal_hazard.csv"), "w") as fh:
+    fh.write("city_code,cells,high_hazard_share\n")
+    for c in sorted(set(zone.ravel().tolist()) - {0}):
+        m = zone == c
+        fh.write(f"{c},{int(m.sum())},{float((cls[m] >= 3).mean()):.6f}\n")
+with open(os.path.join(out, "notes.csv"), "w") as fh:
+    fh.write("note,author\nsynthetic test run,sanxiang tests\n")
 json.dump({"provenance": {"software": "sanxiang", "version": "test", "commit": "test", "utc_time": "2026-07-01T06:00:00Z"},
            "configuration": {"job": "hunan_test"}}, open(os.path.join(out, "run.json"), "w"))
 print(f"run directory {out}: hazard_class.tif, flood_depth.tif, stations.geojson, run.json")
