@@ -196,8 +196,11 @@ sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l)
     snprintf(l->data_file, sizeof l->data_file, "%s.tif", l->id);
     GDALDatasetH ds = GDALOpenEx(src, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) SX_FAIL_GDAL("cannot open raster '%s' of the run", src);
+    if (GDALGetRasterCount(ds) < 1) {
+        GDALClose(ds);
+        SX_FAIL(SX_ERR_INPUT, "'%s' has no raster band; remove it from the run directory or fix the step that wrote it", src);
+    }
     describe(ds, l->id, l);
-    SX_FAIL_IF(GDALGetRasterCount(ds) < 1, SX_ERR_INPUT, "'%s' has no raster band", src);
     OGRSpatialReferenceH own = GDALGetSpatialRef(ds) ? OSRClone(GDALGetSpatialRef(ds)) : NULL;
     OGRSpatialReferenceH stated = NULL;
     sx_err err = sx__pub_input_crs(p, src, own, 0, &stated);
