@@ -80,6 +80,10 @@ typedef struct {
     const char *viewer_dir;   /* built viewer (index.html + assets); NULL: search */
 } sx_publish_opts_t;
 
+/** Check that text names a usable target CRS ("EPSG:<code>", not GCJ-02),
+ *  so a job file can be refused before anything runs. Not collective. */
+sx_err sx_publish_crs_check(const char *text);
+
 /**
  * Build the package. Rank 0 does the work (GDAL writes are serial); ranks
  * agree on the outcome so a bad input stops all with one message. The

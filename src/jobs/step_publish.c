@@ -44,6 +44,11 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_string(cfg, node, "collection", job_name, &o.collection));
     SX_CHECK(sx_cfg_get_string(cfg, node, "title", job_title, &o.title));
     SX_CHECK(sx_cfg_get_string(cfg, node, "viewer", NULL, &o.viewer_dir));
+    if (sx_publish_crs_check(o.crs) != SX_OK) {
+        char why[600];
+        snprintf(why, sizeof why, "%s", sx_err_message());
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "crs"), "%s", why);
+    }
     if (boundaries) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "boundaries"), boundaries, &o.boundaries));
     const sx_cfg_node_t *tl = sx_cfg_map_get(node, "tables");
     for (size_t i = 0; tl && i < sx_cfg_node_len(tl); i++) {

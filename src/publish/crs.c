@@ -57,6 +57,16 @@ sx_err sx__pub_target_crs(const char *text, char *norm, size_t len, int *epsg, O
     return SX_OK;
 }
 
+sx_err sx_publish_crs_check(const char *text)
+{
+    char norm[64];
+    int epsg;
+    OGRSpatialReferenceH s = NULL;
+    SX_CHECK(sx__pub_target_crs(text, norm, sizeof norm, &epsg, &s));
+    OSRDestroySpatialReference(s);
+    return SX_OK;
+}
+
 sx_err sx__pub_input_crs(const sx__pub_t *p, const char *path, OGRSpatialReferenceH own, int looks_datav,
                          OGRSpatialReferenceH *out)
 {

@@ -25,10 +25,10 @@ foreach(case "4547;1" "4547;3" "4545;1")
                        FIXTURES_REQUIRED publish_run FIXTURES_SETUP publish_gk${epsg}_np${np} PROCESSORS ${np})
   add_test(NAME publish_gk${epsg}_np${np}_package
            COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_package.py ${pkg} --crs EPSG:${epsg}
-                   --layers flood_depth,hazard_class,stations,boundaries)
+                   --layers flood_depth,flood_zones,stations,boundaries --kinds flood_zones=hazard_class,flood_depth=depth)
   add_test(NAME publish_gk${epsg}_np${np}_points
-           COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_point.py ${SX_PUB_RUN}/hazard_class.tif
-                   ${pkg}/hunan_test/hazard_class/hazard_class.tif 112.94 28.23 111.0 27.0 113.5 25.9 109.7 28.3 110.4 29.1)
+           COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_point.py ${SX_PUB_RUN}/flood_zones.tif
+                   ${pkg}/hunan_test/flood_zones/flood_zones.tif 112.94 28.23 111.0 27.0 113.5 25.9 109.7 28.3 110.4 29.1)
   set_tests_properties(publish_gk${epsg}_np${np}_package publish_gk${epsg}_np${np}_points PROPERTIES LABELS regression
                        FIXTURES_REQUIRED "publish_run;publish_gk${epsg}_np${np}")
 endforeach()
@@ -115,3 +115,8 @@ add_test(NAME publish_join_run_table
          COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_join.py
                  ${SX_TEST_OUT}/publish_gk4547_np1/hunan_test/boundaries/boundaries.gpkg ${SX_PUB_RUN}/zonal_hazard.csv city_code)
 set_tests_properties(publish_join_run_table PROPERTIES LABELS regression FIXTURES_REQUIRED "publish_run;publish_gk4547_np1")
+# A job file asking for a GCJ-02 package is refused naming the file, line and key.
+add_test(NAME publish_job_bad_crs
+         COMMAND ${SX_PUB_EXPECT} 2 3 "bad_crs.yaml:8:" "crs" "GCJ-02" --
+                 ${SX_PUB_BIN} run ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/bad_crs.yaml --out ${SX_TEST_OUT}/publish_bad_crs_job)
+set_tests_properties(publish_job_bad_crs PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

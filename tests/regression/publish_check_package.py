@@ -2,7 +2,7 @@
 """Checks a one-map package made by `sanxiang publish` (a small STAC checker:
 pystac is not available on Debian 12).
 
-  publish_check_package.py PACKAGE [--crs EPSG:N] [--layers a,b,...]
+  publish_check_package.py PACKAGE [--crs EPSG:N] [--layers a,b,...] [--kinds layer=kind,...]
 
 * STAC 1.x: catalog -> collection -> items, the required fields of each
   object type (STAC spec: catalog-spec, collection-spec, item-spec), RFC 3339
@@ -152,10 +152,13 @@ def main():
     pkg = sys.argv[1]
     crs = None
     want_layers = None
+    want_kinds = {}
     args = sys.argv[2:]
     while args:
         if args[0] == "--crs":
             crs, args = args[1], args[2:]
+        elif args[0] == "--kinds":
+            want_kinds, args = dict(kv.split("=") for kv in args[1].split(",")), args[2:]
         elif args[0] == "--layers":
             want_layers, args = set(args[1].split(",")), args[2:]
         else:
@@ -205,6 +208,8 @@ def main():
                 need(a, ["href", "type", "roles"], f"{where} asset {k}")
                 if not os.path.isfile(os.path.join(os.path.dirname(ipath), a["href"])):
                     fail(f"{where}: asset {k} -> {a['href']} does not exist")
+            if where in want_kinds and item["properties"].get("sanxiang:kind") != want_kinds[where]:
+                fail(f"{where}: sanxiang:kind {item['properties'].get('sanxiang:kind')}, expected {want_kinds[where]}")
             if "bands" in item["assets"]["data"]:
                 check_raster(item, ipath, crs)
             else:

@@ -3,8 +3,9 @@
 
   publish_make_run.py BOUNDARIES OUT_DIR
 
-* hazard_class.tif: Byte classes 1-4 per prefecture ((code // 100) % 4 + 1),
-  0 (nodata) outside Hunan, 0.01 degree grid in EPSG:4326 (a class layer);
+* flood_zones.tif: Byte classes 1-4 per prefecture ((code // 100) % 4 + 1),
+  0 (nodata) outside Hunan, 0.01 degree grid in EPSG:4326; its kind
+  (hazard_class) is stated by SANXIANG_KIND metadata, not by its name;
 * flood_depth.tif: Float32 depth in metres, a smooth field over the
   province, -9999 (nodata) outside it (a continuous layer);
 * stations.geojson: two gauge points (Xiangtan and Changsha gauges on the
@@ -16,6 +17,7 @@
 """
 import json
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -23,7 +25,8 @@ from osgeo import gdal, ogr, osr
 
 gdal.UseExceptions()
 bnd, out = sys.argv[1], sys.argv[2]
-os.makedirs(out, exist_ok=True)
+shutil.rmtree(out, ignore_errors=True)  # a stale layer from an earlier version must not be published
+os.makedirs(out)
 x0, y0, dx, nx, ny = 108.7, 30.2, 0.01, 570, 570
 srs = osr.SpatialReference()
 srs.ImportFromEPSG(4326)
@@ -44,7 +47,7 @@ gdal.RasterizeLayer(mem, [1], ml, options=["ATTRIBUTE=cls"])
 cls = mem.GetRasterBand(1).ReadAsArray().astype(np.uint8)
 
 
-def write(name, arr, dtype, nodata, long_name, units):
+def write(name, arr, dtype, nodata, long_name, units, kind=None):
     ds = gdal.GetDriverByName("GTiff").Create(os.path.join(out, name), nx, ny, 1, dtype, ["TILED=YES", "COMPRESS=DEFLATE"])
     ds.SetGeoTransform((x0, dx, 0, y0, 0, -dx))
     ds.SetProjection(srs.ExportToWkt())
@@ -52,11 +55,13 @@ def write(name, arr, dtype, nodata, long_name, units):
     b.SetNoDataValue(nodata)
     b.SetMetadataItem("long_name", long_name)
     b.SetUnitType(units)
+    if kind:
+        ds.SetMetadataItem("SANXIANG_KIND", kind)
     b.WriteArray(arr)
     ds = None
 
 
-write("hazard_class.tif", cls, gdal.GDT_Byte, 0, "flood hazard class", "1")
+write("flood_zones.tif", cls, gdal.GDT_Byte, 0, "flood zones", "1", kind="hazard_class")
 yy, xx = np.mgrid[0:ny, 0:nx]
 depth = (1.5 + 1.4 * np.sin(xx / 37.0) * np.cos(yy / 53.0)).astype(np.float32)
 depth[cls == 0] = -9999
@@ -117,4 +122,4 @@ with open(os.path.join(out, "notes.csv"), "w") as fh:
     fh.write("note,author\nsynthetic test run,sanxiang tests\n")
 json.dump({"provenance": {"software": "sanxiang", "version": "test", "commit": "test", "utc_time": "2026-07-01T06:00:00Z"},
            "configuration": {"job": "hunan_test"}}, open(os.path.join(out, "run.json"), "w"))
-print(f"run directory {out}: hazard_class.tif, flood_depth.tif, stations.geojson, run.json")
+print(f"run directory {out}: flood_zones.tif, flood_depth.tif, stations.geojson (+ hydrographs), zonal_hazard.csv, notes.csv, run.json")
