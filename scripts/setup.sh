@@ -13,6 +13,7 @@ PACKAGES=(
   libcmocka-dev                           # unit tests
   libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
+  nodejs npm chromium curl                # one-map viewer: bundle (scripts/viewer-build.sh), browser test, serve test
   slurmctld slurmd slurm-client munge     # a real local Slurm for the slurm tests (scripts/slurm-local.sh)
 )
 

@@ -34,6 +34,10 @@ sx_err sx_cli_hydro(int argc, char **argv);
 void sx_cli_hydro_help(void);
 sx_err sx_cli_flood2d(int argc, char **argv);
 void sx_cli_flood2d_help(void);
+sx_err sx_cli_publish(int argc, char **argv);
+void sx_cli_publish_help(void);
+sx_err sx_cli_serve(int argc, char **argv);
+void sx_cli_serve_help(void);
 
 /* Argument helpers shared by the groups. */
 int sx_cli_wants_help(int argc, char **argv);

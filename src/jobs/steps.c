@@ -17,6 +17,7 @@ extern const sx_job_step_t sx_step_econ_uncertainty;
 extern const sx_job_step_t sx_step_hydro_forecast;
 extern const sx_job_step_t sx_step_hydro_calibrate;
 extern const sx_job_step_t sx_step_flood2d;
+extern const sx_job_step_t sx_step_publish;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -31,6 +32,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_forecast,
     &sx_step_hydro_calibrate,
     &sx_step_flood2d,
+    &sx_step_publish,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

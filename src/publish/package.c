@@ -1,0 +1,266 @@
+/*
+ * package.c — sx_publish_package: a run directory into a one-map package.
+ *
+ * Rank 0 scans the run directory (sorted, so the package does not depend on
+ * directory order): every *.tif is a raster layer, every *.gpkg / *.geojson
+ * a vector layer, every *.csv with a division-code column an indicator or
+ * zonal table; the boundaries, if given, become the base layer joined to
+ * those tables and to the ones the user names. Each layer gets its own folder
+ * <collection>/<id>/ with data, styles, STAC item and web preview; then the
+ * collection, the root catalog, viewer.json and the viewer are written.
+ * Everything is built in "<parent>/.<name>.part" and renamed over the
+ * package only when it is complete; other ranks wait for the agreement.
+ */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "publish/publish_internal.h"
+#include "sanxiang/sx_config.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_raster.h"
+
+#define MAX_LAYERS 256
+
+sx_err sx__pub_path(const sx__pub_t *p, const sx__pub_layer_t *l, const char *file, char *buf, size_t len)
+{
+    SX_FAIL_IF(snprintf(buf, len, "%s/%s/%s", p->root, l->rel_dir, file) >= (int)len, SX_ERR_IO,
+               "package path too long for '%s'", file);
+    return SX_OK;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static sx_err rm_tree(const char *dir)
+{
+    struct stat st;
+    if (lstat(dir, &st) != 0) return SX_OK;
+    SX_FAIL_IF(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0, SX_ERR_IO, "cannot remove '%s': %s", dir, strerror(errno));
+    return SX_OK;
+}
+
+/* The raw JSON text of the object value of "key" in text (string-aware
+ * brace matching), malloc'd; NULL if absent. */
+static char *json_object(const char *text, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\"", key);
+    const char *k = strstr(text, pat);
+    if (!k) return NULL;
+    const char *s = strchr(k + strlen(pat), '{');
+    if (!s) return NULL;
+    int depth = 0, in_str = 0;
+    for (const char *c = s; *c; c++) {
+        if (in_str) {
+            if (*c == '\\' && c[1]) c++;
+            else if (*c == '"') in_str = 0;
+        } else if (*c == '"') in_str = 1;
+        else if (*c == '{') depth++;
+        else if (*c == '}' && --depth == 0) return strndup(s, (size_t)(c - s + 1));
+    }
+    return NULL;
+}
+
+static sx_err read_file(const char *path, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    SX_FAIL_IF(!f, SX_ERR_INPUT, "cannot read '%s' (%s): is this a sanxiang run directory whose job finished? "
+               "RUN_DIR must hold run.json", path, strerror(errno));
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *t = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!t || fread(t, 1, (size_t)n, f) != (size_t)n) {
+        free(t);
+        fclose(f);
+        SX_FAIL(SX_ERR_IO, "cannot read '%s'", path);
+    }
+    t[n] = '\0';
+    fclose(f);
+    *out = t;
+    return SX_OK;
+}
+
+static void sanitize(char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+            *s = '_';
+}
+
+/* Provenance, run time and job name: from the given JSON or run.json. */
+static sx_err load_run(sx__pub_t *p)
+{
+    const sx_publish_opts_t *o = p->o;
+    char path[SX_PATH_MAX], *text = NULL;
+    const char *job = NULL, *when = NULL;
+    sx_cfg_t *cfg = NULL;
+    if (o->provenance) {
+        p->provenance = strdup(o->provenance);
+        SX_FAIL_IF(!p->provenance, SX_ERR_NOMEM, "out of memory");
+        SX_CHECK(sx_cfg_parse_text(p->provenance, strlen(p->provenance), "provenance", &cfg));
+        when = sx_cfg_node_text(sx_cfg_map_get(sx_cfg_root(cfg), "utc_time"));
+    } else {
+        SX_FAIL_IF(snprintf(path, sizeof path, "%s/run.json", o->run_dir) >= (int)sizeof path, SX_ERR_USAGE, "run path too long");
+        SX_CHECK(read_file(path, &text));
+        sx_err err = sx_cfg_parse_text(text, strlen(text), path, &cfg);
+        if (err == SX_OK) p->provenance = json_object(text, "provenance");
+        free(text);
+        SX_CHECK(err);
+        const sx_cfg_node_t *root = sx_cfg_root(cfg);
+        when = sx_cfg_node_text(sx_cfg_map_get(sx_cfg_map_get(root, "provenance"), "utc_time"));
+        job = sx_cfg_node_text(sx_cfg_map_get(sx_cfg_map_get(root, "configuration"), "job"));
+        if (!p->provenance || !when) {
+            sx_cfg_destroy(&cfg);
+            SX_FAIL(SX_ERR_INPUT, "'%s' has no provenance record with utc_time; was it written by sanxiang run?", path);
+        }
+    }
+    snprintf(p->datetime, sizeof p->datetime, "%s", when ? when : "1970-01-01T00:00:00Z");
+    const char *base = strrchr(o->run_dir, '/');
+    base = base && base[1] ? base + 1 : o->run_dir;
+    snprintf(p->collection, sizeof p->collection, "%s", o->collection ? o->collection : job ? job : base);
+    sanitize(p->collection);
+    snprintf(p->title, sizeof p->title, "%s", o->title ? o->title : p->collection);
+    sx_cfg_destroy(&cfg);
+    return SX_OK;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static const char *ext_of(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot ? dot + 1 : "";
+}
+
+static int is_raster_name(const char *n) { return !strcasecmp(ext_of(n), "tif") || !strcasecmp(ext_of(n), "tiff"); }
+static int is_vector_name(const char *n) { return !strcasecmp(ext_of(n), "gpkg") || !strcasecmp(ext_of(n), "geojson"); }
+static int is_table_name(const char *n) { return !strcasecmp(ext_of(n), "csv"); }
+
+static sx_err add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out)
+{
+    SX_FAIL_IF(p->nlayers == MAX_LAYERS, SX_ERR_INPUT, "more than %d layers in one package", MAX_LAYERS);
+    for (size_t i = 0; i < p->nlayers; i++)
+        SX_FAIL_IF(!strcmp(p->layers[i].id, id), SX_ERR_INPUT, "two layers of the run are both named '%s'; rename one", id);
+    sx__pub_layer_t *l = &p->layers[p->nlayers++];
+    memset(l, 0, sizeof *l);
+    snprintf(l->id, sizeof l->id, "%s", id);
+    sanitize(l->id);
+    snprintf(l->rel_dir, sizeof l->rel_dir, "%s/%s", p->collection, l->id);
+    char dir[SX_PATH_MAX];
+    SX_FAIL_IF(snprintf(dir, sizeof dir, "%s/%s", p->root, l->rel_dir) >= (int)sizeof dir, SX_ERR_IO, "path too long");
+    SX_CHECK(sx_mkdir_p(dir));
+    *out = l;
+    return SX_OK;
+}
+
+static sx_err scan_and_publish(sx__pub_t *p)
+{
+    const char *run = p->o->run_dir;
+    DIR *d = opendir(run);
+    SX_FAIL_IF(!d, SX_ERR_INPUT, "cannot open run directory '%s': %s", run, strerror(errno));
+    char *names[MAX_LAYERS];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && n < MAX_LAYERS)
+        if (e->d_name[0] != '.' && (is_raster_name(e->d_name) || is_vector_name(e->d_name) || is_table_name(e->d_name)))
+            names[n++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    sx_err err = SX_OK;
+    for (size_t i = 0; i < n && err == SX_OK; i++) {
+        if (is_table_name(names[i])) { /* indicator/zonal tables: joined to the boundaries by code */
+            char src[SX_PATH_MAX];
+            snprintf(src, sizeof src, "%s/%s", run, names[i]);
+            if (p->nrun_tables < sizeof p->run_tables / sizeof *p->run_tables && (p->run_tables[p->nrun_tables] = strdup(src)))
+                p->nrun_tables++;
+            continue;
+        }
+        char src[SX_PATH_MAX], id[128];
+        snprintf(src, sizeof src, "%s/%s", run, names[i]);
+        snprintf(id, sizeof id, "%.*s", (int)(strlen(names[i]) - strlen(ext_of(names[i])) - 1), names[i]);
+        sx__pub_layer_t *l = NULL;
+        err = add_layer(p, id, &l);
+        if (err == SX_OK) err = is_raster_name(names[i]) ? sx__pub_raster(p, src, l) : sx__pub_vector(p, src, l->id, 0, l);
+        if (err == SX_OK) err = sx__pub_styles(p, l);
+        if (err == SX_OK) err = sx__pub_stac_item(p, l);
+        if (err == SX_OK) sx_log_info("publish: %s -> %s/%s (%s)", names[i], l->rel_dir, l->data_file,
+                                      l->is_raster ? l->style->kind : l->geom_type);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    SX_CHECK(err);
+    SX_FAIL_IF(p->nlayers == 0 && !p->o->boundaries, SX_ERR_INPUT,
+               "run directory '%s' holds no layer to publish (*.tif, *.gpkg, *.geojson)", run);
+    return SX_OK;
+}
+
+static sx_err build(sx__pub_t *p, char *final, size_t flen)
+{
+    const sx_publish_opts_t *o = p->o;
+    SX_FAIL_IF(!o->run_dir || !o->package_dir, SX_ERR_USAGE, "publish needs a run directory and a package directory (-o)");
+    SX_CHECK(sx__pub_target_crs(o->crs, p->crs, sizeof p->crs, &p->epsg, &p->srs));
+    snprintf(final, flen, "%s", o->package_dir);
+    size_t fl = strlen(final);
+    while (fl > 1 && final[fl - 1] == '/') final[--fl] = '\0';
+    const char *slash = strrchr(final, '/');
+    if (slash) snprintf(p->root, sizeof p->root, "%.*s/.%s.part", (int)(slash - final), final, slash + 1);
+    else snprintf(p->root, sizeof p->root, ".%s.part", final);
+    SX_CHECK(rm_tree(p->root));
+    SX_CHECK(sx_mkdir_p(p->root));
+    SX_CHECK(load_run(p));
+    SX_CHECK(scan_and_publish(p));
+    if (o->boundaries) {
+        sx__pub_layer_t *l = NULL;
+        SX_CHECK(add_layer(p, "boundaries", &l));
+        SX_CHECK(sx__pub_vector(p, o->boundaries, "boundaries", 1, l));
+        SX_CHECK(sx__pub_styles(p, l));
+        SX_CHECK(sx__pub_stac_item(p, l));
+        p->has_base = 1;
+        snprintf(p->base_id, sizeof p->base_id, "%s", l->id);
+        sx_log_info("publish: base boundaries %s -> %s (%lld features)", o->boundaries, l->rel_dir, l->nfeatures);
+    }
+    SX_CHECK(sx__pub_stac_collection(p));
+    SX_CHECK(sx__pub_viewer(p));
+    return SX_OK;
+}
+
+sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    sx_err err = SX_OK;
+    if (rank == 0) {
+        sx__pub_t p = {0};
+        char final[SX_PATH_MAX];
+        p.o = o;
+        p.layers = calloc(MAX_LAYERS, sizeof *p.layers);
+        err = p.layers ? build(&p, final, sizeof final)
+                       : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the layer table");
+        if (err == SX_OK) err = rm_tree(final);
+        if (err == SX_OK && rename(p.root, final) != 0)
+            err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot rename '%s' to '%s': %s", p.root, final, strerror(errno));
+        if (err != SX_OK && p.root[0]) {
+            sx_err keep = err; /* the cleanup must not hide the first error */
+            rm_tree(p.root);
+            err = keep;
+        }
+        if (err == SX_OK) sx_log_info("publish: package %s ready: %zu layer(s) in %s, catalog %s/catalog.json", final,
+                                      p.nlayers, p.crs, final);
+        free(p.provenance);
+        free(p.layers);
+        for (size_t i = 0; i < p.nrun_tables; i++) free(p.run_tables[i]);
+        if (p.srs) OSRDestroySpatialReference(p.srs);
+    }
+    return sx_err_agree(comm, err);
+}

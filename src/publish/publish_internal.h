@@ -1,0 +1,96 @@
+/*
+ * publish_internal.h — the state shared by the files of the package builder
+ * (src/publish). Not a public header: one package build, one rank (rank 0).
+ */
+#ifndef SX_PUBLISH_INTERNAL_H
+#define SX_PUBLISH_INTERNAL_H
+
+#include <gdal.h>
+#include <ogr_srs_api.h>
+
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_publish.h"
+
+typedef struct {
+    char id[128];                     /* layer id: file stem, [A-Za-z0-9_-] */
+    char title[256];                  /* long_name or id */
+    int is_raster;
+    const sx_publish_style_t *style;
+    char units[64];
+    char rel_dir[512];                /* "<collection>/<id>" relative to the package root */
+    char data_file[160];              /* "<id>.tif" or "<id>.gpkg" */
+    /* raster */
+    int width, height;
+    double gt[6];
+    char dtype[16];                   /* STAC data_type: uint8, int16, float32 ... */
+    int has_nodata;
+    double nodata;
+    int has_stats;
+    double smin, smax, smean, sstd;
+    double lo, hi;                    /* ramp range used by styles and preview */
+    double preview_extent[4];         /* EPSG:4326 lon/lat of the web preview */
+    int preview_w, preview_h;
+    /* vector */
+    long long nfeatures;
+    char geom_type[32];
+    char columns_json[8192];          /* STAC table:columns */
+    /* both */
+    double bbox[4];                   /* WGS 84 lon/lat */
+    double proj_bbox[4];              /* target CRS */
+    char source[SX_PATH_MAX];         /* input file (run directory) */
+} sx__pub_layer_t;
+
+typedef struct {
+    const sx_publish_opts_t *o;
+    char root[SX_PATH_MAX];           /* the package under construction (temporary dir) */
+    char collection[128];
+    char title[256];
+    char crs[64];                     /* "EPSG:4490" */
+    int epsg;
+    OGRSpatialReferenceH srs;         /* target CRS */
+    char *provenance;                 /* JSON text (owned) */
+    char datetime[32];                /* run time, RFC 3339 */
+    sx__pub_layer_t *layers;
+    size_t nlayers;
+    char *run_tables[16];             /* CSV tables found in the run directory (owned) */
+    size_t nrun_tables;
+    int has_base;                     /* a boundaries layer was published */
+    char base_id[128];
+} sx__pub_t;
+
+/* crs.c */
+sx_err sx__pub_target_crs(const char *text, char *norm, size_t len, int *epsg, OGRSpatialReferenceH *out);
+/** Decide the CRS of an input: its own, or the one the user stated for it;
+ *  refuses GCJ-02 (declared, named, or DataV-shaped) and unknown CRSs.
+ *  looks_datav: the input has DataV/ECharts attribute names. *out is a new
+ *  handle (caller releases) or NULL to keep the input's own CRS. */
+sx_err sx__pub_input_crs(const sx__pub_t *p, const char *path, OGRSpatialReferenceH own, int looks_datav,
+                         OGRSpatialReferenceH *out);
+/** bbox (minx, miny, maxx, maxy) in srs -> WGS 84 lon/lat. */
+sx_err sx__pub_bbox_wgs84(OGRSpatialReferenceH srs, const double in[4], double out[4]);
+
+/* raster.c, vector.c */
+sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l);
+sx_err sx__pub_vector(sx__pub_t *p, const char *src, const char *id, int is_base, sx__pub_layer_t *l);
+
+/* style_files.c */
+sx_err sx__pub_styles(const sx__pub_t *p, const sx__pub_layer_t *l);
+
+/** Legend entry i of a raster layer (value, colour, label); returns the
+ *  number of entries. */
+size_t sx__pub_legend(const sx__pub_layer_t *l, size_t i, double *value, unsigned char rgba[4], char *label, size_t len);
+
+/* stac.c */
+sx_err sx__pub_stac_item(const sx__pub_t *p, const sx__pub_layer_t *l);
+sx_err sx__pub_stac_collection(const sx__pub_t *p);
+
+/* viewer.c */
+sx_err sx__pub_viewer(const sx__pub_t *p);
+
+/* util */
+sx_err sx__pub_copy_file(const char *from, const char *to);
+sx_err sx__pub_path(const sx__pub_t *p, const sx__pub_layer_t *l, const char *file, char *buf, size_t len);
+/** JSON number or null for a non-finite value. */
+void sx__pub_json_number(void *strbuf, double v);
+
+#endif

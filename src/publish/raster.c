@@ -1,0 +1,233 @@
+/*
+ * raster.c — one raster layer of a run into the package: a COG in the
+ * target CRS with overviews and statistics, plus a web preview.
+ *
+ * Reprojection is a warped VRT (GDALWarp, resampling from the layer's style:
+ * BILINEAR for continuous values, NEAREST for classes), streamed into GDAL's
+ * COG driver by sx_cog_write with the style's overview resampling (AVERAGE or
+ * MODE); memory stays bounded by GDAL's block cache. When the source is
+ * already in the target CRS the values are copied unchanged.
+ *
+ * The web preview is the same layer warped to EPSG:4326 at most 800 columns
+ * wide: an RGBA PNG coloured by the style's ramp (what the viewer draws) and
+ * a float32 little-endian grid of the same cells with NaN for nodata (what
+ * the viewer reads for "value under the cursor").
+ */
+#include <cpl_string.h>
+#include <gdal_utils.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "publish/publish_internal.h"
+#include "sanxiang/sx_cog.h"
+#include "sanxiang/sx_raster.h"
+
+#define PREVIEW_MAX 800
+
+static const char *stac_dtype(GDALDataType t)
+{
+    switch (t) {
+    case GDT_Byte: return "uint8";
+    case GDT_UInt16: return "uint16";
+    case GDT_Int16: return "int16";
+    case GDT_UInt32: return "uint32";
+    case GDT_Int32: return "int32";
+    case GDT_Float32: return "float32";
+    case GDT_Float64: return "float64";
+    default: return "other";
+    }
+}
+
+/* Kind, title and units from the source's metadata (set by sx_layer_write
+ * or a domain's SANXIANG_KIND) and its file name. */
+static void describe(GDALDatasetH ds, const char *id, sx__pub_layer_t *l)
+{
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    const char *kind = GDALGetMetadataItem(ds, "SANXIANG_KIND", NULL);
+    if (!kind) kind = GDALGetMetadataItem(b, "SANXIANG_KIND", NULL);
+    const char *long_name = GDALGetMetadataItem(b, "long_name", NULL);
+    const char *var = GDALGetMetadataItem(b, "NETCDF_VARNAME", NULL);
+    const char *std = GDALGetMetadataItem(b, "standard_name", NULL);
+    const sx_publish_style_t *s = kind ? sx_publish_style_by_kind(kind) : NULL;
+    if (!s) {
+        const char *texts[] = {id, var, std, long_name};
+        s = sx_publish_style_match(texts, 4);
+    }
+    l->style = s;
+    snprintf(l->title, sizeof l->title, "%s", long_name ? long_name : id);
+    const char *u = GDALGetRasterUnitType(b);
+    snprintf(l->units, sizeof l->units, "%s", u && u[0] ? u : s->units);
+}
+
+static sx_err warp_vrt(const char *src_name, GDALDatasetH src, OGRSpatialReferenceH stated, const char *dst,
+                       const sx__pub_t *p, const char *resampling)
+{
+    char *wkt = NULL;
+    OSRExportToWkt(p->srs, &wkt);
+    char **argv = NULL;
+    if (stated) {
+        char *swkt = NULL;
+        OSRExportToWkt(stated, &swkt);
+        argv = CSLAddString(argv, "-s_srs");
+        argv = CSLAddString(argv, swkt);
+        CPLFree(swkt);
+    }
+    argv = CSLAddString(argv, "-of");
+    argv = CSLAddString(argv, "VRT");
+    argv = CSLAddString(argv, "-t_srs");
+    argv = CSLAddString(argv, wkt);
+    argv = CSLAddString(argv, "-r");
+    argv = CSLAddString(argv, resampling);
+    argv = CSLAddString(argv, "-wo");
+    argv = CSLAddString(argv, "NUM_THREADS=1");
+    CPLFree(wkt);
+    GDALWarpAppOptions *wo = GDALWarpAppOptionsNew(argv, NULL);
+    CSLDestroy(argv);
+    int usage = 0;
+    GDALDatasetH out = wo ? GDALWarp(dst, NULL, 1, &src, wo, &usage) : NULL;
+    if (wo) GDALWarpAppOptionsFree(wo);
+    if (!out) SX_FAIL_GDAL("cannot reproject '%s' to %s", src_name, p->crs);
+    GDALClose(out);
+    return SX_OK;
+}
+
+/* Size, geotransform, type, nodata, statistics and extents of the COG. */
+static sx_err inspect(const sx__pub_t *p, const char *cog, sx__pub_layer_t *l)
+{
+    GDALDatasetH ds = GDALOpenEx(cog, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds) SX_FAIL_GDAL("cannot reopen the published COG '%s'", cog);
+    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
+    l->width = GDALGetRasterXSize(ds);
+    l->height = GDALGetRasterYSize(ds);
+    GDALGetGeoTransform(ds, l->gt);
+    snprintf(l->dtype, sizeof l->dtype, "%s", stac_dtype(GDALGetRasterDataType(b)));
+    l->nodata = GDALGetRasterNoDataValue(b, &l->has_nodata);
+    double mn, mx, mean, sd;
+    l->has_stats = GDALGetRasterStatistics(b, FALSE, FALSE, &mn, &mx, &mean, &sd) == CE_None;
+    CPLErrorReset();
+    if (l->has_stats) l->smin = mn, l->smax = mx, l->smean = mean, l->sstd = sd;
+    sx_publish_style_range(l->style, l->has_stats ? mn : NAN, l->has_stats ? mx : NAN, &l->lo, &l->hi);
+    double x1 = l->gt[0] + l->width * l->gt[1], y1 = l->gt[3] + l->height * l->gt[5];
+    l->proj_bbox[0] = fmin(l->gt[0], x1), l->proj_bbox[2] = fmax(l->gt[0], x1);
+    l->proj_bbox[1] = fmin(l->gt[3], y1), l->proj_bbox[3] = fmax(l->gt[3], y1);
+    GDALClose(ds);
+    return sx__pub_bbox_wgs84(p->srs, l->proj_bbox, l->bbox);
+}
+
+static sx_err write_preview(const sx__pub_t *p, const char *cog, sx__pub_layer_t *l)
+{
+    char png[SX_PATH_MAX], bin[SX_PATH_MAX], w[32];
+    SX_CHECK(sx__pub_path(p, l, "preview.png", png, sizeof png));
+    SX_CHECK(sx__pub_path(p, l, "values.f32", bin, sizeof bin));
+    snprintf(w, sizeof w, "%d", l->width < PREVIEW_MAX ? l->width : PREVIEW_MAX);
+    GDALDatasetH src = GDALOpenEx(cog, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!src) SX_FAIL_GDAL("cannot reopen '%s' for the preview", cog);
+    char *argv[] = {"-of", "MEM", "-t_srs", "EPSG:4326", "-ts", w, "0", "-ot", "Float32", "-dstnodata", "nan",
+                    "-r", l->style->classes ? "near" : "average", "-wo", "NUM_THREADS=1", NULL};
+    GDALWarpAppOptions *wo = GDALWarpAppOptionsNew(argv, NULL);
+    GDALDatasetH mem = wo ? GDALWarp("", NULL, 1, &src, wo, NULL) : NULL;
+    if (wo) GDALWarpAppOptionsFree(wo);
+    GDALClose(src);
+    if (!mem) SX_FAIL_GDAL("cannot warp '%s' to EPSG:4326 for the web preview", cog);
+    int nx = GDALGetRasterXSize(mem), ny = GDALGetRasterYSize(mem);
+    double gt[6];
+    GDALGetGeoTransform(mem, gt);
+    l->preview_w = nx, l->preview_h = ny;
+    l->preview_extent[0] = gt[0], l->preview_extent[3] = gt[3];
+    l->preview_extent[2] = gt[0] + nx * gt[1], l->preview_extent[1] = gt[3] + ny * gt[5];
+    float *v = malloc((size_t)nx * ny * sizeof *v);
+    unsigned char *rgba = malloc((size_t)nx * ny * 4);
+    sx_err err = SX_OK;
+    if (!v || !rgba) {
+        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the %dx%d preview of '%s'", nx, ny, cog);
+        goto done;
+    }
+    if (GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, nx, ny, v, nx, ny, GDT_Float32, 0, 0) != CE_None) {
+        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot read the preview of '%s'", cog);
+        goto done;
+    }
+    for (size_t i = 0; i < (size_t)nx * ny; i++) {
+        if (l->has_nodata && !isnan(l->nodata) && fabs((double)v[i] - l->nodata) <= 1e-6 * fabs(l->nodata)) v[i] = NAN;
+        sx_publish_style_colour(l->style, l->lo, l->hi, v[i], rgba + 4 * i);
+    }
+    FILE *f = fopen(bin, "wb"); /* x86-64 and aarch64 are little-endian, as the viewer expects */
+    if (!f || fwrite(v, sizeof *v, (size_t)nx * ny, f) != (size_t)nx * ny) {
+        if (f) fclose(f);
+        err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot write '%s'", bin);
+        goto done;
+    }
+    if (fclose(f) != 0) {
+        err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot finish '%s'", bin);
+        goto done;
+    }
+    GDALDriverH memdrv = GDALGetDriverByName("MEM"), pngdrv = GDALGetDriverByName("PNG");
+    GDALDatasetH img = memdrv ? GDALCreate(memdrv, "", nx, ny, 4, GDT_Byte, NULL) : NULL;
+    if (!img || !pngdrv) {
+        if (img) GDALClose(img);
+        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "GDAL's MEM or PNG driver is missing");
+        goto done;
+    }
+    int bands[4] = {1, 2, 3, 4};
+    CPLErr e = GDALDatasetRasterIO(img, GF_Write, 0, 0, nx, ny, rgba, nx, ny, GDT_Byte, 4, bands, 4, 4 * nx, 1);
+    char *co[] = {"WORLDFILE=NO", NULL};
+    GDALDatasetH out = e == CE_None ? GDALCreateCopy(pngdrv, png, img, FALSE, co, NULL, NULL) : NULL;
+    GDALClose(img);
+    if (!out) {
+        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot write the preview '%s'", png);
+        goto done;
+    }
+    GDALClose(out);
+    char aux[SX_PATH_MAX + 8];
+    snprintf(aux, sizeof aux, "%s.aux.xml", png);
+    remove(aux);
+done:
+    free(v);
+    free(rgba);
+    GDALClose(mem);
+    return err;
+}
+
+sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l)
+{
+    l->is_raster = 1;
+    snprintf(l->source, sizeof l->source, "%s", src);
+    snprintf(l->data_file, sizeof l->data_file, "%s.tif", l->id);
+    GDALDatasetH ds = GDALOpenEx(src, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!ds) SX_FAIL_GDAL("cannot open raster '%s' of the run", src);
+    if (GDALGetRasterCount(ds) < 1) {
+        GDALClose(ds);
+        SX_FAIL(SX_ERR_INPUT, "'%s' has no raster band; remove it from the run directory or fix the step that wrote it", src);
+    }
+    describe(ds, l->id, l);
+    OGRSpatialReferenceH own = GDALGetSpatialRef(ds) ? OSRClone(GDALGetSpatialRef(ds)) : NULL;
+    OGRSpatialReferenceH stated = NULL;
+    sx_err err = sx__pub_input_crs(p, src, own, 0, &stated);
+    if (err != SX_OK) {
+        if (own) OSRDestroySpatialReference(own);
+        GDALClose(ds);
+        return err;
+    }
+    OGRSpatialReferenceH in_srs = stated ? stated : own;
+    int same = OSRIsSame(in_srs, p->srs);
+    char vrt[SX_PATH_MAX], cog[SX_PATH_MAX];
+    const char *cog_src = src;
+    if (err == SX_OK) err = sx__pub_path(p, l, "warp.vrt", vrt, sizeof vrt);
+    if (err == SX_OK) err = sx__pub_path(p, l, l->data_file, cog, sizeof cog);
+    if (err == SX_OK && (!same || stated)) { /* a stated CRS replaces the file's own (-s_srs) */
+        same = 0;
+        err = warp_vrt(src, ds, stated, vrt, p, l->style->warp);
+        cog_src = vrt;
+    }
+    GDALClose(ds);
+    if (own) OSRDestroySpatialReference(own);
+    if (stated) OSRDestroySpatialReference(stated);
+    SX_CHECK(err);
+    sx_cog_opts_t co = {"DEFLATE", 0, l->style->overview, 512};
+    SX_CHECK(sx_cog_write(MPI_COMM_SELF, cog_src, cog, &co, p->provenance));
+    if (!same) remove(vrt);
+    SX_CHECK(inspect(p, cog, l));
+    SX_CHECK(write_preview(p, cog, l));
+    return SX_OK;
+}

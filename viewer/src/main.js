@@ -1,0 +1,229 @@
+// sanxiang one-map viewer: opens the package it is served from (viewer.json,
+// written by `sanxiang publish`) and shows every layer with legend, opacity
+// and on/off control over the administrative-boundaries base layer.
+//
+// Rasters are drawn from their coloured preview (preview.png, EPSG:4326) and
+// their values come from the matching float32 grid (values.f32), so "value
+// under the cursor" needs no GeoTIFF decoding in the browser. Vector layers
+// are the WGS 84 GeoJSON copies; clicking a feature lists its attributes
+// (a county's indicators and rank; a station's `hydrograph` image).
+import 'ol/ol.css';
+import './style.css';
+import Map from 'ol/Map.js';
+import View from 'ol/View.js';
+import ImageLayer from 'ol/layer/Image.js';
+import VectorLayer from 'ol/layer/Vector.js';
+import Static from 'ol/source/ImageStatic.js';
+import VectorSource from 'ol/source/Vector.js';
+import GeoJSON from 'ol/format/GeoJSON.js';
+import { Fill, Stroke, Style, Circle } from 'ol/style.js';
+import { extend as extendExtent, createEmpty } from 'ol/extent.js';
+import ScaleLine from 'ol/control/ScaleLine.js';
+
+const el = (tag, attrs = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const k of kids) e.append(k);
+  return e;
+};
+
+function vectorStyle(layer) {
+  if (layer.base) {
+    return new Style({ stroke: new Stroke({ color: '#3c3c3c', width: 1.2 }), fill: new Fill({ color: 'rgba(255,255,255,0.02)' }) });
+  }
+  return new Style({
+    stroke: new Stroke({ color: '#2171b5', width: 1.5 }),
+    fill: new Fill({ color: 'rgba(33,113,181,0.15)' }),
+    image: new Circle({ radius: 5, fill: new Fill({ color: '#d73027' }), stroke: new Stroke({ color: '#fff', width: 1 }) }),
+  });
+}
+
+function legendOf(layer) {
+  const box = el('div', { class: 'legend' });
+  if (layer.type !== 'raster') {
+    box.append(el('div', { class: 'row' }, el('span', { class: 'swatch', style: layer.base ? 'border:2px solid #3c3c3c' : 'background:#2171b5' }), layer.geometry));
+    return box;
+  }
+  box.append(el('div', {}, `${layer.legend_title}${layer.units && layer.units !== '1' ? ` (${layer.units})` : ''}`));
+  if (layer.classes) {
+    for (const c of layer.legend) {
+      box.append(el('div', { class: 'row' }, el('span', { class: 'swatch', style: `background:${c.colour};opacity:${c.opacity}` }), c.label));
+    }
+  } else {
+    const stops = layer.legend.map((c, i) => `${c.colour} ${(100 * i) / (layer.legend.length - 1)}%`).join(',');
+    box.append(el('div', { class: 'ramp', style: `background:linear-gradient(to right,${stops})` }));
+    box.append(el('div', { class: 'ends' }, el('span', {}, layer.legend[0].label), el('span', {}, layer.legend[layer.legend.length - 1].label)));
+  }
+  return box;
+}
+
+// Value grids are fetched on first use and kept.
+const grids = {};
+async function gridOf(layer) {
+  if (!grids[layer.id]) grids[layer.id] = fetch(layer.values).then((r) => r.arrayBuffer()).then((b) => new Float32Array(b));
+  return grids[layer.id];
+}
+
+async function valueAt(layer, [x, y]) {
+  const [x0, y0, x1, y1] = layer.extent;
+  if (x < x0 || x >= x1 || y <= y0 || y > y1) return null;
+  const col = Math.floor(((x - x0) / (x1 - x0)) * layer.width);
+  const row = Math.floor(((y1 - y) / (y1 - y0)) * layer.height);
+  const v = (await gridOf(layer))[row * layer.width + col];
+  return Number.isNaN(v) ? null : v;
+}
+
+function formatValue(layer, v) {
+  if (v === null) return 'no data';
+  if (layer.classes) {
+    const c = layer.legend.find((e) => Math.abs(e.value - v) < 0.5);
+    return c ? c.label : String(v);
+  }
+  return `${Number(v.toPrecision(5))}${layer.units && layer.units !== '1' ? ' ' + layer.units : ''}`;
+}
+
+function attributeTable(props) {
+  const t = el('table');
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'geometry' || v === null || v === undefined) continue;
+    t.append(el('tr', {}, el('td', {}, k), el('td', {}, String(v))));
+  }
+  return t;
+}
+
+async function main() {
+  const manifest = await (await fetch('viewer.json', { cache: 'no-cache' })).json();
+  document.getElementById('title').textContent = manifest.title;
+  document.getElementById('crs').textContent = `package CRS ${manifest.crs} · map shown in EPSG:4326`;
+  document.title = `${manifest.title} — sanxiang one map`;
+
+  const olLayers = {};
+  const all = createEmpty();
+  // Base boundaries at the bottom, then the layers in manifest order.
+  const ordered = [...manifest.layers].sort((a, b) => (b.base ? 1 : 0) - (a.base ? 1 : 0));
+  for (const layer of ordered) {
+    let ol;
+    if (layer.type === 'raster') {
+      ol = new ImageLayer({
+        source: new Static({ url: layer.image, imageExtent: layer.extent, projection: 'EPSG:4326', interpolate: false }),
+      });
+      extendExtent(all, layer.extent);
+    } else {
+      ol = new VectorLayer({
+        source: new VectorSource({ url: layer.geojson, format: new GeoJSON() }),
+        style: vectorStyle(layer),
+      });
+      extendExtent(all, layer.bbox);
+    }
+    ol.set('sx', layer);
+    olLayers[layer.id] = ol;
+  }
+
+  const map = new Map({
+    target: 'map',
+    layers: ordered.map((l) => olLayers[l.id]),
+    view: new View({ projection: 'EPSG:4326' }),
+  });
+  map.addControl(new ScaleLine());
+  const base = manifest.layers.find((l) => l.base);
+  map.getView().fit(base ? base.bbox : all, { padding: [20, 20, 20, 20] });
+
+  const panel = document.getElementById('layers');
+  for (const layer of [...ordered].reverse()) {
+    const ol = olLayers[layer.id];
+    const box = el('input', { type: 'checkbox', id: `on-${layer.id}` });
+    box.checked = true;
+    box.addEventListener('change', () => ol.setVisible(box.checked));
+    const opacity = el('input', { type: 'range', min: '0', max: '1', step: '0.05', value: '1', id: `opacity-${layer.id}`, title: 'opacity' });
+    opacity.addEventListener('input', () => ol.setOpacity(Number(opacity.value)));
+    const zoom = el('button', { onclick: () => map.getView().fit(layer.type === 'raster' ? layer.extent : layer.bbox, { padding: [20, 20, 20, 20] }) }, 'zoom to');
+    panel.append(el('div', { class: 'layer', id: `layer-${layer.id}` },
+      el('div', {}, box, ' ', el('label', { for: `on-${layer.id}` }, layer.title)),
+      el('div', {}, 'opacity ', opacity, ' ', zoom, ' ', el('a', { href: layer.data, download: '' }, 'data'), ' ', el('a', { href: layer.stac }, 'STAC')),
+      legendOf(layer)));
+  }
+
+  const info = document.getElementById('info-body');
+  map.on('singleclick', async (evt) => {
+    const parts = [];
+    map.forEachFeatureAtPixel(evt.pixel, (feature, layer) => {
+      const sx = layer && layer.get('sx');
+      if (!sx) return;
+      const props = feature.getProperties();
+      const section = el('div', { class: 'feature' }, el('h3', {}, sx.title));
+      if (props.hydrograph) section.append(el('img', { src: `${sx.geojson.replace(/[^/]*$/, '')}${props.hydrograph}`, alt: 'forecast hydrograph' }));
+      section.append(attributeTable(props));
+      parts.push(section);
+    });
+    for (const layer of manifest.layers) {
+      if (layer.type !== 'raster' || !olLayers[layer.id].getVisible()) continue;
+      const v = await valueAt(layer, evt.coordinate);
+      if (v !== null) parts.push(el('div', { class: 'raster-value' }, el('h3', {}, layer.title), formatValue(layer, v)));
+    }
+    info.replaceChildren(el('div', {}, `lon ${evt.coordinate[0].toFixed(5)}, lat ${evt.coordinate[1].toFixed(5)}`), ...parts);
+    if (!parts.length) info.append(el('div', {}, 'nothing here'));
+  });
+
+  const status = document.getElementById('status');
+  map.on('pointermove', async (evt) => {
+    if (evt.dragging) return;
+    const texts = [`${evt.coordinate[0].toFixed(5)}, ${evt.coordinate[1].toFixed(5)}`];
+    for (const layer of manifest.layers) {
+      if (layer.type !== 'raster' || !olLayers[layer.id].getVisible()) continue;
+      const v = await valueAt(layer, evt.coordinate);
+      if (v !== null) texts.push(`${layer.id}: ${formatValue(layer, v)}`);
+    }
+    status.textContent = texts.join('  ·  ');
+  });
+
+  // Hooks for the browser test (tests/browser) and for scripting.
+  const rendered = () => new Promise((resolve) => { map.once('rendercomplete', resolve); map.render(); });
+  window.sxViewer = {
+    manifest,
+    map,
+    layers: olLayers,
+    async showOnly(id) {
+      for (const [k, l] of Object.entries(olLayers)) l.setVisible(k === id);
+      const sx = olLayers[id].get('sx');
+      map.getView().fit(sx.type === 'raster' ? sx.extent : sx.bbox, { padding: [20, 20, 20, 20] });
+      await rendered();
+    },
+    async showAll() {
+      for (const l of Object.values(olLayers)) l.setVisible(true);
+      await rendered();
+    },
+    async fitTo(id) {
+      const sx = olLayers[id].get('sx');
+      map.getView().fit(sx.type === 'raster' ? sx.extent : sx.bbox, { padding: [20, 20, 20, 20] });
+      await rendered();
+    },
+    pixelOf(lon, lat) {
+      const [x, y] = map.getPixelFromCoordinate([lon, lat]);
+      const r = map.getTargetElement().getBoundingClientRect();
+      return [r.left + x, r.top + y];
+    },
+    // Pixels painted (alpha > 0) on the map's canvases.
+    paintedPixels() {
+      let n = 0;
+      for (const c of map.getViewport().querySelectorAll('canvas')) {
+        if (!c.width || !c.height) continue;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      }
+      return n;
+    },
+  };
+  await rendered();
+  window.sxViewer.ready = true;
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  document.getElementById('info-body').textContent = `cannot open the package: ${e.message}`;
+  document.body.dataset.ready = 'error';
+  console.error(e);
+});
