@@ -6,8 +6,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 . scripts/env.sh
 scripts/build.sh release
+scripts/viewer-build.sh   # the map viewer the demo's one-map package carries
 out=out/demo
 mpirun --oversubscribe -np 2 build/bin/sanxiang run jobs/demo.yaml --out "$out"
 echo
 echo "demo outputs in $out/:"
 ls -l "$out"
+echo
+echo "one-map package: $out/package (STAC catalog, COG, GeoPackage, styles, viewer)"
+echo "look at it:      build/bin/sanxiang serve $out/package   (then open the printed http://127.0.0.1 address)"

@@ -13,9 +13,14 @@ PACKAGES=(
   libcmocka-dev                           # unit tests
   libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
-  nodejs npm chromium curl                # one-map viewer: bundle (scripts/viewer-build.sh), browser test, serve test
+  chromium curl                           # one-map viewer: browser test, serve test
   slurmctld slurmd slurm-client munge     # a real local Slurm for the slurm tests (scripts/slurm-local.sh)
 )
+
+# Node.js and npm bundle the map viewer (scripts/viewer-build.sh). A machine
+# may already have them from elsewhere (e.g. NodeSource), whose nodejs
+# package conflicts with Debian's npm: take Debian's only when absent.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
