@@ -189,7 +189,13 @@ static sx_err scan_and_publish(sx__pub_t *p)
         }
         char src[SX_PATH_MAX], id[128];
         snprintf(src, sizeof src, "%s/%s", run, names[i]);
-        snprintf(id, sizeof id, "%.*s", (int)(strlen(names[i]) - strlen(ext_of(names[i])) - 1), names[i]);
+        int stem = (int)(strlen(names[i]) - strlen(ext_of(names[i])) - 1);
+        snprintf(id, sizeof id, "%.*s", stem, names[i]);
+        /* A run often holds a raster and its vector form under one name
+         * (basins.tif + basins.gpkg): the vector becomes "<name>_vector". */
+        for (size_t k = 0; k < n && is_vector_name(names[i]); k++)
+            if (k != i && is_raster_name(names[k]) && !strncmp(names[k], names[i], (size_t)stem + 1))
+                snprintf(id, sizeof id, "%.*s_vector", stem, names[i]);
         sx__pub_layer_t *l = NULL;
         err = add_layer(p, id, &l);
         if (err == SX_OK) err = is_raster_name(names[i]) ? sx__pub_raster(p, src, l) : sx__pub_vector(p, src, l->id, 0, l);
