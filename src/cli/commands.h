@@ -28,6 +28,8 @@ sx_err sx_cli_run(int argc, char **argv);
 void sx_cli_run_help(void);
 sx_err sx_cli_dem(int argc, char **argv);
 void sx_cli_dem_help(void);
+sx_err sx_cli_rs(int argc, char **argv);
+void sx_cli_rs_help(void);
 
 /* Argument helpers shared by the groups. */
 int sx_cli_wants_help(int argc, char **argv);

@@ -20,6 +20,7 @@ static sx_err help_cmd(int argc, char **argv);
 static const sx_cli_group_t groups[] = {
     {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", sx_cli_run, sx_cli_run_help},
     {"dem", "DEM terrain and hydrology: slope", sx_cli_dem, sx_cli_dem_help},
+    {"rs", "remote sensing: index, calc (band math)", sx_cli_rs, sx_cli_rs_help},
     {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help},
     {"help", "describe every command (sanxiang help GROUP for one group)", help_cmd, help},
 };

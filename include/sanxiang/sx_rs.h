@@ -1,0 +1,115 @@
+/*
+ * sx_rs.h — remote-sensing tile pipeline: band math, spectral indices,
+ * reflectance scaling.
+ *
+ * Inputs are named bands (roles such as nir, red, or any name a `calc`
+ * expression uses), each a GDAL dataset name and a band number, with an
+ * optional scale/offset turning digital numbers into reflectance and an
+ * optional nodata override. All bands must share one grid (size,
+ * geotransform, CRS); `rs warp` puts them on one first.
+ *
+ * Parallelism: every rank reads, for each band, only its block of the
+ * foundation's decomposition (sx_decomp.h), evaluates the expression row by
+ * row (OpenMP inside the rank) and writes its block through sx_layer_write.
+ * Each output cell depends only on the input cells at the same place, so the
+ * result is bit-for-bit the same at any rank or thread count.
+ */
+#ifndef SX_RS_H
+#define SX_RS_H
+
+#include <mpi.h>
+#include "sx_err.h"
+
+/* Where a band's scale/offset came from, recorded in the output. */
+typedef enum {
+    SX_RS_SCALE_NONE = 0,  /* digital numbers used as they are */
+    SX_RS_SCALE_EXPLICIT,  /* --scale NAME=S,O */
+    SX_RS_SCALE_PRESET,    /* --reflectance landsat-c2-l2 | s2-l2a */
+    SX_RS_SCALE_MTL        /* Landsat MTL file next to the band */
+} sx_rs_scale_source;
+
+typedef struct {
+    const char *name;   /* band name used in expressions (role) */
+    const char *path;   /* GDAL dataset name */
+    int band;           /* 1-based band of the dataset */
+    double scale, offset; /* value = DN * scale + offset */
+    sx_rs_scale_source scale_source;
+    char scale_note[160]; /* e.g. "l8_MTL.txt REFLECTANCE_MULT_BAND_4, sun elevation 52.1" */
+    int has_nodata;     /* override the file's nodata (e.g. Landsat fill 0 not declared) */
+    double nodata;
+} sx_rs_band_t;
+
+/** Reflectance presets. */
+typedef enum {
+    SX_RS_REFL_AUTO = 0,  /* Landsat MTL beside the file if found, else none */
+    SX_RS_REFL_NONE,
+    SX_RS_REFL_LANDSAT_C2_L2, /* DN * 2.75e-5 - 0.2 (USGS Collection 2 Level-2 surface reflectance) */
+    SX_RS_REFL_S2_L2A         /* (DN - 1000) / 10000 (Sentinel-2 L2A, processing baseline >= 04.00) */
+} sx_rs_reflectance;
+
+/** Parse "auto", "none", "landsat-c2-l2", "s2-l2a". Not collective. */
+sx_err sx_rs_reflectance_parse(const char *text, sx_rs_reflectance *out);
+
+/**
+ * Fill in scale/offset of every band whose scale_source is NONE from the
+ * preset (AUTO: from the Landsat MTL file next to the band's file, found by
+ * the band file's name, *_B<n>.TIF or *_SR_B<n>.TIF -> *_MTL.txt). Bands with
+ * an explicit scale keep it. Not collective (reads small text files; every
+ * rank gets the same answer from the same files).
+ */
+sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflectance preset);
+
+/**
+ * Read scale/offset for Landsat band number bandno from an MTL text file:
+ * surface reflectance (Collection 2 Level-2 group
+ * LEVEL2_SURFACE_REFLECTANCE_PARAMETERS) when present, else top-of-atmosphere
+ * reflectance REFLECTANCE_MULT/ADD corrected for the sun elevation
+ * (rho = (M*Q + A) / sin(SUN_ELEVATION), USGS Landsat 8 Data Users Handbook
+ * sec. 5.1). Not collective.
+ */
+sx_err sx_rs_mtl_scale(const char *mtl_path, int bandno, double *scale, double *offset, char *note, size_t notelen);
+
+/* ------------------------------------------------------------ indices */
+
+typedef struct {
+    const char *name;      /* ndvi, evi, ... */
+    const char *expr;      /* formula in the band-math language, over roles */
+    const char *roles;     /* the roles it needs, space-separated ("nir red") */
+    const char *long_name; /* for the output's metadata */
+    const char *citation;  /* paper, year, DOI */
+} sx_rs_index_t;
+
+/** The index table (terminated by a zeroed entry). */
+const sx_rs_index_t *sx_rs_indices(void);
+/** Look an index up by name; fails with the list of names. Not collective. */
+sx_err sx_rs_index_find(const char *name, const sx_rs_index_t **out);
+/** Fail (SX_ERR_USAGE) naming the first role of ix that is not among
+ *  bands[].name. Not collective. */
+sx_err sx_rs_index_check_roles(const sx_rs_index_t *ix, const sx_rs_band_t *bands, int nbands);
+
+/* ------------------------------------------------------------ calc */
+
+typedef struct {
+    sx_rs_band_t *bands;
+    int nbands;
+    const char *expr;       /* band-math expression over bands[].name */
+    const char *out_nc;     /* CF netCDF output (required) */
+    const char *out_cog;    /* COG output or NULL */
+    const char *var_name;   /* variable name in the outputs ("ndvi", "calc") */
+    const char *long_name;
+    const char *units;      /* "1" for indices */
+    const char *provenance; /* JSON or NULL; the band/scale record is added to it */
+} sx_rs_calc_opts_t;
+
+/** Evaluate expr over the bands and write a Float32 layer with NaN nodata.
+ *  Collective over comm. */
+sx_err sx_rs_calc_run(MPI_Comm comm, const sx_rs_calc_opts_t *o);
+
+/**
+ * Provenance JSON with an "rs" record of the expression and each band's
+ * path, band, scale, offset and their source appended. Caller frees.
+ * Not collective (deterministic from its arguments).
+ */
+sx_err sx_rs_provenance(const char *base_json, const char *expr, const sx_rs_band_t *bands, int nbands, char **out);
+
+#endif

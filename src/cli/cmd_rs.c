@@ -1,0 +1,213 @@
+/*
+ * cmd_rs.c — `sanxiang rs <verb>`: the remote-sensing tile pipeline for
+ * ad-hoc use. Parses arguments into the library's option structs and calls
+ * src/rs; all the work is there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_layer.h"
+#include "sanxiang/sx_log.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_perf.h"
+#include "sanxiang/sx_raster.h"
+#include "sanxiang/sx_rs.h"
+
+#define MAX_BANDS 64
+
+void sx_cli_rs_help(void)
+{
+    printf("usage: sanxiang rs <verb> ...\n\n"
+           "  index NAME -b ROLE=PATH [-b ROLE=PATH ...] -o OUT.tif [band options]\n"
+           "      NAME: ndvi (nir, red), evi (nir, red, blue), savi (nir, red), ndwi (McFeeters: green, nir),\n"
+           "      mndwi (Xu: green, swir1), ndbi (swir1, nir), nbr (nir, swir2). Float32, NaN = nodata.\n"
+           "  calc --expr 'EXPR' -b NAME=PATH [-b NAME=PATH ...] -o OUT.tif [band options]\n"
+           "      Band math: + - * / ^, < <= > >= == !=, and or not, min max abs sqrt log exp where(c,a,b).\n"
+           "      Nodata in any band the expression names gives nodata (NaN); so does x/0.\n\n"
+           "band options:\n"
+           "  --bidx NAME=N          band number N of NAME's file (default 1)\n"
+           "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
+           "  --nodata NAME=V        treat V as nodata in band NAME (e.g. Landsat fill 0 not declared in the file)\n"
+           "  --reflectance MODE     auto (Landsat *_MTL.txt next to the band, else none), none,\n"
+           "                         landsat-c2-l2 (DN * 2.75e-5 - 0.2), s2-l2a (baseline >= 04.00: (DN - 1000) / 10000)\n"
+           "  --nc OUT.nc            netCDF written alongside the COG (default OUT.nc)\n"
+           "The scale, offset and their source are recorded in the outputs' provenance.\n");
+}
+
+typedef struct {
+    sx_rs_band_t bands[MAX_BANDS];
+    int nbands;
+    sx_rs_reflectance refl;
+    const char *out, *nc;
+    char ncbuf[SX_PATH_MAX];
+} band_args_t;
+
+static sx_err split_eq(const char *opt, const char *v, char *name, size_t len, const char **rest)
+{
+    const char *eq = strchr(v, '=');
+    SX_FAIL_IF(!eq || eq == v || !eq[1], SX_ERR_USAGE, "%s expects NAME=VALUE, got '%s'", opt, v);
+    SX_FAIL_IF((size_t)(eq - v) >= len, SX_ERR_USAGE, "%s: name too long in '%s'", opt, v);
+    memcpy(name, v, (size_t)(eq - v));
+    name[eq - v] = 0;
+    *rest = eq + 1;
+    return SX_OK;
+}
+
+static sx_err find_band(band_args_t *a, const char *opt, const char *name, sx_rs_band_t **out)
+{
+    for (int b = 0; b < a->nbands; b++)
+        if (!strcmp(a->bands[b].name, name)) {
+            *out = &a->bands[b];
+            return SX_OK;
+        }
+    SX_FAIL(SX_ERR_USAGE, "%s names band '%s', which no -b NAME=PATH gives (give -b before %s)", opt, name, opt);
+}
+
+/* Consume a band option at argv[*i]; *taken = 0 if argv[*i] is not one. */
+static sx_err band_option(band_args_t *a, int argc, char **argv, int *i, int *taken)
+{
+    const char *opt = argv[*i], *v, *rest;
+    char name[64];
+    sx_rs_band_t *b = NULL;
+    *taken = 1;
+    if (!strcmp(opt, "-b")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &v));
+        SX_FAIL_IF(a->nbands == MAX_BANDS, SX_ERR_USAGE, "at most %d bands", MAX_BANDS);
+        b = &a->bands[a->nbands];
+        memset(b, 0, sizeof *b);
+        SX_CHECK(split_eq("-b", v, name, sizeof name, &rest));
+        for (int k = 0; k < a->nbands; k++)
+            SX_FAIL_IF(!strcmp(a->bands[k].name, name), SX_ERR_USAGE, "band '%s' is given twice", name);
+        b->name = strdup(name);
+        SX_FAIL_IF(!b->name, SX_ERR_NOMEM, "out of memory");
+        b->path = rest;
+        b->band = 1;
+        b->scale = 1;
+        a->nbands++;
+    } else if (!strcmp(opt, "--bidx")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &v));
+        SX_CHECK(split_eq(opt, v, name, sizeof name, &rest));
+        SX_CHECK(find_band(a, opt, name, &b));
+        long long n;
+        SX_CHECK(sx_cli_parse_int(opt, rest, &n));
+        SX_FAIL_IF(n < 1 || n > 100000, SX_ERR_USAGE, "--bidx %s: band number must be 1 or more, got %lld", name, n);
+        b->band = (int)n;
+    } else if (!strcmp(opt, "--scale")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &v));
+        SX_CHECK(split_eq(opt, v, name, sizeof name, &rest));
+        SX_CHECK(find_band(a, opt, name, &b));
+        char *end, *end2;
+        double s = strtod(rest, &end), off = 0;
+        if (*end == ',') off = strtod(end + 1, &end2);
+        else end2 = end;
+        SX_FAIL_IF(end == rest || *end2 || s == 0, SX_ERR_USAGE, "--scale %s expects S or S,O with S != 0, got '%s'", name, rest);
+        b->scale = s;
+        b->offset = off;
+        b->scale_source = SX_RS_SCALE_EXPLICIT;
+        snprintf(b->scale_note, sizeof b->scale_note, "--scale %s", v);
+    } else if (!strcmp(opt, "--nodata")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &v));
+        SX_CHECK(split_eq(opt, v, name, sizeof name, &rest));
+        SX_CHECK(find_band(a, opt, name, &b));
+        SX_CHECK(sx_cli_parse_double(opt, rest, &b->nodata));
+        b->has_nodata = 1;
+    } else if (!strcmp(opt, "--reflectance")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &v));
+        SX_CHECK(sx_rs_reflectance_parse(v, &a->refl));
+    } else if (!strcmp(opt, "-o")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &a->out));
+    } else if (!strcmp(opt, "--nc")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &a->nc));
+    } else {
+        *taken = 0;
+    }
+    return SX_OK;
+}
+
+static sx_err finish_bands(band_args_t *a, const char *verb)
+{
+    SX_FAIL_IF(!a->out, SX_ERR_USAGE, "rs %s needs -o OUT.tif", verb);
+    SX_FAIL_IF(!a->nbands, SX_ERR_USAGE, "rs %s needs at least one -b NAME=PATH", verb);
+    if (!a->nc) {
+        sx_layer_nc_beside(a->out, a->ncbuf, sizeof a->ncbuf);
+        a->nc = a->ncbuf;
+    }
+    SX_CHECK(sx_rs_bands_resolve_scale(a->bands, a->nbands, a->refl));
+    return SX_OK;
+}
+
+static void free_bands(band_args_t *a)
+{
+    for (int b = 0; b < a->nbands; b++) free((char *)a->bands[b].name);
+    a->nbands = 0;
+}
+
+static sx_err run_calc(band_args_t *a, const char *expr, const char *var, const char *long_name)
+{
+    char *prov = NULL;
+    SX_CHECK(sx_gdal_init(0));
+    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    sx_rs_calc_opts_t o = {a->bands, a->nbands, expr, a->nc, a->out, var, long_name, "1", prov};
+    sx_err err = sx_rs_calc_run(MPI_COMM_WORLD, &o);
+    free(prov);
+    SX_CHECK(err);
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
+static sx_err cmd_index(int argc, char **argv)
+{
+    band_args_t a = {0};
+    const char *name = NULL;
+    sx_err err = SX_OK;
+    for (int i = 1; i < argc && err == SX_OK; i++) {
+        int taken;
+        err = band_option(&a, argc, argv, &i, &taken);
+        if (err || taken) continue;
+        if (argv[i][0] == '-') err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "unknown option '%s' for rs index", argv[i]);
+        else if (!name) name = argv[i];
+        else err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "rs index takes one index name; got '%s' and '%s'", name, argv[i]);
+    }
+    const sx_rs_index_t *ix = NULL;
+    if (!err && !name) err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "usage: sanxiang rs index NAME -b ROLE=PATH ... -o OUT.tif");
+    if (!err) err = sx_rs_index_find(name, &ix);
+    if (!err) err = sx_rs_index_check_roles(ix, a.bands, a.nbands);
+    if (!err) err = finish_bands(&a, "index");
+    if (!err) {
+        sx_log_info("rs index %s = %s  [%s]", ix->name, ix->expr, ix->citation);
+        err = run_calc(&a, ix->expr, ix->name, ix->long_name);
+    }
+    free_bands(&a);
+    return err;
+}
+
+static sx_err cmd_calc(int argc, char **argv)
+{
+    band_args_t a = {0};
+    const char *expr = NULL, *name = "calc";
+    sx_err err = SX_OK;
+    for (int i = 1; i < argc && err == SX_OK; i++) {
+        int taken;
+        err = band_option(&a, argc, argv, &i, &taken);
+        if (err || taken) continue;
+        if (!strcmp(argv[i], "--expr")) err = sx_cli_option_value(argc, argv, &i, &expr);
+        else if (!strcmp(argv[i], "--name")) err = sx_cli_option_value(argc, argv, &i, &name);
+        else err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "unknown argument '%s' for rs calc", argv[i]);
+    }
+    if (!err && !expr) err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "rs calc needs --expr 'EXPR'");
+    if (!err) err = finish_bands(&a, "calc");
+    if (!err) err = run_calc(&a, expr, name, NULL);
+    free_bands(&a);
+    return err;
+}
+
+sx_err sx_cli_rs(int argc, char **argv)
+{
+    SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "rs needs a verb; see sanxiang rs --help");
+    if (!strcmp(argv[1], "index")) return cmd_index(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "calc")) return cmd_calc(argc - 1, argv + 1);
+    SX_FAIL(SX_ERR_USAGE, "unknown verb 'rs %s'; see sanxiang rs --help", argv[1]);
+}

@@ -1,0 +1,65 @@
+# Remote-sensing pipeline end to end (issue 3): indices and band math against
+# numpy and gdal_calc.py, N-rank output equal to 1-rank output bit for bit,
+# and the error contract for bad inputs.
+set(SX_RS_BIN $<TARGET_FILE:sanxiang_cli>)
+set(SX_RS_CMP $<TARGET_FILE:rastercmp>)
+set(SX_RS_LS ${SX_DATA_DIR}/remote_sensing/landsat8)
+set(SX_RS_OUT ${SX_TEST_OUT}/rs)
+set(SX_RS_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
+
+# Every index and a band-math expression against numpy; DN NDVI against gdal_calc.py.
+add_test(NAME rs_index_run
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_run.sh ${SX_RS_BIN} 2 ${SX_RS_OUT}/index ${SX_RS_LS})
+set_tests_properties(rs_index_run PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_index PROCESSORS 2 TIMEOUT 600)
+add_test(NAME rs_index_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_check.py ${SX_RS_OUT}/index ${SX_RS_LS})
+set_tests_properties(rs_index_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_index)
+
+# N ranks == 1 rank, bit for bit (EVI: three bands, constants folded).
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_evi_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} rs index evi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -b blue=${SX_RS_LS}/l8_B2.tif
+                   -o ${SX_RS_OUT}/evi_np${np}.tif)
+  set_tests_properties(rs_evi_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP rs_evi_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_evi_equal_np${np}
+           COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_OUT}/evi_np1.tif ${SX_RS_OUT}/evi_np${np}.tif && \
+${SX_RS_CMP} --exact NETCDF:${SX_RS_OUT}/evi_np1.nc:evi NETCDF:${SX_RS_OUT}/evi_np${np}.nc:evi")
+  set_tests_properties(rs_evi_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_evi_np1;rs_evi_np${np}")
+endforeach()
+
+# Bad inputs: one clear message, the same exit status on every rank.
+set(SX_RS_BAD ${SX_RS_OUT}/bad)
+add_test(NAME rs_bad_inputs_setup
+         COMMAND sh -c "mkdir -p ${SX_RS_BAD} && head -c 20000 ${SX_RS_LS}/l8_B4.tif > ${SX_RS_BAD}/corrupt_B4.tif && \
+gdal_translate -q -a_srs EPSG:4490 ${SX_RS_LS}/l8_B4.tif ${SX_RS_BAD}/cgcs2000_B4.tif")
+set_tests_properties(rs_bad_inputs_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_bad)
+foreach(np 1 3)
+  add_test(NAME rs_bad_grid_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "rs warp" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_DATA_DIR}/remote_sensing/stars/L7_ETMs.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_bad_crs_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "different CRS" "cgcs2000_B4.tif" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/cgcs2000_B4.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_missing_band_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'red'" "-b red=PATH" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_missing_file_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "no_such_B4.tif" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/no_such_B4.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_corrupt_file_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" -- ${SX_RS_BIN} rs index ndvi --reflectance none
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/corrupt_B4.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_bad_expr_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "column 13" "unknown name 'nri'" -- ${SX_RS_BIN} rs calc
+                   --expr "(nir - red)/nri" -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${SX_RS_BAD}/x.tif)
+  set_tests_properties(rs_bad_grid_np${np} rs_bad_crs_np${np} rs_missing_band_np${np} rs_missing_file_np${np}
+                       rs_corrupt_file_np${np} rs_bad_expr_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_bad
+                       PROCESSORS ${np})
+endforeach()
