@@ -105,6 +105,25 @@ typedef struct {
  *  Collective over comm. */
 sx_err sx_rs_calc_run(MPI_Comm comm, const sx_rs_calc_opts_t *o);
 
+/* ------------------------------------------------------------ warp */
+
+typedef struct {
+    const char *const *inputs; /* tiles, GDAL dataset names; later ones win where tiles overlap */
+    int ninputs;
+    int band;                  /* 1-based band of every input */
+    const char *t_srs;         /* target CRS (EPSG:4490, EPSG:4547, WKT, PROJ); NULL = first input's */
+    double xres, yres;         /* target cell size; 0 = finest suggested by GDAL */
+    int has_te;
+    double te[4];              /* xmin ymin xmax ymax in the target CRS */
+    const char *resampling;    /* near bilinear cubic cubicspline lanczos average mode; NULL = near */
+    int has_src_nodata;
+    double src_nodata;         /* nodata of the inputs when not declared in the files */
+    const char *out_nc, *out_cog, *var_name, *units, *provenance;
+} sx_rs_warp_opts_t;
+
+/** Mosaic and reproject onto one grid; Float32, NaN nodata. Collective. */
+sx_err sx_rs_warp_run(MPI_Comm comm, const sx_rs_warp_opts_t *o);
+
 /**
  * Provenance JSON with an "rs" record of the expression and each band's
  * path, band, scale, offset and their source appended. Caller frees.

@@ -28,6 +28,10 @@ void sx_cli_rs_help(void)
            "  calc --expr 'EXPR' -b NAME=PATH [-b NAME=PATH ...] -o OUT.tif [band options]\n"
            "      Band math: + - * / ^, < <= > >= == !=, and or not, min max abs sqrt log exp where(c,a,b).\n"
            "      Nodata in any band the expression names gives nodata (NaN); so does x/0.\n\n"
+           "  warp IN [IN ...] -o OUT.tif [--t-srs CRS] [--tr XRES [YRES]] [--te XMIN YMIN XMAX YMAX]\n"
+           "       [-r near|bilinear|cubic|average|mode] [--band N] [--src-nodata V]\n"
+           "      Mosaic tiles (later ones win where they overlap) and reproject, e.g. to CGCS2000 EPSG:4490 or a\n"
+           "      Gauss-Krueger zone EPSG:4491-4554. Same result as gdalwarp -et 0 -ovr NONE; Float32, NaN nodata.\n\n"
            "band options:\n"
            "  --bidx NAME=N          band number N of NAME's file (default 1)\n"
            "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
@@ -204,10 +208,77 @@ static sx_err cmd_calc(int argc, char **argv)
     return err;
 }
 
+static sx_err parse_doubles(int argc, char **argv, int *i, int n, int optional, double *v)
+{
+    const char *opt = argv[*i];
+    for (int k = 0; k < n; k++) {
+        if (optional && k > 0 && (*i + 1 >= argc || argv[*i + 1][0] == '-')) break;
+        const char *t;
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &t));
+        SX_CHECK(sx_cli_parse_double(opt, t, &v[k]));
+    }
+    return SX_OK;
+}
+
+static sx_err cmd_warp(int argc, char **argv)
+{
+    const char *inputs[1024];
+    sx_rs_warp_opts_t o = {.inputs = inputs, .band = 1};
+    const char *out = NULL, *nc = NULL, *v;
+    char ncbuf[SX_PATH_MAX];
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-o")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &out));
+        else if (!strcmp(argv[i], "--nc")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &nc));
+        else if (!strcmp(argv[i], "--t-srs")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.t_srs));
+        else if (!strcmp(argv[i], "-r")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.resampling));
+        else if (!strcmp(argv[i], "--tr")) {
+            double r[2] = {0, 0};
+            SX_CHECK(parse_doubles(argc, argv, &i, 2, 1, r));
+            SX_FAIL_IF(r[0] <= 0 || r[1] < 0, SX_ERR_USAGE, "--tr needs positive cell sizes");
+            o.xres = r[0];
+            o.yres = r[1] > 0 ? r[1] : r[0];
+        } else if (!strcmp(argv[i], "--te")) {
+            SX_CHECK(parse_doubles(argc, argv, &i, 4, 0, o.te));
+            o.has_te = 1;
+        } else if (!strcmp(argv[i], "--band")) {
+            long long b;
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int("--band", v, &b));
+            SX_FAIL_IF(b < 1 || b > 100000, SX_ERR_USAGE, "--band must be 1 or more");
+            o.band = (int)b;
+        } else if (!strcmp(argv[i], "--src-nodata")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double("--src-nodata", v, &o.src_nodata));
+            o.has_src_nodata = 1;
+        } else if (argv[i][0] == '-') SX_FAIL(SX_ERR_USAGE, "unknown option '%s' for rs warp", argv[i]);
+        else {
+            SX_FAIL_IF(o.ninputs == 1024, SX_ERR_USAGE, "at most 1024 inputs; build a VRT (gdalbuildvrt) for more");
+            inputs[o.ninputs++] = argv[i];
+        }
+    }
+    SX_FAIL_IF(!out || !o.ninputs, SX_ERR_USAGE, "usage: sanxiang rs warp IN [IN ...] -o OUT.tif [--t-srs CRS] ...");
+    if (!nc) {
+        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
+        nc = ncbuf;
+    }
+    char *prov = NULL;
+    SX_CHECK(sx_gdal_init(0));
+    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    o.out_nc = nc;
+    o.out_cog = out;
+    o.var_name = "warp";
+    o.provenance = prov;
+    sx_err err = sx_rs_warp_run(MPI_COMM_WORLD, &o);
+    free(prov);
+    SX_CHECK(err);
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
 sx_err sx_cli_rs(int argc, char **argv)
 {
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "rs needs a verb; see sanxiang rs --help");
     if (!strcmp(argv[1], "index")) return cmd_index(argc - 1, argv + 1);
     if (!strcmp(argv[1], "calc")) return cmd_calc(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "warp")) return cmd_warp(argc - 1, argv + 1);
     SX_FAIL(SX_ERR_USAGE, "unknown verb 'rs %s'; see sanxiang rs --help", argv[1]);
 }

@@ -63,3 +63,31 @@ foreach(np 1 3)
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_bad
                        PROCESSORS ${np})
 endforeach()
+
+# rs warp: mosaic of two half tiles == gdalwarp of the whole tile (no seam);
+# CGCS2000 geographic and a Gauss-Krueger zone equal gdalwarp; N ranks == 1 rank.
+set(SX_RS_WARP ${SX_RS_OUT}/warp)
+add_test(NAME rs_warp_setup COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_warp_setup.sh ${SX_RS_WARP} ${SX_RS_LS})
+set_tests_properties(rs_warp_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_warp_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_warp_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_warp_run.sh ${SX_RS_BIN} ${np} ${SX_RS_WARP})
+  set_tests_properties(rs_warp_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_warp_in FIXTURES_SETUP rs_warp_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  set(cmds "")
+  foreach(f near_4490 bilinear_4490 gk4547 cubic_down)
+    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/${f}.tif ${SX_RS_WARP}/np${np}/${f}.tif && ")
+  endforeach()
+  add_test(NAME rs_warp_equal_np${np} COMMAND sh -c "${cmds} true")
+  set_tests_properties(rs_warp_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_warp_np1;rs_warp_np${np}")
+endforeach()
+add_test(NAME rs_warp_vs_gdalwarp
+         COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/near_4490.tif ${SX_RS_WARP}/ref_near_4490.tif && \
+${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/bilinear_4490.tif ${SX_RS_WARP}/ref_bilinear_4490.tif && \
+${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/gk4547.tif ${SX_RS_WARP}/ref_gk4547.tif && \
+/usr/bin/python3 -c \"from osgeo import gdal; import numpy as np, sys; a = gdal.Open('${SX_RS_WARP}/np1/near_4490.tif').ReadAsArray(); \
+n = int(np.isnan(a).all(axis=1).sum() + np.isnan(a).all(axis=0).sum()); print('empty rows+cols', n); sys.exit(n > 0)\"")
+set_tests_properties(rs_warp_vs_gdalwarp PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_warp_np1)
