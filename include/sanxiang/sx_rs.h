@@ -18,6 +18,8 @@
 #define SX_RS_H
 
 #include <mpi.h>
+#include <stdint.h>
+#include "sx_decomp.h"
 #include "sx_err.h"
 
 /* Where a band's scale/offset came from, recorded in the output. */
@@ -104,6 +106,75 @@ typedef struct {
 /** Evaluate expr over the bands and write a Float32 layer with NaN nodata.
  *  Collective over comm. */
 sx_err sx_rs_calc_run(MPI_Comm comm, const sx_rs_calc_opts_t *o);
+
+/* ------------------------------------------------------------ masks */
+
+typedef enum {
+    SX_RS_QA_LANDSAT_C2 = 0, /* Landsat Collection 2 QA_PIXEL bits */
+    SX_RS_QA_LANDSAT_C1,     /* Landsat Collection 1 BQA bits */
+    SX_RS_QA_S2_SCL          /* Sentinel-2 L2A scene classification classes */
+} sx_rs_qa_kind;
+
+/* Which QA values are masked: a pixel is masked when any rule matches,
+ * ((qa >> shift) & (2^width - 1)) >= min, or (SCL) when its class is in
+ * scl_classes (bit c set for class c). NaN (nodata) QA is always masked. */
+typedef struct {
+    sx_rs_qa_kind kind;
+    int nrules;
+    struct { int shift, width, min; } rules[16];
+    uint32_t scl_classes;
+} sx_rs_qa_rule_t;
+
+/** Build a rule from a comma-separated list of class names (NULL = the
+ *  kind's default). Names: landsat-c2: fill dilated cirrus cloud shadow snow
+ *  water; landsat-c1: fill cloud cloud-medium cloud-high shadow snow cirrus;
+ *  s2-scl: nodata saturated dark shadow vegetation bare water unclassified
+ *  cloud-medium cloud-high cirrus snow. Not collective. */
+sx_err sx_rs_qa_rule_parse(const char *kind, const char *classes, sx_rs_qa_rule_t *out);
+/** mask[i] = 1 where qa[i] is masked by rule, else 0. Not collective. */
+void sx_rs_qa_mask(const sx_rs_qa_rule_t *rule, const double *qa, int64_t n, uint8_t *mask);
+/** Dilate a 0/1 mask by r cells (square window, Chebyshev distance): buf
+ *  covers ext (block + halo, halo already exchanged); the result for own is
+ *  written to out (own.nx * own.ny). tmp holds ext cells. Not collective. */
+void sx_rs_mask_dilate(const uint8_t *buf, sx_window_t ext, sx_window_t own, int r, uint8_t *tmp, uint8_t *out);
+
+/* ------------------------------------------------------------ composites */
+
+typedef enum {
+    SX_RS_COMP_MEDIAN = 0,
+    SX_RS_COMP_MEAN,
+    SX_RS_COMP_PERCENTILE,
+    SX_RS_COMP_MAX_NDVI, /* "greenest pixel": every band from the date of highest NDVI */
+    SX_RS_COMP_COUNT
+} sx_rs_comp_method;
+
+typedef struct {
+    sx_rs_band_t *bands; /* nscenes x nper: band k of scene s at [s * nper + k]; names equal across scenes */
+    int nscenes, nper;
+    int qa;              /* index k of the QA band within a scene, or -1 for none */
+    sx_rs_qa_rule_t rule;
+    int dilate;          /* cells; masks are dilated by this much before use */
+    sx_rs_comp_method method;
+    double percentile;   /* 0..100 for SX_RS_COMP_PERCENTILE */
+    int nir, red;        /* band indices k for max-NDVI */
+    const char *out_stem; /* outputs <stem>_<band>.nc/.tif and <stem>_count.nc/.tif */
+    int cog;
+    const char *provenance;
+} sx_rs_composite_opts_t;
+
+/** Parse median | mean | pNN (percentile NN) | max-ndvi | count. */
+sx_err sx_rs_comp_method_parse(const char *text, sx_rs_comp_method *m, double *percentile);
+
+/**
+ * Per-pixel temporal composite over scenes on one grid. An observation (scene
+ * s at a pixel) is valid when its QA does not mask it (after dilation) and
+ * every band of the scene has data there; only valid observations enter.
+ * Writes one Float32 layer per non-QA band (median/mean/percentile: of that
+ * band; max-NDVI: that band on the chosen date), <stem>_count (number of
+ * valid observations) and, for max-NDVI, <stem>_scene (1-based scene number
+ * chosen; ties go to the earlier scene). Collective over comm.
+ */
+sx_err sx_rs_composite_run(MPI_Comm comm, const sx_rs_composite_opts_t *o);
 
 /* ------------------------------------------------------------ warp */
 

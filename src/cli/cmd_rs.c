@@ -32,6 +32,12 @@ void sx_cli_rs_help(void)
            "       [-r near|bilinear|cubic|average|mode] [--band N] [--src-nodata V]\n"
            "      Mosaic tiles (later ones win where they overlap) and reproject, e.g. to CGCS2000 EPSG:4490 or a\n"
            "      Gauss-Krueger zone EPSG:4491-4554. Same result as gdalwarp -et 0 -ovr NONE; Float32, NaN nodata.\n\n"
+           "  composite --method median|mean|pNN|max-ndvi|count --scene 'red=A_B4.tif,nir=A_B5.tif,qa=A_QA.tif'\n"
+           "       [--scene ...] [--scenes LIST.txt] [--qa-kind landsat-c2|landsat-c1|s2-scl] [--mask CLASSES]\n"
+           "       [--dilate N] [--nodata V] [--reflectance MODE] -o OUT.tif\n"
+           "      Scenes must share one grid (rs warp first). A band named qa is the quality band; masked\n"
+           "      observations and nodata are left out. Writes OUT_<band>.tif per band, OUT_count.tif and, for\n"
+           "      max-ndvi, OUT_scene.tif (chosen scene, 1-based). LIST.txt: one scene spec per line.\n\n"
            "band options:\n"
            "  --bidx NAME=N          band number N of NAME's file (default 1)\n"
            "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
@@ -274,11 +280,158 @@ static sx_err cmd_warp(int argc, char **argv)
     return sx_perf_report(MPI_COMM_WORLD, NULL);
 }
 
+#define MAX_SCENES 1024
+
+typedef struct {
+    sx_rs_band_t *bands;
+    int nscenes, nper;
+    char **names; /* band names of the first scene */
+    char *texts[MAX_SCENES];
+} scenes_t;
+
+static void scenes_free(scenes_t *sc)
+{
+    for (int i = 0; i < sc->nscenes; i++) free(sc->texts[i]);
+    free(sc->bands);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* "name=path,name=path" -> bands of one scene, same names in the same order as scene 0. */
+static sx_err scene_add(scenes_t *sc, const char *spec)
+{
+    SX_FAIL_IF(sc->nscenes == MAX_SCENES, SX_ERR_USAGE, "at most %d scenes", MAX_SCENES);
+    char *t = strdup(spec);
+    SX_FAIL_IF(!t, SX_ERR_NOMEM, "out of memory");
+    sc->texts[sc->nscenes] = t;
+    int n = 1;
+    for (const char *c = t; *c; c++) n += *c == ',';
+    SX_FAIL_IF(sc->nscenes && n != sc->nper, SX_ERR_USAGE, "scene %d has %d bands but scene 1 has %d: '%s'",
+               sc->nscenes + 1, n, sc->nper, spec);
+    if (!sc->nscenes) sc->nper = n;
+    sx_rs_band_t *nb = realloc(sc->bands, (size_t)(sc->nscenes + 1) * (size_t)n * sizeof *nb);
+    SX_FAIL_IF(!nb, SX_ERR_NOMEM, "out of memory");
+    sc->bands = nb;
+    sx_rs_band_t *b = sc->bands + (size_t)sc->nscenes * (size_t)n;
+    char *save = NULL;
+    int k = 0;
+    for (char *tok = strtok_r(t, ",", &save); tok; tok = strtok_r(NULL, ",", &save), k++) {
+        char *eq = strchr(tok, '=');
+        SX_FAIL_IF(!eq || eq == tok || !eq[1], SX_ERR_USAGE, "scene %d: '%s' is not NAME=PATH", sc->nscenes + 1, tok);
+        *eq = 0;
+        memset(&b[k], 0, sizeof b[k]);
+        b[k].name = tok;
+        b[k].path = eq + 1;
+        b[k].band = 1;
+        b[k].scale = 1;
+        if (sc->nscenes)
+            SX_FAIL_IF(strcmp(tok, sc->bands[k].name), SX_ERR_USAGE,
+                       "scene %d names band %d '%s' but scene 1 names it '%s'; give the bands in the same order",
+                       sc->nscenes + 1, k + 1, tok, sc->bands[k].name);
+    }
+    SX_FAIL_IF(k != n, SX_ERR_USAGE, "scene %d: empty band in '%s'", sc->nscenes + 1, spec);
+    sc->nscenes++;
+    return SX_OK;
+}
+
+static sx_err scenes_file(scenes_t *sc, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    SX_FAIL_IF(!f, SX_ERR_IO, "cannot open scene list '%s'", path);
+    char line[8192];
+    int ln = 0;
+    sx_err err = SX_OK;
+    while (!err && fgets(line, sizeof line, f)) {
+        ln++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#') continue;
+        err = scene_add(sc, line);
+        if (err) err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "%s:%d: %s", path, ln, sx_err_message());
+    }
+    fclose(f);
+    return err;
+}
+
+static sx_err cmd_composite(int argc, char **argv)
+{
+    scenes_t sc = {0};
+    const char *method = NULL, *out = NULL, *kind = "landsat-c2", *classes = NULL, *v;
+    long long dil = 0;
+    double nodata = 0;
+    int has_nodata = 0;
+    sx_rs_reflectance refl = SX_RS_REFL_AUTO;
+    sx_err err = SX_OK;
+    for (int i = 1; i < argc && !err; i++) {
+        if (!strcmp(argv[i], "--method")) err = sx_cli_option_value(argc, argv, &i, &method);
+        else if (!strcmp(argv[i], "-o")) err = sx_cli_option_value(argc, argv, &i, &out);
+        else if (!strcmp(argv[i], "--qa-kind")) err = sx_cli_option_value(argc, argv, &i, &kind);
+        else if (!strcmp(argv[i], "--mask")) err = sx_cli_option_value(argc, argv, &i, &classes);
+        else if (!strcmp(argv[i], "--scene")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = scene_add(&sc, v);
+        } else if (!strcmp(argv[i], "--scenes")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = scenes_file(&sc, v);
+        } else if (!strcmp(argv[i], "--dilate")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_int("--dilate", v, &dil);
+        } else if (!strcmp(argv[i], "--nodata")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_double("--nodata", v, &nodata);
+            has_nodata = 1;
+        } else if (!strcmp(argv[i], "--reflectance")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_rs_reflectance_parse(v, &refl);
+        } else err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "unknown argument '%s' for rs composite", argv[i]);
+    }
+    sx_rs_composite_opts_t o = {0};
+    if (!err && (!method || !out || !sc.nscenes))
+        err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "usage: sanxiang rs composite --method M --scene SPEC ... -o OUT.tif");
+    if (!err) err = sx_rs_comp_method_parse(method, &o.method, &o.percentile);
+    o.qa = o.nir = o.red = -1;
+    for (int k = 0; k < sc.nper && !err; k++) {
+        if (!strcmp(sc.bands[k].name, "qa")) o.qa = k;
+        if (!strcmp(sc.bands[k].name, "nir")) o.nir = k;
+        if (!strcmp(sc.bands[k].name, "red")) o.red = k;
+    }
+    if (!err && o.qa >= 0) err = sx_rs_qa_rule_parse(kind, classes, &o.rule);
+    if (!err && o.qa < 0 && (classes || dil))
+        err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "--mask/--dilate need a band named qa in every scene");
+    for (int s = 0; s < sc.nscenes && !err; s++)
+        for (int k = 0; k < sc.nper; k++) {
+            sx_rs_band_t *b = &sc.bands[(size_t)s * sc.nper + k];
+            if (k == o.qa) { /* QA values are bit fields: never scaled */
+                b->scale_source = SX_RS_SCALE_EXPLICIT;
+                snprintf(b->scale_note, sizeof b->scale_note, "quality band, not scaled");
+            } else if (has_nodata) {
+                b->has_nodata = 1;
+                b->nodata = nodata;
+            }
+        }
+    if (!err) err = sx_rs_bands_resolve_scale(sc.bands, sc.nscenes * sc.nper, refl);
+    char stem[SX_PATH_MAX];
+    if (!err) {
+        snprintf(stem, sizeof stem, "%s", out);
+        char *dot = strrchr(stem, '.');
+        if (dot && !strchr(dot, '/')) *dot = 0;
+        char *prov = NULL;
+        err = sx_gdal_init(0);
+        if (!err) err = sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov);
+        o.bands = sc.bands;
+        o.nscenes = sc.nscenes;
+        o.nper = sc.nper;
+        o.dilate = (int)dil;
+        o.out_stem = stem;
+        o.cog = 1;
+        o.provenance = prov;
+        if (!err) err = sx_rs_composite_run(MPI_COMM_WORLD, &o);
+        free(prov);
+        if (!err) err = sx_perf_report(MPI_COMM_WORLD, NULL);
+    }
+    scenes_free(&sc);
+    return err;
+}
+
 sx_err sx_cli_rs(int argc, char **argv)
 {
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "rs needs a verb; see sanxiang rs --help");
     if (!strcmp(argv[1], "index")) return cmd_index(argc - 1, argv + 1);
     if (!strcmp(argv[1], "calc")) return cmd_calc(argc - 1, argv + 1);
     if (!strcmp(argv[1], "warp")) return cmd_warp(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "composite")) return cmd_composite(argc - 1, argv + 1);
     SX_FAIL(SX_ERR_USAGE, "unknown verb 'rs %s'; see sanxiang rs --help", argv[1]);
 }

@@ -91,3 +91,34 @@ ${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/gk4547.tif ${SX_RS_WARP}/ref_gk4547.tif &
 /usr/bin/python3 -c \"from osgeo import gdal; import numpy as np, sys; a = gdal.Open('${SX_RS_WARP}/np1/near_4490.tif').ReadAsArray(); \
 n = int(np.isnan(a).all(axis=1).sum() + np.isnan(a).all(axis=0).sum()); print('empty rows+cols', n); sys.exit(n > 0)\"")
 set_tests_properties(rs_warp_vs_gdalwarp PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_warp_np1)
+
+# rs composite on the 19-scene L8NY18 stack: against numpy; N ranks == 1 rank.
+set(SX_RS_STACK ${SX_RS_OUT}/stack)
+add_test(NAME rs_stack_setup
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_stack_setup.sh ${SX_RS_STACK} ${SX_DATA_DIR}/remote_sensing/L8NY18)
+set_tests_properties(rs_stack_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_stack)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  if(np EQUAL 1)
+    set(all all)
+  else()
+    set(all "")
+  endif()
+  add_test(NAME rs_composite_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_composite_run.sh ${SX_RS_BIN} ${np}
+                   ${SX_RS_STACK}/np${np} ${SX_RS_STACK}/scenes.txt ${all})
+  set_tests_properties(rs_composite_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_composite_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  set(cmds "")
+  foreach(f median_red median_nir median_count maxndvi_red maxndvi_nir maxndvi_scene)
+    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_STACK}/np1/${f}.tif ${SX_RS_STACK}/np${np}/${f}.tif && ")
+  endforeach()
+  add_test(NAME rs_composite_equal_np${np} COMMAND sh -c "${cmds} true")
+  set_tests_properties(rs_composite_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_composite_np1;rs_composite_np${np}")
+endforeach()
+add_test(NAME rs_composite_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_composite_check.py ${SX_RS_STACK}/np1
+                 ${SX_RS_STACK}/scenes.txt)
+set_tests_properties(rs_composite_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_composite_np1)
