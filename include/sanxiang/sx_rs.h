@@ -101,11 +101,52 @@ typedef struct {
     const char *long_name;
     const char *units;      /* "1" for indices */
     const char *provenance; /* JSON or NULL; the band/scale record is added to it */
+    int classes;            /* 0: Float32, NaN nodata, AVERAGE overviews; 1: UInt8 classes, 255 nodata, NEAREST */
 } sx_rs_calc_opts_t;
 
 /** Evaluate expr over the bands and write a Float32 layer with NaN nodata.
  *  Collective over comm. */
 sx_err sx_rs_calc_run(MPI_Comm comm, const sx_rs_calc_opts_t *o);
+
+/* ------------------------------------------------------------ water, flood, change */
+
+/** Otsu (1979) threshold from a histogram of nbins counts over [lo, hi]:
+ *  the centre of the bin that maximises the between-class variance
+ *  w0 w1 (mu0 - mu1)^2 of "<= bin" vs "> bin". Not collective. */
+double sx_rs_otsu_threshold(const int64_t *hist, int nbins, double lo, double hi);
+
+typedef struct {
+    sx_rs_band_t *bands;
+    int nbands;
+    const char *index;       /* "mndwi" (Xu: green, swir1) or "ndwi" (McFeeters: green, nir) */
+    int otsu;                /* 1: Otsu threshold from the global histogram; 0: use threshold */
+    double threshold;        /* water where index > threshold */
+    int bins;                /* histogram bins for Otsu (default 256) */
+    const char *out_nc, *out_cog, *out_gpkg; /* gpkg: water polygons with area_km2, or NULL */
+    const char *provenance;
+    double *threshold_used;  /* out: the threshold applied (may be NULL) */
+} sx_rs_water_opts_t;
+
+/** Water mask (UInt8: 1 water, 0 land, 255 nodata). Collective over comm. */
+sx_err sx_rs_water_run(MPI_Comm comm, const sx_rs_water_opts_t *o);
+
+/** Polygons of the cells equal to 1 in a UInt8 class raster, with their
+ *  area in km^2 (equal-area CRS EPSG:6933 for geographic rasters). Written
+ *  on rank 0 through a temporary name. Collective over comm. */
+sx_err sx_rs_polygonize(MPI_Comm comm, const char *raster, const char *gpkg, const char *layer);
+
+/** Flood extent = water after the event and not before, minus permanent
+ *  water (if given): UInt8 1 flooded, 0 not, 255 nodata; inputs are water
+ *  masks as rs water writes them. Polygons with area when gpkg is given.
+ *  Collective over comm. */
+sx_err sx_rs_flood_run(MPI_Comm comm, const char *before, const char *after, const char *permanent, const char *out_nc,
+                       const char *out_cog, const char *gpkg, const char *provenance);
+
+/** Change classes of an index between two dates: d = after - before;
+ *  3 gain (d > gain), 1 loss (d < -loss), 2 no change, 255 nodata.
+ *  Collective over comm. */
+sx_err sx_rs_change_run(MPI_Comm comm, const char *before, const char *after, double gain, double loss,
+                        const char *out_nc, const char *out_cog, const char *provenance);
 
 /* ------------------------------------------------------------ masks */
 

@@ -38,6 +38,14 @@ void sx_cli_rs_help(void)
            "      Scenes must share one grid (rs warp first). A band named qa is the quality band; masked\n"
            "      observations and nodata are left out. Writes OUT_<band>.tif per band, OUT_count.tif and, for\n"
            "      max-ndvi, OUT_scene.tif (chosen scene, 1-based). LIST.txt: one scene spec per line.\n\n"
+           "  water --index mndwi|ndwi -b green=PATH -b swir1=PATH|nir=PATH (--otsu [--bins N] | --threshold T)\n"
+           "       -o OUT.tif [--polygons OUT.gpkg] [band options]\n"
+           "      Water = index > threshold (UInt8 1 water, 0 land, 255 nodata). Otsu (1979) on a histogram of the\n"
+           "      whole raster reduced exactly across ranks: the same threshold at any rank count.\n"
+           "  flood --before W0.tif --after W1.tif [--permanent P.tif] -o OUT.tif [--polygons OUT.gpkg]\n"
+           "      Flood extent = water after and not before, minus permanent water; polygons carry area_km2.\n"
+           "  change --before A.tif --after B.tif --gain G --loss L -o OUT.tif\n"
+           "      Classes of B - A: 3 gain (> G), 1 loss (< -L), 2 no change, 255 nodata.\n\n"
            "band options:\n"
            "  --bidx NAME=N          band number N of NAME's file (default 1)\n"
            "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
@@ -161,7 +169,7 @@ static sx_err run_calc(band_args_t *a, const char *expr, const char *var, const 
     char *prov = NULL;
     SX_CHECK(sx_gdal_init(0));
     SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
-    sx_rs_calc_opts_t o = {a->bands, a->nbands, expr, a->nc, a->out, var, long_name, "1", prov};
+    sx_rs_calc_opts_t o = {a->bands, a->nbands, expr, a->nc, a->out, var, long_name, "1", prov, 0};
     sx_err err = sx_rs_calc_run(MPI_COMM_WORLD, &o);
     free(prov);
     SX_CHECK(err);
@@ -275,6 +283,85 @@ static sx_err cmd_warp(int argc, char **argv)
     o.var_name = "warp";
     o.provenance = prov;
     sx_err err = sx_rs_warp_run(MPI_COMM_WORLD, &o);
+    free(prov);
+    SX_CHECK(err);
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
+static sx_err cmd_water(int argc, char **argv)
+{
+    band_args_t a = {0};
+    const char *index = "mndwi", *gpkg = NULL, *v;
+    double thr = 0;
+    long long bins = 256;
+    int otsu = 0, have_thr = 0;
+    sx_err err = SX_OK;
+    for (int i = 1; i < argc && err == SX_OK; i++) {
+        int taken;
+        err = band_option(&a, argc, argv, &i, &taken);
+        if (err || taken) continue;
+        if (!strcmp(argv[i], "--index")) err = sx_cli_option_value(argc, argv, &i, &index);
+        else if (!strcmp(argv[i], "--polygons")) err = sx_cli_option_value(argc, argv, &i, &gpkg);
+        else if (!strcmp(argv[i], "--otsu")) otsu = 1;
+        else if (!strcmp(argv[i], "--threshold")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_double("--threshold", v, &thr);
+            have_thr = 1;
+        } else if (!strcmp(argv[i], "--bins")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_int("--bins", v, &bins);
+        } else err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "unknown argument '%s' for rs water", argv[i]);
+    }
+    if (!err && otsu == have_thr)
+        err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "rs water needs exactly one of --otsu and --threshold T");
+    if (!err && (bins < 2 || bins > 1000000)) err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "--bins must be 2 .. 1000000");
+    if (!err) err = finish_bands(&a, "water");
+    if (!err) {
+        char *prov = NULL;
+        err = sx_gdal_init(0);
+        if (!err) err = sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov);
+        double used = thr;
+        sx_rs_water_opts_t o = {a.bands, a.nbands, index, otsu, thr, (int)bins, a.nc, a.out, gpkg, prov, &used};
+        if (!err) err = sx_rs_water_run(MPI_COMM_WORLD, &o);
+        if (!err && sx_mpi_rank() == 0) printf("threshold %.9g\n", used);
+        free(prov);
+        if (!err) err = sx_perf_report(MPI_COMM_WORLD, NULL);
+    }
+    free_bands(&a);
+    return err;
+}
+
+/* --before/--after/--permanent/-o/--nc/--polygons/--gain/--loss for flood and change */
+static sx_err cmd_two_dates(int argc, char **argv, int flood)
+{
+    const char *before = NULL, *after = NULL, *perm = NULL, *out = NULL, *nc = NULL, *gpkg = NULL, *v;
+    double gain = -1, loss = -1;
+    const char *verb = flood ? "flood" : "change";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--before")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &before));
+        else if (!strcmp(argv[i], "--after")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &after));
+        else if (flood && !strcmp(argv[i], "--permanent")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &perm));
+        else if (flood && !strcmp(argv[i], "--polygons")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &gpkg));
+        else if (!strcmp(argv[i], "-o")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &out));
+        else if (!strcmp(argv[i], "--nc")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &nc));
+        else if (!flood && !strcmp(argv[i], "--gain")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double("--gain", v, &gain));
+        } else if (!flood && !strcmp(argv[i], "--loss")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double("--loss", v, &loss));
+        } else SX_FAIL(SX_ERR_USAGE, "unknown argument '%s' for rs %s", argv[i], verb);
+    }
+    SX_FAIL_IF(!before || !after || !out, SX_ERR_USAGE, "rs %s needs --before, --after and -o", verb);
+    SX_FAIL_IF(!flood && (gain < 0 || loss < 0), SX_ERR_USAGE, "rs change needs --gain G and --loss L (non-negative)");
+    char ncbuf[SX_PATH_MAX];
+    if (!nc) {
+        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
+        nc = ncbuf;
+    }
+    char *prov = NULL;
+    SX_CHECK(sx_gdal_init(0));
+    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    sx_err err = flood ? sx_rs_flood_run(MPI_COMM_WORLD, before, after, perm, nc, out, gpkg, prov)
+                       : sx_rs_change_run(MPI_COMM_WORLD, before, after, gain, loss, nc, out, prov);
     free(prov);
     SX_CHECK(err);
     return sx_perf_report(MPI_COMM_WORLD, NULL);
@@ -433,5 +520,8 @@ sx_err sx_cli_rs(int argc, char **argv)
     if (!strcmp(argv[1], "calc")) return cmd_calc(argc - 1, argv + 1);
     if (!strcmp(argv[1], "warp")) return cmd_warp(argc - 1, argv + 1);
     if (!strcmp(argv[1], "composite")) return cmd_composite(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "water")) return cmd_water(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "flood")) return cmd_two_dates(argc - 1, argv + 1, 1);
+    if (!strcmp(argv[1], "change")) return cmd_two_dates(argc - 1, argv + 1, 0);
     SX_FAIL(SX_ERR_USAGE, "unknown verb 'rs %s'; see sanxiang rs --help", argv[1]);
 }

@@ -30,6 +30,14 @@ sx_err sx__rs_bandset_open(MPI_Comm comm, const sx_rs_band_t *bands, int n, cons
 sx_err sx__rs_bandset_read(sx__rs_bandset_t *bs, int b, sx_window_t win, double *buf);
 void sx__rs_bandset_close(sx__rs_bandset_t *bs);
 
+/** Evaluate expr over bands on this rank's block: opens and checks the
+ *  bands, fills grid (the common frame) and d (the decomposition), and
+ *  returns the block (own.ny x own.nx) as float (classes 0) or uint8
+ *  (classes 1, 255 = nodata) in *result (caller frees; on failure grid and
+ *  d are released). Collective over comm. */
+sx_err sx__rs_eval(MPI_Comm comm, const sx_rs_band_t *bands, int nbands, const char *expr, int classes, sx_grid_t *grid,
+                   sx_decomp_t *d, void **result);
+
 /** Rows per strip so that bytes_per_row * rows stays near a fixed budget. */
 int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);
 

@@ -122,3 +122,25 @@ add_test(NAME rs_composite_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_composite_check.py ${SX_RS_STACK}/np1
                  ${SX_RS_STACK}/scenes.txt)
 set_tests_properties(rs_composite_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_composite_np1)
+
+# rs water (Otsu), flood, change: against numpy; N ranks == 1 rank.
+set(SX_RS_WATER ${SX_RS_OUT}/water)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_water_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_water_run.sh ${SX_RS_BIN} ${np} ${SX_RS_WATER}/np${np}
+                   ${SX_RS_LS} ${SX_RS_OUT}/index)
+  set_tests_properties(rs_water_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_index FIXTURES_SETUP rs_water_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  set(cmds "")
+  foreach(f water water_low water_perm flood change)
+    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WATER}/np1/${f}.tif ${SX_RS_WATER}/np${np}/${f}.tif && ")
+  endforeach()
+  add_test(NAME rs_water_equal_np${np} COMMAND sh -c "${cmds} true")
+  set_tests_properties(rs_water_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_water_np1;rs_water_np${np}")
+endforeach()
+add_test(NAME rs_water_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_water_check.py ${SX_RS_WATER}/np1 ${SX_RS_OUT}/index)
+set_tests_properties(rs_water_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED "rs_water_np1;rs_index")
