@@ -217,6 +217,29 @@ sx_err sx_rs_comp_method_parse(const char *text, sx_rs_comp_method *m, double *p
  */
 sx_err sx_rs_composite_run(MPI_Comm comm, const sx_rs_composite_opts_t *o);
 
+/* ------------------------------------------------------------ zonal */
+
+typedef struct {
+    const char *raster;   /* GDAL dataset name */
+    int band;
+    const char *zones;    /* GeoJSON, GeoPackage, Shapefile ... (first layer unless layer is set) */
+    const char *layer;    /* or NULL */
+    const char *id_field; /* attribute naming each zone */
+    const char *out_csv;
+    int tile;             /* super-tile size in cells (0 = 1024); part of the result's definition of order */
+} sx_rs_zonal_opts_t;
+
+/**
+ * Per-zone count, sum, mean, min, max, std (population, ddof 0) and median
+ * (mean of the two middle values for an even count) of the raster's valid
+ * cells whose centre lies inside the zone polygon (GDAL's default
+ * rasterization rule; where zones overlap, the later feature takes the cell).
+ * Zones in another CRS are reprojected to the raster's; zones without a CRS
+ * on a georeferenced raster are an error. Exact at any rank count: see
+ * zonal.c. CSV written by rank 0. Collective over comm.
+ */
+sx_err sx_rs_zonal_run(MPI_Comm comm, const sx_rs_zonal_opts_t *o);
+
 /* ------------------------------------------------------------ warp */
 
 typedef struct {

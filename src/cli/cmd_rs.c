@@ -46,6 +46,9 @@ void sx_cli_rs_help(void)
            "      Flood extent = water after and not before, minus permanent water; polygons carry area_km2.\n"
            "  change --before A.tif --after B.tif --gain G --loss L -o OUT.tif\n"
            "      Classes of B - A: 3 gain (> G), 1 loss (< -L), 2 no change, 255 nodata.\n\n"
+           "  zonal --raster R --zones Z --id FIELD -o OUT.csv [--band N] [--layer NAME] [--tile N]\n"
+           "      Per zone: count, sum, mean, min, max, std (population), median of the valid cells whose centre is\n"
+           "      inside the polygon. Zones (GeoJSON, GeoPackage, Shapefile) in another CRS are reprojected.\n\n"
            "band options:\n"
            "  --bidx NAME=N          band number N of NAME's file (default 1)\n"
            "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
@@ -367,6 +370,38 @@ static sx_err cmd_two_dates(int argc, char **argv, int flood)
     return sx_perf_report(MPI_COMM_WORLD, NULL);
 }
 
+static sx_err cmd_zonal(int argc, char **argv)
+{
+    sx_rs_zonal_opts_t o = {.band = 1};
+    const char *v;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--raster")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.raster));
+        else if (!strcmp(argv[i], "--zones")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.zones));
+        else if (!strcmp(argv[i], "--id")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.id_field));
+        else if (!strcmp(argv[i], "--layer")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.layer));
+        else if (!strcmp(argv[i], "--tile")) {
+            long long t;
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int("--tile", v, &t));
+            SX_FAIL_IF(t < 16 || t > 8192, SX_ERR_USAGE, "--tile must be 16 .. 8192");
+            o.tile = (int)t;
+        }
+        else if (!strcmp(argv[i], "-o")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.out_csv));
+        else if (!strcmp(argv[i], "--band")) {
+            long long b;
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int("--band", v, &b));
+            SX_FAIL_IF(b < 1 || b > 100000, SX_ERR_USAGE, "--band must be 1 or more");
+            o.band = (int)b;
+        } else SX_FAIL(SX_ERR_USAGE, "unknown argument '%s' for rs zonal", argv[i]);
+    }
+    SX_FAIL_IF(!o.raster || !o.zones || !o.id_field || !o.out_csv, SX_ERR_USAGE,
+               "usage: sanxiang rs zonal --raster R --zones Z --id FIELD -o OUT.csv");
+    SX_CHECK(sx_gdal_init(0));
+    SX_CHECK(sx_rs_zonal_run(MPI_COMM_WORLD, &o));
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
 #define MAX_SCENES 1024
 
 typedef struct {
@@ -521,6 +556,7 @@ sx_err sx_cli_rs(int argc, char **argv)
     if (!strcmp(argv[1], "warp")) return cmd_warp(argc - 1, argv + 1);
     if (!strcmp(argv[1], "composite")) return cmd_composite(argc - 1, argv + 1);
     if (!strcmp(argv[1], "water")) return cmd_water(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "zonal")) return cmd_zonal(argc - 1, argv + 1);
     if (!strcmp(argv[1], "flood")) return cmd_two_dates(argc - 1, argv + 1, 1);
     if (!strcmp(argv[1], "change")) return cmd_two_dates(argc - 1, argv + 1, 0);
     SX_FAIL(SX_ERR_USAGE, "unknown verb 'rs %s'; see sanxiang rs --help", argv[1]);

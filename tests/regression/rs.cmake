@@ -144,3 +144,41 @@ endforeach()
 add_test(NAME rs_water_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_water_check.py ${SX_RS_WATER}/np1 ${SX_RS_OUT}/index)
 set_tests_properties(rs_water_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED "rs_water_np1;rs_index")
+
+# rs zonal: NYC community districts over the L8NY18 median NIR composite
+# resampled to 300 m; against GDAL-rasterize + numpy; CSV identical at 1-4
+# ranks (many 64-cell super-tiles); zones in EPSG:4326 are reprojected.
+set(SX_RS_ZONAL ${SX_RS_OUT}/zonal)
+set(SX_RS_NYCD ${SX_DATA_DIR}/remote_sensing/L8NY18/nycd.gpkg)
+add_test(NAME rs_zonal_setup
+         COMMAND sh -c "mkdir -p ${SX_RS_ZONAL} && gdalwarp -q -overwrite -tr 300 300 -r near ${SX_RS_STACK}/np1/median_nir.tif ${SX_RS_ZONAL}/nir300.tif && \
+rm -f ${SX_RS_ZONAL}/nycd_4326.geojson && ogr2ogr -f GeoJSON -t_srs EPSG:4326 ${SX_RS_ZONAL}/nycd_4326.geojson ${SX_RS_NYCD}")
+set_tests_properties(rs_zonal_setup PROPERTIES LABELS regression FIXTURES_REQUIRED rs_composite_np1 FIXTURES_SETUP rs_zonal_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_zonal_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif
+                   --zones ${SX_RS_NYCD} --id fid --tile 64 -o ${SX_RS_ZONAL}/zonal_np${np}.csv)
+  set_tests_properties(rs_zonal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_zonal_in FIXTURES_SETUP rs_zonal_np${np} PROCESSORS ${np})
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_zonal_equal_np${np} COMMAND ${CMAKE_COMMAND} -E compare_files ${SX_RS_ZONAL}/zonal_np1.csv ${SX_RS_ZONAL}/zonal_np${np}.csv)
+  set_tests_properties(rs_zonal_equal_np${np} PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED "rs_zonal_np1;rs_zonal_np${np}")
+endforeach()
+add_test(NAME rs_zonal_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_zonal_check.py ${SX_RS_ZONAL}/zonal_np1.csv
+                 ${SX_RS_ZONAL}/nir300.tif ${SX_RS_NYCD})
+set_tests_properties(rs_zonal_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_zonal_np1)
+add_test(NAME rs_zonal_reprojected
+         COMMAND sh -c "${MPIEXEC_EXECUTABLE} --oversubscribe -np 2 ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif --zones ${SX_RS_ZONAL}/nycd_4326.geojson \
+--id fid --tile 64 -o ${SX_RS_ZONAL}/zonal_4326.csv && cut -d, -f2- ${SX_RS_ZONAL}/zonal_4326.csv > ${SX_RS_ZONAL}/a.txt && \
+cut -d, -f2- ${SX_RS_ZONAL}/zonal_np1.csv > ${SX_RS_ZONAL}/b.txt && cmp ${SX_RS_ZONAL}/a.txt ${SX_RS_ZONAL}/b.txt")
+set_tests_properties(rs_zonal_reprojected PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "rs_zonal_np1;rs_zonal_in" PROCESSORS 2)
+foreach(np 1 3)
+  add_test(NAME rs_zonal_wrong_crs_np${np}
+           COMMAND sh -c "${SX_RS_EXPECT} ${np} 3 'cannot be transformed' 'zones_metres_as_wgs84.geojson' -- ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif \
+--zones ${CMAKE_CURRENT_SOURCE_DIR}/data/rs/zones_metres_as_wgs84.geojson --id id -o ${SX_RS_ZONAL}/x.csv")
+  set_tests_properties(rs_zonal_wrong_crs_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_zonal_in PROCESSORS ${np})
+endforeach()
