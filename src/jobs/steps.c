@@ -6,12 +6,18 @@
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
+extern const sx_job_step_t sx_step_rs_index;
+extern const sx_job_step_t sx_step_rs_water;
+extern const sx_job_step_t sx_step_rs_zonal;
 
 const sx_job_step_t *sx_job_steps(void)
 {
-    static sx_job_step_t table[2];
+    static sx_job_step_t table[5];
     if (!table[0].name) {
         table[0] = sx_step_slope;
+        table[1] = sx_step_rs_index;
+        table[2] = sx_step_rs_water;
+        table[3] = sx_step_rs_zonal;
     }
     return table;
 }

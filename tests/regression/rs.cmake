@@ -182,3 +182,14 @@ foreach(np 1 3)
   set_tests_properties(rs_zonal_wrong_crs_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_zonal_in PROCESSORS ${np})
 endforeach()
+
+# The demo job's remote-sensing steps (NDVI, Otsu water, NDVI by NYC district):
+# N-rank outputs equal the 1-rank outputs (the demo runs are in demo.cmake).
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_demo_equal_np${np}
+           COMMAND sh -c "${SX_RS_CMP} --exact ${SX_TEST_OUT}/demo_np1/ndvi.tif ${SX_TEST_OUT}/demo_np${np}/ndvi.tif && \
+${SX_RS_CMP} --exact ${SX_TEST_OUT}/demo_np1/water.tif ${SX_TEST_OUT}/demo_np${np}/water.tif && \
+cmp ${SX_TEST_OUT}/demo_np1/ndvi_nycd.csv ${SX_TEST_OUT}/demo_np${np}/ndvi_nycd.csv")
+  set_tests_properties(rs_demo_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "demo_np1;demo_np${np}")
+endforeach()
