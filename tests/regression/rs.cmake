@@ -193,3 +193,7 @@ cmp ${SX_TEST_OUT}/demo_np1/ndvi_nycd.csv ${SX_TEST_OUT}/demo_np${np}/ndvi_nycd.
   set_tests_properties(rs_demo_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED "demo_np1;demo_np${np}")
 endforeach()
+add_test(NAME rs_demo_cog_valid
+         COMMAND sh -c "/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/ndvi.tif && \
+/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/water.tif")
+set_tests_properties(rs_demo_cog_valid PROPERTIES LABELS regression FIXTURES_REQUIRED demo_np2)
