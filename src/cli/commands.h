@@ -38,6 +38,8 @@ sx_err sx_cli_publish(int argc, char **argv);
 void sx_cli_publish_help(void);
 sx_err sx_cli_serve(int argc, char **argv);
 void sx_cli_serve_help(void);
+sx_err sx_cli_rs(int argc, char **argv);
+void sx_cli_rs_help(void);
 
 /* Argument helpers shared by the groups. */
 int sx_cli_wants_help(int argc, char **argv);

@@ -18,6 +18,9 @@ extern const sx_job_step_t sx_step_hydro_forecast;
 extern const sx_job_step_t sx_step_hydro_calibrate;
 extern const sx_job_step_t sx_step_flood2d;
 extern const sx_job_step_t sx_step_publish;
+extern const sx_job_step_t sx_step_rs_index;
+extern const sx_job_step_t sx_step_rs_water;
+extern const sx_job_step_t sx_step_rs_zonal;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -33,6 +36,9 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_calibrate,
     &sx_step_flood2d,
     &sx_step_publish,
+    &sx_step_rs_index,
+    &sx_step_rs_water,
+    &sx_step_rs_zonal,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

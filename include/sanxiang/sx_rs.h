@@ -1,0 +1,269 @@
+/*
+ * sx_rs.h — remote-sensing tile pipeline: band math, spectral indices,
+ * reflectance scaling.
+ *
+ * Inputs are named bands (roles such as nir, red, or any name a `calc`
+ * expression uses), each a GDAL dataset name and a band number, with an
+ * optional scale/offset turning digital numbers into reflectance and an
+ * optional nodata override. All bands must share one grid (size,
+ * geotransform, CRS); `rs warp` puts them on one first.
+ *
+ * Parallelism: every rank reads, for each band, only its block of the
+ * foundation's decomposition (sx_decomp.h), evaluates the expression row by
+ * row (OpenMP inside the rank) and writes its block through sx_layer_write.
+ * Each output cell depends only on the input cells at the same place, so the
+ * result is bit-for-bit the same at any rank or thread count.
+ */
+#ifndef SX_RS_H
+#define SX_RS_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include "sx_decomp.h"
+#include "sx_err.h"
+
+/* Where a band's scale/offset came from, recorded in the output. */
+typedef enum {
+    SX_RS_SCALE_NONE = 0,  /* digital numbers used as they are */
+    SX_RS_SCALE_EXPLICIT,  /* --scale NAME=S,O */
+    SX_RS_SCALE_PRESET,    /* --reflectance landsat-c2-l2 | s2-l2a */
+    SX_RS_SCALE_MTL        /* Landsat MTL file next to the band */
+} sx_rs_scale_source;
+
+typedef struct {
+    const char *name;   /* band name used in expressions (role) */
+    const char *path;   /* GDAL dataset name */
+    int band;           /* 1-based band of the dataset */
+    double scale, offset; /* value = DN * scale + offset */
+    sx_rs_scale_source scale_source;
+    char scale_note[160]; /* e.g. "l8_MTL.txt REFLECTANCE_MULT_BAND_4, sun elevation 52.1" */
+    int has_nodata;     /* override the file's nodata (e.g. Landsat fill 0 not declared) */
+    double nodata;
+} sx_rs_band_t;
+
+/** Reflectance presets. */
+typedef enum {
+    SX_RS_REFL_AUTO = 0,  /* Landsat MTL beside the file if found, else none */
+    SX_RS_REFL_NONE,
+    SX_RS_REFL_LANDSAT_C2_L2, /* DN * 2.75e-5 - 0.2 (USGS Collection 2 Level-2 surface reflectance) */
+    SX_RS_REFL_S2_L2A         /* (DN - 1000) / 10000 (Sentinel-2 L2A, processing baseline >= 04.00) */
+} sx_rs_reflectance;
+
+/** Parse "auto", "none", "landsat-c2-l2", "s2-l2a". Not collective. */
+sx_err sx_rs_reflectance_parse(const char *text, sx_rs_reflectance *out);
+
+/**
+ * Fill in scale/offset of every band whose scale_source is NONE from the
+ * preset (AUTO: from the Landsat MTL file next to the band's file, found by
+ * the band file's name, *_B<n>.TIF or *_SR_B<n>.TIF -> *_MTL.txt). Bands with
+ * an explicit scale keep it. Not collective (reads small text files; every
+ * rank gets the same answer from the same files).
+ */
+sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflectance preset);
+
+/**
+ * Read scale/offset for Landsat band number bandno from an MTL text file:
+ * surface reflectance (Collection 2 Level-2 group
+ * LEVEL2_SURFACE_REFLECTANCE_PARAMETERS) when present, else top-of-atmosphere
+ * reflectance REFLECTANCE_MULT/ADD corrected for the sun elevation
+ * (rho = (M*Q + A) / sin(SUN_ELEVATION), USGS Landsat 8 Data Users Handbook
+ * sec. 5.1). Not collective.
+ */
+sx_err sx_rs_mtl_scale(const char *mtl_path, int bandno, double *scale, double *offset, char *note, size_t notelen);
+
+/* ------------------------------------------------------------ indices */
+
+typedef struct {
+    const char *name;      /* ndvi, evi, ... */
+    const char *expr;      /* formula in the band-math language, over roles */
+    const char *roles;     /* the roles it needs, space-separated ("nir red") */
+    const char *long_name; /* for the output's metadata */
+    const char *citation;  /* paper, year, DOI */
+} sx_rs_index_t;
+
+/** The index table (terminated by a zeroed entry). */
+const sx_rs_index_t *sx_rs_indices(void);
+/** Look an index up by name; fails with the list of names. Not collective. */
+sx_err sx_rs_index_find(const char *name, const sx_rs_index_t **out);
+/** Fail (SX_ERR_USAGE) naming the first role of ix that is not among
+ *  bands[].name. Not collective. */
+sx_err sx_rs_index_check_roles(const sx_rs_index_t *ix, const sx_rs_band_t *bands, int nbands);
+
+/* ------------------------------------------------------------ calc */
+
+typedef struct {
+    sx_rs_band_t *bands;
+    int nbands;
+    const char *expr;       /* band-math expression over bands[].name */
+    const char *out_nc;     /* CF netCDF output (required) */
+    const char *out_cog;    /* COG output or NULL */
+    const char *var_name;   /* variable name in the outputs ("ndvi", "calc") */
+    const char *long_name;
+    const char *units;      /* "1" for indices */
+    const char *provenance; /* JSON or NULL; the band/scale record is added to it */
+    int classes;            /* 0: Float32, NaN nodata, AVERAGE overviews; 1: UInt8 classes, 255 nodata, NEAREST */
+} sx_rs_calc_opts_t;
+
+/** Evaluate expr over the bands and write a Float32 layer with NaN nodata.
+ *  Collective over comm. */
+sx_err sx_rs_calc_run(MPI_Comm comm, const sx_rs_calc_opts_t *o);
+
+/* ------------------------------------------------------------ water, flood, change */
+
+/** Otsu (1979) threshold from a histogram of nbins counts over [lo, hi]:
+ *  the centre of the bin that maximises the between-class variance
+ *  w0 w1 (mu0 - mu1)^2 of "<= bin" vs "> bin". Not collective. */
+double sx_rs_otsu_threshold(const int64_t *hist, int nbins, double lo, double hi);
+
+typedef struct {
+    sx_rs_band_t *bands;
+    int nbands;
+    const char *index;       /* "mndwi" (Xu: green, swir1) or "ndwi" (McFeeters: green, nir) */
+    int otsu;                /* 1: Otsu threshold from the global histogram; 0: use threshold */
+    double threshold;        /* water where index > threshold */
+    int bins;                /* histogram bins for Otsu (default 256) */
+    const char *out_nc, *out_cog, *out_gpkg; /* gpkg: water polygons with area_km2, or NULL */
+    const char *provenance;
+    double *threshold_used;  /* out: the threshold applied (may be NULL) */
+} sx_rs_water_opts_t;
+
+/** Water mask (UInt8: 1 water, 0 land, 255 nodata). Collective over comm. */
+sx_err sx_rs_water_run(MPI_Comm comm, const sx_rs_water_opts_t *o);
+
+/** Polygons of the cells equal to 1 in a UInt8 class raster, with their
+ *  area in km^2 (equal-area CRS EPSG:6933 for geographic rasters). Written
+ *  on rank 0 through a temporary name. Collective over comm. */
+sx_err sx_rs_polygonize(MPI_Comm comm, const char *raster, const char *gpkg, const char *layer);
+
+/** Flood extent = water after the event and not before, minus permanent
+ *  water (if given): UInt8 1 flooded, 0 not, 255 nodata; inputs are water
+ *  masks as rs water writes them. Polygons with area when gpkg is given.
+ *  Collective over comm. */
+sx_err sx_rs_flood_run(MPI_Comm comm, const char *before, const char *after, const char *permanent, const char *out_nc,
+                       const char *out_cog, const char *gpkg, const char *provenance);
+
+/** Change classes of an index between two dates: d = after - before;
+ *  3 gain (d > gain), 1 loss (d < -loss), 2 no change, 255 nodata.
+ *  Collective over comm. */
+sx_err sx_rs_change_run(MPI_Comm comm, const char *before, const char *after, double gain, double loss,
+                        const char *out_nc, const char *out_cog, const char *provenance);
+
+/* ------------------------------------------------------------ masks */
+
+typedef enum {
+    SX_RS_QA_LANDSAT_C2 = 0, /* Landsat Collection 2 QA_PIXEL bits */
+    SX_RS_QA_LANDSAT_C1,     /* Landsat Collection 1 BQA bits */
+    SX_RS_QA_S2_SCL          /* Sentinel-2 L2A scene classification classes */
+} sx_rs_qa_kind;
+
+/* Which QA values are masked: a pixel is masked when any rule matches,
+ * ((qa >> shift) & (2^width - 1)) >= min, or (SCL) when its class is in
+ * scl_classes (bit c set for class c). NaN (nodata) QA is always masked. */
+typedef struct {
+    sx_rs_qa_kind kind;
+    int nrules;
+    struct { int shift, width, min; } rules[16];
+    uint32_t scl_classes;
+} sx_rs_qa_rule_t;
+
+/** Build a rule from a comma-separated list of class names (NULL = the
+ *  kind's default). Names: landsat-c2: fill dilated cirrus cloud shadow snow
+ *  water; landsat-c1: fill cloud cloud-medium cloud-high shadow snow cirrus;
+ *  s2-scl: nodata saturated dark shadow vegetation bare water unclassified
+ *  cloud-medium cloud-high cirrus snow. Not collective. */
+sx_err sx_rs_qa_rule_parse(const char *kind, const char *classes, sx_rs_qa_rule_t *out);
+/** mask[i] = 1 where qa[i] is masked by rule, else 0. Not collective. */
+void sx_rs_qa_mask(const sx_rs_qa_rule_t *rule, const double *qa, int64_t n, uint8_t *mask);
+/** Dilate a 0/1 mask by r cells (square window, Chebyshev distance): buf
+ *  covers ext (block + halo, halo already exchanged); the result for own is
+ *  written to out (own.nx * own.ny). tmp holds ext cells. Not collective. */
+void sx_rs_mask_dilate(const uint8_t *buf, sx_window_t ext, sx_window_t own, int r, uint8_t *tmp, uint8_t *out);
+
+/* ------------------------------------------------------------ composites */
+
+typedef enum {
+    SX_RS_COMP_MEDIAN = 0,
+    SX_RS_COMP_MEAN,
+    SX_RS_COMP_PERCENTILE,
+    SX_RS_COMP_MAX_NDVI, /* "greenest pixel": every band from the date of highest NDVI */
+    SX_RS_COMP_COUNT
+} sx_rs_comp_method;
+
+typedef struct {
+    sx_rs_band_t *bands; /* nscenes x nper: band k of scene s at [s * nper + k]; names equal across scenes */
+    int nscenes, nper;
+    int qa;              /* index k of the QA band within a scene, or -1 for none */
+    sx_rs_qa_rule_t rule;
+    int dilate;          /* cells; masks are dilated by this much before use */
+    sx_rs_comp_method method;
+    double percentile;   /* 0..100 for SX_RS_COMP_PERCENTILE */
+    int nir, red;        /* band indices k for max-NDVI */
+    const char *out_stem; /* outputs <stem>_<band>.nc/.tif and <stem>_count.nc/.tif */
+    int cog;
+    const char *provenance;
+} sx_rs_composite_opts_t;
+
+/** Parse median | mean | pNN (percentile NN) | max-ndvi | count. */
+sx_err sx_rs_comp_method_parse(const char *text, sx_rs_comp_method *m, double *percentile);
+
+/**
+ * Per-pixel temporal composite over scenes on one grid. An observation (scene
+ * s at a pixel) is valid when its QA does not mask it (after dilation) and
+ * every band of the scene has data there; only valid observations enter.
+ * Writes one Float32 layer per non-QA band (median/mean/percentile: of that
+ * band; max-NDVI: that band on the chosen date), <stem>_count (number of
+ * valid observations) and, for max-NDVI, <stem>_scene (1-based scene number
+ * chosen; ties go to the earlier scene). Collective over comm.
+ */
+sx_err sx_rs_composite_run(MPI_Comm comm, const sx_rs_composite_opts_t *o);
+
+/* ------------------------------------------------------------ zonal */
+
+typedef struct {
+    const char *raster;   /* GDAL dataset name */
+    int band;
+    const char *zones;    /* GeoJSON, GeoPackage, Shapefile ... (first layer unless layer is set) */
+    const char *layer;    /* or NULL */
+    const char *id_field; /* attribute naming each zone */
+    const char *out_csv;
+    int tile;             /* super-tile size in cells (0 = 1024); part of the result's definition of order */
+} sx_rs_zonal_opts_t;
+
+/**
+ * Per-zone count, sum, mean, min, max, std (population, ddof 0) and median
+ * (mean of the two middle values for an even count) of the raster's valid
+ * cells whose centre lies inside the zone polygon (GDAL's default
+ * rasterization rule; where zones overlap, the later feature takes the cell).
+ * Zones in another CRS are reprojected to the raster's; zones without a CRS
+ * on a georeferenced raster are an error. Exact at any rank count: see
+ * zonal.c. CSV written by rank 0. Collective over comm.
+ */
+sx_err sx_rs_zonal_run(MPI_Comm comm, const sx_rs_zonal_opts_t *o);
+
+/* ------------------------------------------------------------ warp */
+
+typedef struct {
+    const char *const *inputs; /* tiles, GDAL dataset names; later ones win where tiles overlap */
+    int ninputs;
+    int band;                  /* 1-based band of every input */
+    const char *t_srs;         /* target CRS (EPSG:4490, EPSG:4547, WKT, PROJ); NULL = first input's */
+    double xres, yres;         /* target cell size; 0 = finest suggested by GDAL */
+    int has_te;
+    double te[4];              /* xmin ymin xmax ymax in the target CRS */
+    const char *resampling;    /* near bilinear cubic cubicspline lanczos average mode; NULL = near */
+    int has_src_nodata;
+    double src_nodata;         /* nodata of the inputs when not declared in the files */
+    const char *out_nc, *out_cog, *var_name, *units, *provenance;
+} sx_rs_warp_opts_t;
+
+/** Mosaic and reproject onto one grid; Float32, NaN nodata. Collective. */
+sx_err sx_rs_warp_run(MPI_Comm comm, const sx_rs_warp_opts_t *o);
+
+/**
+ * Provenance JSON with an "rs" record of the expression and each band's
+ * path, band, scale, offset and their source appended. Caller frees.
+ * Not collective (deterministic from its arguments).
+ */
+sx_err sx_rs_provenance(const char *base_json, const char *expr, const sx_rs_band_t *bands, int nbands, char **out);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * rs_internal.h — helpers shared by the files of src/rs (not public).
+ *
+ * A band set is the bands of one run opened on every rank, checked to lie on
+ * one grid, and read block by block as float64 with nodata as NaN and the
+ * band's scale/offset applied.
+ */
+#ifndef SX_RS_INTERNAL_H
+#define SX_RS_INTERNAL_H
+
+#include <mpi.h>
+#include "sanxiang/sx_decomp.h"
+#include "sanxiang/sx_grid.h"
+#include "sanxiang/sx_raster.h"
+#include "sanxiang/sx_rs.h"
+
+typedef struct {
+    int n;
+    const sx_rs_band_t *bands; /* borrowed */
+    sx_raster_t **r;           /* NULL for bands not used */
+    sx_grid_t *grid;           /* per band (nodata override applied) */
+    sx_grid_t frame;           /* the common grid (copy of the first used band's) */
+} sx__rs_bandset_t;
+
+/** Open bands[b] for every b with use[b] (use NULL: all) on every rank and
+ *  check that they share one grid. Collective over comm; ranks agree. */
+sx_err sx__rs_bandset_open(MPI_Comm comm, const sx_rs_band_t *bands, int n, const unsigned char *use, sx__rs_bandset_t *bs);
+/** Read window win of band b into buf (win.nx * win.ny doubles, rows packed),
+ *  nodata -> NaN, then value * scale + offset. Not collective. */
+sx_err sx__rs_bandset_read(sx__rs_bandset_t *bs, int b, sx_window_t win, double *buf);
+void sx__rs_bandset_close(sx__rs_bandset_t *bs);
+
+/** Evaluate expr over bands on this rank's block: opens and checks the
+ *  bands, fills grid (the common frame) and d (the decomposition), and
+ *  returns the block (own.ny x own.nx) as float (classes 0) or uint8
+ *  (classes 1, 255 = nodata) in *result (caller frees; on failure grid and
+ *  d are released). Collective over comm. */
+sx_err sx__rs_eval(MPI_Comm comm, const sx_rs_band_t *bands, int nbands, const char *expr, int classes, sx_grid_t *grid,
+                   sx_decomp_t *d, void **result);
+
+/** Rows per strip so that bytes_per_row * rows stays near a fixed budget. */
+int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);
+
+#endif

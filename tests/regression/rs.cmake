@@ -1,0 +1,199 @@
+# Remote-sensing pipeline end to end (issue 3): indices and band math against
+# numpy and gdal_calc.py, N-rank output equal to 1-rank output bit for bit,
+# and the error contract for bad inputs.
+set(SX_RS_BIN $<TARGET_FILE:sanxiang_cli>)
+set(SX_RS_CMP $<TARGET_FILE:rastercmp>)
+set(SX_RS_LS ${SX_DATA_DIR}/remote_sensing/landsat8)
+set(SX_RS_OUT ${SX_TEST_OUT}/rs)
+set(SX_RS_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
+
+# Every index and a band-math expression against numpy; DN NDVI against gdal_calc.py.
+add_test(NAME rs_index_run
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_run.sh ${SX_RS_BIN} 2 ${SX_RS_OUT}/index ${SX_RS_LS})
+set_tests_properties(rs_index_run PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_index PROCESSORS 2 TIMEOUT 600)
+add_test(NAME rs_index_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_check.py ${SX_RS_OUT}/index ${SX_RS_LS})
+set_tests_properties(rs_index_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_index)
+
+# N ranks == 1 rank, bit for bit (EVI: three bands, constants folded).
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_evi_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} rs index evi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -b blue=${SX_RS_LS}/l8_B2.tif
+                   -o ${SX_RS_OUT}/evi_np${np}.tif)
+  set_tests_properties(rs_evi_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP rs_evi_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_evi_equal_np${np}
+           COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_OUT}/evi_np1.tif ${SX_RS_OUT}/evi_np${np}.tif && \
+${SX_RS_CMP} --exact NETCDF:${SX_RS_OUT}/evi_np1.nc:evi NETCDF:${SX_RS_OUT}/evi_np${np}.nc:evi")
+  set_tests_properties(rs_evi_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_evi_np1;rs_evi_np${np}")
+endforeach()
+
+# Bad inputs: one clear message, the same exit status on every rank.
+set(SX_RS_BAD ${SX_RS_OUT}/bad)
+add_test(NAME rs_bad_inputs_setup
+         COMMAND sh -c "mkdir -p ${SX_RS_BAD} && head -c 20000 ${SX_RS_LS}/l8_B4.tif > ${SX_RS_BAD}/corrupt_B4.tif && \
+gdal_translate -q -a_srs EPSG:4490 ${SX_RS_LS}/l8_B4.tif ${SX_RS_BAD}/cgcs2000_B4.tif")
+set_tests_properties(rs_bad_inputs_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_bad)
+foreach(np 1 3)
+  add_test(NAME rs_bad_grid_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "rs warp" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_DATA_DIR}/remote_sensing/stars/L7_ETMs.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_bad_crs_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "different CRS" "cgcs2000_B4.tif" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/cgcs2000_B4.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_missing_band_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'red'" "-b red=PATH" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_missing_file_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "no_such_B4.tif" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/no_such_B4.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_corrupt_file_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" -- ${SX_RS_BIN} rs index ndvi --reflectance none
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/corrupt_B4.tif -o ${SX_RS_BAD}/x.tif)
+  add_test(NAME rs_bad_expr_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "column 13" "unknown name 'nri'" -- ${SX_RS_BIN} rs calc
+                   --expr "(nir - red)/nri" -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${SX_RS_BAD}/x.tif)
+  set_tests_properties(rs_bad_grid_np${np} rs_bad_crs_np${np} rs_missing_band_np${np} rs_missing_file_np${np}
+                       rs_corrupt_file_np${np} rs_bad_expr_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_bad
+                       PROCESSORS ${np})
+endforeach()
+
+# rs warp: mosaic of two half tiles == gdalwarp of the whole tile (no seam);
+# CGCS2000 geographic and a Gauss-Krueger zone equal gdalwarp; N ranks == 1 rank.
+set(SX_RS_WARP ${SX_RS_OUT}/warp)
+add_test(NAME rs_warp_setup COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_warp_setup.sh ${SX_RS_WARP} ${SX_RS_LS})
+set_tests_properties(rs_warp_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_warp_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_warp_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_warp_run.sh ${SX_RS_BIN} ${np} ${SX_RS_WARP})
+  set_tests_properties(rs_warp_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_warp_in FIXTURES_SETUP rs_warp_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  set(cmds "")
+  foreach(f near_4490 bilinear_4490 gk4547 cubic_down)
+    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/${f}.tif ${SX_RS_WARP}/np${np}/${f}.tif && ")
+  endforeach()
+  add_test(NAME rs_warp_equal_np${np} COMMAND sh -c "${cmds} true")
+  set_tests_properties(rs_warp_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_warp_np1;rs_warp_np${np}")
+endforeach()
+add_test(NAME rs_warp_vs_gdalwarp
+         COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/near_4490.tif ${SX_RS_WARP}/ref_near_4490.tif && \
+${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/bilinear_4490.tif ${SX_RS_WARP}/ref_bilinear_4490.tif && \
+${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/gk4547.tif ${SX_RS_WARP}/ref_gk4547.tif && \
+/usr/bin/python3 -c \"from osgeo import gdal; import numpy as np, sys; a = gdal.Open('${SX_RS_WARP}/np1/near_4490.tif').ReadAsArray(); \
+n = int(np.isnan(a).all(axis=1).sum() + np.isnan(a).all(axis=0).sum()); print('empty rows+cols', n); sys.exit(n > 0)\"")
+set_tests_properties(rs_warp_vs_gdalwarp PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_warp_np1)
+
+# rs composite on the 19-scene L8NY18 stack: against numpy; N ranks == 1 rank.
+set(SX_RS_STACK ${SX_RS_OUT}/stack)
+add_test(NAME rs_stack_setup
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_stack_setup.sh ${SX_RS_STACK} ${SX_DATA_DIR}/remote_sensing/L8NY18)
+set_tests_properties(rs_stack_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_stack)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  if(np EQUAL 1)
+    set(all all)
+  else()
+    set(all "")
+  endif()
+  add_test(NAME rs_composite_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_composite_run.sh ${SX_RS_BIN} ${np}
+                   ${SX_RS_STACK}/np${np} ${SX_RS_STACK}/scenes.txt ${all})
+  set_tests_properties(rs_composite_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_composite_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  set(cmds "")
+  foreach(f median_red median_nir median_count maxndvi_red maxndvi_nir maxndvi_scene)
+    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_STACK}/np1/${f}.tif ${SX_RS_STACK}/np${np}/${f}.tif && ")
+  endforeach()
+  add_test(NAME rs_composite_equal_np${np} COMMAND sh -c "${cmds} true")
+  set_tests_properties(rs_composite_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_composite_np1;rs_composite_np${np}")
+endforeach()
+add_test(NAME rs_composite_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_composite_check.py ${SX_RS_STACK}/np1
+                 ${SX_RS_STACK}/scenes.txt)
+set_tests_properties(rs_composite_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_composite_np1)
+
+# rs water (Otsu), flood, change: against numpy; N ranks == 1 rank.
+set(SX_RS_WATER ${SX_RS_OUT}/water)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_water_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_water_run.sh ${SX_RS_BIN} ${np} ${SX_RS_WATER}/np${np}
+                   ${SX_RS_LS} ${SX_RS_OUT}/index)
+  set_tests_properties(rs_water_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_index FIXTURES_SETUP rs_water_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  set(cmds "")
+  foreach(f water water_low water_perm flood change)
+    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WATER}/np1/${f}.tif ${SX_RS_WATER}/np${np}/${f}.tif && ")
+  endforeach()
+  add_test(NAME rs_water_equal_np${np} COMMAND sh -c "${cmds} true")
+  set_tests_properties(rs_water_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_water_np1;rs_water_np${np}")
+endforeach()
+add_test(NAME rs_water_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_water_check.py ${SX_RS_WATER}/np1 ${SX_RS_OUT}/index)
+set_tests_properties(rs_water_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED "rs_water_np1;rs_index")
+
+# rs zonal: NYC community districts over the L8NY18 median NIR composite
+# resampled to 300 m; against GDAL-rasterize + numpy; CSV identical at 1-4
+# ranks (many 64-cell super-tiles); zones in EPSG:4326 are reprojected.
+set(SX_RS_ZONAL ${SX_RS_OUT}/zonal)
+set(SX_RS_NYCD ${SX_DATA_DIR}/remote_sensing/L8NY18/nycd.gpkg)
+add_test(NAME rs_zonal_setup
+         COMMAND sh -c "mkdir -p ${SX_RS_ZONAL} && gdalwarp -q -overwrite -tr 300 300 -r near ${SX_RS_STACK}/np1/median_nir.tif ${SX_RS_ZONAL}/nir300.tif && \
+rm -f ${SX_RS_ZONAL}/nycd_4326.geojson && ogr2ogr -f GeoJSON -t_srs EPSG:4326 ${SX_RS_ZONAL}/nycd_4326.geojson ${SX_RS_NYCD}")
+set_tests_properties(rs_zonal_setup PROPERTIES LABELS regression FIXTURES_REQUIRED rs_composite_np1 FIXTURES_SETUP rs_zonal_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_zonal_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif
+                   --zones ${SX_RS_NYCD} --id fid --tile 64 -o ${SX_RS_ZONAL}/zonal_np${np}.csv)
+  set_tests_properties(rs_zonal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_zonal_in FIXTURES_SETUP rs_zonal_np${np} PROCESSORS ${np})
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_zonal_equal_np${np} COMMAND ${CMAKE_COMMAND} -E compare_files ${SX_RS_ZONAL}/zonal_np1.csv ${SX_RS_ZONAL}/zonal_np${np}.csv)
+  set_tests_properties(rs_zonal_equal_np${np} PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED "rs_zonal_np1;rs_zonal_np${np}")
+endforeach()
+add_test(NAME rs_zonal_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_zonal_check.py ${SX_RS_ZONAL}/zonal_np1.csv
+                 ${SX_RS_ZONAL}/nir300.tif ${SX_RS_NYCD})
+set_tests_properties(rs_zonal_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_zonal_np1)
+add_test(NAME rs_zonal_reprojected
+         COMMAND sh -c "${MPIEXEC_EXECUTABLE} --oversubscribe -np 2 ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif --zones ${SX_RS_ZONAL}/nycd_4326.geojson \
+--id fid --tile 64 -o ${SX_RS_ZONAL}/zonal_4326.csv && cut -d, -f2- ${SX_RS_ZONAL}/zonal_4326.csv > ${SX_RS_ZONAL}/a.txt && \
+cut -d, -f2- ${SX_RS_ZONAL}/zonal_np1.csv > ${SX_RS_ZONAL}/b.txt && cmp ${SX_RS_ZONAL}/a.txt ${SX_RS_ZONAL}/b.txt")
+set_tests_properties(rs_zonal_reprojected PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "rs_zonal_np1;rs_zonal_in" PROCESSORS 2)
+foreach(np 1 3)
+  add_test(NAME rs_zonal_wrong_crs_np${np}
+           COMMAND sh -c "${SX_RS_EXPECT} ${np} 3 'cannot be transformed' 'zones_metres_as_wgs84.geojson' -- ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif \
+--zones ${CMAKE_CURRENT_SOURCE_DIR}/data/rs/zones_metres_as_wgs84.geojson --id id -o ${SX_RS_ZONAL}/x.csv")
+  set_tests_properties(rs_zonal_wrong_crs_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_zonal_in PROCESSORS ${np})
+endforeach()
+
+# The demo job's remote-sensing steps (NDVI, Otsu water, NDVI by NYC district):
+# N-rank outputs equal the 1-rank outputs (the demo runs are in demo.cmake).
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_demo_equal_np${np}
+           COMMAND sh -c "${SX_RS_CMP} --exact ${SX_TEST_OUT}/demo_np1/ndvi.tif ${SX_TEST_OUT}/demo_np${np}/ndvi.tif && \
+${SX_RS_CMP} --exact ${SX_TEST_OUT}/demo_np1/water.tif ${SX_TEST_OUT}/demo_np${np}/water.tif && \
+cmp ${SX_TEST_OUT}/demo_np1/ndvi_nycd.csv ${SX_TEST_OUT}/demo_np${np}/ndvi_nycd.csv")
+  set_tests_properties(rs_demo_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "demo_np1;demo_np${np}")
+endforeach()
+add_test(NAME rs_demo_cog_valid
+         COMMAND sh -c "/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/ndvi.tif && \
+/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/water.tif")
+set_tests_properties(rs_demo_cog_valid PROPERTIES LABELS regression FIXTURES_REQUIRED demo_np2)

@@ -1,0 +1,12 @@
+#!/bin/sh
+# rs_composite_run.sh BIN NP OUT SCENES [all] — composites of the L8NY18 stack on NP ranks.
+set -eu
+bin=$1; np=$2; out=$3; scenes=$4; all=${5:-}
+mkdir -p "$out"
+run() { mpirun --oversubscribe -np "$np" "$bin" rs composite --scenes "$scenes" --qa-kind landsat-c1 --dilate 1 "$@"; }
+run --method median -o "$out/median.tif"
+run --method max-ndvi -o "$out/maxndvi.tif"
+if [ -n "$all" ]; then
+  run --method mean -o "$out/mean.tif"
+  run --method p90 -o "$out/p90.tif"
+fi
