@@ -34,6 +34,10 @@ static const char *stac_dtype(GDALDataType t)
     case GDT_Int16: return "int16";
     case GDT_UInt32: return "uint32";
     case GDT_Int32: return "int32";
+#if GDAL_VERSION_NUM >= 3050000
+    case GDT_UInt64: return "uint64";
+    case GDT_Int64: return "int64"; /* flow accumulation counts */
+#endif
     case GDT_Float32: return "float32";
     case GDT_Float64: return "float64";
     default: return "other";

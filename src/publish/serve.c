@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,12 @@ sx_err sx_publish_serve(const char *dir, int port, long max_requests)
     fflush(stdout);
     long served = 0;
     while (!sx_signal_pending() && (max_requests <= 0 || served < max_requests)) {
+        /* Signal handlers restart system calls (SA_RESTART), so wait in
+         * short polls to notice SIGTERM/SIGINT within half a second. */
+        struct pollfd pfd = {.fd = s, .events = POLLIN};
+        int ready = poll(&pfd, 1, 500);
+        if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+        if (ready < 0) break;
         int c = accept(s, NULL, NULL);
         if (c < 0) {
             if (errno == EINTR) continue;

@@ -40,7 +40,7 @@ set_tests_properties(publish_equal_np3 PROPERTIES LABELS "regression;mpi" FIXTUR
 # The demo job ends with a publish step: its package is checked too.
 add_test(NAME publish_demo_package
          COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_package.py ${SX_TEST_OUT}/demo_np2/package --crs EPSG:4490
-                 --layers slope,boundaries)
+                 --layers accum,basins,basins_vector,boundaries,filled,flowdir,ndvi,slope,streams,streams_links,water,water_vector)
 set_tests_properties(publish_demo_package PROPERTIES LABELS regression FIXTURES_REQUIRED demo_np2)
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME publish_demo_equal_np${np}

@@ -94,7 +94,8 @@ def check_raster(item, path, crs):
         nd = band.GetNoDataValue()
         if nd is not None and b.get("nodata") != nd and not (b.get("nodata") == "nan" and math.isnan(nd)):
             fail(f"{where}: nodata {b.get('nodata')} != COG {nd}")
-        dt = {"Byte": "uint8", "Int16": "int16", "UInt16": "uint16", "Int32": "int32", "Float32": "float32", "Float64": "float64"}
+        dt = {"Byte": "uint8", "Int16": "int16", "UInt16": "uint16", "Int32": "int32", "UInt32": "uint32",
+              "Int64": "int64", "UInt64": "uint64", "Float32": "float32", "Float64": "float64"}
         if b.get("data_type") != dt.get(gdal.GetDataTypeName(band.DataType)):
             fail(f"{where}: data_type {b.get('data_type')} != {gdal.GetDataTypeName(band.DataType)}")
         mn, mx, mean, sd = band.ComputeStatistics(False)

@@ -6,7 +6,7 @@ add_test(NAME slurm_cluster_start COMMAND ${CMAKE_SOURCE_DIR}/scripts/slurm-loca
 add_test(NAME slurm_cluster_stop COMMAND ${CMAKE_SOURCE_DIR}/scripts/slurm-local.sh stop)
 set_tests_properties(slurm_cluster_start PROPERTIES FIXTURES_SETUP slurm LABELS slurm ENVIRONMENT "${SX_SLURM_ENV}" TIMEOUT 300)
 set_tests_properties(slurm_cluster_stop PROPERTIES FIXTURES_CLEANUP slurm LABELS slurm ENVIRONMENT "${SX_SLURM_ENV}")
-foreach(t demo_job failure_chain array_merge requeue)
+foreach(t demo_job failure_chain array_merge requeue forecast_cycle)
   add_test(NAME slurm_${t} COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/slurm/test_${t}.sh ${CMAKE_SOURCE_DIR} ${SX_TEST_OUT}/slurm_${t})
   set_tests_properties(slurm_${t} PROPERTIES FIXTURES_REQUIRED slurm LABELS slurm ENVIRONMENT "${SX_SLURM_ENV}"
                        TIMEOUT 900 RESOURCE_LOCK slurm_cluster)

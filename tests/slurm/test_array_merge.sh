@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A scene batch as a job array with its merge step: the bundled SRTM tile is
 # cut into 4 tiles overlapping by two cells (what a 3x3 kernel needs to be
-# seamless), array-batch.sbatch runs the demo job on each (one array
+# seamless), array-batch.sbatch runs a slope job on each (one array
 # task per tile, --set inputs.dem=<tile>), merge-batch.sbatch runs after the
 # whole array (afterok) and mosaics the four slope layers into one COG with a
 # batch manifest. Checks array task states, the manifest, and that the mosaic
@@ -19,7 +19,7 @@ for q in "0 0" "599 0" "0 599" "599 599"; do
   echo "$f" >> "$work/tiles.txt"
 done
 arr=$(sx_submit --chdir="$root" --array=1-4 -o "$work/batch-%A_%a.log" -J tiles \
-      --export=ALL,SX_OUT_BASE="$work" slurm/array-batch.sbatch "$work/tiles.txt" jobs/demo.yaml inputs.dem) \
+      --export=ALL,SX_OUT_BASE="$work" slurm/array-batch.sbatch "$work/tiles.txt" tests/data/jobs/slope_only.yaml inputs.dem) \
   || fail "sbatch refused the array"
 merge=$(sx_submit --chdir="$root" -o "$work/merge-%j.log" --dependency=afterok:"$arr" --kill-on-invalid-dep=yes \
         slurm/merge-batch.sbatch "$work/tiles-$arr" slope "$work/tiles.txt") || fail "sbatch refused the merge"
