@@ -26,9 +26,9 @@ mkdir -p "$cycle/logs"
 # shellcheck disable=SC2086
 submit() { $sbatch --parsable --chdir="$root" --kill-on-invalid-dep=yes ${SX_SBATCH_ARGS:-} "$@" | cut -d';' -f1; }
 f=$(submit -J sx-forecast -n "${SX_FORECAST_RANKS:-2}" -o "$cycle/logs/forecast-%j.log" \
-      --export=ALL,SX_JOB_DIR="$cycle/forecast" slurm/run-job.sbatch "$forecast_job" ${SX_FORECAST_ARGS:-})
+      --export=ALL,SX_JOB_DIR="$cycle/forecast" slurm/forecast.sbatch "$forecast_job" ${SX_FORECAST_ARGS:-})
 i=$(submit -J sx-inundation -n "${SX_INUNDATION_RANKS:-4}" -o "$cycle/logs/inundation-%j.log" --dependency=afterok:"$f" \
-      --export=ALL,SX_JOB_DIR="$cycle/inundation" slurm/run-job.sbatch "$inundation_job" ${SX_INUNDATION_ARGS:-})
+      --export=ALL,SX_JOB_DIR="$cycle/inundation" slurm/inundation.sbatch "$inundation_job" ${SX_INUNDATION_ARGS:-})
 p=$(submit -J sx-publish -n 1 -o "$cycle/logs/publish-%j.log" --dependency=afterok:"$i" \
       slurm/publish.sbatch "$cycle/inundation" "$cycle/package" ${SX_PUBLISH_ARGS:-})
 echo "$f $i $p"

@@ -69,3 +69,13 @@ sx_requeue_if_interrupted() {
   fi
   return "$rc"
 }
+
+# The body of every job script: banner, run the job file under the launcher
+# with its outputs in $SX_JOB_DIR, requeue if it stopped for the time limit.
+sx_run_job() {
+  [ $# -ge 1 ] || { echo "usage: sbatch <script> JOB.yaml [--set key=value ...]" >&2; exit 2; }
+  local job=$1; shift
+  sx_banner
+  sx_launch run "$job" --out "$SX_JOB_DIR" "$@"
+  sx_requeue_if_interrupted $?
+}

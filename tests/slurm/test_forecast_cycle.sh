@@ -6,7 +6,7 @@
 . "$(dirname "$0")/slurm_submit.sh"
 root=$1; work=$2
 rm -rf "$work"; mkdir -p "$work"
-ids=$(cd "$root" && SX_INUNDATION_ARGS="--set steps.0.duration_s=7200 --set steps.0.report_interval_s=1800" \
+ids=$(cd "$root" && SX_SBATCH_ARGS="--cpus-per-task=1" SX_INUNDATION_ARGS="--set steps.0.duration_s=7200 --set steps.0.report_interval_s=1800" \
       SX_INUNDATION_RANKS=2 slurm/forecast-cycle.sh "$work/cycle") || fail "forecast-cycle.sh failed"
 set -- $ids; f=$1 i=$2 p=$3
 sp=$(sx_wait "$p" 800); sf=$(sx_state "$f"); si=$(sx_state "$i")
