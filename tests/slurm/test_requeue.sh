@@ -3,7 +3,7 @@
 # and --signal=B:USR1@50 gets USR1 from Slurm ~10-40 s into the run, sanxiang
 # stops at the next step boundary with status 8, the script requeues the job,
 # and the requeued job (same id, same output directory) resumes from the next
-# step and completes (after the test releases it early with a longer limit). Checks the final state, the restart count, the log, and
+# step and completes (the test gives the requeued job a longer limit). Checks the final state, the restart count, the log, and
 # that the outputs equal an uninterrupted computation.
 . "$(dirname "$0")/slurm_submit.sh"
 root=$1; work=$2
@@ -12,15 +12,16 @@ gdal_translate -q -of VRT -outsize 200% 200% -r bilinear "$root/data/dem/N47E009
 id=$(sx_submit --chdir="$root" -o "$work/requeue-%j.log" -n 2 --time=1 --signal=B:USR1@50 \
      --export=ALL,SX_OUT_BASE="$work" slurm/run-job.sbatch tests/data/jobs/many_steps.yaml \
      --set inputs.dem="$work/dem2x.vrt") || fail "sbatch refused"
-# Wait for the requeue. Slurm holds a requeued job for about two minutes
-# before it is eligible again; the test then does what an operator may do —
-# releases it now and gives it a longer limit — so the resumed run finishes.
+# Wait for the requeue. Slurm holds a requeued job for cred_expire seconds
+# (20 s on the local cluster, 120 s by default) before it may start again;
+# meanwhile the test does what an operator may do — gives it a longer limit —
+# so the resumed run finishes.
 for _ in $(seq 600); do
   [ "$(sx_field "$id" Restarts)" -ge 1 ] 2>/dev/null && [ "$(sx_state "$id")" = PENDING ] && break
   case "$(sx_state "$id")" in COMPLETED|FAILED|CANCELLED|TIMEOUT) break ;; esac
   sleep 0.5
 done
-scontrol update JobId="$id" StartTime=now TimeLimit=10 2>/dev/null || true
+scontrol update JobId="$id" TimeLimit=10 2>/dev/null || true
 state=$(sx_wait "$id" 600)
 log="$work/requeue-$id.log"
 restarts=$(sx_field "$id" Restarts)
