@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package sanxiang needs to build, test and run,
 # skipping those already installed. Idempotent. Uses sudo when not root.
+# `scripts/setup.sh --bench` also installs GRASS and SAGA for bench/.
 set -euo pipefail
 
 PACKAGES=(
@@ -13,9 +14,12 @@ PACKAGES=(
   libcmocka-dev                           # unit tests
   libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
-  chromium curl                           # one-map viewer: browser test, serve test
+  chromium curl fonts-noto-cjk            # one-map viewer: browser test (Chinese labels), serve test
   slurmctld slurmd slurm-client munge     # a real local Slurm for the slurm tests (scripts/slurm-local.sh)
 )
+
+# The tools the benchmarks compare against (bench/*.sh); not needed by the tests.
+if [ "${1:-}" = "--bench" ]; then PACKAGES+=(grass-core saga); fi
 
 # Node.js and npm bundle the map viewer (scripts/viewer-build.sh). A machine
 # may already have them from elsewhere (e.g. NodeSource), whose nodejs
