@@ -13,6 +13,7 @@
 #include <mpi.h>
 #include "sx_config.h"
 #include "sx_err.h"
+#include "sx_output.h"
 
 typedef struct sx_job sx_job_t;
 
@@ -46,6 +47,22 @@ sx_err sx_job_add_layer(sx_job_t *job, const char *name, const char *dataset);
 /** Path of a file in the run directory (static buffer per call site is
  *  not used: writes into buf). */
 sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t len);
+/** Path <out_dir>/<name><ext> (ext like ".nc"), as sx_job_out_path. */
+sx_err sx_job_out_file(const sx_job_t *job, const char *name, const char *ext, char *buf, size_t len);
+/** Read the step option `key` (an input name, earlier output or path) and
+ *  resolve it. An absent or empty optional option gives *path = NULL. */
+sx_err sx_job_input(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path);
+
+/** A step's raster output <name>: <name>.nc (CF) and <name>.tif (COG, or
+ *  NULL when the step's `cog` option is false). */
+typedef struct {
+    char nc[SX_PATH_MAX], tif_buf[SX_PATH_MAX];
+    const char *tif;
+} sx_job_raster_out_t;
+sx_err sx_job_raster_out(const sx_job_t *job, const char *name, int cog, sx_job_raster_out_t *out);
+/** Register output layer `name` as variable `var` of netCDF file nc (var
+ *  NULL: the file itself) for later steps. */
+sx_err sx_job_add_nc_layer(sx_job_t *job, const char *name, const char *nc, const char *var);
 
 /** Provenance JSON (version, commit, command line, job hash, ranks, threads,
  *  UTC time, libraries). cfg may be NULL for ad-hoc commands. Built on rank 0

@@ -59,6 +59,39 @@ sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t 
     return SX_OK;
 }
 
+sx_err sx_job_out_file(const sx_job_t *job, const char *name, const char *ext, char *buf, size_t len)
+{
+    SX_FAIL_IF(snprintf(buf, len, "%s/%s%s", job->out_dir, name, ext) >= (int)len, SX_ERR_CONFIG,
+               "output path too long: '%s/%s%s'", job->out_dir, name, ext);
+    return SX_OK;
+}
+
+sx_err sx_job_raster_out(const sx_job_t *job, const char *name, int cog, sx_job_raster_out_t *out)
+{
+    SX_CHECK(sx_job_out_file(job, name, ".nc", out->nc, sizeof out->nc));
+    SX_CHECK(sx_job_out_file(job, name, ".tif", out->tif_buf, sizeof out->tif_buf));
+    out->tif = cog ? out->tif_buf : NULL;
+    return SX_OK;
+}
+
+sx_err sx_job_input(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path)
+{
+    const char *ref;
+    SX_CHECK(sx_cfg_get_string(job->cfg, node, key, "", &ref));
+    *path = NULL;
+    if (!ref[0]) return SX_OK; /* required options are enforced by the step's field table */
+    return sx_job_resolve(job, sx_cfg_map_get(node, key), ref, path);
+}
+
+sx_err sx_job_add_nc_layer(sx_job_t *job, const char *name, const char *nc, const char *var)
+{
+    if (!var) return sx_job_add_layer(job, name, nc);
+    char layer[SX_PATH_MAX + 128];
+    SX_FAIL_IF(snprintf(layer, sizeof layer, "NETCDF:\"%s\":%s", nc, var) >= (int)sizeof layer, SX_ERR_CONFIG,
+               "output path too long: '%s'", nc);
+    return sx_job_add_layer(job, name, layer);
+}
+
 sx_err sx_job_add_layer(sx_job_t *job, const char *name, const char *dataset)
 {
     SX_FAIL_IF(job->nlayers == JOB_MAX_LAYERS, SX_ERR_CONFIG, "more than %d layers in one job", JOB_MAX_LAYERS);

@@ -2,7 +2,6 @@
  * step_slope.c — job step `slope`: Horn slope of a DEM, written as CF-HDF5
  * and COG in the run directory.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "sanxiang/sx_dem.h"
@@ -22,27 +21,22 @@ static const sx_cfg_field_t fields[] = {
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *input_ref, *output, *units, *input;
+    const char *output, *units, *input;
     int64_t band;
     double z;
     int cog;
-    SX_CHECK(sx_cfg_get_string(cfg, node, "input", NULL, &input_ref));
+    SX_CHECK(sx_job_input(job, node, "input", &input));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "slope", &output));
     SX_CHECK(sx_cfg_get_string(cfg, node, "units", "degree", &units));
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     SX_CHECK(sx_cfg_get_double(cfg, node, "z_factor", 1.0, &z));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "input"), input_ref, &input));
-
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], file[512];
-    snprintf(file, sizeof file, "%s.nc", output);
-    SX_CHECK(sx_job_out_path(job, file, nc, sizeof nc));
-    snprintf(file, sizeof file, "%s.tif", output);
-    SX_CHECK(sx_job_out_path(job, file, tif, sizeof tif));
-    sx_slope_opts_t o = {input, (int)band, nc, cog ? tif : NULL,
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    sx_slope_opts_t o = {input, (int)band, out.nc, out.tif,
                          strcmp(units, "percent") ? SX_SLOPE_DEGREE : SX_SLOPE_PERCENT, z, sx_job_provenance(job)};
     SX_CHECK(sx_dem_slope_run(comm, &o));
-    SX_CHECK(sx_job_add_layer(job, output, nc));
+    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, NULL));
     return SX_OK;
 }
 
