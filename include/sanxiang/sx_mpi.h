@@ -49,6 +49,11 @@ sx_err sx_mpi_count(int64_t n, int *out);
 /** Broadcast a NUL-terminated string from root: on root *s is the string
  *  (NULL is sent as ""), on the other ranks *s receives a malloc'd copy the
  *  caller frees. Collective over comm. */
+/** Barrier in which waiting ranks sleep (MPI_Ibarrier polled every ms)
+ *  instead of spinning, so one rank doing serial work with several threads
+ *  (e.g. COG compression) gets the cores of the ranks waiting for it. */
+sx_err sx_mpi_idle_barrier(MPI_Comm comm);
+
 sx_err sx_mpi_bcast_string(MPI_Comm comm, int root, char **s);
 
 #endif

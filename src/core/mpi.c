@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int cached_rank = 0, cached_size = 1, local_size = 1, we_initialised = 0;
 
@@ -47,6 +48,18 @@ void sx_mpi_finalize(void)
 int sx_mpi_rank(void) { return cached_rank; }
 int sx_mpi_size(void) { return cached_size; }
 int sx_mpi_local_size(void) { return local_size; }
+
+sx_err sx_mpi_idle_barrier(MPI_Comm comm)
+{
+    MPI_Request req;
+    SX_CHECK_MPI(MPI_Ibarrier(comm, &req));
+    const struct timespec ms = {0, 1000000};
+    for (int done = 0;;) {
+        SX_CHECK_MPI(MPI_Test(&req, &done, MPI_STATUS_IGNORE));
+        if (done) return SX_OK;
+        nanosleep(&ms, NULL);
+    }
+}
 
 sx_err sx__mpi_fail(int mpi_rc, const char *call, const char *file, int line)
 {

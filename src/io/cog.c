@@ -13,8 +13,10 @@
 #include <cpl_string.h>
 #include <gdal.h>
 #include <gdal_utils.h>
+#include <omp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
@@ -58,11 +60,21 @@ static sx_err open_with_statistics(const char *src, GDALDatasetH *raw_out, GDALD
     return SX_OK;
 }
 
+/* Threads for GDAL's block compression on rank 0: the cores the job has on
+ * this node (its ranks wait asleep in sx_mpi_idle_barrier meanwhile). */
+static int compression_threads(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int want = sx_mpi_local_size() * omp_get_max_threads();
+    return cpus > 0 && want > cpus ? (int)cpus : want < 1 ? 1 : want;
+}
+
 static sx_err translate(const char *src, const char *dst, const sx_cog_opts_t *o, const char *metadata_json)
 {
     GDALDatasetH in = NULL, raw = NULL;
     SX_CHECK(open_with_statistics(src, &raw, &in));
-    char blocksize[32], level[32], resampling[64], ovr_resampling[80];
+    char blocksize[32], level[32], resampling[64], ovr_resampling[80], threads[32];
+    snprintf(threads, sizeof threads, "NUM_THREADS=%d", compression_threads());
     snprintf(blocksize, sizeof blocksize, "BLOCKSIZE=%d", o && o->blocksize > 0 ? o->blocksize : 512);
     const char *comp = o && o->compress ? o->compress : "DEFLATE";
     const char *res = o && o->resampling ? o->resampling : "AVERAGE";
@@ -84,7 +96,7 @@ static sx_err translate(const char *src, const char *dst, const sx_cog_opts_t *o
     argv[n++] = "-co";
     argv[n++] = ovr_resampling;
     argv[n++] = "-co";
-    argv[n++] = "NUM_THREADS=1";
+    argv[n++] = threads;
     argv[n++] = "-co";
     argv[n++] = "BIGTIFF=IF_SAFER";
     if (o && o->level > 0) {
@@ -126,5 +138,7 @@ sx_err sx_cog_write(MPI_Comm comm, const char *src, const char *final_path, cons
     sx_output_t out;
     SX_CHECK(sx_output_begin(comm, final_path, &out));
     sx_err err = rank == 0 ? translate(src, out.tmp_path, opts, metadata_json) : SX_OK;
+    sx_err idle = sx_mpi_idle_barrier(comm);
+    if (err == SX_OK) err = idle;
     return sx_output_commit(comm, &out, err);
 }
