@@ -8,6 +8,13 @@
  * MODE); memory stays bounded by GDAL's block cache. When the source is
  * already in the target CRS the values are copied unchanged.
  *
+ * 64-bit integer layers (flow accumulation counts) are narrowed losslessly
+ * for delivery: to UInt32, Int32 or Float64, the first that holds every
+ * value and the nodata value exactly. Int64 TIFF needs GDAL >= 3.5 and is
+ * read by few clients (GeoServer's ImageIO, geotiff.js in the viewer,
+ * older QGIS cannot), while the narrowed COG has the same numbers. A layer
+ * whose values do not fit (|v| > 2^53) keeps its 64-bit type, with a warning.
+ *
  * The web preview is the same layer warped to EPSG:4326 at most 800 columns
  * wide: an RGBA PNG coloured by the style's ramp (what the viewer draws) and
  * a float32 little-endian grid of the same cells with NaN for nodata (what
@@ -22,6 +29,7 @@
 
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_cog.h"
+#include "sanxiang/sx_log.h"
 #include "sanxiang/sx_raster.h"
 
 #define PREVIEW_MAX 800
@@ -65,12 +73,66 @@ static void describe(GDALDatasetH ds, const char *id, sx__pub_layer_t *l)
     snprintf(l->units, sizeof l->units, "%s", u && u[0] ? u : s->units);
 }
 
+static int in_range(double v, double lo, double hi) { return isnan(v) || (v >= lo && v <= hi); }
+
+/* The delivery type of a 64-bit integer raster (NULL: keep the source type):
+ * the narrowest of UInt32, Int32, Float64 holding every value and nodata. */
+static sx_err portable_type(GDALDatasetH ds, const char *src, const char **type)
+{
+    *type = NULL;
+    GDALDataType t = GDALGetRasterDataType(GDALGetRasterBand(ds, 1));
+#if GDAL_VERSION_NUM >= 3050000
+    if (t != GDT_Int64 && t != GDT_UInt64) return SX_OK;
+#else
+    (void)t;
+    return SX_OK;
+#endif
+    double lo = INFINITY, hi = -INFINITY;
+    int has_data = 0;
+    for (int i = 1; i <= GDALGetRasterCount(ds); i++) {
+        GDALRasterBandH b = GDALGetRasterBand(ds, i);
+        double mm[2], nodata;
+        int has_nd = 0;
+        CPLErrorReset();
+        if (GDALComputeRasterMinMax(b, FALSE, mm) == CE_None && CPLGetLastErrorType() == CE_None) {
+            lo = fmin(lo, mm[0]), hi = fmax(hi, mm[1]);
+            has_data = 1;
+        }
+        CPLErrorReset(); /* a band of nodata only has no min/max: only its nodata value matters */
+        nodata = GDALGetRasterNoDataValue(b, &has_nd);
+        if (has_nd) lo = fmin(lo, nodata), hi = fmax(hi, nodata);
+    }
+    if (!has_data && !isfinite(lo)) lo = hi = 0;
+    if (in_range(lo, 0, 4294967295.0) && in_range(hi, 0, 4294967295.0)) *type = "UInt32";
+    else if (in_range(lo, -2147483648.0, 2147483647.0) && in_range(hi, -2147483648.0, 2147483647.0)) *type = "Int32";
+    else if (fabs(lo) <= 9007199254740992.0 && fabs(hi) <= 9007199254740992.0) *type = "Float64";
+    else sx_log_warn("publish: '%s' holds 64-bit integers beyond 2^53 (%.17g..%.17g); its COG keeps the 64-bit type, "
+                     "which GeoServer and the web viewer cannot read (the viewer shows preview values)", src, lo, hi);
+    return SX_OK;
+}
+
+/* A VRT of src with its values as `type` (same grid, same numbers). */
+static sx_err retype_vrt(const char *src_name, GDALDatasetH src, const char *type, const char *dst)
+{
+    char *argv[] = {"-of", "VRT", "-ot", (char *)type, NULL};
+    GDALTranslateOptions *to = GDALTranslateOptionsNew(argv, NULL);
+    GDALDatasetH out = to ? GDALTranslate(dst, src, to, NULL) : NULL;
+    if (to) GDALTranslateOptionsFree(to);
+    if (!out) SX_FAIL_GDAL("cannot convert '%s' to %s for delivery", src_name, type);
+    GDALClose(out);
+    return SX_OK;
+}
+
 static sx_err warp_vrt(const char *src_name, GDALDatasetH src, OGRSpatialReferenceH stated, const char *dst,
-                       const sx__pub_t *p, const char *resampling)
+                       const sx__pub_t *p, const char *resampling, const char *type)
 {
     char *wkt = NULL;
     OSRExportToWkt(p->srs, &wkt);
     char **argv = NULL;
+    if (type) {
+        argv = CSLAddString(argv, "-ot");
+        argv = CSLAddString(argv, type);
+    }
     if (stated) {
         char *swkt = NULL;
         OSRExportToWkt(stated, &swkt);
@@ -219,18 +281,23 @@ sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l)
     const char *cog_src = src;
     if (err == SX_OK) err = sx__pub_path(p, l, "warp.vrt", vrt, sizeof vrt);
     if (err == SX_OK) err = sx__pub_path(p, l, l->data_file, cog, sizeof cog);
+    const char *type = NULL;
+    if (err == SX_OK) err = portable_type(ds, src, &type);
     if (err == SX_OK && (!same || stated)) { /* a stated CRS replaces the file's own (-s_srs) */
-        same = 0;
-        err = warp_vrt(src, ds, stated, vrt, p, l->style->warp);
+        err = warp_vrt(src, ds, stated, vrt, p, l->style->warp, type);
+        cog_src = vrt;
+    } else if (err == SX_OK && type) {
+        err = retype_vrt(src, ds, type, vrt);
         cog_src = vrt;
     }
+    if (type) sx_log_info("publish: %s: 64-bit integers delivered as %s (every value fits exactly)", src, type);
     GDALClose(ds);
     if (own) OSRDestroySpatialReference(own);
     if (stated) OSRDestroySpatialReference(stated);
     SX_CHECK(err);
     sx_cog_opts_t co = {"DEFLATE", 0, l->style->overview, 512};
     SX_CHECK(sx_cog_write(MPI_COMM_SELF, cog_src, cog, &co, p->provenance));
-    if (!same) remove(vrt);
+    if (cog_src == vrt) remove(vrt);
     SX_CHECK(inspect(p, cog, l));
     SX_CHECK(write_preview(p, cog, l));
     return SX_OK;

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cpl_conv.h>
+
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_strbuf.h"
@@ -58,6 +60,15 @@ static sx_err manifest(const sx__pub_t *p)
     sx_strbuf_printf(&sb, ",\n  \"collection\": \"%s\",\n  \"crs\": \"%s\",\n  \"catalog\": \"catalog.json\",\n  \"base\": ",
                      p->collection, p->crs);
     sx_strbuf_json_string(&sb, p->has_base ? p->base_id : NULL);
+    /* The viewer maps a clicked lon/lat into the COG's pixel grid with proj4js. */
+    char *proj4 = NULL;
+    if (OSRExportToProj4(p->srs, &proj4) != OGRERR_NONE) {
+        CPLFree(proj4);
+        proj4 = NULL;
+    }
+    sx_strbuf_puts(&sb, ",\n  \"proj4\": ");
+    sx_strbuf_json_string(&sb, proj4);
+    CPLFree(proj4);
     sx_strbuf_puts(&sb, ",\n  \"layers\": [\n");
     for (size_t i = 0; i < p->nlayers; i++) {
         const sx__pub_layer_t *l = &p->layers[i];
@@ -84,6 +95,10 @@ static sx_err manifest(const sx__pub_t *p)
                              l->preview_w, l->preview_h, l->preview_extent[0], l->preview_extent[1], l->preview_extent[2],
                              l->preview_extent[3]);
             legend(&sb, l);
+            sx_strbuf_printf(&sb, ", \"size\": [%d, %d], \"transform\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g], \"nodata\": ",
+                             l->width, l->height, l->gt[0], l->gt[1], l->gt[2], l->gt[3], l->gt[4], l->gt[5]);
+            if (l->has_nodata) sx__pub_json_number(&sb, l->nodata);
+            else sx_strbuf_puts(&sb, "null");
         } else {
             href(&sb, "geojson", l, "web.geojson");
             sx_strbuf_printf(&sb, ", \"geometry\": \"%s\", \"features\": %lld, \"base\": %s", l->geom_type, l->nfeatures,
