@@ -10,8 +10,9 @@
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_strbuf.h"
 
-size_t sx__pub_legend(const sx__pub_layer_t *l, size_t i, double *value, unsigned char rgba[4], char *label, size_t len)
+size_t sx__pub_legend(const sx__pub_layer_t *l, int b, size_t i, double *value, unsigned char rgba[4], char *label, size_t len)
 {
+    const sx__pub_band_t *band = &l->band[b];
     const sx_publish_style_t *s = l->style;
     if (i >= s->nstops) return s->nstops;
     const sx_publish_stop_t *t = &s->stops[i];
@@ -20,7 +21,7 @@ size_t sx__pub_legend(const sx__pub_layer_t *l, size_t i, double *value, unsigne
         *value = t->value;
         snprintf(label, len, "%s", t->label ? t->label : "");
     } else {
-        *value = l->lo + t->value * (l->hi - l->lo);
+        *value = band->lo + t->value * (band->hi - band->lo);
         snprintf(label, len, "%.4g%s%s", *value, l->units[0] && strcmp(l->units, "1") ? " " : "",
                  strcmp(l->units, "1") ? l->units : "");
     }
@@ -47,12 +48,12 @@ static void qml_raster(sx_strbuf_t *sb, const sx__pub_layer_t *l)
     double v;
     unsigned char c[4];
     char label[128];
-    size_t n = sx__pub_legend(l, 0, &v, c, label, sizeof label);
+    size_t n = sx__pub_legend(l, 0, 0, &v, c, label, sizeof label);
     if (s->classes) {
         sx_strbuf_puts(sb, "    <rasterrenderer type=\"paletted\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" nodataColor=\"\">\n"
                            "      <colorPalette>\n");
         for (size_t i = 0; i < n; i++) {
-            sx__pub_legend(l, i, &v, c, label, sizeof label);
+            sx__pub_legend(l, 0, i, &v, c, label, sizeof label);
             sx_strbuf_printf(sb, "        <paletteEntry value=\"%.17g\" color=\"#%02x%02x%02x\" alpha=\"%d\" label=\"", v,
                              c[0], c[1], c[2], c[3]);
             xml_text(sb, label);
@@ -65,9 +66,9 @@ static void qml_raster(sx_strbuf_t *sb, const sx__pub_layer_t *l)
                          "classificationMin=\"%.17g\" classificationMax=\"%.17g\" nodataColor=\"\">\n"
                          "      <rastershader>\n"
                          "        <colorrampshader colorRampType=\"INTERPOLATED\" classificationMode=\"1\" clip=\"0\" "
-                         "minimumValue=\"%.17g\" maximumValue=\"%.17g\">\n", l->lo, l->hi, l->lo, l->hi);
+                         "minimumValue=\"%.17g\" maximumValue=\"%.17g\">\n", l->band[0].lo, l->band[0].hi, l->band[0].lo, l->band[0].hi);
     for (size_t i = 0; i < n; i++) {
-        sx__pub_legend(l, i, &v, c, label, sizeof label);
+        sx__pub_legend(l, 0, i, &v, c, label, sizeof label);
         sx_strbuf_printf(sb, "          <item value=\"%.17g\" color=\"#%02x%02x%02x\" alpha=\"%d\" label=\"", v, c[0], c[1],
                          c[2], c[3]);
         xml_text(sb, label);
@@ -152,9 +153,9 @@ static sx_err write_sld(const sx__pub_t *p, const sx__pub_layer_t *l)
         double v;
         unsigned char c[4];
         char label[128];
-        size_t n = sx__pub_legend(l, 0, &v, c, label, sizeof label);
+        size_t n = sx__pub_legend(l, 0, 0, &v, c, label, sizeof label);
         for (size_t i = 0; i < n; i++) {
-            sx__pub_legend(l, i, &v, c, label, sizeof label);
+            sx__pub_legend(l, 0, i, &v, c, label, sizeof label);
             sx_strbuf_printf(&sb, "              <ColorMapEntry color=\"#%02x%02x%02x\" quantity=\"%.17g\" opacity=\"%.3g\" label=\"",
                              c[0], c[1], c[2], v, c[3] / 255.0);
             xml_text(&sb, label);

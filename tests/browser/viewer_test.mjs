@@ -98,6 +98,31 @@ try {
     await page.check(`#on-${raster.id}`);
   }
 
+  // Multi-band rasters: a band choice (each band paints, with its own preview and legend) and an RGB composite in colour.
+  for (const layer of manifest.layers.filter((l) => l.bands)) {
+    await page.evaluate((id) => window.sxViewer.showOnly(id), layer.id);
+    const options = await page.$$eval(`#band-${layer.id} option`, (os) => os.map((o) => o.value));
+    const want = layer.bands.map((_, i) => String(i + 1)).concat(layer.bands.length >= 3 ? ['rgb'] : []);
+    check(JSON.stringify(options) === JSON.stringify(want), `${layer.id}: band choice offers ${want.join(', ')} (got ${options.join(', ')})`);
+    for (const value of want) {
+      await page.selectOption(`#band-${layer.id}`, value);
+      await page.waitForFunction(([id, v]) => document.getElementById(`band-${id}`).dataset.applied === v, [layer.id, value], { timeout: 10000 });
+      await page.evaluate(() => window.sxViewer.rendered());
+      const painted = await page.evaluate(() => window.sxViewer.paintedPixels());
+      const colour = await page.evaluate(() => window.sxViewer.colourPixels());
+      const url = await page.evaluate((id) => window.sxViewer.imageUrl(id), layer.id);
+      const legend = await page.textContent(`#layer-${layer.id} .legend`);
+      if (value === 'rgb') {
+        check(painted >= 5000 && colour >= 1000 && url.startsWith('data:image/png'),
+          `${layer.id}: the RGB composite paints ${painted} pixels, ${colour} in colour`);
+        check(/RGB composite: R \S+, G \S+, B \S+/.test(legend), `${layer.id}: the RGB legend names its bands: "${legend}"`);
+      } else {
+        const band = layer.bands[Number(value) - 1];
+        check(painted >= 5000 && url === band.image, `${layer.id}: band ${value} (${band.name}) paints ${painted} pixels from ${url}`);
+        check(legend.includes(band.legend[band.legend.length - 1].label), `${layer.id}: band ${value} shows its own legend: "${legend}"`);
+      }
+    }
+  }
   // Value under the cursor: read from the full-resolution COG, equal to gdallocationinfo's.
   for (const layer of manifest.layers.filter((l) => l.type === 'raster')) {
     const at = dataPoint(layer);
@@ -109,14 +134,16 @@ try {
       const at = document.querySelector('#info-body .at');
       const v = document.querySelector(`#info-body .raster-value[data-layer="${id}"]`);
       return { lon: Number(at.dataset.lon), lat: Number(at.dataset.lat), text: v ? v.textContent : '',
-        value: v ? Number(v.dataset.value) : null, source: v ? v.dataset.source : null,
+        values: v ? JSON.parse(v.dataset.values) : [], source: v ? v.dataset.source : null,
         col: v ? Number(v.dataset.col) : null, row: v ? Number(v.dataset.row) : null };
     }, layer.id);
     const ref = gdalAt(path.join(pkg, layer.data), got.lon, got.lat);
-    const same = got.value !== null && ref.values.length > 0 && Math.abs(got.value - ref.values[0]) <= 1e-12 * Math.max(1, Math.abs(ref.values[0]));
+    // Every band's value (a band with nodata there shows none: compare the others).
+    const same = got.values.length === ref.values.length && got.values.some((v) => v !== null)
+      && got.values.every((v, i) => v === null || Math.abs(v - ref.values[i]) <= 1e-12 * Math.max(1, Math.abs(ref.values[i])));
     check(got.source === 'cog' && got.col === ref.col && got.row === ref.row && same,
-      `clicking ${layer.id} at ${got.lon.toFixed(6)}, ${got.lat.toFixed(6)} shows the COG value ${got.value} (${got.source}, pixel ${got.col},${got.row}); `
-      + `gdallocationinfo: ${ref.values[0]} at pixel ${ref.col},${ref.row}`);
+      `clicking ${layer.id} at ${got.lon.toFixed(6)}, ${got.lat.toFixed(6)} shows the COG value(s) ${got.values.join(', ')} (${got.source}, `
+      + `pixel ${got.col},${got.row}); gdallocationinfo: ${ref.values.join(', ')} at pixel ${ref.col},${ref.row}`);
     const units = layer.units && layer.units !== '1' && !layer.classes ? layer.units : '';
     check(got.text.startsWith(layer.title) && (!units || got.text.includes(` ${units}`)), `${layer.id}: the value is shown with its title and units: "${got.text.slice(0, 100)}"`);
   }

@@ -120,3 +120,24 @@ add_test(NAME publish_job_bad_crs
          COMMAND ${SX_PUB_EXPECT} 2 3 "bad_crs.yaml:8:" "crs" "GCJ-02" --
                  ${SX_PUB_BIN} run ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/bad_crs.yaml --out ${SX_TEST_OUT}/publish_bad_crs_job)
 set_tests_properties(publish_job_bad_crs PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# Multi-band rasters (a 3-band red/green/blue crop of the bundled Landsat 8 scene): every band kept with its
+# description, per-band statistics and eo:common_name in STAC, and in the viewer a band choice plus an RGB composite.
+set(SX_PUB_RGB_RUN ${SX_TEST_OUT}/publish_rgb_run)
+set(SX_PUB_RGB ${SX_TEST_OUT}/publish_rgb)
+add_test(NAME publish_make_rgb_run
+         COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_make_rgb_run.py ${SX_DATA_DIR}/remote_sensing/landsat8 ${SX_PUB_RGB_RUN})
+set_tests_properties(publish_make_rgb_run PROPERTIES LABELS regression FIXTURES_SETUP publish_rgb_run)
+add_test(NAME publish_rgb_package
+         COMMAND ${SX_PUB_BIN} publish ${SX_PUB_RGB_RUN} -o ${SX_PUB_RGB} --boundaries ${SX_PUB_BND}
+                 --table ${SX_PUB_CENSUS} --rank-field popu_2020 --viewer ${CMAKE_SOURCE_DIR}/viewer/dist)
+set_tests_properties(publish_rgb_package PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "publish_rgb_run;viewer_dist" FIXTURES_SETUP publish_rgb)
+add_test(NAME publish_rgb_check
+         COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_package.py ${SX_PUB_RGB} --crs EPSG:4490 --layers landsat_rgb,boundaries
+                 --common-names landsat_rgb=red:green:blue)
+set_tests_properties(publish_rgb_check PROPERTIES LABELS regression FIXTURES_REQUIRED publish_rgb)
+add_test(NAME viewer_browser_rgb
+         COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/viewer_test.mjs ${SX_PUB_RGB} ${SX_PUB_BIN}
+                 ${SX_TEST_OUT}/viewer_rgb.png ${CMAKE_SOURCE_DIR}/viewer)
+set_tests_properties(viewer_browser_rgb PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED publish_rgb TIMEOUT 300)

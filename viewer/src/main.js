@@ -18,7 +18,6 @@ import Map from 'ol/Map.js';
 import View from 'ol/View.js';
 import ImageLayer from 'ol/layer/Image.js';
 import VectorLayer from 'ol/layer/Vector.js';
-import Static from 'ol/source/ImageStatic.js';
 import VectorSource from 'ol/source/Vector.js';
 import GeoJSON from 'ol/format/GeoJSON.js';
 import { Fill, Stroke, Style, Circle } from 'ol/style.js';
@@ -26,6 +25,7 @@ import { extend as extendExtent, createEmpty } from 'ol/extent.js';
 import ScaleLine from 'ol/control/ScaleLine.js';
 import { fromUrl } from 'geotiff';
 import proj4 from 'proj4';
+import { bandControl, staticSource } from './bands.js';
 
 const el = (tag, attrs = {}, ...kids) => {
   const e = document.createElement(tag);
@@ -53,6 +53,10 @@ function legendOf(layer) {
   const box = el('div', { class: 'legend' });
   if (layer.type !== 'raster') {
     box.append(el('div', { class: 'row' }, el('span', { class: 'swatch', style: layer.base ? 'border:2px solid #3c3c3c' : 'background:#2171b5' }), layer.geometry));
+    return box;
+  }
+  if (layer.rgbNames) {
+    box.append(el('div', {}, `RGB composite: R ${layer.rgbNames[0]}, G ${layer.rgbNames[1]}, B ${layer.rgbNames[2]} (each stretched over mean ± 2σ)`));
     return box;
   }
   box.append(el('div', {}, `${layer.legend_title}${layer.units && layer.units !== '1' ? ` (${layer.units})` : ''}`));
@@ -117,8 +121,11 @@ async function valueAt(layer, lonlat) {
     if (!px) return null;
     const image = await cogOf(layer);
     const bands = await image.readRasters({ window: [px[0], px[1], px[0] + 1, px[1] + 1] });
-    const v = Number(bands[0][0]);
-    return isNodata(layer, v) ? null : { value: v, source: 'cog', col: px[0], row: px[1] };
+    const values = Array.from(bands, (b, i) => {
+      const v = Number(b[0]);
+      return isNodata(layer.bands ? layer.bands[i] || layer : layer, v) ? null : v;
+    });
+    return values.every((v) => v === null) ? null : { value: values[0], values, source: 'cog', col: px[0], row: px[1] };
   } catch (e) {
     if (!layer.cogFailed) console.warn(`reading ${layer.data}: ${e.message}; showing preview values`);
     layer.cogFailed = true;
@@ -129,6 +136,9 @@ async function valueAt(layer, lonlat) {
 
 function formatValue(layer, r) {
   if (r === null) return 'no data';
+  if (r.values && r.values.length > 1) {
+    return r.values.map((v, i) => `${layer.bands[i] ? layer.bands[i].name : i + 1} ${v === null ? 'no data' : Number(v.toPrecision(7))}`).join(' · ');
+  }
   const v = r.value;
   if (layer.classes) {
     const c = layer.legend.find((e) => Math.abs(e.value - v) < 0.5);
@@ -161,9 +171,7 @@ async function main() {
   for (const layer of ordered) {
     let ol;
     if (layer.type === 'raster') {
-      ol = new ImageLayer({
-        source: new Static({ url: layer.image, imageExtent: layer.extent, projection: 'EPSG:4326', interpolate: false }),
-      });
+      ol = new ImageLayer({ source: staticSource(layer.image, layer) });
       extendExtent(all, layer.extent);
     } else {
       ol = new VectorLayer({
@@ -186,6 +194,7 @@ async function main() {
   map.getView().fit(base ? base.bbox : all, { padding: [20, 20, 20, 20] });
 
   const panel = document.getElementById('layers');
+  const bandApplied = [];
   for (const layer of [...ordered].reverse()) {
     const ol = olLayers[layer.id];
     const box = el('input', { type: 'checkbox', id: `on-${layer.id}` });
@@ -198,7 +207,16 @@ async function main() {
       el('div', {}, box, ' ', el('label', { for: `on-${layer.id}` }, layer.title)),
       el('div', {}, 'opacity ', opacity, ' ', zoom, ' ', el('a', { href: layer.data, download: '' }, 'data'), ' ', el('a', { href: layer.stac }, 'STAC')),
       legendOf(layer)));
+    if (layer.bands) {
+      const row = panel.lastChild;
+      const control = bandControl(layer, (url) => ol.setSource(staticSource(url, layer)), (band, rgbNames) => {
+        row.querySelector('.legend').replaceWith(legendOf(band ? { ...layer, legend: band.legend } : { ...layer, rgbNames }));
+      });
+      row.insertBefore(control.box, row.querySelector('.legend'));
+      bandApplied.push(control.apply());
+    }
   }
+  await Promise.all(bandApplied);
 
   const info = document.getElementById('info-body');
   map.on('singleclick', async (evt) => {
@@ -217,7 +235,7 @@ async function main() {
       const r = await valueAt(layer, evt.coordinate);
       if (r === null) continue;
       const where = r.source === 'cog' ? `COG pixel ${r.col}, line ${r.row}` : 'preview cell';
-      parts.push(el('div', { class: 'raster-value', 'data-layer': layer.id, 'data-value': String(r.value), 'data-source': r.source,
+      parts.push(el('div', { class: 'raster-value', 'data-layer': layer.id, 'data-value': String(r.value), 'data-values': JSON.stringify(r.values || [r.value]), 'data-source': r.source,
         'data-col': String(r.col ?? ''), 'data-row': String(r.row ?? '') },
       el('h3', {}, layer.title), formatValue(layer, r), el('div', { class: 'where' }, where)));
     }
@@ -275,13 +293,24 @@ async function main() {
     },
     // Pixels painted (alpha > 0) on the map's canvases.
     paintedPixels() {
+      return this.countPixels((d, i) => d[i + 3] > 0);
+    },
+    // Painted pixels in colour (channels differ by more than 10), not grey.
+    colourPixels() {
+      return this.countPixels((d, i) => d[i + 3] > 0 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 10);
+    },
+    countPixels(test) {
       let n = 0;
       for (const c of map.getViewport().querySelectorAll('canvas')) {
         if (!c.width || !c.height) continue;
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        for (let i = 0; i < d.length; i += 4) if (test(d, i)) n++;
       }
       return n;
+    },
+    rendered,
+    imageUrl(id) {
+      return olLayers[id].getSource().getUrl();
     },
   };
   await rendered();
