@@ -2,7 +2,10 @@
  * style_files.c — per-layer styles for QGIS (.qml) and OGC servers (.sld,
  * SLD 1.0 with GeoServer's ColorMap type), and the legend entries both share
  * with the web viewer. Everything comes from the layer's style table entry
- * (styles.c) and its ramp range, so the three renderings agree.
+ * (styles.c) and its ramp range, so the three renderings agree. Both files
+ * are UTF-8 XML and carry the layer's title (often Chinese): the SLD as the
+ * UserStyle and Rule Title (GeoServer's legend), the QML as the custom
+ * properties sanxiang/title and sanxiang/legend_title.
  */
 #include <stdio.h>
 #include <string.h>
@@ -115,8 +118,8 @@ static sx_err write_qml(const sx__pub_t *p, const sx__pub_layer_t *l)
 {
     sx_strbuf_t sb;
     sx_strbuf_init(&sb);
-    sx_strbuf_puts(&sb, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-                        "<qgis version=\"3.28.0\" styleCategories=\"Symbology\">\n");
+    sx_strbuf_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+                        "<qgis version=\"3.28.0\" styleCategories=\"Symbology|CustomProperties\">\n");
     if (l->is_raster) {
         sx_strbuf_puts(&sb, "  <pipe>\n");
         qml_raster(&sb, l);
@@ -124,7 +127,12 @@ static sx_err write_qml(const sx__pub_t *p, const sx__pub_layer_t *l)
     } else {
         qml_vector(&sb, l);
     }
-    sx_strbuf_puts(&sb, "  <blendMode>0</blendMode>\n</qgis>\n");
+    sx_strbuf_puts(&sb, "  <blendMode>0</blendMode>\n  <customproperties>\n    <Option type=\"Map\">\n"
+                        "      <Option name=\"sanxiang/title\" type=\"QString\" value=\"");
+    xml_text(&sb, l->title);
+    sx_strbuf_puts(&sb, "\"/>\n      <Option name=\"sanxiang/legend_title\" type=\"QString\" value=\"");
+    xml_text(&sb, l->is_raster ? l->style->title : l->title);
+    sx_strbuf_puts(&sb, "\"/>\n    </Option>\n  </customproperties>\n</qgis>\n");
     char path[SX_PATH_MAX], file[200];
     snprintf(file, sizeof file, "%s.qml", l->id);
     sx_err err = sb.failed ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for a QML style")
@@ -145,8 +153,12 @@ static sx_err write_sld(const sx__pub_t *p, const sx__pub_layer_t *l)
                         "http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd\">\n  <NamedLayer>\n    <Name>");
     xml_text(&sb, l->id);
     sx_strbuf_puts(&sb, "</Name>\n    <UserStyle>\n      <Title>");
-    xml_text(&sb, l->style ? l->style->title : l->title);
-    sx_strbuf_puts(&sb, "</Title>\n      <FeatureTypeStyle>\n        <Rule>\n");
+    xml_text(&sb, l->title);
+    sx_strbuf_puts(&sb, "</Title>\n      <Abstract>");
+    xml_text(&sb, l->is_raster ? l->style->title : l->title);
+    sx_strbuf_puts(&sb, "</Abstract>\n      <FeatureTypeStyle>\n        <Rule>\n          <Title>");
+    xml_text(&sb, l->title);
+    sx_strbuf_puts(&sb, "</Title>\n");
     if (l->is_raster) {
         sx_strbuf_printf(&sb, "          <RasterSymbolizer>\n            <Opacity>1.0</Opacity>\n"
                               "            <ColorMap type=\"%s\">\n", l->style->classes ? "values" : "ramp");

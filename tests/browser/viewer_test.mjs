@@ -98,6 +98,37 @@ try {
     await page.check(`#on-${raster.id}`);
   }
 
+  // Chinese titles and legends: the text is there and drawn with real glyphs (two different characters
+  // drawn in the element's font differ; without a CJK font both are the same "tofu" box).
+  const cjk = /[\u4e00-\u9fff]/;
+  for (const layer of manifest.layers.filter((l) => cjk.test(l.title) || cjk.test(l.legend_title || ''))) {
+    const legendTitle = layer.rgb ? '' : layer.legend_title || layer.title; // an RGB view's legend names its bands
+    for (const [sel, want] of [[`#layer-${layer.id} label`, layer.title], [`#layer-${layer.id} .legend`, legendTitle]]) {
+      if (!cjk.test(want)) continue;
+      const r = await page.evaluate((selector) => {
+        const e = document.querySelector(selector);
+        const chars = [...new Set([...e.textContent].filter((c) => /[\u4e00-\u9fff]/.test(c)))].slice(0, 2);
+        const font = getComputedStyle(e).font;
+        const draw = (t) => {
+          const c = document.createElement('canvas');
+          c.width = 48; c.height = 48;
+          const g = c.getContext('2d');
+          g.font = font.replace(/\d+(\.\d+)?px/, '32px');
+          g.fillText(t, 4, 38);
+          return c.toDataURL();
+        };
+        const blank = draw('');
+        const a = draw(chars[0]), b = draw(chars[1] || chars[0]);
+        return { text: e.textContent, chars: chars.join(''), distinct: chars.length === 2 && a !== b && a !== blank && b !== blank, font };
+      }, sel);
+      check(r.text.includes(want) && r.distinct, `${layer.id}: Chinese text "${want}" is shown in ${sel} and drawn with CJK glyphs (${r.chars}, ${r.font})`);
+    }
+  }
+  if (manifest.layers.some((l) => cjk.test(l.title))) {
+    const panelShot = shot.replace(/\.png$/, '_layers.png');
+    await page.locator('#panel').screenshot({ path: panelShot });
+    console.log(`layer list screenshot: ${panelShot}`);
+  }
   // Multi-band rasters: a band choice (each band paints, with its own preview and legend) and an RGB composite in colour.
   for (const layer of manifest.layers.filter((l) => l.bands)) {
     await page.evaluate((id) => window.sxViewer.showOnly(id), layer.id);

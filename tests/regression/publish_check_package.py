@@ -16,7 +16,8 @@ pystac is not available on Debian 12).
   hold only class values (MODE/NEAREST, never averaged);
 * vector items: the GeoPackage opens with ogrinfo, carries the CRS and the
   row count of the item;
-* styles: .qml and .sld are well-formed XML with one entry per legend row of
+* styles: .qml and .sld are well-formed UTF-8 XML carrying the layer's title
+  (SLD UserStyle Title, QML custom property sanxiang/title), with one entry per legend row of
   viewer.json.
 """
 import json
@@ -146,6 +147,18 @@ def check_styles(item, path, legend_rows):
         except ET.ParseError as e:
             fail(f"{item['id']}: {f} is not well-formed XML: {e}")
             continue
+        with open(f, "rb") as fh:
+            head = fh.read(64)
+        if not head.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'):
+            fail(f"{item['id']}: {os.path.basename(f)} does not declare UTF-8")
+        # The layer's title (often Chinese) travels with the style, as UTF-8 text.
+        title = item["properties"].get("title")
+        if key == "style-qgis":
+            got = [o.get("value") for o in root.iter("Option") if o.get("name") == "sanxiang/title"]
+        else:
+            got = [t.text for t in root.findall("./{*}NamedLayer/{*}UserStyle/{*}Title")]
+        if got != [title]:
+            fail(f"{item['id']}: {os.path.basename(f)} title {got}, the item's {title!r}")
         if legend_rows is None:
             continue
         if key == "style-qgis":
