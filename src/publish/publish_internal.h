@@ -82,6 +82,14 @@ sx_err sx__pub_input_crs(const sx__pub_t *p, const char *path, OGRSpatialReferen
 /** bbox (minx, miny, maxx, maxy) in srs -> WGS 84 lon/lat. */
 sx_err sx__pub_bbox_wgs84(OGRSpatialReferenceH srs, const double in[4], double out[4]);
 
+/* package.c */
+/** A new layer folder <collection>/<id>/ in the package. */
+sx_err sx__pub_add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out);
+
+/* stations.c */
+/** The forecast_stations layer, when the run holds forecast hydrographs. */
+sx_err sx__pub_stations(sx__pub_t *p);
+
 /* raster.c, vector.c */
 sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l);
 sx_err sx__pub_vector(sx__pub_t *p, const char *src, const char *id, int is_base, sx__pub_layer_t *l);

@@ -102,7 +102,8 @@ try {
   // drawn in the element's font differ; without a CJK font both are the same "tofu" box).
   const cjk = /[\u4e00-\u9fff]/;
   for (const layer of manifest.layers.filter((l) => cjk.test(l.title) || cjk.test(l.legend_title || ''))) {
-    const legendTitle = layer.rgb ? '' : layer.legend_title || layer.title; // an RGB view's legend names its bands
+    // A raster's legend has a title (an RGB view's names its bands instead); a vector's shows its symbol.
+    const legendTitle = layer.type === 'raster' && !layer.rgb ? layer.legend_title : '';
     for (const [sel, want] of [[`#layer-${layer.id} label`, layer.title], [`#layer-${layer.id} .legend`, legendTitle]]) {
       if (!cjk.test(want)) continue;
       const r = await page.evaluate((selector) => {

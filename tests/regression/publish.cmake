@@ -141,3 +141,34 @@ add_test(NAME viewer_browser_rgb
                  ${SX_TEST_OUT}/viewer_rgb.png ${CMAKE_SOURCE_DIR}/viewer)
 set_tests_properties(viewer_browser_rgb PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED publish_rgb TIMEOUT 300)
+# A flood forecast run (Chengcun, hydrograph_<station>.svg, no coordinates) published with a station location
+# table: the forecast_stations layer, whose click in the viewer shows the forecast hydrograph.
+set(SX_PUB_FC_RUN ${SX_TEST_OUT}/publish_forecast_run)
+add_test(NAME publish_forecast_run
+         COMMAND ${SX_PUB_BIN} run jobs/hydro_forecast_chengcun.yaml --out ${SX_PUB_FC_RUN} --set steps.0.ensemble.members=20
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(publish_forecast_run PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP publish_forecast_run TIMEOUT 600)
+add_test(NAME publish_forecast_package
+         COMMAND ${SX_PUB_BIN} publish ${SX_PUB_FC_RUN} -o ${SX_TEST_OUT}/publish_forecast --boundaries ${SX_PUB_BND}
+                 --table ${SX_PUB_CENSUS} --rank-field popu_2020 --viewer ${CMAKE_SOURCE_DIR}/viewer/dist
+                 --stations ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/chengcun_stations.csv)
+set_tests_properties(publish_forecast_package PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "publish_forecast_run;viewer_dist" FIXTURES_SETUP publish_forecast)
+add_test(NAME publish_forecast_check
+         COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_package.py ${SX_TEST_OUT}/publish_forecast --crs EPSG:4490
+                 --layers forecast_stations,boundaries)
+set_tests_properties(publish_forecast_check PROPERTIES LABELS regression FIXTURES_REQUIRED publish_forecast)
+add_test(NAME viewer_browser_forecast
+         COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/viewer_test.mjs ${SX_TEST_OUT}/publish_forecast ${SX_PUB_BIN}
+                 ${SX_TEST_OUT}/viewer_forecast.png ${CMAKE_SOURCE_DIR}/viewer)
+set_tests_properties(viewer_browser_forecast PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED publish_forecast TIMEOUT 300)
+# Hydrographs without locations: published with a warning that says how to place them; a station table without lon/lat is refused.
+add_test(NAME publish_forecast_no_locations
+         COMMAND sh -c "${SX_PUB_BIN} publish ${SX_PUB_FC_RUN} -o ${SX_TEST_OUT}/publish_forecast_noloc --boundaries ${SX_PUB_BND} 2>&1 | grep -q -- '--stations CSV'")
+add_test(NAME publish_forecast_bad_stations
+         COMMAND ${SX_PUB_EXPECT} 2 3 "no_code.csv" "lon" -- ${SX_PUB_BIN} publish ${SX_PUB_FC_RUN} -o ${SX_TEST_OUT}/publish_forecast_bad
+                 --stations ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/no_code.csv)
+set_tests_properties(publish_forecast_no_locations publish_forecast_bad_stations PROPERTIES LABELS regression
+                     ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED publish_forecast_run)
