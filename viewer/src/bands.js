@@ -7,8 +7,9 @@
 // any of the three bands is transparent.
 import Static from 'ol/source/ImageStatic.js';
 
+// Float32 preview grids (values*.f32), fetched on first use and kept.
 const grids = {};
-function grid(url) {
+export function grid(url) {
   if (!grids[url]) grids[url] = fetch(url).then((r) => r.arrayBuffer()).then((b) => new Float32Array(b));
   return grids[url];
 }

@@ -25,7 +25,7 @@ import { extend as extendExtent, createEmpty } from 'ol/extent.js';
 import ScaleLine from 'ol/control/ScaleLine.js';
 import { fromUrl } from 'geotiff';
 import proj4 from 'proj4';
-import { bandControl, staticSource } from './bands.js';
+import { bandControl, grid, staticSource } from './bands.js';
 
 const el = (tag, attrs = {}, ...kids) => {
   const e = document.createElement(tag);
@@ -72,19 +72,12 @@ function legendOf(layer) {
   return box;
 }
 
-// Value grids are fetched on first use and kept.
-const grids = {};
-async function gridOf(layer) {
-  if (!grids[layer.id]) grids[layer.id] = fetch(layer.values).then((r) => r.arrayBuffer()).then((b) => new Float32Array(b));
-  return grids[layer.id];
-}
-
 async function previewValue(layer, [x, y]) {
   const [x0, y0, x1, y1] = layer.extent;
   if (x < x0 || x >= x1 || y <= y0 || y > y1) return null;
   const col = Math.floor(((x - x0) / (x1 - x0)) * layer.width);
   const row = Math.floor(((y1 - y) / (y1 - y0)) * layer.height);
-  const v = (await gridOf(layer))[row * layer.width + col];
+  const v = (await grid(layer.values))[row * layer.width + col];
   return Number.isNaN(v) ? null : v;
 }
 
@@ -104,7 +97,7 @@ function isNodata(layer, v) {
 
 // Pixel (col, row) of the COG under lon/lat, or null outside it.
 function cogPixel(layer, lonlat) {
-  if (!toPackageCrs || !layer.transform) return null;
+  if (!toPackageCrs || !layer.transform) throw new Error('the package has no CRS definition for the COG');
   const [x, y] = toPackageCrs.forward(lonlat);
   const [a0, a1, a2, b0, b1, b2] = layer.transform;
   const det = a1 * b2 - a2 * b1;
