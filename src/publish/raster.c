@@ -184,8 +184,12 @@ static void inspect_band(GDALDatasetH ds, int i, sx__pub_layer_t *l)
     snprintf(d->description, sizeof d->description, "%s", desc ? desc : "");
     common_name(b, d->description, d->common_name, sizeof d->common_name);
     size_t w = strcspn(d->description, " \t(,;:");
-    if (w > 0 && w < sizeof d->name) snprintf(d->name, sizeof d->name, "%.*s", (int)w, d->description);
-    else snprintf(d->name, sizeof d->name, "b%d", i);
+    if (w > 0 && w < sizeof d->name) {
+        memcpy(d->name, d->description, w);
+        d->name[w] = '\0';
+    } else {
+        snprintf(d->name, sizeof d->name, "b%d", i);
+    }
     const char *u = GDALGetRasterUnitType(b);
     snprintf(d->units, sizeof d->units, "%s", u && u[0] ? u : l->units);
     d->nodata = GDALGetRasterNoDataValue(b, &d->has_nodata);
