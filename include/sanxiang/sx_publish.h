@@ -78,6 +78,7 @@ typedef struct {
     const sx_publish_datum_t *datums;
     size_t ndatums;
     const char *viewer_dir;   /* built viewer (index.html + assets); NULL: search */
+    const char *stations;     /* CSV of forecast station locations (id, lon, lat[, name]), or NULL */
 } sx_publish_opts_t;
 
 /** Check that text names a usable target CRS ("EPSG:<code>", not GCJ-02),

@@ -26,6 +26,7 @@ void sx_cli_publish_help(void)
            "  --table CSV             indicator table joined to the boundaries by code (repeatable)\n"
            "  --rank-field NAME       rank units on this numeric field into NAME_rank (1 = largest)\n"
            "  --datum FILE=EPSG:N     state the datum of an input (required for files that look GCJ-02)\n"
+           "  --stations CSV          forecast station locations (id, lon, lat[, name]) for the run's hydrographs\n"
            "  --collection ID         STAC collection id (default: the job name)\n"
            "  --title TEXT            collection title\n"
            "  --viewer DIR            built viewer (default: viewer/dist of the build tree)\n");
@@ -52,6 +53,7 @@ sx_err sx_cli_publish(int argc, char **argv)
         else if (!strcmp(argv[i], "--collection")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.collection));
         else if (!strcmp(argv[i], "--title")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.title));
         else if (!strcmp(argv[i], "--viewer")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.viewer_dir));
+        else if (!strcmp(argv[i], "--stations")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.stations));
         else if (!strcmp(argv[i], "--table")) {
             SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
             SX_FAIL_IF(o.ntables == MAX_LIST, SX_ERR_USAGE, "at most %d --table options", MAX_LIST);

@@ -23,6 +23,7 @@ static const sx_cfg_field_t fields[] = {
     {"datums", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "stated datum per input file name: {file.geojson: EPSG:4326}"},
     {"collection", SX_CFG_T_STRING, 0, "<job>", 1, 0, NULL, "STAC collection id"},
     {"title", SX_CFG_T_STRING, 0, "<job title>", 1, 0, NULL, "collection title"},
+    {"stations", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "forecast station locations, CSV id,lon,lat[,name] (input name or path)"},
     {"viewer", SX_CFG_T_PATH, 0, "viewer/dist", 1, 0, NULL, "built web viewer to copy into the package"},
 };
 
@@ -31,12 +32,13 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const sx_cfg_node_t *root = sx_cfg_root(cfg);
     sx_publish_opts_t o = {0};
-    const char *output, *boundaries = NULL, *job_name = NULL, *job_title = NULL;
+    const char *output, *boundaries = NULL, *stations = NULL, *job_name = NULL, *job_title = NULL;
     const char *tables[MAX_LIST];
     sx_publish_datum_t datums[MAX_LIST];
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "package", &output));
     SX_CHECK(sx_cfg_get_string(cfg, node, "crs", "EPSG:4490", &o.crs));
     SX_CHECK(sx_cfg_get_string(cfg, node, "boundaries", NULL, &boundaries));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "stations", NULL, &stations));
     SX_CHECK(sx_cfg_get_string(cfg, node, "code_field", NULL, &o.code_field));
     SX_CHECK(sx_cfg_get_string(cfg, node, "rank_field", NULL, &o.rank_field));
     SX_CHECK(sx_cfg_get_string(cfg, root, "job", "job", &job_name));
@@ -50,6 +52,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "crs"), "%s", why);
     }
     if (boundaries) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "boundaries"), boundaries, &o.boundaries));
+    if (stations) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "stations"), stations, &o.stations));
     const sx_cfg_node_t *tl = sx_cfg_map_get(node, "tables");
     for (size_t i = 0; tl && i < sx_cfg_node_len(tl); i++) {
         const sx_cfg_node_t *t = sx_cfg_node_at(tl, i);

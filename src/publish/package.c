@@ -148,7 +148,7 @@ static int is_raster_name(const char *n) { return !strcasecmp(ext_of(n), "tif") 
 static int is_vector_name(const char *n) { return !strcasecmp(ext_of(n), "gpkg") || !strcasecmp(ext_of(n), "geojson"); }
 static int is_table_name(const char *n) { return !strcasecmp(ext_of(n), "csv"); }
 
-static sx_err add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out)
+sx_err sx__pub_add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out)
 {
     SX_FAIL_IF(p->nlayers == MAX_LAYERS, SX_ERR_INPUT, "more than %d layers in one package", MAX_LAYERS);
     for (size_t i = 0; i < p->nlayers; i++)
@@ -197,7 +197,7 @@ static sx_err scan_and_publish(sx__pub_t *p)
             if (k != i && is_raster_name(names[k]) && !strncmp(names[k], names[i], (size_t)stem + 1))
                 snprintf(id, sizeof id, "%.*s_vector", stem, names[i]);
         sx__pub_layer_t *l = NULL;
-        err = add_layer(p, id, &l);
+        err = sx__pub_add_layer(p, id, &l);
         if (err == SX_OK) err = is_raster_name(names[i]) ? sx__pub_raster(p, src, l) : sx__pub_vector(p, src, l->id, 0, l);
         if (err == SX_OK) err = sx__pub_styles(p, l);
         if (err == SX_OK) err = sx__pub_stac_item(p, l);
@@ -205,10 +205,7 @@ static sx_err scan_and_publish(sx__pub_t *p)
                                       l->is_raster ? l->style->kind : l->geom_type);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
-    SX_CHECK(err);
-    SX_FAIL_IF(p->nlayers == 0 && !p->o->boundaries, SX_ERR_INPUT,
-               "run directory '%s' holds no layer to publish (*.tif, *.gpkg, *.geojson)", run);
-    return SX_OK;
+    return err;
 }
 
 static sx_err build(sx__pub_t *p, char *final, size_t flen)
@@ -226,9 +223,12 @@ static sx_err build(sx__pub_t *p, char *final, size_t flen)
     SX_CHECK(sx_mkdir_p(p->root));
     SX_CHECK(load_run(p));
     SX_CHECK(scan_and_publish(p));
+    SX_CHECK(sx__pub_stations(p));
+    SX_FAIL_IF(p->nlayers == 0 && !o->boundaries, SX_ERR_INPUT, "run directory '%s' holds no layer to publish (*.tif, "
+               "*.gpkg, *.geojson; forecast hydrographs need --stations)", o->run_dir);
     if (o->boundaries) {
         sx__pub_layer_t *l = NULL;
-        SX_CHECK(add_layer(p, "boundaries", &l));
+        SX_CHECK(sx__pub_add_layer(p, "boundaries", &l));
         SX_CHECK(sx__pub_vector(p, o->boundaries, "boundaries", 1, l));
         SX_CHECK(sx__pub_styles(p, l));
         SX_CHECK(sx__pub_stac_item(p, l));

@@ -11,6 +11,21 @@
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_publish.h"
 
+#define SX_PUB_MAX_BANDS 32           /* bands described in STAC and the viewer (the COG keeps all) */
+
+/* One band of a raster layer (of the published COG). */
+typedef struct {
+    char name[64];                    /* description's first word, or "b<N>" */
+    char description[160];            /* GDAL band description, or "" */
+    char common_name[16];             /* STAC eo:common_name ("red", "nir") or "" */
+    char units[64];
+    int has_nodata;
+    double nodata;
+    int has_stats;
+    double smin, smax, smean, sstd;
+    double lo, hi;                    /* ramp range used by styles and preview */
+} sx__pub_band_t;
+
 typedef struct {
     char id[128];                     /* layer id: file stem, [A-Za-z0-9_-] */
     char title[256];                  /* long_name or id */
@@ -23,11 +38,9 @@ typedef struct {
     int width, height;
     double gt[6];
     char dtype[16];                   /* STAC data_type: uint8, int16, float32 ... */
-    int has_nodata;
-    double nodata;
-    int has_stats;
-    double smin, smax, smean, sstd;
-    double lo, hi;                    /* ramp range used by styles and preview */
+    int nbands;                       /* described bands (<= SX_PUB_MAX_BANDS) */
+    sx__pub_band_t band[SX_PUB_MAX_BANDS];
+    int rgb[3];                       /* 1-based bands of the default RGB view (0: fewer than 3 bands) */
     double preview_extent[4];         /* EPSG:4326 lon/lat of the web preview */
     int preview_w, preview_h;
     /* vector */
@@ -69,16 +82,30 @@ sx_err sx__pub_input_crs(const sx__pub_t *p, const char *path, OGRSpatialReferen
 /** bbox (minx, miny, maxx, maxy) in srs -> WGS 84 lon/lat. */
 sx_err sx__pub_bbox_wgs84(OGRSpatialReferenceH srs, const double in[4], double out[4]);
 
+/* package.c */
+/** A new layer folder <collection>/<id>/ in the package. */
+sx_err sx__pub_add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out);
+
+/* stations.c */
+/** The forecast_stations layer, when the run holds forecast hydrographs. */
+sx_err sx__pub_stations(sx__pub_t *p);
+
 /* raster.c, vector.c */
 sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l);
 sx_err sx__pub_vector(sx__pub_t *p, const char *src, const char *id, int is_base, sx__pub_layer_t *l);
 
+/* preview.c */
+/** Web preview of every band of the COG (PNG + float32 grid in EPSG:4326). */
+sx_err sx__pub_preview(const sx__pub_t *p, const char *cog, sx__pub_layer_t *l);
+/** File name of band b's (1-based) preview: what = "image" or "values". */
+void sx__pub_band_file(int b, const char *what, char *buf, size_t len);
+
 /* style_files.c */
 sx_err sx__pub_styles(const sx__pub_t *p, const sx__pub_layer_t *l);
 
-/** Legend entry i of a raster layer (value, colour, label); returns the
- *  number of entries. */
-size_t sx__pub_legend(const sx__pub_layer_t *l, size_t i, double *value, unsigned char rgba[4], char *label, size_t len);
+/** Legend entry i of band b (0-based) of a raster layer (value, colour,
+ *  label); returns the number of entries. */
+size_t sx__pub_legend(const sx__pub_layer_t *l, int b, size_t i, double *value, unsigned char rgba[4], char *label, size_t len);
 
 /* stac.c */
 sx_err sx__pub_stac_item(const sx__pub_t *p, const sx__pub_layer_t *l);

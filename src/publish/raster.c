@@ -8,10 +8,17 @@
  * MODE); memory stays bounded by GDAL's block cache. When the source is
  * already in the target CRS the values are copied unchanged.
  *
- * The web preview is the same layer warped to EPSG:4326 at most 800 columns
- * wide: an RGBA PNG coloured by the style's ramp (what the viewer draws) and
- * a float32 little-endian grid of the same cells with NaN for nodata (what
- * the viewer reads for "value under the cursor").
+ * 64-bit integer layers (flow accumulation counts) are narrowed losslessly
+ * for delivery: to UInt32, Int32 or Float64, the first that holds every
+ * value and the nodata value exactly. Int64 TIFF needs GDAL >= 3.5 and is
+ * read by few clients (GeoServer's ImageIO, geotiff.js in the viewer,
+ * older QGIS cannot), while the narrowed COG has the same numbers. A layer
+ * whose values do not fit (|v| > 2^53) keeps its 64-bit type, with a warning.
+ *
+ * Every band is kept, with its description; STAC and the viewer get per-band
+ * statistics, an eo:common_name where the colour interpretation or the
+ * description says one (red, nir ...) and a default RGB view for 3+ bands.
+ * The web preview is written by preview.c.
  */
 #include <cpl_string.h>
 #include <gdal_utils.h>
@@ -22,9 +29,8 @@
 
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_cog.h"
+#include "sanxiang/sx_log.h"
 #include "sanxiang/sx_raster.h"
-
-#define PREVIEW_MAX 800
 
 static const char *stac_dtype(GDALDataType t)
 {
@@ -65,12 +71,66 @@ static void describe(GDALDatasetH ds, const char *id, sx__pub_layer_t *l)
     snprintf(l->units, sizeof l->units, "%s", u && u[0] ? u : s->units);
 }
 
+static int in_range(double v, double lo, double hi) { return isnan(v) || (v >= lo && v <= hi); }
+
+/* The delivery type of a 64-bit integer raster (NULL: keep the source type):
+ * the narrowest of UInt32, Int32, Float64 holding every value and nodata. */
+static sx_err portable_type(GDALDatasetH ds, const char *src, const char **type)
+{
+    *type = NULL;
+    GDALDataType t = GDALGetRasterDataType(GDALGetRasterBand(ds, 1));
+#if GDAL_VERSION_NUM >= 3050000
+    if (t != GDT_Int64 && t != GDT_UInt64) return SX_OK;
+#else
+    (void)t;
+    return SX_OK;
+#endif
+    double lo = INFINITY, hi = -INFINITY;
+    int has_data = 0;
+    for (int i = 1; i <= GDALGetRasterCount(ds); i++) {
+        GDALRasterBandH b = GDALGetRasterBand(ds, i);
+        double mm[2], nodata;
+        int has_nd = 0;
+        CPLErrorReset();
+        if (GDALComputeRasterMinMax(b, FALSE, mm) == CE_None && CPLGetLastErrorType() == CE_None) {
+            lo = fmin(lo, mm[0]), hi = fmax(hi, mm[1]);
+            has_data = 1;
+        }
+        CPLErrorReset(); /* a band of nodata only has no min/max: only its nodata value matters */
+        nodata = GDALGetRasterNoDataValue(b, &has_nd);
+        if (has_nd) lo = fmin(lo, nodata), hi = fmax(hi, nodata);
+    }
+    if (!has_data && !isfinite(lo)) lo = hi = 0;
+    if (in_range(lo, 0, 4294967295.0) && in_range(hi, 0, 4294967295.0)) *type = "UInt32";
+    else if (in_range(lo, -2147483648.0, 2147483647.0) && in_range(hi, -2147483648.0, 2147483647.0)) *type = "Int32";
+    else if (fabs(lo) <= 9007199254740992.0 && fabs(hi) <= 9007199254740992.0) *type = "Float64";
+    else sx_log_warn("publish: '%s' holds 64-bit integers beyond 2^53 (%.17g..%.17g); its COG keeps the 64-bit type, "
+                     "which GeoServer and the web viewer cannot read (the viewer shows preview values)", src, lo, hi);
+    return SX_OK;
+}
+
+/* A VRT of src with its values as `type` (same grid, same numbers). */
+static sx_err retype_vrt(const char *src_name, GDALDatasetH src, const char *type, const char *dst)
+{
+    char *argv[] = {"-of", "VRT", "-ot", (char *)type, NULL};
+    GDALTranslateOptions *to = GDALTranslateOptionsNew(argv, NULL);
+    GDALDatasetH out = to ? GDALTranslate(dst, src, to, NULL) : NULL;
+    if (to) GDALTranslateOptionsFree(to);
+    if (!out) SX_FAIL_GDAL("cannot convert '%s' to %s for delivery", src_name, type);
+    GDALClose(out);
+    return SX_OK;
+}
+
 static sx_err warp_vrt(const char *src_name, GDALDatasetH src, OGRSpatialReferenceH stated, const char *dst,
-                       const sx__pub_t *p, const char *resampling)
+                       const sx__pub_t *p, const char *resampling, const char *type)
 {
     char *wkt = NULL;
     OSRExportToWkt(p->srs, &wkt);
     char **argv = NULL;
+    if (type) {
+        argv = CSLAddString(argv, "-ot");
+        argv = CSLAddString(argv, type);
+    }
     if (stated) {
         char *swkt = NULL;
         OSRExportToWkt(stated, &swkt);
@@ -97,100 +157,83 @@ static sx_err warp_vrt(const char *src_name, GDALDatasetH src, OGRSpatialReferen
     return SX_OK;
 }
 
-/* Size, geotransform, type, nodata, statistics and extents of the COG. */
+/* STAC eo:common_name of a band, from its colour interpretation or description. */
+static void common_name(GDALRasterBandH b, const char *desc, char *out, size_t len)
+{
+    static const struct {
+        const char *pattern, *name;
+    } words[] = {{"nir", "nir"},       {"infrared", "nir"}, {"swir1", "swir16"}, {"swir 1", "swir16"}, {"swir2", "swir22"},
+                 {"swir 2", "swir22"}, {"red", "red"},      {"green", "green"},   {"blue", "blue"},     {"coastal", "coastal"}};
+    GDALColorInterp ci = GDALGetRasterColorInterpretation(b);
+    const char *name = ci == GCI_RedBand ? "red" : ci == GCI_GreenBand ? "green" : ci == GCI_BlueBand ? "blue" : NULL;
+    char lower[160];
+    size_t i = 0;
+    for (; desc[i] && i + 1 < sizeof lower; i++) lower[i] = (char)(desc[i] >= 'A' && desc[i] <= 'Z' ? desc[i] - 'A' + 'a' : desc[i]);
+    lower[i] = '\0';
+    for (size_t k = 0; !name && k < sizeof words / sizeof *words; k++)
+        if (strstr(lower, words[k].pattern)) name = words[k].name;
+    snprintf(out, len, "%s", name ? name : "");
+}
+
+/* Name, description, nodata, statistics and ramp range of band i (1-based). */
+static void inspect_band(GDALDatasetH ds, int i, sx__pub_layer_t *l)
+{
+    GDALRasterBandH b = GDALGetRasterBand(ds, i);
+    sx__pub_band_t *d = &l->band[i - 1];
+    const char *desc = GDALGetDescription(b);
+    snprintf(d->description, sizeof d->description, "%s", desc ? desc : "");
+    common_name(b, d->description, d->common_name, sizeof d->common_name);
+    size_t w = strcspn(d->description, " \t(,;:");
+    if (w > 0 && w < sizeof d->name) {
+        memcpy(d->name, d->description, w);
+        d->name[w] = '\0';
+    } else {
+        snprintf(d->name, sizeof d->name, "b%d", i);
+    }
+    const char *u = GDALGetRasterUnitType(b);
+    snprintf(d->units, sizeof d->units, "%s", u && u[0] ? u : l->units);
+    d->nodata = GDALGetRasterNoDataValue(b, &d->has_nodata);
+    double mn, mx, mean, sd;
+    d->has_stats = GDALGetRasterStatistics(b, FALSE, FALSE, &mn, &mx, &mean, &sd) == CE_None;
+    CPLErrorReset();
+    if (d->has_stats) d->smin = mn, d->smax = mx, d->smean = mean, d->sstd = sd;
+    sx_publish_style_range(l->style, d->has_stats ? mn : NAN, d->has_stats ? mx : NAN, &d->lo, &d->hi);
+}
+
+/* Default RGB view of a layer of 3 or more bands: the bands named red, green
+ * and blue if there are such, else bands 1, 2, 3. */
+static void default_rgb(sx__pub_layer_t *l)
+{
+    static const char *const want[3] = {"red", "green", "blue"};
+    l->rgb[0] = l->rgb[1] = l->rgb[2] = 0;
+    if (l->nbands < 3) return;
+    for (int c = 0; c < 3; c++)
+        for (int i = 0; i < l->nbands && !l->rgb[c]; i++)
+            if (!strcmp(l->band[i].common_name, want[c])) l->rgb[c] = i + 1;
+    if (!l->rgb[0] || !l->rgb[1] || !l->rgb[2]) l->rgb[0] = 1, l->rgb[1] = 2, l->rgb[2] = 3;
+}
+
+/* Size, geotransform, type, bands and extents of the COG. */
 static sx_err inspect(const sx__pub_t *p, const char *cog, sx__pub_layer_t *l)
 {
     GDALDatasetH ds = GDALOpenEx(cog, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) SX_FAIL_GDAL("cannot reopen the published COG '%s'", cog);
-    GDALRasterBandH b = GDALGetRasterBand(ds, 1);
     l->width = GDALGetRasterXSize(ds);
     l->height = GDALGetRasterYSize(ds);
     GDALGetGeoTransform(ds, l->gt);
-    snprintf(l->dtype, sizeof l->dtype, "%s", stac_dtype(GDALGetRasterDataType(b)));
-    l->nodata = GDALGetRasterNoDataValue(b, &l->has_nodata);
-    double mn, mx, mean, sd;
-    l->has_stats = GDALGetRasterStatistics(b, FALSE, FALSE, &mn, &mx, &mean, &sd) == CE_None;
-    CPLErrorReset();
-    if (l->has_stats) l->smin = mn, l->smax = mx, l->smean = mean, l->sstd = sd;
-    sx_publish_style_range(l->style, l->has_stats ? mn : NAN, l->has_stats ? mx : NAN, &l->lo, &l->hi);
+    snprintf(l->dtype, sizeof l->dtype, "%s", stac_dtype(GDALGetRasterDataType(GDALGetRasterBand(ds, 1))));
+    int n = GDALGetRasterCount(ds);
+    if (n > SX_PUB_MAX_BANDS)
+        sx_log_warn("publish: '%s' has %d bands; the COG keeps them all, STAC and the viewer describe the first %d", cog, n,
+                    SX_PUB_MAX_BANDS);
+    l->nbands = n < SX_PUB_MAX_BANDS ? n : SX_PUB_MAX_BANDS;
+    for (int i = 1; i <= l->nbands; i++) inspect_band(ds, i, l);
+    default_rgb(l);
     double x1 = l->gt[0] + l->width * l->gt[1], y1 = l->gt[3] + l->height * l->gt[5];
     l->proj_bbox[0] = fmin(l->gt[0], x1), l->proj_bbox[2] = fmax(l->gt[0], x1);
     l->proj_bbox[1] = fmin(l->gt[3], y1), l->proj_bbox[3] = fmax(l->gt[3], y1);
     GDALClose(ds);
     return sx__pub_bbox_wgs84(p->srs, l->proj_bbox, l->bbox);
-}
-
-static sx_err write_preview(const sx__pub_t *p, const char *cog, sx__pub_layer_t *l)
-{
-    char png[SX_PATH_MAX], bin[SX_PATH_MAX], w[32];
-    SX_CHECK(sx__pub_path(p, l, "preview.png", png, sizeof png));
-    SX_CHECK(sx__pub_path(p, l, "values.f32", bin, sizeof bin));
-    snprintf(w, sizeof w, "%d", l->width < PREVIEW_MAX ? l->width : PREVIEW_MAX);
-    GDALDatasetH src = GDALOpenEx(cog, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
-    if (!src) SX_FAIL_GDAL("cannot reopen '%s' for the preview", cog);
-    char *argv[] = {"-of", "MEM", "-t_srs", "EPSG:4326", "-ts", w, "0", "-ot", "Float32", "-dstnodata", "nan",
-                    "-r", l->style->classes ? "near" : "average", "-wo", "NUM_THREADS=1", NULL};
-    GDALWarpAppOptions *wo = GDALWarpAppOptionsNew(argv, NULL);
-    GDALDatasetH mem = wo ? GDALWarp("", NULL, 1, &src, wo, NULL) : NULL;
-    if (wo) GDALWarpAppOptionsFree(wo);
-    GDALClose(src);
-    if (!mem) SX_FAIL_GDAL("cannot warp '%s' to EPSG:4326 for the web preview", cog);
-    int nx = GDALGetRasterXSize(mem), ny = GDALGetRasterYSize(mem);
-    double gt[6];
-    GDALGetGeoTransform(mem, gt);
-    l->preview_w = nx, l->preview_h = ny;
-    l->preview_extent[0] = gt[0], l->preview_extent[3] = gt[3];
-    l->preview_extent[2] = gt[0] + nx * gt[1], l->preview_extent[1] = gt[3] + ny * gt[5];
-    float *v = malloc((size_t)nx * ny * sizeof *v);
-    unsigned char *rgba = malloc((size_t)nx * ny * 4);
-    sx_err err = SX_OK;
-    if (!v || !rgba) {
-        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the %dx%d preview of '%s'", nx, ny, cog);
-        goto done;
-    }
-    if (GDALRasterIO(GDALGetRasterBand(mem, 1), GF_Read, 0, 0, nx, ny, v, nx, ny, GDT_Float32, 0, 0) != CE_None) {
-        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot read the preview of '%s'", cog);
-        goto done;
-    }
-    for (size_t i = 0; i < (size_t)nx * ny; i++) {
-        if (l->has_nodata && !isnan(l->nodata) && fabs((double)v[i] - l->nodata) <= 1e-6 * fabs(l->nodata)) v[i] = NAN;
-        sx_publish_style_colour(l->style, l->lo, l->hi, v[i], rgba + 4 * i);
-    }
-    FILE *f = fopen(bin, "wb"); /* x86-64 and aarch64 are little-endian, as the viewer expects */
-    if (!f || fwrite(v, sizeof *v, (size_t)nx * ny, f) != (size_t)nx * ny) {
-        if (f) fclose(f);
-        err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot write '%s'", bin);
-        goto done;
-    }
-    if (fclose(f) != 0) {
-        err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot finish '%s'", bin);
-        goto done;
-    }
-    GDALDriverH memdrv = GDALGetDriverByName("MEM"), pngdrv = GDALGetDriverByName("PNG");
-    GDALDatasetH img = memdrv ? GDALCreate(memdrv, "", nx, ny, 4, GDT_Byte, NULL) : NULL;
-    if (!img || !pngdrv) {
-        if (img) GDALClose(img);
-        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "GDAL's MEM or PNG driver is missing");
-        goto done;
-    }
-    int bands[4] = {1, 2, 3, 4};
-    CPLErr e = GDALDatasetRasterIO(img, GF_Write, 0, 0, nx, ny, rgba, nx, ny, GDT_Byte, 4, bands, 4, 4 * nx, 1);
-    char *co[] = {"WORLDFILE=NO", NULL};
-    GDALDatasetH out = e == CE_None ? GDALCreateCopy(pngdrv, png, img, FALSE, co, NULL, NULL) : NULL;
-    GDALClose(img);
-    if (!out) {
-        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot write the preview '%s'", png);
-        goto done;
-    }
-    GDALClose(out);
-    char aux[SX_PATH_MAX + 8];
-    snprintf(aux, sizeof aux, "%s.aux.xml", png);
-    remove(aux);
-done:
-    free(v);
-    free(rgba);
-    GDALClose(mem);
-    return err;
 }
 
 sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l)
@@ -219,19 +262,24 @@ sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l)
     const char *cog_src = src;
     if (err == SX_OK) err = sx__pub_path(p, l, "warp.vrt", vrt, sizeof vrt);
     if (err == SX_OK) err = sx__pub_path(p, l, l->data_file, cog, sizeof cog);
+    const char *type = NULL;
+    if (err == SX_OK) err = portable_type(ds, src, &type);
     if (err == SX_OK && (!same || stated)) { /* a stated CRS replaces the file's own (-s_srs) */
-        same = 0;
-        err = warp_vrt(src, ds, stated, vrt, p, l->style->warp);
+        err = warp_vrt(src, ds, stated, vrt, p, l->style->warp, type);
+        cog_src = vrt;
+    } else if (err == SX_OK && type) {
+        err = retype_vrt(src, ds, type, vrt);
         cog_src = vrt;
     }
+    if (type) sx_log_info("publish: %s: 64-bit integers delivered as %s (every value fits exactly)", src, type);
     GDALClose(ds);
     if (own) OSRDestroySpatialReference(own);
     if (stated) OSRDestroySpatialReference(stated);
     SX_CHECK(err);
     sx_cog_opts_t co = {"DEFLATE", 0, l->style->overview, 512};
     SX_CHECK(sx_cog_write(MPI_COMM_SELF, cog_src, cog, &co, p->provenance));
-    if (!same) remove(vrt);
+    if (cog_src == vrt) remove(vrt);
     SX_CHECK(inspect(p, cog, l));
-    SX_CHECK(write_preview(p, cog, l));
+    SX_CHECK(sx__pub_preview(p, cog, l));
     return SX_OK;
 }

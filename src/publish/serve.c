@@ -4,8 +4,17 @@
  *
  * Serves GET and HEAD of regular files under one directory on 127.0.0.1
  * only; answers one request per connection (Connection: close); refuses
- * paths with "..", no directory listings ("/" is index.html). One request
- * at a time is plenty for one person looking at a package; it is not a
+ * paths with "..", no directory listings ("/" is index.html).
+ *
+ * Byte ranges (RFC 9110 §14): a single "Range: bytes=a-b", "bytes=a-" or
+ * "bytes=-n" is answered 206 with Content-Range, an unsatisfiable one 416
+ * with a Content-Range of "bytes *" and the file size; a multi-range or
+ * malformed Range is ignored and the whole file sent (200), as the RFC
+ * allows. This is what lets the viewer read single tiles of a COG
+ * (geotiff.js) instead of the whole file. A client that connects and sends
+ * nothing is dropped after a few seconds, so a browser's speculative
+ * connection cannot stall the server. One request at a time is plenty for
+ * one person looking at a package; it is not a
  * production web server (the platform ingests packages, it does not proxy
  * this).
  */
@@ -21,6 +30,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "sanxiang/sx_publish.h"
@@ -34,6 +44,8 @@ static const struct {
     {"tif", "image/tiff"},                 {"qml", "application/xml"},               {"sld", "application/vnd.ogc.sld+xml"},
     {"svg", "image/svg+xml"},              {"gpkg", "application/geopackage+sqlite3"},
 };
+
+#define READ_TIMEOUT_S 5
 
 static const char *type_of(const char *path)
 {
@@ -66,12 +78,80 @@ static int url_decode(const char *in, char *out, size_t len)
     return 0;
 }
 
+/* Reads the request head (up to the blank line) into req. */
+static int read_head(int fd, char *req, size_t len)
+{
+    size_t n = 0;
+    while (n + 1 < len) {
+        ssize_t k = read(fd, req + n, len - 1 - n);
+        if (k <= 0) return n ? 0 : -1; /* closed or timed out: answer what came */
+        n += (size_t)k;
+        req[n] = '\0';
+        if (strstr(req, "\r\n\r\n") || strstr(req, "\n\n")) return 0;
+    }
+    return 0;
+}
+
+/* The value of header `name` in the request head, copied into out; 0 if absent. */
+static int header(const char *req, const char *name, char *out, size_t len)
+{
+    size_t nl = strlen(name);
+    for (const char *line = strchr(req, '\n'); line; line = strchr(line, '\n')) {
+        line++;
+        if (strncasecmp(line, name, nl) != 0 || line[nl] != ':') continue;
+        const char *v = line + nl + 1;
+        while (*v == ' ' || *v == '\t') v++;
+        size_t k = strcspn(v, "\r\n");
+        snprintf(out, len, "%.*s", (int)(k < len ? k : len - 1), v);
+        return 1;
+    }
+    return 0;
+}
+
+enum { RANGE_NONE, RANGE_OK, RANGE_UNSATISFIABLE };
+
+/* Parses one "bytes=" range against a file of size bytes into [*first, *last]. */
+static int parse_range(const char *v, long long size, long long *first, long long *last)
+{
+    if (strncasecmp(v, "bytes=", 6) != 0 || strchr(v, ',')) return RANGE_NONE;
+    v += 6;
+    char *end;
+    if (*v == '-') { /* suffix: the last n bytes */
+        long long n = strtoll(v + 1, &end, 10);
+        if (end == v + 1 || *end || n < 0) return RANGE_NONE;
+        if (n == 0 || size == 0) return RANGE_UNSATISFIABLE;
+        *first = n >= size ? 0 : size - n;
+        *last = size - 1;
+        return RANGE_OK;
+    }
+    long long a = strtoll(v, &end, 10);
+    if (end == v || *end != '-' || a < 0) return RANGE_NONE;
+    const char *bpart = end + 1;
+    long long b = size - 1;
+    if (*bpart) {
+        b = strtoll(bpart, &end, 10);
+        if (end == bpart || *end || b < a) return RANGE_NONE;
+    }
+    if (a >= size) return RANGE_UNSATISFIABLE;
+    *first = a;
+    *last = b < size ? b : size - 1;
+    return RANGE_OK;
+}
+
+static int send_all(int fd, const char *buf, size_t n)
+{
+    for (size_t off = 0; off < n;) {
+        ssize_t w = write(fd, buf + off, n - off);
+        if (w <= 0) return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
 static void handle(int fd, const char *root)
 {
-    char req[4096];
-    ssize_t n = read(fd, req, sizeof req - 1);
-    if (n <= 0) return;
-    req[n] = '\0';
+    char req[8192];
+    if (read_head(fd, req, sizeof req) != 0) return;
     char method[8], target[2048];
     if (sscanf(req, "%7s %2047s", method, target) != 2) return reply_status(fd, 400, "bad request");
     int head = !strcmp(method, "HEAD");
@@ -82,25 +162,35 @@ static void handle(int fd, const char *root)
     struct stat st;
     FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
     if (!f) return reply_status(fd, 404, "not found");
-    char hdr[512];
-    int hn = snprintf(hdr, sizeof hdr, "HTTP/1.0 200 OK\r\nContent-Type: %s\r\nContent-Length: %lld\r\n"
-                                      "Cache-Control: no-cache\r\nConnection: close\r\n\r\n", type_of(path), (long long)st.st_size);
-    if (write(fd, hdr, (size_t)hn) < 0 || head) {
+    long long size = (long long)st.st_size, first = 0, last = size - 1;
+    char range[256], hdr[768];
+    int r = header(req, "Range", range, sizeof range) ? parse_range(range, size, &first, &last) : RANGE_NONE;
+    int hn;
+    if (r == RANGE_UNSATISFIABLE) {
+        fclose(f);
+        hn = snprintf(hdr, sizeof hdr, "HTTP/1.0 416 Range Not Satisfiable\r\nContent-Range: bytes */%lld\r\n"
+                                       "Content-Length: 0\r\nConnection: close\r\n\r\n", size);
+        send_all(fd, hdr, (size_t)hn);
+        return;
+    }
+    if (r == RANGE_OK)
+        hn = snprintf(hdr, sizeof hdr, "HTTP/1.0 206 Partial Content\r\nContent-Type: %s\r\nContent-Length: %lld\r\n"
+                                       "Content-Range: bytes %lld-%lld/%lld\r\nAccept-Ranges: bytes\r\n"
+                                       "Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
+                      type_of(path), last - first + 1, first, last, size);
+    else
+        hn = snprintf(hdr, sizeof hdr, "HTTP/1.0 200 OK\r\nContent-Type: %s\r\nContent-Length: %lld\r\n"
+                                       "Accept-Ranges: bytes\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+                      type_of(path), size);
+    if (send_all(fd, hdr, (size_t)hn) != 0 || head || (first > 0 && fseeko(f, (off_t)first, SEEK_SET) != 0)) {
         fclose(f);
         return;
     }
     char buf[65536];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-        size_t off = 0;
-        while (off < k) {
-            ssize_t w = write(fd, buf + off, k - off);
-            if (w <= 0) {
-                fclose(f);
-                return;
-            }
-            off += (size_t)w;
-        }
+    for (long long left = size ? last - first + 1 : 0; left > 0;) {
+        size_t k = fread(buf, 1, left < (long long)sizeof buf ? (size_t)left : sizeof buf, f);
+        if (k == 0 || send_all(fd, buf, k) != 0) break;
+        left -= (long long)k;
     }
     fclose(f);
 }
@@ -142,6 +232,8 @@ sx_err sx_publish_serve(const char *dir, int port, long max_requests)
             if (errno == EINTR) continue;
             break;
         }
+        struct timeval tv = {.tv_sec = READ_TIMEOUT_S};
+        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
         handle(c, dir);
         close(c);
         served++;

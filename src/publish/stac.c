@@ -3,8 +3,9 @@
  * per run and one item per layer, with relative links so the package can be
  * copied or served anywhere (a "self-contained" catalog in STAC's terms).
  *
- * Items carry the core band metadata of STAC 1.1 (nodata, data_type,
- * statistics, unit), the projection extension v2.0 (proj:code, proj:bbox,
+ * Items carry the core band metadata of STAC 1.1 for every band (name,
+ * description, nodata, data_type, statistics, unit; eo:common_name from the
+ * eo extension v2.0 where known), the projection extension v2.0 (proj:code, proj:bbox,
  * proj:shape, proj:transform), the table extension for vector columns, and
  * the run's provenance record under sanxiang:provenance. datetime is the
  * run's time, so re-publishing the same run gives the same catalog.
@@ -18,6 +19,7 @@
 
 #define STAC_VERSION "1.1.0"
 #define EXT_PROJ "https://stac-extensions.github.io/projection/v2.0.0/schema.json"
+#define EXT_EO "https://stac-extensions.github.io/eo/v2.0.0/schema.json"
 #define EXT_TABLE "https://stac-extensions.github.io/table/v1.2.0/schema.json"
 
 void sx__pub_json_number(void *strbuf, double v)
@@ -55,13 +57,53 @@ static void asset(sx_strbuf_t *sb, const char *key, const char *href, const char
     sx_strbuf_puts(sb, last ? "}\n" : "},\n");
 }
 
+/* Band i of a raster item (STAC 1.1 common band metadata; eo:common_name
+ * from the eo extension where the band has one). */
+static void band(sx_strbuf_t *sb, const sx__pub_layer_t *l, int i)
+{
+    const sx__pub_band_t *d = &l->band[i];
+    sx_strbuf_puts(sb, i ? ",\n        {\"name\": " : "\n        {\"name\": ");
+    sx_strbuf_json_string(sb, l->nbands == 1 ? l->id : d->name);
+    if (d->description[0]) {
+        sx_strbuf_puts(sb, ", \"description\": ");
+        sx_strbuf_json_string(sb, d->description);
+    }
+    if (d->common_name[0]) sx_strbuf_printf(sb, ", \"eo:common_name\": \"%s\"", d->common_name);
+    sx_strbuf_puts(sb, ", \"nodata\": ");
+    if (!d->has_nodata) sx_strbuf_puts(sb, "null");
+    else if (isnan(d->nodata)) sx_strbuf_puts(sb, "\"nan\"");
+    else sx_strbuf_printf(sb, "%.17g", d->nodata);
+    sx_strbuf_printf(sb, ", \"data_type\": \"%s\", \"unit\": ", l->dtype);
+    sx_strbuf_json_string(sb, d->units);
+    if (d->has_stats) {
+        sx_strbuf_puts(sb, ", \"statistics\": {\"minimum\": ");
+        sx__pub_json_number(sb, d->smin);
+        sx_strbuf_puts(sb, ", \"maximum\": ");
+        sx__pub_json_number(sb, d->smax);
+        sx_strbuf_puts(sb, ", \"mean\": ");
+        sx__pub_json_number(sb, d->smean);
+        sx_strbuf_puts(sb, ", \"stddev\": ");
+        sx__pub_json_number(sb, d->sstd);
+        sx_strbuf_puts(sb, "}");
+    }
+    sx_strbuf_puts(sb, "}");
+}
+
+static int has_common_names(const sx__pub_layer_t *l)
+{
+    for (int i = 0; l->is_raster && i < l->nbands; i++)
+        if (l->band[i].common_name[0]) return 1;
+    return 0;
+}
+
 sx_err sx__pub_stac_item(const sx__pub_t *p, const sx__pub_layer_t *l)
 {
     sx_strbuf_t sb;
     sx_strbuf_init(&sb);
     const double *b = l->bbox;
     sx_strbuf_printf(&sb, "{\n  \"type\": \"Feature\",\n  \"stac_version\": \"" STAC_VERSION "\",\n"
-                          "  \"stac_extensions\": [\"" EXT_PROJ "\"%s],\n  \"id\": ", l->is_raster ? "" : ", \"" EXT_TABLE "\"");
+                          "  \"stac_extensions\": [\"" EXT_PROJ "\"%s],\n  \"id\": ",
+                     !l->is_raster ? ", \"" EXT_TABLE "\"" : has_common_names(l) ? ", \"" EXT_EO "\"" : "");
     sx_strbuf_json_string(&sb, l->id);
     sx_strbuf_puts(&sb, ",\n  \"collection\": ");
     sx_strbuf_json_string(&sb, p->collection);
@@ -96,26 +138,10 @@ sx_err sx__pub_stac_item(const sx__pub_t *p, const sx__pub_layer_t *l)
         sx_strbuf_json_string(&sb, href);
         sx_strbuf_puts(&sb, ", \"type\": \"image/tiff; application=geotiff; profile=cloud-optimized\", \"roles\": [\"data\"], \"title\": ");
         sx_strbuf_json_string(&sb, l->title);
-        sx_strbuf_puts(&sb, ",\n      \"bands\": [{\"name\": ");
-        sx_strbuf_json_string(&sb, l->id);
-        sx_strbuf_puts(&sb, ", \"nodata\": ");
-        if (!l->has_nodata) sx_strbuf_puts(&sb, "null");
-        else if (isnan(l->nodata)) sx_strbuf_puts(&sb, "\"nan\"");
-        else sx_strbuf_printf(&sb, "%.17g", l->nodata);
-        sx_strbuf_printf(&sb, ", \"data_type\": \"%s\", \"unit\": ", l->dtype);
-        sx_strbuf_json_string(&sb, l->units);
-        if (l->has_stats) {
-            sx_strbuf_puts(&sb, ", \"statistics\": {\"minimum\": ");
-            sx__pub_json_number(&sb, l->smin);
-            sx_strbuf_puts(&sb, ", \"maximum\": ");
-            sx__pub_json_number(&sb, l->smax);
-            sx_strbuf_puts(&sb, ", \"mean\": ");
-            sx__pub_json_number(&sb, l->smean);
-            sx_strbuf_puts(&sb, ", \"stddev\": ");
-            sx__pub_json_number(&sb, l->sstd);
-            sx_strbuf_puts(&sb, "}");
-        }
-        sx_strbuf_puts(&sb, "}]},\n");
+        sx_strbuf_puts(&sb, ",\n      \"bands\": [");
+        for (int i = 0; i < l->nbands; i++) band(&sb, l, i);
+        sx_strbuf_puts(&sb, "\n      ]");
+        sx_strbuf_puts(&sb, "},\n");
         asset(&sb, "overview", "./preview.png", "image/png", "\"overview\", \"visual\"", "coloured preview (EPSG:4326)", 0);
         asset(&sb, "values", "./values.f32", "application/octet-stream", "\"metadata\"",
               "float32 little-endian value grid of the preview (NaN = nodata)", 0);

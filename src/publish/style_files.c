@@ -2,7 +2,10 @@
  * style_files.c — per-layer styles for QGIS (.qml) and OGC servers (.sld,
  * SLD 1.0 with GeoServer's ColorMap type), and the legend entries both share
  * with the web viewer. Everything comes from the layer's style table entry
- * (styles.c) and its ramp range, so the three renderings agree.
+ * (styles.c) and its ramp range, so the three renderings agree. Both files
+ * are UTF-8 XML and carry the layer's title (often Chinese): the SLD as the
+ * UserStyle and Rule Title (GeoServer's legend), the QML as the custom
+ * properties sanxiang/title and sanxiang/legend_title.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +13,9 @@
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_strbuf.h"
 
-size_t sx__pub_legend(const sx__pub_layer_t *l, size_t i, double *value, unsigned char rgba[4], char *label, size_t len)
+size_t sx__pub_legend(const sx__pub_layer_t *l, int b, size_t i, double *value, unsigned char rgba[4], char *label, size_t len)
 {
+    const sx__pub_band_t *band = &l->band[b];
     const sx_publish_style_t *s = l->style;
     if (i >= s->nstops) return s->nstops;
     const sx_publish_stop_t *t = &s->stops[i];
@@ -20,7 +24,7 @@ size_t sx__pub_legend(const sx__pub_layer_t *l, size_t i, double *value, unsigne
         *value = t->value;
         snprintf(label, len, "%s", t->label ? t->label : "");
     } else {
-        *value = l->lo + t->value * (l->hi - l->lo);
+        *value = band->lo + t->value * (band->hi - band->lo);
         snprintf(label, len, "%.4g%s%s", *value, l->units[0] && strcmp(l->units, "1") ? " " : "",
                  strcmp(l->units, "1") ? l->units : "");
     }
@@ -47,12 +51,12 @@ static void qml_raster(sx_strbuf_t *sb, const sx__pub_layer_t *l)
     double v;
     unsigned char c[4];
     char label[128];
-    size_t n = sx__pub_legend(l, 0, &v, c, label, sizeof label);
+    size_t n = sx__pub_legend(l, 0, 0, &v, c, label, sizeof label);
     if (s->classes) {
         sx_strbuf_puts(sb, "    <rasterrenderer type=\"paletted\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" nodataColor=\"\">\n"
                            "      <colorPalette>\n");
         for (size_t i = 0; i < n; i++) {
-            sx__pub_legend(l, i, &v, c, label, sizeof label);
+            sx__pub_legend(l, 0, i, &v, c, label, sizeof label);
             sx_strbuf_printf(sb, "        <paletteEntry value=\"%.17g\" color=\"#%02x%02x%02x\" alpha=\"%d\" label=\"", v,
                              c[0], c[1], c[2], c[3]);
             xml_text(sb, label);
@@ -65,9 +69,9 @@ static void qml_raster(sx_strbuf_t *sb, const sx__pub_layer_t *l)
                          "classificationMin=\"%.17g\" classificationMax=\"%.17g\" nodataColor=\"\">\n"
                          "      <rastershader>\n"
                          "        <colorrampshader colorRampType=\"INTERPOLATED\" classificationMode=\"1\" clip=\"0\" "
-                         "minimumValue=\"%.17g\" maximumValue=\"%.17g\">\n", l->lo, l->hi, l->lo, l->hi);
+                         "minimumValue=\"%.17g\" maximumValue=\"%.17g\">\n", l->band[0].lo, l->band[0].hi, l->band[0].lo, l->band[0].hi);
     for (size_t i = 0; i < n; i++) {
-        sx__pub_legend(l, i, &v, c, label, sizeof label);
+        sx__pub_legend(l, 0, i, &v, c, label, sizeof label);
         sx_strbuf_printf(sb, "          <item value=\"%.17g\" color=\"#%02x%02x%02x\" alpha=\"%d\" label=\"", v, c[0], c[1],
                          c[2], c[3]);
         xml_text(sb, label);
@@ -114,8 +118,8 @@ static sx_err write_qml(const sx__pub_t *p, const sx__pub_layer_t *l)
 {
     sx_strbuf_t sb;
     sx_strbuf_init(&sb);
-    sx_strbuf_puts(&sb, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-                        "<qgis version=\"3.28.0\" styleCategories=\"Symbology\">\n");
+    sx_strbuf_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
+                        "<qgis version=\"3.28.0\" styleCategories=\"Symbology|CustomProperties\">\n");
     if (l->is_raster) {
         sx_strbuf_puts(&sb, "  <pipe>\n");
         qml_raster(&sb, l);
@@ -123,7 +127,12 @@ static sx_err write_qml(const sx__pub_t *p, const sx__pub_layer_t *l)
     } else {
         qml_vector(&sb, l);
     }
-    sx_strbuf_puts(&sb, "  <blendMode>0</blendMode>\n</qgis>\n");
+    sx_strbuf_puts(&sb, "  <blendMode>0</blendMode>\n  <customproperties>\n    <Option type=\"Map\">\n"
+                        "      <Option name=\"sanxiang/title\" type=\"QString\" value=\"");
+    xml_text(&sb, l->title);
+    sx_strbuf_puts(&sb, "\"/>\n      <Option name=\"sanxiang/legend_title\" type=\"QString\" value=\"");
+    xml_text(&sb, l->is_raster ? l->style->title : l->title);
+    sx_strbuf_puts(&sb, "\"/>\n    </Option>\n  </customproperties>\n</qgis>\n");
     char path[SX_PATH_MAX], file[200];
     snprintf(file, sizeof file, "%s.qml", l->id);
     sx_err err = sb.failed ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for a QML style")
@@ -144,17 +153,21 @@ static sx_err write_sld(const sx__pub_t *p, const sx__pub_layer_t *l)
                         "http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd\">\n  <NamedLayer>\n    <Name>");
     xml_text(&sb, l->id);
     sx_strbuf_puts(&sb, "</Name>\n    <UserStyle>\n      <Title>");
-    xml_text(&sb, l->style ? l->style->title : l->title);
-    sx_strbuf_puts(&sb, "</Title>\n      <FeatureTypeStyle>\n        <Rule>\n");
+    xml_text(&sb, l->title);
+    sx_strbuf_puts(&sb, "</Title>\n      <Abstract>");
+    xml_text(&sb, l->is_raster ? l->style->title : l->title);
+    sx_strbuf_puts(&sb, "</Abstract>\n      <FeatureTypeStyle>\n        <Rule>\n          <Title>");
+    xml_text(&sb, l->title);
+    sx_strbuf_puts(&sb, "</Title>\n");
     if (l->is_raster) {
         sx_strbuf_printf(&sb, "          <RasterSymbolizer>\n            <Opacity>1.0</Opacity>\n"
                               "            <ColorMap type=\"%s\">\n", l->style->classes ? "values" : "ramp");
         double v;
         unsigned char c[4];
         char label[128];
-        size_t n = sx__pub_legend(l, 0, &v, c, label, sizeof label);
+        size_t n = sx__pub_legend(l, 0, 0, &v, c, label, sizeof label);
         for (size_t i = 0; i < n; i++) {
-            sx__pub_legend(l, i, &v, c, label, sizeof label);
+            sx__pub_legend(l, 0, i, &v, c, label, sizeof label);
             sx_strbuf_printf(&sb, "              <ColorMapEntry color=\"#%02x%02x%02x\" quantity=\"%.17g\" opacity=\"%.3g\" label=\"",
                              c[0], c[1], c[2], v, c[3] / 255.0);
             xml_text(&sb, label);

@@ -11,6 +11,10 @@
  * Blues for depth, RdYlGn for NDVI and hazard classes); elevation uses a
  * hypsometric green–brown–white tint.
  *
+ * Legend titles and class labels are bilingual, Chinese first: the one map
+ * is read in Chinese, and the English keeps the legend readable to tools and
+ * people without CJK fonts. All text is UTF-8.
+ *
  * Class kinds (water mask, hazard class) colour exact values and list one
  * legend row per class; their overviews use MODE and reprojection NEAREST so
  * no class value is ever invented by averaging.
@@ -50,25 +54,25 @@ static const sx_publish_stop_t grey_stops[] = {
     {0.0, 0, 0, 0, 255, NULL}, {1.0, 255, 255, 255, 255, NULL},
 };
 static const sx_publish_stop_t water_classes[] = {
-    {0, 0, 0, 0, 0, "not water"}, {1, 33, 113, 181, 255, "water"},
+    {0, 0, 0, 0, 0, "非水体 not water"}, {1, 33, 113, 181, 255, "水体 water"},
 };
 static const sx_publish_stop_t hazard_classes[] = {
-    {1, 26, 152, 80, 255, "1 low"}, {2, 254, 224, 139, 255, "2 moderate"},
-    {3, 252, 141, 89, 255, "3 high"}, {4, 215, 48, 39, 255, "4 very high"},
+    {1, 26, 152, 80, 255, "1 低 low"}, {2, 254, 224, 139, 255, "2 中 moderate"},
+    {3, 252, 141, 89, 255, "3 高 high"}, {4, 215, 48, 39, 255, "4 极高 very high"},
 };
 
 /* Order matters: the first matching pattern wins ("flood_depth" is depth,
  * "water_depth" too, "water_mask" is water). */
 static const sx_publish_style_t table[] = {
-    {"hazard_class", "hazard", "Hazard class", "1", 1, "MODE", "NEAREST", 1, 0, NS(hazard_classes), hazard_classes},
-    {"arrival_time", "arrival", "Flood arrival time", "h", 0, "AVERAGE", "BILINEAR", 0, 48, NS(arrival_stops), arrival_stops},
-    {"depth", "depth", "Inundation depth", "m", 0, "AVERAGE", "BILINEAR", 0, 3, NS(depth_stops), depth_stops},
-    {"water_mask", "water|mask|extent", "Water / mask", "1", 1, "MODE", "NEAREST", 1, 0, NS(water_classes), water_classes},
-    {"ndvi", "ndvi|evi|savi", "Vegetation index (NDVI)", "1", 0, "AVERAGE", "BILINEAR", -0.2, 0.9, NS(ndvi_stops), ndvi_stops},
-    {"slope", "slope", "Terrain slope", "degree", 0, "AVERAGE", "BILINEAR", 0, 60, NS(slope_stops), slope_stops},
-    {"index_score", "score|index", "Index score", "1", 0, "AVERAGE", "BILINEAR", 0, 100, NS(score_stops), score_stops},
-    {"elevation", "dem|elevation|height|srtm", "Elevation", "m", 0, "AVERAGE", "BILINEAR", 1, 0, NS(dem_stops), dem_stops},
-    {"generic", NULL, "Value", "", 0, "AVERAGE", "BILINEAR", 1, 0, NS(grey_stops), grey_stops},
+    {"hazard_class", "hazard", "洪水风险等级 Hazard class", "1", 1, "MODE", "NEAREST", 1, 0, NS(hazard_classes), hazard_classes},
+    {"arrival_time", "arrival", "洪水到达时间 Flood arrival time", "h", 0, "AVERAGE", "BILINEAR", 0, 48, NS(arrival_stops), arrival_stops},
+    {"depth", "depth", "淹没水深 Inundation depth", "m", 0, "AVERAGE", "BILINEAR", 0, 3, NS(depth_stops), depth_stops},
+    {"water_mask", "water|mask|extent", "水体/掩膜 Water / mask", "1", 1, "MODE", "NEAREST", 1, 0, NS(water_classes), water_classes},
+    {"ndvi", "ndvi|evi|savi", "植被指数 Vegetation index (NDVI)", "1", 0, "AVERAGE", "BILINEAR", -0.2, 0.9, NS(ndvi_stops), ndvi_stops},
+    {"slope", "slope", "坡度 Terrain slope", "degree", 0, "AVERAGE", "BILINEAR", 0, 60, NS(slope_stops), slope_stops},
+    {"index_score", "score|index", "指数得分 Index score", "1", 0, "AVERAGE", "BILINEAR", 0, 100, NS(score_stops), score_stops},
+    {"elevation", "dem|elevation|height|srtm", "高程 Elevation", "m", 0, "AVERAGE", "BILINEAR", 1, 0, NS(dem_stops), dem_stops},
+    {"generic", NULL, "数值 Value", "", 0, "AVERAGE", "BILINEAR", 1, 0, NS(grey_stops), grey_stops},
 };
 
 const sx_publish_style_t *sx_publish_styles(size_t *count)

@@ -18,19 +18,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cpl_conv.h>
+
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_strbuf.h"
 
-static void legend(sx_strbuf_t *sb, const sx__pub_layer_t *l)
+static void legend(sx_strbuf_t *sb, const sx__pub_layer_t *l, int b)
 {
     double v;
     unsigned char c[4];
     char label[128];
-    size_t n = sx__pub_legend(l, 0, &v, c, label, sizeof label);
+    size_t n = sx__pub_legend(l, b, 0, &v, c, label, sizeof label);
     sx_strbuf_puts(sb, "[");
     for (size_t i = 0; i < n; i++) {
-        sx__pub_legend(l, i, &v, c, label, sizeof label);
+        sx__pub_legend(l, b, i, &v, c, label, sizeof label);
         sx_strbuf_printf(sb, "%s{\"colour\": \"#%02x%02x%02x\", \"opacity\": %.3g, \"value\": ", i ? ", " : "", c[0], c[1],
                          c[2], c[3] / 255.0);
         sx__pub_json_number(sb, v);
@@ -49,6 +51,47 @@ static void href(sx_strbuf_t *sb, const char *key, const sx__pub_layer_t *l, con
     sx_strbuf_json_string(sb, h);
 }
 
+static void nodata(sx_strbuf_t *sb, const sx__pub_band_t *d)
+{
+    sx_strbuf_puts(sb, ", \"nodata\": ");
+    if (d->has_nodata) sx__pub_json_number(sb, d->nodata);
+    else sx_strbuf_puts(sb, "null");
+}
+
+/* The bands of a multi-band layer: previews, ranges, statistics, legends. */
+static void bands(sx_strbuf_t *sb, const sx__pub_layer_t *l)
+{
+    char file[64];
+    sx_strbuf_puts(sb, ", \"bands\": [");
+    for (int i = 0; i < l->nbands; i++) {
+        const sx__pub_band_t *d = &l->band[i];
+        sx_strbuf_puts(sb, i ? ",\n      {\"name\": " : "\n      {\"name\": ");
+        sx_strbuf_json_string(sb, d->name);
+        sx_strbuf_puts(sb, ", \"description\": ");
+        sx_strbuf_json_string(sb, d->description);
+        sx_strbuf_puts(sb, ", \"common_name\": ");
+        sx_strbuf_json_string(sb, d->common_name[0] ? d->common_name : NULL);
+        sx__pub_band_file(i + 1, "image", file, sizeof file);
+        href(sb, "image", l, file);
+        sx__pub_band_file(i + 1, "values", file, sizeof file);
+        href(sb, "values", l, file);
+        nodata(sb, d);
+        sx_strbuf_puts(sb, ", \"range\": [");
+        sx__pub_json_number(sb, d->lo);
+        sx_strbuf_puts(sb, ", ");
+        sx__pub_json_number(sb, d->hi);
+        sx_strbuf_puts(sb, "], \"stats\": ");
+        if (d->has_stats) sx_strbuf_printf(sb, "{\"min\": %.17g, \"max\": %.17g, \"mean\": %.17g, \"std\": %.17g}", d->smin,
+                                           d->smax, d->smean, d->sstd);
+        else sx_strbuf_puts(sb, "null");
+        sx_strbuf_puts(sb, ", \"legend\": ");
+        legend(sb, l, i);
+        sx_strbuf_puts(sb, "}");
+    }
+    sx_strbuf_puts(sb, "]");
+    if (l->rgb[0]) sx_strbuf_printf(sb, ", \"rgb\": [%d, %d, %d]", l->rgb[0], l->rgb[1], l->rgb[2]);
+}
+
 static sx_err manifest(const sx__pub_t *p)
 {
     sx_strbuf_t sb;
@@ -58,6 +101,15 @@ static sx_err manifest(const sx__pub_t *p)
     sx_strbuf_printf(&sb, ",\n  \"collection\": \"%s\",\n  \"crs\": \"%s\",\n  \"catalog\": \"catalog.json\",\n  \"base\": ",
                      p->collection, p->crs);
     sx_strbuf_json_string(&sb, p->has_base ? p->base_id : NULL);
+    /* The viewer maps a clicked lon/lat into the COG's pixel grid with proj4js. */
+    char *proj4 = NULL;
+    if (OSRExportToProj4(p->srs, &proj4) != OGRERR_NONE) {
+        CPLFree(proj4);
+        proj4 = NULL;
+    }
+    sx_strbuf_puts(&sb, ",\n  \"proj4\": ");
+    sx_strbuf_json_string(&sb, proj4);
+    CPLFree(proj4);
     sx_strbuf_puts(&sb, ",\n  \"layers\": [\n");
     for (size_t i = 0; i < p->nlayers; i++) {
         const sx__pub_layer_t *l = &p->layers[i];
@@ -83,7 +135,11 @@ static sx_err manifest(const sx__pub_t *p)
             sx_strbuf_printf(&sb, ", \"width\": %d, \"height\": %d, \"extent\": [%.17g, %.17g, %.17g, %.17g], \"legend\": ",
                              l->preview_w, l->preview_h, l->preview_extent[0], l->preview_extent[1], l->preview_extent[2],
                              l->preview_extent[3]);
-            legend(&sb, l);
+            legend(&sb, l, 0);
+            sx_strbuf_printf(&sb, ", \"size\": [%d, %d], \"transform\": [%.17g, %.17g, %.17g, %.17g, %.17g, %.17g]",
+                             l->width, l->height, l->gt[0], l->gt[1], l->gt[2], l->gt[3], l->gt[4], l->gt[5]);
+            nodata(&sb, &l->band[0]);
+            if (l->nbands > 1) bands(&sb, l);
         } else {
             href(&sb, "geojson", l, "web.geojson");
             sx_strbuf_printf(&sb, ", \"geometry\": \"%s\", \"features\": %lld, \"base\": %s", l->geom_type, l->nfeatures,

@@ -99,17 +99,24 @@ add_test(NAME viewer_browser
                  ${SX_TEST_OUT}/viewer.png ${CMAKE_SOURCE_DIR}/viewer)
 set_tests_properties(serve_package viewer_browser PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED publish_viewer TIMEOUT 300)
-# The same in the Hunan package: class and depth rasters, stations whose click shows the forecast hydrograph.
-add_test(NAME publish_viewer_hunan_package
-         COMMAND ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_viewer_hunan --boundaries ${SX_PUB_BND}
-                 --table ${SX_PUB_CENSUS} --rank-field popu_2020 --viewer ${CMAKE_SOURCE_DIR}/viewer/dist)
-set_tests_properties(publish_viewer_hunan_package PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
-                     FIXTURES_REQUIRED "publish_run;viewer_dist" FIXTURES_SETUP publish_viewer_hunan)
-add_test(NAME viewer_browser_hunan
-         COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/viewer_test.mjs ${SX_TEST_OUT}/publish_viewer_hunan ${SX_PUB_BIN}
-                 ${SX_TEST_OUT}/viewer_hunan.png ${CMAKE_SOURCE_DIR}/viewer)
-set_tests_properties(viewer_browser_hunan PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
-                     FIXTURES_REQUIRED publish_viewer_hunan TIMEOUT 300)
+# sx_pub_viewer_case(CASE RUN_FIXTURE RUN_DIR [publish options]): publish RUN_DIR with the Hunan boundaries joined to
+# the census table into test-out/publish_viewer_CASE (fixture publish_viewer_CASE) and run the browser test on it
+# (screenshots test-out/viewer_CASE.png and, with Chinese titles, viewer_CASE_layers.png).
+function(sx_pub_viewer_case case run_fixture run_dir)
+  set(pkg ${SX_TEST_OUT}/publish_viewer_${case})
+  add_test(NAME publish_viewer_${case}_package
+           COMMAND ${SX_PUB_BIN} publish ${run_dir} -o ${pkg} --boundaries ${SX_PUB_BND} --table ${SX_PUB_CENSUS}
+                   --rank-field popu_2020 --viewer ${CMAKE_SOURCE_DIR}/viewer/dist ${ARGN})
+  set_tests_properties(publish_viewer_${case}_package PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "${run_fixture};viewer_dist" FIXTURES_SETUP publish_viewer_${case})
+  add_test(NAME viewer_browser_${case}
+           COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/viewer_test.mjs ${pkg} ${SX_PUB_BIN} ${SX_TEST_OUT}/viewer_${case}.png
+                   ${CMAKE_SOURCE_DIR}/viewer)
+  set_tests_properties(viewer_browser_${case} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED publish_viewer_${case} TIMEOUT 300)
+endfunction()
+# The Hunan package: class and depth rasters with Chinese names, stations whose click shows the forecast hydrograph.
+sx_pub_viewer_case(hunan publish_run ${SX_PUB_RUN})
 # Tables in the run directory with a code column (zonal_hazard.csv) are joined to the boundaries too.
 add_test(NAME publish_join_run_table
          COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_join.py
@@ -120,3 +127,37 @@ add_test(NAME publish_job_bad_crs
          COMMAND ${SX_PUB_EXPECT} 2 3 "bad_crs.yaml:8:" "crs" "GCJ-02" --
                  ${SX_PUB_BIN} run ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/bad_crs.yaml --out ${SX_TEST_OUT}/publish_bad_crs_job)
 set_tests_properties(publish_job_bad_crs PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+# Multi-band rasters (a 3-band red/green/blue crop of the bundled Landsat 8 scene): every band kept with its
+# description, per-band statistics and eo:common_name in STAC, and in the viewer a band choice plus an RGB composite.
+set(SX_PUB_RGB_RUN ${SX_TEST_OUT}/publish_rgb_run)
+add_test(NAME publish_make_rgb_run
+         COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_make_rgb_run.py ${SX_DATA_DIR}/remote_sensing/landsat8 ${SX_PUB_RGB_RUN})
+set_tests_properties(publish_make_rgb_run PROPERTIES LABELS regression FIXTURES_SETUP publish_rgb_run)
+sx_pub_viewer_case(rgb publish_rgb_run ${SX_PUB_RGB_RUN})
+add_test(NAME publish_rgb_check
+         COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_package.py ${SX_TEST_OUT}/publish_viewer_rgb --crs EPSG:4490
+                 --layers landsat_rgb,boundaries --common-names landsat_rgb=red:green:blue)
+set_tests_properties(publish_rgb_check PROPERTIES LABELS regression FIXTURES_REQUIRED publish_viewer_rgb)
+
+# A flood forecast run (Chengcun, hydrograph_<station>.svg, no coordinates) published with a station location
+# table: the forecast_stations layer, whose click in the viewer shows the forecast hydrograph.
+set(SX_PUB_FC_RUN ${SX_TEST_OUT}/publish_forecast_run)
+add_test(NAME publish_forecast_run
+         COMMAND ${SX_PUB_BIN} run jobs/hydro_forecast_chengcun.yaml --out ${SX_PUB_FC_RUN} --set steps.0.ensemble.members=20
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(publish_forecast_run PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP publish_forecast_run TIMEOUT 600)
+sx_pub_viewer_case(forecast publish_forecast_run ${SX_PUB_FC_RUN}
+                   --stations ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/chengcun_stations.csv)
+add_test(NAME publish_forecast_check
+         COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_package.py ${SX_TEST_OUT}/publish_viewer_forecast --crs EPSG:4490
+                 --layers forecast_stations,boundaries)
+set_tests_properties(publish_forecast_check PROPERTIES LABELS regression FIXTURES_REQUIRED publish_viewer_forecast)
+# Hydrographs without locations: published with a warning that says how to place them; a station table without lon/lat is refused.
+add_test(NAME publish_forecast_no_locations
+         COMMAND sh -c "${SX_PUB_BIN} publish ${SX_PUB_FC_RUN} -o ${SX_TEST_OUT}/publish_forecast_noloc --boundaries ${SX_PUB_BND} 2>&1 | grep -q -- '--stations CSV'")
+add_test(NAME publish_forecast_bad_stations
+         COMMAND ${SX_PUB_EXPECT} 2 3 "no_code.csv" "lon" -- ${SX_PUB_BIN} publish ${SX_PUB_FC_RUN} -o ${SX_TEST_OUT}/publish_forecast_bad
+                 --stations ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/no_code.csv)
+set_tests_properties(publish_forecast_no_locations publish_forecast_bad_stations PROPERTIES LABELS regression
+                     ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED publish_forecast_run)

@@ -3,17 +3,21 @@
 pystac is not available on Debian 12).
 
   publish_check_package.py PACKAGE [--crs EPSG:N] [--layers a,b,...] [--kinds layer=kind,...]
+                           [--common-names layer=red:green:blue,...]
 
 * STAC 1.x: catalog -> collection -> items, the required fields of each
   object type (STAC spec: catalog-spec, collection-spec, item-spec), RFC 3339
   datetimes, WGS 84 bboxes, relative links and asset hrefs that exist;
-* raster items: bands with nodata, data_type, statistics, unit; proj:code
+* raster items: every band with nodata, data_type, statistics, unit, the
+  COG band's description, eo:common_name as expected (--common-names);
+  proj:code
   equals the COG's CRS; the statistics equal GDAL's recomputation; every COG
   passes GDAL's validate_cloud_optimized_geotiff; class layers' overviews
   hold only class values (MODE/NEAREST, never averaged);
 * vector items: the GeoPackage opens with ogrinfo, carries the CRS and the
   row count of the item;
-* styles: .qml and .sld are well-formed XML with one entry per legend row of
+* styles: .qml and .sld are well-formed UTF-8 XML carrying the layer's title
+  (SLD UserStyle Title, QML custom property sanxiang/title), with one entry per legend row of
   viewer.json.
 """
 import json
@@ -98,6 +102,10 @@ def check_raster(item, path, crs):
               "Int64": "int64", "UInt64": "uint64", "Float32": "float32", "Float64": "float64"}
         if b.get("data_type") != dt.get(gdal.GetDataTypeName(band.DataType)):
             fail(f"{where}: data_type {b.get('data_type')} != {gdal.GetDataTypeName(band.DataType)}")
+        if band.GetDescription() and b.get("description") != band.GetDescription():
+            fail(f"{where}: band {i + 1} description {b.get('description')!r} != COG {band.GetDescription()!r}")
+        if "eo:common_name" in b and not any("/eo/" in e for e in item.get("stac_extensions", [])):
+            fail(f"{where}: band {i + 1} has eo:common_name but the item does not declare the eo extension")
         mn, mx, mean, sd = band.ComputeStatistics(False)
         st = b.get("statistics", {})
         for k, v in (("minimum", mn), ("maximum", mx), ("mean", mean), ("stddev", sd)):
@@ -139,6 +147,18 @@ def check_styles(item, path, legend_rows):
         except ET.ParseError as e:
             fail(f"{item['id']}: {f} is not well-formed XML: {e}")
             continue
+        with open(f, "rb") as fh:
+            head = fh.read(64)
+        if not head.startswith(b'<?xml version="1.0" encoding="UTF-8"?>'):
+            fail(f"{item['id']}: {os.path.basename(f)} does not declare UTF-8")
+        # The layer's title (often Chinese) travels with the style, as UTF-8 text.
+        title = item["properties"].get("title")
+        if key == "style-qgis":
+            got = [o.get("value") for o in root.iter("Option") if o.get("name") == "sanxiang/title"]
+        else:
+            got = [t.text for t in root.findall("./{*}NamedLayer/{*}UserStyle/{*}Title")]
+        if got != [title]:
+            fail(f"{item['id']}: {os.path.basename(f)} title {got}, the item's {title!r}")
         if legend_rows is None:
             continue
         if key == "style-qgis":
@@ -154,12 +174,15 @@ def main():
     crs = None
     want_layers = None
     want_kinds = {}
+    want_names = {}
     args = sys.argv[2:]
     while args:
         if args[0] == "--crs":
             crs, args = args[1], args[2:]
         elif args[0] == "--kinds":
             want_kinds, args = dict(kv.split("=") for kv in args[1].split(",")), args[2:]
+        elif args[0] == "--common-names":
+            want_names, args = {k: v.split(":") for k, v in (kv.split("=") for kv in args[1].split(","))}, args[2:]
         elif args[0] == "--layers":
             want_layers, args = set(args[1].split(",")), args[2:]
         else:
@@ -209,6 +232,10 @@ def main():
                 need(a, ["href", "type", "roles"], f"{where} asset {k}")
                 if not os.path.isfile(os.path.join(os.path.dirname(ipath), a["href"])):
                     fail(f"{where}: asset {k} -> {a['href']} does not exist")
+            if where in want_names:
+                names = [b.get("eo:common_name") for b in item["assets"]["data"].get("bands", [])]
+                if names != want_names[where]:
+                    fail(f"{where}: eo:common_name of the bands {names}, expected {want_names[where]}")
             if where in want_kinds and item["properties"].get("sanxiang:kind") != want_kinds[where]:
                 fail(f"{where}: sanxiang:kind {item['properties'].get('sanxiang:kind')}, expected {want_kinds[where]}")
             if "bands" in item["assets"]["data"]:

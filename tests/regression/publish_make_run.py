@@ -8,6 +8,8 @@
   (hazard_class) is stated by SANXIANG_KIND metadata, not by its name;
 * flood_depth.tif: Float32 depth in metres, a smooth field over the
   province, -9999 (nodata) outside it (a continuous layer);
+* both carry Chinese long names (最大淹没水深, 洪水风险分区), which must reach
+  the STAC titles, the QML/SLD titles and the viewer's layer list as UTF-8;
 * stations.geojson: two gauge points (Xiangtan and Changsha gauges on the
   Xiang River) with attributes and a forecast hydrograph image each
   (hydrographs/<code>.png, a synthetic curve), EPSG:4326;
@@ -61,11 +63,11 @@ def write(name, arr, dtype, nodata, long_name, units, kind=None):
     ds = None
 
 
-write("flood_zones.tif", cls, gdal.GDT_Byte, 0, "flood zones", "1", kind="hazard_class")
+write("flood_zones.tif", cls, gdal.GDT_Byte, 0, "洪水风险分区 flood zones", "1", kind="hazard_class")
 yy, xx = np.mgrid[0:ny, 0:nx]
 depth = (1.5 + 1.4 * np.sin(xx / 37.0) * np.cos(yy / 53.0)).astype(np.float32)
 depth[cls == 0] = -9999
-write("flood_depth.tif", depth, gdal.GDT_Float32, -9999, "maximum inundation depth", "m")
+write("flood_depth.tif", depth, gdal.GDT_Float32, -9999, "最大淹没水深", "m")
 
 
 
