@@ -17,9 +17,10 @@
 #include <stdint.h>
 #include "sx_err.h"
 
-/* ---- tables (CSV) ---- */
+/* ---- tables (CSV, XLSX) ---- */
 
-/** A CSV file read whole: a header row and nrow x ncol text cells. Owning. */
+/** A table read whole (CSV file or XLSX sheet): a header row and nrow x ncol
+ *  text cells. Owning. */
 typedef struct {
     char *path;
     int nrow, ncol;
@@ -33,6 +34,17 @@ sx_err sx_econ_table_read(const char *path, sx_econ_table_t **out);
 /** Parse CSV text; source names it in messages. */
 sx_err sx_econ_table_parse(const char *text, size_t len, const char *source, sx_econ_table_t **out);
 void sx_econ_table_destroy(sx_econ_table_t **t);
+/** Read one sheet of an XLSX workbook through GDAL's OGR XLSX driver: the
+ *  sheet by name (NULL or "": the first), column names in row header_row
+ *  (1-based; <= 0 means 1), rows above it ignored, blank rows skipped,
+ *  numeric cells as the number text stored in the file, text cells as text.
+ *  The table's path reads "file.xlsx[sheet]". A missing sheet fails listing
+ *  the sheets. Calls GDALAllRegister() if the XLSX driver is not registered.
+ *  Not collective. */
+sx_err sx_econ_table_read_xlsx(const char *path, const char *sheet, int header_row, sx_econ_table_t **out);
+/** A table from CSV, or from XLSX when path ends in .xlsx (sheet and
+ *  header_row apply to XLSX only; given for a CSV they fail). Not collective. */
+sx_err sx_econ_table_load(const char *path, const char *sheet, int header_row, sx_econ_table_t **out);
 /** Column index of the first of the '|'-separated names (case-insensitive), -1 if none. */
 int sx_econ_table_col(const sx_econ_table_t *t, const char *names);
 static inline const char *sx_econ_table_at(const sx_econ_table_t *t, int r, int c)

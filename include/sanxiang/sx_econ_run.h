@@ -27,6 +27,8 @@ typedef struct {
 
 typedef struct {
     const char *data_path, *dict_path;
+    const char *data_sheet, *dict_sheet; /* XLSX sheet names (NULL: the first sheet) */
+    int data_header_row, dict_header_row; /* XLSX row of column names (0: row 1) */
     sx_econ_read_opts_t read;
     sx_impute impute;
     double screen;                 /* minimum unit coverage, 0 = keep all */
@@ -103,6 +105,7 @@ sx_err sx_econ_svg_bars(MPI_Comm comm, const sx_econ_index_opts_t *o, const sx_e
 typedef struct {
     const char *plan_path;    /* the plan's indicator table */
     const char *values_path;  /* optional long table of yearly values: code,year,value */
+    const char *plan_sheet, *values_sheet; /* XLSX sheets (NULL: the first) */
     const char *code_col, *name_col, *unit_col, *group_col, *base_col, *target_col, *dir_col;
     int base_year, target_year;
 } sx_econ_targets_opts_t;

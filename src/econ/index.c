@@ -108,9 +108,9 @@ sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **ou
     SX_FAIL_IF(!r, SX_ERR_NOMEM, "out of memory");
     sx_econ_table_t *dict = NULL, *tab = NULL;
     sx_err err = SX_OK;
-    SX_CHECK_GOTO(sx_econ_table_read(o->dict_path, &dict), err, fail);
+    SX_CHECK_GOTO(sx_econ_table_load(o->dict_path, o->dict_sheet, o->dict_header_row, &dict), err, fail);
     SX_CHECK_GOTO(sx_econ_frame_from_table(dict, &r->frame), err, fail);
-    SX_CHECK_GOTO(sx_econ_table_read(o->data_path, &tab), err, fail);
+    SX_CHECK_GOTO(sx_econ_table_load(o->data_path, o->data_sheet, o->data_header_row, &tab), err, fail);
     SX_CHECK_GOTO(sx_econ_data_from_table(tab, r->frame, &o->read, &r->data), err, fail);
     SX_CHECK_GOTO(apply_ahp(o, r), err, fail);
     const sx_econ_frame_t *f = r->frame;

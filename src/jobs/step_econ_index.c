@@ -67,6 +67,12 @@ sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "data"), s, &o->data_path));
     SX_CHECK(sx_cfg_get_string(cfg, node, "dictionary", NULL, &s));
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "dictionary"), s, &o->dict_path));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "data_sheet", NULL, &o->data_sheet));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "dictionary_sheet", NULL, &o->dict_sheet));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "data_header_row", 1, &iv));
+    o->data_header_row = (int)iv;
+    SX_CHECK(sx_cfg_get_int(cfg, node, "dictionary_header_row", 1, &iv));
+    o->dict_header_row = (int)iv;
     SX_CHECK(sx_cfg_get_string(cfg, node, "unit_column", NULL, &o->read.unit_col));
     SX_CHECK(sx_cfg_get_string(cfg, node, "name_column", NULL, &o->read.name_col));
     SX_CHECK(sx_cfg_get_string(cfg, node, "time_column", NULL, &o->read.time_col));

@@ -21,6 +21,35 @@ if(XLSXWRITER_LIBRARY)
   set_tests_properties(econ_asem_xlsx PROPERTIES LABELS regression FIXTURES_REQUIRED econ_asem)
 endif()
 
+# XLSX input: the ASEM panel and dictionary saved as one workbook by an independent
+# writer (panel under two title rows) score exactly like the CSV files; a wrong sheet
+# or a missing column is named with the workbook and the sheet.
+set(SX_ECON_XLSX ${SX_ECON_OUT}/asem_input.xlsx)
+add_test(NAME econ_asem_xlsx_input
+         COMMAND sh -c "${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/econ_csv2xlsx.py ${SX_ECON_XLSX} \
+'Panel=${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iData.csv@2' 'Meta=${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iMeta.csv' \
+'NoFlights=${CMAKE_CURRENT_SOURCE_DIR}/data/econ/missing_column.csv' && \
+${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_XLSX} --set steps.0.data_sheet=Panel \
+--set steps.0.data_header_row=3 --set steps.0.dictionary=${SX_ECON_XLSX} --set steps.0.dictionary_sheet=Meta \
+--out ${SX_ECON_OUT}/asem_xlsx && \
+for t in scores weights data_quality units_quality treated normalised; do \
+cmp ${SX_ECON_OUT}/asem/index/$t.csv ${SX_ECON_OUT}/asem_xlsx/index/$t.csv || exit 1; done"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_asem_xlsx_input PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED econ_asem FIXTURES_SETUP econ_xlsx_in)
+foreach(np 1 3)
+  add_test(NAME econ_xlsx_no_sheet_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "asem_input.xlsx" "no sheet 'Data'" "'Panel', 'Meta'"
+                   -- ${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_XLSX} --set steps.0.data_sheet=Data
+                   --out ${SX_ECON_OUT}/bad_np${np})
+  add_test(NAME econ_xlsx_no_column_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "asem_input.xlsx[NoFlights]" "no column for indicator 'Flights'"
+                   -- ${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_XLSX} --set steps.0.data_sheet=NoFlights
+                   --out ${SX_ECON_OUT}/bad_np${np})
+  set_tests_properties(econ_xlsx_no_sheet_np${np} econ_xlsx_no_column_np${np} PROPERTIES LABELS "regression;mpi"
+                       ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} FIXTURES_REQUIRED econ_xlsx_in)
+endforeach()
+
 add_test(NAME econ_hunan_targets
          COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --out ${SX_ECON_OUT}/fyp && \
 ${SX_PY} ${SX_ECON_CHECK} targets ${SX_ECON_OUT}/fyp/targets/targets.csv"
