@@ -35,6 +35,8 @@ typedef struct {
     int treat;                     /* outlier treatment on/off */
     sx_econ_treat_opts_t treat_opts;
     sx_econ_norm_opts_t norm;
+    int norm_panel;                /* 1: treat outliers and normalise over all unit-years of the panel
+                                      (one scale for every year), 0: within the scored year */
     sx_econ_wmethod weights;       /* indicator weights within each parent */
     sx_agg agg[SX_ECON_MAX_LEVELS];/* per level above the indicators */
     const sx_econ_ahp_t *ahp;      /* AHP matrices replacing the dictionary weights of some parents */

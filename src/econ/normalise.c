@@ -2,8 +2,9 @@
  * normalise.c — bring indicators to a common scale after applying their
  * direction (OECD 2008 Handbook, section 5; COINr n_minmax, n_zscore, n_rank,
  * n_dist2targ, n_dist2max). Each column is normalised on its own, over the
- * units passed in: normalising "across the whole panel" means passing all
- * unit-years as rows.
+ * rows passed in: normalising across the whole panel (index.c,
+ * normalise_scope: panel) passes all unit-years as rows, so min, max, mean,
+ * sd, ranks and the best performer are those of the panel.
  */
 #include <math.h>
 #include <stdlib.h>

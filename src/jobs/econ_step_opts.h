@@ -30,6 +30,7 @@
     {"skew", SX_CFG_T_FLOAT, 0, "2", 0, 1e9, NULL, "|skewness| threshold"},                                           \
     {"kurtosis", SX_CFG_T_FLOAT, 0, "3.5", -1e9, 1e9, NULL, "kurtosis threshold"},                                    \
     {"normalise", SX_CFG_T_ENUM, 0, "minmax", 1, 0, "minmax|zscore|rank|target|best", "normalisation"},               \
+    {"normalise_scope", SX_CFG_T_ENUM, 0, "year", 1, 0, "year|panel", "normalise (and treat outliers) within the scored year or over all years"}, \
     {"scale", SX_CFG_T_LIST, 0, "[0, 100]", 1, 0, NULL, "min-max range [lo, hi] or z-score [mean, sd]"},             \
     {"weights", SX_CFG_T_ENUM, 0, "dictionary", 1, 0, "dictionary|equal|entropy|critic|pca", "indicator weights within each parent"}, \
     {"aggregation", SX_CFG_T_STRING, 0, "arithmetic", 1, 0, NULL, "arithmetic|geometric|topsis, or a comma list, one per level"}, \

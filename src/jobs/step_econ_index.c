@@ -90,6 +90,8 @@ sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx
     SX_CHECK(sx_cfg_get_double(cfg, node, "kurtosis", 3.5, &o->treat_opts.kurt_thresh));
     SX_CHECK(sx_cfg_get_string(cfg, node, "normalise", "minmax", &s));
     SX_CHECK(sx_econ_norm_parse(s, &o->norm.method));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "normalise_scope", "year", &s));
+    o->norm_panel = !strcmp(s, "panel");
     const sx_cfg_node_t *sc = sx_cfg_map_get(node, "scale");
     if (sc) {
         if (sx_cfg_node_len(sc) != 2) return sx_cfg_fail_at(cfg, sc, "scale needs two numbers, e.g. [0, 100]");

@@ -50,6 +50,19 @@ foreach(np 1 3)
                        ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} FIXTURES_REQUIRED econ_xlsx_in)
 endforeach()
 
+# Panel-wide normalisation through the job file (hand-checked numbers: unit_econ_panel);
+# the Monte Carlo step refuses it (it normalises within the scored year).
+add_test(NAME econ_asem_panel_scope
+         COMMAND sh -c "${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iData_p.csv \
+--set steps.0.normalise_scope=panel --out ${SX_ECON_OUT}/asem_panel && \
+grep -q 'over all 5 years of the panel' ${SX_ECON_OUT}/asem_panel/index/methodology.md"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_asem_panel_scope PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+add_test(NAME econ_mc_panel_scope
+         COMMAND ${SX_EXPECT} 1 3 "normalise_scope" "within the scored year"
+                 -- ${SX_BIN} econ uncertainty jobs/asem_uncertainty.yaml --set steps.0.normalise_scope=panel --out ${SX_ECON_OUT}/bad_mc)
+set_tests_properties(econ_mc_panel_scope PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
 add_test(NAME econ_hunan_targets
          COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --out ${SX_ECON_OUT}/fyp && \
 ${SX_PY} ${SX_ECON_CHECK} targets ${SX_ECON_OUT}/fyp/targets/targets.csv"
