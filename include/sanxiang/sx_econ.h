@@ -191,12 +191,14 @@ sx_err sx_econ_weights_critic(const double *x, int n_unit, int n_ind, const int 
  *  random index (RI 0, 0, .58, .90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49 for
  *  n = 1..10). Fails when a is not positive reciprocal. */
 sx_err sx_econ_weights_ahp(const double *a, int n, double *w, double *lambda_max, double *cr);
-/** PCA weights (OECD 2008 Handbook, section 6.1): eigen-decomposition of the
- *  correlation matrix (LAPACKE_dsyevd); components with eigenvalue > 1 (at
- *  least one) are kept; each indicator is assigned to the kept component on
- *  which its squared loading (rotated = unrotated here, no varimax) is
- *  largest; w_i = loading_i^2 / eigenvalue_c * (eigenvalue_c / sum kept
- *  eigenvalues), then normalised to sum 1. */
+/** Factor-based weights (OECD 2008 Handbook, section 6.1): principal
+ *  components of the correlation matrix (LAPACKE_dsyevd); kept: eigenvalue
+ *  > 1 and share > 10 % (at least one), extended until 60 % cumulative
+ *  variance; varimax rotation with Kaiser normalisation (Kaiser 1958,
+ *  doi:10.1007/BF02289233, pairwise sweeps); each indicator joins the factor
+ *  where its squared loading scaled to unity within the factor is largest;
+ *  w_i = that scaled squared loading x (factor's explained variance / total
+ *  of the kept factors), normalised to sum 1. Needs complete data. */
 sx_err sx_econ_weights_pca(const double *x, int n_unit, int n_ind, double *w);
 
 /* ---- aggregation ---- */

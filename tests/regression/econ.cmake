@@ -63,6 +63,15 @@ add_test(NAME econ_mc_panel_scope
                  -- ${SX_BIN} econ uncertainty jobs/asem_uncertainty.yaml --set steps.0.normalise_scope=panel --out ${SX_ECON_OUT}/bad_mc)
 set_tests_properties(econ_mc_panel_scope PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 
+# Factor-based (PCA + varimax) weights of the ASEM pillars against an independent numpy
+# implementation (R's SVD varimax iteration instead of Kaiser's pairwise sweeps).
+add_test(NAME econ_asem_pca_varimax
+         COMMAND sh -c "${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.weights=pca --out ${SX_ECON_OUT}/asem_pca && \
+${SX_PY} ${SX_ECON_CHECK} pca ${SX_ECON_OUT}/asem_pca/index/weights.csv ${SX_ECON_OUT}/asem_pca/index/normalised.csv \
+${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iMeta.csv"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_asem_pca_varimax PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+
 add_test(NAME econ_hunan_targets
          COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --out ${SX_ECON_OUT}/fyp && \
 ${SX_PY} ${SX_ECON_CHECK} targets ${SX_ECON_OUT}/fyp/targets/targets.csv"
