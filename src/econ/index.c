@@ -13,17 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "econ/econ_internal.h"
 #include "sanxiang/sx_econ_run.h"
 
 sx_err sx_econ_wmethod_parse(const char *s, sx_econ_wmethod *out)
 {
-    static const char *names[] = {"dictionary", "equal", "entropy", "critic", "pca"};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(s, names[i])) {
-            *out = (sx_econ_wmethod)i;
-            return SX_OK;
-        }
-    SX_FAIL(SX_ERR_CONFIG, "unknown weights '%s'; use dictionary, equal, entropy, critic or pca", s);
+    static const char *const names[] = {"dictionary", "equal", "entropy", "critic", "pca"};
+    int i;
+    SX_CHECK(sx__econ_parse_name(s, names, 5, "weights", &i));
+    *out = (sx_econ_wmethod)i;
+    return SX_OK;
 }
 
 void sx_econ_index_opts_default(sx_econ_index_opts_t *o)

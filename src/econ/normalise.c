@@ -10,17 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "econ/econ_internal.h"
 #include "sanxiang/sx_econ.h"
 
 sx_err sx_econ_norm_parse(const char *s, sx_norm *out)
 {
-    static const char *names[] = {"minmax", "zscore", "rank", "target", "best"};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(s, names[i])) {
-            *out = (sx_norm)i;
-            return SX_OK;
-        }
-    SX_FAIL(SX_ERR_CONFIG, "unknown normalisation '%s'; use minmax, zscore, rank, target or best", s);
+    static const char *const names[] = {"minmax", "zscore", "rank", "target", "best"};
+    int i;
+    SX_CHECK(sx__econ_parse_name(s, names, 5, "normalisation", &i));
+    *out = (sx_norm)i;
+    return SX_OK;
 }
 
 typedef struct {

@@ -106,13 +106,7 @@ def xlsx(path, scores_path, sheets):
         m = re.search(r"<v>([^<]*)</v>", body)
         if m and 't="s"' not in body:
             cells[ref] = float(m.group(1))
-    def col(i):
-        out = ""
-        i += 1
-        while i:
-            i, r = divmod(i - 1, 26)
-            out = chr(65 + r) + out
-        return out
+    from econ_csv2xlsx import col_name as col  # same directory: A, B, ..., Z, AA, ...
     n = 0
     for r, row in enumerate(rows(scores_path)):
         for c, (k, v) in enumerate(row.items()):
