@@ -159,6 +159,8 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
             SX_FAIL_GOTO(err, done, err, "%s: indicator '%s': %s", plan->path, code, msg);
         }
         const char *name = cn >= 0 ? sx_econ_table_at(plan, r, cn) : code, *unit = cu >= 0 ? sx_econ_table_at(plan, r, cu) : "";
+        if (nobs == 0) /* no value after the baseline: nothing measured, so no completion (not 0 %) */
+            latest = t.expected = t.completion = t.cagr_actual = NAN;
         const char *flag = t.on_track < 0 ? "n/a" : t.on_track ? "yes" : "no";
         panel(&svg, r, name, unit, o, base, target, obs, nobs);
         sx__econ_csv_str(&csv, code, ',');
@@ -167,7 +169,8 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         sx__econ_csv_str(&csv, unit, ',');
         sx__econ_csv_num(&csv, base, 4, ',');
         sx__econ_csv_num(&csv, target, 4, ',');
-        sx_strbuf_printf(&csv, "%d,", ly);
+        if (nobs) sx_strbuf_printf(&csv, "%d,", ly);
+        else sx_strbuf_puts(&csv, ",");
         sx__econ_csv_num(&csv, latest, 4, ',');
         sx__econ_csv_num(&csv, t.expected, 4, ',');
         sx__econ_csv_num(&csv, t.completion, 2, ',');
@@ -175,8 +178,10 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         sx__econ_csv_num(&csv, t.cagr_actual, 2, ',');
         sx_strbuf_printf(&csv, "%s,", flag);
         sx__econ_csv_str(&csv, ca >= 0 ? sx_econ_table_at(plan, r, ca) : "", '\n');
-        sx_strbuf_printf(&md, "| %s | %s | %s | %g | %g | %g (%d) | %.1f | %s%.2f | %s%.2f | %s |\n", code, name, unit, base, target, latest, ly,
-                         t.completion, isnan(t.cagr_required) ? "n/a " : "", isnan(t.cagr_required) ? 0.0 : t.cagr_required,
+        sx_strbuf_printf(&md, "| %s | %s | %s | %g | %g | ", code, name, unit, base, target);
+        if (nobs) sx_strbuf_printf(&md, "%g (%d) | %.1f | ", latest, ly, t.completion);
+        else sx_strbuf_printf(&md, "n/a (no value after %d) | n/a | ", o->base_year);
+        sx_strbuf_printf(&md, "%s%.2f | %s%.2f | %s |\n", isnan(t.cagr_required) ? "n/a " : "", isnan(t.cagr_required) ? 0.0 : t.cagr_required,
                          isnan(t.cagr_actual) ? "n/a " : "", isnan(t.cagr_actual) ? 0.0 : t.cagr_actual, flag);
     }
     sx_strbuf_printf(&md, "\nCompletion = (latest - base) / (target - base). Required growth = (target / base)^(1/%d) - 1. "

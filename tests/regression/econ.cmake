@@ -58,6 +58,13 @@ add_test(NAME econ_asem_panel_scope
 grep -q 'over all 5 years of the panel' ${SX_ECON_OUT}/asem_panel/index/methodology.md"
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(econ_asem_panel_scope PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+foreach(year 2010 2020)
+  add_test(NAME econ_prefecture_panel_${year}
+           COMMAND sh -c "${SX_BIN} econ index jobs/hunan_prefecture_panel.yaml --set steps.0.year=${year} --out ${SX_ECON_OUT}/pref_panel_${year} && \
+${SX_PY} ${SX_ECON_CHECK} panel ${SX_ECON_OUT}/pref_panel_${year}/index/scores.csv ${SX_DATA_DIR}/indicators/hunan_prefecture_census_panel.csv ${year}"
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(econ_prefecture_panel_${year} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+endforeach()
 add_test(NAME econ_mc_panel_scope
          COMMAND ${SX_EXPECT} 1 3 "normalise_scope" "within the scored year"
                  -- ${SX_BIN} econ uncertainty jobs/asem_uncertainty.yaml --set steps.0.normalise_scope=panel --out ${SX_ECON_OUT}/bad_mc)

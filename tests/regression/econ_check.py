@@ -22,6 +22,10 @@
       sanxiang's pairwise Kaiser sweeps) with Kaiser normalisation, squared
       loadings scaled to unity, factors weighted by explained variance;
       within 2e-6 of weights.csv, and rotation must change some pillar.
+  econ_check.py panel SCORES.csv CENSUS_PANEL.csv YEAR
+      the prefecture panel index: urban share (popu_urban / popu) and the
+      age shares min-max normalised over all prefecture-years, pillars and
+      index as equal-weight means, recomputed here for YEAR (1e-5).
   econ_check.py targets TARGETS.csv
       the Hunan 14th FYP table: 14 indicators, required compound growth
       recomputed independently from the plan's 2020 and 2025 values.
@@ -69,6 +73,8 @@ def targets(path):
             print(r["code"], "required CAGR", r["required_cagr_pct"], "expected", round(want, 2)); bad += 1
         if r["on_track"] != "n/a":
             print(r["code"], "on_track at the base year should be n/a"); bad += 1
+        if r["latest"] or r["latest_year"] or r["completion_pct"] or r["actual_cagr_pct"]:
+            print(r["code"], "no yearly value: latest, completion and actual growth must be empty, not 0"); bad += 1
     print(f"targets: {len(t)} indicators, {bad} problems")
     return bad == 0
 
@@ -192,6 +198,29 @@ def pca(weights_path, norm_path, dict_path):
     return bad == 0 and rotated > 0
 
 
+def panel(scores_path, panel_path, year):
+    data = rows(panel_path)
+    ind = {
+        "urban": [float(r["popu_urban"]) / float(r["popu"]) for r in data],
+        "a1559": [float(r["age_15_59"]) for r in data],
+        "a65": [-float(r["age_65"]) for r in data],  # less is better
+    }
+    norm = {k: [(x - min(v)) / (max(v) - min(v)) * 100 for x in v] for k, v in ind.items()}
+    got = {r["code"]: r for r in rows(scores_path)}
+    bad = n = 0
+    for k, r in enumerate(data):
+        if int(r["year"]) != year:
+            continue
+        n += 1
+        age = (norm["a1559"][k] + norm["a65"][k]) / 2
+        want = {"urbanisation": norm["urban"][k], "age_structure": age, "Index": (norm["urban"][k] + age) / 2}
+        for col, v in want.items():
+            if abs(float(got[r["city_code"]][col]) - v) > 1e-5:
+                print(r["city_code"], col, got[r["city_code"]][col], "expected", round(v, 6)); bad += 1
+    print(f"panel: {n} prefectures of {year} checked, {bad} problems")
+    return bad == 0 and n == 14
+
+
 def svg(d, n):
     import xml.etree.ElementTree as ET
     ns = "{http://www.w3.org/2000/svg}"
@@ -214,6 +243,8 @@ if __name__ == "__main__":
         sys.exit(0 if xlsx(sys.argv[2], sys.argv[3], sys.argv[4:]) else 1)
     if sys.argv[1] == "asem":
         ok = asem(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "panel":
+        ok = panel(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif sys.argv[1] == "pca":
         ok = pca(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "gpkg":
