@@ -181,8 +181,11 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         sx_strbuf_printf(&md, "| %s | %s | %s | %g | %g | ", code, name, unit, base, target);
         if (nobs) sx_strbuf_printf(&md, "%g (%d) | %.1f | ", latest, ly, t.completion);
         else sx_strbuf_printf(&md, "n/a (no value after %d) | n/a | ", o->base_year);
-        sx_strbuf_printf(&md, "%s%.2f | %s%.2f | %s |\n", isnan(t.cagr_required) ? "n/a " : "", isnan(t.cagr_required) ? 0.0 : t.cagr_required,
-                         isnan(t.cagr_actual) ? "n/a " : "", isnan(t.cagr_actual) ? 0.0 : t.cagr_actual, flag);
+        const double pct[2] = {t.cagr_required, t.cagr_actual};
+        for (int k = 0; k < 2; k++)
+            if (isnan(pct[k])) sx_strbuf_puts(&md, "n/a | ");
+            else sx_strbuf_printf(&md, "%.2f | ", pct[k]);
+        sx_strbuf_printf(&md, "%s |\n", flag);
     }
     sx_strbuf_printf(&md, "\nCompletion = (latest - base) / (target - base). Required growth = (target / base)^(1/%d) - 1. "
                           "On track: completion >= share of the period elapsed (straight-line path). Plan table: `%s`; "
