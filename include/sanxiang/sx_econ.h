@@ -17,9 +17,10 @@
 #include <stdint.h>
 #include "sx_err.h"
 
-/* ---- tables (CSV) ---- */
+/* ---- tables (CSV, XLSX) ---- */
 
-/** A CSV file read whole: a header row and nrow x ncol text cells. Owning. */
+/** A table read whole (CSV file or XLSX sheet): a header row and nrow x ncol
+ *  text cells. Owning. */
 typedef struct {
     char *path;
     int nrow, ncol;
@@ -33,6 +34,17 @@ sx_err sx_econ_table_read(const char *path, sx_econ_table_t **out);
 /** Parse CSV text; source names it in messages. */
 sx_err sx_econ_table_parse(const char *text, size_t len, const char *source, sx_econ_table_t **out);
 void sx_econ_table_destroy(sx_econ_table_t **t);
+/** Read one sheet of an XLSX workbook through GDAL's OGR XLSX driver: the
+ *  sheet by name (NULL or "": the first), column names in row header_row
+ *  (1-based; <= 0 means 1), rows above it ignored, blank rows skipped,
+ *  numeric cells as the number text stored in the file, text cells as text.
+ *  The table's path reads "file.xlsx[sheet]". A missing sheet fails listing
+ *  the sheets. Calls GDALAllRegister() if the XLSX driver is not registered.
+ *  Not collective. */
+sx_err sx_econ_table_read_xlsx(const char *path, const char *sheet, int header_row, sx_econ_table_t **out);
+/** A table from CSV, or from XLSX when path ends in .xlsx (sheet and
+ *  header_row apply to XLSX only; given for a CSV they fail). Not collective. */
+sx_err sx_econ_table_load(const char *path, const char *sheet, int header_row, sx_econ_table_t **out);
 /** Column index of the first of the '|'-separated names (case-insensitive), -1 if none. */
 int sx_econ_table_col(const sx_econ_table_t *t, const char *names);
 static inline const char *sx_econ_table_at(const sx_econ_table_t *t, int r, int c)
@@ -179,12 +191,14 @@ sx_err sx_econ_weights_critic(const double *x, int n_unit, int n_ind, const int 
  *  random index (RI 0, 0, .58, .90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49 for
  *  n = 1..10). Fails when a is not positive reciprocal. */
 sx_err sx_econ_weights_ahp(const double *a, int n, double *w, double *lambda_max, double *cr);
-/** PCA weights (OECD 2008 Handbook, section 6.1): eigen-decomposition of the
- *  correlation matrix (LAPACKE_dsyevd); components with eigenvalue > 1 (at
- *  least one) are kept; each indicator is assigned to the kept component on
- *  which its squared loading (rotated = unrotated here, no varimax) is
- *  largest; w_i = loading_i^2 / eigenvalue_c * (eigenvalue_c / sum kept
- *  eigenvalues), then normalised to sum 1. */
+/** Factor-based weights (OECD 2008 Handbook, section 6.1): principal
+ *  components of the correlation matrix (LAPACKE_dsyevd); kept: eigenvalue
+ *  > 1 and share > 10 % (at least one), extended until 60 % cumulative
+ *  variance; varimax rotation with Kaiser normalisation (Kaiser 1958,
+ *  doi:10.1007/BF02289233, pairwise sweeps); each indicator joins the factor
+ *  where its squared loading scaled to unity within the factor is largest;
+ *  w_i = that scaled squared loading x (factor's explained variance / total
+ *  of the kept factors), normalised to sum 1. Needs complete data. */
 sx_err sx_econ_weights_pca(const double *x, int n_unit, int n_ind, double *w);
 
 /* ---- aggregation ---- */

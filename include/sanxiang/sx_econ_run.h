@@ -27,12 +27,16 @@ typedef struct {
 
 typedef struct {
     const char *data_path, *dict_path;
+    const char *data_sheet, *dict_sheet; /* XLSX sheet names (NULL: the first sheet) */
+    int data_header_row, dict_header_row; /* XLSX row of column names (0: row 1) */
     sx_econ_read_opts_t read;
     sx_impute impute;
     double screen;                 /* minimum unit coverage, 0 = keep all */
     int treat;                     /* outlier treatment on/off */
     sx_econ_treat_opts_t treat_opts;
     sx_econ_norm_opts_t norm;
+    int norm_panel;                /* 1: treat outliers and normalise over all unit-years of the panel
+                                      (one scale for every year), 0: within the scored year */
     sx_econ_wmethod weights;       /* indicator weights within each parent */
     sx_agg agg[SX_ECON_MAX_LEVELS];/* per level above the indicators */
     const sx_econ_ahp_t *ahp;      /* AHP matrices replacing the dictionary weights of some parents */
@@ -103,6 +107,7 @@ sx_err sx_econ_svg_bars(MPI_Comm comm, const sx_econ_index_opts_t *o, const sx_e
 typedef struct {
     const char *plan_path;    /* the plan's indicator table */
     const char *values_path;  /* optional long table of yearly values: code,year,value */
+    const char *plan_sheet, *values_sheet; /* XLSX sheets (NULL: the first) */
     const char *code_col, *name_col, *unit_col, *group_col, *base_col, *target_col, *dir_col;
     int base_year, target_year;
 } sx_econ_targets_opts_t;

@@ -9,17 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "econ/econ_internal.h"
 #include "sanxiang/sx_econ.h"
 
 sx_err sx_econ_agg_parse(const char *s, sx_agg *out)
 {
-    static const char *names[] = {"arithmetic", "geometric", "topsis"};
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(s, names[i])) {
-            *out = (sx_agg)i;
-            return SX_OK;
-        }
-    SX_FAIL(SX_ERR_CONFIG, "unknown aggregation '%s'; use arithmetic, geometric or topsis", s);
+    static const char *const names[] = {"arithmetic", "geometric", "topsis"};
+    int i;
+    SX_CHECK(sx__econ_parse_name(s, names, 3, "aggregation", &i));
+    *out = (sx_agg)i;
+    return SX_OK;
 }
 
 sx_err sx_econ_aggregate(const double *x, int n_unit, int stride, const int *cols, int k, const double *w,

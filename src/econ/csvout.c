@@ -1,7 +1,9 @@
 /*
  * csvout.c — writing result tables as CSV: RFC 4180 quoting, fixed decimals
- * (so files compare byte for byte across runs and rank counts), and one rank
- * writing through a temporary name that is renamed when every rank agrees.
+ * (so files compare byte for byte across runs and rank counts), and the
+ * write itself: once every rank agrees the table was built, rank 0 writes it
+ * through the foundation's sx_write_text_file (temporary name, rename; it
+ * creates the directory), and the ranks agree on the outcome.
  */
 #include <math.h>
 #include <stdio.h>
@@ -33,15 +35,13 @@ void sx__econ_csv_num(sx_strbuf_t *sb, double v, int decimals, char sep)
 
 sx_err sx__econ_write(MPI_Comm comm, const char *dir, const char *name, sx_strbuf_t *sb)
 {
+    char path[SX_PATH_MAX];
     sx_err local = SX_OK;
-    if (sx_mpi_rank() == 0) {
-        char path[SX_PATH_MAX];
-        if (sb->failed) local = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory building %s", name);
-        else if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
-            local = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "output path too long: %s/%s", dir, name);
-        else if ((local = sx_mkdir_p(dir)) == SX_OK)
-            local = sx_write_text_file(path, sb->data ? sb->data : "");
-    }
+    if (sb->failed) local = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory building %s", name);
+    else if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+        local = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "output path too long: %s/%s", dir, name);
+    SX_CHECK(sx_err_agree(comm, local)); /* every rank built its table: only then write */
+    if (sx_mpi_rank() == 0) local = sx_write_text_file(path, sb->data ? sb->data : ""); /* temporary name, rename */
     SX_CHECK(sx_err_agree(comm, local));
     return SX_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * econ_internal.h — helpers shared by the files of src/econ (not public):
- * CSV output cells and the one-rank write of a finished text file.
+ * CSV output cells, the one-rank write of a finished text file, and the
+ * parsing of method names.
  */
 #ifndef SX_ECON_INTERNAL_H
 #define SX_ECON_INTERNAL_H
@@ -13,6 +14,9 @@
 void sx__econ_csv_str(sx_strbuf_t *sb, const char *s, char sep);
 /** Append a number with %.*f (NaN as an empty field), then sep. */
 void sx__econ_csv_num(sx_strbuf_t *sb, double v, int decimals, char sep);
+/** Index of s among names[0..n) into *out; otherwise SX_ERR_CONFIG
+ *  "unknown <what> 's'; use a, b or c". */
+sx_err sx__econ_parse_name(const char *s, const char *const *names, int n, const char *what, int *out);
 /** Rank 0 writes sb to dir/name through a temporary name; all ranks agree.
  *  Collective over comm. */
 sx_err sx__econ_write(MPI_Comm comm, const char *dir, const char *name, sx_strbuf_t *sb);

@@ -9,8 +9,8 @@
  * the given one is an error, since GCJ-02 and CGCS2000/WGS84 outlines differ
  * by ~500 m in Hunan and must not be mixed silently. Every boundary feature is
  * written (units without scores get empty fields); no match at all is an
- * error naming the code field. Rank 0 writes a temporary file and renames it
- * once every rank agrees.
+ * error naming the code field. Rank 0 writes a temporary file that the
+ * foundation's sx_output_commit renames once every rank agrees.
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -124,26 +124,22 @@ done:
 
 sx_err sx_econ_gpkg_write(MPI_Comm comm, const sx_econ_index_t *r, const sx_econ_gpkg_opts_t *g, const char *out_dir)
 {
+    char fin[SX_PATH_MAX];
+    SX_FAIL_IF((size_t)snprintf(fin, sizeof fin, "%s/scores.gpkg", out_dir) >= sizeof fin, SX_ERR_IO, "output path too long: %s", out_dir);
+    sx_output_t out;
+    SX_CHECK(sx_output_begin(comm, fin, &out));
+    /* GDAL's GPKG driver warns unless the name ends in .gpkg: keep the
+     * foundation's temporary name but with the extension last */
     sx_err local = SX_OK;
-    char tmp[SX_PATH_MAX], fin[SX_PATH_MAX];
+    if ((size_t)snprintf(out.tmp_path, sizeof out.tmp_path, "%s/.scores.part.gpkg", out_dir) >= sizeof out.tmp_path)
+        local = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "output path too long: %s", out_dir);
     int matched = 0;
-    if (sx_mpi_rank() == 0) {
-        if ((size_t)snprintf(tmp, sizeof tmp, "%s/.scores.part.gpkg", out_dir) >= sizeof tmp ||
-            (size_t)snprintf(fin, sizeof fin, "%s/scores.gpkg", out_dir) >= sizeof fin)
-            local = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "output path too long: %s", out_dir);
-        if (local == SX_OK) local = sx_mkdir_p(out_dir);
-        if (local == SX_OK) {
-            unlink(tmp);
-            local = write_gpkg(r, g, tmp, &matched);
-        }
-        if (local != SX_OK) unlink(tmp);
+    if (local == SX_OK && sx_mpi_rank() == 0) {
+        unlink(out.tmp_path); /* a killed run's leftover */
+        local = write_gpkg(r, g, out.tmp_path, &matched);
     }
-    SX_CHECK(sx_err_agree(comm, local));
-    if (sx_mpi_rank() == 0) {
-        if (rename(tmp, fin) != 0) local = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot rename '%s' to '%s'", tmp, fin);
-        else if (matched < r->data->n_unit)
-            sx_log_warn("%d of %d scored units have no boundary in '%s'", r->data->n_unit - matched, r->data->n_unit, g->path);
-    }
-    SX_CHECK(sx_err_agree(comm, local));
+    SX_CHECK(sx_output_commit(comm, &out, local));
+    if (sx_mpi_rank() == 0 && matched < r->data->n_unit)
+        sx_log_warn("%d of %d scored units have no boundary in '%s'", r->data->n_unit - matched, r->data->n_unit, g->path);
     return SX_OK;
 }

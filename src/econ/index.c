@@ -4,22 +4,25 @@
  * up the hierarchy, then rank. The order of steps is COINr's example
  * (build_example_coin): Denominate -> Impute -> Screen -> Treat -> Normalise
  * -> Aggregate. Pure computation; index_write.c writes the tables.
+ * With norm_panel, outlier treatment and normalisation run over every
+ * unit-year of the panel (one Winsorisation/log rule and one scale for all
+ * years, so scores compare across years; OECD 2008 Handbook section 5), and
+ * the scored year's rows are taken from the result.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "econ/econ_internal.h"
 #include "sanxiang/sx_econ_run.h"
 
 sx_err sx_econ_wmethod_parse(const char *s, sx_econ_wmethod *out)
 {
-    static const char *names[] = {"dictionary", "equal", "entropy", "critic", "pca"};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(s, names[i])) {
-            *out = (sx_econ_wmethod)i;
-            return SX_OK;
-        }
-    SX_FAIL(SX_ERR_CONFIG, "unknown weights '%s'; use dictionary, equal, entropy, critic or pca", s);
+    static const char *const names[] = {"dictionary", "equal", "entropy", "critic", "pca"};
+    int i;
+    SX_CHECK(sx__econ_parse_name(s, names, 5, "weights", &i));
+    *out = (sx_econ_wmethod)i;
+    return SX_OK;
 }
 
 void sx_econ_index_opts_default(sx_econ_index_opts_t *o)
@@ -101,6 +104,19 @@ static sx_err apply_ahp(const sx_econ_index_opts_t *o, sx_econ_index_t *r)
     return SX_OK;
 }
 
+/* All years of the panel as one unit-year matrix [y][u][i]: the scored
+ * year as imputed (d->x), the other years as read (imputed too when the
+ * imputation runs over years). Caller frees; NULL when out of memory. */
+static double *pooled_panel(const sx_econ_data_t *d)
+{
+    const size_t slice = (size_t)d->n_unit * d->n_ind;
+    double *p = malloc((size_t)d->n_year * slice * sizeof *p);
+    if (!p) return NULL;
+    memcpy(p, d->panel, (size_t)d->n_year * slice * sizeof *p);
+    memcpy(p + (size_t)d->year_index * slice, d->x, slice * sizeof *p);
+    return p;
+}
+
 sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **out)
 {
     *out = NULL;
@@ -108,9 +124,9 @@ sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **ou
     SX_FAIL_IF(!r, SX_ERR_NOMEM, "out of memory");
     sx_econ_table_t *dict = NULL, *tab = NULL;
     sx_err err = SX_OK;
-    SX_CHECK_GOTO(sx_econ_table_read(o->dict_path, &dict), err, fail);
+    SX_CHECK_GOTO(sx_econ_table_load(o->dict_path, o->dict_sheet, o->dict_header_row, &dict), err, fail);
     SX_CHECK_GOTO(sx_econ_frame_from_table(dict, &r->frame), err, fail);
-    SX_CHECK_GOTO(sx_econ_table_read(o->data_path, &tab), err, fail);
+    SX_CHECK_GOTO(sx_econ_table_load(o->data_path, o->data_sheet, o->data_header_row, &tab), err, fail);
     SX_CHECK_GOTO(sx_econ_data_from_table(tab, r->frame, &o->read, &r->data), err, fail);
     SX_CHECK_GOTO(apply_ahp(o, r), err, fail);
     const sx_econ_frame_t *f = r->frame;
@@ -149,11 +165,27 @@ sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **ou
         SX_FAIL_GOTO(err, fail, SX_ERR_NOMEM, "out of memory for %d units x %d indicators", nu, ni);
     }
     memcpy(r->raw, d->x, bytes);
-    memcpy(r->treated, d->x, bytes);
-    err = o->treat ? sx_econ_treat(r->treated, nu, ni, &o->treat_opts, r->tinfo) : SX_OK;
-    if (err == SX_OK) {
-        memcpy(xn, r->treated, bytes);
-        err = sx_econ_normalise(xn, nu, ni, f->dir, f->target, (const char *const *)f->code, &o->norm);
+    /* rows that set the scale: the scored year, or every year of the panel */
+    const int np = o->norm_panel ? d->n_year : 1;
+    if (o->norm_panel && (np < 2 || !d->panel)) {
+        free(xn);
+        SX_FAIL_GOTO(err, fail, SX_ERR_CONFIG, "%s: normalise_scope: panel needs several years but the table has %d; use normalise_scope: year",
+                     o->data_path, np);
+    }
+    double *pool = np > 1 ? pooled_panel(d) : r->treated;
+    if (!pool) {
+        free(xn);
+        SX_FAIL_GOTO(err, fail, SX_ERR_NOMEM, "out of memory for %d years x %d units x %d indicators", np, nu, ni);
+    }
+    if (np == 1) memcpy(pool, d->x, bytes);
+    const int64_t sel = np > 1 ? (int64_t)d->year_index * nu * ni : 0;
+    err = o->treat ? sx_econ_treat(pool, np * nu, ni, &o->treat_opts, r->tinfo) : SX_OK;
+    if (err == SX_OK && np > 1) memcpy(r->treated, pool + sel, bytes);
+    if (err == SX_OK && np == 1) memcpy(xn, r->treated, bytes);
+    if (err == SX_OK) err = sx_econ_normalise(np > 1 ? pool : xn, np * nu, ni, f->dir, f->target, (const char *const *)f->code, &o->norm);
+    if (np > 1) {
+        if (err == SX_OK) memcpy(xn, pool + sel, bytes);
+        free(pool);
     }
     if (err == SX_OK) err = indicator_weights(f, xn, nu, o->weights, r->weight);
     if (err == SX_OK) err = sx_econ_aggregate_tree(f, xn, nu, o->agg, r->weight, r->scores);

@@ -146,6 +146,8 @@ sx_err sx_econ_index_write(MPI_Comm comm, const sx_econ_index_opts_t *o, const s
     sx_strbuf_printf(&sb, "5. **Normalisation**: %s", norm_name[o->norm.method]);
     if (o->norm.method == SX_NORM_MINMAX) sx_strbuf_printf(&sb, " to [%g, %g]", o->norm.lo, o->norm.hi);
     if (o->norm.method == SX_NORM_ZSCORE) sx_strbuf_printf(&sb, " (mean %g, sd %g)", o->norm.mean, o->norm.sd);
+    if (o->norm_panel)
+        sx_strbuf_printf(&sb, ", over all %d years of the panel (outlier treatment too: one scale for every year)", r->data->n_year);
     sx_strbuf_puts(&sb, ", after multiplying each indicator by its direction.\n");
     sx_strbuf_printf(&sb, "6. **Weights**: %s weights for indicators within their parent; dictionary weights above. See weights.csv.\n", w_name[o->weights]);
     for (int k = 0; k < o->n_ahp; k++)

@@ -2,24 +2,24 @@
  * normalise.c — bring indicators to a common scale after applying their
  * direction (OECD 2008 Handbook, section 5; COINr n_minmax, n_zscore, n_rank,
  * n_dist2targ, n_dist2max). Each column is normalised on its own, over the
- * units passed in: normalising "across the whole panel" means passing all
- * unit-years as rows.
+ * rows passed in: normalising across the whole panel (index.c,
+ * normalise_scope: panel) passes all unit-years as rows, so min, max, mean,
+ * sd, ranks and the best performer are those of the panel.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "econ/econ_internal.h"
 #include "sanxiang/sx_econ.h"
 
 sx_err sx_econ_norm_parse(const char *s, sx_norm *out)
 {
-    static const char *names[] = {"minmax", "zscore", "rank", "target", "best"};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(s, names[i])) {
-            *out = (sx_norm)i;
-            return SX_OK;
-        }
-    SX_FAIL(SX_ERR_CONFIG, "unknown normalisation '%s'; use minmax, zscore, rank, target or best", s);
+    static const char *const names[] = {"minmax", "zscore", "rank", "target", "best"};
+    int i;
+    SX_CHECK(sx__econ_parse_name(s, names, 5, "normalisation", &i));
+    *out = (sx_norm)i;
+    return SX_OK;
 }
 
 typedef struct {

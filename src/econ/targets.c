@@ -102,8 +102,8 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
     sx_strbuf_t csv = *csvp, md = *mdp, svg = *svgp;
     obs_t obs[MAX_OBS];
     sx_err err = SX_OK;
-    SX_CHECK_GOTO(sx_econ_table_read(o->plan_path, &plan), err, done);
-    if (o->values_path) SX_CHECK_GOTO(sx_econ_table_read(o->values_path, &vals), err, done);
+    SX_CHECK_GOTO(sx_econ_table_load(o->plan_path, o->plan_sheet, 1, &plan), err, done);
+    if (o->values_path) SX_CHECK_GOTO(sx_econ_table_load(o->values_path, o->values_sheet, 1, &vals), err, done);
     int cc = sx_econ_table_col(plan, o->code_col ? o->code_col : "id|code");
     int cn = sx_econ_table_col(plan, o->name_col ? o->name_col : "indicator_zh|name");
     int cu = sx_econ_table_col(plan, o->unit_col ? o->unit_col : "unit");
@@ -112,12 +112,12 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
     int cd = o->dir_col ? sx_econ_table_col(plan, o->dir_col) : -1;
     int ca = sx_econ_table_col(plan, "attribute");
     if (cc < 0 || cb < 0 || ct < 0)
-        SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: needs a code column and the base '%s' and target '%s' columns", o->plan_path,
+        SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: needs a code column and the base '%s' and target '%s' columns", plan->path,
                      o->base_col, o->target_col);
     int vc = -1, vy = -1, vv = -1;
     if (vals) {
         vc = sx_econ_table_col(vals, "code|id"), vy = sx_econ_table_col(vals, "year"), vv = sx_econ_table_col(vals, "value");
-        if (vc < 0 || vy < 0 || vv < 0) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: needs columns code, year, value", o->values_path);
+        if (vc < 0 || vy < 0 || vv < 0) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: needs columns code, year, value", vals->path);
     }
     sx_strbuf_printf(&csv, "code,group,indicator,unit,base_%d,target_%d,latest_year,latest,expected_on_path,completion_pct,"
                            "required_cagr_pct,actual_cagr_pct,on_track,attribute\n", o->base_year, o->target_year);
@@ -146,7 +146,7 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
                 SX_CHECK_GOTO(sx_econ_table_num(vals, k, vv, &v), err, done);
                 if (isnan(y) || isnan(v)) continue;
                 if ((int)y > o->target_year || (int)y < o->base_year)
-                    SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: row %d: year %d is outside the plan period %d-%d", o->values_path, k + 1,
+                    SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: row %d: year %d is outside the plan period %d-%d", vals->path, k + 1,
                                  (int)y, o->base_year, o->target_year);
                 if ((int)y >= ly) ly = (int)y, latest = v;
                 if (nobs < MAX_OBS && (int)y > o->base_year) obs[nobs].year = (int)y, obs[nobs].v = v, nobs++;
@@ -156,9 +156,11 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         if (err) {
             char msg[512];
             snprintf(msg, sizeof msg, "%s", sx_err_message());
-            SX_FAIL_GOTO(err, done, err, "%s: indicator '%s': %s", o->plan_path, code, msg);
+            SX_FAIL_GOTO(err, done, err, "%s: indicator '%s': %s", plan->path, code, msg);
         }
         const char *name = cn >= 0 ? sx_econ_table_at(plan, r, cn) : code, *unit = cu >= 0 ? sx_econ_table_at(plan, r, cu) : "";
+        if (nobs == 0) /* no value after the baseline: nothing measured, so no completion (not 0 %) */
+            latest = t.expected = t.completion = t.cagr_actual = NAN;
         const char *flag = t.on_track < 0 ? "n/a" : t.on_track ? "yes" : "no";
         panel(&svg, r, name, unit, o, base, target, obs, nobs);
         sx__econ_csv_str(&csv, code, ',');
@@ -167,7 +169,8 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         sx__econ_csv_str(&csv, unit, ',');
         sx__econ_csv_num(&csv, base, 4, ',');
         sx__econ_csv_num(&csv, target, 4, ',');
-        sx_strbuf_printf(&csv, "%d,", ly);
+        if (nobs) sx_strbuf_printf(&csv, "%d,", ly);
+        else sx_strbuf_puts(&csv, ",");
         sx__econ_csv_num(&csv, latest, 4, ',');
         sx__econ_csv_num(&csv, t.expected, 4, ',');
         sx__econ_csv_num(&csv, t.completion, 2, ',');
@@ -175,9 +178,14 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         sx__econ_csv_num(&csv, t.cagr_actual, 2, ',');
         sx_strbuf_printf(&csv, "%s,", flag);
         sx__econ_csv_str(&csv, ca >= 0 ? sx_econ_table_at(plan, r, ca) : "", '\n');
-        sx_strbuf_printf(&md, "| %s | %s | %s | %g | %g | %g (%d) | %.1f | %s%.2f | %s%.2f | %s |\n", code, name, unit, base, target, latest, ly,
-                         t.completion, isnan(t.cagr_required) ? "n/a " : "", isnan(t.cagr_required) ? 0.0 : t.cagr_required,
-                         isnan(t.cagr_actual) ? "n/a " : "", isnan(t.cagr_actual) ? 0.0 : t.cagr_actual, flag);
+        sx_strbuf_printf(&md, "| %s | %s | %s | %g | %g | ", code, name, unit, base, target);
+        if (nobs) sx_strbuf_printf(&md, "%g (%d) | %.1f | ", latest, ly, t.completion);
+        else sx_strbuf_printf(&md, "n/a (no value after %d) | n/a | ", o->base_year);
+        const double pct[2] = {t.cagr_required, t.cagr_actual};
+        for (int k = 0; k < 2; k++)
+            if (isnan(pct[k])) sx_strbuf_puts(&md, "n/a | ");
+            else sx_strbuf_printf(&md, "%.2f | ", pct[k]);
+        sx_strbuf_printf(&md, "%s |\n", flag);
     }
     sx_strbuf_printf(&md, "\nCompletion = (latest - base) / (target - base). Required growth = (target / base)^(1/%d) - 1. "
                           "On track: completion >= share of the period elapsed (straight-line path). Plan table: `%s`; "

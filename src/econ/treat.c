@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "econ/econ_internal.h"
 #include "sanxiang/sx_econ.h"
 
 void sx_econ_coverage(const double *x, int n_unit, int n_ind, double *unit_cov, double *ind_cov)
@@ -29,13 +30,11 @@ void sx_econ_coverage(const double *x, int n_unit, int n_ind, double *unit_cov, 
 
 sx_err sx_econ_impute_parse(const char *s, sx_impute *out)
 {
-    static const char *names[] = {"none", "mean", "group_mean", "linear", "last"};
-    for (int i = 0; i < 5; i++)
-        if (!strcmp(s, names[i])) {
-            *out = (sx_impute)i;
-            return SX_OK;
-        }
-    SX_FAIL(SX_ERR_CONFIG, "unknown imputation '%s'; use none, mean, group_mean, linear or last", s);
+    static const char *const names[] = {"none", "mean", "group_mean", "linear", "last"};
+    int i;
+    SX_CHECK(sx__econ_parse_name(s, names, 5, "imputation", &i));
+    *out = (sx_impute)i;
+    return SX_OK;
 }
 
 /* Over years: fill NaN of one unit-indicator series (stride apart). */

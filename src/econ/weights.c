@@ -1,8 +1,8 @@
 /*
  * weights.c — weights derived from data or judgement, and TOPSIS.
  *
- * Entropy (EWM), CRITIC, AHP (eigenvector method with Saaty's consistency
- * ratio) and PCA weights, each in the variant documented in sx_econ.h and
+ * Entropy (EWM), CRITIC and AHP (eigenvector method with Saaty's consistency
+ * ratio) weights (PCA/factor weights: weights_pca.c), each in the variant documented in sx_econ.h and
  * docs/indicators.md; public implementations differ (e.g. entropy on raw
  * versus min-max data, AHP by eigenvector versus column averages), so the
  * variant is part of the result. Eigenproblems go through LAPACKE.
@@ -119,56 +119,6 @@ sx_err sx_econ_weights_ahp(const double *a, int n, double *w, double *lambda_max
     if (cr) *cr = n < 3 ? 0 : ((wr[best] - n) / (n - 1)) / ri[n];
 done:
     free(m), free(wr), free(wi), free(vr);
-    return err;
-}
-
-sx_err sx_econ_weights_pca(const double *x, int n_unit, int n_ind, double *w)
-{
-    SX_FAIL_IF(n_unit < 3 || n_ind < 2, SX_ERR_INPUT, "PCA weights need >= 3 units and >= 2 indicators");
-    double *z = malloc((size_t)n_unit * n_ind * sizeof *z), *c = calloc((size_t)n_ind * n_ind, sizeof *c),
-           *ev = malloc((size_t)n_ind * sizeof *ev);
-    sx_err err = SX_OK;
-    if (!z || !c || !ev) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < n_ind; i++) {
-        double m = 0, ss = 0;
-        for (int u = 0; u < n_unit; u++) {
-            double v = x[(int64_t)u * n_ind + i];
-            if (isnan(v)) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "PCA weights need complete data; impute first");
-            m += v;
-        }
-        m /= n_unit;
-        for (int u = 0; u < n_unit; u++) ss += (x[(int64_t)u * n_ind + i] - m) * (x[(int64_t)u * n_ind + i] - m);
-        if (ss == 0) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "PCA: indicator %d is constant; remove it", i + 1);
-        double sd = sqrt(ss);
-        for (int u = 0; u < n_unit; u++) z[(int64_t)u * n_ind + i] = (x[(int64_t)u * n_ind + i] - m) / sd;
-    }
-    for (int i = 0; i < n_ind; i++) /* correlation matrix, lower triangle used by dsyevd */
-        for (int j = 0; j <= i; j++) {
-            double s = 0;
-            for (int u = 0; u < n_unit; u++) s += z[(int64_t)u * n_ind + i] * z[(int64_t)u * n_ind + j];
-            c[i * n_ind + j] = c[j * n_ind + i] = s;
-        }
-    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', n_ind, c, n_ind, ev);
-    if (info != 0) SX_FAIL_GOTO(err, done, SX_ERR_NUMERIC, "LAPACKE_dsyevd failed (info %d) on the correlation matrix", (int)info);
-    /* eigenvalues ascending; column k of c is the k-th eigenvector */
-    int first = n_ind - 1;
-    while (first > 0 && ev[first - 1] > 1) first--;
-    double kept = 0;
-    for (int k = first; k < n_ind; k++) kept += ev[k];
-    double tot = 0;
-    for (int i = 0; i < n_ind; i++) {
-        int bk = first;
-        double bl = -1;
-        for (int k = first; k < n_ind; k++) {
-            double l2 = c[i * n_ind + k] * c[i * n_ind + k] * ev[k]; /* squared loading */
-            if (l2 > bl) bl = l2, bk = k;
-        }
-        w[i] = bl / ev[bk] * (ev[bk] / kept);
-        tot += w[i];
-    }
-    for (int i = 0; i < n_ind; i++) w[i] /= tot;
-done:
-    free(z), free(c), free(ev);
     return err;
 }
 

@@ -5,8 +5,8 @@
  * column (integers "0", others "0.00" or "0.0000" for shares and indices
  * below 10), column widths fitted to the text (CJK characters count double),
  * the header row filtered. The CSV files stay the reference; the workbook is
- * built from them after they are written, on rank 0, through a temporary
- * name.
+ * built from them after they are written, on rank 0, through the
+ * foundation's temporary output (sx_output_begin/commit).
  */
 #include <math.h>
 #include <stdio.h>
@@ -84,13 +84,9 @@ done:
     return err;
 }
 
-static sx_err build(const char *dir, const char *file, int n, const char *const *sheets, const char *const *csvs)
+/* The workbook at tmp from the CSV tables dir/csvs[k]. */
+static sx_err build(const char *tmp, const char *dir, int n, const char *const *sheets, const char *const *csvs)
 {
-    char tmp[SX_PATH_MAX], fin[SX_PATH_MAX];
-    SX_FAIL_IF((size_t)snprintf(tmp, sizeof tmp, "%s/.%s.part", dir, file) >= sizeof tmp ||
-                   (size_t)snprintf(fin, sizeof fin, "%s/%s", dir, file) >= sizeof fin,
-               SX_ERR_IO, "output path too long: %s/%s", dir, file);
-    unlink(tmp);
     lxw_workbook *wb = workbook_new(tmp);
     SX_FAIL_IF(!wb, SX_ERR_IO, "cannot create workbook '%s'", tmp);
     lxw_format *head = workbook_add_format(wb), *fint = workbook_add_format(wb), *f2 = workbook_add_format(wb),
@@ -106,8 +102,6 @@ static sx_err build(const char *dir, const char *file, int n, const char *const 
     }
     lxw_error le = workbook_close(wb);
     if (err == SX_OK && le != LXW_NO_ERROR) err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot write '%s': %s", tmp, lxw_strerror(le));
-    if (err == SX_OK && rename(tmp, fin) != 0) err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot rename '%s' to '%s'", tmp, fin);
-    if (err != SX_OK) unlink(tmp);
     return err;
 }
 #endif
@@ -115,14 +109,17 @@ static sx_err build(const char *dir, const char *file, int n, const char *const 
 sx_err sx_econ_xlsx_write(MPI_Comm comm, const char *dir, const char *file, int n, const char *const *sheets,
                           const char *const *csvs)
 {
-    sx_err local = SX_OK;
 #ifdef SX_HAVE_XLSXWRITER
-    if (sx_mpi_rank() == 0) local = build(dir, file, n, sheets, csvs);
+    char fin[SX_PATH_MAX];
+    SX_FAIL_IF((size_t)snprintf(fin, sizeof fin, "%s/%s", dir, file) >= sizeof fin, SX_ERR_IO, "output path too long: %s/%s", dir, file);
+    sx_output_t out;
+    SX_CHECK(sx_output_begin(comm, fin, &out));
+    sx_err local = sx_mpi_rank() == 0 ? build(out.tmp_path, dir, n, sheets, csvs) : SX_OK;
+    SX_CHECK(sx_output_commit(comm, &out, local));
 #else
     (void)dir, (void)file, (void)n, (void)sheets, (void)csvs;
-    local = sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__,
-                       "this sanxiang was built without libxlsxwriter; install libxlsxwriter-dev and rebuild, or set xlsx: false");
+    SX_CHECK(sx_err_agree(comm, sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__,
+                                           "this sanxiang was built without libxlsxwriter; install libxlsxwriter-dev and rebuild, or set xlsx: false")));
 #endif
-    SX_CHECK(sx_err_agree(comm, local));
     return SX_OK;
 }

@@ -11,8 +11,12 @@
 
 #define SX_ECON_INDEX_FIELDS                                                                                          \
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "econ_index / econ_uncertainty"},                                  \
-    {"data", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "indicator table (CSV): one row per unit[-year], a column per code"}, \
-    {"dictionary", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "indicator dictionary (CSV): code, parent, direction, weight, ..."}, \
+    {"data", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "indicator table (CSV or XLSX): one row per unit[-year], a column per code"}, \
+    {"data_sheet", SX_CFG_T_STRING, 0, "first sheet", 1, 0, NULL, "XLSX sheet holding the indicator table"},           \
+    {"data_header_row", SX_CFG_T_INT, 0, "1", 1, 1000000, NULL, "XLSX row holding the column names (rows above: titles)"}, \
+    {"dictionary", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "indicator dictionary (CSV or XLSX): code, parent, direction, weight, ..."}, \
+    {"dictionary_sheet", SX_CFG_T_STRING, 0, "first sheet", 1, 0, NULL, "XLSX sheet holding the dictionary"},          \
+    {"dictionary_header_row", SX_CFG_T_INT, 0, "1", 1, 1000000, NULL, "XLSX row holding the dictionary's column names"}, \
     {"unit_column", SX_CFG_T_STRING, 0, "uCode|code|adcode|unit", 1, 0, NULL, "column(s) holding unit codes"},        \
     {"name_column", SX_CFG_T_STRING, 0, "uName|name", 1, 0, NULL, "column(s) holding unit names"},                    \
     {"time_column", SX_CFG_T_STRING, 0, "Time|year", 1, 0, NULL, "column(s) holding the year (absent: one year)"},    \
@@ -26,6 +30,7 @@
     {"skew", SX_CFG_T_FLOAT, 0, "2", 0, 1e9, NULL, "|skewness| threshold"},                                           \
     {"kurtosis", SX_CFG_T_FLOAT, 0, "3.5", -1e9, 1e9, NULL, "kurtosis threshold"},                                    \
     {"normalise", SX_CFG_T_ENUM, 0, "minmax", 1, 0, "minmax|zscore|rank|target|best", "normalisation"},               \
+    {"normalise_scope", SX_CFG_T_ENUM, 0, "year", 1, 0, "year|panel", "normalise (and treat outliers) within the scored year or over all years"}, \
     {"scale", SX_CFG_T_LIST, 0, "[0, 100]", 1, 0, NULL, "min-max range [lo, hi] or z-score [mean, sd]"},             \
     {"weights", SX_CFG_T_ENUM, 0, "dictionary", 1, 0, "dictionary|equal|entropy|critic|pca", "indicator weights within each parent"}, \
     {"aggregation", SX_CFG_T_STRING, 0, "arithmetic", 1, 0, NULL, "arithmetic|geometric|topsis, or a comma list, one per level"}, \

@@ -67,6 +67,12 @@ sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "data"), s, &o->data_path));
     SX_CHECK(sx_cfg_get_string(cfg, node, "dictionary", NULL, &s));
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "dictionary"), s, &o->dict_path));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "data_sheet", NULL, &o->data_sheet));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "dictionary_sheet", NULL, &o->dict_sheet));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "data_header_row", 1, &iv));
+    o->data_header_row = (int)iv;
+    SX_CHECK(sx_cfg_get_int(cfg, node, "dictionary_header_row", 1, &iv));
+    o->dict_header_row = (int)iv;
     SX_CHECK(sx_cfg_get_string(cfg, node, "unit_column", NULL, &o->read.unit_col));
     SX_CHECK(sx_cfg_get_string(cfg, node, "name_column", NULL, &o->read.name_col));
     SX_CHECK(sx_cfg_get_string(cfg, node, "time_column", NULL, &o->read.time_col));
@@ -84,6 +90,8 @@ sx_err sx__econ_index_opts_from_cfg(sx_job_t *job, const sx_cfg_node_t *node, sx
     SX_CHECK(sx_cfg_get_double(cfg, node, "kurtosis", 3.5, &o->treat_opts.kurt_thresh));
     SX_CHECK(sx_cfg_get_string(cfg, node, "normalise", "minmax", &s));
     SX_CHECK(sx_econ_norm_parse(s, &o->norm.method));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "normalise_scope", "year", &s));
+    o->norm_panel = !strcmp(s, "panel");
     const sx_cfg_node_t *sc = sx_cfg_map_get(node, "scale");
     if (sc) {
         if (sx_cfg_node_len(sc) != 2) return sx_cfg_fail_at(cfg, sc, "scale needs two numbers, e.g. [0, 100]");

@@ -9,8 +9,10 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "econ_targets"},
-    {"plan", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "the plan's indicator table (CSV)"},
+    {"plan", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "the plan's indicator table (CSV or XLSX)"},
+    {"plan_sheet", SX_CFG_T_STRING, 0, "first sheet", 1, 0, NULL, "XLSX sheet of the plan table"},
     {"values", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "yearly values (CSV: code,year,value); absent = table at the base year"},
+    {"values_sheet", SX_CFG_T_STRING, 0, "first sheet", 1, 0, NULL, "XLSX sheet of the yearly values"},
     {"code_column", SX_CFG_T_STRING, 0, "id|code", 1, 0, NULL, "indicator code column"},
     {"name_column", SX_CFG_T_STRING, 0, "indicator_zh|name", 1, 0, NULL, "indicator name column"},
     {"base_column", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "column of baseline values"},
@@ -32,6 +34,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "plan"), s, &o.plan_path));
     SX_CHECK(sx_cfg_get_string(cfg, node, "values", NULL, &s));
     if (s) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "values"), s, &o.values_path));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "plan_sheet", NULL, &o.plan_sheet));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "values_sheet", NULL, &o.values_sheet));
     SX_CHECK(sx_cfg_get_string(cfg, node, "code_column", NULL, &o.code_col));
     SX_CHECK(sx_cfg_get_string(cfg, node, "name_column", NULL, &o.name_col));
     SX_CHECK(sx_cfg_get_string(cfg, node, "base_column", NULL, &o.base_col));

@@ -35,6 +35,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     char dir[SX_PATH_MAX];
     static sx_econ_ahp_t ahp[16];
     SX_CHECK(sx__econ_index_opts_from_cfg(job, node, &o, ahp));
+    if (o.norm_panel)
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "normalise_scope"),
+                              "the Monte Carlo analysis normalises within the scored year; use normalise_scope: year");
     SX_CHECK(sx_cfg_get_int(cfg, node, "samples", 1000, &mo.n_base));
     SX_CHECK(sx_cfg_get_int(cfg, node, "seed", 20240101, &iv));
     mo.seed = (uint64_t)iv;

@@ -21,6 +21,64 @@ if(XLSXWRITER_LIBRARY)
   set_tests_properties(econ_asem_xlsx PROPERTIES LABELS regression FIXTURES_REQUIRED econ_asem)
 endif()
 
+# XLSX input: the ASEM panel and dictionary saved as one workbook by an independent
+# writer (panel under two title rows) score exactly like the CSV files; a wrong sheet
+# or a missing column is named with the workbook and the sheet.
+set(SX_ECON_XLSX ${SX_ECON_OUT}/asem_input.xlsx)
+add_test(NAME econ_asem_xlsx_input
+         COMMAND sh -c "${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/econ_csv2xlsx.py ${SX_ECON_XLSX} \
+'Panel=${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iData.csv@2' 'Meta=${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iMeta.csv' \
+'NoFlights=${CMAKE_CURRENT_SOURCE_DIR}/data/econ/missing_column.csv' && \
+${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_XLSX} --set steps.0.data_sheet=Panel \
+--set steps.0.data_header_row=3 --set steps.0.dictionary=${SX_ECON_XLSX} --set steps.0.dictionary_sheet=Meta \
+--out ${SX_ECON_OUT}/asem_xlsx && \
+for t in scores weights data_quality units_quality treated normalised; do \
+cmp ${SX_ECON_OUT}/asem/index/$t.csv ${SX_ECON_OUT}/asem_xlsx/index/$t.csv || exit 1; done"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_asem_xlsx_input PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED econ_asem FIXTURES_SETUP econ_xlsx_in)
+foreach(np 1 3)
+  add_test(NAME econ_xlsx_no_sheet_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "asem_input.xlsx" "no sheet 'Data'" "'Panel', 'Meta'"
+                   -- ${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_XLSX} --set steps.0.data_sheet=Data
+                   --out ${SX_ECON_OUT}/bad_np${np})
+  add_test(NAME econ_xlsx_no_column_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "asem_input.xlsx[NoFlights]" "no column for indicator 'Flights'"
+                   -- ${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_ECON_XLSX} --set steps.0.data_sheet=NoFlights
+                   --out ${SX_ECON_OUT}/bad_np${np})
+  set_tests_properties(econ_xlsx_no_sheet_np${np} econ_xlsx_no_column_np${np} PROPERTIES LABELS "regression;mpi"
+                       ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} FIXTURES_REQUIRED econ_xlsx_in)
+endforeach()
+
+# Panel-wide normalisation through the job file (hand-checked numbers: unit_econ_panel);
+# the Monte Carlo step refuses it (it normalises within the scored year).
+add_test(NAME econ_asem_panel_scope
+         COMMAND sh -c "${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.data=${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iData_p.csv \
+--set steps.0.normalise_scope=panel --out ${SX_ECON_OUT}/asem_panel && \
+grep -q 'over all 5 years of the panel' ${SX_ECON_OUT}/asem_panel/index/methodology.md"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_asem_panel_scope PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+foreach(year 2010 2020)
+  add_test(NAME econ_prefecture_panel_${year}
+           COMMAND sh -c "${SX_BIN} econ index jobs/hunan_prefecture_panel.yaml --set steps.0.year=${year} --out ${SX_ECON_OUT}/pref_panel_${year} && \
+${SX_PY} ${SX_ECON_CHECK} panel ${SX_ECON_OUT}/pref_panel_${year}/index/scores.csv ${SX_DATA_DIR}/indicators/hunan_prefecture_census_panel.csv ${year}"
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(econ_prefecture_panel_${year} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+endforeach()
+add_test(NAME econ_mc_panel_scope
+         COMMAND ${SX_EXPECT} 1 3 "normalise_scope" "within the scored year"
+                 -- ${SX_BIN} econ uncertainty jobs/asem_uncertainty.yaml --set steps.0.normalise_scope=panel --out ${SX_ECON_OUT}/bad_mc)
+set_tests_properties(econ_mc_panel_scope PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+
+# Factor-based (PCA + varimax) weights of the ASEM pillars against an independent numpy
+# implementation (R's SVD varimax iteration instead of Kaiser's pairwise sweeps).
+add_test(NAME econ_asem_pca_varimax
+         COMMAND sh -c "${SX_BIN} econ index jobs/asem_coinr.yaml --set steps.0.weights=pca --out ${SX_ECON_OUT}/asem_pca && \
+${SX_PY} ${SX_ECON_CHECK} pca ${SX_ECON_OUT}/asem_pca/index/weights.csv ${SX_ECON_OUT}/asem_pca/index/normalised.csv \
+${SX_DATA_DIR}/indicators/coinr_asem/ASEM_iMeta.csv"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_asem_pca_varimax PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+
 add_test(NAME econ_hunan_targets
          COMMAND sh -c "${SX_BIN} econ targets jobs/hunan_fyp_targets.yaml --out ${SX_ECON_OUT}/fyp && \
 ${SX_PY} ${SX_ECON_CHECK} targets ${SX_ECON_OUT}/fyp/targets/targets.csv"

@@ -15,6 +15,17 @@
   econ_check.py svg DIR N
       ranked_scores.svg and rank_uncertainty.svg in DIR are well-formed SVG
       with N unit labels and, for the uncertainty chart, N median markers.
+  econ_check.py pca WEIGHTS.csv NORMALISED.csv DICTIONARY.csv
+      factor-based weights within each pillar recomputed with numpy from the
+      normalised data: correlation matrix, eigenvalue > 1 / 10 % / 60 %
+      retention, varimax by the SVD iteration of R's stats::varimax (not
+      sanxiang's pairwise Kaiser sweeps) with Kaiser normalisation, squared
+      loadings scaled to unity, factors weighted by explained variance;
+      within 2e-6 of weights.csv, and rotation must change some pillar.
+  econ_check.py panel SCORES.csv CENSUS_PANEL.csv YEAR
+      the prefecture panel index: urban share (popu_urban / popu) and the
+      age shares min-max normalised over all prefecture-years, pillars and
+      index as equal-weight means, recomputed here for YEAR (1e-5).
   econ_check.py targets TARGETS.csv
       the Hunan 14th FYP table: 14 indicators, required compound growth
       recomputed independently from the plan's 2020 and 2025 values.
@@ -62,6 +73,8 @@ def targets(path):
             print(r["code"], "required CAGR", r["required_cagr_pct"], "expected", round(want, 2)); bad += 1
         if r["on_track"] != "n/a":
             print(r["code"], "on_track at the base year should be n/a"); bad += 1
+        if r["latest"] or r["latest_year"] or r["completion_pct"] or r["actual_cagr_pct"]:
+            print(r["code"], "no yearly value: latest, completion and actual growth must be empty, not 0"); bad += 1
     print(f"targets: {len(t)} indicators, {bad} problems")
     return bad == 0
 
@@ -99,13 +112,7 @@ def xlsx(path, scores_path, sheets):
         m = re.search(r"<v>([^<]*)</v>", body)
         if m and 't="s"' not in body:
             cells[ref] = float(m.group(1))
-    def col(i):
-        out = ""
-        i += 1
-        while i:
-            i, r = divmod(i - 1, 26)
-            out = chr(65 + r) + out
-        return out
+    from econ_csv2xlsx import col_name as col  # same directory: A, B, ..., Z, AA, ...
     n = 0
     for r, row in enumerate(rows(scores_path)):
         for c, (k, v) in enumerate(row.items()):
@@ -119,6 +126,99 @@ def xlsx(path, scores_path, sheets):
                 print("cell", f"{col(c)}{r + 2}", k, got, "csv", v); bad += 1
     print(f"xlsx: {len(names)} sheets, {n} numbers compared, {bad} problems")
     return bad == 0
+
+
+def varimax_svd(L, eps=1e-14, it=5000):
+    """R's stats::varimax(normalize = TRUE), written from its documented algorithm."""
+    import numpy as np
+    p, m = L.shape
+    if m < 2:
+        return L
+    sc = np.sqrt((L ** 2).sum(1))
+    sc[sc == 0] = 1
+    x = L / sc[:, None]
+    T = np.eye(m)
+    d = 0.0
+    for _ in range(it):
+        z = x @ T
+        B = x.T @ (z ** 3 - z @ np.diag((z ** 2).sum(0)) / p)
+        u, sv, vt = np.linalg.svd(B)
+        T = u @ vt
+        dpast, d = d, sv.sum()
+        if d < dpast * (1 + eps):
+            break
+    return (x @ T) * sc[:, None]
+
+
+def pca_weights(X, rotate=True):
+    import numpy as np
+    n = X.shape[1]
+    ev, V = np.linalg.eigh(np.corrcoef(X, rowvar=False))
+    order = np.argsort(-ev)
+    ev, V = ev[order], V[:, order]
+    m, cum = 0, 0.0
+    while m < n and ev[m] > 1 and ev[m] / n > 0.10:
+        cum += ev[m] / n; m += 1
+    if m == 0:
+        cum, m = ev[0] / n, 1
+    while m < n and cum < 0.60:
+        cum += ev[m] / n; m += 1
+    L = V[:, :m] * np.sqrt(np.maximum(ev[:m], 0))
+    if rotate:
+        L = varimax_svd(L)
+    EV = (L ** 2).sum(0)
+    s = L ** 2 / EV
+    f = s.argmax(1)
+    w = s[np.arange(n), f] * EV[f] / EV.sum()
+    return w / w.sum(), m
+
+
+def pca(weights_path, norm_path, dict_path):
+    import numpy as np
+    got = {r["code"]: float(r["weight_in_parent"]) for r in rows(weights_path)}
+    norm = rows(norm_path)
+    parent = {}
+    for r in rows(dict_path):
+        code = r.get("iCode") or r.get("code")
+        if code in norm[0]:
+            parent.setdefault(r.get("Parent") or r.get("pillar"), []).append(code)
+    bad = rotated = multi = 0
+    for p, codes in parent.items():
+        if len(codes) < 2:
+            continue
+        X = np.array([[float(r[c]) for c in codes] for r in norm])
+        w, m = pca_weights(X)
+        w0, _ = pca_weights(X, rotate=False)
+        multi += m > 1
+        rotated += np.abs(w - w0).max() > 1e-3
+        for c, v in zip(codes, w):
+            if abs(got[c] - v) > 2e-6:
+                print(f"{p}/{c}: sanxiang {got[c]:.6f}, numpy {v:.6f}"); bad += 1
+    print(f"pca: {len(parent)} parents, {multi} with >= 2 factors, {rotated} changed by rotation, {bad} problems")
+    return bad == 0 and rotated > 0
+
+
+def panel(scores_path, panel_path, year):
+    data = rows(panel_path)
+    ind = {
+        "urban": [float(r["popu_urban"]) / float(r["popu"]) for r in data],
+        "a1559": [float(r["age_15_59"]) for r in data],
+        "a65": [-float(r["age_65"]) for r in data],  # less is better
+    }
+    norm = {k: [(x - min(v)) / (max(v) - min(v)) * 100 for x in v] for k, v in ind.items()}
+    got = {r["code"]: r for r in rows(scores_path)}
+    bad = n = 0
+    for k, r in enumerate(data):
+        if int(r["year"]) != year:
+            continue
+        n += 1
+        age = (norm["a1559"][k] + norm["a65"][k]) / 2
+        want = {"urbanisation": norm["urban"][k], "age_structure": age, "Index": (norm["urban"][k] + age) / 2}
+        for col, v in want.items():
+            if abs(float(got[r["city_code"]][col]) - v) > 1e-5:
+                print(r["city_code"], col, got[r["city_code"]][col], "expected", round(v, 6)); bad += 1
+    print(f"panel: {n} prefectures of {year} checked, {bad} problems")
+    return bad == 0 and n == 14
 
 
 def svg(d, n):
@@ -143,6 +243,10 @@ if __name__ == "__main__":
         sys.exit(0 if xlsx(sys.argv[2], sys.argv[3], sys.argv[4:]) else 1)
     if sys.argv[1] == "asem":
         ok = asem(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "panel":
+        ok = panel(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif sys.argv[1] == "pca":
+        ok = pca(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "gpkg":
         ok = gpkg(sys.argv[2], int(sys.argv[3]))
     else:

@@ -107,10 +107,71 @@ static void test_pca(void **state)
     near(w[2], 0.0, 1e-9, "PCA w2");
 }
 
+static void test_pca_varimax(void **state)
+{
+    (void)state;
+    /* Two clusters built from orthonormal centred columns h1..h7 of the 8 x 8
+     * Sylvester-Hadamard matrix: x1..x3 = sqrt(.32) h1 + sqrt(.68) h2..h4
+     * (pairwise r = .32), x4, x5 = sqrt(.64) h5 + sqrt(.36) h6, h7 (r = .64),
+     * clusters uncorrelated, stored interleaved (x1 x4 x2 x5 x3). Eigenvalues
+     * 1.64, 1.64 (a tie: any rotation of the two leading eigenvectors is
+     * returned), .68, .68, .36; both leading ones are kept (> 1, 32.8 % each,
+     * 65.6 % together); varimax finds the clusters. Squared loadings scaled
+     * to unity: 1/3 in the first cluster, 1/2 in the second; factor weights
+     * 1.64 / 3.28 each: w = 1/6 for x1..x3 and 1/4 for x4, x5. */
+    const int order[5] = {0, 3, 1, 4, 2};
+    double x[8 * 5], w[5];
+    for (int u = 0; u < 8; u++) {
+        double h[8];
+        for (int j = 0; j < 8; j++) h[j] = __builtin_popcount((unsigned)(u & j)) % 2 ? -1 : 1;
+        double v[5] = {sqrt(.32) * h[1] + sqrt(.68) * h[2], sqrt(.32) * h[1] + sqrt(.68) * h[3], sqrt(.32) * h[1] + sqrt(.68) * h[4],
+                       sqrt(.64) * h[5] + sqrt(.36) * h[6], sqrt(.64) * h[5] + sqrt(.36) * h[7]};
+        for (int k = 0; k < 5; k++) x[u * 5 + k] = v[order[k]];
+    }
+    assert_int_equal(sx_econ_weights_pca(x, 8, 5, w), SX_OK);
+    const double want[5] = {1. / 6, 1. / 4, 1. / 6, 1. / 4, 1. / 6};
+    for (int k = 0; k < 5; k++) near(w[k], want[k], 1e-9, "PCA varimax weight");
+}
+
+static void test_pca_varimax_rotates(void **state)
+{
+    (void)state;
+    /* Two correlated clusters: r = .8 within {x1, x2}, .5 within {x3, x4},
+     * .3 between; data X = E C' with C the Cholesky factor of that
+     * correlation matrix and E four orthogonal centred Hadamard columns, so
+     * corr(X) is exactly it. Eigenvalues 2.268, 1.032, .5, .2: two kept
+     * (> 1, 56.7 % and 25.8 %). Unrotated, factor 1 is a general factor and
+     * the weights would be .344, .344, .156, .156. With Kaiser normalisation
+     * the rows are two unit directions (each twice) at angle D; the varimax
+     * criterion is then proportional to sin^2(a + b) sin^2(a - b) for their
+     * angles a, b to the first axis, maximal at a + b = 90 degrees: the
+     * clusters end symmetric about the diagonal. Squared loadings scaled to
+     * unity and factor weights then give w = 3/11, 3/11, 5/22, 5/22 (i.e.
+     * (1 + r_within) / (2 (2 + .8 + .5)) per indicator). */
+    const double R[16] = {1, .8, .3, .3, .8, 1, .3, .3, .3, .3, 1, .5, .3, .3, .5, 1};
+    double C[16] = {0}, x[8 * 4], w[4];
+    for (int i = 0; i < 4; i++) /* Cholesky, R = C C' */
+        for (int j = 0; j <= i; j++) {
+            double s = R[i * 4 + j];
+            for (int k = 0; k < j; k++) s -= C[i * 4 + k] * C[j * 4 + k];
+            C[i * 4 + j] = i == j ? sqrt(s) : s / C[j * 4 + j];
+        }
+    for (int u = 0; u < 8; u++)
+        for (int i = 0; i < 4; i++) {
+            double s = 0;
+            for (int k = 0; k < 4; k++) s += (__builtin_popcount((unsigned)(u & (k + 1))) % 2 ? -1 : 1) * C[i * 4 + k];
+            x[u * 4 + i] = s;
+        }
+    assert_int_equal(sx_econ_weights_pca(x, 8, 4, w), SX_OK);
+    const double want[4] = {3. / 11, 3. / 11, 5. / 22, 5. / 22};
+    for (int k = 0; k < 4; k++) near(w[k], want[k], 1e-9, "PCA varimax weight (correlated clusters)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_entropy), cmocka_unit_test(test_critic),
                                        cmocka_unit_test(test_topsis), cmocka_unit_test(test_ahp),
-                                       cmocka_unit_test(test_pca)};
+                                       cmocka_unit_test(test_pca), cmocka_unit_test(test_pca_varimax),
+                                       cmocka_unit_test(test_pca_varimax_rotates)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
