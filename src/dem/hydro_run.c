@@ -89,11 +89,6 @@ static sx_err block_read(MPI_Comm comm, const char *name, int band, int need_nod
 sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
 {
     block_t b;
-    int size = 1;
-    MPI_Comm_size(comm, &size);
-    SX_FAIL_IF(o->epsilon && size > 1, SX_ERR_USAGE,
-               "--epsilon fills in one visiting order that a tiled fill cannot reproduce; run it on 1 rank, or "
-               "fill without epsilon and let `dem flowdir` drain the flats");
     sx_perf_start("fill: read", SX_PERF_READ);
     sx_err err = block_read(comm, o->input, o->band, 1, NULL, &b);
     sx_perf_stop("fill: read");
@@ -101,7 +96,7 @@ sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
     sx_log_info("fill: %s, %lld x %lld cells, %d x %d blocks%s%s", o->input, (long long)b.grid.nx, (long long)b.grid.ny,
                 b.d.px, b.d.py, o->epsilon ? ", epsilon" : "", o->nodata_walls ? ", nodata = walls" : "");
     sx_perf_start("fill: compute", SX_PERF_COMPUTE);
-    if (o->epsilon) err = sx_dem_fill_serial(b.grid.nx, b.grid.ny, b.v, o->nodata_walls, 1);
+    if (o->epsilon) err = sx_dem_fill_eps_dist(&b.d, b.v, o->nodata_walls);
     else err = sx_dem_fill_dist(&b.d, b.v, o->nodata_walls);
     sx_perf_stop("fill: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
