@@ -8,14 +8,17 @@
  *    and watershed-labeling algorithm for digital elevation models. Computers &
  *    Geosciences 62:117-127, doi:10.1016/j.cageo.2013.04.024 (Alg. 2 and 3).
  *  - Barnes (2016) Parallel Priority-Flood depression filling for trillion cell
- *    digital elevation models on desktops or clusters. Environmental Modelling
- *    & Software 86:248-259, doi:10.1016/j.envsoft.2016.02.007.
+ *    digital elevation models on desktops or clusters. Computers &
+ *    Geosciences 96:56-68, doi:10.1016/j.cageo.2016.07.001.
+ *  - Zhou, Sun & Fu (2016) An efficient variant of the Priority-Flood algorithm
+ *    for filling depressions in raster digital elevation models. Computers &
+ *    Geosciences 90:87-96, doi:10.1016/j.cageo.2016.02.021 (one-pass form).
  *  - Barnes, Lehman & Mulla (2014) An efficient assignment of drainage
  *    direction over flat surfaces in raster digital elevation models.
  *    Computers & Geosciences 62:128-135, doi:10.1016/j.cageo.2013.01.009.
  *  - Barnes (2017) Parallel non-divergent flow accumulation for trillion cell
  *    digital elevation models on desktops or clusters. Environmental Modelling
- *    & Software 92:202-212, doi:10.1016/j.envsoft.2017.01.010.
+ *    & Software 92:202-212, doi:10.1016/j.envsoft.2017.02.022.
  *  - O'Callaghan & Mark (1984) The extraction of drainage networks from
  *    digital elevation data. CVGIP 28:323-344 (D8).
  *

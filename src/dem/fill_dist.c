@@ -1,10 +1,11 @@
 /*
  * fill_dist.c — parallel Priority-Flood depression filling (Barnes 2016,
- * doi:10.1016/j.envsoft.2016.02.007) over a block decomposition.
+ * doi:10.1016/j.cageo.2016.07.001) over a block decomposition.
  *
  * Phase 1 (each rank, its block only): Priority-Flood from every block
  * perimeter cell and every outlet (grid edge; data next to nodata unless
- * nodata are walls). A seed popped without a label starts a new watershed
+ * nodata are walls), in the one-pass form of Zhou, Sun & Fu (2016) (see
+ * flood_block). A seed popped without a label starts a new watershed
  * label; flooding spreads labels and raises cells to the local spill level.
  * Where two labels meet, an edge (a, b, max(z_a, z_b)) of the spill graph is
  * kept; an outlet seed links its label to the outside (label 0) at its own
@@ -20,7 +21,8 @@
  * comparisons of input values, so it equals sx_dem_fill_serial (without
  * epsilon) bit for bit at any rank count and block size; the MPI tests check
  * this. Memory per rank: the block with a one-cell halo (z 8 B, labels 8 B,
- * level 8 B per cell) plus the queue; rank 0 also holds the graph.
+ * level 8 B per cell), the pit and trace FIFOs (8 B per cell in flight) and
+ * the heap (24 B per seed or spill cell); rank 0 also holds the graph.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,17 +44,22 @@ typedef struct {
 
 static sx_err edge_add(edges_t *es, int64_t a, int64_t b, double w)
 {
+    if (a > b) {
+        int64_t t = a;
+        a = b;
+        b = t;
+    }
+    /* a label boundary is met cell after cell: keep one edge per run */
+    if (es->n > 0 && es->e[es->n - 1].a == a && es->e[es->n - 1].b == b) {
+        if (w < es->e[es->n - 1].w) es->e[es->n - 1].w = w;
+        return SX_OK;
+    }
     if (es->n == es->cap) {
         int64_t cap = es->cap ? 2 * es->cap : 1024;
         edge_t *e = realloc(es->e, (size_t)cap * sizeof *e);
         SX_FAIL_IF(!e, SX_ERR_NOMEM, "cannot grow the spill graph to %lld edges", (long long)cap);
         es->e = e;
         es->cap = cap;
-    }
-    if (a > b) {
-        int64_t t = a;
-        a = b;
-        b = t;
     }
     es->e[es->n++] = (edge_t){a, b, w};
     return SX_OK;
@@ -111,10 +118,12 @@ static inline int64_t own_index(const flood_t *f, int64_t e)
 static sx_err scan(flood_t *f, int64_t c, double lv, int traced)
 {
     int queued = 0;
+    int64_t enx = f->ext.nx, ci = c % enx - f->ox, cj = c / enx - f->oy; /* own coordinates of c */
     for (int k = 0; k < 8; k++) {
-        int64_t m = sx__ext_neighbour(f->ext, c, k, sx_d8_dx, sx_d8_dy);
-        if (m < 0 || isnan(f->z[m]) || !sx__in_own(f->ext, f->own, m)) continue;
-        int64_t om = own_index(f, m);
+        int64_t mi = ci + sx_d8_dx[k], mj = cj + sx_d8_dy[k];
+        if (mi < 0 || mj < 0 || mi >= f->own.nx || mj >= f->own.ny) continue; /* outside the own block */
+        int64_t m = c + sx_d8_dy[k] * enx + sx_d8_dx[k], om = mj * f->own.nx + mi;
+        if (isnan(f->z[m])) continue;
         if (f->lab[m] != 0) {
             if (f->lab[m] != f->lab[c]) SX_CHECK(edge_add(f->es, f->lab[c], f->lab[m], fmax(lv, f->level[om])));
             continue;
