@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dem/hydro_internal.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
@@ -170,14 +171,8 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
             dir[i] = SX_D8_NODATA;
             continue;
         }
-        err = sx_d8_decode(o->encoding, b.v[i], &dir[i]);
-        if (err != SX_OK) {
-            char why[256];
-            snprintf(why, sizeof why, "%s", sx_err_message());
-            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' cell (col %lld, row %lld): %s", o->input,
-                             (long long)(own.x0 + i % own.nx), (long long)(own.y0 + i / own.nx), why);
-            break;
-        }
+        err = sx__d8_decode_at(o->encoding, b.v[i], o->input, own.x0 + i % own.nx, own.y0 + i / own.nx, &dir[i]);
+        if (err != SX_OK) break;
         if (o->weight && isnan(wb.v[i])) {
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                              "weight raster '%s' is nodata at cell (col %lld, row %lld) where '%s' has a direction; "

@@ -99,6 +99,27 @@ foreach(np 1 3)
            -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
   add_test(NAME dem_err_cycle_np${np} COMMAND ${SX_EXPECT} ${np} 3 "cycle"
            -- ${SX_BIN} dem accum ${SX_DEM_OUT}/cycle.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  # the same rules through the other verbs that read a DEM or flow directions
+  add_test(NAME dem_err_nan_flowdir_np${np} COMMAND ${SX_EXPECT} ${np} 3 "nan_nonodata.tif" "no nodata value" "col 6, row 5"
+           -- ${SX_BIN} dem flowdir ${SX_DEM_OUT}/nan_nonodata.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_nan_eps_np${np} COMMAND ${SX_EXPECT} ${np} 3 "nan_nonodata.tif" "no nodata value" "col 6, row 5"
+           -- ${SX_BIN} dem fill ${SX_DEM_OUT}/nan_nonodata.tif --epsilon -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_rotated_fill_np${np} COMMAND ${SX_EXPECT} ${np} 3 "rotated.tif" "rotated"
+           -- ${SX_BIN} dem fill ${SX_DEM_OUT}/rotated.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_rotated_accum_np${np} COMMAND ${SX_EXPECT} ${np} 3 "rotated.tif" "rotated"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/rotated.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_badcodes_taudem_np${np} COMMAND ${SX_EXPECT} ${np} 3 "badcodes_taudem.tif" "col 5, row 1" "TauDEM"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes_taudem.tif --encoding taudem -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_badcodes_streams_np${np} COMMAND ${SX_EXPECT} ${np} 3 "badcodes.tif" "col 2, row 3" "ESRI"
+           -- ${SX_BIN} dem streams ${SX_DEM_OUT}/badcodes.tif --flowdir ${SX_DEM_OUT}/badcodes.tif --threshold 2
+              -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_badcodes_watershed_np${np} COMMAND ${SX_EXPECT} ${np} 3 "3 is not an ESRI flow-direction code"
+           -- ${SX_BIN} dem watershed ${SX_DEM_OUT}/badcodes.tif --accum ${SX_DEM_OUT}/badcodes.tif
+              --outlets ${SX_DEM_OUT}/outlets_8x8.csv -o ${SX_DEM_OUT}/err_np${np}.tif)
+  set_tests_properties(dem_err_nan_flowdir_np${np} dem_err_nan_eps_np${np} dem_err_rotated_fill_np${np}
+                       dem_err_rotated_accum_np${np} dem_err_badcodes_taudem_np${np} dem_err_badcodes_streams_np${np}
+                       dem_err_badcodes_watershed_np${np} PROPERTIES LABELS "regression;mpi"
+                       ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_bad)
   set_tests_properties(dem_err_nan_np${np} dem_err_rotated_np${np} dem_err_nonsquare_np${np} dem_err_badcodes_np${np}
                        dem_err_cycle_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED dem_bad)
