@@ -8,14 +8,17 @@
  *    and watershed-labeling algorithm for digital elevation models. Computers &
  *    Geosciences 62:117-127, doi:10.1016/j.cageo.2013.04.024 (Alg. 2 and 3).
  *  - Barnes (2016) Parallel Priority-Flood depression filling for trillion cell
- *    digital elevation models on desktops or clusters. Environmental Modelling
- *    & Software 86:248-259, doi:10.1016/j.envsoft.2016.02.007.
+ *    digital elevation models on desktops or clusters. Computers &
+ *    Geosciences 96:56-68, doi:10.1016/j.cageo.2016.07.001.
+ *  - Zhou, Sun & Fu (2016) An efficient variant of the Priority-Flood algorithm
+ *    for filling depressions in raster digital elevation models. Computers &
+ *    Geosciences 90:87-96, doi:10.1016/j.cageo.2016.02.021 (one-pass form).
  *  - Barnes, Lehman & Mulla (2014) An efficient assignment of drainage
  *    direction over flat surfaces in raster digital elevation models.
  *    Computers & Geosciences 62:128-135, doi:10.1016/j.cageo.2013.01.009.
  *  - Barnes (2017) Parallel non-divergent flow accumulation for trillion cell
  *    digital elevation models on desktops or clusters. Environmental Modelling
- *    & Software 92:202-212, doi:10.1016/j.envsoft.2017.01.010.
+ *    & Software 92:202-212, doi:10.1016/j.envsoft.2017.02.022.
  *  - O'Callaghan & Mark (1984) The extraction of drainage networks from
  *    digital elevation data. CVGIP 28:323-344 (D8).
  *
@@ -50,15 +53,16 @@ sx_err sx_d8_decode(sx_d8_encoding e, double code, uint8_t *dir);
 sx_err sx_d8_encoding_parse(const char *text, sx_d8_encoding *e);
 
 /**
- * Serial Priority-Flood (Barnes et al. 2014, Alg. 2; with epsilon Alg. 3) on a
- * whole nx x ny grid, in place. Seeds are the grid edge and, unless
- * nodata_walls, every data cell next to nodata; the priority queue breaks
- * ties by insertion order, seeds entering in row-major order, so the result
- * with epsilon is deterministic. With epsilon each raised cell is the
- * next representable double above the cell it was reached from, so every
- * filled cell drains. Cells unreachable from a seed (walled in by nodata)
- * keep their elevation. Not collective. Post (no epsilon): z >= input; no
- * interior data cell is lower than all its neighbours.
+ * Serial Priority-Flood (Barnes et al. 2014, Alg. 2; with epsilon Alg. 3
+ * popped in value order) on a whole nx x ny grid, in place. Seeds are the
+ * grid edge and, unless nodata_walls, every data cell next to nodata. With
+ * epsilon each raised cell is the next representable double above the cell
+ * it was reached from, and the result is the least surface >= z on which
+ * every non-outlet cell has a strictly lower neighbour (see
+ * sx_dem_fill_eps_dist), whatever the visiting order. Cells unreachable from
+ * a seed (walled in by nodata) keep their elevation. Not collective. Post
+ * (no epsilon): z >= input; no interior data cell is lower than all its
+ * neighbours. Reference for the parallel kernels.
  */
 sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, int epsilon);
 
@@ -71,6 +75,17 @@ sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, i
  * size. z holds the own block, filled in place. Collective over d->comm.
  */
 sx_err sx_dem_fill_dist(const sx_decomp_t *d, double *z, int nodata_walls);
+
+/**
+ * Parallel Priority-Flood+epsilon: the least surface E >= z on which every
+ * data cell that is not an outlet (grid edge; next to nodata unless
+ * nodata_walls) has a data neighbour with strictly lower E; cells that reach
+ * no outlet keep z. Unique, so equal to sx_dem_fill_serial with epsilon bit
+ * for bit at any rank count and block size (fill_eps.c has the definition
+ * and the method: block-wise Dijkstra rounds with one-cell halo exchanges).
+ * z holds the own block, filled in place. Collective over d->comm.
+ */
+sx_err sx_dem_fill_eps_dist(const sx_decomp_t *d, double *z, int nodata_walls);
 
 /**
  * D8 flow directions of the own block of a (filled) DEM, with flats drained
@@ -111,7 +126,7 @@ typedef struct {
     int band;
     const char *out_nc;     /* CF netCDF output */
     const char *out_cog;    /* COG output or NULL */
-    int epsilon;            /* Priority-Flood+epsilon (1 rank only) */
+    int epsilon;            /* least strictly draining surface (sx_dem_fill_eps_dist) */
     int nodata_walls;       /* nodata cells are walls instead of outlets */
     const char *provenance;
 } sx_fill_opts_t;

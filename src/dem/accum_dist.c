@@ -1,6 +1,6 @@
 /*
  * accum_dist.c — D8 flow accumulation in O(n) by in-degree counting (the
- * topological sweep of Barnes 2017, doi:10.1016/j.envsoft.2017.01.010, and of
+ * topological sweep of Barnes 2017, doi:10.1016/j.envsoft.2017.02.022, and of
  * RichDEM/TauDEM), over a block decomposition.
  *
  * Each cell waits until every neighbour draining into it is final, then pulls

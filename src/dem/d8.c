@@ -8,8 +8,10 @@
  * and 255 nodata in both.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "dem/hydro_internal.h"
 #include "sanxiang/sx_hydrology.h"
 
 const int sx_d8_dx[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
@@ -40,6 +42,14 @@ sx_err sx_d8_decode(sx_d8_encoding e, double code, uint8_t *dir)
     SX_FAIL(SX_ERR_INPUT, "%g is not a%s flow-direction code (%s); check --encoding", code,
             e == SX_D8_TAUDEM ? " TauDEM" : "n ESRI",
             e == SX_D8_TAUDEM ? "1..8, 0 none" : "1,2,4,...,128, 0 none");
+}
+
+sx_err sx__d8_decode_at(sx_d8_encoding e, double code, const char *name, int64_t col, int64_t row, uint8_t *dir)
+{
+    if (sx_d8_decode(e, code, dir) == SX_OK) return SX_OK;
+    char why[256];
+    snprintf(why, sizeof why, "%s", sx_err_message());
+    SX_FAIL(SX_ERR_INPUT, "'%s' cell (col %lld, row %lld): %s", name, (long long)col, (long long)row, why);
 }
 
 sx_err sx_d8_encoding_parse(const char *text, sx_d8_encoding *e)

@@ -1,10 +1,11 @@
 /*
  * fill_dist.c — parallel Priority-Flood depression filling (Barnes 2016,
- * doi:10.1016/j.envsoft.2016.02.007) over a block decomposition.
+ * doi:10.1016/j.cageo.2016.07.001) over a block decomposition.
  *
  * Phase 1 (each rank, its block only): Priority-Flood from every block
  * perimeter cell and every outlet (grid edge; data next to nodata unless
- * nodata are walls). A seed popped without a label starts a new watershed
+ * nodata are walls), in the one-pass form of Zhou, Sun & Fu (2016) (see
+ * flood_block). A seed popped without a label starts a new watershed
  * label; flooding spreads labels and raises cells to the local spill level.
  * Where two labels meet, an edge (a, b, max(z_a, z_b)) of the spill graph is
  * kept; an outlet seed links its label to the outside (label 0) at its own
@@ -20,7 +21,8 @@
  * comparisons of input values, so it equals sx_dem_fill_serial (without
  * epsilon) bit for bit at any rank count and block size; the MPI tests check
  * this. Memory per rank: the block with a one-cell halo (z 8 B, labels 8 B,
- * level 8 B per cell) plus the queue; rank 0 also holds the graph.
+ * level 8 B per cell), the pit and trace FIFOs (8 B per cell in flight) and
+ * the heap (24 B per seed or spill cell); rank 0 also holds the graph.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,17 +44,22 @@ typedef struct {
 
 static sx_err edge_add(edges_t *es, int64_t a, int64_t b, double w)
 {
+    if (a > b) {
+        int64_t t = a;
+        a = b;
+        b = t;
+    }
+    /* a label boundary is met cell after cell: keep one edge per run */
+    if (es->n > 0 && es->e[es->n - 1].a == a && es->e[es->n - 1].b == b) {
+        if (w < es->e[es->n - 1].w) es->e[es->n - 1].w = w;
+        return SX_OK;
+    }
     if (es->n == es->cap) {
         int64_t cap = es->cap ? 2 * es->cap : 1024;
         edge_t *e = realloc(es->e, (size_t)cap * sizeof *e);
         SX_FAIL_IF(!e, SX_ERR_NOMEM, "cannot grow the spill graph to %lld edges", (long long)cap);
         es->e = e;
         es->cap = cap;
-    }
-    if (a > b) {
-        int64_t t = a;
-        a = b;
-        b = t;
     }
     es->e[es->n++] = (edge_t){a, b, w};
     return SX_OK;
@@ -77,51 +84,103 @@ static void edges_unique(edges_t *es)
     es->n = m;
 }
 
-/* Phase 1 on one block. lab and z are over ext; level over own. Labels are
- * local (1..*nlab); edges to label 0 mean "to the outside". */
+/* Phase 1 on one block: Priority-Flood in the one-pass form of Zhou, Sun &
+ * Fu (2016, doi:10.1016/j.cageo.2016.02.021). Only seeds and possible spill
+ * cells pass through the priority queue: a cell popped at level lv claims its
+ * unlabelled neighbours, raising those <= lv to lv (pit FIFO, Barnes 2014
+ * Alg. 2) and tracing the higher ones uphill with a plain FIFO (a cell higher
+ * than a claimed neighbour keeps its elevation, whatever the order). A traced
+ * cell with an unclaimed neighbour not above it may be a spill point and is
+ * queued at its elevation. Levels are the unique local fill, so they are the
+ * same as with the all-heap flood; labels differ, but every label region
+ * is a tree whose levels fall towards its seed and every meeting of two
+ * labels is an edge, which is all phase 2 needs. lab and z are over ext;
+ * level over own. Labels are local (1..*nlab); label 0 is the outside. */
+typedef struct {
+    sx_window_t ext, own;
+    int64_t ox, oy; /* own origin inside ext */
+    const double *z;
+    int64_t *lab;
+    double *level;
+    edges_t *es;
+    sx__fifo_t pit, trace;
+    sx__heap_t pq;
+} flood_t;
+
+static inline int64_t own_index(const flood_t *f, int64_t e)
+{
+    return (e / f->ext.nx - f->oy) * f->own.nx + e % f->ext.nx - f->ox;
+}
+
+/* Visit the neighbours of the labelled cell c at level lv: record label
+ * edges and claim unlabelled data neighbours. From a traced cell only higher
+ * neighbours are claimed; a lower one makes c a spill candidate (queued). */
+static sx_err scan(flood_t *f, int64_t c, double lv, int traced)
+{
+    int queued = 0;
+    int64_t enx = f->ext.nx, ci = c % enx - f->ox, cj = c / enx - f->oy; /* own coordinates of c */
+    for (int k = 0; k < 8; k++) {
+        int64_t mi = ci + sx_d8_dx[k], mj = cj + sx_d8_dy[k];
+        if (mi < 0 || mj < 0 || mi >= f->own.nx || mj >= f->own.ny) continue; /* outside the own block */
+        int64_t m = c + sx_d8_dy[k] * enx + sx_d8_dx[k], om = mj * f->own.nx + mi;
+        if (isnan(f->z[m])) continue;
+        if (f->lab[m] != 0) {
+            if (f->lab[m] != f->lab[c]) SX_CHECK(edge_add(f->es, f->lab[c], f->lab[m], fmax(lv, f->level[om])));
+            continue;
+        }
+        if (f->z[m] > lv) {
+            f->lab[m] = f->lab[c];
+            SX_CHECK(sx__fifo_push(&f->trace, m));
+        } else if (traced) {
+            if (!queued) SX_CHECK(sx__heap_push(&f->pq, lv, c));
+            queued = 1;
+        } else {
+            f->lab[m] = f->lab[c];
+            f->level[om] = lv;
+            SX_CHECK(sx__fifo_push(&f->pit, m));
+        }
+    }
+    return SX_OK;
+}
+
 static sx_err flood_block(const sx_decomp_t *d, sx_window_t ext, const double *z, int walls, int64_t *lab,
                           double *level, edges_t *es, int64_t *nlab)
 {
     sx_window_t own = d->own;
     sx_err err = SX_OK;
-    sx__heap_t pq = {0};
+    flood_t f = {.ext = ext, .own = own, .ox = own.x0 - ext.x0, .oy = own.y0 - ext.y0, .z = z, .lab = lab,
+                 .level = level, .es = es};
     *nlab = 0;
     for (int64_t j = 0; j < own.ny && err == SX_OK; j++)
         for (int64_t i = 0; i < own.nx && err == SX_OK; i++) {
-            int64_t e = (own.y0 - ext.y0 + j) * ext.nx + own.x0 - ext.x0 + i;
+            int64_t e = (f.oy + j) * ext.nx + f.ox + i;
             level[j * own.nx + i] = z[e];
             if (isnan(z[e])) continue;
             int seed = i == 0 || j == 0 || i == own.nx - 1 || j == own.ny - 1;
             for (int k = 0; k < 8 && !seed && !walls; k++) seed = isnan(z[sx__ext_neighbour(ext, e, k, sx_d8_dx, sx_d8_dy)]);
-            if (seed) err = sx__heap_push(&pq, z[e], e);
+            if (seed) err = sx__heap_push(&f.pq, z[e], e);
         }
-    while (pq.n > 0 && err == SX_OK) {
-        sx__hnode_t top = sx__heap_pop(&pq);
-        int64_t c = top.cell;
+    while (f.pq.n > 0 && err == SX_OK) {
+        int64_t c = sx__heap_pop(&f.pq).cell;
         int64_t gi = ext.x0 + c % ext.nx, gj = ext.y0 + c / ext.nx;
-        int64_t oc = (gj - own.y0) * own.nx + gi - own.x0;
-        double zc = level[oc];
+        double lv = level[own_index(&f, c)];
         if (lab[c] == 0) lab[c] = ++*nlab;
-        /* An outlet links its label to the outside, also when a lower seed's
+        /* An outlet links its label to the outside, also when another seed's
          * flood labelled it before it was popped. */
         int outlet = gi == 0 || gj == 0 || gi == d->gnx - 1 || gj == d->gny - 1;
         for (int k = 0; k < 8 && !outlet && !walls; k++)
             outlet = isnan(z[sx__ext_neighbour(ext, c, k, sx_d8_dx, sx_d8_dy)]);
-        if (outlet) err = edge_add(es, lab[c], 0, zc);
-        for (int k = 0; k < 8 && err == SX_OK; k++) {
-            int64_t m = sx__ext_neighbour(ext, c, k, sx_d8_dx, sx_d8_dy);
-            if (m < 0 || !sx__in_own(ext, own, m) || isnan(z[m])) continue;
-            int64_t om = (ext.y0 + m / ext.nx - own.y0) * own.nx + ext.x0 + m % ext.nx - own.x0;
-            if (lab[m] != 0) {
-                if (lab[m] != lab[c]) err = edge_add(es, lab[c], lab[m], fmax(zc, level[om]));
-                continue;
-            }
-            lab[m] = lab[c];
-            if (level[om] < zc) level[om] = zc;
-            err = sx__heap_push(&pq, level[om], m);
+        if (outlet) err = edge_add(es, lab[c], 0, lv);
+        if (err == SX_OK) err = scan(&f, c, lv, 0);
+        while (err == SX_OK && !sx__fifo_empty(&f.pit)) err = scan(&f, sx__fifo_pop(&f.pit), lv, 0);
+        while (err == SX_OK && !sx__fifo_empty(&f.trace)) {
+            int64_t t = sx__fifo_pop(&f.trace);
+            err = scan(&f, t, z[t], 1);
         }
     }
-    sx__heap_free(&pq);
+    sx__heap_free(&f.pq);
+    sx__fifo_free(&f.pit);
+    sx__fifo_free(&f.trace);
     return err;
 }
 

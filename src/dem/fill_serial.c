@@ -5,9 +5,12 @@
  * Alg. 3 (the epsilon variant, which leaves every filled cell a strictly
  * draining path).
  *
- * It is the reference the parallel fill (fill_dist.c) is tested against and
- * the only kernel that offers epsilon: an epsilon surface depends on the
- * order cells are visited, which a tiled fill cannot reproduce.
+ * It is the reference the parallel fills (fill_dist.c, fill_eps.c) are tested
+ * against. With epsilon it departs from Alg. 3 in one point: the open queue
+ * goes first whenever its top is not above the pit queue's front (Alg. 3:
+ * only when equal), so cells leave in value order, Priority-Flood+epsilon is
+ * a Dijkstra search, and the result is the least strictly draining surface
+ * defined in fill_eps.c, independent of the visiting order.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,8 +45,9 @@ sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, i
         }
     while ((open.n > 0 || !sx__fifo_empty(&pit)) && err == SX_OK) {
         int64_t c;
-        /* Alg. 3: a cell in the open queue at the level of the pit's front goes first */
-        if (!sx__fifo_empty(&pit) && !(epsilon && open.n > 0 && open.a[0].z == z[sx__fifo_front(&pit)]))
+        /* value order: an open cell not above the pit's front goes first (with
+         * epsilon the pit front can be one step above the open top) */
+        if (!sx__fifo_empty(&pit) && !(epsilon && open.n > 0 && open.a[0].z <= z[sx__fifo_front(&pit)]))
             c = sx__fifo_pop(&pit);
         else
             c = sx__heap_pop(&open).cell;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "sanxiang/sx_decomp.h"
 #include "sanxiang/sx_err.h"
+#include "sanxiang/sx_hydrology.h"
 
 typedef struct {
     double z;
@@ -37,6 +38,9 @@ static inline int sx__fifo_empty(const sx__fifo_t *q) { return q->head == q->tai
 static inline int64_t sx__fifo_front(const sx__fifo_t *q) { return q->a[q->head % q->cap]; }
 static inline int64_t sx__fifo_pop(sx__fifo_t *q) { return q->a[q->head++ % q->cap]; }
 void sx__fifo_free(sx__fifo_t *q);
+
+/** sx_d8_decode with an error that names the raster and the cell. */
+sx_err sx__d8_decode_at(sx_d8_encoding e, double code, const char *name, int64_t col, int64_t row, uint8_t *dir);
 
 /** Link predicate: may a value flow from ext cell `from` to ext cell `to`
  *  (neighbour k of from)? */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dem/hydro_internal.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
@@ -89,11 +90,6 @@ static sx_err block_read(MPI_Comm comm, const char *name, int band, int need_nod
 sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
 {
     block_t b;
-    int size = 1;
-    MPI_Comm_size(comm, &size);
-    SX_FAIL_IF(o->epsilon && size > 1, SX_ERR_USAGE,
-               "--epsilon fills in one visiting order that a tiled fill cannot reproduce; run it on 1 rank, or "
-               "fill without epsilon and let `dem flowdir` drain the flats");
     sx_perf_start("fill: read", SX_PERF_READ);
     sx_err err = block_read(comm, o->input, o->band, 1, NULL, &b);
     sx_perf_stop("fill: read");
@@ -101,7 +97,7 @@ sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
     sx_log_info("fill: %s, %lld x %lld cells, %d x %d blocks%s%s", o->input, (long long)b.grid.nx, (long long)b.grid.ny,
                 b.d.px, b.d.py, o->epsilon ? ", epsilon" : "", o->nodata_walls ? ", nodata = walls" : "");
     sx_perf_start("fill: compute", SX_PERF_COMPUTE);
-    if (o->epsilon) err = sx_dem_fill_serial(b.grid.nx, b.grid.ny, b.v, o->nodata_walls, 1);
+    if (o->epsilon) err = sx_dem_fill_eps_dist(&b.d, b.v, o->nodata_walls);
     else err = sx_dem_fill_dist(&b.d, b.v, o->nodata_walls);
     sx_perf_stop("fill: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
@@ -175,14 +171,8 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
             dir[i] = SX_D8_NODATA;
             continue;
         }
-        err = sx_d8_decode(o->encoding, b.v[i], &dir[i]);
-        if (err != SX_OK) {
-            char why[256];
-            snprintf(why, sizeof why, "%s", sx_err_message());
-            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' cell (col %lld, row %lld): %s", o->input,
-                             (long long)(own.x0 + i % own.nx), (long long)(own.y0 + i / own.nx), why);
-            break;
-        }
+        err = sx__d8_decode_at(o->encoding, b.v[i], o->input, own.x0 + i % own.nx, own.y0 + i / own.nx, &dir[i]);
+        if (err != SX_OK) break;
         if (o->weight && isnan(wb.v[i])) {
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                              "weight raster '%s' is nodata at cell (col %lld, row %lld) where '%s' has a direction; "

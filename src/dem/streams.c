@@ -21,6 +21,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "dem/hydro_internal.h"
 #include "sanxiang/sx_dem.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_layer.h"
@@ -195,7 +196,8 @@ sx_err sx_dem_streams_run(MPI_Comm comm, const sx_streams_opts_t *o)
             acc[i] = 0;
             continue;
         }
-        err = sx_d8_decode(o->encoding, dv[i], &dir[i]);
+        err = sx__d8_decode_at(o->encoding, dv[i], o->flowdir, d.own.x0 + i % d.own.nx, d.own.y0 + i / d.own.nx,
+                               &dir[i]);
         if (err == SX_OK) {
             acc[i] = !isnan(acc[i]) && acc[i] >= o->threshold ? 1 : 0; /* acc becomes the stream mask */
             nstream += acc[i] > 0;

@@ -14,7 +14,7 @@ static const sx_cfg_field_t fields[] = {
     {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "DEM: an input name, earlier output or path"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the DEM"},
     {"output", SX_CFG_T_STRING, 0, "filled", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)"},
-    {"epsilon", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "Priority-Flood+epsilon (strictly draining; 1 rank only)"},
+    {"epsilon", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "least strictly draining surface (Priority-Flood+epsilon, any rank count)"},
     {"nodata_walls", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "nodata cells are walls, not outlets"},
     {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
 };

@@ -6,7 +6,9 @@
  * pits and flats (small integer elevations, nodata holes) and on the real
  * N47E009 SRTM tile; plus the invariants of a filled DEM: fill >= input, every
  * data cell has a direction, the accumulation leaving the data equals the
- * number of data cells.
+ * number of data cells. The epsilon fill (least strictly draining surface)
+ * equals its serial reference, lies on or above the plain fill, and leaves
+ * every reachable non-outlet cell a strictly lower neighbour.
  */
 #include <math.h>
 #include <stdio.h>
@@ -56,6 +58,59 @@ static int same_doubles(const double *a, const double *b, int64_t n, int64_t *wh
     return 1;
 }
 
+/* The epsilon fill fe (gathered from N ranks) equals the serial reference,
+ * is >= the plain fill rz, and every data cell that is not an outlet and was
+ * raised or reached has a strictly lower data neighbour. */
+static void check_epsilon(const char *name, int bx, int by, int walls, int64_t nx, int64_t ny, const double *z0,
+                          const double *rz, const double *fe)
+{
+    int64_t n = nx * ny, at = -1;
+    double *se = malloc(sizeof *se * (size_t)n);
+    memcpy(se, z0, sizeof *se * (size_t)n);
+    CHECK(sx_dem_fill_serial(nx, ny, se, walls, 1) == SX_OK, "serial epsilon fill");
+    CHECK(same_doubles(fe, se, n, &at), "%s %dx%d blocks walls=%d: epsilon fill differs at cell %lld: %.17g vs %.17g",
+          name, bx, by, walls, (long long)at, at >= 0 ? fe[at] : 0, at >= 0 ? se[at] : 0);
+    /* cells that reach an outlet: 8-connected data regions touching one */
+    uint8_t *reach = calloc((size_t)n, 1);
+    int64_t *stack = malloc(sizeof *stack * (size_t)n), top = 0;
+    for (int64_t c = 0; c < n; c++) {
+        int64_t i = c % nx, j = c / nx;
+        int out = !isnan(z0[c]) && (i == 0 || j == 0 || i == nx - 1 || j == ny - 1);
+        for (int k = 0; k < 8 && !out && !walls && !isnan(z0[c]); k++) out = isnan(z0[(j + sx_d8_dy[k]) * nx + i + sx_d8_dx[k]]);
+        if (out) reach[c] = 1, stack[top++] = c;
+    }
+    while (top > 0) {
+        int64_t c = stack[--top], i = c % nx, j = c / nx;
+        for (int k = 0; k < 8; k++) {
+            int64_t x = i + sx_d8_dx[k], y = j + sx_d8_dy[k];
+            if (x < 0 || y < 0 || x >= nx || y >= ny || reach[y * nx + x] || isnan(z0[y * nx + x])) continue;
+            reach[y * nx + x] = 1;
+            stack[top++] = y * nx + x;
+        }
+    }
+    int64_t bad = 0, raised = 0;
+    for (int64_t c = 0; c < n; c++) {
+        if (isnan(z0[c])) continue;
+        CHECK(se[c] >= rz[c], "%s: epsilon fill below the plain fill at %lld", name, (long long)c);
+        raised += se[c] != z0[c];
+        int64_t i = c % nx, j = c / nx;
+        int out = i == 0 || j == 0 || i == nx - 1 || j == ny - 1, lower = 0;
+        for (int k = 0; k < 8 && !out; k++) {
+            double m = z0[(j + sx_d8_dy[k]) * nx + i + sx_d8_dx[k]];
+            if (isnan(m)) out = !walls;
+            else lower |= se[(j + sx_d8_dy[k]) * nx + i + sx_d8_dx[k]] < se[c];
+        }
+        if (!out && !lower && reach[c]) bad++;
+        if (!reach[c]) CHECK(se[c] == z0[c], "%s: walled-in cell %lld changed", name, (long long)c);
+    }
+    free(reach);
+    free(stack);
+    CHECK(bad == 0, "%s %dx%d blocks walls=%d: %lld cells without a strictly lower neighbour", name, bx, by, walls,
+          (long long)bad);
+    CHECK(raised > 0 || n < 9, "%s: epsilon fill raised nothing (test grid has no pits?)", name);
+    free(se);
+}
+
 static void check_grid(const char *name, const sx_grid_t *g, const double *z0, int bx, int by, int walls)
 {
     int64_t nx = g->nx, ny = g->ny, n = nx * ny;
@@ -65,6 +120,12 @@ static void check_grid(const char *name, const sx_grid_t *g, const double *z0, i
     int64_t no = sx_window_cells(d.own);
     double *z = malloc(sizeof *z * (size_t)(no ? no : 1)), *acc = malloc(sizeof *acc * (size_t)(no ? no : 1));
     uint8_t *dir = malloc((size_t)(no ? no : 1)), *edge = malloc((size_t)(no ? no : 1));
+    double *ze = malloc(sizeof *ze * (size_t)(no ? no : 1)), *fe = NULL;
+    take(&d, z0, ze);
+    CHECK(sx_dem_fill_eps_dist(&d, ze, walls) == SX_OK, "epsilon fill: %s", sx_err_message());
+    if (rank == 0) fe = calloc((size_t)n, sizeof *fe);
+    gather(&d, ze, sizeof *ze, fe);
+    free(ze);
     take(&d, z0, z);
     CHECK(sx_dem_fill_dist(&d, z, walls) == SX_OK, "fill: %s", sx_err_message());
     CHECK(sx_dem_flowdir_dist(&d, g, z, dir) == SX_OK, "flowdir: %s", sx_err_message());
@@ -103,6 +164,7 @@ static void check_grid(const char *name, const sx_grid_t *g, const double *z0, i
         int64_t at = -1;
         CHECK(same_doubles(fz, rz, n, &at), "%s %dx%d blocks: fill differs at cell %lld: %.17g vs %.17g", name, bx, by,
               (long long)at, at >= 0 ? fz[at] : 0, at >= 0 ? rz[at] : 0);
+        check_epsilon(name, bx, by, walls, nx, ny, z0, rz, fe);
         CHECK(!memcmp(fd, rd, (size_t)n), "%s %dx%d blocks: flowdir differs", name, bx, by);
         CHECK(same_doubles(fa, ra, n, &at), "%s %dx%d blocks: accum differs at %lld", name, bx, by, (long long)at);
         CHECK(same_doubles(fw, rw, n, &at), "%s %dx%d blocks: weighted accum differs at %lld", name, bx, by, (long long)at);
@@ -131,6 +193,7 @@ static void check_grid(const char *name, const sx_grid_t *g, const double *z0, i
         free(rd);
     }
     free(fz);
+    free(fe);
     free(fa);
     free(fw);
     free(fd);

@@ -3,8 +3,9 @@
 
 dem_bad_inputs.py OUTDIR: nan_nonodata.tif (NaN cell, no nodata declared),
 rotated.tif (rotated geotransform), nonsquare.tif (10 m x 20 m cells),
-badcodes.tif (ESRI flow directions with the invalid code 3), cycle.tif (two
-cells pointing at each other).
+badcodes.tif (ESRI flow directions with the invalid code 3),
+badcodes_taudem.tif (TauDEM directions with the invalid code 9), cycle.tif
+(two cells pointing at each other), outlets_8x8.csv (one outlet on that grid).
 """
 import sys
 
@@ -37,6 +38,11 @@ write("nonsquare.tif", z, (500000, 10, 0, 3000000, 0, -20), gdal.GDT_Float32)
 d = np.full((8, 8), 4, dtype=np.uint8)  # all south
 d[3, 2] = 3
 write("badcodes.tif", d, gt, gdal.GDT_Byte, 255)
+t = np.full((8, 8), 7, dtype=np.uint8)  # TauDEM: all south
+t[1, 5] = 9
+write("badcodes_taudem.tif", t, gt, gdal.GDT_Byte, 255)
 c = np.full((8, 8), 4, dtype=np.uint8)
 c[3, 2], c[3, 3] = 1, 16  # east, west: a two-cell cycle
 write("cycle.tif", c, gt, gdal.GDT_Byte, 255)
+with open(f"{out}/outlets_8x8.csv", "w") as f:
+    f.write("x,y\n500015,2999975\n")

@@ -44,6 +44,22 @@ cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv")
   set_tests_properties(dem_cli_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_chain_np1;dem_chain_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()
+# --epsilon (least strictly draining surface) on the real DEM, with nodata
+# as outlets and as walls: the same file at 1-4 ranks.
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME dem_cli_eps_np${np}
+           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} --epsilon -o ${SX_DEM_OUT}/eps_np${np}.tif && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif --epsilon --nodata-walls -o ${SX_DEM_OUT}/epsw_np${np}.tif")
+  set_tests_properties(dem_cli_eps_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP dem_eps_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME dem_cli_eps_equal_np${np}
+           COMMAND sh -c "${SX_CMP} --exact ${SX_DEM_OUT}/eps_np1.tif ${SX_DEM_OUT}/eps_np${np}.tif && \
+${SX_CMP} --exact ${SX_DEM_OUT}/epsw_np1.tif ${SX_DEM_OUT}/epsw_np${np}.tif")
+  set_tests_properties(dem_cli_eps_equal_np${np} PROPERTIES LABELS "regression;mpi"
+                       FIXTURES_REQUIRED "dem_eps_np1;dem_eps_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
+endforeach()
 # Invariants of the chain on a real DEM: fill >= DEM, every data cell has a
 # direction, the accumulation leaving the grid equals the number of cells.
 add_test(NAME dem_cli_invariants
@@ -83,16 +99,35 @@ foreach(np 1 3)
            -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
   add_test(NAME dem_err_cycle_np${np} COMMAND ${SX_EXPECT} ${np} 3 "cycle"
            -- ${SX_BIN} dem accum ${SX_DEM_OUT}/cycle.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  # the same rules through the other verbs that read a DEM or flow directions
+  add_test(NAME dem_err_nan_flowdir_np${np} COMMAND ${SX_EXPECT} ${np} 3 "nan_nonodata.tif" "no nodata value" "col 6, row 5"
+           -- ${SX_BIN} dem flowdir ${SX_DEM_OUT}/nan_nonodata.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_nan_eps_np${np} COMMAND ${SX_EXPECT} ${np} 3 "nan_nonodata.tif" "no nodata value" "col 6, row 5"
+           -- ${SX_BIN} dem fill ${SX_DEM_OUT}/nan_nonodata.tif --epsilon -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_rotated_fill_np${np} COMMAND ${SX_EXPECT} ${np} 3 "rotated.tif" "rotated"
+           -- ${SX_BIN} dem fill ${SX_DEM_OUT}/rotated.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_rotated_accum_np${np} COMMAND ${SX_EXPECT} ${np} 3 "rotated.tif" "rotated"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/rotated.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_badcodes_taudem_np${np} COMMAND ${SX_EXPECT} ${np} 3 "badcodes_taudem.tif" "col 5, row 1" "TauDEM"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes_taudem.tif --encoding taudem -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_badcodes_streams_np${np} COMMAND ${SX_EXPECT} ${np} 3 "badcodes.tif" "col 2, row 3" "ESRI"
+           -- ${SX_BIN} dem streams ${SX_DEM_OUT}/badcodes.tif --flowdir ${SX_DEM_OUT}/badcodes.tif --threshold 2
+              -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_badcodes_watershed_np${np} COMMAND ${SX_EXPECT} ${np} 3 "3 is not an ESRI flow-direction code"
+           -- ${SX_BIN} dem watershed ${SX_DEM_OUT}/badcodes.tif --accum ${SX_DEM_OUT}/badcodes.tif
+              --outlets ${SX_DEM_OUT}/outlets_8x8.csv -o ${SX_DEM_OUT}/err_np${np}.tif)
+  set_tests_properties(dem_err_nan_flowdir_np${np} dem_err_nan_eps_np${np} dem_err_rotated_fill_np${np}
+                       dem_err_rotated_accum_np${np} dem_err_badcodes_taudem_np${np} dem_err_badcodes_streams_np${np}
+                       dem_err_badcodes_watershed_np${np} PROPERTIES LABELS "regression;mpi"
+                       ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_bad)
   set_tests_properties(dem_err_nan_np${np} dem_err_rotated_np${np} dem_err_nonsquare_np${np} dem_err_badcodes_np${np}
                        dem_err_cycle_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED dem_bad)
 endforeach()
-add_test(NAME dem_err_epsilon_ranks COMMAND ${SX_EXPECT} 2 2 "--epsilon" "1 rank"
-         -- ${SX_BIN} dem fill ${SX_OLINDA} --epsilon -o ${SX_DEM_OUT}/err_eps.tif)
 add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "encoding" "esri or taudem"
          -- ${SX_BIN} dem flowdir ${SX_OLINDA} --encoding arcgis -o ${SX_DEM_OUT}/err_enc.tif)
 add_test(NAME dem_err_weight_grid COMMAND ${SX_EXPECT} 2 3 "N47E009.SRTM3.tif" "not on the grid"
          -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif --weight ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif
             -o ${SX_DEM_OUT}/err_w.tif)
 set_tests_properties(dem_err_weight_grid PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_bad)
-set_tests_properties(dem_err_epsilon_ranks dem_err_encoding PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+set_tests_properties(dem_err_encoding PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")

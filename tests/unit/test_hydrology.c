@@ -54,6 +54,41 @@ static void test_fill_pit(void **state)
         }
 }
 
+/* epsilon = the least strictly draining surface: a flat corridor between two
+ * outlets at its level slopes one ulp per cell towards the nearer outlet
+ * (1,2,3,2,1 ulps), where Barnes' Alg. 3 would slope it all towards the
+ * outlet popped first (1..5 ulps). The same from the parallel kernel. */
+static void test_fill_epsilon_least(void **state)
+{
+    (void)state;
+    double z[21], s[21], p[21];
+    for (int i = 0; i < 21; i++) z[i] = i / 7 == 1 ? 1 : 9;
+    memcpy(s, z, sizeof z);
+    memcpy(p, z, sizeof z);
+    assert_int_equal(sx_dem_fill_serial(7, 3, s, 0, 1), SX_OK);
+    const int steps[7] = {0, 1, 2, 3, 2, 1, 0};
+    for (int i = 0; i < 7; i++) {
+        double want = 1;
+        for (int k = 0; k < steps[i]; k++) want = nextafter(want, INFINITY);
+        assert_true(s[7 + i] == want);
+        assert_true(s[i] == 9 && s[14 + i] == 9);
+    }
+    sx_decomp_t d = whole(7, 3);
+    assert_int_equal(sx_dem_fill_eps_dist(&d, p, 0), SX_OK);
+    assert_memory_equal(s, p, sizeof s);
+    sx_decomp_fini(&d);
+    /* the pit grid of test_fill_pit: parallel kernel = serial reference */
+    double q[25] = {5, 5, 5, 5, 5, 5, 1, 1, 1, 5, 5, 1, 0, 1, 5, 5, 1, 1, 1, 4, 5, 5, 5, 5, 5}, r[25];
+    memcpy(r, q, sizeof q);
+    assert_int_equal(sx_dem_fill_serial(5, 5, q, 0, 1), SX_OK);
+    d = whole(5, 5);
+    assert_int_equal(sx_dem_fill_eps_dist(&d, r, 0), SX_OK);
+    assert_memory_equal(q, r, sizeof q);
+    /* cell (3,3) is next to the outlet at 4: one ulp above it; the centre is two cells from it */
+    assert_true(q[18] == nextafter(4.0, INFINITY) && q[12] == nextafter(q[18], INFINITY));
+    sx_decomp_fini(&d);
+}
+
 static void test_fill_nodata(void **state)
 {
     (void)state;
@@ -285,7 +320,8 @@ int main(int argc, char **argv)
 {
     if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fill_pit),          cmocka_unit_test(test_fill_nodata),
+        cmocka_unit_test(test_fill_pit),          cmocka_unit_test(test_fill_epsilon_least),
+        cmocka_unit_test(test_fill_nodata),
         cmocka_unit_test(test_flowdir_esri_example), cmocka_unit_test(test_accum_esri_example),
         cmocka_unit_test(test_flat_drains),       cmocka_unit_test(test_codes),
         cmocka_unit_test(test_strahler),          cmocka_unit_test(test_watershed_nested),
