@@ -49,6 +49,9 @@ typedef struct {
     const sx_hydro_node_t *nodes;
     int ngauges;
     const double *const *gauge_p;      /* ngauges series of rain, mm per step, all rows */
+    const double *const *node_p;       /* or: nnodes series of areal rain (mm per step, all rows; NULL
+                                          entries at junctions), e.g. from gridded rain; then gauges and
+                                          weights are not used. NULL: areal rain from gauges x weights */
     const double *e;                   /* evaporation, mm per step */
     const sx_hydro_series_t *times;    /* for the time labels and the step length */
     int64_t start, issue, nlead;       /* rows */
@@ -89,6 +92,10 @@ sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, cons
                                   double dt_hours, const double *local, double *out, double *const *reach_in,
                                   int64_t capture, double *const *reach_out);
 
+/** Areal rain of node i at forcing row t (mm per step): node_p[i][t] or
+ *  sum_g w[g] gauge_p[g][t]. Not collective. */
+double sx_hydro_forecast_areal_rain(const sx_hydro_forecast_cfg_t *c, int i, int64_t t);
+
 /** Run the chain. Collective over comm; every rank returns the same result. */
 sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *cfg, sx_hydro_forecast_t *out);
 void sx_hydro_forecast_fini(sx_hydro_forecast_t *f);
@@ -107,6 +114,8 @@ typedef struct {
 /** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar. */
 sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x);
+/** areal_rain.csv: time and one column per sub-basin with an area (mm per step), rows start..issue+nlead. */
+sx_err sx_hydro_forecast_write_areal(const char *path, const sx_hydro_forecast_cfg_t *c);
 /** hydrographs.nc: netCDF-4/HDF5 with time and node dimension scales, Q_det(node, time),
  *  Q_pct(node, lead, percentile), p_warn/p_guar(node, lead), units and long names. */
 sx_err sx_hydro_forecast_write_h5(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,

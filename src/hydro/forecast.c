@@ -43,6 +43,12 @@ static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
                "forecast rain or shorten the lead", (long long)c->nlead, c->times->time[c->issue], c->times->time[n - 1]);
     SX_FAIL_IF(c->members < 0 || c->members > 1000000, SX_ERR_CONFIG, "ensemble members must be 0..1000000");
     SX_FAIL_IF(!(c->rain_sigma >= 0) || c->rain_sigma > 3, SX_ERR_CONFIG, "rain_sigma must lie in [0, 3]");
+    if (c->node_p) {
+        for (int i = 0; i < c->nnodes; i++)
+            SX_FAIL_IF(c->nodes[i].area_km2 > 0 && !c->node_p[i], SX_ERR_CONFIG, "sub-basin '%s' has no areal rain",
+                       c->nodes[i].id);
+        return SX_OK;
+    }
     SX_FAIL_IF(c->ngauges < 1 || c->ngauges > SX_HYDRO_MAX_GAUGES, SX_ERR_CONFIG, "1..%d rain gauges supported",
                SX_HYDRO_MAX_GAUGES);
     for (int i = 0; i < c->nnodes; i++) {
@@ -58,6 +64,14 @@ static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
                    "sub-basin '%s': gauge weights sum to %.5f, not 1; Thiessen weights must cover the sub-basin", d->id, s);
     }
     return SX_OK;
+}
+
+double sx_hydro_forecast_areal_rain(const sx_hydro_forecast_cfg_t *c, int i, int64_t t)
+{
+    if (c->node_p) return c->node_p[i][t];
+    double p = 0;
+    for (int g = 0; g < c->ngauges; g++) p += c->nodes[i].w[g] * c->gauge_p[g][t];
+    return p;
 }
 
 static sx_err make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_t **m)
@@ -160,14 +174,9 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
     SX_ALLOC(w->local, (int64_t)c->nnodes * nsteps, "local runoff");
     SX_ALLOC(w->routed, (int64_t)c->nnodes * nsteps, "routed discharge");
     SX_ALLOC(w->qmm, 2 * nsteps, "runoff buffer");
-    for (int k = 0; k < w->nm; k++) {
-        const sx_hydro_node_t *d = &c->nodes[w->node_of[k]];
-        for (int64_t t = 0; t < nsteps; t++) {
-            double p = 0;
-            for (int g = 0; g < c->ngauges; g++) p += d->w[g] * c->gauge_p[g][c->start + t];
-            w->P[(int64_t)k * nsteps + t] = p;
-        }
-    }
+    for (int k = 0; k < w->nm; k++)
+        for (int64_t t = 0; t < nsteps; t++)
+            w->P[(int64_t)k * nsteps + t] = sx_hydro_forecast_areal_rain(c, w->node_of[k], c->start + t);
     for (int i = 0; i < c->nnodes; i++) {
         const sx_hydro_node_t *d = &c->nodes[i];
         if (!d->down[0] || d->reach_k_h <= 0) continue;

@@ -39,6 +39,8 @@ static const sx_cfg_field_t fields[] = {
     {"net_rain", SX_CFG_T_ENUM, 0, "pet", 1, 0, "pet|aet", "Xinanjiang net-rain definition"},
     {"subbasins", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL,
      "list of {id, area km2, down, weights [..], k hours, x, warning m3/s, guaranteed m3/s}"},
+    {"gauge_weights", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{polygons, id_field, locations, method thiessen|idw, power, grid}: weights of sub-basins without `weights`"},
     {"ensemble", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{members, rain_sigma, seed}"},
     {"state_in", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "hot-start state of the previous run (HDF5); omit to start cold"},
     {"state_out", SX_CFG_T_STRING, 0, "state.h5", 1, 0, NULL, "file name of the end state in the run directory"},
@@ -59,6 +61,15 @@ static const sx_cfg_field_t ens_fields[] = {
     {"members", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "ensemble members"},
     {"rain_sigma", SX_CFG_T_FLOAT, 0, "0.3", 0, 3, NULL, "log-normal sigma of forecast-rain multipliers"},
     {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed (results depend on it, not on ranks)"},
+};
+
+static const sx_cfg_field_t gw_fields[] = {
+    {"polygons", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "sub-basin polygons (GeoPackage, GeoJSON ...) in the gauges' CRS"},
+    {"id_field", SX_CFG_T_STRING, 0, "id", 1, 0, NULL, "polygon field holding the sub-basin id"},
+    {"locations", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "gauge locations CSV id,x,y (ids = the gauge column names)"},
+    {"method", SX_CFG_T_ENUM, 0, "thiessen", 1, 0, "thiessen|idw", "Thiessen polygons or inverse-distance weighting"},
+    {"power", SX_CFG_T_FLOAT, 0, "2", 1e-6, 10, NULL, "IDW exponent p (weight d^-p)"},
+    {"grid", SX_CFG_T_INT, 0, "200", 2, 20000, NULL, "cell centres per side of a polygon's envelope"},
 };
 
 #define MAXP 32
@@ -94,6 +105,65 @@ static sx_err read_map(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char
         (*n)++;
     }
     return SX_OK;
+}
+
+/* Gauge weights of every sub-basin from its polygon (rank 0 computes, all get them). */
+static sx_err polygon_weights(sx_job_t *job, const sx_cfg_node_t *gw, MPI_Comm comm, const char *const *gauges, fc_t *f)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    sx_hydro_forecast_cfg_t *c = &f->c;
+    const char *poly, *loc, *idf, *method;
+    int64_t grid;
+    sx_hydro_weights_opts_t o;
+    SX_CHECK(sx_cfg_check(cfg, gw, gw_fields, sizeof gw_fields / sizeof *gw_fields));
+    SX_CHECK(sx_cfg_get_string(cfg, gw, "polygons", NULL, &poly));
+    SX_CHECK(sx_cfg_get_string(cfg, gw, "locations", NULL, &loc));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(gw, "locations"), loc, &loc));
+    SX_CHECK(sx_cfg_get_string(cfg, gw, "id_field", "id", &idf));
+    SX_CHECK(sx_cfg_get_string(cfg, gw, "method", "thiessen", &method));
+    SX_CHECK(sx_cfg_get_double(cfg, gw, "power", 2, &o.power));
+    SX_CHECK(sx_cfg_get_int(cfg, gw, "grid", 200, &grid));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(gw, "polygons"), poly, &poly));
+    o.method = strcmp(method, "idw") ? SX_HYDRO_WEIGHTS_THIESSEN : SX_HYDRO_WEIGHTS_IDW;
+    o.grid = (int)grid;
+    const int ng = c->ngauges;
+    double *w = calloc((size_t)c->nnodes * ng + 1, sizeof *w);
+    SX_FAIL_IF(!w, SX_ERR_NOMEM, "out of memory");
+    sx_err e = SX_OK;
+    if (sx_mpi_rank() == 0) {
+        char names[64][32], **ids = NULL;
+        double lx[64], ly[64], x[SX_HYDRO_MAX_GAUGES], y[SX_HYDRO_MAX_GAUGES], *pw = NULL;
+        int nl = 0, np = 0;
+        e = sx_hydro_gauges_read(loc, 64, &nl, names, lx, ly);
+        for (int g = 0; g < ng && !e; g++) {
+            int k = 0;
+            while (k < nl && strcmp(names[k], gauges[g])) k++;
+            if (k == nl) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "gauge '%s' has no location in '%s'", gauges[g], loc);
+            else x[g] = lx[k], y[g] = ly[k];
+        }
+        if (!e) e = sx_hydro_weights_layer(poly, idf, &o, ng, x, y, &np, &ids, &pw);
+        for (int i = 0; i < c->nnodes && !e; i++) {
+            if (f->nodes[i].area_km2 <= 0) continue;
+            int k = 0;
+            while (k < np && strcmp(ids[k], f->nodes[i].id)) k++;
+            if (k == np) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "sub-basin '%s' has no polygon in '%s' (field '%s')",
+                                        f->nodes[i].id, poly, idf);
+            else memcpy(w + (int64_t)i * ng, pw + (int64_t)k * ng, (size_t)ng * sizeof *w);
+        }
+        for (int k = 0; k < np; k++) free(ids[k]);
+        free(ids);
+        free(pw);
+    }
+    e = sx_err_agree(comm, e);
+    if (!e && MPI_Bcast(w, c->nnodes * ng, MPI_DOUBLE, 0, comm) != MPI_SUCCESS)
+        e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "broadcasting gauge weights failed");
+    for (int i = 0; i < c->nnodes && !e; i++) {
+        memcpy(f->nodes[i].w, w + (int64_t)i * ng, (size_t)ng * sizeof *w);
+        if (f->nodes[i].area_km2 > 0)
+            sx_log_debug("hydro_forecast: %s weights of '%s' from '%s'", method, f->nodes[i].id, poly);
+    }
+    free(w);
+    return e;
 }
 
 static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f)
@@ -150,7 +220,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     c->init_names = f->in, c->init_values = f->iv, c->ninit = n;
     if (!strcmp(model, "xaj")) c->option_name = "net_rain", c->option_value = netrain;
 
-    const sx_cfg_node_t *subs = sx_cfg_map_get(node, "subbasins");
+    const sx_cfg_node_t *subs = sx_cfg_map_get(node, "subbasins"), *gw = sx_cfg_map_get(node, "gauge_weights");
     c->nnodes = (int)sx_cfg_node_len(subs);
     if (c->nnodes > 256) return sx_cfg_fail_at(cfg, subs, "at most 256 sub-basins");
     f->x.obs_node = -1;
@@ -169,7 +239,9 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         SX_CHECK(sx_cfg_get_double(cfg, sb, "warning", 0, &d->warn_q));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "guaranteed", 0, &d->guar_q));
         const sx_cfg_node_t *w = sx_cfg_map_get(sb, "weights");
-        if (d->area_km2 > 0 && (int)sx_cfg_node_len(w) != c->ngauges)
+        if (w && gw) return sx_cfg_fail_at(cfg, w, "sub-basin '%s': give `weights` or the step's `gauge_weights`, not both", id);
+        if (gw) d->w[0] = NAN; /* filled from the polygons below */
+        else if (d->area_km2 > 0 && (int)sx_cfg_node_len(w) != c->ngauges)
             return sx_cfg_fail_at(cfg, w ? w : sb, "sub-basin '%s' needs %d gauge weights, has %zu", id, c->ngauges,
                                   sx_cfg_node_len(w));
         for (int g = 0; w && g < c->ngauges; g++) {
@@ -187,6 +259,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         f->x.obs = f->s.col[c->ngauges + 1] + c->start;
     }
     c->nodes = f->nodes;
+    if (gw) SX_CHECK(polygon_weights(job, gw, comm, cols, f));
     const sx_cfg_node_t *ens = sx_cfg_map_get(node, "ensemble");
     int64_t members = 0, seed = 1;
     c->rain_sigma = 0.3;
@@ -210,6 +283,8 @@ static sx_err write_outputs(sx_job_t *job, fc_t *f, sx_hydro_forecast_t *r)
     char p[SX_PATH_MAX], name[96];
     SX_CHECK(sx_job_out_path(job, "forecast.csv", p, sizeof p));
     SX_CHECK(sx_hydro_forecast_write_csv(p, &f->c, r, &f->x));
+    SX_CHECK(sx_job_out_path(job, "areal_rain.csv", p, sizeof p));
+    SX_CHECK(sx_hydro_forecast_write_areal(p, &f->c));
     SX_CHECK(sx_job_out_path(job, "hydrographs.nc", p, sizeof p));
     SX_CHECK(sx_hydro_forecast_write_h5(p, &f->c, r, &f->x));
     for (int i = 0; i < r->nnodes; i++) {
