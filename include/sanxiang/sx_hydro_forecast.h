@@ -96,6 +96,26 @@ sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, cons
  *  sum_g w[g] gauge_p[g][t]. Not collective. */
 double sx_hydro_forecast_areal_rain(const sx_hydro_forecast_cfg_t *c, int i, int64_t t);
 
+/* ---- gridded rain --------------------------------------------------- */
+
+typedef struct {
+    const char *const *files; /* one raster per forcing row (band 1), indexed by row; or NULL */
+    const char *cube;         /* or one GDAL dataset with a (time, y, x) variable, one band per time,
+                                 e.g. NETCDF:"rain.nc":precipitation; time from the band's NETCDF_DIM_time */
+    double scale;             /* grid value x scale = mm per model step */
+} sx_hydro_grid_src_t;
+
+/**
+ * Areal rain of sub-basins ids[0..n) (features of `polygons` whose id_field
+ * matches; several features per id are united) from gridded rain, rows
+ * [r0, r1] of times, into out[k * times->n + t] (mm per step). Pixel-centre
+ * rule, reprojection and refusals: see grid_rain.c. Collective over comm;
+ * every rank gets the same, bit-identical result.
+ */
+sx_err sx_hydro_grid_areal(MPI_Comm comm, const sx_hydro_grid_src_t *src, const char *polygons, const char *id_field,
+                           int n, const char *const *ids, const sx_hydro_series_t *times, int64_t r0, int64_t r1,
+                           double *out);
+
 /** Run the chain. Collective over comm; every rank returns the same result. */
 sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *cfg, sx_hydro_forecast_t *out);
 void sx_hydro_forecast_fini(sx_hydro_forecast_t *f);

@@ -37,6 +37,9 @@ typedef struct {
 sx_err sx_hydro_series_read(const char *path, const char *const *required, int nreq, const char *const *optional,
                             int nopt, sx_hydro_series_t *out);
 void sx_hydro_series_fini(sx_hydro_series_t *s);
+/** Parse a time as the tables write it (integer step or ISO date, UTC) into
+ *  *t (seconds since 1970 or the step number); 0 if it is neither. */
+int sx_hydro_time_parse(const char *s, double *t, int *is_date);
 /** Column by name (NULL if absent). */
 double *sx_hydro_series_col(const sx_hydro_series_t *s, const char *name);
 /** Broadcast a series read on root to every rank of comm. Collective. */

@@ -19,13 +19,14 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
+#include "jobs/step_hydro_forecast.h"
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "hydro_forecast"},
     {"basin", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "basin name (stored in and checked against the hot-start state)"},
     {"model", SX_CFG_T_ENUM, 0, "xaj", 1, 0, "xaj|gr4j", "rainfall-runoff model of every sub-basin"},
     {"forcing", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "CSV with time, one rain column per gauge, evaporation (mm/step)"},
-    {"gauges", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL, "rain gauge column names, in the order of the sub-basin weights"},
+    {"gauges", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "rain gauge column names, in the order of the sub-basin weights"},
     {"evaporation", SX_CFG_T_STRING, 0, "E", 1, 0, NULL, "evaporation column"},
     {"observed", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "column of observed discharge (m3/s) at observed_node"},
     {"observed_node", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "sub-basin id where `observed` is measured"},
@@ -39,6 +40,8 @@ static const sx_cfg_field_t fields[] = {
     {"net_rain", SX_CFG_T_ENUM, 0, "pet", 1, 0, "pet|aet", "Xinanjiang net-rain definition"},
     {"subbasins", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL,
      "list of {id, area km2, down, weights [..], k hours, x, warning m3/s, guaranteed m3/s}"},
+    {"rain_grid", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{pattern | files | netcdf + variable, polygons, id_field, scale}: areal rain from gridded rain instead of gauges"},
     {"gauge_weights", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
      "{polygons, id_field, locations, method thiessen|idw, power, grid}: weights of sub-basins without `weights`"},
     {"ensemble", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{members, rain_sigma, seed}"},
@@ -63,27 +66,6 @@ static const sx_cfg_field_t ens_fields[] = {
     {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed (results depend on it, not on ranks)"},
 };
 
-static const sx_cfg_field_t gw_fields[] = {
-    {"polygons", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "sub-basin polygons (GeoPackage, GeoJSON ...) in the gauges' CRS"},
-    {"id_field", SX_CFG_T_STRING, 0, "id", 1, 0, NULL, "polygon field holding the sub-basin id"},
-    {"locations", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "gauge locations CSV id,x,y (ids = the gauge column names)"},
-    {"method", SX_CFG_T_ENUM, 0, "thiessen", 1, 0, "thiessen|idw", "Thiessen polygons or inverse-distance weighting"},
-    {"power", SX_CFG_T_FLOAT, 0, "2", 1e-6, 10, NULL, "IDW exponent p (weight d^-p)"},
-    {"grid", SX_CFG_T_INT, 0, "200", 2, 20000, NULL, "cell centres per side of a polygon's envelope"},
-};
-
-#define MAXP 32
-
-typedef struct {
-    sx_hydro_series_t s;
-    sx_hydro_node_t nodes[256];
-    const char *pn[MAXP], *in[MAXP];
-    double pv[MAXP], iv[MAXP];
-    const double *gp[SX_HYDRO_MAX_GAUGES];
-    sx_hydro_forecast_cfg_t c;
-    sx_hydro_forecast_extra_t x;
-    char state_out[SX_PATH_MAX];
-} fc_t;
 
 static sx_err row_of(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const sx_hydro_series_t *s, const char *t, int64_t *out)
 {
@@ -107,65 +89,6 @@ static sx_err read_map(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char
     return SX_OK;
 }
 
-/* Gauge weights of every sub-basin from its polygon (rank 0 computes, all get them). */
-static sx_err polygon_weights(sx_job_t *job, const sx_cfg_node_t *gw, MPI_Comm comm, const char *const *gauges, fc_t *f)
-{
-    const sx_cfg_t *cfg = sx_job_cfg(job);
-    sx_hydro_forecast_cfg_t *c = &f->c;
-    const char *poly, *loc, *idf, *method;
-    int64_t grid;
-    sx_hydro_weights_opts_t o;
-    SX_CHECK(sx_cfg_check(cfg, gw, gw_fields, sizeof gw_fields / sizeof *gw_fields));
-    SX_CHECK(sx_cfg_get_string(cfg, gw, "polygons", NULL, &poly));
-    SX_CHECK(sx_cfg_get_string(cfg, gw, "locations", NULL, &loc));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(gw, "locations"), loc, &loc));
-    SX_CHECK(sx_cfg_get_string(cfg, gw, "id_field", "id", &idf));
-    SX_CHECK(sx_cfg_get_string(cfg, gw, "method", "thiessen", &method));
-    SX_CHECK(sx_cfg_get_double(cfg, gw, "power", 2, &o.power));
-    SX_CHECK(sx_cfg_get_int(cfg, gw, "grid", 200, &grid));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(gw, "polygons"), poly, &poly));
-    o.method = strcmp(method, "idw") ? SX_HYDRO_WEIGHTS_THIESSEN : SX_HYDRO_WEIGHTS_IDW;
-    o.grid = (int)grid;
-    const int ng = c->ngauges;
-    double *w = calloc((size_t)c->nnodes * ng + 1, sizeof *w);
-    SX_FAIL_IF(!w, SX_ERR_NOMEM, "out of memory");
-    sx_err e = SX_OK;
-    if (sx_mpi_rank() == 0) {
-        char names[64][32], **ids = NULL;
-        double lx[64], ly[64], x[SX_HYDRO_MAX_GAUGES], y[SX_HYDRO_MAX_GAUGES], *pw = NULL;
-        int nl = 0, np = 0;
-        e = sx_hydro_gauges_read(loc, 64, &nl, names, lx, ly);
-        for (int g = 0; g < ng && !e; g++) {
-            int k = 0;
-            while (k < nl && strcmp(names[k], gauges[g])) k++;
-            if (k == nl) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "gauge '%s' has no location in '%s'", gauges[g], loc);
-            else x[g] = lx[k], y[g] = ly[k];
-        }
-        if (!e) e = sx_hydro_weights_layer(poly, idf, &o, ng, x, y, &np, &ids, &pw);
-        for (int i = 0; i < c->nnodes && !e; i++) {
-            if (f->nodes[i].area_km2 <= 0) continue;
-            int k = 0;
-            while (k < np && strcmp(ids[k], f->nodes[i].id)) k++;
-            if (k == np) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "sub-basin '%s' has no polygon in '%s' (field '%s')",
-                                        f->nodes[i].id, poly, idf);
-            else memcpy(w + (int64_t)i * ng, pw + (int64_t)k * ng, (size_t)ng * sizeof *w);
-        }
-        for (int k = 0; k < np; k++) free(ids[k]);
-        free(ids);
-        free(pw);
-    }
-    e = sx_err_agree(comm, e);
-    if (!e && MPI_Bcast(w, c->nnodes * ng, MPI_DOUBLE, 0, comm) != MPI_SUCCESS)
-        e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "broadcasting gauge weights failed");
-    for (int i = 0; i < c->nnodes && !e; i++) {
-        memcpy(f->nodes[i].w, w + (int64_t)i * ng, (size_t)ng * sizeof *w);
-        if (f->nodes[i].area_km2 > 0)
-            sx_log_debug("hydro_forecast: %s weights of '%s' from '%s'", method, f->nodes[i].id, poly);
-    }
-    free(w);
-    return e;
-}
-
 static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
@@ -187,7 +110,8 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     SX_CHECK(sx_cfg_get_string(cfg, node, "state_in", NULL, &sin));
     SX_CHECK(sx_cfg_get_string(cfg, node, "state_out", "state.h5", &sout));
     SX_CHECK(sx_cfg_get_string(cfg, node, "net_rain", "pet", &netrain));
-    const sx_cfg_node_t *gauges = sx_cfg_map_get(node, "gauges");
+    const sx_cfg_node_t *gauges = sx_cfg_map_get(node, "gauges"), *rg = sx_cfg_map_get(node, "rain_grid");
+    if (!gauges == !rg) return sx_cfg_fail_at(cfg, node, "give the rain as `gauges` (CSV columns) or `rain_grid`, one of them");
     c->ngauges = (int)sx_cfg_node_len(gauges);
     if (c->ngauges > SX_HYDRO_MAX_GAUGES) return sx_cfg_fail_at(cfg, gauges, "at most %d gauges", SX_HYDRO_MAX_GAUGES);
     const char *cols[SX_HYDRO_MAX_COLS];
@@ -239,8 +163,9 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         SX_CHECK(sx_cfg_get_double(cfg, sb, "warning", 0, &d->warn_q));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "guaranteed", 0, &d->guar_q));
         const sx_cfg_node_t *w = sx_cfg_map_get(sb, "weights");
+        if (w && rg) return sx_cfg_fail_at(cfg, w, "sub-basin '%s': `weights` need `gauges`, not `rain_grid`", id);
         if (w && gw) return sx_cfg_fail_at(cfg, w, "sub-basin '%s': give `weights` or the step's `gauge_weights`, not both", id);
-        if (gw) d->w[0] = NAN; /* filled from the polygons below */
+        if (gw || rg) d->w[0] = NAN; /* filled from the polygons below, or unused */
         else if (d->area_km2 > 0 && (int)sx_cfg_node_len(w) != c->ngauges)
             return sx_cfg_fail_at(cfg, w ? w : sb, "sub-basin '%s' needs %d gauge weights, has %zu", id, c->ngauges,
                                   sx_cfg_node_len(w));
@@ -259,7 +184,9 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         f->x.obs = f->s.col[c->ngauges + 1] + c->start;
     }
     c->nodes = f->nodes;
-    if (gw) SX_CHECK(polygon_weights(job, gw, comm, cols, f));
+    if (gw && rg) return sx_cfg_fail_at(cfg, gw, "`gauge_weights` need `gauges`, not `rain_grid`");
+    if (gw) SX_CHECK(sx__hydro_polygon_weights(job, gw, comm, cols, f));
+    if (rg) SX_CHECK(sx__hydro_grid_rain(job, rg, comm, f));
     const sx_cfg_node_t *ens = sx_cfg_map_get(node, "ensemble");
     int64_t members = 0, seed = 1;
     c->rain_sigma = 0.3;
@@ -324,6 +251,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
                     f->c.nnodes, f->c.times->time[f->c.issue], (long long)f->c.nlead, f->c.members, f->state_out);
     sx_hydro_forecast_fini(&r);
     sx_hydro_series_fini(&f->s);
+    free(f->grid_p);
     free(f);
     return e;
 }
