@@ -80,6 +80,12 @@ typedef struct {
  *  unknown downstream id, a duplicate id or a cycle. Not collective. */
 sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *order);
 
+/** The network of `sanxiang dem watershed` polygons (fields basin_id,
+ *  area_km2, downstream_id; 0 = outlet): one node per basin, ids the basin_id
+ *  as text, in ascending order, no reach (k = 0, x = 0.2), no weights. At most
+ *  max nodes. Not collective. */
+sx_err sx_hydro_network_read_watershed(const char *path, int max, sx_hydro_node_t *nodes, int *n);
+
 /** Route local runoff local[node][step] (m³/s) through the network into
  *  out[node][step] (outflow of each node). Not collective. */
 sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,

@@ -38,7 +38,9 @@ static const sx_cfg_field_t fields[] = {
     {"params", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "model parameters NAME: value (others default)"},
     {"init", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "cold-start states NAME: value"},
     {"net_rain", SX_CFG_T_ENUM, 0, "pet", 1, 0, "pet|aet", "Xinanjiang net-rain definition"},
-    {"subbasins", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL,
+    {"network", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{from_watershed: BASINS.gpkg}: sub-basins, areas and links from `dem watershed` (subbasins then add k, x, ...)"},
+    {"subbasins", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
      "list of {id, area km2, down, weights [..], k hours, x, warning m3/s, guaranteed m3/s}"},
     {"rain_grid", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
      "{pattern | files | netcdf + variable, polygons, id_field, scale}: areal rain from gridded rain instead of gauges"},
@@ -58,6 +60,10 @@ static const sx_cfg_field_t sub_fields[] = {
     {"x", SX_CFG_T_FLOAT, 0, "0.2", 0, 0.5, NULL, "Muskingum X"},
     {"warning", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "warning discharge 警戒流量 m3/s"},
     {"guaranteed", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "guaranteed discharge 保证流量 m3/s"},
+};
+
+static const sx_cfg_field_t net_fields[] = {
+    {"from_watershed", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "GeoPackage of `sanxiang dem watershed --polygons`"},
 };
 
 static const sx_cfg_field_t ens_fields[] = {
@@ -86,6 +92,24 @@ static sx_err read_map(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char
         SX_CHECK(sx_cfg_get_double(cfg, map, names[*n], 0, &vals[*n]));
         (*n)++;
     }
+    return SX_OK;
+}
+
+/* Nodes from a watershed GeoPackage: rank 0 reads, every rank gets the same nodes. */
+static sx_err network_from_watershed(sx_job_t *job, const sx_cfg_node_t *net, MPI_Comm comm, fc_t *f)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *path;
+    SX_CHECK(sx_cfg_check(cfg, net, net_fields, sizeof net_fields / sizeof *net_fields));
+    SX_CHECK(sx_cfg_get_string(cfg, net, "from_watershed", NULL, &path));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(net, "from_watershed"), path, &path));
+    int n = 0;
+    sx_err e = sx_mpi_rank() == 0 ? sx_hydro_network_read_watershed(path, 256, f->nodes, &n) : SX_OK;
+    SX_CHECK(sx_err_agree(comm, e));
+    SX_CHECK_MPI(MPI_Bcast(&n, 1, MPI_INT, 0, comm));
+    SX_CHECK_MPI(MPI_Bcast(f->nodes, (int)(n * sizeof *f->nodes), MPI_BYTE, 0, comm));
+    f->c.nnodes = n;
+    sx_log_info("hydro_forecast: network of %d sub-basins from '%s'", n, path);
     return SX_OK;
 }
 
@@ -145,19 +169,32 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     if (!strcmp(model, "xaj")) c->option_name = "net_rain", c->option_value = netrain;
 
     const sx_cfg_node_t *subs = sx_cfg_map_get(node, "subbasins"), *gw = sx_cfg_map_get(node, "gauge_weights");
-    c->nnodes = (int)sx_cfg_node_len(subs);
-    if (c->nnodes > 256) return sx_cfg_fail_at(cfg, subs, "at most 256 sub-basins");
+    const sx_cfg_node_t *net = sx_cfg_map_get(node, "network");
+    if (!net && !subs) return sx_cfg_fail_at(cfg, node, "give the sub-basins as `subbasins` or `network`");
+    int nsub = (int)sx_cfg_node_len(subs);
+    if (nsub > 256) return sx_cfg_fail_at(cfg, subs, "at most 256 sub-basins");
+    c->nnodes = nsub;
+    if (net) SX_CHECK(network_from_watershed(job, net, comm, f));
     f->x.obs_node = -1;
-    for (int i = 0; i < c->nnodes; i++) {
-        const sx_cfg_node_t *sb = sx_cfg_node_at(subs, (size_t)i);
+    for (int j = 0; j < nsub; j++) {
+        const sx_cfg_node_t *sb = sx_cfg_node_at(subs, (size_t)j);
         SX_CHECK(sx_cfg_check(cfg, sb, sub_fields, sizeof sub_fields / sizeof *sub_fields));
+        int i = j;
+        if (net) {
+            const char *sid;
+            SX_CHECK(sx_cfg_get_string(cfg, sb, "id", NULL, &sid));
+            for (i = 0; i < c->nnodes && strcmp(f->nodes[i].id, sid); i++) {}
+            if (i == c->nnodes) return sx_cfg_fail_at(cfg, sb, "sub-basin '%s' is not a basin_id of the watershed", sid);
+            if (sx_cfg_map_get(sb, "area") || sx_cfg_map_get(sb, "down"))
+                return sx_cfg_fail_at(cfg, sb, "area and down of sub-basin '%s' come from the watershed; remove them", sid);
+        }
         sx_hydro_node_t *d = &f->nodes[i];
         const char *id, *down;
         SX_CHECK(sx_cfg_get_string(cfg, sb, "id", NULL, &id));
-        SX_CHECK(sx_cfg_get_string(cfg, sb, "down", "", &down));
+        SX_CHECK(sx_cfg_get_string(cfg, sb, "down", d->down, &down));
         snprintf(d->id, sizeof d->id, "%s", id);
-        snprintf(d->down, sizeof d->down, "%s", down);
-        SX_CHECK(sx_cfg_get_double(cfg, sb, "area", 0, &d->area_km2));
+        if (down != d->down) snprintf(d->down, sizeof d->down, "%s", down);
+        SX_CHECK(sx_cfg_get_double(cfg, sb, "area", d->area_km2, &d->area_km2));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "k", 0, &d->reach_k_h));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "x", 0.2, &d->reach_x));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "warning", 0, &d->warn_q));
@@ -176,8 +213,9 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
             d->w[g] = t ? strtod(t, &end) : NAN;
             if (!t || end == t || *end) return sx_cfg_fail_at(cfg, wg, "a gauge weight must be a number");
         }
-        if (obs_node && !strcmp(obs_node, id)) f->x.obs_node = i;
     }
+    for (int i = 0; i < c->nnodes && obs_node; i++)
+        if (!strcmp(obs_node, f->nodes[i].id)) f->x.obs_node = i;
     if (obs) {
         if (f->x.obs_node < 0) return sx_cfg_fail_at(cfg, node, "observed_node '%s' is not a sub-basin id",
                                                      obs_node ? obs_node : "(missing)");

@@ -12,6 +12,10 @@ hydro_forcing.py SANXIANG OUTDIR CASE
              computes the pixel-centre means from the original vertices; 1 rank == 3 ranks; a NaN in
              a used cell, a missing file and a grid without CRS are refused naming file/time/cell.
   grid_nc    the same rain as one netCDF-4 variable (time, y, x) with CF dates, forcing with dates.
+  watershed  `dem watershed` on a hand-made 9 x 4 D8 grid (rows 0-1 flow S, row 2 flows E, row 3 N;
+             outlets on row 2 at columns 8, 2, 4 = ids 1, 2, 3): by hand areas 16, 12, 8 km2 and
+             downstream_id 0, 3, 1 — at 1 and 3 ranks; then a forecast on `network: {from_watershed}`
+             equals the same network given as a table, bit for bit.
 """
 import csv
 import os
@@ -312,6 +316,65 @@ def case_grid_nc():
         nc, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
     p = run_job(grid_job("grid_nc", path, rg, OUT), "grid_nc_bad", 2, expect_ok=False)
     assert p.returncode != 0 and "has no time step 2000-02-19" in p.stderr, p.stderr
+
+
+def case_watershed():
+    from osgeo import gdal, ogr, osr
+    d = os.path.join(OUT, "ws")
+    os.makedirs(d, exist_ok=True)
+    p = np.full((4, 9), 1, np.int16)  # TauDEM: 1 E, 3 N, 7 S
+    p[0:2, :] = 7
+    p[3, :] = 3
+    gt = (600000.0, 1000.0, 0.0, 3200000.0, 0.0, -1000.0)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4547)
+    ds = gdal.GetDriverByName("GTiff").Create(os.path.join(d, "p.tif"), 9, 4, 1, gdal.GDT_Int16)
+    ds.SetGeoTransform(gt)
+    ds.SetProjection(srs.ExportToWkt())
+    ds.GetRasterBand(1).WriteArray(p)
+    ds.GetRasterBand(1).SetNoDataValue(-32768)
+    ds = None
+    with open(os.path.join(d, "outlets.csv"), "w") as f:
+        f.write("id,x,y\n")
+        for k, col in enumerate((8, 2, 4)):
+            f.write("%d,%.1f,%.1f\n" % (k + 1, gt[0] + (col + 0.5) * 1000, gt[3] - 2.5 * 1000))
+    with open(os.path.join(d, "gauges.csv"), "w") as f:
+        f.write("id,x,y\nG1,600500,3197500\nG2,604500,3196500\nG3,608500,3199500\n")
+    for np_ in (1, 3):
+        mp = ["mpirun", "--oversubscribe", "-np", str(np_), SX]
+        subprocess.run(mp + ["dem", "accum", os.path.join(d, "p.tif"), "--encoding", "taudem", "-o",
+                             os.path.join(d, "ad8_%d.tif" % np_)], check=True, capture_output=True)
+        r = subprocess.run(mp + ["dem", "watershed", os.path.join(d, "p.tif"), "--encoding", "taudem", "--accum",
+                                 os.path.join(d, "ad8_%d.tif" % np_), "--outlets", os.path.join(d, "outlets.csv"),
+                                 "--snap", "0", "-o", os.path.join(d, "ws_%d.tif" % np_), "--polygons",
+                                 os.path.join(d, "ws_%d.gpkg" % np_)], capture_output=True, text=True)
+        print(r.stderr[-1500:])
+        assert r.returncode == 0
+        src = ogr.Open(os.path.join(d, "ws_%d.gpkg" % np_))
+        got = sorted((f["basin_id"], round(f["area_km2"], 9), f["downstream_id"]) for f in src.GetLayer(0))
+        print(np_, "ranks:", got)
+        assert got == [(1, 16.0, 0), (2, 12.0, 3), (3, 8.0, 1)], got
+    forcing, _ = three_gauge_forcing()
+    gw = "{{polygons: {ws}, id_field: basin_id, locations: {g}, method: idw}}".format(
+        ws=os.path.join(d, "ws_1.gpkg"), g=os.path.join(d, "gauges.csv"))
+    head = JOB_HEAD.format(name="net", forcing=forcing, out=OUT) + "    gauge_weights: " + gw + "\n"
+    a = run_job(head + """    network: {{from_watershed: {ws}}}
+    subbasins:
+      - {{id: 2, k: 24, x: 0.3}}
+      - {{id: 3, k: 12, x: 0.2}}
+      - {{id: 1, warning: 1.0}}
+""".format(ws=os.path.join(d, "ws_3.gpkg")), "net_ws", 3)
+    b = run_job(head + """    subbasins:
+      - {id: 1, area: 16, warning: 1.0}
+      - {id: 2, area: 12, down: 3, k: 24, x: 0.3}
+      - {id: 3, area: 8, down: 1, k: 12, x: 0.2}
+""", "net_table", 1)
+    fa, fb = open(os.path.join(a, "forecast.csv")).read(), open(os.path.join(b, "forecast.csv")).read()
+    assert fa == fb, "forecast on the watershed network differs from the table"
+    assert "\n1," in fa and "\n3," in fa
+    p = run_job(head + "    network: {{from_watershed: {g}}}\n".format(g=os.path.join(d, "gauges.csv")), "net_bad", 2,
+                expect_ok=False)
+    assert p.returncode != 0 and "lacks basin_id, area_km2 or downstream_id" in p.stderr, p.stderr
 
 
 globals()["case_" + CASE]()
