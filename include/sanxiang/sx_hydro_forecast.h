@@ -14,6 +14,17 @@
  * preserving, the same whichever rank runs the member. Members are split
  * over the ranks in contiguous blocks and gathered by member index, so the
  * percentiles are bit-identical at any rank count.
+ *
+ * Parameter ensembles (nperturb > 0): member m also draws each named
+ * parameter uniformly in [v - r (hi - lo), v + r (hi - lo)] clipped to the
+ * parameter's valid range, where v is the configured value, lo..hi its
+ * calibration range and r the given relative half-width, from a stream
+ * seeded by (seed, "par", m). Such a member runs its models over the whole
+ * window (observed rain, then its perturbed forecast rain) from the run's
+ * initial state — cold: the init values; hot: the saved named states (the
+ * internal lag/unit-hydrograph stores start empty) — since a state is only
+ * consistent with the parameters that produced it. Members whose drawn set
+ * breaks a cross-parameter rule are an error naming the member.
  */
 #ifndef SX_HYDRO_FORECAST_H
 #define SX_HYDRO_FORECAST_H
@@ -59,6 +70,9 @@ typedef struct {
     int members;
     double rain_sigma;
     uint64_t seed;
+    int nperturb;                      /* parameter ensemble: named parameters and relative half-widths */
+    const char *const *perturb_names;
+    const double *perturb_width;       /* fraction of the calibration range, (0, 1] */
     const char *state_in;              /* NULL: cold start */
     const char *state_out;             /* NULL: do not save */
 } sx_hydro_forecast_cfg_t;

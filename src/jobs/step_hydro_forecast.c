@@ -70,6 +70,8 @@ static const sx_cfg_field_t ens_fields[] = {
     {"members", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "ensemble members"},
     {"rain_sigma", SX_CFG_T_FLOAT, 0, "0.3", 0, 3, NULL, "log-normal sigma of forecast-rain multipliers"},
     {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed (results depend on it, not on ranks)"},
+    {"perturb", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "parameter ensemble {NAME: r}: member draws NAME uniformly within +-r x its calibration range, in bounds"},
 };
 
 
@@ -233,6 +235,9 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         SX_CHECK(sx_cfg_get_int(cfg, ens, "members", 0, &members));
         SX_CHECK(sx_cfg_get_double(cfg, ens, "rain_sigma", 0.3, &c->rain_sigma));
         SX_CHECK(sx_cfg_get_int(cfg, ens, "seed", 1, &seed));
+        int np;
+        SX_CHECK(read_map(cfg, sx_cfg_map_get(ens, "perturb"), f->qn, f->qv, &np));
+        c->nperturb = np, c->perturb_names = f->qn, c->perturb_width = f->qv;
     }
     c->members = (int)members;
     c->seed = (uint64_t)seed;

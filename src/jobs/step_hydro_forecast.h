@@ -17,8 +17,8 @@
 typedef struct {
     sx_hydro_series_t s;
     sx_hydro_node_t nodes[256];
-    const char *pn[MAXP], *in[MAXP];
-    double pv[MAXP], iv[MAXP];
+    const char *pn[MAXP], *in[MAXP], *qn[MAXP];
+    double pv[MAXP], iv[MAXP], qv[MAXP];
     const double *gp[SX_HYDRO_MAX_GAUGES];
     sx_hydro_forecast_cfg_t c;
     sx_hydro_forecast_extra_t x;

@@ -78,7 +78,7 @@ steps:
     issue: "100"
     lead: 10
     dt_hours: 24
-    ensemble: {{members: 20, rain_sigma: 0.3, seed: 7}}
+    ensemble: {{members: 20, rain_sigma: 0.3, seed: 7, perturb: {{X1: 0.2, X4: 0.1}}}}
 """
 
 
