@@ -14,6 +14,17 @@
  * preserving, the same whichever rank runs the member. Members are split
  * over the ranks in contiguous blocks and gathered by member index, so the
  * percentiles are bit-identical at any rank count.
+ *
+ * Parameter ensembles (nperturb > 0): member m also draws each named
+ * parameter uniformly in [v - r (hi - lo), v + r (hi - lo)] clipped to the
+ * parameter's valid range, where v is the configured value, lo..hi its
+ * calibration range and r the given relative half-width, from a stream
+ * seeded by (seed, "par", m). Such a member runs its models over the whole
+ * window (observed rain, then its perturbed forecast rain) from the run's
+ * initial state — cold: the init values; hot: the saved named states (the
+ * internal lag/unit-hydrograph stores start empty) — since a state is only
+ * consistent with the parameters that produced it. Members whose drawn set
+ * breaks a cross-parameter rule are an error naming the member.
  */
 #ifndef SX_HYDRO_FORECAST_H
 #define SX_HYDRO_FORECAST_H
@@ -49,6 +60,9 @@ typedef struct {
     const sx_hydro_node_t *nodes;
     int ngauges;
     const double *const *gauge_p;      /* ngauges series of rain, mm per step, all rows */
+    const double *const *node_p;       /* or: nnodes series of areal rain (mm per step, all rows; NULL
+                                          entries at junctions), e.g. from gridded rain; then gauges and
+                                          weights are not used. NULL: areal rain from gauges x weights */
     const double *e;                   /* evaporation, mm per step */
     const sx_hydro_series_t *times;    /* for the time labels and the step length */
     int64_t start, issue, nlead;       /* rows */
@@ -56,6 +70,9 @@ typedef struct {
     int members;
     double rain_sigma;
     uint64_t seed;
+    int nperturb;                      /* parameter ensemble: named parameters and relative half-widths */
+    const char *const *perturb_names;
+    const double *perturb_width;       /* fraction of the calibration range, (0, 1] */
     const char *state_in;              /* NULL: cold start */
     const char *state_out;             /* NULL: do not save */
 } sx_hydro_forecast_cfg_t;
@@ -77,6 +94,12 @@ typedef struct {
  *  unknown downstream id, a duplicate id or a cycle. Not collective. */
 sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *order);
 
+/** The network of `sanxiang dem watershed` polygons (fields basin_id,
+ *  area_km2, downstream_id; 0 = outlet): one node per basin, ids the basin_id
+ *  as text, in ascending order, no reach (k = 0, x = 0.2), no weights. At most
+ *  max nodes. Not collective. */
+sx_err sx_hydro_network_read_watershed(const char *path, int max, sx_hydro_node_t *nodes, int *n);
+
 /** Route local runoff local[node][step] (m³/s) through the network into
  *  out[node][step] (outflow of each node). Not collective. */
 sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
@@ -88,6 +111,30 @@ sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const in
 sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
                                   double dt_hours, const double *local, double *out, double *const *reach_in,
                                   int64_t capture, double *const *reach_out);
+
+/** Areal rain of node i at forcing row t (mm per step): node_p[i][t] or
+ *  sum_g w[g] gauge_p[g][t]. Not collective. */
+double sx_hydro_forecast_areal_rain(const sx_hydro_forecast_cfg_t *c, int i, int64_t t);
+
+/* ---- gridded rain --------------------------------------------------- */
+
+typedef struct {
+    const char *const *files; /* one raster per forcing row (band 1), indexed by row; or NULL */
+    const char *cube;         /* or one GDAL dataset with a (time, y, x) variable, one band per time,
+                                 e.g. NETCDF:"rain.nc":precipitation; time from the band's NETCDF_DIM_time */
+    double scale;             /* grid value x scale = mm per model step */
+} sx_hydro_grid_src_t;
+
+/**
+ * Areal rain of sub-basins ids[0..n) (features of `polygons` whose id_field
+ * matches; several features per id are united) from gridded rain, rows
+ * [r0, r1] of times, into out[k * times->n + t] (mm per step). Pixel-centre
+ * rule, reprojection and refusals: see grid_rain.c. Collective over comm;
+ * every rank gets the same, bit-identical result.
+ */
+sx_err sx_hydro_grid_areal(MPI_Comm comm, const sx_hydro_grid_src_t *src, const char *polygons, const char *id_field,
+                           int n, const char *const *ids, const sx_hydro_series_t *times, int64_t r0, int64_t r1,
+                           double *out);
 
 /** Run the chain. Collective over comm; every rank returns the same result. */
 sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *cfg, sx_hydro_forecast_t *out);
@@ -107,6 +154,8 @@ typedef struct {
 /** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar. */
 sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x);
+/** areal_rain.csv: time and one column per sub-basin with an area (mm per step), rows start..issue+nlead. */
+sx_err sx_hydro_forecast_write_areal(const char *path, const sx_hydro_forecast_cfg_t *c);
 /** hydrographs.nc: netCDF-4/HDF5 with time and node dimension scales, Q_det(node, time),
  *  Q_pct(node, lead, percentile), p_warn/p_guar(node, lead), units and long names. */
 sx_err sx_hydro_forecast_write_h5(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,

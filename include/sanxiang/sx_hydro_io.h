@@ -37,6 +37,9 @@ typedef struct {
 sx_err sx_hydro_series_read(const char *path, const char *const *required, int nreq, const char *const *optional,
                             int nopt, sx_hydro_series_t *out);
 void sx_hydro_series_fini(sx_hydro_series_t *s);
+/** Parse a time as the tables write it (integer step or ISO date, UTC) into
+ *  *t (seconds since 1970 or the step number); 0 if it is neither. */
+int sx_hydro_time_parse(const char *s, double *t, int *is_date);
 /** Column by name (NULL if absent). */
 double *sx_hydro_series_col(const sx_hydro_series_t *s, const char *name);
 /** Broadcast a series read on root to every rank of comm. Collective. */
@@ -50,25 +53,44 @@ sx_err sx_hydro_series_write(const char *path, const sx_hydro_series_t *like, in
                              const double *const *cols);
 
 
-/* ---- areal rain: Thiessen weights ------------------------------------ */
+/* ---- areal rain: gauge weights (Thiessen or IDW) ---------------------- */
+
+typedef enum { SX_HYDRO_WEIGHTS_THIESSEN = 0, SX_HYDRO_WEIGHTS_IDW = 1 } sx_hydro_weights_method_t;
+
+typedef struct {
+    sx_hydro_weights_method_t method;
+    double power; /* IDW exponent p, (0, 10]; 2 by convention */
+    int grid;     /* cell centres per side of the polygon's envelope, 2..20000 */
+} sx_hydro_weights_opts_t;
 
 /**
- * Thiessen (1911) weights of nst stations (x, y in the polygon's CRS) over
- * one sub-basin polygon given as WKT: the share of the polygon's area whose
- * nearest station is each station. Computed on a grid of cell centres
- * (grid x grid over the polygon's envelope, point-in-polygon by OGR/GEOS;
- * ties go to the lower station index), so the error is O(1/grid) of the
- * area. w[nst] sums to 1. Fails on invalid WKT or a polygon no cell centre
- * falls in. Not collective.
+ * Weights of nst stations (x, y in the polygon's CRS) over one sub-basin
+ * polygon given as WKT, measured at the centres of a grid x grid lattice over
+ * the polygon's envelope that fall inside it (point-in-polygon by OGR/GEOS):
+ *  - Thiessen (1911): w_s = share of the centres whose nearest station is s
+ *    (ties to the lower index);
+ *  - IDW (Shepard 1968): w_s = mean over the centres c of
+ *    d(c,s)^-p / sum_k d(c,k)^-p (a centre on a station takes that station).
+ * w[nst] sums to 1; the error is O(1/grid). Fails on invalid WKT, bad
+ * options or a polygon no centre falls in. Not collective.
  */
+sx_err sx_hydro_weights_wkt(const char *wkt, const sx_hydro_weights_opts_t *o, int nst, const double *x,
+                            const double *y, double *w);
+/** Thiessen weights (sx_hydro_weights_wkt with SX_HYDRO_WEIGHTS_THIESSEN). */
 sx_err sx_hydro_thiessen_wkt(const char *wkt, int nst, const double *x, const double *y, int grid, double *w);
 
 /**
- * Thiessen weights of every polygon of a vector layer (GDAL/OGR dataset,
- * first layer): out_ids[i] (malloc'd strings from field id_field) and
+ * Weights of every polygon of a vector layer (GDAL/OGR dataset, first
+ * layer): out_ids[i] (malloc'd strings from field id_field) and
  * out_w[i * nst + s]. *npoly gets the count. Caller frees with free() each
  * id, the id array and the weights. Not collective.
  */
+sx_err sx_hydro_weights_layer(const char *path, const char *id_field, const sx_hydro_weights_opts_t *o, int nst,
+                              const double *x, const double *y, int *npoly, char ***out_ids, double **out_w);
 sx_err sx_hydro_thiessen_layer(const char *path, const char *id_field, int nst, const double *x, const double *y,
                                int grid, int *npoly, char ***out_ids, double **out_w);
+
+/** Gauge locations from a CSV `id,x,y` (header line first): at most max rows
+ *  into names/x/y, count in *n. Errors name the file and line. Not collective. */
+sx_err sx_hydro_gauges_read(const char *path, int max, int *n, char (*names)[32], double *x, double *y);
 #endif

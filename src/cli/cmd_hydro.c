@@ -43,8 +43,10 @@ void sx_cli_hydro_help(void)
            "      [--area KM2] [--dt-hours H] [--warmup N] [-o TABLE.csv]\n"
            "      GB/T 22482-2008: per-event peak (20%%), peak time (1 step), runoff depth (20%%, 3..20 mm),\n"
            "      pass rate and grade; DC over the whole series. EV.csv has columns start,end (times).\n"
-           "  thiessen --polygons SUBBASINS.gpkg --gauges G.csv [--id-field id] [--grid 400] -o W.csv\n"
-           "      Thiessen (1911) weights of gauges (id,x,y in the polygons' CRS) over each sub-basin.\n"
+           "  thiessen --polygons SUBBASINS.gpkg --gauges G.csv [--id-field id] [--grid 400]\n"
+           "           [--method thiessen|idw] [--power 2] -o W.csv\n"
+           "      Thiessen (1911) or inverse-distance (IDW, d^-power averaged over the sub-basin's\n"
+           "      grid of cell centres) weights of gauges (id,x,y in the polygons' CRS) over each sub-basin.\n"
            "  calibrate JOB.yaml [--set key=value ...] [--out DIR]   (a job with a hydro_calibrate step)\n"
            "  calibrate xaj|gr4j --forcing F.csv (with Q) [--objective nse|kge|lognse|peak] [--warmup N]\n"
            "      [--fix NAME=VALUE ...] [--init NAME=VALUE ...] [--option NAME=VALUE] [--complexes P]\n"
@@ -526,14 +528,19 @@ done:
 
 static sx_err thiessen_cmd(int argc, char **argv)
 {
-    const char *poly = NULL, *field = "id", *gauges = NULL, *out = NULL, *v;
+    const char *poly = NULL, *field = "id", *gauges = NULL, *out = NULL, *method = "thiessen", *v;
     long long grid = 400;
+    double power = 2;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--polygons")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &poly));
         else if (!strcmp(argv[i], "--id-field")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &field));
         else if (!strcmp(argv[i], "--gauges")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &gauges));
         else if (!strcmp(argv[i], "-o")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &out));
-        else if (!strcmp(argv[i], "--grid")) {
+        else if (!strcmp(argv[i], "--method")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &method));
+        else if (!strcmp(argv[i], "--power")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double("--power", v, &power));
+        } else if (!strcmp(argv[i], "--grid")) {
             SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
             SX_CHECK(sx_cli_parse_int("--grid", v, &grid));
         } else SX_FAIL(SX_ERR_USAGE, "unknown option '%s' for hydro thiessen", argv[i]);
@@ -541,29 +548,18 @@ static sx_err thiessen_cmd(int argc, char **argv)
     SX_FAIL_IF(!poly || !gauges || !out, SX_ERR_USAGE,
                "usage: sanxiang hydro thiessen --polygons SUBBASINS --gauges G.csv [--id-field id] -o W.csv");
     if (sx_mpi_rank() != 0) return SX_OK;
-    FILE *f = fopen(gauges, "r");
-    SX_FAIL_IF(!f, SX_ERR_IO, "cannot open gauges '%s'", gauges);
-    char line[512], names[64][32];
+    char names[64][32];
     double x[64], y[64];
-    int ng = 0, lineno = 0;
+    int ng = 0;
     sx_err e = SX_OK;
-    while (fgets(line, sizeof line, f)) {
-        if (++lineno == 1 || line[0] == '\n') continue; /* header id,x,y */
-        if (ng >= 64 || sscanf(line, "%31[^,],%lf,%lf", names[ng], &x[ng], &y[ng]) != 3 || !isfinite(x[ng]) ||
-            !isfinite(y[ng])) {
-            e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s:%d: expected 'id,x,y' with finite coordinates", gauges,
-                           lineno);
-            break;
-        }
-        ng++;
-    }
-    fclose(f);
-    SX_CHECK(e);
-    SX_FAIL_IF(ng == 0, SX_ERR_INPUT, "%s lists no gauges", gauges);
+    SX_CHECK(sx_hydro_gauges_read(gauges, 64, &ng, names, x, y));
     int np;
     char **ids;
     double *w;
-    SX_CHECK(sx_hydro_thiessen_layer(poly, field, ng, x, y, (int)grid, &np, &ids, &w));
+    SX_FAIL_IF(strcmp(method, "thiessen") && strcmp(method, "idw"), SX_ERR_USAGE, "--method must be thiessen or idw, got '%s'",
+               method);
+    sx_hydro_weights_opts_t wo = {strcmp(method, "idw") ? SX_HYDRO_WEIGHTS_THIESSEN : SX_HYDRO_WEIGHTS_IDW, power, (int)grid};
+    SX_CHECK(sx_hydro_weights_layer(poly, field, &wo, ng, x, y, &np, &ids, &w));
     size_t cap = (size_t)(np + 1) * (size_t)(ng + 1) * 24 + 64;
     char *text = malloc(cap);
     if (text) {

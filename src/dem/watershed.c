@@ -13,7 +13,10 @@
  * geographic: R² dλ (sin φn − sin φs) on the sphere R = 6371008.8 m) is
  * added in integer units of 1e-4 m², exact and order-free, then summed over
  * ranks. Polygons are made on rank 0 by GDALPolygonize (8-connected) from the
- * written raster.
+ * written raster. Each polygon carries downstream_id, the basin_id of the
+ * next outlet downstream (the label of the cell its outlet cell drains to; 0
+ * when that cell leaves the grid or no outlet lies further down), found by
+ * two exact max-reductions, so the basin network does not depend on the ranks.
  */
 #include <math.h>
 #include <stdio.h>
@@ -96,6 +99,39 @@ done:
     return err;
 }
 
+/* Next outlet downstream of every outlet (0: none), see the file comment. Collective. */
+static sx_err downstream_ids(const sx_decomp_t *d, const uint8_t *dir, const int32_t *lab, const int64_t *cells,
+                             int64_t n, int cnt, int32_t *down)
+{
+    const sx_window_t own = d->own;
+    int64_t *dn = malloc(sizeof *dn * (size_t)(n ? n : 1)), *gdn = malloc(sizeof *gdn * (size_t)(n ? n : 1));
+    int32_t *lo = calloc((size_t)(n ? n : 1), sizeof *lo);
+    sx_err err = dn && gdn && lo ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "outlet links");
+    err = sx_err_agree(d->comm, err);
+    for (int64_t k = 0; k < n && !err; k++) {
+        int64_t gi = cells[k] % d->gnx, gj = cells[k] / d->gnx;
+        dn[k] = -1;
+        if (gi < own.x0 || gj < own.y0 || gi >= own.x0 + own.nx || gj >= own.y0 + own.ny) continue;
+        uint8_t c = dir[(gj - own.y0) * own.nx + gi - own.x0];
+        if (c >= 8) continue;
+        int64_t ti = gi + sx_d8_dx[c], tj = gj + sx_d8_dy[c];
+        if (ti >= 0 && tj >= 0 && ti < d->gnx && tj < d->gny) dn[k] = tj * d->gnx + ti;
+    }
+    if (!err && MPI_Allreduce(dn, gdn, cnt, MPI_INT64_T, MPI_MAX, d->comm) != MPI_SUCCESS)
+        err = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "reducing outlet links failed");
+    for (int64_t k = 0; k < n && !err; k++) {
+        int64_t ti = gdn[k] % d->gnx, tj = gdn[k] / d->gnx;
+        if (gdn[k] >= 0 && ti >= own.x0 && tj >= own.y0 && ti < own.x0 + own.nx && tj < own.y0 + own.ny)
+            lo[k] = lab[(tj - own.y0) * own.nx + ti - own.x0];
+    }
+    if (!err && MPI_Allreduce(lo, down, cnt, MPI_INT32_T, MPI_MAX, d->comm) != MPI_SUCCESS)
+        err = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "reducing outlet links failed");
+    free(dn);
+    free(gdn);
+    free(lo);
+    return err;
+}
+
 /* Area of one cell of row gj in 1e-4 m² units. */
 static int64_t cell_area_units(const sx_grid_t *g, int64_t gj)
 {
@@ -142,7 +178,8 @@ static sx_err read_outlets(const char *path, double **xy, int64_t *n)
     return err;
 }
 
-static sx_err polygonize(const char *raster, const char *gpkg, const sx_grid_t *g, const double *km2, int64_t n)
+static sx_err polygonize(const char *raster, const char *gpkg, const sx_grid_t *g, const double *km2,
+                         const int32_t *down, int64_t n)
 {
     GDALDatasetH src = GDALOpen(raster, GA_ReadOnly);
     if (!src) SX_FAIL_GDAL("cannot reopen '%s' to make polygons", raster);
@@ -155,12 +192,15 @@ static sx_err polygonize(const char *raster, const char *gpkg, const sx_grid_t *
     OGRSpatialReferenceH srs = g->wkt ? OSRNewSpatialReference(g->wkt) : NULL;
     if (srs) OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
     OGRLayerH l = GDALDatasetCreateLayer(ds, "basins", srs, wkbPolygon, NULL);
-    OGRFieldDefnH fid = OGR_Fld_Create("basin_id", OFTInteger), fa = OGR_Fld_Create("area_km2", OFTReal);
+    OGRFieldDefnH fid = OGR_Fld_Create("basin_id", OFTInteger), fa = OGR_Fld_Create("area_km2", OFTReal),
+                  fd = OGR_Fld_Create("downstream_id", OFTInteger);
     sx_err err = SX_OK;
-    if (!l || OGR_L_CreateField(l, fid, 1) != OGRERR_NONE || OGR_L_CreateField(l, fa, 1) != OGRERR_NONE)
+    if (!l || OGR_L_CreateField(l, fid, 1) != OGRERR_NONE || OGR_L_CreateField(l, fa, 1) != OGRERR_NONE ||
+        OGR_L_CreateField(l, fd, 1) != OGRERR_NONE)
         err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot create the basin layer in '%s'", gpkg);
     OGR_Fld_Destroy(fid);
     OGR_Fld_Destroy(fa);
+    OGR_Fld_Destroy(fd);
     char *opts[] = {"8CONNECTED=8", NULL};
     GDALRasterBandH b = GDALGetRasterBand(src, 1);
     GDALDatasetStartTransaction(ds, 0);
@@ -171,6 +211,7 @@ static sx_err polygonize(const char *raster, const char *gpkg, const sx_grid_t *
     while (err == SX_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
         int id = OGR_F_GetFieldAsInteger(f, 0);
         OGR_F_SetFieldDouble(f, 1, id >= 1 && id <= n ? km2[id - 1] : 0);
+        OGR_F_SetFieldInteger(f, 2, id >= 1 && id <= n ? down[id - 1] : 0);
         if (OGR_L_SetFeature(l, f) != OGRERR_NONE) err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "area field");
         OGR_F_Destroy(f);
     }
@@ -189,7 +230,7 @@ sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
     sx_decomp_t d = {0};
     double *acc = NULL, *dv = NULL, *xy = NULL, *km2 = NULL;
     uint8_t *dir = NULL;
-    int32_t *lab = NULL;
+    int32_t *lab = NULL, *down = NULL;
     int64_t *cells = NULL, *units = NULL, *gunits = NULL, n = 0;
     int rank = 0;
     MPI_Comm_rank(comm, &rank);
@@ -278,6 +319,9 @@ sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
     SX_CHECK_GOTO(sx_err_agree(comm, sx_mpi_count(n, &cnt)), err, done);
     MPI_Allreduce(units, gunits, cnt, MPI_INT64_T, MPI_SUM, comm);
     for (int64_t k = 0; k < n; k++) km2[k] = (double)gunits[k] * 1e-4 / 1e6;
+    down = calloc((size_t)(n ? n : 1), sizeof *down);
+    SX_CHECK_GOTO(sx_err_agree(comm, down ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "outlet links")), err, done);
+    SX_CHECK_GOTO(downstream_ids(&d, dir, lab, cells, n, cnt, down), err, done);
     sx_layer_out_t lo = {o->out_nc, o->out_cog, "basin", "sub-basin: id of the first outlet downstream (0 none)", "1",
                          NULL, SX_DT_INT32, 0, "NEAREST", o->provenance};
     SX_CHECK_GOTO(sx_layer_write(comm, &gd, d.own, lab, d.own.nx, &lo), err, done);
@@ -286,13 +330,13 @@ sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
         char src[SX_PATH_MAX + 32];
         snprintf(src, sizeof src, "NETCDF:\"%s\":basin", o->out_nc);
         SX_CHECK_GOTO(sx_output_begin(comm, o->polygons, &ot), err, done);
-        err = rank == 0 ? polygonize(src, ot.tmp_path, &gd, km2, n) : SX_OK;
+        err = rank == 0 ? polygonize(src, ot.tmp_path, &gd, km2, down, n) : SX_OK;
         err = sx_output_commit(comm, &ot, err);
     }
     if (err == SX_OK)
         for (int64_t k = 0; k < n && k < 20; k++)
-            sx_log_info("watershed: outlet %lld at cell (%lld, %lld): %.4f km2 (own sub-basin)", (long long)(k + 1),
-                        (long long)(cells[k] % gd.nx), (long long)(cells[k] / gd.nx), km2[k]);
+            sx_log_info("watershed: outlet %lld at cell (%lld, %lld): %.4f km2 (own sub-basin), drains to %d",
+                        (long long)(k + 1), (long long)(cells[k] % gd.nx), (long long)(cells[k] / gd.nx), km2[k], down[k]);
 done:
     sx_raster_close(&r);
     sx_grid_fini(&ga);
@@ -307,5 +351,6 @@ done:
     free(units);
     free(gunits);
     free(km2);
+    free(down);
     return err;
 }

@@ -43,6 +43,17 @@ static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
                "forecast rain or shorten the lead", (long long)c->nlead, c->times->time[c->issue], c->times->time[n - 1]);
     SX_FAIL_IF(c->members < 0 || c->members > 1000000, SX_ERR_CONFIG, "ensemble members must be 0..1000000");
     SX_FAIL_IF(!(c->rain_sigma >= 0) || c->rain_sigma > 3, SX_ERR_CONFIG, "rain_sigma must lie in [0, 3]");
+    SX_FAIL_IF(c->nperturb < 0 || c->nperturb > 64, SX_ERR_CONFIG, "0..64 perturbed parameters");
+    for (int i = 0; i < c->nperturb; i++)
+        SX_FAIL_IF(!(c->perturb_width[i] > 0 && c->perturb_width[i] <= 1), SX_ERR_CONFIG,
+                   "perturbation width of parameter '%s' must lie in (0, 1], got %g", c->perturb_names[i],
+                   c->perturb_width[i]);
+    if (c->node_p) {
+        for (int i = 0; i < c->nnodes; i++)
+            SX_FAIL_IF(c->nodes[i].area_km2 > 0 && !c->node_p[i], SX_ERR_CONFIG, "sub-basin '%s' has no areal rain",
+                       c->nodes[i].id);
+        return SX_OK;
+    }
     SX_FAIL_IF(c->ngauges < 1 || c->ngauges > SX_HYDRO_MAX_GAUGES, SX_ERR_CONFIG, "1..%d rain gauges supported",
                SX_HYDRO_MAX_GAUGES);
     for (int i = 0; i < c->nnodes; i++) {
@@ -58,6 +69,14 @@ static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
                    "sub-basin '%s': gauge weights sum to %.5f, not 1; Thiessen weights must cover the sub-basin", d->id, s);
     }
     return SX_OK;
+}
+
+double sx_hydro_forecast_areal_rain(const sx_hydro_forecast_cfg_t *c, int i, int64_t t)
+{
+    if (c->node_p) return c->node_p[i][t];
+    double p = 0;
+    for (int g = 0; g < c->ngauges; g++) p += c->nodes[i].w[g] * c->gauge_p[g][t];
+    return p;
 }
 
 static sx_err make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_t **m)
@@ -92,6 +111,8 @@ typedef struct {
     char rtag[256][96];
     int64_t rlen[256];
     int hot;                 /* rin holds a loaded state */
+    double *named0[256];     /* hot start: named states at the start, per model (parameter members) */
+    const sx_hydro_kind_t *kind;
 } work_t;
 
 /* The reaches in file order (nodes with a routed reach), as the state API wants them. */
@@ -123,6 +144,7 @@ static void work_free(work_t *w)
     for (int i = 0; i < w->nm; i++) {
         sx_hydro_model_destroy(&w->m[i]);
         free(w->issue_state[i]);
+        free(w->named0[i]);
     }
     free(w->P);
     free(w->local);
@@ -145,6 +167,57 @@ static sx_err run_lead(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, 
     return SX_OK;
 }
 
+/* Draw member mb's parameter values (vals[nperturb]) from its own stream. */
+static sx_err draw_params(const sx_hydro_forecast_cfg_t *c, const work_t *w, int64_t mb, double *vals)
+{
+    sx__rng_t r;
+    sx__rng_seed(&r, c->seed, 0x706172ull /* "par" */, (uint64_t)mb);
+    for (int i = 0; i < c->nperturb; i++) {
+        const sx_hydro_var_t *v = NULL;
+        for (int k = 0; k < sx_hydro_kind_nparams(w->kind) && !v; k++)
+            if (!strcmp(sx_hydro_kind_param(w->kind, k)->name, c->perturb_names[i])) v = sx_hydro_kind_param(w->kind, k);
+        SX_FAIL_IF(!v, SX_ERR_CONFIG, "%s has no parameter '%s' to perturb", c->model, c->perturb_names[i]);
+        double base;
+        SX_CHECK(sx_hydro_model_get_param(w->m[0], v->name, &base));
+        double h = c->perturb_width[i] * (v->cal_hi - v->cal_lo);
+        double lo = fmax(v->min, base - h), hi = fmin(v->max, base + h);
+        vals[i] = lo + (hi - lo) * sx__rng_uniform(&r);
+    }
+    return SX_OK;
+}
+
+/* Local runoff of every model node over the whole window with member parameters
+ * vals and lead rain factors f (parameter ensembles). */
+static sx_err run_member(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, int64_t nsteps, const double *f,
+                         int64_t mb, const double *vals)
+{
+    double *Pm = w->qmm + nsteps;
+    for (int k = 0; k < w->nm; k++) {
+        const sx_hydro_node_t *d = &c->nodes[w->node_of[k]];
+        sx_hydro_model_t *m = NULL;
+        sx_err e = sx_hydro_model_create(c->model, &m);
+        if (!e && c->option_name) e = sx_hydro_model_set_option(m, c->option_name, c->option_value);
+        for (int i = 0; !e && i < c->nparams; i++) e = sx_hydro_model_set_param(m, c->param_names[i], c->param_values[i]);
+        for (int i = 0; !e && i < c->nperturb; i++) e = sx_hydro_model_set_param(m, c->perturb_names[i], vals[i]);
+        if (!e) e = sx_hydro_model_reset(m);
+        for (int i = 0; !e && i < c->ninit && !w->hot; i++) e = sx_hydro_model_set_state(m, c->init_names[i], c->init_values[i]);
+        for (int s = 0; !e && w->hot && s < sx_hydro_kind_nstates(w->kind); s++)
+            e = sx_hydro_model_set_state(m, sx_hydro_kind_state(w->kind, s)->name, w->named0[k][s]);
+        for (int64_t t = 0; t < nsteps; t++) Pm[t] = w->P[(int64_t)k * nsteps + t] * (t >= nh && f ? f[t - nh] : 1.0);
+        if (!e) e = sx_hydro_model_run(m, nsteps, Pm, c->e + c->start, w->qmm, c->start);
+        sx_hydro_model_destroy(&m);
+        if (e) {
+            char what[160];
+            snprintf(what, sizeof what, "%s", sx_err_message());
+            SX_FAIL(e, "ensemble member %lld (parameter set drawn from seed %llu) fails: %s; narrow the perturbation",
+                    (long long)mb, (unsigned long long)c->seed, what);
+        }
+        double factor = d->area_km2 / (3.6 * c->dt_hours);
+        for (int64_t t = 0; t < nsteps; t++) w->local[(int64_t)w->node_of[k] * nsteps + t] = w->qmm[t] * factor;
+    }
+    return SX_OK;
+}
+
 static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, sx_hydro_forecast_t *out, int64_t nh,
                     int64_t nsteps)
 {
@@ -156,18 +229,14 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
             w->nm++;
         }
     SX_FAIL_IF(w->nm == 0, SX_ERR_CONFIG, "no sub-basin has an area; nothing produces runoff");
+    w->kind = sx_hydro_model_kind(w->m[0]);
     SX_ALLOC(w->P, (int64_t)w->nm * nsteps, "areal rain");
     SX_ALLOC(w->local, (int64_t)c->nnodes * nsteps, "local runoff");
     SX_ALLOC(w->routed, (int64_t)c->nnodes * nsteps, "routed discharge");
-    SX_ALLOC(w->qmm, 2 * nsteps, "runoff buffer");
-    for (int k = 0; k < w->nm; k++) {
-        const sx_hydro_node_t *d = &c->nodes[w->node_of[k]];
-        for (int64_t t = 0; t < nsteps; t++) {
-            double p = 0;
-            for (int g = 0; g < c->ngauges; g++) p += d->w[g] * c->gauge_p[g][c->start + t];
-            w->P[(int64_t)k * nsteps + t] = p;
-        }
-    }
+    SX_ALLOC(w->qmm, 3 * nsteps, "runoff buffer");
+    for (int k = 0; k < w->nm; k++)
+        for (int64_t t = 0; t < nsteps; t++)
+            w->P[(int64_t)k * nsteps + t] = sx_hydro_forecast_areal_rain(c, w->node_of[k], c->start + t);
     for (int i = 0; i < c->nnodes; i++) {
         const sx_hydro_node_t *d = &c->nodes[i];
         if (!d->down[0] || d->reach_k_h <= 0) continue;
@@ -190,6 +259,14 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
         SX_FAIL_IF(strcmp(out->state_time, need), SX_ERR_INPUT,
                    "hot-start state '%s' is valid at %s but this run starts at %s and needs the state at %s; run the "
                    "missing period first or start cold", c->state_in, out->state_time, c->times->time[c->start], need);
+        if (c->nperturb > 0) {
+            const int ns = sx_hydro_kind_nstates(w->kind);
+            for (int k = 0; k < w->nm; k++) {
+                SX_ALLOC(w->named0[k], ns, "start states");
+                for (int s = 0; s < ns; s++)
+                    SX_CHECK(sx_hydro_model_get_state(w->m[k], sx_hydro_kind_state(w->kind, s)->name, &w->named0[k][s]));
+            }
+        }
     }
     return SX_OK;
 }
@@ -210,7 +287,7 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
     out->members = c->members;
     work_t w;
     memset(&w, 0, sizeof w);
-    double *mine = NULL, *all = NULL, *vals = NULL, *f = NULL;
+    double *mine = NULL, *all = NULL, *vals = NULL, *f = NULL, pv[64];
     int *counts = NULL, *displs = NULL;
     sx_err e = setup(comm, c, &w, out, nh, nsteps);
     e = sx_err_agree(comm, e);
@@ -270,7 +347,11 @@ agree1:
         sx__rng_t r;
         sx__rng_seed(&r, c->seed, 0x656e73ull /* "ens" */, (uint64_t)mb);
         for (int64_t l = 0; l < nl; l++) f[l] = exp(c->rain_sigma * sx__rng_normal(&r) - 0.5 * c->rain_sigma * c->rain_sigma);
-        SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, f), e, agree2);
+        if (c->nperturb > 0) {
+            SX_CHECK_GOTO(draw_params(c, &w, mb, pv), e, agree2);
+            SX_CHECK_GOTO(run_member(c, &w, nh, nsteps, f, mb, pv), e, agree2);
+        } else
+            SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, f), e, agree2);
         SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed,
                                                  w.hot ? w.rin : NULL, -1, NULL), e, agree2);
         for (int i = 0; i < nn; i++)

@@ -2,11 +2,18 @@
  * network.c — a basin as a tree of sub-basins: upstream-to-downstream
  * order (Kahn's algorithm, ties by node index so the order is fixed) and
  * routing: each node's outflow is its own runoff plus every upstream node's
- * outflow routed through that node's Muskingum reach.
+ * outflow routed through that node's Muskingum reach. The network can also
+ * be read from `sanxiang dem watershed` polygons (basin_id, area_km2,
+ * downstream_id): one node per basin_id in ascending order, several
+ * polygons of one basin counted once.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
 
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
@@ -77,4 +84,63 @@ sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, cons
 done:
     free(tmp);
     return e;
+}
+
+static int cmp_node_id(const void *a, const void *b)
+{
+    long x = strtol(((const sx_hydro_node_t *)a)->id, NULL, 10), y = strtol(((const sx_hydro_node_t *)b)->id, NULL, 10);
+    return (x > y) - (x < y);
+}
+
+sx_err sx_hydro_network_read_watershed(const char *path, int max, sx_hydro_node_t *nodes, int *n)
+{
+    GDALAllRegister();
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    SX_FAIL_IF(!ds, SX_ERR_IO, "cannot open the watershed polygons '%s' (made by `sanxiang dem watershed --polygons`)",
+               path);
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH fd = l ? OGR_L_GetLayerDefn(l) : NULL;
+    int fi = fd ? OGR_FD_GetFieldIndex(fd, "basin_id") : -1, fa = fd ? OGR_FD_GetFieldIndex(fd, "area_km2") : -1,
+        fn = fd ? OGR_FD_GetFieldIndex(fd, "downstream_id") : -1;
+    sx_err e = SX_OK;
+    int m = 0;
+    if (fi < 0 || fa < 0 || fn < 0) {
+        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' lacks basin_id, area_km2 or downstream_id; re-run `sanxiang "
+                       "dem watershed` (downstream_id is written since this version)", path);
+        goto done;
+    }
+    OGR_L_ResetReading(l);
+    OGRFeatureH f;
+    while (!e && (f = OGR_L_GetNextFeature(l))) {
+        int id = OGR_F_GetFieldAsInteger(f, fi), dn = OGR_F_GetFieldAsInteger(f, fn);
+        double a = OGR_F_GetFieldAsDouble(f, fa);
+        char ids[32];
+        snprintf(ids, sizeof ids, "%d", id);
+        int k = 0;
+        while (k < m && strcmp(nodes[k].id, ids)) k++;
+        if (id < 1 || dn < 0 || !(a >= 0))
+            e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' feature %lld: basin_id %d, downstream_id %d, area_km2 %g "
+                           "are not a watershed record", path, (long long)OGR_F_GetFID(f), id, dn, a);
+        else if (k < m && (nodes[k].area_km2 != a || strtol(nodes[k].down[0] ? nodes[k].down : "0", NULL, 10) != dn))
+            e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s': the polygons of basin %d disagree on area or "
+                           "downstream_id", path, id);
+        else if (k == m && m == max)
+            e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' has more than %d basins", path, max);
+        else if (k == m) {
+            memset(&nodes[m], 0, sizeof nodes[m]);
+            snprintf(nodes[m].id, sizeof nodes[m].id, "%d", id);
+            if (dn > 0) snprintf(nodes[m].down, sizeof nodes[m].down, "%d", dn);
+            nodes[m].area_km2 = a;
+            nodes[m].reach_x = 0.2;
+            m++;
+        }
+        OGR_F_Destroy(f);
+    }
+    if (!e && m == 0) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' has no basins", path);
+done:
+    GDALClose(ds);
+    SX_CHECK(e);
+    qsort(nodes, (size_t)m, sizeof *nodes, cmp_node_id);
+    *n = m;
+    return SX_OK;
 }

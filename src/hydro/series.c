@@ -41,7 +41,7 @@ static int split(char *line, char **fields)
 }
 
 /* Integer step, or ISO date/time (UTC). */
-static int parse_time(const char *s, double *out, int *is_date)
+int sx_hydro_time_parse(const char *s, double *out, int *is_date)
 {
     char *end;
     errno = 0;
@@ -136,7 +136,7 @@ static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_h
         int is_date;
         double tv;
         SX_FAIL_IF(!*ts, SX_ERR_INPUT, "%s:%d: empty time", path, lineno);
-        SX_FAIL_IF(!parse_time(ts, &tv, &is_date), SX_ERR_INPUT,
+        SX_FAIL_IF(!sx_hydro_time_parse(ts, &tv, &is_date), SX_ERR_INPUT,
                    "%s:%d: time '%s' is neither a step number nor a date YYYY-MM-DD[ HH:MM[:SS]]", path, lineno, ts);
         if (s->n == 0) s->time_is_date = is_date;
         SX_FAIL_IF(is_date != s->time_is_date, SX_ERR_INPUT, "%s:%d: time '%s' mixes step numbers and dates", path,

@@ -19,13 +19,14 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
+#include "jobs/step_hydro_forecast.h"
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "hydro_forecast"},
     {"basin", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "basin name (stored in and checked against the hot-start state)"},
     {"model", SX_CFG_T_ENUM, 0, "xaj", 1, 0, "xaj|gr4j", "rainfall-runoff model of every sub-basin"},
     {"forcing", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "CSV with time, one rain column per gauge, evaporation (mm/step)"},
-    {"gauges", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL, "rain gauge column names, in the order of the sub-basin weights"},
+    {"gauges", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "rain gauge column names, in the order of the sub-basin weights"},
     {"evaporation", SX_CFG_T_STRING, 0, "E", 1, 0, NULL, "evaporation column"},
     {"observed", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "column of observed discharge (m3/s) at observed_node"},
     {"observed_node", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "sub-basin id where `observed` is measured"},
@@ -37,8 +38,14 @@ static const sx_cfg_field_t fields[] = {
     {"params", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "model parameters NAME: value (others default)"},
     {"init", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "cold-start states NAME: value"},
     {"net_rain", SX_CFG_T_ENUM, 0, "pet", 1, 0, "pet|aet", "Xinanjiang net-rain definition"},
-    {"subbasins", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL,
+    {"network", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{from_watershed: BASINS.gpkg}: sub-basins, areas and links from `dem watershed` (subbasins then add k, x, ...)"},
+    {"subbasins", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
      "list of {id, area km2, down, weights [..], k hours, x, warning m3/s, guaranteed m3/s}"},
+    {"rain_grid", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{pattern | files | netcdf + variable, polygons, id_field, scale}: areal rain from gridded rain instead of gauges"},
+    {"gauge_weights", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{polygons, id_field, locations, method thiessen|idw, power, grid}: weights of sub-basins without `weights`"},
     {"ensemble", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{members, rain_sigma, seed}"},
     {"state_in", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "hot-start state of the previous run (HDF5); omit to start cold"},
     {"state_out", SX_CFG_T_STRING, 0, "state.h5", 1, 0, NULL, "file name of the end state in the run directory"},
@@ -55,24 +62,18 @@ static const sx_cfg_field_t sub_fields[] = {
     {"guaranteed", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "guaranteed discharge 保证流量 m3/s"},
 };
 
+static const sx_cfg_field_t net_fields[] = {
+    {"from_watershed", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "GeoPackage of `sanxiang dem watershed --polygons`"},
+};
+
 static const sx_cfg_field_t ens_fields[] = {
     {"members", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "ensemble members"},
     {"rain_sigma", SX_CFG_T_FLOAT, 0, "0.3", 0, 3, NULL, "log-normal sigma of forecast-rain multipliers"},
     {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed (results depend on it, not on ranks)"},
+    {"perturb", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "parameter ensemble {NAME: r}: member draws NAME uniformly within +-r x its calibration range, in bounds"},
 };
 
-#define MAXP 32
-
-typedef struct {
-    sx_hydro_series_t s;
-    sx_hydro_node_t nodes[256];
-    const char *pn[MAXP], *in[MAXP];
-    double pv[MAXP], iv[MAXP];
-    const double *gp[SX_HYDRO_MAX_GAUGES];
-    sx_hydro_forecast_cfg_t c;
-    sx_hydro_forecast_extra_t x;
-    char state_out[SX_PATH_MAX];
-} fc_t;
 
 static sx_err row_of(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const sx_hydro_series_t *s, const char *t, int64_t *out)
 {
@@ -93,6 +94,24 @@ static sx_err read_map(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char
         SX_CHECK(sx_cfg_get_double(cfg, map, names[*n], 0, &vals[*n]));
         (*n)++;
     }
+    return SX_OK;
+}
+
+/* Nodes from a watershed GeoPackage: rank 0 reads, every rank gets the same nodes. */
+static sx_err network_from_watershed(sx_job_t *job, const sx_cfg_node_t *net, MPI_Comm comm, fc_t *f)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *path;
+    SX_CHECK(sx_cfg_check(cfg, net, net_fields, sizeof net_fields / sizeof *net_fields));
+    SX_CHECK(sx_cfg_get_string(cfg, net, "from_watershed", NULL, &path));
+    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(net, "from_watershed"), path, &path));
+    int n = 0;
+    sx_err e = sx_mpi_rank() == 0 ? sx_hydro_network_read_watershed(path, 256, f->nodes, &n) : SX_OK;
+    SX_CHECK(sx_err_agree(comm, e));
+    SX_CHECK_MPI(MPI_Bcast(&n, 1, MPI_INT, 0, comm));
+    SX_CHECK_MPI(MPI_Bcast(f->nodes, (int)(n * sizeof *f->nodes), MPI_BYTE, 0, comm));
+    f->c.nnodes = n;
+    sx_log_info("hydro_forecast: network of %d sub-basins from '%s'", n, path);
     return SX_OK;
 }
 
@@ -117,7 +136,8 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     SX_CHECK(sx_cfg_get_string(cfg, node, "state_in", NULL, &sin));
     SX_CHECK(sx_cfg_get_string(cfg, node, "state_out", "state.h5", &sout));
     SX_CHECK(sx_cfg_get_string(cfg, node, "net_rain", "pet", &netrain));
-    const sx_cfg_node_t *gauges = sx_cfg_map_get(node, "gauges");
+    const sx_cfg_node_t *gauges = sx_cfg_map_get(node, "gauges"), *rg = sx_cfg_map_get(node, "rain_grid");
+    if (!gauges == !rg) return sx_cfg_fail_at(cfg, node, "give the rain as `gauges` (CSV columns) or `rain_grid`, one of them");
     c->ngauges = (int)sx_cfg_node_len(gauges);
     if (c->ngauges > SX_HYDRO_MAX_GAUGES) return sx_cfg_fail_at(cfg, gauges, "at most %d gauges", SX_HYDRO_MAX_GAUGES);
     const char *cols[SX_HYDRO_MAX_COLS];
@@ -150,26 +170,42 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     c->init_names = f->in, c->init_values = f->iv, c->ninit = n;
     if (!strcmp(model, "xaj")) c->option_name = "net_rain", c->option_value = netrain;
 
-    const sx_cfg_node_t *subs = sx_cfg_map_get(node, "subbasins");
-    c->nnodes = (int)sx_cfg_node_len(subs);
-    if (c->nnodes > 256) return sx_cfg_fail_at(cfg, subs, "at most 256 sub-basins");
+    const sx_cfg_node_t *subs = sx_cfg_map_get(node, "subbasins"), *gw = sx_cfg_map_get(node, "gauge_weights");
+    const sx_cfg_node_t *net = sx_cfg_map_get(node, "network");
+    if (!net && !subs) return sx_cfg_fail_at(cfg, node, "give the sub-basins as `subbasins` or `network`");
+    int nsub = (int)sx_cfg_node_len(subs);
+    if (nsub > 256) return sx_cfg_fail_at(cfg, subs, "at most 256 sub-basins");
+    c->nnodes = nsub;
+    if (net) SX_CHECK(network_from_watershed(job, net, comm, f));
     f->x.obs_node = -1;
-    for (int i = 0; i < c->nnodes; i++) {
-        const sx_cfg_node_t *sb = sx_cfg_node_at(subs, (size_t)i);
+    for (int j = 0; j < nsub; j++) {
+        const sx_cfg_node_t *sb = sx_cfg_node_at(subs, (size_t)j);
         SX_CHECK(sx_cfg_check(cfg, sb, sub_fields, sizeof sub_fields / sizeof *sub_fields));
+        int i = j;
+        if (net) {
+            const char *sid;
+            SX_CHECK(sx_cfg_get_string(cfg, sb, "id", NULL, &sid));
+            for (i = 0; i < c->nnodes && strcmp(f->nodes[i].id, sid); i++) {}
+            if (i == c->nnodes) return sx_cfg_fail_at(cfg, sb, "sub-basin '%s' is not a basin_id of the watershed", sid);
+            if (sx_cfg_map_get(sb, "area") || sx_cfg_map_get(sb, "down"))
+                return sx_cfg_fail_at(cfg, sb, "area and down of sub-basin '%s' come from the watershed; remove them", sid);
+        }
         sx_hydro_node_t *d = &f->nodes[i];
         const char *id, *down;
         SX_CHECK(sx_cfg_get_string(cfg, sb, "id", NULL, &id));
-        SX_CHECK(sx_cfg_get_string(cfg, sb, "down", "", &down));
+        SX_CHECK(sx_cfg_get_string(cfg, sb, "down", d->down, &down));
         snprintf(d->id, sizeof d->id, "%s", id);
-        snprintf(d->down, sizeof d->down, "%s", down);
-        SX_CHECK(sx_cfg_get_double(cfg, sb, "area", 0, &d->area_km2));
+        if (down != d->down) snprintf(d->down, sizeof d->down, "%s", down);
+        SX_CHECK(sx_cfg_get_double(cfg, sb, "area", d->area_km2, &d->area_km2));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "k", 0, &d->reach_k_h));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "x", 0.2, &d->reach_x));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "warning", 0, &d->warn_q));
         SX_CHECK(sx_cfg_get_double(cfg, sb, "guaranteed", 0, &d->guar_q));
         const sx_cfg_node_t *w = sx_cfg_map_get(sb, "weights");
-        if (d->area_km2 > 0 && (int)sx_cfg_node_len(w) != c->ngauges)
+        if (w && rg) return sx_cfg_fail_at(cfg, w, "sub-basin '%s': `weights` need `gauges`, not `rain_grid`", id);
+        if (w && gw) return sx_cfg_fail_at(cfg, w, "sub-basin '%s': give `weights` or the step's `gauge_weights`, not both", id);
+        if (gw || rg) d->w[0] = NAN; /* filled from the polygons below, or unused */
+        else if (d->area_km2 > 0 && (int)sx_cfg_node_len(w) != c->ngauges)
             return sx_cfg_fail_at(cfg, w ? w : sb, "sub-basin '%s' needs %d gauge weights, has %zu", id, c->ngauges,
                                   sx_cfg_node_len(w));
         for (int g = 0; w && g < c->ngauges; g++) {
@@ -179,14 +215,18 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
             d->w[g] = t ? strtod(t, &end) : NAN;
             if (!t || end == t || *end) return sx_cfg_fail_at(cfg, wg, "a gauge weight must be a number");
         }
-        if (obs_node && !strcmp(obs_node, id)) f->x.obs_node = i;
     }
+    for (int i = 0; i < c->nnodes && obs_node; i++)
+        if (!strcmp(obs_node, f->nodes[i].id)) f->x.obs_node = i;
     if (obs) {
         if (f->x.obs_node < 0) return sx_cfg_fail_at(cfg, node, "observed_node '%s' is not a sub-basin id",
                                                      obs_node ? obs_node : "(missing)");
         f->x.obs = f->s.col[c->ngauges + 1] + c->start;
     }
     c->nodes = f->nodes;
+    if (gw && rg) return sx_cfg_fail_at(cfg, gw, "`gauge_weights` need `gauges`, not `rain_grid`");
+    if (gw) SX_CHECK(sx__hydro_polygon_weights(job, gw, comm, cols, f));
+    if (rg) SX_CHECK(sx__hydro_grid_rain(job, rg, comm, f));
     const sx_cfg_node_t *ens = sx_cfg_map_get(node, "ensemble");
     int64_t members = 0, seed = 1;
     c->rain_sigma = 0.3;
@@ -195,6 +235,9 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         SX_CHECK(sx_cfg_get_int(cfg, ens, "members", 0, &members));
         SX_CHECK(sx_cfg_get_double(cfg, ens, "rain_sigma", 0.3, &c->rain_sigma));
         SX_CHECK(sx_cfg_get_int(cfg, ens, "seed", 1, &seed));
+        int np;
+        SX_CHECK(read_map(cfg, sx_cfg_map_get(ens, "perturb"), f->qn, f->qv, &np));
+        c->nperturb = np, c->perturb_names = f->qn, c->perturb_width = f->qv;
     }
     c->members = (int)members;
     c->seed = (uint64_t)seed;
@@ -210,6 +253,8 @@ static sx_err write_outputs(sx_job_t *job, fc_t *f, sx_hydro_forecast_t *r)
     char p[SX_PATH_MAX], name[96];
     SX_CHECK(sx_job_out_path(job, "forecast.csv", p, sizeof p));
     SX_CHECK(sx_hydro_forecast_write_csv(p, &f->c, r, &f->x));
+    SX_CHECK(sx_job_out_path(job, "areal_rain.csv", p, sizeof p));
+    SX_CHECK(sx_hydro_forecast_write_areal(p, &f->c));
     SX_CHECK(sx_job_out_path(job, "hydrographs.nc", p, sizeof p));
     SX_CHECK(sx_hydro_forecast_write_h5(p, &f->c, r, &f->x));
     for (int i = 0; i < r->nnodes; i++) {
@@ -249,6 +294,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
                     f->c.nnodes, f->c.times->time[f->c.issue], (long long)f->c.nlead, f->c.members, f->state_out);
     sx_hydro_forecast_fini(&r);
     sx_hydro_series_fini(&f->s);
+    free(f->grid_p);
     free(f);
     return e;
 }

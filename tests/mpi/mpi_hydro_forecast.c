@@ -8,7 +8,10 @@
  *  - hot start: run 1 saves the models' and reaches' state at its issue
  *    time; run 2 starting at the next row from that state reproduces a
  *    continuous run bit for bit; a state at
- *    the wrong time or a different basin is refused on every rank.
+ *    the wrong time or a different basin is refused on every rank;
+ *  - parameter ensembles (SM and CS drawn per member), cold and hot-started:
+ *    N ranks == 1 rank bit for bit, wider than the rain-only ensemble at the
+ *    first lead step; an unknown or zero-width parameter is refused.
  */
 #include <math.h>
 #include <stdio.h>
@@ -158,6 +161,50 @@ int main(int argc, char **argv)
     snprintf(nodes[3].down, sizeof nodes[3].down, "a");
     CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f1) == SX_ERR_CONFIG, "a cycle must be refused");
     memcpy(nodes, saved, sizeof saved);
+
+    /* parameter ensembles */
+    static const char *qn[] = {"SM", "CS"};
+    double qw[] = {0.3, 0.5};
+    sx_hydro_forecast_cfg_t cp = c;
+    cp.members = 30;
+    cp.rain_sigma = 0;
+    cp.nperturb = 2;
+    cp.perturb_names = qn;
+    cp.perturb_width = qw;
+    for (int hot = 0; hot < 2; hot++) {
+        if (hot) cp.start = 200, cp.state_in = state;
+        sx_hydro_forecast_t pa, pb;
+        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &pa) == SX_OK, "parameter ensemble: %s", sx_err_message());
+        if (rank == 0 && !fail) {
+            CHECK(sx_hydro_forecast_run(MPI_COMM_SELF, &cp, &pb) == SX_OK, "1-rank parameter ensemble failed");
+            int64_t per = (int64_t)pa.nnodes * pa.nlead;
+            CHECK(!memcmp(pa.pct, pb.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)),
+                  "parameter-ensemble percentiles differ from 1 rank (hot %d)", hot);
+            /* rain_sigma 0: the spread at the outlet comes from the parameters alone */
+            const double *p = pa.pct + (3 * pa.nlead + 0) * SX_HYDRO_NPCT;
+            CHECK(p[4] > p[0], "parameter members must spread (p95 %g, p05 %g)", p[4], p[0]);
+            printf("parameter ensemble (hot %d): outlet lead 1 p05 %.4f p50 %.4f p95 %.4f\n", hot, p[0], p[2], p[4]);
+            sx_hydro_forecast_fini(&pb);
+        }
+        sx_hydro_forecast_fini(&pa);
+    }
+    /* a rain-only ensemble with rain_sigma 0 has no spread */
+    sx_hydro_forecast_cfg_t c0 = c;
+    c0.members = 10;
+    c0.rain_sigma = 0;
+    sx_hydro_forecast_t z;
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c0, &z) == SX_OK, "rain ensemble: %s", sx_err_message());
+    if (!fail) CHECK(z.pct[(3 * z.nlead) * SX_HYDRO_NPCT + 4] == z.pct[(3 * z.nlead) * SX_HYDRO_NPCT], "no spread");
+    sx_hydro_forecast_fini(&z);
+    static const char *bad[] = {"X9"};
+    cp.perturb_names = bad;
+    cp.nperturb = 1;
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &z) == SX_ERR_CONFIG && strstr(sx_err_message(), "'X9'"),
+          "an unknown parameter must be refused: %s", sx_err_message());
+    cp.perturb_names = qn;
+    qw[0] = 0;
+    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &z) == SX_ERR_CONFIG, "a zero width must be refused");
+
     sx_hydro_forecast_fini(&f);
     sx_hydro_forecast_fini(&r1);
     sx_hydro_forecast_fini(&rc);

@@ -70,3 +70,14 @@ sx_hydro_job_error(issue 2 3 "time '9999' is not in the forcing" --set steps.0.i
 sx_hydro_job_error(lead 2 3 "extend the forecast rain or shorten the lead" --set steps.0.lead=500)
 sx_hydro_job_error(param 2 3 "WM = 5000 is outside its valid range" --set steps.0.params.WM=5000)
 sx_hydro_job_error(state 2 4 "cannot read the hot-start state" --set steps.0.state_in=/nonexistent/state.h5)
+
+# Forcing and network options of the forecast job (IDW, gridded rain, network from a
+# watershed GeoPackage), each checked against an independent numpy computation.
+foreach(case idw grid_tif grid_nc watershed)
+  add_test(NAME hydro_forcing_${case}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_forcing.py $<TARGET_FILE:sanxiang_cli>
+                   ${SX_TEST_OUT}/hydro_forcing ${case}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(hydro_forcing_${case} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3
+                       TIMEOUT 600)
+endforeach()

@@ -3,6 +3,9 @@
  * square's quadrants get a quarter each; an L-shaped basin gets weights
  * equal to its area shares by hand; the two-rectangle GeoJSON gives west
  * (1, 0, 0) and east (0, ½, ½); bad input is refused.
+ * IDW: a 2 x 2 lattice over the square (0,0)-(2,2) with gauges A (0.5, 0.5)
+ * and B (3.5, 0.5) gives, by hand, per centre w_A = 1 (on A), 4/5, 10/11,
+ * 5/7 at p = 2, so w_A = 659/770; at p = 1 the same with square roots.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -53,8 +56,50 @@ static void test_layer(void **state)
     assert_int_equal(sx_hydro_thiessen_wkt("POLYGON((0 0,1 0,1 1,0 0))", 0, x, y, 100, w), SX_ERR_INPUT);
 }
 
+static void test_idw(void **state)
+{
+    double x[2] = {0.5, 3.5}, y[2] = {0.5, 0.5}, w[2];
+    const char *sq = "POLYGON((0 0,2 0,2 2,0 2,0 0))";
+    sx_hydro_weights_opts_t o = {SX_HYDRO_WEIGHTS_IDW, 2, 2};
+    assert_int_equal(sx_hydro_weights_wkt(sq, &o, 2, x, y, w), SX_OK);
+    assert_true(fabs(w[0] - 659.0 / 770) < 1e-14);
+    assert_true(fabs(w[0] + w[1] - 1) < 1e-14);
+    /* p = 1: centres (1.5,.5): 1/(1+1/2); (.5,1.5): 1/(1+1/sqrt 10); (1.5,1.5): (1/sqrt 2)/(1/sqrt 2+1/sqrt 5) */
+    o.power = 1;
+    double h = (1 + 2.0 / 3 + 1 / (1 + 1 / sqrt(10)) + (1 / sqrt(2)) / (1 / sqrt(2) + 1 / sqrt(5))) / 4;
+    assert_int_equal(sx_hydro_weights_wkt(sq, &o, 2, x, y, w), SX_OK);
+    assert_true(fabs(w[0] - h) < 1e-14);
+    /* a larger power moves IDW towards Thiessen (A nearest everywhere in the square) */
+    o.power = 10;
+    o.grid = 200;
+    double wt[2];
+    assert_int_equal(sx_hydro_weights_wkt(sq, &o, 2, x, y, w), SX_OK);
+    assert_int_equal(sx_hydro_thiessen_wkt(sq, 2, x, y, 200, wt), SX_OK);
+    assert_true(wt[0] == 1 && w[0] > 659.0 / 770 && w[0] < 1);
+    /* bad options */
+    o.power = 0;
+    assert_int_equal(sx_hydro_weights_wkt(sq, &o, 2, x, y, w), SX_ERR_INPUT);
+    o.power = 2;
+    o.grid = 1;
+    assert_int_equal(sx_hydro_weights_wkt(sq, &o, 2, x, y, w), SX_ERR_INPUT);
+}
+
+static void test_gauges_read(void **state)
+{
+    char names[4][32];
+    double x[4], y[4];
+    int n = 0;
+    assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/gauges.csv", 4, &n, names, x, y), SX_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(names[2], "G3");
+    assert_true(x[2] == 2500 && y[2] == 500);
+    assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/gauges.csv", 2, &n, names, x, y), SX_ERR_INPUT);
+    assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/good_hourly.csv", 4, &n, names, x, y), SX_ERR_INPUT);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_quadrants), cmocka_unit_test(test_layer)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_quadrants), cmocka_unit_test(test_layer),
+                                       cmocka_unit_test(test_idw), cmocka_unit_test(test_gauges_read)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,35 @@
+/*
+ * step_hydro_forecast.h — what the hydro_forecast step's files share: the
+ * step's working set and the input readers of step_hydro_inputs.c (gauge
+ * weights from polygons, gridded rain, the network from a watershed
+ * GeoPackage). Internal to src/jobs.
+ */
+#ifndef SX_JOBS_STEP_HYDRO_FORECAST_H
+#define SX_JOBS_STEP_HYDRO_FORECAST_H
+
+#include "sanxiang/sx_hydro_forecast.h"
+#include "sanxiang/sx_hydro_io.h"
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_output.h"
+
+#define MAXP 32
+
+typedef struct {
+    sx_hydro_series_t s;
+    sx_hydro_node_t nodes[256];
+    const char *pn[MAXP], *in[MAXP], *qn[MAXP];
+    double pv[MAXP], iv[MAXP], qv[MAXP];
+    const double *gp[SX_HYDRO_MAX_GAUGES];
+    sx_hydro_forecast_cfg_t c;
+    sx_hydro_forecast_extra_t x;
+    char state_out[SX_PATH_MAX];
+    double *grid_p;                  /* [nnodes][s.n] areal rain from gridded rain, or NULL */
+    const double *node_p[256];
+} fc_t;
+
+/** Gauge weights of every sub-basin with an area from `gauge_weights`
+ *  {polygons, id_field, locations, method, power, grid}. Collective. */
+sx_err sx__hydro_polygon_weights(sx_job_t *job, const sx_cfg_node_t *gw, MPI_Comm comm, const char *const *gauges, fc_t *f);
+/** Areal rain of every sub-basin from `rain_grid` into f->grid_p / f->node_p. Collective. */
+sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f);
+#endif
