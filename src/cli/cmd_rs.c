@@ -53,7 +53,9 @@ void sx_cli_rs_help(void)
            "  --bidx NAME=N          band number N of NAME's file (default 1)\n"
            "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
            "  --nodata NAME=V        treat V as nodata in band NAME (e.g. Landsat fill 0 not declared in the file)\n"
-           "  --reflectance MODE     auto (Landsat *_MTL.txt next to the band, else none), none,\n"
+           "  --reflectance MODE     auto (product metadata: Landsat *_MTL.txt next to the band, Sentinel-2\n"
+           "                         MTD_MSIL2A.xml of the SAFE product, or scale/offset in the file's GDAL\n"
+           "                         metadata; else none), none,\n"
            "                         landsat-c2-l2 (DN * 2.75e-5 - 0.2), s2-l2a (baseline >= 04.00: (DN - 1000) / 10000)\n"
            "  --nc OUT.nc            netCDF written alongside the COG (default OUT.nc)\n"
            "The scale, offset and their source are recorded in the outputs' provenance.\n");
@@ -157,6 +159,7 @@ static sx_err finish_bands(band_args_t *a, const char *verb)
         sx_layer_nc_beside(a->out, a->ncbuf, sizeof a->ncbuf);
         a->nc = a->ncbuf;
     }
+    SX_CHECK(sx_gdal_init(0)); /* reflectance metadata may be read through GDAL */
     SX_CHECK(sx_rs_bands_resolve_scale(a->bands, a->nbands, a->refl));
     return SX_OK;
 }
@@ -524,6 +527,7 @@ static sx_err cmd_composite(int argc, char **argv)
                 b->nodata = nodata;
             }
         }
+    if (!err) err = sx_gdal_init(0);
     if (!err) err = sx_rs_bands_resolve_scale(sc.bands, sc.nscenes * sc.nper, refl);
     char stem[SX_PATH_MAX];
     if (!err) {

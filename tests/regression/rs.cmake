@@ -197,3 +197,11 @@ add_test(NAME rs_demo_cog_valid
          COMMAND sh -c "/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/ndvi.tif && \
 /usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/water.tif")
 set_tests_properties(rs_demo_cog_valid PROPERTIES LABELS regression FIXTURES_REQUIRED demo_np2)
+
+# Reflectance from Sentinel-2 product metadata (MTD_MSIL2A.xml of a SAFE
+# layout, baseline 04.00) against numpy; the values used are in the outputs'
+# provenance; --scale overrides the metadata.
+add_test(NAME rs_s2_metadata
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_s2_meta.py ${SX_RS_BIN} 2 ${SX_RS_OUT}/s2meta
+                 ${SX_RS_LS} ${CMAKE_CURRENT_SOURCE_DIR}/data/rs/s2)
+set_tests_properties(rs_s2_metadata PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2 TIMEOUT 600)
