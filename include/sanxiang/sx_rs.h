@@ -215,6 +215,7 @@ typedef struct {
     sx_rs_comp_method method;
     double percentile;   /* 0..100 for SX_RS_COMP_PERCENTILE */
     int nir, red;        /* band indices k for max-NDVI */
+    int strip_rows;      /* rows of every scene held at a time (0: about 64 MB worth) */
     const char *out_stem; /* outputs <stem>_<band>.nc/.tif and <stem>_count.nc/.tif */
     int cog;
     const char *provenance;

@@ -34,10 +34,11 @@ void sx_cli_rs_help(void)
            "      Gauss-Krueger zone EPSG:4491-4554. Same result as gdalwarp -et 0 -ovr NONE; Float32, NaN nodata.\n\n"
            "  composite --method median|mean|pNN|max-ndvi|count --scene 'red=A_B4.tif,nir=A_B5.tif,qa=A_QA.tif'\n"
            "       [--scene ...] [--scenes LIST.txt] [--qa-kind landsat-c2|landsat-c1|s2-scl] [--mask CLASSES]\n"
-           "       [--dilate N] [--nodata V] [--reflectance MODE] -o OUT.tif\n"
+           "       [--dilate N] [--nodata V] [--reflectance MODE] [--strip-rows N] -o OUT.tif\n"
            "      Scenes must share one grid (rs warp first). A band named qa is the quality band; masked\n"
            "      observations and nodata are left out. Writes OUT_<band>.tif per band, OUT_count.tif and, for\n"
-           "      max-ndvi, OUT_scene.tif (chosen scene, 1-based). LIST.txt: one scene spec per line.\n\n"
+           "      max-ndvi, OUT_scene.tif (chosen scene, 1-based). LIST.txt: one scene spec per line.\n"
+           "      Each rank holds N rows of every scene at a time (default: about 64 MB worth).\n\n"
            "  water --index mndwi|ndwi -b green=PATH -b swir1=PATH|nir=PATH (--otsu [--bins N] | --threshold T)\n"
            "       -o OUT.tif [--polygons OUT.gpkg] [band options]\n"
            "      Water = index > threshold (UInt8 1 water, 0 land, 255 nodata). Otsu (1979) on a histogram of the\n"
@@ -480,7 +481,7 @@ static sx_err cmd_composite(int argc, char **argv)
 {
     scenes_t sc = {0};
     const char *method = NULL, *out = NULL, *kind = "landsat-c2", *classes = NULL, *v;
-    long long dil = 0;
+    long long dil = 0, strip = 0;
     double nodata = 0;
     int has_nodata = 0;
     sx_rs_reflectance refl = SX_RS_REFL_AUTO;
@@ -496,6 +497,10 @@ static sx_err cmd_composite(int argc, char **argv)
             if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = scenes_file(&sc, v);
         } else if (!strcmp(argv[i], "--dilate")) {
             if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_int("--dilate", v, &dil);
+        } else if (!strcmp(argv[i], "--strip-rows")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_int("--strip-rows", v, &strip);
+            if (!err && (strip < 1 || strip > 1000000))
+                err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "--strip-rows must be 1 .. 1000000");
         } else if (!strcmp(argv[i], "--nodata")) {
             if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_double("--nodata", v, &nodata);
             has_nodata = 1;
@@ -541,6 +546,7 @@ static sx_err cmd_composite(int argc, char **argv)
         o.nscenes = sc.nscenes;
         o.nper = sc.nper;
         o.dilate = (int)dil;
+        o.strip_rows = (int)strip;
         o.out_stem = stem;
         o.cog = 1;
         o.provenance = prov;

@@ -118,6 +118,19 @@ foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_composite_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED "rs_composite_np1;rs_composite_np${np}")
 endforeach()
+# Strips: with 7 rows of every scene at a time (many strips per block, the
+# QA read 1 row beyond each strip for the dilation) the composites are
+# identical to the default (one strip per block at this size), at 1 and 3 ranks.
+foreach(np 1 3)
+  set(strip_out ${SX_RS_STACK}/strip_np${np})
+  add_test(NAME rs_composite_strips_np${np}
+           COMMAND sh -c "mkdir -p ${strip_out} && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs composite --scenes ${SX_RS_STACK}/scenes.txt --qa-kind landsat-c1 --dilate 1 --strip-rows 7 --method median -o ${strip_out}/median.tif && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs composite --scenes ${SX_RS_STACK}/scenes.txt --qa-kind landsat-c1 --dilate 1 --strip-rows 7 --method max-ndvi -o ${strip_out}/maxndvi.tif && \
+for f in median_red median_nir median_count maxndvi_red maxndvi_nir maxndvi_scene; do ${SX_RS_CMP} --exact ${SX_RS_STACK}/np1/$f.tif ${strip_out}/$f.tif || exit 1; done")
+  set_tests_properties(rs_composite_strips_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_composite_np1 PROCESSORS ${np} TIMEOUT 600)
+endforeach()
 add_test(NAME rs_composite_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_composite_check.py ${SX_RS_STACK}/np1
                  ${SX_RS_STACK}/scenes.txt)
