@@ -196,6 +196,20 @@ void sx_rs_qa_mask(const sx_rs_qa_rule_t *rule, const double *qa, int64_t n, uin
  *  written to out (own.nx * own.ny). tmp holds ext cells. Not collective. */
 void sx_rs_mask_dilate(const uint8_t *buf, sx_window_t ext, sx_window_t own, int r, uint8_t *tmp, uint8_t *out);
 
+typedef struct {
+    const char *qa_path;   /* GDAL dataset name of the quality band */
+    int band;              /* 1-based band (0 = 1) */
+    int has_nodata;
+    double nodata;         /* QA nodata when the file does not declare it */
+    sx_rs_qa_rule_t rule;
+    int dilate;            /* cells */
+    const char *out_nc, *out_cog, *provenance;
+} sx_rs_mask_opts_t;
+
+/** Mask raster (UInt8: 1 masked, 0 clear; QA nodata is masked) from a
+ *  quality band, dilated by o->dilate cells. Collective over comm. */
+sx_err sx_rs_mask_run(MPI_Comm comm, const sx_rs_mask_opts_t *o);
+
 /* ------------------------------------------------------------ composites */
 
 typedef enum {

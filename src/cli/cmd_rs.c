@@ -32,6 +32,11 @@ void sx_cli_rs_help(void)
            "       [-r near|bilinear|cubic|average|mode] [--band N] [--src-nodata V]\n"
            "      Mosaic tiles (later ones win where they overlap) and reproject, e.g. to CGCS2000 EPSG:4490 or a\n"
            "      Gauss-Krueger zone EPSG:4491-4554. Same result as gdalwarp -et 0 -ovr NONE; Float32, NaN nodata.\n\n"
+           "  mask --qa QA.tif [--qa-kind landsat-c2|landsat-c1|s2-scl] [--mask CLASSES] [--dilate N] -o OUT.tif\n"
+           "      Cloud/shadow/fill mask (UInt8: 1 masked, 0 clear; QA nodata is masked), dilated by N cells.\n"
+           "      Classes: landsat-c2 fill dilated cirrus cloud shadow snow water; landsat-c1 fill cloud\n"
+           "      cloud-medium cloud-high shadow snow cirrus; s2-scl nodata saturated dark shadow vegetation bare\n"
+           "      water unclassified cloud-medium cloud-high cirrus snow.\n"
            "  composite --method median|mean|pNN|max-ndvi|count --scene 'red=A_B4.tif,nir=A_B5.tif,qa=A_QA.tif'\n"
            "       [--scene ...] [--scenes LIST.txt] [--qa-kind landsat-c2|landsat-c1|s2-scl] [--mask CLASSES]\n"
            "       [--dilate N] [--nodata V] [--reflectance MODE] [--strip-rows N] -o OUT.tif\n"
@@ -477,6 +482,49 @@ static sx_err scenes_file(scenes_t *sc, const char *path)
     return err;
 }
 
+static sx_err cmd_mask(int argc, char **argv)
+{
+    sx_rs_mask_opts_t o = {.band = 1};
+    const char *kind = "landsat-c2", *classes = NULL, *out = NULL, *nc = NULL, *v;
+    long long n;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--qa")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.qa_path));
+        else if (!strcmp(argv[i], "--qa-kind")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &kind));
+        else if (!strcmp(argv[i], "--mask")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &classes));
+        else if (!strcmp(argv[i], "-o")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &out));
+        else if (!strcmp(argv[i], "--nc")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &nc));
+        else if (!strcmp(argv[i], "--dilate") || !strcmp(argv[i], "--band")) {
+            const char *opt = argv[i];
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int(opt, v, &n));
+            SX_FAIL_IF(n < 0 || n > 100000, SX_ERR_USAGE, "%s must be 0 .. 100000", opt);
+            if (opt[2] == 'd') o.dilate = (int)n;
+            else o.band = (int)n;
+        } else if (!strcmp(argv[i], "--nodata")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double("--nodata", v, &o.nodata));
+            o.has_nodata = 1;
+        } else SX_FAIL(SX_ERR_USAGE, "unknown argument '%s' for rs mask", argv[i]);
+    }
+    SX_FAIL_IF(!o.qa_path || !out, SX_ERR_USAGE, "usage: sanxiang rs mask --qa QA.tif [--qa-kind K] [--mask C,..] -o OUT.tif");
+    SX_CHECK(sx_rs_qa_rule_parse(kind, classes, &o.rule));
+    char ncbuf[SX_PATH_MAX];
+    if (!nc) {
+        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
+        nc = ncbuf;
+    }
+    char *prov = NULL;
+    SX_CHECK(sx_gdal_init(0));
+    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    o.out_nc = nc;
+    o.out_cog = out;
+    o.provenance = prov;
+    sx_err err = sx_rs_mask_run(MPI_COMM_WORLD, &o);
+    free(prov);
+    SX_CHECK(err);
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
 static sx_err cmd_composite(int argc, char **argv)
 {
     scenes_t sc = {0};
@@ -565,6 +613,7 @@ sx_err sx_cli_rs(int argc, char **argv)
     if (!strcmp(argv[1], "calc")) return cmd_calc(argc - 1, argv + 1);
     if (!strcmp(argv[1], "warp")) return cmd_warp(argc - 1, argv + 1);
     if (!strcmp(argv[1], "composite")) return cmd_composite(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "mask")) return cmd_mask(argc - 1, argv + 1);
     if (!strcmp(argv[1], "water")) return cmd_water(argc - 1, argv + 1);
     if (!strcmp(argv[1], "zonal")) return cmd_zonal(argc - 1, argv + 1);
     if (!strcmp(argv[1], "flood")) return cmd_two_dates(argc - 1, argv + 1, 1);
