@@ -66,7 +66,7 @@ for f in "${scenes[@]}"; do echo "red=$f" >> "$work/scenes.txt"; done
 cells=$((size * size))
 
 # run CMD...: prints "seconds max_rss_kb"
-run() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { echo "FAILED: $* ($(tail -1 "$work/stderr.txt"))" >&2; echo "nan 0"; return; }; cat "$work/time.txt"; }
+run() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { echo "FAILED: $* ($(grep -v "^---" "$work/stderr.txt" | tail -3 | tr "\n" " "))" >&2; echo "nan 0"; return; }; cat "$work/time.txt"; }
 gbs() { $py -c "b, t = float('$1'), float('$2'); print('%.3g' % (b / t / 1e9) if t == t and t > 0 else 'n/a')"; }
 ratio() { $py -c "a, t = float('$1'), float('$2'); print('%.2f' % (a / t) if a == a and t == t and t > 0 else 'n/a')"; }
 

@@ -246,6 +246,25 @@ static sx_err parse_doubles(int argc, char **argv, int *i, int n, int optional, 
     return SX_OK;
 }
 
+/* Default netCDF beside OUT.tif, GDAL ready, provenance of this command. */
+static sx_err out_prepare(const char *out, const char **nc, char *ncbuf, size_t len, char **prov)
+{
+    if (!*nc) {
+        sx_layer_nc_beside(out, ncbuf, len);
+        *nc = ncbuf;
+    }
+    SX_CHECK(sx_gdal_init(0));
+    return sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, prov);
+}
+
+/* After a run: free the provenance, pass err on, else print the timings. */
+static sx_err out_finish(sx_err err, char *prov)
+{
+    free(prov);
+    SX_CHECK(err);
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
 static sx_err cmd_warp(int argc, char **argv)
 {
     const char *inputs[1024];
@@ -283,21 +302,13 @@ static sx_err cmd_warp(int argc, char **argv)
         }
     }
     SX_FAIL_IF(!out || !o.ninputs, SX_ERR_USAGE, "usage: sanxiang rs warp IN [IN ...] -o OUT.tif [--t-srs CRS] ...");
-    if (!nc) {
-        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
-        nc = ncbuf;
-    }
     char *prov = NULL;
-    SX_CHECK(sx_gdal_init(0));
-    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    SX_CHECK(out_prepare(out, &nc, ncbuf, sizeof ncbuf, &prov));
     o.out_nc = nc;
     o.out_cog = out;
     o.var_name = "warp";
     o.provenance = prov;
-    sx_err err = sx_rs_warp_run(MPI_COMM_WORLD, &o);
-    free(prov);
-    SX_CHECK(err);
-    return sx_perf_report(MPI_COMM_WORLD, NULL);
+    return out_finish(sx_rs_warp_run(MPI_COMM_WORLD, &o), prov);
 }
 
 static sx_err cmd_water(int argc, char **argv)
@@ -364,19 +375,11 @@ static sx_err cmd_two_dates(int argc, char **argv, int flood)
     }
     SX_FAIL_IF(!before || !after || !out, SX_ERR_USAGE, "rs %s needs --before, --after and -o", verb);
     SX_FAIL_IF(!flood && (gain < 0 || loss < 0), SX_ERR_USAGE, "rs change needs --gain G and --loss L (non-negative)");
-    char ncbuf[SX_PATH_MAX];
-    if (!nc) {
-        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
-        nc = ncbuf;
-    }
-    char *prov = NULL;
-    SX_CHECK(sx_gdal_init(0));
-    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
-    sx_err err = flood ? sx_rs_flood_run(MPI_COMM_WORLD, before, after, perm, nc, out, gpkg, prov)
-                       : sx_rs_change_run(MPI_COMM_WORLD, before, after, gain, loss, nc, out, prov);
-    free(prov);
-    SX_CHECK(err);
-    return sx_perf_report(MPI_COMM_WORLD, NULL);
+    char ncbuf[SX_PATH_MAX], *prov = NULL;
+    SX_CHECK(out_prepare(out, &nc, ncbuf, sizeof ncbuf, &prov));
+    return out_finish(flood ? sx_rs_flood_run(MPI_COMM_WORLD, before, after, perm, nc, out, gpkg, prov)
+                            : sx_rs_change_run(MPI_COMM_WORLD, before, after, gain, loss, nc, out, prov),
+                      prov);
 }
 
 static sx_err cmd_zonal(int argc, char **argv)
@@ -508,21 +511,12 @@ static sx_err cmd_mask(int argc, char **argv)
     }
     SX_FAIL_IF(!o.qa_path || !out, SX_ERR_USAGE, "usage: sanxiang rs mask --qa QA.tif [--qa-kind K] [--mask C,..] -o OUT.tif");
     SX_CHECK(sx_rs_qa_rule_parse(kind, classes, &o.rule));
-    char ncbuf[SX_PATH_MAX];
-    if (!nc) {
-        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
-        nc = ncbuf;
-    }
-    char *prov = NULL;
-    SX_CHECK(sx_gdal_init(0));
-    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    char ncbuf[SX_PATH_MAX], *prov = NULL;
+    SX_CHECK(out_prepare(out, &nc, ncbuf, sizeof ncbuf, &prov));
     o.out_nc = nc;
     o.out_cog = out;
     o.provenance = prov;
-    sx_err err = sx_rs_mask_run(MPI_COMM_WORLD, &o);
-    free(prov);
-    SX_CHECK(err);
-    return sx_perf_report(MPI_COMM_WORLD, NULL);
+    return out_finish(sx_rs_mask_run(MPI_COMM_WORLD, &o), prov);
 }
 
 static sx_err cmd_composite(int argc, char **argv)
