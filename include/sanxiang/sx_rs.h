@@ -27,7 +27,9 @@ typedef enum {
     SX_RS_SCALE_NONE = 0,  /* digital numbers used as they are */
     SX_RS_SCALE_EXPLICIT,  /* --scale NAME=S,O */
     SX_RS_SCALE_PRESET,    /* --reflectance landsat-c2-l2 | s2-l2a */
-    SX_RS_SCALE_MTL        /* Landsat MTL file next to the band */
+    SX_RS_SCALE_MTL,       /* Landsat MTL file next to the band */
+    SX_RS_SCALE_S2_MTD,    /* Sentinel-2 MTD_MSIL2A.xml of the band's SAFE product */
+    SX_RS_SCALE_GDAL       /* scale/offset in the band's GDAL metadata */
 } sx_rs_scale_source;
 
 typedef struct {
@@ -54,10 +56,16 @@ sx_err sx_rs_reflectance_parse(const char *text, sx_rs_reflectance *out);
 
 /**
  * Fill in scale/offset of every band whose scale_source is NONE from the
- * preset (AUTO: from the Landsat MTL file next to the band's file, found by
- * the band file's name, *_B<n>.TIF or *_SR_B<n>.TIF -> *_MTL.txt). Bands with
- * an explicit scale keep it. Not collective (reads small text files; every
- * rank gets the same answer from the same files).
+ * preset. AUTO takes them from the product's metadata, the first found of:
+ * the Landsat MTL file next to the band's file (*_B<n>.TIF or *_SR_B<n>.TIF
+ * -> *_MTL.txt); the Sentinel-2 MTD_MSIL2A.xml of the band's SAFE product
+ * (*_B04_10m.jp2, searched up to four directories up); the band's GDAL
+ * metadata (scale/offset, or BOA_QUANTIFICATION_VALUE and BOA_ADD_OFFSET as
+ * GDAL's SENTINEL2 driver gives them); else digital numbers. Bands with an
+ * explicit scale (--scale) keep it; a preset overrides the metadata. The
+ * values and their source land in scale/offset/scale_note, which
+ * sx_rs_provenance records in the output. Not collective (reads small
+ * files; every rank gets the same answer from the same files).
  */
 sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflectance preset);
 
@@ -70,6 +78,15 @@ sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflecta
  * sec. 5.1). Not collective.
  */
 sx_err sx_rs_mtl_scale(const char *mtl_path, int bandno, double *scale, double *offset, char *note, size_t notelen);
+
+/**
+ * Read the Sentinel-2 L2A scale/offset of band ("B4", "B04", "B8A") from
+ * MTD_MSIL2A.xml: 1 / BOA_QUANTIFICATION_VALUE and BOA_ADD_OFFSET /
+ * BOA_QUANTIFICATION_VALUE (offset 0 before baseline 04.00, where the list
+ * is absent). ESA Sentinel-2 Products Specification Document. Not collective.
+ */
+sx_err sx_rs_s2_mtd_scale(const char *xml_path, const char *band, double *scale, double *offset, char *note,
+                          size_t notelen);
 
 /* ------------------------------------------------------------ indices */
 
@@ -179,6 +196,20 @@ void sx_rs_qa_mask(const sx_rs_qa_rule_t *rule, const double *qa, int64_t n, uin
  *  written to out (own.nx * own.ny). tmp holds ext cells. Not collective. */
 void sx_rs_mask_dilate(const uint8_t *buf, sx_window_t ext, sx_window_t own, int r, uint8_t *tmp, uint8_t *out);
 
+typedef struct {
+    const char *qa_path;   /* GDAL dataset name of the quality band */
+    int band;              /* 1-based band (0 = 1) */
+    int has_nodata;
+    double nodata;         /* QA nodata when the file does not declare it */
+    sx_rs_qa_rule_t rule;
+    int dilate;            /* cells */
+    const char *out_nc, *out_cog, *provenance;
+} sx_rs_mask_opts_t;
+
+/** Mask raster (UInt8: 1 masked, 0 clear; QA nodata is masked) from a
+ *  quality band, dilated by o->dilate cells. Collective over comm. */
+sx_err sx_rs_mask_run(MPI_Comm comm, const sx_rs_mask_opts_t *o);
+
 /* ------------------------------------------------------------ composites */
 
 typedef enum {
@@ -198,6 +229,7 @@ typedef struct {
     sx_rs_comp_method method;
     double percentile;   /* 0..100 for SX_RS_COMP_PERCENTILE */
     int nir, red;        /* band indices k for max-NDVI */
+    int strip_rows;      /* rows of every scene held at a time (0: about 64 MB worth) */
     const char *out_stem; /* outputs <stem>_<band>.nc/.tif and <stem>_count.nc/.tif */
     int cog;
     const char *provenance;

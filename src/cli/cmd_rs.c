@@ -32,12 +32,18 @@ void sx_cli_rs_help(void)
            "       [-r near|bilinear|cubic|average|mode] [--band N] [--src-nodata V]\n"
            "      Mosaic tiles (later ones win where they overlap) and reproject, e.g. to CGCS2000 EPSG:4490 or a\n"
            "      Gauss-Krueger zone EPSG:4491-4554. Same result as gdalwarp -et 0 -ovr NONE; Float32, NaN nodata.\n\n"
+           "  mask --qa QA.tif [--qa-kind landsat-c2|landsat-c1|s2-scl] [--mask CLASSES] [--dilate N] -o OUT.tif\n"
+           "      Cloud/shadow/fill mask (UInt8: 1 masked, 0 clear; QA nodata is masked), dilated by N cells.\n"
+           "      Classes: landsat-c2 fill dilated cirrus cloud shadow snow water; landsat-c1 fill cloud\n"
+           "      cloud-medium cloud-high shadow snow cirrus; s2-scl nodata saturated dark shadow vegetation bare\n"
+           "      water unclassified cloud-medium cloud-high cirrus snow.\n"
            "  composite --method median|mean|pNN|max-ndvi|count --scene 'red=A_B4.tif,nir=A_B5.tif,qa=A_QA.tif'\n"
            "       [--scene ...] [--scenes LIST.txt] [--qa-kind landsat-c2|landsat-c1|s2-scl] [--mask CLASSES]\n"
-           "       [--dilate N] [--nodata V] [--reflectance MODE] -o OUT.tif\n"
+           "       [--dilate N] [--nodata V] [--reflectance MODE] [--strip-rows N] -o OUT.tif\n"
            "      Scenes must share one grid (rs warp first). A band named qa is the quality band; masked\n"
            "      observations and nodata are left out. Writes OUT_<band>.tif per band, OUT_count.tif and, for\n"
-           "      max-ndvi, OUT_scene.tif (chosen scene, 1-based). LIST.txt: one scene spec per line.\n\n"
+           "      max-ndvi, OUT_scene.tif (chosen scene, 1-based). LIST.txt: one scene spec per line.\n"
+           "      Each rank holds N rows of every scene at a time (default: about 64 MB worth).\n\n"
            "  water --index mndwi|ndwi -b green=PATH -b swir1=PATH|nir=PATH (--otsu [--bins N] | --threshold T)\n"
            "       -o OUT.tif [--polygons OUT.gpkg] [band options]\n"
            "      Water = index > threshold (UInt8 1 water, 0 land, 255 nodata). Otsu (1979) on a histogram of the\n"
@@ -53,7 +59,9 @@ void sx_cli_rs_help(void)
            "  --bidx NAME=N          band number N of NAME's file (default 1)\n"
            "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
            "  --nodata NAME=V        treat V as nodata in band NAME (e.g. Landsat fill 0 not declared in the file)\n"
-           "  --reflectance MODE     auto (Landsat *_MTL.txt next to the band, else none), none,\n"
+           "  --reflectance MODE     auto (product metadata: Landsat *_MTL.txt next to the band, Sentinel-2\n"
+           "                         MTD_MSIL2A.xml of the SAFE product, or scale/offset in the file's GDAL\n"
+           "                         metadata; else none), none,\n"
            "                         landsat-c2-l2 (DN * 2.75e-5 - 0.2), s2-l2a (baseline >= 04.00: (DN - 1000) / 10000)\n"
            "  --nc OUT.nc            netCDF written alongside the COG (default OUT.nc)\n"
            "The scale, offset and their source are recorded in the outputs' provenance.\n");
@@ -157,6 +165,7 @@ static sx_err finish_bands(band_args_t *a, const char *verb)
         sx_layer_nc_beside(a->out, a->ncbuf, sizeof a->ncbuf);
         a->nc = a->ncbuf;
     }
+    SX_CHECK(sx_gdal_init(0)); /* reflectance metadata may be read through GDAL */
     SX_CHECK(sx_rs_bands_resolve_scale(a->bands, a->nbands, a->refl));
     return SX_OK;
 }
@@ -237,6 +246,25 @@ static sx_err parse_doubles(int argc, char **argv, int *i, int n, int optional, 
     return SX_OK;
 }
 
+/* Default netCDF beside OUT.tif, GDAL ready, provenance of this command. */
+static sx_err out_prepare(const char *out, const char **nc, char *ncbuf, size_t len, char **prov)
+{
+    if (!*nc) {
+        sx_layer_nc_beside(out, ncbuf, len);
+        *nc = ncbuf;
+    }
+    SX_CHECK(sx_gdal_init(0));
+    return sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, prov);
+}
+
+/* After a run: free the provenance, pass err on, else print the timings. */
+static sx_err out_finish(sx_err err, char *prov)
+{
+    free(prov);
+    SX_CHECK(err);
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
 static sx_err cmd_warp(int argc, char **argv)
 {
     const char *inputs[1024];
@@ -274,21 +302,13 @@ static sx_err cmd_warp(int argc, char **argv)
         }
     }
     SX_FAIL_IF(!out || !o.ninputs, SX_ERR_USAGE, "usage: sanxiang rs warp IN [IN ...] -o OUT.tif [--t-srs CRS] ...");
-    if (!nc) {
-        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
-        nc = ncbuf;
-    }
     char *prov = NULL;
-    SX_CHECK(sx_gdal_init(0));
-    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    SX_CHECK(out_prepare(out, &nc, ncbuf, sizeof ncbuf, &prov));
     o.out_nc = nc;
     o.out_cog = out;
     o.var_name = "warp";
     o.provenance = prov;
-    sx_err err = sx_rs_warp_run(MPI_COMM_WORLD, &o);
-    free(prov);
-    SX_CHECK(err);
-    return sx_perf_report(MPI_COMM_WORLD, NULL);
+    return out_finish(sx_rs_warp_run(MPI_COMM_WORLD, &o), prov);
 }
 
 static sx_err cmd_water(int argc, char **argv)
@@ -355,19 +375,11 @@ static sx_err cmd_two_dates(int argc, char **argv, int flood)
     }
     SX_FAIL_IF(!before || !after || !out, SX_ERR_USAGE, "rs %s needs --before, --after and -o", verb);
     SX_FAIL_IF(!flood && (gain < 0 || loss < 0), SX_ERR_USAGE, "rs change needs --gain G and --loss L (non-negative)");
-    char ncbuf[SX_PATH_MAX];
-    if (!nc) {
-        sx_layer_nc_beside(out, ncbuf, sizeof ncbuf);
-        nc = ncbuf;
-    }
-    char *prov = NULL;
-    SX_CHECK(sx_gdal_init(0));
-    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
-    sx_err err = flood ? sx_rs_flood_run(MPI_COMM_WORLD, before, after, perm, nc, out, gpkg, prov)
-                       : sx_rs_change_run(MPI_COMM_WORLD, before, after, gain, loss, nc, out, prov);
-    free(prov);
-    SX_CHECK(err);
-    return sx_perf_report(MPI_COMM_WORLD, NULL);
+    char ncbuf[SX_PATH_MAX], *prov = NULL;
+    SX_CHECK(out_prepare(out, &nc, ncbuf, sizeof ncbuf, &prov));
+    return out_finish(flood ? sx_rs_flood_run(MPI_COMM_WORLD, before, after, perm, nc, out, gpkg, prov)
+                            : sx_rs_change_run(MPI_COMM_WORLD, before, after, gain, loss, nc, out, prov),
+                      prov);
 }
 
 static sx_err cmd_zonal(int argc, char **argv)
@@ -473,11 +485,45 @@ static sx_err scenes_file(scenes_t *sc, const char *path)
     return err;
 }
 
+static sx_err cmd_mask(int argc, char **argv)
+{
+    sx_rs_mask_opts_t o = {.band = 1};
+    const char *kind = "landsat-c2", *classes = NULL, *out = NULL, *nc = NULL, *v;
+    long long n;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--qa")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &o.qa_path));
+        else if (!strcmp(argv[i], "--qa-kind")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &kind));
+        else if (!strcmp(argv[i], "--mask")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &classes));
+        else if (!strcmp(argv[i], "-o")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &out));
+        else if (!strcmp(argv[i], "--nc")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &nc));
+        else if (!strcmp(argv[i], "--dilate") || !strcmp(argv[i], "--band")) {
+            const char *opt = argv[i];
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int(opt, v, &n));
+            SX_FAIL_IF(n < 0 || n > 100000, SX_ERR_USAGE, "%s must be 0 .. 100000", opt);
+            if (opt[2] == 'd') o.dilate = (int)n;
+            else o.band = (int)n;
+        } else if (!strcmp(argv[i], "--nodata")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double("--nodata", v, &o.nodata));
+            o.has_nodata = 1;
+        } else SX_FAIL(SX_ERR_USAGE, "unknown argument '%s' for rs mask", argv[i]);
+    }
+    SX_FAIL_IF(!o.qa_path || !out, SX_ERR_USAGE, "usage: sanxiang rs mask --qa QA.tif [--qa-kind K] [--mask C,..] -o OUT.tif");
+    SX_CHECK(sx_rs_qa_rule_parse(kind, classes, &o.rule));
+    char ncbuf[SX_PATH_MAX], *prov = NULL;
+    SX_CHECK(out_prepare(out, &nc, ncbuf, sizeof ncbuf, &prov));
+    o.out_nc = nc;
+    o.out_cog = out;
+    o.provenance = prov;
+    return out_finish(sx_rs_mask_run(MPI_COMM_WORLD, &o), prov);
+}
+
 static sx_err cmd_composite(int argc, char **argv)
 {
     scenes_t sc = {0};
     const char *method = NULL, *out = NULL, *kind = "landsat-c2", *classes = NULL, *v;
-    long long dil = 0;
+    long long dil = 0, strip = 0;
     double nodata = 0;
     int has_nodata = 0;
     sx_rs_reflectance refl = SX_RS_REFL_AUTO;
@@ -493,6 +539,10 @@ static sx_err cmd_composite(int argc, char **argv)
             if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = scenes_file(&sc, v);
         } else if (!strcmp(argv[i], "--dilate")) {
             if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_int("--dilate", v, &dil);
+        } else if (!strcmp(argv[i], "--strip-rows")) {
+            if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_int("--strip-rows", v, &strip);
+            if (!err && (strip < 1 || strip > 1000000))
+                err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "--strip-rows must be 1 .. 1000000");
         } else if (!strcmp(argv[i], "--nodata")) {
             if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = sx_cli_parse_double("--nodata", v, &nodata);
             has_nodata = 1;
@@ -524,6 +574,7 @@ static sx_err cmd_composite(int argc, char **argv)
                 b->nodata = nodata;
             }
         }
+    if (!err) err = sx_gdal_init(0);
     if (!err) err = sx_rs_bands_resolve_scale(sc.bands, sc.nscenes * sc.nper, refl);
     char stem[SX_PATH_MAX];
     if (!err) {
@@ -537,6 +588,7 @@ static sx_err cmd_composite(int argc, char **argv)
         o.nscenes = sc.nscenes;
         o.nper = sc.nper;
         o.dilate = (int)dil;
+        o.strip_rows = (int)strip;
         o.out_stem = stem;
         o.cog = 1;
         o.provenance = prov;
@@ -555,6 +607,7 @@ sx_err sx_cli_rs(int argc, char **argv)
     if (!strcmp(argv[1], "calc")) return cmd_calc(argc - 1, argv + 1);
     if (!strcmp(argv[1], "warp")) return cmd_warp(argc - 1, argv + 1);
     if (!strcmp(argv[1], "composite")) return cmd_composite(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "mask")) return cmd_mask(argc - 1, argv + 1);
     if (!strcmp(argv[1], "water")) return cmd_water(argc - 1, argv + 1);
     if (!strcmp(argv[1], "zonal")) return cmd_zonal(argc - 1, argv + 1);
     if (!strcmp(argv[1], "flood")) return cmd_two_dates(argc - 1, argv + 1, 1);

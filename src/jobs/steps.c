@@ -21,6 +21,12 @@ extern const sx_job_step_t sx_step_publish;
 extern const sx_job_step_t sx_step_rs_index;
 extern const sx_job_step_t sx_step_rs_water;
 extern const sx_job_step_t sx_step_rs_zonal;
+extern const sx_job_step_t sx_step_rs_calc;
+extern const sx_job_step_t sx_step_rs_mask;
+extern const sx_job_step_t sx_step_rs_composite;
+extern const sx_job_step_t sx_step_rs_flood;
+extern const sx_job_step_t sx_step_rs_change;
+extern const sx_job_step_t sx_step_rs_warp;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -39,6 +45,12 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_index,
     &sx_step_rs_water,
     &sx_step_rs_zonal,
+    &sx_step_rs_calc,
+    &sx_step_rs_mask,
+    &sx_step_rs_composite,
+    &sx_step_rs_flood,
+    &sx_step_rs_change,
+    &sx_step_rs_warp,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

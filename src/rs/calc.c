@@ -30,6 +30,8 @@ static const char *scale_source_name(sx_rs_scale_source s)
     case SX_RS_SCALE_EXPLICIT: return "explicit";
     case SX_RS_SCALE_PRESET: return "preset";
     case SX_RS_SCALE_MTL: return "landsat-mtl";
+    case SX_RS_SCALE_S2_MTD: return "sentinel2-mtd";
+    case SX_RS_SCALE_GDAL: return "gdal-metadata";
     default: return "none";
     }
 }

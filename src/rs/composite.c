@@ -3,11 +3,14 @@
  * grid: median, mean, percentile, max-NDVI ("greenest pixel") and the count
  * of valid observations.
  *
- * Each rank reads its block of every scene's bands and QA band, builds the
- * QA mask on its block, exchanges a halo of `dilate` cells (sx_halo) and
- * dilates, so masks near block edges are what a one-block run gives. The
+ * Each rank walks its block in strips of rows. For a strip it reads every
+ * scene's value bands over the strip and the QA band over the strip grown by
+ * `dilate` cells on every side (clipped to the grid; the file is there for
+ * every rank to read, so no halo exchange is needed), builds and dilates the
+ * mask, and reduces the strip into the block's output layers. Masks near
+ * strip and block edges are thus what a one-block run gives, and the
  * composite of a pixel depends only on that pixel's observations, taken in
- * scene order: results are bit-identical at any rank or thread count.
+ * scene order: results are bit-identical at any rank, thread or strip count.
  *
  * Statistics follow numpy's definitions so they can be checked against it:
  * median of an even count is the mean of the two middle values; percentile p
@@ -17,8 +20,10 @@
  * doi:10.1080/01431168608948945) takes every band from the scene whose
  * (nir - red)/(nir + red) is largest, the earliest scene on ties.
  *
- * Memory per rank: scenes x bands x block cells x 8 bytes (whole block, not
- * strips); split a very long stack over time first if that is too much.
+ * Memory per rank: the output layers of its block (bands + 2 Float32 cells
+ * per block cell) plus one strip of every scene (scenes x bands x strip
+ * cells x 8 bytes); the strip height keeps that near 64 MB unless
+ * --strip-rows sets it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -101,15 +106,99 @@ static sx_err write_layer(MPI_Comm comm, const sx_rs_composite_opts_t *o, const 
     return SX_OK;
 }
 
+/* One strip's working set: S*K value planes and S validity planes of the
+ * strip, and the QA window grown by the dilation radius. */
+typedef struct {
+    double *vals, *qa;
+    uint8_t *valid, *mext, *mtmp;
+} strip_buf_t;
+
+static void strip_free(strip_buf_t *b)
+{
+    free(b->vals);
+    free(b->qa);
+    free(b->valid);
+    free(b->mext);
+    free(b->mtmp);
+}
+
+/* Read scene s over strip win (QA over ext) and mark its valid observations. */
+static sx_err strip_scene(const sx_rs_composite_opts_t *o, sx__rs_bandset_t *bs, int s, sx_window_t win,
+                          sx_window_t ext, int r, strip_buf_t *b)
+{
+    const int K = o->nper;
+    const int64_t n = sx_window_cells(win);
+    double *vals = b->vals + (int64_t)s * K * n;
+    uint8_t *vs = b->valid + (int64_t)s * n;
+    for (int k = 0; k < K; k++)
+        if (k != o->qa) SX_CHECK(sx__rs_bandset_read(bs, s * K + k, win, vals + (int64_t)k * n));
+    if (o->qa >= 0) {
+        SX_CHECK(sx__rs_bandset_read(bs, s * K + o->qa, ext, b->qa));
+        sx_rs_qa_mask(&o->rule, b->qa, sx_window_cells(ext), b->mext);
+        sx_rs_mask_dilate(b->mext, ext, win, r, b->mtmp, vs); /* r = 0: a copy of the strip's part */
+    } else {
+        memset(vs, 0, (size_t)n);
+    }
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        int ok = !vs[i];
+        for (int k = 0; k < K && ok; k++)
+            if (k != o->qa && isnan(vals[(int64_t)k * n + i])) ok = 0;
+        vs[i] = (uint8_t)ok;
+    }
+    return SX_OK;
+}
+
+/* Reduce a strip of n cells into the outputs at offset off of the block:
+ * count, the chosen scene (max-NDVI) and one layer per value band. */
+static void strip_reduce(const sx_rs_composite_opts_t *o, const strip_buf_t *b, int64_t n, int64_t off, float *count,
+                         float *scene, float *const *layers)
+{
+    const int S = o->nscenes, K = o->nper;
+    const double *vals = b->vals;
+    const uint8_t *valid = b->valid;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < n; i++) {
+        int c = 0;
+        for (int s = 0; s < S; s++) c += valid[(int64_t)s * n + i];
+        count[off + i] = (float)c;
+        if (o->method == SX_RS_COMP_COUNT) continue;
+        if (o->method == SX_RS_COMP_MAX_NDVI) {
+            int best = -1;
+            double bv = -INFINITY;
+            for (int s = 0; s < S; s++) {
+                if (!valid[(int64_t)s * n + i]) continue;
+                double nr = vals[((int64_t)s * K + o->nir) * n + i], rd = vals[((int64_t)s * K + o->red) * n + i];
+                double v = (nr + rd) != 0 ? (nr - rd) / (nr + rd) : NAN;
+                if (!isnan(v) && v > bv) {
+                    bv = v;
+                    best = s;
+                }
+            }
+            scene[off + i] = best < 0 ? NAN : (float)(best + 1);
+            for (int k = 0; k < K; k++)
+                if (k != o->qa)
+                    layers[k][off + i] = best < 0 ? NAN : (float)vals[((int64_t)best * K + k) * n + i];
+            continue;
+        }
+        double v[MAX_SCENES];
+        for (int k = 0; k < K; k++) {
+            if (k == o->qa) continue;
+            int m = 0;
+            for (int s = 0; s < S; s++)
+                if (valid[(int64_t)s * n + i]) v[m++] = vals[((int64_t)s * K + k) * n + i];
+            layers[k][off + i] = (float)reduce_pixel(o, v, m);
+        }
+    }
+}
+
 sx_err sx_rs_composite_run(MPI_Comm comm, const sx_rs_composite_opts_t *o)
 {
     sx_err err = SX_OK;
     sx__rs_bandset_t bs = {0};
     sx_decomp_t d = {0};
-    sx_halo_t *halo = NULL;
-    double *vals = NULL, *qa = NULL;
-    uint8_t *valid = NULL, *mext = NULL, *mtmp = NULL, *mown = NULL;
-    float *out = NULL;
+    strip_buf_t sb = {0};
+    float *count = NULL, *scene = NULL, **layers = NULL;
     char *prov = NULL;
     const int S = o->nscenes, K = o->nper;
 
@@ -117,6 +206,7 @@ sx_err sx_rs_composite_run(MPI_Comm comm, const sx_rs_composite_opts_t *o)
     SX_FAIL_IF(o->method == SX_RS_COMP_MAX_NDVI && (o->nir < 0 || o->red < 0), SX_ERR_USAGE,
                "max-ndvi needs bands named nir and red in every scene");
     SX_FAIL_IF(o->dilate < 0 || o->dilate > 1000, SX_ERR_USAGE, "--dilate must be 0 .. 1000 cells");
+    SX_FAIL_IF(o->strip_rows < 0, SX_ERR_USAGE, "--strip-rows must be 1 or more (0: automatic)");
     sx_perf_start("rs composite: read", SX_PERF_READ);
     err = sx__rs_bandset_open(comm, o->bands, S * K, NULL, &bs);
     sx_perf_stop("rs composite: read");
@@ -126,127 +216,66 @@ sx_err sx_rs_composite_run(MPI_Comm comm, const sx_rs_composite_opts_t *o)
     const sx_window_t own = d.own;
     const int64_t cells = sx_window_cells(own);
     const int r = o->qa >= 0 ? o->dilate : 0;
-    SX_CHECK_GOTO(sx_halo_create(&d, r, 1, &halo), err, done);
-    const sx_window_t ext = sx_halo_extended(halo);
+    const int64_t h = o->strip_rows > 0 ? (o->strip_rows < own.ny ? o->strip_rows : (own.ny > 0 ? own.ny : 1))
+                                        : sx__rs_strip_rows((int64_t)S * (K * 8 + 1) * (own.nx > 0 ? own.nx : 1),
+                                                            own.ny > 0 ? own.ny : 1);
     const int nvb = o->qa >= 0 ? K - 1 : K; /* value bands per scene */
-    sx_log_info("rs composite: %d scenes x %d bands, %lld x %lld cells, %d x %d blocks, mask dilation %d", S, nvb,
-                (long long)g->nx, (long long)g->ny, d.px, d.py, r);
-    vals = malloc((size_t)(S * (int64_t)K * cells + 1) * sizeof *vals);
-    qa = malloc((size_t)(cells + 1) * sizeof *qa);
-    valid = malloc((size_t)(S * cells + 1));
-    mext = calloc((size_t)(sx_window_cells(ext) + 1), 1);
-    mtmp = malloc((size_t)(sx_window_cells(ext) + 1));
-    mown = malloc((size_t)(cells + 1));
-    out = malloc((size_t)(cells + 1) * sizeof *out);
-    if (!vals || !qa || !valid || !mext || !mtmp || !mown || !out)
-        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot hold %d scenes x %d bands of a %lld-cell block; use more ranks",
-                         S, K, (long long)cells);
+    sx_log_info("rs composite: %d scenes x %d bands, %lld x %lld cells, %d x %d blocks, strips of %lld rows, mask "
+                "dilation %d", S, nvb, (long long)g->nx, (long long)g->ny, d.px, d.py, (long long)h, r);
+    const int64_t sc = h * own.nx, ec = (h + 2 * (int64_t)r) * (own.nx + 2 * (int64_t)r);
+    sb.vals = malloc((size_t)(S * (int64_t)K * sc + 1) * sizeof *sb.vals);
+    sb.valid = malloc((size_t)(S * sc + 1));
+    sb.qa = malloc((size_t)(ec + 1) * sizeof *sb.qa);
+    sb.mext = malloc((size_t)(ec + 1));
+    sb.mtmp = malloc((size_t)(ec + 1));
+    count = malloc((size_t)(cells + 1) * sizeof *count);
+    scene = malloc((size_t)(cells + 1) * sizeof *scene);
+    layers = calloc((size_t)K, sizeof *layers);
+    int nomem = !sb.vals || !sb.valid || !sb.qa || !sb.mext || !sb.mtmp || !count || !scene || !layers;
+    for (int k = 0; k < K && !nomem; k++)
+        if (k != o->qa && o->method != SX_RS_COMP_COUNT && !(layers[k] = malloc((size_t)(cells + 1) * sizeof **layers)))
+            nomem = 1;
+    if (nomem)
+        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
+                         "cannot hold a %lld-row strip of %d scenes x %d bands and the %lld-cell block's outputs; use "
+                         "more ranks or a smaller --strip-rows", (long long)h, S, K, (long long)cells);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
 
-    for (int s = 0; s < S; s++) {
+    /* Strips are this rank's own business (reads only): errors are agreed
+     * after the loop, since ranks have different numbers of strips. */
+    for (int64_t y = 0; y < own.ny && !err; y += h) {
+        sx_window_t win = {own.x0, own.y0 + y, own.nx, own.ny - y < h ? own.ny - y : h};
+        sx_window_t ext = {win.x0 - r, win.y0 - r, win.nx + 2 * (int64_t)r, win.ny + 2 * (int64_t)r};
+        ext = sx_window_intersect(ext, (sx_window_t){0, 0, g->nx, g->ny});
         sx_perf_start("rs composite: read", SX_PERF_READ);
-        for (int k = 0; k < K && !err; k++) {
-            double *dst = k == o->qa ? qa : vals + ((int64_t)s * K + k) * cells;
-            err = sx__rs_bandset_read(&bs, s * K + k, own, dst);
-        }
+        for (int s = 0; s < S && !err; s++) err = strip_scene(o, &bs, s, win, ext, r, &sb);
         sx_perf_stop("rs composite: read");
-        SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-        uint8_t *vs = valid + (int64_t)s * cells;
-        if (o->qa >= 0) {
-            sx_rs_qa_mask(&o->rule, qa, cells, mown);
-            if (r > 0) {
-                for (int64_t j = 0; j < own.ny; j++)
-                    memcpy(mext + (own.y0 - ext.y0 + j) * ext.nx + (own.x0 - ext.x0), mown + j * own.nx, (size_t)own.nx);
-                sx_perf_start("rs composite: halo", SX_PERF_COMM);
-                err = sx_halo_exchange(halo, mext);
-                sx_perf_stop("rs composite: halo");
-                SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-                sx_rs_mask_dilate(mext, ext, own, r, mtmp, mown);
-            }
-        } else {
-            memset(mown, 0, (size_t)cells);
-        }
-        for (int64_t i = 0; i < cells; i++) {
-            int ok = !mown[i];
-            for (int k = 0; k < K && ok; k++)
-                if (k != o->qa && isnan(vals[((int64_t)s * K + k) * cells + i])) ok = 0;
-            vs[i] = (uint8_t)ok;
-        }
+        if (err) break;
+        sx_perf_start("rs composite: compute", SX_PERF_COMPUTE);
+        strip_reduce(o, &sb, sx_window_cells(win), y * own.nx, count, scene, layers);
+        sx_perf_stop("rs composite: compute");
     }
+    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
 
     SX_CHECK_GOTO(sx_rs_provenance(o->provenance, "composite", o->bands, S * K, &prov), err, done);
-    sx_perf_start("rs composite: compute", SX_PERF_COMPUTE);
-    /* count */
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < cells; i++) {
-        int n = 0;
-        for (int s = 0; s < S; s++) n += valid[(int64_t)s * cells + i];
-        out[i] = (float)n;
-    }
-    sx_perf_stop("rs composite: compute");
-    SX_CHECK_GOTO(write_layer(comm, o, g, own, out, "count", "number of valid observations", prov), err, done);
+    SX_CHECK_GOTO(write_layer(comm, o, g, own, count, "count", "number of valid observations", prov), err, done);
     if (o->method == SX_RS_COMP_COUNT) goto done;
-
-    int *best = NULL;
-    if (o->method == SX_RS_COMP_MAX_NDVI) {
-        best = malloc((size_t)(cells + 1) * sizeof *best);
-        if (!best) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the max-NDVI index");
-        SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-#pragma omp parallel for schedule(static)
-        for (int64_t i = 0; i < cells; i++) {
-            int b = -1;
-            double bv = -INFINITY;
-            for (int s = 0; s < S; s++) {
-                if (!valid[(int64_t)s * cells + i]) continue;
-                double n = vals[((int64_t)s * K + o->nir) * cells + i], rd = vals[((int64_t)s * K + o->red) * cells + i];
-                double v = (n + rd) != 0 ? (n - rd) / (n + rd) : NAN;
-                if (!isnan(v) && v > bv) {
-                    bv = v;
-                    b = s;
-                }
-            }
-            best[i] = b;
-            out[i] = b < 0 ? NAN : (float)(b + 1);
-        }
-        err = write_layer(comm, o, g, own, out, "scene", "1-based scene number of the highest NDVI", prov);
-        if (err) {
-            free(best);
-            goto done;
-        }
-    }
+    if (o->method == SX_RS_COMP_MAX_NDVI)
+        SX_CHECK_GOTO(write_layer(comm, o, g, own, scene, "scene", "1-based scene number of the highest NDVI", prov), err,
+                      done);
     for (int k = 0; k < K && !err; k++) {
         if (k == o->qa) continue;
-        sx_perf_start("rs composite: compute", SX_PERF_COMPUTE);
-        if (best) {
-#pragma omp parallel for schedule(static)
-            for (int64_t i = 0; i < cells; i++)
-                out[i] = best[i] < 0 ? NAN : (float)vals[((int64_t)best[i] * K + k) * cells + i];
-        } else {
-#pragma omp parallel for schedule(static)
-            for (int64_t i = 0; i < cells; i++) {
-                double v[MAX_SCENES];
-                int n = 0;
-                for (int s = 0; s < S; s++)
-                    if (valid[(int64_t)s * cells + i]) v[n++] = vals[((int64_t)s * K + k) * cells + i];
-                out[i] = (float)reduce_pixel(o, v, n);
-            }
-        }
-        sx_perf_stop("rs composite: compute");
         char ln[160];
         snprintf(ln, sizeof ln, "temporal composite of %s", o->bands[k].name);
-        err = write_layer(comm, o, g, own, out, o->bands[k].name, ln, prov);
+        err = write_layer(comm, o, g, own, layers[k], o->bands[k].name, ln, prov);
     }
-    free(best);
 done:
     free(prov);
-    free(out);
-    free(mown);
-    free(mtmp);
-    free(mext);
-    free(valid);
-    free(qa);
-    free(vals);
-    sx_halo_destroy(&halo);
+    for (int k = 0; layers && k < K; k++) free(layers[k]);
+    free(layers);
+    free(scene);
+    free(count);
+    strip_free(&sb);
     sx_decomp_fini(&d);
     sx__rs_bandset_close(&bs);
     return err;

@@ -38,6 +38,18 @@ void sx__rs_bandset_close(sx__rs_bandset_t *bs);
 sx_err sx__rs_eval(MPI_Comm comm, const sx_rs_band_t *bands, int nbands, const char *expr, int classes, sx_grid_t *grid,
                    sx_decomp_t *d, void **result);
 
+/** Parse a whole string (surrounding blanks allowed) as a finite number;
+ *  0 if t is NULL or not one. */
+int sx__rs_number(const char *t, double *v);
+/** Scale/offset declared in the GDAL metadata of band bandno of path (band
+ *  scale/offset, or Sentinel-2 BOA_QUANTIFICATION_VALUE/BOA_ADD_OFFSET);
+ *  1 if found. Not collective. */
+int sx__rs_gdal_scale(const char *path, int bandno, double *scale, double *offset, char *note, size_t notelen);
+/** For a Sentinel-2 band file (name containing _B04_, _B8A. ...): the band
+ *  name and the MTD_MSIL2A.xml in its directory or up to four above; 1 if
+ *  found. Not collective. */
+int sx__rs_find_s2_mtd(const char *path, char *band, size_t bandlen, char *xml, size_t len);
+
 /** Rows per strip so that bytes_per_row * rows stays near a fixed budget. */
 int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);
 

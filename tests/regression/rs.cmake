@@ -118,6 +118,19 @@ foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_composite_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED "rs_composite_np1;rs_composite_np${np}")
 endforeach()
+# Strips: with 7 rows of every scene at a time (many strips per block, the
+# QA read 1 row beyond each strip for the dilation) the composites are
+# identical to the default (one strip per block at this size), at 1 and 3 ranks.
+foreach(np 1 3)
+  set(strip_out ${SX_RS_STACK}/strip_np${np})
+  add_test(NAME rs_composite_strips_np${np}
+           COMMAND sh -c "mkdir -p ${strip_out} && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs composite --scenes ${SX_RS_STACK}/scenes.txt --qa-kind landsat-c1 --dilate 1 --strip-rows 7 --method median -o ${strip_out}/median.tif && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs composite --scenes ${SX_RS_STACK}/scenes.txt --qa-kind landsat-c1 --dilate 1 --strip-rows 7 --method max-ndvi -o ${strip_out}/maxndvi.tif && \
+for f in median_red median_nir median_count maxndvi_red maxndvi_nir maxndvi_scene; do ${SX_RS_CMP} --exact ${SX_RS_STACK}/np1/$f.tif ${strip_out}/$f.tif || exit 1; done")
+  set_tests_properties(rs_composite_strips_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_composite_np1 PROCESSORS ${np} TIMEOUT 600)
+endforeach()
 add_test(NAME rs_composite_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_composite_check.py ${SX_RS_STACK}/np1
                  ${SX_RS_STACK}/scenes.txt)
@@ -197,3 +210,38 @@ add_test(NAME rs_demo_cog_valid
          COMMAND sh -c "/usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/ndvi.tif && \
 /usr/bin/python3 /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py ${SX_TEST_OUT}/demo_np2/water.tif")
 set_tests_properties(rs_demo_cog_valid PROPERTIES LABELS regression FIXTURES_REQUIRED demo_np2)
+
+# Reflectance from Sentinel-2 product metadata (MTD_MSIL2A.xml of a SAFE
+# layout, baseline 04.00) against numpy; the values used are in the outputs'
+# provenance; --scale overrides the metadata.
+add_test(NAME rs_s2_metadata
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_s2_meta.py ${SX_RS_BIN} 2 ${SX_RS_OUT}/s2meta
+                 ${SX_RS_LS} ${CMAKE_CURRENT_SOURCE_DIR}/data/rs/s2)
+set_tests_properties(rs_s2_metadata PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2 TIMEOUT 600)
+
+# Every rs job step on real tiles: jobs/rs_landsat_ny18.yaml (warp mosaic,
+# mask, calc, index, change, water, flood, composite in strips, zonal) at 1
+# and 3 ranks; the products against numpy; 3 ranks == 1 rank bit for bit.
+foreach(np 1 3)
+  add_test(NAME rs_job_ny18_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} run jobs/rs_landsat_ny18.yaml
+                   --out ${SX_RS_OUT}/job_np${np}
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(rs_job_ny18_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP rs_job_np${np} PROCESSORS ${np} TIMEOUT 900)
+endforeach()
+add_test(NAME rs_job_ny18_vs_numpy
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_job_check.py ${SX_RS_OUT}/job_np1)
+set_tests_properties(rs_job_ny18_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_job_np1)
+set(cmds "")
+foreach(f clouds_20180903 ndvi_clear_20180903 ndvi_20180428 ndvi_20180903 ndvi_change water_20180428 water_20180903 flood
+          median_red median_nir median_count)
+  string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_OUT}/job_np1/${f}.tif ${SX_RS_OUT}/job_np3/${f}.tif && ")
+endforeach()
+foreach(f red_20180903 qa_20180428)
+  string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_OUT}/job_np1/${f}.nc ${SX_RS_OUT}/job_np3/${f}.nc && ")
+endforeach()
+add_test(NAME rs_job_ny18_equal_np3
+         COMMAND sh -c "${cmds} cmp ${SX_RS_OUT}/job_np1/median_nir_nycd.csv ${SX_RS_OUT}/job_np3/median_nir_nycd.csv")
+set_tests_properties(rs_job_ny18_equal_np3 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "rs_job_np1;rs_job_np3")

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# bench/rs.sh — NDVI and a median composite of 5 scenes: sanxiang at 1 and 2
+# ranks, gdal_calc.py and GRASS (r.mapcalc, r.series) on the same input in one
+# run. Not a test: prints a markdown table (seconds, ratio to gdal_calc.py,
+# achieved GB/s) and the machine's measured memory bandwidth, for
+# docs/performance.md.
+#
+# Input: the bundled Landsat 8 scene (data/remote_sensing/landsat8, 627 x 603
+# UInt16 digital numbers) tiled side by side (shifted geotransforms, one VRT)
+# and cut to BENCH_SIZE x BENCH_SIZE (default 8000) into tiled, uncompressed
+# GeoTIFFs: red (B4) and nir (B5) for NDVI, and 5 "scenes" for the composite
+# (bands B2..B6, each tiled with a different phase so the 5 values at a cell
+# come from different places of the real scene).
+#
+# GB/s counts the logical bytes: inputs read once (2 bytes a cell) plus one
+# Float32 output (4 bytes a cell). sanxiang writes two files (netCDF + COG
+# with overviews) and, for the composite, the count layer too; those extra
+# bytes are not counted, so its GB/s is a lower bound.
+#
+# Test it small: BENCH_SIZE=1000 nice -n 19 bench/rs.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+size=${BENCH_SIZE:-8000}
+nsc=5
+work=${BENCH_DIR:-/tmp/sanxiang-bench-rs}/$size
+mkdir -p "$work"
+bin=$PWD/build/bin/sanxiang
+src=data/remote_sensing/landsat8
+py=/usr/bin/python3
+calc=$(command -v gdal_calc.py || echo /usr/bin/gdal_calc.py)
+export OMP_NUM_THREADS=1 OMPI_MCA_rmaps_base_oversubscribe=1
+
+# tile BAND PHASE OUT: the scene's band tiled to size x size, starting PHASE cells into the scene.
+tile() {
+  local band=$1 phase=$2 out=$3
+  [ -s "$out" ] && return
+  local list=() gt nx ny
+  read -r nx ny gt < <($py -c "from osgeo import gdal; d = gdal.Open('$src/l8_$band.tif'); g = d.GetGeoTransform(); \
+print(d.RasterXSize, d.RasterYSize, ' '.join(map(repr, g)))")
+  read -r x0 dx _ y0 _ dy <<<"$gt"
+  local n=$(( (size + phase) / (nx < ny ? nx : ny) + 1 ))
+  for j in $(seq 0 $((n - 1))); do for i in $(seq 0 $((n - 1))); do
+    local f=$work/t_${band}_${i}_${j}.vrt
+    gdal_translate -q -of VRT -a_ullr $($py -c "print($x0 + $i*$nx*$dx, $y0 + $j*$ny*$dy, $x0 + ($i+1)*$nx*$dx, $y0 + ($j+1)*$ny*$dy)") \
+      "$src/l8_$band.tif" "$f"
+    list+=("$f")
+  done; done
+  gdalbuildvrt -q "$work/m_$band.vrt" "${list[@]}"
+  gdal_translate -q -srcwin "$phase" "$phase" "$size" "$size" -a_ullr $($py -c "print(0, $size*30, $size*30, 0)") \
+    -co TILED=YES -co BLOCKXSIZE=256 -co BLOCKYSIZE=256 -co BIGTIFF=IF_SAFER "$work/m_$band.vrt" "$out.tmp.tif"
+  mv "$out.tmp.tif" "$out"
+  rm -f "$work"/t_"${band}"_*.vrt "$work/m_$band.vrt"
+}
+tile B4 0 "$work/red.tif"
+tile B5 0 "$work/nir.tif"
+scenes=()
+k=0
+for b in B2 B3 B4 B5 B6; do
+  tile "$b" $((37 * k + 11)) "$work/s$k.tif"
+  scenes+=("$work/s$k.tif")
+  k=$((k + 1))
+done
+: > "$work/scenes.txt"
+for f in "${scenes[@]}"; do echo "red=$f" >> "$work/scenes.txt"; done
+cells=$((size * size))
+
+# run CMD...: prints "seconds max_rss_kb"
+run() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { echo "FAILED: $* ($(grep -v "^---" "$work/stderr.txt" | tail -3 | tr "\n" " "))" >&2; echo "nan 0"; return; }; cat "$work/time.txt"; }
+gbs() { $py -c "b, t = float('$1'), float('$2'); print('%.3g' % (b / t / 1e9) if t == t and t > 0 else 'n/a')"; }
+ratio() { $py -c "a, t = float('$1'), float('$2'); print('%.2f' % (a / t) if a == a and t == t and t > 0 else 'n/a')"; }
+
+# Memory bandwidth: numpy copy of a 256 MiB array, best of 5, bytes read + written.
+bw=$($py -c "
+import numpy as np, time
+a = np.ones(2**25); b = np.empty_like(a); best = 1e9
+for _ in range(5):
+    t = time.perf_counter(); np.copyto(b, a); best = min(best, time.perf_counter() - t)
+print('%.2f' % (2 * a.nbytes / best / 1e9))")
+
+ndvi_bytes=$((cells * (2 + 2 + 4)))
+comp_bytes=$((cells * (2 * nsc + 4)))
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $(gbs "$5" "$3") | $(( $6 / 1024 )) |"); }
+
+# NDVI
+read -r t_gc m < <(run $py "$calc" --quiet -A "$work/nir.tif" -B "$work/red.tif" --type=Float32 --overwrite \
+  --co TILED=YES --calc="(A.astype(numpy.float32) - B) / (A.astype(numpy.float32) + B)" --outfile="$work/gc_ndvi.tif")
+row "NDVI" "gdal_calc.py (numpy, GTiff)" "$t_gc" "1.00" "$ndvi_bytes" "$m"
+for np in 1 2; do
+  read -r t m < <(run mpirun --oversubscribe -np $np "$bin" rs index ndvi --reflectance none \
+    -b nir="$work/nir.tif" -b red="$work/red.tif" -o "$work/sx_ndvi_$np.tif")
+  row "NDVI" "sanxiang rs index, $np rank(s) (netCDF + COG)" "$t" "$(ratio "$t_gc" "$t")" "$ndvi_bytes" "$m"
+done
+# median composite
+letters=(A B C D E)
+args=()
+for k in 0 1 2 3 4; do args+=("-${letters[$k]}" "${scenes[$k]}"); done
+read -r t_gcm m < <(run $py "$calc" --quiet "${args[@]}" --type=Float32 --overwrite --co TILED=YES \
+  --calc="numpy.median(numpy.stack([A, B, C, D, E]).astype(numpy.float32), axis=0)" --outfile="$work/gc_median.tif")
+row "median of 5" "gdal_calc.py (numpy.median, GTiff)" "$t_gcm" "1.00" "$comp_bytes" "$m"
+for np in 1 2; do
+  read -r t m < <(run mpirun --oversubscribe -np $np "$bin" rs composite --method median --reflectance none \
+    --scenes "$work/scenes.txt" -o "$work/sx_median_$np.tif")
+  row "median of 5" "sanxiang rs composite, $np rank(s) (netCDF + COG, + count)" "$t" "$(ratio "$t_gcm" "$t")" "$comp_bytes" "$m"
+done
+# GRASS: inputs linked with r.external (read through GDAL, no import), output exported to GTiff.
+if command -v grass >/dev/null; then
+  loc=$work/grass_loc
+  rm -rf "$loc"
+  grass -c "$work/red.tif" -e "$loc" >/dev/null 2>&1
+  link="r.external -o input=$work/red.tif output=red --o --q && r.external -o input=$work/nir.tif output=nir --o --q"
+  for k in 0 1 2 3 4; do link+=" && r.external -o input=${scenes[$k]} output=s$k --o --q"; done
+  run grass "$loc/PERMANENT" --exec sh -c "$link && g.region raster=red" >/dev/null
+  read -r t m < <(run grass "$loc/PERMANENT" --exec sh -c "r.mapcalc --o --q 'ndvi = float(nir - red) / float(nir + red)' && \
+r.out.gdal -c -f --o --q input=ndvi output=$work/grass_ndvi.tif type=Float32 createopt=TILED=YES")
+  row "NDVI" "GRASS r.mapcalc + r.out.gdal, 1 process" "$t" "$(ratio "$t_gc" "$t")" "$ndvi_bytes" "$m"
+  read -r t m < <(run grass "$loc/PERMANENT" --exec sh -c "r.series --o --q input=s0,s1,s2,s3,s4 method=median output=med && \
+r.out.gdal -c -f --o --q input=med output=$work/grass_median.tif type=Float32 createopt=TILED=YES")
+  row "median of 5" "GRASS r.series + r.out.gdal, 1 process" "$t" "$(ratio "$t_gcm" "$t")" "$comp_bytes" "$m"
+else
+  rows+=("| NDVI, median | GRASS | not installed (apt-get install grass-core) | | | |")
+fi
+
+echo "Input: $size x $size cells ($cells), UInt16, tiled GeoTIFF; $(nproc) cores; $(gdalinfo --version | cut -d, -f1)."
+echo "Measured memory bandwidth (numpy copy, 256 MiB, read + write): $bw GB/s."
+echo
+echo "| task | tool | seconds | speed-up vs gdal_calc.py | achieved GB/s | peak RSS MB |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"

@@ -1,0 +1,35 @@
+/*
+ * step_rs_calc.c — job step `rs_calc`: band math over named layers (the
+ * expression language of src/rs/expr.c), Float32 with NaN nodata.
+ */
+#include "jobs/step_rs_common.h"
+
+static const sx_cfg_field_t fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_calc"},
+    {"expr", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "expression over the band names, e.g. (nir - red) / (nir + red)"},
+    {"bands", SX_CFG_T_MAP, 1, NULL, 1, 0, NULL, "name: layer (input name, earlier output or path)"},
+    SX_STEP_RS_F_REFLECTANCE,
+    SX_STEP_RS_F_NODATA,
+    {"output", SX_CFG_T_STRING, 0, "calc", 1, 0, NULL, "output layer name"},
+    SX_STEP_RS_F_COG,
+};
+
+static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *expr, *output;
+    int cog, n;
+    sx_rs_band_t b[SX_STEP_RS_MAX_ROLES];
+    SX_CHECK(sx_cfg_get_string(cfg, node, "expr", NULL, &expr));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "output", "calc", &output));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
+    SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
+    char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
+    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
+    sx_rs_calc_opts_t o = {b, n, expr, nc, cog ? tif : NULL, output, expr, "1", sx_job_provenance(job), 0};
+    SX_CHECK(sx_rs_calc_run(comm, &o));
+    return sx_job_add_layer(job, output, nc);
+}
+
+const sx_job_step_t sx_step_rs_calc = {"rs_calc", "band math over named layers (arithmetic, comparisons, where, min, max ...)",
+                                       fields, sizeof fields / sizeof *fields, run};

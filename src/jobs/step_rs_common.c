@@ -1,0 +1,102 @@
+/*
+ * step_rs_common.c — option parsing shared by the rs_* job steps: a map of
+ * band names to layers (with reflectance and nodata), layer references, the
+ * quality-mask keys and output paths. Each step file only declares its field
+ * table and calls src/rs.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobs/step_rs_common.h"
+
+sx_err sx__step_rs_band_map(sx_job_t *job, const sx_cfg_node_t *map, sx_rs_band_t *b, int *n)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    size_t len = sx_cfg_node_len(map);
+    if (sx_cfg_node_kind(map) != SX_CFG_MAP || len < 1 || len > SX_STEP_RS_MAX_ROLES)
+        return sx_cfg_fail_at(cfg, map, "give 1 to %d bands as name: layer", SX_STEP_RS_MAX_ROLES);
+    for (size_t i = 0; i < len; i++) {
+        const sx_cfg_node_t *v = sx_cfg_node_at(map, i);
+        const char *ref = sx_cfg_node_text(v);
+        if (!ref) return sx_cfg_fail_at(cfg, v, "expected a layer name or path");
+        memset(&b[i], 0, sizeof b[i]);
+        b[i].name = sx_cfg_node_key_at(map, i);
+        SX_CHECK(sx_job_resolve(job, v, ref, &b[i].path));
+        b[i].band = 1;
+        b[i].scale = 1;
+    }
+    *n = (int)len;
+    return SX_OK;
+}
+
+sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t *b, int n, const char *raw)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *refl_text;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "reflectance", "auto", &refl_text));
+    sx_rs_reflectance refl;
+    SX_CHECK(sx_rs_reflectance_parse(refl_text, &refl));
+    int has_nd = sx_cfg_map_get(node, "nodata") != NULL;
+    double nd = 0;
+    SX_CHECK(sx_cfg_get_double(cfg, node, "nodata", 0, &nd));
+    for (int i = 0; i < n; i++) {
+        if (raw && !strcmp(b[i].name, raw)) { /* bit fields: never scaled */
+            b[i].scale_source = SX_RS_SCALE_EXPLICIT;
+            snprintf(b[i].scale_note, sizeof b[i].scale_note, "quality band, not scaled");
+            continue;
+        }
+        b[i].has_nodata = has_nd;
+        b[i].nodata = nd;
+    }
+    return sx_rs_bands_resolve_scale(b, n, refl);
+}
+
+sx_err sx__step_rs_bands(sx_job_t *job, const sx_cfg_node_t *node, const char *key, sx_rs_band_t *b, int *n)
+{
+    const sx_cfg_node_t *map = sx_cfg_map_get(node, key);
+    if (!map) return sx_cfg_fail_at(sx_job_cfg(job), node, "needs %s: {name: layer, ...}", key);
+    SX_CHECK(sx__step_rs_band_map(job, map, b, n));
+    return sx__step_rs_scale(job, node, b, *n, NULL);
+}
+
+sx_err sx__step_rs_layer(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path)
+{
+    const char *ref;
+    SX_CHECK(sx_cfg_get_string(sx_job_cfg(job), node, key, NULL, &ref));
+    if (!ref) return sx_cfg_fail_at(sx_job_cfg(job), node, "needs %s: LAYER", key);
+    return sx_job_resolve(job, sx_cfg_map_get(node, key), ref, path);
+}
+
+sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_rule_t *rule)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *kind, *classes;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "qa_kind", "landsat-c2", &kind));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "mask", NULL, &classes));
+    if (sx_rs_qa_rule_parse(kind, classes, rule))
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "mask") ? sx_cfg_map_get(node, "mask") : node, "%s",
+                              sx_err_message());
+    return SX_OK;
+}
+
+sx_err sx__step_rs_outputs(const sx_job_t *job, const char *name, char *nc, char *tif)
+{
+    char file[512];
+    snprintf(file, sizeof file, "%s.nc", name);
+    SX_CHECK(sx_job_out_path(job, file, nc, SX_PATH_MAX));
+    snprintf(file, sizeof file, "%s.tif", name);
+    SX_CHECK(sx_job_out_path(job, file, tif, SX_PATH_MAX));
+    return SX_OK;
+}
+
+int sx__step_rs_number(const char *t, double *v)
+{
+    if (!t) return 0;
+    char *end;
+    *v = strtod(t, &end);
+    while (*end && isspace((unsigned char)*end)) end++;
+    return end != t && !*end && isfinite(*v);
+}

@@ -1,0 +1,44 @@
+/*
+ * step_rs_common.h — option parsing shared by the rs_* job steps (not
+ * public): band maps, layer references, quality-mask options, output paths.
+ */
+#ifndef SX_STEP_RS_COMMON_H
+#define SX_STEP_RS_COMMON_H
+
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_rs.h"
+
+#define SX_STEP_RS_MAX_ROLES 16
+
+/* Field-table entries the steps share (help text in one place). */
+#define SX_STEP_RS_F_REFLECTANCE \
+    {"reflectance", SX_CFG_T_ENUM, 0, "auto", 1, 0, "auto|none|landsat-c2-l2|s2-l2a", \
+     "DN -> reflectance (auto: product metadata where present)"}
+#define SX_STEP_RS_F_NODATA {"nodata", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "nodata value of the inputs when the files do not declare it"}
+#define SX_STEP_RS_F_COG {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"}
+#define SX_STEP_RS_F_QA_KIND \
+    {"qa_kind", SX_CFG_T_ENUM, 0, "landsat-c2", 1, 0, "landsat-c2|landsat-c1|s2-scl", "quality band kind"}
+#define SX_STEP_RS_F_MASK {"mask", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "classes to mask, comma-separated (default: the kind's)"}
+#define SX_STEP_RS_F_DILATE {"dilate", SX_CFG_T_INT, 0, "0", 0, 1000, NULL, "dilate the mask by this many cells"}
+
+/** map of name -> layer reference resolved through the job (no scaling);
+ *  b holds SX_STEP_RS_MAX_ROLES entries. */
+sx_err sx__step_rs_band_map(sx_job_t *job, const sx_cfg_node_t *map, sx_rs_band_t *b, int *n);
+/** Apply the step's reflectance and nodata keys to b[0..n), except the band
+ *  named raw (a quality band: never scaled, its nodata its own). */
+sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t *b, int n, const char *raw);
+/** bands: map of name -> layer reference resolved through the job, with
+ *  the step's reflectance and nodata keys applied. b holds
+ *  SX_STEP_RS_MAX_ROLES entries. */
+sx_err sx__step_rs_bands(sx_job_t *job, const sx_cfg_node_t *node, const char *key, sx_rs_band_t *b, int *n);
+/** The layer named by a required scalar key, resolved through the job. */
+sx_err sx__step_rs_layer(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path);
+/** qa_kind + mask keys -> rule (errors point at the step). */
+sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_rule_t *rule);
+/** Parse a YAML scalar as a finite number; 0 if it is not one. */
+int sx__step_rs_number(const char *t, double *v);
+/** <out_dir>/<name>.nc and .tif. */
+sx_err sx__step_rs_outputs(const sx_job_t *job, const char *name, char *nc, char *tif);
+
+#endif

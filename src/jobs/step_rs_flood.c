@@ -1,0 +1,37 @@
+/*
+ * step_rs_flood.c — job step `rs_flood`: flood extent = water after and not
+ * before, minus permanent water, from rs_water masks; optional polygons.
+ */
+#include <stdio.h>
+
+#include "jobs/step_rs_common.h"
+
+static const sx_cfg_field_t fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_flood"},
+    {"before", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "water mask before the event (layer)"},
+    {"after", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "water mask after the event (layer)"},
+    {"permanent", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "permanent water mask (layer), left out of the flood"},
+    {"output", SX_CFG_T_STRING, 0, "flood", 1, 0, NULL, "output layer name"},
+    {"polygons", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "also write <output>.gpkg polygons with area_km2"},
+};
+
+static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *before, *after, *perm = NULL, *output;
+    int poly;
+    SX_CHECK(sx__step_rs_layer(job, node, "before", &before));
+    SX_CHECK(sx__step_rs_layer(job, node, "after", &after));
+    if (sx_cfg_map_get(node, "permanent")) SX_CHECK(sx__step_rs_layer(job, node, "permanent", &perm));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "output", "flood", &output));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "polygons", 0, &poly));
+    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX], file[512];
+    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
+    snprintf(file, sizeof file, "%s.gpkg", output);
+    SX_CHECK(sx_job_out_path(job, file, gpkg, sizeof gpkg));
+    SX_CHECK(sx_rs_flood_run(comm, before, after, perm, nc, tif, poly ? gpkg : NULL, sx_job_provenance(job)));
+    return sx_job_add_layer(job, output, nc);
+}
+
+const sx_job_step_t sx_step_rs_flood = {"rs_flood", "flood extent from before/after water masks minus permanent water",
+                                        fields, sizeof fields / sizeof *fields, run};

@@ -1,0 +1,44 @@
+/*
+ * step_rs_mask.c — job step `rs_mask`: cloud/shadow/fill mask (UInt8, 1
+ * masked) from a Landsat QA_PIXEL/BQA or Sentinel-2 SCL layer, optionally
+ * dilated.
+ */
+#include "jobs/step_rs_common.h"
+
+static const sx_cfg_field_t fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_mask"},
+    {"qa", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "quality layer: input name, earlier output or path"},
+    SX_STEP_RS_F_QA_KIND,
+    SX_STEP_RS_F_MASK,
+    SX_STEP_RS_F_DILATE,
+    SX_STEP_RS_F_NODATA,
+    {"output", SX_CFG_T_STRING, 0, "mask", 1, 0, NULL, "output layer name"},
+    SX_STEP_RS_F_COG,
+};
+
+static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *output;
+    int cog;
+    int64_t dil;
+    sx_rs_mask_opts_t o = {0};
+    SX_CHECK(sx__step_rs_layer(job, node, "qa", &o.qa_path));
+    SX_CHECK(sx__step_rs_qa_rule(job, node, &o.rule));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "dilate", 0, &dil));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "output", "mask", &output));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
+    o.has_nodata = sx_cfg_map_get(node, "nodata") != NULL;
+    SX_CHECK(sx_cfg_get_double(cfg, node, "nodata", 0, &o.nodata));
+    o.dilate = (int)dil;
+    char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
+    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
+    o.out_nc = nc;
+    o.out_cog = cog ? tif : NULL;
+    o.provenance = sx_job_provenance(job);
+    SX_CHECK(sx_rs_mask_run(comm, &o));
+    return sx_job_add_layer(job, output, nc);
+}
+
+const sx_job_step_t sx_step_rs_mask = {"rs_mask", "cloud/shadow/fill mask from a QA or SCL layer, optionally dilated",
+                                       fields, sizeof fields / sizeof *fields, run};
