@@ -2,8 +2,6 @@
  * step_accum.c — job step `accum`: D8 flow accumulation (cell counts, or sums
  * of a weight raster) from a flow-direction layer.
  */
-#include <stdio.h>
-#include <string.h>
 
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_job.h"
@@ -21,26 +19,20 @@ static const sx_cfg_field_t fields[] = {
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *input_ref, *output, *input, *encoding, *weight_ref, *weight = NULL;
+    const char *output, *input, *encoding, *weight;
     int cog;
     sx_d8_encoding enc;
-    SX_CHECK(sx_cfg_get_string(cfg, node, "input", NULL, &input_ref));
-    SX_CHECK(sx_cfg_get_string(cfg, node, "weight", "", &weight_ref));
+    SX_CHECK(sx_job_input(job, node, "input", &input));
+    SX_CHECK(sx_job_input(job, node, "weight", &weight));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "accum", &output));
     SX_CHECK(sx_cfg_get_string(cfg, node, "encoding", "esri", &encoding));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     SX_CHECK(sx_d8_encoding_parse(encoding, &enc));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "input"), input_ref, &input));
-    if (weight_ref[0]) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "weight"), weight_ref, &weight));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], file[512], layer[SX_PATH_MAX + 64];
-    snprintf(file, sizeof file, "%s.nc", output);
-    SX_CHECK(sx_job_out_path(job, file, nc, sizeof nc));
-    snprintf(file, sizeof file, "%s.tif", output);
-    SX_CHECK(sx_job_out_path(job, file, tif, sizeof tif));
-    sx_accum_opts_t o = {input, weight, nc, cog ? tif : NULL, NULL, enc, sx_job_provenance(job)};
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    sx_accum_opts_t o = {input, weight, out.nc, out.tif, NULL, enc, sx_job_provenance(job)};
     SX_CHECK(sx_dem_accum_run(comm, &o));
-    snprintf(layer, sizeof layer, "NETCDF:\"%s\":accumulation", nc);
-    SX_CHECK(sx_job_add_layer(job, output, layer));
+    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "accumulation"));
     return SX_OK;
 }
 

@@ -3,7 +3,6 @@
  * written as CF-HDF5 (+ COG) in the run directory; later steps use it by its
  * output name.
  */
-#include <stdio.h>
 
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_job.h"
@@ -22,25 +21,20 @@ static const sx_cfg_field_t fields[] = {
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *input_ref, *output, *input;
+    const char *output, *input;
     int64_t band;
     int eps, walls, cog;
-    SX_CHECK(sx_cfg_get_string(cfg, node, "input", NULL, &input_ref));
+    SX_CHECK(sx_job_input(job, node, "input", &input));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "filled", &output));
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "epsilon", 0, &eps));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "nodata_walls", 0, &walls));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "input"), input_ref, &input));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], file[512], layer[SX_PATH_MAX + 64];
-    snprintf(file, sizeof file, "%s.nc", output);
-    SX_CHECK(sx_job_out_path(job, file, nc, sizeof nc));
-    snprintf(file, sizeof file, "%s.tif", output);
-    SX_CHECK(sx_job_out_path(job, file, tif, sizeof tif));
-    sx_fill_opts_t o = {input, (int)band, nc, cog ? tif : NULL, eps, walls, sx_job_provenance(job)};
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    sx_fill_opts_t o = {input, (int)band, out.nc, out.tif, eps, walls, sx_job_provenance(job)};
     SX_CHECK(sx_dem_fill_run(comm, &o));
-    snprintf(layer, sizeof layer, "NETCDF:\"%s\":elevation", nc);
-    SX_CHECK(sx_job_add_layer(job, output, layer));
+    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "elevation"));
     return SX_OK;
 }
 

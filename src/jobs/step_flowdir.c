@@ -2,7 +2,6 @@
  * step_flowdir.c — job step `flowdir`: D8 flow directions with flats drained
  * (Barnes et al. 2014), ESRI or TauDEM codes.
  */
-#include <stdio.h>
 
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_job.h"
@@ -20,26 +19,21 @@ static const sx_cfg_field_t fields[] = {
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *input_ref, *output, *input, *encoding;
+    const char *output, *input, *encoding;
     int64_t band;
     int cog;
     sx_d8_encoding enc;
-    SX_CHECK(sx_cfg_get_string(cfg, node, "input", NULL, &input_ref));
+    SX_CHECK(sx_job_input(job, node, "input", &input));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "flowdir", &output));
     SX_CHECK(sx_cfg_get_string(cfg, node, "encoding", "esri", &encoding));
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     SX_CHECK(sx_d8_encoding_parse(encoding, &enc));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "input"), input_ref, &input));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], file[512], layer[SX_PATH_MAX + 64];
-    snprintf(file, sizeof file, "%s.nc", output);
-    SX_CHECK(sx_job_out_path(job, file, nc, sizeof nc));
-    snprintf(file, sizeof file, "%s.tif", output);
-    SX_CHECK(sx_job_out_path(job, file, tif, sizeof tif));
-    sx_flowdir_opts_t o = {input, (int)band, nc, cog ? tif : NULL, enc, sx_job_provenance(job)};
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    sx_flowdir_opts_t o = {input, (int)band, out.nc, out.tif, enc, sx_job_provenance(job)};
     SX_CHECK(sx_dem_flowdir_run(comm, &o));
-    snprintf(layer, sizeof layer, "NETCDF:\"%s\":flowdir", nc);
-    SX_CHECK(sx_job_add_layer(job, output, layer));
+    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "flowdir"));
     return SX_OK;
 }
 

@@ -84,12 +84,8 @@ sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_ru
 
 sx_err sx__step_rs_outputs(const sx_job_t *job, const char *name, char *nc, char *tif)
 {
-    char file[512];
-    snprintf(file, sizeof file, "%s.nc", name);
-    SX_CHECK(sx_job_out_path(job, file, nc, SX_PATH_MAX));
-    snprintf(file, sizeof file, "%s.tif", name);
-    SX_CHECK(sx_job_out_path(job, file, tif, SX_PATH_MAX));
-    return SX_OK;
+    SX_CHECK(sx_job_out_file(job, name, ".nc", nc, SX_PATH_MAX));
+    return sx_job_out_file(job, name, ".tif", tif, SX_PATH_MAX);
 }
 
 int sx__step_rs_number(const char *t, double *v)

@@ -25,10 +25,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     if (sx_cfg_map_get(node, "permanent")) SX_CHECK(sx__step_rs_layer(job, node, "permanent", &perm));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "flood", &output));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "polygons", 0, &poly));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX], file[512];
+    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX];
     SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    snprintf(file, sizeof file, "%s.gpkg", output);
-    SX_CHECK(sx_job_out_path(job, file, gpkg, sizeof gpkg));
+    SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
     SX_CHECK(sx_rs_flood_run(comm, before, after, perm, nc, tif, poly ? gpkg : NULL, sx_job_provenance(job)));
     return sx_job_add_layer(job, output, nc);
 }

@@ -68,10 +68,9 @@ static sx_err run_water(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_double(cfg, node, "threshold", 0, &thr));
     int otsu = sx_cfg_map_get(node, "threshold") == NULL;
     SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX], file[512];
+    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX];
     SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    snprintf(file, sizeof file, "%s.gpkg", output);
-    SX_CHECK(sx_job_out_path(job, file, gpkg, sizeof gpkg));
+    SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
     sx_rs_water_opts_t o = {b, n, index, otsu, thr, (int)bins, nc, tif, poly ? gpkg : NULL, sx_job_provenance(job), NULL};
     SX_CHECK(sx_rs_water_run(comm, &o));
     return sx_job_add_layer(job, output, nc);

@@ -3,7 +3,6 @@
  * whose accumulation reaches a threshold, and the stream links as a
  * GeoPackage.
  */
-#include <stdio.h>
 
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_job.h"
@@ -22,30 +21,24 @@ static const sx_cfg_field_t fields[] = {
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *acc_ref, *dir_ref, *acc, *dir, *output, *encoding;
+    const char *acc, *dir, *output, *encoding;
     double thr;
     int cog;
     sx_d8_encoding enc;
-    SX_CHECK(sx_cfg_get_string(cfg, node, "accum", NULL, &acc_ref));
-    SX_CHECK(sx_cfg_get_string(cfg, node, "flowdir", NULL, &dir_ref));
+    SX_CHECK(sx_job_input(job, node, "accum", &acc));
+    SX_CHECK(sx_job_input(job, node, "flowdir", &dir));
     SX_CHECK(sx_cfg_get_double(cfg, node, "threshold", 0, &thr));
     SX_CHECK(sx_cfg_get_string(cfg, node, "encoding", "esri", &encoding));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "streams", &output));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     SX_CHECK(sx_d8_encoding_parse(encoding, &enc));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "accum"), acc_ref, &acc));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "flowdir"), dir_ref, &dir));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX], file[512], layer[SX_PATH_MAX + 64];
-    snprintf(file, sizeof file, "%s.nc", output);
-    SX_CHECK(sx_job_out_path(job, file, nc, sizeof nc));
-    snprintf(file, sizeof file, "%s.tif", output);
-    SX_CHECK(sx_job_out_path(job, file, tif, sizeof tif));
-    snprintf(file, sizeof file, "%s_links.gpkg", output);
-    SX_CHECK(sx_job_out_path(job, file, gpkg, sizeof gpkg));
-    sx_streams_opts_t o = {acc, dir, thr, nc, cog ? tif : NULL, gpkg, enc, sx_job_provenance(job)};
+    sx_job_raster_out_t out;
+    char gpkg[SX_PATH_MAX];
+    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    SX_CHECK(sx_job_out_file(job, output, "_links.gpkg", gpkg, sizeof gpkg));
+    sx_streams_opts_t o = {acc, dir, thr, out.nc, out.tif, gpkg, enc, sx_job_provenance(job)};
     SX_CHECK(sx_dem_streams_run(comm, &o));
-    snprintf(layer, sizeof layer, "NETCDF:\"%s\":strahler", nc);
-    SX_CHECK(sx_job_add_layer(job, output, layer));
+    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "strahler"));
     return SX_OK;
 }
 
