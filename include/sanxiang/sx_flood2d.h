@@ -184,4 +184,18 @@ double sx_f2d_thacker_depth(double h0, double a, double B, double xc, double x, 
  *  arrays malloc'd, caller frees. Not collective. */
 sx_err sx_f2d_hydrograph_read(const char *path, int64_t *n, double **t, double **q);
 
+/** Where an inflow hydrograph comes from in a hydro forecast's CSV
+ *  (node,time,phase,lead,Q_det,...,p50,...): one node's column, times scale. */
+typedef struct {
+    const char *path, *node, *column;
+    double step_hours; /* the forecast's dt_hours; needed when its times are step numbers */
+    double scale;      /* discharge multiplier, > 0 */
+} sx_f2d_forecast_ref_t;
+
+/** Read a hydrograph from a forecast CSV: times in seconds from the
+ *  forecast's issue time (its last lead-0 row), from the issue time on; at
+ *  the issue row an empty ensemble column takes Q_det. Arrays malloc'd,
+ *  caller frees. Not collective. */
+sx_err sx_f2d_forecast_read(const sx_f2d_forecast_ref_t *ref, int64_t *n, double **t, double **q);
+
 #endif

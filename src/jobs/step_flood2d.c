@@ -47,7 +47,18 @@ static const sx_cfg_field_t inflow_fields[] = {
     {"name", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "name of the inflow (in messages)"},
     {"x", SX_CFG_T_FLOAT, 1, NULL, 1, 0, NULL, "x in the DEM's CRS"},
     {"y", SX_CFG_T_FLOAT, 1, NULL, 1, 0, NULL, "y in the DEM's CRS"},
-    {"hydrograph", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "CSV: header, then time_s,discharge_m3s rows"},
+    {"hydrograph", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL,
+     "CSV time_s,discharge_m3s, or {forecast: forecast.csv, node, column, scale, step_hours}"},
+};
+
+/* hydrograph: {...} — a node's column of a hydro forecast's CSV. */
+static const sx_cfg_field_t forecast_fields[] = {
+    {"forecast", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "the forecast's forecast.csv (node,time,phase,lead,Q_det,...)"},
+    {"node", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "node id in the forecast (e.g. outlet)"},
+    {"column", SX_CFG_T_STRING, 0, "Q_det", 1, 0, NULL, "Q_det, Q_obs, p05, p25, p50, p75 or p95"},
+    {"scale", SX_CFG_T_FLOAT, 0, "1", 1e-9, 1e9, NULL, "multiplier of the discharge"},
+    {"step_hours", SX_CFG_T_FLOAT, 0, NULL, 1e-6, 1e6, NULL,
+     "the forecast's dt_hours, when its times are step numbers rather than dates"},
 };
 
 static const sx_cfg_field_t edge_fields[] = {
@@ -92,16 +103,32 @@ static sx_err read_inflows(const sx_cfg_t *cfg, const sx_cfg_node_t *list, inflo
     if (sx_cfg_node_len(list) > MAX_INFLOWS) return sx_cfg_fail_at(cfg, list, "at most %d inflows", MAX_INFLOWS);
     for (size_t i = 0; i < sx_cfg_node_len(list); i++) {
         const sx_cfg_node_t *n = sx_cfg_node_at(list, i);
-        SX_CHECK(sx_cfg_check(cfg, n, inflow_fields, sizeof inflow_fields / sizeof *inflow_fields));
-        const char *name, *csv;
+        const sx_cfg_node_t *hy = sx_cfg_map_get(n, "hydrograph");
+        int from_forecast = hy && sx_cfg_node_kind(hy) == SX_CFG_MAP;
+        sx_cfg_field_t f[sizeof inflow_fields / sizeof *inflow_fields];
+        memcpy(f, inflow_fields, sizeof f);
+        if (from_forecast) f[3].type = SX_CFG_T_MAP; /* hydrograph is the last field */
+        SX_CHECK(sx_cfg_check(cfg, n, f, sizeof f / sizeof *f));
+        const char *name, *csv = NULL;
         sx_f2d_inflow_t *in = &s->in[s->n];
         SX_CHECK(sx_cfg_get_string(cfg, n, "name", "", &name));
-        SX_CHECK(sx_cfg_get_string(cfg, n, "hydrograph", "", &csv));
+        sx_f2d_forecast_ref_t ref = {0};
+        if (from_forecast) {
+            SX_CHECK(sx_cfg_check(cfg, hy, forecast_fields, sizeof forecast_fields / sizeof *forecast_fields));
+            SX_CHECK(sx_cfg_get_string(cfg, hy, "forecast", "", &ref.path));
+            SX_CHECK(sx_cfg_get_string(cfg, hy, "node", "", &ref.node));
+            SX_CHECK(sx_cfg_get_string(cfg, hy, "column", "Q_det", &ref.column));
+            SX_CHECK(sx_cfg_get_double(cfg, hy, "scale", 1.0, &ref.scale));
+            SX_CHECK(sx_cfg_get_double(cfg, hy, "step_hours", 0.0, &ref.step_hours));
+        } else {
+            SX_CHECK(sx_cfg_get_string(cfg, n, "hydrograph", "", &csv));
+        }
         SX_CHECK(sx_cfg_get_double(cfg, n, "x", 0, &in->x));
         SX_CHECK(sx_cfg_get_double(cfg, n, "y", 0, &in->y));
         snprintf(in->name, sizeof in->name, "%s", name);
         /* Every rank reads the small CSV; agree so a missing file stops all. */
-        sx_err err = sx_err_agree(comm, sx_f2d_hydrograph_read(csv, &in->n, &s->t[s->n], &s->q[s->n]));
+        sx_err err = sx_err_agree(comm, from_forecast ? sx_f2d_forecast_read(&ref, &in->n, &s->t[s->n], &s->q[s->n])
+                                                      : sx_f2d_hydrograph_read(csv, &in->n, &s->t[s->n], &s->q[s->n]));
         if (err != SX_OK) return err;
         in->t = s->t[s->n];
         in->q = s->q[s->n];

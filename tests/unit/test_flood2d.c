@@ -272,6 +272,50 @@ static void test_errors(void **state)
     expect_create_error(&p, SX_ERR_CRS, "geographic");
 }
 
+/* The outlet's p50 read from a real forecast.csv equals the same series
+ * converted by hand (awk) to time_s,discharge_m3s; bad node, column, scale
+ * or a missing step length fail naming the file and key. */
+static void test_forecast_inflow(void **state)
+{
+    const char *fc = SX_TEST_DATA_DIR "/flood2d/chengcun_forecast.csv";
+    sx_f2d_forecast_ref_t ref = {fc, "outlet", "p50", 24.0, 2.0};
+    int64_t n = 0, nh = 0;
+    double *t = NULL, *q = NULL, *th = NULL, *qh = NULL;
+    assert_int_equal(sx_f2d_forecast_read(&ref, &n, &t, &q), SX_OK);
+    assert_int_equal(sx_f2d_hydrograph_read(SX_TEST_DATA_DIR "/flood2d/chengcun_outlet_p50_x2.csv", &nh, &th, &qh), SX_OK);
+    assert_int_equal(n, nh);
+    for (int64_t k = 0; k < n; k++) {
+        if (t[k] != th[k] || q[k] != qh[k]) printf("row %lld: %.17g %.17g vs %.17g %.17g\n", (long long)k, t[k], q[k], th[k], qh[k]);
+        assert_true(t[k] == th[k] && q[k] == qh[k]);
+    }
+    printf("forecast inflow: %lld rows, peak %.3f m3/s at %.0f s (p50 x 2)\n", (long long)n, q[6], t[6]);
+    free(t);
+    free(q);
+    free(th);
+    free(qh);
+    static const struct {
+        const char *node, *column;
+        double step, scale;
+        sx_err code;
+        const char *needle;
+    } bad[] = {
+        {"outlt", "p50", 24, 1, SX_ERR_INPUT, "no node 'outlt'; its nodes are u01, outlet"},
+        {"outlet", "p99", 24, 1, SX_ERR_INPUT, "hydrograph.column: '" SX_TEST_DATA_DIR "/flood2d/chengcun_forecast.csv' has no column 'p99'"},
+        {"u01", "p_warn", 24, 1, SX_ERR_INPUT, "node 'u01' has no value in column p_warn"},
+        {"outlet", "p50", 0, 1, SX_ERR_CONFIG, "hydrograph.step_hours"},
+        {"outlet", "p50", 24, -1, SX_ERR_CONFIG, "hydrograph.scale"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        sx_f2d_forecast_ref_t r = {fc, bad[i].node, bad[i].column, bad[i].step, bad[i].scale};
+        sx_err e = sx_f2d_forecast_read(&r, &n, &t, &q);
+        printf("expected error: %s\n", sx_err_message());
+        assert_int_equal(e, bad[i].code);
+        assert_null(t);
+        assert_non_null(strstr(sx_err_message(), bad[i].needle));
+        sx_err_clear();
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
@@ -280,6 +324,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lake_at_rest), cmocka_unit_test(test_ritter), cmocka_unit_test(test_stoker),
         cmocka_unit_test(test_thacker), cmocka_unit_test(test_mass_conservation), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_forecast_inflow),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     sx_mpi_finalize();
