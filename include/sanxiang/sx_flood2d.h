@@ -52,14 +52,19 @@ typedef struct {
     double value;
 } sx_f2d_bc_t;
 
-/** A point inflow hydrograph: discharge q[k] (m3/s) at time t[k] (s from the
- *  start), linearly interpolated, zero outside [t[0], t[n-1]]. Arrays are
+/** An inflow hydrograph: discharge q[k] (m3/s) at time t[k] (s from the
+ *  start), linearly interpolated, zero outside [t[0], t[n-1]]. A point
+ *  inflow (npts < 2) enters the cell containing (x, y); a line inflow
+ *  (npts >= 2 points xy = x0,y0,x1,y1,...) is spread over the cells the
+ *  polyline crosses in proportion to the length inside each cell. Arrays are
  *  borrowed for the life of the model. */
 typedef struct {
     char name[64];
     double x, y; /* map coordinates in the DEM's CRS */
     int64_t n;
     const double *t, *q;
+    int64_t npts;     /* points of a line inflow (0: a point inflow) */
+    const double *xy; /* 2 * npts coordinates in the DEM's CRS */
 } sx_f2d_inflow_t;
 
 typedef struct {

@@ -46,7 +46,9 @@ struct sx_f2d {
     double *rain;                 /* m/s per own cell, or NULL */
     double *hmax, *vmax, *hazmax, *tarr, *vout; /* own block */
     int ninflows;
-    int64_t *inflow_cell;         /* local index into ce of each inflow, -1 if not ours */
+    int64_t *inflow_off;          /* inflow k feeds own cells inflow_c[off[k] .. off[k+1]) */
+    int64_t *inflow_c;            /* local index into ce */
+    double *inflow_w;             /* fraction of the discharge (1 for a point) */
     double rain_rate_sum;         /* sum of per-cell rain rates (m/s), exact */
     double t;
     int64_t nsteps;
@@ -77,6 +79,9 @@ static inline int64_t sx__f2d_oi(const struct sx_f2d *m, int64_t gi, int64_t gj)
  *  from the cell decomposition. Free with sx__f2d_face_decomp_fini. */
 sx_err sx__f2d_face_decomp(const sx_decomp_t *cells, int axis, sx_decomp_t *faces);
 void sx__f2d_face_decomp_fini(sx_decomp_t *faces);
+
+/** Place the inflows (points and lines) on the own cells. Collective. */
+sx_err sx__f2d_setup_inflows(struct sx_f2d *m);
 
 /** Discharge of an inflow hydrograph at time t. */
 double sx__f2d_inflow_q(const sx_f2d_inflow_t *in, double t);

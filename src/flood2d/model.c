@@ -155,37 +155,6 @@ static sx_err check_cells(const sx_f2d_t *m, const double *v, const char *what, 
     return SX_OK;
 }
 
-static sx_err setup_inflows(sx_f2d_t *m)
-{
-    SX_ALLOC(m->inflow_cell, m->p.ninflows > 0 ? m->p.ninflows : 1, "inflow cells");
-    const double *gt = m->grid.gt;
-    sx_err err = SX_OK;
-    for (int k = 0; k < m->p.ninflows && err == SX_OK; k++) {
-        const sx_f2d_inflow_t *in = &m->p.inflows[k];
-        double fi = (in->x - gt[0]) / gt[1], fj = (in->y - gt[3]) / gt[5];
-        m->inflow_cell[k] = -1;
-        if (!(fi >= 0 && fi < (double)m->grid.nx && fj >= 0 && fj < (double)m->grid.ny)) {
-            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                             "inflow '%s' at x = %.3f, y = %.3f lies outside the DEM (x %.3f .. %.3f, y %.3f .. %.3f); "
-                             "give its coordinates in the DEM's CRS",
-                             in->name, in->x, in->y, gt[0], gt[0] + gt[1] * (double)m->grid.nx,
-                             gt[3] + gt[5] * (double)m->grid.ny, gt[3]);
-            break;
-        }
-        int64_t gi = (int64_t)fi, gj = (int64_t)fj;
-        if (gi >= m->own.x0 && gi < m->own.x0 + m->own.nx && gj >= m->own.y0 && gj < m->own.y0 + m->own.ny) {
-            int64_t c = sx__f2d_ci(m, gi, gj);
-            if (isnan(m->z[c]))
-                err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                                 "inflow '%s' at x = %.3f, y = %.3f falls on a nodata cell of the DEM (column %lld, "
-                                 "row %lld); move it onto the channel",
-                                 in->name, in->x, in->y, (long long)gi, (long long)gj);
-            m->inflow_cell[k] = c;
-        }
-    }
-    return sx_err_agree(m->comm, err);
-}
-
 static sx_err setup(sx_f2d_t *m)
 {
     const sx_f2d_params_t *p = &m->p;
@@ -292,7 +261,7 @@ static sx_err setup(sx_f2d_t *m)
             m->hmax[o] = h;
             if (h >= p->arrival_depth) m->tarr[o] = 0.0;
         }
-    SX_CHECK(setup_inflows(m));
+    SX_CHECK(sx__f2d_setup_inflows(m));
 
     sx__f2d_xsum_t rs = {0};
     if (m->rain)
@@ -350,7 +319,9 @@ void sx_f2d_destroy(sx_f2d_t **pm)
     free(m->hazmax);
     free(m->tarr);
     free(m->vout);
-    free(m->inflow_cell);
+    free(m->inflow_off);
+    free(m->inflow_c);
+    free(m->inflow_w);
     sx_halo_destroy(&m->hc);
     sx_halo_destroy(&m->hfx);
     sx_halo_destroy(&m->hfy);

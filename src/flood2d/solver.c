@@ -193,7 +193,7 @@ static void update_depths(sx_f2d_t *m, double dt, double t_new)
     for (int k = 0; k < m->p.ninflows; k++) {
         double q = sx__f2d_inflow_q(&m->p.inflows[k], m->t + 0.5 * dt);
         m->vin += q * dt;
-        if (m->inflow_cell[k] >= 0) m->h[m->inflow_cell[k]] += q * dt / area;
+        for (int64_t e = m->inflow_off[k]; e < m->inflow_off[k + 1]; e++) m->h[m->inflow_c[e]] += q * dt * m->inflow_w[e] / area;
     }
     m->vrain += m->rain_rate_sum * rf * dt * area;
 #pragma omp parallel for schedule(static)

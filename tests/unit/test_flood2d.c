@@ -272,6 +272,60 @@ static void test_errors(void **state)
     expect_create_error(&p, SX_ERR_CRS, "geographic");
 }
 
+static double flat_fn(int64_t i, int64_t j, void *c) { return 5.0; }
+
+/* A line inflow spreads its discharge by length: after one step from a dry
+ * flat bed (no face carries flow yet) each crossed cell holds q dt w / A
+ * with w its share of the line; over a closed basin the storage then equals
+ * the hydrograph's integral to round-off; a line leaving the grid fails. */
+static void test_line_inflow(void **state)
+{
+    char dem[512];
+    const double d = 10.0, x0 = 500000, y0 = 3000000;
+    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/line_dem.nc", 12, 8, d, flat_fn, NULL, dem, sizeof dem), SX_OK);
+    /* (1.5, 2.5) -> (4.5, 2.5) -> (4.5, 4.5) in cell units: lengths 3 + 2 cells */
+    const double xy[] = {x0 + 1.5 * d, y0 - 2.5 * d, x0 + 4.5 * d, y0 - 2.5 * d, x0 + 4.5 * d, y0 - 4.5 * d};
+    const double t[] = {0, 300, 900}, q[] = {10, 20, 0};
+    sx_f2d_inflow_t in = {"dyke breach", 0, 0, 3, t, q, 3, xy};
+    sx_f2d_params_t p;
+    sx_f2d_params_default(&p);
+    p.dem = dem;
+    p.dt_max = 1.0;
+    p.ninflows = 1;
+    p.inflows = &in;
+    sx_f2d_t *m = NULL;
+    assert_int_equal(sx_f2d_create(MPI_COMM_WORLD, &p, &m), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 1.0), SX_OK);
+    double *h = f2d_gather(m, MPI_COMM_WORLD, SX_F2D_DEPTH);
+    const struct { int i, j; double w; } want[] = {{1, 2, 0.1}, {2, 2, 0.2}, {3, 2, 0.2}, {4, 2, 0.2}, {4, 3, 0.2}, {4, 4, 0.1}};
+    double qm = 10 + 10 * 0.5 / 300, sum = 0; /* q at the step's midpoint */
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        double got = h[want[k].j * 12 + want[k].i], exp = qm * 1.0 * want[k].w / (d * d);
+        printf("cell (%d, %d): depth %.17g, expected %.17g\n", want[k].i, want[k].j, got, exp);
+        assert_true(fabs(got - exp) < 1e-15);
+    }
+    for (int k = 0; k < 12 * 8; k++) sum += h[k];
+    assert_true(fabs(sum * d * d - qm) < 1e-12);
+    free(h);
+    /* to the knots exactly, so the midpoint rule is exact: 0.5 (10 + 20) 300 + 0.5 20 600 = 10500 m3 */
+    assert_int_equal(sx_f2d_advance(m, 300.0), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 900.0), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 1000.0), SX_OK);
+    sx_f2d_mass_t mb;
+    assert_int_equal(sx_f2d_mass(m, &mb), SX_OK);
+    printf("line inflow: storage %.9f m3, inflow %.9f m3 (10500 = the hydrograph's integral), error %.3g\n", mb.storage,
+           mb.inflow, mb.error);
+    assert_true(fabs(mb.inflow - 10500.0) < 1e-9);
+    assert_true(fabs(mb.storage - 10500.0) < 1e-9);
+    assert_true(mb.outflow == 0);
+    sx_f2d_destroy(&m);
+    /* a line that leaves the grid (its last point is 1 cell beyond the east edge) */
+    const double out_xy[] = {x0 + 1.5 * d, y0 - 2.5 * d, x0 + 13 * d, y0 - 2.5 * d};
+    in.xy = out_xy;
+    in.npts = 2;
+    expect_create_error(&p, SX_ERR_INPUT, "line inflow 'dyke breach': point 2");
+}
+
 /* The outlet's p50 read from a real forecast.csv equals the same series
  * converted by hand (awk) to time_s,discharge_m3s; bad node, column, scale
  * or a missing step length fail naming the file and key. */
@@ -324,7 +378,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lake_at_rest), cmocka_unit_test(test_ritter), cmocka_unit_test(test_stoker),
         cmocka_unit_test(test_thacker), cmocka_unit_test(test_mass_conservation), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_forecast_inflow),
+        cmocka_unit_test(test_forecast_inflow), cmocka_unit_test(test_line_inflow),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     sx_mpi_finalize();
