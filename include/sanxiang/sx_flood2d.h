@@ -77,6 +77,8 @@ typedef struct {
     double rain_mm_h;           /* uniform rainfall rate, mm/h */
     const char *rain_raster;    /* raster of rainfall rate (mm/h) on the DEM's grid, or NULL */
     const sx_f2d_inflow_t *rain_series; /* or a uniform hyetograph: q = rate (mm/h) at t; replaces rain_mm_h */
+    const char *rain_grid;      /* or a (time, y, x) netCDF/HDF5 variable of rates (mm/h) on the DEM's grid,
+                                   piecewise constant, time 0 = its first record */
     int ninflows;
     const sx_f2d_inflow_t *inflows;
     sx_f2d_bc_t bc[4];

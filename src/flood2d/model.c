@@ -74,6 +74,8 @@ static sx_err check_params(const sx_f2d_params_t *p)
                    "fixed level on the %s edge needs a finite level", edge[k]);
     }
     for (int k = 0; k < p->ninflows; k++) SX_CHECK(check_series(&p->inflows[k], "inflow", "discharge", "m3/s"));
+    SX_FAIL_IF(p->rain_grid && (p->rain_series || p->rain_raster || p->rain_mm_h > 0), SX_ERR_CONFIG,
+               "a rain grid series replaces rain_mm_h, rain_raster and rain_hyetograph; give only one rain input");
     if (p->rain_series) {
         SX_CHECK(check_series(p->rain_series, "hyetograph", "rain rate", "mm/h"));
         SX_FAIL_IF(p->rain_raster, SX_ERR_CONFIG,
@@ -85,7 +87,7 @@ static sx_err check_params(const sx_f2d_params_t *p)
 
 /* Same size and geotransform, and the same CRS by OSRIsSame (texts of one CRS
  * differ between GeoTIFF and netCDF). */
-static int same_frame(const sx_grid_t *a, const sx_grid_t *b)
+int sx__f2d_same_frame(const sx_grid_t *a, const sx_grid_t *b)
 {
     sx_grid_t ga = *a, gb = *b;
     ga.wkt = gb.wkt = NULL;
@@ -106,7 +108,7 @@ static sx_err read_aux(sx_f2d_t *m, const char *path, const char *what, sx_windo
     sx_grid_t g = {0};
     SX_CHECK(sx_layer_open(m->comm, path, 1, &r, &g));
     sx_err err = SX_OK;
-    if (!same_frame(&g, &m->grid))
+    if (!sx__f2d_same_frame(&g, &m->grid))
         err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                          "%s raster '%s' (%lld x %lld cells, origin %.3f %.3f, cell %.4f) does not match the DEM '%s' "
                          "(%lld x %lld, origin %.3f %.3f, cell %.4f) or its CRS; resample it onto the DEM grid "
@@ -228,6 +230,8 @@ static sx_err setup(sx_f2d_t *m)
                 }
         free(tmp);
         SX_CHECK(sx_err_agree(m->comm, e2));
+    } else if (p->rain_grid) {
+        SX_CHECK(sx__f2d_rain_grid_open(m));
     } else if (p->rain_mm_h > 0 || p->rain_series) {
         /* With a hyetograph the per-cell value is the rate per mm/h, scaled at each step. */
         double rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
@@ -263,15 +267,11 @@ static sx_err setup(sx_f2d_t *m)
         }
     SX_CHECK(sx__f2d_setup_inflows(m));
 
-    sx__f2d_xsum_t rs = {0};
-    if (m->rain)
-        for (int64_t k = 0; k < no; k++) sx__f2d_xsum_add(&rs, m->rain[k] * 1e9); /* scaled: rates are tiny */
-    SX_CHECK(sx__f2d_xsum_allreduce(m->comm, &rs, 1, &m->rain_rate_sum));
-    m->rain_rate_sum *= 1e-9;
+    SX_CHECK(sx__f2d_rain_sum(m));
     sx_f2d_mass_t mb;
     SX_CHECK(sx_f2d_mass(m, &mb));
     m->storage0 = mb.storage;
-    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series);
+    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series) || p->rain_grid;
     for (int64_t i = 0; p->rain_series && i < p->rain_series->n; i++) something |= p->rain_series->q[i] > 0;
     for (int k = 0; k < p->ninflows; k++)
         for (int64_t i = 0; i < p->inflows[k].n; i++) something |= p->inflows[k].q[i] > 0;
@@ -320,6 +320,7 @@ void sx_f2d_destroy(sx_f2d_t **pm)
     free(m->tarr);
     free(m->vout);
     free(m->inflow_off);
+    sx__f2d_rain_grid_close(m);
     free(m->inflow_c);
     free(m->inflow_w);
     sx_halo_destroy(&m->hc);

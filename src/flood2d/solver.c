@@ -244,6 +244,7 @@ sx_err sx_f2d_step(sx_f2d_t *m, double t_stop) { return sx_f2d_step_flags(m, t_s
 
 sx_err sx_f2d_step_flags(sx_f2d_t *m, double t_stop, const int flags_in[2], int flags_out[2])
 {
+    if (m->rain_r) SX_CHECK(sx__f2d_rain_grid_update(m, &t_stop));
     sx_perf_start("flood2d: compute", SX_PERF_COMPUTE);
     int nbad = 0;
     double loc[4] = {local_hmax(m, &nbad), 0, flags_in ? flags_in[0] : 0, flags_in ? flags_in[1] : 0}, glob[4];

@@ -29,6 +29,8 @@ static const sx_cfg_field_t fields[] = {
     {"rain_mm_h", SX_CFG_T_FLOAT, 0, "0", 0, 999, NULL, "uniform rainfall rate (mm/h) for the whole run"},
     {"rain_raster", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "raster of rainfall rate (mm/h) on the DEM grid"},
     {"rain_hyetograph", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "CSV time_s,rain_mm_h: uniform rainfall varying in time (replaces rain_mm_h)"},
+    {"rain_grid", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
+     "netCDF/HDF5 (time, y, x) rates (mm/h) on the DEM grid, e.g. NETCDF:\"radar.nc\":rain; piecewise constant"},
     {"inflows", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "point inflows: - {name, x, y, hydrograph: CSV time_s,discharge_m3s}"},
     {"boundaries", SX_CFG_T_MAP, 0, "all closed", 1, 0, NULL,
      "edges west/east/north/south: {type: closed|free|level, slope: S (free), level: m (level)}"},
@@ -219,6 +221,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     SX_CHECK(optional_ref(job, node, "manning_raster", &p->manning_raster));
     SX_CHECK(optional_ref(job, node, "initial_depth", &p->initial_depth));
     SX_CHECK(optional_ref(job, node, "rain_raster", &p->rain_raster));
+    SX_CHECK(optional_ref(job, node, "rain_grid", &p->rain_grid));
     SX_CHECK(sx_cfg_get_double(cfg, node, "manning", 0.035, &p->manning));
     SX_CHECK(sx_cfg_get_double(cfg, node, "initial_level", NAN, &p->initial_level));
     SX_CHECK(sx_cfg_get_double(cfg, node, "rain_mm_h", 0, &p->rain_mm_h));

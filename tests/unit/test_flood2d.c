@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "mpi/mpi_flood2d_util.h"
+#include "sanxiang/sx_h5cf.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_raster.h"
 
@@ -326,6 +327,73 @@ static void test_line_inflow(void **state)
     expect_create_error(&p, SX_ERR_INPUT, "line inflow 'dyke breach': point 2");
 }
 
+/* Write a (time, y, x) rain series of nt records `step` seconds apart
+ * (time values given by tv, in minutes) with rate(i, j, k) mm/h. */
+static double rain_rate(int64_t i, int64_t j, int64_t k) { return k == 1 ? 0.0 : 10.0 + (double)i + 30.0 * (double)((j + k) % 2); }
+static void write_rain(const char *path, int64_t nx, int64_t ny, const double *tv, int64_t nt, char *name, size_t len)
+{
+    sx_grid_t g = {.nx = nx, .ny = ny, .gt = {500000, 10.0, 0, 3000000, 0, -10.0}, .has_nodata = 1, .nodata = -9999,
+                   .dtype = SX_DT_FLOAT64, .block_x = 1, .block_y = 1};
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(srs, 32650);
+    char *wkt = NULL;
+    OSRExportToWkt(srs, &wkt);
+    sx_grid_set_wkt(&g, wkt);
+    CPLFree(wkt);
+    OSRDestroySpatialReference(srs);
+    sx_h5cf_t *f = NULL;
+    assert_int_equal(sx_h5cf_create(MPI_COMM_WORLD, path, &g, nt, "minutes since 2024-06-01 00:00:00", NULL, &f), SX_OK);
+    sx_h5cf_var_t v = {"rain", "rainfall rate", "mm h-1", NULL, SX_DT_FLOAT64, -9999, 1};
+    assert_int_equal(sx_h5cf_define(f, &v), SX_OK);
+    double *buf = malloc((size_t)(nx * ny) * sizeof *buf);
+    for (int64_t k = 0; k < nt; k++) {
+        for (int64_t j = 0; j < ny; j++)
+            for (int64_t i = 0; i < nx; i++) buf[j * nx + i] = rain_rate(i, j, k);
+        assert_int_equal(sx_h5cf_write(f, "rain", k, 0, 0, nx, ny, buf, nx), SX_OK);
+        assert_int_equal(sx_h5cf_set_time(f, k, tv[k]), SX_OK);
+    }
+    free(buf);
+    assert_int_equal(sx_h5cf_close(&f), SX_OK);
+    sx_grid_fini(&g);
+    snprintf(name, len, "NETCDF:\"%s\":rain", path);
+}
+
+/* Gridded rain varying in time over a closed basin: the rain volume equals
+ * the sum over records of rate x cell area x 10 min, and so does the storage
+ * (to round-off); the run goes past the last record, where it stops raining.
+ * A grid of another size and a missing record fail clearly. */
+static void test_rain_grid(void **state)
+{
+    char dem[512], rain[600], bad[600];
+    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/rg_dem.nc", 20, 10, 10.0, slope_fn, NULL, dem, sizeof dem), SX_OK);
+    const double tv[] = {60, 70, 80}; /* minutes since ...: model time 0 = the first record */
+    write_rain(OUT "/rg_rain.nc", 20, 10, tv, 3, rain, sizeof rain);
+    double expect = 0;
+    for (int64_t k = 0; k < 3; k++)
+        for (int64_t j = 0; j < 10; j++)
+            for (int64_t i = 0; i < 20; i++) expect += rain_rate(i, j, k) / 3.6e6 * 100.0 * 600.0;
+    sx_f2d_params_t p;
+    sx_f2d_params_default(&p);
+    p.dem = dem;
+    p.rain_grid = rain;
+    sx_f2d_t *m = NULL;
+    assert_int_equal(sx_f2d_create(MPI_COMM_WORLD, &p, &m), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 2000.0), SX_OK);
+    sx_f2d_mass_t mb;
+    assert_int_equal(sx_f2d_mass(m, &mb), SX_OK);
+    printf("rain grid: rain %.9f m3 (expected %.9f), storage %.9f, error %.3g\n", mb.rain, expect, mb.storage, mb.error);
+    assert_true(fabs(mb.rain - expect) < 1e-9 * expect);
+    assert_true(fabs(mb.storage - expect) < 1e-9 * expect);
+    sx_f2d_destroy(&m);
+
+    write_rain(OUT "/rg_small.nc", 19, 10, tv, 3, bad, sizeof bad);
+    p.rain_grid = bad;
+    expect_create_error(&p, SX_ERR_INPUT, "does not match the DEM");
+    const double gap[] = {60, 70, 90};
+    write_rain(OUT "/rg_gap.nc", 20, 10, gap, 3, bad, sizeof bad);
+    expect_create_error(&p, SX_ERR_INPUT, "a time step is missing");
+}
+
 /* The outlet's p50 read from a real forecast.csv equals the same series
  * converted by hand (awk) to time_s,discharge_m3s; bad node, column, scale
  * or a missing step length fail naming the file and key. */
@@ -379,6 +447,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_lake_at_rest), cmocka_unit_test(test_ritter), cmocka_unit_test(test_stoker),
         cmocka_unit_test(test_thacker), cmocka_unit_test(test_mass_conservation), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_forecast_inflow), cmocka_unit_test(test_line_inflow),
+        cmocka_unit_test(test_rain_grid),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     sx_mpi_finalize();
