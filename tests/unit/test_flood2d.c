@@ -332,15 +332,8 @@ static void test_line_inflow(void **state)
 static double rain_rate(int64_t i, int64_t j, int64_t k) { return k == 1 ? 0.0 : 10.0 + (double)i + 30.0 * (double)((j + k) % 2); }
 static void write_rain(const char *path, int64_t nx, int64_t ny, const double *tv, int64_t nt, char *name, size_t len)
 {
-    sx_grid_t g = {.nx = nx, .ny = ny, .gt = {500000, 10.0, 0, 3000000, 0, -10.0}, .has_nodata = 1, .nodata = -9999,
-                   .dtype = SX_DT_FLOAT64, .block_x = 1, .block_y = 1};
-    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
-    OSRImportFromEPSG(srs, 32650);
-    char *wkt = NULL;
-    OSRExportToWkt(srs, &wkt);
-    sx_grid_set_wkt(&g, wkt);
-    CPLFree(wkt);
-    OSRDestroySpatialReference(srs);
+    sx_grid_t g;
+    f2d_test_grid(nx, ny, 10.0, &g);
     sx_h5cf_t *f = NULL;
     assert_int_equal(sx_h5cf_create(MPI_COMM_WORLD, path, &g, nt, "minutes since 2024-06-01 00:00:00", NULL, &f), SX_OK);
     sx_h5cf_var_t v = {"rain", "rainfall rate", "mm h-1", NULL, SX_DT_FLOAT64, -9999, 1};
