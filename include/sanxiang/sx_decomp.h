@@ -62,6 +62,13 @@ sx_err sx_halo_create(const sx_decomp_t *d, int width, size_t elem_size, sx_halo
 sx_window_t sx_halo_extended(const sx_halo_t *h);
 /** Fill the halo cells of buf from the ranks that own them. Collective. */
 sx_err sx_halo_exchange(sx_halo_t *h, void *buf);
+/** The same exchange split in two, to overlap it with work: begin packs
+ *  buf's sent cells and posts the messages; end waits and fills the halo.
+ *  In between buf may be read (its halo cells still hold their old values)
+ *  but not written. Plans in flight together must be begun in the same order on
+ *  every rank. Collective (both calls). */
+sx_err sx_halo_exchange_begin(sx_halo_t *h, void *buf);
+sx_err sx_halo_exchange_end(sx_halo_t *h, void *buf);
 void sx_halo_destroy(sx_halo_t **h);
 
 /*

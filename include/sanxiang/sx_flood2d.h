@@ -52,14 +52,19 @@ typedef struct {
     double value;
 } sx_f2d_bc_t;
 
-/** A point inflow hydrograph: discharge q[k] (m3/s) at time t[k] (s from the
- *  start), linearly interpolated, zero outside [t[0], t[n-1]]. Arrays are
+/** An inflow hydrograph: discharge q[k] (m3/s) at time t[k] (s from the
+ *  start), linearly interpolated, zero outside [t[0], t[n-1]]. A point
+ *  inflow (npts < 2) enters the cell containing (x, y); a line inflow
+ *  (npts >= 2 points xy = x0,y0,x1,y1,...) is spread over the cells the
+ *  polyline crosses in proportion to the length inside each cell. Arrays are
  *  borrowed for the life of the model. */
 typedef struct {
     char name[64];
     double x, y; /* map coordinates in the DEM's CRS */
     int64_t n;
     const double *t, *q;
+    int64_t npts;     /* points of a line inflow (0: a point inflow) */
+    const double *xy; /* 2 * npts coordinates in the DEM's CRS */
 } sx_f2d_inflow_t;
 
 typedef struct {
@@ -72,6 +77,8 @@ typedef struct {
     double rain_mm_h;           /* uniform rainfall rate, mm/h */
     const char *rain_raster;    /* raster of rainfall rate (mm/h) on the DEM's grid, or NULL */
     const sx_f2d_inflow_t *rain_series; /* or a uniform hyetograph: q = rate (mm/h) at t; replaces rain_mm_h */
+    const char *rain_grid;      /* or a (time, y, x) netCDF/HDF5 variable of rates (mm/h) on the DEM's grid,
+                                   piecewise constant, time 0 = its first record */
     int ninflows;
     const sx_f2d_inflow_t *inflows;
     sx_f2d_bc_t bc[4];
@@ -183,5 +190,19 @@ double sx_f2d_thacker_depth(double h0, double a, double B, double xc, double x, 
 /** Inflow hydrograph CSV (header line; columns time_s, discharge_m3s; '#' comments):
  *  arrays malloc'd, caller frees. Not collective. */
 sx_err sx_f2d_hydrograph_read(const char *path, int64_t *n, double **t, double **q);
+
+/** Where an inflow hydrograph comes from in a hydro forecast's CSV
+ *  (node,time,phase,lead,Q_det,...,p50,...): one node's column, times scale. */
+typedef struct {
+    const char *path, *node, *column;
+    double step_hours; /* the forecast's dt_hours; needed when its times are step numbers */
+    double scale;      /* discharge multiplier, > 0 */
+} sx_f2d_forecast_ref_t;
+
+/** Read a hydrograph from a forecast CSV: times in seconds from the
+ *  forecast's issue time (its last lead-0 row), from the issue time on; at
+ *  the issue row an empty ensemble column takes Q_det. Arrays malloc'd,
+ *  caller frees. Not collective. */
+sx_err sx_f2d_forecast_read(const sx_f2d_forecast_ref_t *ref, int64_t *n, double **t, double **q);
 
 #endif

@@ -7,7 +7,12 @@
  * block). Because blocks tile the grid, these pieces fill the halo exactly.
  * Messages are packed row by row into one buffer per peer and sent with
  * non-blocking point-to-point calls; peers are visited in rank order so the
- * result never depends on message arrival order.
+ * result never depends on message arrival order. The exchange can be split
+ * (begin: post receives, pack and send; end: wait and unpack) so a caller
+ * computes what does not need the halo meanwhile. Several plans on one
+ * communicator may be in flight together: they share a tag, and MPI's
+ * non-overtaking order matches them correctly because every rank begins them
+ * in the same order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +35,8 @@ struct sx_halo {
     unsigned char *sendbuf, *recvbuf;
     size_t sendbytes, recvbytes;
     MPI_Request *reqs;
+    int nreq;   /* requests of an exchange begun and not yet ended */
+    int active;
 };
 
 sx_window_t sx_halo_extended(const sx_halo_t *h) { return h->ext; }
@@ -91,8 +98,9 @@ static void copy_piece(const sx_halo_t *h, unsigned char *local, unsigned char *
     }
 }
 
-sx_err sx_halo_exchange(sx_halo_t *h, void *buf)
+sx_err sx_halo_exchange_begin(sx_halo_t *h, void *buf)
 {
+    SX_FAIL_IF(h->active, SX_ERR_INTERNAL, "halo exchange begun twice without sx_halo_exchange_end");
     int nreq = 0, count;
     for (int k = 0; k < h->nrecv; k++) {
         halo_piece *p = &h->recv[k];
@@ -105,10 +113,25 @@ sx_err sx_halo_exchange(sx_halo_t *h, void *buf)
         SX_CHECK(sx_mpi_count(sx_window_cells(p->win) * (int64_t)h->elem, &count));
         SX_CHECK_MPI(MPI_Isend(h->sendbuf + p->offset, count, MPI_BYTE, p->peer, 71, h->comm, &h->reqs[nreq++]));
     }
-    SX_CHECK_MPI(MPI_Waitall(nreq, h->reqs, MPI_STATUSES_IGNORE));
+    h->nreq = nreq;
+    h->active = 1;
+    return SX_OK;
+}
+
+sx_err sx_halo_exchange_end(sx_halo_t *h, void *buf)
+{
+    SX_FAIL_IF(!h->active, SX_ERR_INTERNAL, "sx_halo_exchange_end without sx_halo_exchange_begin");
+    h->active = 0;
+    SX_CHECK_MPI(MPI_Waitall(h->nreq, h->reqs, MPI_STATUSES_IGNORE));
     for (int k = 0; k < h->nrecv; k++)
         copy_piece(h, buf, h->recvbuf + h->recv[k].offset, h->recv[k].win, 0);
     return SX_OK;
+}
+
+sx_err sx_halo_exchange(sx_halo_t *h, void *buf)
+{
+    SX_CHECK(sx_halo_exchange_begin(h, buf));
+    return sx_halo_exchange_end(h, buf);
 }
 
 void sx_halo_destroy(sx_halo_t **hp)

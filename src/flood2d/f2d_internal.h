@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "sanxiang/sx_flood2d.h"
+#include "sanxiang/sx_raster.h"
 
 typedef struct {
     __int128 acc;
@@ -46,8 +47,15 @@ struct sx_f2d {
     double *rain;                 /* m/s per own cell, or NULL */
     double *hmax, *vmax, *hazmax, *tarr, *vout; /* own block */
     int ninflows;
-    int64_t *inflow_cell;         /* local index into ce of each inflow, -1 if not ours */
+    int64_t *inflow_off;          /* inflow k feeds own cells inflow_c[off[k] .. off[k+1]) */
+    int64_t *inflow_c;            /* local index into ce */
+    double *inflow_w;             /* fraction of the discharge (1 for a point) */
     double rain_rate_sum;         /* sum of per-cell rain rates (m/s), exact */
+    sx_raster_t *rain_r;          /* rain grid series (rain_grid.c), or NULL */
+    sx_grid_t rain_g;
+    double *rain_tv, *rain_tmp;   /* record times (s from the first); read buffer over ce */
+    int64_t rain_nt, rain_k;      /* records; record loaded into rain */
+    double rain_dt;               /* record spacing (s) */
     double t;
     int64_t nsteps;
     double vin, vrain;            /* cumulative volumes (identical on every rank) */
@@ -77,6 +85,19 @@ static inline int64_t sx__f2d_oi(const struct sx_f2d *m, int64_t gi, int64_t gj)
  *  from the cell decomposition. Free with sx__f2d_face_decomp_fini. */
 sx_err sx__f2d_face_decomp(const sx_decomp_t *cells, int axis, sx_decomp_t *faces);
 void sx__f2d_face_decomp_fini(sx_decomp_t *faces);
+
+/** Same size, geotransform and CRS (by OSRIsSame). */
+int sx__f2d_same_frame(const sx_grid_t *a, const sx_grid_t *b);
+/** Exact sum of the own cells' rain rates over ranks into rain_rate_sum. Collective. */
+sx_err sx__f2d_rain_sum(struct sx_f2d *m);
+/** Open and check p.rain_grid; load records with sx__f2d_rain_grid_update,
+ *  which also cuts t_stop at the next record boundary. Collective. */
+sx_err sx__f2d_rain_grid_open(struct sx_f2d *m);
+sx_err sx__f2d_rain_grid_update(struct sx_f2d *m, double *t_stop);
+void sx__f2d_rain_grid_close(struct sx_f2d *m);
+
+/** Place the inflows (points and lines) on the own cells. Collective. */
+sx_err sx__f2d_setup_inflows(struct sx_f2d *m);
 
 /** Discharge of an inflow hydrograph at time t. */
 double sx__f2d_inflow_q(const sx_f2d_inflow_t *in, double t);

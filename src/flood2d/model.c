@@ -74,6 +74,8 @@ static sx_err check_params(const sx_f2d_params_t *p)
                    "fixed level on the %s edge needs a finite level", edge[k]);
     }
     for (int k = 0; k < p->ninflows; k++) SX_CHECK(check_series(&p->inflows[k], "inflow", "discharge", "m3/s"));
+    SX_FAIL_IF(p->rain_grid && (p->rain_series || p->rain_raster || p->rain_mm_h > 0), SX_ERR_CONFIG,
+               "a rain grid series replaces rain_mm_h, rain_raster and rain_hyetograph; give only one rain input");
     if (p->rain_series) {
         SX_CHECK(check_series(p->rain_series, "hyetograph", "rain rate", "mm/h"));
         SX_FAIL_IF(p->rain_raster, SX_ERR_CONFIG,
@@ -85,7 +87,7 @@ static sx_err check_params(const sx_f2d_params_t *p)
 
 /* Same size and geotransform, and the same CRS by OSRIsSame (texts of one CRS
  * differ between GeoTIFF and netCDF). */
-static int same_frame(const sx_grid_t *a, const sx_grid_t *b)
+int sx__f2d_same_frame(const sx_grid_t *a, const sx_grid_t *b)
 {
     sx_grid_t ga = *a, gb = *b;
     ga.wkt = gb.wkt = NULL;
@@ -106,7 +108,7 @@ static sx_err read_aux(sx_f2d_t *m, const char *path, const char *what, sx_windo
     sx_grid_t g = {0};
     SX_CHECK(sx_layer_open(m->comm, path, 1, &r, &g));
     sx_err err = SX_OK;
-    if (!same_frame(&g, &m->grid))
+    if (!sx__f2d_same_frame(&g, &m->grid))
         err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                          "%s raster '%s' (%lld x %lld cells, origin %.3f %.3f, cell %.4f) does not match the DEM '%s' "
                          "(%lld x %lld, origin %.3f %.3f, cell %.4f) or its CRS; resample it onto the DEM grid "
@@ -153,37 +155,6 @@ static sx_err check_cells(const sx_f2d_t *m, const double *v, const char *what, 
                        what, path, x, (long long)gi, (long long)gj, lo, hi);
         }
     return SX_OK;
-}
-
-static sx_err setup_inflows(sx_f2d_t *m)
-{
-    SX_ALLOC(m->inflow_cell, m->p.ninflows > 0 ? m->p.ninflows : 1, "inflow cells");
-    const double *gt = m->grid.gt;
-    sx_err err = SX_OK;
-    for (int k = 0; k < m->p.ninflows && err == SX_OK; k++) {
-        const sx_f2d_inflow_t *in = &m->p.inflows[k];
-        double fi = (in->x - gt[0]) / gt[1], fj = (in->y - gt[3]) / gt[5];
-        m->inflow_cell[k] = -1;
-        if (!(fi >= 0 && fi < (double)m->grid.nx && fj >= 0 && fj < (double)m->grid.ny)) {
-            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                             "inflow '%s' at x = %.3f, y = %.3f lies outside the DEM (x %.3f .. %.3f, y %.3f .. %.3f); "
-                             "give its coordinates in the DEM's CRS",
-                             in->name, in->x, in->y, gt[0], gt[0] + gt[1] * (double)m->grid.nx,
-                             gt[3] + gt[5] * (double)m->grid.ny, gt[3]);
-            break;
-        }
-        int64_t gi = (int64_t)fi, gj = (int64_t)fj;
-        if (gi >= m->own.x0 && gi < m->own.x0 + m->own.nx && gj >= m->own.y0 && gj < m->own.y0 + m->own.ny) {
-            int64_t c = sx__f2d_ci(m, gi, gj);
-            if (isnan(m->z[c]))
-                err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                                 "inflow '%s' at x = %.3f, y = %.3f falls on a nodata cell of the DEM (column %lld, "
-                                 "row %lld); move it onto the channel",
-                                 in->name, in->x, in->y, (long long)gi, (long long)gj);
-            m->inflow_cell[k] = c;
-        }
-    }
-    return sx_err_agree(m->comm, err);
 }
 
 static sx_err setup(sx_f2d_t *m)
@@ -259,6 +230,8 @@ static sx_err setup(sx_f2d_t *m)
                 }
         free(tmp);
         SX_CHECK(sx_err_agree(m->comm, e2));
+    } else if (p->rain_grid) {
+        SX_CHECK(sx__f2d_rain_grid_open(m));
     } else if (p->rain_mm_h > 0 || p->rain_series) {
         /* With a hyetograph the per-cell value is the rate per mm/h, scaled at each step. */
         double rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
@@ -292,17 +265,13 @@ static sx_err setup(sx_f2d_t *m)
             m->hmax[o] = h;
             if (h >= p->arrival_depth) m->tarr[o] = 0.0;
         }
-    SX_CHECK(setup_inflows(m));
+    SX_CHECK(sx__f2d_setup_inflows(m));
 
-    sx__f2d_xsum_t rs = {0};
-    if (m->rain)
-        for (int64_t k = 0; k < no; k++) sx__f2d_xsum_add(&rs, m->rain[k] * 1e9); /* scaled: rates are tiny */
-    SX_CHECK(sx__f2d_xsum_allreduce(m->comm, &rs, 1, &m->rain_rate_sum));
-    m->rain_rate_sum *= 1e-9;
+    SX_CHECK(sx__f2d_rain_sum(m));
     sx_f2d_mass_t mb;
     SX_CHECK(sx_f2d_mass(m, &mb));
     m->storage0 = mb.storage;
-    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series);
+    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series) || p->rain_grid;
     for (int64_t i = 0; p->rain_series && i < p->rain_series->n; i++) something |= p->rain_series->q[i] > 0;
     for (int k = 0; k < p->ninflows; k++)
         for (int64_t i = 0; i < p->inflows[k].n; i++) something |= p->inflows[k].q[i] > 0;
@@ -350,7 +319,10 @@ void sx_f2d_destroy(sx_f2d_t **pm)
     free(m->hazmax);
     free(m->tarr);
     free(m->vout);
-    free(m->inflow_cell);
+    free(m->inflow_off);
+    sx__f2d_rain_grid_close(m);
+    free(m->inflow_c);
+    free(m->inflow_w);
     sx_halo_destroy(&m->hc);
     sx_halo_destroy(&m->hfx);
     sx_halo_destroy(&m->hfy);

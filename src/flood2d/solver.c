@@ -19,8 +19,9 @@
  *  3. positivity limiter: a cell whose outflow volume would exceed its water
  *     scales its outgoing faces by V/out (computed identically by both ranks
  *     that see a face, so no extra exchange);
- *  4. depth update of own cells, edge and inflow accounting, statistics;
- *  5. exchange depths and the limited discharges.
+ *  4. depth update of own cells, edge and inflow accounting;
+ *  5. exchange depths and the limited discharges, overlapped with the
+ *     statistics (maxima, arrival), which need no halo.
  * Every face and cell is computed from the same inputs in the same order at
  * any rank count, so results are bit-identical to a 1-rank run.
  */
@@ -164,7 +165,7 @@ static inline double cell_speed(const sx_f2d_t *m, const double *qx, const doubl
     return h >= m->p.arrival_depth ? sqrt(a * a + b * b) / h : 0.0;
 }
 
-static void update_depths(sx_f2d_t *m, double dt, double t_new)
+static void update_depths(sx_f2d_t *m, double dt)
 {
     const sx_window_t own = m->own;
     const int64_t gnx = m->grid.nx, gny = m->grid.ny;
@@ -193,9 +194,17 @@ static void update_depths(sx_f2d_t *m, double dt, double t_new)
     for (int k = 0; k < m->p.ninflows; k++) {
         double q = sx__f2d_inflow_q(&m->p.inflows[k], m->t + 0.5 * dt);
         m->vin += q * dt;
-        if (m->inflow_cell[k] >= 0) m->h[m->inflow_cell[k]] += q * dt / area;
+        for (int64_t e = m->inflow_off[k]; e < m->inflow_off[k + 1]; e++) m->h[m->inflow_c[e]] += q * dt * m->inflow_w[e] / area;
     }
     m->vrain += m->rain_rate_sum * rf * dt * area;
+}
+
+/* Running maxima and arrival times of own cells: reads only own depths and
+ * the faces of own cells (all computed here), so it runs while the halos of
+ * the step are in flight. */
+static void update_stats(sx_f2d_t *m, double t_new)
+{
+    const sx_window_t own = m->own;
 #pragma omp parallel for schedule(static)
     for (int64_t gj = own.y0; gj < own.y0 + own.ny; gj++)
         for (int64_t gi = own.x0; gi < own.x0 + own.nx; gi++) {
@@ -244,6 +253,7 @@ sx_err sx_f2d_step(sx_f2d_t *m, double t_stop) { return sx_f2d_step_flags(m, t_s
 
 sx_err sx_f2d_step_flags(sx_f2d_t *m, double t_stop, const int flags_in[2], int flags_out[2])
 {
+    if (m->rain_r) SX_CHECK(sx__f2d_rain_grid_update(m, &t_stop));
     sx_perf_start("flood2d: compute", SX_PERF_COMPUTE);
     int nbad = 0;
     double loc[4] = {local_hmax(m, &nbad), 0, flags_in ? flags_in[0] : 0, flags_in ? flags_in[1] : 0}, glob[4];
@@ -280,17 +290,28 @@ sx_err sx_f2d_step_flags(sx_f2d_t *m, double t_stop, const int flags_in[2], int 
     fluxes(m, dt);
     sx_perf_stop("flood2d: compute");
     sx_perf_start("flood2d: communicate", SX_PERF_COMM);
-    SX_CHECK(sx_halo_exchange(m->hfx, m->qx1));
-    SX_CHECK(sx_halo_exchange(m->hfy, m->qy1));
+    SX_CHECK(sx_halo_exchange_begin(m->hfx, m->qx1));
+    SX_CHECK(sx_halo_exchange_begin(m->hfy, m->qy1));
+    SX_CHECK(sx_halo_exchange_end(m->hfx, m->qx1));
+    SX_CHECK(sx_halo_exchange_end(m->hfy, m->qy1));
     sx_perf_stop("flood2d: communicate");
     sx_perf_start("flood2d: compute", SX_PERF_COMPUTE);
     limiter(m, dt);
-    update_depths(m, dt, t_new);
+    update_depths(m, dt);
+    sx_perf_stop("flood2d: compute");
+    /* Overlap: the step's halos travel while the statistics are updated. */
+    sx_perf_start("flood2d: communicate", SX_PERF_COMM);
+    SX_CHECK(sx_halo_exchange_begin(m->hc, m->h));
+    SX_CHECK(sx_halo_exchange_begin(m->hfx, m->qx1));
+    SX_CHECK(sx_halo_exchange_begin(m->hfy, m->qy1));
+    sx_perf_stop("flood2d: communicate");
+    sx_perf_start("flood2d: compute", SX_PERF_COMPUTE);
+    update_stats(m, t_new);
     sx_perf_stop("flood2d: compute");
     sx_perf_start("flood2d: communicate", SX_PERF_COMM);
-    SX_CHECK(sx_halo_exchange(m->hc, m->h));
-    SX_CHECK(sx_halo_exchange(m->hfx, m->qx1));
-    SX_CHECK(sx_halo_exchange(m->hfy, m->qy1));
+    SX_CHECK(sx_halo_exchange_end(m->hc, m->h));
+    SX_CHECK(sx_halo_exchange_end(m->hfx, m->qx1));
+    SX_CHECK(sx_halo_exchange_end(m->hfy, m->qy1));
     sx_perf_stop("flood2d: communicate");
     double *tmp = m->qx;
     m->qx = m->qx1;

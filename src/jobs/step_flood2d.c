@@ -29,6 +29,8 @@ static const sx_cfg_field_t fields[] = {
     {"rain_mm_h", SX_CFG_T_FLOAT, 0, "0", 0, 999, NULL, "uniform rainfall rate (mm/h) for the whole run"},
     {"rain_raster", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "raster of rainfall rate (mm/h) on the DEM grid"},
     {"rain_hyetograph", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "CSV time_s,rain_mm_h: uniform rainfall varying in time (replaces rain_mm_h)"},
+    {"rain_grid", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
+     "netCDF/HDF5 (time, y, x) rates (mm/h) on the DEM grid, e.g. NETCDF:\"radar.nc\":rain; piecewise constant"},
     {"inflows", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "point inflows: - {name, x, y, hydrograph: CSV time_s,discharge_m3s}"},
     {"boundaries", SX_CFG_T_MAP, 0, "all closed", 1, 0, NULL,
      "edges west/east/north/south: {type: closed|free|level, slope: S (free), level: m (level)}"},
@@ -45,9 +47,22 @@ static const sx_cfg_field_t fields[] = {
 
 static const sx_cfg_field_t inflow_fields[] = {
     {"name", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "name of the inflow (in messages)"},
-    {"x", SX_CFG_T_FLOAT, 1, NULL, 1, 0, NULL, "x in the DEM's CRS"},
-    {"y", SX_CFG_T_FLOAT, 1, NULL, 1, 0, NULL, "y in the DEM's CRS"},
-    {"hydrograph", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "CSV: header, then time_s,discharge_m3s rows"},
+    {"x", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "x in the DEM's CRS (a point inflow)"},
+    {"y", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "y in the DEM's CRS (a point inflow)"},
+    {"line", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
+     "or a line inflow [[x, y], ...]: discharge spread over the cells crossed, by length"},
+    {"hydrograph", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL,
+     "CSV time_s,discharge_m3s, or {forecast: forecast.csv, node, column, scale, step_hours}"},
+};
+
+/* hydrograph: {...} — a node's column of a hydro forecast's CSV. */
+static const sx_cfg_field_t forecast_fields[] = {
+    {"forecast", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "the forecast's forecast.csv (node,time,phase,lead,Q_det,...)"},
+    {"node", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "node id in the forecast (e.g. outlet)"},
+    {"column", SX_CFG_T_STRING, 0, "Q_det", 1, 0, NULL, "Q_det, Q_obs, p05, p25, p50, p75 or p95"},
+    {"scale", SX_CFG_T_FLOAT, 0, "1", 1e-9, 1e9, NULL, "multiplier of the discharge"},
+    {"step_hours", SX_CFG_T_FLOAT, 0, NULL, 1e-6, 1e6, NULL,
+     "the forecast's dt_hours, when its times are step numbers rather than dates"},
 };
 
 static const sx_cfg_field_t edge_fields[] = {
@@ -67,7 +82,7 @@ static const sx_cfg_field_t bnd_fields[] = {
 
 typedef struct {
     sx_f2d_inflow_t in[MAX_INFLOWS];
-    double *t[MAX_INFLOWS], *q[MAX_INFLOWS];
+    double *t[MAX_INFLOWS], *q[MAX_INFLOWS], *xy[MAX_INFLOWS];
     int n;
     sx_f2d_inflow_t rain; /* hyetograph, if rain.n > 0 */
     double *rt, *rq;
@@ -78,11 +93,47 @@ static void inflows_free(inflow_set *s)
     for (int k = 0; k < s->n; k++) {
         free(s->t[k]);
         free(s->q[k]);
+        free(s->xy[k]);
+        s->xy[k] = NULL;
     }
     free(s->rt);
     free(s->rq);
     s->rt = s->rq = NULL;
     s->n = 0;
+}
+
+/* x, y of a point inflow, or the points of `line` (xy malloc'd into *xy). */
+static sx_err read_position(const sx_cfg_t *cfg, const sx_cfg_node_t *n, sx_f2d_inflow_t *in, double **xy)
+{
+    const sx_cfg_node_t *line = sx_cfg_map_get(n, "line");
+    int has_x = sx_cfg_map_get(n, "x") != NULL, has_y = sx_cfg_map_get(n, "y") != NULL;
+    in->npts = 0;
+    if (!line) {
+        if (!has_x || !has_y) return sx_cfg_fail_at(cfg, n, "an inflow needs x and y (a point) or line: [[x, y], ...]");
+        SX_CHECK(sx_cfg_get_double(cfg, n, "x", 0, &in->x));
+        return sx_cfg_get_double(cfg, n, "y", 0, &in->y);
+    }
+    if (has_x || has_y) return sx_cfg_fail_at(cfg, n, "give either x, y (a point inflow) or line (a line inflow), not both");
+    size_t np = sx_cfg_node_len(line);
+    if (np < 2) return sx_cfg_fail_at(cfg, line, "a line inflow needs at least two points [[x, y], [x, y], ...]");
+    *xy = malloc(2 * np * sizeof **xy);
+    if (!*xy) return sx_cfg_fail_at(cfg, line, "out of memory");
+    for (size_t i = 0; i < np; i++) {
+        const sx_cfg_node_t *pt = sx_cfg_node_at(line, i);
+        if (sx_cfg_node_kind(pt) != SX_CFG_SEQ || sx_cfg_node_len(pt) != 2)
+            return sx_cfg_fail_at(cfg, pt, "expected a point [x, y]");
+        for (size_t c = 0; c < 2; c++) {
+            const char *txt = sx_cfg_node_text(sx_cfg_node_at(pt, c));
+            char *end = NULL;
+            double v = txt ? strtod(txt, &end) : NAN;
+            if (!txt || end == txt || *end || !isfinite(v))
+                return sx_cfg_fail_at(cfg, sx_cfg_node_at(pt, c), "expected a number (a coordinate in the DEM's CRS)");
+            (*xy)[2 * i + c] = v;
+        }
+    }
+    in->npts = (int64_t)np;
+    in->xy = *xy;
+    return SX_OK;
 }
 
 static sx_err read_inflows(const sx_cfg_t *cfg, const sx_cfg_node_t *list, inflow_set *s, MPI_Comm comm)
@@ -92,16 +143,31 @@ static sx_err read_inflows(const sx_cfg_t *cfg, const sx_cfg_node_t *list, inflo
     if (sx_cfg_node_len(list) > MAX_INFLOWS) return sx_cfg_fail_at(cfg, list, "at most %d inflows", MAX_INFLOWS);
     for (size_t i = 0; i < sx_cfg_node_len(list); i++) {
         const sx_cfg_node_t *n = sx_cfg_node_at(list, i);
-        SX_CHECK(sx_cfg_check(cfg, n, inflow_fields, sizeof inflow_fields / sizeof *inflow_fields));
-        const char *name, *csv;
+        const sx_cfg_node_t *hy = sx_cfg_map_get(n, "hydrograph");
+        int from_forecast = hy && sx_cfg_node_kind(hy) == SX_CFG_MAP;
+        sx_cfg_field_t f[sizeof inflow_fields / sizeof *inflow_fields];
+        memcpy(f, inflow_fields, sizeof f);
+        if (from_forecast) f[sizeof f / sizeof *f - 1].type = SX_CFG_T_MAP; /* hydrograph is the last field */
+        SX_CHECK(sx_cfg_check(cfg, n, f, sizeof f / sizeof *f));
+        const char *name, *csv = NULL;
         sx_f2d_inflow_t *in = &s->in[s->n];
         SX_CHECK(sx_cfg_get_string(cfg, n, "name", "", &name));
-        SX_CHECK(sx_cfg_get_string(cfg, n, "hydrograph", "", &csv));
-        SX_CHECK(sx_cfg_get_double(cfg, n, "x", 0, &in->x));
-        SX_CHECK(sx_cfg_get_double(cfg, n, "y", 0, &in->y));
+        sx_f2d_forecast_ref_t ref = {0};
+        if (from_forecast) {
+            SX_CHECK(sx_cfg_check(cfg, hy, forecast_fields, sizeof forecast_fields / sizeof *forecast_fields));
+            SX_CHECK(sx_cfg_get_string(cfg, hy, "forecast", "", &ref.path));
+            SX_CHECK(sx_cfg_get_string(cfg, hy, "node", "", &ref.node));
+            SX_CHECK(sx_cfg_get_string(cfg, hy, "column", "Q_det", &ref.column));
+            SX_CHECK(sx_cfg_get_double(cfg, hy, "scale", 1.0, &ref.scale));
+            SX_CHECK(sx_cfg_get_double(cfg, hy, "step_hours", 0.0, &ref.step_hours));
+        } else {
+            SX_CHECK(sx_cfg_get_string(cfg, n, "hydrograph", "", &csv));
+        }
+        SX_CHECK(read_position(cfg, n, in, &s->xy[s->n]));
         snprintf(in->name, sizeof in->name, "%s", name);
         /* Every rank reads the small CSV; agree so a missing file stops all. */
-        sx_err err = sx_err_agree(comm, sx_f2d_hydrograph_read(csv, &in->n, &s->t[s->n], &s->q[s->n]));
+        sx_err err = sx_err_agree(comm, from_forecast ? sx_f2d_forecast_read(&ref, &in->n, &s->t[s->n], &s->q[s->n])
+                                                      : sx_f2d_hydrograph_read(csv, &in->n, &s->t[s->n], &s->q[s->n]));
         if (err != SX_OK) return err;
         in->t = s->t[s->n];
         in->q = s->q[s->n];
@@ -155,6 +221,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     SX_CHECK(optional_ref(job, node, "manning_raster", &p->manning_raster));
     SX_CHECK(optional_ref(job, node, "initial_depth", &p->initial_depth));
     SX_CHECK(optional_ref(job, node, "rain_raster", &p->rain_raster));
+    SX_CHECK(optional_ref(job, node, "rain_grid", &p->rain_grid));
     SX_CHECK(sx_cfg_get_double(cfg, node, "manning", 0.035, &p->manning));
     SX_CHECK(sx_cfg_get_double(cfg, node, "initial_level", NAN, &p->initial_level));
     SX_CHECK(sx_cfg_get_double(cfg, node, "rain_mm_h", 0, &p->rain_mm_h));

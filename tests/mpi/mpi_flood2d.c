@@ -1,6 +1,6 @@
 /*
  * mpi_flood2d.c — the flood model gives bit-identical results at any rank
- * count: a 2-D case with an uneven bed, a nodata hole, a point inflow, rain,
+ * count: a 2-D case with an uneven bed, a nodata hole, a point and a line inflow, rain,
  * a Manning raster and free, fixed-level and closed edges runs on all ranks
  * and, separately, on rank 0 alone (MPI_COMM_SELF); every field and the mass
  * balance must be equal bit for bit. An inflow on a nodata cell, seen only
@@ -42,15 +42,19 @@ static const sx_f2d_field fields[] = {SX_F2D_DEPTH, SX_F2D_SPEED, SX_F2D_MAX_DEP
 /* Run the case on comm; rank 0 of comm gets the gathered fields and mass. */
 static void run_case(MPI_Comm comm, const char *dem, const char *man, double *out[NF], sx_f2d_mass_t *mb, int64_t *steps)
 {
-    const double t[] = {0, 200, 600}, q[] = {5, 40, 0};
-    sx_f2d_inflow_t in = {"in", 500000 + 10.0 * 3.5, 3000000 - 10.0 * 26.5, 3, t, q};
+    const double t[] = {0, 200, 600}, q[] = {5, 40, 0}, tl[] = {0, 300}, ql[] = {8, 8};
+    /* a line inflow across the grid diagonally, crossing rank boundaries and cell corners */
+    const double xy[] = {500000 + 10.0 * 5, 3000000 - 10.0 * 5, 500000 + 10.0 * 45.3, 3000000 - 10.0 * 45,
+                         500000 + 10.0 * 60, 3000000 - 10.0 * 10.2};
+    sx_f2d_inflow_t in[2] = {{"in", 500000 + 10.0 * 3.5, 3000000 - 10.0 * 26.5, 3, t, q},
+                             {"line", 0, 0, 2, tl, ql, 3, xy}};
     sx_f2d_params_t p;
     sx_f2d_params_default(&p);
     p.dem = dem;
     p.manning_raster = man;
     p.rain_mm_h = 30;
-    p.ninflows = 1;
-    p.inflows = &in;
+    p.ninflows = 2;
+    p.inflows = in;
     p.bc[SX_F2D_EAST] = (sx_f2d_bc_t){SX_F2D_BC_FREE, 0.005};
     p.bc[SX_F2D_SOUTH] = (sx_f2d_bc_t){SX_F2D_BC_LEVEL, 10.5};
     sx_f2d_t *m = NULL;

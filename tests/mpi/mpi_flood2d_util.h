@@ -22,18 +22,25 @@ typedef double (*f2d_cell_fn)(int64_t i, int64_t j, void *ctx);
 
 /* Write an nx x ny float64 layer with square cells of size d (UTM 50N,
  * origin 500000, 3000000) to path; name receives 'NETCDF:"path":var'. */
-static inline sx_err f2d_write_input(MPI_Comm comm, const char *path, int64_t nx, int64_t ny, double d, f2d_cell_fn fn,
-                                     void *ctx, char *name, size_t len)
+/* The test grid: nx x ny float64 cells of size d, UTM 50N, origin 500000, 3000000. */
+static inline void f2d_test_grid(int64_t nx, int64_t ny, double d, sx_grid_t *g)
 {
-    sx_grid_t g = {.nx = nx, .ny = ny, .gt = {500000, d, 0, 3000000, 0, -d}, .has_nodata = 1, .nodata = -9999,
-                   .dtype = SX_DT_FLOAT64, .block_x = 1, .block_y = 1};
+    *g = (sx_grid_t){.nx = nx, .ny = ny, .gt = {500000, d, 0, 3000000, 0, -d}, .has_nodata = 1, .nodata = -9999,
+                     .dtype = SX_DT_FLOAT64, .block_x = 1, .block_y = 1};
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
     OSRImportFromEPSG(srs, 32650);
     char *wkt = NULL;
     OSRExportToWkt(srs, &wkt);
-    sx_grid_set_wkt(&g, wkt);
+    sx_grid_set_wkt(g, wkt);
     CPLFree(wkt);
     OSRDestroySpatialReference(srs);
+}
+
+static inline sx_err f2d_write_input(MPI_Comm comm, const char *path, int64_t nx, int64_t ny, double d, f2d_cell_fn fn,
+                                     void *ctx, char *name, size_t len)
+{
+    sx_grid_t g;
+    f2d_test_grid(nx, ny, d, &g);
     sx_decomp_t dc;
     SX_CHECK(sx_decomp_init(&dc, comm, nx, ny, 1, 1));
     double *buf = malloc((size_t)(sx_window_cells(dc.own) + 1) * sizeof *buf);

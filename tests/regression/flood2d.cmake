@@ -74,3 +74,36 @@ foreach(np 1 3)
                        flood2d_err_empty_np${np} flood2d_err_hydrograph_np${np} flood2d_err_geographic_np${np}
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
+
+# The forecast -> inundation hand-off: the Chengcun forecast job writes forecast.csv, the
+# flood2d_forecast job (shortened to 12 h) reads the outlet's p50 from it through --set, and its
+# inflow volumes equal the integral of that forecast hydrograph (computed independently in Python).
+set(F2D_FC ${SX_TEST_OUT}/flood2d_fc_hydro)
+add_test(NAME flood2d_forecast_source
+         COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${F2D_BIN} run jobs/hydro_forecast_chengcun.yaml --out ${F2D_FC}
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(flood2d_forecast_source PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP flood2d_fc_hydro PROCESSORS 2 TIMEOUT 300)
+add_test(NAME flood2d_forecast_np2
+         COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} 2 ${F2D_BIN} flood2d jobs/flood2d_forecast.yaml
+                 --set steps.0.inflows.0.hydrograph.forecast=${F2D_FC}/forecast.csv
+                 --set steps.0.duration_s=43200 --set steps.0.report_interval_s=10800 --out ${SX_TEST_OUT}/flood2d_fc
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(flood2d_forecast_np2 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED flood2d_fc_hydro FIXTURES_SETUP flood2d_fc PROCESSORS 2 TIMEOUT 900)
+add_test(NAME flood2d_forecast_inflow
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/flood2d_forecast_inflow.py ${F2D_FC}/forecast.csv
+                 outlet p50 0.6 24 ${SX_TEST_OUT}/flood2d_fc)
+set_tests_properties(flood2d_forecast_inflow PROPERTIES LABELS regression FIXTURES_REQUIRED flood2d_fc)
+foreach(np 1 3)
+  add_test(NAME flood2d_err_forecast_node_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "hydrograph.node" "has no node 'Outlet'" -- ${F2D_BIN} flood2d jobs/flood2d_forecast.yaml
+                   --set steps.0.inflows.0.hydrograph.forecast=${F2D_BAD}/chengcun_forecast.csv
+                   --set steps.0.inflows.0.hydrograph.node=Outlet --out ${SX_TEST_OUT}/flood2d_err)
+  add_test(NAME flood2d_err_forecast_column_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "hydrograph.column" "no column 'P50'" -- ${F2D_BIN} flood2d jobs/flood2d_forecast.yaml
+                   --set steps.0.inflows.0.hydrograph.forecast=${F2D_BAD}/chengcun_forecast.csv
+                   --set steps.0.inflows.0.hydrograph.column=P50 --out ${SX_TEST_OUT}/flood2d_err)
+  set_tests_properties(flood2d_err_forecast_node_np${np} flood2d_err_forecast_column_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The forecast cycle as a real Slurm dependency chain (slurm/forecast-cycle.sh):
-# the Chengcun forecast, then a shortened Olinda inundation run, then the
-# one-map package of the inundation. Each stage must start only after the one
-# before it ended, all must be COMPLETED, and the products must be there.
+# the Chengcun forecast, then a shortened inundation run of
+# jobs/flood2d_forecast.yaml on the Olinda DEM, then the one-map package of the
+# inundation. Each stage must start only after the one before it ended, all
+# must be COMPLETED, the products must be there, and the inundation must have
+# taken its inflow from this cycle's forecast.csv (inflow volumes equal the
+# integral of the outlet's p50 x 0.6 of that file; run.json names it).
 . "$(dirname "$0")/slurm_submit.sh"
 root=$1; work=$2
 rm -rf "$work"; mkdir -p "$work"
@@ -21,4 +24,6 @@ end_i=$(sx_field "$i" EndTime); start_p=$(sx_field "$p" StartTime)
 [ -s "$work/cycle/inundation/max_depth.tif" ] || ls "$work/cycle/inundation"
 ls "$work/cycle/inundation"/*.tif > /dev/null || fail "no inundation rasters"
 [ -s "$work/cycle/package/catalog.json" ] || fail "no one-map package catalog"
+/usr/bin/python3 "$root/tests/regression/flood2d_forecast_inflow.py" "$work/cycle/forecast/forecast.csv" outlet p50 0.6 24 \
+  "$work/cycle/inundation" || fail "the inundation did not use the cycle's forecast"
 echo "ok"

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "mpi/mpi_flood2d_util.h"
+#include "sanxiang/sx_h5cf.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_raster.h"
 
@@ -272,6 +273,164 @@ static void test_errors(void **state)
     expect_create_error(&p, SX_ERR_CRS, "geographic");
 }
 
+static double flat_fn(int64_t i, int64_t j, void *c) { return 5.0; }
+
+/* A line inflow spreads its discharge by length: after one step from a dry
+ * flat bed (no face carries flow yet) each crossed cell holds q dt w / A
+ * with w its share of the line; over a closed basin the storage then equals
+ * the hydrograph's integral to round-off; a line leaving the grid fails. */
+static void test_line_inflow(void **state)
+{
+    char dem[512];
+    const double d = 10.0, x0 = 500000, y0 = 3000000;
+    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/line_dem.nc", 12, 8, d, flat_fn, NULL, dem, sizeof dem), SX_OK);
+    /* (1.5, 2.5) -> (4.5, 2.5) -> (4.5, 4.5) in cell units: lengths 3 + 2 cells */
+    const double xy[] = {x0 + 1.5 * d, y0 - 2.5 * d, x0 + 4.5 * d, y0 - 2.5 * d, x0 + 4.5 * d, y0 - 4.5 * d};
+    const double t[] = {0, 300, 900}, q[] = {10, 20, 0};
+    sx_f2d_inflow_t in = {"dyke breach", 0, 0, 3, t, q, 3, xy};
+    sx_f2d_params_t p;
+    sx_f2d_params_default(&p);
+    p.dem = dem;
+    p.dt_max = 1.0;
+    p.ninflows = 1;
+    p.inflows = &in;
+    sx_f2d_t *m = NULL;
+    assert_int_equal(sx_f2d_create(MPI_COMM_WORLD, &p, &m), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 1.0), SX_OK);
+    double *h = f2d_gather(m, MPI_COMM_WORLD, SX_F2D_DEPTH);
+    const struct { int i, j; double w; } want[] = {{1, 2, 0.1}, {2, 2, 0.2}, {3, 2, 0.2}, {4, 2, 0.2}, {4, 3, 0.2}, {4, 4, 0.1}};
+    double qm = 10 + 10 * 0.5 / 300, sum = 0; /* q at the step's midpoint */
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        double got = h[want[k].j * 12 + want[k].i], exp = qm * 1.0 * want[k].w / (d * d);
+        printf("cell (%d, %d): depth %.17g, expected %.17g\n", want[k].i, want[k].j, got, exp);
+        assert_true(fabs(got - exp) < 1e-15);
+    }
+    for (int k = 0; k < 12 * 8; k++) sum += h[k];
+    assert_true(fabs(sum * d * d - qm) < 1e-12);
+    free(h);
+    /* to the knots exactly, so the midpoint rule is exact: 0.5 (10 + 20) 300 + 0.5 20 600 = 10500 m3 */
+    assert_int_equal(sx_f2d_advance(m, 300.0), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 900.0), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 1000.0), SX_OK);
+    sx_f2d_mass_t mb;
+    assert_int_equal(sx_f2d_mass(m, &mb), SX_OK);
+    printf("line inflow: storage %.9f m3, inflow %.9f m3 (10500 = the hydrograph's integral), error %.3g\n", mb.storage,
+           mb.inflow, mb.error);
+    assert_true(fabs(mb.inflow - 10500.0) < 1e-9);
+    assert_true(fabs(mb.storage - 10500.0) < 1e-9);
+    assert_true(mb.outflow == 0);
+    sx_f2d_destroy(&m);
+    /* a line that leaves the grid (its last point is 1 cell beyond the east edge) */
+    const double out_xy[] = {x0 + 1.5 * d, y0 - 2.5 * d, x0 + 13 * d, y0 - 2.5 * d};
+    in.xy = out_xy;
+    in.npts = 2;
+    expect_create_error(&p, SX_ERR_INPUT, "line inflow 'dyke breach': point 2");
+}
+
+/* Write a (time, y, x) rain series of nt records `step` seconds apart
+ * (time values given by tv, in minutes) with rate(i, j, k) mm/h. */
+static double rain_rate(int64_t i, int64_t j, int64_t k) { return k == 1 ? 0.0 : 10.0 + (double)i + 30.0 * (double)((j + k) % 2); }
+static void write_rain(const char *path, int64_t nx, int64_t ny, const double *tv, int64_t nt, char *name, size_t len)
+{
+    sx_grid_t g;
+    f2d_test_grid(nx, ny, 10.0, &g);
+    sx_h5cf_t *f = NULL;
+    assert_int_equal(sx_h5cf_create(MPI_COMM_WORLD, path, &g, nt, "minutes since 2024-06-01 00:00:00", NULL, &f), SX_OK);
+    sx_h5cf_var_t v = {"rain", "rainfall rate", "mm h-1", NULL, SX_DT_FLOAT64, -9999, 1};
+    assert_int_equal(sx_h5cf_define(f, &v), SX_OK);
+    double *buf = malloc((size_t)(nx * ny) * sizeof *buf);
+    for (int64_t k = 0; k < nt; k++) {
+        for (int64_t j = 0; j < ny; j++)
+            for (int64_t i = 0; i < nx; i++) buf[j * nx + i] = rain_rate(i, j, k);
+        assert_int_equal(sx_h5cf_write(f, "rain", k, 0, 0, nx, ny, buf, nx), SX_OK);
+        assert_int_equal(sx_h5cf_set_time(f, k, tv[k]), SX_OK);
+    }
+    free(buf);
+    assert_int_equal(sx_h5cf_close(&f), SX_OK);
+    sx_grid_fini(&g);
+    snprintf(name, len, "NETCDF:\"%s\":rain", path);
+}
+
+/* Gridded rain varying in time over a closed basin: the rain volume equals
+ * the sum over records of rate x cell area x 10 min, and so does the storage
+ * (to round-off); the run goes past the last record, where it stops raining.
+ * A grid of another size and a missing record fail clearly. */
+static void test_rain_grid(void **state)
+{
+    char dem[512], rain[600], bad[600];
+    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/rg_dem.nc", 20, 10, 10.0, slope_fn, NULL, dem, sizeof dem), SX_OK);
+    const double tv[] = {60, 70, 80}; /* minutes since ...: model time 0 = the first record */
+    write_rain(OUT "/rg_rain.nc", 20, 10, tv, 3, rain, sizeof rain);
+    double expect = 0;
+    for (int64_t k = 0; k < 3; k++)
+        for (int64_t j = 0; j < 10; j++)
+            for (int64_t i = 0; i < 20; i++) expect += rain_rate(i, j, k) / 3.6e6 * 100.0 * 600.0;
+    sx_f2d_params_t p;
+    sx_f2d_params_default(&p);
+    p.dem = dem;
+    p.rain_grid = rain;
+    sx_f2d_t *m = NULL;
+    assert_int_equal(sx_f2d_create(MPI_COMM_WORLD, &p, &m), SX_OK);
+    assert_int_equal(sx_f2d_advance(m, 2000.0), SX_OK);
+    sx_f2d_mass_t mb;
+    assert_int_equal(sx_f2d_mass(m, &mb), SX_OK);
+    printf("rain grid: rain %.9f m3 (expected %.9f), storage %.9f, error %.3g\n", mb.rain, expect, mb.storage, mb.error);
+    assert_true(fabs(mb.rain - expect) < 1e-9 * expect);
+    assert_true(fabs(mb.storage - expect) < 1e-9 * expect);
+    sx_f2d_destroy(&m);
+
+    write_rain(OUT "/rg_small.nc", 19, 10, tv, 3, bad, sizeof bad);
+    p.rain_grid = bad;
+    expect_create_error(&p, SX_ERR_INPUT, "does not match the DEM");
+    const double gap[] = {60, 70, 90};
+    write_rain(OUT "/rg_gap.nc", 20, 10, gap, 3, bad, sizeof bad);
+    expect_create_error(&p, SX_ERR_INPUT, "a time step is missing");
+}
+
+/* The outlet's p50 read from a real forecast.csv equals the same series
+ * converted by hand (awk) to time_s,discharge_m3s; bad node, column, scale
+ * or a missing step length fail naming the file and key. */
+static void test_forecast_inflow(void **state)
+{
+    const char *fc = SX_TEST_DATA_DIR "/flood2d/chengcun_forecast.csv";
+    sx_f2d_forecast_ref_t ref = {fc, "outlet", "p50", 24.0, 2.0};
+    int64_t n = 0, nh = 0;
+    double *t = NULL, *q = NULL, *th = NULL, *qh = NULL;
+    assert_int_equal(sx_f2d_forecast_read(&ref, &n, &t, &q), SX_OK);
+    assert_int_equal(sx_f2d_hydrograph_read(SX_TEST_DATA_DIR "/flood2d/chengcun_outlet_p50_x2.csv", &nh, &th, &qh), SX_OK);
+    assert_int_equal(n, nh);
+    for (int64_t k = 0; k < n; k++) {
+        if (t[k] != th[k] || q[k] != qh[k]) printf("row %lld: %.17g %.17g vs %.17g %.17g\n", (long long)k, t[k], q[k], th[k], qh[k]);
+        assert_true(t[k] == th[k] && q[k] == qh[k]);
+    }
+    printf("forecast inflow: %lld rows, peak %.3f m3/s at %.0f s (p50 x 2)\n", (long long)n, q[6], t[6]);
+    free(t);
+    free(q);
+    free(th);
+    free(qh);
+    static const struct {
+        const char *node, *column;
+        double step, scale;
+        sx_err code;
+        const char *needle;
+    } bad[] = {
+        {"outlt", "p50", 24, 1, SX_ERR_INPUT, "no node 'outlt'; its nodes are u01, outlet"},
+        {"outlet", "p99", 24, 1, SX_ERR_INPUT, "hydrograph.column: '" SX_TEST_DATA_DIR "/flood2d/chengcun_forecast.csv' has no column 'p99'"},
+        {"u01", "p_warn", 24, 1, SX_ERR_INPUT, "node 'u01' has no value in column p_warn"},
+        {"outlet", "p50", 0, 1, SX_ERR_CONFIG, "hydrograph.step_hours"},
+        {"outlet", "p50", 24, -1, SX_ERR_CONFIG, "hydrograph.scale"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        sx_f2d_forecast_ref_t r = {fc, bad[i].node, bad[i].column, bad[i].step, bad[i].scale};
+        sx_err e = sx_f2d_forecast_read(&r, &n, &t, &q);
+        printf("expected error: %s\n", sx_err_message());
+        assert_int_equal(e, bad[i].code);
+        assert_null(t);
+        assert_non_null(strstr(sx_err_message(), bad[i].needle));
+        sx_err_clear();
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
@@ -280,6 +439,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lake_at_rest), cmocka_unit_test(test_ritter), cmocka_unit_test(test_stoker),
         cmocka_unit_test(test_thacker), cmocka_unit_test(test_mass_conservation), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_forecast_inflow), cmocka_unit_test(test_line_inflow),
+        cmocka_unit_test(test_rain_grid),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     sx_mpi_finalize();
