@@ -6,5 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../viewer"
 command -v npm >/dev/null || { echo "viewer-build: npm is missing; run scripts/setup.sh" >&2; exit 1; }
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci again only when the lock file changed since the last install
+if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 npm run --silent build
