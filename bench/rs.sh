@@ -122,7 +122,7 @@ else
   rows+=("| NDVI, median | GRASS | not installed (apt-get install grass-core) | | | |")
 fi
 
-echo "Input: $size x $size cells ($cells), UInt16, tiled GeoTIFF; $(nproc) cores; $(gdalinfo --version | cut -d, -f1)."
+echo "Input: $size x $size cells ($cells), UInt16, tiled GeoTIFF; $(getconf _NPROCESSORS_ONLN) cores; $(gdalinfo --version | cut -d, -f1)."
 echo "Measured memory bandwidth (numpy copy, 256 MiB, read + write): $bw GB/s."
 echo
 echo "| task | tool | seconds | speed-up vs gdal_calc.py | achieved GB/s | peak RSS MB |"
