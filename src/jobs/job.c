@@ -54,9 +54,7 @@ const char *sx_job_provenance(const sx_job_t *job) { return job->provenance; }
 
 sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t len)
 {
-    SX_FAIL_IF(snprintf(buf, len, "%s/%s", job->out_dir, file) >= (int)len, SX_ERR_CONFIG,
-               "output path too long: '%s/%s'", job->out_dir, file);
-    return SX_OK;
+    return sx_job_out_file(job, file, "", buf, len);
 }
 
 sx_err sx_job_out_file(const sx_job_t *job, const char *name, const char *ext, char *buf, size_t len)

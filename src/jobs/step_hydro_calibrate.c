@@ -54,7 +54,7 @@ static sx_err read_map(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char
 static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_calib_t *c, const sx_hydro_series_t *s,
                             const double *p, double score, const sx_sceua_result_t *r, double thr)
 {
-    char path[SX_PATH_MAX], file[300];
+    char path[SX_PATH_MAX];
     const sx_hydro_kind_t *k;
     SX_CHECK(sx_hydro_kind_find(c->model, &k));
     sx_strbuf_t sb;
@@ -65,8 +65,7 @@ static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_cali
     sx_strbuf_printf(&sb, "# %s = %.10g over steps %lld..%lld; %lld evaluations, %d generations\n",
                      sx_hydro_objective_name(c->objective), score, (long long)c->warmup + 1, (long long)c->n,
                      (long long)r->evals, r->generations);
-    snprintf(file, sizeof file, "%s.csv", base);
-    SX_CHECK(sx_job_out_path(job, file, path, sizeof path));
+    SX_CHECK(sx_job_out_file(job, base, ".csv", path, sizeof path));
     sx_err e = sb.failed ? SX_ERR_NOMEM : sx_write_text_file(path, sb.data);
     sx_strbuf_fini(&sb);
     SX_CHECK(e);
@@ -84,8 +83,7 @@ static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_cali
     if (!e) {
         static const char *const names[] = {"Q_obs", "Q_sim"};
         const double *cols[] = {c->Qobs, q};
-        snprintf(file, sizeof file, "%s_sim.csv", base);
-        e = sx_job_out_path(job, file, path, sizeof path);
+        e = sx_job_out_file(job, base, "_sim.csv", path, sizeof path);
         if (!e) e = sx_hydro_series_write(path, s, 2, names, cols);
     }
     if (!e && thr > 0) {
@@ -109,8 +107,7 @@ static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_cali
                                  ev[i].qualified);
             sx_strbuf_printf(&sb, "# events %d, qualified %d, pass rate %.1f%% -> grade %s; DC %.4f -> grade %s\n",
                              sum.nevents, sum.nqualified, sum.pass_rate, sum.grade, sum.dc, sum.dc_grade);
-            snprintf(file, sizeof file, "%s_gbt22482.csv", base);
-            e = sx_job_out_path(job, file, path, sizeof path);
+            e = sx_job_out_file(job, base, "_gbt22482.csv", path, sizeof path);
             if (!e) e = sb.failed ? SX_ERR_NOMEM : sx_write_text_file(path, sb.data);
             sx_strbuf_fini(&sb);
             sx_log_info("GB/T 22482-2008 after calibration: %d events, %d qualified, pass rate %.1f%% (%s); DC %.4f (%s)",
