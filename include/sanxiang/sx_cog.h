@@ -15,16 +15,23 @@
 #include <mpi.h>
 #include "sx_err.h"
 
+/* Band statistics a caller already knows (sx_layer_stats); valid == 0: none. */
+typedef struct {
+    int valid;
+    double min, max, mean, stddev, valid_percent;
+} sx_band_stats_t;
+
 typedef struct {
     const char *compress;   /* "DEFLATE" (default) or "ZSTD" */
     int level;              /* 0: driver default */
     const char *resampling; /* "AVERAGE" (default), "NEAREST", "MODE" */
     int blocksize;          /* 0: 512 */
+    const sx_band_stats_t *stats; /* band 1's statistics if known, else NULL: computed from src */
 } sx_cog_opts_t;
 
 /**
  * Write src (a GDAL dataset name) as a COG at final_path with the given
- * options and nodata; computes band statistics; stores metadata_json (if not
+ * options and nodata; stores band statistics (opts->stats, or computed); stores metadata_json (if not
  * NULL) as metadata item SANXIANG_PROVENANCE. Collective over comm; rank 0
  * does the work.
  */

@@ -11,6 +11,7 @@
 #define SX_LAYER_H
 
 #include <mpi.h>
+#include "sx_cog.h"
 #include "sx_decomp.h"
 #include "sx_err.h"
 #include "sx_grid.h"
@@ -47,6 +48,13 @@ sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, con
                       const sx_layer_out_t *o);
 
 /** Derive "<stem>.nc" from an output path "<stem>.tif" (or append .nc). */
+/** Statistics of the valid cells (not NaN, not fill) of the ranks' blocks:
+ *  min, max, mean and population standard deviation, bit-identical at any
+ *  rank and thread count (exact sums). st->valid == 0 if no cell is valid.
+ *  Collective over comm. */
+sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill,
+                      sx_band_stats_t *st);
+
 void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len);
 
 #endif

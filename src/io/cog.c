@@ -4,9 +4,10 @@
  * GDAL's COG driver reads the source through the block cache bounded by
  * sx_gdal_init(), builds overviews with the layer's resampling and writes
  * tiles in COG order; memory stays bounded by the cache, never the raster.
- * Band statistics are computed on the written file and stored in it, and the
- * provenance JSON goes into metadata item SANXIANG_PROVENANCE. The file is
- * written under a temporary name and renamed when every rank agrees.
+ * Band statistics (reduced by the ranks, or computed from the source) are
+ * stored in it, and the provenance JSON goes into metadata item
+ * SANXIANG_PROVENANCE. The file is written under a temporary name and
+ * renamed when every rank agrees.
  */
 #include "sanxiang/sx_cog.h"
 
@@ -22,10 +23,25 @@
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_raster.h"
 
+static void set_statistics(GDALRasterBandH band, const sx_band_stats_t *st)
+{
+    const char *keys[5] = {"STATISTICS_MINIMUM", "STATISTICS_MAXIMUM", "STATISTICS_MEAN", "STATISTICS_STDDEV",
+                           "STATISTICS_VALID_PERCENT"};
+    double vals[5] = {st->min, st->max, st->mean, st->stddev, st->valid_percent};
+    for (int k = 0; k < (st->valid_percent > 0 ? 5 : 4); k++) {
+        char v[64];
+        snprintf(v, sizeof v, "%.17g", vals[k]);
+        GDALSetMetadataItem(band, keys[k], v, NULL);
+    }
+}
+
 /* The source seen through an in-memory VRT whose bands carry exact
  * statistics (STATISTICS_* metadata), which the COG driver then stores in
- * the TIFF itself (no .aux.xml sidecar that the rename would leave behind). */
-static sx_err open_with_statistics(const char *src, GDALDatasetH *raw_out, GDALDatasetH *out)
+ * the TIFF itself (no .aux.xml sidecar that the rename would leave behind).
+ * Band 1's statistics come from known (reduced by the ranks that wrote the
+ * layer) when given; otherwise GDAL computes them in a pass over src. */
+static sx_err open_with_statistics(const char *src, const sx_band_stats_t *known, GDALDatasetH *raw_out,
+                                   GDALDatasetH *out)
 {
     GDALDatasetH raw = GDALOpenEx(src, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!raw) SX_FAIL_GDAL("cannot open '%s' to make a COG", src);
@@ -38,21 +54,15 @@ static sx_err open_with_statistics(const char *src, GDALDatasetH *raw_out, GDALD
         SX_FAIL_GDAL("cannot wrap '%s' for COG conversion", src);
     }
     for (int b = 1; b <= GDALGetRasterCount(vrt); b++) {
-        double mn, mx, mean, sd;
         GDALRasterBandH band = GDALGetRasterBand(vrt, b);
-        CPLErr e = GDALComputeRasterStatistics(band, FALSE, &mn, &mx, &mean, &sd, NULL, NULL);
-        if (e == CE_None) {
-            char v[64];
-            snprintf(v, sizeof v, "%.17g", mn);
-            GDALSetMetadataItem(band, "STATISTICS_MINIMUM", v, NULL);
-            snprintf(v, sizeof v, "%.17g", mx);
-            GDALSetMetadataItem(band, "STATISTICS_MAXIMUM", v, NULL);
-            snprintf(v, sizeof v, "%.17g", mean);
-            GDALSetMetadataItem(band, "STATISTICS_MEAN", v, NULL);
-            snprintf(v, sizeof v, "%.17g", sd);
-            GDALSetMetadataItem(band, "STATISTICS_STDDEV", v, NULL);
+        if (b == 1 && known) {
+            if (known->valid) set_statistics(band, known);
+            continue;
         }
-        /* CE_Failure here means "no valid pixels": a legal, all-nodata layer. */
+        sx_band_stats_t st = {1, 0, 0, 0, 0, 0};
+        /* CE_Failure means "no valid pixels": a legal, all-nodata layer. */
+        if (GDALComputeRasterStatistics(band, FALSE, &st.min, &st.max, &st.mean, &st.stddev, NULL, NULL) == CE_None)
+            set_statistics(band, &st);
     }
     CPLErrorReset();
     *raw_out = raw; /* stays open while the VRT refers to it; closed after it */
@@ -72,7 +82,7 @@ static int compression_threads(void)
 static sx_err translate(const char *src, const char *dst, const sx_cog_opts_t *o, const char *metadata_json)
 {
     GDALDatasetH in = NULL, raw = NULL;
-    SX_CHECK(open_with_statistics(src, &raw, &in));
+    SX_CHECK(open_with_statistics(src, o ? o->stats : NULL, &raw, &in));
     char blocksize[32], level[32], resampling[64], ovr_resampling[80], threads[32];
     snprintf(threads, sizeof threads, "NUM_THREADS=%d", compression_threads());
     snprintf(blocksize, sizeof blocksize, "BLOCKSIZE=%d", o && o->blocksize > 0 ? o->blocksize : 512);

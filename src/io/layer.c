@@ -82,11 +82,17 @@ sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, con
     SX_CHECK(err);
 
     if (o->cog_path) {
+        sx_band_stats_t st;
+        snprintf(timer, sizeof timer, "%s: statistics", o->name);
+        sx_perf_start(timer, SX_PERF_COMPUTE);
+        err = sx_layer_stats(comm, own, data, row_stride, o->dtype, o->fill, &st);
+        sx_perf_stop(timer);
+        SX_CHECK(err);
         snprintf(timer, sizeof timer, "%s: write COG", o->name);
         sx_perf_start(timer, SX_PERF_WRITE);
         char src[SX_PATH_MAX + 32];
         snprintf(src, sizeof src, "NETCDF:\"%s\":%s", o->nc_path, o->name);
-        sx_cog_opts_t co = {"DEFLATE", 0, o->resampling ? o->resampling : "AVERAGE", 512};
+        sx_cog_opts_t co = {"DEFLATE", 0, o->resampling ? o->resampling : "AVERAGE", 512, &st};
         err = sx_cog_write(comm, src, o->cog_path, &co, o->provenance);
         sx_perf_stop(timer);
         SX_CHECK(err);

@@ -276,7 +276,7 @@ sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l)
     if (own) OSRDestroySpatialReference(own);
     if (stated) OSRDestroySpatialReference(stated);
     SX_CHECK(err);
-    sx_cog_opts_t co = {"DEFLATE", 0, l->style->overview, 512};
+    sx_cog_opts_t co = {"DEFLATE", 0, l->style->overview, 512, NULL};
     SX_CHECK(sx_cog_write(MPI_COMM_SELF, cog_src, cog, &co, p->provenance));
     if (cog_src == vrt) remove(vrt);
     SX_CHECK(inspect(p, cog, l));

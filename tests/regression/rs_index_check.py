@@ -10,6 +10,7 @@ each index from its published formula, and compares with OUT_DIR/<name>.tif.
 Also checks OUT_DIR/calc.tif (a band-math expression with where/and/log/max)
 and, when present, OUT_DIR/ndvi_dn.tif against OUT_DIR/ndvi_gdalcalc.tif made
 by gdal_calc.py on the raw digital numbers.
+The COG's band statistics are checked against numpy over its own cells.
 Tolerance: both sides compute in float64 and round to float32; the
 reflectance scaling is grouped differently ((M*DN + A)/s vs DN*(M/s) + A/s),
 so values may differ by float32 rounding: rtol 1e-5, atol 1e-6. NaN (nodata)
@@ -69,6 +70,25 @@ def compare(name, got, want):
     return 1 if nbad or bad_nan else 0
 
 
+def check_statistics(name, ds):
+    """The COG's STATISTICS_* (reduced by the ranks with exact sums) against
+    numpy over the file's own valid cells: population standard deviation."""
+    band = ds.GetRasterBand(1)
+    a = band.ReadAsArray().astype(np.float64)
+    nd = band.GetNoDataValue()
+    valid = ~np.isnan(a) if nd is None or np.isnan(nd) else (~np.isnan(a) & (a != nd))
+    v = a[valid]
+    want = {"MINIMUM": v.min(), "MAXIMUM": v.max(), "MEAN": v.mean(), "STDDEV": v.std(),
+            "VALID_PERCENT": 100.0 * v.size / a.size}
+    bad = 0
+    for key, w in want.items():
+        got = band.GetMetadataItem(f"STATISTICS_{key}")
+        if got is None or not math.isclose(float(got), w, rel_tol=1e-9, abs_tol=1e-12):
+            print(f"{name}: STATISTICS_{key} = {got}, numpy {w!r}")
+            bad = 1
+    return bad
+
+
 fails = 0
 for name, want in refs.items():
     ds = gdal.Open(f"{out_dir}/{name}.tif")
@@ -77,6 +97,7 @@ for name, want in refs.items():
         fails += 1
         continue
     fails += compare(name, ds.ReadAsArray(), want)
+    fails += check_statistics(name, ds)
 try:
     a = gdal.Open(f"{out_dir}/ndvi_dn.tif").ReadAsArray()
     c = gdal.Open(f"{out_dir}/ndvi_gdalcalc.tif").ReadAsArray().astype(np.float64)

@@ -5,7 +5,8 @@
  *
  * Both rasters must have the same size and geotransform. A cell matches when
  * both are nodata/NaN, or both are data and |a - b| <= tol (default 0).
- * --exact compares the float64 bit patterns of data cells (bit-for-bit).
+ * --exact compares the float64 bit patterns of data cells (bit-for-bit) and,
+ * when both bands carry them, the STATISTICS_* metadata items as text.
  * Prints the number of mismatches, the largest difference and its cell;
  * exits 0 on match, 1 on mismatch, 2 on error.
  */
@@ -14,8 +15,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gdal.h>
+
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_raster.h"
+
+/* STATISTICS_* items of band in a and b that both have but that differ. */
+static int statistics_differ(const char *a, const char *b, int band)
+{
+    static const char *keys[] = {"STATISTICS_MINIMUM", "STATISTICS_MAXIMUM", "STATISTICS_MEAN", "STATISTICS_STDDEV",
+                                 "STATISTICS_VALID_PERCENT"};
+    GDALDatasetH da = GDALOpen(a, GA_ReadOnly), db = GDALOpen(b, GA_ReadOnly);
+    int differ = 0;
+    if (da && db && band <= GDALGetRasterCount(da) && band <= GDALGetRasterCount(db)) {
+        GDALRasterBandH ba = GDALGetRasterBand(da, band), bb = GDALGetRasterBand(db, band);
+        for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+            const char *va = GDALGetMetadataItem(ba, keys[k], NULL), *vb = GDALGetMetadataItem(bb, keys[k], NULL);
+            if (va && vb && strcmp(va, vb)) {
+                fprintf(stderr, "rastercmp: %s differs: %s vs %s\n", keys[k], va, vb);
+                differ++;
+            }
+        }
+    }
+    if (da) GDALClose(da);
+    if (db) GDALClose(db);
+    return differ;
+}
 
 int main(int argc, char **argv)
 {
@@ -88,6 +113,7 @@ int main(int argc, char **argv)
            ndata, bad, nodata_mismatch, worst, wi, wj);
     free(ra);
     free(rb);
+    if (exact) bad += statistics_differ(a_name, b_name, band);
     sx_grid_fini(&ga);
     sx_grid_fini(&gb);
     sx_raster_close(&a);

@@ -1,0 +1,38 @@
+/*
+ * sx_xsum.h — exact, order-independent sums of doubles.
+ *
+ * A fixed-point "superaccumulator" covering the whole double range (Kulisch
+ * & Miranker 1981; see also Neal 2015, "Fast exact summation using small and
+ * large superaccumulators", arXiv:1505.05571): every finite double is added
+ * exactly into 32-bit digits held in int64 limbs, so the sum does not depend
+ * on the order of the additions. Ranks and threads accumulate their own
+ * shares and merge; the result is bit-identical at any rank or thread count.
+ * This is what makes reductions such as a layer's mean and standard
+ * deviation exact across `mpirun -np N`.
+ */
+#ifndef SX_XSUM_H
+#define SX_XSUM_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include "sx_err.h"
+
+/* 2046 exponent positions + 53 mantissa bits, in 32-bit digits, + 1 carry limb. */
+#define SX_XSUM_LIMBS 67
+
+typedef struct {
+    int64_t limb[SX_XSUM_LIMBS]; /* digit k weighs 2^(32k - 1074) */
+    int64_t pending;             /* additions since the last carry propagation */
+} sx_xsum_t;
+
+void sx_xsum_init(sx_xsum_t *s);
+/* Add x exactly; x must be finite (callers skip NaN/nodata). */
+void sx_xsum_add(sx_xsum_t *s, double x);
+/* dst += src, exactly. */
+void sx_xsum_merge(sx_xsum_t *dst, const sx_xsum_t *src);
+/* Every rank's s becomes the exact sum over comm. Collective. */
+sx_err sx_xsum_allreduce(MPI_Comm comm, sx_xsum_t *s);
+/* The sum rounded to a double (a function of the exact sum only). */
+double sx_xsum_value(const sx_xsum_t *s);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * xsum.c — exact, order-independent sums of doubles (see sx_xsum.h).
+ *
+ * A finite double is m · 2^(p − 1074) with an integer mantissa m < 2^53 and
+ * bit position p = max(biased exponent, 1) − 1 in [0, 2045]. Adding it puts
+ * m shifted by p mod 32 into the digits from p / 32 upwards (at most three).
+ * Each addition changes a digit by less than 2^33, so carries are propagated
+ * every 2^29 additions, long before an int64 limb could overflow.
+ */
+#include "sanxiang/sx_xsum.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sanxiang/sx_mpi.h"
+
+#define DIGIT 4294967296.0 /* 2^32 */
+#define MASK32 0xffffffffu
+#define CARRY_EVERY (INT64_C(1) << 29)
+
+void sx_xsum_init(sx_xsum_t *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+/* Bring digits 0..N-2 into [0, 2^32); the top limb keeps the sign. */
+static void propagate(int64_t *limb)
+{
+    for (int k = 0; k < SX_XSUM_LIMBS - 1; k++) {
+        int64_t c = limb[k] >> 32; /* floor division by 2^32 (arithmetic shift) */
+        limb[k] -= c * (INT64_C(1) << 32);
+        limb[k + 1] += c;
+    }
+}
+
+void sx_xsum_add(sx_xsum_t *s, double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    int e = (int)((u >> 52) & 0x7ff);
+    uint64_t m = u & ((UINT64_C(1) << 52) - 1);
+    if (e) m |= UINT64_C(1) << 52;
+    if (!m) return;
+    int p = e ? e - 1 : 0;
+    int k = p >> 5, sh = p & 31;
+    uint64_t lo = (m & MASK32) << sh; /* < 2^63 */
+    uint64_t hi = (m >> 32) << sh;    /* < 2^52 */
+    int64_t d0 = (int64_t)(lo & MASK32);
+    int64_t d1 = (int64_t)((lo >> 32) + (hi & MASK32));
+    int64_t d2 = (int64_t)(hi >> 32);
+    if (u >> 63) {
+        s->limb[k] -= d0;
+        s->limb[k + 1] -= d1;
+        s->limb[k + 2] -= d2;
+    } else {
+        s->limb[k] += d0;
+        s->limb[k + 1] += d1;
+        s->limb[k + 2] += d2;
+    }
+    if (++s->pending == CARRY_EVERY) {
+        propagate(s->limb);
+        s->pending = 0;
+    }
+}
+
+void sx_xsum_merge(sx_xsum_t *dst, const sx_xsum_t *src)
+{
+    sx_xsum_t t = *src;
+    propagate(t.limb);
+    propagate(dst->limb);
+    for (int k = 0; k < SX_XSUM_LIMBS; k++) dst->limb[k] += t.limb[k];
+    propagate(dst->limb);
+    dst->pending = 0;
+}
+
+sx_err sx_xsum_allreduce(MPI_Comm comm, sx_xsum_t *s)
+{
+    propagate(s->limb); /* digits < 2^32: a sum over < 2^31 ranks cannot overflow */
+    SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, s->limb, SX_XSUM_LIMBS, MPI_INT64_T, MPI_SUM, comm));
+    propagate(s->limb);
+    s->pending = 0;
+    return SX_OK;
+}
+
+double sx_xsum_value(const sx_xsum_t *s)
+{
+    int64_t limb[SX_XSUM_LIMBS];
+    memcpy(limb, s->limb, sizeof limb);
+    propagate(limb);
+    /* Sign and magnitude: a negative sum is stored as a negative top limb
+     * over non-negative digits; negate to convert the magnitude. */
+    int negative = limb[SX_XSUM_LIMBS - 1] < 0;
+    if (negative) {
+        for (int k = 0; k < SX_XSUM_LIMBS; k++) limb[k] = -limb[k];
+        propagate(limb);
+    }
+    /* Top down: the leading digits dominate, so the lower ones only round. */
+    double r = 0.0;
+    for (int k = SX_XSUM_LIMBS - 1; k >= 0; k--)
+        if (limb[k]) r += ldexp((double)limb[k], 32 * k - 1074);
+    return negative ? -r : r;
+}

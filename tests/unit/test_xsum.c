@@ -1,0 +1,103 @@
+/* test_xsum.c — exact, order-independent sums: cancellation across the
+ * whole exponent range, subnormals, negative totals, permutations and
+ * merges giving bit-identical results, against sums known exactly. */
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "sanxiang/sx_xsum.h"
+
+static double sum_of(const double *x, int n)
+{
+    sx_xsum_t s;
+    sx_xsum_init(&s);
+    for (int i = 0; i < n; i++) sx_xsum_add(&s, x[i]);
+    return sx_xsum_value(&s);
+}
+
+static void test_cancellation(void **state)
+{
+    (void)state;
+    double a[] = {1e308, 1.0, 1e308, -1e308, -1e308};
+    assert_true(sum_of(a, 5) == 1.0); /* naive left-to-right gives inf */
+    double b[] = {1.0, 1e-300, -1.0};
+    assert_true(sum_of(b, 3) == 1e-300);
+    double c[] = {DBL_MAX, -DBL_MAX, DBL_TRUE_MIN, DBL_TRUE_MIN, DBL_TRUE_MIN};
+    assert_true(sum_of(c, 5) == 3 * DBL_TRUE_MIN);
+    double d[] = {0.1, -0.3, 0.1};
+    assert_true(sum_of(d, 3) == -0.09999999999999998); /* Python: float(2*Fraction(0.1) - Fraction(0.3)) */
+    double e[] = {-2.5, -0.25, 0.0, -0.0};
+    assert_true(sum_of(e, 4) == -2.75);
+    assert_true(sum_of(e, 0) == 0.0);
+}
+
+/* Values k · 2^-20 with random integers k: the exact sum is known in int64. */
+static void test_against_integer_sum(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    double *x = malloc(N * sizeof *x);
+    int64_t exact = 0;
+    srand(7);
+    for (int i = 0; i < N; i++) {
+        int64_t k = ((int64_t)rand() << 16 ^ rand()) % 2000000001 - 1000000000;
+        x[i] = ldexp((double)k, -20);
+        exact += k;
+    }
+    double want = ldexp((double)exact, -20);
+    assert_true(sum_of(x, N) == want);
+    /* Reversed, shuffled and split-and-merged: the same bits. */
+    for (int i = 0; i < N / 2; i++) {
+        double t = x[i];
+        x[i] = x[N - 1 - i];
+        x[N - 1 - i] = t;
+    }
+    assert_true(sum_of(x, N) == want);
+    for (int i = N - 1; i > 0; i--) {
+        int j = rand() % (i + 1);
+        double t = x[i];
+        x[i] = x[j];
+        x[j] = t;
+    }
+    sx_xsum_t p[3];
+    for (int t = 0; t < 3; t++) sx_xsum_init(&p[t]);
+    for (int i = 0; i < N; i++) sx_xsum_add(&p[i % 3], x[i]);
+    sx_xsum_merge(&p[2], &p[0]);
+    sx_xsum_merge(&p[2], &p[1]);
+    assert_true(sx_xsum_value(&p[2]) == want);
+    free(x);
+}
+
+/* Order independence where plain summation is order dependent. */
+static void test_order_independent(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    double x[N];
+    srand(11);
+    for (int i = 0; i < N; i++) x[i] = ((double)rand() / RAND_MAX - 0.5) * pow(10.0, rand() % 30 - 15);
+    double fwd = sum_of(x, N);
+    double naive_fwd = 0, naive_bwd = 0;
+    for (int i = 0; i < N; i++) naive_fwd += x[i];
+    for (int i = N - 1; i >= 0; i--) naive_bwd += x[i];
+    for (int i = 0; i < N / 2; i++) {
+        double t = x[i];
+        x[i] = x[N - 1 - i];
+        x[N - 1 - i] = t;
+    }
+    assert_true(sum_of(x, N) == fwd);
+    assert_true(fabs(fwd - naive_fwd) <= 1e-9 * fabs(fwd) + 1e-3);
+    assert_true(fabs(fwd - naive_bwd) <= 1e-9 * fabs(fwd) + 1e-3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_cancellation), cmocka_unit_test(test_against_integer_sum),
+                                       cmocka_unit_test(test_order_independent)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
