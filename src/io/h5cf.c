@@ -23,10 +23,22 @@
 
 #define H5CF_MAX_VARS 32
 #define H5CF_CHUNK 256
-/* zlib level 1 after the shuffle filter: on an 8000 x 8000 Float32 NDVI it
- * gives the same size as level 4 (183.95 against 183.86 MB) in less time
- * (docs/performance.md, "rs output path"). */
-#define H5CF_DEFLATE_LEVEL 1
+/* zlib level 1 after the shuffle filter by default: on an 8000 x 8000
+ * Float32 NDVI it gives the same size as level 4 (183.95 against 183.86 MB)
+ * in less time. SX_NC_DEFLATE=0..9 overrides (0: no compression, the
+ * fastest write; docs/performance.md, "rs output path"). */
+#define H5CF_DEFLATE_DEFAULT 1
+
+static sx_err deflate_level(int *level)
+{
+    const char *e = getenv("SX_NC_DEFLATE");
+    *level = H5CF_DEFLATE_DEFAULT;
+    if (!e || !*e) return SX_OK;
+    SX_FAIL_IF(strlen(e) != 1 || e[0] < '0' || e[0] > '9', SX_ERR_CONFIG,
+               "SX_NC_DEFLATE='%s': set it to a DEFLATE level 0..9 (0 = uncompressed) or unset it", e);
+    *level = e[0] - '0';
+    return SX_OK;
+}
 
 typedef struct {
     char name[64];
@@ -266,6 +278,8 @@ sx_err sx_h5cf_define(sx_h5cf_t *f, const sx_h5cf_var_t *var)
                var->name);
     hid_t type = h5_type(var->dtype);
     SX_FAIL_IF(type < 0, SX_ERR_INTERNAL, "unsupported data type for '%s'", var->name);
+    int level;
+    SX_CHECK(deflate_level(&level));
 
     int rank = var->time_series ? 3 : 2;
     hsize_t dims[3], chunk[3];
@@ -283,8 +297,10 @@ sx_err sx_h5cf_define(sx_h5cf_t *f, const sx_h5cf_var_t *var)
     to_type(var->dtype, var->fill, fill);
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, rank, chunk);
-    H5Pset_shuffle(dcpl);
-    H5Pset_deflate(dcpl, H5CF_DEFLATE_LEVEL);
+    if (level > 0) {
+        H5Pset_shuffle(dcpl);
+        H5Pset_deflate(dcpl, (unsigned)level);
+    }
     H5Pset_fill_value(dcpl, type, fill);
     H5Pset_fill_time(dcpl, H5D_FILL_TIME_IFSET);
     hid_t space = H5Screate_simple(rank, dims, NULL);

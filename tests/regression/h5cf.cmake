@@ -7,3 +7,17 @@ foreach(np 1 3)
                        FIXTURES_REQUIRED h5cf_np${np})
   set_tests_properties(mpi_h5cf_np${np} PROPERTIES FIXTURES_SETUP h5cf_np${np})
 endforeach()
+
+# SX_NC_DEFLATE: level 0 writes uncompressed, same cells and statistics; a bad
+# value is one clear error on every rank.
+add_test(NAME h5cf_deflate_levels
+         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/h5cf_deflate.sh $<TARGET_FILE:sanxiang_cli> $<TARGET_FILE:rastercmp>
+                 ${SX_TEST_OUT}/h5cf_deflate ${SX_DATA_DIR}/remote_sensing/landsat8 2)
+set_tests_properties(h5cf_deflate_levels PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2
+                     TIMEOUT 300)
+add_test(NAME h5cf_deflate_bad
+         COMMAND ${CMAKE_COMMAND} -E env SX_NC_DEFLATE=x ${CMAKE_CURRENT_LIST_DIR}/expect_error.sh 2 nonzero
+                 "SX_NC_DEFLATE='x'" "level 0..9" -- $<TARGET_FILE:sanxiang_cli> rs index ndvi
+                 -b nir=${SX_DATA_DIR}/remote_sensing/landsat8/l8_B5.tif -b red=${SX_DATA_DIR}/remote_sensing/landsat8/l8_B4.tif
+                 -o ${SX_TEST_OUT}/h5cf_deflate/bad.tif)
+set_tests_properties(h5cf_deflate_bad PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2)
