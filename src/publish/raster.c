@@ -3,7 +3,8 @@
  * target CRS with overviews and statistics, plus a web preview.
  *
  * Reprojection is a warped VRT (GDALWarp, resampling from the layer's style:
- * BILINEAR for continuous values, NEAREST for classes), streamed into GDAL's
+ * BILINEAR for continuous values, NEAREST for classes; cells outside the
+ * source footprint are nodata even when the source has none), streamed into GDAL's
  * COG driver by sx_cog_write with the style's overview resampling (AVERAGE or
  * MODE); memory stays bounded by GDAL's block cache. When the source is
  * already in the target CRS the values are copied unchanged.
@@ -121,12 +122,40 @@ static sx_err retype_vrt(const char *src_name, GDALDatasetH src, const char *typ
     return SX_OK;
 }
 
+/* What a reprojected raster without nodata gets outside its source footprint,
+ * as gdalwarp options: NaN for floating types; for integers the first value of
+ * the type's range above or below every data value; -dstalpha when the data
+ * fill the whole range. Without it the corners would read as data (0). */
+static char **outside_value(GDALDatasetH src, const char *type, char **argv)
+{
+    GDALRasterBandH b1 = GDALGetRasterBand(src, 1);
+    int has_nd = 0;
+    GDALGetRasterNoDataValue(b1, &has_nd);
+    if (has_nd) return argv; /* gdalwarp carries the source nodata over */
+    GDALDataType t = type ? GDALGetDataTypeByName(type) : GDALGetRasterDataType(b1);
+    if (GDALDataTypeIsFloating(t)) return CSLAddString(CSLAddString(argv, "-dstnodata"), "nan");
+    int bits = GDALGetDataTypeSizeBits(t), is_signed = GDALDataTypeIsSigned(t);
+    double tmin = is_signed ? -ldexp(1.0, bits - 1) : 0, tmax = is_signed ? ldexp(1.0, bits - 1) - 1 : ldexp(1.0, bits) - 1;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 1; i <= GDALGetRasterCount(src); i++) {
+        double mm[2];
+        if (GDALComputeRasterMinMax(GDALGetRasterBand(src, i), FALSE, mm) == CE_None)
+            lo = fmin(lo, mm[0]), hi = fmax(hi, mm[1]);
+    }
+    CPLErrorReset();
+    char v[32];
+    if (!(hi >= tmax)) snprintf(v, sizeof v, "%.0f", tmax);
+    else if (!(lo <= tmin)) snprintf(v, sizeof v, "%.0f", tmin);
+    else return CSLAddString(argv, "-dstalpha");
+    return CSLAddString(CSLAddString(argv, "-dstnodata"), v);
+}
+
 static sx_err warp_vrt(const char *src_name, GDALDatasetH src, OGRSpatialReferenceH stated, const char *dst,
                        const sx__pub_t *p, const char *resampling, const char *type)
 {
     char *wkt = NULL;
     OSRExportToWkt(p->srs, &wkt);
-    char **argv = NULL;
+    char **argv = outside_value(src, type, NULL);
     if (type) {
         argv = CSLAddString(argv, "-ot");
         argv = CSLAddString(argv, type);

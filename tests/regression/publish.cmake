@@ -137,7 +137,8 @@ set_tests_properties(publish_make_rgb_run PROPERTIES LABELS regression FIXTURES_
 sx_pub_viewer_case(rgb publish_rgb_run ${SX_PUB_RGB_RUN})
 add_test(NAME publish_rgb_check
          COMMAND ${SX_PUB_PY} ${SX_PUB_REG}/publish_check_package.py ${SX_TEST_OUT}/publish_viewer_rgb --crs EPSG:4490
-                 --layers landsat_rgb,boundaries --common-names landsat_rgb=red:green:blue)
+                 --layers landsat_rgb,boundaries --common-names landsat_rgb=red:green:blue
+                 --nodata-corners landsat_rgb)
 set_tests_properties(publish_rgb_check PROPERTIES LABELS regression FIXTURES_REQUIRED publish_viewer_rgb)
 
 # A flood forecast run (Chengcun, hydrograph_<station>.svg, no coordinates) published with a station location

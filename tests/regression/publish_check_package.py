@@ -3,7 +3,7 @@
 pystac is not available on Debian 12).
 
   publish_check_package.py PACKAGE [--crs EPSG:N] [--layers a,b,...] [--kinds layer=kind,...]
-                           [--common-names layer=red:green:blue,...]
+                           [--common-names layer=red:green:blue,...] [--nodata-corners layer,...]
 
 * STAC 1.x: catalog -> collection -> items, the required fields of each
   object type (STAC spec: catalog-spec, collection-spec, item-spec), RFC 3339
@@ -13,7 +13,9 @@ pystac is not available on Debian 12).
   proj:code
   equals the COG's CRS; the statistics equal GDAL's recomputation; every COG
   passes GDAL's validate_cloud_optimized_geotiff; class layers' overviews
-  hold only class values (MODE/NEAREST, never averaged);
+  hold only class values (MODE/NEAREST, never averaged); --nodata-corners:
+  the four corner cells of each band are nodata (a reprojected layer whose
+  source has no nodata must not show its corners as data);
 * vector items: the GeoPackage opens with ogrinfo, carries the CRS and the
   row count of the item;
 * styles: .qml and .sld are well-formed UTF-8 XML carrying the layer's title
@@ -74,7 +76,17 @@ def epsg_of(wkt):
     return f"EPSG:{s.GetAuthorityCode(None)}"
 
 
-def check_raster(item, path, crs):
+def check_corners(where, ds):
+    for i in range(1, ds.RasterCount + 1):
+        band = ds.GetRasterBand(i)
+        nd = band.GetNoDataValue()
+        a = band.ReadAsArray()
+        corners = [a[0, 0], a[0, -1], a[-1, 0], a[-1, -1]]
+        if nd is None or not all(c == nd or (math.isnan(nd) and math.isnan(c)) for c in corners):
+            fail(f"{where}: band {i} corners {corners} are not nodata ({nd})")
+
+
+def check_raster(item, path, crs, corners=False):
     where = item["id"]
     a = item["assets"].get("data")
     tif = os.path.join(os.path.dirname(path), a["href"])
@@ -119,6 +131,8 @@ def check_raster(item, path, crs):
                 ov = set(band.GetOverview(o).ReadAsArray().ravel().tolist())
                 if not ov <= classes:
                     fail(f"{where}: overview {o} invents values {sorted(ov - classes)[:5]} (class layers need MODE/NEAREST)")
+    if corners:
+        check_corners(where, ds)
     print(f"ok   {where}: valid COG in {code}, {len(bands)} band(s), statistics match")
 
 
@@ -175,6 +189,7 @@ def main():
     want_layers = None
     want_kinds = {}
     want_names = {}
+    want_corners = set()
     args = sys.argv[2:]
     while args:
         if args[0] == "--crs":
@@ -183,6 +198,8 @@ def main():
             want_kinds, args = dict(kv.split("=") for kv in args[1].split(",")), args[2:]
         elif args[0] == "--common-names":
             want_names, args = {k: v.split(":") for k, v in (kv.split("=") for kv in args[1].split(","))}, args[2:]
+        elif args[0] == "--nodata-corners":
+            want_corners, args = set(args[1].split(",")), args[2:]
         elif args[0] == "--layers":
             want_layers, args = set(args[1].split(",")), args[2:]
         else:
@@ -239,7 +256,7 @@ def main():
             if where in want_kinds and item["properties"].get("sanxiang:kind") != want_kinds[where]:
                 fail(f"{where}: sanxiang:kind {item['properties'].get('sanxiang:kind')}, expected {want_kinds[where]}")
             if "bands" in item["assets"]["data"]:
-                check_raster(item, ipath, crs)
+                check_raster(item, ipath, crs, where in want_corners)
             else:
                 check_vector(item, ipath, crs)
             check_styles(item, ipath, legends.get(where))
