@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpi/mpi_expect.h"
 #include "mpi/mpi_flood2d_util.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_raster.h"
@@ -17,16 +18,6 @@
 #define NX 67
 #define NY 53
 
-static int failures = 0;
-#define EXPECT(cond, ...)                                        \
-    do {                                                         \
-        if (!(cond)) {                                           \
-            fprintf(stderr, "[rank %d] FAIL: ", sx_mpi_rank());  \
-            fprintf(stderr, __VA_ARGS__);                        \
-            fprintf(stderr, "\n");                               \
-            failures++;                                          \
-        }                                                        \
-    } while (0)
 
 static double dem_fn(int64_t i, int64_t j, void *c)
 {
@@ -131,7 +122,7 @@ int main(int argc, char **argv)
         sx_err_clear();
     }
     int all = 0;
-    MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(&mpi_failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     if (sx_mpi_rank() == 0) printf("mpi_flood2d: %s\n", all ? "FAILED" : "N-rank == 1-rank bit for bit");
     sx_mpi_finalize();
     return all ? 1 : 0;

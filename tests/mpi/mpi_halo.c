@@ -9,19 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "mpi/mpi_expect.h"
 #include "sanxiang/sx_decomp.h"
 #include "sanxiang/sx_mpi.h"
-
-static int failures = 0;
-#define EXPECT(cond, ...)                                   \
-    do {                                                    \
-        if (!(cond)) {                                      \
-            fprintf(stderr, "[rank %d] FAIL: ", sx_mpi_rank()); \
-            fprintf(stderr, __VA_ARGS__);                   \
-            fprintf(stderr, "\n");                          \
-            failures++;                                     \
-        }                                                   \
-    } while (0)
 
 static double value_of(int64_t i, int64_t j) { return (double)j * 100000.0 + (double)i; }
 
@@ -81,7 +71,7 @@ int main(int argc, char **argv)
             for (size_t w = 0; w < sizeof widths / sizeof *widths; w++)
                 check_case(sizes[s][0], sizes[s][1], blocks[b][0], blocks[b][1], widths[w]);
     int all = 0;
-    MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(&mpi_failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     if (sx_mpi_rank() == 0) printf("mpi_halo: %d ranks, %s\n", sx_mpi_size(), all ? "FAILED" : "all cases passed");
     sx_mpi_finalize();
     return all ? 1 : 0;

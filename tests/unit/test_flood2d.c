@@ -42,16 +42,15 @@ static double dam_fn(int64_t i, int64_t j, void *c)
     return i < k->idam ? k->h0 : k->h1;
 }
 
-/* Run a 1-D dam break (nx x 3 cells, closed edges, frictionless) to time t
- * and return the L1 and L2 errors (relative to the analytic depth's norms)
- * along the middle row. */
-static void dam_break(double h0, double h1, double t, double *l1, double *l2)
+/* A frictionless model of nx x 3 cells of size d: bed z, initial depth h
+ * (written to OUT/<name>_dem.nc and OUT/<name>_h.nc). */
+static sx_f2d_t *frictionless(const char *name, int64_t nx, double d, f2d_cell_fn z, f2d_cell_fn h, void *ctx)
 {
-    const int64_t nx = 800;
-    dam_ctx k = {h0, h1, 5.0, nx / 2};
-    char dem[512], ini[512];
-    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/dam_dem.nc", nx, 3, k.d, zero_fn, NULL, dem, sizeof dem), SX_OK);
-    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/dam_h.nc", nx, 3, k.d, dam_fn, &k, ini, sizeof ini), SX_OK);
+    char dem[512], ini[512], path[256];
+    snprintf(path, sizeof path, OUT "/%s_dem.nc", name);
+    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, path, nx, 3, d, z, ctx, dem, sizeof dem), SX_OK);
+    snprintf(path, sizeof path, OUT "/%s_h.nc", name);
+    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, path, nx, 3, d, h, ctx, ini, sizeof ini), SX_OK);
     sx_f2d_params_t p;
     sx_f2d_params_default(&p);
     p.dem = dem;
@@ -59,6 +58,17 @@ static void dam_break(double h0, double h1, double t, double *l1, double *l2)
     p.manning = 0.0;
     sx_f2d_t *m = NULL;
     assert_int_equal(sx_f2d_create(MPI_COMM_WORLD, &p, &m), SX_OK);
+    return m;
+}
+
+/* Run a 1-D dam break (nx x 3 cells, closed edges, frictionless) to time t
+ * and return the L1 and L2 errors (relative to the analytic depth's norms)
+ * along the middle row. */
+static void dam_break(double h0, double h1, double t, double *l1, double *l2)
+{
+    const int64_t nx = 800;
+    dam_ctx k = {h0, h1, 5.0, nx / 2};
+    sx_f2d_t *m = frictionless("dam", nx, k.d, zero_fn, dam_fn, &k);
     assert_int_equal(sx_f2d_advance(m, t), SX_OK);
     double *h = f2d_gather(m, MPI_COMM_WORLD, SX_F2D_DEPTH);
     double e1 = 0, n1 = 0, e2 = 0, n2 = 0;
@@ -121,16 +131,7 @@ static void test_thacker(void **state)
 {
     const int64_t nx = 400;
     thacker_ctx k = {10.0, 1000.0, 2.0, 2000.0, 10.0};
-    char dem[512], ini[512];
-    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/thacker_dem.nc", nx, 3, k.d, thacker_z, &k, dem, sizeof dem), SX_OK);
-    assert_int_equal(f2d_write_input(MPI_COMM_WORLD, OUT "/thacker_h.nc", nx, 3, k.d, thacker_h, &k, ini, sizeof ini), SX_OK);
-    sx_f2d_params_t p;
-    sx_f2d_params_default(&p);
-    p.dem = dem;
-    p.initial_depth = ini;
-    p.manning = 0.0;
-    sx_f2d_t *m = NULL;
-    assert_int_equal(sx_f2d_create(MPI_COMM_WORLD, &p, &m), SX_OK);
+    sx_f2d_t *m = frictionless("thacker", nx, k.d, thacker_z, thacker_h, &k);
     double w = sqrt(2 * SX_F2D_G * k.h0) / k.a, period = 2 * M_PI / w;
     const double frac[] = {0.25, 0.5, 1.0};
     for (int s = 0; s < 3; s++) {
