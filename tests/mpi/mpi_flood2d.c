@@ -1,6 +1,7 @@
 /*
  * mpi_flood2d.c — the flood model gives bit-identical results at any rank
- * count: a 2-D case with an uneven bed, a nodata hole, a point and a line inflow, rain,
+ * count: a 2-D case with an uneven bed, a nodata hole, a point and a line inflow, rain
+ * (uniform, and again as a gridded (time, y, x) series),
  * a Manning raster and free, fixed-level and closed edges runs on all ranks
  * and, separately, on rank 0 alone (MPI_COMM_SELF); every field and the mass
  * balance must be equal bit for bit. An inflow on a nodata cell, seen only
@@ -30,8 +31,13 @@ static const sx_f2d_field fields[] = {SX_F2D_DEPTH, SX_F2D_SPEED, SX_F2D_MAX_DEP
                                       SX_F2D_MAX_HAZARD, SX_F2D_ARRIVAL, SX_F2D_QX_CELL, SX_F2D_QY_CELL};
 #define NF (sizeof fields / sizeof *fields)
 
-/* Run the case on comm; rank 0 of comm gets the gathered fields and mass. */
-static void run_case(MPI_Comm comm, const char *dem, const char *man, double *out[NF], sx_f2d_mass_t *mb, int64_t *steps)
+/* Gridded rain, mm/h, varying in space and time (record 2 is dry). */
+static double rain_rate(int64_t i, int64_t j, int64_t k) { return k == 2 ? 0.0 : 20.0 + 0.5 * (double)i + 15.0 * (double)((i + j + k) % 3); }
+
+/* Run the case on comm with uniform rain, or with the rain grid series
+ * rain_grid if not NULL; rank 0 of comm gets the gathered fields and mass. */
+static void run_case(MPI_Comm comm, const char *dem, const char *man, const char *rain_grid, double *out[NF],
+                     sx_f2d_mass_t *mb, int64_t *steps)
 {
     const double t[] = {0, 200, 600}, q[] = {5, 40, 0}, tl[] = {0, 300}, ql[] = {8, 8};
     /* a line inflow across the grid diagonally, crossing rank boundaries and cell corners */
@@ -43,7 +49,8 @@ static void run_case(MPI_Comm comm, const char *dem, const char *man, double *ou
     sx_f2d_params_default(&p);
     p.dem = dem;
     p.manning_raster = man;
-    p.rain_mm_h = 30;
+    p.rain_mm_h = rain_grid ? 0 : 30;
+    p.rain_grid = rain_grid;
     p.ninflows = 2;
     p.inflows = in;
     p.bc[SX_F2D_EAST] = (sx_f2d_bc_t){SX_F2D_BC_FREE, 0.005};
@@ -62,6 +69,43 @@ static void run_case(MPI_Comm comm, const char *dem, const char *man, double *ou
 
 static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
 
+/* The case on all ranks against rank 0 alone: every field and the mass balance bit for bit. */
+static void compare_case(const char *label, const char *dem, const char *man, const char *rain_grid)
+{
+    double *par[NF] = {0}, *ser[NF] = {0};
+    sx_f2d_mass_t mp, ms;
+    int64_t sp = 0, ss = 0;
+    run_case(MPI_COMM_WORLD, dem, man, rain_grid, par, &mp, &sp);
+    if (sx_mpi_rank() == 0) {
+        run_case(MPI_COMM_SELF, dem, man, rain_grid, ser, &ms, &ss);
+        EXPECT(sp == ss, "%s: steps %lld at %d ranks, %lld at 1", label, (long long)sp, sx_mpi_size(), (long long)ss);
+        for (size_t f = 0; f < NF; f++) {
+            int64_t diff = 0, first = -1;
+            for (int64_t k = 0; k < NX * NY; k++)
+                if (!same_bits(par[f][k], ser[f][k])) {
+                    if (first < 0) first = k;
+                    diff++;
+                }
+            EXPECT(diff == 0, "%s: field %d: %lld cells differ from the 1-rank run (first at %lld: %.17g vs %.17g)", label,
+                   (int)fields[f], (long long)diff, (long long)first, first >= 0 ? par[f][first] : 0,
+                   first >= 0 ? ser[f][first] : 0);
+        }
+        EXPECT(same_bits(mp.storage, ms.storage) && same_bits(mp.outflow, ms.outflow) && same_bits(mp.inflow, ms.inflow) &&
+                   same_bits(mp.rain, ms.rain),
+               "%s: mass balance differs: storage %.17g vs %.17g, outflow %.17g vs %.17g", label, mp.storage, ms.storage,
+               mp.outflow, ms.outflow);
+        EXPECT(mp.outflow != 0 && mp.rain > 0 && par[0][NX * 26 + 3] > 0, "%s: the case must move water (outflow %g)",
+               label, mp.outflow);
+        printf("mpi_flood2d %s: %d ranks, %lld steps, rain %.6f m3, storage %.6f m3, outflow %.6f m3, mass error %.3g m3\n",
+               label, sx_mpi_size(), (long long)sp, mp.rain, mp.storage, mp.outflow, mp.error);
+        for (size_t f = 0; f < NF; f++) {
+            free(par[f]);
+            free(ser[f]);
+        }
+    }
+}
+
+
 int main(int argc, char **argv)
 {
     if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
@@ -75,36 +119,12 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/n.nc", dir);
     EXPECT(f2d_write_input(MPI_COMM_WORLD, path, NX, NY, 10.0, n_fn, NULL, man, sizeof man) == SX_OK, "n");
 
-    double *par[NF] = {0}, *ser[NF] = {0};
-    sx_f2d_mass_t mp, ms;
-    int64_t sp = 0, ss = 0;
-    run_case(MPI_COMM_WORLD, dem, man, par, &mp, &sp);
-    if (sx_mpi_rank() == 0) {
-        run_case(MPI_COMM_SELF, dem, man, ser, &ms, &ss);
-        EXPECT(sp == ss, "steps %lld at %d ranks, %lld at 1", (long long)sp, sx_mpi_size(), (long long)ss);
-        for (size_t f = 0; f < NF; f++) {
-            int64_t diff = 0, first = -1;
-            for (int64_t k = 0; k < NX * NY; k++)
-                if (!same_bits(par[f][k], ser[f][k])) {
-                    if (first < 0) first = k;
-                    diff++;
-                }
-            EXPECT(diff == 0, "field %d: %lld cells differ from the 1-rank run (first at %lld: %.17g vs %.17g)",
-                   (int)fields[f], (long long)diff, (long long)first, first >= 0 ? par[f][first] : 0,
-                   first >= 0 ? ser[f][first] : 0);
-        }
-        EXPECT(same_bits(mp.storage, ms.storage) && same_bits(mp.outflow, ms.outflow) && same_bits(mp.inflow, ms.inflow) &&
-                   same_bits(mp.rain, ms.rain),
-               "mass balance differs: storage %.17g vs %.17g, outflow %.17g vs %.17g", mp.storage, ms.storage, mp.outflow,
-               ms.outflow);
-        EXPECT(mp.outflow != 0 && par[0][NX * 26 + 3] > 0, "the case must move water (outflow %g)", mp.outflow);
-        printf("mpi_flood2d: %d ranks, %lld steps, storage %.6f m3, outflow %.6f m3, mass error %.3g m3\n",
-               sx_mpi_size(), (long long)sp, mp.storage, mp.outflow, mp.error);
-        for (size_t f = 0; f < NF; f++) {
-            free(par[f]);
-            free(ser[f]);
-        }
-    }
+    compare_case("uniform rain", dem, man, NULL);
+    char rain[700];
+    const double tv[] = {0, 5, 10}; /* minutes: 5-minute records, the run (700 s) outlasts them */
+    snprintf(path, sizeof path, "%s/rain.nc", dir);
+    EXPECT(f2d_write_rain(MPI_COMM_WORLD, path, NX, NY, tv, 3, rain_rate, rain, sizeof rain) == SX_OK, "rain grid");
+    compare_case("rain grid", dem, man, rain);
     /* An inflow on the DEM's nodata cell: only its owner sees it; every rank must fail with its message. */
     {
         const double t[] = {0, 100}, q[] = {1, 1};

@@ -1,7 +1,7 @@
 /*
  * mpi_flood2d_util.h — helpers shared by the flood2d tests: write a synthetic
- * input layer (each rank its block, through sx_layer_write) and gather a
- * model field onto rank 0.
+ * input layer (each rank its block, through sx_layer_write) or rain series,
+ * and gather a model field onto rank 0.
  */
 #ifndef MPI_FLOOD2D_UTIL_H
 #define MPI_FLOOD2D_UTIL_H
@@ -15,6 +15,7 @@
 #include <ogr_srs_api.h>
 
 #include "sanxiang/sx_flood2d.h"
+#include "sanxiang/sx_h5cf.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_mpi.h"
 
@@ -56,6 +57,37 @@ static inline sx_err f2d_write_input(MPI_Comm comm, const char *path, int64_t nx
     sx_grid_fini(&g);
     snprintf(name, len, "NETCDF:\"%s\":v", path);
     return err;
+}
+
+typedef double (*f2d_rain_fn)(int64_t i, int64_t j, int64_t k);
+
+/* Write a (time, y, x) rain series of nt records (time values tv, minutes
+ * since 2024-06-01) over the nx x ny test grid of 10 m cells, rate(i, j, k)
+ * in mm/h; rank 0 writes every cell, the other ranks take part in the
+ * collective calls. name receives 'NETCDF:"path":rain'. */
+static inline sx_err f2d_write_rain(MPI_Comm comm, const char *path, int64_t nx, int64_t ny, const double *tv, int64_t nt,
+                                    f2d_rain_fn rate, char *name, size_t len)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    sx_grid_t g;
+    f2d_test_grid(nx, ny, 10.0, &g);
+    sx_h5cf_t *f = NULL;
+    sx_err err = sx_h5cf_create(comm, path, &g, nt, "minutes since 2024-06-01 00:00:00", NULL, &f);
+    sx_h5cf_var_t v = {"rain", "rainfall rate", "mm h-1", NULL, SX_DT_FLOAT64, -9999, 1};
+    if (err == SX_OK) err = sx_h5cf_define(f, &v);
+    double *buf = malloc((size_t)(nx * ny) * sizeof *buf);
+    for (int64_t k = 0; err == SX_OK && k < nt; k++) {
+        for (int64_t j = 0; j < ny; j++)
+            for (int64_t i = 0; i < nx; i++) buf[j * nx + i] = rate(i, j, k);
+        err = sx_h5cf_write(f, "rain", k, 0, 0, rank == 0 ? nx : 0, rank == 0 ? ny : 0, buf, nx);
+        if (err == SX_OK) err = sx_h5cf_set_time(f, k, tv[k]);
+    }
+    free(buf);
+    sx_err ec = sx_h5cf_close(&f);
+    sx_grid_fini(&g);
+    snprintf(name, len, "NETCDF:\"%s\":rain", path);
+    return err != SX_OK ? err : ec;
 }
 
 /* Gather field f of the model onto rank 0 (nx*ny, row-major); NULL elsewhere. */

@@ -328,28 +328,11 @@ static void test_line_inflow(void **state)
     expect_create_error(&p, SX_ERR_INPUT, "line inflow 'dyke breach': point 2");
 }
 
-/* Write a (time, y, x) rain series of nt records `step` seconds apart
- * (time values given by tv, in minutes) with rate(i, j, k) mm/h. */
+/* Rain rates for the gridded-rain tests, mm/h; record 1 is dry. */
 static double rain_rate(int64_t i, int64_t j, int64_t k) { return k == 1 ? 0.0 : 10.0 + (double)i + 30.0 * (double)((j + k) % 2); }
 static void write_rain(const char *path, int64_t nx, int64_t ny, const double *tv, int64_t nt, char *name, size_t len)
 {
-    sx_grid_t g;
-    f2d_test_grid(nx, ny, 10.0, &g);
-    sx_h5cf_t *f = NULL;
-    assert_int_equal(sx_h5cf_create(MPI_COMM_WORLD, path, &g, nt, "minutes since 2024-06-01 00:00:00", NULL, &f), SX_OK);
-    sx_h5cf_var_t v = {"rain", "rainfall rate", "mm h-1", NULL, SX_DT_FLOAT64, -9999, 1};
-    assert_int_equal(sx_h5cf_define(f, &v), SX_OK);
-    double *buf = malloc((size_t)(nx * ny) * sizeof *buf);
-    for (int64_t k = 0; k < nt; k++) {
-        for (int64_t j = 0; j < ny; j++)
-            for (int64_t i = 0; i < nx; i++) buf[j * nx + i] = rain_rate(i, j, k);
-        assert_int_equal(sx_h5cf_write(f, "rain", k, 0, 0, nx, ny, buf, nx), SX_OK);
-        assert_int_equal(sx_h5cf_set_time(f, k, tv[k]), SX_OK);
-    }
-    free(buf);
-    assert_int_equal(sx_h5cf_close(&f), SX_OK);
-    sx_grid_fini(&g);
-    snprintf(name, len, "NETCDF:\"%s\":rain", path);
+    assert_int_equal(f2d_write_rain(MPI_COMM_WORLD, path, nx, ny, tv, nt, rain_rate, name, len), SX_OK);
 }
 
 /* Gridded rain varying in time over a closed basin: the rain volume equals
