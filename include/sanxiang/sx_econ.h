@@ -16,44 +16,7 @@
 
 #include <stdint.h>
 #include "sx_err.h"
-
-/* ---- tables (CSV, XLSX) ---- */
-
-/** A table read whole (CSV file or XLSX sheet): a header row and nrow x ncol
- *  text cells. Owning. */
-typedef struct {
-    char *path;
-    int nrow, ncol;
-    char **head;  /* ncol names */
-    char **cell;  /* nrow * ncol, row-major; "" for empty */
-} sx_econ_table_t;
-
-/** Read an RFC 4180 CSV (quoted fields, "" escapes, CRLF, UTF-8 BOM). Every
- *  row must have as many fields as the header. Not collective. */
-sx_err sx_econ_table_read(const char *path, sx_econ_table_t **out);
-/** Parse CSV text; source names it in messages. */
-sx_err sx_econ_table_parse(const char *text, size_t len, const char *source, sx_econ_table_t **out);
-void sx_econ_table_destroy(sx_econ_table_t **t);
-/** Read one sheet of an XLSX workbook through GDAL's OGR XLSX driver: the
- *  sheet by name (NULL or "": the first), column names in row header_row
- *  (1-based; <= 0 means 1), rows above it ignored, blank rows skipped,
- *  numeric cells as the number text stored in the file, text cells as text.
- *  The table's path reads "file.xlsx[sheet]". A missing sheet fails listing
- *  the sheets. Calls GDALAllRegister() if the XLSX driver is not registered.
- *  Not collective. */
-sx_err sx_econ_table_read_xlsx(const char *path, const char *sheet, int header_row, sx_econ_table_t **out);
-/** A table from CSV, or from XLSX when path ends in .xlsx (sheet and
- *  header_row apply to XLSX only; given for a CSV they fail). Not collective. */
-sx_err sx_econ_table_load(const char *path, const char *sheet, int header_row, sx_econ_table_t **out);
-/** Column index of the first of the '|'-separated names (case-insensitive), -1 if none. */
-int sx_econ_table_col(const sx_econ_table_t *t, const char *names);
-static inline const char *sx_econ_table_at(const sx_econ_table_t *t, int r, int c)
-{
-    return t->cell[(int64_t)r * t->ncol + c];
-}
-/** Cell as a number: "", "NA", "NaN", "null" and "-" give NaN; anything else
- *  that is not a finite number fails naming file, row and column. */
-sx_err sx_econ_table_num(const sx_econ_table_t *t, int r, int c, double *out);
+#include "sx_table.h"
 
 /* ---- framework: indicator dictionary and hierarchy ---- */
 
@@ -74,7 +37,7 @@ typedef struct {
  *  it), direction, weight, denominator, target, name, unit; rows whose Type
  *  is Group/Denominator/Other are skipped. Checks: unique codes, parents
  *  exist, one root, directions +-1, weights >= 0. */
-sx_err sx_econ_frame_from_table(const sx_econ_table_t *t, sx_econ_frame_t **out);
+sx_err sx_econ_frame_from_table(const sx_table_t *t, sx_econ_frame_t **out);
 void sx_econ_frame_destroy(sx_econ_frame_t **f);
 /** Node index of code or -1. */
 int sx_econ_frame_find(const sx_econ_frame_t *f, const char *code);
@@ -105,7 +68,7 @@ typedef struct {
  *  indicator code, one row per unit[-year]). Denominators are applied per
  *  row when asked. Fails naming the file if an indicator column, a
  *  denominator column or a selected year is missing, or a unit-year repeats. */
-sx_err sx_econ_data_from_table(const sx_econ_table_t *t, const sx_econ_frame_t *f,
+sx_err sx_econ_data_from_table(const sx_table_t *t, const sx_econ_frame_t *f,
                                const sx_econ_read_opts_t *o, sx_econ_data_t **out);
 void sx_econ_data_destroy(sx_econ_data_t **d);
 

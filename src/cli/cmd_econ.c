@@ -61,15 +61,15 @@ static sx_err job_verb(int argc, char **argv, const char *step)
 static sx_err ahp(int argc, char **argv)
 {
     SX_FAIL_IF(argc != 2, SX_ERR_USAGE, "usage: sanxiang econ ahp MATRIX.csv");
-    sx_econ_table_t *t = NULL;
-    SX_CHECK(sx_econ_table_read(argv[1], &t));
+    sx_table_t *t = NULL;
+    SX_CHECK(sx_table_read(argv[1], &t));
     int n = t->ncol;
     sx_err err = SX_OK;
     double *a = malloc((size_t)n * n * sizeof *a), *w = malloc((size_t)n * sizeof *w), lmax = 0, cr = 0;
     if (!a || !w) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
     if (t->nrow != n) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: %d rows for %d columns; the matrix must be square", argv[1], t->nrow, n);
     for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) SX_CHECK_GOTO(sx_econ_table_num(t, i, j, &a[i * n + j]), err, done);
+        for (int j = 0; j < n; j++) SX_CHECK_GOTO(sx_table_num(t, i, j, &a[i * n + j]), err, done);
     SX_CHECK_GOTO(sx_econ_weights_ahp(a, n, w, &lmax, &cr), err, done);
     if (sx_mpi_rank() == 0) {
         printf("criterion,weight\n");
@@ -79,7 +79,7 @@ static sx_err ahp(int argc, char **argv)
     }
 done:
     free(a), free(w);
-    sx_econ_table_destroy(&t);
+    sx_table_destroy(&t);
     return err;
 }
 

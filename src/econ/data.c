@@ -33,18 +33,18 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-sx_err sx_econ_data_from_table(const sx_econ_table_t *t, const sx_econ_frame_t *f, const sx_econ_read_opts_t *o,
+sx_err sx_econ_data_from_table(const sx_table_t *t, const sx_econ_frame_t *f, const sx_econ_read_opts_t *o,
                                sx_econ_data_t **out)
 {
     *out = NULL;
     const char *ucol = o && o->unit_col ? o->unit_col : "uCode|code|adcode|unit";
-    int c_unit = sx_econ_table_col(t, ucol);
+    int c_unit = sx_table_col(t, ucol);
     SX_FAIL_IF(c_unit < 0, SX_ERR_INPUT, "%s: no unit code column (looked for %s)", t->path, ucol);
-    int c_name = sx_econ_table_col(t, o && o->name_col ? o->name_col : "uName|name");
-    int c_time = sx_econ_table_col(t, o && o->time_col ? o->time_col : "Time|year");
+    int c_name = sx_table_col(t, o && o->name_col ? o->name_col : "uName|name");
+    int c_time = sx_table_col(t, o && o->time_col ? o->time_col : "Time|year");
     int c_grp = -1;
     if (o && o->group_col) {
-        c_grp = sx_econ_table_col(t, o->group_col);
+        c_grp = sx_table_col(t, o->group_col);
         SX_FAIL_IF(c_grp < 0, SX_ERR_INPUT, "%s: group column '%s' not found", t->path, o->group_col);
     }
     const int ni = f->n_ind;
@@ -55,12 +55,12 @@ sx_err sx_econ_data_from_table(const sx_econ_table_t *t, const sx_econ_frame_t *
     sx_err err = SX_OK;
     if (!icol || !dcol || !urow || !yrow || !years || !ufirst || !d) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
     for (int i = 0; i < ni; i++) {
-        icol[i] = sx_econ_table_col(t, f->code[i]);
+        icol[i] = sx_table_col(t, f->code[i]);
         if (icol[i] < 0)
             SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: no column for indicator '%s' of the dictionary; add it or remove the indicator", t->path, f->code[i]);
         dcol[i] = -1;
         if (o && o->denominate && f->denom[i]) {
-            dcol[i] = sx_econ_table_col(t, f->denom[i]);
+            dcol[i] = sx_table_col(t, f->denom[i]);
             if (dcol[i] < 0)
                 SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: indicator '%s' is denominated by '%s' but the table has no such column", t->path, f->code[i], f->denom[i]);
         }
@@ -68,16 +68,16 @@ sx_err sx_econ_data_from_table(const sx_econ_table_t *t, const sx_econ_frame_t *
     /* units and years */
     int nu = 0, ny = 0;
     for (int r = 0; r < t->nrow; r++) {
-        const char *u = sx_econ_table_at(t, r, c_unit);
+        const char *u = sx_table_at(t, r, c_unit);
         if (!*u) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: row %d has an empty unit code", t->path, r + 1);
         int k;
         for (k = 0; k < nu; k++)
-            if (!strcmp(sx_econ_table_at(t, ufirst[k], c_unit), u)) break;
+            if (!strcmp(sx_table_at(t, ufirst[k], c_unit), u)) break;
         if (k == nu) ufirst[nu++] = r;
         urow[r] = k;
         double y = 0;
         if (c_time >= 0) {
-            SX_CHECK_GOTO(sx_econ_table_num(t, r, c_time, &y), err, done);
+            SX_CHECK_GOTO(sx_table_num(t, r, c_time, &y), err, done);
             if (isnan(y)) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: row %d has no year", t->path, r + 1);
         }
         yrow[r] = (int)y;
@@ -101,9 +101,9 @@ sx_err sx_econ_data_from_table(const sx_econ_table_t *t, const sx_econ_frame_t *
     for (size_t k = 0; k < (size_t)ny * nu * ni; k++) cube[k] = NAN;
     d->panel = cube;
     for (int u = 0; u < nu; u++) {
-        d->unit[u] = strdup(sx_econ_table_at(t, ufirst[u], c_unit));
-        d->uname[u] = strdup(c_name >= 0 ? sx_econ_table_at(t, ufirst[u], c_name) : "");
-        if (d->group) d->group[u] = strdup(sx_econ_table_at(t, ufirst[u], c_grp));
+        d->unit[u] = strdup(sx_table_at(t, ufirst[u], c_unit));
+        d->uname[u] = strdup(c_name >= 0 ? sx_table_at(t, ufirst[u], c_name) : "");
+        if (d->group) d->group[u] = strdup(sx_table_at(t, ufirst[u], c_grp));
     }
     unsigned char *seen = calloc((size_t)ny * nu, 1);
     if (!seen) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
@@ -116,10 +116,10 @@ sx_err sx_econ_data_from_table(const sx_econ_table_t *t, const sx_econ_frame_t *
         }
         double *row = cube + ((size_t)y * nu + urow[r]) * ni;
         for (int i = 0; i < ni; i++) {
-            sx_err e = sx_econ_table_num(t, r, icol[i], &row[i]);
+            sx_err e = sx_table_num(t, r, icol[i], &row[i]);
             if (e == SX_OK && dcol[i] >= 0) {
                 double den;
-                e = sx_econ_table_num(t, r, dcol[i], &den);
+                e = sx_table_num(t, r, dcol[i], &den);
                 if (e == SX_OK) row[i] = (den == 0 || isnan(den)) ? NAN : row[i] / den;
             }
             if (e != SX_OK) {

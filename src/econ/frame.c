@@ -25,10 +25,10 @@ typedef struct {
     double weight, target;
 } row_t;
 
-static char *dup_or_null(const sx_econ_table_t *t, int r, int c)
+static char *dup_or_null(const sx_table_t *t, int r, int c)
 {
     if (c < 0) return NULL;
-    const char *s = sx_econ_table_at(t, r, c);
+    const char *s = sx_table_at(t, r, c);
     return *s ? strdup(s) : NULL;
 }
 
@@ -70,19 +70,19 @@ static void free_rows(row_t *rows, int n)
     free(rows);
 }
 
-sx_err sx_econ_frame_from_table(const sx_econ_table_t *t, sx_econ_frame_t **out)
+sx_err sx_econ_frame_from_table(const sx_table_t *t, sx_econ_frame_t **out)
 {
     *out = NULL;
-    int c_code = sx_econ_table_col(t, "iCode|code|indicator|id");
-    int c_par = sx_econ_table_col(t, "Parent|pillar|group|category");
-    int c_lev = sx_econ_table_col(t, "Level");
-    int c_dir = sx_econ_table_col(t, "Direction|dir");
-    int c_w = sx_econ_table_col(t, "Weight|w");
-    int c_den = sx_econ_table_col(t, "Denominator|denom");
-    int c_tgt = sx_econ_table_col(t, "Target");
-    int c_name = sx_econ_table_col(t, "iName|name|indicator_zh");
-    int c_unit = sx_econ_table_col(t, "Unit");
-    int c_type = sx_econ_table_col(t, "Type");
+    int c_code = sx_table_col(t, "iCode|code|indicator|id");
+    int c_par = sx_table_col(t, "Parent|pillar|group|category");
+    int c_lev = sx_table_col(t, "Level");
+    int c_dir = sx_table_col(t, "Direction|dir");
+    int c_w = sx_table_col(t, "Weight|w");
+    int c_den = sx_table_col(t, "Denominator|denom");
+    int c_tgt = sx_table_col(t, "Target");
+    int c_name = sx_table_col(t, "iName|name|indicator_zh");
+    int c_unit = sx_table_col(t, "Unit");
+    int c_type = sx_table_col(t, "Type");
     SX_FAIL_IF(c_code < 0, SX_ERR_INPUT, "%s: dictionary has no code column (iCode or code)", t->path);
     SX_FAIL_IF(c_par < 0, SX_ERR_INPUT, "%s: dictionary has no parent column (Parent or pillar)", t->path);
     int cap = t->nrow + 64;
@@ -91,9 +91,9 @@ sx_err sx_econ_frame_from_table(const sx_econ_table_t *t, sx_econ_frame_t **out)
     int n = 0;
     sx_err err = SX_OK;
     for (int r = 0; r < t->nrow; r++) {
-        const char *type = c_type >= 0 ? sx_econ_table_at(t, r, c_type) : "";
+        const char *type = c_type >= 0 ? sx_table_at(t, r, c_type) : "";
         if (*type && strcasecmp(type, "Indicator") && strcasecmp(type, "Aggregate")) continue;
-        const char *code = sx_econ_table_at(t, r, c_code);
+        const char *code = sx_table_at(t, r, c_code);
         if (!*code) SX_FAIL_GOTO(err, fail, SX_ERR_INPUT, "%s: row %d has an empty code", t->path, r + 1);
         if (find_row(rows, n, code) >= 0)
             SX_FAIL_GOTO(err, fail, SX_ERR_INPUT, "%s: code '%s' appears twice; codes must be unique", t->path, code);
@@ -104,21 +104,21 @@ sx_err sx_econ_frame_from_table(const sx_econ_table_t *t, sx_econ_frame_t **out)
         w->unit = dup_or_null(t, r, c_unit);
         w->denom = dup_or_null(t, r, c_den);
         double v = NAN;
-        if (c_lev >= 0) SX_CHECK_GOTO(sx_econ_table_num(t, r, c_lev, &v), err, fail);
+        if (c_lev >= 0) SX_CHECK_GOTO(sx_table_num(t, r, c_lev, &v), err, fail);
         w->level = isnan(v) ? 0 : (int)v;
         w->is_ind = *type ? !strcasecmp(type, "Indicator") : (c_lev >= 0 ? w->level == 1 : 1);
         v = NAN;
-        if (c_dir >= 0) SX_CHECK_GOTO(sx_econ_table_num(t, r, c_dir, &v), err, fail);
+        if (c_dir >= 0) SX_CHECK_GOTO(sx_table_num(t, r, c_dir, &v), err, fail);
         w->dir = isnan(v) ? 1 : (int)v;
         if (w->dir != 1 && w->dir != -1)
             SX_FAIL_GOTO(err, fail, SX_ERR_INPUT, "%s: code '%s': direction must be 1 or -1, got %g", t->path, code, v);
         v = NAN;
-        if (c_w >= 0) SX_CHECK_GOTO(sx_econ_table_num(t, r, c_w, &v), err, fail);
+        if (c_w >= 0) SX_CHECK_GOTO(sx_table_num(t, r, c_w, &v), err, fail);
         w->weight = isnan(v) ? 1.0 : v;
         if (w->weight < 0)
             SX_FAIL_GOTO(err, fail, SX_ERR_INPUT, "%s: code '%s': weight %g is negative", t->path, code, v);
         w->target = NAN;
-        if (c_tgt >= 0) SX_CHECK_GOTO(sx_econ_table_num(t, r, c_tgt, &w->target), err, fail);
+        if (c_tgt >= 0) SX_CHECK_GOTO(sx_table_num(t, r, c_tgt, &w->target), err, fail);
     }
     /* implicit parents */
     for (int i = 0; i < n; i++) {

@@ -122,11 +122,11 @@ sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **ou
     *out = NULL;
     sx_econ_index_t *r = calloc(1, sizeof *r);
     SX_FAIL_IF(!r, SX_ERR_NOMEM, "out of memory");
-    sx_econ_table_t *dict = NULL, *tab = NULL;
+    sx_table_t *dict = NULL, *tab = NULL;
     sx_err err = SX_OK;
-    SX_CHECK_GOTO(sx_econ_table_load(o->dict_path, o->dict_sheet, o->dict_header_row, &dict), err, fail);
+    SX_CHECK_GOTO(sx_table_load(o->dict_path, o->dict_sheet, o->dict_header_row, &dict), err, fail);
     SX_CHECK_GOTO(sx_econ_frame_from_table(dict, &r->frame), err, fail);
-    SX_CHECK_GOTO(sx_econ_table_load(o->data_path, o->data_sheet, o->data_header_row, &tab), err, fail);
+    SX_CHECK_GOTO(sx_table_load(o->data_path, o->data_sheet, o->data_header_row, &tab), err, fail);
     SX_CHECK_GOTO(sx_econ_data_from_table(tab, r->frame, &o->read, &r->data), err, fail);
     SX_CHECK_GOTO(apply_ahp(o, r), err, fail);
     const sx_econ_frame_t *f = r->frame;
@@ -206,13 +206,13 @@ sx_err sx_econ_index_compute(const sx_econ_index_opts_t *o, sx_econ_index_t **ou
         for (int u = 0; u < nu; u++) r->rank[(int64_t)u * nn + j] = rk[u];
         free(rk);
     }
-    sx_econ_table_destroy(&dict);
-    sx_econ_table_destroy(&tab);
+    sx_table_destroy(&dict);
+    sx_table_destroy(&tab);
     *out = r;
     return SX_OK;
 fail:
-    sx_econ_table_destroy(&dict);
-    sx_econ_table_destroy(&tab);
+    sx_table_destroy(&dict);
+    sx_table_destroy(&tab);
     sx_econ_index_destroy(&r);
     return err;
 }

@@ -98,25 +98,25 @@ static void panel(sx_strbuf_t *sb, int idx, const char *name, const char *unit, 
 /* Read the tables and build both outputs (no MPI). */
 static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_strbuf_t *csvp, sx_strbuf_t *mdp, sx_strbuf_t *svgp)
 {
-    sx_econ_table_t *plan = NULL, *vals = NULL;
+    sx_table_t *plan = NULL, *vals = NULL;
     sx_strbuf_t csv = *csvp, md = *mdp, svg = *svgp;
     obs_t obs[MAX_OBS];
     sx_err err = SX_OK;
-    SX_CHECK_GOTO(sx_econ_table_load(o->plan_path, o->plan_sheet, 1, &plan), err, done);
-    if (o->values_path) SX_CHECK_GOTO(sx_econ_table_load(o->values_path, o->values_sheet, 1, &vals), err, done);
-    int cc = sx_econ_table_col(plan, o->code_col ? o->code_col : "id|code");
-    int cn = sx_econ_table_col(plan, o->name_col ? o->name_col : "indicator_zh|name");
-    int cu = sx_econ_table_col(plan, o->unit_col ? o->unit_col : "unit");
-    int cg = sx_econ_table_col(plan, o->group_col ? o->group_col : "category|group");
-    int cb = sx_econ_table_col(plan, o->base_col), ct = sx_econ_table_col(plan, o->target_col);
-    int cd = o->dir_col ? sx_econ_table_col(plan, o->dir_col) : -1;
-    int ca = sx_econ_table_col(plan, "attribute");
+    SX_CHECK_GOTO(sx_table_load(o->plan_path, o->plan_sheet, 1, &plan), err, done);
+    if (o->values_path) SX_CHECK_GOTO(sx_table_load(o->values_path, o->values_sheet, 1, &vals), err, done);
+    int cc = sx_table_col(plan, o->code_col ? o->code_col : "id|code");
+    int cn = sx_table_col(plan, o->name_col ? o->name_col : "indicator_zh|name");
+    int cu = sx_table_col(plan, o->unit_col ? o->unit_col : "unit");
+    int cg = sx_table_col(plan, o->group_col ? o->group_col : "category|group");
+    int cb = sx_table_col(plan, o->base_col), ct = sx_table_col(plan, o->target_col);
+    int cd = o->dir_col ? sx_table_col(plan, o->dir_col) : -1;
+    int ca = sx_table_col(plan, "attribute");
     if (cc < 0 || cb < 0 || ct < 0)
         SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: needs a code column and the base '%s' and target '%s' columns", plan->path,
                      o->base_col, o->target_col);
     int vc = -1, vy = -1, vv = -1;
     if (vals) {
-        vc = sx_econ_table_col(vals, "code|id"), vy = sx_econ_table_col(vals, "year"), vv = sx_econ_table_col(vals, "value");
+        vc = sx_table_col(vals, "code|id"), vy = sx_table_col(vals, "year"), vv = sx_table_col(vals, "value");
         if (vc < 0 || vy < 0 || vv < 0) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: needs columns code, year, value", vals->path);
     }
     sx_strbuf_printf(&csv, "code,group,indicator,unit,base_%d,target_%d,latest_year,latest,expected_on_path,completion_pct,"
@@ -125,11 +125,11 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
                           "required growth %%/yr | actual growth %%/yr | on track |\n|---|---|---|---|---|---|---|---|---|---|\n",
                      o->base_year, o->target_year, o->base_year, o->target_year);
     for (int r = 0; r < plan->nrow; r++) {
-        const char *code = sx_econ_table_at(plan, r, cc);
+        const char *code = sx_table_at(plan, r, cc);
         double base, target, d = 1;
-        SX_CHECK_GOTO(sx_econ_table_num(plan, r, cb, &base), err, done);
-        SX_CHECK_GOTO(sx_econ_table_num(plan, r, ct, &target), err, done);
-        if (cd >= 0) SX_CHECK_GOTO(sx_econ_table_num(plan, r, cd, &d), err, done);
+        SX_CHECK_GOTO(sx_table_num(plan, r, cb, &base), err, done);
+        SX_CHECK_GOTO(sx_table_num(plan, r, ct, &target), err, done);
+        if (cd >= 0) SX_CHECK_GOTO(sx_table_num(plan, r, cd, &d), err, done);
         if (isnan(d)) d = 1;
         int ly = o->base_year, nobs = 0;
         double latest = base;
@@ -140,10 +140,10 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
                              10 + 3 * (PANEL_W + 10), 40 + ((plan->nrow + 2) / 3) * (PANEL_H + 10), o->base_year, o->target_year);
         if (vals)
             for (int k = 0; k < vals->nrow; k++) {
-                if (strcmp(sx_econ_table_at(vals, k, vc), code)) continue;
+                if (strcmp(sx_table_at(vals, k, vc), code)) continue;
                 double y, v;
-                SX_CHECK_GOTO(sx_econ_table_num(vals, k, vy, &y), err, done);
-                SX_CHECK_GOTO(sx_econ_table_num(vals, k, vv, &v), err, done);
+                SX_CHECK_GOTO(sx_table_num(vals, k, vy, &y), err, done);
+                SX_CHECK_GOTO(sx_table_num(vals, k, vv, &v), err, done);
                 if (isnan(y) || isnan(v)) continue;
                 if ((int)y > o->target_year || (int)y < o->base_year)
                     SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: row %d: year %d is outside the plan period %d-%d", vals->path, k + 1,
@@ -158,13 +158,13 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
             snprintf(msg, sizeof msg, "%s", sx_err_message());
             SX_FAIL_GOTO(err, done, err, "%s: indicator '%s': %s", plan->path, code, msg);
         }
-        const char *name = cn >= 0 ? sx_econ_table_at(plan, r, cn) : code, *unit = cu >= 0 ? sx_econ_table_at(plan, r, cu) : "";
+        const char *name = cn >= 0 ? sx_table_at(plan, r, cn) : code, *unit = cu >= 0 ? sx_table_at(plan, r, cu) : "";
         if (nobs == 0) /* no value after the baseline: nothing measured, so no completion (not 0 %) */
             latest = t.expected = t.completion = t.cagr_actual = NAN;
         const char *flag = t.on_track < 0 ? "n/a" : t.on_track ? "yes" : "no";
         panel(&svg, r, name, unit, o, base, target, obs, nobs);
         sx__econ_csv_str(&csv, code, ',');
-        sx__econ_csv_str(&csv, cg >= 0 ? sx_econ_table_at(plan, r, cg) : "", ',');
+        sx__econ_csv_str(&csv, cg >= 0 ? sx_table_at(plan, r, cg) : "", ',');
         sx__econ_csv_str(&csv, name, ',');
         sx__econ_csv_str(&csv, unit, ',');
         sx__econ_csv_num(&csv, base, 4, ',');
@@ -177,7 +177,7 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
         sx__econ_csv_num(&csv, t.cagr_required, 2, ',');
         sx__econ_csv_num(&csv, t.cagr_actual, 2, ',');
         sx_strbuf_printf(&csv, "%s,", flag);
-        sx__econ_csv_str(&csv, ca >= 0 ? sx_econ_table_at(plan, r, ca) : "", '\n');
+        sx__econ_csv_str(&csv, ca >= 0 ? sx_table_at(plan, r, ca) : "", '\n');
         sx_strbuf_printf(&md, "| %s | %s | %s | %g | %g | ", code, name, unit, base, target);
         if (nobs) sx_strbuf_printf(&md, "%g (%d) | %.1f | ", latest, ly, t.completion);
         else sx_strbuf_printf(&md, "n/a (no value after %d) | n/a | ", o->base_year);
@@ -195,8 +195,8 @@ static sx_err build(const sx_econ_targets_opts_t *o, const char *provenance, sx_
 done:
     sx_strbuf_puts(&svg, "</svg>\n");
     *csvp = csv, *mdp = md, *svgp = svg;
-    sx_econ_table_destroy(&plan);
-    sx_econ_table_destroy(&vals);
+    sx_table_destroy(&plan);
+    sx_table_destroy(&vals);
     return err;
 }
 

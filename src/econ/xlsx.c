@@ -44,8 +44,8 @@ static int is_number(const char *s, double *v)
 static sx_err add_sheet(lxw_workbook *wb, const char *name, const char *csv_path, lxw_format *head, lxw_format *fint,
                         lxw_format *f2, lxw_format *f4)
 {
-    sx_econ_table_t *t = NULL;
-    SX_CHECK(sx_econ_table_read(csv_path, &t));
+    sx_table_t *t = NULL;
+    SX_CHECK(sx_table_read(csv_path, &t));
     lxw_worksheet *ws = workbook_add_worksheet(wb, name);
     sx_err err = SX_OK;
     int *kind = calloc((size_t)t->ncol, sizeof *kind), *width = calloc((size_t)t->ncol, sizeof *width);
@@ -56,7 +56,7 @@ static sx_err add_sheet(lxw_workbook *wb, const char *name, const char *csv_path
         double mx = 0, v;
         width[c] = text_width(t->head[c]) + 3;
         for (int r = 0; r < t->nrow; r++) {
-            const char *s = sx_econ_table_at(t, r, c);
+            const char *s = sx_table_at(t, r, c);
             int w = text_width(s) + 2;
             if (w > width[c]) width[c] = w;
             if (!*s) continue;
@@ -69,7 +69,7 @@ static sx_err add_sheet(lxw_workbook *wb, const char *name, const char *csv_path
     for (int c = 0; c < t->ncol; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, t->head[c], head);
     for (int r = 0; r < t->nrow; r++)
         for (int c = 0; c < t->ncol; c++) {
-            const char *s = sx_econ_table_at(t, r, c);
+            const char *s = sx_table_at(t, r, c);
             double v;
             if (kind[c] && is_number(s, &v))
                 worksheet_write_number(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, kind[c] == 1 ? fint : kind[c] == 2 ? f2 : f4);
@@ -80,7 +80,7 @@ static sx_err add_sheet(lxw_workbook *wb, const char *name, const char *csv_path
     if (t->nrow > 0) worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrow, (lxw_col_t)(t->ncol - 1));
 done:
     free(kind), free(width);
-    sx_econ_table_destroy(&t);
+    sx_table_destroy(&t);
     return err;
 }
 

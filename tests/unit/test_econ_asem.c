@@ -22,9 +22,9 @@
 
 static void build(sx_econ_frame_t **f, sx_econ_data_t **d, double **scores)
 {
-    sx_econ_table_t *meta = NULL, *data = NULL;
-    assert_int_equal(sx_econ_table_read(DIR "ASEM_iMeta.csv", &meta), SX_OK);
-    assert_int_equal(sx_econ_table_read(DIR "ASEM_iData.csv", &data), SX_OK);
+    sx_table_t *meta = NULL, *data = NULL;
+    assert_int_equal(sx_table_read(DIR "ASEM_iMeta.csv", &meta), SX_OK);
+    assert_int_equal(sx_table_read(DIR "ASEM_iData.csv", &data), SX_OK);
     assert_int_equal(sx_econ_frame_from_table(meta, f), SX_OK);
     assert_int_equal((*f)->n_ind, 49);
     assert_int_equal((*f)->n_node, 49 + 8 + 2 + 1);
@@ -45,8 +45,8 @@ static void build(sx_econ_frame_t **f, sx_econ_data_t **d, double **scores)
     sx_agg m[3] = {SX_AGG_ARITH, SX_AGG_ARITH, SX_AGG_ARITH};
     *scores = malloc(sizeof(double) * (*d)->n_unit * (*f)->n_node);
     assert_int_equal(sx_econ_aggregate_tree(*f, (*d)->x, (*d)->n_unit, m, NULL, *scores), SX_OK);
-    sx_econ_table_destroy(&meta);
-    sx_econ_table_destroy(&data);
+    sx_table_destroy(&meta);
+    sx_table_destroy(&data);
 }
 
 static void test_published(void **state)
@@ -71,30 +71,30 @@ static void test_published(void **state)
             fail_msg("%s: index %.4f rank %d, COINr %.2f rank %d", pub[k].code, v, rank[u], pub[k].v, pub[k].rank);
     }
     /* every unit and every aggregate column against the full reference table */
-    sx_econ_table_t *ref;
-    assert_int_equal(sx_econ_table_read(DIR "ASEM_python_results.csv", &ref), SX_OK);
-    int cu = sx_econ_table_col(ref, "uCode"), cr = sx_econ_table_col(ref, "Rank");
+    sx_table_t *ref;
+    assert_int_equal(sx_table_read(DIR "ASEM_python_results.csv", &ref), SX_OK);
+    int cu = sx_table_col(ref, "uCode"), cr = sx_table_col(ref, "Rank");
     double worst = 0;
     for (int r = 0; r < ref->nrow; r++) {
         int u;
-        for (u = 0; u < d->n_unit && strcmp(d->unit[u], sx_econ_table_at(ref, r, cu)); u++) {
+        for (u = 0; u < d->n_unit && strcmp(d->unit[u], sx_table_at(ref, r, cu)); u++) {
         }
         assert_true(u < d->n_unit);
         double rr;
-        assert_int_equal(sx_econ_table_num(ref, r, cr, &rr), SX_OK);
+        assert_int_equal(sx_table_num(ref, r, cr, &rr), SX_OK);
         if (rank[u] != (int)rr) fail_msg("%s rank %d, reference %g", d->unit[u], rank[u], rr);
         for (int j = f->n_ind; j < nn; j++) {
-            int c = sx_econ_table_col(ref, f->code[j]);
+            int c = sx_table_col(ref, f->code[j]);
             assert_true(c >= 0);
             double v;
-            assert_int_equal(sx_econ_table_num(ref, r, c, &v), SX_OK);
+            assert_int_equal(sx_table_num(ref, r, c, &v), SX_OK);
             double e = fabs(v - s[(int64_t)u * nn + j]);
             if (e > worst) worst = e;
             if (e > 0.005) fail_msg("%s %s: %.6f vs reference %.6f", d->unit[u], f->code[j], s[(int64_t)u * nn + j], v);
         }
     }
     printf("ASEM: 51 units x 11 aggregate columns, max |diff| vs reference %.3g\n", worst);
-    sx_econ_table_destroy(&ref);
+    sx_table_destroy(&ref);
     free(s);
     sx_econ_data_destroy(&d);
     sx_econ_frame_destroy(&f);
@@ -105,11 +105,11 @@ static void test_published(void **state)
  * observation on both sides or one side (never inventing a unit). */
 static void test_panel(void **state)
 {
-    sx_econ_table_t *meta = NULL, *data = NULL;
+    sx_table_t *meta = NULL, *data = NULL;
     sx_econ_frame_t *f = NULL;
     sx_econ_data_t *d = NULL, *d0 = NULL;
-    assert_int_equal(sx_econ_table_read(DIR "ASEM_iMeta.csv", &meta), SX_OK);
-    assert_int_equal(sx_econ_table_read(DIR "ASEM_iData_p.csv", &data), SX_OK);
+    assert_int_equal(sx_table_read(DIR "ASEM_iMeta.csv", &meta), SX_OK);
+    assert_int_equal(sx_table_read(DIR "ASEM_iData_p.csv", &data), SX_OK);
     assert_int_equal(sx_econ_frame_from_table(meta, &f), SX_OK);
     sx_econ_read_opts_t ro = {.year = 2020};
     assert_int_equal(sx_econ_data_from_table(data, f, &ro, &d), SX_OK);
@@ -139,8 +139,8 @@ static void test_panel(void **state)
     sx_econ_data_destroy(&d);
     sx_econ_data_destroy(&d0);
     sx_econ_frame_destroy(&f);
-    sx_econ_table_destroy(&meta);
-    sx_econ_table_destroy(&data);
+    sx_table_destroy(&meta);
+    sx_table_destroy(&data);
 }
 
 int main(void)

@@ -19,44 +19,44 @@ static void near(double got, double want, double tol, const char *what)
     if (!(fabs(got - want) <= tol)) fail_msg("%s: got %.10g, expected %.10g", what, got, want);
 }
 
-static sx_econ_table_t *parse(const char *text)
+static sx_table_t *parse(const char *text)
 {
-    sx_econ_table_t *t = NULL;
-    assert_int_equal(sx_econ_table_parse(text, strlen(text), "test.csv", &t), SX_OK);
+    sx_table_t *t = NULL;
+    assert_int_equal(sx_table_parse(text, strlen(text), "test.csv", &t), SX_OK);
     return t;
 }
 
 static void test_table(void **state)
 {
-    sx_econ_table_t *t = parse("\xEF\xBB\xBF" "a,b,c\r\n1,\"x, \"\"y\"\"\",NA\r\n\n2,\"multi\nline\",3\n");
+    sx_table_t *t = parse("\xEF\xBB\xBF" "a,b,c\r\n1,\"x, \"\"y\"\"\",NA\r\n\n2,\"multi\nline\",3\n");
     assert_int_equal(t->nrow, 2);
     assert_int_equal(t->ncol, 3);
     assert_string_equal(t->head[0], "a");
-    assert_string_equal(sx_econ_table_at(t, 0, 1), "x, \"y\"");
-    assert_string_equal(sx_econ_table_at(t, 1, 1), "multi\nline");
+    assert_string_equal(sx_table_at(t, 0, 1), "x, \"y\"");
+    assert_string_equal(sx_table_at(t, 1, 1), "multi\nline");
     double v;
-    assert_int_equal(sx_econ_table_num(t, 0, 2, &v), SX_OK);
+    assert_int_equal(sx_table_num(t, 0, 2, &v), SX_OK);
     assert_true(isnan(v));
-    assert_int_equal(sx_econ_table_num(t, 1, 2, &v), SX_OK);
+    assert_int_equal(sx_table_num(t, 1, 2, &v), SX_OK);
     near(v, 3, 0, "number");
-    assert_int_equal(sx_econ_table_num(t, 0, 1, &v), SX_ERR_INPUT); /* not a number: named error */
+    assert_int_equal(sx_table_num(t, 0, 1, &v), SX_ERR_INPUT); /* not a number: named error */
     assert_non_null(strstr(sx_err_message(), "column 'b'"));
-    assert_int_equal(sx_econ_table_col(t, "z|C"), 2);
-    sx_econ_table_destroy(&t);
+    assert_int_equal(sx_table_col(t, "z|C"), 2);
+    sx_table_destroy(&t);
     assert_null(t);
-    sx_econ_table_t *bad = NULL;
+    sx_table_t *bad = NULL;
     const char *ragged = "a,b\n1,2,3\n";
-    assert_int_equal(sx_econ_table_parse(ragged, strlen(ragged), "r.csv", &bad), SX_ERR_INPUT);
+    assert_int_equal(sx_table_parse(ragged, strlen(ragged), "r.csv", &bad), SX_ERR_INPUT);
     assert_non_null(strstr(sx_err_message(), "r.csv:2"));
     const char *open = "a\n\"1\n";
-    assert_int_equal(sx_econ_table_parse(open, strlen(open), "q.csv", &bad), SX_ERR_INPUT);
-    assert_int_equal(sx_econ_table_read("/nonexistent/x.csv", &bad), SX_ERR_IO);
+    assert_int_equal(sx_table_parse(open, strlen(open), "q.csv", &bad), SX_ERR_INPUT);
+    assert_int_equal(sx_table_read("/nonexistent/x.csv", &bad), SX_ERR_IO);
 }
 
 static void test_frame(void **state)
 {
     /* planner layout: pillars only named in the parent column, two tops -> common root */
-    sx_econ_table_t *t = parse("code,pillar,direction,weight\nx1,P1,1,1\nx2,P1,-1,2\nx3,P2,1,1\n");
+    sx_table_t *t = parse("code,pillar,direction,weight\nx1,P1,1,1\nx2,P1,-1,2\nx3,P2,1,1\n");
     sx_econ_frame_t *f = NULL;
     assert_int_equal(sx_econ_frame_from_table(t, &f), SX_OK);
     assert_int_equal(f->n_ind, 3);
@@ -66,23 +66,23 @@ static void test_frame(void **state)
     assert_int_equal(f->parent[1], sx_econ_frame_find(f, "P1"));
     assert_int_equal(f->dir[1], -1);
     sx_econ_frame_destroy(&f);
-    sx_econ_table_destroy(&t);
+    sx_table_destroy(&t);
     t = parse("code,pillar\nA,B\nB,A\n");
     assert_int_equal(sx_econ_frame_from_table(t, &f), SX_ERR_INPUT); /* cycle */
-    sx_econ_table_destroy(&t);
+    sx_table_destroy(&t);
     t = parse("code,pillar,direction\nx1,P,2\n");
     assert_int_equal(sx_econ_frame_from_table(t, &f), SX_ERR_INPUT);
     assert_non_null(strstr(sx_err_message(), "direction"));
-    sx_econ_table_destroy(&t);
+    sx_table_destroy(&t);
     t = parse("code,pillar\nx1,P\nx1,P\n");
     assert_int_equal(sx_econ_frame_from_table(t, &f), SX_ERR_INPUT);
-    sx_econ_table_destroy(&t);
+    sx_table_destroy(&t);
 }
 
 static void test_impute_screen(void **state)
 {
-    sx_econ_table_t *dict = parse("code,pillar\nx1,P\nx2,P\n");
-    sx_econ_table_t *data = parse("code,g,year,x1,x2\n"
+    sx_table_t *dict = parse("code,pillar\nx1,P\nx2,P\n");
+    sx_table_t *data = parse("code,g,year,x1,x2\n"
                                   "A,a,2020,1,10\nA,a,2021,,\nA,a,2022,3,30\n"
                                   "B,a,2020,5,\nB,a,2021,7,\nB,a,2022,9,\n"
                                   "C,b,2020,2,4\nC,b,2021,4,8\nC,b,2022,,\n");
@@ -127,12 +127,12 @@ static void test_impute_screen(void **state)
     sx_econ_data_destroy(&d);
     ro.year = 1999;
     assert_int_equal(sx_econ_data_from_table(data, f, &ro, &d), SX_ERR_INPUT); /* missing year */
-    sx_econ_table_destroy(&data);
+    sx_table_destroy(&data);
     data = parse("code,x1\nA,1\nA,2\n");
     ro.year = 0;
     assert_int_equal(sx_econ_data_from_table(data, f, &ro, &d), SX_ERR_INPUT); /* x2 column missing */
-    sx_econ_table_destroy(&data);
-    sx_econ_table_destroy(&dict);
+    sx_table_destroy(&data);
+    sx_table_destroy(&dict);
     sx_econ_frame_destroy(&f);
 }
 

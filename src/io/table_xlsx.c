@@ -7,8 +7,8 @@
  * and every cell comes as the text stored in the file: a numeric cell gives
  * the number as written in the XML (e.g. "0.1" or "4.097985", the shortest
  * round-trip form spreadsheet programs write), a text cell its shared string.
- * The result is the same sx_econ_table_t the CSV reader builds, so numbers go
- * through the same sx_econ_table_num and a workbook scores exactly like the
+ * The result is the same sx_table_t the CSV reader builds, so numbers go
+ * through the same sx_table_num and a workbook scores exactly like the
  * CSV it was saved from. Rows above header_row (titles, notes) are ignored;
  * blank rows are skipped; the table is as wide as the header's last non-empty
  * cell. Formulas are read as their cached values (what the file stores).
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sanxiang/sx_econ.h"
+#include "sanxiang/sx_table.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_raster.h"
 #include "sanxiang/sx_strbuf.h"
@@ -45,7 +45,7 @@ static void sheet_list(GDALDatasetH ds, char *buf, size_t len)
 }
 
 /* Copy the rows of lyr from header_row on into a table (cells owned by the table). */
-static sx_err sheet_to_table(OGRLayerH lyr, const char *source, int header_row, sx_econ_table_t **out)
+static sx_err sheet_to_table(OGRLayerH lyr, const char *source, int header_row, sx_table_t **out)
 {
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     const int nfield = OGR_FD_GetFieldCount(defn);
@@ -87,7 +87,7 @@ static sx_err sheet_to_table(OGRLayerH lyr, const char *source, int header_row, 
         } else kept++;
     }
     if (kept - 1 > 0x7fffffff / ncol) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: too many rows", source);
-    sx_econ_table_t *t = calloc(1, sizeof *t);
+    sx_table_t *t = calloc(1, sizeof *t);
     char **cells = calloc((size_t)(kept * ncol), sizeof *cells);
     if (!t || !cells) {
         free(t), free(cells);
@@ -107,7 +107,7 @@ static sx_err sheet_to_table(OGRLayerH lyr, const char *source, int header_row, 
     if (!t->path || err) {
         for (int64_t i = 0; i < kept * ncol; i++)
             if (!cells[i]) cells[i] = strdup(""); /* destroy frees every cell */
-        sx_econ_table_destroy(&t);
+        sx_table_destroy(&t);
         SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory reading %s", source);
     }
     for (int c = 0; c < ncol; c++) /* trim header whitespace, as the CSV reader does */
@@ -120,9 +120,9 @@ done:
     return err;
 }
 
-static sx_err read_sheet(const char *path, const char *sheet, int header_row, sx_econ_table_t **out);
+static sx_err read_sheet(const char *path, const char *sheet, int header_row, sx_table_t **out);
 
-sx_err sx_econ_table_read_xlsx(const char *path, const char *sheet, int header_row, sx_econ_table_t **out)
+sx_err sx_table_read_xlsx(const char *path, const char *sheet, int header_row, sx_table_t **out)
 {
     *out = NULL;
     if (header_row <= 0) header_row = 1;
@@ -146,7 +146,7 @@ sx_err sx_econ_table_read_xlsx(const char *path, const char *sheet, int header_r
     return err;
 }
 
-static sx_err read_sheet(const char *path, const char *sheet, int header_row, sx_econ_table_t **out)
+static sx_err read_sheet(const char *path, const char *sheet, int header_row, sx_table_t **out)
 {
     static const char *const drivers[] = {"XLSX", NULL};
     static const char *const oo[] = {"HEADERS=DISABLE", "FIELD_TYPES=STRING", NULL};
@@ -168,12 +168,12 @@ static sx_err read_sheet(const char *path, const char *sheet, int header_row, sx
     return err;
 }
 
-sx_err sx_econ_table_load(const char *path, const char *sheet, int header_row, sx_econ_table_t **out)
+sx_err sx_table_load(const char *path, const char *sheet, int header_row, sx_table_t **out)
 {
     *out = NULL;
-    if (has_ext(path, ".xlsx")) return sx_econ_table_read_xlsx(path, sheet, header_row, out);
+    if (has_ext(path, ".xlsx")) return sx_table_read_xlsx(path, sheet, header_row, out);
     SX_FAIL_IF((sheet && *sheet) || header_row > 1, SX_ERR_CONFIG,
                "'%s' is read as CSV, which has no sheets and its header in row 1; drop the sheet/header_row options or give an .xlsx file", path);
-    SX_CHECK(sx_econ_table_read(path, out));
+    SX_CHECK(sx_table_read(path, out));
     return SX_OK;
 }

@@ -1,12 +1,12 @@
 /*
- * table.c — a small generic CSV reader for indicator panels and dictionaries.
+ * table.c — a small generic CSV reader (indicator panels, dictionaries, any
+ * domain's tabular input).
  *
  * Reads the whole file (tables are small: thousands of rows), parses RFC 4180
  * fields (quotes, doubled quotes, separators and newlines inside quotes, CRLF,
  * a UTF-8 byte-order mark) and checks that every row has the header's width.
  * It does not guess separators or types; numbers are parsed on demand with
- * sx_econ_table_num so the error can name the row and column. A candidate
- * for src/io once other domains read tables.
+ * sx_table_num so the error can name the row and column.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sanxiang/sx_econ.h"
+#include "sanxiang/sx_table.h"
 
 typedef struct {
     char **v;
@@ -42,7 +42,7 @@ static void free_vec(strvec *s)
     free(s->v);
 }
 
-sx_err sx_econ_table_parse(const char *text, size_t len, const char *source, sx_econ_table_t **out)
+sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table_t **out)
 {
     *out = NULL;
     size_t p = 0;
@@ -114,7 +114,7 @@ sx_err sx_econ_table_parse(const char *text, size_t len, const char *source, sx_
         if (p >= len) break;
     }
     if (ncol <= 0) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s: empty table; expected a header row", source);
-    sx_econ_table_t *t = calloc(1, sizeof *t);
+    sx_table_t *t = calloc(1, sizeof *t);
     if (!t) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory reading %s", source);
     t->path = strdup(source);
     t->ncol = ncol;
@@ -132,7 +132,7 @@ done:
     return err;
 }
 
-sx_err sx_econ_table_read(const char *path, sx_econ_table_t **out)
+sx_err sx_table_read(const char *path, sx_table_t **out)
 {
     *out = NULL;
     FILE *fp = fopen(path, "rb");
@@ -160,16 +160,16 @@ sx_err sx_econ_table_read(const char *path, sx_econ_table_t **out)
         free(buf);
         SX_FAIL(SX_ERR_IO, "read error on '%s'", path);
     }
-    sx_err err = sx_econ_table_parse(buf ? buf : "", len, path, out);
+    sx_err err = sx_table_parse(buf ? buf : "", len, path, out);
     free(buf);
     SX_CHECK(err);
     return SX_OK;
 }
 
-void sx_econ_table_destroy(sx_econ_table_t **tp)
+void sx_table_destroy(sx_table_t **tp)
 {
     if (!tp || !*tp) return;
-    sx_econ_table_t *t = *tp;
+    sx_table_t *t = *tp;
     int64_t n = (int64_t)(t->nrow + 1) * t->ncol;
     for (int64_t i = 0; i < n; i++) free(t->head[i]);
     free(t->head);
@@ -178,7 +178,7 @@ void sx_econ_table_destroy(sx_econ_table_t **tp)
     *tp = NULL;
 }
 
-int sx_econ_table_col(const sx_econ_table_t *t, const char *names)
+int sx_table_col(const sx_table_t *t, const char *names)
 {
     char buf[256];
     const char *s = names;
@@ -195,9 +195,9 @@ int sx_econ_table_col(const sx_econ_table_t *t, const char *names)
     return -1;
 }
 
-sx_err sx_econ_table_num(const sx_econ_table_t *t, int r, int c, double *out)
+sx_err sx_table_num(const sx_table_t *t, int r, int c, double *out)
 {
-    const char *s = sx_econ_table_at(t, r, c);
+    const char *s = sx_table_at(t, r, c);
     while (isspace((unsigned char)*s)) s++;
     if (!*s || !strcasecmp(s, "NA") || !strcasecmp(s, "NaN") || !strcasecmp(s, "null") || !strcmp(s, "-") ||
         !strcmp(s, "..")) {
