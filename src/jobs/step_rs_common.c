@@ -35,8 +35,10 @@ sx_err sx__step_rs_band_map(sx_job_t *job, const sx_cfg_node_t *map, sx_rs_band_
 sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t *b, int n, const char *raw)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *refl_text;
+    const char *refl_text, *coefs_ref, *coefs = NULL;
     SX_CHECK(sx_cfg_get_string(cfg, node, "reflectance", "auto", &refl_text));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "cal_coefficients", NULL, &coefs_ref));
+    if (coefs_ref) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "cal_coefficients"), coefs_ref, &coefs));
     sx_rs_reflectance refl;
     SX_CHECK(sx_rs_reflectance_parse(refl_text, &refl));
     int has_nd = sx_cfg_map_get(node, "nodata") != NULL;
@@ -51,7 +53,7 @@ sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t 
         b[i].has_nodata = has_nd;
         b[i].nodata = nd;
     }
-    return sx_rs_bands_resolve_scale(b, n, refl);
+    return sx_rs_bands_resolve_scale(b, n, refl, coefs);
 }
 
 sx_err sx__step_rs_bands(sx_job_t *job, const sx_cfg_node_t *node, const char *key, sx_rs_band_t *b, int *n)

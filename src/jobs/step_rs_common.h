@@ -15,6 +15,9 @@
 #define SX_STEP_RS_F_REFLECTANCE \
     {"reflectance", SX_CFG_T_ENUM, 0, "auto", 1, 0, "auto|none|landsat-c2-l2|s2-l2a", \
      "DN -> reflectance (auto: product metadata where present)"}
+#define SX_STEP_RS_F_CAL_COEFS \
+    {"cal_coefficients", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, \
+     "CSV of CRESDA calibration coefficients (satellite,sensor,year,band,gain,offset,esun) for GF-1/2/6"}
 #define SX_STEP_RS_F_NODATA {"nodata", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "nodata value of the inputs when the files do not declare it"}
 #define SX_STEP_RS_F_COG {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"}
 #define SX_STEP_RS_F_QA_KIND \

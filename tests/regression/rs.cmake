@@ -245,3 +245,12 @@ add_test(NAME rs_job_ny18_equal_np3
          COMMAND sh -c "${cmds} cmp ${SX_RS_OUT}/job_np1/median_nir_nycd.csv ${SX_RS_OUT}/job_np3/median_nir_nycd.csv")
 set_tests_properties(rs_job_ny18_equal_np3 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "rs_job_np1;rs_job_np3")
+
+# Chinese products' calibration from their own metadata (FY-3D MERSI-2
+# Slope/Intercept + VIS_Cal_Coeff, CF scale_factor/add_offset, FY-4A AGRI
+# CALChannel table, GF-1 WFV XML + coefficients CSV) against numpy, with the
+# error contract for missing attributes and coefficients.
+add_test(NAME rs_cn_products
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_cn_products.py ${SX_RS_BIN} 3 ${SX_RS_OUT}/cn
+                 ${SX_RS_LS})
+set_tests_properties(rs_cn_products PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3 TIMEOUT 600)
