@@ -254,3 +254,12 @@ add_test(NAME rs_cn_products
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_cn_products.py ${SX_RS_BIN} 3 ${SX_RS_OUT}/cn
                  ${SX_RS_LS})
 set_tests_properties(rs_cn_products PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3 TIMEOUT 600)
+
+# Per-band `scale` keys shared by the rs job steps: rs_composite and rs_index
+# with scale = DN * S + O per band name vs reflectance none (numpy), and the
+# error contract for a scale naming a missing band or the quality band.
+add_test(NAME rs_job_scale
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_job_scale.py ${SX_RS_BIN} 2 ${SX_RS_OUT}/jobscale
+                 ${SX_RS_STACK})
+set_tests_properties(rs_job_scale PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_stack
+                     PROCESSORS 2 TIMEOUT 600)
