@@ -33,35 +33,95 @@ ${SX_RS_CMP} --exact NETCDF:${SX_RS_OUT}/evi_np1.nc:evi NETCDF:${SX_RS_OUT}/evi_
                        FIXTURES_REQUIRED "rs_evi_np1;rs_evi_np${np}")
 endforeach()
 
-# Bad inputs: one clear message, the same exit status on every rank.
+# Bad inputs: one clear message naming the file (or band) and what to do, the
+# same exit status on every rank, at 1-4 ranks, for every verb: grids that do
+# not match (index, change, flood, composite), wrong CRS (index; zonal below),
+# missing band (index, water, calc), missing and corrupt files (index, mask,
+# warp, zonal), a bad expression (calc).
 set(SX_RS_BAD ${SX_RS_OUT}/bad)
+set(SX_RS_L7 ${SX_DATA_DIR}/remote_sensing/stars/L7_ETMs.tif)
 add_test(NAME rs_bad_inputs_setup
          COMMAND sh -c "mkdir -p ${SX_RS_BAD} && head -c 20000 ${SX_RS_LS}/l8_B4.tif > ${SX_RS_BAD}/corrupt_B4.tif && \
 gdal_translate -q -a_srs EPSG:4490 ${SX_RS_LS}/l8_B4.tif ${SX_RS_BAD}/cgcs2000_B4.tif")
 set_tests_properties(rs_bad_inputs_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_bad)
-foreach(np 1 3)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  set(x ${SX_RS_BAD}/x${np})
   add_test(NAME rs_bad_grid_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "rs warp" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_DATA_DIR}/remote_sensing/stars/L7_ETMs.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_L7} -o ${x}.tif)
+  add_test(NAME rs_bad_grid_change_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs change
+                   --before ${SX_RS_LS}/l8_B5.tif --after ${SX_RS_L7} --gain 0.1 --loss 0.1 -o ${x}.tif)
+  add_test(NAME rs_bad_grid_flood_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs flood
+                   --before ${SX_RS_LS}/l8_B5.tif --after ${SX_RS_L7} -o ${x}.tif)
+  add_test(NAME rs_bad_grid_composite_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs composite
+                   --method median --scene "red=${SX_RS_LS}/l8_B4.tif,nir=${SX_RS_LS}/l8_B5.tif"
+                   --scene "red=${SX_RS_LS}/l8_B4.tif,nir=${SX_RS_L7}" -o ${x}.tif)
   add_test(NAME rs_bad_crs_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} 3 "different CRS" "cgcs2000_B4.tif" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/cgcs2000_B4.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "different CRS" "cgcs2000_B4.tif" "rs warp" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/cgcs2000_B4.tif -o ${x}.tif)
   add_test(NAME rs_missing_band_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'red'" "-b red=PATH" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -o ${SX_RS_BAD}/x.tif)
+                   -b nir=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_missing_band_water_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'swir1'" "-b swir1=PATH" -- ${SX_RS_BIN} rs water --index mndwi
+                   --otsu -b green=${SX_RS_LS}/l8_B3.tif -o ${x}.tif)
+  add_test(NAME rs_missing_band_calc_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "unknown name 'swir1'" "bands are: nir" -- ${SX_RS_BIN} rs calc
+                   --expr "nir - swir1" -b nir=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
   add_test(NAME rs_missing_file_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} nonzero "no_such_B4.tif" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/no_such_B4.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "no_such_B4.tif" "check the path" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/no_such_B4.tif -o ${x}.tif)
   add_test(NAME rs_corrupt_file_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" -- ${SX_RS_BIN} rs index ndvi --reflectance none
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/corrupt_B4.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "corrupt or truncated" -- ${SX_RS_BIN} rs index ndvi
+                   --reflectance none -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/corrupt_B4.tif -o ${x}.tif)
+  add_test(NAME rs_corrupt_file_mask_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "corrupt or truncated" -- ${SX_RS_BIN} rs mask
+                   --qa ${SX_RS_BAD}/corrupt_B4.tif -o ${x}.tif)
+  add_test(NAME rs_corrupt_file_warp_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "fetched again" -- ${SX_RS_BIN} rs warp
+                   ${SX_RS_BAD}/corrupt_B4.tif ${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_corrupt_file_zonal_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "corrupt or truncated" -- ${SX_RS_BIN} rs zonal
+                   --raster ${SX_RS_BAD}/corrupt_B4.tif --zones ${SX_DATA_DIR}/remote_sensing/L8NY18/nycd.gpkg --id fid
+                   -o ${x}.csv)
   add_test(NAME rs_bad_expr_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "column 13" "unknown name 'nri'" -- ${SX_RS_BIN} rs calc
-                   --expr "(nir - red)/nri" -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${SX_RS_BAD}/x.tif)
-  set_tests_properties(rs_bad_grid_np${np} rs_bad_crs_np${np} rs_missing_band_np${np} rs_missing_file_np${np}
-                       rs_corrupt_file_np${np} rs_bad_expr_np${np}
+                   --expr "(nir - red)/nri" -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${x}.tif)
+  set_tests_properties(rs_bad_grid_np${np} rs_bad_grid_change_np${np} rs_bad_grid_flood_np${np}
+                       rs_bad_grid_composite_np${np} rs_bad_crs_np${np} rs_missing_band_np${np}
+                       rs_missing_band_water_np${np} rs_missing_band_calc_np${np} rs_missing_file_np${np}
+                       rs_corrupt_file_np${np} rs_corrupt_file_mask_np${np} rs_corrupt_file_warp_np${np}
+                       rs_corrupt_file_zonal_np${np} rs_bad_expr_np${np}
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_bad
                        PROCESSORS ${np})
+endforeach()
+
+# rs calc and rs mask (the verbs without an N-rank test elsewhere): N ranks ==
+# 1 rank bit for bit at 2, 3 and 4 ranks on small inputs (calc: where, min,
+# max, comparisons over Landsat bands; mask: Collection 1 BQA of the 3 km
+# stack dilated by 2 cells, so the halo crosses rank boundaries).
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  set(d ${SX_RS_OUT}/verbs/np${np})
+  add_test(NAME rs_calc_mask_np${np}
+           COMMAND sh -c "mkdir -p ${d} && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs calc --reflectance none --expr 'where(nir > red and nir > 0, min(nir, 2 * red) - max(red, 100) / sqrt(abs(nir) + 1), -1)' \
+-b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${d}/calc.tif && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs mask --qa ${SX_RS_OUT}/stack/LC08_L1TP_014032_20180903_20180912_01_T1_BQA.tif \
+--qa-kind landsat-c1 --dilate 2 -o ${d}/mask.tif")
+  set_tests_properties(rs_calc_mask_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_calc_mask_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  set(a ${SX_RS_OUT}/verbs/np1)
+  set(b ${SX_RS_OUT}/verbs/np${np})
+  add_test(NAME rs_calc_mask_equal_np${np}
+           COMMAND sh -c "${SX_RS_CMP} --exact ${a}/calc.tif ${b}/calc.tif && ${SX_RS_CMP} --exact NETCDF:${a}/calc.nc:calc NETCDF:${b}/calc.nc:calc && \
+${SX_RS_CMP} --exact ${a}/mask.tif ${b}/mask.tif")
+  set_tests_properties(rs_calc_mask_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED "rs_calc_mask_np1;rs_calc_mask_np${np}")
 endforeach()
 
 # rs warp: mosaic of two half tiles == gdalwarp of the whole tile (no seam);
@@ -188,7 +248,7 @@ add_test(NAME rs_zonal_reprojected
 cut -d, -f2- ${SX_RS_ZONAL}/zonal_np1.csv > ${SX_RS_ZONAL}/b.txt && cmp ${SX_RS_ZONAL}/a.txt ${SX_RS_ZONAL}/b.txt")
 set_tests_properties(rs_zonal_reprojected PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "rs_zonal_np1;rs_zonal_in" PROCESSORS 2)
-foreach(np 1 3)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_zonal_wrong_crs_np${np}
            COMMAND sh -c "${SX_RS_EXPECT} ${np} 3 'cannot be transformed' 'zones_metres_as_wgs84.geojson' -- ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif \
 --zones ${CMAKE_CURRENT_SOURCE_DIR}/data/rs/zones_metres_as_wgs84.geojson --id id -o ${SX_RS_ZONAL}/x.csv")
