@@ -7,6 +7,20 @@ set(SX_RS_LS ${SX_DATA_DIR}/remote_sensing/landsat8)
 set(SX_RS_OUT ${SX_TEST_OUT}/rs)
 set(SX_RS_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
 
+# <name>_equal_np2..4: every file of DIR/np<N>/ (ARGN) equals DIR/np1/'s bit for
+# bit; needs the fixtures <name>_np1 and <name>_np<N> that wrote them.
+function(sx_rs_equal name dir)
+  foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+    set(cmds "")
+    foreach(f ${ARGN})
+      string(APPEND cmds "${SX_RS_CMP} --exact ${dir}/np1/${f} ${dir}/np${np}/${f} && ")
+    endforeach()
+    add_test(NAME ${name}_equal_np${np} COMMAND sh -c "${cmds} true")
+    set_tests_properties(${name}_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                         FIXTURES_REQUIRED "${name}_np1;${name}_np${np}")
+  endforeach()
+endfunction()
+
 # Every index and a band-math expression against numpy; DN NDVI against gdal_calc.py.
 add_test(NAME rs_index_run
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_run.sh ${SX_RS_BIN} 2 ${SX_RS_OUT}/index ${SX_RS_LS})
@@ -114,15 +128,7 @@ ${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs mask --qa ${SX_R
   set_tests_properties(rs_calc_mask_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_calc_mask_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  set(a ${SX_RS_OUT}/verbs/np1)
-  set(b ${SX_RS_OUT}/verbs/np${np})
-  add_test(NAME rs_calc_mask_equal_np${np}
-           COMMAND sh -c "${SX_RS_CMP} --exact ${a}/calc.tif ${b}/calc.tif && ${SX_RS_CMP} --exact NETCDF:${a}/calc.nc:calc NETCDF:${b}/calc.nc:calc && \
-${SX_RS_CMP} --exact ${a}/mask.tif ${b}/mask.tif")
-  set_tests_properties(rs_calc_mask_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       FIXTURES_REQUIRED "rs_calc_mask_np1;rs_calc_mask_np${np}")
-endforeach()
+sx_rs_equal(rs_calc_mask ${SX_RS_OUT}/verbs calc.tif calc.nc mask.tif)
 
 # rs warp: mosaic of two half tiles == gdalwarp of the whole tile (no seam);
 # CGCS2000 geographic and a Gauss-Krueger zone equal gdalwarp; N ranks == 1 rank.
@@ -135,15 +141,7 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_warp_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_warp_in FIXTURES_SETUP rs_warp_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  set(cmds "")
-  foreach(f near_4490 bilinear_4490 gk4547 cubic_down)
-    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/${f}.tif ${SX_RS_WARP}/np${np}/${f}.tif && ")
-  endforeach()
-  add_test(NAME rs_warp_equal_np${np} COMMAND sh -c "${cmds} true")
-  set_tests_properties(rs_warp_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       FIXTURES_REQUIRED "rs_warp_np1;rs_warp_np${np}")
-endforeach()
+sx_rs_equal(rs_warp ${SX_RS_WARP} near_4490.tif bilinear_4490.tif gk4547.tif cubic_down.tif)
 add_test(NAME rs_warp_vs_gdalwarp
          COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/near_4490.tif ${SX_RS_WARP}/ref_near_4490.tif && \
 ${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/bilinear_4490.tif ${SX_RS_WARP}/ref_bilinear_4490.tif && \
@@ -169,15 +167,8 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_composite_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_composite_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  set(cmds "")
-  foreach(f median_red median_nir median_count maxndvi_red maxndvi_nir maxndvi_scene)
-    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_STACK}/np1/${f}.tif ${SX_RS_STACK}/np${np}/${f}.tif && ")
-  endforeach()
-  add_test(NAME rs_composite_equal_np${np} COMMAND sh -c "${cmds} true")
-  set_tests_properties(rs_composite_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       FIXTURES_REQUIRED "rs_composite_np1;rs_composite_np${np}")
-endforeach()
+sx_rs_equal(rs_composite ${SX_RS_STACK} median_red.tif median_nir.tif median_count.tif maxndvi_red.tif maxndvi_nir.tif
+            maxndvi_scene.tif)
 # Strips: with 7 rows of every scene at a time (many strips per block, the
 # QA read 1 row beyond each strip for the dilation) the composites are
 # identical to the default (one strip per block at this size), at 1 and 3 ranks.
@@ -205,15 +196,7 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_water_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_index FIXTURES_SETUP rs_water_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  set(cmds "")
-  foreach(f water water_low water_perm flood change)
-    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WATER}/np1/${f}.tif ${SX_RS_WATER}/np${np}/${f}.tif && ")
-  endforeach()
-  add_test(NAME rs_water_equal_np${np} COMMAND sh -c "${cmds} true")
-  set_tests_properties(rs_water_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       FIXTURES_REQUIRED "rs_water_np1;rs_water_np${np}")
-endforeach()
+sx_rs_equal(rs_water ${SX_RS_WATER} water.tif water_low.tif water_perm.tif flood.tif change.tif)
 add_test(NAME rs_water_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_water_check.py ${SX_RS_WATER}/np1 ${SX_RS_OUT}/index)
 set_tests_properties(rs_water_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED "rs_water_np1;rs_index")

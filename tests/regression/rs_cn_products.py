@@ -23,7 +23,6 @@ to do) for a missing Intercept, a GF product without a coefficients file,
 and no coefficients row for the imaging year.
 """
 import datetime
-import json
 import math
 import os
 import shutil
@@ -34,19 +33,14 @@ import netCDF4
 import numpy as np
 from osgeo import gdal
 
+from rs_testlib import check, expect_error, finish, prov
+
 gdal.UseExceptions()
 bin_, np_, out, ls = sys.argv[1:5]
 shutil.rmtree(out, ignore_errors=True)
 os.makedirs(out)
 rng = np.random.default_rng(20240601)
 ny, nx = 37, 53
-fail = 0
-
-
-def check(cond, what):
-    global fail
-    print(("ok   " if cond else "FAIL ") + what)
-    fail |= not cond
 
 
 def calc(expr, bands, dst, extra=()):
@@ -66,10 +60,6 @@ def georef(sub, name, bands=None):
     gdal.Translate(vrt, sub, format="VRT", outputSRS="EPSG:4490", outputBounds=[112, 29, 112 + nx * 0.01, 29 - ny * 0.01],
                    bandList=bands)
     return vrt
-
-
-def prov(path):
-    return {b["name"]: b for b in json.loads(gdal.Open(path).GetMetadataItem("SANXIANG_PROVENANCE"))["rs"]["bands"]}
 
 
 def compare(name, dst, want, tol):
@@ -235,13 +225,6 @@ if r.returncode == 0:
 
 
 # ---------------------------------------------------------------- errors
-def expect_error(name, res, *needles):
-    ok = res.returncode != 0 and res.stderr.count("sanxiang: error:") == 1
-    line = next((l for l in res.stderr.splitlines() if "sanxiang: error:" in l), "")
-    ok = ok and all(n in line for n in needles)
-    check(ok, f"{name}: exit {res.returncode}, message: {line.strip()}")
-
-
 x = os.path.join(out, "x.tif")
 expect_error("Slope without Intercept", calc("a", [("a", georef(f'HDF5:"{mersi}"://Data/EV_NoIntercept', "noicpt.vrt"), 1)], x),
              os.path.basename(mersi), "no Intercept", "--scale")
@@ -257,5 +240,4 @@ with open(os.path.join(out, "gf_coefs_bad.csv"), "w") as f:
 expect_error("GF coefficients without an offset column",
              calc("a", [("a", tiff, 3)], x, ["--cal-coefs", os.path.join(out, "gf_coefs_bad.csv")]),
              "gf_coefs_bad.csv:1", "offset")
-print("FAIL" if fail else "ok")
-sys.exit(1 if fail else 0)
+sys.exit(finish())

@@ -14,7 +14,6 @@ and the provenance records source "explicit". Then the error contract: a
 scale for a band the step does not have, and one for the quality band,
 fail naming the job file, line and key.
 """
-import json
 import os
 import shutil
 import subprocess
@@ -23,6 +22,8 @@ import sys
 import numpy as np
 from osgeo import gdal
 
+from rs_testlib import check, expect_error, finish, prov
+
 gdal.UseExceptions()
 bin_, np_, out, stack = sys.argv[1:5]
 shutil.rmtree(out, ignore_errors=True)
@@ -30,13 +31,6 @@ os.makedirs(out)
 ids = ["LC08_L1TP_014032_20180428_20180502_01_T1", "LC08_L1TP_014032_20180615_20180703_01_T1",
        "LC08_L1TP_014032_20180903_20180912_01_T1"]
 S = {"red": (2.75e-5, -0.2), "nir": (2e-5, -0.1)}
-fail = 0
-
-
-def check(cond, what):
-    global fail
-    print(("ok   " if cond else "FAIL ") + what)
-    fail |= not cond
 
 
 def job(name, extra):
@@ -92,24 +86,17 @@ if raw.returncode == 0 and scl.returncode == 0:
     d = np.nanmax(np.abs(got - want))
     check(np.array_equal(np.isnan(got), np.isnan(want)) and d < 1e-6, f"rs_index NDVI with scale keys vs numpy: {d:.2g}")
     for layer in ("median_red", "ndvi"):
-        p = json.loads(gdal.Open(os.path.join(out, "scaled", layer + ".tif")).GetMetadataItem("SANXIANG_PROVENANCE"))
-        bands = {(b["name"], b["path"]): b for b in p["rs"]["bands"]}
-        src = {b["name"]: b["scale_source"] for b in bands.values()}
+        bands = prov(os.path.join(out, "scaled", layer + ".tif"))
+        src = {k: b["scale_source"] for k, b in bands.items()}
         check(src.get("red") == "explicit" and src.get("nir") == "explicit" and
-              all(b["scale"] == S[b["name"]][0] for b in bands.values() if b["name"] in S),
-              f"{layer} provenance: {src}")
+              all(b["scale"] == S[k][0] for k, b in bands.items() if k in S), f"{layer} provenance: {src}")
 
 
-def expect_error(name, extra, *needles):
-    path = job(name, extra)
-    r = run(path, os.path.join(out, name))
-    line = next((l for l in r.stderr.splitlines() if "sanxiang: error:" in l), "")
-    ok = r.returncode != 0 and r.stderr.count("sanxiang: error:") == 1 and all(n in line for n in needles)
-    check(ok, f"{name}: exit {r.returncode}: {line.strip()}")
+def bad_job(name, extra, *needles):
+    expect_error(name, run(job(name, extra), os.path.join(out, name)), *needles)
 
 
-expect_error("bad_scale_band", "    scale: {swir1: [1, 0]}", "bad_scale_band.yaml:", "swir1", "do not have")
-expect_error("bad_scale_qa", "    scale: {qa: [1, 0]}", "bad_scale_qa.yaml:", "quality band")
-expect_error("bad_scale_value", "    scale: {red: abc}", "bad_scale_value.yaml:", "S,O")
-print("FAIL" if fail else "ok")
-sys.exit(1 if fail else 0)
+bad_job("bad_scale_band", "    scale: {swir1: [1, 0]}", "bad_scale_band.yaml:", "swir1", "do not have")
+bad_job("bad_scale_qa", "    scale: {qa: [1, 0]}", "bad_scale_qa.yaml:", "quality band")
+bad_job("bad_scale_value", "    scale: {red: abc}", "bad_scale_value.yaml:", "S,O")
+sys.exit(finish())
