@@ -41,6 +41,8 @@ typedef struct {
     double scale, offset; /* value = v * scale + offset, v = DN (or lut[DN]) */
     double scale2;      /* quadratic term: value = v*v*scale2 + v*scale + offset (FY-3 MERSI-2); 0 normally */
     char lut[96];       /* HDF5 dataset in the band's file mapping DN -> v (FY-4 AGRI CALChannelNN); "" = none */
+    int has_valid;      /* DN outside [valid_min, valid_max] is nodata (product's valid_range) */
+    double valid_min, valid_max;
     sx_rs_scale_source scale_source;
     char scale_note[256]; /* e.g. "l8_MTL.txt REFLECTANCE_MULT_BAND_4, sun elevation 52.1" */
     int has_nodata;     /* override the file's nodata (e.g. Landsat fill 0 not declared) */
@@ -89,6 +91,9 @@ sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflecta
  *      reflectance = (c0 + c1 DN' + c2 DN'^2) / 100;
  *   3. AGRI NOMChannelNN with a CALChannelNN table in the same group:
  *      value = CALChannelNN[DN] (DN outside the table -> nodata).
+ * The dataset's valid_range (DN outside it -> nodata: MERSI's 65533-65535
+ * saturated/dead/fill) and FillValue / _FillValue (as the band's nodata
+ * unless given explicitly) are applied too.
  * *found = 0 when the band is not an HDF5 subdataset or none of these is
  * present. Not collective.
  */

@@ -103,6 +103,12 @@ sx_err sx__rs_bandset_read(sx__rs_bandset_t *bs, int b, sx_window_t win, double 
     const int64_t n = sx_window_cells(win);
     const double *lut = bs->lut[b];
     const int64_t nlut = bs->nlut[b];
+    if (bs->bands[b].has_valid) {
+        const double lo = bs->bands[b].valid_min, hi = bs->bands[b].valid_max;
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < n; i++)
+            if (!(buf[i] >= lo && buf[i] <= hi)) buf[i] = NAN;
+    }
     if (lut) {
 #pragma omp parallel for schedule(static)
         for (int64_t i = 0; i < n; i++) { /* DN outside the table (fill values) -> nodata */

@@ -65,6 +65,8 @@ sx_err sx_rs_provenance(const char *base_json, const char *expr, const sx_rs_ban
             sx_strbuf_puts(&sb, ",\"lut\":");
             sx_strbuf_json_string(&sb, bands[b].lut);
         }
+        if (bands[b].has_valid)
+            sx_strbuf_printf(&sb, ",\"valid_range\":[%.17g,%.17g]", bands[b].valid_min, bands[b].valid_max);
         if (bands[b].has_nodata) sx_strbuf_printf(&sb, ",\"nodata\":%.17g", bands[b].nodata);
         sx_strbuf_puts(&sb, "}");
     }

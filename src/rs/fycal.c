@@ -169,6 +169,23 @@ sx_err sx_rs_fy_scale(sx_rs_band_t *b, int *found)
         snprintf(note, sizeof note, "%.96s[DN]", tab);
     }
     if (!note[0]) return SX_OK;
+    double vr[MAX_ATTR], fill;
+    int nvr, has_fill;
+    SX_CHECK(sx__rs_h5_attr(file, dset, "valid_range", vr, MAX_ATTR, &nvr));
+    SX_FAIL_IF(nvr && nvr != 2 && (nvr % 2 || nvr < 2 * (k + 1)), SX_ERR_INPUT,
+               "'%s': valid_range of %s has %d values; expected 2 (or 2 per band); give --scale NAME=S,O", file, dset, nvr);
+    if (nvr) {
+        const int at = nvr == 2 ? 0 : 2 * k;
+        b->has_valid = 1;
+        b->valid_min = vr[at];
+        b->valid_max = vr[at + 1];
+    }
+    SX_CHECK(per_band(file, dset, "FillValue", k, &fill, &has_fill));
+    if (!has_fill) SX_CHECK(per_band(file, dset, "_FillValue", k, &fill, &has_fill));
+    if (has_fill && !b->has_nodata) {
+        b->has_nodata = 1;
+        b->nodata = fill;
+    }
     b->scale = s;
     b->offset = o;
     b->scale2 = s2;

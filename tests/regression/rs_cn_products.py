@@ -73,6 +73,7 @@ def compare(name, dst, want, tol):
 mersi = os.path.join(out, "FY3D_MERSI_GBAL_L1_20230715_0530_1000M_MS.HDF")
 dn1k = rng.integers(0, 4096, size=(15, ny, nx), dtype=np.uint16)
 dn250 = rng.integers(0, 4096, size=(4, ny, nx), dtype=np.uint16)
+dn250[2, 0, :4] = [65535, 65534, 65533, 4096]  # fill, saturated, dead detector, above valid_range
 slope1k = np.linspace(0.9, 1.1, 15).astype(np.float32)
 icpt1k = np.linspace(-3, 3, 15).astype(np.float32)
 slope250 = np.array([1.0, 0.95, 1.05, 1.02], np.float32)
@@ -89,18 +90,24 @@ with netCDF4.Dataset(mersi, "w", format="NETCDF4") as f:
     v[:] = dn1k
     v.Slope, v.Intercept = slope1k, icpt1k
     v = g.createVariable("EV_250_Aggr.1KM_RefSB", "u2", ("b250", "y", "x"))
+    v.set_auto_maskandscale(False)
     v[:] = dn250
     v.Slope, v.Intercept = slope250, icpt250
+    v.valid_range = np.array([0, 4095], np.uint16)
+    v.FillValue = np.uint16(65535)
     v = g.createVariable("EV_NoIntercept", "u2", ("b250", "y", "x"))
     v[:] = dn250
     v.Slope = slope250
     f.createGroup("Calibration").createVariable("VIS_Cal_Coeff", "f4", ("ch", "k"))[:] = coef
 
 
-def mersi_refl(dn, slope, icpt, ch):
+def mersi_refl(dn, slope, icpt, ch, valid=False):
     c0, c1, c2 = (float(c) for c in coef[ch])
     d = dn.astype(np.float64) * float(slope) + float(icpt)
-    return (c0 + c1 * d + c2 * d * d) / 100
+    r = (c0 + c1 * d + c2 * d * d) / 100
+    if valid:
+        r[dn > 4095] = np.nan
+    return r
 
 
 sub1k = georef(f'HDF5:"{mersi}"://Data/EV_1KM_RefSB', "mersi_1km.vrt")  # all 15 bands, --bidx picks
@@ -111,19 +118,23 @@ dst = os.path.join(out, "mersi.tif")
 r = calc("nir - red + b12", [("red", sub250, 1), ("nir", sub250, 2), ("b12", sub1k, 8)], dst)
 check(r.returncode == 0, "rs calc on MERSI-2 L1 subdatasets runs" + ("" if r.returncode == 0 else ": " + r.stderr))
 if r.returncode == 0:
-    want = (mersi_refl(dn250[3], slope250[3], icpt250[3], 3) - mersi_refl(dn250[2], slope250[2], icpt250[2], 2)
+    want = (mersi_refl(dn250[3], slope250[3], icpt250[3], 3, True) - mersi_refl(dn250[2], slope250[2], icpt250[2], 2, True)
             + mersi_refl(dn1k[7], slope1k[7], icpt1k[7], 11))
     compare("MERSI-2 Slope/Intercept + VIS_Cal_Coeff", dst, want.astype(np.float32).astype(np.float64), 2e-6)
     p = prov(dst)
     check(p["red"]["scale_source"] == "fengyun-hdf5" and "VIS_Cal_Coeff" in p["red"]["scale_note"]
           and "channel 3" in p["red"]["scale_note"] and "channel 12" in p["b12"]["scale_note"]
-          and p["red"].get("scale2", 0) != 0, "provenance: fengyun-hdf5, VIS_Cal_Coeff, channels 3 and 12, scale2")
+          and p["red"].get("scale2", 0) != 0 and p["red"].get("valid_range") == [0, 4095] and p["red"].get("nodata") == 65535,
+          "provenance: fengyun-hdf5, VIS_Cal_Coeff, channels 3 and 12, scale2, valid_range, FillValue")
 
 # an explicit --scale overrides the product's calibration for its band only
 dst = os.path.join(out, "mersi_explicit.tif")
 r = calc("red", [("red", sub250, 1)], dst, ["--scale", "red=0.5,1"])
 if r.returncode == 0:
-    compare("--scale overrides the MERSI calibration", dst, dn250[2].astype(np.float64) * 0.5 + 1, 0)
+    want = dn250[2].astype(np.float64) * 0.5 + 1
+    # an explicit --scale replaces the product's calibration, valid_range and
+    # FillValue included (--nodata declares a fill value then)
+    compare("--scale overrides the MERSI calibration", dst, want, 0)
     check(prov(dst)["red"]["scale_source"] == "explicit", "provenance: explicit")
 else:
     check(False, "rs calc --scale on MERSI: " + r.stderr)
