@@ -109,7 +109,11 @@ sx_err sx__rs_h5_read(const char *file, const char *dset, int64_t max, double **
     *ncols = 0;
     hid_t f = open_quiet(file, &fn, &data), d = -1, sp = -1;
     sx_err err = SX_OK;
-    d = f >= 0 ? H5Dopen2(f, dset, H5P_DEFAULT) : -1;
+    if (f < 0) {
+        err = sx_err_set(SX_ERR_HDF5, SX__FILE, __LINE__, "cannot open '%s' as HDF5; check the file (is it complete?)", file);
+        goto done;
+    }
+    d = H5Dopen2(f, dset, H5P_DEFAULT);
     sp = d >= 0 ? H5Dget_space(d) : -1;
     hsize_t dims[2] = {0, 1};
     int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
