@@ -29,16 +29,22 @@ typedef enum {
     SX_RS_SCALE_PRESET,    /* --reflectance landsat-c2-l2 | s2-l2a */
     SX_RS_SCALE_MTL,       /* Landsat MTL file next to the band */
     SX_RS_SCALE_S2_MTD,    /* Sentinel-2 MTD_MSIL2A.xml of the band's SAFE product */
-    SX_RS_SCALE_GDAL       /* scale/offset in the band's GDAL metadata */
+    SX_RS_SCALE_GDAL,      /* scale/offset in the band's GDAL metadata */
+    SX_RS_SCALE_FY_HDF5,   /* FengYun L1 HDF5 attributes / calibration tables (fycal.c) */
+    SX_RS_SCALE_GF_CAL     /* GF-1/2/6 product XML + CRESDA coefficients file (gfcal.c) */
 } sx_rs_scale_source;
 
 typedef struct {
     const char *name;   /* band name used in expressions (role) */
     const char *path;   /* GDAL dataset name */
     int band;           /* 1-based band of the dataset */
-    double scale, offset; /* value = DN * scale + offset */
+    double scale, offset; /* value = v * scale + offset, v = DN (or lut[DN]) */
+    double scale2;      /* quadratic term: value = v*v*scale2 + v*scale + offset (FY-3 MERSI-2); 0 normally */
+    char lut[96];       /* HDF5 dataset in the band's file mapping DN -> v (FY-4 AGRI CALChannelNN); "" = none */
+    int has_valid;      /* DN outside [valid_min, valid_max] is nodata (product's valid_range) */
+    double valid_min, valid_max;
     sx_rs_scale_source scale_source;
-    char scale_note[160]; /* e.g. "l8_MTL.txt REFLECTANCE_MULT_BAND_4, sun elevation 52.1" */
+    char scale_note[256]; /* e.g. "l8_MTL.txt REFLECTANCE_MULT_BAND_4, sun elevation 52.1" */
     int has_nodata;     /* override the file's nodata (e.g. Landsat fill 0 not declared) */
     double nodata;
 } sx_rs_band_t;
@@ -59,15 +65,60 @@ sx_err sx_rs_reflectance_parse(const char *text, sx_rs_reflectance *out);
  * preset. AUTO takes them from the product's metadata, the first found of:
  * the Landsat MTL file next to the band's file (*_B<n>.TIF or *_SR_B<n>.TIF
  * -> *_MTL.txt); the Sentinel-2 MTD_MSIL2A.xml of the band's SAFE product
- * (*_B04_10m.jp2, searched up to four directories up); the band's GDAL
- * metadata (scale/offset, or BOA_QUANTIFICATION_VALUE and BOA_ADD_OFFSET as
- * GDAL's SENTINEL2 driver gives them); else digital numbers. Bands with an
- * explicit scale (--scale) keep it; a preset overrides the metadata. The
- * values and their source land in scale/offset/scale_note, which
- * sx_rs_provenance records in the output. Not collective (reads small
- * files; every rank gets the same answer from the same files).
+ * (*_B04_10m.jp2, searched up to four directories up); a FengYun L1 HDF5
+ * subdataset (HDF5:"F.HDF"://Data/EV_1KM_RefSB, //NOMChannel02: see
+ * sx_rs_fy_scale); a GF-1/2/6 product XML beside the band's file (needs
+ * gf_coefs: see sx_rs_gf_scale); the band's GDAL metadata (scale/offset, or
+ * BOA_QUANTIFICATION_VALUE and BOA_ADD_OFFSET as GDAL's SENTINEL2 driver
+ * gives them); else digital numbers. Bands with an explicit scale (--scale)
+ * keep it; a preset overrides the metadata. gf_coefs (CSV, or NULL) is
+ * the CRESDA coefficients file for GF products. The values and their
+ * source land in scale/offset/scale2/lut/scale_note, which sx_rs_provenance
+ * records in the output. Not collective (reads small files; every rank gets
+ * the same answer from the same files).
  */
-sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflectance preset);
+sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflectance preset, const char *gf_coefs);
+
+/**
+ * FengYun L1 HDF5 calibration of band b (b->path an HDF5:"file"://dataset
+ * or NETCDF:"file":dataset name, b->band its GDAL band = index along the
+ * first axis of a 3-D dataset). Read in this order, each step applied when
+ * present (FY-3D MERSI-2 L1 and FY-4A AGRI L1 data user guides, NSMC):
+ *   1. dataset attributes Slope / Intercept (one per band, or one for all):
+ *      DN' = DN * Slope + Intercept; else CF scale_factor / add_offset;
+ *   2. MERSI-2 reflective bands (EV_250_Aggr.1KM_RefSB: channels 1-4,
+ *      EV_1KM_RefSB: channels 5-19) with /Calibration/VIS_Cal_Coeff (19 x 3):
+ *      reflectance = (c0 + c1 DN' + c2 DN'^2) / 100;
+ *   3. AGRI NOMChannelNN with a CALChannelNN table in the same group:
+ *      value = CALChannelNN[DN] (DN outside the table -> nodata).
+ * The dataset's valid_range (DN outside it -> nodata: MERSI's 65533-65535
+ * saturated/dead/fill) and FillValue / _FillValue (as the band's nodata
+ * unless given explicitly) are applied too.
+ * *found = 0 when the band is not an HDF5 subdataset or none of these is
+ * present. Not collective.
+ */
+sx_err sx_rs_fy_scale(sx_rs_band_t *b, int *found);
+
+/**
+ * GF-1/2/6 (CRESDA) top-of-atmosphere reflectance of band b: the product
+ * XML beside the band's file (<stem>.xml: SatelliteID, SensorID,
+ * ReceiveTime or CenterTime/StartTime, SolarZenith or SolarElevation) and
+ * the coefficients file coefs (CSV with header
+ * satellite,sensor,year,band,gain,offset,esun; L = gain * DN + offset in
+ * W m-2 sr-1 um-1, esun in W m-2 um-1) give
+ *   rho = pi L d^2 / (ESUN cos(theta_s))
+ * (Chander, Markham & Helder 2009, doi:10.1016/j.rse.2009.01.007), d the
+ * Earth-Sun distance in AU on the imaging date (Spencer 1971). The row used
+ * is the one for the satellite, sensor, band (the GDAL band number) and
+ * the imaging year; a missing row is an error (another year's coefficients
+ * would hide sensor degradation). *found = 0 when there is no GF product
+ * XML. Not collective.
+ */
+sx_err sx_rs_gf_scale(sx_rs_band_t *b, const char *coefs, int *found);
+
+/** Earth-Sun distance in astronomical units on day of year doy (1..366),
+ *  Spencer (1971) Fourier series. Not collective. */
+double sx_rs_earth_sun_au(int doy);
 
 /**
  * Read scale/offset for Landsat band number bandno from an MTL text file:

@@ -39,7 +39,7 @@ void sx_cli_rs_help(void)
            "      water unclassified cloud-medium cloud-high cirrus snow.\n"
            "  composite --method median|mean|pNN|max-ndvi|count --scene 'red=A_B4.tif,nir=A_B5.tif,qa=A_QA.tif'\n"
            "       [--scene ...] [--scenes LIST.txt] [--qa-kind landsat-c2|landsat-c1|s2-scl] [--mask CLASSES]\n"
-           "       [--dilate N] [--nodata V] [--reflectance MODE] [--strip-rows N] -o OUT.tif\n"
+           "       [--dilate N] [--nodata V] [--reflectance MODE] [--cal-coefs CSV] [--strip-rows N] -o OUT.tif\n"
            "      Scenes must share one grid (rs warp first). A band named qa is the quality band; masked\n"
            "      observations and nodata are left out. Writes OUT_<band>.tif per band, OUT_count.tif and, for\n"
            "      max-ndvi, OUT_scene.tif (chosen scene, 1-based). LIST.txt: one scene spec per line.\n"
@@ -60,9 +60,14 @@ void sx_cli_rs_help(void)
            "  --scale NAME=S,O       value = DN * S + O for band NAME (overrides --reflectance)\n"
            "  --nodata NAME=V        treat V as nodata in band NAME (e.g. Landsat fill 0 not declared in the file)\n"
            "  --reflectance MODE     auto (product metadata: Landsat *_MTL.txt next to the band, Sentinel-2\n"
-           "                         MTD_MSIL2A.xml of the SAFE product, or scale/offset in the file's GDAL\n"
+           "                         MTD_MSIL2A.xml of the SAFE product, FengYun L1 HDF5 Slope/Intercept,\n"
+           "                         VIS_Cal_Coeff or CALChannelNN of an HDF5:\"F.HDF\"://Data/EV_1KM_RefSB band or of\n"
+           "                         a VRT over one adding the geotransform (gdal_translate -of VRT -a_ullr),\n"
+           "                         GF-1/2/6 <stem>.xml + --cal-coefs, or scale/offset in the file's GDAL\n"
            "                         metadata; else none), none,\n"
            "                         landsat-c2-l2 (DN * 2.75e-5 - 0.2), s2-l2a (baseline >= 04.00: (DN - 1000) / 10000)\n"
+           "  --cal-coefs FILE.csv   CRESDA absolute calibration coefficients for GF-1/2/6 products, columns\n"
+           "                         satellite,sensor,year,band,gain,offset,esun (TOA reflectance, docs/remote-sensing.md)\n"
            "  --nc OUT.nc            netCDF written alongside the COG (default OUT.nc)\n"
            "The scale, offset and their source are recorded in the outputs' provenance.\n");
 }
@@ -71,7 +76,7 @@ typedef struct {
     sx_rs_band_t bands[MAX_BANDS];
     int nbands;
     sx_rs_reflectance refl;
-    const char *out, *nc;
+    const char *out, *nc, *cal_coefs;
     char ncbuf[SX_PATH_MAX];
 } band_args_t;
 
@@ -147,6 +152,8 @@ static sx_err band_option(band_args_t *a, int argc, char **argv, int *i, int *ta
     } else if (!strcmp(opt, "--reflectance")) {
         SX_CHECK(sx_cli_option_value(argc, argv, i, &v));
         SX_CHECK(sx_rs_reflectance_parse(v, &a->refl));
+    } else if (!strcmp(opt, "--cal-coefs")) {
+        SX_CHECK(sx_cli_option_value(argc, argv, i, &a->cal_coefs));
     } else if (!strcmp(opt, "-o")) {
         SX_CHECK(sx_cli_option_value(argc, argv, i, &a->out));
     } else if (!strcmp(opt, "--nc")) {
@@ -166,7 +173,7 @@ static sx_err finish_bands(band_args_t *a, const char *verb)
         a->nc = a->ncbuf;
     }
     SX_CHECK(sx_gdal_init(0)); /* reflectance metadata may be read through GDAL */
-    SX_CHECK(sx_rs_bands_resolve_scale(a->bands, a->nbands, a->refl));
+    SX_CHECK(sx_rs_bands_resolve_scale(a->bands, a->nbands, a->refl, a->cal_coefs));
     return SX_OK;
 }
 
@@ -522,7 +529,7 @@ static sx_err cmd_mask(int argc, char **argv)
 static sx_err cmd_composite(int argc, char **argv)
 {
     scenes_t sc = {0};
-    const char *method = NULL, *out = NULL, *kind = "landsat-c2", *classes = NULL, *v;
+    const char *method = NULL, *out = NULL, *kind = "landsat-c2", *classes = NULL, *cal_coefs = NULL, *v;
     long long dil = 0, strip = 0;
     double nodata = 0;
     int has_nodata = 0;
@@ -533,6 +540,7 @@ static sx_err cmd_composite(int argc, char **argv)
         else if (!strcmp(argv[i], "-o")) err = sx_cli_option_value(argc, argv, &i, &out);
         else if (!strcmp(argv[i], "--qa-kind")) err = sx_cli_option_value(argc, argv, &i, &kind);
         else if (!strcmp(argv[i], "--mask")) err = sx_cli_option_value(argc, argv, &i, &classes);
+        else if (!strcmp(argv[i], "--cal-coefs")) err = sx_cli_option_value(argc, argv, &i, &cal_coefs);
         else if (!strcmp(argv[i], "--scene")) {
             if (!(err = sx_cli_option_value(argc, argv, &i, &v))) err = scene_add(&sc, v);
         } else if (!strcmp(argv[i], "--scenes")) {
@@ -575,7 +583,7 @@ static sx_err cmd_composite(int argc, char **argv)
             }
         }
     if (!err) err = sx_gdal_init(0);
-    if (!err) err = sx_rs_bands_resolve_scale(sc.bands, sc.nscenes * sc.nper, refl);
+    if (!err) err = sx_rs_bands_resolve_scale(sc.bands, sc.nscenes * sc.nper, refl, cal_coefs);
     char stem[SX_PATH_MAX];
     if (!err) {
         snprintf(stem, sizeof stem, "%s", out);

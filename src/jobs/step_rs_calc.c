@@ -9,6 +9,8 @@ static const sx_cfg_field_t fields[] = {
     {"expr", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "expression over the band names, e.g. (nir - red) / (nir + red)"},
     {"bands", SX_CFG_T_MAP, 1, NULL, 1, 0, NULL, "name: layer (input name, earlier output or path)"},
     SX_STEP_RS_F_REFLECTANCE,
+    SX_STEP_RS_F_CAL_COEFS,
+    SX_STEP_RS_F_SCALE,
     SX_STEP_RS_F_NODATA,
     {"output", SX_CFG_T_STRING, 0, "calc", 1, 0, NULL, "output layer name"},
     SX_STEP_RS_F_COG,

@@ -32,11 +32,60 @@ sx_err sx__step_rs_band_map(sx_job_t *job, const sx_cfg_node_t *map, sx_rs_band_
     return SX_OK;
 }
 
+/* One `scale` entry: [S, O], [S], "S,O" or S. */
+static sx_err scale_value(const sx_cfg_t *cfg, const sx_cfg_node_t *v, double *s, double *o)
+{
+    *o = 0;
+    if (sx_cfg_node_kind(v) == SX_CFG_SEQ) {
+        const size_t len = sx_cfg_node_len(v);
+        if (len < 1 || len > 2 || !sx__step_rs_number(sx_cfg_node_text(sx_cfg_node_at(v, 0)), s) ||
+            (len == 2 && !sx__step_rs_number(sx_cfg_node_text(sx_cfg_node_at(v, 1)), o)))
+            return sx_cfg_fail_at(cfg, v, "expected [scale, offset] numbers");
+    } else {
+        const char *t = sx_cfg_node_text(v);
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", t ? t : "");
+        char *comma = strchr(buf, ',');
+        if (comma) *comma = 0;
+        if (!sx__step_rs_number(buf, s) || (comma && !sx__step_rs_number(comma + 1, o)))
+            return sx_cfg_fail_at(cfg, v, "expected S or \"S,O\" (value = DN * S + O), got '%s'", t ? t : "");
+    }
+    if (*s == 0) return sx_cfg_fail_at(cfg, v, "the scale must not be 0");
+    return SX_OK;
+}
+
+/* The step's `scale` map applied to every band of each name it gives. */
+static sx_err explicit_scales(const sx_cfg_t *cfg, const sx_cfg_node_t *node, sx_rs_band_t *b, int n, const char *raw)
+{
+    const sx_cfg_node_t *map = sx_cfg_map_get(node, "scale");
+    if (!map) return SX_OK;
+    for (size_t k = 0; k < sx_cfg_node_len(map); k++) {
+        const char *name = sx_cfg_node_key_at(map, k);
+        const sx_cfg_node_t *v = sx_cfg_node_at(map, k);
+        if (raw && !strcmp(name, raw)) return sx_cfg_fail_at(cfg, v, "band '%s' is the quality band; it is never scaled", name);
+        double s = 1, o = 0;
+        SX_CHECK(scale_value(cfg, v, &s, &o));
+        int hits = 0;
+        for (int i = 0; i < n; i++) {
+            if (strcmp(b[i].name, name)) continue;
+            b[i].scale = s;
+            b[i].offset = o;
+            b[i].scale_source = SX_RS_SCALE_EXPLICIT;
+            snprintf(b[i].scale_note, sizeof b[i].scale_note, "job scale %s: DN * %.10g + %.10g", name, s, o);
+            hits++;
+        }
+        if (!hits) return sx_cfg_fail_at(cfg, v, "scale names band '%s', which the step's bands do not have", name);
+    }
+    return SX_OK;
+}
+
 sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t *b, int n, const char *raw)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *refl_text;
+    const char *refl_text, *coefs_ref, *coefs = NULL;
     SX_CHECK(sx_cfg_get_string(cfg, node, "reflectance", "auto", &refl_text));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "cal_coefficients", NULL, &coefs_ref));
+    if (coefs_ref) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "cal_coefficients"), coefs_ref, &coefs));
     sx_rs_reflectance refl;
     SX_CHECK(sx_rs_reflectance_parse(refl_text, &refl));
     int has_nd = sx_cfg_map_get(node, "nodata") != NULL;
@@ -51,7 +100,8 @@ sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t 
         b[i].has_nodata = has_nd;
         b[i].nodata = nd;
     }
-    return sx_rs_bands_resolve_scale(b, n, refl);
+    SX_CHECK(explicit_scales(cfg, node, b, n, raw));
+    return sx_rs_bands_resolve_scale(b, n, refl, coefs);
 }
 
 sx_err sx__step_rs_bands(sx_job_t *job, const sx_cfg_node_t *node, const char *key, sx_rs_band_t *b, int *n)

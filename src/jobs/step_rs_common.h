@@ -15,6 +15,12 @@
 #define SX_STEP_RS_F_REFLECTANCE \
     {"reflectance", SX_CFG_T_ENUM, 0, "auto", 1, 0, "auto|none|landsat-c2-l2|s2-l2a", \
      "DN -> reflectance (auto: product metadata where present)"}
+#define SX_STEP_RS_F_CAL_COEFS \
+    {"cal_coefficients", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, \
+     "CSV of CRESDA calibration coefficients (satellite,sensor,year,band,gain,offset,esun) for GF-1/2/6"}
+#define SX_STEP_RS_F_SCALE \
+    {"scale", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, \
+     "per band: name: [S, O] or \"S,O\" (value = DN * S + O; overrides reflectance for that band)"}
 #define SX_STEP_RS_F_NODATA {"nodata", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "nodata value of the inputs when the files do not declare it"}
 #define SX_STEP_RS_F_COG {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"}
 #define SX_STEP_RS_F_QA_KIND \
@@ -25,8 +31,9 @@
 /** map of name -> layer reference resolved through the job (no scaling);
  *  b holds SX_STEP_RS_MAX_ROLES entries. */
 sx_err sx__step_rs_band_map(sx_job_t *job, const sx_cfg_node_t *map, sx_rs_band_t *b, int *n);
-/** Apply the step's reflectance and nodata keys to b[0..n), except the band
- *  named raw (a quality band: never scaled, its nodata its own). */
+/** Apply the step's scale (per band name, every band of that name),
+ *  reflectance, cal_coefficients and nodata keys to b[0..n), except the
+ *  band named raw (a quality band: never scaled, its nodata its own). */
 sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t *b, int n, const char *raw);
 /** bands: map of name -> layer reference resolved through the job, with
  *  the step's reflectance and nodata keys applied. b holds

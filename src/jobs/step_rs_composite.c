@@ -18,6 +18,8 @@ static const sx_cfg_field_t fields[] = {
     SX_STEP_RS_F_MASK,
     SX_STEP_RS_F_DILATE,
     SX_STEP_RS_F_REFLECTANCE,
+    SX_STEP_RS_F_CAL_COEFS,
+    SX_STEP_RS_F_SCALE,
     SX_STEP_RS_F_NODATA,
     {"strip_rows", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "rows of every scene held at a time (0: about 64 MB)"},
     {"output", SX_CFG_T_STRING, 0, "composite", 1, 0, NULL, "output stem: layers <output>_<band>, <output>_count"},

@@ -45,6 +45,20 @@ static sx_err check_frame(const sx_rs_band_t *a, const sx_grid_t *ga, const sx_r
             ga->gt[1], ga->gt[5]);
 }
 
+/* The DN -> value table of a band (FY-4 AGRI CALChannelNN), read by every
+ * rank from the band's own file (a few kB). */
+static sx_err load_lut(const sx_rs_band_t *b, double **lut, int64_t *n)
+{
+    char file[4096], dset[256];
+    int cols, k;
+    if (!b->lut[0]) return SX_OK;
+    SX_FAIL_IF(!sx__rs_fy_source(b->path, b->band, file, sizeof file, dset, sizeof dset, &k), SX_ERR_USAGE,
+               "band '%s' has a calibration table but '%s' is not an HDF5 subdataset name", b->name, b->path);
+    SX_CHECK(sx__rs_h5_read(file, b->lut, 1 << 20, lut, n, &cols));
+    SX_FAIL_IF(cols != 1, SX_ERR_INPUT, "'%s': calibration table %s is not 1-D; give --scale NAME=S,O", file, b->lut);
+    return SX_OK;
+}
+
 sx_err sx__rs_bandset_open(MPI_Comm comm, const sx_rs_band_t *bands, int n, const unsigned char *use, sx__rs_bandset_t *bs)
 {
     memset(bs, 0, sizeof *bs);
@@ -52,13 +66,16 @@ sx_err sx__rs_bandset_open(MPI_Comm comm, const sx_rs_band_t *bands, int n, cons
     bs->bands = bands;
     bs->r = calloc((size_t)n + 1, sizeof *bs->r);
     bs->grid = calloc((size_t)n + 1, sizeof *bs->grid);
-    sx_err err = (!bs->r || !bs->grid) ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %d band handles", n)
+    bs->lut = calloc((size_t)n + 1, sizeof *bs->lut);
+    bs->nlut = calloc((size_t)n + 1, sizeof *bs->nlut);
+    sx_err err = (!bs->r || !bs->grid || !bs->lut || !bs->nlut) ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %d band handles", n)
                                         : SX_OK;
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, fail);
     int first = -1;
     for (int b = 0; b < n; b++) {
         if (use && !use[b]) continue;
         SX_CHECK_GOTO(sx_layer_open(comm, bands[b].path, bands[b].band, &bs->r[b], &bs->grid[b]), err, fail);
+        SX_CHECK_GOTO(sx_err_agree(comm, load_lut(&bands[b], &bs->lut[b], &bs->nlut[b])), err, fail);
         if (bands[b].has_nodata) {
             bs->grid[b].has_nodata = 1;
             bs->grid[b].nodata = bands[b].nodata;
@@ -82,9 +99,29 @@ sx_err sx__rs_bandset_read(sx__rs_bandset_t *bs, int b, sx_window_t win, double 
 {
     SX_FAIL_IF(!bs->r[b], SX_ERR_INTERNAL, "band '%s' was not opened", bs->bands[b].name);
     SX_CHECK(sx_layer_read_f64(bs->r[b], bs->bands[b].band, &bs->grid[b], win, win, buf));
-    const double s = bs->bands[b].scale, o = bs->bands[b].offset;
-    if (s == 1 && o == 0) return SX_OK;
+    const double s = bs->bands[b].scale, o = bs->bands[b].offset, s2 = bs->bands[b].scale2;
     const int64_t n = sx_window_cells(win);
+    const double *lut = bs->lut[b];
+    const int64_t nlut = bs->nlut[b];
+    if (bs->bands[b].has_valid) {
+        const double lo = bs->bands[b].valid_min, hi = bs->bands[b].valid_max;
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < n; i++)
+            if (!(buf[i] >= lo && buf[i] <= hi)) buf[i] = NAN;
+    }
+    if (lut) {
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < n; i++) { /* DN outside the table (fill values) -> nodata */
+            const double v = buf[i];
+            buf[i] = v >= 0 && v < (double)nlut && v == floor(v) ? lut[(int64_t)v] : NAN;
+        }
+    }
+    if (s2 != 0) {
+#pragma omp parallel for schedule(static)
+        for (int64_t i = 0; i < n; i++) buf[i] = (buf[i] * s2 + s) * buf[i] + o;
+        return SX_OK;
+    }
+    if (s == 1 && o == 0) return SX_OK;
 #pragma omp parallel for schedule(static)
     for (int64_t i = 0; i < n; i++) buf[i] = buf[i] * s + o; /* NaN stays NaN */
     return SX_OK;
@@ -94,6 +131,9 @@ void sx__rs_bandset_close(sx__rs_bandset_t *bs)
 {
     for (int b = 0; bs->r && b < bs->n; b++) sx_raster_close(&bs->r[b]);
     for (int b = 0; bs->grid && b < bs->n; b++) sx_grid_fini(&bs->grid[b]);
+    for (int b = 0; bs->lut && b < bs->n; b++) free(bs->lut[b]);
+    free(bs->lut);
+    free(bs->nlut);
     free(bs->r);
     free(bs->grid);
     sx_grid_fini(&bs->frame);

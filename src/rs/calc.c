@@ -32,6 +32,8 @@ static const char *scale_source_name(sx_rs_scale_source s)
     case SX_RS_SCALE_MTL: return "landsat-mtl";
     case SX_RS_SCALE_S2_MTD: return "sentinel2-mtd";
     case SX_RS_SCALE_GDAL: return "gdal-metadata";
+    case SX_RS_SCALE_FY_HDF5: return "fengyun-hdf5";
+    case SX_RS_SCALE_GF_CAL: return "gf-cresda";
     default: return "none";
     }
 }
@@ -58,6 +60,13 @@ sx_err sx_rs_provenance(const char *base_json, const char *expr, const sx_rs_ban
         sx_strbuf_printf(&sb, ",\"band\":%d,\"scale\":%.17g,\"offset\":%.17g,\"scale_source\":\"%s\",\"scale_note\":",
                          bands[b].band, bands[b].scale, bands[b].offset, scale_source_name(bands[b].scale_source));
         sx_strbuf_json_string(&sb, bands[b].scale_note);
+        if (bands[b].scale2 != 0) sx_strbuf_printf(&sb, ",\"scale2\":%.17g", bands[b].scale2);
+        if (bands[b].lut[0]) {
+            sx_strbuf_puts(&sb, ",\"lut\":");
+            sx_strbuf_json_string(&sb, bands[b].lut);
+        }
+        if (bands[b].has_valid)
+            sx_strbuf_printf(&sb, ",\"valid_range\":[%.17g,%.17g]", bands[b].valid_min, bands[b].valid_max);
         if (bands[b].has_nodata) sx_strbuf_printf(&sb, ",\"nodata\":%.17g", bands[b].nodata);
         sx_strbuf_puts(&sb, "}");
     }

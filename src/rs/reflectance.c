@@ -14,7 +14,8 @@
  * An MTL of a Level-2 product carries both the Level-1 TOA coefficients and
  * the Level-2 surface-reflectance ones; the Level-2 group wins.
  *
- * Sentinel-2 MTD_MSIL2A.xml is read in s2mtd.c, GDAL metadata in metascale.c.
+ * Sentinel-2 MTD_MSIL2A.xml is read in s2mtd.c, GDAL metadata in metascale.c,
+ * FengYun HDF5 attributes in fycal.c, GF product XML + coefficients in gfcal.c.
  * This file only reads small text files; it never touches raster data.
  */
 #include <ctype.h>
@@ -128,26 +129,34 @@ static int find_mtl(const char *path, int *bandno, char *mtl, size_t len)
     return 0;
 }
 
-/* AUTO: the first metadata found (Landsat MTL, Sentinel-2 MTD, GDAL), else DNs. */
-static sx_err from_metadata(sx_rs_band_t *b)
+/* AUTO: the first metadata found (Landsat MTL, Sentinel-2 MTD, FengYun
+ * HDF5, GF XML + coefficients, GDAL), else DNs. */
+static sx_err from_metadata(sx_rs_band_t *b, const char *gf_coefs)
 {
     char meta[4096], s2band[8];
-    int bandno;
+    int bandno, found;
     if (find_mtl(b->path, &bandno, meta, sizeof meta)) {
         SX_CHECK(sx_rs_mtl_scale(meta, bandno, &b->scale, &b->offset, b->scale_note, sizeof b->scale_note));
         b->scale_source = SX_RS_SCALE_MTL;
-    } else if (sx__rs_find_s2_mtd(b->path, s2band, sizeof s2band, meta, sizeof meta)) {
+        return SX_OK;
+    }
+    if (sx__rs_find_s2_mtd(b->path, s2band, sizeof s2band, meta, sizeof meta)) {
         SX_CHECK(sx_rs_s2_mtd_scale(meta, s2band, &b->scale, &b->offset, b->scale_note, sizeof b->scale_note));
         b->scale_source = SX_RS_SCALE_S2_MTD;
-    } else if (sx__rs_gdal_scale(b->path, b->band, &b->scale, &b->offset, b->scale_note, sizeof b->scale_note)) {
-        b->scale_source = SX_RS_SCALE_GDAL;
-    } else {
-        snprintf(b->scale_note, sizeof b->scale_note, "none (no product metadata found; digital numbers)");
+        return SX_OK;
     }
+    SX_CHECK(sx_rs_fy_scale(b, &found));
+    if (found) return SX_OK;
+    SX_CHECK(sx_rs_gf_scale(b, gf_coefs, &found));
+    if (found) return SX_OK;
+    if (sx__rs_gdal_scale(b->path, b->band, &b->scale, &b->offset, b->scale_note, sizeof b->scale_note))
+        b->scale_source = SX_RS_SCALE_GDAL;
+    else
+        snprintf(b->scale_note, sizeof b->scale_note, "none (no product metadata found; digital numbers)");
     return SX_OK;
 }
 
-sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflectance preset)
+sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflectance preset, const char *gf_coefs)
 {
     for (int i = 0; i < nbands; i++) {
         sx_rs_band_t *b = &bands[i];
@@ -168,7 +177,7 @@ sx_err sx_rs_bands_resolve_scale(sx_rs_band_t *bands, int nbands, sx_rs_reflecta
             b->scale_source = SX_RS_SCALE_PRESET;
             snprintf(b->scale_note, sizeof b->scale_note, "s2-l2a preset (baseline >= 04.00): (DN - 1000) / 10000");
             break;
-        case SX_RS_REFL_AUTO: SX_CHECK(from_metadata(b)); break;
+        case SX_RS_REFL_AUTO: SX_CHECK(from_metadata(b, gf_coefs)); break;
         }
     }
     return SX_OK;

@@ -20,6 +20,8 @@ typedef struct {
     sx_raster_t **r;           /* NULL for bands not used */
     sx_grid_t *grid;           /* per band (nodata override applied) */
     sx_grid_t frame;           /* the common grid (copy of the first used band's) */
+    double **lut;              /* per band: DN -> value table (bands[b].lut), or NULL */
+    int64_t *nlut;
 } sx__rs_bandset_t;
 
 /** Open bands[b] for every b with use[b] (use NULL: all) on every rank and
@@ -49,6 +51,22 @@ int sx__rs_gdal_scale(const char *path, int bandno, double *scale, double *offse
  *  name and the MTD_MSIL2A.xml in its directory or up to four above; 1 if
  *  found. Not collective. */
 int sx__rs_find_s2_mtd(const char *path, char *band, size_t bandlen, char *xml, size_t len);
+
+/** Split a GDAL HDF5:"file"://dataset or NETCDF:"file":var name into file
+ *  and "/dataset"; 0 if name is not one. Not collective. */
+int sx__rs_h5_split(const char *name, char *file, size_t flen, char *dset, size_t dlen);
+/** The HDF5 file, dataset and 0-based index along its first axis behind
+ *  band bandno of path: path itself when it is an HDF5:/NETCDF: name, or
+ *  the single SimpleSource of a VRT band; 0 if neither. Not collective. */
+int sx__rs_fy_source(const char *path, int bandno, char *file, size_t flen, char *dset, size_t dlen, int *k);
+/** 1 if the object path exists in the HDF5 file. Not collective. */
+int sx__rs_h5_exists(const char *file, const char *path);
+/** Numeric attribute attr of object dset as up to max doubles; *n = 0 if
+ *  the object or attribute is absent. Not collective. */
+sx_err sx__rs_h5_attr(const char *file, const char *dset, const char *attr, double *vals, int max, int *n);
+/** Whole 1-D or 2-D dataset (at most max values) as doubles, row-major;
+ *  *ncols the second dimension (1 for 1-D). Caller frees. Not collective. */
+sx_err sx__rs_h5_read(const char *file, const char *dset, int64_t max, double **vals, int64_t *n, int *ncols);
 
 /** Rows per strip so that bytes_per_row * rows stays near a fixed budget. */
 int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);

@@ -236,7 +236,8 @@ static sx_err warp_block(const sx_rs_warp_opts_t *o, GDALDatasetH *src, const sx
         wo->pTransformerArg = &bx;
         GDALWarpOperationH op = GDALCreateWarpOperation(wo);
         if (!op || GDALChunkAndWarpImage(op, 0, 0, (int)own.nx, (int)own.ny) != CE_None)
-            err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "warping '%s' into block at (%lld, %lld) failed: %s",
+            err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "warping '%s' into block at (%lld, %lld) failed: %s; check the tile "
+                             "(gdalinfo -checksum; a truncated or corrupt file must be fetched again)",
                              o->inputs[i], (long long)own.x0, (long long)own.y0, sx_gdal_last_error());
         if (op) GDALDestroyWarpOperation(op);
         wo->pTransformerArg = NULL;

@@ -7,6 +7,20 @@ set(SX_RS_LS ${SX_DATA_DIR}/remote_sensing/landsat8)
 set(SX_RS_OUT ${SX_TEST_OUT}/rs)
 set(SX_RS_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
 
+# <name>_equal_np2..4: every file of DIR/np<N>/ (ARGN) equals DIR/np1/'s bit for
+# bit; needs the fixtures <name>_np1 and <name>_np<N> that wrote them.
+function(sx_rs_equal name dir)
+  foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+    set(cmds "")
+    foreach(f ${ARGN})
+      string(APPEND cmds "${SX_RS_CMP} --exact ${dir}/np1/${f} ${dir}/np${np}/${f} && ")
+    endforeach()
+    add_test(NAME ${name}_equal_np${np} COMMAND sh -c "${cmds} true")
+    set_tests_properties(${name}_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                         FIXTURES_REQUIRED "${name}_np1;${name}_np${np}")
+  endforeach()
+endfunction()
+
 # Every index and a band-math expression against numpy; DN NDVI against gdal_calc.py.
 add_test(NAME rs_index_run
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_run.sh ${SX_RS_BIN} 2 ${SX_RS_OUT}/index ${SX_RS_LS})
@@ -33,36 +47,88 @@ ${SX_RS_CMP} --exact NETCDF:${SX_RS_OUT}/evi_np1.nc:evi NETCDF:${SX_RS_OUT}/evi_
                        FIXTURES_REQUIRED "rs_evi_np1;rs_evi_np${np}")
 endforeach()
 
-# Bad inputs: one clear message, the same exit status on every rank.
+# Bad inputs: one clear message naming the file (or band) and what to do, the
+# same exit status on every rank, at 1-4 ranks, for every verb: grids that do
+# not match (index, change, flood, composite), wrong CRS (index; zonal below),
+# missing band (index, water, calc), missing and corrupt files (index, mask,
+# warp, zonal), a bad expression (calc).
 set(SX_RS_BAD ${SX_RS_OUT}/bad)
+set(SX_RS_L7 ${SX_DATA_DIR}/remote_sensing/stars/L7_ETMs.tif)
 add_test(NAME rs_bad_inputs_setup
          COMMAND sh -c "mkdir -p ${SX_RS_BAD} && head -c 20000 ${SX_RS_LS}/l8_B4.tif > ${SX_RS_BAD}/corrupt_B4.tif && \
 gdal_translate -q -a_srs EPSG:4490 ${SX_RS_LS}/l8_B4.tif ${SX_RS_BAD}/cgcs2000_B4.tif")
 set_tests_properties(rs_bad_inputs_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_bad)
-foreach(np 1 3)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  set(x ${SX_RS_BAD}/x${np})
   add_test(NAME rs_bad_grid_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "rs warp" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_DATA_DIR}/remote_sensing/stars/L7_ETMs.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_L7} -o ${x}.tif)
+  add_test(NAME rs_bad_grid_change_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs change
+                   --before ${SX_RS_LS}/l8_B5.tif --after ${SX_RS_L7} --gain 0.1 --loss 0.1 -o ${x}.tif)
+  add_test(NAME rs_bad_grid_flood_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs flood
+                   --before ${SX_RS_LS}/l8_B5.tif --after ${SX_RS_L7} -o ${x}.tif)
+  add_test(NAME rs_bad_grid_composite_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_RS_BIN} rs composite
+                   --method median --scene "red=${SX_RS_LS}/l8_B4.tif,nir=${SX_RS_LS}/l8_B5.tif"
+                   --scene "red=${SX_RS_LS}/l8_B4.tif,nir=${SX_RS_L7}" -o ${x}.tif)
   add_test(NAME rs_bad_crs_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} 3 "different CRS" "cgcs2000_B4.tif" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/cgcs2000_B4.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "different CRS" "cgcs2000_B4.tif" "rs warp" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/cgcs2000_B4.tif -o ${x}.tif)
   add_test(NAME rs_missing_band_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'red'" "-b red=PATH" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -o ${SX_RS_BAD}/x.tif)
+                   -b nir=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_missing_band_water_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'swir1'" "-b swir1=PATH" -- ${SX_RS_BIN} rs water --index mndwi
+                   --otsu -b green=${SX_RS_LS}/l8_B3.tif -o ${x}.tif)
+  add_test(NAME rs_missing_band_calc_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "unknown name 'swir1'" "bands are: nir" -- ${SX_RS_BIN} rs calc
+                   --expr "nir - swir1" -b nir=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
   add_test(NAME rs_missing_file_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} nonzero "no_such_B4.tif" -- ${SX_RS_BIN} rs index ndvi
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/no_such_B4.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "no_such_B4.tif" "check the path" -- ${SX_RS_BIN} rs index ndvi
+                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/no_such_B4.tif -o ${x}.tif)
   add_test(NAME rs_corrupt_file_np${np}
-           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" -- ${SX_RS_BIN} rs index ndvi --reflectance none
-                   -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/corrupt_B4.tif -o ${SX_RS_BAD}/x.tif)
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "corrupt or truncated" -- ${SX_RS_BIN} rs index ndvi
+                   --reflectance none -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_BAD}/corrupt_B4.tif -o ${x}.tif)
+  add_test(NAME rs_corrupt_file_mask_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "corrupt or truncated" -- ${SX_RS_BIN} rs mask
+                   --qa ${SX_RS_BAD}/corrupt_B4.tif -o ${x}.tif)
+  add_test(NAME rs_corrupt_file_warp_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "fetched again" -- ${SX_RS_BIN} rs warp
+                   ${SX_RS_BAD}/corrupt_B4.tif ${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_corrupt_file_zonal_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} nonzero "corrupt_B4.tif" "corrupt or truncated" -- ${SX_RS_BIN} rs zonal
+                   --raster ${SX_RS_BAD}/corrupt_B4.tif --zones ${SX_DATA_DIR}/remote_sensing/L8NY18/nycd.gpkg --id fid
+                   -o ${x}.csv)
   add_test(NAME rs_bad_expr_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "column 13" "unknown name 'nri'" -- ${SX_RS_BIN} rs calc
-                   --expr "(nir - red)/nri" -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${SX_RS_BAD}/x.tif)
-  set_tests_properties(rs_bad_grid_np${np} rs_bad_crs_np${np} rs_missing_band_np${np} rs_missing_file_np${np}
-                       rs_corrupt_file_np${np} rs_bad_expr_np${np}
+                   --expr "(nir - red)/nri" -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${x}.tif)
+  set_tests_properties(rs_bad_grid_np${np} rs_bad_grid_change_np${np} rs_bad_grid_flood_np${np}
+                       rs_bad_grid_composite_np${np} rs_bad_crs_np${np} rs_missing_band_np${np}
+                       rs_missing_band_water_np${np} rs_missing_band_calc_np${np} rs_missing_file_np${np}
+                       rs_corrupt_file_np${np} rs_corrupt_file_mask_np${np} rs_corrupt_file_warp_np${np}
+                       rs_corrupt_file_zonal_np${np} rs_bad_expr_np${np}
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_bad
                        PROCESSORS ${np})
 endforeach()
+
+# rs calc and rs mask (the verbs without an N-rank test elsewhere): N ranks ==
+# 1 rank bit for bit at 2, 3 and 4 ranks on small inputs (calc: where, min,
+# max, comparisons over Landsat bands; mask: Collection 1 BQA of the 3 km
+# stack dilated by 2 cells, so the halo crosses rank boundaries).
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  set(d ${SX_RS_OUT}/verbs/np${np})
+  add_test(NAME rs_calc_mask_np${np}
+           COMMAND sh -c "mkdir -p ${d} && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs calc --reflectance none --expr 'where(nir > red and nir > 0, min(nir, 2 * red) - max(red, 100) / sqrt(abs(nir) + 1), -1)' \
+-b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o ${d}/calc.tif && \
+${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs mask --qa ${SX_RS_OUT}/stack/LC08_L1TP_014032_20180903_20180912_01_T1_BQA.tif \
+--qa-kind landsat-c1 --dilate 2 -o ${d}/mask.tif")
+  set_tests_properties(rs_calc_mask_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_calc_mask_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+sx_rs_equal(rs_calc_mask ${SX_RS_OUT}/verbs calc.tif calc.nc mask.tif)
 
 # rs warp: mosaic of two half tiles == gdalwarp of the whole tile (no seam);
 # CGCS2000 geographic and a Gauss-Krueger zone equal gdalwarp; N ranks == 1 rank.
@@ -75,15 +141,7 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_warp_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_warp_in FIXTURES_SETUP rs_warp_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  set(cmds "")
-  foreach(f near_4490 bilinear_4490 gk4547 cubic_down)
-    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/${f}.tif ${SX_RS_WARP}/np${np}/${f}.tif && ")
-  endforeach()
-  add_test(NAME rs_warp_equal_np${np} COMMAND sh -c "${cmds} true")
-  set_tests_properties(rs_warp_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       FIXTURES_REQUIRED "rs_warp_np1;rs_warp_np${np}")
-endforeach()
+sx_rs_equal(rs_warp ${SX_RS_WARP} near_4490.tif bilinear_4490.tif gk4547.tif cubic_down.tif)
 add_test(NAME rs_warp_vs_gdalwarp
          COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/near_4490.tif ${SX_RS_WARP}/ref_near_4490.tif && \
 ${SX_RS_CMP} --exact ${SX_RS_WARP}/np1/bilinear_4490.tif ${SX_RS_WARP}/ref_bilinear_4490.tif && \
@@ -109,15 +167,8 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_composite_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_composite_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  set(cmds "")
-  foreach(f median_red median_nir median_count maxndvi_red maxndvi_nir maxndvi_scene)
-    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_STACK}/np1/${f}.tif ${SX_RS_STACK}/np${np}/${f}.tif && ")
-  endforeach()
-  add_test(NAME rs_composite_equal_np${np} COMMAND sh -c "${cmds} true")
-  set_tests_properties(rs_composite_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       FIXTURES_REQUIRED "rs_composite_np1;rs_composite_np${np}")
-endforeach()
+sx_rs_equal(rs_composite ${SX_RS_STACK} median_red.tif median_nir.tif median_count.tif maxndvi_red.tif maxndvi_nir.tif
+            maxndvi_scene.tif)
 # Strips: with 7 rows of every scene at a time (many strips per block, the
 # QA read 1 row beyond each strip for the dilation) the composites are
 # identical to the default (one strip per block at this size), at 1 and 3 ranks.
@@ -145,15 +196,7 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_water_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_index FIXTURES_SETUP rs_water_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
-  set(cmds "")
-  foreach(f water water_low water_perm flood change)
-    string(APPEND cmds "${SX_RS_CMP} --exact ${SX_RS_WATER}/np1/${f}.tif ${SX_RS_WATER}/np${np}/${f}.tif && ")
-  endforeach()
-  add_test(NAME rs_water_equal_np${np} COMMAND sh -c "${cmds} true")
-  set_tests_properties(rs_water_equal_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       FIXTURES_REQUIRED "rs_water_np1;rs_water_np${np}")
-endforeach()
+sx_rs_equal(rs_water ${SX_RS_WATER} water.tif water_low.tif water_perm.tif flood.tif change.tif)
 add_test(NAME rs_water_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_water_check.py ${SX_RS_WATER}/np1 ${SX_RS_OUT}/index)
 set_tests_properties(rs_water_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED "rs_water_np1;rs_index")
@@ -188,7 +231,7 @@ add_test(NAME rs_zonal_reprojected
 cut -d, -f2- ${SX_RS_ZONAL}/zonal_np1.csv > ${SX_RS_ZONAL}/b.txt && cmp ${SX_RS_ZONAL}/a.txt ${SX_RS_ZONAL}/b.txt")
 set_tests_properties(rs_zonal_reprojected PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "rs_zonal_np1;rs_zonal_in" PROCESSORS 2)
-foreach(np 1 3)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_zonal_wrong_crs_np${np}
            COMMAND sh -c "${SX_RS_EXPECT} ${np} 3 'cannot be transformed' 'zones_metres_as_wgs84.geojson' -- ${SX_RS_BIN} rs zonal --raster ${SX_RS_ZONAL}/nir300.tif \
 --zones ${CMAKE_CURRENT_SOURCE_DIR}/data/rs/zones_metres_as_wgs84.geojson --id id -o ${SX_RS_ZONAL}/x.csv")
@@ -245,3 +288,21 @@ add_test(NAME rs_job_ny18_equal_np3
          COMMAND sh -c "${cmds} cmp ${SX_RS_OUT}/job_np1/median_nir_nycd.csv ${SX_RS_OUT}/job_np3/median_nir_nycd.csv")
 set_tests_properties(rs_job_ny18_equal_np3 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "rs_job_np1;rs_job_np3")
+
+# Chinese products' calibration from their own metadata (FY-3D MERSI-2
+# Slope/Intercept + VIS_Cal_Coeff, CF scale_factor/add_offset, FY-4A AGRI
+# CALChannel table, GF-1 WFV XML + coefficients CSV) against numpy, with the
+# error contract for missing attributes and coefficients.
+add_test(NAME rs_cn_products
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_cn_products.py ${SX_RS_BIN} 3 ${SX_RS_OUT}/cn
+                 ${SX_RS_LS})
+set_tests_properties(rs_cn_products PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3 TIMEOUT 600)
+
+# Per-band `scale` keys shared by the rs job steps: rs_composite and rs_index
+# with scale = DN * S + O per band name vs reflectance none (numpy), and the
+# error contract for a scale naming a missing band or the quality band.
+add_test(NAME rs_job_scale
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_job_scale.py ${SX_RS_BIN} 2 ${SX_RS_OUT}/jobscale
+                 ${SX_RS_STACK})
+set_tests_properties(rs_job_scale PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_stack
+                     PROCESSORS 2 TIMEOUT 600)

@@ -109,7 +109,7 @@ static void test_s2_safe_auto(void **state)
     b[2].scale = 2;
     b[2].offset = 0.5;
     b[2].scale_source = SX_RS_SCALE_EXPLICIT; /* --scale wins over metadata */
-    assert_int_equal(sx_rs_bands_resolve_scale(b, 3, SX_RS_REFL_AUTO), SX_OK);
+    assert_int_equal(sx_rs_bands_resolve_scale(b, 3, SX_RS_REFL_AUTO, NULL), SX_OK);
     assert_int_equal(b[0].scale_source, SX_RS_SCALE_S2_MTD);
     assert_float_equal(b[0].scale, 1e-4, 1e-15);
     assert_float_equal(b[0].offset, -0.1, 1e-15);
@@ -122,10 +122,10 @@ static void test_s2_safe_auto(void **state)
 
     /* a preset overrides the metadata; none means digital numbers */
     sx_rs_band_t p[2] = {band("red", red), band("nir", nir)};
-    assert_int_equal(sx_rs_bands_resolve_scale(p, 1, SX_RS_REFL_LANDSAT_C2_L2), SX_OK);
+    assert_int_equal(sx_rs_bands_resolve_scale(p, 1, SX_RS_REFL_LANDSAT_C2_L2, NULL), SX_OK);
     assert_int_equal(p[0].scale_source, SX_RS_SCALE_PRESET);
     assert_float_equal(p[0].scale, 2.75e-5, 0);
-    assert_int_equal(sx_rs_bands_resolve_scale(p + 1, 1, SX_RS_REFL_NONE), SX_OK);
+    assert_int_equal(sx_rs_bands_resolve_scale(p + 1, 1, SX_RS_REFL_NONE, NULL), SX_OK);
     assert_int_equal(p[1].scale_source, SX_RS_SCALE_NONE);
     assert_float_equal(p[1].scale, 1, 0);
     assert_float_equal(p[1].offset, 0, 0);
@@ -156,7 +156,7 @@ static void test_gdal_metadata(void **state)
     make_tif(OUT "/s2meta.tif", 0, "10000", "-1000");
     make_tif(OUT "/plain.tif", 0, NULL, NULL);
     sx_rs_band_t b[3] = {band("a", OUT "/scaled.tif"), band("b", OUT "/s2meta.tif"), band("c", OUT "/plain.tif")};
-    assert_int_equal(sx_rs_bands_resolve_scale(b, 3, SX_RS_REFL_AUTO), SX_OK);
+    assert_int_equal(sx_rs_bands_resolve_scale(b, 3, SX_RS_REFL_AUTO, NULL), SX_OK);
     assert_int_equal(b[0].scale_source, SX_RS_SCALE_GDAL);
     assert_float_equal(b[0].scale, 2.75e-5, 1e-18);
     assert_float_equal(b[0].offset, -0.2, 1e-15);
@@ -180,6 +180,19 @@ static void test_landsat_mtl(void **state)
     assert_float_equal(o / s, -0.1 / 2e-5, 1e-6);
 }
 
+/* Earth-Sun distance (Spencer 1971): about 0.9833 AU at perihelion (early
+ * January) and 1.0167 AU at aphelion (early July); the Landsat 7 handbook's
+ * table (from an ephemeris) gives 0.98331 for day 1 and 1.01668 for day
+ * 182. Spencer's series is within 5e-4 AU of it (0.1 % in reflectance). */
+static void test_earth_sun(void **state)
+{
+    (void)state;
+    assert_float_equal(sx_rs_earth_sun_au(1), 0.98331, 5e-4);
+    assert_float_equal(sx_rs_earth_sun_au(182), 1.01668, 5e-4);
+    assert_float_equal(sx_rs_earth_sun_au(91), 0.99950, 2e-3);
+    assert_true(sx_rs_earth_sun_au(1) < sx_rs_earth_sun_au(91) && sx_rs_earth_sun_au(91) < sx_rs_earth_sun_au(182));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_s2_safe_auto),
         cmocka_unit_test(test_gdal_metadata),
         cmocka_unit_test(test_landsat_mtl),
+        cmocka_unit_test(test_earth_sun),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
