@@ -13,6 +13,7 @@
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
+#include "sanxiang/sx_parse.h"
 #include "sanxiang/sx_perf.h"
 #include "sanxiang/sx_raster.h"
 #include "sanxiang/sx_rs.h"
@@ -134,11 +135,13 @@ static sx_err band_option(band_args_t *a, int argc, char **argv, int *i, int *ta
         SX_CHECK(sx_cli_option_value(argc, argv, i, &v));
         SX_CHECK(split_eq(opt, v, name, sizeof name, &rest));
         SX_CHECK(find_band(a, opt, name, &b));
-        char *end, *end2;
-        double s = strtod(rest, &end), off = 0;
-        if (*end == ',') off = strtod(end + 1, &end2);
-        else end2 = end;
-        SX_FAIL_IF(end == rest || *end2 || s == 0, SX_ERR_USAGE, "--scale %s expects S or S,O with S != 0, got '%s'", name, rest);
+        char so[128];
+        snprintf(so, sizeof so, "%s", rest);
+        char *comma = strchr(so, ',');
+        if (comma) *comma = '\0';
+        double s = 0, off = 0;
+        SX_FAIL_IF(!sx_parse_double(so, &s) || (comma && !sx_parse_double(comma + 1, &off)) || s == 0, SX_ERR_USAGE,
+                   "--scale %s expects S or S,O with S != 0, got '%s'", name, rest);
         b->scale = s;
         b->offset = off;
         b->scale_source = SX_RS_SCALE_EXPLICIT;

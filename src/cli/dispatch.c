@@ -2,14 +2,13 @@
  * dispatch.c — `sanxiang <group> ...`: the table of command groups, the
  * top-level help, and small argument helpers shared by the groups.
  */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_parse.h"
 
 int sx_cli_argc;
 char **sx_cli_argv;
@@ -94,20 +93,14 @@ sx_err sx_cli_option_value(int argc, char **argv, int *i, const char **out)
 
 sx_err sx_cli_parse_double(const char *opt, const char *text, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    SX_FAIL_IF(errno || end == text || *end || !isfinite(v), SX_ERR_USAGE, "%s expects a number, got '%s'", opt, text);
-    *out = v;
+    SX_FAIL_IF(!sx_parse_double(text, out), SX_ERR_USAGE, "%s expects a number, got '%s'", opt, text);
     return SX_OK;
 }
 
 sx_err sx_cli_parse_int(const char *opt, const char *text, long long *out)
 {
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    SX_FAIL_IF(errno || end == text || *end, SX_ERR_USAGE, "%s expects an integer, got '%s'", opt, text);
-    *out = v;
+    int64_t v = 0;
+    SX_FAIL_IF(!sx_parse_int64(text, &v), SX_ERR_USAGE, "%s expects an integer, got '%s'", opt, text);
+    *out = (long long)v;
     return SX_OK;
 }

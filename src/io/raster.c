@@ -185,7 +185,8 @@ sx_err sx_raster_read(sx_raster_t *r, int band, int64_t x0, int64_t y0, int64_t 
     CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)y0, (int)nx, (int)ny, buf, (int)nx, (int)ny,
                               to_gdal(buf_type), (GSpacing)esz, (GSpacing)(esz * (size_t)row_stride), NULL);
     if (e != CE_None)
-        SX_FAIL_GDAL("cannot read rows %lld-%lld, columns %lld-%lld of '%s' (corrupt or truncated file?)",
+        SX_FAIL_GDAL("cannot read rows %lld-%lld, columns %lld-%lld of '%s': the file is corrupt or truncated; "
+                     "check it with gdalinfo -checksum and copy or download it again",
                      (long long)y0, (long long)(y0 + ny - 1), (long long)x0, (long long)(x0 + nx - 1), r->name);
     sx_perf_add_bytes_read(nx * ny * (int64_t)sx_dtype_size(from_gdal(GDALGetRasterDataType(b))));
     return SX_OK;

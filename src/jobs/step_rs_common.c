@@ -38,8 +38,8 @@ static sx_err scale_value(const sx_cfg_t *cfg, const sx_cfg_node_t *v, double *s
     *o = 0;
     if (sx_cfg_node_kind(v) == SX_CFG_SEQ) {
         const size_t len = sx_cfg_node_len(v);
-        if (len < 1 || len > 2 || !sx__step_rs_number(sx_cfg_node_text(sx_cfg_node_at(v, 0)), s) ||
-            (len == 2 && !sx__step_rs_number(sx_cfg_node_text(sx_cfg_node_at(v, 1)), o)))
+        if (len < 1 || len > 2 || !sx_parse_double(sx_cfg_node_text(sx_cfg_node_at(v, 0)), s) ||
+            (len == 2 && !sx_parse_double(sx_cfg_node_text(sx_cfg_node_at(v, 1)), o)))
             return sx_cfg_fail_at(cfg, v, "expected [scale, offset] numbers");
     } else {
         const char *t = sx_cfg_node_text(v);
@@ -47,7 +47,7 @@ static sx_err scale_value(const sx_cfg_t *cfg, const sx_cfg_node_t *v, double *s
         snprintf(buf, sizeof buf, "%s", t ? t : "");
         char *comma = strchr(buf, ',');
         if (comma) *comma = 0;
-        if (!sx__step_rs_number(buf, s) || (comma && !sx__step_rs_number(comma + 1, o)))
+        if (!sx_parse_double(buf, s) || (comma && !sx_parse_double(comma + 1, o)))
             return sx_cfg_fail_at(cfg, v, "expected S or \"S,O\" (value = DN * S + O), got '%s'", t ? t : "");
     }
     if (*s == 0) return sx_cfg_fail_at(cfg, v, "the scale must not be 0");
@@ -136,13 +136,4 @@ sx_err sx__step_rs_outputs(const sx_job_t *job, const char *name, char *nc, char
 {
     SX_CHECK(sx_job_out_file(job, name, ".nc", nc, SX_PATH_MAX));
     return sx_job_out_file(job, name, ".tif", tif, SX_PATH_MAX);
-}
-
-int sx__step_rs_number(const char *t, double *v)
-{
-    if (!t) return 0;
-    char *end;
-    *v = strtod(t, &end);
-    while (*end && isspace((unsigned char)*end)) end++;
-    return end != t && !*end && isfinite(*v);
 }

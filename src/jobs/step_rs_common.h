@@ -7,6 +7,7 @@
 
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
+#include "sanxiang/sx_parse.h"
 #include "sanxiang/sx_rs.h"
 
 #define SX_STEP_RS_MAX_ROLES 16
@@ -43,8 +44,6 @@ sx_err sx__step_rs_bands(sx_job_t *job, const sx_cfg_node_t *node, const char *k
 sx_err sx__step_rs_layer(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path);
 /** qa_kind + mask keys -> rule (errors point at the step). */
 sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_rule_t *rule);
-/** Parse a YAML scalar as a finite number; 0 if it is not one. */
-int sx__step_rs_number(const char *t, double *v);
 /** <out_dir>/<name>.nc and .tif. */
 sx_err sx__step_rs_outputs(const sx_job_t *job, const char *name, char *nc, char *tif);
 

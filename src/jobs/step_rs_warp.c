@@ -49,7 +49,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         if (sx_cfg_node_len(ext) != 4) return sx_cfg_fail_at(cfg, ext, "extent is [xmin, ymin, xmax, ymax]");
         for (size_t i = 0; i < 4; i++) {
             const sx_cfg_node_t *v = sx_cfg_node_at(ext, i);
-            if (!sx__step_rs_number(sx_cfg_node_text(v), &o.te[i])) return sx_cfg_fail_at(cfg, v, "expected a number");
+            if (!sx_parse_double(sx_cfg_node_text(v), &o.te[i])) return sx_cfg_fail_at(cfg, v, "expected a number");
         }
         if (!(o.te[0] < o.te[2] && o.te[1] < o.te[3])) return sx_cfg_fail_at(cfg, ext, "extent needs xmin < xmax and ymin < ymax");
         o.has_te = 1;

@@ -23,6 +23,7 @@
 
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_log.h"
+#include "sanxiang/sx_parse.h"
 #include "sanxiang/sx_raster.h"
 #include "sanxiang/sx_strbuf.h"
 
@@ -85,10 +86,10 @@ static sx_err station_geojson(const sx__pub_t *p, char **ids, size_t n, sx_strbu
         while (!found && (f = OGR_L_GetNextFeature(lay)) != NULL) {
             if (!strcmp(OGR_F_GetFieldAsString(f, kid), ids[i])) {
                 found = 1;
-                char *end1, *end2;
                 const char *slon = OGR_F_GetFieldAsString(f, klon), *slat = OGR_F_GetFieldAsString(f, klat);
-                double lon = strtod(slon, &end1), lat = strtod(slat, &end2);
-                if (end1 == slon || *end1 || end2 == slat || *end2 || lon < -180 || lon > 180 || lat < -90 || lat > 90) {
+                double lon = 0, lat = 0;
+                if (!sx_parse_double(slon, &lon) || !sx_parse_double(slat, &lat) || lon < -180 || lon > 180 || lat < -90 ||
+                    lat > 90) {
                     err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "station table '%s', station '%s': lon '%s', lat '%s' "
                                      "are not degrees (lon -180..180, lat -90..90)", csv, ids[i], slon, slat);
                 } else {

@@ -30,6 +30,7 @@
 #include <cpl_minixml.h>
 
 #include "rs/rs_internal.h"
+#include "sanxiang/sx_parse.h"
 
 double sx_rs_earth_sun_au(int doy)
 {
@@ -111,9 +112,9 @@ static sx_err read_meta(const char *xml, gf_meta_t *m, int *is_gf)
         err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                          "GF product metadata '%s' lacks %s; give --scale NAME=S,O for its bands", xml,
                          !m->sensor[0] ? "SensorID" : "an imaging date (CenterTime, StartTime or ReceiveTime YYYY-MM-DD)");
-    } else if (sx__rs_number(xml_value(root, "SolarZenith"), &v) && v >= 0 && v < 90) {
+    } else if (sx_parse_double(xml_value(root, "SolarZenith"), &v) && v >= 0 && v < 90) {
         m->sunzen = v;
-    } else if (sx__rs_number(xml_value(root, "SolarElevation"), &v) && v > 0 && v <= 90) {
+    } else if (sx_parse_double(xml_value(root, "SolarElevation"), &v) && v > 0 && v <= 90) {
         m->sunzen = 90 - v;
     } else {
         err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
@@ -177,7 +178,7 @@ static sx_err lookup(const char *csv, const gf_meta_t *m, int band, double *gain
         char sat[16], sen[16];
         for (int c = 0; c < NCOL && !err; c++) {
             if (col[c] >= n) err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s:%d: too few columns", csv, ln);
-            else if (c >= C_YEAR && !sx__rs_number(fld[col[c]], &v[c]))
+            else if (c >= C_YEAR && !sx_parse_double(fld[col[c]], &v[c]))
                 err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s:%d: %s '%s' is not a number", csv, ln,
                                  col_names[c], fld[col[c]]);
         }

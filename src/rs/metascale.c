@@ -19,15 +19,7 @@
 #include <gdal.h>
 
 #include "rs/rs_internal.h"
-
-int sx__rs_number(const char *t, double *v)
-{
-    if (!t) return 0;
-    char *end;
-    *v = strtod(t, &end);
-    while (*end && isspace((unsigned char)*end)) end++;
-    return end != t && !*end && isfinite(*v);
-}
+#include "sanxiang/sx_parse.h"
 
 int sx__rs_gdal_scale(const char *path, int bandno, double *scale, double *offset, char *note, size_t notelen)
 {
@@ -46,8 +38,8 @@ int sx__rs_gdal_scale(const char *path, int bandno, double *scale, double *offse
             *offset = o;
             snprintf(note, notelen, "GDAL band %d scale %.10g offset %.10g", bandno, s, o);
             found = 1;
-        } else if (sx__rs_number(GDALGetMetadataItem(ds, "BOA_QUANTIFICATION_VALUE", NULL), &q) && q > 0) {
-            sx__rs_number(GDALGetMetadataItem(b, "BOA_ADD_OFFSET", NULL), &add);
+        } else if (sx_parse_double(GDALGetMetadataItem(ds, "BOA_QUANTIFICATION_VALUE", NULL), &q) && q > 0) {
+            sx_parse_double(GDALGetMetadataItem(b, "BOA_ADD_OFFSET", NULL), &add);
             *scale = 1.0 / q;
             *offset = add / q;
             snprintf(note, notelen, "GDAL metadata: (DN + BOA_ADD_OFFSET %.10g) / BOA_QUANTIFICATION_VALUE %.10g", add, q);

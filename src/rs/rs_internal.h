@@ -40,9 +40,6 @@ void sx__rs_bandset_close(sx__rs_bandset_t *bs);
 sx_err sx__rs_eval(MPI_Comm comm, const sx_rs_band_t *bands, int nbands, const char *expr, int classes, sx_grid_t *grid,
                    sx_decomp_t *d, void **result);
 
-/** Parse a whole string (surrounding blanks allowed) as a finite number;
- *  0 if t is NULL or not one. */
-int sx__rs_number(const char *t, double *v);
 /** Scale/offset declared in the GDAL metadata of band bandno of path (band
  *  scale/offset, or Sentinel-2 BOA_QUANTIFICATION_VALUE/BOA_ADD_OFFSET);
  *  1 if found. Not collective. */

@@ -30,6 +30,7 @@
 #include <cpl_minixml.h>
 
 #include "rs/rs_internal.h"
+#include "sanxiang/sx_parse.h"
 
 /* Physical band names in band_id order (PSD: bandId 0 .. 12). */
 static const char *const s2_bands[] = {"B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B8A", "B9", "B10", "B11", "B12"};
@@ -65,7 +66,7 @@ static int product_band_id(CPLXMLNode *chars, int ix)
         if (c->eType != CXT_Element || strcmp(c->pszValue, "Spectral_Information")) continue;
         const char *phys = CPLGetXMLValue(c, "physicalBand", NULL);
         double id;
-        if (phys && band_index(phys) == ix && sx__rs_number(CPLGetXMLValue(c, "bandId", NULL), &id)) return (int)id;
+        if (phys && band_index(phys) == ix && sx_parse_double(CPLGetXMLValue(c, "bandId", NULL), &id)) return (int)id;
     }
     return ix;
 }
@@ -86,7 +87,7 @@ sx_err sx_rs_s2_mtd_scale(const char *xml_path, const char *band, double *scale,
     const char *baseline = prod ? CPLGetXMLValue(prod, "General_Info.Product_Info.PROCESSING_BASELINE", "?") : "?";
     const char *base = strrchr(xml_path, '/') ? strrchr(xml_path, '/') + 1 : xml_path;
     double q = 0, add = 0;
-    if (!chars || !sx__rs_number(node_text(CPLGetXMLNode(chars, "QUANTIFICATION_VALUES_LIST.BOA_QUANTIFICATION_VALUE")), &q) ||
+    if (!chars || !sx_parse_double(node_text(CPLGetXMLNode(chars, "QUANTIFICATION_VALUES_LIST.BOA_QUANTIFICATION_VALUE")), &q) ||
         q <= 0) {
         err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                          "Sentinel-2 metadata '%s' has no Level-2A BOA_QUANTIFICATION_VALUE (is it MTD_MSIL2A.xml?); "
@@ -101,9 +102,9 @@ sx_err sx_rs_s2_mtd_scale(const char *xml_path, const char *band, double *scale,
         for (const CPLXMLNode *c = offs->psChild; c && !found; c = c->psNext) {
             double bid;
             if (c->eType != CXT_Element || strcmp(c->pszValue, "BOA_ADD_OFFSET") ||
-                !sx__rs_number(CPLGetXMLValue(c, "band_id", NULL), &bid) || (int)bid != id)
+                !sx_parse_double(CPLGetXMLValue(c, "band_id", NULL), &bid) || (int)bid != id)
                 continue;
-            if (!sx__rs_number(node_text(c), &add)) break;
+            if (!sx_parse_double(node_text(c), &add)) break;
             found = 1;
         }
         if (!found) {
