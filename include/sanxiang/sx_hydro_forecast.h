@@ -122,7 +122,13 @@ typedef struct {
     const char *const *files; /* one raster per forcing row (band 1), indexed by row; or NULL */
     const char *cube;         /* or one GDAL dataset with a (time, y, x) variable, one band per time,
                                  e.g. NETCDF:"rain.nc":precipitation; time from the band's NETCDF_DIM_time */
-    double scale;             /* grid value x scale = mm per model step */
+    /* A forcing row labelled T carries the rain of [T, T + dt) (IMERG labels a record by its start). */
+    const char *const *h5;    /* or HDF5 files in the GPM IMERG layout (see grid_h5.c), in time order */
+    int nh5;
+    const char *h5_var;       /* e.g. "/Grid/precipitation" (V07), "/Grid/precipitationCal" (V06) */
+    const char *h5_dims;      /* NULL/"" detect; "time,lon,lat" | "time,lat,lon" */
+    double h5_record_s;       /* record length, s (IMERG 1800); rates are integrated over the step */
+    double scale;             /* grid value x scale = mm per model step (HDF5: the step's mm x scale) */
 } sx_hydro_grid_src_t;
 
 /**
