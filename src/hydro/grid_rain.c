@@ -9,9 +9,11 @@
  * lies inside the sub-basin's polygon(s) (OGR/GEOS contains); the areal rain
  * is the unweighted mean of those cells, times `scale` (to mm per model
  * step). A sub-basin smaller than a cell, containing no centre, takes the
- * cell that contains its polygon's centroid. Equal-area weighting is exact
- * for projected grids and within cos(latitude) variation across one basin for
- * geographic ones (documented in docs/flood-forecasting.md).
+ * cell that contains its polygon's centroid. On projected grids the cells
+ * have equal areas and the mean is unweighted; on geographic (lon/lat) grids
+ * each cell is weighted by its spherical area, the band area between its
+ * latitude edges (see area_weights). HDF5 files in the GPM IMERG layout
+ * (time, lon, lat) are read by grid_h5.c.
  *
  * Refusals: a grid without CRS or sub-basins without CRS; a rotated grid; a
  * file whose grid differs from the first; a sub-basin reaching beyond the
@@ -43,6 +45,7 @@
 
 typedef struct {
     int64_t n, *cell; /* sorted row-major indices into the window */
+    double *w, wsum;  /* geographic grids: cell area weights (NULL: equal areas) and their sum */
 } cells_t;
 
 typedef struct {
@@ -56,7 +59,7 @@ typedef struct {
 
 static void plan_fini(plan_t *p)
 {
-    for (int k = 0; p->c && k < p->n; k++) free(p->c[k].cell);
+    for (int k = 0; p->c && k < p->n; k++) free(p->c[k].cell), free(p->c[k].w);
     free(p->c);
     free(p->band);
     sx__h5grid_fini(&p->h5);
@@ -138,6 +141,27 @@ static sx_err subbasin_cells(const plan_t *p, OGRGeometryH *geoms, int ng, const
     }
     *cells = c;
     *n = m;
+    return SX_OK;
+}
+
+/* Geographic grid: weight of each listed cell = its area on the sphere over R² Δλ, the band area
+ * between its latitude edges, |sin φ_top − sin φ_bottom| (Archimedes' zone formula; Snyder 1987,
+ * "Map Projections — A Working Manual", USGS Prof. Paper 1395, eq. for the area of a spherical
+ * zone; on the ellipsoid use authalic latitudes — the relative error of the sphere across one basin
+ * is below 1e-5). Sums in cell order, so identical at any rank count. */
+static sx_err area_weights(plan_t *p)
+{
+    const double rad = M_PI / 180;
+    for (int k = 0; k < p->n; k++) {
+        cells_t *c = &p->c[k];
+        SX_FAIL_IF(!(c->w = malloc(sizeof *c->w * (size_t)c->n)), SX_ERR_NOMEM, "out of memory for area weights");
+        c->wsum = 0;
+        for (int64_t q = 0; q < c->n; q++) {
+            double top = p->g.gt[3] + (double)(p->y0 + c->cell[q] / p->nx) * p->g.gt[5], bot = top + p->g.gt[5];
+            c->w[q] = fabs(sin(top * rad) - sin(bot * rad));
+            c->wsum += c->w[q];
+        }
+    }
     return SX_OK;
 }
 
@@ -240,6 +264,7 @@ static sx_err make_plan(const sx_hydro_grid_src_t *src, const char *polygons, co
                 int64_t i = p->c[k].cell[q] % g->nx - wx0, j = p->c[k].cell[q] / g->nx - wy0;
                 p->c[k].cell[q] = j * p->nx + i;
             }
+        if (sx_grid_is_geographic(g)) e = area_weights(p);
     }
 done:
     for (int a = 0; a < nall; a++) OGR_G_DestroyGeometry(geoms[a]);
@@ -264,9 +289,9 @@ static sx_err areal_means(const sx_hydro_grid_src_t *src, const plan_t *p, const
                        "rain grid '%s' time %s, cell (column %lld, row %lld): %s inside sub-basin %d; fill or mask the "
                        "grid, rain is never silently zero", path, when, (long long)(p->x0 + c % p->nx),
                        (long long)(p->y0 + c / p->nx), v < 0 ? "negative rain" : "no data (NaN or nodata)", k + 1);
-            s += v;
+            s += p->c[k].w ? p->c[k].w[q] * v : v;
         }
-        m[k] = s / (double)p->c[k].n * src->scale;
+        m[k] = s / (p->c[k].w ? p->c[k].wsum : (double)p->c[k].n) * src->scale;
     }
     return SX_OK;
 }

@@ -14,7 +14,8 @@ hydro_forcing.py SANXIANG OUTDIR CASE
   grid_nc    the same rain as one netCDF-4 variable (time, y, x) with CF dates, forcing with dates.
   grid_imerg the rain on a 0.1 degree EPSG:4326 grid, hourly, as a (time, lat, lon) netCDF and as an
              IMERG-layout HDF5 (/Grid/precipitation (time, lon, lat), mm/hr, half-hourly, lat
-             ascending): the forecasts are identical, 1 rank == 3 ranks; wrong dims, a fill value in
+             ascending): the forecasts are identical, 1 rank == 3 ranks; areal rain equals numpy's
+             mean weighted by spherical band areas |sin φ1 - sin φ2| (not the unweighted one); wrong dims, a fill value in
              a used cell and a missing half hour are refused naming the time.
   watershed  `dem watershed` on a hand-made 9 x 4 D8 grid (rows 0-1 flow S, row 2 flows E, row 3 N;
              outlets on row 2 at columns 8, 2, 4 = ids 1, 2, 3): by hand areas 16, 12, 8 km2 and
@@ -436,6 +437,15 @@ def case_grid_imerg():
         r, x, y = (open(os.path.join(d, f)).read() for d in (ref, a, b))
         assert x == r, f + ": IMERG layout differs from the (time, y, x) run"
         assert y == x, f + ": IMERG 1 vs 3 ranks differ"
+    # area weights on the geographic grid: numpy's spherical band areas; the unweighted mean differs
+    _, ar = read_areal(a)
+    ref = numpy_areal(cube.astype(float), GTG, POLYS_GEO, band_weights(GTG))
+    flat = numpy_areal(cube.astype(float), GTG, POLYS_GEO)
+    for name in POLYS_GEO:
+        err, off = np.max(np.abs(ar[name] - ref[name])), np.max(np.abs(flat[name] - ref[name]))
+        print(name, "max |areal - numpy band-area mean| =", err, " unweighted differs by", off)
+        assert err <= 1e-12 * max(1, np.max(ref[name])), (name, err)
+        assert name == "tiny" or off > 1e3 * max(err, 1e-15), (name, off)
     # an explicit dims that contradicts the file's dimension scales is refused
     p = run_job(grid_job("grid_imerg", forcing, rg[:-1] + ", dims: 'time,lat,lon'}", OUT, **kw), "imerg_bad", 1,
                 expect_ok=False)
