@@ -25,6 +25,11 @@
  * internal lag/unit-hydrograph stores start empty) — since a state is only
  * consistent with the parameters that produced it. Members whose drawn set
  * breaks a cross-parameter rule are an error naming the member.
+ *
+ * Parameter sets (sets != NULL, e.g. the final SCE-UA population of
+ * `hydro calibrate`): member m runs set m mod N over the whole window exactly
+ * as a perturbed-parameter member (same start state rule), with its own
+ * perturbed forecast rain; the assignment depends only on m, never on ranks.
  */
 #ifndef SX_HYDRO_FORECAST_H
 #define SX_HYDRO_FORECAST_H
@@ -73,6 +78,7 @@ typedef struct {
     int nperturb;                      /* parameter ensemble: named parameters and relative half-widths */
     const char *const *perturb_names;
     const double *perturb_width;       /* fraction of the calibration range, (0, 1] */
+    const sx_hydro_param_sets_t *sets; /* or: member m runs parameter set m mod sets->n (NULL: none) */
     const char *state_in;              /* NULL: cold start */
     const char *state_out;             /* NULL: do not save */
 } sx_hydro_forecast_cfg_t;

@@ -72,6 +72,9 @@ static const sx_cfg_field_t ens_fields[] = {
     {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed (results depend on it, not on ranks)"},
     {"perturb", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
      "parameter ensemble {NAME: r}: member draws NAME uniformly within +-r x its calibration range, in bounds"},
+    {"parameter_sets", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL,
+     "parameter ensemble from a calibration's population CSV: member m runs row m mod N"},
+    {"best", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "keep the best N rows of parameter_sets (0: all)"},
 };
 
 
@@ -238,6 +241,19 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         int np;
         SX_CHECK(read_map(cfg, sx_cfg_map_get(ens, "perturb"), f->qn, f->qv, &np));
         c->nperturb = np, c->perturb_names = f->qn, c->perturb_width = f->qv;
+        const char *ps = NULL;
+        int64_t best = 0;
+        SX_CHECK(sx_cfg_get_string(cfg, ens, "parameter_sets", NULL, &ps));
+        SX_CHECK(sx_cfg_get_int(cfg, ens, "best", 0, &best));
+        if (ps && np > 0) return sx_cfg_fail_at(cfg, ens, "give `parameter_sets` or `perturb`, not both");
+        if (!ps && best > 0) return sx_cfg_fail_at(cfg, ens, "`best` needs `parameter_sets`");
+        if (ps) {
+            SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(ens, "parameter_sets"), ps, &ps));
+            SX_CHECK(sx_hydro_param_sets_read(ps, c->model, best, &f->sets));
+            c->sets = &f->sets;
+            sx_log_info("hydro_forecast: %lld parameter sets from '%s'; member m runs set m mod %lld",
+                        (long long)f->sets.n, ps, (long long)f->sets.n);
+        }
     }
     c->members = (int)members;
     c->seed = (uint64_t)seed;
@@ -295,6 +311,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     sx_hydro_forecast_fini(&r);
     sx_hydro_series_fini(&f->s);
     free(f->grid_p);
+    sx_hydro_param_sets_fini(&f->sets);
     free(f);
     return e;
 }

@@ -25,6 +25,7 @@ typedef struct {
     char state_out[SX_PATH_MAX];
     double *grid_p;                  /* [nnodes][s.n] areal rain from gridded rain, or NULL */
     const double *node_p[256];
+    sx_hydro_param_sets_t sets;      /* ensemble parameter_sets (n = 0: none) */
 } fc_t;
 
 /** Gauge weights of every sub-basin with an area from `gauge_weights`
