@@ -68,7 +68,9 @@ typedef struct {
     const double *const *node_p;       /* or: nnodes series of areal rain (mm per step, all rows; NULL
                                           entries at junctions), e.g. from gridded rain; then gauges and
                                           weights are not used. NULL: areal rain from gauges x weights */
-    const double *e;                   /* evaporation, mm per step */
+    const double *e;                   /* evaporation, mm per step (all sub-basins) */
+    const double *const *node_e;       /* or: nnodes series of areal evaporation (mm per step, all rows; NULL
+                                          entries at junctions), e.g. from an evaporation grid; NULL: e */
     const sx_hydro_series_t *times;    /* for the time labels and the step length */
     int64_t start, issue, nlead;       /* rows */
     double dt_hours;
@@ -135,6 +137,7 @@ typedef struct {
     const char *h5_dims;      /* NULL/"" detect; "time,lon,lat" | "time,lat,lon" */
     double h5_record_s;       /* record length, s (IMERG 1800); rates are integrated over the step */
     double scale;             /* grid value x scale = mm per model step (HDF5: the step's mm x scale) */
+    const char *what;         /* "rain" (NULL) or "evaporation": names the grid in messages */
 } sx_hydro_grid_src_t;
 
 /**
@@ -166,7 +169,8 @@ typedef struct {
 /** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar. */
 sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x);
-/** areal_rain.csv: time and one column per sub-basin with an area (mm per step), rows start..issue+nlead. */
+/** areal_rain.csv: time and one column per sub-basin with an area (mm per step), rows start..issue+nlead;
+ *  with gridded evaporation (node_e) also one column E_<id> per such sub-basin. */
 sx_err sx_hydro_forecast_write_areal(const char *path, const sx_hydro_forecast_cfg_t *c);
 /** hydrographs.nc: netCDF-4/HDF5 with time and node dimension scales, Q_det(node, time),
  *  Q_pct(node, lead, percentile), p_warn/p_guar(node, lead), units and long names. */

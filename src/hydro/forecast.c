@@ -156,6 +156,12 @@ static void work_free(work_t *w)
     free(w->qmm);
 }
 
+/* Evaporation series of model k (all rows). */
+static const double *evap(const sx_hydro_forecast_cfg_t *c, const work_t *w, int k)
+{
+    return c->node_e ? c->node_e[w->node_of[k]] : c->e;
+}
+
 /* Local runoff of every model node over lead steps with rain factors f (NULL: 1). */
 static sx_err run_lead(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, int64_t nsteps, const double *f)
 {
@@ -164,7 +170,7 @@ static sx_err run_lead(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, 
         const sx_hydro_node_t *d = &c->nodes[w->node_of[k]];
         SX_CHECK(sx_hydro_model_restore(w->m[k], w->issue_state[k], w->state_len[k]));
         for (int64_t l = 0; l < c->nlead; l++) Pm[l] = w->P[(int64_t)k * nsteps + nh + l] * (f ? f[l] : 1.0);
-        SX_CHECK(sx_hydro_model_run(w->m[k], c->nlead, Pm, c->e + c->issue + 1, w->qmm, c->issue + 1));
+        SX_CHECK(sx_hydro_model_run(w->m[k], c->nlead, Pm, evap(c, w, k) + c->issue + 1, w->qmm, c->issue + 1));
         double factor = d->area_km2 / (3.6 * c->dt_hours);
         for (int64_t l = 0; l < c->nlead; l++) w->local[(int64_t)w->node_of[k] * nsteps + nh + l] = w->qmm[l] * factor;
     }
@@ -208,7 +214,7 @@ static sx_err run_member(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh
         for (int s = 0; !e && w->hot && s < sx_hydro_kind_nstates(w->kind); s++)
             e = sx_hydro_model_set_state(m, sx_hydro_kind_state(w->kind, s)->name, w->named0[k][s]);
         for (int64_t t = 0; t < nsteps; t++) Pm[t] = w->P[(int64_t)k * nsteps + t] * (t >= nh && f ? f[t - nh] : 1.0);
-        if (!e) e = sx_hydro_model_run(m, nsteps, Pm, c->e + c->start, w->qmm, c->start);
+        if (!e) e = sx_hydro_model_run(m, nsteps, Pm, evap(c, w, k) + c->start, w->qmm, c->start);
         sx_hydro_model_destroy(&m);
         if (e) {
             char what[160];
@@ -305,7 +311,8 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
     /* observed period: run, keep the issue state, save it (rank 0) */
     for (int k = 0; k < w.nm; k++) {
         const sx_hydro_node_t *d = &c->nodes[w.node_of[k]];
-        SX_CHECK_GOTO(sx_hydro_model_run(w.m[k], nh, w.P + (int64_t)k * nsteps, c->e + c->start, w.qmm, c->start), e, agree1);
+        SX_CHECK_GOTO(sx_hydro_model_run(w.m[k], nh, w.P + (int64_t)k * nsteps, evap(c, &w, k) + c->start, w.qmm, c->start),
+                      e, agree1);
         double factor = d->area_km2 / (3.6 * c->dt_hours);
         for (int64_t t = 0; t < nh; t++) w.local[(int64_t)w.node_of[k] * nsteps + t] = w.qmm[t] * factor;
         w.state_len[k] = sx_hydro_model_state_len(w.m[k]);

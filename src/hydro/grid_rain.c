@@ -66,6 +66,8 @@ static void plan_fini(plan_t *p)
     sx_grid_fini(&p->g);
 }
 
+static const char *W(const sx_hydro_grid_src_t *s) { return s->what ? s->what : "rain"; }
+
 /* Band of every row in [r0, r1] of a (time, y, x) dataset. */
 static sx_err cube_bands(const char *path, const sx_hydro_series_t *times, int64_t r0, int64_t r1, int *band)
 {
@@ -286,9 +288,9 @@ static sx_err areal_means(const sx_hydro_grid_src_t *src, const plan_t *p, const
             int64_t c = p->c[k].cell[q];
             double v = win[c];
             SX_FAIL_IF(sx_grid_is_nodata(g, v) || !isfinite(v) || v < 0, SX_ERR_INPUT,
-                       "rain grid '%s' time %s, cell (column %lld, row %lld): %s inside sub-basin %d; fill or mask the "
-                       "grid, rain is never silently zero", path, when, (long long)(p->x0 + c % p->nx),
-                       (long long)(p->y0 + c / p->nx), v < 0 ? "negative rain" : "no data (NaN or nodata)", k + 1);
+                       "%s grid '%s' time %s, cell (column %lld, row %lld): %s inside sub-basin %d; fill or mask the "
+                       "grid, it is never silently zero", W(src), path, when, (long long)(p->x0 + c % p->nx),
+                       (long long)(p->y0 + c / p->nx), v < 0 ? "negative value" : "no data (NaN or nodata)", k + 1);
             s += p->c[k].w ? p->c[k].w[q] * v : v;
         }
         m[k] = s / (p->c[k].w ? p->c[k].wsum : (double)p->c[k].n) * src->scale;
@@ -308,15 +310,16 @@ static sx_err read_row(const sx_hydro_grid_src_t *src, const plan_t *p, const sx
     const char *path = src->files ? src->files[t] : src->cube;
     int band = src->files ? 1 : p->band[t];
     SX_FAIL_IF(src->files && access(path, R_OK) != 0, SX_ERR_INPUT,
-               "rain grid for time %s is missing: '%s'; a missing time step is an error, never zero rain",
+               "%s grid for time %s is missing: '%s'; a missing time step is an error, never zero", W(src),
                times->time[t], path);
     sx_raster_t *r = NULL;
     sx_grid_t g = {0};
     SX_CHECK(sx_raster_open(path, &r));
     sx_err e = sx_raster_grid(r, band, &g);
     if (!e && !sx_grid_same_frame(&g, &p->g))
-        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "rain grid '%s' (time %s) is not on the grid of the first step "
-                       "(size, geotransform or CRS differ); regrid the series to one grid", path, times->time[t]);
+        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s grid '%s' (time %s) is not on the grid of the first step "
+                       "(size, geotransform or CRS differ); regrid the series to one grid", W(src), path,
+                       times->time[t]);
     if (!e) e = sx_raster_read(r, band, p->x0, p->y0, p->nx, p->ny, SX_DT_FLOAT64, win, p->nx);
     sx_raster_close(&r);
     if (!e) e = areal_means(src, p, &g, path, times->time[t], win, m);
@@ -344,8 +347,8 @@ sx_err sx_hydro_grid_areal(MPI_Comm comm, const sx_hydro_grid_src_t *src, const 
     if (src->files) {
         for (int64_t t = r0; t <= r1 && !e; t++)
             if (access(src->files[t], R_OK) != 0 && rank == 0)
-                e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "rain grid for time %s is missing: '%s'; a missing time "
-                               "step is an error, never zero rain", times->time[t], src->files[t]);
+                e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s grid for time %s is missing: '%s'; a missing time "
+                               "step is an error, never zero", W(src), times->time[t], src->files[t]);
     } else if (src->nh5 > 0) {
         e = times->time_is_date ? sx__h5grid_open(src->nh5, src->h5, src->h5_var, src->h5_dims, src->h5_record_s, &p.h5)
                                 : sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__, "HDF5 gridded rain needs forcing times "

@@ -129,26 +129,30 @@ static int grid_targets(const fc_t *f, const char **ids, int *at)
     return nid;
 }
 
-static sx_err grid_areal(MPI_Comm comm, fc_t *f, const sx_hydro_grid_src_t *src, const char *poly, const char *idf,
-                         const char *what)
+static sx_err grid_areal(MPI_Comm comm, fc_t *f, sx_hydro_grid_src_t *src, const char *poly, const char *idf,
+                         const char *what, int evap)
 {
+    double **dst = evap ? &f->grid_e : &f->grid_p;
+    const double **node = evap ? f->node_e : f->node_p;
+    src->what = evap ? "evaporation" : "rain";
     sx_hydro_forecast_cfg_t *c = &f->c;
     const int64_t n = f->s.n, r1 = c->issue + c->nlead < n ? c->issue + c->nlead : n - 1;
     const char *ids[256];
     int at[256], nid = grid_targets(f, ids, at);
-    f->grid_p = calloc((size_t)(nid * n + 1), sizeof *f->grid_p);
-    SX_FAIL_IF(!f->grid_p, SX_ERR_NOMEM, "out of memory for gridded rain");
-    SX_CHECK(sx_hydro_grid_areal(comm, src, poly, idf, nid, ids, &f->s, c->start, r1, f->grid_p));
-    for (int k = 0; k < nid; k++) f->node_p[at[k]] = f->grid_p + (int64_t)k * n;
-    c->node_p = f->node_p;
-    sx_log_info("hydro_forecast: areal rain of %d sub-basins from gridded rain (%s), rows %s..%s", nid, what,
+    *dst = calloc((size_t)(nid * n + 1), sizeof **dst);
+    SX_FAIL_IF(!*dst, SX_ERR_NOMEM, "out of memory for gridded %s", src->what);
+    SX_CHECK(sx_hydro_grid_areal(comm, src, poly, idf, nid, ids, &f->s, c->start, r1, *dst));
+    for (int k = 0; k < nid; k++) node[at[k]] = *dst + (int64_t)k * n;
+    if (evap) c->node_e = f->node_e;
+    else c->node_p = f->node_p;
+    sx_log_info("hydro_forecast: areal %s of %d sub-basins from a grid (%s), rows %s..%s", src->what, nid, what,
                 f->s.time[c->start], f->s.time[r1]);
     return SX_OK;
 }
 
 static sx_err h5_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f, const char *h5,
                       const sx_cfg_node_t *h5l, const char *var, const char *dims, double rec_s, const char *poly,
-                      const char *idf, double scale)
+                      const char *idf, double scale, int evap)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     int nf = h5 ? 1 : (int)sx_cfg_node_len(h5l);
@@ -162,13 +166,13 @@ static sx_err h5_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_
         const char *v = sx_cfg_node_text(it);
         e = v ? sx_job_resolve(job, it, v, &paths[i]) : sx_cfg_fail_at(cfg, h5l, "file %d must be text", i + 1);
     }
-    sx_hydro_grid_src_t src = {NULL, NULL, paths, nf, var ? var : "/Grid/precipitation", dims, rec_s, scale};
-    if (!e) e = grid_areal(comm, f, &src, poly, idf, paths[0]);
+    sx_hydro_grid_src_t src = {NULL, NULL, paths, nf, var ? var : "/Grid/precipitation", dims, rec_s, scale, NULL};
+    if (!e) e = grid_areal(comm, f, &src, poly, idf, paths[0], evap);
     free(paths);
     return e;
 }
 
-sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f)
+sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f, int evap)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     sx_hydro_forecast_cfg_t *c = &f->c;
@@ -188,7 +192,7 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
     const sx_cfg_node_t *files = sx_cfg_map_get(rg, "files"), *h5l = sx_cfg_map_get(rg, "hdf5_files");
     if ((pat != NULL) + (files != NULL) + (nc != NULL) + (h5 != NULL) + (h5l != NULL) != 1)
         return sx_cfg_fail_at(cfg, rg, "give exactly one of `pattern`, `files`, `netcdf`, `hdf5` or `hdf5_files`");
-    if (h5 || h5l) return h5_rain(job, rg, comm, f, h5, h5l, var, dims, rec_min * 60, poly, idf, scale);
+    if (h5 || h5l) return h5_rain(job, rg, comm, f, h5, h5l, var, dims, rec_min * 60, poly, idf, scale, evap);
     if (nc && !var) return sx_cfg_fail_at(cfg, rg, "`netcdf` needs the rain `variable`");
     if (files && (int64_t)sx_cfg_node_len(files) != f->s.n)
         return sx_cfg_fail_at(cfg, files, "`files` lists %zu grids but the forcing has %lld rows; give one per row",
@@ -211,8 +215,8 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
         }
     } else
         snprintf(cube, sizeof cube, "NETCDF:\"%s\":%s", nc, var);
-    sx_hydro_grid_src_t src = {(const char *const *)names, nc ? cube : NULL, NULL, 0, NULL, NULL, 0, scale};
-    if (!e) e = grid_areal(comm, f, &src, poly, idf, nc ? cube : pat ? pat : "file list");
+    sx_hydro_grid_src_t src = {(const char *const *)names, nc ? cube : NULL, NULL, 0, NULL, NULL, 0, scale, NULL};
+    if (!e) e = grid_areal(comm, f, &src, poly, idf, nc ? cube : pat ? pat : "file list", evap);
     for (int64_t t = 0; names && t < n; t++) free(names[t]);
     free(names);
     return e;

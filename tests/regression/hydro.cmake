@@ -80,7 +80,7 @@ sx_hydro_job_error(sets_model 3 3 "line 2 is a 'gr4j' parameter set but the fore
 
 # Forcing and network options of the forecast job (IDW, gridded rain, network from a
 # watershed GeoPackage), each checked against an independent numpy computation.
-foreach(case idw grid_tif grid_nc grid_imerg watershed)
+foreach(case idw grid_tif grid_nc grid_imerg evap_grid watershed)
   add_test(NAME hydro_forcing_${case}
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_forcing.py $<TARGET_FILE:sanxiang_cli>
                    ${SX_TEST_OUT}/hydro_forcing ${case}

@@ -12,6 +12,9 @@ hydro_forcing.py SANXIANG OUTDIR CASE
              computes the pixel-centre means from the original vertices; 1 rank == 3 ranks; a NaN in
              a used cell, a missing file and a grid without CRS are refused naming file/time/cell.
   grid_nc    the same rain as one netCDF-4 variable (time, y, x) with CF dates, forcing with dates.
+  evap_grid  areal evaporation from a (time, y, x) netCDF (forcing without E): the E_<id> columns of
+             areal_rain.csv equal numpy's pixel-centre means; 1 rank == 3 ranks; a NaN in a used
+             cell is refused naming the evaporation grid, time and cell.
   grid_imerg the rain on a 0.1 degree EPSG:4326 grid, hourly, as a (time, lat, lon) netCDF and as an
              IMERG-layout HDF5 (/Grid/precipitation (time, lon, lat), mm/hr, half-hourly, lat
              ascending): the forecasts are identical, 1 rank == 3 ranks; areal rain equals numpy's
@@ -286,24 +289,30 @@ def case_grid_tif():
     assert p.returncode != 0 and "has no CRS" in p.stderr, p.stderr
 
 
-def case_grid_nc():
-    import datetime
+def cube_nc(path, cube, var, days):
+    """A (time, y, x) CF netCDF-4 of cube on the projected grid GT (EPSG:4547); returns the xarray Dataset."""
     import xarray as xr
     from osgeo import osr
-    n = 120
-    cube = rain_cube(n)
-    days = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=t) for t in range(n)]
     s_ = osr.SpatialReference()
     s_.ImportFromEPSG(4547)
     x = GT[0] + (np.arange(NX) + 0.5) * GT[1]
     y = GT[3] + (np.arange(NY) + 0.5) * GT[5]
-    ds = xr.Dataset({"precipitation": (("time", "y", "x"), cube.astype("float32"),
-                                       {"units": "mm", "grid_mapping": "crs", "_FillValue": np.float32(np.nan)}),
+    ds = xr.Dataset({var: (("time", "y", "x"), cube.astype("float32"),
+                           {"units": "mm", "grid_mapping": "crs", "_FillValue": np.float32(np.nan)}),
                      "crs": ((), 0, {"crs_wkt": s_.ExportToWkt(), "spatial_ref": s_.ExportToWkt()})},
                     coords={"time": days, "y": ("y", y, {"units": "m", "standard_name": "projection_y_coordinate"}),
                             "x": ("x", x, {"units": "m", "standard_name": "projection_x_coordinate"})})
+    ds.to_netcdf(path, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
+    return ds
+
+
+def case_grid_nc():
+    import datetime
+    n = 120
+    cube = rain_cube(n)
+    days = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=t) for t in range(n)]
     nc = os.path.join(OUT, "rain.nc")
-    ds.to_netcdf(nc, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
+    ds = cube_nc(nc, cube, "precipitation", days)
     poly = os.path.join(OUT, "subbasins_4326_nc.geojson")
     if os.path.exists(poly):
         os.remove(poly)
@@ -323,6 +332,53 @@ def case_grid_nc():
         nc, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
     p = run_job(grid_job("grid_nc", path, rg, OUT), "grid_nc_bad", 2, expect_ok=False)
     assert p.returncode != 0 and "has no time step 2000-02-19" in p.stderr, p.stderr
+
+
+def case_evap_grid():
+    """evap_grid: areal evaporation per sub-basin from a (time, y, x) netCDF, rain from another; numpy check."""
+    import datetime
+    n = 120
+    days = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=t) for t in range(n)]
+    em = np.array([float(r["EM"]) for r in chengcun_rows(n)])
+    k = np.arange(NX * NY)
+    ecube = (em[:, None] * (0.8 + 0.01 * k)).reshape(n, NY, NX)
+    ecube[:, 0, NX - 1] = np.nan  # a no-data corner no sub-basin uses
+    rnc, enc = os.path.join(OUT, "rain_e.nc"), os.path.join(OUT, "evap.nc")
+    cube_nc(rnc, rain_cube(n), "precipitation", days)
+    cube_nc(enc, ecube, "evaporation", days)
+    poly = os.path.join(OUT, "subbasins_4326_evap.geojson")
+    if os.path.exists(poly):
+        os.remove(poly)
+    write_polys_4326(poly)
+    path = os.path.join(OUT, "dated_noe.csv")
+    with open(path, "w") as f:  # no E column: evaporation comes from the grid
+        f.write("time,note\n")
+        for t in range(n):
+            f.write("%s,0\n" % days[t].strftime("%Y-%m-%d"))
+    rg = "{{netcdf: {nc}, variable: precipitation, polygons: {poly}, id_field: name}}\n    evap_grid: " \
+         "{{netcdf: {enc}, variable: evaporation, polygons: {poly}, id_field: name}}".format(nc=rnc, enc=enc, poly=poly)
+    job = grid_job("grid_nc_evap", path, rg, OUT).replace("    evaporation: E\n", "")
+    a = run_job(job, "evap", 1)
+    b = run_job(job, "evap", 3)
+    for f in ("areal_rain.csv", "forecast.csv"):
+        assert open(os.path.join(a, f)).read() == open(os.path.join(b, f)).read(), f + " differs 1 vs 3 ranks"
+    _, ar = read_areal(a)
+    ref = numpy_areal(ecube.astype("float32").astype(float)[:110])
+    for name in POLYS:
+        err = np.max(np.abs(ar["E_" + name] - ref[name]))
+        print(name, "max |areal E - numpy| =", err)
+        assert err < 1e-12 * max(1, np.max(ref[name])), (name, err)
+    # the evaporation changes the forecast (vs. the same run with E = 0 from a zero grid)
+    cube_nc(enc, 0 * ecube, "evaporation", days)
+    z = run_job(job, "evap_zero", 1)
+    assert open(os.path.join(z, "forecast.csv")).read() != open(os.path.join(a, "forecast.csv")).read()
+    # a NaN in a used cell is refused naming the evaporation grid, time and cell
+    bad = ecube.copy()
+    bad[41, 2, 5] = np.nan
+    cube_nc(enc, bad, "evaporation", days)
+    p = run_job(job, "evap_bad", 2, expect_ok=False)
+    assert p.returncode != 0 and "evaporation grid" in p.stderr and "time 2000-02-11, cell (column 5, row 2): no data" \
+        in p.stderr, p.stderr
 
 
 # A geographic (EPSG:4326) version of the grid: 0.1 degree cells, same cell layout as GT.
