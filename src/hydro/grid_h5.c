@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cpl_conv.h>
 #include <hdf5.h>
@@ -35,6 +34,7 @@
 
 #include "grid_h5.h"
 #include "sanxiang/sx_hydro_io.h"
+#include "sanxiang/sx_time.h"
 
 sx_err sx__hydro_cf_units(const char *path, const char *units, double *scale, double *origin)
 {
@@ -47,19 +47,22 @@ sx_err sx__hydro_cf_units(const char *path, const char *units, double *scale, do
     /* CF allows "1970-01-01 00:00:00" and "1970-01-01T00:00:00Z"; keep date and hh:mm[:ss] */
     char *sp = strchr(date, ' ');
     if (sp && sp[1] && strchr(sp + 1, ' ')) *strchr(sp + 1, ' ') = 0; /* drop a trailing time zone */
-    int is_date = 0;
-    SX_FAIL_IF(!sx_hydro_time_parse(date, origin, &is_date) || !is_date, SX_ERR_INPUT,
-               "'%s': cannot read the time origin '%s'", path, date);
+    int64_t o;
+    if (sx_time_parse(date, &o) != SX_OK) {
+        sx_err_clear();
+        SX_FAIL(SX_ERR_INPUT, "'%s': cannot read the time origin '%s' (want YYYY-MM-DD[ HH:MM[:SS]])", path, date);
+    }
+    *origin = (double)o;
     *scale = s;
     return SX_OK;
 }
 
 static void fmt_time(double t, char *buf, size_t len)
 {
-    time_t tt = (time_t)floor(t);
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+    if (sx_time_format((int64_t)floor(t), buf, len) != SX_OK) {
+        sx_err_clear();
+        snprintf(buf, len, "%.0f s", t);
+    }
 }
 
 /* Text attribute (fixed or variable length) of obj into buf; 0 if absent. */
@@ -397,7 +400,7 @@ sx_err sx__h5grid_open(int nfiles, const char *const *files, const char *var, co
     }
     for (int64_t k = 1; k < h->nrec && !e; k++) /* records in time order, no duplicates */
         if (!(h->t[k] > h->t[k - 1])) {
-            char b[32];
+            char b[SX_TIME_LEN + 8];
             fmt_time(h->t[k], b, sizeof b);
             e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "HDF5 rain record %s ('%s') is not after the one before; "
                            "list the files in time order, each time once", b, h->path[h->file[k]]);
@@ -459,7 +462,7 @@ sx_err sx__h5grid_step(const sx__h5grid_t *h, double t0, double dt_s, const char
         double tk = t0 + (double)k * h->rec_s;
         int64_t r = find_rec(h, tk);
         if (r < 0) {
-            char b[32];
+            char b[SX_TIME_LEN + 8];
             fmt_time(tk, b, sizeof b);
             SX_FAIL(SX_ERR_INPUT, "HDF5 rain has no record at %s UTC (needed for the step %s); a missing record is an "
                     "error, never zero rain", b, label);
