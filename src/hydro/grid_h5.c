@@ -19,9 +19,10 @@
  * (mm/hr, mm/h) or amount (mm). Every one must exist; a missing record, or
  * dt not a multiple of the record length, is an error naming the time.
  *
- * Invariants: coordinates uniform to 1e-6 of a cell, identical in every
- * file; values are summed record by record in time order (deterministic).
+ * Invariants: coordinates uniform to 1e-6 of a cell plus float32 rounding
+ * (IMERG stores lon/lat as float32), identical in every file; values are summed record by record in time order (deterministic).
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,9 +170,10 @@ static sx_err uniform(const char *file, const char *what, const double *v, int64
 {
     SX_FAIL_IF(n < 2, SX_ERR_INPUT, "'%s': %s has %lld value(s); at least two are needed to place the grid", file, what,
                (long long)n);
-    double d = (v[n - 1] - v[0]) / (double)(n - 1);
+    /* IMERG stores lon/lat as float32: allow their rounding (2 ulp of the largest value) */
+    double d = (v[n - 1] - v[0]) / (double)(n - 1), tol = 1e-6 * fabs(d) + 2 * FLT_EPSILON * fmax(fabs(v[0]), fabs(v[n - 1]));
     for (int64_t i = 1; i < n; i++)
-        SX_FAIL_IF(fabs(v[i] - v[i - 1] - d) > 1e-6 * fabs(d) || d == 0, SX_ERR_INPUT,
+        SX_FAIL_IF(fabs(v[i] - v[0] - (double)i * d) > tol || d == 0, SX_ERR_INPUT,
                    "'%s': %s is not uniformly spaced (at index %lld); regrid to a regular lon/lat grid", file, what,
                    (long long)i);
     *step = d;

@@ -446,7 +446,7 @@ def hourly_geo(n):
     return cube, nc, poly, path
 
 
-def write_imerg(path, cube, drop=None, fill_at=None):
+def write_imerg(path, cube, drop=None, fill_at=None, coord="f8"):
     """IMERG V07 layout: /Grid/precipitation (time, lon, lat) in mm/hr, half-hourly, lat ascending,
     time in seconds since 1970. Hour k of cube (mm) becomes two half-hours whose rates integrate to it:
     even hours (h, h), odd hours (2h, 0) — exact in float32, so the sums equal the hourly values."""
@@ -469,8 +469,8 @@ def write_imerg(path, cube, drop=None, fill_at=None):
     tv = g.createVariable("time", "i4", ("time",))
     tv.units = "seconds since 1970-01-01 00:00:00 UTC"
     tv[:] = [t0 + 1800 * k for k in keep]
-    g.createVariable("lon", "f8", ("lon",))[:] = GTG[0] + (np.arange(NX) + 0.5) * GTG[1]
-    g.createVariable("lat", "f8", ("lat",))[:] = (GTG[3] + (np.arange(NY) + 0.5) * GTG[5])[::-1]
+    g.createVariable("lon", coord, ("lon",))[:] = GTG[0] + (np.arange(NX) + 0.5) * GTG[1]
+    g.createVariable("lat", coord, ("lat",))[:] = (GTG[3] + (np.arange(NY) + 0.5) * GTG[5])[::-1]
     v = g.createVariable("precipitation", "f4", ("time", "lon", "lat"), fill_value=np.float32(-9999.9))
     v.units = "mm/hr"
     v.DimensionNames = "time,lon,lat"
@@ -502,6 +502,12 @@ def case_grid_imerg():
         print(name, "max |areal - numpy band-area mean| =", err, " unweighted differs by", off)
         assert err <= 1e-12 * max(1, np.max(ref[name])), (name, err)
         assert name == "tiny" or off > 1e3 * max(err, 1e-15), (name, off)
+    # float32 lon/lat as in real IMERG files: accepted, areal rain within float32 rounding of the weights
+    write_imerg(h5, cube, coord="f4")
+    c32 = run_job(grid_job("grid_imerg", forcing, rg, OUT, **kw), "imerg_f32", 1)
+    _, a32 = read_areal(c32)
+    for name in POLYS_GEO:
+        assert np.max(np.abs(a32[name] - ar[name])) <= 1e-6 * max(1, np.max(ar[name])), name
     # an explicit dims that contradicts the file's dimension scales is refused
     p = run_job(grid_job("grid_imerg", forcing, rg[:-1] + ", dims: 'time,lat,lon'}", OUT, **kw), "imerg_bad", 1,
                 expect_ok=False)
