@@ -181,22 +181,20 @@ def numpy_areal(cube, gt=GT, polys=POLYS, weight=None):
     return out
 
 
-def write_polys_4326(path):
+def write_polys(path, polys, epsg):
     from osgeo import ogr, osr
-    src, dst = osr.SpatialReference(), osr.SpatialReference()
-    src.ImportFromEPSG(4547)
-    dst.ImportFromEPSG(4326)
-    for s_ in (src, dst):
-        s_.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    ct = osr.CoordinateTransformation(src, dst)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(epsg)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    if os.path.exists(path):
+        os.remove(path)
     ds = ogr.GetDriverByName("GeoJSON").CreateDataSource(path)
-    lyr = ds.CreateLayer("subbasins", dst, ogr.wkbPolygon)
+    lyr = ds.CreateLayer("subbasins", srs, ogr.wkbPolygon)
     lyr.CreateField(ogr.FieldDefn("name", ogr.OFTString))
-    for name, poly in POLYS.items():
+    for name, poly in polys.items():
         ring = ogr.Geometry(ogr.wkbLinearRing)
         for x, y in poly + poly[:1]:
-            lon, lat, _ = ct.TransformPoint(x, y)
-            ring.AddPoint_2D(lon, lat)
+            ring.AddPoint_2D(x, y)
         g = ogr.Geometry(ogr.wkbPolygon)
         g.AddGeometry(ring)
         f = ogr.Feature(lyr.GetLayerDefn())
@@ -204,6 +202,18 @@ def write_polys_4326(path):
         f.SetGeometry(g)
         lyr.CreateFeature(f)
     ds = None
+
+
+def write_polys_4326(path):
+    """POLYS (EPSG:4547) transformed to EPSG:4326 by GDAL/PROJ, for sanxiang to reproject back."""
+    from osgeo import osr
+    src, dst = osr.SpatialReference(), osr.SpatialReference()
+    src.ImportFromEPSG(4547)
+    dst.ImportFromEPSG(4326)
+    for s_ in (src, dst):
+        s_.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    ct = osr.CoordinateTransformation(src, dst)
+    write_polys(path, {k: [ct.TransformPoint(x, y)[:2] for x, y in v] for k, v in POLYS.items()}, 4326)
 
 
 def write_tif(path, a, crs=True):
@@ -261,8 +271,6 @@ def case_grid_tif():
     for t in range(n):
         write_tif(os.path.join(d, "rain_%d.tif" % (t + 1)), cube[t])
     poly = os.path.join(OUT, "subbasins_4326.geojson")
-    if os.path.exists(poly):
-        os.remove(poly)
     write_polys_4326(poly)
     forcing, _ = three_gauge_forcing(n)
     rg = "{{pattern: '{d}/rain_{{step}}.tif', polygons: {poly}, id_field: name}}".format(d=d, poly=poly)
@@ -314,8 +322,6 @@ def case_grid_nc():
     nc = os.path.join(OUT, "rain.nc")
     ds = cube_nc(nc, cube, "precipitation", days)
     poly = os.path.join(OUT, "subbasins_4326_nc.geojson")
-    if os.path.exists(poly):
-        os.remove(poly)
     write_polys_4326(poly)
     path = os.path.join(OUT, "dated.csv")
     with open(path, "w") as f:
@@ -347,8 +353,6 @@ def case_evap_grid():
     cube_nc(rnc, rain_cube(n), "precipitation", days)
     cube_nc(enc, ecube, "evaporation", days)
     poly = os.path.join(OUT, "subbasins_4326_evap.geojson")
-    if os.path.exists(poly):
-        os.remove(poly)
     write_polys_4326(poly)
     path = os.path.join(OUT, "dated_noe.csv")
     with open(path, "w") as f:  # no E column: evaporation comes from the grid
@@ -386,29 +390,6 @@ LON0, LAT1 = 112.0, 29.0  # west edge, north edge
 GTG = (LON0, 0.1, 0.0, LAT1, 0.0, -0.1)
 POLYS_GEO = {k: [(LON0 + (x - X0) / 20000.0, LAT1 - 0.1 * NY + (y - YB) / 20000.0) for x, y in v]
              for k, v in POLYS.items()}
-
-
-def write_polys(path, polys, epsg):
-    from osgeo import ogr, osr
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(epsg)
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    if os.path.exists(path):
-        os.remove(path)
-    ds = ogr.GetDriverByName("GeoJSON").CreateDataSource(path)
-    lyr = ds.CreateLayer("subbasins", srs, ogr.wkbPolygon)
-    lyr.CreateField(ogr.FieldDefn("name", ogr.OFTString))
-    for name, poly in polys.items():
-        ring = ogr.Geometry(ogr.wkbLinearRing)
-        for x, y in poly + poly[:1]:
-            ring.AddPoint_2D(x, y)
-        g = ogr.Geometry(ogr.wkbPolygon)
-        g.AddGeometry(ring)
-        f = ogr.Feature(lyr.GetLayerDefn())
-        f.SetField("name", name)
-        f.SetGeometry(g)
-        lyr.CreateFeature(f)
-    ds = None
 
 
 def band_weights(gt):

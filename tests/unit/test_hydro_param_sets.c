@@ -62,18 +62,21 @@ static void round_trip(void **state)
 static void bad_files(void **state)
 {
     (void)state;
-    put("model,X1,X2,X7\ngr4j,300,0,20\n");
-    refused("gr4j", 0, "line 1, column 4: 'X7' is not a parameter of gr4j");
-    put("X1,X2,X3,X4,loss\n300,0,20,1.5,0.1\n-5,0,20,1.5,0.2\n");
-    refused("gr4j", 0, "line 3: X1 = -5 is outside its valid range");
-    put("model,X1,X2,X3,X4\ngr4j,300,0,20,1.5\nxaj,300,0,20,1.5\n");
-    refused("gr4j", 0, "line 3 is a 'xaj' parameter set but the forecast runs gr4j");
-    put("X1,X2,X3,X4\n300,abc,20,1.5\n");
-    refused("gr4j", 0, "column 'X2': 'abc' is not a finite number");
-    put("X1,X2,X3,X4\n300,0,20\n");
-    refused("gr4j", 0, "line 2 has 3 fields, the header 4");
-    put("X1,X2,X3,X4\n");
-    refused("gr4j", 0, "holds no parameter set");
+    static const struct {
+        const char *text, *needle;
+    } bad[] = {
+        {"model,X1,X2,X7\ngr4j,300,0,20\n", "line 1, column 4: 'X7' is not a parameter of gr4j"},
+        {"X1,X2,X3,X4,loss\n300,0,20,1.5,0.1\n-5,0,20,1.5,0.2\n", "line 3: X1 = -5 is outside its valid range"},
+        {"model,X1,X2,X3,X4\ngr4j,300,0,20,1.5\nxaj,300,0,20,1.5\n",
+         "line 3 is a 'xaj' parameter set but the forecast runs gr4j"},
+        {"X1,X2,X3,X4\n300,abc,20,1.5\n", "column 'X2': 'abc' is not a finite number"},
+        {"X1,X2,X3,X4\n300,0,20\n", "line 2 has 3 fields, the header 4"},
+        {"X1,X2,X3,X4\n", "holds no parameter set"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        put(bad[i].text);
+        refused("gr4j", 0, bad[i].needle);
+    }
     /* a hand-written file without model/loss columns and with a subset of parameters is fine */
     put("# two sets\nX1,X4\n250,2\n400,3\n");
     sx_hydro_param_sets_t s;
