@@ -25,6 +25,11 @@
  * internal lag/unit-hydrograph stores start empty) — since a state is only
  * consistent with the parameters that produced it. Members whose drawn set
  * breaks a cross-parameter rule are an error naming the member.
+ *
+ * Parameter sets (sets != NULL, e.g. the final SCE-UA population of
+ * `hydro calibrate`): member m runs set m mod N over the whole window exactly
+ * as a perturbed-parameter member (same start state rule), with its own
+ * perturbed forecast rain; the assignment depends only on m, never on ranks.
  */
 #ifndef SX_HYDRO_FORECAST_H
 #define SX_HYDRO_FORECAST_H
@@ -63,7 +68,9 @@ typedef struct {
     const double *const *node_p;       /* or: nnodes series of areal rain (mm per step, all rows; NULL
                                           entries at junctions), e.g. from gridded rain; then gauges and
                                           weights are not used. NULL: areal rain from gauges x weights */
-    const double *e;                   /* evaporation, mm per step */
+    const double *e;                   /* evaporation, mm per step (all sub-basins) */
+    const double *const *node_e;       /* or: nnodes series of areal evaporation (mm per step, all rows; NULL
+                                          entries at junctions), e.g. from an evaporation grid; NULL: e */
     const sx_hydro_series_t *times;    /* for the time labels and the step length */
     int64_t start, issue, nlead;       /* rows */
     double dt_hours;
@@ -73,6 +80,7 @@ typedef struct {
     int nperturb;                      /* parameter ensemble: named parameters and relative half-widths */
     const char *const *perturb_names;
     const double *perturb_width;       /* fraction of the calibration range, (0, 1] */
+    const sx_hydro_param_sets_t *sets; /* or: member m runs parameter set m mod sets->n (NULL: none) */
     const char *state_in;              /* NULL: cold start */
     const char *state_out;             /* NULL: do not save */
 } sx_hydro_forecast_cfg_t;
@@ -122,7 +130,14 @@ typedef struct {
     const char *const *files; /* one raster per forcing row (band 1), indexed by row; or NULL */
     const char *cube;         /* or one GDAL dataset with a (time, y, x) variable, one band per time,
                                  e.g. NETCDF:"rain.nc":precipitation; time from the band's NETCDF_DIM_time */
-    double scale;             /* grid value x scale = mm per model step */
+    /* A forcing row labelled T carries the rain of [T, T + dt) (IMERG labels a record by its start). */
+    const char *const *h5;    /* or HDF5 files in the GPM IMERG layout (see grid_h5.c), in time order */
+    int nh5;
+    const char *h5_var;       /* e.g. "/Grid/precipitation" (V07), "/Grid/precipitationCal" (V06) */
+    const char *h5_dims;      /* NULL/"" detect; "time,lon,lat" | "time,lat,lon" */
+    double h5_record_s;       /* record length, s (IMERG 1800); rates are integrated over the step */
+    double scale;             /* grid value x scale = mm per model step (HDF5: the step's mm x scale) */
+    const char *what;         /* "rain" (NULL) or "evaporation": names the grid in messages */
 } sx_hydro_grid_src_t;
 
 /**
@@ -154,7 +169,8 @@ typedef struct {
 /** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar. */
 sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x);
-/** areal_rain.csv: time and one column per sub-basin with an area (mm per step), rows start..issue+nlead. */
+/** areal_rain.csv: time and one column per sub-basin with an area (mm per step), rows start..issue+nlead;
+ *  with gridded evaporation (node_e) also one column E_<id> per such sub-basin. */
 sx_err sx_hydro_forecast_write_areal(const char *path, const sx_hydro_forecast_cfg_t *c);
 /** hydrographs.nc: netCDF-4/HDF5 with time and node dimension scales, Q_det(node, time),
  *  Q_pct(node, lead, percentile), p_warn/p_guar(node, lead), units and long names. */

@@ -93,4 +93,34 @@ sx_err sx_hydro_thiessen_layer(const char *path, const char *id_field, int nst, 
 /** Gauge locations from a CSV `id,x,y` (header line first): at most max rows
  *  into names/x/y, count in *n. Errors name the file and line. Not collective. */
 sx_err sx_hydro_gauges_read(const char *path, int max, int *n, char (*names)[32], double *x, double *y);
+/* ---- parameter sets (the final SCE-UA population of a calibration) ------- */
+
+#define SX_HYDRO_MAX_SET_PARAMS 32
+
+typedef struct {
+    char model[16];
+    int np;                                  /* parameters per set */
+    char name[SX_HYDRO_MAX_SET_PARAMS][16];  /* in the model's parameter order */
+    int64_t n;                               /* sets (rows) */
+    double *v;                               /* [n][np] */
+} sx_hydro_param_sets_t;
+
+/**
+ * Write `model` parameter sets as CSV (header model,<parameter names>,objective,loss; one row per
+ * set: the model, the values with %.17g, the objective name and the loss it minimised) through a
+ * temporary name. rows: nrows x (1 + np) doubles, the loss then the parameters, best first. One rank.
+ */
+sx_err sx_hydro_param_sets_write(const char *path, const char *model, const char *objective, const double *rows,
+                                 int64_t nrows);
+
+/**
+ * Read sets for `model` written by sx_hydro_param_sets_write (or by hand: a `model` column is
+ * optional, `objective` and `loss` are ignored, every other column must name a parameter of the
+ * model). Keeps the first `best` rows (0: all; the file is best first). Refuses, naming file, line
+ * and column: an unknown column, a row of another model, a value that is not a number or lies
+ * outside the parameter's valid range, best > rows. Not collective. Owning: _fini.
+ */
+sx_err sx_hydro_param_sets_read(const char *path, const char *model, int64_t best, sx_hydro_param_sets_t *out);
+void sx_hydro_param_sets_fini(sx_hydro_param_sets_t *s);
+
 #endif

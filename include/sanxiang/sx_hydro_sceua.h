@@ -34,9 +34,10 @@ typedef struct {
     double pcento;       /* ... by at least this fraction (default 1e-5) */
     double peps;         /* stop when the population's normalised range < peps */
     uint64_t seed;
+    int keep_population; /* 1: hand the final population back in sx_sceua_result_t.pop */
 } sx_sceua_opts_t;
 
-/** Defaults: 4 complexes, 10000 evaluations, kstop 10, pcento 1e-5, peps 1e-7, seed 1. */
+/** Defaults: 4 complexes, 10000 evaluations, kstop 10, pcento 1e-5, peps 1e-7, seed 1, no population kept. */
 void sx_sceua_defaults(sx_sceua_opts_t *o);
 
 typedef struct {
@@ -44,6 +45,10 @@ typedef struct {
     int64_t evals;
     int generations;
     int converged; /* 1 if stopped by kstop/pcento or peps, 0 by max_evals */
+    double *pop;   /* keep_population: npop rows of pop_w doubles, the objective then the point (minimize: x;
+                      calibrate: the full parameter vector), best first; the caller free()s it (also after an error). Else NULL */
+    int64_t npop;
+    int pop_w;
 } sx_sceua_result_t;
 
 /**

@@ -291,8 +291,9 @@ static sx_err calibrate_cmd(int argc, char **argv)
     o.ncomplex = (int)a.complexes;
     o.max_evals = a.max_evals;
     o.seed = (uint64_t)a.seed;
+    o.keep_population = 1;
     double p[64], score;
-    sx_sceua_result_t r;
+    sx_sceua_result_t r = {0};
     double t0 = sx_now();
     SX_CHECK_GOTO(sx_hydro_calibrate(MPI_COMM_WORLD, &c, &o, p, &score, &r), e, done);
     sx_log_info("hydro calibrate %s: %s = %.6f after %lld evaluations, %d generations (%s), %.2f s on %d ranks",
@@ -310,8 +311,14 @@ static sx_err calibrate_cmd(int argc, char **argv)
             snprintf(text + off, sizeof text - off, "# objective %s = %.10g over steps %lld..%lld; %lld evaluations\n",
                      a.objective, score, a.warmup + 1, (long long)f.n, (long long)r.evals);
         SX_CHECK_GOTO(sx_write_text_file(a.out, text), e, done);
+        char pop[4096]; /* OUT.csv -> OUT_population.csv */
+        const char *dot = strrchr(a.out, '.'), *sl = strrchr(a.out, '/');
+        int stem = dot && (!sl || dot > sl) ? (int)(dot - a.out) : (int)strlen(a.out);
+        snprintf(pop, sizeof pop, "%.*s_population.csv", stem, a.out);
+        SX_CHECK_GOTO(sx_hydro_param_sets_write(pop, a.model, a.objective, r.pop, r.npop), e, done);
     }
 done:
+    free(r.pop);
     sx_hydro_series_fini(&f);
     return e;
 }

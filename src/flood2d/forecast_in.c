@@ -25,6 +25,7 @@
 
 #include "f2d_internal.h"
 #include "sanxiang/sx_strbuf.h"
+#include "sanxiang/sx_time.h"
 
 #define MAXCOL 64
 
@@ -51,35 +52,15 @@ static int col_index(char **hdr, int nh, const char *name)
     return -1;
 }
 
-/* Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* A date label as seconds since 1970 (UTC); 0 if s is not a date. */
 static int parse_date(const char *s, double *out)
 {
-    int y, mo, d, h = 0, mi = 0, n = 0;
-    double sec = 0;
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10) return 0;
-    const char *p = s + n;
-    if (*p == 'T' || *p == ' ') {
-        int k = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &k) != 2) return 0;
-        p += 1 + k;
-        if (*p == ':') {
-            char *e;
-            sec = strtod(p + 1, &e);
-            p = e;
-        }
+    int64_t t;
+    if (sx_time_parse(s, &t) != SX_OK) {
+        sx_err_clear(); /* maybe a step number; the caller decides */
+        return 0;
     }
-    if (*p == 'Z') p++;
-    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59) return 0;
-    *out = (double)days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec;
+    *out = (double)t;
     return 1;
 }
 

@@ -94,6 +94,23 @@ sx_err sx_hydro_calibrate(MPI_Comm comm, const sx_hydro_calib_t *c, const sx_sce
         goto done;
     }
     SX_CHECK_GOTO(sx_sceua_minimize(comm, objective, &x, x.nfree, lo, hi, opts, best, res), err, done);
+    if (res->pop) { /* population rows: objective, free parameters -> objective, full parameter vector */
+        double *full = malloc(sizeof *full * (size_t)(res->npop * (np + 1)));
+        if (!full) {
+            free(res->pop);
+            res->pop = NULL;
+            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for the SCE-UA population");
+            goto done;
+        }
+        for (int64_t r = 0; r < res->npop; r++) {
+            double *row = full + r * (np + 1);
+            row[0] = res->pop[r * res->pop_w];
+            memcpy(row + 1, x.p, (size_t)np * sizeof *row);
+            for (int i = 0; i < x.nfree; i++) row[1 + x.free_idx[i]] = res->pop[r * res->pop_w + 1 + i];
+        }
+        free(res->pop);
+        res->pop = full, res->pop_w = np + 1;
+    }
     for (int i = 0; i < x.nfree; i++) x.p[x.free_idx[i]] = best[i];
     memcpy(params, x.p, (size_t)np * sizeof *params);
     SX_CHECK_GOTO(apply(&x, best), err, done);

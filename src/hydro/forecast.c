@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hydro/hydro_rng.h"
 #include "sanxiang/sx_hydro.h"
@@ -44,6 +45,9 @@ static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
     SX_FAIL_IF(c->members < 0 || c->members > 1000000, SX_ERR_CONFIG, "ensemble members must be 0..1000000");
     SX_FAIL_IF(!(c->rain_sigma >= 0) || c->rain_sigma > 3, SX_ERR_CONFIG, "rain_sigma must lie in [0, 3]");
     SX_FAIL_IF(c->nperturb < 0 || c->nperturb > 64, SX_ERR_CONFIG, "0..64 perturbed parameters");
+    SX_FAIL_IF(c->sets && c->nperturb > 0, SX_ERR_CONFIG, "give the ensemble parameter_sets or perturb, not both");
+    SX_FAIL_IF(c->sets && (c->sets->n < 1 || strcasecmp(c->sets->model, c->model)), SX_ERR_CONFIG,
+               "the ensemble's parameter sets are for '%s', the forecast runs '%s'", c->sets->model, c->model);
     for (int i = 0; i < c->nperturb; i++)
         SX_FAIL_IF(!(c->perturb_width[i] > 0 && c->perturb_width[i] <= 1), SX_ERR_CONFIG,
                    "perturbation width of parameter '%s' must lie in (0, 1], got %g", c->perturb_names[i],
@@ -152,6 +156,12 @@ static void work_free(work_t *w)
     free(w->qmm);
 }
 
+/* Evaporation series of model k (all rows). */
+static const double *evap(const sx_hydro_forecast_cfg_t *c, const work_t *w, int k)
+{
+    return c->node_e ? c->node_e[w->node_of[k]] : c->e;
+}
+
 /* Local runoff of every model node over lead steps with rain factors f (NULL: 1). */
 static sx_err run_lead(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, int64_t nsteps, const double *f)
 {
@@ -160,7 +170,7 @@ static sx_err run_lead(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, 
         const sx_hydro_node_t *d = &c->nodes[w->node_of[k]];
         SX_CHECK(sx_hydro_model_restore(w->m[k], w->issue_state[k], w->state_len[k]));
         for (int64_t l = 0; l < c->nlead; l++) Pm[l] = w->P[(int64_t)k * nsteps + nh + l] * (f ? f[l] : 1.0);
-        SX_CHECK(sx_hydro_model_run(w->m[k], c->nlead, Pm, c->e + c->issue + 1, w->qmm, c->issue + 1));
+        SX_CHECK(sx_hydro_model_run(w->m[k], c->nlead, Pm, evap(c, w, k) + c->issue + 1, w->qmm, c->issue + 1));
         double factor = d->area_km2 / (3.6 * c->dt_hours);
         for (int64_t l = 0; l < c->nlead; l++) w->local[(int64_t)w->node_of[k] * nsteps + nh + l] = w->qmm[l] * factor;
     }
@@ -189,7 +199,7 @@ static sx_err draw_params(const sx_hydro_forecast_cfg_t *c, const work_t *w, int
 /* Local runoff of every model node over the whole window with member parameters
  * vals and lead rain factors f (parameter ensembles). */
 static sx_err run_member(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh, int64_t nsteps, const double *f,
-                         int64_t mb, const double *vals)
+                         int64_t mb, int nv, const char *const *names, const double *vals)
 {
     double *Pm = w->qmm + nsteps;
     for (int k = 0; k < w->nm; k++) {
@@ -198,17 +208,20 @@ static sx_err run_member(const sx_hydro_forecast_cfg_t *c, work_t *w, int64_t nh
         sx_err e = sx_hydro_model_create(c->model, &m);
         if (!e && c->option_name) e = sx_hydro_model_set_option(m, c->option_name, c->option_value);
         for (int i = 0; !e && i < c->nparams; i++) e = sx_hydro_model_set_param(m, c->param_names[i], c->param_values[i]);
-        for (int i = 0; !e && i < c->nperturb; i++) e = sx_hydro_model_set_param(m, c->perturb_names[i], vals[i]);
+        for (int i = 0; !e && i < nv; i++) e = sx_hydro_model_set_param(m, names[i], vals[i]);
         if (!e) e = sx_hydro_model_reset(m);
         for (int i = 0; !e && i < c->ninit && !w->hot; i++) e = sx_hydro_model_set_state(m, c->init_names[i], c->init_values[i]);
         for (int s = 0; !e && w->hot && s < sx_hydro_kind_nstates(w->kind); s++)
             e = sx_hydro_model_set_state(m, sx_hydro_kind_state(w->kind, s)->name, w->named0[k][s]);
         for (int64_t t = 0; t < nsteps; t++) Pm[t] = w->P[(int64_t)k * nsteps + t] * (t >= nh && f ? f[t - nh] : 1.0);
-        if (!e) e = sx_hydro_model_run(m, nsteps, Pm, c->e + c->start, w->qmm, c->start);
+        if (!e) e = sx_hydro_model_run(m, nsteps, Pm, evap(c, w, k) + c->start, w->qmm, c->start);
         sx_hydro_model_destroy(&m);
         if (e) {
             char what[160];
             snprintf(what, sizeof what, "%s", sx_err_message());
+            if (c->sets)
+                SX_FAIL(e, "ensemble member %lld (parameter set %lld of the calibration's sets) fails: %s", (long long)mb,
+                        (long long)(mb % c->sets->n + 1), what);
             SX_FAIL(e, "ensemble member %lld (parameter set drawn from seed %llu) fails: %s; narrow the perturbation",
                     (long long)mb, (unsigned long long)c->seed, what);
         }
@@ -259,7 +272,7 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
         SX_FAIL_IF(strcmp(out->state_time, need), SX_ERR_INPUT,
                    "hot-start state '%s' is valid at %s but this run starts at %s and needs the state at %s; run the "
                    "missing period first or start cold", c->state_in, out->state_time, c->times->time[c->start], need);
-        if (c->nperturb > 0) {
+        if (c->nperturb > 0 || c->sets) {
             const int ns = sx_hydro_kind_nstates(w->kind);
             for (int k = 0; k < w->nm; k++) {
                 SX_ALLOC(w->named0[k], ns, "start states");
@@ -288,6 +301,8 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
     work_t w;
     memset(&w, 0, sizeof w);
     double *mine = NULL, *all = NULL, *vals = NULL, *f = NULL, pv[64];
+    const char *set_names[SX_HYDRO_MAX_SET_PARAMS];
+    for (int i = 0; c->sets && i < c->sets->np; i++) set_names[i] = c->sets->name[i];
     int *counts = NULL, *displs = NULL;
     sx_err e = setup(comm, c, &w, out, nh, nsteps);
     e = sx_err_agree(comm, e);
@@ -296,7 +311,8 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
     /* observed period: run, keep the issue state, save it (rank 0) */
     for (int k = 0; k < w.nm; k++) {
         const sx_hydro_node_t *d = &c->nodes[w.node_of[k]];
-        SX_CHECK_GOTO(sx_hydro_model_run(w.m[k], nh, w.P + (int64_t)k * nsteps, c->e + c->start, w.qmm, c->start), e, agree1);
+        SX_CHECK_GOTO(sx_hydro_model_run(w.m[k], nh, w.P + (int64_t)k * nsteps, evap(c, &w, k) + c->start, w.qmm, c->start),
+                      e, agree1);
         double factor = d->area_km2 / (3.6 * c->dt_hours);
         for (int64_t t = 0; t < nh; t++) w.local[(int64_t)w.node_of[k] * nsteps + t] = w.qmm[t] * factor;
         w.state_len[k] = sx_hydro_model_state_len(w.m[k]);
@@ -347,9 +363,12 @@ agree1:
         sx__rng_t r;
         sx__rng_seed(&r, c->seed, 0x656e73ull /* "ens" */, (uint64_t)mb);
         for (int64_t l = 0; l < nl; l++) f[l] = exp(c->rain_sigma * sx__rng_normal(&r) - 0.5 * c->rain_sigma * c->rain_sigma);
-        if (c->nperturb > 0) {
+        if (c->sets) /* member m takes set m mod N: rank-independent, every set used in turn */
+            SX_CHECK_GOTO(run_member(c, &w, nh, nsteps, f, mb, c->sets->np, set_names,
+                                     c->sets->v + (mb % c->sets->n) * c->sets->np), e, agree2);
+        else if (c->nperturb > 0) {
             SX_CHECK_GOTO(draw_params(c, &w, mb, pv), e, agree2);
-            SX_CHECK_GOTO(run_member(c, &w, nh, nsteps, f, mb, pv), e, agree2);
+            SX_CHECK_GOTO(run_member(c, &w, nh, nsteps, f, mb, c->nperturb, c->perturb_names, pv), e, agree2);
         } else
             SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, f), e, agree2);
         SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed,

@@ -72,11 +72,15 @@ sx_err sx_hydro_forecast_write_areal(const char *path, const sx_hydro_forecast_c
     sx_strbuf_puts(&sb, "time");
     for (int i = 0; i < c->nnodes; i++)
         if (c->nodes[i].area_km2 > 0) sx_strbuf_printf(&sb, ",%s", c->nodes[i].id);
+    for (int i = 0; c->node_e && i < c->nnodes; i++)
+        if (c->nodes[i].area_km2 > 0) sx_strbuf_printf(&sb, ",E_%s", c->nodes[i].id);
     sx_strbuf_puts(&sb, "\n");
     for (int64_t t = c->start; t <= c->issue + c->nlead; t++) {
         sx_strbuf_puts(&sb, c->times->time[t]);
         for (int i = 0; i < c->nnodes; i++)
             if (c->nodes[i].area_km2 > 0) sx_strbuf_printf(&sb, ",%.17g", sx_hydro_forecast_areal_rain(c, i, t));
+        for (int i = 0; c->node_e && i < c->nnodes; i++)
+            if (c->nodes[i].area_km2 > 0) sx_strbuf_printf(&sb, ",%.17g", c->node_e[i][t]);
         sx_strbuf_puts(&sb, "\n");
     }
     return finish(&sb, path);

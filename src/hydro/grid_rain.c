@@ -9,9 +9,11 @@
  * lies inside the sub-basin's polygon(s) (OGR/GEOS contains); the areal rain
  * is the unweighted mean of those cells, times `scale` (to mm per model
  * step). A sub-basin smaller than a cell, containing no centre, takes the
- * cell that contains its polygon's centroid. Equal-area weighting is exact
- * for projected grids and within cos(latitude) variation across one basin for
- * geographic ones (documented in docs/flood-forecasting.md).
+ * cell that contains its polygon's centroid. On projected grids the cells
+ * have equal areas and the mean is unweighted; on geographic (lon/lat) grids
+ * each cell is weighted by its spherical area, the band area between its
+ * latitude edges (see area_weights). HDF5 files in the GPM IMERG layout
+ * (time, lon, lat) are read by grid_h5.c.
  *
  * Refusals: a grid without CRS or sub-basins without CRS; a rotated grid; a
  * file whose grid differs from the first; a sub-basin reaching beyond the
@@ -34,6 +36,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "grid_h5.h"
 #include "sanxiang/sx_grid.h"
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_log.h"
@@ -42,6 +45,7 @@
 
 typedef struct {
     int64_t n, *cell; /* sorted row-major indices into the window */
+    double *w, wsum;  /* geographic grids: cell area weights (NULL: equal areas) and their sum */
 } cells_t;
 
 typedef struct {
@@ -50,34 +54,19 @@ typedef struct {
     int n;
     cells_t *c;
     int *band;              /* cube: band of each row (by row index), else NULL */
+    sx__h5grid_t h5;        /* HDF5 (IMERG layout) source, when nh5 > 0 */
 } plan_t;
 
 static void plan_fini(plan_t *p)
 {
-    for (int k = 0; p->c && k < p->n; k++) free(p->c[k].cell);
+    for (int k = 0; p->c && k < p->n; k++) free(p->c[k].cell), free(p->c[k].w);
     free(p->c);
     free(p->band);
+    sx__h5grid_fini(&p->h5);
     sx_grid_fini(&p->g);
 }
 
-/* Seconds per CF time unit; origin (epoch seconds) from "<unit> since <date>". */
-static sx_err cf_units(const char *path, const char *units, double *scale, double *origin)
-{
-    char unit[32], date[64] = "";
-    SX_FAIL_IF(!units || sscanf(units, "%31s since %63[^\n]", unit, date) != 2, SX_ERR_INPUT,
-               "'%s': time units '%s' are not CF '<unit> since <date>'", path, units ? units : "(none)");
-    double s = !strncmp(unit, "second", 6) ? 1 : !strncmp(unit, "minute", 6) ? 60 : !strncmp(unit, "hour", 4) ? 3600
-             : !strncmp(unit, "day", 3) ? 86400 : 0;
-    SX_FAIL_IF(s == 0, SX_ERR_INPUT, "'%s': time unit '%s' is not seconds, minutes, hours or days", path, unit);
-    /* CF allows "1970-01-01 00:00:00" and "1970-01-01T00:00:00Z"; keep date and hh:mm[:ss] */
-    char *sp = strchr(date, ' ');
-    if (sp && sp[1] && strchr(sp + 1, ' ')) *strchr(sp + 1, ' ') = 0; /* drop a trailing time zone */
-    int is_date = 0;
-    SX_FAIL_IF(!sx_hydro_time_parse(date, origin, &is_date) || !is_date, SX_ERR_INPUT,
-               "'%s': cannot read the time origin '%s'", path, date);
-    *scale = s;
-    return SX_OK;
-}
+static const char *W(const sx_hydro_grid_src_t *s) { return s->what ? s->what : "rain"; }
 
 /* Band of every row in [r0, r1] of a (time, y, x) dataset. */
 static sx_err cube_bands(const char *path, const sx_hydro_series_t *times, int64_t r0, int64_t r1, int *band)
@@ -87,7 +76,7 @@ static sx_err cube_bands(const char *path, const sx_hydro_series_t *times, int64
     int nb = GDALGetRasterCount(ds);
     double *tv = malloc(sizeof *tv * (size_t)(nb ? nb : 1)), sc = 1, org = 0;
     sx_err e = tv ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
-    if (!e && times->time_is_date) e = cf_units(path, GDALGetMetadataItem(ds, "time#units", NULL), &sc, &org);
+    if (!e && times->time_is_date) e = sx__hydro_cf_units(path, GDALGetMetadataItem(ds, "time#units", NULL), &sc, &org);
     for (int b = 0; b < nb && !e; b++) {
         const char *v = GDALGetMetadataItem(GDALGetRasterBand(ds, b + 1), "NETCDF_DIM_time", NULL);
         if (!v) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' band %d has no time coordinate; the rain variable "
@@ -157,20 +146,45 @@ static sx_err subbasin_cells(const plan_t *p, OGRGeometryH *geoms, int ng, const
     return SX_OK;
 }
 
+/* Geographic grid: weight of each listed cell = its area on the sphere over R² Δλ, the band area
+ * between its latitude edges, |sin φ_top − sin φ_bottom| (Archimedes' zone formula; Snyder 1987,
+ * "Map Projections — A Working Manual", USGS Prof. Paper 1395, eq. for the area of a spherical
+ * zone; on the ellipsoid use authalic latitudes — the relative error of the sphere across one basin
+ * is below 1e-5). Sums in cell order, so identical at any rank count. */
+static sx_err area_weights(plan_t *p)
+{
+    const double rad = M_PI / 180;
+    for (int k = 0; k < p->n; k++) {
+        cells_t *c = &p->c[k];
+        SX_FAIL_IF(!(c->w = malloc(sizeof *c->w * (size_t)c->n)), SX_ERR_NOMEM, "out of memory for area weights");
+        c->wsum = 0;
+        for (int64_t q = 0; q < c->n; q++) {
+            double top = p->g.gt[3] + (double)(p->y0 + c->cell[q] / p->nx) * p->g.gt[5], bot = top + p->g.gt[5];
+            c->w[q] = fabs(sin(top * rad) - sin(bot * rad));
+            c->wsum += c->w[q];
+        }
+    }
+    return SX_OK;
+}
+
 /* Grid frame from the first source, sub-basin cell lists, the window. Not collective. */
 static sx_err make_plan(const sx_hydro_grid_src_t *src, const char *polygons, const char *id_field, int n,
                         const char *const *ids, const char *first, plan_t *p)
 {
-    sx_raster_t *r = NULL;
-    SX_CHECK(sx_raster_open(first, &r));
-    sx_err e = sx_raster_grid(r, 1, &p->g);
-    sx_raster_close(&r);
-    SX_CHECK(e);
+    sx_err e = SX_OK;
+    if (src->nh5 > 0)
+        SX_CHECK(sx_grid_copy(&p->g, &p->h5.g));
+    else {
+        sx_raster_t *r = NULL;
+        SX_CHECK(sx_raster_open(first, &r));
+        e = sx_raster_grid(r, 1, &p->g);
+        sx_raster_close(&r);
+        SX_CHECK(e);
+    }
     const sx_grid_t *g = &p->g;
     SX_FAIL_IF(g->gt[2] != 0 || g->gt[4] != 0, SX_ERR_INPUT, "rain grid '%s' is rotated; warp it north-up first", first);
     SX_FAIL_IF(!g->wkt || !g->wkt[0], SX_ERR_INPUT, "rain grid '%s' has no CRS; it cannot be matched to the sub-basins",
                first);
-    (void)src;
     GDALDatasetH ds = GDALOpenEx(polygons, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     SX_FAIL_IF(!ds, SX_ERR_IO, "cannot open sub-basin polygons '%s'", polygons);
     OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
@@ -252,6 +266,7 @@ static sx_err make_plan(const sx_hydro_grid_src_t *src, const char *polygons, co
                 int64_t i = p->c[k].cell[q] % g->nx - wx0, j = p->c[k].cell[q] / g->nx - wy0;
                 p->c[k].cell[q] = j * p->nx + i;
             }
+        if (sx_grid_is_geographic(g)) e = area_weights(p);
     }
 done:
     for (int a = 0; a < nall; a++) OGR_G_DestroyGeometry(geoms[a]);
@@ -263,40 +278,51 @@ done:
     return e;
 }
 
+/* Means of one row's window win into m[n] (mm per step); a NaN, nodata or negative cell used is an error. */
+static sx_err areal_means(const sx_hydro_grid_src_t *src, const plan_t *p, const sx_grid_t *g, const char *path,
+                          const char *when, const double *win, double *m)
+{
+    for (int k = 0; k < p->n; k++) {
+        double s = 0;
+        for (int64_t q = 0; q < p->c[k].n; q++) {
+            int64_t c = p->c[k].cell[q];
+            double v = win[c];
+            SX_FAIL_IF(sx_grid_is_nodata(g, v) || !isfinite(v) || v < 0, SX_ERR_INPUT,
+                       "%s grid '%s' time %s, cell (column %lld, row %lld): %s inside sub-basin %d; fill or mask the "
+                       "grid, it is never silently zero", W(src), path, when, (long long)(p->x0 + c % p->nx),
+                       (long long)(p->y0 + c / p->nx), v < 0 ? "negative value" : "no data (NaN or nodata)", k + 1);
+            s += p->c[k].w ? p->c[k].w[q] * v : v;
+        }
+        m[k] = s / (p->c[k].w ? p->c[k].wsum : (double)p->c[k].n) * src->scale;
+    }
+    return SX_OK;
+}
+
 /* Means of row t into m[n]. */
 static sx_err read_row(const sx_hydro_grid_src_t *src, const plan_t *p, const sx_hydro_series_t *times, int64_t t,
                        double *win, double *m)
 {
+    if (src->nh5 > 0) {
+        SX_CHECK(sx__h5grid_step(&p->h5, times->t[t], times->dt, times->time[t], p->x0, p->y0, p->nx, p->ny, win,
+                                 win + p->nx * p->ny));
+        return areal_means(src, p, &p->g, src->h5[0], times->time[t], win, m);
+    }
     const char *path = src->files ? src->files[t] : src->cube;
     int band = src->files ? 1 : p->band[t];
     SX_FAIL_IF(src->files && access(path, R_OK) != 0, SX_ERR_INPUT,
-               "rain grid for time %s is missing: '%s'; a missing time step is an error, never zero rain",
+               "%s grid for time %s is missing: '%s'; a missing time step is an error, never zero", W(src),
                times->time[t], path);
     sx_raster_t *r = NULL;
     sx_grid_t g = {0};
     SX_CHECK(sx_raster_open(path, &r));
     sx_err e = sx_raster_grid(r, band, &g);
     if (!e && !sx_grid_same_frame(&g, &p->g))
-        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "rain grid '%s' (time %s) is not on the grid of the first step "
-                       "(size, geotransform or CRS differ); regrid the series to one grid", path, times->time[t]);
+        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s grid '%s' (time %s) is not on the grid of the first step "
+                       "(size, geotransform or CRS differ); regrid the series to one grid", W(src), path,
+                       times->time[t]);
     if (!e) e = sx_raster_read(r, band, p->x0, p->y0, p->nx, p->ny, SX_DT_FLOAT64, win, p->nx);
     sx_raster_close(&r);
-    for (int k = 0; k < p->n && !e; k++) {
-        double s = 0;
-        for (int64_t q = 0; q < p->c[k].n; q++) {
-            int64_t c = p->c[k].cell[q];
-            double v = win[c];
-            if (sx_grid_is_nodata(&g, v) || !isfinite(v) || v < 0) {
-                e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "rain grid '%s' time %s, cell (column %lld, row %lld): "
-                               "%s inside sub-basin %d; fill or mask the grid, rain is never silently zero", path,
-                               times->time[t], (long long)(p->x0 + c % p->nx), (long long)(p->y0 + c / p->nx),
-                               v < 0 ? "negative rain" : "no data (NaN or nodata)", k + 1);
-                break;
-            }
-            s += v;
-        }
-        m[k] = s / (double)p->c[k].n * src->scale;
-    }
+    if (!e) e = areal_means(src, p, &g, path, times->time[t], win, m);
     sx_grid_fini(&g);
     return e;
 }
@@ -308,7 +334,8 @@ sx_err sx_hydro_grid_areal(MPI_Comm comm, const sx_hydro_grid_src_t *src, const 
     int rank, size;
     SX_CHECK_MPI(MPI_Comm_rank(comm, &rank));
     SX_CHECK_MPI(MPI_Comm_size(comm, &size));
-    SX_FAIL_IF(!src->files == !src->cube, SX_ERR_CONFIG, "gridded rain needs either one file per step or one dataset");
+    SX_FAIL_IF((src->files != NULL) + (src->cube != NULL) + (src->nh5 > 0) != 1, SX_ERR_CONFIG,
+               "gridded rain needs one file per step, one dataset or HDF5 files");
     SX_FAIL_IF(!(src->scale > 0), SX_ERR_CONFIG, "gridded rain scale must be > 0");
     SX_FAIL_IF(r0 < 0 || r1 < r0 || r1 >= times->n || n < 1, SX_ERR_CONFIG, "gridded rain: bad row range");
     plan_t p;
@@ -320,16 +347,21 @@ sx_err sx_hydro_grid_areal(MPI_Comm comm, const sx_hydro_grid_src_t *src, const 
     if (src->files) {
         for (int64_t t = r0; t <= r1 && !e; t++)
             if (access(src->files[t], R_OK) != 0 && rank == 0)
-                e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "rain grid for time %s is missing: '%s'; a missing time "
-                               "step is an error, never zero rain", times->time[t], src->files[t]);
+                e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s grid for time %s is missing: '%s'; a missing time "
+                               "step is an error, never zero", W(src), times->time[t], src->files[t]);
+    } else if (src->nh5 > 0) {
+        e = times->time_is_date ? sx__h5grid_open(src->nh5, src->h5, src->h5_var, src->h5_dims, src->h5_record_s, &p.h5)
+                                : sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__, "HDF5 gridded rain needs forcing times "
+                                             "that are dates, not step numbers");
     } else {
         p.band = calloc((size_t)times->n, sizeof *p.band);
         e = p.band ? cube_bands(src->cube, times, r0, r1, p.band)
                    : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     }
-    if (!e) e = make_plan(src, polygons, id_field, n, ids, src->files ? src->files[r0] : src->cube, &p);
+    if (!e) e = make_plan(src, polygons, id_field, n, ids, src->files ? src->files[r0] : src->cube ? src->cube : src->h5[0],
+                          &p);
     SX_CHECK_GOTO(sx_err_agree(comm, e), e, done);
-    win = malloc(sizeof *win * (size_t)(p.nx * p.ny));
+    win = malloc(sizeof *win * (size_t)(3 * p.nx * p.ny)); /* window + HDF5 scratch */
     mine = malloc(sizeof *mine * (size_t)((b - a) * n + 1));
     all = malloc(sizeof *all * (size_t)(nr * n));
     counts = malloc(sizeof *counts * (size_t)size);

@@ -26,6 +26,7 @@ void sx_sceua_defaults(sx_sceua_opts_t *o)
     o->pcento = 1e-5;
     o->peps = 1e-7;
     o->seed = 1;
+    o->keep_population = 0;
 }
 
 typedef struct {
@@ -181,6 +182,7 @@ static double norm_range(const double *pop, int64_t s, int n, const double *lo, 
 sx_err sx_sceua_minimize(MPI_Comm comm, sx_sceua_fn f, void *ctx, int n, const double *lo, const double *hi,
                          const sx_sceua_opts_t *opts, double *xbest, sx_sceua_result_t *res)
 {
+    res->pop = NULL, res->npop = 0, res->pop_w = 0;
     SX_FAIL_IF(n < 1 || n > 60, SX_ERR_INPUT, "SCE-UA supports 1 to 60 parameters, got %d", n);
     for (int d = 0; d < n; d++)
         SX_FAIL_IF(!(hi[d] > lo[d]), SX_ERR_INPUT, "SCE-UA bounds of parameter %d: [%g, %g] is empty", d + 1, lo[d], hi[d]);
@@ -285,6 +287,10 @@ sx_err sx_sceua_minimize(MPI_Comm comm, sx_sceua_fn f, void *ctx, int n, const d
     res->evals = evals;
     res->generations = gen;
     res->converged = converged;
+    if (opts->keep_population) { /* sorted by (value, point): the same at any rank count */
+        res->pop = pop, res->npop = s, res->pop_w = w;
+        pop = NULL;
+    }
 done_hist:
     free(best_hist);
 done:

@@ -14,6 +14,7 @@
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_strbuf.h"
+#include "sanxiang/sx_time.h"
 
 #define MAX_FIELDS 64
 
@@ -40,7 +41,7 @@ static int split(char *line, char **fields)
     return n;
 }
 
-/* Integer step, or ISO date/time (UTC). */
+/* Integer step, or ISO date/time (UTC) as sx_time_parse reads it. */
 int sx_hydro_time_parse(const char *s, double *out, int *is_date)
 {
     char *end;
@@ -51,30 +52,12 @@ int sx_hydro_time_parse(const char *s, double *out, int *is_date)
         *is_date = 0;
         return 1;
     }
-    struct tm tm = {0};
-    int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-    if (sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) != 3) return 0;
-    const char *rest = s + n;
-    if (*rest == 'T' || *rest == ' ') {
-        int m2 = 0;
-        if (sscanf(rest + 1, "%d:%d%n", &h, &mi, &m2) != 2) return 0;
-        rest += 1 + m2;
-        if (*rest == ':') {
-            int m3 = 0;
-            if (sscanf(rest + 1, "%d%n", &sec, &m3) != 1) return 0;
-            rest += 1 + m3;
-        }
-        if (*rest == 'Z') rest++;
-    }
-    if (*rest || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+    int64_t t;
+    if (sx_time_parse(s, &t) != SX_OK) {
+        sx_err_clear(); /* neither: the caller names the row */
         return 0;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    *out = (double)timegm(&tm);
+    }
+    *out = (double)t;
     *is_date = 1;
     return 1;
 }

@@ -3,7 +3,9 @@
  * a rainfall–runoff model on one basin's forcing and observed discharge,
  * then the calibrated run judged by GB/T 22482-2008. Writes to the run
  * directory: <output>.csv (parameters), <output>_sim.csv (time,Q_obs,Q_sim)
- * and <output>_gbt22482.csv (event table with pass rate and grade).
+ * <output>_gbt22482.csv (event table with pass rate and grade) and
+ * <output>_population.csv (the final SCE-UA population, best first, for
+ * ensemble `parameter_sets`).
  * The same parameters come out at any rank count (see sx_hydro_sceua.h).
  */
 #include <math.h>
@@ -157,8 +159,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     o.ncomplex = (int)complexes;
     o.max_evals = max_evals;
     o.seed = (uint64_t)seed;
+    o.keep_population = 1;
     double p[64], score = NAN;
-    sx_sceua_result_t r;
+    sx_sceua_result_t r = {0};
     e = sx_hydro_objective_parse(obj, &c.objective);
     sx_perf_start("hydro calibrate", SX_PERF_COMPUTE);
     if (!e) e = sx_hydro_calibrate(comm, &c, &o, p, &score, &r);
@@ -169,8 +172,13 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
                     r.converged ? "converged" : "budget used");
         sx_err w = SX_OK;
         if (sx_mpi_rank() == 0) w = write_results(job, base, &c, &s, p, score, &r, thr);
+        char ppath[SX_PATH_MAX];
+        if (!w && sx_mpi_rank() == 0) w = sx_job_out_file(job, base, "_population.csv", ppath, sizeof ppath);
+        if (!w && sx_mpi_rank() == 0)
+            w = sx_hydro_param_sets_write(ppath, model, sx_hydro_objective_name(c.objective), r.pop, r.npop);
         e = sx_err_agree(comm, w);
     }
+    free(r.pop);
     sx_hydro_series_fini(&s);
     return e;
 }

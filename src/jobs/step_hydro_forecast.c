@@ -27,7 +27,9 @@ static const sx_cfg_field_t fields[] = {
     {"model", SX_CFG_T_ENUM, 0, "xaj", 1, 0, "xaj|gr4j", "rainfall-runoff model of every sub-basin"},
     {"forcing", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "CSV with time, one rain column per gauge, evaporation (mm/step)"},
     {"gauges", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "rain gauge column names, in the order of the sub-basin weights"},
-    {"evaporation", SX_CFG_T_STRING, 0, "E", 1, 0, NULL, "evaporation column"},
+    {"evaporation", SX_CFG_T_STRING, 0, "E", 1, 0, NULL, "evaporation column (not read with `evap_grid`)"},
+    {"evap_grid", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{pattern | files | netcdf + variable | hdf5, polygons, id_field, scale}: areal evaporation from a grid, as rain_grid"},
     {"observed", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "column of observed discharge (m3/s) at observed_node"},
     {"observed_node", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "sub-basin id where `observed` is measured"},
     {"event_threshold", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "GB/T 22482 events: observed Q >= this (m3/s)"},
@@ -72,6 +74,9 @@ static const sx_cfg_field_t ens_fields[] = {
     {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed (results depend on it, not on ranks)"},
     {"perturb", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
      "parameter ensemble {NAME: r}: member draws NAME uniformly within +-r x its calibration range, in bounds"},
+    {"parameter_sets", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL,
+     "parameter ensemble from a calibration's population CSV: member m runs row m mod N"},
+    {"best", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "keep the best N rows of parameter_sets (0: all)"},
 };
 
 
@@ -147,7 +152,9 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         if (!cols[nc]) return sx_cfg_fail_at(cfg, gauges, "gauge names must be text");
         nc++;
     }
-    cols[nc++] = ecol;
+    const sx_cfg_node_t *eg = sx_cfg_map_get(node, "evap_grid");
+    const int ecol_at = nc;
+    if (!eg) cols[nc++] = ecol;
     if (obs && nc < SX_HYDRO_MAX_COLS) cols[nc++] = obs;
 
     /* forcing: rank 0 reads (missing steps, NaN, negatives name row and time), all get it */
@@ -157,7 +164,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     SX_CHECK(sx_hydro_series_bcast(comm, 0, &f->s));
     for (int g = 0; g < c->ngauges; g++) f->gp[g] = f->s.col[g];
     c->gauge_p = f->gp;
-    c->e = f->s.col[c->ngauges];
+    c->e = eg ? NULL : f->s.col[ecol_at];
     c->times = &f->s;
     SX_CHECK(row_of(cfg, sx_cfg_map_get(node, "start"), &f->s, start, &c->start));
     SX_CHECK(row_of(cfg, sx_cfg_map_get(node, "issue"), &f->s, issue, &c->issue));
@@ -221,12 +228,13 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     if (obs) {
         if (f->x.obs_node < 0) return sx_cfg_fail_at(cfg, node, "observed_node '%s' is not a sub-basin id",
                                                      obs_node ? obs_node : "(missing)");
-        f->x.obs = f->s.col[c->ngauges + 1] + c->start;
+        f->x.obs = f->s.col[ecol_at + (eg ? 0 : 1)] + c->start;
     }
     c->nodes = f->nodes;
     if (gw && rg) return sx_cfg_fail_at(cfg, gw, "`gauge_weights` need `gauges`, not `rain_grid`");
     if (gw) SX_CHECK(sx__hydro_polygon_weights(job, gw, comm, cols, f));
-    if (rg) SX_CHECK(sx__hydro_grid_rain(job, rg, comm, f));
+    if (rg) SX_CHECK(sx__hydro_grid_rain(job, rg, comm, f, 0));
+    if (eg) SX_CHECK(sx__hydro_grid_rain(job, eg, comm, f, 1));
     const sx_cfg_node_t *ens = sx_cfg_map_get(node, "ensemble");
     int64_t members = 0, seed = 1;
     c->rain_sigma = 0.3;
@@ -238,6 +246,19 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         int np;
         SX_CHECK(read_map(cfg, sx_cfg_map_get(ens, "perturb"), f->qn, f->qv, &np));
         c->nperturb = np, c->perturb_names = f->qn, c->perturb_width = f->qv;
+        const char *ps = NULL;
+        int64_t best = 0;
+        SX_CHECK(sx_cfg_get_string(cfg, ens, "parameter_sets", NULL, &ps));
+        SX_CHECK(sx_cfg_get_int(cfg, ens, "best", 0, &best));
+        if (ps && np > 0) return sx_cfg_fail_at(cfg, ens, "give `parameter_sets` or `perturb`, not both");
+        if (!ps && best > 0) return sx_cfg_fail_at(cfg, ens, "`best` needs `parameter_sets`");
+        if (ps) {
+            SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(ens, "parameter_sets"), ps, &ps));
+            SX_CHECK(sx_hydro_param_sets_read(ps, c->model, best, &f->sets));
+            c->sets = &f->sets;
+            sx_log_info("hydro_forecast: %lld parameter sets from '%s'; member m runs set m mod %lld",
+                        (long long)f->sets.n, ps, (long long)f->sets.n);
+        }
     }
     c->members = (int)members;
     c->seed = (uint64_t)seed;
@@ -295,6 +316,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     sx_hydro_forecast_fini(&r);
     sx_hydro_series_fini(&f->s);
     free(f->grid_p);
+    free(f->grid_e);
+    sx_hydro_param_sets_fini(&f->sets);
     free(f);
     return e;
 }

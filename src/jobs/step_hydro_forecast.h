@@ -25,11 +25,14 @@ typedef struct {
     char state_out[SX_PATH_MAX];
     double *grid_p;                  /* [nnodes][s.n] areal rain from gridded rain, or NULL */
     const double *node_p[256];
+    double *grid_e;                  /* [nnodes][s.n] areal evaporation from an evaporation grid, or NULL */
+    const double *node_e[256];
+    sx_hydro_param_sets_t sets;      /* ensemble parameter_sets (n = 0: none) */
 } fc_t;
 
 /** Gauge weights of every sub-basin with an area from `gauge_weights`
  *  {polygons, id_field, locations, method, power, grid}. Collective. */
 sx_err sx__hydro_polygon_weights(sx_job_t *job, const sx_cfg_node_t *gw, MPI_Comm comm, const char *const *gauges, fc_t *f);
 /** Areal rain of every sub-basin from `rain_grid` into f->grid_p / f->node_p. Collective. */
-sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f);
+sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f, int evap);
 #endif

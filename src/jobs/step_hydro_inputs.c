@@ -89,7 +89,14 @@ static const sx_cfg_field_t rg_fields[] = {
      "file per step: strftime codes of the row time (UTC), or {step} for integer-step forcing"},
     {"files", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "file per forcing row, in row order"},
     {"netcdf", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "netCDF-4/HDF5 file with a (time, y, x) rain variable"},
-    {"variable", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "the rain variable of `netcdf`"},
+    {"variable", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
+     "the rain variable of `netcdf`; of `hdf5` (default /Grid/precipitation, IMERG V06: /Grid/precipitationCal)"},
+    {"hdf5", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL,
+     "HDF5 file in the GPM IMERG layout (time, lon, lat), rate mm/hr or amount mm per record"},
+    {"hdf5_files", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "or a list of such files in time order (IMERG: one per half hour)"},
+    {"dims", SX_CFG_T_ENUM, 0, NULL, 1, 0, "time,lon,lat|time,lat,lon",
+     "`hdf5` dimension order when the files carry neither dimension scales nor DimensionNames"},
+    {"record_minutes", SX_CFG_T_FLOAT, 0, "30", 1e-3, 1e6, NULL, "`hdf5` record length (IMERG: 30 min)"},
     {"polygons", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "sub-basin polygons (any CRS; reprojected to the grid's)"},
     {"id_field", SX_CFG_T_STRING, 0, "id", 1, 0, NULL, "polygon field holding the sub-basin id"},
     {"scale", SX_CFG_T_FLOAT, 0, "1", 1e-9, 1e9, NULL, "grid value x scale = mm per model step (mm/h grids: dt_hours)"},
@@ -113,12 +120,64 @@ static sx_err expand(const char *pat, const sx_hydro_series_t *s, int64_t t, cha
     return SX_OK;
 }
 
-sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f)
+/* Sub-basins with an area (ids, node index) and the row range of the gridded rain. */
+static int grid_targets(const fc_t *f, const char **ids, int *at)
+{
+    int nid = 0;
+    for (int i = 0; i < f->c.nnodes; i++)
+        if (f->nodes[i].area_km2 > 0) at[nid] = i, ids[nid++] = f->nodes[i].id;
+    return nid;
+}
+
+static sx_err grid_areal(MPI_Comm comm, fc_t *f, sx_hydro_grid_src_t *src, const char *poly, const char *idf,
+                         const char *what, int evap)
+{
+    double **dst = evap ? &f->grid_e : &f->grid_p;
+    const double **node = evap ? f->node_e : f->node_p;
+    src->what = evap ? "evaporation" : "rain";
+    sx_hydro_forecast_cfg_t *c = &f->c;
+    const int64_t n = f->s.n, r1 = c->issue + c->nlead < n ? c->issue + c->nlead : n - 1;
+    const char *ids[256];
+    int at[256], nid = grid_targets(f, ids, at);
+    *dst = calloc((size_t)(nid * n + 1), sizeof **dst);
+    SX_FAIL_IF(!*dst, SX_ERR_NOMEM, "out of memory for gridded %s", src->what);
+    SX_CHECK(sx_hydro_grid_areal(comm, src, poly, idf, nid, ids, &f->s, c->start, r1, *dst));
+    for (int k = 0; k < nid; k++) node[at[k]] = *dst + (int64_t)k * n;
+    if (evap) c->node_e = f->node_e;
+    else c->node_p = f->node_p;
+    sx_log_info("hydro_forecast: areal %s of %d sub-basins from a grid (%s), rows %s..%s", src->what, nid, what,
+                f->s.time[c->start], f->s.time[r1]);
+    return SX_OK;
+}
+
+static sx_err h5_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f, const char *h5,
+                      const sx_cfg_node_t *h5l, const char *var, const char *dims, double rec_s, const char *poly,
+                      const char *idf, double scale, int evap)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    int nf = h5 ? 1 : (int)sx_cfg_node_len(h5l);
+    if (nf < 1) return sx_cfg_fail_at(cfg, h5l, "`hdf5_files` is empty");
+    const char **paths = calloc((size_t)nf, sizeof *paths);
+    SX_FAIL_IF(!paths, SX_ERR_NOMEM, "out of memory");
+    sx_err e = SX_OK;
+    if (h5) e = sx_job_resolve(job, sx_cfg_map_get(rg, "hdf5"), h5, &paths[0]);
+    for (int i = 0; !h5 && i < nf && !e; i++) {
+        const sx_cfg_node_t *it = sx_cfg_node_at(h5l, (size_t)i);
+        const char *v = sx_cfg_node_text(it);
+        e = v ? sx_job_resolve(job, it, v, &paths[i]) : sx_cfg_fail_at(cfg, h5l, "file %d must be text", i + 1);
+    }
+    sx_hydro_grid_src_t src = {NULL, NULL, paths, nf, var ? var : "/Grid/precipitation", dims, rec_s, scale, NULL};
+    if (!e) e = grid_areal(comm, f, &src, poly, idf, paths[0], evap);
+    free(paths);
+    return e;
+}
+
+sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f, int evap)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     sx_hydro_forecast_cfg_t *c = &f->c;
-    const char *pat = NULL, *nc = NULL, *var = NULL, *poly, *idf;
-    double scale;
+    const char *pat = NULL, *nc = NULL, *var = NULL, *poly, *idf, *h5 = NULL, *dims = NULL;
+    double scale, rec_min;
     SX_CHECK(sx_cfg_check(cfg, rg, rg_fields, sizeof rg_fields / sizeof *rg_fields));
     SX_CHECK(sx_cfg_get_string(cfg, rg, "pattern", NULL, &pat));
     SX_CHECK(sx_cfg_get_string(cfg, rg, "netcdf", NULL, &nc));
@@ -127,21 +186,19 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(rg, "polygons"), poly, &poly));
     SX_CHECK(sx_cfg_get_string(cfg, rg, "id_field", "id", &idf));
     SX_CHECK(sx_cfg_get_double(cfg, rg, "scale", 1, &scale));
-    const sx_cfg_node_t *files = sx_cfg_map_get(rg, "files");
-    if ((pat != NULL) + (files != NULL) + (nc != NULL) != 1)
-        return sx_cfg_fail_at(cfg, rg, "give exactly one of `pattern`, `files` or `netcdf`");
+    SX_CHECK(sx_cfg_get_string(cfg, rg, "hdf5", NULL, &h5));
+    SX_CHECK(sx_cfg_get_string(cfg, rg, "dims", NULL, &dims));
+    SX_CHECK(sx_cfg_get_double(cfg, rg, "record_minutes", 30, &rec_min));
+    const sx_cfg_node_t *files = sx_cfg_map_get(rg, "files"), *h5l = sx_cfg_map_get(rg, "hdf5_files");
+    if ((pat != NULL) + (files != NULL) + (nc != NULL) + (h5 != NULL) + (h5l != NULL) != 1)
+        return sx_cfg_fail_at(cfg, rg, "give exactly one of `pattern`, `files`, `netcdf`, `hdf5` or `hdf5_files`");
+    if (h5 || h5l) return h5_rain(job, rg, comm, f, h5, h5l, var, dims, rec_min * 60, poly, idf, scale, evap);
     if (nc && !var) return sx_cfg_fail_at(cfg, rg, "`netcdf` needs the rain `variable`");
     if (files && (int64_t)sx_cfg_node_len(files) != f->s.n)
         return sx_cfg_fail_at(cfg, files, "`files` lists %zu grids but the forcing has %lld rows; give one per row",
                               sx_cfg_node_len(files), (long long)f->s.n);
     const int64_t n = f->s.n, r1 = c->issue + c->nlead < n ? c->issue + c->nlead : n - 1;
     char **names = NULL, cube[SX_PATH_MAX + 64] = "";
-    const char *ids[256];
-    int nid = 0, at[256];
-    for (int i = 0; i < c->nnodes; i++)
-        if (f->nodes[i].area_km2 > 0) at[nid] = i, ids[nid++] = f->nodes[i].id;
-    f->grid_p = calloc((size_t)(nid * n + 1), sizeof *f->grid_p);
-    SX_FAIL_IF(!f->grid_p, SX_ERR_NOMEM, "out of memory for gridded rain");
     sx_err e = SX_OK;
     if (!nc) {
         names = calloc((size_t)n, sizeof *names);
@@ -158,14 +215,9 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
         }
     } else
         snprintf(cube, sizeof cube, "NETCDF:\"%s\":%s", nc, var);
-    sx_hydro_grid_src_t src = {(const char *const *)names, nc ? cube : NULL, scale};
-    if (!e) e = sx_hydro_grid_areal(comm, &src, poly, idf, nid, ids, &f->s, c->start, r1, f->grid_p);
+    sx_hydro_grid_src_t src = {(const char *const *)names, nc ? cube : NULL, NULL, 0, NULL, NULL, 0, scale, NULL};
+    if (!e) e = grid_areal(comm, f, &src, poly, idf, nc ? cube : pat ? pat : "file list", evap);
     for (int64_t t = 0; names && t < n; t++) free(names[t]);
     free(names);
-    SX_CHECK(e);
-    for (int k = 0; k < nid; k++) f->node_p[at[k]] = f->grid_p + (int64_t)k * n;
-    c->node_p = f->node_p;
-    sx_log_info("hydro_forecast: areal rain of %d sub-basins from gridded rain (%s), rows %s..%s", nid,
-                nc ? cube : pat ? pat : "file list", f->s.time[c->start], f->s.time[r1]);
-    return SX_OK;
+    return e;
 }

@@ -20,6 +20,7 @@
 
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
+#include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_mpi.h"
 
 #define N 400
@@ -187,6 +188,80 @@ int main(int argc, char **argv)
             sx_hydro_forecast_fini(&pb);
         }
         sx_hydro_forecast_fini(&pa);
+    }
+    /* parameter sets (a calibration's population): member m runs set m mod N, at any rank count */
+    {
+        const sx_hydro_kind_t *xk;
+        CHECK(sx_hydro_kind_find("xaj", &xk) == SX_OK, "xaj kind");
+        const int np = sx_hydro_kind_nparams(xk);
+        double rows[3 * 33];
+        for (int r = 0; r < 3; r++) { /* loss, then the parameters: defaults with SM and CS varied */
+            rows[r * (np + 1)] = 0.1 * r;
+            for (int i = 0; i < np; i++) {
+                const sx_hydro_var_t *v = sx_hydro_kind_param(xk, i);
+                double x = v->def;
+                for (int k = 0; k < c.nparams; k++)
+                    if (!strcmp(c.param_names[k], v->name)) x = c.param_values[k];
+                if (!strcmp(v->name, "SM")) x *= 1 + 0.3 * r; /* >= the saved state's SM (hot start) */
+                if (!strcmp(v->name, "CS")) x = 0.2 + 0.3 * r;
+                rows[r * (np + 1) + 1 + i] = x;
+            }
+        }
+        char path[64];
+        snprintf(path, sizeof path, "mpi_hydro_sets_%d.csv", sx_mpi_size());
+        sx_err we = rank == 0 ? sx_hydro_param_sets_write(path, "xaj", "nse", rows, 3) : SX_OK;
+        CHECK(sx_err_agree(MPI_COMM_WORLD, we) == SX_OK, "writing the sets: %s", sx_err_message());
+        sx_hydro_param_sets_t sets;
+        CHECK(sx_hydro_param_sets_read(path, "xaj", 0, &sets) == SX_OK && sets.n == 3, "reading the sets: %s",
+              sx_err_message());
+        sx_hydro_forecast_cfg_t cs = c;
+        cs.members = 7;
+        cs.rain_sigma = 0;
+        cs.sets = &sets;
+        for (int hot = 0; hot < 2 && !fail; hot++) {
+            if (hot) cs.start = 200, cs.state_in = state;
+            sx_hydro_forecast_t sa, sb;
+            CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &sa) == SX_OK, "set ensemble: %s", sx_err_message());
+            if (rank == 0 && !fail) {
+                CHECK(sx_hydro_forecast_run(MPI_COMM_SELF, &cs, &sb) == SX_OK, "1-rank set ensemble failed");
+                int64_t per = (int64_t)sa.nnodes * sa.nlead;
+                CHECK(!memcmp(sa.pct, sb.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)) &&
+                      !memcmp(sa.p_warn, sb.p_warn, (size_t)per * sizeof(double)),
+                      "set-ensemble percentiles differ from 1 rank (hot %d)", hot);
+                /* 7 members over 3 sets: sets 0,1,2,0,1,2,0 -> the median is set 1's run, p05 and p95 sets 0/2 */
+                const double *q = sa.pct + (3 * sa.nlead) * SX_HYDRO_NPCT;
+                CHECK(q[4] > q[0], "set members must spread (p95 %g, p05 %g)", q[4], q[0]);
+                printf("parameter-set ensemble (hot %d): outlet lead 1 p05 %.4f p50 %.4f p95 %.4f\n", hot, q[0], q[2], q[4]);
+                sx_hydro_forecast_fini(&sb);
+            }
+            sx_hydro_forecast_fini(&sa);
+        }
+        /* one set for every member equals the deterministic run with that set's parameters */
+        sx_hydro_param_sets_t one;
+        CHECK(sx_hydro_param_sets_read(path, "xaj", 1, &one) == SX_OK && one.n == 1, "best: 1: %s", sx_err_message());
+        cs = c;
+        cs.members = 3;
+        cs.rain_sigma = 0;
+        cs.sets = &one;
+        sx_hydro_forecast_t so;
+        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_OK, "one-set ensemble: %s", sx_err_message());
+        if (!fail) {
+            const double *q = so.pct + (3 * so.nlead) * SX_HYDRO_NPCT;
+            CHECK(q[0] == q[4], "one set, no rain noise: no spread (%g vs %g)", q[0], q[4]);
+        }
+        sx_hydro_forecast_fini(&so);
+        cs.sets = &sets;
+        cs.nperturb = 2, cs.perturb_names = qn, cs.perturb_width = qw;
+        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_ERR_CONFIG && strstr(sx_err_message(), "not both"),
+              "sets and perturb together must be refused: %s", sx_err_message());
+        cs.nperturb = 0;
+        cs.model = "gr4j";
+        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_ERR_CONFIG && strstr(sx_err_message(), "are for 'xaj'"),
+              "sets of another model must be refused: %s", sx_err_message());
+        sx_hydro_param_sets_fini(&sets);
+        sx_hydro_param_sets_fini(&one);
+        MPI_Barrier(MPI_COMM_WORLD);
+        if (rank == 0) remove(path);
     }
     /* a rain-only ensemble with rain_sigma 0 has no spread */
     sx_hydro_forecast_cfg_t c0 = c;

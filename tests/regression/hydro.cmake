@@ -70,10 +70,17 @@ sx_hydro_job_error(issue 2 3 "time '9999' is not in the forcing" --set steps.0.i
 sx_hydro_job_error(lead 2 3 "extend the forecast rain or shorten the lead" --set steps.0.lead=500)
 sx_hydro_job_error(param 2 3 "WM = 5000 is outside its valid range" --set steps.0.params.WM=5000)
 sx_hydro_job_error(state 2 4 "cannot read the hot-start state" --set steps.0.state_in=/nonexistent/state.h5)
+# ensemble parameter sets: unknown column, value out of bounds, another model's sets
+sx_hydro_job_error(sets_column 2 3 "'X7' is not a parameter of xaj"
+  --set steps.0.ensemble.parameter_sets=${SX_HYDRO_DATA}/sets_unknown_column.csv)
+sx_hydro_job_error(sets_bounds 2 3 "line 3: WM = 9000 is outside its valid range"
+  --set steps.0.ensemble.parameter_sets=${SX_HYDRO_DATA}/sets_out_of_bounds.csv)
+sx_hydro_job_error(sets_model 3 3 "line 2 is a 'gr4j' parameter set but the forecast runs xaj"
+  --set steps.0.ensemble.parameter_sets=${SX_HYDRO_DATA}/sets_gr4j.csv)
 
 # Forcing and network options of the forecast job (IDW, gridded rain, network from a
 # watershed GeoPackage), each checked against an independent numpy computation.
-foreach(case idw grid_tif grid_nc watershed)
+foreach(case idw grid_tif grid_nc grid_imerg evap_grid watershed)
   add_test(NAME hydro_forcing_${case}
            COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_forcing.py $<TARGET_FILE:sanxiang_cli>
                    ${SX_TEST_OUT}/hydro_forcing ${case}

@@ -125,9 +125,15 @@ def case_calib():
         out = os.path.join(OUT, f"gr4j_params_np{np_}.csv")
         run("hydro", "calibrate", "gr4j", "--forcing", forcing, "--objective", "kge", "--warmup", "365",
             "--complexes", "5", "--max-evals", "2000", "-o", out, np_=np_)
-        outs.append(open(out).read())
-    print(outs[0])
-    assert outs[0] == outs[1], "calibration differs between 1 and 3 ranks"
+        outs.append(open(out).read() + open(out[:-4] + "_population.csv").read())
+    print(outs[0][:2000])
+    assert outs[0] == outs[1], "calibration (parameters or final population) differs between 1 and 3 ranks"
+    pop = list(csv.DictReader(open(os.path.join(OUT, "gr4j_params_np1_population.csv"))))
+    best = {r["name"]: float(r["value"]) for r in csv.DictReader(l for l in open(os.path.join(OUT, "gr4j_params_np1.csv"))
+                                                                 if not l.startswith("#"))}
+    assert len(pop) == 5 * 9, len(pop)  # 5 complexes x (2n + 1) points, n = 4
+    assert all(float(a["loss"]) <= float(b["loss"]) for a, b in zip(pop, pop[1:])), "population not best first"
+    assert all(float(pop[0][k]) == v for k, v in best.items()), (pop[0], best)
 
 
 def case_calibjob():
@@ -144,6 +150,18 @@ def case_calibjob():
     assert nse > 0.9, nse
     table = open(os.path.join(OUT, "calibjob_np1", "xaj_chengcun_gbt22482.csv"), encoding="utf-8").read()
     assert "pass rate" in table and "grade" in table
+    pops = [open(os.path.join(OUT, f"calibjob_np{n}", "xaj_chengcun_population.csv")).read() for n in (1, 3)]
+    assert pops[0] == pops[1], "final SCE-UA population differs between 1 and 3 ranks"
+    assert pops[0].startswith("model,K,") and len(pops[0].splitlines()) == 1 + 8 * (2 * 14 + 1), pops[0][:200]
+    # the population drives a forecast parameter ensemble: the best 5 sets, member m runs set m mod 5
+    pop = os.path.join(OUT, "calibjob_np1", "xaj_chengcun_population.csv")
+    fc = []
+    for np_ in (1, 3):
+        out = os.path.join(OUT, f"sets_forecast_np{np_}")
+        run("run", "jobs/hydro_forecast_chengcun.yaml", "--out", out, "--set", "steps.0.ensemble.members=20",
+            "--set", "steps.0.ensemble.parameter_sets=" + pop, "--set", "steps.0.ensemble.best=5", np_=np_)
+        fc.append(open(os.path.join(out, "forecast.csv")).read())
+    assert fc[0] == fc[1], "parameter-set forecast differs between 1 and 3 ranks"
 
 
 def case_thiessen():

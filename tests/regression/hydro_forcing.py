@@ -12,6 +12,14 @@ hydro_forcing.py SANXIANG OUTDIR CASE
              computes the pixel-centre means from the original vertices; 1 rank == 3 ranks; a NaN in
              a used cell, a missing file and a grid without CRS are refused naming file/time/cell.
   grid_nc    the same rain as one netCDF-4 variable (time, y, x) with CF dates, forcing with dates.
+  evap_grid  areal evaporation from a (time, y, x) netCDF (forcing without E): the E_<id> columns of
+             areal_rain.csv equal numpy's pixel-centre means; 1 rank == 3 ranks; a NaN in a used
+             cell is refused naming the evaporation grid, time and cell.
+  grid_imerg the rain on a 0.1 degree EPSG:4326 grid, hourly, as a (time, lat, lon) netCDF and as an
+             IMERG-layout HDF5 (/Grid/precipitation (time, lon, lat), mm/hr, half-hourly, lat
+             ascending): the forecasts are identical, 1 rank == 3 ranks; areal rain equals numpy's
+             mean weighted by spherical band areas |sin φ1 - sin φ2| (not the unweighted one); wrong dims, a fill value in
+             a used cell and a missing half hour are refused naming the time.
   watershed  `dem watershed` on a hand-made 9 x 4 D8 grid (rows 0-1 flow S, row 2 flows E, row 3 N;
              outlets on row 2 at columns 8, 2, 4 = ids 1, 2, 3): by hand areas 16, 12, 8 km2 and
              downstream_id 0, 3, 1 — at 1 and 3 ranks; then a forecast on `network: {from_watershed}`
@@ -155,38 +163,38 @@ def inside(poly, x, y):
     return res
 
 
-def numpy_areal(cube):
-    cx = GT[0] + (np.arange(NX) + 0.5) * GT[1]
-    cy = GT[3] + (np.arange(NY) + 0.5) * GT[5]
+def numpy_areal(cube, gt=GT, polys=POLYS, weight=None):
+    """Pixel-centre means; weight (NY x NX) for area-weighted means (geographic grids)."""
+    cx = gt[0] + (np.arange(NX) + 0.5) * gt[1]
+    cy = gt[3] + (np.arange(NY) + 0.5) * gt[5]
     X, Y = np.meshgrid(cx, cy)
+    w = np.ones((NY, NX)) if weight is None else weight
     out = {}
-    for name, poly in POLYS.items():
+    for name, poly in polys.items():
         m = inside(poly, X, Y)
         if not m.any():  # centroid rule
             px, py = np.mean([p[0] for p in poly]), np.mean([p[1] for p in poly])
             m = np.zeros_like(m)
-            m[int((py - GT[3]) // GT[5]), int((px - GT[0]) // GT[1])] = True
-        out[name] = cube[:, m].mean(axis=1)
+            m[int((py - gt[3]) // gt[5]), int((px - gt[0]) // gt[1])] = True
+        out[name] = (cube[:, m] * w[m]).sum(axis=1) / w[m].sum()
         print(name, "cells", int(m.sum()))
     return out
 
 
-def write_polys_4326(path):
+def write_polys(path, polys, epsg):
     from osgeo import ogr, osr
-    src, dst = osr.SpatialReference(), osr.SpatialReference()
-    src.ImportFromEPSG(4547)
-    dst.ImportFromEPSG(4326)
-    for s_ in (src, dst):
-        s_.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    ct = osr.CoordinateTransformation(src, dst)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(epsg)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    if os.path.exists(path):
+        os.remove(path)
     ds = ogr.GetDriverByName("GeoJSON").CreateDataSource(path)
-    lyr = ds.CreateLayer("subbasins", dst, ogr.wkbPolygon)
+    lyr = ds.CreateLayer("subbasins", srs, ogr.wkbPolygon)
     lyr.CreateField(ogr.FieldDefn("name", ogr.OFTString))
-    for name, poly in POLYS.items():
+    for name, poly in polys.items():
         ring = ogr.Geometry(ogr.wkbLinearRing)
         for x, y in poly + poly[:1]:
-            lon, lat, _ = ct.TransformPoint(x, y)
-            ring.AddPoint_2D(lon, lat)
+            ring.AddPoint_2D(x, y)
         g = ogr.Geometry(ogr.wkbPolygon)
         g.AddGeometry(ring)
         f = ogr.Feature(lyr.GetLayerDefn())
@@ -194,6 +202,18 @@ def write_polys_4326(path):
         f.SetGeometry(g)
         lyr.CreateFeature(f)
     ds = None
+
+
+def write_polys_4326(path):
+    """POLYS (EPSG:4547) transformed to EPSG:4326 by GDAL/PROJ, for sanxiang to reproject back."""
+    from osgeo import osr
+    src, dst = osr.SpatialReference(), osr.SpatialReference()
+    src.ImportFromEPSG(4547)
+    dst.ImportFromEPSG(4326)
+    for s_ in (src, dst):
+        s_.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    ct = osr.CoordinateTransformation(src, dst)
+    write_polys(path, {k: [ct.TransformPoint(x, y)[:2] for x, y in v] for k, v in POLYS.items()}, 4326)
 
 
 def write_tif(path, a, crs=True):
@@ -208,7 +228,7 @@ def write_tif(path, a, crs=True):
     ds = None
 
 
-def grid_job(name, forcing, rain_grid, out):
+def grid_job(name, forcing, rain_grid, out, start=None, issue=None, dt=24):
     return """job: {name}
 inputs:
   forcing: {forcing}
@@ -222,7 +242,7 @@ steps:
     start: "{start}"
     issue: "{issue}"
     lead: 10
-    dt_hours: 24
+    dt_hours: {dt}
     rain_grid: {rain_grid}
     ensemble: {{members: 10, rain_sigma: 0.3, seed: 3}}
     subbasins:
@@ -230,8 +250,8 @@ steps:
       - {{id: tri, area: 24.0, down: out, k: 24, x: 0.2}}
       - {{id: tiny, area: 0.64, down: out}}
       - {{id: out}}
-""".format(name=name, forcing=forcing, out=out, rain_grid=rain_grid,
-           start="2000-01-01" if "nc" in name else "1", issue="2000-04-09" if "nc" in name else "100")
+""".format(name=name, forcing=forcing, out=out, rain_grid=rain_grid, dt=dt,
+           start=start or ("2000-01-01" if "nc" in name else "1"), issue=issue or ("2000-04-09" if "nc" in name else "100"))
 
 
 def check_areal(out, cube, rows):
@@ -251,8 +271,6 @@ def case_grid_tif():
     for t in range(n):
         write_tif(os.path.join(d, "rain_%d.tif" % (t + 1)), cube[t])
     poly = os.path.join(OUT, "subbasins_4326.geojson")
-    if os.path.exists(poly):
-        os.remove(poly)
     write_polys_4326(poly)
     forcing, _ = three_gauge_forcing(n)
     rg = "{{pattern: '{d}/rain_{{step}}.tif', polygons: {poly}, id_field: name}}".format(d=d, poly=poly)
@@ -279,27 +297,31 @@ def case_grid_tif():
     assert p.returncode != 0 and "has no CRS" in p.stderr, p.stderr
 
 
-def case_grid_nc():
-    import datetime
+def cube_nc(path, cube, var, days):
+    """A (time, y, x) CF netCDF-4 of cube on the projected grid GT (EPSG:4547); returns the xarray Dataset."""
     import xarray as xr
     from osgeo import osr
-    n = 120
-    cube = rain_cube(n)
-    days = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=t) for t in range(n)]
     s_ = osr.SpatialReference()
     s_.ImportFromEPSG(4547)
     x = GT[0] + (np.arange(NX) + 0.5) * GT[1]
     y = GT[3] + (np.arange(NY) + 0.5) * GT[5]
-    ds = xr.Dataset({"precipitation": (("time", "y", "x"), cube.astype("float32"),
-                                       {"units": "mm", "grid_mapping": "crs", "_FillValue": np.float32(np.nan)}),
+    ds = xr.Dataset({var: (("time", "y", "x"), cube.astype("float32"),
+                           {"units": "mm", "grid_mapping": "crs", "_FillValue": np.float32(np.nan)}),
                      "crs": ((), 0, {"crs_wkt": s_.ExportToWkt(), "spatial_ref": s_.ExportToWkt()})},
                     coords={"time": days, "y": ("y", y, {"units": "m", "standard_name": "projection_y_coordinate"}),
                             "x": ("x", x, {"units": "m", "standard_name": "projection_x_coordinate"})})
+    ds.to_netcdf(path, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
+    return ds
+
+
+def case_grid_nc():
+    import datetime
+    n = 120
+    cube = rain_cube(n)
+    days = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=t) for t in range(n)]
     nc = os.path.join(OUT, "rain.nc")
-    ds.to_netcdf(nc, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
+    ds = cube_nc(nc, cube, "precipitation", days)
     poly = os.path.join(OUT, "subbasins_4326_nc.geojson")
-    if os.path.exists(poly):
-        os.remove(poly)
     write_polys_4326(poly)
     path = os.path.join(OUT, "dated.csv")
     with open(path, "w") as f:
@@ -316,6 +338,170 @@ def case_grid_nc():
         nc, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
     p = run_job(grid_job("grid_nc", path, rg, OUT), "grid_nc_bad", 2, expect_ok=False)
     assert p.returncode != 0 and "has no time step 2000-02-19" in p.stderr, p.stderr
+
+
+def case_evap_grid():
+    """evap_grid: areal evaporation per sub-basin from a (time, y, x) netCDF, rain from another; numpy check."""
+    import datetime
+    n = 120
+    days = [datetime.datetime(2000, 1, 1) + datetime.timedelta(days=t) for t in range(n)]
+    em = np.array([float(r["EM"]) for r in chengcun_rows(n)])
+    k = np.arange(NX * NY)
+    ecube = (em[:, None] * (0.8 + 0.01 * k)).reshape(n, NY, NX)
+    ecube[:, 0, NX - 1] = np.nan  # a no-data corner no sub-basin uses
+    rnc, enc = os.path.join(OUT, "rain_e.nc"), os.path.join(OUT, "evap.nc")
+    cube_nc(rnc, rain_cube(n), "precipitation", days)
+    cube_nc(enc, ecube, "evaporation", days)
+    poly = os.path.join(OUT, "subbasins_4326_evap.geojson")
+    write_polys_4326(poly)
+    path = os.path.join(OUT, "dated_noe.csv")
+    with open(path, "w") as f:  # no E column: evaporation comes from the grid
+        f.write("time,note\n")
+        for t in range(n):
+            f.write("%s,0\n" % days[t].strftime("%Y-%m-%d"))
+    rg = "{{netcdf: {nc}, variable: precipitation, polygons: {poly}, id_field: name}}\n    evap_grid: " \
+         "{{netcdf: {enc}, variable: evaporation, polygons: {poly}, id_field: name}}".format(nc=rnc, enc=enc, poly=poly)
+    job = grid_job("grid_nc_evap", path, rg, OUT).replace("    evaporation: E\n", "")
+    a = run_job(job, "evap", 1)
+    b = run_job(job, "evap", 3)
+    for f in ("areal_rain.csv", "forecast.csv"):
+        assert open(os.path.join(a, f)).read() == open(os.path.join(b, f)).read(), f + " differs 1 vs 3 ranks"
+    _, ar = read_areal(a)
+    ref = numpy_areal(ecube.astype("float32").astype(float)[:110])
+    for name in POLYS:
+        err = np.max(np.abs(ar["E_" + name] - ref[name]))
+        print(name, "max |areal E - numpy| =", err)
+        assert err < 1e-12 * max(1, np.max(ref[name])), (name, err)
+    # the evaporation changes the forecast (vs. the same run with E = 0 from a zero grid)
+    cube_nc(enc, 0 * ecube, "evaporation", days)
+    z = run_job(job, "evap_zero", 1)
+    assert open(os.path.join(z, "forecast.csv")).read() != open(os.path.join(a, "forecast.csv")).read()
+    # a NaN in a used cell is refused naming the evaporation grid, time and cell
+    bad = ecube.copy()
+    bad[41, 2, 5] = np.nan
+    cube_nc(enc, bad, "evaporation", days)
+    p = run_job(job, "evap_bad", 2, expect_ok=False)
+    assert p.returncode != 0 and "evaporation grid" in p.stderr and "time 2000-02-11, cell (column 5, row 2): no data" \
+        in p.stderr, p.stderr
+
+
+# A geographic (EPSG:4326) version of the grid: 0.1 degree cells, same cell layout as GT.
+LON0, LAT1 = 112.0, 29.0  # west edge, north edge
+GTG = (LON0, 0.1, 0.0, LAT1, 0.0, -0.1)
+POLYS_GEO = {k: [(LON0 + (x - X0) / 20000.0, LAT1 - 0.1 * NY + (y - YB) / 20000.0) for x, y in v]
+             for k, v in POLYS.items()}
+
+
+def band_weights(gt):
+    """Spherical band area of each row between its latitude edges (independent of sanxiang's code)."""
+    edges = np.radians(gt[3] + np.arange(NY + 1) * gt[5])
+    return np.repeat(np.abs(np.sin(edges[:-1]) - np.sin(edges[1:]))[:, None], NX, axis=1)
+
+
+def hourly_geo(n):
+    """Hourly dated forcing, the (time, lat, lon) netCDF on the geographic grid, polygons; returns the pieces."""
+    import datetime
+    import xarray as xr
+    from osgeo import osr
+    cube = rain_cube(n).astype("float32")
+    hours = [datetime.datetime(2000, 1, 1) + datetime.timedelta(hours=t) for t in range(n)]
+    s_ = osr.SpatialReference()
+    s_.ImportFromEPSG(4326)
+    lon = GTG[0] + (np.arange(NX) + 0.5) * GTG[1]
+    lat = GTG[3] + (np.arange(NY) + 0.5) * GTG[5]
+    ds = xr.Dataset({"precipitation": (("time", "lat", "lon"), cube,
+                                       {"units": "mm", "grid_mapping": "crs", "_FillValue": np.float32(np.nan)}),
+                     "crs": ((), 0, {"crs_wkt": s_.ExportToWkt(), "spatial_ref": s_.ExportToWkt()})},
+                    coords={"time": hours,
+                            "lat": ("lat", lat, {"units": "degrees_north", "standard_name": "latitude"}),
+                            "lon": ("lon", lon, {"units": "degrees_east", "standard_name": "longitude"})})
+    nc = os.path.join(OUT, "rain_geo.nc")
+    ds.to_netcdf(nc, format="NETCDF4", encoding={"time": {"units": "hours since 2000-01-01 00:00:00"}})
+    poly = os.path.join(OUT, "subbasins_geo.geojson")
+    write_polys(poly, POLYS_GEO, 4326)
+    path = os.path.join(OUT, "hourly.csv")
+    with open(path, "w") as f:
+        f.write("time,E\n")
+        for t, r in enumerate(chengcun_rows(n)):
+            f.write("%s,%s\n" % (hours[t].strftime("%Y-%m-%d %H:%M"), float(r["EM"]) / 24))
+    return cube, nc, poly, path
+
+
+def write_imerg(path, cube, drop=None, fill_at=None, coord="f8"):
+    """IMERG V07 layout: /Grid/precipitation (time, lon, lat) in mm/hr, half-hourly, lat ascending,
+    time in seconds since 1970. Hour k of cube (mm) becomes two half-hours whose rates integrate to it:
+    even hours (h, h), odd hours (2h, 0) — exact in float32, so the sums equal the hourly values."""
+    import netCDF4
+    n = cube.shape[0]
+    rates = np.empty((2 * n, NY, NX), "float32")
+    rates[0::2], rates[1::2] = cube, cube
+    rates[2::4], rates[3::4] = 2 * cube[1::2], 0
+    if fill_at is not None:
+        rates[fill_at] = -9999.9
+    t0 = 946684800  # 2000-01-01 00:00:00 UTC
+    keep = [k for k in range(2 * n) if k != drop]
+    if os.path.exists(path):
+        os.remove(path)
+    ds = netCDF4.Dataset(path, "w", format="NETCDF4")
+    g = ds.createGroup("Grid")
+    g.createDimension("time", len(keep))
+    g.createDimension("lon", NX)
+    g.createDimension("lat", NY)
+    tv = g.createVariable("time", "i4", ("time",))
+    tv.units = "seconds since 1970-01-01 00:00:00 UTC"
+    tv[:] = [t0 + 1800 * k for k in keep]
+    g.createVariable("lon", coord, ("lon",))[:] = GTG[0] + (np.arange(NX) + 0.5) * GTG[1]
+    g.createVariable("lat", coord, ("lat",))[:] = (GTG[3] + (np.arange(NY) + 0.5) * GTG[5])[::-1]
+    v = g.createVariable("precipitation", "f4", ("time", "lon", "lat"), fill_value=np.float32(-9999.9))
+    v.units = "mm/hr"
+    v.DimensionNames = "time,lon,lat"
+    v[:] = np.transpose(rates[:, ::-1, :], (0, 2, 1))[keep]  # (time, y, x) north-up -> (time, lon, lat) south-up
+    ds.close()
+
+
+def case_grid_imerg():
+    n = 120
+    cube, nc, poly, forcing = hourly_geo(n)
+    h5 = os.path.join(OUT, "imerg.HDF5")
+    write_imerg(h5, cube)
+    kw = dict(start="2000-01-01 00:00", issue="2000-01-05 13:00", dt=1)
+    ref = run_job(grid_job("grid_nc_geo", forcing, "{{netcdf: {nc}, variable: precipitation, polygons: {poly}, "
+                                                   "id_field: name}}".format(nc=nc, poly=poly), OUT, **kw), "geo_nc", 1)
+    rg = "{{hdf5: {h5}, polygons: {poly}, id_field: name}}".format(h5=h5, poly=poly)
+    a = run_job(grid_job("grid_imerg", forcing, rg, OUT, **kw), "imerg", 1)
+    b = run_job(grid_job("grid_imerg", forcing, rg, OUT, **kw), "imerg", 3)
+    for f in ("areal_rain.csv", "forecast.csv"):
+        r, x, y = (open(os.path.join(d, f)).read() for d in (ref, a, b))
+        assert x == r, f + ": IMERG layout differs from the (time, y, x) run"
+        assert y == x, f + ": IMERG 1 vs 3 ranks differ"
+    # area weights on the geographic grid: numpy's spherical band areas; the unweighted mean differs
+    _, ar = read_areal(a)
+    ref = numpy_areal(cube.astype(float), GTG, POLYS_GEO, band_weights(GTG))
+    flat = numpy_areal(cube.astype(float), GTG, POLYS_GEO)
+    for name in POLYS_GEO:
+        err, off = np.max(np.abs(ar[name] - ref[name])), np.max(np.abs(flat[name] - ref[name]))
+        print(name, "max |areal - numpy band-area mean| =", err, " unweighted differs by", off)
+        assert err <= 1e-12 * max(1, np.max(ref[name])), (name, err)
+        assert name == "tiny" or off > 1e3 * max(err, 1e-15), (name, off)
+    # float32 lon/lat as in real IMERG files: accepted, areal rain within float32 rounding of the weights
+    write_imerg(h5, cube, coord="f4")
+    c32 = run_job(grid_job("grid_imerg", forcing, rg, OUT, **kw), "imerg_f32", 1)
+    _, a32 = read_areal(c32)
+    for name in POLYS_GEO:
+        assert np.max(np.abs(a32[name] - ar[name])) <= 1e-6 * max(1, np.max(ar[name])), name
+    # an explicit dims that contradicts the file's dimension scales is refused
+    p = run_job(grid_job("grid_imerg", forcing, rg[:-1] + ", dims: 'time,lat,lon'}", OUT, **kw), "imerg_bad", 1,
+                expect_ok=False)
+    assert p.returncode != 0 and "dims 'time,lat,lon' contradicts the file, whose '/Grid/precipitation' is (time, lon, lat)" in p.stderr, p.stderr
+    # fill value inside a sub-basin (rect uses north-up column 5, row 2), half hour 2000-01-02 03:30
+    write_imerg(h5, cube, fill_at=(2 * 27 + 1, 2, 5))
+    p = run_job(grid_job("grid_imerg", forcing, rg, OUT, **kw), "imerg_bad", 2, expect_ok=False)
+    assert p.returncode != 0 and "time 2000-01-02 03:00, cell (column 5, row 2): no data" in p.stderr, p.stderr
+    # a missing half hour
+    write_imerg(h5, cube, drop=2 * 50 + 1)
+    p = run_job(grid_job("grid_imerg", forcing, rg, OUT, **kw), "imerg_bad", 3, expect_ok=False)
+    assert p.returncode != 0 and "no record at 2000-01-03 02:30:00 UTC (needed for the step 2000-01-03 02:00)" \
+        in p.stderr, p.stderr
 
 
 def case_watershed():

@@ -1,0 +1,29 @@
+/*
+ * sx_time.h — the project's one parser and formatter of calendar times
+ * (UTC, proleptic Gregorian), used for forcing tables, CF time origins and
+ * forecast CSVs. Not collective, thread-safe, no locale or time zone.
+ */
+#ifndef SX_TIME_H
+#define SX_TIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "sx_err.h"
+
+/**
+ * Parse s into seconds since 1970-01-01 00:00:00 UTC. Accepted (ISO 8601
+ * subsets, digits zero-padded): "YYYY-MM-DD", "YYYY-MM-DD HH:MM",
+ * "YYYY-MM-DD HH:MM:SS", and the same with 'T' instead of the blank and an
+ * optional trailing 'Z'. Fields are range-checked (day within its month,
+ * leap years; HH 00-23, or 24:00[:00] for the end of a day; MM 00-59; SS
+ * 00-60). Anything else returns SX_ERR_INPUT naming the string (callers
+ * probing a label that may be a step number clear it with sx_err_clear).
+ */
+sx_err sx_time_parse(const char *s, int64_t *unix_seconds);
+
+/** Format as "YYYY-MM-DD HH:MM:SS" (UTC), which sx_time_parse reads back.
+ *  len >= 20 (SX_TIME_LEN); SX_ERR_INPUT for years outside 0..9999. */
+#define SX_TIME_LEN 20
+sx_err sx_time_format(int64_t unix_seconds, char *buf, size_t len);
+
+#endif

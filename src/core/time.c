@@ -1,0 +1,85 @@
+/*
+ * time.c — calendar time <-> seconds since 1970 (UTC) for sx_time.h.
+ *
+ * Day numbers use the proleptic Gregorian "days from civil" and "civil from
+ * days" algorithms of H. Hinnant, "chrono-Compatible Low-Level Date
+ * Algorithms" (2013, http://howardhinnant.github.io/date_algorithms.html),
+ * exact for every int64 day; no libc time zone or locale is involved, so the
+ * result is the same on every rank and machine.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sanxiang/sx_time.h"
+
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097, doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* n decimal digits at *p into *v; advances *p. */
+static int digits(const char **p, int n, int *v)
+{
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if ((*p)[i] < '0' || (*p)[i] > '9') return 0;
+        x = 10 * x + ((*p)[i] - '0');
+    }
+    *p += n;
+    *v = x;
+    return 1;
+}
+
+static int month_days(int y, int m)
+{
+    static const int md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : md[m - 1];
+}
+
+sx_err sx_time_parse(const char *s, int64_t *unix_seconds)
+{
+    const char *p = s ? s : "";
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    int ok = digits(&p, 4, &y) && *p++ == '-' && digits(&p, 2, &mo) && *p++ == '-' && digits(&p, 2, &d);
+    if (ok && (*p == ' ' || *p == 'T')) {
+        p++;
+        ok = digits(&p, 2, &h) && *p++ == ':' && digits(&p, 2, &mi);
+        if (ok && *p == ':') {
+            p++;
+            ok = digits(&p, 2, &sec);
+        }
+        if (ok && *p == 'Z') p++;
+    }
+    ok = ok && !*p && mo >= 1 && mo <= 12 && d >= 1 && d <= month_days(y, mo) && mi <= 59 && sec <= 60 &&
+         (h <= 23 || (h == 24 && mi == 0 && sec == 0));
+    SX_FAIL_IF(!ok, SX_ERR_INPUT, "'%s' is not a time YYYY-MM-DD[( |T)HH:MM[:SS][Z]] (UTC) with valid fields",
+               s ? s : "(null)");
+    *unix_seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+    return SX_OK;
+}
+
+sx_err sx_time_format(int64_t t, char *buf, size_t len)
+{
+    int64_t days = (t >= 0 ? t : t - 86399) / 86400, rem = t - days * 86400, y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    SX_FAIL_IF(y < 0 || y > 9999, SX_ERR_INPUT, "time %lld s lies outside the years 0000-9999", (long long)t);
+    SX_FAIL_IF(len < SX_TIME_LEN, SX_ERR_INPUT, "time buffer of %zu bytes is too small", len);
+    snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d", (int)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
+             (int)(rem % 60));
+    return SX_OK;
+}
