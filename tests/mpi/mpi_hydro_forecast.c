@@ -18,22 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpi/mpi_expect.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_mpi.h"
 
 #define N 400
-static int fail;
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "[rank %d] FAIL %s:%d: ", sx_mpi_rank(), __FILE__, __LINE__);       \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fprintf(stderr, "\n");                                                             \
-            fail = 1;                                                                          \
-        }                                                                                      \
-    } while (0)
 
 static double g1[N], g2[N], E[N];
 static char *tlabels[N];
@@ -102,15 +93,15 @@ int main(int argc, char **argv)
     cfg_init(&c, &s, gp);
     sx_hydro_forecast_t f, f1;
     sx_err e = sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f);
-    CHECK(e == SX_OK, "forecast failed: %s", sx_err_message());
+    EXPECT(e == SX_OK, "forecast failed: %s", sx_err_message());
     if (rank == 0 && e == SX_OK) {
-        CHECK(sx_hydro_forecast_run(MPI_COMM_SELF, &c, &f1) == SX_OK, "1-rank forecast failed");
+        EXPECT(sx_hydro_forecast_run(MPI_COMM_SELF, &c, &f1) == SX_OK, "1-rank forecast failed");
         int64_t per = (int64_t)f.nnodes * f.nlead;
-        CHECK(!memcmp(f.q_det, f1.q_det, (size_t)f.nnodes * f.nsteps * sizeof(double)), "deterministic differs");
-        CHECK(!memcmp(f.pct, f1.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)), "percentiles differ from 1 rank");
-        CHECK(!memcmp(f.p_warn, f1.p_warn, (size_t)per * sizeof(double)), "exceedance differs from 1 rank");
+        EXPECT(!memcmp(f.q_det, f1.q_det, (size_t)f.nnodes * f.nsteps * sizeof(double)), "deterministic differs");
+        EXPECT(!memcmp(f.pct, f1.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)), "percentiles differ from 1 rank");
+        EXPECT(!memcmp(f.p_warn, f1.p_warn, (size_t)per * sizeof(double)), "exceedance differs from 1 rank");
         /* out = mid (unrouted link) */
-        CHECK(!memcmp(f.q_det + 3 * f.nsteps, f.q_det + 2 * f.nsteps, (size_t)f.nsteps * sizeof(double)),
+        EXPECT(!memcmp(f.q_det + 3 * f.nsteps, f.q_det + 2 * f.nsteps, (size_t)f.nsteps * sizeof(double)),
               "junction outflow must equal its unrouted upstream");
         int ok = 1;
         double maxp = 0;
@@ -120,8 +111,8 @@ int main(int argc, char **argv)
             ok &= f.p_guar[3 * f.nlead + l] <= f.p_warn[3 * f.nlead + l];
             maxp = fmax(maxp, f.p_warn[3 * f.nlead + l]);
         }
-        CHECK(ok, "percentiles must be ordered and P(>guaranteed) <= P(>warning)");
-        CHECK(isnan(f.p_warn[0]), "a node without a warning level has no exceedance probability");
+        EXPECT(ok, "percentiles must be ordered and P(>guaranteed) <= P(>warning)");
+        EXPECT(isnan(f.p_warn[0]), "a node without a warning level has no exceedance probability");
         printf("forecast: %d nodes, %lld lead steps, %d members; max P(Q_out > warning) = %.2f\n", f.nnodes,
                (long long)f.nlead, f.members, maxp);
         sx_hydro_forecast_fini(&f1);
@@ -138,29 +129,29 @@ int main(int argc, char **argv)
     c1.state_out = state;
     cc.members = 0;
     sx_hydro_forecast_t r1, r2, rc;
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c1, &r1) == SX_OK, "run 1: %s", sx_err_message());
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c1, &r1) == SX_OK, "run 1: %s", sx_err_message());
     c2.start = 200;
     c2.members = 0;
     c2.state_in = state;
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_OK, "run 2: %s", sx_err_message());
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cc, &rc) == SX_OK, "continuous run: %s", sx_err_message());
-    if (!fail)
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_OK, "run 2: %s", sx_err_message());
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cc, &rc) == SX_OK, "continuous run: %s", sx_err_message());
+    if (!mpi_failures)
         for (int i = 0; i < 4; i++)
-            CHECK(!memcmp(r2.q_det + i * r2.nsteps, rc.q_det + i * rc.nsteps + 200, (size_t)r2.nsteps * sizeof(double)),
+            EXPECT(!memcmp(r2.q_det + i * r2.nsteps, rc.q_det + i * rc.nsteps + 200, (size_t)r2.nsteps * sizeof(double)),
                   "node %d: hot-started run differs from the continuous run", i);
-    CHECK(!strcmp(r2.state_time, "200"), "state time '%s'", r2.state_time);
+    EXPECT(!strcmp(r2.state_time, "200"), "state time '%s'", r2.state_time);
     c2.start = 210; /* state is valid at 200, run needs 210 */
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_ERR_INPUT && strstr(sx_err_message(), "valid at 200"),
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_ERR_INPUT && strstr(sx_err_message(), "valid at 200"),
           "a state at the wrong time must be refused: %s", sx_err_message());
     c2.start = 200;
     c2.basin = "other";
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_ERR_INPUT, "another basin's state must be refused");
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &r2) == SX_ERR_INPUT, "another basin's state must be refused");
     memcpy(nodes, saved, sizeof saved);
     nodes[2].down[0] = 'x';
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f1) == SX_ERR_CONFIG, "unknown downstream must be refused");
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f1) == SX_ERR_CONFIG, "unknown downstream must be refused");
     memcpy(nodes, saved, sizeof saved);
     snprintf(nodes[3].down, sizeof nodes[3].down, "a");
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f1) == SX_ERR_CONFIG, "a cycle must be refused");
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c, &f1) == SX_ERR_CONFIG, "a cycle must be refused");
     memcpy(nodes, saved, sizeof saved);
 
     /* parameter ensembles */
@@ -175,15 +166,15 @@ int main(int argc, char **argv)
     for (int hot = 0; hot < 2; hot++) {
         if (hot) cp.start = 200, cp.state_in = state;
         sx_hydro_forecast_t pa, pb;
-        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &pa) == SX_OK, "parameter ensemble: %s", sx_err_message());
-        if (rank == 0 && !fail) {
-            CHECK(sx_hydro_forecast_run(MPI_COMM_SELF, &cp, &pb) == SX_OK, "1-rank parameter ensemble failed");
+        EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &pa) == SX_OK, "parameter ensemble: %s", sx_err_message());
+        if (rank == 0 && !mpi_failures) {
+            EXPECT(sx_hydro_forecast_run(MPI_COMM_SELF, &cp, &pb) == SX_OK, "1-rank parameter ensemble failed");
             int64_t per = (int64_t)pa.nnodes * pa.nlead;
-            CHECK(!memcmp(pa.pct, pb.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)),
+            EXPECT(!memcmp(pa.pct, pb.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)),
                   "parameter-ensemble percentiles differ from 1 rank (hot %d)", hot);
             /* rain_sigma 0: the spread at the outlet comes from the parameters alone */
             const double *p = pa.pct + (3 * pa.nlead + 0) * SX_HYDRO_NPCT;
-            CHECK(p[4] > p[0], "parameter members must spread (p95 %g, p05 %g)", p[4], p[0]);
+            EXPECT(p[4] > p[0], "parameter members must spread (p95 %g, p05 %g)", p[4], p[0]);
             printf("parameter ensemble (hot %d): outlet lead 1 p05 %.4f p50 %.4f p95 %.4f\n", hot, p[0], p[2], p[4]);
             sx_hydro_forecast_fini(&pb);
         }
@@ -192,7 +183,7 @@ int main(int argc, char **argv)
     /* parameter sets (a calibration's population): member m runs set m mod N, at any rank count */
     {
         const sx_hydro_kind_t *xk;
-        CHECK(sx_hydro_kind_find("xaj", &xk) == SX_OK, "xaj kind");
+        EXPECT(sx_hydro_kind_find("xaj", &xk) == SX_OK, "xaj kind");
         const int np = sx_hydro_kind_nparams(xk);
         double rows[3 * 33];
         for (int r = 0; r < 3; r++) { /* loss, then the parameters: defaults with SM and CS varied */
@@ -210,27 +201,27 @@ int main(int argc, char **argv)
         char path[64];
         snprintf(path, sizeof path, "mpi_hydro_sets_%d.csv", sx_mpi_size());
         sx_err we = rank == 0 ? sx_hydro_param_sets_write(path, "xaj", "nse", rows, 3) : SX_OK;
-        CHECK(sx_err_agree(MPI_COMM_WORLD, we) == SX_OK, "writing the sets: %s", sx_err_message());
+        EXPECT(sx_err_agree(MPI_COMM_WORLD, we) == SX_OK, "writing the sets: %s", sx_err_message());
         sx_hydro_param_sets_t sets;
-        CHECK(sx_hydro_param_sets_read(path, "xaj", 0, &sets) == SX_OK && sets.n == 3, "reading the sets: %s",
+        EXPECT(sx_hydro_param_sets_read(path, "xaj", 0, &sets) == SX_OK && sets.n == 3, "reading the sets: %s",
               sx_err_message());
         sx_hydro_forecast_cfg_t cs = c;
         cs.members = 7;
         cs.rain_sigma = 0;
         cs.sets = &sets;
-        for (int hot = 0; hot < 2 && !fail; hot++) {
+        for (int hot = 0; hot < 2 && !mpi_failures; hot++) {
             if (hot) cs.start = 200, cs.state_in = state;
             sx_hydro_forecast_t sa, sb;
-            CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &sa) == SX_OK, "set ensemble: %s", sx_err_message());
-            if (rank == 0 && !fail) {
-                CHECK(sx_hydro_forecast_run(MPI_COMM_SELF, &cs, &sb) == SX_OK, "1-rank set ensemble failed");
+            EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &sa) == SX_OK, "set ensemble: %s", sx_err_message());
+            if (rank == 0 && !mpi_failures) {
+                EXPECT(sx_hydro_forecast_run(MPI_COMM_SELF, &cs, &sb) == SX_OK, "1-rank set ensemble failed");
                 int64_t per = (int64_t)sa.nnodes * sa.nlead;
-                CHECK(!memcmp(sa.pct, sb.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)) &&
+                EXPECT(!memcmp(sa.pct, sb.pct, (size_t)per * SX_HYDRO_NPCT * sizeof(double)) &&
                       !memcmp(sa.p_warn, sb.p_warn, (size_t)per * sizeof(double)),
                       "set-ensemble percentiles differ from 1 rank (hot %d)", hot);
                 /* 7 members over 3 sets: sets 0,1,2,0,1,2,0 -> the median is set 1's run, p05 and p95 sets 0/2 */
                 const double *q = sa.pct + (3 * sa.nlead) * SX_HYDRO_NPCT;
-                CHECK(q[4] > q[0], "set members must spread (p95 %g, p05 %g)", q[4], q[0]);
+                EXPECT(q[4] > q[0], "set members must spread (p95 %g, p05 %g)", q[4], q[0]);
                 printf("parameter-set ensemble (hot %d): outlet lead 1 p05 %.4f p50 %.4f p95 %.4f\n", hot, q[0], q[2], q[4]);
                 sx_hydro_forecast_fini(&sb);
             }
@@ -238,25 +229,25 @@ int main(int argc, char **argv)
         }
         /* one set for every member equals the deterministic run with that set's parameters */
         sx_hydro_param_sets_t one;
-        CHECK(sx_hydro_param_sets_read(path, "xaj", 1, &one) == SX_OK && one.n == 1, "best: 1: %s", sx_err_message());
+        EXPECT(sx_hydro_param_sets_read(path, "xaj", 1, &one) == SX_OK && one.n == 1, "best: 1: %s", sx_err_message());
         cs = c;
         cs.members = 3;
         cs.rain_sigma = 0;
         cs.sets = &one;
         sx_hydro_forecast_t so;
-        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_OK, "one-set ensemble: %s", sx_err_message());
-        if (!fail) {
+        EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_OK, "one-set ensemble: %s", sx_err_message());
+        if (!mpi_failures) {
             const double *q = so.pct + (3 * so.nlead) * SX_HYDRO_NPCT;
-            CHECK(q[0] == q[4], "one set, no rain noise: no spread (%g vs %g)", q[0], q[4]);
+            EXPECT(q[0] == q[4], "one set, no rain noise: no spread (%g vs %g)", q[0], q[4]);
         }
         sx_hydro_forecast_fini(&so);
         cs.sets = &sets;
         cs.nperturb = 2, cs.perturb_names = qn, cs.perturb_width = qw;
-        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_ERR_CONFIG && strstr(sx_err_message(), "not both"),
+        EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_ERR_CONFIG && strstr(sx_err_message(), "not both"),
               "sets and perturb together must be refused: %s", sx_err_message());
         cs.nperturb = 0;
         cs.model = "gr4j";
-        CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_ERR_CONFIG && strstr(sx_err_message(), "are for 'xaj'"),
+        EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cs, &so) == SX_ERR_CONFIG && strstr(sx_err_message(), "are for 'xaj'"),
               "sets of another model must be refused: %s", sx_err_message());
         sx_hydro_param_sets_fini(&sets);
         sx_hydro_param_sets_fini(&one);
@@ -268,24 +259,24 @@ int main(int argc, char **argv)
     c0.members = 10;
     c0.rain_sigma = 0;
     sx_hydro_forecast_t z;
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &c0, &z) == SX_OK, "rain ensemble: %s", sx_err_message());
-    if (!fail) CHECK(z.pct[(3 * z.nlead) * SX_HYDRO_NPCT + 4] == z.pct[(3 * z.nlead) * SX_HYDRO_NPCT], "no spread");
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c0, &z) == SX_OK, "rain ensemble: %s", sx_err_message());
+    if (!mpi_failures) EXPECT(z.pct[(3 * z.nlead) * SX_HYDRO_NPCT + 4] == z.pct[(3 * z.nlead) * SX_HYDRO_NPCT], "no spread");
     sx_hydro_forecast_fini(&z);
     static const char *bad[] = {"X9"};
     cp.perturb_names = bad;
     cp.nperturb = 1;
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &z) == SX_ERR_CONFIG && strstr(sx_err_message(), "'X9'"),
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &z) == SX_ERR_CONFIG && strstr(sx_err_message(), "'X9'"),
           "an unknown parameter must be refused: %s", sx_err_message());
     cp.perturb_names = qn;
     qw[0] = 0;
-    CHECK(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &z) == SX_ERR_CONFIG, "a zero width must be refused");
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &z) == SX_ERR_CONFIG, "a zero width must be refused");
 
     sx_hydro_forecast_fini(&f);
     sx_hydro_forecast_fini(&r1);
     sx_hydro_forecast_fini(&rc);
     for (int t = 0; t < N; t++) free(tlabels[t]);
     int any;
-    MPI_Allreduce(&fail, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(&mpi_failures, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     sx_mpi_finalize();
     return any;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpi/mpi_expect.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_sceua.h"
 #include "sanxiang/sx_mpi.h"
@@ -44,18 +45,6 @@ static double hartmann6(const double *x, void *ctx)
     return f;
 }
 
-static int fail;
-
-#define CHECK(cond, ...)                                                 \
-    do {                                                                 \
-        if (!(cond)) {                                                   \
-            fprintf(stderr, "[rank %d] FAIL %s:%d: ", sx_mpi_rank(), __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                                \
-            fprintf(stderr, "\n");                                       \
-            fail = 1;                                                    \
-        }                                                                \
-    } while (0)
-
 /* Run on world and on rank 0 alone; compare bits on rank 0. */
 static void run_function(const char *name, sx_sceua_fn f, int n, double lo, double hi, double fmin_known,
                          double tol, int ncomplex)
@@ -68,13 +57,13 @@ static void run_function(const char *name, sx_sceua_fn f, int n, double lo, doub
     o.ncomplex = ncomplex;
     o.max_evals = 20000;
     sx_sceua_result_t r, r1;
-    CHECK(sx_sceua_minimize(MPI_COMM_WORLD, f, NULL, n, l, h, &o, x, &r) == SX_OK, "%s failed", name);
+    EXPECT(sx_sceua_minimize(MPI_COMM_WORLD, f, NULL, n, l, h, &o, x, &r) == SX_OK, "%s failed", name);
     if (sx_mpi_rank() == 0) {
-        CHECK(sx_sceua_minimize(MPI_COMM_SELF, f, NULL, n, l, h, &o, x1, &r1) == SX_OK, "%s (1 rank) failed", name);
-        CHECK(memcmp(x, x1, (size_t)n * sizeof *x) == 0 && r.fbest == r1.fbest && r.evals == r1.evals,
+        EXPECT(sx_sceua_minimize(MPI_COMM_SELF, f, NULL, n, l, h, &o, x1, &r1) == SX_OK, "%s (1 rank) failed", name);
+        EXPECT(memcmp(x, x1, (size_t)n * sizeof *x) == 0 && r.fbest == r1.fbest && r.evals == r1.evals,
               "%s: %d ranks gave f = %.17g after %lld evaluations, 1 rank f = %.17g after %lld", name, sx_mpi_size(),
               r.fbest, (long long)r.evals, r1.fbest, (long long)r1.evals);
-        CHECK(fabs(r.fbest - fmin_known) < tol, "%s: f = %.6f, known optimum %.4f", name, r.fbest, fmin_known);
+        EXPECT(fabs(r.fbest - fmin_known) < tol, "%s: f = %.6f, known optimum %.4f", name, r.fbest, fmin_known);
         printf("%s: f = %.6f (known %.4f) after %lld evaluations, %d generations\n", name, r.fbest, fmin_known,
                (long long)r.evals, r.generations);
     }
@@ -86,32 +75,32 @@ static void run_gr4j(const char *objective)
 {
     static double P[NDAYS], E[NDAYS], Q[NDAYS];
     FILE *fp = fopen(SX_DATA_DIR "/hydrology/gr4j_rrmpg/gr4j_example_data.csv", "r");
-    CHECK(fp != NULL, "cannot open GR4J data");
+    EXPECT(fp != NULL, "cannot open GR4J data");
     if (!fp) return;
     char line[256];
-    if (!fgets(line, sizeof line, fp)) fail = 1;
+    if (!fgets(line, sizeof line, fp)) mpi_failures = 1;
     for (int i = 0; i < NDAYS; i++) {
         int m, d, y;
         double qs;
         if (!fgets(line, sizeof line, fp) || sscanf(line, "%d/%d/%d,%lf,%lf,%lf,%lf", &m, &d, &y, &P[i], &E[i], &Q[i], &qs) != 7)
-            fail = 1;
+            mpi_failures = 1;
     }
     fclose(fp);
     sx_hydro_calib_t c = {.model = "gr4j", .P = P, .E = E, .Qobs = Q, .n = NDAYS, .warmup = 365};
-    CHECK(sx_hydro_objective_parse(objective, &c.objective) == SX_OK, "objective");
+    EXPECT(sx_hydro_objective_parse(objective, &c.objective) == SX_OK, "objective");
     sx_sceua_opts_t o;
     sx_sceua_defaults(&o);
     o.ncomplex = 5;
     o.max_evals = 3000;
     double p[4], p1[4], s, s1;
     sx_sceua_result_t r, r1;
-    CHECK(sx_hydro_calibrate(MPI_COMM_WORLD, &c, &o, p, &s, &r) == SX_OK, "GR4J calibration failed: %s", sx_err_message());
+    EXPECT(sx_hydro_calibrate(MPI_COMM_WORLD, &c, &o, p, &s, &r) == SX_OK, "GR4J calibration failed: %s", sx_err_message());
     if (sx_mpi_rank() == 0) {
-        CHECK(sx_hydro_calibrate(MPI_COMM_SELF, &c, &o, p1, &s1, &r1) == SX_OK, "GR4J calibration (1 rank) failed");
-        CHECK(memcmp(p, p1, sizeof p) == 0 && s == s1, "GR4J %s: %d ranks score %.17g, 1 rank %.17g", objective,
+        EXPECT(sx_hydro_calibrate(MPI_COMM_SELF, &c, &o, p1, &s1, &r1) == SX_OK, "GR4J calibration (1 rank) failed");
+        EXPECT(memcmp(p, p1, sizeof p) == 0 && s == s1, "GR4J %s: %d ranks score %.17g, 1 rank %.17g", objective,
               sx_mpi_size(), s, s1);
         /* The Excel parameter set scores NSE 0.7267 over both years. */
-        CHECK(s > 0.7, "GR4J %s calibrated score %.4f is implausibly low", objective, s);
+        EXPECT(s > 0.7, "GR4J %s calibrated score %.4f is implausibly low", objective, s);
         printf("GR4J %s: score %.4f with X1 %.1f X2 %.3f X3 %.1f X4 %.3f (%lld evaluations)\n", objective, s, p[0],
                p[1], p[2], p[3], (long long)r.evals);
     }
@@ -127,7 +116,7 @@ int main(int argc, char **argv)
     run_gr4j("kge");
     run_gr4j("lognse");
     int any;
-    MPI_Allreduce(&fail, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    MPI_Allreduce(&mpi_failures, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     sx_mpi_finalize();
     return any;
 }
