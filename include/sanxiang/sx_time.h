@@ -26,4 +26,13 @@ sx_err sx_time_parse(const char *s, int64_t *unix_seconds);
 #define SX_TIME_LEN 20
 sx_err sx_time_format(int64_t unix_seconds, char *buf, size_t len);
 
+/**
+ * CF time units "<unit> since <origin>" (e.g. "minutes since 2024-06-01
+ * 00:00:00", "hours since 2024-06-01T00:00:00Z", "seconds since 1970-01-01
+ * 00:00:00.0 UTC"): seconds per unit (seconds/minutes/hours/days, singular,
+ * plural or s/min/h/d) and the origin in Unix seconds. Only UTC origins;
+ * SX_ERR_INPUT naming the string otherwise.
+ */
+sx_err sx_time_cf_units(const char *units, double *seconds_per_unit, int64_t *origin);
+
 #endif

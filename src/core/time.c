@@ -83,3 +83,47 @@ sx_err sx_time_format(int64_t t, char *buf, size_t len)
              (int)(rem % 60));
     return SX_OK;
 }
+
+/* CF units: "<unit> since <origin>". The unit may be plural, singular or
+ * abbreviated (UDUNITS: s, min, h, d); the origin is a date, optionally a
+ * clock time with an all-zero fraction of a second (".0", as some writers
+ * put), and optionally a UTC zone ("UTC", "Z", "+00:00", "+0000"). */
+static int utc_zone(const char *z)
+{
+    return !strcmp(z, "UTC") || !strcmp(z, "Z") || !strcmp(z, "+00:00") || !strcmp(z, "+0000") || !strcmp(z, "+00");
+}
+
+sx_err sx_time_cf_units(const char *units, double *seconds_per_unit, int64_t *origin)
+{
+    static const struct {
+        const char *name;
+        double s;
+    } table[] = {{"seconds", 1},    {"second", 1},     {"s", 1},       {"minutes", 60}, {"minute", 60},    {"min", 60},
+                 {"hours", 3600},   {"hour", 3600},    {"h", 3600},    {"days", 86400}, {"day", 86400},    {"d", 86400}};
+    char buf[128], *save = NULL;
+    SX_FAIL_IF(!units || strlen(units) >= sizeof buf, SX_ERR_INPUT, "time units '%s' are not CF '<unit> since <date>'",
+               units ? units : "(none)");
+    snprintf(buf, sizeof buf, "%s", units);
+    char *unit = strtok_r(buf, " ", &save), *since = strtok_r(NULL, " ", &save);
+    char *date = strtok_r(NULL, " ", &save), *clock = strtok_r(NULL, " ", &save), *zone = strtok_r(NULL, " ", &save);
+    SX_FAIL_IF(!unit || !since || strcmp(since, "since") || !date || strtok_r(NULL, " ", &save), SX_ERR_INPUT,
+               "time units '%s' are not CF '<unit> since <date>'", units);
+    if (clock && utc_zone(clock) && !zone) zone = clock, clock = NULL;
+    SX_FAIL_IF(zone && !utc_zone(zone), SX_ERR_INPUT, "time units '%s': only UTC origins are read, not '%s'", units, zone);
+    double s = 0;
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
+        if (!strcmp(unit, table[i].name)) s = table[i].s;
+    SX_FAIL_IF(s == 0, SX_ERR_INPUT, "time units '%s': '%s' is not seconds, minutes, hours or days", units, unit);
+    char full[96];
+    snprintf(full, sizeof full, "%s%s%s", date, clock ? " " : "", clock ? clock : "");
+    char *dot = strchr(full, '.');
+    if (dot) { /* "HH:MM:SS.000[Z]": an all-zero fraction only */
+        size_t zeros = strspn(dot + 1, "0");
+        SX_FAIL_IF(zeros == 0 || (dot[1 + zeros] && strcmp(dot + 1 + zeros, "Z")), SX_ERR_INPUT,
+                   "time units '%s': the origin has a fraction of a second", units);
+        memmove(dot, dot + 1 + zeros, strlen(dot + 1 + zeros) + 1);
+    }
+    SX_CHECK(sx_time_parse(full, origin));
+    *seconds_per_unit = s;
+    return SX_OK;
+}

@@ -25,6 +25,7 @@
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_perf.h"
+#include "sanxiang/sx_time.h"
 
 sx_err sx__f2d_rain_sum(sx_f2d_t *m)
 {
@@ -37,19 +38,6 @@ sx_err sx__f2d_rain_sum(sx_f2d_t *m)
     return SX_OK;
 }
 
-/* Seconds per unit of a CF time-units string ("hours since ..."). */
-static double unit_seconds(const char *u)
-{
-    static const struct { const char *name; double s; } units[] = {
-        {"seconds", 1}, {"second", 1}, {"s", 1}, {"minutes", 60}, {"minute", 60}, {"min", 60},
-        {"hours", 3600}, {"hour", 3600}, {"h", 3600}, {"days", 86400}, {"day", 86400}, {"d", 86400}};
-    char word[32] = "";
-    if (!u || sscanf(u, "%31s", word) != 1) return NAN;
-    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-        if (!strcmp(word, units[i].name)) return units[i].s;
-    return NAN;
-}
-
 static sx_err parse_times(sx_f2d_t *m, const char *name)
 {
     const char *vals = sx_raster_metadata(m->rain_r, "NETCDF_DIM_time_VALUES", NULL);
@@ -57,9 +45,15 @@ static sx_err parse_times(sx_f2d_t *m, const char *name)
     int nb = sx_raster_band_count(m->rain_r);
     SX_FAIL_IF(!vals, SX_ERR_INPUT,
                "rain grid '%s' has no time dimension (NETCDF_DIM_time_VALUES); give a (time, y, x) variable", name);
-    double us = unit_seconds(units);
-    SX_FAIL_IF(isnan(us), SX_ERR_INPUT, "rain grid '%s': time units '%s' are not '<seconds|minutes|hours|days> since ...'",
-               name, units ? units : "(none)");
+    double us = 0;
+    int64_t origin; /* model time 0 is the first record, whatever the origin */
+    if (sx_time_cf_units(units, &us, &origin) != SX_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", sx_err_message());
+        sx_err_clear();
+        SX_FAIL(SX_ERR_INPUT, "rain grid '%s': %s; give CF '<seconds|minutes|hours|days> since YYYY-MM-DD[ HH:MM[:SS]]'",
+                name, why);
+    }
     SX_ALLOC(m->rain_tv, nb > 0 ? nb : 1, "rain times");
     const char *p = vals + (vals[0] == '{');
     int64_t n = 0;

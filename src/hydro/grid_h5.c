@@ -39,22 +39,15 @@
 
 sx_err sx__hydro_cf_units(const char *path, const char *units, double *scale, double *origin)
 {
-    char unit[32], date[64] = "";
-    SX_FAIL_IF(!units || sscanf(units, "%31s since %63[^\n]", unit, date) != 2, SX_ERR_INPUT,
-               "'%s': time units '%s' are not CF '<unit> since <date>'", path, units ? units : "(none)");
-    double s = !strncmp(unit, "second", 6) ? 1 : !strncmp(unit, "minute", 6) ? 60 : !strncmp(unit, "hour", 4) ? 3600
-             : !strncmp(unit, "day", 3) ? 86400 : 0;
-    SX_FAIL_IF(s == 0, SX_ERR_INPUT, "'%s': time unit '%s' is not seconds, minutes, hours or days", path, unit);
-    /* CF allows "1970-01-01 00:00:00" and "1970-01-01T00:00:00Z"; keep date and hh:mm[:ss] */
-    char *sp = strchr(date, ' ');
-    if (sp && sp[1] && strchr(sp + 1, ' ')) *strchr(sp + 1, ' ') = 0; /* drop a trailing time zone */
     int64_t o;
-    if (sx_time_parse(date, &o) != SX_OK) {
+    if (sx_time_cf_units(units, scale, &o) != SX_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", sx_err_message());
         sx_err_clear();
-        SX_FAIL(SX_ERR_INPUT, "'%s': cannot read the time origin '%s' (want YYYY-MM-DD[ HH:MM[:SS]])", path, date);
+        SX_FAIL(SX_ERR_INPUT, "'%s': %s; CF '<seconds|minutes|hours|days> since YYYY-MM-DD[ HH:MM[:SS]]' (UTC) is read",
+                path, why);
     }
     *origin = (double)o;
-    *scale = s;
     return SX_OK;
 }
 

@@ -83,9 +83,41 @@ static void round_trip_and_timegm(void **state)
     }
 }
 
+/* CF "<unit> since <origin>" as the writers spell it (sx_h5cf, xarray, IMERG). */
+static void cf_units(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *u;
+        double s;
+        int64_t o;
+    } ok[] = {{"minutes since 2024-06-01 00:00:00", 60, 1717200000},
+              {"hours since 2024-06-01", 3600, 1717200000},
+              {"seconds since 1970-01-01 00:00:00 UTC", 1, 0},
+              {"seconds since 1970-01-01T00:00:00Z", 1, 0},
+              {"days since 2000-01-01 00:00:00.0", 86400, 946684800},
+              {"h since 2000-01-01 12:00", 3600, 946728000},
+              {"second since 1980-01-06 00:00:00 +00:00", 1, 315964800}};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        double s = 0;
+        int64_t o = -1;
+        assert_int_equal(sx_time_cf_units(ok[i].u, &s, &o), SX_OK);
+        assert_true(s == ok[i].s);
+        assert_int_equal(o, ok[i].o);
+    }
+    const char *bad[] = {NULL, "", "minutes", "minutes from 2024-06-01", "fortnights since 2024-06-01",
+                         "hours since 2024-06-01 00:00:00 +08:00", "hours since 2024-06-01 00:00:00.5",
+                         "hours since 2024-13-01", "hours since 2024-06-01 00:00 UTC extra"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        double s;
+        int64_t o;
+        assert_int_not_equal(sx_time_cf_units(bad[i], &s, &o), SX_OK);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(known), cmocka_unit_test(refused),
-                                       cmocka_unit_test(round_trip_and_timegm)};
+                                       cmocka_unit_test(round_trip_and_timegm), cmocka_unit_test(cf_units)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
