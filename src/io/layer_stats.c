@@ -52,23 +52,25 @@ typedef struct {
     double min, max;
 } part_t;
 
+static void part_init(part_t *p)
+{
+    sx_xsum_init(&p->sum);
+    p->n = 0;
+    p->min = INFINITY;
+    p->max = -INFINITY;
+}
+
 /* Pass 1 (mean == NULL): count, min, max, Σx. Pass 2: Σ(x − mean)². */
 static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill, const double *mean,
                  part_t *total)
 {
     size_t esz = sx_dtype_size(t);
     double fv = through(t, fill);
-    sx_xsum_init(&total->sum);
-    total->n = 0;
-    total->min = INFINITY;
-    total->max = -INFINITY;
+    part_init(total);
 #pragma omp parallel
     {
         part_t p;
-        sx_xsum_init(&p.sum);
-        p.n = 0;
-        p.min = INFINITY;
-        p.max = -INFINITY;
+        part_init(&p);
 #pragma omp for schedule(static)
         for (int64_t j = 0; j < own.ny; j++) {
             const void *row = (const char *)data + (size_t)(j * row_stride) * esz;
@@ -102,14 +104,8 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
     memset(st, 0, sizeof *st);
     part_t p;
     int empty = own.nx <= 0 || own.ny <= 0;
-    if (empty) {
-        sx_xsum_init(&p.sum);
-        p.n = 0;
-        p.min = INFINITY;
-        p.max = -INFINITY;
-    } else {
-        scan(own, data, row_stride, t, fill, NULL, &p);
-    }
+    if (empty) part_init(&p);
+    else scan(own, data, row_stride, t, fill, NULL, &p);
     int64_t n[2] = {p.n, empty ? 0 : own.nx * own.ny}; /* valid, all */
     double mn = p.min, mx = p.max;
     SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, n, 2, MPI_INT64_T, MPI_SUM, comm));
@@ -118,7 +114,7 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
     SX_CHECK(sx_xsum_allreduce(comm, &p.sum));
     if (n[0] == 0) return SX_OK; /* all nodata: no statistics, as GDAL */
     double mean = sx_xsum_value(&p.sum) / (double)n[0];
-    if (empty) sx_xsum_init(&p.sum);
+    if (empty) part_init(&p);
     else scan(own, data, row_stride, t, fill, &mean, &p);
     SX_CHECK(sx_xsum_allreduce(comm, &p.sum));
     st->valid = 1;
