@@ -58,6 +58,14 @@ pkg_check_modules(YAML IMPORTED_TARGET yaml-0.1)
 sx_require(YAML_FOUND "libyaml" "libyaml-dev")
 add_library(sx::yaml ALIAS PkgConfig::YAML)
 
+# The parallel COG writer compresses tiles itself (src/io/cog_codec.c).
+pkg_check_modules(DEFLATE IMPORTED_TARGET libdeflate)
+sx_require(DEFLATE_FOUND "libdeflate" "libdeflate-dev")
+add_library(sx::deflate ALIAS PkgConfig::DEFLATE)
+pkg_check_modules(ZSTD IMPORTED_TARGET libzstd)
+sx_require(ZSTD_FOUND "libzstd" "libzstd-dev")
+add_library(sx::zstd ALIAS PkgConfig::ZSTD)
+
 if(SX_BUILD_TESTS)
   pkg_check_modules(CMOCKA IMPORTED_TARGET cmocka)
   sx_require(CMOCKA_FOUND "cmocka" "libcmocka-dev")

@@ -4,8 +4,9 @@
  * Reading: a rank's window of a band as float64 with nodata (and NaN) turned
  * into NaN, placed inside a larger local buffer (block + halo).
  * Writing: a rank's block of a 2-D layer to CF-netCDF (parallel HDF5,
- * collective) and optionally to a COG made from it, each under a temporary
- * name renamed only when every rank has succeeded, with provenance attached.
+ * collective), to a COG (the parallel COG writer, sx_cog.h) or to both, each
+ * under a temporary name renamed only when every rank has succeeded, with
+ * provenance attached.
  */
 #ifndef SX_LAYER_H
 #define SX_LAYER_H
@@ -27,8 +28,8 @@ sx_err sx_layer_open(MPI_Comm comm, const char *name, int band, sx_raster_t **r,
 sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window_t win, sx_window_t ext, double *buf);
 
 typedef struct {
-    const char *nc_path;       /* CF-netCDF output (required) */
-    const char *cog_path;      /* COG output, or NULL */
+    const char *nc_path;       /* CF-netCDF output, or NULL */
+    const char *cog_path;      /* COG output, or NULL (at least one of the two) */
     const char *name;          /* variable name */
     const char *long_name;
     const char *units;
@@ -42,12 +43,14 @@ typedef struct {
 /**
  * Write this rank's block own of a layer on grid (the output frame: size,
  * geotransform, CRS) from data (own.ny rows of row_stride elements of
- * o->dtype). Collective over comm.
+ * o->dtype) to o->nc_path and/or o->cog_path. The blocks of the ranks must
+ * tile the grid. The COG's bytes do not depend on the number of ranks.
+ * Timers "<name>: write netCDF", "<name>: statistics", "<name>: write COG".
+ * Collective over comm.
  */
 sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, const void *data, int64_t row_stride,
                       const sx_layer_out_t *o);
 
-/** Derive "<stem>.nc" from an output path "<stem>.tif" (or append .nc). */
 /** Statistics of the valid cells (not NaN, not fill) of the ranks' blocks:
  *  min, max, mean and population standard deviation, bit-identical at any
  *  rank and thread count (exact sums). st->valid == 0 if no cell is valid.
@@ -55,6 +58,7 @@ sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, con
 sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill,
                       sx_band_stats_t *st);
 
+/** Derive "<stem>.nc" from an output path "<stem>.tif" (or append .nc). */
 void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len);
 
 #endif

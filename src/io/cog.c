@@ -1,5 +1,6 @@
 /*
- * cog.c — Cloud-Optimized GeoTIFF from any GDAL source, on rank 0.
+ * cog.c — Cloud-Optimized GeoTIFF from any GDAL source, on rank 0 (the
+ * layers kernels compute go through the parallel writer, cog_write.c).
  *
  * GDAL's COG driver reads the source through the block cache bounded by
  * sx_gdal_init(), builds overviews with the layer's resampling and writes
@@ -19,21 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "io/cog_internal.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_raster.h"
-
-static void set_statistics(GDALRasterBandH band, const sx_band_stats_t *st)
-{
-    const char *keys[5] = {"STATISTICS_MINIMUM", "STATISTICS_MAXIMUM", "STATISTICS_MEAN", "STATISTICS_STDDEV",
-                           "STATISTICS_VALID_PERCENT"};
-    double vals[5] = {st->min, st->max, st->mean, st->stddev, st->valid_percent};
-    for (int k = 0; k < (st->valid_percent > 0 ? 5 : 4); k++) {
-        char v[64];
-        snprintf(v, sizeof v, "%.17g", vals[k]);
-        GDALSetMetadataItem(band, keys[k], v, NULL);
-    }
-}
 
 /* The source seen through an in-memory VRT whose bands carry exact
  * statistics (STATISTICS_* metadata), which the COG driver then stores in
@@ -56,13 +46,13 @@ static sx_err open_with_statistics(const char *src, const sx_band_stats_t *known
     for (int b = 1; b <= GDALGetRasterCount(vrt); b++) {
         GDALRasterBandH band = GDALGetRasterBand(vrt, b);
         if (b == 1 && known) {
-            if (known->valid) set_statistics(band, known);
+            if (known->valid) sx__cog_set_statistics(band, known);
             continue;
         }
         sx_band_stats_t st = {1, 0, 0, 0, 0, 0};
         /* CE_Failure means "no valid pixels": a legal, all-nodata layer. */
         if (GDALComputeRasterStatistics(band, FALSE, &st.min, &st.max, &st.mean, &st.stddev, NULL, NULL) == CE_None)
-            set_statistics(band, &st);
+            sx__cog_set_statistics(band, &st);
     }
     CPLErrorReset();
     *raw_out = raw; /* stays open while the VRT refers to it; closed after it */

@@ -1,9 +1,10 @@
 /*
  * layer.c — read a block as float64 with nodata as NaN; write a result layer
- * as CF-netCDF and COG through the commit protocol.
+ * as CF-netCDF, COG or both through the commit protocol.
  *
- * The COG is made from the committed netCDF variable, so a COG never exists
- * without its netCDF twin and both carry the same provenance.
+ * Both files are written from the ranks' blocks in memory, in parallel: the
+ * netCDF with collective HDF5 writes, the COG by the parallel COG writer
+ * (cog_write.c), never one from the other. Both carry the same provenance.
  */
 #include "sanxiang/sx_layer.h"
 
@@ -55,45 +56,46 @@ void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len)
 sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, const void *data, int64_t row_stride,
                       const sx_layer_out_t *o)
 {
-    sx_grid_t og;
-    SX_CHECK(sx_grid_copy(&og, grid));
-    og.dtype = o->dtype;
-    og.has_nodata = 1;
-    og.nodata = o->fill;
-
+    SX_FAIL_IF(!o->nc_path && !o->cog_path, SX_ERR_INTERNAL, "layer '%s': no output file named (netCDF or COG)",
+               o->name);
     char timer[96];
-    snprintf(timer, sizeof timer, "%s: write netCDF", o->name);
-    sx_perf_start(timer, SX_PERF_WRITE);
-    sx_output_t out;
-    sx_err err = sx_output_begin(comm, o->nc_path, &out);
-    if (err == SX_OK) {
-        sx_h5cf_var_t var = {o->name, o->long_name, o->units, o->standard_name, o->dtype, o->fill, 0};
-        sx_h5cf_t *nc = NULL;
-        sx_err e = sx_h5cf_create(comm, out.tmp_path, &og, 0, NULL, o->provenance, &nc);
-        if (e == SX_OK) e = sx_h5cf_define(nc, &var);
-        if (e == SX_OK) e = sx_h5cf_write(nc, o->name, 0, own.x0, own.y0, own.nx, own.ny, data, row_stride);
-        sx_err ec = sx_h5cf_close(&nc);
-        if (e == SX_OK) e = ec;
-        err = sx_output_commit(comm, &out, e);
+    if (o->nc_path) {
+        sx_grid_t og;
+        SX_CHECK(sx_grid_copy(&og, grid));
+        og.dtype = o->dtype;
+        og.has_nodata = 1;
+        og.nodata = o->fill;
+        snprintf(timer, sizeof timer, "%s: write netCDF", o->name);
+        sx_perf_start(timer, SX_PERF_WRITE);
+        sx_output_t out;
+        sx_err err = sx_output_begin(comm, o->nc_path, &out);
+        if (err == SX_OK) {
+            sx_h5cf_var_t var = {o->name, o->long_name, o->units, o->standard_name, o->dtype, o->fill, 0};
+            sx_h5cf_t *nc = NULL;
+            sx_err e = sx_h5cf_create(comm, out.tmp_path, &og, 0, NULL, o->provenance, &nc);
+            if (e == SX_OK) e = sx_h5cf_define(nc, &var);
+            if (e == SX_OK) e = sx_h5cf_write(nc, o->name, 0, own.x0, own.y0, own.nx, own.ny, data, row_stride);
+            sx_err ec = sx_h5cf_close(&nc);
+            if (e == SX_OK) e = ec;
+            err = sx_output_commit(comm, &out, e);
+        }
+        sx_perf_add_bytes_written(sx_window_cells(own) * (int64_t)sx_dtype_size(o->dtype));
+        sx_perf_stop(timer);
+        sx_grid_fini(&og);
+        SX_CHECK(err);
     }
-    sx_perf_add_bytes_written(sx_window_cells(own) * (int64_t)sx_dtype_size(o->dtype));
-    sx_perf_stop(timer);
-    sx_grid_fini(&og);
-    SX_CHECK(err);
-
     if (o->cog_path) {
         sx_band_stats_t st;
         snprintf(timer, sizeof timer, "%s: statistics", o->name);
         sx_perf_start(timer, SX_PERF_COMPUTE);
-        err = sx_layer_stats(comm, own, data, row_stride, o->dtype, o->fill, &st);
+        sx_err err = sx_layer_stats(comm, own, data, row_stride, o->dtype, o->fill, &st);
         sx_perf_stop(timer);
         SX_CHECK(err);
         snprintf(timer, sizeof timer, "%s: write COG", o->name);
         sx_perf_start(timer, SX_PERF_WRITE);
-        char src[SX_PATH_MAX + 32];
-        snprintf(src, sizeof src, "NETCDF:\"%s\":%s", o->nc_path, o->name);
-        sx_cog_opts_t co = {"DEFLATE", 0, o->resampling ? o->resampling : "AVERAGE", 512, &st};
-        err = sx_cog_write(comm, src, o->cog_path, &co, o->provenance);
+        sx_cog_layer_t cl = {o->dtype, o->fill, o->resampling, SX_COG_DEFAULT, 0, 0, o->name, o->long_name,
+                             o->units, o->standard_name, o->provenance, &st};
+        err = sx_cog_write_blocks(comm, o->cog_path, grid, own, data, row_stride, &cl);
         sx_perf_stop(timer);
         SX_CHECK(err);
     }

@@ -1,0 +1,384 @@
+/*
+ * cog_write.c — a Cloud-Optimized GeoTIFF written by all ranks at once.
+ *
+ * Phases (each ends with the ranks agreeing on errors):
+ *   1. plan: gather the blocks, give every tile of every level an owner
+ *      (cog_tiles.c); rank 0 has GDAL encode the georeferencing and
+ *      metadata fields (cog_tags.c);
+ *   2. tiles: from full resolution down, each owner compresses its tiles
+ *      (OpenMP over tiles: predictor, DEFLATE/ZSTD) and reduces each into
+ *      its quarter of the next level's tile, which goes to that tile's owner;
+ *   3. placement: the compressed sizes of all tiles are summed over the
+ *      ranks (each tile has one owner, so the sum is that size) in the COG's
+ *      global order — smallest overview first, rows within a level — which
+ *      gives every rank every tile's offset after the header, whose size
+ *      depends only on the tile count; BigTIFF when the file passes 4 GiB;
+ *   4. write: every rank writes its tiles at their offsets with MPI-IO,
+ *      contiguous runs as one request; rank 0 writes header and IFDs; the
+ *      file is committed under its final name (sx_output.h).
+ * Nothing depends on the number of ranks or threads: tile contents are
+ * pure functions of the grid, offsets of the tile sizes. No rank gathers
+ * the raster; rank 0 holds O(tiles) offsets.
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "io/cog_internal.h"
+#include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
+#include "sanxiang/sx_perf.h"
+
+#define STAGE_BYTES ((size_t)32 << 20)
+
+typedef struct {
+    int codec, level, tile, rs;
+} settings;
+
+/* Codec and level: the layer's, else SX_COG_COMPRESS / SX_COG_LEVEL, else defaults. */
+static sx_err choose(const sx_cog_layer_t *l, settings *s)
+{
+    s->codec = l->codec;
+    const char *e = getenv("SX_COG_COMPRESS");
+    if (s->codec == SX_COG_DEFAULT && e && *e) {
+        if (!strcasecmp(e, "DEFLATE")) s->codec = SX_COG_DEFLATE;
+        else if (!strcasecmp(e, "ZSTD")) s->codec = SX_COG_ZSTD;
+        else if (!strcasecmp(e, "NONE")) s->codec = SX_COG_NONE;
+        else SX_FAIL(SX_ERR_CONFIG, "SX_COG_COMPRESS='%s': set it to DEFLATE, ZSTD or NONE, or unset it", e);
+    }
+    if (s->codec == SX_COG_DEFAULT) s->codec = SX_COG_DEFLATE;
+    int deflt, lo, hi;
+    sx__cog_level_range(s->codec, &deflt, &lo, &hi);
+    s->level = l->level;
+    e = getenv("SX_COG_LEVEL");
+    if (s->level == 0 && e && *e) {
+        char *end;
+        long v = strtol(e, &end, 10);
+        SX_FAIL_IF(*end || v < lo || v > hi, SX_ERR_CONFIG, "SX_COG_LEVEL='%s': this codec takes levels %d..%d", e, lo, hi);
+        s->level = (int)v;
+    }
+    if (s->level == 0) s->level = deflt;
+    SX_FAIL_IF(s->codec != SX_COG_NONE && (s->level < lo || s->level > hi), SX_ERR_CONFIG,
+               "COG compression level %d: this codec takes levels %d..%d", s->level, lo, hi);
+    s->tile = l->tile ? l->tile : SX__COG_TILE_DEFAULT;
+    SX_FAIL_IF(s->tile < 16 || s->tile % 16 || s->tile > 65536, SX_ERR_CONFIG,
+               "COG tile size %d: use a multiple of 16 up to 65536", s->tile);
+    sx__cog_rs rs;
+    SX_CHECK(sx__cog_resampling(l->resampling, &rs));
+    s->rs = (int)rs;
+    return SX_OK;
+}
+
+/* The fill value must be a value of the type (NaN only for floating types). */
+static sx_err check_fill(sx_dtype t, double fill)
+{
+    static const struct {
+        sx_dtype t;
+        double lo, hi;
+    } r[] = {{SX_DT_UINT8, 0, 255}, {SX_DT_INT16, -32768, 32767}, {SX_DT_UINT16, 0, 65535},
+             {SX_DT_INT32, -2147483648.0, 2147483647.0}, {SX_DT_UINT32, 0, 4294967295.0},
+             {SX_DT_INT64, -9223372036854775808.0, 9223372036854774784.0}};
+    if (t == SX_DT_FLOAT32 || t == SX_DT_FLOAT64) return SX_OK;
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++)
+        if (r[i].t == t) {
+            SX_FAIL_IF(!(fill >= r[i].lo && fill <= r[i].hi && fill == floor(fill)), SX_ERR_INTERNAL,
+                       "nodata %g is not a %s value", fill, sx_dtype_name(t));
+            return SX_OK;
+        }
+    SX_FAIL(SX_ERR_INTERNAL, "the COG writer cannot store %s cells", sx_dtype_name(t));
+}
+
+/* One compressed tile: 4-byte size leader, the bytes, their last 4 repeated. */
+typedef struct {
+    unsigned char *bytes;
+    uint64_t n; /* compressed size, without leader and trailer */
+} ctile;
+
+static void ctiles_free(ctile *c, int64_t n)
+{
+    for (int64_t i = 0; c && i < n; i++) free(c[i].bytes);
+    free(c);
+}
+
+/* Copy a tile's cells into a tile x tile buffer, the cells outside the level as fill. */
+static void extract(const sx__cog_tile_t *t, int64_t T, sx_dtype dt, size_t esz, double fill, unsigned char *cells)
+{
+    for (int64_t j = 0; j < t->h; j++) {
+        unsigned char *row = cells + (size_t)(j * T) * esz;
+        memcpy(row, (const unsigned char *)t->p + (size_t)(j * t->stride) * esz, (size_t)t->w * esz);
+        if (t->w < T) sx__cog_fill(dt, fill, row + (size_t)t->w * esz, T - t->w);
+    }
+    if (t->h < T) sx__cog_fill(dt, fill, cells + (size_t)(t->h * T) * esz, (T - t->h) * T);
+}
+
+/* Compress this rank's tiles of level k into out and, when next is given,
+ * reduce each into its piece of level k+1. Threads share the tiles. */
+static sx_err encode_level(const settings *s, const sx__cog_plan_t *p, sx__cog_tile_t *tiles, int64_t n,
+                           sx__cog_next_t *next, ctile *out)
+{
+    const int64_t T = s->tile;
+    const size_t esz = p->esz, tile_bytes = (size_t)(T * T) * esz;
+    const int predictor = sx__cog_predictor_tag(s->codec, p->dtype);
+    sx_err first = SX_OK;
+    char msg[1024] = "";
+#pragma omp parallel
+    {
+        sx__cog_encoder_t *enc = NULL;
+        unsigned char *cells = malloc(tile_bytes), *scratch = malloc((size_t)T * esz);
+        sx_err e = cells && scratch ? sx__cog_encoder_create(s->codec, s->level, tile_bytes, &enc)
+                                    : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate tile buffers");
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t i = 0; i < n; i++) {
+            const sx__cog_tile_t *t = &tiles[i];
+            if (next) {
+                int64_t stride;
+                void *slot = sx__cog_next_slot(next, i, &stride);
+                sx__cog_reduce((sx__cog_rs)s->rs, p->dtype, p->fill, t->p, t->stride, t->w, t->h, slot, stride);
+            }
+            if (e != SX_OK) continue;
+            extract(t, T, p->dtype, esz, p->fill, cells);
+            sx__cog_predict(predictor, p->dtype, cells, T, T, scratch);
+            const void *z;
+            size_t m;
+            e = sx__cog_encode(enc, cells, tile_bytes, &z, &m);
+            if (e != SX_OK) continue;
+            unsigned char *b = malloc(m + SX__COG_TILE_EXTRA);
+            if (!b) {
+                e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot keep a compressed tile of %zu bytes", m);
+                continue;
+            }
+            uint32_t lead = (uint32_t)m;
+            memcpy(b, &lead, 4);
+            memcpy(b + 4, z, m);
+            memcpy(b + 4 + m, b + m, 4); /* the last 4 bytes again (m >= 4: a tile is at least 16 x 16 cells) */
+            out[i].bytes = b, out[i].n = m;
+        }
+        if (e != SX_OK) {
+#pragma omp critical(sx_cog_encode_err)
+            if (first == SX_OK) {
+                first = e;
+                snprintf(msg, sizeof msg, "%s", sx_err_message());
+            }
+        }
+        sx__cog_encoder_destroy(&enc);
+        free(cells);
+        free(scratch);
+    }
+    if (first != SX_OK) return sx_err_set(first, SX__FILE, __LINE__, "%s", msg);
+    return SX_OK;
+}
+
+/* Build every level's tiles from the full resolution down: compress, reduce,
+ * move the pieces. comp[k] / mine[k] receive this rank's compressed tiles. */
+static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void *data, int64_t row_stride,
+                         const char *name, ctile **comp, sx__cog_tile_t **mine, int64_t *nmine)
+{
+    char t_tiles[96], t_comm[96];
+    snprintf(t_tiles, sizeof t_tiles, "%s: COG tiles", name);
+    snprintf(t_comm, sizeof t_comm, "%s: COG exchange", name);
+    sx__cog_tile_t *tiles = NULL;
+    int64_t n = 0;
+    sx_perf_start(t_comm, SX_PERF_COMM);
+    sx_err err = sx__cog_level0(p, data, row_stride, &tiles, &n);
+    sx_perf_stop(t_comm);
+    SX_CHECK(err);
+    for (int k = 0; k < p->pyr.nlevels; k++) {
+        sx__cog_next_t *next = NULL;
+        sx_err e = SX_OK;
+        comp[k] = n ? calloc((size_t)n, sizeof **comp) : NULL;
+        if (n && !comp[k]) e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
+        if (e == SX_OK && k + 1 < p->pyr.nlevels) e = sx__cog_next_create(p, k, &next);
+        e = sx_err_agree(p->comm, e);
+        if (e == SX_OK && next) e = sx__cog_next_post(next);
+        sx_perf_start(t_tiles, SX_PERF_COMPUTE);
+        sx_err enc = e == SX_OK ? encode_level(s, p, tiles, n, next, comp[k]) : SX_OK;
+        sx_perf_stop(t_tiles);
+        mine[k] = tiles, nmine[k] = n;
+        tiles = NULL, n = 0;
+        if (e == SX_OK && next) {
+            sx_perf_start(t_comm, SX_PERF_COMM);
+            e = sx__cog_next_finish(&next, &tiles, &n);
+            sx_perf_stop(t_comm);
+        }
+        sx__cog_next_destroy(&next);
+        if (e == SX_OK) e = enc;
+        SX_CHECK(sx_err_agree(p->comm, e));
+        /* The level's cells are no longer needed, only their tile numbers. */
+        for (int64_t i = 0; i < nmine[k]; i++) {
+            free(mine[k][i].buf);
+            mine[k][i].buf = NULL, mine[k][i].p = NULL;
+        }
+    }
+    return SX_OK;
+}
+
+/* Write this rank's tiles, smallest level first, merging contiguous ones. */
+static sx_err write_tiles(MPI_File fh, const sx__cog_plan_t *p, ctile **comp, sx__cog_tile_t **mine,
+                          const int64_t *nmine, const uint64_t *offsets, int64_t *written)
+{
+    size_t cap = STAGE_BYTES, used = 0;
+    uint64_t at = 0;
+    for (int k = 0; k < p->pyr.nlevels; k++)
+        for (int64_t i = 0; i < nmine[k]; i++)
+            if (comp[k][i].n + SX__COG_TILE_EXTRA > cap) cap = comp[k][i].n + SX__COG_TILE_EXTRA;
+    unsigned char *stage = malloc(cap);
+    SX_FAIL_IF(!stage, SX_ERR_NOMEM, "cannot allocate %zu bytes to stage COG tiles", cap);
+    sx_err err = SX_OK;
+    for (int k = p->pyr.nlevels - 1; k >= 0 && err == SX_OK; k--) {
+        for (int64_t i = 0; i < nmine[k] && err == SX_OK; i++) {
+            const ctile *c = &comp[k][i];
+            uint64_t pos = offsets[p->pyr.base[k] + mine[k][i].index] - 4;
+            size_t len = (size_t)c->n + SX__COG_TILE_EXTRA;
+            if (used && (at + used != pos || used + len > cap)) {
+                int rc = MPI_File_write_at(fh, (MPI_Offset)at, stage, (int)used, MPI_BYTE, MPI_STATUS_IGNORE);
+                if (rc != MPI_SUCCESS) err = sx__mpi_fail(rc, "MPI_File_write_at", SX__FILE, __LINE__);
+                *written += (int64_t)used;
+                used = 0;
+            }
+            if (!used) at = pos;
+            memcpy(stage + used, c->bytes, len);
+            used += len;
+        }
+    }
+    if (err == SX_OK && used) {
+        int rc = MPI_File_write_at(fh, (MPI_Offset)at, stage, (int)used, MPI_BYTE, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS) err = sx__mpi_fail(rc, "MPI_File_write_at", SX__FILE, __LINE__);
+        *written += (int64_t)used;
+    }
+    free(stage);
+    return err;
+}
+
+/* Sizes of all tiles in global numbering; header size, format and offsets. */
+static sx_err place(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
+                    sx__cog_tile_t **mine, const int64_t *nmine, uint64_t *counts, uint64_t *offsets,
+                    sx__cog_tiff_t *h)
+{
+    const sx__cog_pyramid_t *pyr = &p->pyr;
+    for (int k = 0; k < pyr->nlevels; k++)
+        for (int64_t i = 0; i < nmine[k]; i++) counts[pyr->base[k] + mine[k][i].index] = comp[k][i].n;
+    SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, counts, (int)pyr->ntiles, MPI_UINT64_T, MPI_SUM, p->comm));
+    uint64_t data = 0;
+    for (int64_t t = 0; t < pyr->ntiles; t++) data += counts[t] + SX__COG_TILE_EXTRA;
+    int nodata_tag = -1;
+    for (int i = 0; i < tags->ntags; i++)
+        if (tags->tags[i].tag == 42113) nodata_tag = i;
+    *h = (sx__cog_tiff_t){0, p->dtype, sx__cog_compression_tag(s->codec), sx__cog_predictor_tag(s->codec, p->dtype),
+                          pyr, tags->tags, tags->ntags, nodata_tag >= 0 ? &tags->tags[nodata_tag] : NULL,
+                          nodata_tag >= 0, NULL, NULL};
+    uint64_t header[2] = {0, 0}; /* bytes, BigTIFF */
+    if (p->rank == 0) {
+        header[0] = sx__cog_tiff_header(h, NULL);
+        if (header[0] + data > UINT32_MAX) {
+            h->bigtiff = 1;
+            header[0] = sx__cog_tiff_header(h, NULL);
+            header[1] = 1;
+        }
+    }
+    SX_CHECK_MPI(MPI_Bcast(header, 2, MPI_UINT64_T, 0, p->comm));
+    h->bigtiff = (int)header[1];
+    uint64_t pos = header[0];
+    for (int k = pyr->nlevels - 1; k >= 0; k--)
+        for (int64_t t = 0; t < pyr->lv[k].ntx * pyr->lv[k].nty; t++) {
+            offsets[pyr->base[k] + t] = pos + 4;
+            pos += counts[pyr->base[k] + t] + SX__COG_TILE_EXTRA;
+        }
+    h->offsets = offsets, h->counts = counts;
+    return SX_OK;
+}
+
+/* Phases 3 and 4 into the open temporary file. */
+static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
+                              sx__cog_tile_t **mine, const int64_t *nmine, const char *tmp_path, const char *name)
+{
+    uint64_t *counts = calloc((size_t)p->pyr.ntiles, sizeof *counts);
+    uint64_t *offsets = calloc((size_t)p->pyr.ntiles, sizeof *offsets);
+    sx_err err = counts && offsets ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld tile offsets", (long long)p->pyr.ntiles);
+    err = sx_err_agree(p->comm, err);
+    sx__cog_tiff_t h;
+    if (err == SX_OK) err = place(s, p, tags, comp, mine, nmine, counts, offsets, &h);
+    char timer[96];
+    snprintf(timer, sizeof timer, "%s: COG file", name);
+    sx_perf_start(timer, SX_PERF_WRITE);
+    MPI_File fh = MPI_FILE_NULL;
+    int64_t written = 0;
+    if (err == SX_OK) {
+        int rc = MPI_File_open(p->comm, tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+        if (rc != MPI_SUCCESS) {
+            fh = MPI_FILE_NULL;
+            err = sx__mpi_fail(rc, "MPI_File_open", SX__FILE, __LINE__);
+        }
+        err = sx_err_agree(p->comm, err);
+    }
+    if (err == SX_OK) {
+        sx_err e = write_tiles(fh, p, comp, mine, nmine, offsets, &written);
+        if (e == SX_OK && p->rank == 0) {
+            size_t hb = sx__cog_tiff_header(&h, NULL);
+            unsigned char *hdr = calloc(1, hb);
+            if (!hdr) e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the %zu-byte COG header", hb);
+            int count = 0;
+            if (e == SX_OK) e = sx_mpi_count((int64_t)hb, &count);
+            if (e == SX_OK) {
+                sx__cog_tiff_header(&h, hdr);
+                int rc = MPI_File_write_at(fh, 0, hdr, count, MPI_BYTE, MPI_STATUS_IGNORE);
+                if (rc != MPI_SUCCESS) e = sx__mpi_fail(rc, "MPI_File_write_at", SX__FILE, __LINE__);
+                written += (int64_t)hb;
+            }
+            free(hdr);
+        }
+        int rc = MPI_File_close(&fh);
+        if (e == SX_OK && rc != MPI_SUCCESS) e = sx__mpi_fail(rc, "MPI_File_close", SX__FILE, __LINE__);
+        err = e;
+    }
+    sx_perf_stop(timer);
+    sx_perf_add_bytes_written(written);
+    free(counts);
+    free(offsets);
+    return err;
+}
+
+sx_err sx_cog_write_blocks(MPI_Comm comm, const char *final_path, const sx_grid_t *grid, sx_window_t own,
+                           const void *data, int64_t row_stride, const sx_cog_layer_t *l)
+{
+    int rank;
+    SX_CHECK_MPI(MPI_Comm_rank(comm, &rank));
+    settings s = {0, 0, 0, 0};
+    sx_err err = rank == 0 ? choose(l, &s) : SX_OK;
+    if (err == SX_OK) err = check_fill(l->dtype, l->fill);
+    if (err == SX_OK && own.nx > 0 && own.ny > 0 && row_stride < own.nx)
+        err = sx_err_set(SX_ERR_INTERNAL, SX__FILE, __LINE__, "row stride %lld is less than the block width %lld",
+                         (long long)row_stride, (long long)own.nx);
+    SX_CHECK(sx_err_agree(comm, err));
+    SX_CHECK_MPI(MPI_Bcast(&s, 4, MPI_INT, 0, comm));
+    const char *name = l->name ? l->name : "layer";
+
+    sx__cog_plan_t plan;
+    SX_CHECK(sx__cog_plan_init(comm, grid->nx, grid->ny, own, s.tile, l->dtype, l->fill, &plan));
+    sx_output_t out;
+    err = sx_output_begin(comm, final_path, &out);
+    if (err != SX_OK) {
+        sx__cog_plan_fini(&plan);
+        return err;
+    }
+    sx__cog_tags_t tags;
+    memset(&tags, 0, sizeof tags);
+    err = rank == 0 ? sx__cog_gdal_tags(grid, l, &tags) : SX_OK;
+    err = sx_err_agree(comm, err);
+
+    const int nl = plan.pyr.nlevels;
+    ctile *comp[SX__COG_MAX_LEVELS] = {0};
+    sx__cog_tile_t *mine[SX__COG_MAX_LEVELS] = {0};
+    int64_t nmine[SX__COG_MAX_LEVELS] = {0};
+    if (err == SX_OK) err = all_levels(&s, &plan, data, row_stride, name, comp, mine, nmine);
+    if (err == SX_OK) err = place_and_write(&s, &plan, &tags, comp, mine, nmine, out.tmp_path, name);
+    for (int k = 0; k < nl; k++) {
+        ctiles_free(comp[k], nmine[k]);
+        sx__cog_tiles_free(&mine[k], nmine[k]);
+    }
+    sx__cog_tags_fini(&tags);
+    sx__cog_plan_fini(&plan);
+    return sx_output_commit(comm, &out, err);
+}
