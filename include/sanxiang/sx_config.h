@@ -112,6 +112,8 @@ sx_err sx_cfg_fail_at(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const char *f
 
 /** The effective configuration as JSON (malloc'd, caller frees). */
 sx_err sx_cfg_to_json(const sx_cfg_t *cfg, char **out);
+/** One node (and what it holds) as JSON (malloc'd, caller frees). */
+sx_err sx_cfg_node_to_json(const sx_cfg_node_t *n, char **out);
 
 /** Print a field table as help text to stdout, indented by indent spaces. */
 void sx_cfg_print_fields(const sx_cfg_field_t *fields, size_t nfields, int indent);

@@ -4,8 +4,9 @@
  *
  * The decomposition splits nx x ny cells into px x py blocks, one per rank,
  * with block edges on multiples of the input's internal block size where the
- * grid has enough blocks (so every rank reads whole compressed tiles) and on
- * cell boundaries otherwise. px x py is chosen to minimise the largest block
+ * grid has enough blocks (so every rank reads whole compressed tiles), also
+ * of the output COG tile size where that keeps the blocks balanced (so the
+ * COG writer moves nothing), and on cell boundaries otherwise. px x py is chosen to minimise the largest block
  * perimeter (halo traffic). The split depends only on the grid, the block size
  * and the number of ranks, so every rank computes it without communicating.
  *
@@ -27,6 +28,11 @@
 typedef struct {
     int64_t x0, y0, nx, ny;
 } sx_window_t;
+
+/* The tile size of delivery COGs (sx_cog.h): block edges fall on its
+ * multiples too when the grid is large enough for that to keep the blocks
+ * balanced (largest block at most 1.25 x an even share). */
+#define SX_DECOMP_OUTPUT_TILE 512
 
 typedef struct {
     MPI_Comm comm;

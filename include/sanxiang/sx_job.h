@@ -37,8 +37,10 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
 /* For step implementations. */
 const sx_cfg_t *sx_job_cfg(const sx_job_t *job);
 const char *sx_job_out_dir(const sx_job_t *job);
-/** Provenance JSON to store with every output. */
+/** Provenance JSON to store in every output file (sx_provenance_json). */
 const char *sx_job_provenance(const sx_job_t *job);
+/** The run record (sx_provenance_run_json), as in run.json. */
+const char *sx_job_run_provenance(const sx_job_t *job);
 /** Resolve a layer reference (an input name, an earlier step's output name, or
  *  a path) to a GDAL dataset name; fails naming the node. */
 sx_err sx_job_resolve(sx_job_t *job, const sx_cfg_node_t *node, const char *ref, const char **out);
@@ -64,10 +66,16 @@ sx_err sx_job_raster_out(const sx_job_t *job, const char *name, int cog, sx_job_
  *  NULL: the file itself) for later steps. */
 sx_err sx_job_add_nc_layer(sx_job_t *job, const char *name, const char *nc, const char *var);
 
-/** Provenance JSON (version, commit, command line, job hash, ranks, threads,
- *  UTC time, libraries). cfg may be NULL for ad-hoc commands. Built on rank 0
- *  and broadcast, so every rank holds the same text (parallel HDF5 needs
- *  identical attributes on all ranks). Collective over comm. Caller frees. */
+/** The provenance stored in output files (.tif, .nc): what identifies the
+ *  result — software, version, commit, command line, job file, its SHA-256,
+ *  overrides and inputs, library versions — and nothing about how or when it
+ *  ran, so a file's bytes do not depend on ranks, threads, time or host.
+ *  cfg may be NULL for ad-hoc commands. Built on rank 0 and broadcast, so
+ *  every rank holds the same text (parallel HDF5 needs identical attributes
+ *  on all ranks). Collective over comm. Caller frees. */
 sx_err sx_provenance_json(MPI_Comm comm, const sx_cfg_t *cfg, int argc, char **argv, char **out);
+/** The run record (run.json): the file provenance plus ranks, threads per
+ *  rank, UTC time and host. Collective over comm. Caller frees. */
+sx_err sx_provenance_run_json(MPI_Comm comm, const sx_cfg_t *cfg, int argc, char **argv, char **out);
 
 #endif

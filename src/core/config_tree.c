@@ -380,11 +380,13 @@ static void to_json(const sx_cfg_node_t *n, sx_strbuf_t *sb)
     }
 }
 
-sx_err sx_cfg_to_json(const sx_cfg_t *cfg, char **out)
+sx_err sx_cfg_to_json(const sx_cfg_t *cfg, char **out) { return sx_cfg_node_to_json(cfg->root, out); }
+
+sx_err sx_cfg_node_to_json(const sx_cfg_node_t *n, char **out)
 {
     sx_strbuf_t sb;
     sx_strbuf_init(&sb);
-    to_json(cfg->root, &sb);
+    to_json(n, &sb);
     if (sb.failed) {
         sx_strbuf_fini(&sb);
         SX_FAIL(SX_ERR_NOMEM, "out of memory writing the configuration");

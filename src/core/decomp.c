@@ -1,6 +1,10 @@
 /*
  * decomp.c — choose the process grid and the block boundaries.
  *
+ * Block edges fall on multiples of the input's internal tile size and, when
+ * that keeps the blocks balanced, of the delivery COG tile size too, so the
+ * COG writer finds every tile's cells in one block (nothing moves).
+ *
  * Invariants: xcuts/ycuts are non-decreasing from 0 to nx/ny, so the blocks
  * tile the grid exactly once; with more ranks than rows or columns some
  * blocks are empty, which every caller must accept. The result is a pure
@@ -13,23 +17,18 @@
 
 #include "sanxiang/sx_mpi.h"
 
-/* Boundaries for splitting n cells into p parts, on multiples of block
- * when there are at least p blocks, else on single cells. */
-static void make_cuts(int64_t n, int p, int block, int64_t *cuts)
+/* Boundaries for splitting n cells into p parts on multiples of unit. */
+static void unit_cuts(int64_t n, int p, int64_t unit, int64_t *cuts)
 {
-    int64_t nblocks = block > 1 ? (n + block - 1) / block : n;
-    int aligned = block > 1 && nblocks >= p;
+    int64_t nunits = (n + unit - 1) / unit;
     for (int k = 0; k <= p; k++) {
-        if (aligned) {
-            int64_t b = (nblocks * k) / p;
-            int64_t c = b * block;
-            cuts[k] = c > n ? n : c;
-        } else {
-            cuts[k] = (n * k) / p;
-        }
+        int64_t c = (nunits * k) / p * unit;
+        cuts[k] = c > n ? n : c;
     }
     cuts[p] = n;
 }
+
+static int64_t gcd64(int64_t a, int64_t b) { return b ? gcd64(b, a % b) : a; }
 
 static int64_t max_extent(const int64_t *cuts, int p)
 {
@@ -37,6 +36,23 @@ static int64_t max_extent(const int64_t *cuts, int p)
     for (int k = 0; k < p; k++)
         if (cuts[k + 1] - cuts[k] > m) m = cuts[k + 1] - cuts[k];
     return m;
+}
+
+/* Boundaries for splitting n cells into p parts: on multiples of both block
+ * and the output tile (SX_DECOMP_OUTPUT_TILE) when that costs at most a
+ * quarter more cells in the largest part than an even split, so each output
+ * tile has its cells in one block; else on multiples of block when there are
+ * at least p blocks; else on single cells. */
+static void make_cuts(int64_t n, int p, int block, int64_t *cuts)
+{
+    int64_t b = block > 1 ? block : 1;
+    int64_t both = b / gcd64(b, SX_DECOMP_OUTPUT_TILE) * SX_DECOMP_OUTPUT_TILE;
+    if ((n + both - 1) / both >= p) {
+        unit_cuts(n, p, both, cuts);
+        if (4 * max_extent(cuts, p) * p <= 5 * n + 4 * (int64_t)p) return;
+    }
+    if (block > 1 && (n + block - 1) / block >= p) unit_cuts(n, p, block, cuts);
+    else unit_cuts(n, p, 1, cuts);
 }
 
 sx_err sx_decomp_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int block_x, int block_y)

@@ -32,7 +32,8 @@
 struct sx_job {
     sx_cfg_t *cfg;
     char out_dir[SX_PATH_MAX];
-    char *provenance;
+    char *provenance;     /* stamped into output files */
+    char *run_provenance; /* run.json: provenance + ranks, threads, time, host */
     int nlayers;
     char *layer_name[JOB_MAX_LAYERS];
     char *layer_path[JOB_MAX_LAYERS];
@@ -51,6 +52,7 @@ static const sx_cfg_field_t top_fields[] = {
 const sx_cfg_t *sx_job_cfg(const sx_job_t *job) { return job->cfg; }
 const char *sx_job_out_dir(const sx_job_t *job) { return job->out_dir; }
 const char *sx_job_provenance(const sx_job_t *job) { return job->provenance; }
+const char *sx_job_run_provenance(const sx_job_t *job) { return job->run_provenance; }
 
 sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t len)
 {
@@ -165,6 +167,7 @@ static void job_free(sx_job_t *job)
         free(job->layer_path[i]);
     }
     free(job->provenance);
+    free(job->run_provenance);
     sx_cfg_destroy(&job->cfg);
 }
 
@@ -180,7 +183,7 @@ static sx_err write_run_record(sx_job_t *job, MPI_Comm comm)
         if (err == SX_OK) {
             sx_strbuf_t sb;
             sx_strbuf_init(&sb);
-            sx_strbuf_printf(&sb, "{\n\"provenance\": %s,\n\"configuration\": %s\n}\n", job->provenance, cfg_json);
+            sx_strbuf_printf(&sb, "{\n\"provenance\": %s,\n\"configuration\": %s\n}\n", job->run_provenance, cfg_json);
             err = sb.failed ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory") : sx_write_text_file(path, sb.data);
             sx_strbuf_fini(&sb);
         }
@@ -233,6 +236,7 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
     else snprintf(job.out_dir, sizeof job.out_dir, "out/%s", name);
     SX_CHECK_GOTO(sx_gdal_init(cache_mb), err, done);
     SX_CHECK_GOTO(sx_provenance_json(comm, job.cfg, argc, argv, &job.provenance), err, done);
+    SX_CHECK_GOTO(sx_provenance_run_json(comm, job.cfg, argc, argv, &job.run_provenance), err, done);
     sx_log_info("job '%s' from %s: %zu step(s), %d rank(s), output in %s", name, path,
                 sx_cfg_node_len(sx_cfg_map_get(root, "steps")), sx_mpi_size(), job.out_dir);
 

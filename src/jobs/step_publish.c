@@ -73,7 +73,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     else SX_CHECK(sx_job_out_path(job, output, pkg, sizeof pkg));
     o.run_dir = sx_job_out_dir(job);
     o.package_dir = pkg;
-    o.provenance = sx_job_provenance(job);
+    o.provenance = sx_job_run_provenance(job); /* the package records the run (its STAC datetime is the run's time) */
     o.tables = tables;
     o.datums = datums;
     return sx_publish_package(comm, &o);
