@@ -70,7 +70,8 @@ static __int128 floor_div(__int128 a, __int128 b)
                 for (int64_t i = 0; i < ow; i++) o[i] = r0[2 * i];                                           \
                 continue;                                                                                    \
             }                                                                                                \
-            for (int64_t i = 0; i < ow; i++) {                                                               \
+            int64_t i0 = m == SX__COG_AVERAGE && r1 ? pairs_##T(fv, r0, r1, w / 2, o) : 0;                 \
+            for (int64_t i = i0; i < ow; i++) {                                                              \
                 int64_t a = 2 * i;                                                                           \
                 int right = a + 1 < w;                                                                       \
                 T v[4];                                                                                      \
@@ -95,6 +96,14 @@ static inline double fsum(const double *v, int n)
 
 #define VALID(x) ((x) != fv)
 #define MEAN(T, v, n) imean_##T(v, n)
+/* Integer types take the general path for every group. */
+#define NO_PAIRS(T) static inline int64_t pairs_##T(T fv, const T *r0, const T *r1, int64_t n, T *o) { return 0; }
+NO_PAIRS(uint8_t)
+NO_PAIRS(int16_t)
+NO_PAIRS(uint16_t)
+NO_PAIRS(int32_t)
+NO_PAIRS(uint32_t)
+NO_PAIRS(int64_t)
 #define IMEAN(T)                                                                 \
     static inline T imean_##T(const T *v, int n)                                 \
     {                                                                            \
@@ -126,6 +135,27 @@ static inline float fmean_float(const float *v, int n)
     return (float)(fsum(d, n) / n);
 }
 static inline double fmean_double(const double *v, int n) { return fsum(v, n) / n; }
+/* AVERAGE of n whole 2x2 groups of a floating type without a branch per
+ * cell: invalid cells add +0.0, which leaves the sum unchanged (a sum that
+ * starts at +0.0 is never -0.0), so the result equals the general path. */
+#define PAIRS(T)                                                                          \
+    static int64_t pairs_##T(T fv, const T *restrict r0, const T *restrict r1, int64_t n, T *restrict o) \
+    {                                                                                     \
+        for (int64_t i = 0; i < n; i++) {                                                 \
+            T a = r0[2 * i], b = r0[2 * i + 1], c = r1[2 * i], d = r1[2 * i + 1];         \
+            int va = VALID(a), vb = VALID(b), vc = VALID(c), vd = VALID(d);               \
+            double s = 0.0;                                                               \
+            s += va ? (double)a : 0.0;                                                    \
+            s += vb ? (double)b : 0.0;                                                    \
+            s += vc ? (double)c : 0.0;                                                    \
+            s += vd ? (double)d : 0.0;                                                    \
+            int k = va + vb + vc + vd;                                                    \
+            o[i] = k ? (T)(s / k) : fv;                                                   \
+        }                                                                                 \
+        return n;                                                                         \
+    }
+PAIRS(float)
+PAIRS(double)
 REDUCE(float)
 REDUCE(double)
 #undef VALID

@@ -4,8 +4,8 @@
  *
  * The COG stores them (STATISTICS_* metadata, what QGIS and gdalinfo show)
  * without a second pass over the written file. Sums go through the exact
- * accumulator (sx_xsum.h), so the figures are bit-identical at any rank and
- * thread count; the variance is the exact sum of (x − mean)², mean taken
+ * accumulator (sx_xsum.h, its per-exponent front end: one integer addition
+ * per cell), so the figures are bit-identical at any rank and thread count; the variance is the exact sum of (x − mean)², mean taken
  * from the exact total, as GDAL defines it (population, not sample).
  */
 #include "sanxiang/sx_layer.h"
@@ -32,20 +32,6 @@ static double through(sx_dtype t, double v)
     }
 }
 
-static double cell(const void *row, sx_dtype t, int64_t i)
-{
-    switch (t) {
-    case SX_DT_UINT8: return ((const uint8_t *)row)[i];
-    case SX_DT_INT16: return ((const int16_t *)row)[i];
-    case SX_DT_UINT16: return ((const uint16_t *)row)[i];
-    case SX_DT_INT32: return ((const int32_t *)row)[i];
-    case SX_DT_UINT32: return ((const uint32_t *)row)[i];
-    case SX_DT_INT64: return (double)((const int64_t *)row)[i];
-    case SX_DT_FLOAT32: return ((const float *)row)[i];
-    default: return ((const double *)row)[i];
-    }
-}
-
 typedef struct {
     sx_xsum_t sum;
     int64_t n;
@@ -60,34 +46,73 @@ static void part_init(part_t *p)
     p->max = -INFINITY;
 }
 
+/* One pass over rows [j0, j1) of cells of type T, skipping NaN and fill (fv):
+ * mean == NULL: count, min, max, Σx; else Σ(x − mean)². One loop per type,
+ * so the inner loop has no type dispatch. */
+#define SCAN(T)                                                                                        \
+    static void scan_##T(sx_window_t own, const void *data, int64_t stride, double fv, const double *mean, \
+                         int64_t j0, int64_t j1, sx_xsum_fast_t *f, part_t *p)                         \
+    {                                                                                                  \
+        for (int64_t j = j0; j < j1; j++) {                                                            \
+            const T *row = (const T *)data + j * stride;                                               \
+            if (mean) {                                                                                \
+                const double mu = *mean;                                                               \
+                for (int64_t i = 0; i < own.nx; i++) {                                                 \
+                    double v = (double)row[i];                                                         \
+                    if (isnan(v) || v == fv) continue;                                                 \
+                    double d = v - mu;                                                                 \
+                    sx_xsum_fast_add(f, &p->sum, d * d);                                               \
+                }                                                                                      \
+                continue;                                                                              \
+            }                                                                                          \
+            int64_t n = 0;                                                                             \
+            double mn = p->min, mx = p->max;                                                           \
+            for (int64_t i = 0; i < own.nx; i++) {                                                     \
+                double v = (double)row[i];                                                             \
+                if (isnan(v) || v == fv) continue;                                                     \
+                sx_xsum_fast_add(f, &p->sum, v);                                                       \
+                n++;                                                                                   \
+                mn = v < mn ? v : mn;                                                                  \
+                mx = v > mx ? v : mx;                                                                  \
+            }                                                                                          \
+            p->n += n, p->min = mn, p->max = mx;                                                       \
+        }                                                                                              \
+    }
+SCAN(uint8_t)
+SCAN(int16_t)
+SCAN(uint16_t)
+SCAN(int32_t)
+SCAN(uint32_t)
+SCAN(int64_t)
+SCAN(float)
+SCAN(double)
+#undef SCAN
+
 /* Pass 1 (mean == NULL): count, min, max, Σx. Pass 2: Σ(x − mean)². */
 static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill, const double *mean,
                  part_t *total)
 {
-    size_t esz = sx_dtype_size(t);
     double fv = through(t, fill);
     part_init(total);
 #pragma omp parallel
     {
         part_t p;
         part_init(&p);
-#pragma omp for schedule(static)
-        for (int64_t j = 0; j < own.ny; j++) {
-            const void *row = (const char *)data + (size_t)(j * row_stride) * esz;
-            for (int64_t i = 0; i < own.nx; i++) {
-                double v = cell(row, t, i);
-                if (isnan(v) || v == fv) continue;
-                if (mean) {
-                    double d = v - *mean;
-                    sx_xsum_add(&p.sum, d * d);
-                } else {
-                    sx_xsum_add(&p.sum, v);
-                    p.n++;
-                    if (v < p.min) p.min = v;
-                    if (v > p.max) p.max = v;
-                }
-            }
+        sx_xsum_fast_t f; /* 32 KiB of buckets per thread */
+        sx_xsum_fast_init(&f);
+        int nt = omp_get_num_threads(), id = omp_get_thread_num();
+        int64_t j0 = own.ny * id / nt, j1 = own.ny * (id + 1) / nt;
+        switch (t) {
+        case SX_DT_UINT8: scan_uint8_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        case SX_DT_INT16: scan_int16_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        case SX_DT_UINT16: scan_uint16_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        case SX_DT_INT32: scan_int32_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        case SX_DT_UINT32: scan_uint32_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        case SX_DT_INT64: scan_int64_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        case SX_DT_FLOAT32: scan_float(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        default: scan_double(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
         }
+        sx_xsum_fast_flush(&f, &p.sum);
 #pragma omp critical(sx_layer_stats)
         {
             sx_xsum_merge(&total->sum, &p.sum); /* exact: the merge order does not matter */

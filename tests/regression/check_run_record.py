@@ -20,6 +20,10 @@ assert any(t["kind"] == "read" for t in perf["timers"])
 cog = gdal.Open(f"{run_dir}/slope.tif")
 p = json.loads(cog.GetMetadataItem("SANXIANG_PROVENANCE"))
 assert p["job_sha256"] == prov["job_sha256"]
+# Files carry what identifies the result, not how or when it ran (run.json does).
+for key in ("ranks", "threads_per_rank", "utc_time", "host"):
+    assert key not in p, f"the COG's provenance has {key}"
+assert p["inputs"]["dem"] == rec["configuration"]["inputs"]["dem"], p.get("inputs")
 nc = gdal.Open(f'NETCDF:"{run_dir}/slope.nc":slope')
 assert "job_sha256" in (nc.GetMetadataItem("NC_GLOBAL#sanxiang_provenance") or ""), nc.GetMetadata()
 print("run record ok:", prov["version"], prov["commit"], prov["ranks"], "ranks")

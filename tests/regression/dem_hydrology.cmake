@@ -19,27 +19,33 @@ foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   endforeach()
 endforeach()
 
-# CLI chain on the projected Olinda DEM at 1-4 ranks, TauDEM codes.
+# CLI chain on the projected Olinda DEM at 1-4 ranks, TauDEM codes. Each rank
+# count runs the same commands (relative output names) in its own directory,
+# so the COGs, whose provenance holds the command line, are byte-identical.
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set(o ${SX_DEM_OUT}/olinda_np${np})
+  file(MAKE_DIRECTORY ${o})
   add_test(NAME dem_cli_chain_np${np}
-           COMMAND sh -c "mkdir -p ${o} && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} -o ${o}/fel.tif && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem flowdir ${o}/fel.tif -o ${o}/p.tif --encoding taudem && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/ad8.tif --encoding taudem --edge ${o}/edge.nc && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/wacc.tif --encoding taudem --weight ${SX_OLINDA} && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem streams ${o}/ad8.tif --flowdir ${o}/p.tif --encoding taudem --threshold 50 \
-  -o ${o}/ord.tif --links ${o}/links.gpkg && \
-ogr2ogr -f CSV ${o}/links.csv ${o}/links.gpkg -lco GEOMETRY=AS_WKT && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem watershed ${o}/p.tif --encoding taudem --accum ${o}/ad8.tif \
-  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ${o}/ws.tif --polygons ${o}/ws.gpkg && \
-ogr2ogr -f CSV ${o}/ws.csv ${o}/ws.gpkg -lco GEOMETRY=AS_WKT")
+           COMMAND sh -c "\
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} -o fel.tif && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem flowdir fel.tif -o p.tif --encoding taudem && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum p.tif -o ad8.tif --encoding taudem --edge edge.nc && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum p.tif -o wacc.tif --encoding taudem --weight ${SX_OLINDA} && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem streams ad8.tif --flowdir p.tif --encoding taudem --threshold 50 \
+  -o ord.tif --links links.gpkg && \
+ogr2ogr -f CSV links.csv links.gpkg -lco GEOMETRY=AS_WKT && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem watershed p.tif --encoding taudem --accum ad8.tif \
+  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ws.tif --polygons ws.gpkg && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem slope ${SX_OLINDA} -o slope.tif && \
+ogr2ogr -f CSV ws.csv ws.gpkg -lco GEOMETRY=AS_WKT"
+           WORKING_DIRECTORY ${o})
   set_tests_properties(dem_cli_chain_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP dem_chain_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME dem_cli_equal_np${np}
-           COMMAND sh -c "cmp ${SX_DEM_OUT}/olinda_np1/ws.csv ${SX_DEM_OUT}/olinda_np${np}/ws.csv && for f in fel p ad8 wacc ord ws; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
+           COMMAND sh -c "cmp ${SX_DEM_OUT}/olinda_np1/ws.csv ${SX_DEM_OUT}/olinda_np${np}/ws.csv && for f in fel p ad8 wacc ord ws slope; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif && \
+cmp ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
 cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv")
   set_tests_properties(dem_cli_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_chain_np1;dem_chain_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
@@ -47,19 +53,30 @@ endforeach()
 # --epsilon (least strictly draining surface) on the real DEM, with nodata
 # as outlets and as walls: the same file at 1-4 ranks.
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  file(MAKE_DIRECTORY ${SX_DEM_OUT}/eps_np${np})
   add_test(NAME dem_cli_eps_np${np}
-           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} --epsilon -o ${SX_DEM_OUT}/eps_np${np}.tif && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif --epsilon --nodata-walls -o ${SX_DEM_OUT}/epsw_np${np}.tif")
+           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} --epsilon -o eps.tif && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif --epsilon --nodata-walls -o epsw.tif"
+           WORKING_DIRECTORY ${SX_DEM_OUT}/eps_np${np})
   set_tests_properties(dem_cli_eps_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP dem_eps_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME dem_cli_eps_equal_np${np}
-           COMMAND sh -c "${SX_CMP} --exact ${SX_DEM_OUT}/eps_np1.tif ${SX_DEM_OUT}/eps_np${np}.tif && \
-${SX_CMP} --exact ${SX_DEM_OUT}/epsw_np1.tif ${SX_DEM_OUT}/epsw_np${np}.tif")
+           COMMAND sh -c "${SX_CMP} --exact ${SX_DEM_OUT}/eps_np1/eps.tif ${SX_DEM_OUT}/eps_np${np}/eps.tif && \
+${SX_CMP} --exact ${SX_DEM_OUT}/eps_np1/epsw.tif ${SX_DEM_OUT}/eps_np${np}/epsw.tif && \
+cmp ${SX_DEM_OUT}/eps_np1/eps.tif ${SX_DEM_OUT}/eps_np${np}/eps.tif && cmp ${SX_DEM_OUT}/eps_np1/epsw.tif ${SX_DEM_OUT}/eps_np${np}/epsw.tif")
   set_tests_properties(dem_cli_eps_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_eps_np1;dem_eps_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()
+# Every COG of the chains passes GDAL's validator (leader/trailer bytes too).
+set(dem_fixtures "")
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  list(APPEND dem_fixtures dem_chain_np${np} dem_eps_np${np})
+endforeach()
+add_test(NAME dem_cli_cog_valid
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/cog_valid_tree.py 36 ${SX_DEM_OUT})
+set_tests_properties(dem_cli_cog_valid PROPERTIES LABELS regression FIXTURES_REQUIRED "${dem_fixtures}")
 # Invariants of the chain on a real DEM: fill >= DEM, every data cell has a
 # direction, the accumulation leaving the grid equals the number of cells.
 add_test(NAME dem_cli_invariants

@@ -6,5 +6,8 @@ foreach(np 1 3)
                    "${MPIEXEC_EXECUTABLE} --oversubscribe" ${SX_CMP}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(job_resume_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
-                       TIMEOUT 600 PROCESSORS ${np})
+                       TIMEOUT 600 PROCESSORS ${np} FIXTURES_SETUP job_resume_np${np})
 endforeach()
+add_test(NAME job_resume_cogs_valid
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/cog_valid_tree.py 2 ${SX_TEST_OUT}/resume_np1 ${SX_TEST_OUT}/resume_np3)
+set_tests_properties(job_resume_cogs_valid PROPERTIES LABELS regression FIXTURES_REQUIRED "job_resume_np1;job_resume_np3")

@@ -3,10 +3,11 @@
 set -eu
 bin=$1; np=$2; out=$3; scenes=$4; all=${5:-}
 mkdir -p "$out"
+cd "$out" # same command line at every rank count: relative output names
 run() { mpirun --oversubscribe -np "$np" "$bin" rs composite --scenes "$scenes" --qa-kind landsat-c1 --dilate 1 "$@"; }
-run --method median -o "$out/median.tif"
-run --method max-ndvi -o "$out/maxndvi.tif"
+run --method median -o "median.tif"
+run --method max-ndvi -o "maxndvi.tif"
 if [ -n "$all" ]; then
-  run --method mean -o "$out/mean.tif"
-  run --method p90 -o "$out/p90.tif"
+  run --method mean -o "mean.tif"
+  run --method p90 -o "p90.tif"
 fi

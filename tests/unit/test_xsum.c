@@ -95,9 +95,39 @@ static void test_order_independent(void **state)
     assert_true(fabs(fwd - naive_bwd) <= 1e-9 * fabs(fwd) + 1e-3);
 }
 
+/* The bucketed front end gives exactly what sx_xsum_add gives, across the
+ * range (subnormals, DBL_MAX, cancellation, both signs). */
+static void test_fast_front_end(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    static double x[N];
+    srand(13);
+    for (int i = 0; i < N; i++) x[i] = ((double)rand() / RAND_MAX - 0.5) * pow(2.0, rand() % 2100 - 1075);
+    x[0] = DBL_MAX, x[1] = DBL_MAX, x[2] = -DBL_MAX, x[3] = DBL_TRUE_MIN, x[4] = -0.0, x[5] = 1.0, x[6] = -1.0;
+    sx_xsum_t a, b;
+    sx_xsum_init(&a);
+    sx_xsum_init(&b);
+    sx_xsum_fast_t f;
+    sx_xsum_fast_init(&f);
+    for (int i = 0; i < N; i++) {
+        if (isinf(x[i])) x[i] = 0;
+        sx_xsum_add(&a, x[i]);
+        sx_xsum_fast_add(&f, &b, x[i]);
+        if (i == N / 2) sx_xsum_fast_flush(&f, &b); /* a flush midway changes nothing */
+    }
+    sx_xsum_fast_flush(&f, &b);
+    assert_true(sx_xsum_value(&a) == sx_xsum_value(&b));
+    double c[] = {1e308, 1.0, 1e308, -1e308, -1e308, DBL_TRUE_MIN};
+    sx_xsum_init(&b);
+    for (int i = 0; i < 6; i++) sx_xsum_fast_add(&f, &b, c[i]);
+    sx_xsum_fast_flush(&f, &b);
+    assert_true(sx_xsum_value(&b) == 1.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_cancellation), cmocka_unit_test(test_against_integer_sum),
-                                       cmocka_unit_test(test_order_independent)};
+                                       cmocka_unit_test(test_order_independent), cmocka_unit_test(test_fast_front_end)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
