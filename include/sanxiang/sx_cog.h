@@ -59,8 +59,9 @@ typedef struct {
     double fill;             /* nodata value (NaN allowed for floating types) */
     const char *resampling;  /* overviews: "AVERAGE" (mean of the valid cells), "NEAREST" (top-left cell of
                                 each 2x2), "MODE" (most frequent valid value, ties to the smallest); NULL = AVERAGE */
-    sx_cog_codec codec;      /* SX_COG_DEFAULT: SX_COG_COMPRESS in the environment, else DEFLATE */
-    int level;               /* 0: SX_COG_LEVEL, else the codec's default (docs/performance.md) */
+    sx_cog_codec codec;      /* SX_COG_DEFAULT: SX_COG_COMPRESS (DEFLATE, ZSTD, NONE) in the environment,
+                                else ZSTD, the cheapest for the same size (docs/performance.md) */
+    int level;               /* 0: SX_COG_LEVEL, else 1 (ZSTD 1..22, DEFLATE 1..12) */
     int tile;                /* tile edge in cells, a multiple of 16; 0: 512 */
     const char *name;        /* variable name (metadata item NETCDF_VARNAME, what src/publish reads) */
     const char *long_name;   /* band item long_name */

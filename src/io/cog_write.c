@@ -49,7 +49,7 @@ static sx_err choose(const sx_cog_layer_t *l, settings *s)
         else if (!strcasecmp(e, "NONE")) s->codec = SX_COG_NONE;
         else SX_FAIL(SX_ERR_CONFIG, "SX_COG_COMPRESS='%s': set it to DEFLATE, ZSTD or NONE, or unset it", e);
     }
-    if (s->codec == SX_COG_DEFAULT) s->codec = SX_COG_DEFLATE;
+    if (s->codec == SX_COG_DEFAULT) s->codec = SX_COG_ZSTD; /* docs/performance.md, "COG tile compression" */
     int deflt, lo, hi;
     sx__cog_level_range(s->codec, &deflt, &lo, &hi);
     s->level = l->level;

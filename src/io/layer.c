@@ -37,10 +37,14 @@ sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window
     if (sx_window_cells(win) == 0) return SX_OK;
     double *dst = buf + (win.y0 - ext.y0) * ext.nx + (win.x0 - ext.x0);
     SX_CHECK(sx_raster_read(r, band, win.x0, win.y0, win.nx, win.ny, SX_DT_FLOAT64, dst, ext.nx));
+    if (!g->has_nodata || isnan(g->nodata)) return SX_OK; /* NaN cells are NaN already */
+    /* sx_grid_is_nodata's rule without a call per cell: the cells come from
+     * the band's own type, so a Float32 band's cells equal its nodata
+     * rounded to Float32 exactly when sx_grid_is_nodata says they match. */
+    const double nd = g->dtype == SX_DT_FLOAT32 ? (double)(float)g->nodata : g->nodata;
     for (int64_t j = 0; j < win.ny; j++) {
-        double *row = dst + j * ext.nx;
-        for (int64_t i = 0; i < win.nx; i++)
-            if (sx_grid_is_nodata(g, row[i])) row[i] = NAN;
+        double *restrict row = dst + j * ext.nx;
+        for (int64_t i = 0; i < win.nx; i++) row[i] = row[i] == nd ? NAN : row[i];
     }
     return SX_OK;
 }

@@ -125,10 +125,11 @@ static void round_trip(sx_dtype t, sx_cog_codec codec, int level)
     assert_non_null(ds);
     const char *comp = GDALGetMetadataItem(ds, "COMPRESSION", "IMAGE_STRUCTURE");
     const char *pred = GDALGetMetadataItem(ds, "PREDICTOR", "IMAGE_STRUCTURE");
-    const char *want = codec == SX_COG_ZSTD ? "ZSTD" : codec == SX_COG_NONE ? NULL : "DEFLATE";
+    const char *want = codec == SX_COG_ZSTD || codec == SX_COG_DEFAULT ? "ZSTD" : codec == SX_COG_NONE ? NULL : "DEFLATE";
     if (want) assert_string_equal(comp, want);
     else assert_null(comp);
     if (codec != SX_COG_NONE) assert_int_equal(atoi(pred), sx__cog_predictor_tag(codec, t));
+    if (codec == SX_COG_NONE) assert_null(pred);
     GDALRasterBandH b = GDALGetRasterBand(ds, 1);
     double *got = malloc((size_t)(nx * ny) * sizeof *got);
     assert_int_equal(GDALRasterIO(b, GF_Read, 0, 0, (int)nx, (int)ny, got, (int)nx, (int)ny, GDT_Float64, 0, 0), CE_None);
@@ -159,7 +160,7 @@ static void test_codecs_round_trip_through_gdal(void **state)
         sx_cog_codec c;
         int level;
     } codecs[] = {{SX_COG_DEFLATE, 1}, {SX_COG_DEFLATE, 6}, {SX_COG_DEFLATE, 12}, {SX_COG_ZSTD, 1},
-                  {SX_COG_ZSTD, 9}, {SX_COG_NONE, 0}};
+                  {SX_COG_ZSTD, 9}, {SX_COG_NONE, 0}, {SX_COG_DEFAULT, 0}};
     for (size_t t = 0; t < sizeof types / sizeof *types; t++)
         for (size_t c = 0; c < sizeof codecs / sizeof *codecs; c++) round_trip(types[t], codecs[c].c, codecs[c].level);
 }
