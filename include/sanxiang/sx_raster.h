@@ -27,6 +27,8 @@ const char *sx_gdal_last_error(void);
 
 sx_err sx__gdal_fail(sx_err code, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/** GDAL's data type (a GDALDataType) for a cell type; GDT_Unknown (0) if none. */
+int sx__gdal_type(sx_dtype t);
 /** Fail with GDAL's own message appended. */
 #define SX_FAIL_GDAL(...) return sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, __VA_ARGS__)
 

@@ -36,21 +36,6 @@ void sx__cog_set_statistics(GDALRasterBandH band, const sx_band_stats_t *st)
     }
 }
 
-static GDALDataType gdal_type(sx_dtype t)
-{
-    switch (t) {
-    case SX_DT_UINT8: return GDT_Byte;
-    case SX_DT_INT16: return GDT_Int16;
-    case SX_DT_UINT16: return GDT_UInt16;
-    case SX_DT_INT32: return GDT_Int32;
-    case SX_DT_UINT32: return GDT_UInt32;
-    case SX_DT_INT64: return GDT_Int64;
-    case SX_DT_FLOAT32: return GDT_Float32;
-    case SX_DT_FLOAT64: return GDT_Float64;
-    default: return GDT_Unknown;
-    }
-}
-
 static int wanted(uint16_t tag)
 {
     static const uint16_t keep[] = {33550, 33922, 34264, 34735, 34736, 34737, 42112, 42113};
@@ -118,7 +103,7 @@ sx_err sx__cog_gdal_tags(const sx_grid_t *g, const sx_cog_layer_t *l, sx__cog_ta
     char name[96];
     static int serial = 0;
     snprintf(name, sizeof name, "/vsimem/sx_cog_tags_%d_%p.tif", serial++, (void *)out);
-    GDALDatasetH ds = GDALCreate(drv, name, 1, 1, 1, gdal_type(l->dtype), NULL);
+    GDALDatasetH ds = GDALCreate(drv, name, 1, 1, 1, (GDALDataType)sx__gdal_type(l->dtype), NULL);
     if (!ds) SX_FAIL_GDAL("cannot create the COG's georeferencing in memory");
     double gt[6];
     memcpy(gt, g->gt, sizeof gt);

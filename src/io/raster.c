@@ -70,7 +70,7 @@ sx_err sx_gdal_init(int64_t cache_mb)
 
 int64_t sx_gdal_cache_bytes(void) { return (int64_t)GDALGetCacheMax64(); }
 
-static GDALDataType to_gdal(sx_dtype t)
+int sx__gdal_type(sx_dtype t)
 {
     switch (t) {
     case SX_DT_UINT8: return GDT_Byte;
@@ -183,7 +183,7 @@ sx_err sx_raster_read(sx_raster_t *r, int band, int64_t x0, int64_t y0, int64_t 
     size_t esz = sx_dtype_size(buf_type);
     last_error[0] = '\0';
     CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)y0, (int)nx, (int)ny, buf, (int)nx, (int)ny,
-                              to_gdal(buf_type), (GSpacing)esz, (GSpacing)(esz * (size_t)row_stride), NULL);
+                              (GDALDataType)sx__gdal_type(buf_type), (GSpacing)esz, (GSpacing)(esz * (size_t)row_stride), NULL);
     if (e != CE_None)
         SX_FAIL_GDAL("cannot read rows %lld-%lld, columns %lld-%lld of '%s': the file is corrupt or truncated; "
                      "check it with gdalinfo -checksum and copy or download it again",

@@ -28,6 +28,7 @@
 #include "sanxiang/sx_decomp.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_raster.h"
+#include "unit/cells.h"
 
 typedef enum { NONE, SCATTER, RECT, ALL } nd_pattern;
 typedef enum { DECOMP, SKEW, STRIPS } split;
@@ -114,20 +115,6 @@ static sx_window_t block_of(const cog_case *c, int rank, int size)
     if (y0 > c->ny) y0 = c->ny;
     if (y1 > c->ny) y1 = c->ny;
     return (sx_window_t){x0, y0, x1 - x0, y1 - y0};
-}
-
-static void store(sx_dtype t, void *buf, int64_t k, double v)
-{
-    switch (t) {
-    case SX_DT_UINT8: ((uint8_t *)buf)[k] = (uint8_t)v; break;
-    case SX_DT_INT16: ((int16_t *)buf)[k] = (int16_t)v; break;
-    case SX_DT_UINT16: ((uint16_t *)buf)[k] = (uint16_t)v; break;
-    case SX_DT_INT32: ((int32_t *)buf)[k] = (int32_t)v; break;
-    case SX_DT_UINT32: ((uint32_t *)buf)[k] = (uint32_t)v; break;
-    case SX_DT_INT64: ((int64_t *)buf)[k] = (int64_t)v; break;
-    case SX_DT_FLOAT32: ((float *)buf)[k] = (float)v; break;
-    default: ((double *)buf)[k] = v; break;
-    }
 }
 
 /* ---- serial reference of the overview rule, over whole levels of doubles ---- */
@@ -264,7 +251,7 @@ static void run_case(const cog_case *c, const char *dir)
     int64_t stride = own.nx + 3; /* a row stride wider than the block */
     void *data = malloc((size_t)(stride * (own.ny > 0 ? own.ny : 1)) * esz);
     for (int64_t j = 0; j < own.ny; j++)
-        for (int64_t i = 0; i < own.nx; i++) store(c->t, data, j * stride + i, gen(c, own.x0 + i, own.y0 + j));
+        for (int64_t i = 0; i < own.nx; i++) cells_put(c->t, data, j * stride + i, gen(c, own.x0 + i, own.y0 + j));
     sx_grid_t g;
     memset(&g, 0, sizeof g);
     g.nx = c->nx, g.ny = c->ny, g.dtype = c->t;

@@ -24,6 +24,7 @@
 #include "io/cog_internal.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_raster.h"
+#include "unit/cells.h"
 
 static void test_horizontal_predictor(void **state)
 {
@@ -89,27 +90,13 @@ static double cell_value(sx_dtype t, int64_t i, int64_t j)
     }
 }
 
-static void put(sx_dtype t, void *buf, int64_t k, double v)
-{
-    switch (t) {
-    case SX_DT_UINT8: ((uint8_t *)buf)[k] = (uint8_t)v; break;
-    case SX_DT_INT16: ((int16_t *)buf)[k] = (int16_t)v; break;
-    case SX_DT_UINT16: ((uint16_t *)buf)[k] = (uint16_t)v; break;
-    case SX_DT_INT32: ((int32_t *)buf)[k] = (int32_t)v; break;
-    case SX_DT_UINT32: ((uint32_t *)buf)[k] = (uint32_t)v; break;
-    case SX_DT_INT64: ((int64_t *)buf)[k] = (int64_t)v; break;
-    case SX_DT_FLOAT32: ((float *)buf)[k] = (float)v; break;
-    default: ((double *)buf)[k] = v; break;
-    }
-}
-
 static void round_trip(sx_dtype t, sx_cog_codec codec, int level)
 {
     const int64_t nx = 77, ny = 45;
     size_t esz = sx_dtype_size(t);
     unsigned char *data = malloc((size_t)(nx * ny) * esz);
     for (int64_t j = 0; j < ny; j++)
-        for (int64_t i = 0; i < nx; i++) put(t, data, j * nx + i, cell_value(t, i, j));
+        for (int64_t i = 0; i < nx; i++) cells_put(t, data, j * nx + i, cell_value(t, i, j));
     sx_grid_t g;
     memset(&g, 0, sizeof g);
     g.nx = nx, g.ny = ny;
