@@ -69,6 +69,7 @@ typedef struct {
     const char *standard_name;
     const char *provenance;  /* JSON, identical on all ranks: item SANXIANG_PROVENANCE */
     const sx_band_stats_t *stats; /* exact band statistics (sx_layer_stats), or NULL */
+    int bigtiff;             /* 1: BigTIFF always; 0: only when the file would pass 4 GiB */
 } sx_cog_layer_t;
 
 /**

@@ -35,7 +35,7 @@
 #define STAGE_BYTES ((size_t)32 << 20)
 
 typedef struct {
-    int codec, level, tile, rs;
+    int codec, level, tile, rs, bigtiff;
 } settings;
 
 /* Codec and level: the layer's, else SX_COG_COMPRESS / SX_COG_LEVEL, else defaults. */
@@ -69,6 +69,7 @@ static sx_err choose(const sx_cog_layer_t *l, settings *s)
     sx__cog_rs rs;
     SX_CHECK(sx__cog_resampling(l->resampling, &rs));
     s->rs = (int)rs;
+    s->bigtiff = l->bigtiff != 0;
     return SX_OK;
 }
 
@@ -272,7 +273,7 @@ static sx_err place(const settings *s, const sx__cog_plan_t *p, const sx__cog_ta
     uint64_t header[2] = {0, 0}; /* bytes, BigTIFF */
     if (p->rank == 0) {
         header[0] = sx__cog_tiff_header(h, NULL);
-        if (header[0] + data > UINT32_MAX) {
+        if (s->bigtiff || header[0] + data > UINT32_MAX) {
             h->bigtiff = 1;
             header[0] = sx__cog_tiff_header(h, NULL);
             header[1] = 1;
@@ -345,14 +346,14 @@ sx_err sx_cog_write_blocks(MPI_Comm comm, const char *final_path, const sx_grid_
 {
     int rank;
     SX_CHECK_MPI(MPI_Comm_rank(comm, &rank));
-    settings s = {0, 0, 0, 0};
+    settings s = {0, 0, 0, 0, 0};
     sx_err err = rank == 0 ? choose(l, &s) : SX_OK;
     if (err == SX_OK) err = check_fill(l->dtype, l->fill);
     if (err == SX_OK && own.nx > 0 && own.ny > 0 && row_stride < own.nx)
         err = sx_err_set(SX_ERR_INTERNAL, SX__FILE, __LINE__, "row stride %lld is less than the block width %lld",
                          (long long)row_stride, (long long)own.nx);
     SX_CHECK(sx_err_agree(comm, err));
-    SX_CHECK_MPI(MPI_Bcast(&s, 4, MPI_INT, 0, comm));
+    SX_CHECK_MPI(MPI_Bcast(&s, 5, MPI_INT, 0, comm));
     const char *name = l->name ? l->name : "layer";
 
     sx__cog_plan_t plan;

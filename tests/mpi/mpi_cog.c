@@ -43,6 +43,7 @@ typedef struct {
     split how;
     sx_cog_codec codec;
     int level, tile;
+    int bigtiff; /* forced: the layout a file past 4 GiB gets, on a small one */
 } cog_case;
 
 static const cog_case cases[] = {
@@ -63,6 +64,8 @@ static const cog_case cases[] = {
     {"i64_counts", 1029, 517, SX_DT_INT64, -1, "AVERAGE", SCATTER, SKEW, SX_COG_DEFLATE, 0, 0},
     {"f32_all_nodata", 700, 600, SX_DT_FLOAT32, NAN, "AVERAGE", ALL, SKEW, SX_COG_DEFLATE, 0, 0},
     {"f64_none_t16", 123, 77, SX_DT_FLOAT64, NAN, "AVERAGE", NONE, SKEW, SX_COG_NONE, 0, 16},
+    {"f32_bigtiff", 1100, 700, SX_DT_FLOAT32, NAN, "AVERAGE", SCATTER, SKEW, SX_COG_ZSTD, 0, 0, 1},
+    {"i16_bigtiff_t32", 200, 97, SX_DT_INT16, -32768, "MODE", RECT, STRIPS, SX_COG_DEFLATE, 0, 32, 1},
 };
 
 /* The cell value of a case at (i, j), nodata included. */
@@ -197,6 +200,13 @@ static void check_file(const cog_case *c, const char *path)
     EXPECT(bx == tile && by == tile, "%s: block %dx%d, expected %d", c->name, bx, by, tile);
     double nd = GDALGetRasterNoDataValue(b, &has_nd);
     EXPECT(has_nd && (nd == c->fill || (isnan(nd) && isnan(c->fill))), "%s: nodata %g", c->name, nd);
+    FILE *f = fopen(path, "rb");
+    unsigned char magic[4] = {0};
+    EXPECT(f && fread(magic, 1, 4, f) == 4, "%s: cannot read the header", c->name);
+    if (f) fclose(f);
+    EXPECT(magic[0] == 'I' && magic[1] == 'I' && magic[2] == (c->bigtiff ? 43 : 42) && magic[3] == 0,
+           "%s: header %02x %02x %02x %02x, expected %s", c->name, magic[0], magic[1], magic[2], magic[3],
+           c->bigtiff ? "BigTIFF" : "classic TIFF");
     const char *prov = GDALGetMetadataItem(ds, "SANXIANG_PROVENANCE", NULL);
     EXPECT(prov && strstr(prov, c->name), "%s: provenance item missing", c->name);
     double mn, mx, mean, sd;
@@ -263,7 +273,8 @@ static void run_case(const cog_case *c, const char *dir)
     char prov[256], path[512];
     snprintf(prov, sizeof prov, "{\"case\": \"%s\"}", c->name);
     snprintf(path, sizeof path, "%s/%s.tif", dir, c->name);
-    sx_cog_layer_t l = {c->t, c->fill, c->rs, c->codec, c->level, c->tile, "v", "test layer", "m", NULL, prov, &st};
+    sx_cog_layer_t l = {c->t, c->fill, c->rs, c->codec, c->level, c->tile, "v", "test layer", "m", NULL, prov, &st,
+                        c->bigtiff};
     sx_err e = sx_cog_write_blocks(MPI_COMM_WORLD, path, &g, own, data, stride, &l);
     EXPECT(e == SX_OK, "%s: write failed: %s", c->name, sx_err_message());
     free(data);

@@ -8,7 +8,7 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(mpi_cog_np${np} PROPERTIES FIXTURES_SETUP mpi_cog_np${np})
   add_test(NAME cog_valid_np${np}
            COMMAND sh -c "set -e; n=0; for f in ${SX_COG_OUT}/np${np}/*.tif; do \
-${SX_PY} ${SX_COG_VALIDATOR} -q --full-check=yes \"$f\"; n=$((n + 1)); done; echo \"$n valid COGs\"; test $n -ge 17")
+${SX_PY} ${SX_COG_VALIDATOR} -q --full-check=yes \"$f\"; n=$((n + 1)); done; echo \"$n valid COGs\"; test $n -ge 19")
   set_tests_properties(cog_valid_np${np} PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED mpi_cog_np${np})
 endforeach()
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
