@@ -46,7 +46,7 @@ int sx__cog_predictor_tag(sx_cog_codec c, sx_dtype t)
 void sx__cog_level_range(sx_cog_codec c, int *deflt, int *lo, int *hi)
 {
     switch (c) {
-    case SX_COG_ZSTD: *deflt = 1, *lo = 1, *hi = 22; break;
+    case SX_COG_ZSTD: *deflt = 1, *lo = -7, *hi = 22; break; /* negative: zstd fast levels */
     case SX_COG_NONE: *deflt = 0, *lo = 0, *hi = 0; break;
     default: *deflt = 1, *lo = 1, *hi = 12; break;
     }

@@ -4,7 +4,8 @@
  * For grids that do not divide evenly, block sizes that do and do not fit,
  * and halo widths from 1 to wider than a block: every cell is owned by
  * exactly one rank, and after the exchange every cell of each rank's local
- * buffer (block + halo) holds the value of that global cell.
+ * buffer (block + halo) holds the value of that global cell. Large grids are
+ * cut on COG tile edges.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,24 @@ static void check_case(int64_t nx, int64_t ny, int bx, int by, int width)
     sx_decomp_fini(&d);
 }
 
+/* Large grids: block edges fall on multiples of the COG tile (and of the
+ * input's 256-cell tiles), so the COG writer moves nothing. */
+static void check_output_alignment(int64_t nx, int64_t ny, int bx, int by)
+{
+    sx_decomp_t d;
+    if (sx_decomp_init(&d, MPI_COMM_WORLD, nx, ny, bx, by) != SX_OK) {
+        EXPECT(0, "sx_decomp_init failed: %s", sx_err_message());
+        return;
+    }
+    for (int k = 1; k < d.px; k++)
+        EXPECT(d.xcuts[k] % SX_DECOMP_OUTPUT_TILE == 0, "%lldx%lld: x cut %lld not on a COG tile edge", (long long)nx,
+               (long long)ny, (long long)d.xcuts[k]);
+    for (int k = 1; k < d.py; k++)
+        EXPECT(d.ycuts[k] % SX_DECOMP_OUTPUT_TILE == 0, "%lldx%lld: y cut %lld not on a COG tile edge", (long long)nx,
+               (long long)ny, (long long)d.ycuts[k]);
+    sx_decomp_fini(&d);
+}
+
 int main(int argc, char **argv)
 {
     if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
@@ -70,6 +89,9 @@ int main(int argc, char **argv)
         for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++)
             for (size_t w = 0; w < sizeof widths / sizeof *widths; w++)
                 check_case(sizes[s][0], sizes[s][1], blocks[b][0], blocks[b][1], widths[w]);
+    check_output_alignment(8000, 8000, 256, 256);
+    check_output_alignment(10809, 10809, 256, 256);
+    check_output_alignment(7001, 5003, 1, 1);
     int all = 0;
     MPI_Allreduce(&mpi_failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     if (sx_mpi_rank() == 0) printf("mpi_halo: %d ranks, %s\n", sx_mpi_size(), all ? "FAILED" : "all cases passed");
