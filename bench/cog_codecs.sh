@@ -48,7 +48,7 @@ echo "| layer | type | cells | codec | level | COG bytes | ratio to NONE | $([ -
 echo "|---|---|---|---|---|---|---|---|"
 for layer in ndvi slope fill accum water; do
   none_bytes=""
-  for cl in "NONE 0" "DEFLATE 1" "DEFLATE 3" "DEFLATE 6" "ZSTD 1" "ZSTD 3" "ZSTD 9"; do
+  for cl in "NONE 0" "DEFLATE 1" "DEFLATE 3" "DEFLATE 6" "ZSTD -5" "ZSTD -3" "ZSTD -1" "ZSTD 1" "ZSTD 3" "ZSTD 9"; do
     set -- $cl
     export SX_COG_COMPRESS=$1 SX_COG_LEVEL=$2
     cmd=$(layer_cmd $layer)

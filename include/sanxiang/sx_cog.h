@@ -62,7 +62,7 @@ typedef struct {
     sx_cog_codec codec;      /* SX_COG_DEFAULT: SX_COG_COMPRESS (DEFLATE, ZSTD, NONE) in the environment,
                                 else ZSTD, the cheapest for the same size (docs/performance.md) */
     int level;               /* 0: SX_COG_LEVEL, else 1 (ZSTD 1..22, DEFLATE 1..12) */
-    int tile;                /* tile edge in cells, a multiple of 16; 0: 512 */
+    int tile;                /* tile edge in cells, a multiple of 16 up to 4096; 0: 512 */
     const char *name;        /* variable name (metadata item NETCDF_VARNAME, what src/publish reads) */
     const char *long_name;   /* band item long_name */
     const char *units;       /* band unit type and item units */

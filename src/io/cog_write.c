@@ -64,8 +64,8 @@ static sx_err choose(const sx_cog_layer_t *l, settings *s)
     SX_FAIL_IF(s->codec != SX_COG_NONE && (s->level < lo || s->level > hi), SX_ERR_CONFIG,
                "COG compression level %d: this codec takes levels %d..%d", s->level, lo, hi);
     s->tile = l->tile ? l->tile : SX__COG_TILE_DEFAULT;
-    SX_FAIL_IF(s->tile < 16 || s->tile % 16 || s->tile > 65536, SX_ERR_CONFIG,
-               "COG tile size %d: use a multiple of 16 up to 65536", s->tile);
+    SX_FAIL_IF(s->tile < 16 || s->tile % 16 || s->tile > 4096, SX_ERR_CONFIG,
+               "COG tile size %d: use a multiple of 16 up to 4096", s->tile);
     sx__cog_rs rs;
     SX_CHECK(sx__cog_resampling(l->resampling, &rs));
     s->rs = (int)rs;
