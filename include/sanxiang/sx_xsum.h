@@ -33,27 +33,30 @@ void sx_xsum_add(sx_xsum_t *s, double x);
  * double's signed mantissa goes into a 128-bit integer bucket for its
  * exponent — one integer addition, no carries — and sx_xsum_fast_flush
  * moves the buckets into a superaccumulator exactly. The result equals
- * adding the same values with sx_xsum_add. 32 KiB; one per thread.
+ * adding the same values with sx_xsum_add. The caller spreads consecutive
+ * additions over the lanes (copies of the buckets: e.g. lane = i % LANES),
+ * so neighbouring cells with the same exponent do not wait on each other's
+ * read-modify-write, and flushes at least every 2^30 additions per lane
+ * (a bucket then stays below 2^83 in magnitude).
+ * 128 KiB; one per thread (allocate it, it is large for a stack).
  */
+#define SX_XSUM_LANES 4
 typedef struct {
-    __int128 bucket[2048];
-    int64_t count;
+    __int128 bucket[SX_XSUM_LANES][2048];
 } sx_xsum_fast_t;
 
 void sx_xsum_fast_init(sx_xsum_fast_t *f);
 /* Add every bucket into s exactly and empty them. */
 void sx_xsum_fast_flush(sx_xsum_fast_t *f, sx_xsum_t *s);
-/* Add x (finite) exactly; flushes into s every 2^30 additions, so a bucket
- * stays below 2^83 in magnitude. */
-static inline void sx_xsum_fast_add(sx_xsum_fast_t *f, sx_xsum_t *s, double x)
+/* Add x (finite) exactly to lane (0 .. SX_XSUM_LANES - 1). */
+static inline void sx_xsum_fast_add(sx_xsum_fast_t *f, int lane, double x)
 {
     uint64_t u;
     __builtin_memcpy(&u, &x, sizeof u);
     int e = (int)((u >> 52) & 0x7ff);
     int64_t m = (int64_t)((u & ((UINT64_C(1) << 52) - 1)) | ((uint64_t)(e != 0) << 52));
     int64_t neg = -(int64_t)(u >> 63);
-    f->bucket[e] += (m ^ neg) - neg;
-    if (++f->count == (INT64_C(1) << 30)) sx_xsum_fast_flush(f, s);
+    f->bucket[lane][e] += (m ^ neg) - neg;
 }
 
 /* dst += src, exactly. */

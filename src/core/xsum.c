@@ -67,24 +67,24 @@ void sx_xsum_fast_init(sx_xsum_fast_t *f) { memset(f, 0, sizeof *f); }
 
 void sx_xsum_fast_flush(sx_xsum_fast_t *f, sx_xsum_t *s)
 {
-    for (int e = 0; e < 2048; e++) {
-        __int128 b = f->bucket[e];
-        if (!b) continue;
-        f->bucket[e] = 0;
-        /* b · 2^(p − 1074): |b| < 2^83 shifted by p mod 32 fits 4 digits. */
-        int p = e ? e - 1 : 0;
-        int k = p >> 5, sh = p & 31, neg = b < 0;
-        unsigned __int128 mag = (unsigned __int128)(neg ? -b : b) << sh;
-        for (int i = 0; i < 4 && mag; i++, mag >>= 32) {
-            int64_t d = (int64_t)(uint64_t)(mag & MASK32);
-            s->limb[k + i] += neg ? -d : d;
+    for (int lane = 0; lane < SX_XSUM_LANES; lane++)
+        for (int e = 0; e < 2048; e++) {
+            __int128 b = f->bucket[lane][e];
+            if (!b) continue;
+            f->bucket[lane][e] = 0;
+            /* b · 2^(p − 1074): |b| < 2^83 shifted by p mod 32 fits 4 digits. */
+            int p = e ? e - 1 : 0;
+            int k = p >> 5, sh = p & 31, neg = b < 0;
+            unsigned __int128 mag = (unsigned __int128)(neg ? -b : b) << sh;
+            for (int i = 0; i < 4 && mag; i++, mag >>= 32) {
+                int64_t d = (int64_t)(uint64_t)(mag & MASK32);
+                s->limb[k + i] += neg ? -d : d;
+            }
+            if (++s->pending == CARRY_EVERY) {
+                propagate(s->limb);
+                s->pending = 0;
+            }
         }
-        if (++s->pending == CARRY_EVERY) {
-            propagate(s->limb);
-            s->pending = 0;
-        }
-    }
-    f->count = 0;
 }
 
 void sx_xsum_merge(sx_xsum_t *dst, const sx_xsum_t *src)

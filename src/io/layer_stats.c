@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sanxiang/sx_mpi.h"
@@ -48,20 +49,26 @@ static void part_init(part_t *p)
 
 /* One pass over rows [j0, j1) of cells of type T, skipping NaN and fill (fv):
  * mean == NULL: count, min, max, Σx; else Σ(x − mean)². One loop per type,
- * so the inner loop has no type dispatch. */
+ * so the inner loop has no type dispatch; cell i adds to lane i % LANES. */
 #define SCAN(T)                                                                                        \
     static void scan_##T(sx_window_t own, const void *data, int64_t stride, double fv, const double *mean, \
                          int64_t j0, int64_t j1, sx_xsum_fast_t *f, part_t *p)                         \
     {                                                                                                  \
+        int64_t since_flush = 0;                                                                       \
         for (int64_t j = j0; j < j1; j++) {                                                            \
             const T *row = (const T *)data + j * stride;                                               \
+            if (since_flush > (INT64_C(1) << 30)) {                                                    \
+                sx_xsum_fast_flush(f, &p->sum);                                                        \
+                since_flush = 0;                                                                       \
+            }                                                                                          \
+            since_flush += own.nx;                                                                     \
             if (mean) {                                                                                \
                 const double mu = *mean;                                                               \
                 for (int64_t i = 0; i < own.nx; i++) {                                                 \
                     double v = (double)row[i];                                                         \
                     if (isnan(v) || v == fv) continue;                                                 \
                     double d = v - mu;                                                                 \
-                    sx_xsum_fast_add(f, &p->sum, d * d);                                               \
+                    sx_xsum_fast_add(f, (int)(i & (SX_XSUM_LANES - 1)), d * d);                        \
                 }                                                                                      \
                 continue;                                                                              \
             }                                                                                          \
@@ -70,7 +77,7 @@ static void part_init(part_t *p)
             for (int64_t i = 0; i < own.nx; i++) {                                                     \
                 double v = (double)row[i];                                                             \
                 if (isnan(v) || v == fv) continue;                                                     \
-                sx_xsum_fast_add(f, &p->sum, v);                                                       \
+                sx_xsum_fast_add(f, (int)(i & (SX_XSUM_LANES - 1)), v);                                \
                 n++;                                                                                   \
                 mn = v < mn ? v : mn;                                                                  \
                 mx = v > mx ? v : mx;                                                                  \
@@ -88,9 +95,10 @@ SCAN(float)
 SCAN(double)
 #undef SCAN
 
-/* Pass 1 (mean == NULL): count, min, max, Σx. Pass 2: Σ(x − mean)². */
+/* Pass 1 (mean == NULL): count, min, max, Σx. Pass 2: Σ(x − mean)².
+ * fast holds one bucket accumulator per thread (omp_get_max_threads()). */
 static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill, const double *mean,
-                 part_t *total)
+                 sx_xsum_fast_t *fast, part_t *total)
 {
     double fv = through(t, fill);
     part_init(total);
@@ -98,21 +106,21 @@ static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype
     {
         part_t p;
         part_init(&p);
-        sx_xsum_fast_t f; /* 32 KiB of buckets per thread */
-        sx_xsum_fast_init(&f);
         int nt = omp_get_num_threads(), id = omp_get_thread_num();
         int64_t j0 = own.ny * id / nt, j1 = own.ny * (id + 1) / nt;
+        sx_xsum_fast_t *f = &fast[id];
+        sx_xsum_fast_init(f);
         switch (t) {
-        case SX_DT_UINT8: scan_uint8_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
-        case SX_DT_INT16: scan_int16_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
-        case SX_DT_UINT16: scan_uint16_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
-        case SX_DT_INT32: scan_int32_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
-        case SX_DT_UINT32: scan_uint32_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
-        case SX_DT_INT64: scan_int64_t(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
-        case SX_DT_FLOAT32: scan_float(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
-        default: scan_double(own, data, row_stride, fv, mean, j0, j1, &f, &p); break;
+        case SX_DT_UINT8: scan_uint8_t(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
+        case SX_DT_INT16: scan_int16_t(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
+        case SX_DT_UINT16: scan_uint16_t(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
+        case SX_DT_INT32: scan_int32_t(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
+        case SX_DT_UINT32: scan_uint32_t(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
+        case SX_DT_INT64: scan_int64_t(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
+        case SX_DT_FLOAT32: scan_float(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
+        default: scan_double(own, data, row_stride, fv, mean, j0, j1, f, &p); break;
         }
-        sx_xsum_fast_flush(&f, &p.sum);
+        sx_xsum_fast_flush(f, &p.sum);
 #pragma omp critical(sx_layer_stats)
         {
             sx_xsum_merge(&total->sum, &p.sum); /* exact: the merge order does not matter */
@@ -129,18 +137,31 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
     memset(st, 0, sizeof *st);
     part_t p;
     int empty = own.nx <= 0 || own.ny <= 0;
+    sx_xsum_fast_t *fast = empty ? NULL : malloc((size_t)omp_get_max_threads() * sizeof *fast);
+    sx_err err = empty || fast ? SX_OK
+                               : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %zu bytes for statistics",
+                                            (size_t)omp_get_max_threads() * sizeof *fast);
+    err = sx_err_agree(comm, err);
+    if (err != SX_OK) {
+        free(fast);
+        return err;
+    }
     if (empty) part_init(&p);
-    else scan(own, data, row_stride, t, fill, NULL, &p);
+    else scan(own, data, row_stride, t, fill, NULL, fast, &p);
     int64_t n[2] = {p.n, empty ? 0 : own.nx * own.ny}; /* valid, all */
     double mn = p.min, mx = p.max;
     SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, n, 2, MPI_INT64_T, MPI_SUM, comm));
     SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &mn, 1, MPI_DOUBLE, MPI_MIN, comm));
     SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &mx, 1, MPI_DOUBLE, MPI_MAX, comm));
     SX_CHECK(sx_xsum_allreduce(comm, &p.sum));
-    if (n[0] == 0) return SX_OK; /* all nodata: no statistics, as GDAL */
+    if (n[0] == 0) { /* all nodata: no statistics, as GDAL */
+        free(fast);
+        return SX_OK;
+    }
     double mean = sx_xsum_value(&p.sum) / (double)n[0];
     if (empty) part_init(&p);
-    else scan(own, data, row_stride, t, fill, &mean, &p);
+    else scan(own, data, row_stride, t, fill, &mean, fast, &p);
+    free(fast);
     SX_CHECK(sx_xsum_allreduce(comm, &p.sum));
     st->valid = 1;
     st->min = mn;
