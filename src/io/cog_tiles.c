@@ -225,6 +225,8 @@ sx_err sx__cog_level0(const sx__cog_plan_t *p, const void *data, int64_t row_str
     sx__cog_tile_t *tiles = NULL;
     xbufs b;
     sx_err err = xbufs_init(&b, p->size);
+    size_t *at = calloc((size_t)p->size, sizeof *at), *from = calloc((size_t)p->size, sizeof *from);
+    if (err == SX_OK && (!at || !from)) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     if (err == SX_OK && mine > 0 && !(tiles = calloc((size_t)mine, sizeof *tiles)))
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld COG tiles", (long long)mine);
 
@@ -263,8 +265,6 @@ sx_err sx__cog_level0(const sx__cog_plan_t *p, const void *data, int64_t row_str
 
     SX_CHECK_GOTO(xbufs_post_recv(&b, p->comm, p->rank, p->size, TAG_LEVEL0), err, done);
     /* Pack what others own; copy my own cells into my assembled tiles. */
-    size_t *at = calloc((size_t)p->size, sizeof *at);
-    if (!at) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
     k = 0;
     for (int64_t t = 0; t < n; t++) {
         sx_window_t tw = tile_window(pyr, 0, t);
@@ -283,11 +283,8 @@ sx_err sx__cog_level0(const sx__cog_plan_t *p, const void *data, int64_t row_str
             at[q] += (size_t)sx_window_cells(x) * p->esz;
         }
     }
-    free(at);
     SX_CHECK_GOTO(xbufs_send_wait(&b, p->comm, p->rank, p->size, TAG_LEVEL0), err, done);
     /* Unpack: per peer, pieces in tile order. */
-    size_t *from = calloc((size_t)p->size, sizeof *from);
-    if (!from) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
     for (int64_t i = 0; i < mine; i++) {
         sx__cog_tile_t *tl = &tiles[i];
         if (!tl->buf) continue;
@@ -300,8 +297,9 @@ sx_err sx__cog_level0(const sx__cog_plan_t *p, const void *data, int64_t row_str
             from[s] += (size_t)sx_window_cells(x) * p->esz;
         }
     }
-    free(from);
 done:
+    free(at);
+    free(from);
     xbufs_free(&b);
     if (err != SX_OK) {
         sx__cog_tiles_free(&tiles, mine);

@@ -206,7 +206,11 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
         }
         sx__cog_next_destroy(&next);
         if (e == SX_OK) e = enc;
-        SX_CHECK(sx_err_agree(p->comm, e));
+        e = sx_err_agree(p->comm, e);
+        if (e != SX_OK) {
+            sx__cog_tiles_free(&tiles, n);
+            return e;
+        }
         /* The level's cells are no longer needed, only their tile numbers. */
         for (int64_t i = 0; i < nmine[k]; i++) {
             free(mine[k][i].buf);
