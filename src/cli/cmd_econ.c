@@ -36,28 +36,6 @@ void sx_cli_econ_help(void)
            "Job keys of each step: sanxiang run --help.\n");
 }
 
-static sx_err job_verb(int argc, char **argv, const char *step)
-{
-    const char *job = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") || !strcmp(argv[i], "-o") || !strcmp(argv[i], "--set")) i++;
-        else if (argv[i][0] != '-' && !job) job = argv[i];
-    }
-    SX_FAIL_IF(!job, SX_ERR_USAGE, "no job file given: sanxiang econ %s JOB.yaml", argv[0]);
-    sx_cfg_t *cfg = NULL;
-    SX_CHECK(sx_cfg_load(MPI_COMM_WORLD, job, NULL, 0, &cfg));
-    const sx_cfg_node_t *steps = sx_cfg_map_get(sx_cfg_root(cfg), "steps");
-    int found = 0;
-    for (size_t i = 0; i < sx_cfg_node_len(steps); i++) {
-        const char *t = sx_cfg_node_text(sx_cfg_map_get(sx_cfg_node_at(steps, i), "step"));
-        found |= t && !strcmp(t, step);
-    }
-    sx_cfg_destroy(&cfg);
-    SX_FAIL_IF(!found, SX_ERR_CONFIG, "%s: has no `step: %s`; `sanxiang econ %s` runs job files with that step (see sanxiang run --help)",
-               job, step, argv[0]);
-    return sx_cli_run(argc, argv);
-}
-
 static sx_err ahp(int argc, char **argv)
 {
     SX_FAIL_IF(argc != 2, SX_ERR_USAGE, "usage: sanxiang econ ahp MATRIX.csv");
@@ -86,9 +64,9 @@ done:
 sx_err sx_cli_econ(int argc, char **argv)
 {
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "econ needs a verb; see sanxiang econ --help");
-    if (!strcmp(argv[1], "index")) return job_verb(argc - 1, argv + 1, "econ_index");
-    if (!strcmp(argv[1], "targets")) return job_verb(argc - 1, argv + 1, "econ_targets");
-    if (!strcmp(argv[1], "uncertainty")) return job_verb(argc - 1, argv + 1, "econ_uncertainty");
+    if (!strcmp(argv[1], "index")) return sx_cli_job_file("sanxiang econ index", "econ_index", argc - 1, argv + 1);
+    if (!strcmp(argv[1], "targets")) return sx_cli_job_file("sanxiang econ targets", "econ_targets", argc - 1, argv + 1);
+    if (!strcmp(argv[1], "uncertainty")) return sx_cli_job_file("sanxiang econ uncertainty", "econ_uncertainty", argc - 1, argv + 1);
     if (!strcmp(argv[1], "ahp")) return ahp(argc - 1, argv + 1);
     SX_FAIL(SX_ERR_USAGE, "unknown verb 'econ %s'; see sanxiang econ --help", argv[1]);
 }

@@ -24,10 +24,6 @@ extern char **sx_cli_argv;
 
 sx_err sx_cli_version(int argc, char **argv);
 void sx_cli_version_help(void);
-sx_err sx_cli_run(int argc, char **argv);
-void sx_cli_run_help(void);
-sx_err sx_cli_dem(int argc, char **argv);
-void sx_cli_dem_help(void);
 sx_err sx_cli_econ(int argc, char **argv);
 void sx_cli_econ_help(void);
 sx_err sx_cli_hydro(int argc, char **argv);
@@ -40,6 +36,10 @@ sx_err sx_cli_serve(int argc, char **argv);
 void sx_cli_serve_help(void);
 sx_err sx_cli_rs(int argc, char **argv);
 void sx_cli_rs_help(void);
+
+/** Run the job file named by argv[1] with the options of `sanxiang run` (--set, --out); if step is
+ *  not NULL the file must hold a step of that type. command names it in messages. Collective. */
+sx_err sx_cli_job_file(const char *command, const char *step, int argc, char **argv);
 
 /* Argument helpers shared by the groups. */
 int sx_cli_wants_help(int argc, char **argv);

@@ -91,7 +91,7 @@ sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, con
         snprintf(timer, sizeof timer, "%s: write COG", o->name);
         sx_perf_start(timer, SX_PERF_WRITE);
         char src[SX_PATH_MAX + 32];
-        snprintf(src, sizeof src, "NETCDF:\"%s\":%s", o->nc_path, o->name);
+        snprintf(src, sizeof src, "NETCDF:\"%s\":%s", sx_output_staged(o->nc_path), o->name);
         sx_cog_opts_t co = {"DEFLATE", 0, o->resampling ? o->resampling : "AVERAGE", 512, &st};
         err = sx_cog_write(comm, src, o->cog_path, &co, o->provenance);
         sx_perf_stop(timer);

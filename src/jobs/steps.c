@@ -3,6 +3,8 @@
  * live in their own step_<name>.c file; this list is the one place that
  * names them (one line per step: its extern and its entry).
  */
+#include <string.h>
+
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
@@ -60,4 +62,14 @@ const sx_job_step_t *sx_job_steps(void)
     if (!table[0].name)
         for (size_t i = 0; i < NSTEPS; i++) table[i] = *registered[i];
     return table;
+}
+
+const sx_job_step_t *sx_job_find_command(const char *group, const char *verb)
+{
+    size_t g = strlen(group);
+    for (const sx_job_step_t *s = sx_job_steps(); s->name; s++) {
+        if (!s->command || strncmp(s->command, group, g)) continue;
+        if (!verb ? s->command[g] == '\0' : s->command[g] == ' ' && !strcmp(s->command + g + 1, verb)) return s;
+    }
+    return NULL;
 }

@@ -251,8 +251,10 @@ sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o)
         char final[SX_PATH_MAX];
         p.o = o;
         p.layers = calloc(MAX_LAYERS, sizeof *p.layers);
+        sx_output_private_begin(); /* the package is built in its own hidden directory, moved in place below */
         err = p.layers ? build(&p, final, sizeof final)
                        : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the layer table");
+        sx_output_private_end();
         if (err == SX_OK) err = rm_tree(final);
         if (err == SX_OK && rename(p.root, final) != 0)
             err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot rename '%s' to '%s': %s", p.root, final, strerror(errno));

@@ -26,13 +26,13 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
            COMMAND sh -c "mkdir -p ${o} && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} -o ${o}/fel.tif && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem flowdir ${o}/fel.tif -o ${o}/p.tif --encoding taudem && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/ad8.tif --encoding taudem --edge ${o}/edge.nc && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/ad8.tif --encoding taudem --edge && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ${o}/p.tif -o ${o}/wacc.tif --encoding taudem --weight ${SX_OLINDA} && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem streams ${o}/ad8.tif --flowdir ${o}/p.tif --encoding taudem --threshold 50 \
-  -o ${o}/ord.tif --links ${o}/links.gpkg && \
-ogr2ogr -f CSV ${o}/links.csv ${o}/links.gpkg -lco GEOMETRY=AS_WKT && \
+  -o ${o}/ord.tif && \
+ogr2ogr -f CSV ${o}/links.csv ${o}/ord_links.gpkg -lco GEOMETRY=AS_WKT && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem watershed ${o}/p.tif --encoding taudem --accum ${o}/ad8.tif \
-  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ${o}/ws.tif --polygons ${o}/ws.gpkg && \
+  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ${o}/ws.tif && \
 ogr2ogr -f CSV ${o}/ws.csv ${o}/ws.gpkg -lco GEOMETRY=AS_WKT")
   set_tests_properties(dem_cli_chain_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP dem_chain_np${np} PROCESSORS ${np} TIMEOUT 600)
@@ -125,7 +125,7 @@ foreach(np 1 3)
                        dem_err_cycle_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED dem_bad)
 endforeach()
-add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "encoding" "esri or taudem"
+add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "--encoding" "esri|taudem"
          -- ${SX_BIN} dem flowdir ${SX_OLINDA} --encoding arcgis -o ${SX_DEM_OUT}/err_enc.tif)
 add_test(NAME dem_err_weight_grid COMMAND ${SX_EXPECT} 2 3 "N47E009.SRTM3.tif" "not on the grid"
          -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif --weight ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif
