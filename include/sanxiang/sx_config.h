@@ -72,7 +72,9 @@ typedef enum {
     SX_CFG_T_BOOL,       /* true/false/yes/no/on/off */
     SX_CFG_T_ENUM,       /* one of choices "a|b|c" */
     SX_CFG_T_MAP,        /* a mapping (checked further by the caller) */
-    SX_CFG_T_LIST        /* a sequence (checked further by the caller) */
+    SX_CFG_T_LIST,       /* a sequence (checked further by the caller); with nmax > 0 and nmin <= 1 a single
+                            value is taken as a one-entry list */
+    SX_CFG_T_MAP_OR_VALUE /* one value for every name, or a mapping NAME: value (e.g. nodata per band) */
 } sx_cfg_type;
 
 /*
@@ -82,8 +84,9 @@ typedef enum {
  *
  * Command-line forms by type: a scalar option takes one value (`--z-factor 2`
  * or `--z-factor=2`); SX_CFG_T_BOOL is a flag (`--epsilon`, or
- * `--epsilon=false`); SX_CFG_T_MAP repeats NAME=VALUE (`-b nir=B5.TIF -b
- * red=B4.TIF` is `bands: {nir: B5.TIF, red: B4.TIF}`); SX_CFG_T_LIST repeats
+ * `--epsilon=false`, and `--no-epsilon`); SX_CFG_T_MAP repeats NAME=VALUE (`-b nir=B5.TIF -b
+ * red=B4.TIF` is `bands: {nir: B5.TIF, red: B4.TIF}`); SX_CFG_T_MAP_OR_VALUE takes
+ * either one VALUE or repeated NAME=VALUE; SX_CFG_T_LIST repeats
  * one value each (`--table a.csv --table b.csv`), or with nmax > 1 takes
  * nmin..nmax values at once (`--te XMIN YMIN XMAX YMAX`).
  */

@@ -34,8 +34,6 @@ sx_err sx_cli_publish(int argc, char **argv);
 void sx_cli_publish_help(void);
 sx_err sx_cli_serve(int argc, char **argv);
 void sx_cli_serve_help(void);
-sx_err sx_cli_rs(int argc, char **argv);
-void sx_cli_rs_help(void);
 
 /** Run the job file named by argv[1] with the options of `sanxiang run` (--set, --out); if step is
  *  not NULL the file must hold a step of that type. command names it in messages. Collective. */

@@ -43,7 +43,7 @@ static const group_t groups[] = {
     {"flood2d", "2-D flood inundation from a job file: sanxiang flood2d JOB.yaml [--set k=v] [--out DIR]", sx_cli_flood2d, sx_cli_flood2d_help},
     {"publish", "one-map package of a run: COG, GeoPackage, STAC, styles, viewer", sx_cli_publish, sx_cli_publish_help},
     {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", sx_cli_serve, sx_cli_serve_help},
-    {"rs", "remote sensing: index, calc (band math)", sx_cli_rs, sx_cli_rs_help},
+    {"rs", "remote sensing: index, calc, mask, composite, water, flood, change, warp, zonal", NULL, NULL},
     {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help},
     {"help", "describe every command (sanxiang help GROUP for one group)", help_cmd, help},
 };

@@ -64,7 +64,7 @@ static int spelled(const sx_cfg_field_t *f, const char *opt)
 
 static const char *meta_of(const sx_cfg_field_t *f)
 {
-    static const char *const by_type[] = {"TEXT", "PATH", "N", "X", "", "", "NAME=VALUE", "VALUE"};
+    static const char *const by_type[] = {"TEXT", "PATH", "N", "X", "", "", "NAME=VALUE", "VALUE", "[NAME=]VALUE"};
     if (f->meta) return f->meta;
     if (f->type == SX_CFG_T_ENUM) return f->choices;
     return by_type[f->type];
@@ -136,14 +136,21 @@ static sx_err option(argv_ctx *c, const sx_cfg_field_t *f, int argc, char **argv
         n->text = strdup(inl ? inl : "true");
         SX_FAIL_IF(!n->text, SX_ERR_NOMEM, "out of memory");
         return SX_OK;
+    case SX_CFG_T_MAP_OR_VALUE:
     case SX_CFG_T_MAP: {
         SX_CHECK(take_value(c, argc, argv, i, opt, inl, &v));
         const char *eq = strchr(v, '=');
+        if (f->type == SX_CFG_T_MAP_OR_VALUE && !eq) { /* one value for all names */
+            SX_FAIL_IF(sx_cfg_map_get(c->cfg->root, f->key), SX_ERR_USAGE,
+                       "%s is given twice; give one VALUE, or NAME=VALUE for each name", opt);
+            return add_node(c, c->cfg->root, f->key, SX_CFG_SCALAR, v, origin, NULL);
+        }
         SX_FAIL_IF(!eq || eq == v, SX_ERR_USAGE, "%s expects %s, got '%s'", opt, meta_of(f), v);
         char name[256];
         SX_FAIL_IF((size_t)(eq - v) >= sizeof name, SX_ERR_USAGE, "%s: name too long in '%s'", opt, v);
         snprintf(name, sizeof name, "%.*s", (int)(eq - v), v);
         SX_CHECK(field_node(c, f, SX_CFG_MAP, origin, 1, &n));
+        SX_FAIL_IF(n->kind != SX_CFG_MAP, SX_ERR_USAGE, "%s: give one VALUE, or NAME=VALUE for each name, not both", opt);
         SX_FAIL_IF(sx_cfg_map_get(n, name), SX_ERR_USAGE, "%s names '%s' twice; give each name once", opt, name);
         snprintf(origin, sizeof origin, "%.60s %.180s", opt, v);
         return add_node(c, n, name, SX_CFG_SCALAR, eq + 1, origin, NULL);
@@ -250,12 +257,15 @@ sx_err sx_cfg_from_argv(const char *command, const char *step, const sx_cfg_fiel
 
 static void field_kind(const sx_cfg_field_t *f, char *buf, size_t len)
 {
-    static const char *const tn[] = {"text", "path", "integer", "number", "flag", "", "repeatable", "list"};
+    static const char *const tn[] = {"text", "path", "integer", "number", "flag", "", "repeatable", "list",
+                                     "one for all, or repeatable per name"};
     size_t o = (size_t)snprintf(buf, len, "%s", tn[f->type]);
     if ((f->type == SX_CFG_T_INT || f->type == SX_CFG_T_FLOAT) && f->min <= f->max && o < len)
         o += (size_t)snprintf(buf + o, len - o, " %g..%g", f->min, f->max);
-    if (f->type == SX_CFG_T_LIST && f->nmax > 1 && o < len)
-        o += (size_t)snprintf(buf + o, len - o, " of %d%s%d", f->nmin, f->nmin == f->nmax ? "" : "..", f->nmax);
+    if (f->type == SX_CFG_T_LIST && f->nmax > 1 && o < len && f->nmin == f->nmax)
+        o += (size_t)snprintf(buf + o, len - o, " of %d", f->nmax);
+    else if (f->type == SX_CFG_T_LIST && f->nmax > 1 && o < len)
+        o += (size_t)snprintf(buf + o, len - o, " of %d..%d", f->nmin, f->nmax);
     const char *sep = o ? ", " : "";
     if (o < len && !strcmp(f->cli ? f->cli : "", "-o")) snprintf(buf + o, len - o, "%srequired", sep);
     else if (o < len && f->required) snprintf(buf + o, len - o, "%srequired", sep);
