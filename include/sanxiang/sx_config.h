@@ -142,6 +142,11 @@ sx_err sx_cfg_fail_at(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const char *f
  */
 sx_err sx_cfg_from_argv(const char *command, const char *step, const sx_cfg_field_t *fields, size_t nfields,
                         int argc, char **argv, sx_cfg_t **out);
+/** How key is named to the user of cfg, for messages about several keys at
+ *  once: its option ("--k") when cfg came from a command line, else the key
+ *  itself. Returns buf. Not collective. */
+const char *sx_cfg_key_label(const sx_cfg_t *cfg, const sx_cfg_field_t *fields, size_t nfields, const char *key,
+                             char *buf, size_t len);
 /** 1 if cfg was built by sx_cfg_from_argv. */
 int sx_cfg_from_command_line(const sx_cfg_t *cfg);
 /** Replace the text of scalar node n (e.g. a path rewritten by the caller). */

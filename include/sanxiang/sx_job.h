@@ -34,6 +34,7 @@ typedef struct {
                                "/" = -o names a directory; NULL = no output */
     const char *details;    /* more help for `sanxiang <command> --help` (NULL: none) */
     int command_only;       /* 1: not a job step (e.g. serve) */
+    int output_optional;    /* 1: -o may be left out on the command line (the step then prints its result) */
 } sx_job_step_t;
 
 /** The registered step types, terminated by a zeroed entry. */

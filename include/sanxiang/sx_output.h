@@ -47,6 +47,12 @@ sx_err sx_output_begin(MPI_Comm comm, const char *final_path, sx_output_t *out);
  *  rank 0 removes it. Returns the agreed result. Collective over comm. */
 sx_err sx_output_commit(MPI_Comm comm, sx_output_t *out, sx_err local);
 
+/** sx_output_begin and sx_output_commit for a file one rank writes alone
+ *  (a CSV, a state file): the same checks, names and staging, no agreement.
+ *  Not collective. */
+sx_err sx_output_begin_local(const char *final_path, sx_output_t *out);
+sx_err sx_output_commit_local(sx_output_t *out, sx_err local);
+
 /** Open a transaction: commits are staged until sx_output_txn_end. Not
  *  collective, but every rank calls it. Transactions do not nest. */
 void sx_output_txn_begin(void);

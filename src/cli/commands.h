@@ -26,8 +26,6 @@ sx_err sx_cli_version(int argc, char **argv);
 void sx_cli_version_help(void);
 sx_err sx_cli_econ(int argc, char **argv);
 void sx_cli_econ_help(void);
-sx_err sx_cli_hydro(int argc, char **argv);
-void sx_cli_hydro_help(void);
 sx_err sx_cli_flood2d(int argc, char **argv);
 void sx_cli_flood2d_help(void);
 sx_err sx_cli_publish(int argc, char **argv);

@@ -39,7 +39,7 @@ static const group_t groups[] = {
     {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", run_cmd, run_help},
     {"dem", "DEM terrain and hydrology: slope, fill, flowdir, accum, streams, watershed", NULL, NULL},
     {"econ", "indicators: composite index, plan target tracking, uncertainty", sx_cli_econ, sx_cli_econ_help},
-    {"hydro", "flood forecasting models: run, route, evaluate, calibrate", sx_cli_hydro, sx_cli_hydro_help},
+    {"hydro", "flood forecasting models: run, params, route, evaluate, thiessen, calibrate", NULL, NULL},
     {"flood2d", "2-D flood inundation from a job file: sanxiang flood2d JOB.yaml [--set k=v] [--out DIR]", sx_cli_flood2d, sx_cli_flood2d_help},
     {"publish", "one-map package of a run: COG, GeoPackage, STAC, styles, viewer", sx_cli_publish, sx_cli_publish_help},
     {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", sx_cli_serve, sx_cli_serve_help},

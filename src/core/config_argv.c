@@ -253,6 +253,15 @@ sx_err sx_cfg_from_argv(const char *command, const char *step, const sx_cfg_fiel
     return SX_OK;
 }
 
+const char *sx_cfg_key_label(const sx_cfg_t *cfg, const sx_cfg_field_t *fields, size_t nfields, const char *key,
+                             char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", key);
+    for (size_t k = 0; cfg->from_argv && k < nfields; k++)
+        if (!strcmp(fields[k].key, key)) sx__cfg_field_spelling(&fields[k], buf, len);
+    return buf;
+}
+
 /* ---- usage ---- */
 
 static void field_kind(const sx_cfg_field_t *f, char *buf, size_t len)

@@ -199,28 +199,56 @@ sx_err sx_output_txn_end(MPI_Comm comm, sx_err local)
 
 /* ---- single outputs ---- */
 
-sx_err sx_output_begin(MPI_Comm comm, const char *final_path, sx_output_t *out)
+/* Names, directory, replace check and stale temporary file of one output (the rank that writes it). */
+static sx_err begin_local(const char *final_path, sx_output_t *out, int check_here)
 {
-    int rank;
-    MPI_Comm_rank(comm, &rank);
     memset(out, 0, sizeof *out);
     char dir[SX_PATH_MAX];
     const char *base;
     split_path(final_path, dir, sizeof dir, &base);
-    sx_err err = SX_OK;
-    if (snprintf(out->final_path, sizeof out->final_path, "%s", final_path) >= (int)sizeof out->final_path ||
-        snprintf(out->tmp_path, sizeof out->tmp_path, "%s/.%s.part", dir, base) >= (int)sizeof out->tmp_path)
-        err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "output path too long: '%s'", final_path);
-    if (err == SX_OK && base[0] == '\0')
-        err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "output path '%s' names a directory, not a file", final_path);
-    if (err == SX_OK && rank == 0) {
-        err = sx_mkdir_p(dir);
-        if (err == SX_OK && !txn.private_dir) err = may_replace(final_path);
-        if (err == SX_OK && unlink(out->tmp_path) != 0 && errno != ENOENT)
-            err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot remove stale temporary file '%s': %s",
-                             out->tmp_path, strerror(errno));
+    SX_FAIL_IF(snprintf(out->final_path, sizeof out->final_path, "%s", final_path) >= (int)sizeof out->final_path ||
+                   snprintf(out->tmp_path, sizeof out->tmp_path, "%s/.%s.part", dir, base) >= (int)sizeof out->tmp_path,
+               SX_ERR_IO, "output path too long: '%s'", final_path);
+    SX_FAIL_IF(base[0] == '\0', SX_ERR_IO, "output path '%s' names a directory, not a file", final_path);
+    if (!check_here) return SX_OK;
+    SX_CHECK(sx_mkdir_p(dir));
+    if (!txn.private_dir) SX_CHECK(may_replace(final_path));
+    SX_FAIL_IF(unlink(out->tmp_path) != 0 && errno != ENOENT, SX_ERR_IO, "cannot remove stale temporary file '%s': %s",
+               out->tmp_path, strerror(errno));
+    return SX_OK;
+}
+
+/* Rename (or stage) a finished temporary file, or remove it after a failure. */
+static sx_err commit_local(sx_output_t *out, sx_err err)
+{
+    if (err != SX_OK) unlink(out->tmp_path);
+    else if (txn.open && !txn.private_dir) err = stage(out->tmp_path, out->final_path);
+    else {
+        err = publish(out->tmp_path, out->final_path);
+        if (err != SX_OK) unlink(out->tmp_path);
     }
-    SX_CHECK(sx_err_agree(comm, err));
+    return err;
+}
+
+sx_err sx_output_begin_local(const char *final_path, sx_output_t *out)
+{
+    SX_CHECK(begin_local(final_path, out, 1));
+    out->active = 1;
+    return SX_OK;
+}
+
+sx_err sx_output_commit_local(sx_output_t *out, sx_err local)
+{
+    if (!out->active) return local;
+    out->active = 0;
+    return commit_local(out, local);
+}
+
+sx_err sx_output_begin(MPI_Comm comm, const char *final_path, sx_output_t *out)
+{
+    int rank;
+    MPI_Comm_rank(comm, &rank);
+    SX_CHECK(sx_err_agree(comm, begin_local(final_path, out, rank == 0)));
     out->active = 1;
     return SX_OK;
 }
@@ -232,41 +260,24 @@ sx_err sx_output_commit(MPI_Comm comm, sx_output_t *out, sx_err local)
     sx_err err = sx_err_agree(comm, local);
     if (!out->active) return err;
     out->active = 0;
-    if (rank == 0) {
-        if (err != SX_OK) unlink(out->tmp_path);
-        else if (txn.open && !txn.private_dir) err = stage(out->tmp_path, out->final_path);
-        else {
-            err = publish(out->tmp_path, out->final_path);
-            if (err != SX_OK) unlink(out->tmp_path);
-        }
-    }
+    if (rank == 0) err = commit_local(out, err);
     /* Staging and renaming happen on rank 0 only; agree once more so all ranks know. */
     return sx_err_agree(comm, err);
 }
 
 sx_err sx_write_text_file(const char *path, const char *text)
 {
-    char dir[SX_PATH_MAX], tmp[SX_PATH_MAX];
-    const char *base;
-    split_path(path, dir, sizeof dir, &base);
-    SX_CHECK(sx_mkdir_p(dir));
-    if (!txn.private_dir) SX_CHECK(may_replace(path));
-    SX_FAIL_IF(snprintf(tmp, sizeof tmp, "%s/.%s.part", dir, base) >= (int)sizeof tmp, SX_ERR_IO,
-               "output path too long: '%s'", path);
-    FILE *f = fopen(tmp, "w");
-    SX_FAIL_IF(!f, SX_ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
+    sx_output_t out;
+    SX_CHECK(sx_output_begin_local(path, &out));
+    FILE *f = fopen(out.tmp_path, "w");
+    if (!f) return sx_output_commit_local(&out, sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot write '%s': %s",
+                                                             out.tmp_path, strerror(errno)));
     size_t n = strlen(text);
     int ok = fwrite(text, 1, n, f) == n;
     ok = (fclose(f) == 0) && ok;
-    if (!ok) {
-        unlink(tmp);
-        SX_FAIL(SX_ERR_IO, "cannot write '%s' (disk full?)", path);
-    }
-    sx_err err = txn.open && !txn.private_dir ? stage(tmp, path) : publish(tmp, path);
-    if (err != SX_OK) unlink(tmp);
-    return err;
+    return sx_output_commit_local(&out, ok ? SX_OK : sx_err_set(SX_ERR_IO, SX__FILE, __LINE__,
+                                                                 "cannot write '%s' (disk full?)", path));
 }
-
 /* ---- the path rule ---- */
 
 /* Is the existing path p inside the directory whose real path is root? */

@@ -41,7 +41,7 @@ static int has_ext(const char *name, const char *exts, size_t *n)
 static sx_err split_output(sx_job_t *job, const sx_job_step_t *s, const char *command)
 {
     sx_cfg_node_t *node = sx_cfg_map_get(sx_cfg_root(job->cfg), "output");
-    if (!s->output_ext) return SX_OK;
+    if (!s->output_ext || (!node && s->output_optional)) return SX_OK;
     SX_FAIL_IF(!node || !sx_cfg_node_text(node) || !sx_cfg_node_text(node)[0], SX_ERR_USAGE,
                "%s needs -o OUTPUT (%s); see `%s --help`", command,
                !strcmp(s->output_ext, "/") ? "a directory" : s->output_ext, command);

@@ -18,6 +18,11 @@ extern const sx_job_step_t sx_step_econ_targets;
 extern const sx_job_step_t sx_step_econ_uncertainty;
 extern const sx_job_step_t sx_step_hydro_forecast;
 extern const sx_job_step_t sx_step_hydro_calibrate;
+extern const sx_job_step_t sx_step_hydro_run;
+extern const sx_job_step_t sx_step_hydro_params;
+extern const sx_job_step_t sx_step_hydro_route;
+extern const sx_job_step_t sx_step_hydro_evaluate;
+extern const sx_job_step_t sx_step_hydro_thiessen;
 extern const sx_job_step_t sx_step_flood2d;
 extern const sx_job_step_t sx_step_publish;
 extern const sx_job_step_t sx_step_rs_index;
@@ -42,6 +47,11 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_econ_uncertainty,
     &sx_step_hydro_forecast,
     &sx_step_hydro_calibrate,
+    &sx_step_hydro_run,
+    &sx_step_hydro_params,
+    &sx_step_hydro_route,
+    &sx_step_hydro_evaluate,
+    &sx_step_hydro_thiessen,
     &sx_step_flood2d,
     &sx_step_publish,
     &sx_step_rs_index,

@@ -38,7 +38,7 @@ sx_hydro_error(bad_param 1 2 "gr4j has no parameter 'X7'"
   run gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param X7=1 ${X})
 sx_hydro_error(out_of_range 1 3 "X1 = -1 is outside its valid range"
   run gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param X1=-1 ${X})
-sx_hydro_error(bad_model 1 2 "unknown hydrological model 'hbv'"
+sx_hydro_error(bad_model 1 2 "MODEL: must be one of xaj|gr4j, got 'hbv'"
   run hbv --forcing ${SX_HYDRO_DATA}/good_hourly.csv ${X})
 sx_hydro_error(route_x 1 3 "Muskingum X = 0.7 must lie in [0, 0.5]"
   route muskingum --inflow ${SX_HYDRO_DATA}/good_hourly.csv --k 2 --x 0.7 --dt 1 ${X})

@@ -1,0 +1,26 @@
+/*
+ * step_hydro_common.c — NAME: value maps and the step length of a basin
+ * series, shared by the hydro job steps.
+ */
+#include "jobs/step_hydro_common.h"
+
+#include "sanxiang/sx_parse.h"
+
+sx_err sx__step_named_values(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char **names, double *vals, int *n)
+{
+    *n = 0;
+    for (size_t i = 0; map && i < sx_cfg_node_len(map); i++) {
+        const sx_cfg_node_t *v = sx_cfg_node_at(map, i);
+        if (*n == SX_STEP_HYDRO_MAX_NAMED) return sx_cfg_fail_at(cfg, v, "at most %d names", SX_STEP_HYDRO_MAX_NAMED);
+        if (!sx_parse_double(sx_cfg_node_text(v), &vals[*n]))
+            return sx_cfg_fail_at(cfg, v, "expected a number for '%s'", sx_cfg_node_key_at(map, i));
+        names[(*n)++] = sx_cfg_node_key_at(map, i);
+    }
+    return SX_OK;
+}
+
+double sx__step_hours(double dt_hours, int time_is_date, double dt_seconds)
+{
+    if (dt_hours > 0) return dt_hours;
+    return time_is_date ? dt_seconds / 3600.0 : 24.0;
+}
