@@ -17,7 +17,6 @@
 #include "sanxiang/sx_config.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_mpi.h"
-#include "sanxiang/sx_parse.h"
 
 int sx_cli_argc;
 char **sx_cli_argv;
@@ -38,11 +37,11 @@ typedef struct {
 static const group_t groups[] = {
     {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", run_cmd, run_help},
     {"dem", "DEM terrain and hydrology: slope, fill, flowdir, accum, streams, watershed", NULL, NULL},
-    {"econ", "indicators: composite index, plan target tracking, uncertainty", sx_cli_econ, sx_cli_econ_help},
+    {"econ", "indicators: composite index, plan target tracking, uncertainty, AHP weights", NULL, NULL},
     {"hydro", "flood forecasting models: run, params, route, evaluate, thiessen, calibrate", NULL, NULL},
     {"flood2d", "2-D flood inundation from a job file: sanxiang flood2d JOB.yaml [--set k=v] [--out DIR]", sx_cli_flood2d, sx_cli_flood2d_help},
-    {"publish", "one-map package of a run: COG, GeoPackage, STAC, styles, viewer", sx_cli_publish, sx_cli_publish_help},
-    {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", sx_cli_serve, sx_cli_serve_help},
+    {"publish", "one-map package of a run: COG, GeoPackage, STAC, styles, viewer", NULL, NULL},
+    {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", NULL, NULL},
     {"rs", "remote sensing: index, calc, mask, composite, water, flood, change, warp, zonal", NULL, NULL},
     {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help},
     {"help", "describe every command (sanxiang help GROUP for one group)", help_cmd, help},
@@ -205,25 +204,4 @@ int sx_cli_wants_help(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
     return 0;
-}
-
-sx_err sx_cli_option_value(int argc, char **argv, int *i, const char **out)
-{
-    SX_FAIL_IF(*i + 1 >= argc, SX_ERR_USAGE, "option %s needs a value", argv[*i]);
-    *out = argv[++*i];
-    return SX_OK;
-}
-
-sx_err sx_cli_parse_double(const char *opt, const char *text, double *out)
-{
-    SX_FAIL_IF(!sx_parse_double(text, out), SX_ERR_USAGE, "%s expects a number, got '%s'", opt, text);
-    return SX_OK;
-}
-
-sx_err sx_cli_parse_int(const char *opt, const char *text, long long *out)
-{
-    int64_t v = 0;
-    SX_FAIL_IF(!sx_parse_int64(text, &v), SX_ERR_USAGE, "%s expects an integer, got '%s'", opt, text);
-    *out = (long long)v;
-    return SX_OK;
 }

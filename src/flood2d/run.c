@@ -216,7 +216,9 @@ sx_err sx_flood2d_run(MPI_Comm comm, const sx_f2d_run_opts_t *o)
     sx_f2d_t *m = NULL;
     if (err == SX_OK) err = sx_f2d_create(comm, &o->model, &m);
     double t0 = sx_now();
+    sx_output_private_begin(); /* the scratch directory is the run's own, outside the step's products */
     if (err == SX_OK) err = simulate(m, o, &rp, times, nrep);
+    sx_output_private_end();
     if (err == SX_OK) {
         double el = sx_now() - t0;
         int size;

@@ -38,8 +38,15 @@ sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window
     SX_CHECK(sx_raster_read(r, band, win.x0, win.y0, win.nx, win.ny, SX_DT_FLOAT64, dst, ext.nx));
     for (int64_t j = 0; j < win.ny; j++) {
         double *row = dst + j * ext.nx;
-        for (int64_t i = 0; i < win.nx; i++)
+        for (int64_t i = 0; i < win.nx; i++) {
             if (sx_grid_is_nodata(g, row[i])) row[i] = NAN;
+            /* An infinite value is no measurement: it would poison every sum and statistic downstream. */
+            SX_FAIL_IF(isinf(row[i]), SX_ERR_INPUT,
+                       "'%s' band %d holds %s at row %lld, column %lld (x %.10g, y %.10g); make such cells nodata "
+                       "(e.g. gdal_calc.py --calc \"where(isinf(A), -9999, A)\" --NoDataValue=-9999) and run again",
+                       sx_raster_name(r), band, row[i] > 0 ? "+inf" : "-inf", (long long)(win.y0 + j),
+                       (long long)(win.x0 + i), sx_grid_x_center(g, win.x0 + i), sx_grid_y_center(g, win.y0 + j));
+        }
     }
     return SX_OK;
 }

@@ -48,9 +48,23 @@ sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t 
 
 int sx_job_is_command(const sx_job_t *job) { return job->command; }
 
+/* The key of the running step whose value is name ("steps[2].state_out"), else the step itself. */
+static const char *out_label(const sx_job_t *job, const char *name, char *buf, size_t len)
+{
+    for (size_t i = 0; job->node && !job->command && i < sx_cfg_node_len(job->node); i++) {
+        const char *v = sx_cfg_node_text(sx_cfg_node_at(job->node, i));
+        if (v && !strcmp(v, name)) {
+            snprintf(buf, len, "%s", sx_cfg_node_path(sx_cfg_node_at(job->node, i)));
+            return buf;
+        }
+    }
+    return job->what[0] ? job->what : "output";
+}
+
 sx_err sx_job_out_file(const sx_job_t *job, const char *name, const char *ext, char *buf, size_t len)
 {
-    sx_err err = sx_output_path_under(job->out_dir, name, ext, job->what[0] ? job->what : "output", buf, len);
+    char label[256];
+    sx_err err = sx_output_path_under(job->out_dir, name, ext, out_label(job, name, label, sizeof label), buf, len);
     /* A bad name is the job file's (or the command line's) fault, whatever the rule's own code. */
     if (err != SX_OK && job->command) err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "%s", sx_err_message());
     return err;
@@ -214,6 +228,7 @@ static sx_err stop_if_signalled(MPI_Comm comm, size_t done, size_t nsteps)
 /* One step, its products committed together (sx_output_txn_*): all of them or none. */
 sx_err sx__job_run_step(sx_job_t *job, const sx_job_step_t *s, const sx_cfg_node_t *node, MPI_Comm comm)
 {
+    job->node = node;
     sx_output_txn_begin();
     sx_err err = s->run(job, node, comm);
     return sx_output_txn_end(comm, err);

@@ -15,6 +15,7 @@ struct sx_job {
     sx_cfg_t *cfg;
     int command;          /* a command line run as a one-step job */
     char what[160];       /* the step being run, for messages: "steps[2] (slope)" or "-o" */
+    const sx_cfg_node_t *node; /* the step being run */
     char out_dir[SX_PATH_MAX];
     char out_ext[16];     /* the extension -o carried (".nc", ".tif"), "" if none */
     char *provenance;

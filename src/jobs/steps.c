@@ -25,6 +25,8 @@ extern const sx_job_step_t sx_step_hydro_evaluate;
 extern const sx_job_step_t sx_step_hydro_thiessen;
 extern const sx_job_step_t sx_step_flood2d;
 extern const sx_job_step_t sx_step_publish;
+extern const sx_job_step_t sx_step_serve;
+extern const sx_job_step_t sx_step_econ_ahp;
 extern const sx_job_step_t sx_step_rs_index;
 extern const sx_job_step_t sx_step_rs_water;
 extern const sx_job_step_t sx_step_rs_zonal;
@@ -54,6 +56,8 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_thiessen,
     &sx_step_flood2d,
     &sx_step_publish,
+    &sx_step_serve,
+    &sx_step_econ_ahp,
     &sx_step_rs_index,
     &sx_step_rs_water,
     &sx_step_rs_zonal,
