@@ -110,11 +110,14 @@ sx_err sx_publish_target_check(MPI_Comm comm, const char *package_dir);
 sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o);
 
 /**
- * Serve dir over HTTP on 127.0.0.1:port (GET/HEAD of static files only,
- * no directory listing, no paths outside dir). port 0 picks a free port;
- * the chosen port is printed as "serving DIR at http://127.0.0.1:PORT/".
- * Runs until interrupted or, when max_requests > 0, until that many requests
- * were answered. Not collective (call from one rank).
+ * Serve dir over HTTP (libmicrohttpd) on 127.0.0.1:port: GET and HEAD of
+ * regular files inside dir only (no listing, no hidden files, no path or
+ * symbolic link leading out), single byte ranges, requests for the loopback
+ * Host only, with bounds on the request head size, connection count and
+ * time (serve.c). port 0 picks a free port; the chosen port is printed as
+ * "serving DIR at http://127.0.0.1:PORT/". Runs until SIGINT/SIGTERM or,
+ * when max_requests > 0, until that many requests were answered; then
+ * stops cleanly and returns SX_OK. Not collective (call from one rank).
  */
 sx_err sx_publish_serve(const char *dir, int port, long max_requests);
 
