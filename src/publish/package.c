@@ -208,6 +208,9 @@ static sx_err build(sx__pub_t *p)
     SX_CHECK(load_run(p));
     SX_CHECK(scan_and_publish(p));
     SX_CHECK(sx__pub_stations(p));
+    if (!o->boundaries && p->nrun_tables)
+        sx_log_warn("publish: the run's table%s %s%s are joined to boundaries only and are left out; give --boundaries "
+                    "to include them", p->nrun_tables > 1 ? "s" : "", p->run_tables[0], p->nrun_tables > 1 ? ", ..." : "");
     SX_FAIL_IF(p->nlayers == 0 && !o->boundaries, SX_ERR_INPUT, "run directory '%s' holds no layer to publish (*.tif, "
                "*.gpkg, *.geojson; forecast hydrographs need --stations)", o->run_dir);
     if (o->boundaries) {
