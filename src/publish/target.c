@@ -102,11 +102,16 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 }
 
 /* Removes a directory publish made (a package, or an empty one), the
- * marker last. Reports failure through the return value only (no error
- * record), so that cleaning up never replaces the error being reported. */
+ * marker last; anything else is left alone (ENOTEMPTY). Reports failure
+ * through the return value and errno only (no error record), so that
+ * cleaning up never replaces the error being reported. */
 static int remove_ours(const char *dir)
 {
     char marker[SX_PATH_MAX];
+    if (!sx__pub_is_package(dir) && !is_empty_dir(dir)) {
+        errno = ENOTEMPTY;
+        return -1;
+    }
     if (snprintf(marker, sizeof marker, "%s/%s", dir, SX_PUB_MARKER) >= (int)sizeof marker) return -1;
     if (nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) return -1;
     if (unlink(marker) != 0 && errno != ENOENT) return -1;
@@ -203,6 +208,13 @@ sx_err sx__pub_target_commit(sx__pub_target_t *t, int allow_exchange)
     if (k != T_PACKAGE) return refuse("package directory", t->final, k);
     const char *gone = t->part; /* where the replaced package ends up */
     if (allow_exchange && renameat2(AT_FDCWD, t->part, AT_FDCWD, t->final, RENAME_EXCHANGE) == 0) {
+        if (!sx__pub_is_package(t->part)) { /* replaced by something else since the check above: put it back */
+            if (renameat2(AT_FDCWD, t->part, AT_FDCWD, t->final, RENAME_EXCHANGE) == 0)
+                return refuse("package directory", t->final, T_FOREIGN_DIR);
+            t->created = 0; /* what is at t->part now is not ours */
+            SX_FAIL(SX_ERR_IO, "'%s' changed while publishing and cannot be put back from '%s': %s; move it back "
+                    "yourself", t->final, t->part, strerror(errno));
+        }
         t->created = 0;
     } else {
         SX_FAIL_IF(allow_exchange && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP, SX_ERR_IO,

@@ -107,6 +107,11 @@ add_test(NAME publish_viewer_package
 set_tests_properties(publish_viewer_package PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "demo_np2;viewer_dist" FIXTURES_SETUP publish_viewer)
 add_test(NAME serve_package COMMAND ${SX_PUB_REG}/publish_serve_check.sh ${SX_PUB_BIN} ${SX_TEST_OUT}/publish_viewer)
+foreach(np 1 3)
+  add_test(NAME serve_not_a_directory_np${np}
+           COMMAND ${SX_PUB_EXPECT} ${np} 3 "no_such_package" "sanxiang publish" -- ${SX_PUB_BIN} serve ${SX_TEST_OUT}/no_such_package)
+  set_tests_properties(serve_not_a_directory_np${np} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS ${np})
+endforeach()
 add_test(NAME viewer_browser
          COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/viewer_test.mjs ${SX_TEST_OUT}/publish_viewer ${SX_PUB_BIN}
                  ${SX_TEST_OUT}/viewer.png ${CMAKE_SOURCE_DIR}/viewer)

@@ -13,6 +13,7 @@
 #    server goes on; a body on GET 413; POST 405; a Host that is not the
 #    loopback 403; a client trickling its request head is cut off within
 #    15 s while others are served meanwhile;
+#  - a port already in use is one error (status 4) naming it;
 #  - SIGTERM stops it with status 0; --max-requests K stops it after K.
 set -uo pipefail
 bin=$1; src=$2
@@ -26,11 +27,13 @@ ln -s ../secret.txt "$pkg/leak.txt"
 ln -s /etc "$pkg/etc_link"
 ln -s catalog.json "$pkg/alias.json"
 fail=0
-start() { # start ARGS...: serve $pkg, sets pid and url
-  "$bin" serve "$pkg" --port 0 "$@" >"$tmp/out" 2>&1 &
+nstart=0
+start() { # start ARGS...: serve $pkg, sets pid, url and out (a new log file each time: no stale address)
+  out=$tmp/out$((++nstart))
+  "$bin" serve "$pkg" --port 0 "$@" >"$out" 2>&1 &
   pid=$!
-  for _ in $(seq 100); do grep -q "http://127.0.0.1:" "$tmp/out" && break; sleep 0.1; done
-  url=$(grep -o "http://127.0.0.1:[0-9]*/" "$tmp/out") || { echo "serve did not start: $(cat "$tmp/out")"; exit 1; }
+  for _ in $(seq 100); do grep -q "http://127.0.0.1:" "$out" 2>/dev/null && break; sleep 0.1; done
+  url=$(grep -o "http://127.0.0.1:[0-9]*/" "$out") || { echo "serve did not start: $(cat "$out")"; exit 1; }
 }
 start
 code() { curl -s --path-as-is -o /dev/null -w "%{http_code} %{content_type}" "$@"; }
@@ -127,9 +130,15 @@ print(("ok  " if served else "FAIL") + " other clients served meanwhile")
 sys.exit(0 if cut is not None and cut < 15 and served else 1)
 EOF
 
+# A port already taken: one error line naming it, status 4.
+"$bin" serve "$pkg" --port "$port" >"$tmp/busy" 2>&1; st=$?
+if [ $st = 4 ] && [ "$(grep -c 'sanxiang: error:' "$tmp/busy")" = 1 ] && grep -q "127.0.0.1:$port.*--port" "$tmp/busy"; then
+  echo "ok   port in use: status 4, one message naming it"
+else echo "FAIL port in use: status $st: $(cat "$tmp/busy")"; fail=1; fi
+
 kill -TERM $pid
 wait $pid; st=$?; pid=
-if [ $st = 0 ] && grep -q "serve: stopped" "$tmp/out"; then echo "ok   SIGTERM: stopped, status 0"; else echo "FAIL SIGTERM: status $st: $(cat "$tmp/out")"; fail=1; fi
+if [ $st = 0 ] && grep -q "serve: stopped" "$out"; then echo "ok   SIGTERM: stopped, status 0"; else echo "FAIL SIGTERM: status $st: $(cat "$out")"; fail=1; fi
 
 start --max-requests 2
 curl -s -o /dev/null "${url}catalog.json"; curl -s -o /dev/null "${url}"
