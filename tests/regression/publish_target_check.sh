@@ -77,7 +77,7 @@ check "nothing written by the refusals" '[ ! -e "$out/t1" ] && [ ! -e "$out/t2" 
 
 # 7. the job step: same rules, named by file, line and key
 mkdir -p "$out/job/results"; printf 'keep\n' >"$out/job/results/notes.txt"
-refused "job output into other work refused" 3 "into_foreign.yaml:9:" "output" "not a sanxiang package" -- \
+refused "job output into other work refused" 3 "into_foreign.yaml:13:" "output" "not a sanxiang package" -- \
   "$bin" run "$testdata/into_foreign.yaml" --out "$out/job"
 check "job: other work kept" '[ "$(cat "$out/job/results/notes.txt")" = keep ] && [ "$(ls -A "$out/job/results")" = notes.txt ]'
 refused "job tables without boundaries refused" 3 "tables_alone.yaml:8:" "tables" "--boundaries" -- \
