@@ -58,6 +58,11 @@ pkg_check_modules(YAML IMPORTED_TARGET yaml-0.1)
 sx_require(YAML_FOUND "libyaml" "libyaml-dev")
 add_library(sx::yaml ALIAS PkgConfig::YAML)
 
+# `sanxiang serve`: GNU libmicrohttpd (HTTP, byte ranges by sendfile, connection limits)
+pkg_check_modules(MHD IMPORTED_TARGET libmicrohttpd)
+sx_require(MHD_FOUND "libmicrohttpd" "libmicrohttpd-dev")
+add_library(sx::microhttpd ALIAS PkgConfig::MHD)
+
 if(SX_BUILD_TESTS)
   pkg_check_modules(CMOCKA IMPORTED_TARGET cmocka)
   sx_require(CMOCKA_FOUND "cmocka" "libcmocka-dev")

@@ -11,6 +11,7 @@ PACKAGES=(
   libgdal-dev gdal-bin python3-gdal       # GDAL library, tools (gdaldem, COG validator)
   libopenblas-dev liblapacke-dev          # BLAS / LAPACK(E)
   libyaml-dev                             # job files
+  libmicrohttpd-dev                       # sanxiang serve (HTTP server of the package viewer)
   libcmocka-dev                           # unit tests
   libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)

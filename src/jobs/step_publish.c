@@ -31,6 +31,16 @@ static const sx_cfg_field_t fields[] = {
     {"viewer", SX_CFG_T_PATH, 0, "viewer/dist", 1, 0, NULL, "built web viewer to copy into the package"},
 };
 
+/* The error just recorded (a library check's), reported at key of the step
+ * (the step itself when the key is absent), so it names file, line and key. */
+static sx_err fail_at_key(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const char *key)
+{
+    char why[1024];
+    snprintf(why, sizeof why, "%s", sx_err_message());
+    const sx_cfg_node_t *at = key ? sx_cfg_map_get(node, key) : NULL;
+    return sx_cfg_fail_at(cfg, at ? at : node, "%s", why);
+}
+
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
@@ -51,11 +61,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_string(cfg, node, "collection", job_name, &o.collection));
     SX_CHECK(sx_cfg_get_string(cfg, node, "title", job_title, &o.title));
     SX_CHECK(sx_cfg_get_string(cfg, node, "viewer", NULL, &o.viewer_dir));
-    if (sx_publish_crs_check(o.crs) != SX_OK) {
-        char why[600];
-        snprintf(why, sizeof why, "%s", sx_err_message());
-        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "crs"), "%s", why);
-    }
+    if (sx_publish_crs_check(o.crs) != SX_OK) return fail_at_key(cfg, node, "crs");
     if (boundaries) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "boundaries"), boundaries, &o.boundaries));
     if (stations) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "stations"), stations, &o.stations));
     const sx_cfg_node_t *tl = sx_cfg_map_get(node, "tables");
@@ -84,6 +90,10 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     o.package_dir = pkg;
     o.tables = tables;
     o.datums = datums;
+    const char *key = NULL;
+    if (sx_publish_opts_check(&o, &key) != SX_OK) return fail_at_key(cfg, node, key);
+    /* publish replaces only a package it made; anything else at `output` is refused here, naming the key */
+    if (sx_publish_target_check(comm, pkg) != SX_OK) return fail_at_key(cfg, node, "output");
     return sx_publish_package(comm, &o);
 }
 
