@@ -13,7 +13,7 @@
 #   SX_ROOT      sanxiang checkout (default: the directory above this script)
 #   SX_BIN       sanxiang executable (default: $SX_ROOT/build/bin/sanxiang)
 #   SX_OUT_BASE  where per-job directories go (default: $SLURM_SUBMIT_DIR/out)
-#   SX_LAUNCH    launcher command (default: srun --mpi=pmix --kill-on-bad-exit=1, or yhrun)
+#   SX_LAUNCH    launcher command (default: srun --mpi=pmix --wait=30, or yhrun --wait=30)
 #   SX_GDAL_CACHE_MB  override GDAL's cache per rank
 
 SX_ROOT=${SX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -35,11 +35,14 @@ if [ -z "${SX_GDAL_CACHE_MB:-}" ]; then
 fi
 
 if [ -z "${SX_LAUNCH:-}" ]; then
-  # --kill-on-bad-exit: a rank that dies (killed, out of memory, node lost)
-  # ends the whole step at once instead of leaving the others waiting in a
-  # collective until the time limit.
-  if command -v yhrun >/dev/null 2>&1 && ! command -v srun >/dev/null 2>&1; then SX_LAUNCH="yhrun --kill-on-bad-exit=1"
-  else SX_LAUNCH="srun --mpi=pmix --kill-on-bad-exit=1"; fi
+  # --wait=30: once one rank has ended, the others get 30 s to end too, then
+  # are killed. Ranks normally end together (MPI_Finalize is collective), so
+  # this only matters when a rank dies (killed, out of memory, node lost): the
+  # others would otherwise wait in a collective until the time limit. Not
+  # --kill-on-bad-exit, which would kill ranks still exiting after an agreed
+  # error and turn its exit status (3, 4, ...) into 137.
+  if command -v yhrun >/dev/null 2>&1 && ! command -v srun >/dev/null 2>&1; then SX_LAUNCH="yhrun --wait=30"
+  else SX_LAUNCH="srun --mpi=pmix --wait=30"; fi
 fi
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 # Ranks on different nodes talk over the network. Open MPI 4.1 cannot make
