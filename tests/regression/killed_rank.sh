@@ -35,8 +35,7 @@ kill_during() {
   local label=$1 cond=$2 log=$work/$1.log
   $mpiexec -np $np "$sx" run "$job" --set inputs.dem="$work/dem4x.vrt" --out "$out" > "$log" 2>&1 &
   local pid=$!
-  local i
-  for i in $(seq 1200); do eval "$cond" && break; kill -0 $pid 2>/dev/null || fail "$label: the job ended before the kill"; sleep 0.1; done
+  for _ in $(seq 1200); do eval "$cond" && break; kill -0 $pid 2>/dev/null || fail "$label: the job ended before the kill"; sleep 0.1; done
   eval "$cond" || fail "$label: condition '$cond' never held"
   local victim
   victim=$(rank_pid $pid $((np - 1))) || fail "$label: rank $((np - 1)) not found among mpirun's children"
