@@ -21,4 +21,21 @@ sx_err sx__econ_parse_name(const char *s, const char *const *names, int n, const
  *  Collective over comm. */
 sx_err sx__econ_write(MPI_Comm comm, const char *dir, const char *name, sx_strbuf_t *sb);
 
+/* A ranker: descending ranks of n scores (sx_econ_rank_desc's rule) that
+ * starts each sort from the order of the previous one (rank.c). One per
+ * thread; not shared. */
+typedef struct {
+    uint64_t key;
+    int idx;
+} sx__econ_rank_pair_t;
+typedef struct {
+    int n;
+    sx__econ_rank_pair_t *a; /* n: the last sorted order */
+} sx__econ_ranker_t;
+
+sx_err sx__econ_ranker_init(sx__econ_ranker_t *r, int n);
+void sx__econ_ranker_fini(sx__econ_ranker_t *r);
+/** rank[i] = descending rank of score[i * stride]; same result as sx_econ_rank_desc. */
+void sx__econ_ranker_rank(sx__econ_ranker_t *r, const double *score, int64_t stride, int *rank);
+
 #endif
