@@ -94,8 +94,9 @@ void sx_econ_mc_result_fini(sx_econ_mc_result_t *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Work space of a batch: the runs' choices, which runs repeat A, the output
- * Y of every run and the ranks of A and B of every sample. */
+/* One thread's work space for a batch: the runs' choices, which runs repeat
+ * A, the output Y of every run, the ranks of A and B of every sample, and the
+ * model's work space. */
 typedef struct {
     sx__mc_choice_t *ch;  /* max_runs */
     double *mult;         /* max_runs x n_node */
@@ -104,39 +105,40 @@ typedef struct {
     int *slot;            /* max_runs */
     int64_t *y;           /* max_runs */
     int *rank_ab;         /* batch x 2 x nu */
+    sx__mc_worker_t w;
 } batch_t;
 
-/* Evaluate one batch of base samples [j0, j1): 6 runs each (A, B, A_B^1..4);
- * add the rank histogram of A and B and the sums of Y to hist and sums. */
-static void run_batch(sx__mc_model_t *m, const sx_econ_mc_opts_t *o, int64_t j0, int64_t j1, batch_t *bt, const int *nominal,
-                      int64_t *hist, int64_t *sums)
+/* Evaluate one batch of base samples [j0, j1): 6 runs each (A, B, A_B^1..4),
+ * into bt->y and bt->rank_ab. */
+static void run_batch(const sx__mc_model_t *m, const sx_econ_mc_opts_t *o, int64_t j0, int64_t j1, batch_t *bt, const int *nominal)
 {
     const int nu = m->nu, nn = m->nn, nb = (int)(j1 - j0), nr = nb * NR;
     sx__mc_choice_t *ch = bt->ch;
-#pragma omp parallel for schedule(static)
     for (int b = 0; b < nb; b++) sample_runs(o, j0 + b, nn, &ch[b * NR], &bt->same[b * NR]);
     for (int var = 0; var < SX__MC_NVAR; var++)
         for (int agg = 0; agg < 2; agg++) {
             int k = 0; /* every run of the variant, repeats included, so each product has the same operands as ever */
             for (int r = 0; r < nr; r++)
                 if (ch[r].imp * 3 + ch[r].norm == var && ch[r].agg == agg) bt->runs[k] = &ch[r], bt->slot[k] = r, k++;
-            if (k) sx__mc_pillars(m, bt->runs, bt->slot, k, var, agg, bt->same);
+            if (k) sx__mc_pillars(m, &bt->w, bt->runs, bt->slot, k, var, agg, bt->same);
         }
-#pragma omp parallel for schedule(dynamic, 4)
-    for (int b = 0; b < nb; b++) {
-        sx__mc_worker_t *w = &m->worker[omp_get_thread_num()];
+    for (int b = 0; b < nb; b++)
         for (int q = 0; q < NR; q++) {
             const int r = b * NR + q;
-            int *rank = q < 2 ? bt->rank_ab + ((int64_t)b * 2 + q) * nu : w->rank;
+            int *rank = q < 2 ? bt->rank_ab + ((int64_t)b * 2 + q) * nu : bt->w.rank;
             if (bt->same[r]) {
                 bt->y[r] = bt->y[b * NR];
                 if (q == 1) memcpy(rank, bt->rank_ab + (int64_t)b * 2 * nu, (size_t)nu * sizeof(int));
                 continue;
             }
-            sx__mc_score(m, w, &ch[r], m->pil + (int64_t)r * nu * m->np, rank);
+            sx__mc_score(m, &bt->w, &ch[r], bt->w.pil + (int64_t)r * nu * m->np, rank);
             bt->y[r] = shift(rank, nominal, nu);
         }
-    }
+}
+
+/* Add a finished batch of nb samples to the rank histogram and the sums. */
+static void add_batch(const batch_t *bt, int nb, int nu, int64_t *hist, int64_t *sums)
+{
     for (int b = 0; b < nb; b++) {
         const int *rk = bt->rank_ab + (int64_t)b * 2 * nu;
         for (int q = 0; q < 2; q++)
@@ -155,12 +157,13 @@ static void run_batch(sx__mc_model_t *m, const sx_econ_mc_opts_t *o, int64_t j0,
 static void batch_free(batch_t *bt)
 {
     free(bt->ch), free(bt->mult), free(bt->same), free(bt->runs), free(bt->slot), free(bt->y), free(bt->rank_ab);
+    sx__mc_worker_fini(&bt->w);
     memset(bt, 0, sizeof *bt);
 }
 
-static sx_err batch_init(batch_t *bt, int batch, int nu, int nn)
+static sx_err batch_init(batch_t *bt, const sx__mc_model_t *m, int batch)
 {
-    const int max_runs = batch * NR;
+    const int max_runs = batch * NR, nu = m->nu, nn = m->nn;
     memset(bt, 0, sizeof *bt);
     bt->ch = calloc((size_t)max_runs, sizeof *bt->ch);
     bt->mult = malloc((size_t)max_runs * nn * sizeof *bt->mult);
@@ -172,6 +175,7 @@ static sx_err batch_init(batch_t *bt, int batch, int nu, int nn)
     SX_FAIL_IF(!bt->ch || !bt->mult || !bt->same || !bt->runs || !bt->slot || !bt->y || !bt->rank_ab, SX_ERR_NOMEM,
                "out of memory for a Monte Carlo batch of %d samples; lower batch", batch);
     for (int r = 0; r < max_runs; r++) bt->ch[r].mult = bt->mult + (int64_t)r * nn;
+    SX_CHECK(sx__mc_worker_init(&bt->w, m, max_runs));
     return SX_OK;
 }
 
@@ -184,38 +188,49 @@ sx_err sx_econ_mc_run(MPI_Comm comm, const sx_econ_frame_t *f, const double *x_i
     SX_CHECK_MPI(MPI_Comm_size(comm, &size));
     SX_FAIL_IF(o->batch < 1 || o->batch > 1024, SX_ERR_CONFIG, "batch must be 1..1024, got %d", o->batch);
     SX_FAIL_IF(o->n_base < 2, SX_ERR_CONFIG, "samples must be >= 2");
-    /* ranks are the parallelism across nodes, OpenMP threads inside a rank (outside BLAS);
-     * one BLAS thread keeps the products identical */
+    /* batches are the parallelism: over ranks, and over the OpenMP threads of a rank, each
+     * thread with its own work space; one BLAS thread keeps the products identical */
     openblas_set_num_threads(1);
-    const int nu = n_unit, nn = f->n_node;
+    const int nu = n_unit, nn = f->n_node, nth = omp_get_max_threads();
     sx__mc_model_t m;
-    batch_t bt;
     memset(&m, 0, sizeof m);
-    memset(&bt, 0, sizeof bt);
+    batch_t *bts = calloc((size_t)nth, sizeof *bts);
     double *nom_mult = malloc((size_t)nn * sizeof *nom_mult);
     int64_t *hist = calloc((size_t)nu * nu, sizeof *hist), sums[2 + 2 * NF] = {0};
     res->nominal_rank = malloc((size_t)nu * sizeof(int));
     sx_err err = SX_OK;
-    if (!nom_mult || !hist || !res->nominal_rank) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
-    err = batch_init(&bt, o->batch, nu, nn);
-    if (err == SX_OK) err = sx__mc_model_init(&m, f, x_imp, x_raw, nu, o->batch * NR, omp_get_max_threads());
+    if (!bts || !nom_mult || !hist || !res->nominal_rank) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory");
+    err = sx__mc_model_init(&m, f, x_imp, x_raw, nu);
+    for (int t = 0; t < nth && err == SX_OK; t++) err = batch_init(&bts[t], &m, o->batch);
     if (err == SX_OK) { /* nominal: min-max, arithmetic, imputed, dictionary weights */
         sx__mc_choice_t nom = {0, 0, 1, nom_mult};
         for (int k = 0; k < nn; k++) nom_mult[k] = 1;
         sx__mc_choice_t *rp = &nom;
         int slot0 = 0;
-        sx__mc_pillars(&m, &rp, &slot0, 1, 3, 0, NULL);
-        sx__mc_score(&m, &m.worker[0], &nom, m.pil, res->nominal_rank);
+        sx__mc_pillars(&m, &bts[0].w, &rp, &slot0, 1, 3, 0, NULL);
+        sx__mc_score(&m, &bts[0].w, &nom, bts[0].w.pil, res->nominal_rank);
     }
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    const int64_t nbatch = (o->n_base + o->batch - 1) / o->batch;
+    const int64_t nbatch = (o->n_base + o->batch - 1) / o->batch, mine = rank < nbatch ? (nbatch - rank + size - 1) / size : 0;
     sx_progress_t prog;
-    sx_progress_init(&prog, "Monte Carlo batches", (nbatch + size - 1) / size);
-    for (int64_t b = rank; b < nbatch; b += size) {
-        int64_t j0 = b * o->batch, j1 = j0 + o->batch < o->n_base ? j0 + o->batch : o->n_base;
-        run_batch(&m, o, j0, j1, &bt, res->nominal_rank, hist, sums);
-        sx_progress_add(&prog, 1);
+    sx_progress_init(&prog, "Monte Carlo batches", mine);
+    int64_t finished = 0, reported = 0;
+#pragma omp parallel
+    {
+        batch_t *bt = &bts[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+        for (int64_t k = 0; k < mine; k++) {
+            const int64_t b = rank + k * size, j0 = b * o->batch, j1 = j0 + o->batch < o->n_base ? j0 + o->batch : o->n_base;
+            run_batch(&m, o, j0, j1, bt, res->nominal_rank);
+#pragma omp critical(sx_econ_mc_add)
+            {
+                add_batch(bt, (int)(j1 - j0), nu, hist, sums); /* integers: the order of batches does not matter */
+                finished++;
+                if (omp_get_thread_num() == 0) sx_progress_add(&prog, finished - reported), reported = finished;
+            }
+        }
     }
+    sx_progress_add(&prog, finished - reported);
     sx_progress_fini(&prog);
     SX_CHECK_GOTO(sx_err_agree(comm, SX_OK), err, done);
     int cnt;
@@ -252,9 +267,9 @@ sx_err sx_econ_mc_run(MPI_Comm comm, const sx_econ_frame_t *f, const double *x_i
     static const char *names[NF] = {"normalisation", "aggregation", "imputation", "weights"};
     for (int i = 0; i < NF; i++) res->factor_name[i] = names[i];
 done:
+    for (int t = 0; bts && t < nth; t++) batch_free(&bts[t]);
     sx__mc_model_free(&m);
-    batch_free(&bt);
-    free(nom_mult), free(hist);
+    free(bts), free(nom_mult), free(hist);
     if (err != SX_OK) sx_econ_mc_result_fini(res);
     return err;
 }

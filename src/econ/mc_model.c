@@ -44,14 +44,34 @@ void sx__mc_model_free(sx__mc_model_t *m)
 {
     for (int v = 0; v < SX__MC_NVAR; v++) free(m->x0[v]), free(m->lg[v]), free(m->mask[v]);
     free(m->pillar), free(m->pil_of), free(m->perm), free(m->poff), free(m->up), free(m->ch_start), free(m->ch);
-    free(m->w), free(m->c), free(m->d), free(m->pil);
-    for (int t = 0; m->worker && t < m->n_worker; t++) {
-        sx__mc_worker_t *w = &m->worker[t];
-        free(w->up), free(w->s), free(w->ws), free(w->row), free(w->rank);
-        for (int v = 0; v < 2 * SX__MC_NVAR; v++) sx__econ_ranker_fini(&w->rk[v]);
-    }
-    free(m->worker);
     memset(m, 0, sizeof *m);
+}
+
+void sx__mc_worker_fini(sx__mc_worker_t *w)
+{
+    free(w->w), free(w->c), free(w->d), free(w->pil), free(w->up), free(w->s), free(w->ws), free(w->row), free(w->rank);
+    for (int v = 0; v < 2 * SX__MC_NVAR; v++) sx__econ_ranker_fini(&w->rk[v]);
+    memset(w, 0, sizeof *w);
+}
+
+sx_err sx__mc_worker_init(sx__mc_worker_t *w, const sx__mc_model_t *m, int max_runs)
+{
+    memset(w, 0, sizeof *w);
+    const int nu = m->nu;
+    const size_t cols = (size_t)m->np * max_runs;
+    w->w = malloc((size_t)m->ni * max_runs * sizeof(double));
+    w->c = malloc((size_t)nu * cols * sizeof(double));
+    w->d = malloc((size_t)nu * cols * sizeof(double));
+    w->pil = malloc((size_t)nu * cols * sizeof(double));
+    w->up = malloc((size_t)(m->n_up > 0 ? m->n_up : 1) * nu * sizeof(double));
+    w->s = malloc((size_t)nu * sizeof(double));
+    w->ws = malloc((size_t)nu * sizeof(double));
+    w->row = calloc((size_t)m->nn, sizeof *w->row);
+    w->rank = malloc((size_t)nu * sizeof(int));
+    SX_FAIL_IF(!w->w || !w->c || !w->d || !w->pil || !w->up || !w->s || !w->ws || !w->row || !w->rank, SX_ERR_NOMEM,
+               "out of memory for a Monte Carlo batch of %d runs; lower batch", max_runs);
+    for (int v = 0; v < 2 * SX__MC_NVAR; v++) SX_CHECK(sx__econ_ranker_init(&w->rk[v], nu));
+    return SX_OK;
 }
 
 static sx_err structure(sx__mc_model_t *m, const sx_econ_frame_t *f)
@@ -121,58 +141,37 @@ done:
     return err;
 }
 
-sx_err sx__mc_model_init(sx__mc_model_t *m, const sx_econ_frame_t *f, const double *x_imp, const double *x_raw, int nu,
-                         int max_runs, int n_worker)
+sx_err sx__mc_model_init(sx__mc_model_t *m, const sx_econ_frame_t *f, const double *x_imp, const double *x_raw, int nu)
 {
     memset(m, 0, sizeof *m);
     m->f = f, m->nu = nu, m->ni = f->n_ind, m->nn = f->n_node;
     SX_CHECK(structure(m, f));
     SX_CHECK(variants(m, x_imp, x_raw));
-    const size_t cols = (size_t)m->np * max_runs;
-    m->w = malloc((size_t)m->ni * max_runs * sizeof(double));
-    m->c = malloc((size_t)nu * cols * sizeof(double));
-    m->d = malloc((size_t)nu * cols * sizeof(double));
-    m->pil = malloc((size_t)max_runs * nu * m->np * sizeof(double));
-    m->worker = calloc((size_t)n_worker, sizeof *m->worker);
-    SX_FAIL_IF(!m->w || !m->c || !m->d || !m->pil || !m->worker, SX_ERR_NOMEM,
-               "out of memory for a Monte Carlo batch of %d runs; lower batch", max_runs);
-    m->n_worker = n_worker;
-    for (int t = 0; t < n_worker; t++) {
-        sx__mc_worker_t *w = &m->worker[t];
-        w->up = malloc((size_t)(m->n_up > 0 ? m->n_up : 1) * nu * sizeof(double));
-        w->s = malloc((size_t)nu * sizeof(double));
-        w->ws = malloc((size_t)nu * sizeof(double));
-        w->row = calloc((size_t)m->nn, sizeof *w->row);
-        w->rank = malloc((size_t)nu * sizeof(int));
-        SX_FAIL_IF(!w->up || !w->s || !w->ws || !w->row || !w->rank, SX_ERR_NOMEM, "out of memory");
-        for (int v = 0; v < 2 * SX__MC_NVAR; v++) SX_CHECK(sx__econ_ranker_init(&w->rk[v], nu));
-    }
     return SX_OK;
 }
 
-void sx__mc_pillars(sx__mc_model_t *m, sx__mc_choice_t *const *runs, const int *slot, int nr, int var, int agg,
-                    const unsigned char *skip)
+void sx__mc_pillars(const sx__mc_model_t *m, sx__mc_worker_t *w, sx__mc_choice_t *const *runs, const int *slot, int nr, int var,
+                    int agg, const unsigned char *skip)
 {
     const int nu = m->nu, ni = m->ni, np = m->np, cols = np * nr, complete = m->complete[var];
     const sx_econ_frame_t *f = m->f;
     for (int c = 0; c < ni; c++) {
         const int i = m->perm[c];
-        for (int r = 0; r < nr; r++) m->w[(int64_t)c * nr + r] = f->weight[i] * runs[r]->mult[i];
+        for (int r = 0; r < nr; r++) w->w[(int64_t)c * nr + r] = f->weight[i] * runs[r]->mult[i];
     }
     const double *x = agg ? m->lg[var] : m->x0[var];
     for (int p = 0; p < np; p++) {
         const int c0 = m->poff[p], k = m->poff[p + 1] - c0;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, nr, k, 1.0, x + c0, ni, m->w + (int64_t)c0 * nr, nr, 0.0,
-                    m->c + (int64_t)p * nr, cols);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, nr, k, 1.0, x + c0, ni, w->w + (int64_t)c0 * nr, nr, 0.0,
+                    w->c + (int64_t)p * nr, cols);
         if (!complete)
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, nr, k, 1.0, m->mask[var] + c0, ni, m->w + (int64_t)c0 * nr, nr,
-                        0.0, m->d + (int64_t)p * nr, cols);
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nu, nr, k, 1.0, m->mask[var] + c0, ni, w->w + (int64_t)c0 * nr, nr,
+                        0.0, w->d + (int64_t)p * nr, cols);
     }
-    const double *restrict cm = m->c, *restrict dm = m->d, *restrict wm = m->w;
-#pragma omp parallel for schedule(static)
+    const double *restrict cm = w->c, *restrict dm = w->d, *restrict wm = w->w;
     for (int r = 0; r < nr; r++) {
         if (skip && skip[slot[r]]) continue;
-        double *restrict out = m->pil + (int64_t)slot[r] * nu * np;
+        double *restrict out = w->pil + (int64_t)slot[r] * nu * np;
         for (int p = 0; p < np; p++) {
             double ws = 0;
             if (complete)

@@ -16,15 +16,8 @@ typedef struct {
     double *mult;       /* n_node weight multipliers (borrowed) */
 } sx__mc_choice_t;
 
-/* One thread's work space for sx__mc_score. */
-typedef struct {
-    double *up;         /* n_up x nu: scores of the aggregates above the pillars */
-    double *s, *ws;     /* nu: weighted sums and weight sums of one node */
-    const double **row; /* n_node: row of node j's scores (pillars point into the batch) */
-    int *rank;          /* nu: ranks of a run nobody keeps */
-    sx__econ_ranker_t rk[2 * SX__MC_NVAR]; /* per variant and aggregation: runs that share them rank alike */
-} sx__mc_worker_t;
-
+/* Shared, read-only while runs are scored. */
+/* Shared, read-only while runs are scored. */
 typedef struct {
     const sx_econ_frame_t *f;
     int nu, ni, nn, np;
@@ -35,23 +28,31 @@ typedef struct {
     int *ch_start, *ch; /* children of node j: ch[ch_start[j] .. ch_start[j+1]) */
     double *x0[SX__MC_NVAR], *lg[SX__MC_NVAR], *mask[SX__MC_NVAR]; /* nu x ni: value (NaN -> 0), log value, availability */
     int complete[SX__MC_NVAR];
-    double *w, *c, *d;  /* batch products: weights, numerators, denominators */
-    double *pil;        /* max_runs x np x nu: pillar scores of the batch's runs */
-    int n_worker;
-    sx__mc_worker_t *worker; /* n_worker */
 } sx__mc_model_t;
 
-/** Normalised variants of x_imp / x_raw (nu x n_ind) and work space for
- *  batches of up to max_runs runs and n_worker threads. Not collective. */
-sx_err sx__mc_model_init(sx__mc_model_t *m, const sx_econ_frame_t *f, const double *x_imp, const double *x_raw, int nu,
-                         int max_runs, int n_worker);
+/* One thread's work space: a batch's products and pillar scores, the walk up. */
+typedef struct {
+    double *w, *c, *d;  /* batch products: weights, numerators, denominators */
+    double *pil;        /* max_runs x np x nu: pillar scores of the batch's runs */
+    double *up;         /* n_up x nu: scores of the aggregates above the pillars */
+    double *s, *ws;     /* nu: weighted sums and weight sums of one node */
+    const double **row; /* n_node: row of node j's scores (pillars point into pil) */
+    int *rank;          /* nu: ranks of a run nobody keeps */
+    sx__econ_ranker_t rk[2 * SX__MC_NVAR]; /* per variant and aggregation: runs that share them rank alike */
+} sx__mc_worker_t;
+
+/** Normalised variants of x_imp / x_raw (nu x n_ind). Not collective. */
+sx_err sx__mc_model_init(sx__mc_model_t *m, const sx_econ_frame_t *f, const double *x_imp, const double *x_raw, int nu);
 void sx__mc_model_free(sx__mc_model_t *m);
+/** Work space for batches of up to max_runs runs. */
+sx_err sx__mc_worker_init(sx__mc_worker_t *w, const sx__mc_model_t *m, int max_runs);
+void sx__mc_worker_fini(sx__mc_worker_t *w);
 
 /** Pillar scores of runs[0..nr) (all of variant var and aggregation agg)
- *  into m->pil at slot[r]; runs with skip[slot[r]] set are multiplied but not
- *  finished (skip may be NULL). Call from one thread; OpenMP inside. */
-void sx__mc_pillars(sx__mc_model_t *m, sx__mc_choice_t *const *runs, const int *slot, int nr, int var, int agg,
-                    const unsigned char *skip);
+ *  into w->pil at slot[r]; runs with skip[slot[r]] set are multiplied but not
+ *  finished (skip may be NULL). Thread-safe with one worker per thread. */
+void sx__mc_pillars(const sx__mc_model_t *m, sx__mc_worker_t *w, sx__mc_choice_t *const *runs, const int *slot, int nr, int var,
+                    int agg, const unsigned char *skip);
 
 /** From the pillar scores pil (np x nu) of run c up to the index, and its
  *  descending ranks into rank (nu). Thread-safe with one worker per thread. */
