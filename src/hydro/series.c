@@ -1,8 +1,10 @@
 /*
  * series.c — reading and writing the time-series CSV tables of the
- * hydrological models (see sx_hydro_io.h for the contract). Reading is
- * strict: regular time steps, finite non-negative values, every bad cell
- * named by row (1-based line number in the file), time and column.
+ * hydrological models (see sx_hydro_io.h for the contract). The CSV is read
+ * by the shared table reader (sx_table.h: quotes, CRLF, a UTF-8 BOM, '#'
+ * comment lines); this file checks it strictly: regular time steps, finite
+ * non-negative values, every bad cell named by line (1-based, in the file),
+ * time and column.
  */
 #include <errno.h>
 #include <math.h>
@@ -14,31 +16,31 @@
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_strbuf.h"
+#include "sanxiang/sx_table.h"
 #include "sanxiang/sx_time.h"
 
-#define MAX_FIELDS 64
-
-static char *trim(char *s)
+/* Cell text without the blanks around it, into buf (size n); NULL if it does not fit. */
+static const char *cell(const sx_table_t *t, int r, int c, char *buf, size_t n)
 {
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) s[--n] = '\0';
-    return s;
+    const char *v = r < 0 ? t->head[c] : sx_table_at(t, r, c);
+    while (*v == ' ' || *v == '\t') v++;
+    size_t len = strlen(v);
+    while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r')) len--;
+    if (len >= n) return NULL;
+    memcpy(buf, v, len);
+    buf[len] = 0;
+    return buf;
 }
 
-static int split(char *line, char **fields)
+/* Column named exactly name (blanks around header names ignored), -1 if none. */
+static int column(const sx_table_t *t, const char *name)
 {
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        char *c = strchr(p, ',');
-        if (n < MAX_FIELDS) fields[n] = trim(p);
-        n++;
-        if (!c) break;
-        *c = '\0';
-        p = c + 1;
+    char buf[256];
+    for (int c = 0; c < t->ncol; c++) {
+        const char *h = cell(t, -1, c, buf, sizeof buf);
+        if (h && !strcmp(h, name)) return c;
     }
-    return n;
+    return -1;
 }
 
 /* Integer step, or ISO date/time (UTC) as sx_time_parse reads it. */
@@ -100,22 +102,16 @@ static sx_err grow(sx_hydro_series_t *s, int64_t *cap)
     return SX_OK;
 }
 
-static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_hydro_series_t *s)
+static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx, sx_hydro_series_t *s)
 {
-    char line[8192];
-    char *fields[MAX_FIELDS];
     int64_t cap = 0;
-    int lineno = 1;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        SX_FAIL_IF(!strchr(line, '\n') && !feof(f), SX_ERR_INPUT, "%s:%d: line too long", path, lineno);
-        char *l = trim(line);
-        if (!*l || *l == '#') continue;
-        int nf = split(l, fields);
-        SX_FAIL_IF(nf != nf_header, SX_ERR_INPUT, "%s:%d: %d fields but the header has %d; fix the row", path, lineno,
-                   nf, nf_header);
+    for (int r = 0; r < tab->nrow; r++) {
+        const int lineno = sx_table_line(tab, r);
         SX_CHECK(grow(s, &cap));
-        const char *ts = fields[idx[0]];
+        char tbuf[64], vbuf[128];
+        const char *ts = cell(tab, r, idx[0], tbuf, sizeof tbuf);
+        SX_FAIL_IF(!ts, SX_ERR_INPUT, "%s:%d: time '%.40s...' is too long; write a step number or a date YYYY-MM-DD[ HH:MM[:SS]]",
+                   path, lineno, sx_table_at(tab, r, idx[0]));
         int is_date;
         double tv;
         SX_FAIL_IF(!*ts, SX_ERR_INPUT, "%s:%d: empty time", path, lineno);
@@ -126,7 +122,9 @@ static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_h
                    lineno, ts);
         for (int c = 0; c < s->ncol; c++) {
             if (idx[1 + c] < 0) continue;
-            const char *v = fields[idx[1 + c]];
+            const char *v = cell(tab, r, idx[1 + c], vbuf, sizeof vbuf);
+            SX_FAIL_IF(!v, SX_ERR_INPUT, "%s:%d: time %s: %s = '%.40s...' is not a number", path, lineno, ts, s->name[c],
+                       sx_table_at(tab, r, idx[1 + c]));
             SX_FAIL_IF(!*v, SX_ERR_INPUT, "%s:%d: time %s: %s is empty; missing values must be filled, not left blank",
                        path, lineno, ts, s->name[c]);
             char *end;
@@ -159,7 +157,7 @@ static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_h
         s->t[s->n] = tv;
         s->n++;
     }
-    SX_FAIL_IF(s->n == 0, SX_ERR_INPUT, "%s has no data rows", path);
+    SX_FAIL_IF(s->n == 0, SX_ERR_INPUT, "%s has no data rows; add rows under the header", path);
     if (s->n == 1) s->dt = s->time_is_date ? 86400 : 1;
     return SX_OK;
 }
@@ -169,34 +167,20 @@ sx_err sx_hydro_series_read(const char *path, const char *const *required, int n
 {
     memset(out, 0, sizeof *out);
     SX_FAIL_IF(nreq + nopt > SX_HYDRO_MAX_COLS, SX_ERR_INTERNAL, "too many columns requested");
-    FILE *f = fopen(path, "r");
-    SX_FAIL_IF(!f, SX_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-    char line[8192];
-    char *fields[MAX_FIELDS];
-    if (!fgets(line, sizeof line, f)) {
-        fclose(f);
-        SX_FAIL(SX_ERR_INPUT, "%s is empty; expected a header line with columns time,...", path);
-    }
-    int nf = split(line, fields);
-    if (nf > MAX_FIELDS) {
-        fclose(f);
-        SX_FAIL(SX_ERR_INPUT, "%s: header has more than %d columns", path, MAX_FIELDS);
-    }
+    sx_table_t *tab = NULL;
+    SX_CHECK(sx_table_read_comments(path, '#', &tab));
     int idx[1 + SX_HYDRO_MAX_COLS];
-    idx[0] = -1;
-    for (int i = 0; i < nf; i++)
-        if (!strcmp(fields[i], "time")) idx[0] = i;
+    idx[0] = column(tab, "time");
     sx_err e = SX_OK;
     if (idx[0] < 0) {
-        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s: header has no 'time' column", path);
+        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s: header has no 'time' column (needs time,%s%s)", path,
+                       nreq ? required[0] : "...", nreq > 1 ? ",..." : "");
         goto done;
     }
     for (int c = 0; c < nreq + nopt; c++) {
         const char *want = c < nreq ? required[c] : optional[c - nreq];
         snprintf(out->name[c], sizeof out->name[c], "%s", want);
-        idx[1 + c] = -1;
-        for (int i = 0; i < nf; i++)
-            if (!strcmp(fields[i], want)) idx[1 + c] = i;
+        idx[1 + c] = column(tab, want);
         if (idx[1 + c] < 0 && c < nreq) {
             e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s: header has no '%s' column (needs time,%s%s)", path,
                            want, required[0], nreq > 1 ? ",..." : "");
@@ -211,9 +195,9 @@ sx_err sx_hydro_series_read(const char *path, const char *const *required, int n
         }
     }
     out->ncol = nreq + nopt;
-    e = read_rows(f, path, idx, nf, out);
+    e = read_rows(tab, path, idx, out);
 done:
-    fclose(f);
+    sx_table_destroy(&tab);
     if (e != SX_OK) {
         sx_hydro_series_fini(out);
         sx_err_trace(SX__FILE, __LINE__);

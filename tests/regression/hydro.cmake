@@ -30,6 +30,13 @@ sx_hydro_error(empty 1 3 "time 2: P is empty"
   run xaj --forcing ${SX_HYDRO_DATA}/empty.csv ${X})
 sx_hydro_error(no_e 1 3 "no 'E' column"
   run xaj --forcing ${SX_HYDRO_DATA}/no_e.csv ${X})
+sx_hydro_error(backwards 2 3 "backwards.csv:5: time 2024-06-01 00:30 does not follow 2024-06-01 01:00; times must increase"
+  run gr4j --forcing ${SX_HYDRO_DATA}/backwards.csv ${X})
+# a spreadsheet export (UTF-8 BOM, CRLF, comment lines, quoted cells) is read as the table reader reads it
+add_test(NAME hydro_forcing_bom
+         COMMAND $<TARGET_FILE:sanxiang_cli> hydro run gr4j --forcing ${SX_HYDRO_DATA}/bom_crlf.csv
+                 -o ${SX_TEST_OUT}/hydro/bom.csv)
+set_tests_properties(hydro_forcing_bom PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
 sx_hydro_error(w0_gt_wm 2 3 "W0 = WU + WL + WD = 125 mm exceeds WM = 120"
   run xaj --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param WUM=20 --param WLM=60 --param WM=120 --init WU=20 --init WL=60 --init WD=45 ${X})
 sx_hydro_error(wdm 1 3 "WDM"
