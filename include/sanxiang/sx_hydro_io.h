@@ -90,8 +90,11 @@ sx_err sx_hydro_weights_layer(const char *path, const char *id_field, const sx_h
 sx_err sx_hydro_thiessen_layer(const char *path, const char *id_field, int nst, const double *x, const double *y,
                                int grid, int *npoly, char ***out_ids, double **out_w);
 
-/** Gauge locations from a CSV `id,x,y` (header line first): at most max rows
- *  into names/x/y, count in *n. Errors name the file and line. Not collective. */
+/** Gauge locations from a CSV with the columns id, x, y found by name in its
+ *  header (any order, other columns ignored; x, y in the polygons' CRS; a
+ *  UTF-8 BOM and '#' comment lines allowed): at most max rows into names/x/y,
+ *  count in *n. A header without id, x and y, an empty or repeated id, or a
+ *  missing coordinate fails naming the file and line. Not collective. */
 sx_err sx_hydro_gauges_read(const char *path, int max, int *n, char (*names)[32], double *x, double *y);
 /* ---- parameter sets (the final SCE-UA population of a calibration) ------- */
 

@@ -61,6 +61,10 @@ set_tests_properties(hydro_job_chengcun PROPERTIES LABELS "regression;mpi" ENVIR
                      TIMEOUT 600)
 sx_hydro_error(thiessen_field 2 3 "has no field 'name'"
   thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/gauges.csv --id-field name ${X})
+sx_hydro_error(thiessen_header 2 3 "good_hourly.csv: the header is 'time,P,E', not gauge locations; give a CSV with the columns id,x,y"
+  thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/good_hourly.csv ${X})
+sx_hydro_error(thiessen_dup 1 3 "gauges_dup.csv:4: gauge id 'G1' is used twice (also on line 2)"
+  thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/gauges_dup.csv ${X})
 
 # Bad forecast job input: every rank stops with one message naming the problem.
 function(sx_hydro_job_error name np status pattern)
