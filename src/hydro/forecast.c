@@ -288,7 +288,7 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
 {
     memset(out, 0, sizeof *out);
     SX_CHECK(check_cfg(c));
-    SX_CHECK(sx_hydro_network_order(c->nnodes, c->nodes, out->order));
+    SX_CHECK(sx_hydro_network_order(c->nnodes, c->nodes, c->network_source, out->order));
     int rank, size;
     SX_CHECK_MPI(MPI_Comm_rank(comm, &rank));
     SX_CHECK_MPI(MPI_Comm_size(comm, &size));

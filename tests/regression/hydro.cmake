@@ -76,6 +76,8 @@ function(sx_hydro_job_error name np status pattern)
 endfunction()
 sx_hydro_job_error(gauge 2 3 "header has no 'P99' column" --set steps.0.gauges.3=P99)
 sx_hydro_job_error(down 3 3 "drains to 'sea', which is not a sub-basin" --set steps.0.subbasins.4.down=sea)
+sx_hydro_job_error(cycle 2 3 "downstream links form a cycle u05 -> u06 -> u07 -> u05"
+  --set steps.0.subbasins.4.down=u06 --set steps.0.subbasins.5.down=u07 --set steps.0.subbasins.6.down=u05)
 sx_hydro_job_error(weights 2 3 "gauge weights sum to" --set steps.0.subbasins.0.weights.0=0.5)
 sx_hydro_job_error(issue 2 3 "time '9999' is not in the forcing" --set steps.0.issue=9999)
 sx_hydro_job_error(lead 2 3 "extend the forecast rain or shorten the lead" --set steps.0.lead=500)
