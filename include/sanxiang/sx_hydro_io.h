@@ -28,6 +28,7 @@ typedef struct {
     int ncol;
     char name[SX_HYDRO_MAX_COLS][32];
     double *col[SX_HYDRO_MAX_COLS]; /* NULL if an optional column is absent */
+    char source[256];          /* the file it was read from, for messages ("" if built in memory) */
 } sx_hydro_series_t;
 
 /**
@@ -42,6 +43,11 @@ void sx_hydro_series_fini(sx_hydro_series_t *s);
 int sx_hydro_time_parse(const char *s, double *t, int *is_date);
 /** Column by name (NULL if absent). */
 double *sx_hydro_series_col(const sx_hydro_series_t *s, const char *name);
+/** Length of one step in hours: from dated rows (dt_hours, when > 0, must
+ *  agree with them or the call fails naming both and the file), else
+ *  dt_hours, or 24 when dt_hours is 0. Not collective. */
+sx_err sx_hydro_series_step_hours(const sx_hydro_series_t *s, double dt_hours, double *out);
+
 /** Broadcast a series read on root to every rank of comm. Collective. */
 sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s);
 

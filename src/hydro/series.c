@@ -195,6 +195,7 @@ sx_err sx_hydro_series_read(const char *path, const char *const *required, int n
         }
     }
     out->ncol = nreq + nopt;
+    snprintf(out->source, sizeof out->source, "%s", path);
     e = read_rows(tab, path, idx, out);
 done:
     sx_table_destroy(&tab);
@@ -205,6 +206,22 @@ done:
     return e;
 }
 
+sx_err sx_hydro_series_step_hours(const sx_hydro_series_t *s, double dt_hours, double *out)
+{
+    SX_FAIL_IF(dt_hours < 0 || isnan(dt_hours), SX_ERR_CONFIG, "dt_hours must be > 0, got %g", dt_hours);
+    if (!s->time_is_date || s->n < 2) {
+        *out = dt_hours > 0 ? dt_hours : 24;
+        return SX_OK;
+    }
+    /* dated rows fix the step: another dt_hours would misscale every discharge and reach */
+    SX_FAIL_IF(dt_hours > 0 && fabs(s->dt - dt_hours * 3600) > 1e-6 * s->dt, SX_ERR_CONFIG,
+               "dt_hours = %g but the forcing %s steps %g h (%s, %s, ...); leave dt_hours out (the times give it) or "
+               "set it to %g",
+               dt_hours, s->source[0] ? s->source : "series", s->dt / 3600, s->time[0], s->time[1], s->dt / 3600);
+    *out = s->dt / 3600;
+    return SX_OK;
+}
+
 sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s)
 {
     int rank;
@@ -213,6 +230,7 @@ sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s)
     MPI_Bcast(hdr, 3, MPI_INT64_T, root, comm);
     MPI_Bcast(&s->dt, 1, MPI_DOUBLE, root, comm);
     MPI_Bcast(s->name, sizeof s->name, MPI_CHAR, root, comm);
+    MPI_Bcast(s->source, sizeof s->source, MPI_CHAR, root, comm);
     int present[SX_HYDRO_MAX_COLS];
     for (int c = 0; c < SX_HYDRO_MAX_COLS; c++) present[c] = s->col[c] != NULL;
     MPI_Bcast(present, SX_HYDRO_MAX_COLS, MPI_INT, root, comm);

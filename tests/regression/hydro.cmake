@@ -76,6 +76,10 @@ function(sx_hydro_job_error name np status pattern)
 endfunction()
 sx_hydro_job_error(gauge 2 3 "header has no 'P99' column" --set steps.0.gauges.3=P99)
 sx_hydro_job_error(down 3 3 "drains to 'sea', which is not a sub-basin" --set steps.0.subbasins.4.down=sea)
+# dated hourly rows with the job's dt_hours 24: refused naming the file and the step, not run 24x off in discharge
+sx_hydro_job_error(dt_hours 2 3 "dt_hours = 24 but the forcing tests/data/hydro/chengcun_hourly.csv steps 1 h"
+  --set inputs.forcing=tests/data/hydro/chengcun_hourly.csv "--set" "steps.0.start=2024-06-01 00:00"
+  "--set" "steps.0.issue=2024-06-01 20:00" --set steps.0.lead=5)
 sx_hydro_job_error(cycle 2 3 "downstream links form a cycle u05 -> u06 -> u07 -> u05"
   --set steps.0.subbasins.4.down=u06 --set steps.0.subbasins.5.down=u07 --set steps.0.subbasins.6.down=u05)
 sx_hydro_job_error(weights 2 3 "gauge weights sum to" --set steps.0.subbasins.0.weights.0=0.5)
