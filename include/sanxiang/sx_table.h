@@ -21,6 +21,7 @@ typedef struct {
     char **head;  /* ncol names */
     char **cell;  /* nrow * ncol, row-major; "" for empty */
     int *line;    /* nrow: 1-based line of the file each row starts on (CSV); NULL for XLSX */
+    int head_line; /* line of the header row (CSV) */
 } sx_table_t;
 
 /** Read an RFC 4180 CSV (quoted fields, "" escapes, CRLF, UTF-8 BOM). Every
@@ -49,11 +50,12 @@ static inline const char *sx_table_at(const sx_table_t *t, int r, int c)
 {
     return t->cell[(int64_t)r * t->ncol + c];
 }
-/** Line of the file on which data row r (0-based) starts: the recorded line
- *  for a CSV, r + 2 (the sheet row under a one-line header) otherwise. */
+/** Line of the file on which data row r (0-based; -1: the header) starts:
+ *  the recorded line for a CSV, r + 2 (the sheet row under a one-line
+ *  header) otherwise. */
 static inline int sx_table_line(const sx_table_t *t, int r)
 {
-    return t->line ? t->line[r] : r + 2;
+    return t->line ? (r < 0 ? t->head_line : t->line[r]) : r + 2;
 }
 /** Cell as a number: "", "NA", "NaN", "null" and "-" give NaN; anything else
  *  that is not a finite number fails naming file, row and column. */

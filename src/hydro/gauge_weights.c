@@ -32,8 +32,8 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "hydro/hydro_internal.h"
 #include "sanxiang/sx_hydro_io.h"
-#include "sanxiang/sx_table.h"
 
 static sx_err check_opts(const sx_hydro_weights_opts_t *o, int nst)
 {
@@ -191,9 +191,7 @@ static sx_err gauge_rows(const sx_table_t *t, const char *path, int max, int ci,
     for (int r = 0; r < t->nrow; r++) {
         const int line = sx_table_line(t, r);
         const char *id = sx_table_at(t, r, ci);
-        while (*id == ' ' || *id == '\t') id++;
-        size_t len = strlen(id);
-        while (len && (id[len - 1] == ' ' || id[len - 1] == '\t')) len--;
+        const size_t len = strlen(id);
         SX_FAIL_IF(len == 0, SX_ERR_INPUT, "%s:%d: column 'id' is empty; give every gauge a name", path, line);
         SX_FAIL_IF(len >= sizeof names[r], SX_ERR_INPUT, "%s:%d: gauge id '%.*s' is longer than %d characters; shorten it",
                    path, line, (int)len, id, (int)sizeof names[r] - 1);
@@ -215,7 +213,7 @@ static sx_err gauge_rows(const sx_table_t *t, const char *path, int max, int ci,
 sx_err sx_hydro_gauges_read(const char *path, int max, int *n, char (*names)[32], double *x, double *y)
 {
     sx_table_t *t = NULL;
-    SX_CHECK(sx_table_read_comments(path, '#', &t));
+    SX_CHECK(sx__hydro_table_read(path, &t));
     const int ci = sx_table_col(t, "id"), cx = sx_table_col(t, "x"), cy = sx_table_col(t, "y");
     sx_err e = SX_OK;
     if (ci < 0 || cx < 0 || cy < 0) {

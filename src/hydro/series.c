@@ -13,33 +13,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "hydro/hydro_internal.h"
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_strbuf.h"
-#include "sanxiang/sx_table.h"
 #include "sanxiang/sx_time.h"
 
-/* Cell text without the blanks around it, into buf (size n); NULL if it does not fit. */
-static const char *cell(const sx_table_t *t, int r, int c, char *buf, size_t n)
-{
-    const char *v = r < 0 ? t->head[c] : sx_table_at(t, r, c);
-    while (*v == ' ' || *v == '\t') v++;
-    size_t len = strlen(v);
-    while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r')) len--;
-    if (len >= n) return NULL;
-    memcpy(buf, v, len);
-    buf[len] = 0;
-    return buf;
-}
-
-/* Column named exactly name (blanks around header names ignored), -1 if none. */
+/* Column named exactly name, -1 if none. */
 static int column(const sx_table_t *t, const char *name)
 {
-    char buf[256];
-    for (int c = 0; c < t->ncol; c++) {
-        const char *h = cell(t, -1, c, buf, sizeof buf);
-        if (h && !strcmp(h, name)) return c;
-    }
+    for (int c = 0; c < t->ncol; c++)
+        if (!strcmp(t->head[c], name)) return c;
     return -1;
 }
 
@@ -108,10 +92,9 @@ static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx,
     for (int r = 0; r < tab->nrow; r++) {
         const int lineno = sx_table_line(tab, r);
         SX_CHECK(grow(s, &cap));
-        char tbuf[64], vbuf[128];
-        const char *ts = cell(tab, r, idx[0], tbuf, sizeof tbuf);
-        SX_FAIL_IF(!ts, SX_ERR_INPUT, "%s:%d: time '%.40s...' is too long; write a step number or a date YYYY-MM-DD[ HH:MM[:SS]]",
-                   path, lineno, sx_table_at(tab, r, idx[0]));
+        const char *ts = sx_table_at(tab, r, idx[0]);
+        SX_FAIL_IF(strlen(ts) >= 64, SX_ERR_INPUT, "%s:%d: time '%.40s...' is too long; write a step number or a date "
+                   "YYYY-MM-DD[ HH:MM[:SS]]", path, lineno, ts);
         int is_date;
         double tv;
         SX_FAIL_IF(!*ts, SX_ERR_INPUT, "%s:%d: empty time", path, lineno);
@@ -122,9 +105,7 @@ static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx,
                    lineno, ts);
         for (int c = 0; c < s->ncol; c++) {
             if (idx[1 + c] < 0) continue;
-            const char *v = cell(tab, r, idx[1 + c], vbuf, sizeof vbuf);
-            SX_FAIL_IF(!v, SX_ERR_INPUT, "%s:%d: time %s: %s = '%.40s...' is not a number", path, lineno, ts, s->name[c],
-                       sx_table_at(tab, r, idx[1 + c]));
+            const char *v = sx_table_at(tab, r, idx[1 + c]);
             SX_FAIL_IF(!*v, SX_ERR_INPUT, "%s:%d: time %s: %s is empty; missing values must be filled, not left blank",
                        path, lineno, ts, s->name[c]);
             char *end;
@@ -168,7 +149,7 @@ sx_err sx_hydro_series_read(const char *path, const char *const *required, int n
     memset(out, 0, sizeof *out);
     SX_FAIL_IF(nreq + nopt > SX_HYDRO_MAX_COLS, SX_ERR_INTERNAL, "too many columns requested");
     sx_table_t *tab = NULL;
-    SX_CHECK(sx_table_read_comments(path, '#', &tab));
+    SX_CHECK(sx__hydro_table_read(path, &tab));
     int idx[1 + SX_HYDRO_MAX_COLS];
     idx[0] = column(tab, "time");
     sx_err e = SX_OK;

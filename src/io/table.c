@@ -52,7 +52,7 @@ static sx_err parse(const char *text, size_t len, const char *source, char comme
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) p = 3;
     strvec cells = {0};
     int *lines = NULL, nrec = 0, lcap = 0;
-    int ncol = -1, nfield = 0, line = 1, row_line = 1;
+    int ncol = -1, nfield = 0, line = 1, row_line = 1, head_line = 1;
     char *field = NULL;
     size_t flen = 0, fcap = 0;
     sx_err err = SX_OK;
@@ -116,6 +116,7 @@ static sx_err parse(const char *text, size_t len, const char *source, char comme
             free(cells.v[--cells.n]);
         } else if (ncol < 0) {
             ncol = nfield;
+            head_line = row_line;
         } else if (nfield != ncol) {
             SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s:%d: row has %d fields but the header has %d; fix the row (quote fields that contain commas)",
                          source, row_line, nfield, ncol);
@@ -141,6 +142,7 @@ static sx_err parse(const char *text, size_t len, const char *source, char comme
     t->head = cells.v;
     t->cell = cells.v + ncol;
     t->line = lines;
+    t->head_line = head_line;
     lines = NULL;
     cells.v = NULL;
     cells.n = 0;
