@@ -1,7 +1,7 @@
 /*
  * econ_internal.h — helpers shared by the files of src/econ (not public):
- * CSV output cells, the one-rank write of a finished text file, and the
- * parsing of method names.
+ * CSV output cells, the one-rank write of a finished text file, the
+ * parsing of method names, and the ranker of rank.c.
  */
 #ifndef SX_ECON_INTERNAL_H
 #define SX_ECON_INTERNAL_H

@@ -18,7 +18,11 @@
  * scored in fixed batches (batch b = samples [b*B, (b+1)*B), batch b on rank
  * b mod size) so every BLAS product sees the same operands whatever the rank
  * count, and every reduced quantity is an integer (rank histograms, sums of
- * Y, Y^2 and Y products) summed exactly with MPI_INT64_T.
+ * Y, Y^2 and Y products) summed exactly with MPI_INT64_T. Inside a rank,
+ * OpenMP threads take whole batches (each its own work space, mc_model.h)
+ * and add their integers under one lock, so threads change nothing either.
+ * A run whose choices equal A's is given A's output instead of being scored
+ * again: the same operations on the same operands would give the same ranks.
  */
 #include <cblas.h>
 #include <math.h>
