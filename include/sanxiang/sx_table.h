@@ -21,7 +21,7 @@ typedef struct {
     char **head;  /* ncol names */
     char **cell;  /* nrow * ncol, row-major; "" for empty */
     int *line;    /* nrow: 1-based line of the file each row starts on (CSV); NULL for XLSX */
-    int head_line; /* line of the header row (CSV) */
+    int head_line; /* line of the header row (CSV); 0 for XLSX */
 } sx_table_t;
 
 /** Read an RFC 4180 CSV (quoted fields, "" escapes, CRLF, UTF-8 BOM). Every
@@ -55,7 +55,8 @@ static inline const char *sx_table_at(const sx_table_t *t, int r, int c)
  *  header) otherwise. */
 static inline int sx_table_line(const sx_table_t *t, int r)
 {
-    return t->line ? (r < 0 ? t->head_line : t->line[r]) : r + 2;
+    if (r < 0) return t->head_line > 0 ? t->head_line : 1;
+    return t->line ? t->line[r] : r + 2;
 }
 /** Cell as a number: "", "NA", "NaN", "null" and "-" give NaN; anything else
  *  that is not a finite number fails naming file, row and column. */
