@@ -1,6 +1,5 @@
 /*
- * step_hydro_common.c — NAME: value maps and the step length of a basin
- * series, shared by the hydro job steps.
+ * step_hydro_common.c — NAME: value maps shared by the hydro job steps.
  */
 #include "jobs/step_hydro_common.h"
 
@@ -17,10 +16,4 @@ sx_err sx__step_named_values(const sx_cfg_t *cfg, const sx_cfg_node_t *map, cons
         names[(*n)++] = sx_cfg_node_key_at(map, i);
     }
     return SX_OK;
-}
-
-double sx__step_hours(double dt_hours, int time_is_date, double dt_seconds)
-{
-    if (dt_hours > 0) return dt_hours;
-    return time_is_date ? dt_seconds / 3600.0 : 24.0;
 }

@@ -14,8 +14,4 @@
  *  SX_STEP_HYDRO_MAX_NAMED); a value that is not a number fails at its node. */
 sx_err sx__step_named_values(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char **names, double *vals, int *n);
 
-/** Length of a step in hours: dt_hours when > 0, else the series' own step
- *  when its times are dates, else 24 (daily step numbers). */
-double sx__step_hours(double dt_hours, int time_is_date, double dt_seconds);
-
 #endif

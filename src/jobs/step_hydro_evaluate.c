@@ -107,7 +107,9 @@ static sx_err evaluate(sx_job_t *job, const sx_cfg_node_t *node, const sx_hydro_
     SX_FAIL_IF(nev == 0, SX_ERR_INPUT, "no flood events to evaluate; lower %s or give %s",
                sx_cfg_key_label(cfg, fields, NF, "threshold", k1, sizeof k1),
                sx_cfg_key_label(cfg, fields, NF, "events", k2, sizeof k2));
-    double factor = area > 0 ? 3.6 * sx__step_hours(dth, so->time_is_date, so->dt) / area : 1.0;
+    double hours = 24;
+    if (area > 0) SX_CHECK(sx_hydro_series_step_hours(so, dth, &hours));
+    double factor = area > 0 ? 3.6 * hours / area : 1.0;
     sx_gbt_summary_t sum;
     SX_CHECK(sx_gbt22482_evaluate(qo, qs, so->n, warmup, factor, ev, nev, &sum));
     sx_strbuf_t sb;

@@ -60,7 +60,9 @@ static sx_err run_run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     sx_err e = q ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld steps", (long long)f.n);
     sx_hydro_setup_t s = {model, strcmp(model, "xaj") ? NULL : "net_rain", netrain, NULL, pn, pv, np, in, iv, ni};
     if (!e) e = sx_hydro_simulate(&s, f.n, sx_hydro_series_col(&f, "P"), sx_hydro_series_col(&f, "E"), q);
-    double factor = area > 0 ? area / (3.6 * sx__step_hours(dth, f.time_is_date, f.dt)) : 1.0;
+    double hours = 24;
+    if (!e && area > 0) e = sx_hydro_series_step_hours(&f, dth, &hours);
+    double factor = area > 0 ? area / (3.6 * hours) : 1.0;
     for (int64_t t = 0; !e && t < f.n; t++) q[t] *= factor;
     const double *obs = sx_hydro_series_col(&f, "Q");
     if (!e && obs && warmup < f.n - 1) {
