@@ -23,6 +23,12 @@ sx_err sx_layer_open(MPI_Comm comm, const char *name, int band, sx_raster_t **r,
     *r = NULL;
     sx_err err = sx_raster_open(name, r);
     if (err == SX_OK) err = sx_raster_grid(*r, band, grid);
+    if (err == SX_OK) {
+        int size;
+        MPI_Comm_size(comm, &size);
+        sx_err_set_context("input '%s', %lld x %lld cells, about %.3g per rank on %d rank(s)", name,
+                           (long long)grid->nx, (long long)grid->ny, (double)grid->nx * (double)grid->ny / size, size);
+    }
     err = sx_err_agree(comm, err);
     if (err != SX_OK) {
         sx_raster_close(r);

@@ -186,5 +186,20 @@ def case_dem_inf():
     absent(os.path.join(D, "f.tif"), os.path.join(D, "f.nc"))
 
 
+def case_huge_raster():
+    """A raster too large for the ranks' memory: the error names the input and what to do."""
+    vrt = os.path.join(D, "huge.vrt")
+    open(vrt, "w").write(f"""<VRTDataset rasterXSize="3000000" rasterYSize="3000000">
+  <GeoTransform>500000, 1, 0, 4000000, 0, -1</GeoTransform>
+  <VRTRasterBand dataType="Float32" band="1">
+    <SimpleSource><SourceFilename relativeToVRT="0">{DEM}</SourceFilename><SourceBand>1</SourceBand></SimpleSource>
+  </VRTRasterBand>
+</VRTDataset>
+""")
+    expect(5, ["huge.vrt", "3000000 x 3000000 cells", "more ranks"], "dem", "slope", vrt, "-o",
+           os.path.join(D, "h.tif"))
+    absent(os.path.join(D, "h.tif"), os.path.join(D, "h.nc"))
+
+
 globals()["case_" + CASE]()
 print("ok")
