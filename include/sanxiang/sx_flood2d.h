@@ -56,8 +56,8 @@ typedef struct {
  *  start), linearly interpolated, zero outside [t[0], t[n-1]]. A point
  *  inflow (npts < 2) enters the cell containing (x, y); a line inflow
  *  (npts >= 2 points xy = x0,y0,x1,y1,...) is spread over the cells the
- *  polyline crosses in proportion to the length inside each cell. Arrays are
- *  borrowed for the life of the model. */
+ *  polyline crosses in proportion to the length inside each cell. Arrays
+ *  (and source) are borrowed for the life of the model. */
 typedef struct {
     char name[64];
     double x, y; /* map coordinates in the DEM's CRS */
@@ -65,6 +65,7 @@ typedef struct {
     const double *t, *q;
     int64_t npts;     /* points of a line inflow (0: a point inflow) */
     const double *xy; /* 2 * npts coordinates in the DEM's CRS */
+    const char *source; /* file the hydrograph came from, named in messages; may be NULL */
 } sx_f2d_inflow_t;
 
 typedef struct {

@@ -96,6 +96,22 @@ sx_err sx__f2d_rain_grid_open(struct sx_f2d *m);
 sx_err sx__f2d_rain_grid_update(struct sx_f2d *m, double *t_stop);
 void sx__f2d_rain_grid_close(struct sx_f2d *m);
 
+/* Input checks with rank-independent messages (input_checks.c). */
+/** The DEM has at least one valid cell and no infinite elevation. Collective. */
+sx_err sx__f2d_check_dem(struct sx_f2d *m);
+/** v (over ce) is in [lo, hi] on every own cell where the DEM has data; the
+ *  message names the first bad cell in raster order, the units and a hint
+ *  on what to correct. Collective. */
+sx_err sx__f2d_check_cells(struct sx_f2d *m, const double *v, const char *what, const char *path, double lo, double hi,
+                           const char *units, const char *hint);
+/** Every inflow hydrograph and the hyetograph with a positive value put it
+ *  inside the run (0, t_end); warns (rank 0) about one that ends early with
+ *  a positive value. Not collective (same result on every rank). */
+sx_err sx__f2d_check_series_cover(const sx_f2d_params_t *p, double t_end, int rank);
+/** Fail with a message naming each empty source when nothing floods the
+ *  grid. Collective (all ranks pass the same storage0). */
+sx_err sx__f2d_check_sources(struct sx_f2d *m, double storage0);
+
 /** Place the inflows (points and lines) on the own cells. Collective. */
 sx_err sx__f2d_setup_inflows(struct sx_f2d *m);
 

@@ -141,22 +141,6 @@ static sx_err alloc_arrays(sx_f2d_t *m)
     return SX_OK;
 }
 
-/* Fail (on the rank that sees it) when a cell's value is unusable. */
-static sx_err check_cells(const sx_f2d_t *m, const double *v, const char *what, const char *path, double lo, double hi)
-{
-    for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
-        for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
-            int64_t c = sx__f2d_ci(m, gi, gj);
-            if (isnan(m->z[c])) continue;
-            double x = v[c];
-            SX_FAIL_IF(!(x >= lo && x <= hi), SX_ERR_INPUT,
-                       "%s '%s' has %g at column %lld, row %lld where the DEM has data; values must be in [%g, %g] "
-                       "(fill the gaps or set them to nodata in the DEM too)",
-                       what, path, x, (long long)gi, (long long)gj, lo, hi);
-        }
-    return SX_OK;
-}
-
 static sx_err setup(sx_f2d_t *m)
 {
     const sx_f2d_params_t *p = &m->p;
@@ -202,14 +186,18 @@ static sx_err setup(sx_f2d_t *m)
     err = sx_layer_read_f64(r, p->dem_band, &m->grid, m->ce, m->ce, m->z);
     sx_raster_close(&r);
     SX_CHECK(sx_err_agree(m->comm, err));
+    SX_CHECK(sx__f2d_check_dem(m));
     for (int64_t c = 0; c < sx_window_cells(m->ce); c++) m->n[c] = p->manning;
     if (p->manning_raster) {
         SX_CHECK(read_aux(m, p->manning_raster, "Manning roughness", m->ce, m->ce, m->n));
-        SX_CHECK(sx_err_agree(m->comm, check_cells(m, m->n, "Manning roughness raster", p->manning_raster, 0, 1)));
+        SX_CHECK(sx__f2d_check_cells(m, m->n, "Manning roughness raster", p->manning_raster, 0, 1, "s m^-1/3",
+                                     "usual n: 0.02 to 0.05 for channels, 0.03 to 0.15 for floodplains; a table of "
+                                     "land-use classes needs mapping to n first"));
     }
     if (p->initial_depth) {
         SX_CHECK(read_aux(m, p->initial_depth, "initial depth", m->own, m->ce, m->h));
-        SX_CHECK(sx_err_agree(m->comm, check_cells(m, m->h, "initial depth raster", p->initial_depth, 0, 1e4)));
+        SX_CHECK(sx__f2d_check_cells(m, m->h, "initial depth raster", p->initial_depth, 0, 1e4, "m",
+                                     "a depth above the ground, not a water level: subtract the DEM"));
     }
     int64_t no = sx_window_cells(m->own);
     if (p->rain_raster) {
@@ -219,7 +207,8 @@ static sx_err setup(sx_f2d_t *m)
         if (!tmp) e2 = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the rainfall block");
         SX_CHECK(sx_err_agree(m->comm, e2));
         e2 = read_aux(m, p->rain_raster, "rainfall", m->own, m->ce, tmp);
-        if (e2 == SX_OK) e2 = sx_err_agree(m->comm, check_cells(m, tmp, "rainfall raster (mm/h)", p->rain_raster, 0, 1000));
+        if (e2 == SX_OK) e2 = sx__f2d_check_cells(m, tmp, "rainfall raster", p->rain_raster, 0, 1000, "mm/h",
+                                                "a rate in mm per hour: divide daily totals by 24");
         m->rain = malloc((size_t)no * sizeof *m->rain);
         if (e2 == SX_OK && !m->rain) e2 = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate rainfall");
         if (e2 == SX_OK)
@@ -271,14 +260,7 @@ static sx_err setup(sx_f2d_t *m)
     sx_f2d_mass_t mb;
     SX_CHECK(sx_f2d_mass(m, &mb));
     m->storage0 = mb.storage;
-    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series) || p->rain_grid;
-    for (int64_t i = 0; p->rain_series && i < p->rain_series->n; i++) something |= p->rain_series->q[i] > 0;
-    for (int k = 0; k < p->ninflows; k++)
-        for (int64_t i = 0; i < p->inflows[k].n; i++) something |= p->inflows[k].q[i] > 0;
-    for (int k = 0; k < 4; k++) something |= p->bc[k].kind == SX_F2D_BC_LEVEL;
-    SX_FAIL_IF(!something, SX_ERR_CONFIG,
-               "nothing to flood: no initial water, no rainfall, no inflow with a positive discharge and no "
-               "fixed-level edge; give at least one source");
+    SX_CHECK(sx__f2d_check_sources(m, mb.storage));
     return SX_OK;
 }
 
