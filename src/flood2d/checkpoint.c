@@ -203,6 +203,7 @@ sx_err sx_f2d_checkpoint_read(sx_f2d_t *m, const char *dir_in, char *extra, size
     SX_CHECK(sx_halo_exchange(m->hc, m->h));
     SX_CHECK(sx_halo_exchange(m->hfx, m->qx));
     SX_CHECK(sx_halo_exchange(m->hfy, m->qy));
+    sx__f2d_local_hmax(m);
     sx_perf_stop("flood2d: restart");
     sx_log_info("flood2d: resumed from %s at t = %.3f s (step %lld)", dir, t, nsteps);
     return SX_OK;

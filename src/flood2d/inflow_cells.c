@@ -231,6 +231,30 @@ static sx_err on_nodata(const sx_f2d_t *m, int k, int64_t bad)
             in->name, in->x, in->y, m->p.dem, (long long)bi, (long long)bj, nearest);
 }
 
+/* The inflow cells of each own row, for the sweep: a counting sort by row
+ * that keeps the order of inflow k, then entry e, within a row (so a cell fed
+ * by several inflows receives them in inflow order, as before). */
+static sx_err index_rows(sx_f2d_t *m)
+{
+    const int n = m->p.ninflows;
+    const int64_t ny = m->own.ny, ne = m->inflow_off[n], cnx = m->ce.nx;
+    SX_ALLOC(m->inflow_row_off, ny + 1, "inflow rows");
+    SX_ALLOC(m->inflow_rows, ne > 0 ? ne : 1, "inflow rows");
+    SX_ALLOC(m->inflow_qdt, n > 0 ? n : 1, "inflow discharges");
+    for (int64_t e = 0; e < ne; e++) m->inflow_row_off[m->inflow_c[e] / cnx + m->ce.y0 - m->own.y0 + 1]++;
+    for (int64_t r = 0; r < ny; r++) m->inflow_row_off[r + 1] += m->inflow_row_off[r];
+    int64_t *fill = NULL;
+    SX_ALLOC(fill, ny > 0 ? ny : 1, "inflow rows");
+    for (int k = 0; k < n; k++)
+        for (int64_t e = m->inflow_off[k]; e < m->inflow_off[k + 1]; e++) {
+            int64_t r = m->inflow_c[e] / cnx + m->ce.y0 - m->own.y0;
+            m->inflow_rows[m->inflow_row_off[r] + fill[r]++] =
+                (sx__f2d_inrow_t){m->inflow_c[e] % cnx + m->ce.x0, k, m->inflow_w[e]};
+        }
+    free(fill);
+    return SX_OK;
+}
+
 static sx_err first_bad_over_ranks(MPI_Comm comm, const int64_t *bad, int64_t *gbad, int n)
 {
     SX_CHECK_MPI(MPI_Allreduce(bad, gbad, n, MPI_INT64_T, MPI_MIN, comm));
@@ -263,5 +287,6 @@ sx_err sx__f2d_setup_inflows(sx_f2d_t *m)
             if (gbad[k] != INT64_MAX) err = on_nodata(m, k, gbad[k]);
     }
     free(bad);
+    if (err == SX_OK) err = sx_err_agree(m->comm, index_rows(m));
     return err;
 }

@@ -8,6 +8,7 @@
  * the same message on every rank. Does not step the model (solver.c).
  */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,24 +122,75 @@ static sx_err read_aux(sx_f2d_t *m, const char *path, const char *what, sx_windo
     return sx_err_agree(m->comm, err);
 }
 
+/* Allocate an array over window w and zero it with the row split of the
+ * sweeps, so each page is first touched by the thread that will use it. */
+static sx_err alloc_touch(double **p, sx_window_t w, int nthreads, const char *what)
+{
+    size_t n = (size_t)sx_window_cells(w);
+    *p = malloc((n ? n : 1) * sizeof **p);
+    SX_FAIL_IF(!*p, SX_ERR_NOMEM, "cannot allocate %zu bytes for %s", n * sizeof **p, what);
+    double *a = *p;
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+    for (int64_t j = 0; j < w.ny; j++) memset(a + j * w.nx, 0, (size_t)w.nx * sizeof *a);
+    return SX_OK;
+}
+
 static sx_err alloc_arrays(sx_f2d_t *m)
 {
-    int64_t nc = sx_window_cells(m->ce), nxf = sx_window_cells(m->xe), nyf = sx_window_cells(m->ye);
-    int64_t no = sx_window_cells(m->own);
-    SX_ALLOC(m->z, nc, "the DEM block");
-    SX_ALLOC(m->h, nc, "the depth block");
-    SX_ALLOC(m->n, nc, "the roughness block");
-    SX_ALLOC(m->s, nc, "the limiter block");
-    SX_ALLOC(m->qx, nxf, "x discharges");
-    SX_ALLOC(m->qx1, nxf, "x discharges");
-    SX_ALLOC(m->qy, nyf, "y discharges");
-    SX_ALLOC(m->qy1, nyf, "y discharges");
-    SX_ALLOC(m->hmax, no, "max depth");
-    SX_ALLOC(m->vmax, no, "max speed");
-    SX_ALLOC(m->hazmax, no, "max hazard");
-    SX_ALLOC(m->tarr, no, "arrival time");
-    SX_ALLOC(m->vout, no, "edge outflow");
+    const int nt = m->nthreads;
+    SX_CHECK(alloc_touch(&m->z, m->ce, nt, "the DEM block"));
+    SX_CHECK(alloc_touch(&m->h, m->ce, nt, "the depth block"));
+    SX_CHECK(alloc_touch(&m->h1, m->ce, nt, "the depth block"));
+    if (m->p.manning_raster) SX_CHECK(alloc_touch(&m->n, m->ce, nt, "the roughness block"));
+    SX_CHECK(alloc_touch(&m->qx, m->xe, nt, "x discharges"));
+    SX_CHECK(alloc_touch(&m->qx1, m->xe, nt, "x discharges"));
+    SX_CHECK(alloc_touch(&m->qy, m->ye, nt, "y discharges"));
+    SX_CHECK(alloc_touch(&m->qy1, m->ye, nt, "y discharges"));
+    SX_CHECK(alloc_touch(&m->hmax, m->own, nt, "max depth"));
+    SX_CHECK(alloc_touch(&m->vmax, m->own, nt, "max speed"));
+    SX_CHECK(alloc_touch(&m->hazmax, m->own, nt, "max hazard"));
+    SX_CHECK(alloc_touch(&m->tarr, m->own, nt, "arrival time"));
+    SX_CHECK(alloc_touch(&m->vout, m->own, nt, "edge outflow"));
+    SX_ALLOC(m->rowbuf, (size_t)nt * 12 * (size_t)sx__f2d_sweep_rowcap(m), "the sweep's row buffers");
     return SX_OK;
+}
+
+/* Largest depth a fixed-level edge imposes on own edge cells (constant). */
+static double level_edges_hmax(const sx_f2d_t *m)
+{
+    const sx_window_t own = m->own;
+    double hm = 0.0;
+    for (int e = 0; e < 4; e++) {
+        const sx_f2d_bc_t *bc = &m->p.bc[e];
+        if (bc->kind != SX_F2D_BC_LEVEL) continue;
+        int64_t gx0 = own.x0, gx1 = own.x0 + own.nx, gy0 = own.y0, gy1 = own.y0 + own.ny;
+        if (e == SX_F2D_WEST) { if (gx0 != 0) continue; gx1 = 1; }
+        if (e == SX_F2D_EAST) { if (gx1 != m->grid.nx) continue; gx0 = gx1 - 1; }
+        if (e == SX_F2D_NORTH) { if (gy0 != 0) continue; gy1 = 1; }
+        if (e == SX_F2D_SOUTH) { if (gy1 != m->grid.ny) continue; gy0 = gy1 - 1; }
+        for (int64_t gj = gy0; gj < gy1; gj++)
+            for (int64_t gi = gx0; gi < gx1; gi++) {
+                double z = m->z[sx__f2d_ci(m, gi, gj)];
+                if (!isnan(z) && bc->value - z > hm) hm = bc->value - z;
+            }
+    }
+    return hm;
+}
+
+void sx__f2d_local_hmax(sx_f2d_t *m)
+{
+    const sx_window_t own = m->own;
+    double hm = 0.0;
+    int64_t nb = 0;
+#pragma omp parallel for schedule(static) num_threads(m->nthreads) reduction(max : hm) reduction(+ : nb)
+    for (int64_t gj = own.y0; gj < own.y0 + own.ny; gj++)
+        for (int64_t gi = own.x0; gi < own.x0 + own.nx; gi++) {
+            double h = m->h[sx__f2d_ci(m, gi, gj)];
+            if (!isfinite(h)) nb++;
+            else if (h > hm) hm = h;
+        }
+    m->hmax_local = hm;
+    m->nbad_local = nb;
 }
 
 static sx_err setup(sx_f2d_t *m)
@@ -172,9 +224,11 @@ static sx_err setup(sx_f2d_t *m)
     SX_CHECK_MPI(MPI_Allreduce(&empty, &any_empty, 1, MPI_INT64_T, MPI_MAX, m->comm));
     SX_FAIL_IF(any_empty, SX_ERR_CONFIG, "the %lld x %lld grid is too small for %d ranks; run on fewer ranks",
                (long long)m->grid.nx, (long long)m->grid.ny, m->dc.size);
-    SX_CHECK(sx_halo_create(&m->dc, 1, sizeof(double), &m->hc));
-    SX_CHECK(sx_halo_create(&m->dfx, 2, sizeof(double), &m->hfx)); /* 2: the limiter needs the far face of halo cells */
-    SX_CHECK(sx_halo_create(&m->dfy, 2, sizeof(double), &m->hfy));
+    /* Halos wide enough for a rank to compute the limiter of the ring of
+     * cells around its block itself (sweep.c): depths 2 cells, faces 3. */
+    SX_CHECK(sx_halo_create(&m->dc, 2, sizeof(double), &m->hc));
+    SX_CHECK(sx_halo_create(&m->dfx, 3, sizeof(double), &m->hfx));
+    SX_CHECK(sx_halo_create(&m->dfy, 3, sizeof(double), &m->hfy));
     m->ce = sx_halo_extended(m->hc);
     m->xe = sx_halo_extended(m->hfx);
     m->ye = sx_halo_extended(m->hfy);
@@ -187,7 +241,6 @@ static sx_err setup(sx_f2d_t *m)
     sx_raster_close(&r);
     SX_CHECK(sx_err_agree(m->comm, err));
     SX_CHECK(sx__f2d_check_dem(m));
-    for (int64_t c = 0; c < sx_window_cells(m->ce); c++) m->n[c] = p->manning;
     if (p->manning_raster) {
         SX_CHECK(read_aux(m, p->manning_raster, "Manning roughness", m->ce, m->ce, m->n));
         SX_CHECK(sx__f2d_check_cells(m, m->n, "Manning roughness raster", p->manning_raster, 0, 1, "s m^-1/3",
@@ -222,13 +275,8 @@ static sx_err setup(sx_f2d_t *m)
     } else if (p->rain_grid) {
         SX_CHECK(sx__f2d_rain_grid_open(m));
     } else if (p->rain_mm_h > 0 || p->rain_series) {
-        /* With a hyetograph the per-cell value is the rate per mm/h, scaled at each step. */
-        double rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
-        m->rain = malloc((size_t)no * sizeof *m->rain);
-        SX_CHECK(sx_err_agree(m->comm, m->rain ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate rainfall")));
-        for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
-            for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++)
-                m->rain[sx__f2d_oi(m, gi, gj)] = isnan(m->z[sx__f2d_ci(m, gi, gj)]) ? 0 : rate;
+        /* One rate on every data cell; with a hyetograph the rate per mm/h, scaled at each step. */
+        m->rain_rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
     }
     sx_perf_stop("flood2d: read");
 
@@ -255,6 +303,8 @@ static sx_err setup(sx_f2d_t *m)
             if (h >= p->arrival_depth) m->tarr[o] = 0.0;
         }
     SX_CHECK(sx__f2d_setup_inflows(m));
+    m->level_hmax = level_edges_hmax(m);
+    sx__f2d_local_hmax(m);
 
     SX_CHECK(sx__f2d_rain_sum(m));
     sx_f2d_mass_t mb;
@@ -272,6 +322,7 @@ sx_err sx_f2d_create(MPI_Comm comm, const sx_f2d_params_t *p, sx_f2d_t **out)
     SX_CHECK(sx_err_agree(comm, m ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory")));
     m->comm = comm;
     m->p = *p;
+    m->nthreads = omp_get_max_threads();
     sx_err err = setup(m);
     if (err != SX_OK) {
         sx_f2d_destroy(&m);
@@ -290,7 +341,11 @@ void sx_f2d_destroy(sx_f2d_t **pm)
     free(m->z);
     free(m->h);
     free(m->n);
-    free(m->s);
+    free(m->h1);
+    free(m->rowbuf);
+    free(m->inflow_row_off);
+    free(m->inflow_rows);
+    free(m->inflow_qdt);
     free(m->qx);
     free(m->qx1);
     free(m->qy);
