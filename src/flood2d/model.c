@@ -124,33 +124,38 @@ static sx_err read_aux(sx_f2d_t *m, const char *path, const char *what, sx_windo
 
 /* Allocate an array over window w and zero it with the row split of the
  * sweeps, so each page is first touched by the thread that will use it. */
-static sx_err alloc_touch(double **p, sx_window_t w, int nthreads, const char *what)
+static void *alloc_touch(size_t elem, sx_window_t w, int nthreads)
 {
     size_t n = (size_t)sx_window_cells(w);
-    *p = malloc((n ? n : 1) * sizeof **p);
-    SX_FAIL_IF(!*p, SX_ERR_NOMEM, "cannot allocate %zu bytes for %s", n * sizeof **p, what);
-    double *a = *p;
+    char *a = malloc((n ? n : 1) * elem);
+    if (!a) return NULL;
 #pragma omp parallel for schedule(static) num_threads(nthreads)
-    for (int64_t j = 0; j < w.ny; j++) memset(a + j * w.nx, 0, (size_t)w.nx * sizeof *a);
-    return SX_OK;
+    for (int64_t j = 0; j < w.ny; j++) memset(a + (size_t)(j * w.nx) * elem, 0, (size_t)w.nx * elem);
+    return a;
 }
+#define ALLOC_TOUCH(ptr, win, nt, what)                                                                       \
+    do {                                                                                                      \
+        (ptr) = alloc_touch(sizeof *(ptr), (win), (nt));                                                      \
+        SX_FAIL_IF(!(ptr), SX_ERR_NOMEM, "cannot allocate %lld cells for %s", (long long)sx_window_cells(win), \
+                   (what));                                                                                   \
+    } while (0)
 
 static sx_err alloc_arrays(sx_f2d_t *m)
 {
     const int nt = m->nthreads;
-    SX_CHECK(alloc_touch(&m->z, m->ce, nt, "the DEM block"));
-    SX_CHECK(alloc_touch(&m->h, m->ce, nt, "the depth block"));
-    SX_CHECK(alloc_touch(&m->h1, m->ce, nt, "the depth block"));
-    if (m->p.manning_raster) SX_CHECK(alloc_touch(&m->n, m->ce, nt, "the roughness block"));
-    SX_CHECK(alloc_touch(&m->qx, m->xe, nt, "x discharges"));
-    SX_CHECK(alloc_touch(&m->qx1, m->xe, nt, "x discharges"));
-    SX_CHECK(alloc_touch(&m->qy, m->ye, nt, "y discharges"));
-    SX_CHECK(alloc_touch(&m->qy1, m->ye, nt, "y discharges"));
-    SX_CHECK(alloc_touch(&m->hmax, m->own, nt, "max depth"));
-    SX_CHECK(alloc_touch(&m->vmax, m->own, nt, "max speed"));
-    SX_CHECK(alloc_touch(&m->hazmax, m->own, nt, "max hazard"));
-    SX_CHECK(alloc_touch(&m->tarr, m->own, nt, "arrival time"));
-    SX_CHECK(alloc_touch(&m->vout, m->own, nt, "edge outflow"));
+    ALLOC_TOUCH(m->z, m->ce, nt, "the DEM block");
+    ALLOC_TOUCH(m->h, m->ce, nt, "the depth block");
+    ALLOC_TOUCH(m->h1, m->ce, nt, "the depth block");
+    if (m->p.manning_raster) ALLOC_TOUCH(m->n, m->ce, nt, "the roughness block");
+    ALLOC_TOUCH(m->qx, m->xe, nt, "x discharges");
+    ALLOC_TOUCH(m->qx1, m->xe, nt, "x discharges");
+    ALLOC_TOUCH(m->qy, m->ye, nt, "y discharges");
+    ALLOC_TOUCH(m->qy1, m->ye, nt, "y discharges");
+    ALLOC_TOUCH(m->hmax, m->own, nt, "max depth");
+    ALLOC_TOUCH(m->vmax, m->own, nt, "max speed");
+    ALLOC_TOUCH(m->hazmax, m->own, nt, "max hazard");
+    ALLOC_TOUCH(m->tarr, m->own, nt, "arrival time");
+    ALLOC_TOUCH(m->vout, m->own, nt, "edge outflow");
     SX_ALLOC(m->rowbuf, (size_t)nt * 12 * (size_t)sx__f2d_sweep_rowcap(m), "the sweep's row buffers");
     return SX_OK;
 }
@@ -299,8 +304,8 @@ static sx_err setup(sx_f2d_t *m)
         for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
             int64_t o = sx__f2d_oi(m, gi, gj);
             double h = m->h[sx__f2d_ci(m, gi, gj)];
-            m->hmax[o] = h;
-            if (h >= p->arrival_depth) m->tarr[o] = 0.0;
+            m->hmax[o] = (float)h;
+            if (h >= p->arrival_depth) m->tarr[o] = 0.0f;
         }
     SX_CHECK(sx__f2d_setup_inflows(m));
     m->level_hmax = level_edges_hmax(m);

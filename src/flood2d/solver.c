@@ -194,10 +194,10 @@ sx_err sx_f2d_get_field(const sx_f2d_t *m, sx_f2d_field f, double *out)
             case SX_F2D_DEPTH: v = h; break;
             case SX_F2D_LEVEL: v = m->z[c] + h; break;
             case SX_F2D_SPEED: v = cell_speed(m, m->qx, m->qy, gi, gj, h, NULL, NULL); break;
-            case SX_F2D_MAX_DEPTH: v = m->hmax[o]; break;
-            case SX_F2D_MAX_SPEED: v = m->vmax[o]; break;
-            case SX_F2D_MAX_HAZARD: v = m->hazmax[o]; break;
-            case SX_F2D_ARRIVAL: v = m->tarr[o]; break;
+            case SX_F2D_MAX_DEPTH: v = (double)m->hmax[o]; break;
+            case SX_F2D_MAX_SPEED: v = (double)m->vmax[o]; break;
+            case SX_F2D_MAX_HAZARD: v = (double)m->hazmax[o]; break;
+            case SX_F2D_ARRIVAL: v = (double)m->tarr[o]; break;
             case SX_F2D_QX_CELL: cell_speed(m, m->qx, m->qy, gi, gj, h, &a, &b); v = a; break;
             case SX_F2D_QY_CELL: cell_speed(m, m->qx, m->qy, gi, gj, h, &a, &b); v = b; break;
             default: SX_FAIL(SX_ERR_INTERNAL, "unknown field %d", (int)f);

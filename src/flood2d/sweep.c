@@ -294,9 +294,12 @@ F2D_CLONES static void finish_row(sx_f2d_t *m, const sx__f2d_stepc_t *k, const r
         if (in->gi >= x0 && in->gi < x1) h1[co + in->gi] += k->inflow_qdt[in->k] * in->w / area;
     }
 
-    /* Running maxima, arrival, and the largest depth for the next step. */
-    double *restrict hmax = m->hmax, *restrict vmax = m->vmax, *restrict hazmax = m->hazmax, *restrict tarr = m->tarr;
-    const double arr = m->p.arrival_depth, t_new = k->t_new;
+    /* Running maxima (float, see f2d_internal.h), arrival, and the largest
+     * depth for the next step. Stores only where a value changes (masked
+     * vector stores), so blocks that stopped rising stay clean in cache. */
+    float *restrict hmax = m->hmax, *restrict vmax = m->vmax, *restrict hazmax = m->hazmax, *restrict tarr = m->tarr;
+    const double arr = m->p.arrival_depth;
+    const float t_new = (float)k->t_new;
     double lhm = *hm;
     int64_t lnb = 0;
 #pragma omp simd reduction(max : lhm) reduction(+ : lnb)
@@ -306,13 +309,12 @@ F2D_CLONES static void finish_row(sx_f2d_t *m, const sx__f2d_stepc_t *k, const r
         /* velocities only where the water is deeper than arrival_depth: q / h of a film is noise */
         double sp = sqrt(a * a + b * b) / hh;
         double v = hh >= arr ? sp : 0.0;
-        double hz = hh * v;
+        float hf = (float)hh, vf = (float)v, zf = (float)(hh * v);
         int64_t o = oo + gi;
-        double hm0 = hmax[o], vm0 = vmax[o], hz0 = hazmax[o], ta0 = tarr[o];
-        hmax[o] = hh > hm0 ? hh : hm0;
-        vmax[o] = v > vm0 ? v : vm0;
-        hazmax[o] = hz > hz0 ? hz : hz0;
-        tarr[o] = (ta0 != ta0) & (hh >= arr) ? t_new : ta0;
+        if (hf > hmax[o]) hmax[o] = hf;
+        if (vf > vmax[o]) vmax[o] = vf;
+        if (zf > hazmax[o]) hazmax[o] = zf;
+        if ((tarr[o] != tarr[o]) & (hh >= arr)) tarr[o] = t_new;
         int fin = hh - hh == 0.0; /* finite */
         lnb += !fin;
         lhm = fin & (hh > lhm) ? hh : lhm;
