@@ -195,6 +195,9 @@ sx_err sx_flood2d_run(MPI_Comm comm, const sx_f2d_run_opts_t *o)
                "duration %g s and report interval %g s must be positive", o->t_end, o->report_interval);
     SX_FAIL_IF(o->t_end / o->report_interval > 100000, SX_ERR_CONFIG,
                "%g s / %g s gives more than 100000 reports; raise the report interval", o->t_end, o->report_interval);
+    int crank;
+    MPI_Comm_rank(comm, &crank);
+    SX_CHECK(sx__f2d_check_series_cover(&o->model, o->t_end, crank));
     run_paths rp;
     SX_FAIL_IF(strlen(o->out_dir) > SX_PATH_MAX - 64, SX_ERR_CONFIG, "output directory name too long: '%s'", o->out_dir);
     snprintf(rp.state, sizeof rp.state, "%s/.flood2d", o->out_dir);
