@@ -1,6 +1,7 @@
 /*
  * input_checks.c — the checks of a flood model's inputs whose messages a
- * user reads: a DEM with no valid cell or with infinite elevations, an
+ * user reads: a DEM with no valid cell (infinite values are refused by every
+ * raster read, io/layer.c), an
  * auxiliary raster (roughness, initial depth, rain) that is nodata or out of
  * range where the DEM has data, a hydrograph whose water falls outside the
  * run, and a run with nothing to flood, each saying which one is empty.
@@ -38,20 +39,12 @@ static void others(char *buf, size_t len, int64_t count)
 
 sx_err sx__f2d_check_dem(sx_f2d_t *m)
 {
+    /* Infinite elevations never get here: every raster read refuses them, naming the cell (io/layer.c). */
     const sx_window_t own = m->own;
-    const int64_t gnx = m->grid.nx;
-    int64_t valid = 0, nbad = 0, first = INT64_MAX;
+    int64_t valid = 0;
     for (int64_t gj = own.y0; gj < own.y0 + own.ny; gj++)
-        for (int64_t gi = own.x0; gi < own.x0 + own.nx; gi++) {
-            double z = m->z[sx__f2d_ci(m, gi, gj)];
-            if (isnan(z)) continue;
-            valid++;
-            if (!isfinite(z)) {
-                nbad++;
-                if (gj * gnx + gi < first) first = gj * gnx + gi;
-            }
-        }
-    int64_t gvalid = 0, gfirst, gbad;
+        for (int64_t gi = own.x0; gi < own.x0 + own.nx; gi++) valid += !isnan(m->z[sx__f2d_ci(m, gi, gj)]);
+    int64_t gvalid = 0;
     SX_CHECK_MPI(MPI_Allreduce(&valid, &gvalid, 1, MPI_INT64_T, MPI_SUM, m->comm));
     const char *dem = m->p.dem;
     if (gvalid == 0) {
@@ -64,20 +57,7 @@ sx_err sx__f2d_check_dem(sx_f2d_t *m)
                 "%d holds the elevations",
                 dem, m->p.dem_band, (long long)m->grid.nx, (long long)m->grid.ny, nd, dem, m->p.dem_band);
     }
-    SX_CHECK(first_over_ranks(m->comm, first, nbad, &gfirst, &gbad));
-    if (gbad == 0) return SX_OK;
-    sx_err err = SX_OK;
-    int64_t gi = gfirst % gnx, gj = gfirst / gnx;
-    if (gi >= own.x0 && gi < own.x0 + own.nx && gj >= own.y0 && gj < own.y0 + own.ny) {
-        char more[64];
-        others(more, sizeof more, gbad);
-        err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                         "DEM '%s' has elevation %g at column %lld, row %lld (x = %.3f, y = %.3f)%s; elevations must be "
-                         "finite: set those cells to the DEM's nodata value (they become walls) or fill them",
-                         dem, m->z[sx__f2d_ci(m, gi, gj)], (long long)gi, (long long)gj, sx_grid_x_center(&m->grid, gi),
-                         sx_grid_y_center(&m->grid, gj), more);
-    }
-    return sx_err_agree(m->comm, err);
+    return SX_OK;
 }
 
 sx_err sx__f2d_check_cells(sx_f2d_t *m, const double *v, const char *what, const char *path, double lo, double hi,

@@ -89,7 +89,7 @@ foreach(np 1 3)
                    -- ${F2D_BIN} flood2d ${F2D_BAD}/empty.yaml --set inputs.dem=${F2D_BADGEN}/all_nodata_dem.tif
                    --set steps.0.rain_mm_h=10 --out ${SX_TEST_OUT}/flood2d_err)
   add_test(NAME flood2d_err_dem_inf_np${np}
-           COMMAND ${SX_EXPECT} ${np} 3 "inf_dem.tif" "column 20, row 30" "and 1 other cell" "nodata value"
+           COMMAND ${SX_EXPECT} ${np} 3 "inf_dem.tif" "+inf at row 30, column 20" "make such cells nodata"
                    -- ${F2D_BIN} flood2d ${F2D_JOB} --set inputs.dem=${F2D_BADGEN}/inf_dem.tif ${F2D_1H})
   add_test(NAME flood2d_err_inflow_nodata_np${np}
            COMMAND ${SX_EXPECT} ${np} 3 "inflow 'river'" "hole_dem.tif" "column 39, row 71"
