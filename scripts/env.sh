@@ -6,3 +6,8 @@ fi
 export OMPI_MCA_rmaps_base_oversubscribe=1
 # Open MPI's shared-memory transport warns inside some containers; keep logs clean.
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
+# One-sided MPI windows (the tile farm's counter) between nodes: Open MPI 4.1's
+# osc/rdma cannot run over TCP and Debian's openmpi-mca-params.conf disables
+# the osc/pt2pt fallback, so name the components (sm on one node, rdma on RDMA
+# networks, pt2pt otherwise). A value already set is kept.
+export OMPI_MCA_osc=${OMPI_MCA_osc:-sm,rdma,pt2pt}

@@ -12,6 +12,7 @@ PACKAGES=(
   libopenblas-dev liblapacke-dev          # BLAS / LAPACK(E)
   libyaml-dev                             # job files
   libdeflate-dev libzstd-dev              # tile compression of the parallel COG writer
+  libmicrohttpd-dev                       # sanxiang serve (HTTP server of the package viewer)
   libcmocka-dev                           # unit tests
   libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)

@@ -3,17 +3,27 @@
 # from the memory Slurm gives each rank, a per-job output and log directory,
 # and the launcher (srun, or yhrun on TianHe systems).
 #
+# Threads follow sanxiang's rule (docs/slurm.md): a rank uses the CPUs Slurm
+# gives its task. --cpus-per-task=T gives each task T CPUs (srun binds them)
+# and T threads (OMP_NUM_THREADS=T); without it sanxiang sizes threads from
+# the task's affinity mask itself. Since Slurm 22.05 srun no longer inherits
+# --cpus-per-task from sbatch, so it is passed on as SRUN_CPUS_PER_TASK.
+#
 # Environment a user may set (all optional):
 #   SX_ROOT      sanxiang checkout (default: the directory above this script)
 #   SX_BIN       sanxiang executable (default: $SX_ROOT/build/bin/sanxiang)
 #   SX_OUT_BASE  where per-job directories go (default: $SLURM_SUBMIT_DIR/out)
-#   SX_LAUNCH    launcher command (default: srun --mpi=pmix, or yhrun)
+#   SX_LAUNCH    launcher command (default: srun --mpi=pmix --wait=30, or yhrun --wait=30)
 #   SX_GDAL_CACHE_MB  override GDAL's cache per rank
 
 SX_ROOT=${SX_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 SX_BIN=${SX_BIN:-$SX_ROOT/build/bin/sanxiang}
-export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
-export OMP_PROC_BIND=${OMP_PROC_BIND:-close}
+if [ -n "${SLURM_CPUS_PER_TASK:-}" ]; then
+  export OMP_NUM_THREADS=$SLURM_CPUS_PER_TASK SRUN_CPUS_PER_TASK=$SLURM_CPUS_PER_TASK
+fi
+# OMP_PROC_BIND is left unset on purpose: with it, libgomp pins each rank's
+# main thread to one CPU at start-up, and the threads GDAL starts from it
+# (COG compression, warping) would all share that CPU.
 
 # GDAL cache: a quarter of the memory per rank, between 32 MiB and 1 GiB.
 if [ -z "${SX_GDAL_CACHE_MB:-}" ]; then
@@ -25,17 +35,27 @@ if [ -z "${SX_GDAL_CACHE_MB:-}" ]; then
 fi
 
 if [ -z "${SX_LAUNCH:-}" ]; then
-  if command -v yhrun >/dev/null 2>&1 && ! command -v srun >/dev/null 2>&1; then SX_LAUNCH="yhrun"
-  else SX_LAUNCH="srun --mpi=pmix"; fi
+  # --wait=30: once one rank has ended, the others get 30 s to end too, then
+  # are killed. Ranks normally end together (MPI_Finalize is collective), so
+  # this only matters when a rank dies (killed, out of memory, node lost): the
+  # others would otherwise wait in a collective until the time limit. Not
+  # --kill-on-bad-exit, which would kill ranks still exiting after an agreed
+  # error and turn its exit status (3, 4, ...) into 137.
+  if command -v yhrun >/dev/null 2>&1 && ! command -v srun >/dev/null 2>&1; then SX_LAUNCH="yhrun --wait=30"
+  else SX_LAUNCH="srun --mpi=pmix --wait=30"; fi
 fi
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
+# Ranks on different nodes talk over the network. Open MPI 4.1 cannot make
+# one-sided windows over TCP with Debian's defaults (osc/rdma needs RDMA,
+# osc/pt2pt is disabled): name the components, keeping a site's own value.
+export OMPI_MCA_osc=${OMPI_MCA_osc:-sm,rdma,pt2pt}
 
 SX_OUT_BASE=${SX_OUT_BASE:-${SLURM_SUBMIT_DIR:-$PWD}/out}
 SX_JOB_DIR=${SX_JOB_DIR:-$SX_OUT_BASE/${SLURM_JOB_NAME:-sanxiang}-${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-local}}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}}
 mkdir -p "$SX_JOB_DIR"
 
 sx_banner() {
-  echo "sanxiang job ${SLURM_JOB_ID:-local} on ${SLURM_JOB_NODELIST:-$(hostname)}: ${SLURM_NTASKS:-1} rank(s) x $OMP_NUM_THREADS thread(s), GDAL cache ${SX_GDAL_CACHE_MB} MiB/rank"
+  echo "sanxiang job ${SLURM_JOB_ID:-local} on ${SLURM_JOB_NODELIST:-$(hostname)}: ${SLURM_NTASKS:-1} rank(s) x ${OMP_NUM_THREADS:-auto} thread(s), GDAL cache ${SX_GDAL_CACHE_MB} MiB/rank"
   echo "output directory: $SX_JOB_DIR"
   "$SX_BIN" version
 }

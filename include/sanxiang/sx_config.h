@@ -72,9 +72,24 @@ typedef enum {
     SX_CFG_T_BOOL,       /* true/false/yes/no/on/off */
     SX_CFG_T_ENUM,       /* one of choices "a|b|c" */
     SX_CFG_T_MAP,        /* a mapping (checked further by the caller) */
-    SX_CFG_T_LIST        /* a sequence (checked further by the caller) */
+    SX_CFG_T_LIST,       /* a sequence (checked further by the caller); with nmax > 0 and nmin <= 1 a single
+                            value is taken as a one-entry list */
+    SX_CFG_T_MAP_OR_VALUE /* one value for every name, or a mapping NAME: value (e.g. nodata per band) */
 } sx_cfg_type;
 
+/*
+ * One key of a job step — and, through `cli`, one argument or option of the
+ * same verb on the command line (`sanxiang dem slope`): one table serves both
+ * doors, so they accept the same values and give the same messages.
+ *
+ * Command-line forms by type: a scalar option takes one value (`--z-factor 2`
+ * or `--z-factor=2`); SX_CFG_T_BOOL is a flag (`--epsilon`, or
+ * `--epsilon=false`, and `--no-epsilon`); SX_CFG_T_MAP repeats NAME=VALUE (`-b nir=B5.TIF -b
+ * red=B4.TIF` is `bands: {nir: B5.TIF, red: B4.TIF}`); SX_CFG_T_MAP_OR_VALUE takes
+ * either one VALUE or repeated NAME=VALUE; SX_CFG_T_LIST repeats
+ * one value each (`--table a.csv --table b.csv`), or with nmax > 1 takes
+ * nmin..nmax values at once (`--te XMIN YMIN XMAX YMAX`).
+ */
 typedef struct {
     const char *key;
     sx_cfg_type type;
@@ -83,6 +98,12 @@ typedef struct {
     double min, max;     /* bounds for numbers; ignored when min > max */
     const char *choices; /* for SX_CFG_T_ENUM: "a|b|c" */
     const char *help;    /* one line for `--help` */
+    /* The command line. cli: NULL = "--<key>" with '-' for '_'; "-" = job files only; "1", "2", ... =
+     * positional argument N; "*" = the remaining positional arguments (a list); else the spelling(s),
+     * alternatives separated by '|' ("-r|--resampling"). */
+    const char *cli;
+    const char *meta;    /* placeholder in the usage, e.g. "ROLE=PATH"; NULL: from the type */
+    int nmin, nmax;      /* SX_CFG_T_LIST: number of entries; 0, 0 = any number */
 } sx_cfg_field_t;
 
 /**
@@ -109,6 +130,31 @@ sx_err sx_cfg_get_bool(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char
 /** Fail with SX_ERR_CONFIG at node n: "file:line:col: path: <message>". */
 sx_err sx_cfg_fail_at(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/**
+ * Build a configuration from a command line, as a one-step job: a map with
+ * `step: <step>` (when step is not NULL) and one key per argument, following
+ * the table's `cli` spellings. argv[0..argc) are the arguments after the
+ * verb; command ("sanxiang dem slope") names them in messages. Unknown
+ * options and malformed values fail with SX_ERR_USAGE naming the option;
+ * types, bounds and required keys are then checked by sx_cfg_check (with the
+ * same rules as a job file; messages name the option). Not collective.
+ */
+sx_err sx_cfg_from_argv(const char *command, const char *step, const sx_cfg_field_t *fields, size_t nfields,
+                        int argc, char **argv, sx_cfg_t **out);
+/** How key is named to the user of cfg, for messages about several keys at
+ *  once: its option ("--k") when cfg came from a command line, else the key
+ *  itself. Returns buf. Not collective. */
+const char *sx_cfg_key_label(const sx_cfg_t *cfg, const sx_cfg_field_t *fields, size_t nfields, const char *key,
+                             char *buf, size_t len);
+/** 1 if cfg was built by sx_cfg_from_argv. */
+int sx_cfg_from_command_line(const sx_cfg_t *cfg);
+/** Replace the text of scalar node n (e.g. a path rewritten by the caller). */
+sx_err sx_cfg_replace_text(sx_cfg_t *cfg, sx_cfg_node_t *n, const char *text);
+/** Print the command-line usage of a table to stdout: the usage line for
+ *  command and, if options, every argument and option with its type, bounds
+ *  and default. */
+void sx_cfg_print_usage(const char *command, const sx_cfg_field_t *fields, size_t nfields, int options);
 
 /** The effective configuration as JSON (malloc'd, caller frees). */
 sx_err sx_cfg_to_json(const sx_cfg_t *cfg, char **out);

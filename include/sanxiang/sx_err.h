@@ -57,6 +57,11 @@ int sx_err_exit_status(sx_err e);
 sx_err sx_err_set(sx_err code, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/** Say what this rank is working on ("input 'dem.tif', 40000 x 40000 cells,
+ *  about 8e8 per rank"): an out-of-memory error recorded afterwards names it
+ *  and what to do. Not collective. */
+void sx_err_set_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /** Append a propagation point to the current record's trace. Not collective. */
 void sx_err_trace(const char *file, int line);
 

@@ -13,19 +13,24 @@
  * 48, W05528, doi:10.1029/2011WR011570.
  *
  * Water depth h lives at cell centres, unit-width discharges qx, qy on the
- * cell faces (staggered grid), all in double precision. Cells whose DEM is
+ * cell faces (staggered grid), all in double precision (the running maxima
+ * and arrival times in float, the type of the products). Cells whose DEM is
  * nodata are walls. A face carries flow when the depth across it,
  * max(eta_a, eta_b) - max(z_a, z_b), exceeds the wet/dry threshold.
  * Positivity: where a cell's outflow in one step would exceed its volume, its
  * outgoing face fluxes are scaled down so it empties exactly (a volume-
  * conserving limiter; see docs/inundation.md).
  *
- * Parallel: 2-D block decomposition (sx_decomp.h) with one-cell halos for h
- * and the face fluxes; each face is computed by the rank that owns it, so the
- * arithmetic of every cell is the same at any rank count and the results are
+ * Parallel: 2-D block decomposition (sx_decomp.h) with halos of 2 cells for h
+ * and 3 faces for the discharges, from which each rank computes the fluxes
+ * and limiter factors of the ring of cells around its block itself: one
+ * halo exchange per step, overlapped with the interior of the block, and the
+ * arithmetic of every cell the same at any rank count, so the results are
  * bit-identical to a 1-rank run. The time step comes from an MPI_MAX
  * reduction (exact); volumes for the mass balance are summed exactly
  * (fixed-point integers), so the mass balance is rank-independent too.
+ * OpenMP threads inside a rank split the block into bands (any split gives
+ * the same bits).
  */
 #ifndef SX_FLOOD2D_H
 #define SX_FLOOD2D_H
@@ -56,8 +61,8 @@ typedef struct {
  *  start), linearly interpolated, zero outside [t[0], t[n-1]]. A point
  *  inflow (npts < 2) enters the cell containing (x, y); a line inflow
  *  (npts >= 2 points xy = x0,y0,x1,y1,...) is spread over the cells the
- *  polyline crosses in proportion to the length inside each cell. Arrays are
- *  borrowed for the life of the model. */
+ *  polyline crosses in proportion to the length inside each cell. Arrays
+ *  (and source) are borrowed for the life of the model. */
 typedef struct {
     char name[64];
     double x, y; /* map coordinates in the DEM's CRS */
@@ -65,6 +70,7 @@ typedef struct {
     const double *t, *q;
     int64_t npts;     /* points of a line inflow (0: a point inflow) */
     const double *xy; /* 2 * npts coordinates in the DEM's CRS */
+    const char *source; /* file the hydrograph came from, named in messages; may be NULL */
 } sx_f2d_inflow_t;
 
 typedef struct {
@@ -127,7 +133,7 @@ typedef enum {
     SX_F2D_DEPTH = 0,  /* h (m) */
     SX_F2D_LEVEL,      /* z + h (m), NaN on nodata cells */
     SX_F2D_SPEED,      /* |v| (m/s) from the face discharges, 0 where h < arrival_depth */
-    SX_F2D_MAX_DEPTH,  /* since the start */
+    SX_F2D_MAX_DEPTH,  /* since the start; this and the next three are held as float (the products' type) */
     SX_F2D_MAX_SPEED,
     SX_F2D_MAX_HAZARD, /* max of h |v| (m2/s) */
     SX_F2D_ARRIVAL,    /* first time (s) h >= arrival_depth; NaN if never */

@@ -104,6 +104,23 @@ void sx_hydro_model_fingerprint(const sx_hydro_model_t *m, char hex[65]);
 sx_err sx_hydro_model_run(sx_hydro_model_t *m, int64_t n, const double *P, const double *E, double *Q,
                           int64_t first_step);
 
+/** A model set up from named settings (see sx_hydro_simulate). */
+typedef struct {
+    const char *model;                     /* "xaj", "gr4j" */
+    const char *option_name, *option_value; /* one option, or NULL */
+    const double *params;                  /* every parameter in the kind's order, or NULL: defaults */
+    const char *const *param_names;        /* then these parameters by name */
+    const double *param_values;
+    int nnamed;
+    const char *const *init_names;         /* initial states by name (after reset) */
+    const double *init_values;
+    int ninit;
+} sx_hydro_setup_t;
+
+/** Create the model of s, set it up, run it over n steps of P and E (mm per
+ *  step) into Q (mm per step) and destroy it. Not collective. */
+sx_err sx_hydro_simulate(const sx_hydro_setup_t *s, int64_t n, const double *P, const double *E, double *Q);
+
 /* ---- channel routing ------------------------------------------------- */
 
 /* ---- hot start ------------------------------------------------------- */

@@ -23,6 +23,7 @@
 
 #include <stdint.h>
 #include "sx_err.h"
+#include "sx_strbuf.h"
 
 typedef enum { SX_OBJ_NSE = 0, SX_OBJ_KGE, SX_OBJ_LOGNSE, SX_OBJ_PEAK } sx_hydro_objective;
 
@@ -77,5 +78,10 @@ const char *sx_gbt22482_dc_grade(double dc);
  */
 sx_err sx_hydro_find_events(const double *obs, int64_t n, double threshold, int64_t pad, sx_gbt_event_t *ev, int max,
                             int *nev);
+
+/** Append the event table of ev[0..nev) and its summary as CSV to sb, with
+ *  times[] naming the steps (one layout for every writer). Not collective. */
+sx_err sx_gbt22482_table(const sx_gbt_event_t *ev, int nev, const sx_gbt_summary_t *sum, char *const *times,
+                         sx_strbuf_t *sb);
 
 #endif

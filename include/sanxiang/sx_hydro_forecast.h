@@ -63,6 +63,7 @@ typedef struct {
     const char *option_name, *option_value; /* may be NULL */
     int nnodes;
     const sx_hydro_node_t *nodes;
+    const char *network_source;        /* where the nodes come from (job or GeoPackage file), for messages; may be NULL */
     int ngauges;
     const double *const *gauge_p;      /* ngauges series of rain, mm per step, all rows */
     const double *const *node_p;       /* or: nnodes series of areal rain (mm per step, all rows; NULL
@@ -99,8 +100,10 @@ typedef struct {
 } sx_hydro_forecast_t;
 
 /** Topological order of the network (upstream first); fails naming an
- *  unknown downstream id, a duplicate id or a cycle. Not collective. */
-sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *order);
+ *  unknown downstream id, a duplicate id or a cycle (the sub-basins on it, in
+ *  flow order). source names where the nodes come from (a file) at the start
+ *  of messages; may be NULL. Not collective. */
+sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, const char *source, int *order);
 
 /** The network of `sanxiang dem watershed` polygons (fields basin_id,
  *  area_km2, downstream_id; 0 = outlet): one node per basin, ids the basin_id

@@ -28,6 +28,7 @@ typedef struct {
     int ncol;
     char name[SX_HYDRO_MAX_COLS][32];
     double *col[SX_HYDRO_MAX_COLS]; /* NULL if an optional column is absent */
+    char source[256];          /* the file it was read from, for messages ("" if built in memory) */
 } sx_hydro_series_t;
 
 /**
@@ -42,6 +43,11 @@ void sx_hydro_series_fini(sx_hydro_series_t *s);
 int sx_hydro_time_parse(const char *s, double *t, int *is_date);
 /** Column by name (NULL if absent). */
 double *sx_hydro_series_col(const sx_hydro_series_t *s, const char *name);
+/** Length of one step in hours: from dated rows (dt_hours, when > 0, must
+ *  agree with them or the call fails naming both and the file), else
+ *  dt_hours, or 24 when dt_hours is 0. Not collective. */
+sx_err sx_hydro_series_step_hours(const sx_hydro_series_t *s, double dt_hours, double *out);
+
 /** Broadcast a series read on root to every rank of comm. Collective. */
 sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s);
 
@@ -90,8 +96,11 @@ sx_err sx_hydro_weights_layer(const char *path, const char *id_field, const sx_h
 sx_err sx_hydro_thiessen_layer(const char *path, const char *id_field, int nst, const double *x, const double *y,
                                int grid, int *npoly, char ***out_ids, double **out_w);
 
-/** Gauge locations from a CSV `id,x,y` (header line first): at most max rows
- *  into names/x/y, count in *n. Errors name the file and line. Not collective. */
+/** Gauge locations from a CSV with the columns id, x, y found by name in its
+ *  header (any order, other columns ignored; x, y in the polygons' CRS; a
+ *  UTF-8 BOM and '#' comment lines allowed): at most max rows into names/x/y,
+ *  count in *n. A header without id, x and y, an empty or repeated id, or a
+ *  missing coordinate fails naming the file and line. Not collective. */
 sx_err sx_hydro_gauges_read(const char *path, int max, int *n, char (*names)[32], double *x, double *y);
 /* ---- parameter sets (the final SCE-UA population of a calibration) ------- */
 

@@ -17,17 +17,52 @@
 
 typedef struct sx_job sx_job_t;
 
+/*
+ * A verb: one table of fields serves a step type in job files (`step: slope`)
+ * and a command (`sanxiang dem slope`), which runs as a one-step job.
+ */
 typedef struct {
-    const char *name;
+    const char *name;    /* step type in job files */
     const char *summary;
     const sx_cfg_field_t *fields;
     size_t nfields;
     /** Run the step described by node. Collective over comm. */
     sx_err (*run)(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm);
+    /* The command line. */
+    const char *command;    /* "dem slope" (NULL: job files only) */
+    const char *output_ext; /* extensions -o may carry, first = default, e.g. ".tif|.tiff|.nc", ".csv";
+                               "/" = -o names a directory; NULL = no output */
+    const char *details;    /* more help for `sanxiang <command> --help` (NULL: none) */
+    int command_only;       /* 1: not a job step (e.g. serve) */
+    int output_optional;    /* 1: -o may be left out on the command line (the step then prints its result) */
 } sx_job_step_t;
 
 /** The registered step types, terminated by a zeroed entry. */
 const sx_job_step_t *sx_job_steps(void);
+/** The verb for command "group verb" (verb NULL: a command that is the group itself, like "publish"), or
+ *  NULL. */
+const sx_job_step_t *sx_job_find_command(const char *group, const char *verb);
+
+/**
+ * Run verb s from the command line as a one-step job: argv[0..argc) are the
+ * arguments after the verb, read by the verb's table (sx_cfg_from_argv); -o
+ * names the output (its directory is the run directory, its stem the output
+ * name); nothing is written but the outputs (no run.json); the products
+ * commit together. full_argc/full_argv are recorded in the provenance.
+ * Collective over comm.
+ */
+sx_err sx_job_run_command(MPI_Comm comm, const sx_job_step_t *s, int argc, char **argv, int full_argc,
+                          char **full_argv);
+/** Fail with SX_ERR_CONFIG, naming command, unless job file path holds a step of type step. Collective. */
+sx_err sx_job_file_has_step(MPI_Comm comm, const char *path, const char *step, const char *command);
+/** Print the keys of job files: the top level and every step type (rank 0). */
+void sx_job_print_file_help(void);
+/** Print `sanxiang <command> --help` of verb s (rank 0). */
+void sx_job_print_command_help(const sx_job_step_t *s);
+/** 1 when the job runs one command rather than a job file. */
+int sx_job_is_command(const sx_job_t *job);
+/** The extension the command's -o carried (".tif", ".nc", ...), "" if none or in a job file. */
+const char *sx_job_out_ext(const sx_job_t *job);
 
 /** Load, validate and run a job file. out_dir overrides output_dir when not
  *  NULL. argc/argv are recorded in the provenance. Collective over comm. */

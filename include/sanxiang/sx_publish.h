@@ -65,7 +65,7 @@ typedef struct {
 
 typedef struct {
     const char *run_dir;      /* run directory (COGs, GeoPackages, CSV tables, run.json) */
-    const char *package_dir;  /* package to create (replaced atomically) */
+    const char *package_dir;  /* package to create: a new (or empty) directory, or a package publish made */
     const char *crs;          /* target CRS, "EPSG:4490" if NULL */
     const char *collection;   /* collection id; NULL: job name from run.json, else run dir name */
     const char *title;        /* collection title, or NULL */
@@ -85,20 +85,39 @@ typedef struct {
  *  so a job file can be refused before anything runs. Not collective. */
 sx_err sx_publish_crs_check(const char *text);
 
+/** Refuse option combinations that would otherwise be ignored silently
+ *  (--table, --rank-field or --code-field without --boundaries; a file
+ *  given two datums). On failure *key (if key is not NULL) names the job-file
+ *  key of the option at fault. Not collective. */
+sx_err sx_publish_opts_check(const sx_publish_opts_t *o, const char **key);
+
+/** Check that package_dir may receive a package: it does not exist, is an
+ *  empty directory, or is a package publish made (it holds the marker file
+ *  ".sanxiang-package"). A file, a symbolic link or any other non-empty
+ *  directory is refused (SX_ERR_USAGE) naming the path. Collective over comm
+ *  (rank 0 looks, all agree). */
+sx_err sx_publish_target_check(MPI_Comm comm, const char *package_dir);
+
 /**
  * Build the package. Rank 0 does the work (GDAL writes are serial); ranks
  * agree on the outcome so a bad input stops all with one message. The
- * package is assembled in "<parent>/.<name>.part" and renamed over
- * package_dir only on success. Collective over comm.
+ * options and package_dir are checked first (sx_publish_opts_check,
+ * sx_publish_target_check). The package is assembled in
+ * "<parent>/.<name>.part", with the marker written first, and swapped in
+ * only when complete; a package it replaces stays as it was if the publish
+ * fails. Collective over comm.
  */
 sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o);
 
 /**
- * Serve dir over HTTP on 127.0.0.1:port (GET/HEAD of static files only,
- * no directory listing, no paths outside dir). port 0 picks a free port;
- * the chosen port is printed as "serving DIR at http://127.0.0.1:PORT/".
- * Runs until interrupted or, when max_requests > 0, until that many requests
- * were answered. Not collective (call from one rank).
+ * Serve dir over HTTP (libmicrohttpd) on 127.0.0.1:port: GET and HEAD of
+ * regular files inside dir only (no listing, no hidden files, no path or
+ * symbolic link leading out), single byte ranges, requests for the loopback
+ * Host only, with bounds on the request head size, connection count and
+ * time (serve.c). port 0 picks a free port; the chosen port is printed as
+ * "serving DIR at http://127.0.0.1:PORT/". Runs until SIGINT/SIGTERM or,
+ * when max_requests > 0, until that many requests were answered; then
+ * stops cleanly and returns SX_OK. Not collective (call from one rank).
  */
 sx_err sx_publish_serve(const char *dir, int port, long max_requests);
 

@@ -330,6 +330,7 @@ typedef struct {
     int ninputs;
     int band;                  /* 1-based band of every input */
     const char *t_srs;         /* target CRS (EPSG:4490, EPSG:4547, WKT, PROJ); NULL = first input's */
+    const char *s_srs;         /* CRS of inputs that carry none; NULL: such an input is refused */
     double xres, yres;         /* target cell size; 0 = finest suggested by GDAL */
     int has_te;
     double te[4];              /* xmin ymin xmax ymax in the target CRS */

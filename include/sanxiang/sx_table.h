@@ -20,11 +20,16 @@ typedef struct {
     int nrow, ncol;
     char **head;  /* ncol names */
     char **cell;  /* nrow * ncol, row-major; "" for empty */
+    int *line;    /* nrow: 1-based line of the file each row starts on (CSV); NULL for XLSX */
+    int head_line; /* line of the header row (CSV); 0 for XLSX */
 } sx_table_t;
 
 /** Read an RFC 4180 CSV (quoted fields, "" escapes, CRLF, UTF-8 BOM). Every
  *  row must have as many fields as the header. Not collective. */
 sx_err sx_table_read(const char *path, sx_table_t **out);
+/** sx_table_read, skipping lines whose first character is comment (e.g. '#'),
+ *  as it skips blank lines; comment 0 skips none. Not collective. */
+sx_err sx_table_read_comments(const char *path, char comment, sx_table_t **out);
 /** Parse CSV text; source names it in messages. */
 sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table_t **out);
 void sx_table_destroy(sx_table_t **t);
@@ -44,6 +49,14 @@ int sx_table_col(const sx_table_t *t, const char *names);
 static inline const char *sx_table_at(const sx_table_t *t, int r, int c)
 {
     return t->cell[(int64_t)r * t->ncol + c];
+}
+/** Line of the file on which data row r (0-based; -1: the header) starts:
+ *  the recorded line for a CSV, r + 2 (the sheet row under a one-line
+ *  header) otherwise. */
+static inline int sx_table_line(const sx_table_t *t, int r)
+{
+    if (r < 0) return t->head_line > 0 ? t->head_line : 1;
+    return t->line ? t->line[r] : r + 2;
 }
 /** Cell as a number: "", "NA", "NaN", "null" and "-" give NaN; anything else
  *  that is not a finite number fails naming file, row and column. */

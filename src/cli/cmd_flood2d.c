@@ -29,5 +29,5 @@ void sx_cli_flood2d_help(void)
 sx_err sx_cli_flood2d(int argc, char **argv)
 {
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "flood2d needs a job file: sanxiang flood2d JOB.yaml (see --help)");
-    return sx_cli_run(argc, argv);
+    return sx_cli_job_file("sanxiang flood2d", "flood2d", argc, argv);
 }

@@ -1,34 +1,148 @@
 /*
- * dispatch.c — `sanxiang <group> ...`: the table of command groups, the
- * top-level help, and small argument helpers shared by the groups.
+ * dispatch.c — `sanxiang <group> [<verb>] ...`: the table of command groups,
+ * the top-level help, and the one way a verb is run from the command line.
+ *
+ * A verb is a job step with a `command` (src/jobs): its field table reads the
+ * arguments and prints its help, and it runs as a one-step job
+ * (sx_job_run_command). `sanxiang <group> <verb> JOB.yaml` runs a job file
+ * instead (which must hold that step), with the options of `sanxiang run`.
+ * No option is parsed by hand here: the job-file options too come from a
+ * table (run_fields).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "sanxiang/sx_config.h"
+#include "sanxiang/sx_job.h"
 #include "sanxiang/sx_mpi.h"
-#include "sanxiang/sx_parse.h"
 
 int sx_cli_argc;
 char **sx_cli_argv;
 
 static void help(void);
 static sx_err help_cmd(int argc, char **argv);
+static sx_err run_cmd(int argc, char **argv);
+static void run_help(void);
 
-static const sx_cli_group_t groups[] = {
-    {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", sx_cli_run, sx_cli_run_help},
-    {"dem", "DEM terrain and hydrology: slope, fill, flowdir, accum, streams, watershed", sx_cli_dem, sx_cli_dem_help},
-    {"econ", "indicators: composite index, plan target tracking, uncertainty", sx_cli_econ, sx_cli_econ_help},
-    {"hydro", "flood forecasting models: run, route, evaluate, calibrate", sx_cli_hydro, sx_cli_hydro_help},
+typedef struct {
+    const char *name;
+    const char *summary;
+    /* argv[0] is the group name. Collective over MPI_COMM_WORLD. NULL: a group of verbs (src/jobs). */
+    sx_err (*run)(int argc, char **argv);
+    void (*help)(void);
+} group_t;
+
+static const group_t groups[] = {
+    {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", run_cmd, run_help},
+    {"dem", "DEM terrain and hydrology: slope, fill, flowdir, accum, streams, watershed", NULL, NULL},
+    {"econ", "indicators: composite index, plan target tracking, uncertainty, AHP weights", NULL, NULL},
+    {"hydro", "flood forecasting models: run, params, route, evaluate, thiessen, calibrate", NULL, NULL},
     {"flood2d", "2-D flood inundation from a job file: sanxiang flood2d JOB.yaml [--set k=v] [--out DIR]", sx_cli_flood2d, sx_cli_flood2d_help},
-    {"publish", "one-map package of a run: COG, GeoPackage, STAC, styles, viewer", sx_cli_publish, sx_cli_publish_help},
-    {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", sx_cli_serve, sx_cli_serve_help},
-    {"rs", "remote sensing: index, calc (band math)", sx_cli_rs, sx_cli_rs_help},
+    {"publish", "one-map package of a run: COG, GeoPackage, STAC, styles, viewer", NULL, NULL},
+    {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", NULL, NULL},
+    {"rs", "remote sensing: index, calc, mask, composite, water, flood, change, warp, zonal", NULL, NULL},
     {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help},
     {"help", "describe every command (sanxiang help GROUP for one group)", help_cmd, help},
 };
 #define NGROUPS (sizeof groups / sizeof *groups)
+
+/* ---- job files: `sanxiang run` and `sanxiang <group> <verb> JOB.yaml` ---- */
+
+static const sx_cfg_field_t run_fields[] = {
+    {"job", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "the job file (YAML)", "1", "JOB.yaml"},
+    {"set", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "override a key of the job file, e.g. --set steps.0.units=percent",
+     "--set", "KEY.PATH=VALUE"},
+    {"out", SX_CFG_T_PATH, 0, "output_dir of the job", 1, 0, NULL, "run directory (replaces output_dir)", "--out|-o",
+     "DIR"},
+};
+#define NRUN (sizeof run_fields / sizeof *run_fields)
+
+/* Run the job file of argv[1..]; if step is not NULL the file must hold a step of that type. */
+sx_err sx_cli_job_file(const char *command, const char *step, int argc, char **argv)
+{
+    sx_cfg_t *args = NULL;
+    SX_CHECK(sx_cfg_from_argv(command, NULL, run_fields, NRUN, argc - 1, argv + 1, &args));
+    sx_err err = sx_cfg_check(args, sx_cfg_root(args), run_fields, NRUN);
+    const sx_cfg_node_t *root = sx_cfg_root(args), *sets = sx_cfg_map_get(root, "set");
+    const char *job = NULL, *out = NULL;
+    if (err == SX_OK) err = sx_cfg_get_string(args, root, "job", NULL, &job);
+    if (err == SX_OK) err = sx_cfg_get_string(args, root, "out", NULL, &out);
+    size_t nsets = sx_cfg_node_len(sets);
+    char **set = calloc(nsets + 1, sizeof *set);
+    if (err == SX_OK && !set) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
+    for (size_t i = 0; err == SX_OK && i < nsets; i++) set[i] = (char *)sx_cfg_node_text(sx_cfg_node_at(sets, i));
+    if (err == SX_OK && step) err = sx_job_file_has_step(MPI_COMM_WORLD, job, step, command);
+    if (err == SX_OK)
+        err = sx_job_run_file(MPI_COMM_WORLD, job, set, (int)nsets, out, sx_cli_argc, sx_cli_argv);
+    free(set);
+    sx_cfg_destroy(&args);
+    return err;
+}
+
+static void run_help(void)
+{
+    if (sx_mpi_rank() != 0) return;
+    sx_cfg_print_usage("sanxiang run", run_fields, NRUN, 1);
+    printf("\nRuns the steps of a job file. The run directory receives the outputs, run.json (provenance and the\n"
+           "effective configuration) and perf.json (the performance table). Outputs named by a job stay inside\n"
+           "its run directory.\n\n");
+    sx_job_print_file_help();
+}
+
+static sx_err run_cmd(int argc, char **argv) { return sx_cli_job_file("sanxiang run", NULL, argc, argv); }
+
+static int is_yaml(const char *s)
+{
+    size_t n = strlen(s);
+    return (n > 5 && !strcmp(s + n - 5, ".yaml")) || (n > 4 && !strcmp(s + n - 4, ".yml"));
+}
+
+/* ---- groups of verbs ---- */
+
+static void verbs_help(const char *group)
+{
+    if (sx_mpi_rank() != 0) return;
+    printf("usage: sanxiang %s <verb> ...\n\n", group);
+    size_t g = strlen(group);
+    for (const sx_job_step_t *s = sx_job_steps(); s->name; s++) {
+        if (!s->command || strncmp(s->command, group, g) || (s->command[g] != ' ' && s->command[g])) continue;
+        char command[128];
+        snprintf(command, sizeof command, "sanxiang %s", s->command);
+        printf("  %-10s %s\n  %-10s ", s->command[g] ? s->command + g + 1 : "", s->summary, "");
+        sx_cfg_print_usage(command, s->fields, s->nfields, 0);
+    }
+    printf("\n`sanxiang %s <verb> --help` lists a verb's options; a verb that is also a job step runs a job file\n"
+           "with `sanxiang %s <verb> JOB.yaml [--set k=v] [--out DIR]`.\n", group, group);
+}
+
+static sx_err verbs(const char *group, int argc, char **argv)
+{
+    const sx_job_step_t *s = sx_job_find_command(group, NULL);
+    int first = 1; /* argv index of the verb's first argument */
+    if (!s && argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        verbs_help(group);
+        return SX_OK;
+    }
+    if (!s) {
+        SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "%s needs a verb; see `sanxiang %s --help`", group, group);
+        s = sx_job_find_command(group, argv[1]);
+        SX_FAIL_IF(!s, SX_ERR_USAGE, "unknown verb '%s %s'; see `sanxiang %s --help`", group, argv[1], group);
+        first = 2;
+    }
+    if (sx_cli_wants_help(argc - first + 1, argv + first - 1)) {
+        sx_job_print_command_help(s);
+        return SX_OK;
+    }
+    char command[128];
+    snprintf(command, sizeof command, "sanxiang %s", s->command);
+    if (!s->command_only && argc > first && is_yaml(argv[first]))
+        return sx_cli_job_file(command, s->name, argc - first + 1, argv + first - 1);
+    return sx_job_run_command(MPI_COMM_WORLD, s, argc - first, argv + first, sx_cli_argc, sx_cli_argv);
+}
+
+/* ---- the top level ---- */
 
 static void help(void)
 {
@@ -42,12 +156,18 @@ static void help(void)
            "3 bad job file or input data, 4 I/O error, 5 out of memory, 6 MPI error, 8 interrupted.\n");
 }
 
+static void group_help(const group_t *g)
+{
+    if (g->help) g->help();
+    else verbs_help(g->name);
+}
+
 static sx_err help_cmd(int argc, char **argv)
 {
     if (argc > 1) {
         for (size_t i = 0; i < NGROUPS; i++)
             if (!strcmp(groups[i].name, argv[1])) {
-                if (sx_mpi_rank() == 0) groups[i].help();
+                if (sx_mpi_rank() == 0) group_help(&groups[i]);
                 return SX_OK;
             }
         SX_FAIL(SX_ERR_USAGE, "no command '%s'; see `sanxiang help`", argv[1]);
@@ -66,14 +186,16 @@ sx_err sx_cli_dispatch(int argc, char **argv)
         return SX_OK;
     }
     if (!strcmp(argv[1], "--version")) return sx_cli_version(1, argv + 1);
-    for (size_t i = 0; i < NGROUPS; i++)
-        if (!strcmp(groups[i].name, argv[1])) {
-            if (sx_cli_wants_help(argc - 1, argv + 1) && groups[i].help != help) {
-                if (sx_mpi_rank() == 0) groups[i].help();
-                return SX_OK;
-            }
-            return groups[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < NGROUPS; i++) {
+        const group_t *g = &groups[i];
+        if (strcmp(g->name, argv[1])) continue;
+        if (!g->run) return verbs(g->name, argc - 1, argv + 1);
+        if (sx_cli_wants_help(argc - 1, argv + 1) && g->help != help) {
+            group_help(g);
+            return SX_OK;
         }
+        return g->run(argc - 1, argv + 1);
+    }
     SX_FAIL(SX_ERR_USAGE, "unknown command '%s'; run `sanxiang help` for the list", argv[1]);
 }
 
@@ -82,25 +204,4 @@ int sx_cli_wants_help(int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
     return 0;
-}
-
-sx_err sx_cli_option_value(int argc, char **argv, int *i, const char **out)
-{
-    SX_FAIL_IF(*i + 1 >= argc, SX_ERR_USAGE, "option %s needs a value", argv[*i]);
-    *out = argv[++*i];
-    return SX_OK;
-}
-
-sx_err sx_cli_parse_double(const char *opt, const char *text, double *out)
-{
-    SX_FAIL_IF(!sx_parse_double(text, out), SX_ERR_USAGE, "%s expects a number, got '%s'", opt, text);
-    return SX_OK;
-}
-
-sx_err sx_cli_parse_int(const char *opt, const char *text, long long *out)
-{
-    int64_t v = 0;
-    SX_FAIL_IF(!sx_parse_int64(text, &v), SX_ERR_USAGE, "%s expects an integer, got '%s'", opt, text);
-    *out = (long long)v;
-    return SX_OK;
 }

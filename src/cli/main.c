@@ -6,12 +6,25 @@
  * rank 0) and every rank exits with the same non-zero status.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_signal.h"
+#include "sanxiang/sx_threads.h"
+
+/* OpenMP threads per rank, before any parallel region: SX_THREADS if set,
+ * else OMP_NUM_THREADS, else the CPUs each rank may use (sx_threads.h). */
+static sx_err start_threads(void)
+{
+    int requested = 0;
+    const char *env = getenv("SX_THREADS");
+    sx_err err = env && *env ? sx_threads_parse(env, "SX_THREADS", &requested) : SX_OK;
+    SX_CHECK(sx_err_agree(MPI_COMM_WORLD, err));
+    return sx_threads_init(requested, "SX_THREADS");
+}
 
 int main(int argc, char **argv)
 {
@@ -24,7 +37,8 @@ int main(int argc, char **argv)
     }
     /* Slurm's USR1 before the time limit and TERM at it only set a flag;
      * jobs stop at their next step boundary (or checkpoint) with status 8. */
-    err = sx_signal_install();
+    err = sx_err_agree(MPI_COMM_WORLD, sx_signal_install());
+    if (err == SX_OK) err = start_threads();
     if (err == SX_OK) err = sx_cli_dispatch(argc, argv);
     err = sx_err_agree(MPI_COMM_WORLD, err);
     if (err != SX_OK && sx_mpi_rank() == 0) {

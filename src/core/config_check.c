@@ -28,8 +28,9 @@ sx_err sx_cfg_fail_at(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const char *f
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__, "%s: %s%s%s", loc, n->path[0] ? n->path : "",
-                      n->path[0] ? ": " : "", msg);
+    /* From a command line the value is a bad argument (exit 2), from a job file a bad job (exit 3). */
+    return sx_err_set(cfg->from_argv ? SX_ERR_USAGE : SX_ERR_CONFIG, SX__FILE, __LINE__, "%s: %s%s%s", loc,
+                      n->path[0] ? n->path : "", n->path[0] ? ": " : "", msg);
 }
 
 static sx_err scalar_text(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const char **out)
@@ -89,6 +90,24 @@ static int in_choices(const char *choices, const char *t)
     return 0;
 }
 
+/* A single value where a short list is declared ("resolution: 30" for [30]) becomes that one-entry list, so
+ * the steps always see a list. The tree is the caller's; normalising it here keeps one rule in one place. */
+static sx_err one_entry_list(const sx_cfg_t *cfg, const sx_cfg_node_t *cn)
+{
+    sx_cfg_node_t *n = (sx_cfg_node_t *)cn;
+    sx_cfg_node_t *item = sx__cfg_node_new(SX_CFG_SCALAR, n->path, n->line, n->col, n->origin);
+    SX_FAIL_IF(!item, SX_ERR_NOMEM, "out of memory");
+    item->text = n->text;
+    n->text = NULL;
+    n->kind = SX_CFG_SEQ;
+    if (!sx__cfg_node_append(n, NULL, item)) {
+        sx__cfg_node_free(item);
+        SX_FAIL(SX_ERR_NOMEM, "out of memory");
+    }
+    (void)cfg;
+    return SX_OK;
+}
+
 static sx_err check_value(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const sx_cfg_field_t *f)
 {
     const char *t = NULL;
@@ -119,8 +138,17 @@ static sx_err check_value(const sx_cfg_t *cfg, const sx_cfg_node_t *n, const sx_
     case SX_CFG_T_MAP:
         if (n->kind != SX_CFG_MAP) return sx_cfg_fail_at(cfg, n, "expected a mapping (key: value lines)");
         return SX_OK;
+    case SX_CFG_T_MAP_OR_VALUE:
+        if (n->kind != SX_CFG_MAP && n->kind != SX_CFG_SCALAR)
+            return sx_cfg_fail_at(cfg, n, "expected one value, or a mapping NAME: value");
+        return SX_OK;
     case SX_CFG_T_LIST:
+        if (n->kind == SX_CFG_SCALAR && f->nmax > 0 && f->nmin <= 1) SX_CHECK(one_entry_list(cfg, n));
         if (n->kind != SX_CFG_SEQ) return sx_cfg_fail_at(cfg, n, "expected a list ('- item' lines)");
+        if (f->nmax > 0 && (n->n < (size_t)f->nmin || n->n > (size_t)f->nmax))
+            return f->nmin == f->nmax ? sx_cfg_fail_at(cfg, n, "expected %d entries, got %zu", f->nmin, n->n)
+                                      : sx_cfg_fail_at(cfg, n, "expected %d to %d entries, got %zu", f->nmin,
+                                                       f->nmax, n->n);
         return SX_OK;
     }
     return SX_OK;
@@ -141,9 +169,16 @@ sx_err sx_cfg_check(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const sx_cfg_
         }
         SX_CHECK(check_value(cfg, map->items[i], f));
     }
-    for (size_t k = 0; k < nfields; k++)
-        if (fields[k].required && !sx_cfg_map_get(map, fields[k].key))
-            return sx_cfg_fail_at(cfg, map, "missing required key '%s' (%s)", fields[k].key, fields[k].help);
+    for (size_t k = 0; k < nfields; k++) {
+        if (!fields[k].required || sx_cfg_map_get(map, fields[k].key)) continue;
+        if (cfg->from_argv && map == cfg->root) {
+            char sp[128];
+            sx__cfg_field_spelling(&fields[k], sp, sizeof sp);
+            return sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "%s needs %s (%s); see `%s --help`", cfg->source,
+                              sp, fields[k].help, cfg->source);
+        }
+        return sx_cfg_fail_at(cfg, map, "missing required key '%s' (%s)", fields[k].key, fields[k].help);
+    }
     return SX_OK;
 }
 
@@ -190,7 +225,8 @@ sx_err sx_cfg_get_bool(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char
 
 void sx_cfg_print_fields(const sx_cfg_field_t *fields, size_t nfields, int indent)
 {
-    static const char *const tn[] = {"text", "path", "integer", "number", "true/false", "choice", "mapping", "list"};
+    static const char *const tn[] = {"text", "path", "integer", "number", "true/false", "choice", "mapping", "list",
+                                     "value or mapping"};
     for (size_t k = 0; k < nfields; k++) {
         const sx_cfg_field_t *f = &fields[k];
         char kind[160];

@@ -24,6 +24,18 @@ struct sx_cfg {
     char *overrides;
     char **origins;
     int norigins;
+    int from_argv;      /* built from a command line: messages name options, not keys */
 };
+
+/* Node helpers shared by config_tree.c and config_argv.c. */
+sx_cfg_node_t *sx__cfg_node_new(sx_cfg_kind kind, const char *path, int line, int col, const char *origin);
+void sx__cfg_node_free(sx_cfg_node_t *n);
+/** Append child under key (maps) or at the end (sequences); 0 when out of memory. */
+int sx__cfg_node_append(sx_cfg_node_t *parent, const char *key, sx_cfg_node_t *child);
+void sx__cfg_child_path(const sx_cfg_node_t *parent, const char *key, size_t index, char *buf, size_t len);
+/** A copy of text owned by cfg (for node origins); NULL when out of memory. */
+const char *sx__cfg_keep(sx_cfg_t *cfg, const char *text);
+/** How field f is written on the command line: "--z-factor", "IN", "" (job only). */
+void sx__cfg_field_spelling(const sx_cfg_field_t *f, char *buf, size_t len);
 
 #endif

@@ -19,7 +19,7 @@
 #include "sanxiang/sx_sha256.h"
 #include "sanxiang/sx_strbuf.h"
 
-static sx_cfg_node_t *node_new(sx_cfg_kind kind, const char *path, int line, int col, const char *origin)
+sx_cfg_node_t *sx__cfg_node_new(sx_cfg_kind kind, const char *path, int line, int col, const char *origin)
 {
     sx_cfg_node_t *n = calloc(1, sizeof *n);
     if (!n) return NULL;
@@ -35,11 +35,11 @@ static sx_cfg_node_t *node_new(sx_cfg_kind kind, const char *path, int line, int
     return n;
 }
 
-static void node_free(sx_cfg_node_t *n)
+void sx__cfg_node_free(sx_cfg_node_t *n)
 {
     if (!n) return;
     for (size_t i = 0; i < n->n; i++) {
-        node_free(n->items[i]);
+        sx__cfg_node_free(n->items[i]);
         if (n->keys) free(n->keys[i]);
     }
     free(n->items);
@@ -49,7 +49,7 @@ static void node_free(sx_cfg_node_t *n)
     free(n);
 }
 
-static int node_append(sx_cfg_node_t *parent, const char *key, sx_cfg_node_t *child)
+int sx__cfg_node_append(sx_cfg_node_t *parent, const char *key, sx_cfg_node_t *child)
 {
     if (parent->n == parent->cap) {
         size_t cap = parent->cap ? 2 * parent->cap : 4;
@@ -71,7 +71,7 @@ static int node_append(sx_cfg_node_t *parent, const char *key, sx_cfg_node_t *ch
     return 1;
 }
 
-static void child_path(const sx_cfg_node_t *parent, const char *key, size_t index, char *buf, size_t len)
+void sx__cfg_child_path(const sx_cfg_node_t *parent, const char *key, size_t index, char *buf, size_t len)
 {
     if (parent->kind == SX_CFG_SEQ) snprintf(buf, len, "%s[%zu]", parent->path, index);
     else if (parent->path[0]) snprintf(buf, len, "%s.%s", parent->path, key);
@@ -138,13 +138,13 @@ static sx_err parse_children(parse_ctx *c, sx_cfg_node_t *n, yaml_event_type_t e
                 }
             SX_CHECK(next_event(c, &ev));
         }
-        child_path(n, key, n->n, path, sizeof path);
+        sx__cfg_child_path(n, key, n->n, path, sizeof path);
         sx_cfg_node_t *child = NULL;
         sx_err e = parse_node(c, &ev, path, &child);
         yaml_event_delete(&ev);
         if (e != SX_OK) return e;
-        if (!node_append(n, key, child)) {
-            node_free(child);
+        if (!sx__cfg_node_append(n, key, child)) {
+            sx__cfg_node_free(child);
             SX_FAIL(SX_ERR_NOMEM, "out of memory reading %s", c->cfg->source);
         }
     }
@@ -156,9 +156,9 @@ static sx_err parse_node(parse_ctx *c, yaml_event_t *ev, const char *path, sx_cf
     sx_cfg_node_t *n = NULL;
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
-        n = node_new(is_null_scalar(ev) ? SX_CFG_NULL : SX_CFG_SCALAR, path, line, col, NULL);
+        n = sx__cfg_node_new(is_null_scalar(ev) ? SX_CFG_NULL : SX_CFG_SCALAR, path, line, col, NULL);
         if (n && n->kind == SX_CFG_SCALAR && !(n->text = strdup((const char *)ev->data.scalar.value))) {
-            node_free(n);
+            sx__cfg_node_free(n);
             n = NULL;
         }
         SX_FAIL_IF(!n, SX_ERR_NOMEM, "out of memory reading %s", c->cfg->source);
@@ -166,11 +166,11 @@ static sx_err parse_node(parse_ctx *c, yaml_event_t *ev, const char *path, sx_cf
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT: {
         int map = ev->type == YAML_MAPPING_START_EVENT;
-        n = node_new(map ? SX_CFG_MAP : SX_CFG_SEQ, path, line, col, NULL);
+        n = sx__cfg_node_new(map ? SX_CFG_MAP : SX_CFG_SEQ, path, line, col, NULL);
         SX_FAIL_IF(!n, SX_ERR_NOMEM, "out of memory reading %s", c->cfg->source);
         sx_err e = parse_children(c, n, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT);
         if (e != SX_OK) {
-            node_free(n);
+            sx__cfg_node_free(n);
             return e;
         }
         break;
@@ -181,7 +181,7 @@ static sx_err parse_node(parse_ctx *c, yaml_event_t *ev, const char *path, sx_cf
         return parse_fail(c, &ev->start_mark, "unexpected YAML construct");
     }
     if (ev->type != YAML_ALIAS_EVENT && ev->type == YAML_SCALAR_EVENT && ev->data.scalar.anchor) {
-        node_free(n);
+        sx__cfg_node_free(n);
         return parse_fail(c, &ev->start_mark, "anchors (&name) are not supported in job files");
     }
     *out = n;
@@ -196,7 +196,7 @@ static sx_err parse_document(parse_ctx *c)
     SX_CHECK(next_event(c, &ev));
     if (ev.type == YAML_STREAM_END_EVENT) { /* empty file: an empty mapping */
         yaml_event_delete(&ev);
-        c->cfg->root = node_new(SX_CFG_MAP, "", 1, 1, NULL);
+        c->cfg->root = sx__cfg_node_new(SX_CFG_MAP, "", 1, 1, NULL);
         SX_FAIL_IF(!c->cfg->root, SX_ERR_NOMEM, "out of memory");
         return SX_OK;
     }
@@ -278,7 +278,7 @@ sx_err sx_cfg_parse_file(const char *path, sx_cfg_t **out)
 void sx_cfg_destroy(sx_cfg_t **cfg)
 {
     if (!cfg || !*cfg) return;
-    node_free((*cfg)->root);
+    sx__cfg_node_free((*cfg)->root);
     for (int i = 0; i < (*cfg)->norigins; i++) free((*cfg)->origins[i]);
     free((*cfg)->origins);
     free((*cfg)->source);
@@ -287,20 +287,40 @@ void sx_cfg_destroy(sx_cfg_t **cfg)
     *cfg = NULL;
 }
 
+const char *sx__cfg_keep(sx_cfg_t *cfg, const char *text)
+{
+    char **origins = realloc(cfg->origins, (size_t)(cfg->norigins + 1) * sizeof *origins);
+    if (!origins) return NULL;
+    cfg->origins = origins;
+    char *copy = strdup(text);
+    if (!copy) return NULL;
+    cfg->origins[cfg->norigins++] = copy;
+    return copy;
+}
+
+sx_err sx_cfg_replace_text(sx_cfg_t *cfg, sx_cfg_node_t *n, const char *text)
+{
+    (void)cfg;
+    SX_FAIL_IF(!n || n->kind != SX_CFG_SCALAR, SX_ERR_INTERNAL, "only a single value can be replaced");
+    char *copy = strdup(text);
+    SX_FAIL_IF(!copy, SX_ERR_NOMEM, "out of memory");
+    free(n->text);
+    n->text = copy;
+    return SX_OK;
+}
+
+int sx_cfg_from_command_line(const sx_cfg_t *cfg) { return cfg->from_argv; }
+
 /* ---- overrides ---- */
 
 sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');
     SX_FAIL_IF(!eq || eq == assignment, SX_ERR_USAGE, "--set expects key.path=value, got '%s'", assignment);
-    char **origins = realloc(cfg->origins, (size_t)(cfg->norigins + 1) * sizeof *origins);
-    SX_FAIL_IF(!origins, SX_ERR_NOMEM, "out of memory");
-    cfg->origins = origins;
-    size_t olen = strlen(assignment) + 8;
-    char *origin = malloc(olen);
+    char olabel[1100];
+    snprintf(olabel, sizeof olabel, "--set %.1000s", assignment);
+    const char *origin = sx__cfg_keep(cfg, olabel);
     SX_FAIL_IF(!origin, SX_ERR_NOMEM, "out of memory");
-    snprintf(origin, olen, "--set %s", assignment);
-    cfg->origins[cfg->norigins++] = origin;
 
     char keypath[1024];
     snprintf(keypath, sizeof keypath, "%.*s", (int)(eq - assignment), assignment);
@@ -321,9 +341,9 @@ sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment)
         } else if (cur->kind == SX_CFG_MAP) {
             next = sx_cfg_map_get(cur, part);
             if (!next) {
-                child_path(cur, part, cur->n, path, sizeof path);
-                next = node_new(last ? SX_CFG_SCALAR : SX_CFG_MAP, path, 0, 0, origin);
-                SX_FAIL_IF(!next || !node_append(cur, part, next), SX_ERR_NOMEM, "out of memory");
+                sx__cfg_child_path(cur, part, cur->n, path, sizeof path);
+                next = sx__cfg_node_new(last ? SX_CFG_SCALAR : SX_CFG_MAP, path, 0, 0, origin);
+                SX_FAIL_IF(!next || !sx__cfg_node_append(cur, part, next), SX_ERR_NOMEM, "out of memory");
             }
         } else {
             SX_FAIL(SX_ERR_CONFIG, "%s: '%s' is a single value, it has no key '%s'", origin, cur->path, part);

@@ -56,6 +56,17 @@ const char *sx__short_path(const char *path)
     return p ? p + 1 : path;
 }
 
+/* What the process is working on, for out-of-memory messages (sx_err_set_context). */
+static _Thread_local char context[512];
+
+void sx_err_set_context(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(context, sizeof context, fmt, ap);
+    va_end(ap);
+}
+
 sx_err sx_err_set(sx_err code, const char *file, int line, const char *fmt, ...)
 {
     rec.code = code;
@@ -67,6 +78,12 @@ sx_err sx_err_set(sx_err code, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(rec.msg, sizeof rec.msg, fmt, ap);
     va_end(ap);
+    /* Whichever allocation failed, the user needs to know for what input and what to do. */
+    size_t n = strlen(rec.msg);
+    if (code == SX_ERR_NOMEM && n < sizeof rec.msg)
+        snprintf(rec.msg + n, sizeof rec.msg - n, "%s%s%s; memory per rank follows its share of the grid: run on more "
+                 "ranks or nodes, or ask for more memory per rank (sbatch --mem-per-cpu)",
+                 context[0] ? " (" : "", context, context[0] ? ")" : "");
     return code;
 }
 

@@ -31,7 +31,15 @@ sx_err sx_tilefarm_create(MPI_Comm comm, int64_t ntiles, sx_tilefarm_t **out)
     int rc = MPI_Win_allocate(bytes, sizeof(int64_t), MPI_INFO_NULL, comm, &f->counter, &f->win);
     if (rc != MPI_SUCCESS) {
         free(f);
-        return sx__mpi_fail(rc, "MPI_Win_allocate", SX__FILE, __LINE__);
+        /* Seen with Open MPI 4.1 over TCP between nodes: osc/rdma cannot use
+         * TCP and Debian's default configuration disables osc/pt2pt. */
+        char text[MPI_MAX_ERROR_STRING] = "";
+        int len = 0;
+        MPI_Error_string(rc, text, &len);
+        SX_FAIL(SX_ERR_MPI,
+                "MPI_Win_allocate failed: %s; this MPI offers no one-sided windows between these ranks — with "
+                "Open MPI over TCP set OMPI_MCA_osc=sm,rdma,pt2pt (scripts/env.sh and slurm/sx-env.sh do)",
+                text);
     }
     if (rank == 0) *f->counter = 0;
     *out = f;

@@ -82,38 +82,3 @@ done:
     free(cols), free(w), free(col);
     return err;
 }
-
-typedef struct {
-    double v;
-    int i;
-} si_t;
-
-static int cmp_desc(const void *a, const void *b)
-{
-    const si_t *x = a, *y = b;
-    int xn = isnan(x->v), yn = isnan(y->v);
-    if (xn != yn) return xn - yn;
-    if (!xn && x->v != y->v) return x->v > y->v ? -1 : 1;
-    return (x->i > y->i) - (x->i < y->i);
-}
-
-void sx_econ_rank_desc(const double *score, int n, int stride, int *rank)
-{
-    si_t *a = malloc((size_t)(n ? n : 1) * sizeof *a);
-    if (!a) { /* rank still defined, by a quadratic count */
-        for (int i = 0; i < n; i++) {
-            int r = 1;
-            for (int j = 0; j < n; j++) r += score[(int64_t)j * stride] > score[(int64_t)i * stride];
-            rank[i] = r;
-        }
-        return;
-    }
-    for (int i = 0; i < n; i++) a[i].v = score[(int64_t)i * stride], a[i].i = i;
-    qsort(a, (size_t)n, sizeof *a, cmp_desc);
-    for (int s = 0; s < n; s++) {
-        int r = s + 1;
-        if (s > 0 && (a[s].v == a[s - 1].v || (isnan(a[s].v) && isnan(a[s - 1].v)))) r = rank[a[s - 1].i];
-        rank[a[s].i] = r;
-    }
-    free(a);
-}

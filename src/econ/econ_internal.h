@@ -1,7 +1,7 @@
 /*
  * econ_internal.h — helpers shared by the files of src/econ (not public):
- * CSV output cells, the one-rank write of a finished text file, and the
- * parsing of method names.
+ * CSV output cells, the one-rank write of a finished text file, the
+ * parsing of method names, and the ranker of rank.c.
  */
 #ifndef SX_ECON_INTERNAL_H
 #define SX_ECON_INTERNAL_H
@@ -20,5 +20,22 @@ sx_err sx__econ_parse_name(const char *s, const char *const *names, int n, const
 /** Rank 0 writes sb to dir/name through a temporary name; all ranks agree.
  *  Collective over comm. */
 sx_err sx__econ_write(MPI_Comm comm, const char *dir, const char *name, sx_strbuf_t *sb);
+
+/* A ranker: descending ranks of n scores (sx_econ_rank_desc's rule) that
+ * starts each sort from the order of the previous one (rank.c). One per
+ * thread; not shared. */
+typedef struct {
+    uint64_t key;
+    int idx;
+} sx__econ_rank_pair_t;
+typedef struct {
+    int n;
+    sx__econ_rank_pair_t *a; /* n: the last sorted order */
+} sx__econ_ranker_t;
+
+sx_err sx__econ_ranker_init(sx__econ_ranker_t *r, int n);
+void sx__econ_ranker_fini(sx__econ_ranker_t *r);
+/** rank[i] = descending rank of score[i * stride]; same result as sx_econ_rank_desc. */
+void sx__econ_ranker_rank(sx__econ_ranker_t *r, const double *score, int64_t stride, int *rank);
 
 #endif

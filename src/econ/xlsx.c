@@ -98,7 +98,8 @@ static sx_err build(const char *tmp, const char *dir, int n, const char *const *
     for (int k = 0; k < n && err == SX_OK; k++) {
         char path[SX_PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, csvs[k]);
-        if (access(path, R_OK) == 0) err = add_sheet(wb, sheets[k], path, head, fint, f2, f4);
+        const char *now = sx_output_staged(path); /* the tables of this step are staged until it commits */
+        if (access(now, R_OK) == 0) err = add_sheet(wb, sheets[k], now, head, fint, f2, f4);
     }
     lxw_error le = workbook_close(wb);
     if (err == SX_OK && le != LXW_NO_ERROR) err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot write '%s': %s", tmp, lxw_strerror(le));

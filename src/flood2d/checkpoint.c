@@ -31,13 +31,27 @@
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
 
+/* Variables of the cell grid: h (double, over ce), the statistics (float,
+ * own block; stored as float64 like every checkpoint variable, so files of
+ * earlier versions, which held doubles, read back as well) and vout. */
 static const char *cell_vars[] = {"h", "hmax", "vmax", "hazmax", "tarr", "vout"};
 #define NCELLVARS 6
 
-static double **cell_ptr(sx_f2d_t *m, int k)
+typedef struct {
+    double *d; /* or */
+    float *f;
+} var_src;
+
+static var_src cell_src(sx_f2d_t *m, int k)
 {
-    double **p[NCELLVARS] = {&m->h, &m->hmax, &m->vmax, &m->hazmax, &m->tarr, &m->vout};
-    return p[k];
+    switch (k) {
+    case 0: return (var_src){m->h, NULL};
+    case 1: return (var_src){NULL, m->hmax};
+    case 2: return (var_src){NULL, m->vmax};
+    case 3: return (var_src){NULL, m->hazmax};
+    case 4: return (var_src){NULL, m->tarr};
+    default: return (var_src){m->vout, NULL};
+    }
 }
 
 static int rm_rf(const char *path)
@@ -49,23 +63,38 @@ static int rm_rf(const char *path)
     return system(cmd);
 }
 
+/* Write variables over window win of arrays laid out over ext (float ones
+ * are widened through a buffer of one window). Collective. */
 static sx_err write_file(sx_f2d_t *m, const char *path, const sx_grid_t *g, int nvars, const char **names,
-                         double *const *data, sx_window_t win, sx_window_t ext, const char *state, const char *extra)
+                         const var_src *src, sx_window_t win, sx_window_t ext, const char *state, const char *extra)
 {
     sx_h5cf_t *f = NULL;
-    SX_CHECK(sx_h5cf_create(m->comm, path, g, 0, NULL, NULL, &f));
-    sx_err err = SX_OK;
+    double *tmp = NULL;
+    int any_float = 0;
+    for (int k = 0; k < nvars; k++) any_float |= src[k].f != NULL;
+    if (any_float) tmp = malloc((size_t)(sx_window_cells(win) > 0 ? sx_window_cells(win) : 1) * sizeof *tmp);
+    SX_CHECK(sx_err_agree(m->comm, !any_float || tmp ? SX_OK
+                                                   : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
+                                                                "cannot allocate a checkpoint buffer")));
+    sx_err err = sx_h5cf_create(m->comm, path, g, 0, NULL, NULL, &f);
     for (int k = 0; k < nvars && err == SX_OK; k++) {
         sx_h5cf_var_t v = {names[k], names[k], "1", NULL, SX_DT_FLOAT64, NAN, 0};
         err = sx_h5cf_define(f, &v);
     }
+    const int64_t off = (win.y0 - ext.y0) * ext.nx + (win.x0 - ext.x0);
     for (int k = 0; k < nvars && err == SX_OK; k++) {
-        const double *p = data[k] + (win.y0 - ext.y0) * ext.nx + (win.x0 - ext.x0);
-        err = sx_h5cf_write(f, names[k], 0, win.x0, win.y0, win.nx, win.ny, p, ext.nx);
+        if (src[k].f) {
+            for (int64_t j = 0; j < win.ny; j++)
+                for (int64_t i = 0; i < win.nx; i++) tmp[j * win.nx + i] = src[k].f[off + j * ext.nx + i];
+            err = sx_h5cf_write(f, names[k], 0, win.x0, win.y0, win.nx, win.ny, tmp, win.nx);
+        } else {
+            err = sx_h5cf_write(f, names[k], 0, win.x0, win.y0, win.nx, win.ny, src[k].d + off, ext.nx);
+        }
     }
     if (err == SX_OK && state) err = sx_h5cf_set_global(f, "f2d_state", state);
     if (err == SX_OK && extra) err = sx_h5cf_set_global(f, "f2d_extra", extra);
-    sx_err e2 = sx_h5cf_close(&f);
+    sx_err e2 = f ? sx_h5cf_close(&f) : SX_OK;
+    free(tmp);
     return err != SX_OK ? err : e2;
 }
 
@@ -96,9 +125,8 @@ sx_err sx_f2d_checkpoint_write(sx_f2d_t *m, const char *dir, const char *extra)
     char state[512];
     snprintf(state, sizeof state, "nx=%lld ny=%lld t=%a nsteps=%lld vin=%a vrain=%a storage0=%a",
              (long long)m->grid.nx, (long long)m->grid.ny, m->t, (long long)m->nsteps, m->vin, m->vrain, m->storage0);
-    double *cdata[NCELLVARS];
-    sx_window_t own_ext = m->own;
-    for (int k = 0; k < NCELLVARS; k++) cdata[k] = *cell_ptr(m, k);
+    var_src cdata[NCELLVARS];
+    for (int k = 0; k < NCELLVARS; k++) cdata[k] = cell_src(m, k);
     /* h lives on ce, the statistics on own: write h alone first. */
     sx_grid_t gx = {0}, gy = {0};
     face_grid(m, 0, &gx);
@@ -107,16 +135,16 @@ sx_err sx_f2d_checkpoint_write(sx_f2d_t *m, const char *dir, const char *extra)
     err = write_file(m, path, &m->grid, 1, cell_vars, cdata, m->own, m->ce, state, extra);
     if (err == SX_OK) {
         snprintf(path, sizeof path, "%s/stats.nc", tmp);
-        err = write_file(m, path, &m->grid, NCELLVARS - 1, cell_vars + 1, cdata + 1, m->own, own_ext, NULL, NULL);
+        err = write_file(m, path, &m->grid, NCELLVARS - 1, cell_vars + 1, cdata + 1, m->own, m->own, NULL, NULL);
     }
     const char *qxn[] = {"qx"}, *qyn[] = {"qy"};
     if (err == SX_OK) {
         snprintf(path, sizeof path, "%s/qx.nc", tmp);
-        err = write_file(m, path, &gx, 1, qxn, &m->qx, m->fxo, m->xe, NULL, NULL);
+        err = write_file(m, path, &gx, 1, qxn, &(var_src){m->qx, NULL}, m->fxo, m->xe, NULL, NULL);
     }
     if (err == SX_OK) {
         snprintf(path, sizeof path, "%s/qy.nc", tmp);
-        err = write_file(m, path, &gy, 1, qyn, &m->qy, m->fyo, m->ye, NULL, NULL);
+        err = write_file(m, path, &gy, 1, qyn, &(var_src){m->qy, NULL}, m->fyo, m->ye, NULL, NULL);
     }
     sx_grid_fini(&gx);
     sx_grid_fini(&gy);
@@ -182,8 +210,19 @@ sx_err sx_f2d_checkpoint_read(sx_f2d_t *m, const char *dir_in, char *extra, size
         sx_grid_fini(&g);
     }
     snprintf(path, sizeof path, "%s/stats.nc", dir);
-    for (int k = 1; k < NCELLVARS; k++)
-        SX_CHECK(read_var(m, path, cell_vars[k], m->grid.nx, m->grid.ny, m->own, m->own, *cell_ptr(m, k), NULL, 0, NULL));
+    SX_CHECK(read_var(m, path, "vout", m->grid.nx, m->grid.ny, m->own, m->own, m->vout, NULL, 0, NULL));
+    /* the float statistics (doubles in files of earlier versions: rounded as the sweep would have) */
+    const int64_t no = sx_window_cells(m->own);
+    double *tmp = malloc((size_t)(no > 0 ? no : 1) * sizeof *tmp);
+    SX_CHECK(sx_err_agree(m->comm, tmp ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a restart buffer")));
+    sx_err err = SX_OK;
+    for (int k = 1; k < NCELLVARS - 1 && err == SX_OK; k++) {
+        err = read_var(m, path, cell_vars[k], m->grid.nx, m->grid.ny, m->own, m->own, tmp, NULL, 0, NULL);
+        float *f = cell_src(m, k).f;
+        for (int64_t c = 0; err == SX_OK && c < no; c++) f[c] = (float)tmp[c];
+    }
+    free(tmp);
+    SX_CHECK(err);
     snprintf(path, sizeof path, "%s/qx.nc", dir);
     SX_CHECK(read_var(m, path, "qx", m->grid.nx + 1, m->grid.ny, m->fxo, m->xe, m->qx, NULL, 0, NULL));
     snprintf(path, sizeof path, "%s/qy.nc", dir);
@@ -203,6 +242,7 @@ sx_err sx_f2d_checkpoint_read(sx_f2d_t *m, const char *dir_in, char *extra, size
     SX_CHECK(sx_halo_exchange(m->hc, m->h));
     SX_CHECK(sx_halo_exchange(m->hfx, m->qx));
     SX_CHECK(sx_halo_exchange(m->hfy, m->qy));
+    sx__f2d_local_hmax(m);
     sx_perf_stop("flood2d: restart");
     sx_log_info("flood2d: resumed from %s at t = %.3f s (step %lld)", dir, t, nsteps);
     return SX_OK;

@@ -2,11 +2,13 @@
  * f2d_internal.h — the flood model's state, shared by the files of
  * src/flood2d only.
  *
- * Layout: cell arrays (z, h, n) cover the cell block grown by one cell (ce);
- * x-face discharges cover the x-face block grown by one face (xe), where the
- * x-face grid has gnx+1 columns (face i is the west face of cell i, face gnx
- * the east edge of the grid); y-faces likewise with gny+1 rows (face j is
- * the north face of row j). Per-cell statistics cover the own block only.
+ * Layout: cell arrays (z, h, h1, n) cover the cell block grown by two cells
+ * (ce); x-face discharges cover the x-face block grown by three faces (xe),
+ * where the x-face grid has gnx+1 columns (face i is the west face of cell
+ * i, face gnx the east edge of the grid); y-faces likewise with gny+1 rows
+ * (face j is the north face of row j). Those halo widths let a rank compute
+ * the fluxes and limiter factors of the ring of cells around its block
+ * itself (sweep.c). Per-cell statistics cover the own block only.
  */
 #ifndef SX_F2D_INTERNAL_H
 #define SX_F2D_INTERNAL_H
@@ -32,6 +34,23 @@ static inline void sx__f2d_xsum_add(sx__f2d_xsum_t *s, double v)
 /** Sum local partial sums over comm exactly. Collective. */
 sx_err sx__f2d_xsum_allreduce(MPI_Comm comm, const sx__f2d_xsum_t *local, int n, double *out);
 
+/* An inflow entering a cell of one own row (sweep order: by row, then
+ * inflow, then the inflow's own order). */
+typedef struct {
+    int64_t gi; /* column */
+    int k;      /* inflow */
+    double w;   /* fraction of its discharge */
+} sx__f2d_inrow_t;
+
+/* Constants of one time step, shared by the threads of a sweep. */
+typedef struct {
+    double dt, t_new;
+    double rf;                /* rain factor at the step's midpoint (hyetograph), else 1 */
+    double rain_rate;         /* uniform rain (m/s) on data cells when m->rain is NULL */
+    double half_1mtheta;      /* 0.5 (1 - theta) */
+    const double *inflow_qdt; /* per inflow: discharge at the midpoint x dt */
+} sx__f2d_stepc_t;
+
 struct sx_f2d {
     MPI_Comm comm;
     sx_f2d_params_t p;
@@ -40,16 +59,30 @@ struct sx_f2d {
     sx_decomp_t dc, dfx, dfy;     /* cells, x-faces, y-faces */
     sx_halo_t *hc, *hfx, *hfy;
     sx_window_t own, ce, fxo, fyo, xe, ye;
-    double *z, *h, *n;            /* over ce */
+    double *z, *h, *h1;           /* over ce: bed, depth now and after the step being taken */
+    double *n;                    /* over ce: roughness raster, or NULL for p.manning everywhere */
     double *qx, *qy;              /* over xe / ye: discharge at the current time */
     double *qx1, *qy1;            /* new discharges of the step being taken */
-    double *s;                    /* limiter factor per cell, over ce */
     double *rain;                 /* m/s per own cell, or NULL */
-    double *hmax, *vmax, *hazmax, *tarr, *vout; /* own block */
+    double rain_rate;             /* uniform rain (m/s) on data cells when rain is NULL */
+    /* Own block. The running maxima and the arrival time are float: the
+     * products are float32, and rounding is monotone, so the float of the
+     * maximum is the maximum of the floats — the products are the same bits
+     * as from double maxima, with half the memory traffic. */
+    float *hmax, *vmax, *hazmax, *tarr;
+    double *vout;
     int ninflows;
     int64_t *inflow_off;          /* inflow k feeds own cells inflow_c[off[k] .. off[k+1]) */
     int64_t *inflow_c;            /* local index into ce */
     double *inflow_w;             /* fraction of the discharge (1 for a point) */
+    int64_t *inflow_row_off;      /* own row r's inflow cells: inflow_rows[off[r] .. off[r+1]) */
+    sx__f2d_inrow_t *inflow_rows;
+    double *inflow_qdt;           /* per inflow, this step */
+    int nthreads;                 /* OpenMP threads of a sweep */
+    double *rowbuf;               /* nthreads x 12 rows of sweep scratch */
+    double hmax_local;            /* largest finite own depth now (for the next time step) */
+    int64_t nbad_local;           /* own cells with a non-finite depth now */
+    double level_hmax;            /* largest depth of a fixed-level edge over own edge cells */
     double rain_rate_sum;         /* sum of per-cell rain rates (m/s), exact */
     sx_raster_t *rain_r;          /* rain grid series (rain_grid.c), or NULL */
     sx_grid_t rain_g;
@@ -81,6 +114,21 @@ static inline int64_t sx__f2d_oi(const struct sx_f2d *m, int64_t gi, int64_t gj)
     return (gj - m->own.y0) * m->own.nx + (gi - m->own.x0);
 }
 
+/** Row-buffer length of a sweep (doubles per row). */
+int64_t sx__f2d_sweep_rowcap(const struct sx_f2d *m);
+/** Advance own cells [x0, x1) x [y0, y1) by one step (sweep.c), reading
+ *  h, qx, qy (with halos where the rectangle needs them) and writing h1,
+ *  qx1, qy1 and the statistics; *hm gets the max with the new depths, *nb
+ *  adds the non-finite ones. Runs OpenMP threads inside; not collective. */
+void sx__f2d_sweep(struct sx_f2d *m, const sx__f2d_stepc_t *k, int64_t x0, int64_t x1, int64_t y0, int64_t y1, double *hm,
+                   int64_t *nb);
+/** y = cube root of x (positive finite), through the same vector clones as
+ *  the sweep; for the test that checks them against libm. Not collective. */
+void sx__f2d_cbrt_array(const double *x, double *y, int64_t n);
+/** hmax_local and nbad_local from the current depths (after set-up or a
+ *  restart). Not collective. */
+void sx__f2d_local_hmax(struct sx_f2d *m);
+
 /** Derive the staggered face decomposition (axis 0: x-faces, 1: y-faces)
  *  from the cell decomposition. Free with sx__f2d_face_decomp_fini. */
 sx_err sx__f2d_face_decomp(const sx_decomp_t *cells, int axis, sx_decomp_t *faces);
@@ -95,6 +143,22 @@ sx_err sx__f2d_rain_sum(struct sx_f2d *m);
 sx_err sx__f2d_rain_grid_open(struct sx_f2d *m);
 sx_err sx__f2d_rain_grid_update(struct sx_f2d *m, double *t_stop);
 void sx__f2d_rain_grid_close(struct sx_f2d *m);
+
+/* Input checks with rank-independent messages (input_checks.c). */
+/** The DEM has at least one valid cell and no infinite elevation. Collective. */
+sx_err sx__f2d_check_dem(struct sx_f2d *m);
+/** v (over ce) is in [lo, hi] on every own cell where the DEM has data; the
+ *  message names the first bad cell in raster order, the units and a hint
+ *  on what to correct. Collective. */
+sx_err sx__f2d_check_cells(struct sx_f2d *m, const double *v, const char *what, const char *path, double lo, double hi,
+                           const char *units, const char *hint);
+/** Every inflow hydrograph and the hyetograph with a positive value put it
+ *  inside the run (0, t_end); warns (rank 0) about one that ends early with
+ *  a positive value. Not collective (same result on every rank). */
+sx_err sx__f2d_check_series_cover(const sx_f2d_params_t *p, double t_end, int rank);
+/** Fail with a message naming each empty source when nothing floods the
+ *  grid. Collective (all ranks pass the same storage0). */
+sx_err sx__f2d_check_sources(struct sx_f2d *m, double storage0);
 
 /** Place the inflows (points and lines) on the own cells. Collective. */
 sx_err sx__f2d_setup_inflows(struct sx_f2d *m);

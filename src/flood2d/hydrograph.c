@@ -43,9 +43,10 @@ sx_err sx_f2d_hydrograph_read(const char *path, int64_t *n, double **t, double *
     double *tt = NULL, *qq = NULL;
     while (fgets(line, sizeof line, f)) {
         lineno++;
+        line[strcspn(line, "\r\n")] = '\0'; /* quoted in messages, which are one line */
         char *p = line;
         while (*p == ' ' || *p == '\t') p++;
-        if (*p == '#' || *p == '\n' || *p == '\r' || !*p) continue;
+        if (*p == '#' || !*p) continue;
         if (header) { /* first non-comment line names the columns */
             header = 0;
             continue;

@@ -14,7 +14,9 @@
  * the entries of its own cells, so a cell's weight and the order in which
  * inflows add to it do not depend on the rank count. A line that leaves the
  * grid, or a point or line on a DEM nodata cell, is an error naming the
- * inflow (the nodata check runs on the owning rank; ranks agree).
+ * inflow, the cell and the nearest data cell (the first such cell in raster
+ * order and the nearest cell come from MPI reductions, so the message is the
+ * same at any rank count).
  */
 #include <math.h>
 #include <stdio.h>
@@ -152,8 +154,9 @@ static sx_err point_piece(const sx_f2d_t *m, const sx_f2d_inflow_t *in, piece_li
     return SX_OK;
 }
 
-/* Keep the pieces of own cells as (ce index, weight); fail on nodata. */
-static sx_err keep_own(sx_f2d_t *m, int k, const piece_list *l, int64_t *cap)
+/* Keep the pieces of own cells as (ce index, weight); *bad gets the first
+ * (lowest) cell of the inflow on a DEM nodata cell, if any. */
+static sx_err keep_own(sx_f2d_t *m, int k, const piece_list *l, int64_t *cap, int64_t *bad)
 {
     const sx_f2d_inflow_t *in = &m->p.inflows[k];
     double total = 0;
@@ -162,9 +165,10 @@ static sx_err keep_own(sx_f2d_t *m, int k, const piece_list *l, int64_t *cap)
         int64_t gi = l->p[r].cell % m->grid.nx, gj = l->p[r].cell / m->grid.nx;
         if (gi < m->own.x0 || gi >= m->own.x0 + m->own.nx || gj < m->own.y0 || gj >= m->own.y0 + m->own.ny) continue;
         int64_t c = sx__f2d_ci(m, gi, gj);
-        SX_FAIL_IF(isnan(m->z[c]), SX_ERR_INPUT,
-                   "inflow '%s' falls on a nodata cell of the DEM (column %lld, row %lld); move it onto the channel",
-                   in->name, (long long)gi, (long long)gj);
+        if (isnan(m->z[c])) {
+            if (l->p[r].cell < *bad) *bad = l->p[r].cell;
+            continue;
+        }
         int64_t e = m->inflow_off[k + 1];
         if (e == *cap) {
             int64_t nc = 2 * *cap + 16;
@@ -182,10 +186,88 @@ static sx_err keep_own(sx_f2d_t *m, int k, const piece_list *l, int64_t *cap)
     return SX_OK;
 }
 
+/* The data cell nearest to cell `bad` (squared distance in cells, ties to the
+ * lowest cell number), over all ranks. Collective. */
+static sx_err nearest_data_cell(const sx_f2d_t *m, int64_t bad, int64_t *best)
+{
+    const int64_t gnx = m->grid.nx, bi = bad % gnx, bj = bad / gnx;
+    int64_t d2 = INT64_MAX, cell = INT64_MAX, gd2;
+    for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
+        for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
+            if (isnan(m->z[sx__f2d_ci(m, gi, gj)])) continue;
+            int64_t d = (gi - bi) * (gi - bi) + (gj - bj) * (gj - bj);
+            if (d < d2 || (d == d2 && gj * gnx + gi < cell)) {
+                d2 = d;
+                cell = gj * gnx + gi;
+            }
+        }
+    SX_CHECK_MPI(MPI_Allreduce(&d2, &gd2, 1, MPI_INT64_T, MPI_MIN, m->comm));
+    if (d2 != gd2) cell = INT64_MAX;
+    SX_CHECK_MPI(MPI_Allreduce(&cell, best, 1, MPI_INT64_T, MPI_MIN, m->comm));
+    return SX_OK;
+}
+
+/* An inflow on a DEM nodata cell: a message naming the cell and the nearest
+ * data cell, the same on every rank. Collective. */
+static sx_err on_nodata(const sx_f2d_t *m, int k, int64_t bad)
+{
+    const sx_f2d_inflow_t *in = &m->p.inflows[k];
+    const sx_grid_t *g = &m->grid;
+    int64_t near;
+    SX_CHECK(nearest_data_cell(m, bad, &near)); /* the DEM has a data cell (sx__f2d_check_dem) */
+    int64_t bi = bad % g->nx, bj = bad / g->nx, ni = near % g->nx, nj = near / g->nx;
+    char nearest[160];
+    snprintf(nearest, sizeof nearest, "the nearest data cell is column %lld, row %lld (x = %.3f, y = %.3f)",
+             (long long)ni, (long long)nj, sx_grid_x_center(g, ni), sx_grid_y_center(g, nj));
+    if (in->npts >= 2)
+        SX_FAIL(SX_ERR_INPUT,
+                "line inflow '%s' crosses a nodata cell of the DEM '%s' at column %lld, row %lld (x = %.3f, y = %.3f); "
+                "nodata cells are walls: route the line around them (%s) or give the DEM a value there",
+                in->name, m->p.dem, (long long)bi, (long long)bj, sx_grid_x_center(g, bi), sx_grid_y_center(g, bj),
+                nearest);
+    SX_FAIL(SX_ERR_INPUT,
+            "inflow '%s' at x = %.3f, y = %.3f falls on a nodata cell of the DEM '%s' (column %lld, row %lld); move it "
+            "onto the channel: %s",
+            in->name, in->x, in->y, m->p.dem, (long long)bi, (long long)bj, nearest);
+}
+
+/* The inflow cells of each own row, for the sweep: a counting sort by row
+ * that keeps the order of inflow k, then entry e, within a row (so a cell fed
+ * by several inflows receives them in inflow order, as before). */
+static sx_err index_rows(sx_f2d_t *m)
+{
+    const int n = m->p.ninflows;
+    const int64_t ny = m->own.ny, ne = m->inflow_off[n], cnx = m->ce.nx;
+    SX_ALLOC(m->inflow_row_off, ny + 1, "inflow rows");
+    SX_ALLOC(m->inflow_rows, ne > 0 ? ne : 1, "inflow rows");
+    SX_ALLOC(m->inflow_qdt, n > 0 ? n : 1, "inflow discharges");
+    for (int64_t e = 0; e < ne; e++) m->inflow_row_off[m->inflow_c[e] / cnx + m->ce.y0 - m->own.y0 + 1]++;
+    for (int64_t r = 0; r < ny; r++) m->inflow_row_off[r + 1] += m->inflow_row_off[r];
+    int64_t *fill = NULL;
+    SX_ALLOC(fill, ny > 0 ? ny : 1, "inflow rows");
+    for (int k = 0; k < n; k++)
+        for (int64_t e = m->inflow_off[k]; e < m->inflow_off[k + 1]; e++) {
+            int64_t r = m->inflow_c[e] / cnx + m->ce.y0 - m->own.y0;
+            m->inflow_rows[m->inflow_row_off[r] + fill[r]++] =
+                (sx__f2d_inrow_t){m->inflow_c[e] % cnx + m->ce.x0, k, m->inflow_w[e]};
+        }
+    free(fill);
+    return SX_OK;
+}
+
+static sx_err first_bad_over_ranks(MPI_Comm comm, const int64_t *bad, int64_t *gbad, int n)
+{
+    SX_CHECK_MPI(MPI_Allreduce(bad, gbad, n, MPI_INT64_T, MPI_MIN, comm));
+    return SX_OK;
+}
+
 sx_err sx__f2d_setup_inflows(sx_f2d_t *m)
 {
     const int n = m->p.ninflows;
     SX_ALLOC(m->inflow_off, n + 1, "inflow cells");
+    int64_t *bad = NULL, *gbad = NULL;
+    SX_ALLOC(bad, 2 * (n + 1), "inflow checks");
+    gbad = bad + n + 1;
     m->inflow_off[0] = 0;
     int64_t cap = 0;
     sx_err err = SX_OK;
@@ -193,9 +275,18 @@ sx_err sx__f2d_setup_inflows(sx_f2d_t *m)
         const sx_f2d_inflow_t *in = &m->p.inflows[k];
         piece_list l = {0};
         m->inflow_off[k + 1] = m->inflow_off[k];
+        bad[k] = INT64_MAX;
         err = in->npts >= 2 ? line_pieces(m, in, &l) : point_piece(m, in, &l);
-        if (err == SX_OK) err = keep_own(m, k, &l, &cap);
+        if (err == SX_OK) err = keep_own(m, k, &l, &cap, &bad[k]);
         free(l.p);
     }
-    return sx_err_agree(m->comm, err);
+    err = sx_err_agree(m->comm, err);
+    if (err == SX_OK && n > 0) {
+        err = first_bad_over_ranks(m->comm, bad, gbad, n);
+        for (int k = 0; k < n && err == SX_OK; k++)
+            if (gbad[k] != INT64_MAX) err = on_nodata(m, k, gbad[k]);
+    }
+    free(bad);
+    if (err == SX_OK) err = sx_err_agree(m->comm, index_rows(m));
+    return err;
 }

@@ -8,6 +8,7 @@
  * the same message on every rank. Does not step the model (solver.c).
  */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,40 +122,80 @@ static sx_err read_aux(sx_f2d_t *m, const char *path, const char *what, sx_windo
     return sx_err_agree(m->comm, err);
 }
 
+/* Allocate an array over window w and zero it with the row split of the
+ * sweeps, so each page is first touched by the thread that will use it. */
+static void *alloc_touch(size_t elem, sx_window_t w, int nthreads)
+{
+    size_t n = (size_t)sx_window_cells(w);
+    char *a = malloc((n ? n : 1) * elem);
+    if (!a) return NULL;
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+    for (int64_t j = 0; j < w.ny; j++) memset(a + (size_t)(j * w.nx) * elem, 0, (size_t)w.nx * elem);
+    return a;
+}
+#define ALLOC_TOUCH(ptr, win, nt, what)                                                                       \
+    do {                                                                                                      \
+        (ptr) = alloc_touch(sizeof *(ptr), (win), (nt));                                                      \
+        SX_FAIL_IF(!(ptr), SX_ERR_NOMEM, "cannot allocate %lld cells for %s", (long long)sx_window_cells(win), \
+                   (what));                                                                                   \
+    } while (0)
+
 static sx_err alloc_arrays(sx_f2d_t *m)
 {
-    int64_t nc = sx_window_cells(m->ce), nxf = sx_window_cells(m->xe), nyf = sx_window_cells(m->ye);
-    int64_t no = sx_window_cells(m->own);
-    SX_ALLOC(m->z, nc, "the DEM block");
-    SX_ALLOC(m->h, nc, "the depth block");
-    SX_ALLOC(m->n, nc, "the roughness block");
-    SX_ALLOC(m->s, nc, "the limiter block");
-    SX_ALLOC(m->qx, nxf, "x discharges");
-    SX_ALLOC(m->qx1, nxf, "x discharges");
-    SX_ALLOC(m->qy, nyf, "y discharges");
-    SX_ALLOC(m->qy1, nyf, "y discharges");
-    SX_ALLOC(m->hmax, no, "max depth");
-    SX_ALLOC(m->vmax, no, "max speed");
-    SX_ALLOC(m->hazmax, no, "max hazard");
-    SX_ALLOC(m->tarr, no, "arrival time");
-    SX_ALLOC(m->vout, no, "edge outflow");
+    const int nt = m->nthreads;
+    ALLOC_TOUCH(m->z, m->ce, nt, "the DEM block");
+    ALLOC_TOUCH(m->h, m->ce, nt, "the depth block");
+    ALLOC_TOUCH(m->h1, m->ce, nt, "the depth block");
+    if (m->p.manning_raster) ALLOC_TOUCH(m->n, m->ce, nt, "the roughness block");
+    ALLOC_TOUCH(m->qx, m->xe, nt, "x discharges");
+    ALLOC_TOUCH(m->qx1, m->xe, nt, "x discharges");
+    ALLOC_TOUCH(m->qy, m->ye, nt, "y discharges");
+    ALLOC_TOUCH(m->qy1, m->ye, nt, "y discharges");
+    ALLOC_TOUCH(m->hmax, m->own, nt, "max depth");
+    ALLOC_TOUCH(m->vmax, m->own, nt, "max speed");
+    ALLOC_TOUCH(m->hazmax, m->own, nt, "max hazard");
+    ALLOC_TOUCH(m->tarr, m->own, nt, "arrival time");
+    ALLOC_TOUCH(m->vout, m->own, nt, "edge outflow");
+    SX_ALLOC(m->rowbuf, (size_t)nt * 12 * (size_t)sx__f2d_sweep_rowcap(m), "the sweep's row buffers");
     return SX_OK;
 }
 
-/* Fail (on the rank that sees it) when a cell's value is unusable. */
-static sx_err check_cells(const sx_f2d_t *m, const double *v, const char *what, const char *path, double lo, double hi)
+/* Largest depth a fixed-level edge imposes on own edge cells (constant). */
+static double level_edges_hmax(const sx_f2d_t *m)
 {
-    for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
-        for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
-            int64_t c = sx__f2d_ci(m, gi, gj);
-            if (isnan(m->z[c])) continue;
-            double x = v[c];
-            SX_FAIL_IF(!(x >= lo && x <= hi), SX_ERR_INPUT,
-                       "%s '%s' has %g at column %lld, row %lld where the DEM has data; values must be in [%g, %g] "
-                       "(fill the gaps or set them to nodata in the DEM too)",
-                       what, path, x, (long long)gi, (long long)gj, lo, hi);
+    const sx_window_t own = m->own;
+    double hm = 0.0;
+    for (int e = 0; e < 4; e++) {
+        const sx_f2d_bc_t *bc = &m->p.bc[e];
+        if (bc->kind != SX_F2D_BC_LEVEL) continue;
+        int64_t gx0 = own.x0, gx1 = own.x0 + own.nx, gy0 = own.y0, gy1 = own.y0 + own.ny;
+        if (e == SX_F2D_WEST) { if (gx0 != 0) continue; gx1 = 1; }
+        if (e == SX_F2D_EAST) { if (gx1 != m->grid.nx) continue; gx0 = gx1 - 1; }
+        if (e == SX_F2D_NORTH) { if (gy0 != 0) continue; gy1 = 1; }
+        if (e == SX_F2D_SOUTH) { if (gy1 != m->grid.ny) continue; gy0 = gy1 - 1; }
+        for (int64_t gj = gy0; gj < gy1; gj++)
+            for (int64_t gi = gx0; gi < gx1; gi++) {
+                double z = m->z[sx__f2d_ci(m, gi, gj)];
+                if (!isnan(z) && bc->value - z > hm) hm = bc->value - z;
+            }
+    }
+    return hm;
+}
+
+void sx__f2d_local_hmax(sx_f2d_t *m)
+{
+    const sx_window_t own = m->own;
+    double hm = 0.0;
+    int64_t nb = 0;
+#pragma omp parallel for schedule(static) num_threads(m->nthreads) reduction(max : hm) reduction(+ : nb)
+    for (int64_t gj = own.y0; gj < own.y0 + own.ny; gj++)
+        for (int64_t gi = own.x0; gi < own.x0 + own.nx; gi++) {
+            double h = m->h[sx__f2d_ci(m, gi, gj)];
+            if (!isfinite(h)) nb++;
+            else if (h > hm) hm = h;
         }
-    return SX_OK;
+    m->hmax_local = hm;
+    m->nbad_local = nb;
 }
 
 static sx_err setup(sx_f2d_t *m)
@@ -188,9 +229,11 @@ static sx_err setup(sx_f2d_t *m)
     SX_CHECK_MPI(MPI_Allreduce(&empty, &any_empty, 1, MPI_INT64_T, MPI_MAX, m->comm));
     SX_FAIL_IF(any_empty, SX_ERR_CONFIG, "the %lld x %lld grid is too small for %d ranks; run on fewer ranks",
                (long long)m->grid.nx, (long long)m->grid.ny, m->dc.size);
-    SX_CHECK(sx_halo_create(&m->dc, 1, sizeof(double), &m->hc));
-    SX_CHECK(sx_halo_create(&m->dfx, 2, sizeof(double), &m->hfx)); /* 2: the limiter needs the far face of halo cells */
-    SX_CHECK(sx_halo_create(&m->dfy, 2, sizeof(double), &m->hfy));
+    /* Halos wide enough for a rank to compute the limiter of the ring of
+     * cells around its block itself (sweep.c): depths 2 cells, faces 3. */
+    SX_CHECK(sx_halo_create(&m->dc, 2, sizeof(double), &m->hc));
+    SX_CHECK(sx_halo_create(&m->dfx, 3, sizeof(double), &m->hfx));
+    SX_CHECK(sx_halo_create(&m->dfy, 3, sizeof(double), &m->hfy));
     m->ce = sx_halo_extended(m->hc);
     m->xe = sx_halo_extended(m->hfx);
     m->ye = sx_halo_extended(m->hfy);
@@ -202,14 +245,17 @@ static sx_err setup(sx_f2d_t *m)
     err = sx_layer_read_f64(r, p->dem_band, &m->grid, m->ce, m->ce, m->z);
     sx_raster_close(&r);
     SX_CHECK(sx_err_agree(m->comm, err));
-    for (int64_t c = 0; c < sx_window_cells(m->ce); c++) m->n[c] = p->manning;
+    SX_CHECK(sx__f2d_check_dem(m));
     if (p->manning_raster) {
         SX_CHECK(read_aux(m, p->manning_raster, "Manning roughness", m->ce, m->ce, m->n));
-        SX_CHECK(sx_err_agree(m->comm, check_cells(m, m->n, "Manning roughness raster", p->manning_raster, 0, 1)));
+        SX_CHECK(sx__f2d_check_cells(m, m->n, "Manning roughness raster", p->manning_raster, 0, 1, "s m^-1/3",
+                                     "usual n: 0.02 to 0.05 for channels, 0.03 to 0.15 for floodplains; a table of "
+                                     "land-use classes needs mapping to n first"));
     }
     if (p->initial_depth) {
         SX_CHECK(read_aux(m, p->initial_depth, "initial depth", m->own, m->ce, m->h));
-        SX_CHECK(sx_err_agree(m->comm, check_cells(m, m->h, "initial depth raster", p->initial_depth, 0, 1e4)));
+        SX_CHECK(sx__f2d_check_cells(m, m->h, "initial depth raster", p->initial_depth, 0, 1e4, "m",
+                                     "a depth above the ground, not a water level: subtract the DEM"));
     }
     int64_t no = sx_window_cells(m->own);
     if (p->rain_raster) {
@@ -219,7 +265,8 @@ static sx_err setup(sx_f2d_t *m)
         if (!tmp) e2 = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the rainfall block");
         SX_CHECK(sx_err_agree(m->comm, e2));
         e2 = read_aux(m, p->rain_raster, "rainfall", m->own, m->ce, tmp);
-        if (e2 == SX_OK) e2 = sx_err_agree(m->comm, check_cells(m, tmp, "rainfall raster (mm/h)", p->rain_raster, 0, 1000));
+        if (e2 == SX_OK) e2 = sx__f2d_check_cells(m, tmp, "rainfall raster", p->rain_raster, 0, 1000, "mm/h",
+                                                "a rate in mm per hour: divide daily totals by 24");
         m->rain = malloc((size_t)no * sizeof *m->rain);
         if (e2 == SX_OK && !m->rain) e2 = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate rainfall");
         if (e2 == SX_OK)
@@ -233,13 +280,8 @@ static sx_err setup(sx_f2d_t *m)
     } else if (p->rain_grid) {
         SX_CHECK(sx__f2d_rain_grid_open(m));
     } else if (p->rain_mm_h > 0 || p->rain_series) {
-        /* With a hyetograph the per-cell value is the rate per mm/h, scaled at each step. */
-        double rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
-        m->rain = malloc((size_t)no * sizeof *m->rain);
-        SX_CHECK(sx_err_agree(m->comm, m->rain ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate rainfall")));
-        for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
-            for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++)
-                m->rain[sx__f2d_oi(m, gi, gj)] = isnan(m->z[sx__f2d_ci(m, gi, gj)]) ? 0 : rate;
+        /* One rate on every data cell; with a hyetograph the rate per mm/h, scaled at each step. */
+        m->rain_rate = p->rain_series ? 1.0 / 3.6e6 : p->rain_mm_h / 3.6e6;
     }
     sx_perf_stop("flood2d: read");
 
@@ -262,23 +304,18 @@ static sx_err setup(sx_f2d_t *m)
         for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++) {
             int64_t o = sx__f2d_oi(m, gi, gj);
             double h = m->h[sx__f2d_ci(m, gi, gj)];
-            m->hmax[o] = h;
-            if (h >= p->arrival_depth) m->tarr[o] = 0.0;
+            m->hmax[o] = (float)h;
+            if (h >= p->arrival_depth) m->tarr[o] = 0.0f;
         }
     SX_CHECK(sx__f2d_setup_inflows(m));
+    m->level_hmax = level_edges_hmax(m);
+    sx__f2d_local_hmax(m);
 
     SX_CHECK(sx__f2d_rain_sum(m));
     sx_f2d_mass_t mb;
     SX_CHECK(sx_f2d_mass(m, &mb));
     m->storage0 = mb.storage;
-    int something = mb.storage > 0 || (m->rain_rate_sum > 0 && !p->rain_series) || p->rain_grid;
-    for (int64_t i = 0; p->rain_series && i < p->rain_series->n; i++) something |= p->rain_series->q[i] > 0;
-    for (int k = 0; k < p->ninflows; k++)
-        for (int64_t i = 0; i < p->inflows[k].n; i++) something |= p->inflows[k].q[i] > 0;
-    for (int k = 0; k < 4; k++) something |= p->bc[k].kind == SX_F2D_BC_LEVEL;
-    SX_FAIL_IF(!something, SX_ERR_CONFIG,
-               "nothing to flood: no initial water, no rainfall, no inflow with a positive discharge and no "
-               "fixed-level edge; give at least one source");
+    SX_CHECK(sx__f2d_check_sources(m, mb.storage));
     return SX_OK;
 }
 
@@ -290,6 +327,7 @@ sx_err sx_f2d_create(MPI_Comm comm, const sx_f2d_params_t *p, sx_f2d_t **out)
     SX_CHECK(sx_err_agree(comm, m ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory")));
     m->comm = comm;
     m->p = *p;
+    m->nthreads = omp_get_max_threads();
     sx_err err = setup(m);
     if (err != SX_OK) {
         sx_f2d_destroy(&m);
@@ -308,7 +346,11 @@ void sx_f2d_destroy(sx_f2d_t **pm)
     free(m->z);
     free(m->h);
     free(m->n);
-    free(m->s);
+    free(m->h1);
+    free(m->rowbuf);
+    free(m->inflow_row_off);
+    free(m->inflow_rows);
+    free(m->inflow_qdt);
     free(m->qx);
     free(m->qx1);
     free(m->qy);

@@ -227,7 +227,7 @@ sx_err sx__f2d_write_extent(MPI_Comm comm, const char *max_depth_tif, double thr
         snprintf(tmp, sizeof tmp, "%s.gpkg", out.tmp_path);
         remove(tmp);
         sx_perf_start("flood2d: extent polygons", SX_PERF_WRITE);
-        err = polygonize(max_depth_tif, threshold, tmp, &area, &npoly);
+        err = polygonize(sx_output_staged(max_depth_tif), threshold, tmp, &area, &npoly); /* staged in this step */
         sx_perf_stop("flood2d: extent polygons");
         if (err == SX_OK && rename(tmp, out.tmp_path) != 0)
             err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot move '%s' into place", tmp);

@@ -33,6 +33,10 @@ sx_err sx__f2d_rain_sum(sx_f2d_t *m)
     const int64_t no = sx_window_cells(m->own);
     if (m->rain)
         for (int64_t k = 0; k < no; k++) sx__f2d_xsum_add(&rs, m->rain[k] * 1e9); /* scaled: rates are tiny */
+    else if (m->rain_rate > 0)
+        for (int64_t gj = m->own.y0; gj < m->own.y0 + m->own.ny; gj++)
+            for (int64_t gi = m->own.x0; gi < m->own.x0 + m->own.nx; gi++)
+                if (!isnan(m->z[sx__f2d_ci(m, gi, gj)])) sx__f2d_xsum_add(&rs, m->rain_rate * 1e9);
     SX_CHECK(sx__f2d_xsum_allreduce(m->comm, &rs, 1, &m->rain_rate_sum));
     m->rain_rate_sum *= 1e-9;
     return SX_OK;

@@ -195,6 +195,9 @@ sx_err sx_flood2d_run(MPI_Comm comm, const sx_f2d_run_opts_t *o)
                "duration %g s and report interval %g s must be positive", o->t_end, o->report_interval);
     SX_FAIL_IF(o->t_end / o->report_interval > 100000, SX_ERR_CONFIG,
                "%g s / %g s gives more than 100000 reports; raise the report interval", o->t_end, o->report_interval);
+    int crank;
+    MPI_Comm_rank(comm, &crank);
+    SX_CHECK(sx__f2d_check_series_cover(&o->model, o->t_end, crank));
     run_paths rp;
     SX_FAIL_IF(strlen(o->out_dir) > SX_PATH_MAX - 64, SX_ERR_CONFIG, "output directory name too long: '%s'", o->out_dir);
     snprintf(rp.state, sizeof rp.state, "%s/.flood2d", o->out_dir);
@@ -216,7 +219,9 @@ sx_err sx_flood2d_run(MPI_Comm comm, const sx_f2d_run_opts_t *o)
     sx_f2d_t *m = NULL;
     if (err == SX_OK) err = sx_f2d_create(comm, &o->model, &m);
     double t0 = sx_now();
+    sx_output_private_begin(); /* the scratch directory is the run's own, outside the step's products */
     if (err == SX_OK) err = simulate(m, o, &rp, times, nrep);
+    sx_output_private_end();
     if (err == SX_OK) {
         double el = sx_now() - t0;
         int size;

@@ -52,6 +52,14 @@ static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
         SX_FAIL_IF(!(c->perturb_width[i] > 0 && c->perturb_width[i] <= 1), SX_ERR_CONFIG,
                    "perturbation width of parameter '%s' must lie in (0, 1], got %g", c->perturb_names[i],
                    c->perturb_width[i]);
+    double step;
+    SX_FAIL_IF(!(c->dt_hours > 0), SX_ERR_CONFIG, "dt_hours must be > 0, got %g", c->dt_hours);
+    SX_CHECK(sx_hydro_series_step_hours(c->times, c->dt_hours, &step));
+    for (int i = 0; i < c->nnodes; i++)
+        SX_FAIL_IF(!(c->nodes[i].area_km2 >= 0) || !isfinite(c->nodes[i].area_km2), SX_ERR_CONFIG,
+                   "%s%ssub-basin '%s': area = %g km2; give its area in km2 (0 for a junction without own runoff)",
+                   c->network_source ? c->network_source : "", c->network_source ? ": " : "", c->nodes[i].id,
+                   c->nodes[i].area_km2);
     if (c->node_p) {
         for (int i = 0; i < c->nnodes; i++)
             SX_FAIL_IF(c->nodes[i].area_km2 > 0 && !c->node_p[i], SX_ERR_CONFIG, "sub-basin '%s' has no areal rain",
@@ -62,7 +70,6 @@ static sx_err check_cfg(const sx_hydro_forecast_cfg_t *c)
                SX_HYDRO_MAX_GAUGES);
     for (int i = 0; i < c->nnodes; i++) {
         const sx_hydro_node_t *d = &c->nodes[i];
-        SX_FAIL_IF(!(d->area_km2 >= 0), SX_ERR_CONFIG, "sub-basin '%s': area must be >= 0 km2", d->id);
         if (d->area_km2 == 0) continue;
         double s = 0;
         for (int g = 0; g < c->ngauges; g++) {
@@ -288,7 +295,7 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
 {
     memset(out, 0, sizeof *out);
     SX_CHECK(check_cfg(c));
-    SX_CHECK(sx_hydro_network_order(c->nnodes, c->nodes, out->order));
+    SX_CHECK(sx_hydro_network_order(c->nnodes, c->nodes, c->network_source, out->order));
     int rank, size;
     SX_CHECK_MPI(MPI_Comm_rank(comm, &rank));
     SX_CHECK_MPI(MPI_Comm_size(comm, &size));

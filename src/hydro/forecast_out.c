@@ -102,8 +102,9 @@ static herr_t set_str(hid_t f, const char *obj, const char *name, const char *v)
 sx_err sx_hydro_forecast_write_h5(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                   const sx_hydro_forecast_extra_t *x)
 {
-    char tmp[SX_PATH_MAX];
-    SX_FAIL_IF(snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp, SX_ERR_IO, "path too long");
+    sx_output_t out; /* hidden temporary name, committed with the step's other products */
+    SX_CHECK(sx_output_begin_local(path, &out));
+    const char *tmp = out.tmp_path;
     {
         char dir[SX_PATH_MAX];
         snprintf(dir, sizeof dir, "%s", path);
@@ -201,9 +202,7 @@ done:
     free(tv);
     free(lv);
     if (H5Fclose(h) < 0 && !err) err = sx_err_set(SX_ERR_HDF5, SX__FILE, __LINE__, "cannot close %s", tmp);
-    if (!err && rename(tmp, path) != 0) err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot rename %s", tmp);
-    if (err) unlink(tmp);
-    return err;
+    return sx_output_commit_local(&out, err);
 }
 
 sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,

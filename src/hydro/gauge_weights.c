@@ -20,6 +20,9 @@
  * Thiessen ties go to the lower gauge index; an IDW cell centre that
  * coincides with a gauge takes that gauge's value (the first such gauge).
  * Gauges outside the basin still get their share, as both methods say.
+ * Gauge locations are read through the shared table reader, columns id, x,
+ * y found by name, so a file of another kind (a forcing table) is refused
+ * instead of being read as coordinates.
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 
+#include "hydro/hydro_internal.h"
 #include "sanxiang/sx_hydro_io.h"
 
 static sx_err check_opts(const sx_hydro_weights_opts_t *o, int nst)
@@ -170,29 +174,59 @@ sx_err sx_hydro_thiessen_layer(const char *path, const char *id_field, int nst, 
     return sx_hydro_weights_layer(path, id_field, &o, nst, x, y, npoly, out_ids, out_w);
 }
 
+/* The header as the file has it, for messages ("time,P,E"). */
+static void header_text(const sx_table_t *t, char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = 0;
+    for (int c = 0; c < t->ncol && off < n; c++) off += (size_t)snprintf(buf + off, n - off, "%s%s", c ? "," : "", t->head[c]);
+}
+
+static sx_err gauge_rows(const sx_table_t *t, const char *path, int max, int ci, int cx, int cy, char (*names)[32], double *x,
+                         double *y)
+{
+    SX_FAIL_IF(t->nrow == 0, SX_ERR_INPUT, "%s lists no gauges; add rows id,x,y under the header", path);
+    SX_FAIL_IF(t->nrow > max, SX_ERR_INPUT, "%s:%d: more than %d gauges; at most %d are supported", path,
+               sx_table_line(t, max), max, max);
+    for (int r = 0; r < t->nrow; r++) {
+        const int line = sx_table_line(t, r);
+        const char *id = sx_table_at(t, r, ci);
+        const size_t len = strlen(id);
+        SX_FAIL_IF(len == 0, SX_ERR_INPUT, "%s:%d: column 'id' is empty; give every gauge a name", path, line);
+        SX_FAIL_IF(len >= sizeof names[r], SX_ERR_INPUT, "%s:%d: gauge id '%.*s' is longer than %d characters; shorten it",
+                   path, line, (int)len, id, (int)sizeof names[r] - 1);
+        memcpy(names[r], id, len);
+        names[r][len] = 0;
+        for (int k = 0; k < r; k++)
+            SX_FAIL_IF(!strcmp(names[k], names[r]), SX_ERR_INPUT,
+                       "%s:%d: gauge id '%s' is used twice (also on line %d); gauge ids must be unique", path, line,
+                       names[r], sx_table_line(t, k));
+        SX_CHECK(sx_table_num(t, r, cx, &x[r]));
+        SX_CHECK(sx_table_num(t, r, cy, &y[r]));
+        SX_FAIL_IF(isnan(x[r]) || isnan(y[r]), SX_ERR_INPUT,
+                   "%s:%d: gauge '%s' has no %s; give both coordinates (in the polygons' CRS)", path, line, names[r],
+                   isnan(x[r]) ? "x" : "y");
+    }
+    return SX_OK;
+}
+
 sx_err sx_hydro_gauges_read(const char *path, int max, int *n, char (*names)[32], double *x, double *y)
 {
-    FILE *f = fopen(path, "r");
-    SX_FAIL_IF(!f, SX_ERR_IO, "cannot open gauges '%s'", path);
-    char line[512];
-    int ng = 0, lineno = 0;
+    sx_table_t *t = NULL;
+    SX_CHECK(sx__hydro_table_read(path, &t));
+    const int ci = sx_table_col(t, "id"), cx = sx_table_col(t, "x"), cy = sx_table_col(t, "y");
     sx_err e = SX_OK;
-    while (fgets(line, sizeof line, f)) {
-        if (++lineno == 1 || line[0] == '\n' || line[0] == '\r') continue; /* header id,x,y */
-        if (ng >= max) {
-            e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s:%d: more than %d gauges", path, lineno, max);
-            break;
-        }
-        if (sscanf(line, "%31[^,],%lf,%lf", names[ng], &x[ng], &y[ng]) != 3 || !isfinite(x[ng]) || !isfinite(y[ng])) {
-            e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s:%d: expected 'id,x,y' with finite coordinates", path,
-                           lineno);
-            break;
-        }
-        ng++;
-    }
-    fclose(f);
+    if (ci < 0 || cx < 0 || cy < 0) {
+        char head[160];
+        header_text(t, head, sizeof head);
+        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                       "%s: the header is '%s', not gauge locations; give a CSV with the columns id,x,y (gauge name, "
+                       "then coordinates in the polygons' CRS)",
+                       path, head);
+    } else
+        e = gauge_rows(t, path, max, ci, cx, cy, names, x, y);
+    if (!e) *n = t->nrow;
+    sx_table_destroy(&t);
     SX_CHECK(e);
-    SX_FAIL_IF(ng == 0, SX_ERR_INPUT, "%s lists no gauges", path);
-    *n = ng;
     return SX_OK;
 }

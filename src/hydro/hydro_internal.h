@@ -5,11 +5,14 @@
  * Layout of an instance: p[np] parameters, s[ns + extra] state (named states
  * first), d[nd] derived values (unit-hydrograph ordinates ...) computed by
  * derive() from p, opt[nopt] option indices.
+ *
+ * Also: the one way the hydrological readers read a CSV (table_in.c).
  */
 #ifndef SX_HYDRO_INTERNAL_H
 #define SX_HYDRO_INTERNAL_H
 
 #include "sanxiang/sx_hydro.h"
+#include "sanxiang/sx_table.h"
 
 struct sx_hydro_kind {
     const char *name;
@@ -34,5 +37,9 @@ struct sx_hydro_kind {
 
 extern const sx_hydro_kind_t sx__hydro_gr4j;
 extern const sx_hydro_kind_t sx__hydro_xaj;
+
+/** Read a CSV through sx_table ('#' comment lines skipped) with the blanks
+ *  around every header name and cell removed. Owning: sx_table_destroy. */
+sx_err sx__hydro_table_read(const char *path, sx_table_t **out);
 
 #endif

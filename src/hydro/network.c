@@ -25,17 +25,35 @@ static int find(int n, const sx_hydro_node_t *nodes, const char *id)
     return -1;
 }
 
-sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *order)
+/* Names of the sub-basins on the cycle reached from node i, in flow order and
+ * back to the first ("a -> b -> a"), into buf. Every node left over by Kahn's
+ * algorithm lies on a cycle (each node has one downstream, so nothing drains
+ * out of a cycle), so the walk from i returns to i. */
+static void cycle_text(int nnodes, const sx_hydro_node_t *nodes, const int *down, int i, char *buf, size_t n)
 {
-    SX_FAIL_IF(nnodes < 1 || nnodes > 256, SX_ERR_CONFIG, "a basin network needs 1..256 nodes, got %d", nnodes);
+    size_t off = (size_t)snprintf(buf, n, "%s", nodes[i].id);
+    for (int k = down[i], steps = 0; k >= 0 && steps < nnodes && off < n; k = down[k], steps++) {
+        off += (size_t)snprintf(buf + off, n - off, " -> %s", nodes[k].id);
+        if (k == i) break;
+    }
+}
+
+sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, const char *source, int *order)
+{
+    const char *src = source ? source : "", *sep = source ? ": " : "";
+    SX_FAIL_IF(nnodes < 1 || nnodes > 256, SX_ERR_CONFIG, "%s%sa basin network needs 1..256 sub-basins, got %d", src, sep, nnodes);
     int indeg[256] = {0}, down[256];
     for (int i = 0; i < nnodes; i++) {
-        SX_FAIL_IF(!nodes[i].id[0], SX_ERR_CONFIG, "sub-basin %d has no id", i + 1);
-        SX_FAIL_IF(find(i, nodes, nodes[i].id) >= 0, SX_ERR_CONFIG, "sub-basin id '%s' is used twice", nodes[i].id);
+        SX_FAIL_IF(!nodes[i].id[0], SX_ERR_CONFIG, "%s%ssub-basin %d has no id; give every sub-basin an id", src, sep, i + 1);
+        SX_FAIL_IF(find(i, nodes, nodes[i].id) >= 0, SX_ERR_CONFIG,
+                   "%s%ssub-basin id '%s' is used twice (sub-basins %d and %d); ids must be unique", src, sep, nodes[i].id,
+                   find(i, nodes, nodes[i].id) + 1, i + 1);
         down[i] = nodes[i].down[0] ? find(nnodes, nodes, nodes[i].down) : -1;
         SX_FAIL_IF(nodes[i].down[0] && down[i] < 0, SX_ERR_CONFIG,
-                   "sub-basin '%s' drains to '%s', which is not a sub-basin of this network", nodes[i].id, nodes[i].down);
-        SX_FAIL_IF(down[i] == i, SX_ERR_CONFIG, "sub-basin '%s' drains into itself", nodes[i].id);
+                   "%s%ssub-basin '%s' drains to '%s', which is not a sub-basin of this network", src, sep, nodes[i].id,
+                   nodes[i].down);
+        SX_FAIL_IF(down[i] == i, SX_ERR_CONFIG, "%s%ssub-basin '%s' drains into itself; give the sub-basin downstream of it",
+                   src, sep, nodes[i].id);
     }
     for (int i = 0; i < nnodes; i++)
         if (down[i] >= 0) indeg[down[i]]++;
@@ -45,7 +63,16 @@ sx_err sx_hydro_network_order(int nnodes, const sx_hydro_node_t *nodes, int *ord
         int pick = -1;
         for (int i = 0; i < nnodes && pick < 0; i++)
             if (!used[i] && indeg[i] == 0) pick = i;
-        SX_FAIL_IF(pick < 0, SX_ERR_CONFIG, "the sub-basin links form a cycle; every chain must end at an outlet");
+        if (pick < 0) {
+            int first = 0;
+            while (used[first]) first++;
+            char cyc[512];
+            cycle_text(nnodes, nodes, down, first, cyc, sizeof cyc);
+            SX_FAIL(SX_ERR_CONFIG,
+                    "%s%sthe sub-basins' downstream links form a cycle %s; every chain must end at an outlet (a "
+                    "sub-basin with no downstream): fix the downstream id (down) of one of them",
+                    src, sep, cyc);
+        }
         used[pick] = 1;
         order[done++] = pick;
         if (down[pick] >= 0) indeg[down[pick]]--;
@@ -141,6 +168,8 @@ done:
     GDALClose(ds);
     SX_CHECK(e);
     qsort(nodes, (size_t)m, sizeof *nodes, cmp_node_id);
+    int order[256];
+    SX_CHECK(sx_hydro_network_order(m, nodes, path, order)); /* a damaged file: name it and the sub-basins */
     *n = m;
     return SX_OK;
 }

@@ -6,7 +6,9 @@
  * (member m uses row m mod N, see forecast.c). Reading is strict: every
  * column must be a parameter of the model (or model/objective/loss), every
  * value a finite number within the parameter's valid range, every row of the
- * forecast's model; errors name file, line and column.
+ * forecast's model; errors name file, line and column. The CSV is read by
+ * the shared table reader (table_in.c: quotes, CRLF, a UTF-8 BOM, '#'
+ * comment lines).
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hydro/hydro_internal.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_output.h"
@@ -42,31 +45,11 @@ sx_err sx_hydro_param_sets_write(const char *path, const char *model, const char
     return e;
 }
 
-/* Split line in place at commas (trimming blanks and CR/LF); returns the field count (<= max). */
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    for (char *p = line;;) {
-        while (*p == ' ' || *p == '\t') p++;
-        char *c = strchr(p, ','), *end = c ? c : p + strlen(p);
-        while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n')) end--;
-        if (n < max) f[n] = p;
-        n++;
-        if (!c) {
-            *end = 0;
-            break;
-        }
-        *end = 0;
-        p = c + 1;
-    }
-    return n;
-}
-
 enum { COL_SKIP = -1, COL_MODEL = -2 };
 
 /* Column roles from the header: parameter index, COL_MODEL or COL_SKIP. */
-static sx_err header(const char *path, const sx_hydro_kind_t *k, const char *model, char **f, int nf, int *role,
-                     sx_hydro_param_sets_t *out)
+static sx_err header(const char *path, int line, const sx_hydro_kind_t *k, const char *model, char *const *f, int nf,
+                     int *role, sx_hydro_param_sets_t *out)
 {
     const int np = sx_hydro_kind_nparams(k);
     for (int c = 0; c < nf; c++) {
@@ -75,11 +58,11 @@ static sx_err header(const char *path, const sx_hydro_kind_t *k, const char *mod
         else {
             int j = 0;
             while (j < np && strcmp(sx_hydro_kind_param(k, j)->name, f[c])) j++;
-            SX_FAIL_IF(j == np, SX_ERR_INPUT, "'%s' line 1, column %d: '%s' is not a parameter of %s; parameter sets "
-                       "must come from a calibration of the same model", path, c + 1, f[c], model);
+            SX_FAIL_IF(j == np, SX_ERR_INPUT, "'%s' line %d, column %d: '%s' is not a parameter of %s; parameter sets "
+                       "must come from a calibration of the same model", path, line, c + 1, f[c], model);
             for (int i = 0; i < out->np; i++)
-                SX_FAIL_IF(!strcmp(out->name[i], f[c]), SX_ERR_INPUT, "'%s' line 1: column '%s' appears twice", path,
-                           f[c]);
+                SX_FAIL_IF(!strcmp(out->name[i], f[c]), SX_ERR_INPUT, "'%s' line %d: column '%s' appears twice", path,
+                           line, f[c]);
             SX_FAIL_IF(out->np >= SX_HYDRO_MAX_SET_PARAMS, SX_ERR_INPUT, "'%s': too many parameter columns", path);
             snprintf(out->name[out->np], sizeof out->name[0], "%s", f[c]);
             role[c] = out->np++;
@@ -90,11 +73,9 @@ static sx_err header(const char *path, const sx_hydro_kind_t *k, const char *mod
 }
 
 /* One data row into v[np]. */
-static sx_err row(const char *path, int64_t line, const sx_hydro_kind_t *k, const char *model, char **f, int nf,
-                  int nhead, const int *role, const sx_hydro_param_sets_t *s, double *v)
+static sx_err row(const char *path, int64_t line, const sx_hydro_kind_t *k, const char *model, char *const *f, int nf,
+                  const int *role, const sx_hydro_param_sets_t *s, double *v)
 {
-    SX_FAIL_IF(nf != nhead, SX_ERR_INPUT, "'%s' line %lld has %d fields, the header %d", path, (long long)line, nf,
-               nhead);
     for (int c = 0; c < nf; c++) {
         if (role[c] == COL_MODEL) {
             SX_FAIL_IF(strcasecmp(f[c], model), SX_ERR_INPUT, "'%s' line %lld is a '%s' parameter set but the forecast "
@@ -123,36 +104,22 @@ sx_err sx_hydro_param_sets_read(const char *path, const char *model, int64_t bes
     const sx_hydro_kind_t *k;
     SX_CHECK(sx_hydro_kind_find(model, &k));
     snprintf(out->model, sizeof out->model, "%s", model);
-    FILE *fp = fopen(path, "r");
-    SX_FAIL_IF(!fp, SX_ERR_IO, "cannot open the parameter sets '%s': %s", path, strerror(errno));
-    char buf[8192], *f[64];
-    int role[64], nhead = 0;
-    int64_t line = 0, cap = 0;
-    sx_err e = SX_OK;
-    while (!e && fgets(buf, sizeof buf, fp)) {
-        line++;
-        if (buf[0] == '#' || buf[strspn(buf, " \t\r\n")] == 0) continue;
-        int nf = split(buf, f, 64);
-        if (nf > 64) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' line %lld: more than 64 columns", path,
-                                    (long long)line);
-        else if (!nhead) {
-            nhead = nf;
-            e = header(path, k, model, f, nf, role, out);
-        } else if (best <= 0 || out->n < best) {
-            if (out->n == cap) {
-                cap = cap ? 2 * cap : 64;
-                double *v = realloc(out->v, sizeof *v * (size_t)(cap * out->np));
-                if (!v) {
-                    e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
-                    break;
-                }
-                out->v = v;
-            }
-            e = row(path, line, k, model, f, nf, nhead, role, out, out->v + out->n * out->np);
-            if (!e) out->n++;
-        }
+    sx_table_t *t = NULL;
+    SX_CHECK(sx__hydro_table_read(path, &t));
+    int *role = malloc((size_t)t->ncol * sizeof *role);
+    sx_err e = role ? header(path, sx_table_line(t, -1), k, model, t->head, t->ncol, role, out)
+                    : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
+    const int64_t want = best > 0 && best < t->nrow ? best : t->nrow;
+    if (!e && want > 0) {
+        out->v = malloc(sizeof *out->v * (size_t)(want * out->np));
+        if (!out->v) e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     }
-    fclose(fp);
+    for (int64_t r = 0; !e && r < want; r++) {
+        e = row(path, sx_table_line(t, (int)r), k, model, t->cell + r * t->ncol, t->ncol, role, out, out->v + out->n * out->np);
+        if (!e) out->n++;
+    }
+    free(role);
+    sx_table_destroy(&t);
     if (!e && out->n == 0) e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "'%s' holds no parameter set", path);
     if (!e && best > out->n)
         e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "best: %lld asks for more sets than '%s' holds (%lld)",

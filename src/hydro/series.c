@@ -1,8 +1,10 @@
 /*
  * series.c — reading and writing the time-series CSV tables of the
- * hydrological models (see sx_hydro_io.h for the contract). Reading is
- * strict: regular time steps, finite non-negative values, every bad cell
- * named by row (1-based line number in the file), time and column.
+ * hydrological models (see sx_hydro_io.h for the contract). The CSV is read
+ * by the shared table reader (sx_table.h: quotes, CRLF, a UTF-8 BOM, '#'
+ * comment lines); this file checks it strictly: regular time steps, finite
+ * non-negative values, every bad cell named by line (1-based, in the file),
+ * time and column.
  */
 #include <errno.h>
 #include <math.h>
@@ -11,34 +13,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "hydro/hydro_internal.h"
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_strbuf.h"
 #include "sanxiang/sx_time.h"
 
-#define MAX_FIELDS 64
-
-static char *trim(char *s)
+/* Column named exactly name, -1 if none. */
+static int column(const sx_table_t *t, const char *name)
 {
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) s[--n] = '\0';
-    return s;
-}
-
-static int split(char *line, char **fields)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        char *c = strchr(p, ',');
-        if (n < MAX_FIELDS) fields[n] = trim(p);
-        n++;
-        if (!c) break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return n;
+    for (int c = 0; c < t->ncol; c++)
+        if (!strcmp(t->head[c], name)) return c;
+    return -1;
 }
 
 /* Integer step, or ISO date/time (UTC) as sx_time_parse reads it. */
@@ -100,22 +86,15 @@ static sx_err grow(sx_hydro_series_t *s, int64_t *cap)
     return SX_OK;
 }
 
-static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_hydro_series_t *s)
+static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx, sx_hydro_series_t *s)
 {
-    char line[8192];
-    char *fields[MAX_FIELDS];
     int64_t cap = 0;
-    int lineno = 1;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        SX_FAIL_IF(!strchr(line, '\n') && !feof(f), SX_ERR_INPUT, "%s:%d: line too long", path, lineno);
-        char *l = trim(line);
-        if (!*l || *l == '#') continue;
-        int nf = split(l, fields);
-        SX_FAIL_IF(nf != nf_header, SX_ERR_INPUT, "%s:%d: %d fields but the header has %d; fix the row", path, lineno,
-                   nf, nf_header);
+    for (int r = 0; r < tab->nrow; r++) {
+        const int lineno = sx_table_line(tab, r);
         SX_CHECK(grow(s, &cap));
-        const char *ts = fields[idx[0]];
+        const char *ts = sx_table_at(tab, r, idx[0]);
+        SX_FAIL_IF(strlen(ts) >= 64, SX_ERR_INPUT, "%s:%d: time '%.40s...' is too long; write a step number or a date "
+                   "YYYY-MM-DD[ HH:MM[:SS]]", path, lineno, ts);
         int is_date;
         double tv;
         SX_FAIL_IF(!*ts, SX_ERR_INPUT, "%s:%d: empty time", path, lineno);
@@ -126,7 +105,7 @@ static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_h
                    lineno, ts);
         for (int c = 0; c < s->ncol; c++) {
             if (idx[1 + c] < 0) continue;
-            const char *v = fields[idx[1 + c]];
+            const char *v = sx_table_at(tab, r, idx[1 + c]);
             SX_FAIL_IF(!*v, SX_ERR_INPUT, "%s:%d: time %s: %s is empty; missing values must be filled, not left blank",
                        path, lineno, ts, s->name[c]);
             char *end;
@@ -159,7 +138,7 @@ static sx_err read_rows(FILE *f, const char *path, int *idx, int nf_header, sx_h
         s->t[s->n] = tv;
         s->n++;
     }
-    SX_FAIL_IF(s->n == 0, SX_ERR_INPUT, "%s has no data rows", path);
+    SX_FAIL_IF(s->n == 0, SX_ERR_INPUT, "%s has no data rows; add rows under the header", path);
     if (s->n == 1) s->dt = s->time_is_date ? 86400 : 1;
     return SX_OK;
 }
@@ -169,34 +148,20 @@ sx_err sx_hydro_series_read(const char *path, const char *const *required, int n
 {
     memset(out, 0, sizeof *out);
     SX_FAIL_IF(nreq + nopt > SX_HYDRO_MAX_COLS, SX_ERR_INTERNAL, "too many columns requested");
-    FILE *f = fopen(path, "r");
-    SX_FAIL_IF(!f, SX_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-    char line[8192];
-    char *fields[MAX_FIELDS];
-    if (!fgets(line, sizeof line, f)) {
-        fclose(f);
-        SX_FAIL(SX_ERR_INPUT, "%s is empty; expected a header line with columns time,...", path);
-    }
-    int nf = split(line, fields);
-    if (nf > MAX_FIELDS) {
-        fclose(f);
-        SX_FAIL(SX_ERR_INPUT, "%s: header has more than %d columns", path, MAX_FIELDS);
-    }
+    sx_table_t *tab = NULL;
+    SX_CHECK(sx__hydro_table_read(path, &tab));
     int idx[1 + SX_HYDRO_MAX_COLS];
-    idx[0] = -1;
-    for (int i = 0; i < nf; i++)
-        if (!strcmp(fields[i], "time")) idx[0] = i;
+    idx[0] = column(tab, "time");
     sx_err e = SX_OK;
     if (idx[0] < 0) {
-        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s: header has no 'time' column", path);
+        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s: header has no 'time' column (needs time,%s%s)", path,
+                       nreq ? required[0] : "...", nreq > 1 ? ",..." : "");
         goto done;
     }
     for (int c = 0; c < nreq + nopt; c++) {
         const char *want = c < nreq ? required[c] : optional[c - nreq];
         snprintf(out->name[c], sizeof out->name[c], "%s", want);
-        idx[1 + c] = -1;
-        for (int i = 0; i < nf; i++)
-            if (!strcmp(fields[i], want)) idx[1 + c] = i;
+        idx[1 + c] = column(tab, want);
         if (idx[1 + c] < 0 && c < nreq) {
             e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s: header has no '%s' column (needs time,%s%s)", path,
                            want, required[0], nreq > 1 ? ",..." : "");
@@ -211,14 +176,31 @@ sx_err sx_hydro_series_read(const char *path, const char *const *required, int n
         }
     }
     out->ncol = nreq + nopt;
-    e = read_rows(f, path, idx, nf, out);
+    snprintf(out->source, sizeof out->source, "%s", path);
+    e = read_rows(tab, path, idx, out);
 done:
-    fclose(f);
+    sx_table_destroy(&tab);
     if (e != SX_OK) {
         sx_hydro_series_fini(out);
         sx_err_trace(SX__FILE, __LINE__);
     }
     return e;
+}
+
+sx_err sx_hydro_series_step_hours(const sx_hydro_series_t *s, double dt_hours, double *out)
+{
+    SX_FAIL_IF(dt_hours < 0 || isnan(dt_hours), SX_ERR_CONFIG, "dt_hours must be > 0, got %g", dt_hours);
+    if (!s->time_is_date || s->n < 2) {
+        *out = dt_hours > 0 ? dt_hours : 24;
+        return SX_OK;
+    }
+    /* dated rows fix the step: another dt_hours would misscale every discharge and reach */
+    SX_FAIL_IF(dt_hours > 0 && fabs(s->dt - dt_hours * 3600) > 1e-6 * s->dt, SX_ERR_CONFIG,
+               "dt_hours = %g but the forcing %s steps %g h (%s, %s, ...); leave dt_hours out (the times give it) or "
+               "set it to %g",
+               dt_hours, s->source[0] ? s->source : "series", s->dt / 3600, s->time[0], s->time[1], s->dt / 3600);
+    *out = s->dt / 3600;
+    return SX_OK;
 }
 
 sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s)
@@ -229,6 +211,7 @@ sx_err sx_hydro_series_bcast(MPI_Comm comm, int root, sx_hydro_series_t *s)
     MPI_Bcast(hdr, 3, MPI_INT64_T, root, comm);
     MPI_Bcast(&s->dt, 1, MPI_DOUBLE, root, comm);
     MPI_Bcast(s->name, sizeof s->name, MPI_CHAR, root, comm);
+    MPI_Bcast(s->source, sizeof s->source, MPI_CHAR, root, comm);
     int present[SX_HYDRO_MAX_COLS];
     for (int c = 0; c < SX_HYDRO_MAX_COLS; c++) present[c] = s->col[c] != NULL;
     MPI_Bcast(present, SX_HYDRO_MAX_COLS, MPI_INT, root, comm);

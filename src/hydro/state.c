@@ -28,17 +28,9 @@
 sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time, int nunits, const char *const *ids,
                            sx_hydro_model_t *const *models, const sx_hydro_reach_states_t *reaches)
 {
-    char tmp[SX_PATH_MAX];
-    SX_FAIL_IF(snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp, SX_ERR_IO, "path too long: %s", path);
-    {
-        char dir[SX_PATH_MAX];
-        snprintf(dir, sizeof dir, "%s", path);
-        char *slash = strrchr(dir, '/');
-        if (slash && slash != dir) {
-            *slash = '\0';
-            SX_CHECK(sx_mkdir_p(dir));
-        }
-    }
+    sx_output_t out; /* hidden temporary name, committed with the step's other products */
+    SX_CHECK(sx_output_begin_local(path, &out));
+    const char *tmp = out.tmp_path;
     sx_err err = SX_OK;
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), g = -1, u = -1;
@@ -78,10 +70,7 @@ done:
     if (u >= 0) H5Gclose(u);
     if (g >= 0) H5Gclose(g);
     if (H5Fclose(f) < 0 && err == SX_OK) err = sx_err_set(SX_ERR_HDF5, SX__FILE, __LINE__, "cannot close %s", tmp);
-    if (err == SX_OK && rename(tmp, path) != 0)
-        err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot rename %s to %s", tmp, path);
-    if (err != SX_OK) unlink(tmp);
-    return err;
+    return sx_output_commit_local(&out, err);
 }
 
 static sx_err get_string(hid_t loc, const char *obj, const char *name, char *buf, size_t len, const char *path)

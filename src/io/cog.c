@@ -18,12 +18,12 @@
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "io/cog_internal.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_raster.h"
+#include "sanxiang/sx_threads.h"
 
 /* The source seen through an in-memory VRT whose bands carry exact
  * statistics (STATISTICS_* metadata), which the COG driver then stores in
@@ -60,13 +60,14 @@ static sx_err open_with_statistics(const char *src, const sx_band_stats_t *known
     return SX_OK;
 }
 
-/* Threads for GDAL's block compression on rank 0: the cores the job has on
- * this node (its ranks wait asleep in sx_mpi_idle_barrier meanwhile). */
+/* Threads for GDAL's block compression on rank 0: the threads of the job's
+ * ranks on this node (they wait asleep in sx_mpi_idle_barrier meanwhile),
+ * but no more than the CPUs rank 0 may run on (sx_threads.h). */
 static int compression_threads(void)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int cpus = sx_threads_mask_cpus();
     int want = sx_mpi_local_size() * omp_get_max_threads();
-    return cpus > 0 && want > cpus ? (int)cpus : want < 1 ? 1 : want;
+    return want > cpus ? cpus : want < 1 ? 1 : want;
 }
 
 static sx_err translate(const char *src, const char *dst, const sx_cog_opts_t *o, const char *metadata_json)

@@ -24,6 +24,12 @@ sx_err sx_layer_open(MPI_Comm comm, const char *name, int band, sx_raster_t **r,
     *r = NULL;
     sx_err err = sx_raster_open(name, r);
     if (err == SX_OK) err = sx_raster_grid(*r, band, grid);
+    if (err == SX_OK) {
+        int size;
+        MPI_Comm_size(comm, &size);
+        sx_err_set_context("input '%s', %lld x %lld cells, about %.3g per rank on %d rank(s)", name,
+                           (long long)grid->nx, (long long)grid->ny, (double)grid->nx * (double)grid->ny / size, size);
+    }
     err = sx_err_agree(comm, err);
     if (err != SX_OK) {
         sx_raster_close(r);
@@ -37,14 +43,28 @@ sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window
     if (sx_window_cells(win) == 0) return SX_OK;
     double *dst = buf + (win.y0 - ext.y0) * ext.nx + (win.x0 - ext.x0);
     SX_CHECK(sx_raster_read(r, band, win.x0, win.y0, win.nx, win.ny, SX_DT_FLOAT64, dst, ext.nx));
-    if (!g->has_nodata || isnan(g->nodata)) return SX_OK; /* NaN cells are NaN already */
     /* sx_grid_is_nodata's rule without a call per cell: the cells come from
      * the band's own type, so a Float32 band's cells equal its nodata
-     * rounded to Float32 exactly when sx_grid_is_nodata says they match. */
+     * rounded to Float32 exactly when sx_grid_is_nodata says they match.
+     * NaN cells are NaN already. */
+    const int mark = g->has_nodata && !isnan(g->nodata);
     const double nd = g->dtype == SX_DT_FLOAT32 ? (double)(float)g->nodata : g->nodata;
     for (int64_t j = 0; j < win.ny; j++) {
         double *restrict row = dst + j * ext.nx;
-        for (int64_t i = 0; i < win.nx; i++) row[i] = row[i] == nd ? NAN : row[i];
+        int bad = 0;
+        if (mark)
+            for (int64_t i = 0; i < win.nx; i++) row[i] = row[i] == nd ? NAN : row[i];
+        for (int64_t i = 0; i < win.nx; i++) bad |= isinf(row[i]) != 0;
+        if (!bad) continue;
+        /* An infinite value is no measurement: it would poison every sum and statistic downstream. */
+        int64_t i = 0;
+        while (!isinf(row[i])) i++;
+        SX_FAIL(SX_ERR_INPUT,
+                "'%s' band %d holds %s at row %lld, column %lld (x %.10g, y %.10g); make such cells nodata "
+                "(e.g. gdal_calc.py --calc \"where(isinf(A), -9999, A)\" --NoDataValue=-9999) and run again",
+                sx_raster_name(r), band, row[i] > 0 ? "+inf" : "-inf", (long long)(win.y0 + j), (long long)(win.x0 + i),
+                sx_grid_x_center(g, win.x0 + i), sx_grid_y_center(g, win.y0 + j));
+    }
     }
     return SX_OK;
 }

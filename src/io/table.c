@@ -6,7 +6,10 @@
  * fields (quotes, doubled quotes, separators and newlines inside quotes, CRLF,
  * a UTF-8 byte-order mark) and checks that every row has the header's width.
  * It does not guess separators or types; numbers are parsed on demand with
- * sx_table_num so the error can name the row and column.
+ * sx_table_num so the error can name the row and column. Each row keeps the
+ * line it starts on, so messages point at the line an editor shows; lines
+ * that start with a comment character (when the caller asks for one) are
+ * skipped like blank lines.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -42,17 +45,25 @@ static void free_vec(strvec *s)
     free(s->v);
 }
 
-sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table_t **out)
+static sx_err parse(const char *text, size_t len, const char *source, char comment, sx_table_t **out)
 {
     *out = NULL;
     size_t p = 0;
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) p = 3;
     strvec cells = {0};
-    int ncol = -1, nfield = 0, line = 1, row_line = 1;
+    int *lines = NULL, nrec = 0, lcap = 0;
+    int ncol = -1, nfield = 0, line = 1, row_line = 1, head_line = 1;
     char *field = NULL;
     size_t flen = 0, fcap = 0;
     sx_err err = SX_OK;
     while (p <= len) {
+        if (comment && nfield == 0 && p < len && text[p] == comment) { /* a comment line */
+            while (p < len && text[p] != '\n') p++;
+            if (p >= len) break;
+            p++;
+            row_line = ++line;
+            continue;
+        }
         /* one field */
         flen = 0;
         int quoted = 0;
@@ -105,9 +116,18 @@ sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table
             free(cells.v[--cells.n]);
         } else if (ncol < 0) {
             ncol = nfield;
+            head_line = row_line;
         } else if (nfield != ncol) {
             SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s:%d: row has %d fields but the header has %d; fix the row (quote fields that contain commas)",
                          source, row_line, nfield, ncol);
+        } else {
+            if (nrec == lcap) {
+                lcap = lcap ? 2 * lcap : 256;
+                int *nl = realloc(lines, (size_t)lcap * sizeof *nl);
+                if (!nl) SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "out of memory reading %s", source);
+                lines = nl;
+            }
+            lines[nrec++] = row_line;
         }
         nfield = 0;
         row_line = line;
@@ -121,6 +141,9 @@ sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table
     t->nrow = (int)(cells.n / ncol) - 1;
     t->head = cells.v;
     t->cell = cells.v + ncol;
+    t->line = lines;
+    t->head_line = head_line;
+    lines = NULL;
     cells.v = NULL;
     cells.n = 0;
     for (int c = 0; c < ncol; c++) /* trim header whitespace */
@@ -128,11 +151,22 @@ sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table
     *out = t;
 done:
     free(field);
+    free(lines);
     free_vec(&cells);
     return err;
 }
 
+sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table_t **out)
+{
+    return parse(text, len, source, 0, out);
+}
+
 sx_err sx_table_read(const char *path, sx_table_t **out)
+{
+    return sx_table_read_comments(path, 0, out);
+}
+
+sx_err sx_table_read_comments(const char *path, char comment, sx_table_t **out)
 {
     *out = NULL;
     FILE *fp = fopen(path, "rb");
@@ -160,7 +194,7 @@ sx_err sx_table_read(const char *path, sx_table_t **out)
         free(buf);
         SX_FAIL(SX_ERR_IO, "read error on '%s'", path);
     }
-    sx_err err = sx_table_parse(buf ? buf : "", len, path, out);
+    sx_err err = parse(buf ? buf : "", len, path, comment, out);
     free(buf);
     SX_CHECK(err);
     return SX_OK;
@@ -173,6 +207,7 @@ void sx_table_destroy(sx_table_t **tp)
     int64_t n = (int64_t)(t->nrow + 1) * t->ncol;
     for (int64_t i = 0; i < n; i++) free(t->head[i]);
     free(t->head);
+    free(t->line);
     free(t->path);
     free(t);
     *tp = NULL;
@@ -210,7 +245,7 @@ sx_err sx_table_num(const sx_table_t *t, int r, int c, double *out)
     while (isspace((unsigned char)*end)) end++;
     SX_FAIL_IF(end == s || *end || errno == ERANGE || !isfinite(v), SX_ERR_INPUT,
                "%s: row %d (line %d), column '%s': '%s' is not a number; use an empty cell or NA for missing values",
-               t->path, r + 1, r + 2, t->head[c], s);
+               t->path, r + 1, sx_table_line(t, r), t->head[c], s);
     *out = v;
     return SX_OK;
 }

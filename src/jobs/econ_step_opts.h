@@ -31,16 +31,16 @@
     {"kurtosis", SX_CFG_T_FLOAT, 0, "3.5", -1e9, 1e9, NULL, "kurtosis threshold"},                                    \
     {"normalise", SX_CFG_T_ENUM, 0, "minmax", 1, 0, "minmax|zscore|rank|target|best", "normalisation"},               \
     {"normalise_scope", SX_CFG_T_ENUM, 0, "year", 1, 0, "year|panel", "normalise (and treat outliers) within the scored year or over all years"}, \
-    {"scale", SX_CFG_T_LIST, 0, "[0, 100]", 1, 0, NULL, "min-max range [lo, hi] or z-score [mean, sd]"},             \
+    {"scale", SX_CFG_T_LIST, 0, "[0, 100]", 1, 0, NULL, "min-max range [lo, hi] or z-score [mean, sd]", NULL, "LO HI", 2, 2}, \
     {"weights", SX_CFG_T_ENUM, 0, "dictionary", 1, 0, "dictionary|equal|entropy|critic|pca", "indicator weights within each parent"}, \
     {"aggregation", SX_CFG_T_STRING, 0, "arithmetic", 1, 0, NULL, "arithmetic|geometric|topsis, or a comma list, one per level"}, \
     {"boundaries", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "vector boundaries to join scores to (writes scores.gpkg)"},         \
     {"boundary_code_field", SX_CFG_T_STRING, 0, "code", 1, 0, NULL, "boundary field holding the unit code"},           \
     {"boundary_geometry_column", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "WKT column when boundaries are a CSV"},        \
     {"boundary_crs", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "CRS of boundaries that carry none, e.g. EPSG:4490"},       \
-    {"ahp", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "parent: pairwise matrix (rows of numbers or \"1/3\") for its children, in dictionary order"}, \
+    {"ahp", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "parent: pairwise matrix (rows of numbers or \"1/3\") for its children, in dictionary order", "-"}, \
     {"xlsx", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write the tables as one XLSX workbook (index.xlsx)"},      \
-    {"output", SX_CFG_T_STRING, 0, "index", 1, 0, NULL, "sub-directory of the run directory for the tables"}
+    {"output", SX_CFG_T_STRING, 0, "index", 1, 0, NULL, "sub-directory of the run directory for the tables", "-o", "DIR"}
 
 /** Fill o from the step node (paths resolved through the job's inputs);
  *  AHP matrices go into ahp[0..16). */

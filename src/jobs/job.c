@@ -27,18 +27,6 @@
 #include "sanxiang/sx_signal.h"
 #include "sanxiang/sx_strbuf.h"
 
-#define JOB_MAX_LAYERS 256
-
-struct sx_job {
-    sx_cfg_t *cfg;
-    char out_dir[SX_PATH_MAX];
-    char *provenance;     /* stamped into output files */
-    char *run_provenance; /* run.json: provenance + ranks, threads, time, host */
-    int nlayers;
-    char *layer_name[JOB_MAX_LAYERS];
-    char *layer_path[JOB_MAX_LAYERS];
-};
-
 static const sx_cfg_field_t top_fields[] = {
     {"job", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "name of the job (used for the default output directory)"},
     {"title", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "one-line description for people"},
@@ -59,11 +47,28 @@ sx_err sx_job_out_path(const sx_job_t *job, const char *file, char *buf, size_t 
     return sx_job_out_file(job, file, "", buf, len);
 }
 
+int sx_job_is_command(const sx_job_t *job) { return job->command; }
+
+/* The key of the running step whose value is name ("steps[2].state_out"), else the step itself. */
+static const char *out_label(const sx_job_t *job, const char *name, char *buf, size_t len)
+{
+    for (size_t i = 0; job->node && !job->command && i < sx_cfg_node_len(job->node); i++) {
+        const char *v = sx_cfg_node_text(sx_cfg_node_at(job->node, i));
+        if (v && !strcmp(v, name)) {
+            snprintf(buf, len, "%s", sx_cfg_node_path(sx_cfg_node_at(job->node, i)));
+            return buf;
+        }
+    }
+    return job->what[0] ? job->what : "output";
+}
+
 sx_err sx_job_out_file(const sx_job_t *job, const char *name, const char *ext, char *buf, size_t len)
 {
-    SX_FAIL_IF(snprintf(buf, len, "%s/%s%s", job->out_dir, name, ext) >= (int)len, SX_ERR_CONFIG,
-               "output path too long: '%s/%s%s'", job->out_dir, name, ext);
-    return SX_OK;
+    char label[256];
+    sx_err err = sx_output_path_under(job->out_dir, name, ext, out_label(job, name, label, sizeof label), buf, len);
+    /* A bad name is the job file's (or the command line's) fault, whatever the rule's own code. */
+    if (err != SX_OK && job->command) err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "%s", sx_err_message());
+    return err;
 }
 
 sx_err sx_job_raster_out(const sx_job_t *job, const char *name, int cog, sx_job_raster_out_t *out)
@@ -104,6 +109,10 @@ sx_err sx_job_add_layer(sx_job_t *job, const char *name, const char *dataset)
 
 sx_err sx_job_resolve(sx_job_t *job, const sx_cfg_node_t *node, const char *ref, const char **out)
 {
+    if (job->command) { /* on the command line every reference is a path or GDAL dataset name */
+        *out = ref;
+        return SX_OK;
+    }
     for (int i = job->nlayers - 1; i >= 0; i--)
         if (!strcmp(job->layer_name[i], ref)) {
             *out = job->layer_path[i];
@@ -126,7 +135,7 @@ sx_err sx_job_resolve(sx_job_t *job, const sx_cfg_node_t *node, const char *ref,
 static const sx_job_step_t *find_step(const char *name)
 {
     for (const sx_job_step_t *s = sx_job_steps(); s->name; s++)
-        if (!strcmp(s->name, name)) return s;
+        if (!s->command_only && !strcmp(s->name, name)) return s;
     return NULL;
 }
 
@@ -152,7 +161,9 @@ static sx_err validate(const sx_cfg_t *cfg)
         if (!s) {
             char allowed[512] = "";
             for (const sx_job_step_t *k = sx_job_steps(); k->name; k++)
-                snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s", allowed[0] ? ", " : "", k->name);
+                if (!k->command_only)
+                    snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+                             allowed[0] ? ", " : "", k->name);
             return sx_cfg_fail_at(cfg, type, "unknown step type '%s'; known: %s", sx_cfg_node_text(type), allowed);
         }
         SX_CHECK(sx_cfg_check(cfg, st, s->fields, s->nfields));
@@ -160,7 +171,7 @@ static sx_err validate(const sx_cfg_t *cfg)
     return SX_OK;
 }
 
-static void job_free(sx_job_t *job)
+void sx__job_free(sx_job_t *job)
 {
     for (int i = 0; i < job->nlayers; i++) {
         free(job->layer_name[i]);
@@ -216,6 +227,15 @@ static sx_err stop_if_signalled(MPI_Comm comm, size_t done, size_t nsteps)
     return SX_OK;
 }
 
+/* One step, its products committed together (sx_output_txn_*): all of them or none. */
+sx_err sx__job_run_step(sx_job_t *job, const sx_job_step_t *s, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    job->node = node;
+    sx_output_txn_begin();
+    sx_err err = s->run(job, node, comm);
+    return sx_output_txn_end(comm, err);
+}
+
 sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int nsets, const char *out_dir, int argc,
                        char **argv)
 {
@@ -233,7 +253,13 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
     SX_CHECK_GOTO(sx_cfg_get_int(job.cfg, root, "gdal_cache_mb", 0, &cache_mb), err, done);
     if (out_dir) snprintf(job.out_dir, sizeof job.out_dir, "%s", out_dir);
     else if (dir) snprintf(job.out_dir, sizeof job.out_dir, "%s", dir);
-    else snprintf(job.out_dir, sizeof job.out_dir, "out/%s", name);
+    else { /* out/<job>: the name must be a plain name, not a way out of out/ */
+        err = sx_output_path_under("out", name, "", "job", job.out_dir, sizeof job.out_dir);
+        if (err != SX_OK) {
+            err = sx_cfg_fail_at(job.cfg, sx_cfg_map_get(root, "job"), "%s", sx_err_message());
+            goto done;
+        }
+    }
     SX_CHECK_GOTO(sx_gdal_init(cache_mb), err, done);
     SX_CHECK_GOTO(sx_provenance_json(comm, job.cfg, argc, argv, &job.provenance), err, done);
     SX_CHECK_GOTO(sx_provenance_run_json(comm, job.cfg, argc, argv, &job.run_provenance), err, done);
@@ -254,7 +280,8 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
         const sx_job_step_t *s = find_step(sx_cfg_node_text(sx_cfg_map_get(st, "step")));
         double ts = sx_now();
         sx_log_info("step %zu/%zu: %s", i + 1, nsteps, s->name);
-        SX_CHECK_GOTO(s->run(&job, st, comm), err, done);
+        snprintf(job.what, sizeof job.what, "%s (%s)", sx_cfg_node_path(st), s->name);
+        SX_CHECK_GOTO(sx__job_run_step(&job, s, st, comm), err, done);
         sx_log_info("step %zu/%zu: %s done in %.2f s", i + 1, nsteps, s->name, sx_now() - ts);
         SX_CHECK_GOTO(sx_job_progress_save(comm, job.out_dir, sha, (int)i + 1, job.nlayers, job.layer_name,
                                            job.layer_path), err, done);
@@ -266,6 +293,36 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
     SX_CHECK_GOTO(sx_job_progress_clear(comm, job.out_dir), err, done);
     sx_log_info("job '%s' finished in %.2f s; outputs in %s/", name, sx_now() - t0, job.out_dir);
 done:
-    job_free(&job);
+    sx__job_free(&job);
     return err;
+}
+
+sx_err sx_job_file_has_step(MPI_Comm comm, const char *path, const char *step, const char *command)
+{
+    sx_cfg_t *cfg = NULL;
+    SX_CHECK(sx_cfg_load(comm, path, NULL, 0, &cfg));
+    const sx_cfg_node_t *steps = sx_cfg_map_get(sx_cfg_root(cfg), "steps");
+    int found = 0;
+    for (size_t i = 0; i < sx_cfg_node_len(steps); i++) {
+        const char *t = sx_cfg_node_text(sx_cfg_map_get(sx_cfg_node_at(steps, i), "step"));
+        found |= t && !strcmp(t, step);
+    }
+    sx_cfg_destroy(&cfg);
+    SX_FAIL_IF(!found, SX_ERR_CONFIG, "%s: has no `step: %s`; `%s` runs job files with that step (see sanxiang run --help)",
+               path, step, command);
+    return SX_OK;
+}
+
+void sx_job_print_file_help(void)
+{
+    if (sx_mpi_rank() != 0) return;
+    printf("Top-level keys:\n");
+    sx_cfg_print_fields(top_fields, sizeof top_fields / sizeof *top_fields, 2);
+    printf("\nStep types (each also a command where one is named):\n");
+    for (const sx_job_step_t *s = sx_job_steps(); s->name; s++) {
+        if (s->command_only) continue;
+        printf("\n  step: %s — %s%s%s%s\n", s->name, s->summary, s->command ? " (sanxiang " : "",
+               s->command ? s->command : "", s->command ? ")" : "");
+        sx_cfg_print_fields(s->fields, s->nfields, 4);
+    }
 }

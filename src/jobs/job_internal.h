@@ -6,6 +6,29 @@
 
 #include <mpi.h>
 #include "sanxiang/sx_err.h"
+#include "sanxiang/sx_job.h"
+#include "sanxiang/sx_output.h"
+
+#define JOB_MAX_LAYERS 256
+
+struct sx_job {
+    sx_cfg_t *cfg;
+    int command;          /* a command line run as a one-step job */
+    char what[160];       /* the step being run, for messages: "steps[2] (slope)" or "-o" */
+    const sx_cfg_node_t *node; /* the step being run */
+    char out_dir[SX_PATH_MAX];
+    char out_ext[16];     /* the extension -o carried (".nc", ".tif"), "" if none */
+    char *provenance;     /* stamped into output files */
+    char *run_provenance; /* run.json: provenance + ranks, threads, time, host */
+    int nlayers;
+    char *layer_name[JOB_MAX_LAYERS];
+    char *layer_path[JOB_MAX_LAYERS];
+};
+
+/** Free what a job holds (not the struct itself). */
+void sx__job_free(sx_job_t *job);
+/** Run one step with its products committed together (all or none). Collective. */
+sx_err sx__job_run_step(sx_job_t *job, const sx_job_step_t *s, const sx_cfg_node_t *node, MPI_Comm comm);
 
 typedef sx_err (*sx_job_layer_fn)(void *ctx, const char *name, const char *dataset);
 

@@ -175,5 +175,10 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return SX_OK;
 }
 
-const sx_job_step_t sx_step_econ_index = {"econ_index", "composite indicator: treat, normalise, weight, aggregate, rank (JRC/COINr)",
-                                          fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_econ_index = {
+    "econ_index", "composite indicator: treat, normalise, weight, aggregate, rank (JRC/COINr)", fields,
+    sizeof fields / sizeof *fields, run, "econ index", "/",
+    "Denominate, impute, screen, treat outliers, normalise, weight, aggregate indicators -> pillars -> sub-indices ->\n"
+    "index, rank. Writes scores.csv, weights.csv, data_quality.csv, units_quality.csv, treated.csv, normalised.csv,\n"
+    "methodology.md (and index.xlsx, scores.gpkg) into DIR. AHP matrices need a job file (key ahp).\n"
+    "Example: sanxiang econ index jobs/asem_coinr.yaml (reproduces COINr's ASEM example)."};

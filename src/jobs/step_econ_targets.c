@@ -21,7 +21,7 @@ static const sx_cfg_field_t fields[] = {
     {"base_year", SX_CFG_T_INT, 1, NULL, 1900, 2200, NULL, "baseline year"},
     {"target_year", SX_CFG_T_INT, 1, NULL, 1900, 2200, NULL, "target year"},
     {"xlsx", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write targets.xlsx"},
-    {"output", SX_CFG_T_STRING, 0, "targets", 1, 0, NULL, "sub-directory of the run directory"},
+    {"output", SX_CFG_T_STRING, 0, "targets", 1, 0, NULL, "sub-directory of the run directory", "-o", "DIR"},
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -58,5 +58,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return SX_OK;
 }
 
-const sx_job_step_t sx_step_econ_targets = {"econ_targets", "plan target tracking: completion, required vs actual growth, on-track flag",
-                                            fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_econ_targets = {
+    "econ_targets", "plan target tracking: completion, required vs actual growth, on-track flag", fields,
+    sizeof fields / sizeof *fields, run, "econ targets", "/",
+    "Completion %, required vs actual compound growth, on-track flag per indicator. Writes targets.csv, targets.md\n"
+    "(and targets.xlsx) into DIR. Example: sanxiang econ targets jobs/hunan_fyp_targets.yaml."};

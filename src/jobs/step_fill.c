@@ -10,9 +10,9 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "fill"},
-    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "DEM: an input name, earlier output or path"},
+    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "DEM: an input name, earlier output or path", "1", "IN"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the DEM"},
-    {"output", SX_CFG_T_STRING, 0, "filled", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)"},
+    {"output", SX_CFG_T_STRING, 0, "filled", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)", "-o", "OUT"},
     {"epsilon", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "least strictly draining surface (Priority-Flood+epsilon, any rank count)"},
     {"nodata_walls", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "nodata cells are walls, not outlets"},
     {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
@@ -38,5 +38,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return SX_OK;
 }
 
-const sx_job_step_t sx_step_fill = {"fill", "Priority-Flood depression filling (Barnes et al. 2014, 2016)", fields,
-                                    sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_fill = {
+    "fill", "Priority-Flood depression filling (Barnes et al. 2014, 2016)", fields, sizeof fields / sizeof *fields,
+    run, "dem fill", ".tif|.tiff|.nc",
+    "Priority-Flood depression filling (Barnes et al. 2014; parallel: Barnes 2016). The grid edge and nodata cells\n"
+    "are outlets (--nodata-walls: only the edge). --epsilon gives the least surface on which every cell has a\n"
+    "strictly lower neighbour (one-ulp steps). Same result at any rank count and block size."};

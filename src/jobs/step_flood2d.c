@@ -165,6 +165,7 @@ static sx_err read_inflows(const sx_cfg_t *cfg, const sx_cfg_node_t *list, inflo
         }
         SX_CHECK(read_position(cfg, n, in, &s->xy[s->n]));
         snprintf(in->name, sizeof in->name, "%s", name);
+        in->source = from_forecast ? ref.path : csv; /* named in the model's messages */
         /* Every rank reads the small CSV; agree so a missing file stops all. */
         sx_err err = sx_err_agree(comm, from_forecast ? sx_f2d_forecast_read(&ref, &in->n, &s->t[s->n], &s->q[s->n])
                                                       : sx_f2d_hydrograph_read(csv, &in->n, &s->t[s->n], &s->q[s->n]));

@@ -9,9 +9,9 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "flowdir"},
-    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "filled DEM: an input name, earlier output or path"},
+    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "filled DEM: an input name, earlier output or path", "1", "IN"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the DEM"},
-    {"output", SX_CFG_T_STRING, 0, "flowdir", 1, 0, NULL, "name of the output layer"},
+    {"output", SX_CFG_T_STRING, 0, "flowdir", 1, 0, NULL, "name of the output layer", "-o", "OUT"},
     {"encoding", SX_CFG_T_ENUM, 0, "esri", 1, 0, "esri|taudem", "direction codes"},
     {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
 };
@@ -37,5 +37,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return SX_OK;
 }
 
-const sx_job_step_t sx_step_flowdir = {"flowdir", "D8 flow directions, flats drained (Barnes et al. 2014)", fields,
-                                       sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_flowdir = {
+    "flowdir", "D8 flow directions, flats drained (Barnes et al. 2014)", fields, sizeof fields / sizeof *fields, run,
+    "dem flowdir", ".tif|.tiff|.nc",
+    "D8 steepest-descent directions of a filled DEM, flats drained away from higher and towards lower terrain\n"
+    "(Barnes et al. 2014). ESRI: 1 E 2 SE 4 S 8 SW 16 W 32 NW 64 N 128 NE; TauDEM: 1 E 2 NE 3 N 4 NW 5 W 6 SW 7 S\n"
+    "8 SE; 0 none, 255 nodata."};

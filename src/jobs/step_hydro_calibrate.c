@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jobs/step_hydro_common.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_eval.h"
 #include "sanxiang/sx_hydro_io.h"
@@ -26,32 +27,19 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "hydro_calibrate"},
-    {"model", SX_CFG_T_ENUM, 0, "xaj", 1, 0, "xaj|gr4j", "rainfall-runoff model"},
-    {"forcing", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "CSV time,P,E,Q (mm per step; Q observed)"},
+    {"model", SX_CFG_T_ENUM, 0, "xaj", 1, 0, "xaj|gr4j", "rainfall-runoff model", "1", "MODEL"},
+    {"forcing", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "CSV time,P,E,Q (mm per step; Q observed)", NULL, "F.csv"},
     {"objective", SX_CFG_T_ENUM, 0, "nse", 1, 0, "nse|kge|lognse|peak", "objective"},
     {"warmup", SX_CFG_T_INT, 0, "0", 0, 1e9, NULL, "steps excluded from the objective"},
-    {"fix", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "parameters held fixed NAME: value"},
-    {"init", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "initial states NAME: value"},
+    {"fix", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "parameters held fixed NAME: value", "--fix", "NAME=VALUE"},
+    {"init", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "initial states NAME: value", "--init", "NAME=VALUE"},
     {"net_rain", SX_CFG_T_ENUM, 0, "pet", 1, 0, "pet|aet", "Xinanjiang net-rain definition"},
     {"complexes", SX_CFG_T_INT, 0, "4", 1, 1000, NULL, "SCE-UA complexes (spread over ranks)"},
     {"max_evals", SX_CFG_T_INT, 0, "10000", 10, 1e9, NULL, "evaluation budget"},
     {"seed", SX_CFG_T_INT, 0, "1", 0, 9.2e18, NULL, "random seed"},
     {"event_threshold", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "GB/T 22482 events: observed Q >= this (mm/step)"},
-    {"output", SX_CFG_T_STRING, 0, "calibration", 1, 0, NULL, "base name of the output files"},
+    {"output", SX_CFG_T_STRING, 0, "calibration", 1, 0, NULL, "base name of the output files", "-o", "PARAMS.csv"},
 };
-
-#define MAXP 32
-
-static sx_err read_map(const sx_cfg_t *cfg, const sx_cfg_node_t *map, const char **names, double *vals, int *n)
-{
-    *n = 0;
-    for (size_t i = 0; map && i < sx_cfg_node_len(map) && *n < MAXP; i++) {
-        names[*n] = sx_cfg_node_key_at(map, i);
-        SX_CHECK(sx_cfg_get_double(cfg, map, names[*n], 0, &vals[*n]));
-        (*n)++;
-    }
-    return SX_OK;
-}
 
 static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_calib_t *c, const sx_hydro_series_t *s,
                             const double *p, double score, const sx_sceua_result_t *r, double thr)
@@ -73,15 +61,11 @@ static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_cali
     SX_CHECK(e);
 
     /* the calibrated run */
-    sx_hydro_model_t *m = NULL;
     double *q = calloc((size_t)c->n, sizeof *q);
     SX_FAIL_IF(!q, SX_ERR_NOMEM, "out of memory");
-    e = sx_hydro_model_create(c->model, &m);
-    if (!e && c->noptions) e = sx_hydro_model_set_option(m, c->option_names[0], c->option_values[0]);
-    if (!e) e = sx_hydro_model_set_params(m, p);
-    for (int i = 0; !e && i < c->ninit; i++) e = sx_hydro_model_set_state(m, c->init_names[i], c->init_values[i]);
-    if (!e) e = sx_hydro_model_run(m, c->n, c->P, c->E, q, 0);
-    sx_hydro_model_destroy(&m);
+    sx_hydro_setup_t setup = {c->model, c->noptions ? c->option_names[0] : NULL, c->noptions ? c->option_values[0] : NULL,
+                              p, NULL, NULL, 0, c->init_names, c->init_values, c->ninit};
+    e = sx_hydro_simulate(&setup, c->n, c->P, c->E, q);
     if (!e) {
         static const char *const names[] = {"Q_obs", "Q_sim"};
         const double *cols[] = {c->Qobs, q};
@@ -99,18 +83,9 @@ static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_cali
         if (!e) e = sx_gbt22482_evaluate(c->Qobs, q, c->n, c->warmup, 1.0, ev, nev, &sum);
         if (!e) {
             sx_strbuf_init(&sb);
-            sx_strbuf_puts(&sb, "event,start,end,obs_peak,sim_peak,peak_err_pct,peak_ok,peak_time_err_steps,time_ok,"
-                                "obs_depth_mm,sim_depth_mm,depth_allow_mm,depth_ok,dc,qualified\n");
-            for (int i = 0; i < nev; i++)
-                sx_strbuf_printf(&sb, "%d,%s,%s,%.4f,%.4f,%.1f,%d,%lld,%d,%.2f,%.2f,%.2f,%d,%.3f,%d\n", i + 1,
-                                 s->time[ev[i].start], s->time[ev[i].end], ev[i].obs_peak, ev[i].sim_peak,
-                                 100 * ev[i].peak_rel_err, ev[i].peak_ok, (long long)ev[i].peak_time_err, ev[i].time_ok,
-                                 ev[i].obs_depth, ev[i].sim_depth, ev[i].depth_allow, ev[i].depth_ok, ev[i].dc,
-                                 ev[i].qualified);
-            sx_strbuf_printf(&sb, "# events %d, qualified %d, pass rate %.1f%% -> grade %s; DC %.4f -> grade %s\n",
-                             sum.nevents, sum.nqualified, sum.pass_rate, sum.grade, sum.dc, sum.dc_grade);
-            e = sx_job_out_file(job, base, "_gbt22482.csv", path, sizeof path);
-            if (!e) e = sb.failed ? SX_ERR_NOMEM : sx_write_text_file(path, sb.data);
+            e = sx_gbt22482_table(ev, nev, &sum, s->time, &sb);
+            if (!e) e = sx_job_out_file(job, base, "_gbt22482.csv", path, sizeof path);
+            if (!e) e = sx_write_text_file(path, sb.data);
             sx_strbuf_fini(&sb);
             sx_log_info("GB/T 22482-2008 after calibration: %d events, %d qualified, pass rate %.1f%% (%s); DC %.4f (%s)",
                         sum.nevents, sum.nqualified, sum.pass_rate, sum.grade, sum.dc, sum.dc_grade);
@@ -123,12 +98,11 @@ static sx_err write_results(sx_job_t *job, const char *base, const sx_hydro_cali
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    const char *model, *ref, *path, *obj, *base, *netrain;
+    const char *model, *path, *obj, *base, *netrain;
     int64_t warmup, complexes, max_evals, seed;
     double thr;
     SX_CHECK(sx_cfg_get_string(cfg, node, "model", "xaj", &model));
-    SX_CHECK(sx_cfg_get_string(cfg, node, "forcing", NULL, &ref));
-    SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "forcing"), ref, &path));
+    SX_CHECK(sx_job_input(job, node, "forcing", &path));
     SX_CHECK(sx_cfg_get_string(cfg, node, "objective", "nse", &obj));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "calibration", &base));
     SX_CHECK(sx_cfg_get_string(cfg, node, "net_rain", "pet", &netrain));
@@ -137,11 +111,11 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_int(cfg, node, "max_evals", 10000, &max_evals));
     SX_CHECK(sx_cfg_get_int(cfg, node, "seed", 1, &seed));
     SX_CHECK(sx_cfg_get_double(cfg, node, "event_threshold", 0, &thr));
-    const char *fn[MAXP], *in[MAXP];
-    double fv[MAXP], iv[MAXP];
+    const char *fn[SX_STEP_HYDRO_MAX_NAMED], *in[SX_STEP_HYDRO_MAX_NAMED];
+    double fv[SX_STEP_HYDRO_MAX_NAMED], iv[SX_STEP_HYDRO_MAX_NAMED];
     int nf, ni;
-    SX_CHECK(read_map(cfg, sx_cfg_map_get(node, "fix"), fn, fv, &nf));
-    SX_CHECK(read_map(cfg, sx_cfg_map_get(node, "init"), in, iv, &ni));
+    SX_CHECK(sx__step_named_values(cfg, sx_cfg_map_get(node, "fix"), fn, fv, &nf));
+    SX_CHECK(sx__step_named_values(cfg, sx_cfg_map_get(node, "init"), in, iv, &ni));
     static const char *const req[] = {"P", "E", "Q"};
     sx_hydro_series_t s;
     memset(&s, 0, sizeof s);
@@ -183,5 +157,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return e;
 }
 
-const sx_job_step_t sx_step_hydro_calibrate = {"hydro_calibrate", "SCE-UA calibration of GR4J / Xinanjiang + GB/T 22482",
-                                               fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_hydro_calibrate = {
+    "hydro_calibrate", "SCE-UA calibration of GR4J / Xinanjiang + GB/T 22482", fields, sizeof fields / sizeof *fields,
+    run, "hydro calibrate", ".csv",
+    "SCE-UA (Duan et al. 1992) over the parameters' calibration ranges; identical at any number of ranks. Writes\n"
+    "PARAMS.csv, PARAMS_sim.csv (time,Q_obs,Q_sim), PARAMS_population.csv (the final population, best first, for\n"
+    "a forecast's parameter_sets) and, with --event-threshold, PARAMS_gbt22482.csv."};

@@ -183,6 +183,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     int nsub = (int)sx_cfg_node_len(subs);
     if (nsub > 256) return sx_cfg_fail_at(cfg, subs, "at most 256 sub-basins");
     c->nnodes = nsub;
+    c->network_source = sx_cfg_source(cfg); /* network errors name the job file (the watershed file below) */
     if (net) SX_CHECK(network_from_watershed(job, net, comm, f));
     f->x.obs_node = -1;
     for (int j = 0; j < nsub; j++) {

@@ -6,13 +6,16 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_calc"},
-    {"expr", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "expression over the band names, e.g. (nir - red) / (nir + red)"},
-    {"bands", SX_CFG_T_MAP, 1, NULL, 1, 0, NULL, "name: layer (input name, earlier output or path)"},
+    {"expr", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "expression over the band names, e.g. (nir - red) / (nir + red)",
+     NULL, "'EXPR'"},
+    SX_STEP_RS_F_BANDS("name: layer (input name, earlier output or path)"),
+    SX_STEP_RS_F_BAND_INDEX,
     SX_STEP_RS_F_REFLECTANCE,
     SX_STEP_RS_F_CAL_COEFS,
     SX_STEP_RS_F_SCALE,
     SX_STEP_RS_F_NODATA,
-    {"output", SX_CFG_T_STRING, 0, "calc", 1, 0, NULL, "output layer name"},
+    SX_STEP_RS_F_OUTPUT("calc", "output layer name"),
+    {"name", SX_CFG_T_STRING, 0, "the output name", 1, 0, NULL, "variable name of the result in the netCDF"},
     SX_STEP_RS_F_COG,
 };
 
@@ -25,13 +28,18 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_string(cfg, node, "expr", NULL, &expr));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "calc", &output));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
+    const char *var;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "name", output, &var));
     SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
     char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
     SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    sx_rs_calc_opts_t o = {b, n, expr, nc, cog ? tif : NULL, output, expr, "1", sx_job_provenance(job), 0};
+    sx_rs_calc_opts_t o = {b, n, expr, nc, cog ? tif : NULL, var, expr, "1", sx_job_provenance(job), 0};
     SX_CHECK(sx_rs_calc_run(comm, &o));
     return sx_job_add_layer(job, output, nc);
 }
 
-const sx_job_step_t sx_step_rs_calc = {"rs_calc", "band math over named layers (arithmetic, comparisons, where, min, max ...)",
-                                       fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_rs_calc = {
+    "rs_calc", "band math over named layers (arithmetic, comparisons, where, min, max ...)", fields,
+    sizeof fields / sizeof *fields, run, "rs calc", SX_STEP_RS_RASTER_EXT,
+    "Band math: + - * / ^, < <= > >= == !=, and or not, min max abs sqrt log exp where(c,a,b).\n"
+    "Nodata in any band the expression names gives nodata (NaN); so does x/0.\n" SX_STEP_RS_BAND_HELP};

@@ -6,11 +6,11 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_change"},
-    {"before", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "index layer of the first date"},
-    {"after", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "index layer of the second date"},
+    {"before", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "index layer of the first date", NULL, "A.tif"},
+    {"after", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "index layer of the second date", NULL, "B.tif"},
     {"gain", SX_CFG_T_FLOAT, 1, NULL, 0, 1e300, NULL, "gain where after - before > gain"},
     {"loss", SX_CFG_T_FLOAT, 1, NULL, 0, 1e300, NULL, "loss where after - before < -loss"},
-    {"output", SX_CFG_T_STRING, 0, "change", 1, 0, NULL, "output layer name"},
+    SX_STEP_RS_F_OUTPUT("change", "output layer name"),
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -29,5 +29,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return sx_job_add_layer(job, output, nc);
 }
 
-const sx_job_step_t sx_step_rs_change = {"rs_change", "gain / loss / no-change classes of an index between two dates",
-                                         fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_rs_change = {
+    "rs_change", "gain / loss / no-change classes of an index between two dates", fields,
+    sizeof fields / sizeof *fields, run, "rs change", SX_STEP_RS_RASTER_EXT,
+    "Classes of B - A: 3 gain (> G), 1 loss (< -L), 2 no change, 255 nodata."};

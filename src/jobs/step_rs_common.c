@@ -54,6 +54,45 @@ static sx_err scale_value(const sx_cfg_t *cfg, const sx_cfg_node_t *v, double *s
     return SX_OK;
 }
 
+/* Apply one value of key (nodata or band_index) to band b. */
+static sx_err set_band_value(const sx_cfg_t *cfg, const sx_cfg_node_t *v, const char *key, sx_rs_band_t *b)
+{
+    double x = 0;
+    if (!sx_parse_double(sx_cfg_node_text(v), &x)) return sx_cfg_fail_at(cfg, v, "expected a number");
+    if (!strcmp(key, "nodata")) {
+        b->has_nodata = 1;
+        b->nodata = x;
+    } else {
+        if (x != (double)(int)x || x < 1 || x > 100000) return sx_cfg_fail_at(cfg, v, "expected a band number 1..100000");
+        b->band = (int)x;
+    }
+    return SX_OK;
+}
+
+/* key: one value for every band (except raw), or name: value for the bands of that name. */
+static sx_err per_band(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const char *key, sx_rs_band_t *b, int n,
+                       const char *raw)
+{
+    const sx_cfg_node_t *v = sx_cfg_map_get(node, key);
+    if (!v) return SX_OK;
+    if (sx_cfg_node_kind(v) == SX_CFG_SCALAR) {
+        for (int i = 0; i < n; i++)
+            if (!raw || strcmp(b[i].name, raw)) SX_CHECK(set_band_value(cfg, v, key, &b[i]));
+        return SX_OK;
+    }
+    for (size_t k = 0; k < sx_cfg_node_len(v); k++) {
+        const char *name = sx_cfg_node_key_at(v, k);
+        int hits = 0;
+        for (int i = 0; i < n; i++)
+            if (!strcmp(b[i].name, name)) {
+                SX_CHECK(set_band_value(cfg, sx_cfg_node_at(v, k), key, &b[i]));
+                hits++;
+            }
+        if (!hits) return sx_cfg_fail_at(cfg, sx_cfg_node_at(v, k), "names band '%s', which the step's bands do not have", name);
+    }
+    return SX_OK;
+}
+
 /* The step's `scale` map applied to every band of each name it gives. */
 static sx_err explicit_scales(const sx_cfg_t *cfg, const sx_cfg_node_t *node, sx_rs_band_t *b, int n, const char *raw)
 {
@@ -88,18 +127,13 @@ sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t 
     if (coefs_ref) SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(node, "cal_coefficients"), coefs_ref, &coefs));
     sx_rs_reflectance refl;
     SX_CHECK(sx_rs_reflectance_parse(refl_text, &refl));
-    int has_nd = sx_cfg_map_get(node, "nodata") != NULL;
-    double nd = 0;
-    SX_CHECK(sx_cfg_get_double(cfg, node, "nodata", 0, &nd));
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         if (raw && !strcmp(b[i].name, raw)) { /* bit fields: never scaled */
             b[i].scale_source = SX_RS_SCALE_EXPLICIT;
             snprintf(b[i].scale_note, sizeof b[i].scale_note, "quality band, not scaled");
-            continue;
         }
-        b[i].has_nodata = has_nd;
-        b[i].nodata = nd;
-    }
+    SX_CHECK(per_band(cfg, node, "nodata", b, n, raw));
+    SX_CHECK(per_band(cfg, node, "band_index", b, n, NULL));
     SX_CHECK(explicit_scales(cfg, node, b, n, raw));
     return sx_rs_bands_resolve_scale(b, n, refl, coefs);
 }

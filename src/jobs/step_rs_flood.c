@@ -8,10 +8,10 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_flood"},
-    {"before", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "water mask before the event (layer)"},
-    {"after", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "water mask after the event (layer)"},
-    {"permanent", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "permanent water mask (layer), left out of the flood"},
-    {"output", SX_CFG_T_STRING, 0, "flood", 1, 0, NULL, "output layer name"},
+    {"before", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "water mask before the event (layer)", NULL, "W0.tif"},
+    {"after", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "water mask after the event (layer)", NULL, "W1.tif"},
+    {"permanent", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "permanent water mask (layer), left out of the flood", NULL, "P.tif"},
+    SX_STEP_RS_F_OUTPUT("flood", "output layer name"),
     {"polygons", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "also write <output>.gpkg polygons with area_km2"},
 };
 
@@ -32,5 +32,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return sx_job_add_layer(job, output, nc);
 }
 
-const sx_job_step_t sx_step_rs_flood = {"rs_flood", "flood extent from before/after water masks minus permanent water",
-                                        fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_rs_flood = {
+    "rs_flood", "flood extent from before/after water masks minus permanent water", fields,
+    sizeof fields / sizeof *fields, run, "rs flood", SX_STEP_RS_RASTER_EXT,
+    "Flood extent = water after and not before, minus permanent water; --polygons also writes OUT.gpkg with\n"
+    "area_km2."};

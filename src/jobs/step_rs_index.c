@@ -8,32 +8,37 @@
 #include <string.h>
 
 #include "jobs/step_rs_common.h"
+#include "sanxiang/sx_log.h"
 
 #define MAX_ROLES SX_STEP_RS_MAX_ROLES
 
 static const sx_cfg_field_t index_fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_index"},
-    {"index", SX_CFG_T_ENUM, 1, NULL, 1, 0, "ndvi|evi|savi|ndwi|mndwi|ndbi|nbr", "spectral index (one formula each)"},
-    {"bands", SX_CFG_T_MAP, 1, NULL, 1, 0, NULL, "role: layer (input name, earlier output or path), e.g. nir: b5"},
+    {"index", SX_CFG_T_ENUM, 1, NULL, 1, 0, "ndvi|evi|savi|ndwi|mndwi|ndbi|nbr", "spectral index (one formula each)",
+     "1", "NAME"},
+    SX_STEP_RS_F_BANDS("role: layer (input name, earlier output or path), e.g. nir: b5"),
+    SX_STEP_RS_F_BAND_INDEX,
     SX_STEP_RS_F_REFLECTANCE,
     SX_STEP_RS_F_CAL_COEFS,
     SX_STEP_RS_F_SCALE,
     SX_STEP_RS_F_NODATA,
-    {"output", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "output layer name (default: the index name)"},
+    SX_STEP_RS_F_OUTPUT(NULL, "output layer name (default: the index name)"),
     SX_STEP_RS_F_COG,
 };
 
 static const sx_cfg_field_t water_fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_water"},
     {"index", SX_CFG_T_ENUM, 0, "mndwi", 1, 0, "mndwi|ndwi", "water index: mndwi (green, swir1) or ndwi (green, nir)"},
-    {"bands", SX_CFG_T_MAP, 1, NULL, 1, 0, NULL, "role: layer, e.g. green: b3, swir1: b6"},
+    SX_STEP_RS_F_BANDS("role: layer, e.g. green: b3, swir1: b6"),
+    SX_STEP_RS_F_BAND_INDEX,
     SX_STEP_RS_F_REFLECTANCE,
     SX_STEP_RS_F_CAL_COEFS,
     SX_STEP_RS_F_SCALE,
     SX_STEP_RS_F_NODATA,
     {"threshold", SX_CFG_T_FLOAT, 0, NULL, -1, 1, NULL, "water where index > threshold; omit for Otsu (1979)"},
+    {"otsu", SX_CFG_T_BOOL, 0, "true without threshold", 1, 0, NULL, "threshold by Otsu (1979) (the default)"},
     {"bins", SX_CFG_T_INT, 0, "256", 2, 1000000, NULL, "histogram bins for Otsu"},
-    {"output", SX_CFG_T_STRING, 0, "water", 1, 0, NULL, "output layer name"},
+    SX_STEP_RS_F_OUTPUT("water", "output layer name"),
     {"polygons", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "also write <output>.gpkg polygons with area_km2"},
 };
 
@@ -70,17 +75,29 @@ static sx_err run_water(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_bool(cfg, node, "polygons", 0, &poly));
     SX_CHECK(sx_cfg_get_int(cfg, node, "bins", 256, &bins));
     SX_CHECK(sx_cfg_get_double(cfg, node, "threshold", 0, &thr));
-    int otsu = sx_cfg_map_get(node, "threshold") == NULL;
+    int otsu = sx_cfg_map_get(node, "threshold") == NULL, want_otsu;
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "otsu", otsu, &want_otsu));
+    if (want_otsu != otsu)
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "otsu"), "give either a threshold or otsu: true, not both");
     SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
     char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX];
     SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
     SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
-    sx_rs_water_opts_t o = {b, n, index, otsu, thr, (int)bins, nc, tif, poly ? gpkg : NULL, sx_job_provenance(job), NULL};
+    double used = thr;
+    sx_rs_water_opts_t o = {b, n, index, otsu, thr, (int)bins, nc, tif, poly ? gpkg : NULL, sx_job_provenance(job), &used};
     SX_CHECK(sx_rs_water_run(comm, &o));
+    sx_log_info("rs water: %s > %.9g%s", index, used, otsu ? " (Otsu 1979)" : "");
     return sx_job_add_layer(job, output, nc);
 }
 
-const sx_job_step_t sx_step_rs_index = {"rs_index", "spectral index of reflectance bands (ndvi, evi, savi, ndwi, mndwi, ndbi, nbr)",
-                                        index_fields, sizeof index_fields / sizeof *index_fields, run_index};
-const sx_job_step_t sx_step_rs_water = {"rs_water", "water mask from MNDWI/NDWI with a fixed or Otsu threshold",
-                                        water_fields, sizeof water_fields / sizeof *water_fields, run_water};
+const sx_job_step_t sx_step_rs_index = {
+    "rs_index", "spectral index of reflectance bands (ndvi, evi, savi, ndwi, mndwi, ndbi, nbr)", index_fields,
+    sizeof index_fields / sizeof *index_fields, run_index, "rs index", SX_STEP_RS_RASTER_EXT,
+    "NAME: ndvi (nir, red), evi (nir, red, blue), savi (nir, red), ndwi (McFeeters: green, nir),\n"
+    "mndwi (Xu: green, swir1), ndbi (swir1, nir), nbr (nir, swir2). Float32, NaN = nodata.\n" SX_STEP_RS_BAND_HELP};
+const sx_job_step_t sx_step_rs_water = {
+    "rs_water", "water mask from MNDWI/NDWI with a fixed or Otsu threshold", water_fields,
+    sizeof water_fields / sizeof *water_fields, run_water, "rs water", SX_STEP_RS_RASTER_EXT,
+    "Water = index > threshold (UInt8 1 water, 0 land, 255 nodata). Without --threshold, Otsu (1979) on a\n"
+    "histogram of the whole raster reduced exactly across ranks: the same threshold at any rank count.\n"
+    "--polygons also writes OUT.gpkg.\n" SX_STEP_RS_BAND_HELP};

@@ -7,12 +7,13 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_mask"},
-    {"qa", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "quality layer: input name, earlier output or path"},
+    {"qa", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "quality layer: input name, earlier output or path", NULL, "QA.tif"},
+    {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the quality layer"},
     SX_STEP_RS_F_QA_KIND,
     SX_STEP_RS_F_MASK,
     SX_STEP_RS_F_DILATE,
-    SX_STEP_RS_F_NODATA,
-    {"output", SX_CFG_T_STRING, 0, "mask", 1, 0, NULL, "output layer name"},
+    {"nodata", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "nodata of the quality layer where the file does not declare it"},
+    SX_STEP_RS_F_OUTPUT("mask", "output layer name"),
     SX_STEP_RS_F_COG,
 };
 
@@ -31,6 +32,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     o.has_nodata = sx_cfg_map_get(node, "nodata") != NULL;
     SX_CHECK(sx_cfg_get_double(cfg, node, "nodata", 0, &o.nodata));
     o.dilate = (int)dil;
+    int64_t band;
+    SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
+    o.band = (int)band;
     char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
     SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
     o.out_nc = nc;
@@ -40,5 +44,10 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return sx_job_add_layer(job, output, nc);
 }
 
-const sx_job_step_t sx_step_rs_mask = {"rs_mask", "cloud/shadow/fill mask from a QA or SCL layer, optionally dilated",
-                                       fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_rs_mask = {
+    "rs_mask", "cloud/shadow/fill mask from a QA or SCL layer, optionally dilated", fields,
+    sizeof fields / sizeof *fields, run, "rs mask", SX_STEP_RS_RASTER_EXT,
+    "Cloud/shadow/fill mask (UInt8: 1 masked, 0 clear; QA nodata is masked), dilated by N cells.\n"
+    "Classes: landsat-c2 fill dilated cirrus cloud shadow snow water; landsat-c1 fill cloud cloud-medium\n"
+    "cloud-high shadow snow cirrus; s2-scl nodata saturated dark shadow vegetation bare water unclassified\n"
+    "cloud-medium cloud-high cirrus snow."};

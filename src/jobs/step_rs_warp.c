@@ -11,14 +11,22 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_warp"},
-    {"inputs", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL, "layers to mosaic (input names, earlier outputs or paths)"},
-    {"t_srs", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "target CRS, e.g. EPSG:4490 or EPSG:4547 (default: the first input's)"},
-    {"resolution", SX_CFG_T_FLOAT, 0, NULL, 0, 1e300, NULL, "cell size in target units (default: GDAL's suggestion)"},
-    {"extent", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "[xmin, ymin, xmax, ymax] in the target CRS"},
-    {"resampling", SX_CFG_T_ENUM, 0, "near", 1, 0, "near|bilinear|cubic|cubicspline|lanczos|average|mode", "resampling"},
+    {"inputs", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL, "layers to mosaic (input names, earlier outputs or paths)", "*",
+     "IN"},
+    {"t_srs", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "target CRS, e.g. EPSG:4490 or EPSG:4547 (default: the first input's)",
+     NULL, "CRS"},
+    {"s_srs", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "CRS of inputs that carry none (an input without a CRS is refused "
+     "otherwise)", NULL, "CRS"},
+    {"resolution", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "cell size in target units, x [and y] (default: GDAL's suggestion)",
+     "--tr", "XRES [YRES]", 1, 2},
+    {"extent", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL, "[xmin, ymin, xmax, ymax] in the target CRS", "--te",
+     "XMIN YMIN XMAX YMAX", 4, 4},
+    {"resampling", SX_CFG_T_ENUM, 0, "near", 1, 0, "near|bilinear|cubic|cubicspline|lanczos|average|mode", "resampling",
+     "-r|--resampling"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of every input"},
     {"src_nodata", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "nodata of the inputs when the files do not declare it"},
-    {"output", SX_CFG_T_STRING, 0, "warp", 1, 0, NULL, "output layer name"},
+    SX_STEP_RS_F_OUTPUT("warp", "output layer name"),
+    {"name", SX_CFG_T_STRING, 0, "the output name", 1, 0, NULL, "variable name of the result in the netCDF"},
     SX_STEP_RS_F_COG,
 };
 
@@ -38,15 +46,22 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     int64_t band;
     int cog;
     SX_CHECK(sx_cfg_get_string(cfg, node, "t_srs", NULL, &o.t_srs));
-    SX_CHECK(sx_cfg_get_double(cfg, node, "resolution", 0, &o.xres));
-    o.yres = o.xres;
+    const sx_cfg_node_t *res = sx_cfg_map_get(node, "resolution");
+    for (size_t i = 0; i < sx_cfg_node_len(res); i++) {
+        const sx_cfg_node_t *v = sx_cfg_node_at(res, i);
+        double r = 0;
+        if (!sx_parse_double(sx_cfg_node_text(v), &r) || !(r > 0))
+            return sx_cfg_fail_at(cfg, v, "expected a positive cell size");
+        if (i == 0) o.xres = o.yres = r;
+        else o.yres = r;
+    }
+    SX_CHECK(sx_cfg_get_string(cfg, node, "s_srs", NULL, &o.s_srs));
     SX_CHECK(sx_cfg_get_string(cfg, node, "resampling", "near", &o.resampling));
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     o.band = (int)band;
     o.has_src_nodata = sx_cfg_map_get(node, "src_nodata") != NULL;
     SX_CHECK(sx_cfg_get_double(cfg, node, "src_nodata", 0, &o.src_nodata));
     if (ext) {
-        if (sx_cfg_node_len(ext) != 4) return sx_cfg_fail_at(cfg, ext, "extent is [xmin, ymin, xmax, ymax]");
         for (size_t i = 0; i < 4; i++) {
             const sx_cfg_node_t *v = sx_cfg_node_at(ext, i);
             if (!sx_parse_double(sx_cfg_node_text(v), &o.te[i])) return sx_cfg_fail_at(cfg, v, "expected a number");
@@ -60,11 +75,14 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
     o.out_nc = nc;
     o.out_cog = cog ? tif : NULL;
-    o.var_name = output;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "name", output, &o.var_name));
     o.provenance = sx_job_provenance(job);
     SX_CHECK(sx_rs_warp_run(comm, &o));
     return sx_job_add_layer(job, output, nc);
 }
 
-const sx_job_step_t sx_step_rs_warp = {"rs_warp", "mosaic and reproject layers onto one grid (CGCS2000 and its zones work)",
-                                       fields, sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_rs_warp = {
+    "rs_warp", "mosaic and reproject layers onto one grid (CGCS2000 and its zones work)", fields,
+    sizeof fields / sizeof *fields, run, "rs warp", SX_STEP_RS_RASTER_EXT,
+    "Mosaic tiles (later ones win where they overlap) and reproject, e.g. to CGCS2000 EPSG:4490 or a Gauss-Krueger\n"
+    "zone EPSG:4491-4554. Same result as gdalwarp -et 0 -ovr NONE; Float32, NaN nodata."};

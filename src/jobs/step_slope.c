@@ -10,12 +10,12 @@
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "slope"},
-    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "DEM: an input name, earlier output or path"},
+    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "DEM: an input name, earlier output or path", "1", "IN"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the DEM"},
-    {"output", SX_CFG_T_STRING, 0, "slope", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)"},
+    {"output", SX_CFG_T_STRING, 0, "slope", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)", "-o", "OUT"},
     {"units", SX_CFG_T_ENUM, 0, "degree", 1, 0, "degree|percent", "slope units"},
     {"z_factor", SX_CFG_T_FLOAT, 0, "1", 1e-12, 1e12, NULL, "vertical exaggeration / unit conversion of z"},
-    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
+    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF (--no-cog: only the netCDF)"},
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -40,5 +40,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     return SX_OK;
 }
 
-const sx_job_step_t sx_step_slope = {"slope", "terrain slope of a DEM (Horn 1981)", fields,
-                                     sizeof fields / sizeof *fields, run};
+const sx_job_step_t sx_step_slope = {
+    "slope", "terrain slope of a DEM (Horn 1981)", fields, sizeof fields / sizeof *fields, run, "dem slope",
+    ".tif|.tiff|.nc",
+    "Horn (1981) slope as gdaldem computes it; edge cells and cells next to nodata are nodata (-9999).\n"
+    "Geographic grids use metric cell sizes per row (sphere R = 6371008.8 m). Writes OUT.tif (COG) and OUT.nc\n"
+    "(CF netCDF)."};

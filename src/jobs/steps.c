@@ -3,6 +3,8 @@
  * live in their own step_<name>.c file; this list is the one place that
  * names them (one line per step: its extern and its entry).
  */
+#include <string.h>
+
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
@@ -16,8 +18,15 @@ extern const sx_job_step_t sx_step_econ_targets;
 extern const sx_job_step_t sx_step_econ_uncertainty;
 extern const sx_job_step_t sx_step_hydro_forecast;
 extern const sx_job_step_t sx_step_hydro_calibrate;
+extern const sx_job_step_t sx_step_hydro_run;
+extern const sx_job_step_t sx_step_hydro_params;
+extern const sx_job_step_t sx_step_hydro_route;
+extern const sx_job_step_t sx_step_hydro_evaluate;
+extern const sx_job_step_t sx_step_hydro_thiessen;
 extern const sx_job_step_t sx_step_flood2d;
 extern const sx_job_step_t sx_step_publish;
+extern const sx_job_step_t sx_step_serve;
+extern const sx_job_step_t sx_step_econ_ahp;
 extern const sx_job_step_t sx_step_rs_index;
 extern const sx_job_step_t sx_step_rs_water;
 extern const sx_job_step_t sx_step_rs_zonal;
@@ -40,8 +49,15 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_econ_uncertainty,
     &sx_step_hydro_forecast,
     &sx_step_hydro_calibrate,
+    &sx_step_hydro_run,
+    &sx_step_hydro_params,
+    &sx_step_hydro_route,
+    &sx_step_hydro_evaluate,
+    &sx_step_hydro_thiessen,
     &sx_step_flood2d,
     &sx_step_publish,
+    &sx_step_serve,
+    &sx_step_econ_ahp,
     &sx_step_rs_index,
     &sx_step_rs_water,
     &sx_step_rs_zonal,
@@ -60,4 +76,14 @@ const sx_job_step_t *sx_job_steps(void)
     if (!table[0].name)
         for (size_t i = 0; i < NSTEPS; i++) table[i] = *registered[i];
     return table;
+}
+
+const sx_job_step_t *sx_job_find_command(const char *group, const char *verb)
+{
+    size_t g = strlen(group);
+    for (const sx_job_step_t *s = sx_job_steps(); s->name; s++) {
+        if (!s->command || strncmp(s->command, group, g)) continue;
+        if (!verb ? s->command[g] == '\0' : s->command[g] == ' ' && !strcmp(s->command + g + 1, verb)) return s;
+    }
+    return NULL;
 }

@@ -67,7 +67,7 @@ sx_err sx_publish_crs_check(const char *text)
     return SX_OK;
 }
 
-sx_err sx__pub_input_crs(const sx__pub_t *p, const char *path, OGRSpatialReferenceH own, int looks_datav,
+sx_err sx__pub_input_crs(sx__pub_t *p, const char *path, OGRSpatialReferenceH own, int looks_datav,
                          OGRSpatialReferenceH *out)
 {
     *out = NULL;
@@ -75,6 +75,7 @@ sx_err sx__pub_input_crs(const sx__pub_t *p, const char *path, OGRSpatialReferen
     for (size_t i = 0; i < p->o->ndatums; i++) {
         const sx_publish_datum_t *d = &p->o->datums[i];
         if (strcmp(d->input, base) && strcmp(d->input, path)) continue;
+        if (i < SX_PUB_MAX_DATUMS) p->datum_used[i] = 1;
         SX_FAIL_IF(is_gcj_text(d->crs), SX_ERR_CRS,
                    "'%s' is stated to be in GCJ-02; GCJ-02 has no official transformation and is never mixed "
                    "with CGCS2000 layers: convert it to WGS 84/CGCS2000 first and state that datum "

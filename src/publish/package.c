@@ -8,13 +8,14 @@
  * those tables and to the ones the user names. Each layer gets its own folder
  * <collection>/<id>/ with data, styles, STAC item and web preview; then the
  * collection, the root catalog, viewer.json and the viewer are written.
- * Everything is built in "<parent>/.<name>.part" and renamed over the
- * package only when it is complete; other ranks wait for the agreement.
+ * Everything is built in "<parent>/.<name>.part" and swapped in only when
+ * it is complete, and only over a new directory or a package publish made
+ * (target.c); other ranks wait for the agreement. Options that would be
+ * ignored are refused before anything is written (options.c).
  */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +34,6 @@ sx_err sx__pub_path(const sx__pub_t *p, const sx__pub_layer_t *l, const char *fi
 {
     SX_FAIL_IF(snprintf(buf, len, "%s/%s/%s", p->root, l->rel_dir, file) >= (int)len, SX_ERR_IO,
                "package path too long for '%s'", file);
-    return SX_OK;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static sx_err rm_tree(const char *dir)
-{
-    struct stat st;
-    if (lstat(dir, &st) != 0) return SX_OK;
-    SX_FAIL_IF(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0, SX_ERR_IO, "cannot remove '%s': %s", dir, strerror(errno));
     return SX_OK;
 }
 
@@ -208,22 +195,22 @@ static sx_err scan_and_publish(sx__pub_t *p)
     return err;
 }
 
-static sx_err build(sx__pub_t *p, char *final, size_t flen)
+static sx_err build(sx__pub_t *p)
 {
     const sx_publish_opts_t *o = p->o;
     SX_FAIL_IF(!o->run_dir || !o->package_dir, SX_ERR_USAGE, "publish needs a run directory and a package directory (-o)");
+    SX_CHECK(sx_publish_opts_check(o, NULL));
+    SX_CHECK(sx__pub_target_init(o->package_dir, &p->target));
+    SX_CHECK(sx__pub_target_check_source(&p->target, o->run_dir, "run directory"));
     SX_CHECK(sx__pub_target_crs(o->crs, p->crs, sizeof p->crs, &p->epsg, &p->srs));
-    snprintf(final, flen, "%s", o->package_dir);
-    size_t fl = strlen(final);
-    while (fl > 1 && final[fl - 1] == '/') final[--fl] = '\0';
-    const char *slash = strrchr(final, '/');
-    if (slash) snprintf(p->root, sizeof p->root, "%.*s/.%s.part", (int)(slash - final), final, slash + 1);
-    else snprintf(p->root, sizeof p->root, ".%s.part", final);
-    SX_CHECK(rm_tree(p->root));
-    SX_CHECK(sx_mkdir_p(p->root));
+    SX_CHECK(sx__pub_target_begin(&p->target, o->run_dir));
+    snprintf(p->root, sizeof p->root, "%s", p->target.part);
     SX_CHECK(load_run(p));
     SX_CHECK(scan_and_publish(p));
     SX_CHECK(sx__pub_stations(p));
+    if (!o->boundaries && p->nrun_tables)
+        sx_log_warn("publish: the run's table%s %s%s are joined to boundaries only and are left out; give --boundaries "
+                    "to include them", p->nrun_tables > 1 ? "s" : "", p->run_tables[0], p->nrun_tables > 1 ? ", ..." : "");
     SX_FAIL_IF(p->nlayers == 0 && !o->boundaries, SX_ERR_INPUT, "run directory '%s' holds no layer to publish (*.tif, "
                "*.gpkg, *.geojson; forecast hydrographs need --stations)", o->run_dir);
     if (o->boundaries) {
@@ -236,6 +223,7 @@ static sx_err build(sx__pub_t *p, char *final, size_t flen)
         snprintf(p->base_id, sizeof p->base_id, "%s", l->id);
         sx_log_info("publish: base boundaries %s -> %s (%lld features)", o->boundaries, l->rel_dir, l->nfeatures);
     }
+    SX_CHECK(sx__pub_check_datums_used(p));
     SX_CHECK(sx__pub_stac_collection(p));
     SX_CHECK(sx__pub_viewer(p));
     return SX_OK;
@@ -248,21 +236,16 @@ sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o)
     sx_err err = SX_OK;
     if (rank == 0) {
         sx__pub_t p = {0};
-        char final[SX_PATH_MAX];
         p.o = o;
         p.layers = calloc(MAX_LAYERS, sizeof *p.layers);
-        err = p.layers ? build(&p, final, sizeof final)
-                       : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the layer table");
-        if (err == SX_OK) err = rm_tree(final);
-        if (err == SX_OK && rename(p.root, final) != 0)
-            err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot rename '%s' to '%s': %s", p.root, final, strerror(errno));
-        if (err != SX_OK && p.root[0]) {
-            sx_err keep = err; /* the cleanup must not hide the first error */
-            rm_tree(p.root);
-            err = keep;
-        }
-        if (err == SX_OK) sx_log_info("publish: package %s ready: %zu layer(s) in %s, catalog %s/catalog.json", final,
-                                      p.nlayers, p.crs, final);
+        sx_output_private_begin(); /* the package is built in its own hidden directory, swapped in below */
+        err = p.layers ? build(&p) : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the layer table");
+        sx_output_private_end();
+        if (err == SX_OK) err = sx__pub_target_commit(&p.target, 1);
+        sx__pub_target_abort(&p.target); /* after a failure: the unfinished package goes, the old one stays */
+        if (err == SX_OK) sx_log_info("publish: package %s %s: %zu layer(s) in %s, catalog %s/catalog.json",
+                                      p.target.final, p.target.replace ? "replaced" : "ready", p.nlayers, p.crs,
+                                      p.target.final);
         free(p.provenance);
         free(p.layers);
         for (size_t i = 0; i < p.nrun_tables; i++) free(p.run_tables[i]);

@@ -12,6 +12,17 @@
 #include "sanxiang/sx_publish.h"
 
 #define SX_PUB_MAX_BANDS 32           /* bands described in STAC and the viewer (the COG keeps all) */
+#define SX_PUB_MAX_DATUMS 64          /* --datum statements */
+#define SX_PUB_MARKER ".sanxiang-package" /* in every package's root: what publish may replace */
+
+/* Where the package goes (target.c). */
+typedef struct {
+    char final[SX_PATH_MAX];          /* the package directory as named, without trailing '/' */
+    char part[SX_PATH_MAX];           /* "<parent>/.<name>.part": the package being built */
+    char old[SX_PATH_MAX];            /* "<parent>/.<name>.old": the old package while it is swapped (no RENAME_EXCHANGE) */
+    int replace;                      /* final holds a sanxiang package */
+    int created;                      /* part was made by this publish and not yet renamed */
+} sx__pub_target_t;
 
 /* One band of a raster layer (of the published COG). */
 typedef struct {
@@ -55,7 +66,8 @@ typedef struct {
 
 typedef struct {
     const sx_publish_opts_t *o;
-    char root[SX_PATH_MAX];           /* the package under construction (temporary dir) */
+    sx__pub_target_t target;
+    char root[SX_PATH_MAX];           /* the package under construction (target.part) */
     char collection[128];
     char title[256];
     char crs[64];                     /* "EPSG:4490" */
@@ -69,6 +81,7 @@ typedef struct {
     size_t nrun_tables;
     int has_base;                     /* a boundaries layer was published */
     char base_id[128];
+    unsigned char datum_used[SX_PUB_MAX_DATUMS]; /* --datum i matched an input */
 } sx__pub_t;
 
 /* crs.c */
@@ -77,7 +90,7 @@ sx_err sx__pub_target_crs(const char *text, char *norm, size_t len, int *epsg, O
  *  refuses GCJ-02 (declared, named, or DataV-shaped) and unknown CRSs.
  *  looks_datav: the input has DataV/ECharts attribute names. *out is a new
  *  handle (caller releases) or NULL to keep the input's own CRS. */
-sx_err sx__pub_input_crs(const sx__pub_t *p, const char *path, OGRSpatialReferenceH own, int looks_datav,
+sx_err sx__pub_input_crs(sx__pub_t *p, const char *path, OGRSpatialReferenceH own, int looks_datav,
                          OGRSpatialReferenceH *out);
 /** bbox (minx, miny, maxx, maxy) in srs -> WGS 84 lon/lat. */
 sx_err sx__pub_bbox_wgs84(OGRSpatialReferenceH srs, const double in[4], double out[4]);
@@ -85,6 +98,28 @@ sx_err sx__pub_bbox_wgs84(OGRSpatialReferenceH srs, const double in[4], double o
 /* package.c */
 /** A new layer folder <collection>/<id>/ in the package. */
 sx_err sx__pub_add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out);
+
+/* target.c */
+/** Names of the package, its temporary and its swap directory; refuses a
+ *  package_dir that is a file, a symbolic link or a non-empty directory
+ *  without the marker (SX_ERR_USAGE, naming the path). */
+sx_err sx__pub_target_init(const char *package_dir, sx__pub_target_t *t);
+/** Refuses an input (path, described by what) inside the package that would be replaced. */
+sx_err sx__pub_target_check_source(const sx__pub_target_t *t, const char *path, const char *what);
+/** Clears a stale temporary left by a killed publish (only if it is ours),
+ *  creates t->part and writes the marker into it. */
+sx_err sx__pub_target_begin(sx__pub_target_t *t, const char *run_dir);
+/** Checks the final name again and swaps the complete package in (see
+ *  target.c); allow_exchange 0 takes the two-rename path (tests). */
+sx_err sx__pub_target_commit(sx__pub_target_t *t, int allow_exchange);
+/** Removes t->part if this publish made it; never fails (warns). */
+void sx__pub_target_abort(sx__pub_target_t *t);
+/** 1 if dir holds the package marker (a regular file, not a link). */
+int sx__pub_is_package(const char *dir);
+
+/* options.c */
+/** Every --datum statement matched an input (after the layers are built). */
+sx_err sx__pub_check_datums_used(const sx__pub_t *p);
 
 /* stations.c */
 /** The forecast_stations layer, when the run holds forecast hydrographs. */

@@ -1,198 +1,222 @@
 /*
- * serve.c — a small static HTTP/1.0 server for opening a package in a
- * browser: `sanxiang serve PACKAGE_DIR [--port N]`.
+ * serve.c — `sanxiang serve PACKAGE_DIR`: the package over HTTP for a
+ * browser on the same machine, on GNU libmicrohttpd.
  *
- * Serves GET and HEAD of regular files under one directory on 127.0.0.1
- * only; answers one request per connection (Connection: close); refuses
- * paths with "..", no directory listings ("/" is index.html).
- *
- * Byte ranges (RFC 9110 §14): a single "Range: bytes=a-b", "bytes=a-" or
- * "bytes=-n" is answered 206 with Content-Range, an unsatisfiable one 416
- * with a Content-Range of "bytes *" and the file size; a multi-range or
- * malformed Range is ignored and the whole file sent (200), as the RFC
- * allows. This is what lets the viewer read single tiles of a COG
- * (geotiff.js) instead of the whole file. A client that connects and sends
- * nothing is dropped after a few seconds, so a browser's speculative
- * connection cannot stall the server. One request at a time is plenty for
- * one person looking at a package; it is not a
- * production web server (the platform ingests packages, it does not proxy
- * this).
+ * libmicrohttpd does the HTTP (HTTP/1.1 with keep-alive, HTTP/1.0, request
+ * parsing, HEAD without a body, sendfile). This file decides what it may
+ * answer and bounds what a client can make it hold:
+ *  - it listens on 127.0.0.1 only, and answers only requests whose Host
+ *    names the loopback interface (so a web page cannot reach it through a
+ *    DNS name rebound to 127.0.0.1);
+ *  - GET and HEAD of regular files inside the package (serve_request.c
+ *    resolves the path), with single byte ranges (206 with Content-Range,
+ *    416 past the end); other methods get 405, a request with a body 413;
+ *  - a request head (request line and headers) must fit in
+ *    SERVE_HEAD_BYTES, or libmicrohttpd answers 414/431 and closes;
+ *  - at most SERVE_MAX_CONNECTIONS connections at a time; a connection is
+ *    closed when it is idle for SERVE_IDLE_S seconds, and also when its next
+ *    request head has not arrived SERVE_HEAD_S seconds after it opened or
+ *    after its previous answer (a watchdog in the main thread), so a client
+ *    that trickles bytes cannot hold a connection either.
+ * One internal polling thread serves every connection; the main thread
+ * waits for SIGINT/SIGTERM (or --max-requests answers) and stops the
+ * daemon, which closes the connections. Not a production web server: the
+ * platform ingests packages, it does not proxy this.
  */
-#define _POSIX_C_SOURCE 200809L
-#include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
+#include <microhttpd.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "publish/serve_internal.h"
+#include "sanxiang/sx_log.h"
 #include "sanxiang/sx_publish.h"
 #include "sanxiang/sx_signal.h"
 
-static const struct {
-    const char *ext, *type;
-} mime[] = {
-    {"html", "text/html; charset=utf-8"}, {"js", "text/javascript; charset=utf-8"}, {"css", "text/css; charset=utf-8"},
-    {"json", "application/json"},          {"geojson", "application/geo+json"},      {"png", "image/png"},
-    {"tif", "image/tiff"},                 {"qml", "application/xml"},               {"sld", "application/vnd.ogc.sld+xml"},
-    {"svg", "image/svg+xml"},              {"gpkg", "application/geopackage+sqlite3"},
-};
+#define SERVE_HEAD_BYTES (32 * 1024) /* libmicrohttpd's memory per connection: the request head must fit */
+#define SERVE_MAX_CONNECTIONS 64
+#define SERVE_IDLE_S 30               /* no byte moved for this long: closed */
+#define SERVE_HEAD_S 10               /* a request head must arrive within this */
 
-#define READ_TIMEOUT_S 5
+typedef struct {
+    int used, fd, answering;
+    struct timespec since;            /* opened, or the previous answer finished */
+} conn_t;
 
-static const char *type_of(const char *path)
+typedef struct {
+    char root[PATH_MAX];
+    pthread_mutex_t lock;
+    conn_t conn[SERVE_MAX_CONNECTIONS];
+    long answered;                    /* requests presented to answer() and finished */
+    char mhd_error[256];              /* libmicrohttpd's last message, for a start-up failure */
+} serve_t;
+
+static double elapsed(const struct timespec *t)
 {
-    const char *dot = strrchr(path, '.');
-    for (size_t i = 0; dot && i < sizeof mime / sizeof *mime; i++)
-        if (!strcasecmp(dot + 1, mime[i].ext)) return mime[i].type;
-    return "application/octet-stream";
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + 1e-9 * (double)(now.tv_nsec - t->tv_nsec);
 }
 
-static void reply_status(int fd, int code, const char *text)
+static void on_log(void *cls, const char *fmt, va_list ap)
 {
-    char buf[256];
-    int n = snprintf(buf, sizeof buf, "HTTP/1.0 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-                                      "Connection: close\r\n\r\n%s\n", code, text, strlen(text) + 1, text);
-    if (write(fd, buf, (size_t)n) < 0) return;
+    serve_t *s = cls;
+    vsnprintf(s->mhd_error, sizeof s->mhd_error, fmt, ap);
+    size_t n = strlen(s->mhd_error);
+    while (n && (s->mhd_error[n - 1] == '\n' || s->mhd_error[n - 1] == '.')) s->mhd_error[--n] = '\0';
+    sx_log_debug("serve: %s", s->mhd_error);
 }
 
-static int url_decode(const char *in, char *out, size_t len)
+/* The raw path, unescaped by serve_request.c (which refuses encoded NUL bytes and dot segments). */
+static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
 {
-    size_t o = 0;
-    for (; *in && *in != '?' && *in != '#'; in++) {
-        if (o + 1 >= len) return -1;
-        if (*in == '%' && in[1] && in[2]) {
-            char hex[3] = {in[1], in[2], 0};
-            out[o++] = (char)strtol(hex, NULL, 16);
-            in += 2;
-        } else out[o++] = *in;
-    }
-    out[o] = '\0';
-    return 0;
+    (void)cls, (void)c;
+    return strlen(s);
 }
 
-/* Reads the request head (up to the blank line) into req. */
-static int read_head(int fd, char *req, size_t len)
+static conn_t *conn_of(struct MHD_Connection *c)
 {
-    size_t n = 0;
-    while (n + 1 < len) {
-        ssize_t k = read(fd, req + n, len - 1 - n);
-        if (k <= 0) return n ? 0 : -1; /* closed or timed out: answer what came */
-        n += (size_t)k;
-        req[n] = '\0';
-        if (strstr(req, "\r\n\r\n") || strstr(req, "\n\n")) return 0;
-    }
-    return 0;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
 }
 
-/* The value of header `name` in the request head, copied into out; 0 if absent. */
-static int header(const char *req, const char *name, char *out, size_t len)
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx, enum MHD_ConnectionNotificationCode what)
 {
-    size_t nl = strlen(name);
-    for (const char *line = strchr(req, '\n'); line; line = strchr(line, '\n')) {
-        line++;
-        if (strncasecmp(line, name, nl) != 0 || line[nl] != ':') continue;
-        const char *v = line + nl + 1;
-        while (*v == ' ' || *v == '\t') v++;
-        size_t k = strcspn(v, "\r\n");
-        snprintf(out, len, "%.*s", (int)(k < len ? k : len - 1), v);
-        return 1;
+    serve_t *s = cls;
+    pthread_mutex_lock(&s->lock);
+    if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        for (int i = 0; i < SERVE_MAX_CONNECTIONS && ci; i++)
+            if (!s->conn[i].used) {
+                s->conn[i] = (conn_t){.used = 1, .fd = ci->connect_fd};
+                clock_gettime(CLOCK_MONOTONIC, &s->conn[i].since);
+                *ctx = &s->conn[i];
+                break;
+            }
+    } else if (*ctx) {
+        ((conn_t *)*ctx)->used = 0;
+        *ctx = NULL;
     }
-    return 0;
+    pthread_mutex_unlock(&s->lock);
 }
 
-enum { RANGE_NONE, RANGE_OK, RANGE_UNSATISFIABLE };
-
-/* Parses one "bytes=" range against a file of size bytes into [*first, *last]. */
-static int parse_range(const char *v, long long size, long long *first, long long *last)
+static void on_completed(void *cls, struct MHD_Connection *c, void **req, enum MHD_RequestTerminationCode why)
 {
-    if (strncasecmp(v, "bytes=", 6) != 0 || strchr(v, ',')) return RANGE_NONE;
-    v += 6;
-    char *end;
-    if (*v == '-') { /* suffix: the last n bytes */
-        long long n = strtoll(v + 1, &end, 10);
-        if (end == v + 1 || *end || n < 0) return RANGE_NONE;
-        if (n == 0 || size == 0) return RANGE_UNSATISFIABLE;
-        *first = n >= size ? 0 : size - n;
-        *last = size - 1;
-        return RANGE_OK;
+    (void)why, (void)req;
+    serve_t *s = cls;
+    pthread_mutex_lock(&s->lock);
+    conn_t *k = conn_of(c);
+    if (k) {
+        k->answering = 0;
+        clock_gettime(CLOCK_MONOTONIC, &k->since);
     }
-    long long a = strtoll(v, &end, 10);
-    if (end == v || *end != '-' || a < 0) return RANGE_NONE;
-    const char *bpart = end + 1;
-    long long b = size - 1;
-    if (*bpart) {
-        b = strtoll(bpart, &end, 10);
-        if (end == bpart || *end || b < a) return RANGE_NONE;
-    }
-    if (a >= size) return RANGE_UNSATISFIABLE;
-    *first = a;
-    *last = b < size ? b : size - 1;
-    return RANGE_OK;
+    s->answered++;
+    pthread_mutex_unlock(&s->lock);
 }
 
-static int send_all(int fd, const char *buf, size_t n)
+/* Closes connections whose request head is overdue (main thread). shutdown()
+ * leaves the descriptor to libmicrohttpd, which sees the closed socket and
+ * cleans up; the slot lock keeps the descriptor from being reused meanwhile. */
+static void watchdog(serve_t *s)
 {
-    for (size_t off = 0; off < n;) {
-        ssize_t w = write(fd, buf + off, n - off);
-        if (w <= 0) return -1;
-        off += (size_t)w;
+    pthread_mutex_lock(&s->lock);
+    for (int i = 0; i < SERVE_MAX_CONNECTIONS; i++) {
+        conn_t *k = &s->conn[i];
+        if (k->used && !k->answering && k->fd >= 0 && elapsed(&k->since) > SERVE_HEAD_S) {
+            shutdown(k->fd, SHUT_RDWR);
+            k->fd = -1;
+        }
     }
-    return 0;
+    pthread_mutex_unlock(&s->lock);
 }
 
-static void handle(int fd, const char *root)
+static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned code, const char *text)
 {
-    char req[8192];
-    if (read_head(fd, req, sizeof req) != 0) return;
-    char method[8], target[2048];
-    if (sscanf(req, "%7s %2047s", method, target) != 2) return reply_status(fd, 400, "bad request");
-    int head = !strcmp(method, "HEAD");
-    if (strcmp(method, "GET") && !head) return reply_status(fd, 405, "only GET and HEAD");
-    char rel[2048], path[8192];
-    if (url_decode(target, rel, sizeof rel) != 0 || rel[0] != '/' || strstr(rel, "..")) return reply_status(fd, 403, "forbidden");
-    snprintf(path, sizeof path, "%s%s%s", root, rel, rel[strlen(rel) - 1] == '/' ? "index.html" : "");
-    struct stat st;
-    FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
-    if (!f) return reply_status(fd, 404, "not found");
-    long long size = (long long)st.st_size, first = 0, last = size - 1;
-    char range[256], hdr[768];
-    int r = header(req, "Range", range, sizeof range) ? parse_range(range, size, &first, &last) : RANGE_NONE;
-    int hn;
-    if (r == RANGE_UNSATISFIABLE) {
-        fclose(f);
-        hn = snprintf(hdr, sizeof hdr, "HTTP/1.0 416 Range Not Satisfiable\r\nContent-Range: bytes */%lld\r\n"
-                                       "Content-Length: 0\r\nConnection: close\r\n\r\n", size);
-        send_all(fd, hdr, (size_t)hn);
-        return;
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (!r) return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    if (code == MHD_HTTP_METHOD_NOT_ALLOWED) MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    enum MHD_Result ok = MHD_queue_response(c, code, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result reply_file(struct MHD_Connection *c, int fd, long long size, const char *type)
+{
+    const char *rv = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+    long long first = 0, last = size - 1;
+    int r = rv ? sx__serve_range(rv, size, &first, &last) : SX__RANGE_NONE;
+    char cr[96];
+    struct MHD_Response *resp;
+    unsigned code = MHD_HTTP_OK;
+    if (r == SX__RANGE_UNSATISFIABLE) {
+        close(fd);
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        snprintf(cr, sizeof cr, "bytes */%lld", size);
+        code = MHD_HTTP_RANGE_NOT_SATISFIABLE;
+    } else {
+        resp = MHD_create_response_from_fd_at_offset64((uint64_t)(size ? last - first + 1 : 0), fd, (uint64_t)first);
+        if (!resp) close(fd);
+        if (r == SX__RANGE_OK) {
+            snprintf(cr, sizeof cr, "bytes %lld-%lld/%lld", first, last, size);
+            code = MHD_HTTP_PARTIAL_CONTENT;
+        }
+        if (resp) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     }
-    if (r == RANGE_OK)
-        hn = snprintf(hdr, sizeof hdr, "HTTP/1.0 206 Partial Content\r\nContent-Type: %s\r\nContent-Length: %lld\r\n"
-                                       "Content-Range: bytes %lld-%lld/%lld\r\nAccept-Ranges: bytes\r\n"
-                                       "Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
-                      type_of(path), last - first + 1, first, last, size);
-    else
-        hn = snprintf(hdr, sizeof hdr, "HTTP/1.0 200 OK\r\nContent-Type: %s\r\nContent-Length: %lld\r\n"
-                                       "Accept-Ranges: bytes\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
-                      type_of(path), size);
-    if (send_all(fd, hdr, (size_t)hn) != 0 || head || (first > 0 && fseeko(f, (off_t)first, SEEK_SET) != 0)) {
-        fclose(f);
-        return;
+    if (!resp) return MHD_NO;
+    if (code != MHD_HTTP_OK) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    enum MHD_Result ok = MHD_queue_response(c, code, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+/* libmicrohttpd calls this once the request head is in (*req is NULL), then
+ * for any body, then once more with no data; a response queued in the first
+ * call closes the connection afterwards, so ordinary requests are answered
+ * in the last call and keep their connection alive. */
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                              const char *version, const char *upload, size_t *upload_size, void **req)
+{
+    (void)version, (void)upload;
+    serve_t *s = cls;
+    if (!*req) {
+        *req = s;
+        pthread_mutex_lock(&s->lock);
+        conn_t *k = conn_of(c);
+        if (k) k->answering = 1;
+        pthread_mutex_unlock(&s->lock);
+        if (!sx__serve_host_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+            return reply_text(c, MHD_HTTP_FORBIDDEN, "this server answers requests for 127.0.0.1 or localhost only\n");
+        if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+            return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if ((cl && strcmp(cl, "0")) || MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+            return reply_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "a GET or HEAD request carries no body\n");
+        return MHD_YES;
     }
-    char buf[65536];
-    for (long long left = size ? last - first + 1 : 0; left > 0;) {
-        size_t k = fread(buf, 1, left < (long long)sizeof buf ? (size_t)left : sizeof buf, f);
-        if (k == 0 || send_all(fd, buf, k) != 0) break;
-        left -= (long long)k;
+    if (*upload_size) { /* cannot happen after the checks above; drop it */
+        *upload_size = 0;
+        return MHD_YES;
     }
-    fclose(f);
+    int fd;
+    long long size;
+    const char *type;
+    int st = sx__serve_open(s->root, url, &fd, &size, &type);
+    if (st == 200) return reply_file(c, fd, size, type);
+    return reply_text(c, (unsigned)st, st == 403 ? "forbidden\n" : st == 404 ? "not found\n"
+                                       : st == 414 ? "path too long\n" : "bad request\n");
 }
 
 sx_err sx_publish_serve(const char *dir, int port, long max_requests)
@@ -201,43 +225,58 @@ sx_err sx_publish_serve(const char *dir, int port, long max_requests)
     SX_FAIL_IF(stat(dir, &st) != 0 || !S_ISDIR(st.st_mode), SX_ERR_INPUT, "'%s' is not a directory; serve a package "
                "made by `sanxiang publish`", dir);
     SX_FAIL_IF(port < 0 || port > 65535, SX_ERR_USAGE, "--port must be 0..65535, got %d", port);
+    serve_t *s = calloc(1, sizeof *s);
+    SX_FAIL_IF(!s, SX_ERR_NOMEM, "out of memory");
+    if (!realpath(dir, s->root)) {
+        free(s);
+        SX_FAIL(SX_ERR_INPUT, "cannot resolve '%s': %s", dir, strerror(errno));
+    }
+    char marker[PATH_MAX + 32];
+    snprintf(marker, sizeof marker, "%s/.sanxiang-package", s->root);
+    if (access(marker, F_OK) != 0)
+        sx_log_warn("serve: '%s' is not a package made by sanxiang publish (no .sanxiang-package); serving its files anyway",
+                    dir);
+    pthread_mutex_init(&s->lock, NULL);
+    /* libmicrohttpd's threads ignore SIGPIPE themselves; this covers the process (sendfile on a closed socket) */
     signal(SIGPIPE, SIG_IGN);
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    SX_FAIL_IF(s < 0, SX_ERR_IO, "cannot create a socket: %s", strerror(errno));
-    int one = 1;
-    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in a = {0};
     a.sin_family = AF_INET;
     a.sin_port = htons((unsigned short)port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 16) != 0) {
-        int e = errno;
-        close(s);
-        SX_FAIL(SX_ERR_IO, "cannot listen on 127.0.0.1:%d: %s; choose another --port", port, strerror(e));
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, answer, s,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&a,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_HEAD_BYTES,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_IDLE_S,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, s,
+        MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
+        MHD_OPTION_END);
+    if (!d) {
+        sx_err e = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot serve on 127.0.0.1:%d (%s); choose another --port",
+                              port, s->mhd_error[0] ? s->mhd_error : "libmicrohttpd could not start");
+        pthread_mutex_destroy(&s->lock);
+        free(s);
+        return e;
     }
-    socklen_t al = sizeof a;
-    getsockname(s, (struct sockaddr *)&a, &al);
-    printf("serving %s at http://127.0.0.1:%d/\n", dir, ntohs(a.sin_port));
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    printf("serving %s at http://127.0.0.1:%u/\n", dir, di ? (unsigned)di->port : (unsigned)port);
     fflush(stdout);
-    long served = 0;
-    while (!sx_signal_pending() && (max_requests <= 0 || served < max_requests)) {
-        /* Signal handlers restart system calls (SA_RESTART), so wait in
-         * short polls to notice SIGTERM/SIGINT within half a second. */
-        struct pollfd pfd = {.fd = s, .events = POLLIN};
-        int ready = poll(&pfd, 1, 500);
-        if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
-        if (ready < 0) break;
-        int c = accept(s, NULL, NULL);
-        if (c < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        struct timeval tv = {.tv_sec = READ_TIMEOUT_S};
-        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        handle(c, dir);
-        close(c);
-        served++;
+    const struct timespec tick = {0, 100 * 1000 * 1000};
+    for (;;) {
+        nanosleep(&tick, NULL);
+        if (sx_signal_pending()) break;
+        watchdog(s);
+        pthread_mutex_lock(&s->lock);
+        int done = max_requests > 0 && s->answered >= max_requests;
+        pthread_mutex_unlock(&s->lock);
+        if (done) break;
     }
-    close(s);
+    MHD_stop_daemon(d);
+    sx_log_info("serve: stopped after %ld request(s)%s", s->answered, sx_signal_pending() ? " (signal)" : "");
+    pthread_mutex_destroy(&s->lock);
+    free(s);
     return SX_OK;
 }

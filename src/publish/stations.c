@@ -11,7 +11,8 @@
  *
  * Stations with an image but no location are reported (warning) and left
  * off the map; a run with hydrographs and no location table gets a warning
- * saying how to place them. The images are in the run directory, so the
+ * saying how to place them; a location table for a run without hydrographs
+ * is refused (it would do nothing). The images are in the run directory, so the
  * layer is built from an in-memory GeoJSON (/vsimem) through the ordinary
  * vector path (GeoPackage, styles, STAC item, web copy, attachments).
  */
@@ -116,6 +117,9 @@ sx_err sx__pub_stations(sx__pub_t *p)
 {
     char *ids[MAX_STATIONS];
     size_t n = hydrograph_ids(p->o->run_dir, ids);
+    SX_FAIL_IF(n == 0 && p->o->stations, SX_ERR_USAGE, "--stations '%s' places forecast stations, but the run directory "
+               "'%s' holds no forecast hydrograph (" PREFIX "<station>" SUFFIX "): publish a flood forecast run, or "
+               "drop --stations (job: stations)", p->o->stations, p->o->run_dir);
     if (n == 0) return SX_OK;
     sx_err err = SX_OK;
     if (!p->o->stations) {

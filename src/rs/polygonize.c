@@ -99,6 +99,7 @@ sx_err sx_rs_polygonize(MPI_Comm comm, const char *raster, const char *gpkg, con
     SX_CHECK(sx_output_begin(comm, gpkg, &out));
     int rank;
     MPI_Comm_rank(comm, &rank);
-    sx_err err = rank == 0 ? polygonize_rank0(raster, out.tmp_path, layer) : SX_OK;
+    /* The raster is this step's own product, staged until the step's products commit together. */
+    sx_err err = rank == 0 ? polygonize_rank0(sx_output_staged(raster), out.tmp_path, layer) : SX_OK;
     return sx_output_commit(comm, &out, err);
 }

@@ -251,7 +251,10 @@ static sx_err warp_block(const sx_rs_warp_opts_t *o, GDALDatasetH *src, const sx
     return err;
 }
 
-/* Open input i; a multi-band input is narrowed to o->band through a VRT. */
+/* Open input i; a multi-band input is narrowed to o->band, and an input
+ * without a CRS is given --s-srs, through a VRT. Without a CRS and without
+ * --s-srs the input is refused: taking its coordinates for the target CRS's
+ * would label metres as degrees. */
 static sx_err open_input(const sx_rs_warp_opts_t *o, int i, GDALDatasetH *out)
 {
     GDALDatasetH ds = GDALOpenEx(o->inputs[i], GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
@@ -261,13 +264,23 @@ static sx_err open_input(const sx_rs_warp_opts_t *o, int i, GDALDatasetH *out)
         GDALClose(ds);
         SX_FAIL(SX_ERR_INPUT, "'%s' has %d band%s; --band %d does not exist", o->inputs[i], nb, nb == 1 ? "" : "s", o->band);
     }
-    if (nb == 1) {
+    const char *wkt = GDALGetProjectionRef(ds);
+    double gt[6];
+    int no_crs = !wkt || !wkt[0], no_gt = GDALGetGeoTransform(ds, gt) != CE_None;
+    if (no_gt || (no_crs && !o->s_srs)) {
+        GDALClose(ds);
+        SX_FAIL_IF(no_gt, SX_ERR_CRS, "'%s' has no georeferencing (no geotransform); georeference it first (e.g. "
+                   "gdal_translate -a_ullr ... -a_srs ...)", o->inputs[i]);
+        SX_FAIL(SX_ERR_CRS, "'%s' has no CRS; say which it is with --s-srs (e.g. EPSG:32649), or assign one with "
+                "gdal_edit.py -a_srs", o->inputs[i]);
+    }
+    if (nb == 1 && !no_crs) {
         *out = ds;
         return SX_OK;
     }
     char bn[16];
     snprintf(bn, sizeof bn, "%d", o->band);
-    char *targv[] = {"-of", "VRT", "-b", bn, NULL};
+    char *targv[] = {"-of", "VRT", "-b", bn, no_crs ? "-a_srs" : NULL, (char *)o->s_srs, NULL};
     GDALTranslateOptions *to = GDALTranslateOptionsNew(targv, NULL);
     GDALDatasetH v = to ? GDALTranslate("", ds, to, NULL) : NULL;
     GDALTranslateOptionsFree(to);

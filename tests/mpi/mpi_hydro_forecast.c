@@ -271,6 +271,33 @@ int main(int argc, char **argv)
     qw[0] = 0;
     EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cp, &z) == SX_ERR_CONFIG, "a zero width must be refused");
 
+    /* dated rows an hour apart with dt_hours 24: refused naming the step and the file, not run at the wrong scale */
+    sx_hydro_series_t sd = s;
+    sd.time_is_date = 1;
+    sd.dt = 3600;
+    snprintf(sd.source, sizeof sd.source, "hourly.csv");
+    sx_hydro_forecast_cfg_t cd = c;
+    cd.times = &sd;
+    cd.members = 0;
+    cd.dt_hours = 24;
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cd, &z) == SX_ERR_CONFIG &&
+               strstr(sx_err_message(), "dt_hours = 24 but the forcing hourly.csv steps 1 h (1, 2, ...); leave dt_hours out"),
+           "a dt_hours that does not match dated rows must be refused: %s", sx_err_message());
+    cd.dt_hours = 1;
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cd, &z) == SX_OK, "dated hourly rows with dt_hours 1: %s", sx_err_message());
+    sx_hydro_forecast_fini(&z);
+    /* a negative area is named with its value (also where gridded rain skips the gauge weights) */
+    sx_hydro_node_t neg[4];
+    memcpy(neg, nodes, sizeof neg);
+    neg[1].area_km2 = -80;
+    sx_hydro_forecast_cfg_t cn = c;
+    cn.nodes = neg;
+    cn.members = 0;
+    cn.network_source = "basin.yaml";
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &cn, &z) == SX_ERR_CONFIG &&
+               strstr(sx_err_message(), "basin.yaml: sub-basin 'b': area = -80 km2"),
+           "a negative area must be refused naming it: %s", sx_err_message());
+
     sx_hydro_forecast_fini(&f);
     sx_hydro_forecast_fini(&r1);
     sx_hydro_forecast_fini(&rc);

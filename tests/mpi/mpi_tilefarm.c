@@ -19,7 +19,10 @@ int main(int argc, char **argv)
     double *result = calloc((size_t)ntiles, sizeof *result), *sum = calloc((size_t)ntiles, sizeof *sum);
     sx_tilefarm_t *f = NULL;
     int fail = 0;
-    if (sx_tilefarm_create(MPI_COMM_WORLD, ntiles, &f) != SX_OK) fail = 1;
+    if (sx_tilefarm_create(MPI_COMM_WORLD, ntiles, &f) != SX_OK) {
+        fprintf(stderr, "mpi_tilefarm: rank %d: %s\n", sx_mpi_rank(), sx_err_message());
+        fail = 1;
+    }
     int64_t t;
     int taken = 0;
     while (!fail && sx_tilefarm_next(f, &t) == SX_OK && t >= 0) {

@@ -29,13 +29,13 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
            COMMAND sh -c "\
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_OLINDA} -o fel.tif && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem flowdir fel.tif -o p.tif --encoding taudem && \
-${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum p.tif -o ad8.tif --encoding taudem --edge edge.nc && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum p.tif -o ad8.tif --encoding taudem --edge && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum p.tif -o wacc.tif --encoding taudem --weight ${SX_OLINDA} && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem streams ad8.tif --flowdir p.tif --encoding taudem --threshold 50 \
-  -o ord.tif --links links.gpkg && \
-ogr2ogr -f CSV links.csv links.gpkg -lco GEOMETRY=AS_WKT && \
+  -o ord.tif && \
+ogr2ogr -f CSV links.csv ord_links.gpkg -lco GEOMETRY=AS_WKT && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem watershed p.tif --encoding taudem --accum ad8.tif \
-  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ws.tif --polygons ws.gpkg && \
+  --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ws.tif && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem slope ${SX_OLINDA} -o slope.tif && \
 ogr2ogr -f CSV ws.csv ws.gpkg -lco GEOMETRY=AS_WKT"
            WORKING_DIRECTORY ${o})
@@ -142,7 +142,7 @@ foreach(np 1 3)
                        dem_err_cycle_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED dem_bad)
 endforeach()
-add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "encoding" "esri or taudem"
+add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "--encoding" "esri|taudem"
          -- ${SX_BIN} dem flowdir ${SX_OLINDA} --encoding arcgis -o ${SX_DEM_OUT}/err_enc.tif)
 add_test(NAME dem_err_weight_grid COMMAND ${SX_EXPECT} 2 3 "N47E009.SRTM3.tif" "not on the grid"
          -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif --weight ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif

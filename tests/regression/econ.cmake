@@ -98,6 +98,18 @@ add_test(NAME econ_uncertainty_equal
 cmp ${SX_ECON_OUT}/mc_np1/uncertainty/sensitivity.csv ${SX_ECON_OUT}/mc_np3/uncertainty/sensitivity.csv && \
 cmp ${SX_ECON_OUT}/mc_np1/uncertainty/scores.csv ${SX_ECON_OUT}/mc_np3/uncertainty/scores.csv")
 set_tests_properties(econ_uncertainty_equal PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED "econ_mc_np1;econ_mc_np3")
+# two OpenMP threads in one rank and an odd batch size: the same tables, byte for byte
+set(SX_TEST_ENV_T2 ${SX_TEST_ENV})
+list(REMOVE_ITEM SX_TEST_ENV_T2 "OMP_NUM_THREADS=1")
+list(APPEND SX_TEST_ENV_T2 "OMP_NUM_THREADS=2")
+add_test(NAME econ_uncertainty_threads
+         COMMAND sh -c "${SX_BIN} econ uncertainty jobs/asem_uncertainty.yaml --set steps.0.samples=500 --set steps.0.batch=7 \
+--out ${SX_ECON_OUT}/mc_t2 && \
+cmp ${SX_ECON_OUT}/mc_np1/uncertainty/uncertainty.csv ${SX_ECON_OUT}/mc_t2/uncertainty/uncertainty.csv && \
+cmp ${SX_ECON_OUT}/mc_np1/uncertainty/sensitivity.csv ${SX_ECON_OUT}/mc_t2/uncertainty/sensitivity.csv"
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(econ_uncertainty_threads PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV_T2}"
+                     FIXTURES_REQUIRED econ_mc_np1 PROCESSORS 2)
 
 add_test(NAME econ_uncertainty_charts COMMAND ${SX_PY} ${SX_ECON_CHECK} svg ${SX_ECON_OUT}/mc_np1/uncertainty 51)
 set_tests_properties(econ_uncertainty_charts PROPERTIES LABELS regression FIXTURES_REQUIRED econ_mc_np1)

@@ -88,6 +88,50 @@ foreach(np 1 3)
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
 
+# Inputs whose old messages misled (an all-nodata DEM read as "no rainfall"): each names the file, the
+# first bad cell in raster order (the same at 1 and 3 ranks) and what to do.
+set(F2D_BADGEN ${SX_TEST_OUT}/flood2d_bad)
+add_test(NAME flood2d_bad_inputs_prepare
+         COMMAND sh -c "mkdir -p ${F2D_BADGEN} && /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/flood2d_bad_inputs.py \
+${CMAKE_SOURCE_DIR}/data/dem/olinda_dem_utm25s.tif ${F2D_BADGEN}")
+set_tests_properties(flood2d_bad_inputs_prepare PROPERTIES FIXTURES_SETUP flood2d_bad LABELS regression)
+set(F2D_1H --set steps.0.duration_s=3600 --out ${SX_TEST_OUT}/flood2d_err)
+foreach(np 1 3)
+  add_test(NAME flood2d_err_dem_all_nodata_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "all_nodata_dem.tif" "has no valid cell" "nodata value is -9999" "gdal_edit.py"
+                   -- ${F2D_BIN} flood2d ${F2D_BAD}/empty.yaml --set inputs.dem=${F2D_BADGEN}/all_nodata_dem.tif
+                   --set steps.0.rain_mm_h=10 --out ${SX_TEST_OUT}/flood2d_err)
+  add_test(NAME flood2d_err_dem_inf_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "inf_dem.tif" "+inf at row 30, column 20" "make such cells nodata"
+                   -- ${F2D_BIN} flood2d ${F2D_JOB} --set inputs.dem=${F2D_BADGEN}/inf_dem.tif ${F2D_1H})
+  add_test(NAME flood2d_err_inflow_nodata_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "inflow 'river'" "hole_dem.tif" "column 39, row 71"
+                   "nearest data cell is column 39, row 68"
+                   -- ${F2D_BIN} flood2d ${F2D_JOB} --set inputs.dem=${F2D_BADGEN}/hole_dem.tif ${F2D_1H})
+  add_test(NAME flood2d_err_manning_nodata_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "manning_hole.tif" "is nodata at column 50, row 40" "and 1 other cell"
+                   "where the DEM 'data/dem/olinda_dem_utm25s.tif' has data"
+                   -- ${F2D_BIN} flood2d ${F2D_JOB} --set steps.0.manning_raster=${F2D_BADGEN}/manning_hole.tif ${F2D_1H})
+  add_test(NAME flood2d_err_manning_range_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "manning_percent.tif" "has 5 s m^-1/3 at column 0, row 0" "and 12320 other cells"
+                   "[0, 1]" -- ${F2D_BIN} flood2d ${F2D_JOB} --set steps.0.manning_raster=${F2D_BADGEN}/manning_percent.tif
+                   ${F2D_1H})
+  add_test(NAME flood2d_err_hydrograph_outside_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "inflow 'river'" "late_hydrograph.csv" "outside the run's 0 .. 3600 s"
+                   "seconds from the start of the run"
+                   -- ${F2D_BIN} flood2d ${F2D_JOB} --set steps.0.inflows.0.hydrograph=${F2D_BADGEN}/late_hydrograph.csv
+                   ${F2D_1H})
+  add_test(NAME flood2d_err_level_below_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "nothing to flood" "initial_level -5 m is below every DEM cell (the lowest is -1 m)"
+                   -- ${F2D_BIN} flood2d ${F2D_BAD}/empty.yaml --set steps.0.initial_level=-5
+                   --out ${SX_TEST_OUT}/flood2d_err)
+  set_tests_properties(flood2d_err_dem_all_nodata_np${np} flood2d_err_dem_inf_np${np} flood2d_err_inflow_nodata_np${np}
+                       flood2d_err_manning_nodata_np${np} flood2d_err_manning_range_np${np}
+                       flood2d_err_hydrograph_outside_np${np} flood2d_err_level_below_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                       FIXTURES_REQUIRED flood2d_bad)
+endforeach()
+
 # The forecast -> inundation hand-off: the Chengcun forecast job writes forecast.csv, the
 # flood2d_forecast job (shortened to 12 h) reads the outlet's p50 from it through --set, and its
 # inflow volumes equal the integral of that forecast hydrograph (computed independently in Python).

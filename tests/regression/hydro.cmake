@@ -30,6 +30,13 @@ sx_hydro_error(empty 1 3 "time 2: P is empty"
   run xaj --forcing ${SX_HYDRO_DATA}/empty.csv ${X})
 sx_hydro_error(no_e 1 3 "no 'E' column"
   run xaj --forcing ${SX_HYDRO_DATA}/no_e.csv ${X})
+sx_hydro_error(backwards 2 3 "backwards.csv:5: time 2024-06-01 00:30 does not follow 2024-06-01 01:00; times must increase"
+  run gr4j --forcing ${SX_HYDRO_DATA}/backwards.csv ${X})
+# a spreadsheet export (UTF-8 BOM, CRLF, comment lines, quoted cells) is read as the table reader reads it
+add_test(NAME hydro_forcing_bom
+         COMMAND $<TARGET_FILE:sanxiang_cli> hydro run gr4j --forcing ${SX_HYDRO_DATA}/bom_crlf.csv
+                 -o ${SX_TEST_OUT}/hydro/bom.csv)
+set_tests_properties(hydro_forcing_bom PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
 sx_hydro_error(w0_gt_wm 2 3 "W0 = WU + WL + WD = 125 mm exceeds WM = 120"
   run xaj --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param WUM=20 --param WLM=60 --param WM=120 --init WU=20 --init WL=60 --init WD=45 ${X})
 sx_hydro_error(wdm 1 3 "WDM"
@@ -38,7 +45,7 @@ sx_hydro_error(bad_param 1 2 "gr4j has no parameter 'X7'"
   run gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param X7=1 ${X})
 sx_hydro_error(out_of_range 1 3 "X1 = -1 is outside its valid range"
   run gr4j --forcing ${SX_HYDRO_DATA}/good_hourly.csv --param X1=-1 ${X})
-sx_hydro_error(bad_model 1 2 "unknown hydrological model 'hbv'"
+sx_hydro_error(bad_model 1 2 "MODEL: must be one of xaj|gr4j, got 'hbv'"
   run hbv --forcing ${SX_HYDRO_DATA}/good_hourly.csv ${X})
 sx_hydro_error(route_x 1 3 "Muskingum X = 0.7 must lie in [0, 0.5]"
   route muskingum --inflow ${SX_HYDRO_DATA}/good_hourly.csv --k 2 --x 0.7 --dt 1 ${X})
@@ -54,6 +61,10 @@ set_tests_properties(hydro_job_chengcun PROPERTIES LABELS "regression;mpi" ENVIR
                      TIMEOUT 600)
 sx_hydro_error(thiessen_field 2 3 "has no field 'name'"
   thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/gauges.csv --id-field name ${X})
+sx_hydro_error(thiessen_header 2 3 "good_hourly.csv: the header is 'time,P,E', not gauge locations; give a CSV with the columns id,x,y"
+  thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/good_hourly.csv ${X})
+sx_hydro_error(thiessen_dup 1 3 "gauges_dup.csv:4: gauge id 'G1' is used twice (also on line 2)"
+  thiessen --polygons ${SX_HYDRO_DATA}/subbasins.geojson --gauges ${SX_HYDRO_DATA}/gauges_dup.csv ${X})
 
 # Bad forecast job input: every rank stops with one message naming the problem.
 function(sx_hydro_job_error name np status pattern)
@@ -65,6 +76,12 @@ function(sx_hydro_job_error name np status pattern)
 endfunction()
 sx_hydro_job_error(gauge 2 3 "header has no 'P99' column" --set steps.0.gauges.3=P99)
 sx_hydro_job_error(down 3 3 "drains to 'sea', which is not a sub-basin" --set steps.0.subbasins.4.down=sea)
+# dated hourly rows with the job's dt_hours 24: refused naming the file and the step, not run 24x off in discharge
+sx_hydro_job_error(dt_hours 2 3 "dt_hours = 24 but the forcing tests/data/hydro/chengcun_hourly.csv steps 1 h"
+  --set inputs.forcing=tests/data/hydro/chengcun_hourly.csv "--set" "steps.0.start=2024-06-01 00:00"
+  "--set" "steps.0.issue=2024-06-01 20:00" --set steps.0.lead=5)
+sx_hydro_job_error(cycle 2 3 "downstream links form a cycle u05 -> u06 -> u07 -> u05"
+  --set steps.0.subbasins.4.down=u06 --set steps.0.subbasins.5.down=u07 --set steps.0.subbasins.6.down=u05)
 sx_hydro_job_error(weights 2 3 "gauge weights sum to" --set steps.0.subbasins.0.weights.0=0.5)
 sx_hydro_job_error(issue 2 3 "time '9999' is not in the forcing" --set steps.0.issue=9999)
 sx_hydro_job_error(lead 2 3 "extend the forecast rain or shorten the lead" --set steps.0.lead=500)

@@ -60,9 +60,9 @@ add_test(NAME publish_gcj_stated_as_gcj_refused
                  ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_gcj_2 --boundaries ${SX_PUB_DATAV}
                  --datum datav_changsha.geojson=GCJ-02)
 add_test(NAME publish_gcj_target_refused
-         COMMAND ${SX_PUB_EXPECT} 1 3 "GCJ-02" "EPSG:4490" -- ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_gcj_3 --crs GCJ-02)
+         COMMAND ${SX_PUB_EXPECT} 1 2 "GCJ-02" "EPSG:4490" -- ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_gcj_3 --crs GCJ-02)
 add_test(NAME publish_unknown_crs
-         COMMAND ${SX_PUB_EXPECT} 1 3 "EPSG:999999" "not known" -- ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_gcj_4 --crs EPSG:999999)
+         COMMAND ${SX_PUB_EXPECT} 1 2 "EPSG:999999" "not known" -- ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_gcj_4 --crs EPSG:999999)
 add_test(NAME publish_not_a_run
          COMMAND ${SX_PUB_EXPECT} 3 3 "run.json" -- ${SX_PUB_BIN} publish ${CMAKE_CURRENT_SOURCE_DIR}/data/publish -o ${SX_TEST_OUT}/publish_gcj_5)
 add_test(NAME publish_table_without_code
@@ -76,6 +76,18 @@ add_test(NAME publish_failures_leave_nothing
          COMMAND sh -c "test -z \"$(ls -a ${SX_TEST_OUT} | grep publish_gcj)\"")
 set_tests_properties(publish_failures_leave_nothing PROPERTIES LABELS regression
                      DEPENDS "publish_gcj_datav_refused;publish_gcj_stated_as_gcj_refused;publish_gcj_target_refused;publish_unknown_crs;publish_not_a_run;publish_table_without_code")
+# What -o may write over (issue 14), at 1 and 3 ranks: a file, a directory of other work and a symbolic link are
+# refused and left as they were; a package publish made is replaced; a failed publish leaves the old package intact;
+# options that would do nothing (--table/--rank-field/--code-field without --boundaries, a --datum for no input,
+# --stations without hydrographs) are refused; the job step names file, line and key.
+foreach(np 1 3)
+  add_test(NAME publish_target_np${np}
+           COMMAND ${SX_PUB_REG}/publish_target_check.sh ${SX_PUB_EXPECT} ${SX_PUB_BIN} ${SX_PUB_RUN}
+                   ${SX_TEST_OUT}/publish_target_np${np} ${np} ${CMAKE_CURRENT_SOURCE_DIR}/data/publish
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(publish_target_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED publish_run PROCESSORS ${np} TIMEOUT 600)
+endforeach()
 # Stating the datum (the file was converted) lets the same file through.
 add_test(NAME publish_gcj_stated_wgs84
          COMMAND sh -c "${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_stated --boundaries ${SX_PUB_DATAV} \
@@ -95,6 +107,11 @@ add_test(NAME publish_viewer_package
 set_tests_properties(publish_viewer_package PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "demo_np2;viewer_dist" FIXTURES_SETUP publish_viewer)
 add_test(NAME serve_package COMMAND ${SX_PUB_REG}/publish_serve_check.sh ${SX_PUB_BIN} ${SX_TEST_OUT}/publish_viewer)
+foreach(np 1 3)
+  add_test(NAME serve_not_a_directory_np${np}
+           COMMAND ${SX_PUB_EXPECT} ${np} 3 "no_such_package" "sanxiang publish" -- ${SX_PUB_BIN} serve ${SX_TEST_OUT}/no_such_package)
+  set_tests_properties(serve_not_a_directory_np${np} PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS ${np})
+endforeach()
 add_test(NAME viewer_browser
          COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/viewer_test.mjs ${SX_TEST_OUT}/publish_viewer ${SX_PUB_BIN}
                  ${SX_TEST_OUT}/viewer.png ${CMAKE_SOURCE_DIR}/viewer)

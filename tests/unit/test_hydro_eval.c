@@ -2,7 +2,9 @@
  * test_hydro_eval.c — objectives and GB/T 22482-2008 on hand-checkable
  * series: NSE of a perfect and of a mean simulation, KGE of a scaled
  * simulation, per-event flags at the 20 % / one-step / 20 mm boundaries and
- * the grades at 85 / 70 / 60 %; event detection; CSV forcing errors.
+ * the grades at 85 / 70 / 60 %; event detection; CSV forcing errors; a
+ * spreadsheet export (UTF-8 BOM, CRLF, comment lines, quotes, blanks) read
+ * as the shared table reader reads it, with errors naming the file's line.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -116,12 +118,28 @@ static void test_series_errors(void **state)
     assert_int_equal(sx_hydro_series_read(SX_TEST_DATA_DIR "/hydro/missing.csv", req, 2, NULL, 0, &s), SX_ERR_IO);
 }
 
+static void test_series_formats(void **state)
+{
+    sx_hydro_series_t s;
+    const char *req[] = {"P", "E"};
+    assert_int_equal(sx_hydro_series_read(SX_TEST_DATA_DIR "/hydro/bom_crlf.csv", req, 2, NULL, 0, &s), SX_OK);
+    assert_int_equal(s.n, 3);
+    assert_true(s.time_is_date && s.dt == 3600);
+    assert_string_equal(s.time[0], "2024-06-01 00:00");
+    assert_true(sx_hydro_series_col(&s, "P")[1] == 12);
+    assert_true(sx_hydro_series_col(&s, "E")[2] == 0.2);
+    sx_hydro_series_fini(&s);
+    /* times that go back: the message names the line in the file (after a comment line) */
+    assert_int_equal(sx_hydro_series_read(SX_TEST_DATA_DIR "/hydro/backwards.csv", req, 2, NULL, 0, &s), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "backwards.csv:5: time 2024-06-01 00:30 does not follow 2024-06-01 01:00"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_objectives),      cmocka_unit_test(test_gbt_event_flags),
         cmocka_unit_test(test_grades),          cmocka_unit_test(test_find_events),
-        cmocka_unit_test(test_series_errors),
+        cmocka_unit_test(test_series_errors),   cmocka_unit_test(test_series_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

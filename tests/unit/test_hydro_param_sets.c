@@ -70,7 +70,8 @@ static void bad_files(void **state)
         {"model,X1,X2,X3,X4\ngr4j,300,0,20,1.5\nxaj,300,0,20,1.5\n",
          "line 3 is a 'xaj' parameter set but the forecast runs gr4j"},
         {"X1,X2,X3,X4\n300,abc,20,1.5\n", "column 'X2': 'abc' is not a finite number"},
-        {"X1,X2,X3,X4\n300,0,20\n", "line 2 has 3 fields, the header 4"},
+        {"X1,X2,X3,X4\n300,0,20\n", ":2: row has 3 fields but the header has 4"},
+        {"# from a spreadsheet\nmodel,X1,X2,X7\ngr4j,300,0,20\n", "line 2, column 4: 'X7' is not a parameter of gr4j"},
         {"X1,X2,X3,X4\n", "holds no parameter set"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -78,7 +79,7 @@ static void bad_files(void **state)
         refused("gr4j", 0, bad[i].needle);
     }
     /* a hand-written file without model/loss columns and with a subset of parameters is fine */
-    put("# two sets\nX1,X4\n250,2\n400,3\n");
+    put("\xEF\xBB\xBF# two sets, a spreadsheet's BOM and CRLF\r\nX1, X4\r\n250,2\r\n400,3\r\n");
     sx_hydro_param_sets_t s;
     assert_int_equal(sx_hydro_param_sets_read(path, "gr4j", 0, &s), SX_OK);
     assert_int_equal(s.n, 2);

@@ -95,6 +95,19 @@ static void test_gauges_read(void **state)
     assert_true(x[2] == 2500 && y[2] == 500);
     assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/gauges.csv", 2, &n, names, x, y), SX_ERR_INPUT);
     assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/good_hourly.csv", 4, &n, names, x, y), SX_ERR_INPUT);
+    /* a forcing table (6 rows, within max) is not read as gauges named by dates */
+    char many[8][32];
+    double mx[8], my[8];
+    assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/good_hourly.csv", 8, &n, many, mx, my), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "good_hourly.csv: the header is 'time,P,E', not gauge locations; give a CSV "
+                                              "with the columns id,x,y"));
+    assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/gauges_dup.csv", 4, &n, names, x, y), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "gauges_dup.csv:4: gauge id 'G1' is used twice (also on line 2)"));
+    /* columns by name in any order, a BOM, CRLF and a quoted cell with a comma */
+    assert_int_equal(sx_hydro_gauges_read(SX_TEST_DATA_DIR "/hydro/gauges_reordered.csv", 4, &n, names, x, y), SX_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(names[1], "G2");
+    assert_true(x[1] == 1500 && y[1] == 500);
 }
 
 int main(void)
