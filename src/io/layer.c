@@ -65,7 +65,6 @@ sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window
                 sx_raster_name(r), band, row[i] > 0 ? "+inf" : "-inf", (long long)(win.y0 + j), (long long)(win.x0 + i),
                 sx_grid_x_center(g, win.x0 + i), sx_grid_y_center(g, win.y0 + j));
     }
-    }
     return SX_OK;
 }
 
