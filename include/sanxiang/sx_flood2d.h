@@ -172,7 +172,7 @@ typedef struct {
     int snapshots;              /* write depth snapshots at every report time */
     double checkpoint_seconds;  /* wall-clock seconds between checkpoints (0: never) */
     double extent_depth;        /* depth (m) that defines the flood extent polygons */
-    int cog;                    /* also write COGs of the max layers */
+    int formats;                /* files of the max layers: SX_LAYER_COG | SX_LAYER_NC (sx_layer.h) */
     const char *config_hash;    /* identifies the run for restarts (job file + overrides) */
     const char *provenance;     /* JSON, or NULL */
 } sx_f2d_run_opts_t;

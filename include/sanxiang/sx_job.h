@@ -90,13 +90,20 @@ sx_err sx_job_out_file(const sx_job_t *job, const char *name, const char *ext, c
  *  resolve it. An absent or empty optional option gives *path = NULL. */
 sx_err sx_job_input(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path);
 
-/** A step's raster output <name>: <name>.nc (CF) and <name>.tif (COG, or
- *  NULL when the step's `cog` option is false). */
+/** A step's raster output <name>: <name>.tif (COG) and/or <name>.nc (CF),
+ *  as its `outputs` key says (on the command line --format, or the extension
+ *  of -o), else the job's `outputs`, else COG only. nc or tif is NULL when
+ *  that file is not wanted; at least one is set. */
 typedef struct {
-    char nc[SX_PATH_MAX], tif_buf[SX_PATH_MAX];
-    const char *tif;
+    char nc_buf[SX_PATH_MAX], tif_buf[SX_PATH_MAX];
+    const char *nc, *tif;
 } sx_job_raster_out_t;
-sx_err sx_job_raster_out(const sx_job_t *job, const char *name, int cog, sx_job_raster_out_t *out);
+sx_err sx_job_raster_out(const sx_job_t *job, const sx_cfg_node_t *node, const char *name, sx_job_raster_out_t *out);
+/** The same choice as bits SX_LAYER_COG | SX_LAYER_NC (sx_layer.h), for steps that name their files themselves. */
+sx_err sx_job_raster_formats(const sx_job_t *job, const sx_cfg_node_t *node, int *formats);
+/** Register output layer `name` of out for later steps: the COG when one is
+ *  written, else variable var of the netCDF. */
+sx_err sx_job_add_raster_layer(sx_job_t *job, const char *name, const sx_job_raster_out_t *out, const char *var);
 /** Register output layer `name` as variable `var` of netCDF file nc (var
  *  NULL: the file itself) for later steps. */
 sx_err sx_job_add_nc_layer(sx_job_t *job, const char *name, const char *nc, const char *var);

@@ -27,6 +27,9 @@ sx_err sx_layer_open(MPI_Comm comm, const char *name, int band, sx_raster_t **r,
  *  (ext contains win); nodata and NaN become NaN. Not collective. */
 sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window_t win, sx_window_t ext, double *buf);
 
+/** Files of a layer, for callers that name them from a stem (formats bits). */
+enum { SX_LAYER_COG = 1, SX_LAYER_NC = 2 };
+
 typedef struct {
     const char *nc_path;       /* CF-netCDF output, or NULL */
     const char *cog_path;      /* COG output, or NULL (at least one of the two) */

@@ -282,7 +282,7 @@ typedef struct {
     int nir, red;        /* band indices k for max-NDVI */
     int strip_rows;      /* rows of every scene held at a time (0: about 64 MB worth) */
     const char *out_stem; /* outputs <stem>_<band>.nc/.tif and <stem>_count.nc/.tif */
-    int cog;
+    int formats;          /* SX_LAYER_COG | SX_LAYER_NC (sx_layer.h) */
     const char *provenance;
 } sx_rs_composite_opts_t;
 

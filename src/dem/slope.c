@@ -113,13 +113,11 @@ sx_err sx_dem_slope_run(MPI_Comm comm, const sx_slope_opts_t *o)
     free(z);
     z = NULL;
 
-    if (o->out_nc) {
+    if (o->out_nc || o->out_cog) {
         sx_layer_out_t lo = {o->out_nc, o->out_cog, "slope", "terrain slope (Horn 1981)",
                              o->units == SX_SLOPE_PERCENT ? "percent" : "degree", NULL, SX_DT_FLOAT32,
                              SX_SLOPE_NODATA, "AVERAGE", o->provenance};
         err = sx_layer_write(comm, &grid, own, slope, own.nx, &lo);
-    } else if (o->out_cog) {
-        err = sx_err_set(SX_ERR_CONFIG, SX__FILE, __LINE__, "a COG output needs the netCDF output it is made from");
     }
 done:
     free(z);

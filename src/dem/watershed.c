@@ -328,7 +328,9 @@ sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
     if (o->polygons) {
         sx_output_t ot;
         char src[SX_PATH_MAX + 32];
-        snprintf(src, sizeof src, "NETCDF:\"%s\":basin", sx_output_staged(o->out_nc)); /* staged in this step */
+        /* the raster just written, staged until the step's products commit together */
+        if (o->out_cog) snprintf(src, sizeof src, "%s", sx_output_staged(o->out_cog));
+        else snprintf(src, sizeof src, "NETCDF:\"%s\":basin", sx_output_staged(o->out_nc));
         SX_CHECK_GOTO(sx_output_begin(comm, o->polygons, &ot), err, done);
         err = rank == 0 ? polygonize(src, ot.tmp_path, &gd, km2, down, n) : SX_OK;
         err = sx_output_commit(comm, &ot, err);

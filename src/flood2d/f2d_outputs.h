@@ -8,7 +8,7 @@
 #include "f2d_internal.h"
 
 /** max_depth, arrival_time, max_velocity, max_hazard as <dir>/<name>.nc (+ .tif). */
-sx_err sx__f2d_write_max_layers(sx_f2d_t *m, const char *dir, int cog, const char *prov);
+sx_err sx__f2d_write_max_layers(sx_f2d_t *m, const char *dir, int formats, const char *prov);
 /** Current depth as a 2-D CF file (float32). */
 sx_err sx__f2d_write_snapshot(sx_f2d_t *m, const char *path);
 /** Copy snapshots snap_fmt % t (t = 0..nsnap-1) into one CF time series. */

@@ -50,7 +50,7 @@ static sx_err field_f32(const sx_f2d_t *m, sx_f2d_field f, float *out)
     return err;
 }
 
-sx_err sx__f2d_write_max_layers(sx_f2d_t *m, const char *dir, int cog, const char *prov)
+sx_err sx__f2d_write_max_layers(sx_f2d_t *m, const char *dir, int formats, const char *prov)
 {
     static const struct {
         sx_f2d_field f;
@@ -71,7 +71,7 @@ sx_err sx__f2d_write_max_layers(sx_f2d_t *m, const char *dir, int cog, const cha
         snprintf(nc, sizeof nc, "%s/%s.nc", dir, layers[k].name);
         snprintf(tif, sizeof tif, "%s/%s.tif", dir, layers[k].name);
         err = sx_err_agree(m->comm, field_f32(m, layers[k].f, buf));
-        sx_layer_out_t o = {nc, cog ? tif : NULL, layers[k].name, layers[k].long_name, layers[k].units, NULL,
+        sx_layer_out_t o = {formats & SX_LAYER_NC ? nc : NULL, formats & SX_LAYER_COG ? tif : NULL, layers[k].name, layers[k].long_name, layers[k].units, NULL,
                             SX_DT_FLOAT32, F2D_NODATA, "AVERAGE", prov};
         if (err == SX_OK) err = sx_layer_write(m->comm, &m->grid, m->own, buf, m->own.nx, &o);
     }

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "f2d_outputs.h"
+#include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
@@ -157,13 +158,13 @@ static sx_err simulate(sx_f2d_t *m, const sx_f2d_run_opts_t *o, const run_paths 
 
 static sx_err finish(sx_f2d_t *m, const sx_f2d_run_opts_t *o, const run_paths *rp, const double *times, int64_t nrep)
 {
-    SX_CHECK(sx__f2d_write_max_layers(m, o->out_dir, o->cog, o->provenance));
+    SX_CHECK(sx__f2d_write_max_layers(m, o->out_dir, o->formats, o->provenance));
     char path[SX_PATH_MAX + 64], src[SX_PATH_MAX + 64];
     if (o->snapshots) {
         snprintf(path, sizeof path, "%s/depth_series.nc", o->out_dir);
         SX_CHECK(sx__f2d_assemble_series(m, rp->snap_fmt, nrep + 1, times, path, o->provenance));
     }
-    if (o->cog) snprintf(src, sizeof src, "%s/max_depth.tif", o->out_dir);
+    if (o->formats & SX_LAYER_COG) snprintf(src, sizeof src, "%s/max_depth.tif", o->out_dir);
     else snprintf(src, sizeof src, "NETCDF:\"%s/max_depth.nc\":max_depth", o->out_dir);
     snprintf(path, sizeof path, "%s/flood_extent.gpkg", o->out_dir);
     SX_CHECK(sx__f2d_write_extent(m->comm, src, o->extent_depth, path));

@@ -14,6 +14,7 @@
 
 #include "sanxiang/sx_cog.h"
 #include "sanxiang/sx_h5cf.h"
+#include "sanxiang/sx_layer_mem.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
@@ -81,6 +82,18 @@ sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, con
 {
     SX_FAIL_IF(!o->nc_path && !o->cog_path, SX_ERR_INTERNAL, "layer '%s': no output file named (netCDF or COG)",
                o->name);
+    /* Later steps of a job open the layer by these names; while keeping is on they find this block in memory. */
+    char ncvar[SX_PATH_MAX + 64];
+    const char *names[2];
+    int nnames = 0;
+    if (o->cog_path) names[nnames++] = o->cog_path;
+    if (o->nc_path) {
+        snprintf(ncvar, sizeof ncvar, "NETCDF:\"%s\":%s", o->nc_path, o->name);
+        names[nnames++] = ncvar;
+    }
+    const int write_files = sx_layer_mem_writes_files();
+    SX_CHECK(sx_layer_mem_keep(comm, names, nnames, grid, own, data, row_stride, o->dtype, o->fill, !write_files));
+    if (!write_files) return SX_OK; /* an intermediate layer: memory only */
     char timer[96];
     if (o->nc_path) {
         sx_grid_t og;

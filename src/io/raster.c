@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanxiang/sx_layer_mem.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_perf.h"
 
 struct sx_raster {
-    GDALDatasetH ds;
+    GDALDatasetH ds;            /* NULL for a kept layer until a read needs its file */
+    const sx_mem_layer_t *mem;  /* a layer an earlier step kept in memory (sx_layer_mem.h), or NULL */
     char *name;
 };
 
@@ -100,9 +102,35 @@ static sx_dtype from_gdal(GDALDataType t)
     }
 }
 
+/* The file behind a kept layer, opened when a read or a metadata item needs it. */
+static sx_err open_file(sx_raster_t *r, const char *why)
+{
+    if (r->ds) return SX_OK;
+    SX_FAIL_IF(r->mem && !sx__layer_mem_has_file(r->mem), SX_ERR_CONFIG,
+               "layer '%s' is intermediate (kept in memory, not written) and this step %s; remove `intermediate: "
+               "true` from the step that makes it", r->name, why);
+    r->ds = GDALOpenEx(r->name, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (!r->ds) SX_FAIL_GDAL("cannot open raster '%s'; check the path and that it is a raster GDAL can read", r->name);
+    return SX_OK;
+}
+
 sx_err sx_raster_open(const char *name, sx_raster_t **out)
 {
     last_error[0] = '\0';
+    const sx_mem_layer_t *mem = sx__layer_mem_find(name);
+    if (mem) { /* kept by an earlier step of this job: reads of this rank's block come from memory */
+        sx_raster_t *r = calloc(1, sizeof *r);
+        char *copy = strdup(name);
+        if (!r || !copy) {
+            free(r);
+            free(copy);
+            SX_FAIL(SX_ERR_NOMEM, "cannot allocate a raster handle");
+        }
+        r->mem = mem;
+        r->name = copy;
+        *out = r;
+        return SX_OK;
+    }
     GDALDatasetH ds = GDALOpenEx(name, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (!ds) SX_FAIL_GDAL("cannot open raster '%s'; check the path and that it is a raster GDAL can read", name);
     sx_raster_t *r = calloc(1, sizeof *r);
@@ -133,12 +161,16 @@ void sx_raster_close(sx_raster_t **r)
     *r = NULL;
 }
 
-int sx_raster_band_count(const sx_raster_t *r) { return GDALGetRasterCount(r->ds); }
+int sx_raster_band_count(const sx_raster_t *r) { return r->mem ? 1 : GDALGetRasterCount(r->ds); }
 const char *sx_raster_name(const sx_raster_t *r) { return r->name; }
 
 sx_err sx_raster_grid(const sx_raster_t *r, int band, sx_grid_t *out)
 {
     memset(out, 0, sizeof *out);
+    if (r->mem) {
+        SX_FAIL_IF(band != 1, SX_ERR_INPUT, "'%s' has 1 band; band %d does not exist", r->name, band);
+        return sx_grid_copy(out, sx__layer_mem_grid(r->mem));
+    }
     SX_FAIL_IF(band < 1 || band > GDALGetRasterCount(r->ds), SX_ERR_INPUT,
                "'%s' has %d band(s); band %d does not exist", r->name, GDALGetRasterCount(r->ds), band);
     GDALRasterBandH b = GDALGetRasterBand(r->ds, band);
@@ -175,6 +207,12 @@ sx_err sx_raster_read(sx_raster_t *r, int band, int64_t x0, int64_t y0, int64_t 
                       sx_dtype buf_type, void *buf, int64_t row_stride)
 {
     if (nx <= 0 || ny <= 0) return SX_OK;
+    if (r->mem) {
+        int ok = 0;
+        SX_CHECK(sx__layer_mem_read(r->mem, x0, y0, nx, ny, buf_type, buf, row_stride, &ok));
+        if (ok) return SX_OK;
+        SX_CHECK(open_file(r, "reads it outside the block each rank kept (a different decomposition)"));
+    }
     int64_t rx = GDALGetRasterXSize(r->ds), ry = GDALGetRasterYSize(r->ds);
     SX_FAIL_IF(x0 < 0 || y0 < 0 || x0 + nx > rx || y0 + ny > ry, SX_ERR_INTERNAL,
                "window %lld,%lld+%lldx%lld outside '%s' (%lldx%lld)", (long long)x0, (long long)y0,
@@ -194,5 +232,7 @@ sx_err sx_raster_read(sx_raster_t *r, int band, int64_t x0, int64_t y0, int64_t 
 
 const char *sx_raster_metadata(const sx_raster_t *r, const char *key, const char *domain)
 {
+    if (!r->ds && r->mem && (!sx__layer_mem_has_file(r->mem) || open_file((sx_raster_t *)r, "reads its metadata")))
+        return NULL; /* a kept layer without its file has no metadata items */
     return GDALGetMetadataItem(r->ds, key, domain);
 }

@@ -21,6 +21,7 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_perf.h"
 #include "sanxiang/sx_raster.h"
+#include "sanxiang/sx_threads.h"
 
 /* Does name end with one of the '|'-separated extensions exts? Which one (its length) in *n. */
 static int has_ext(const char *name, const char *exts, size_t *n)
@@ -73,6 +74,24 @@ static sx_err split_output(sx_job_t *job, const sx_job_step_t *s, const char *co
     return sx_cfg_replace_text(job->cfg, node, stem);
 }
 
+/* Options every command takes besides its verb's table. */
+static const sx_cfg_field_t common_fields[] = {
+    {"threads", SX_CFG_T_INT, 0, "the CPUs of each rank", 1, 4096, NULL,
+     "OpenMP threads per rank (overrides OMP_NUM_THREADS; docs/slurm.md)"},
+};
+#define NCOMMON (sizeof common_fields / sizeof *common_fields)
+
+/* The verb's fields followed by the common ones (caller frees). */
+static sx_cfg_field_t *command_fields(const sx_job_step_t *s, size_t *n)
+{
+    sx_cfg_field_t *f = malloc((s->nfields + NCOMMON) * sizeof *f);
+    if (!f) return NULL;
+    memcpy(f, s->fields, s->nfields * sizeof *f);
+    memcpy(f + s->nfields, common_fields, sizeof common_fields);
+    *n = s->nfields + NCOMMON;
+    return f;
+}
+
 sx_err sx_job_run_command(MPI_Comm comm, const sx_job_step_t *s, int argc, char **argv, int full_argc,
                           char **full_argv)
 {
@@ -82,8 +101,16 @@ sx_err sx_job_run_command(MPI_Comm comm, const sx_job_step_t *s, int argc, char 
     job.command = 1;
     snprintf(job.what, sizeof job.what, "-o");
     snprintf(job.out_dir, sizeof job.out_dir, ".");
-    sx_err err = sx_cfg_from_argv(command, s->name, s->fields, s->nfields, argc, argv, &job.cfg);
-    if (err == SX_OK) err = sx_cfg_check(job.cfg, sx_cfg_root(job.cfg), s->fields, s->nfields);
+    size_t nf = 0;
+    sx_cfg_field_t *fields = command_fields(s, &nf);
+    SX_FAIL_IF(!fields, SX_ERR_NOMEM, "out of memory");
+    sx_err err = sx_cfg_from_argv(command, s->name, fields, nf, argc, argv, &job.cfg);
+    if (err == SX_OK) err = sx_cfg_check(job.cfg, sx_cfg_root(job.cfg), fields, nf);
+    free(fields);
+    int64_t threads = 0;
+    if (err == SX_OK) err = sx_cfg_get_int(job.cfg, sx_cfg_root(job.cfg), "threads", 0, &threads);
+    err = sx_err_agree(comm, err);
+    if (err == SX_OK && threads > 0) err = sx_threads_init((int)threads, "--threads");
     if (err == SX_OK) err = split_output(&job, s, command);
     if (err == SX_OK) err = sx_gdal_init(0);
     if (err == SX_OK) err = sx_provenance_json(comm, NULL, full_argc, full_argv, &job.provenance);
@@ -102,7 +129,10 @@ void sx_job_print_command_help(const sx_job_step_t *s)
     char command[128];
     snprintf(command, sizeof command, "sanxiang %s", s->command);
     printf("%s — %s\n\n", command, s->summary);
-    sx_cfg_print_usage(command, s->fields, s->nfields, 1);
+    size_t nf = 0;
+    sx_cfg_field_t *fields = command_fields(s, &nf);
+    if (fields) sx_cfg_print_usage(command, fields, nf, 1);
+    free(fields);
     if (s->details) printf("\n%s\n", s->details);
     if (s->output_ext && strcmp(s->output_ext, "/"))
         printf("\n-o names the output: its directory receives the files, its stem names them (%s).\n", s->output_ext);

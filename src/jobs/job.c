@@ -18,6 +18,8 @@
 
 #include "jobs/job_internal.h"
 #include "sanxiang/sx_job.h"
+#include "sanxiang/sx_layer.h"
+#include "sanxiang/sx_layer_mem.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
@@ -26,6 +28,7 @@
 #include "sanxiang/sx_sha256.h"
 #include "sanxiang/sx_signal.h"
 #include "sanxiang/sx_strbuf.h"
+#include "sanxiang/sx_threads.h"
 
 static const sx_cfg_field_t top_fields[] = {
     {"job", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "name of the job (used for the default output directory)"},
@@ -35,6 +38,9 @@ static const sx_cfg_field_t top_fields[] = {
     {"gdal_cache_mb", SX_CFG_T_INT, 0, "256 per node", 8, 1048576, NULL, "GDAL block cache per rank in MiB"},
     {"inputs", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "named input datasets: name: path"},
     {"steps", SX_CFG_T_LIST, 1, NULL, 1, 0, NULL, "the steps to run, in order; each has `step: <type>`"},
+    {"outputs", SX_CFG_T_STRING, 0, "cog", 1, 0, NULL, "files of every raster output: cog, nc or cog,nc (a step's "
+     "`outputs` overrides)"},
+    {"threads", SX_CFG_T_INT, 0, "the CPUs of each rank", 1, 4096, NULL, "OpenMP threads per rank"},
 };
 
 const sx_cfg_t *sx_job_cfg(const sx_job_t *job) { return job->cfg; }
@@ -71,12 +77,50 @@ sx_err sx_job_out_file(const sx_job_t *job, const char *name, const char *ext, c
     return err;
 }
 
-sx_err sx_job_raster_out(const sx_job_t *job, const char *name, int cog, sx_job_raster_out_t *out)
+/* "cog", "nc", "cog,nc" (any order; "tif" and "netcdf" too) into two flags; 0 if not one of those. */
+static int parse_formats(const char *text, int *cog, int *nc)
 {
-    SX_CHECK(sx_job_out_file(job, name, ".nc", out->nc, sizeof out->nc));
+    *cog = *nc = 0;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        if (!strcmp(t, "cog") || !strcmp(t, "tif")) *cog = 1;
+        else if (!strcmp(t, "nc") || !strcmp(t, "netcdf")) *nc = 1;
+        else return 0;
+    }
+    return *cog || *nc;
+}
+
+sx_err sx_job_raster_formats(const sx_job_t *job, const sx_cfg_node_t *node, int *formats)
+{
+    const sx_cfg_node_t *f = sx_cfg_map_get(node, "outputs");
+    if (!f && !job->command) f = sx_cfg_map_get(sx_cfg_root(job->cfg), "outputs");
+    const char *text = f ? sx_cfg_node_text(f) : !strcmp(job->out_ext, ".nc") ? "nc" : "cog";
+    int cog, nc;
+    if (!text || !parse_formats(text, &cog, &nc))
+        return sx_cfg_fail_at(job->cfg, f, "expected cog, nc or cog,nc (the files of each raster output), got '%s'",
+                              text ? text : "");
+    *formats = (cog ? SX_LAYER_COG : 0) | (nc ? SX_LAYER_NC : 0);
+    return SX_OK;
+}
+
+sx_err sx_job_raster_out(const sx_job_t *job, const sx_cfg_node_t *node, const char *name, sx_job_raster_out_t *out)
+{
+    int formats;
+    SX_CHECK(sx_job_raster_formats(job, node, &formats));
+    const int cog = formats & SX_LAYER_COG, nc = formats & SX_LAYER_NC;
+    SX_CHECK(sx_job_out_file(job, name, ".nc", out->nc_buf, sizeof out->nc_buf));
     SX_CHECK(sx_job_out_file(job, name, ".tif", out->tif_buf, sizeof out->tif_buf));
+    out->nc = nc ? out->nc_buf : NULL;
     out->tif = cog ? out->tif_buf : NULL;
     return SX_OK;
+}
+
+sx_err sx_job_add_raster_layer(sx_job_t *job, const char *name, const sx_job_raster_out_t *out, const char *var)
+{
+    if (out->tif) return sx_job_add_layer(job, name, out->tif);
+    return sx_job_add_nc_layer(job, name, out->nc, var);
 }
 
 sx_err sx_job_input(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path)
@@ -231,9 +275,44 @@ static sx_err stop_if_signalled(MPI_Comm comm, size_t done, size_t nsteps)
 sx_err sx__job_run_step(sx_job_t *job, const sx_job_step_t *s, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     job->node = node;
+    int intermediate = 0;
+    SX_CHECK(sx_cfg_get_bool(job->cfg, node, "intermediate", 0, &intermediate));
+    /* In a job, raster layers stay in the ranks' memory for the later steps (sx_layer_mem.h); an intermediate
+     * step's rasters are not written at all. A command has no later step. */
+    sx_layer_mem_policy(!job->command, !intermediate);
     sx_output_txn_begin();
     sx_err err = s->run(job, node, comm);
-    return sx_output_txn_end(comm, err);
+    err = sx_output_txn_end(comm, err);
+    sx_layer_mem_policy(0, 1);
+    return err;
+}
+
+/* Does any scalar under n name `name` (the whole text, or one NAME=name item of a "k=v,k=v" list)? */
+static int mentions(const sx_cfg_node_t *n, const char *name)
+{
+    const char *t = sx_cfg_node_text(n);
+    if (t) {
+        size_t len = strlen(name);
+        for (const char *p = strstr(t, name); p; p = strstr(p + 1, name))
+            if ((p == t || p[-1] == '=' || p[-1] == ',') && (p[len] == '\0' || p[len] == ',')) return 1;
+        return 0;
+    }
+    for (size_t i = 0; i < sx_cfg_node_len(n); i++)
+        if (mentions(sx_cfg_node_at(n, i), name)) return 1;
+    return 0;
+}
+
+/* After step `done` (0-based) of steps: forget the kept layers no later step names. */
+static void drop_unused_layers(sx_job_t *job, const sx_cfg_node_t *steps, size_t done)
+{
+    for (int l = 0; l < job->nlayers; l++) {
+        int later = 0;
+        for (size_t i = done + 1; i < sx_cfg_node_len(steps) && !later; i++) {
+            const sx_cfg_node_t *st = sx_cfg_node_at(steps, i);
+            later = mentions(st, job->layer_name[l]) || mentions(st, job->layer_path[l]);
+        }
+        if (!later) sx_layer_mem_drop(job->layer_path[l]);
+    }
 }
 
 sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int nsets, const char *out_dir, int argc,
@@ -261,6 +340,11 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
         }
     }
     SX_CHECK_GOTO(sx_gdal_init(cache_mb), err, done);
+    if (sx_cfg_map_get(root, "threads")) { /* the job's own thread count, before its steps (sx_threads.h) */
+        int64_t threads = 0;
+        SX_CHECK_GOTO(sx_cfg_get_int(job.cfg, root, "threads", 0, &threads), err, done);
+        SX_CHECK_GOTO(sx_threads_init((int)threads, "the job's threads key"), err, done);
+    }
     SX_CHECK_GOTO(sx_provenance_json(comm, job.cfg, argc, argv, &job.provenance), err, done);
     SX_CHECK_GOTO(sx_provenance_run_json(comm, job.cfg, argc, argv, &job.run_provenance), err, done);
     sx_log_info("job '%s' from %s: %zu step(s), %d rank(s), output in %s", name, path,
@@ -272,6 +356,11 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
     int resumed = 0;
     SX_CHECK_GOTO(config_sha(job.cfg, sha), err, done);
     SX_CHECK_GOTO(sx_job_progress_load(comm, job.out_dir, sha, &resumed, add_layer_cb, &job), err, done);
+    for (int i = 0; i < resumed; i++) { /* an intermediate step's layers lived in memory: run it again */
+        int inter = 0;
+        SX_CHECK_GOTO(sx_cfg_get_bool(job.cfg, sx_cfg_node_at(steps, (size_t)i), "intermediate", 0, &inter), err, done);
+        if (inter) resumed = i;
+    }
     if (resumed > 0)
         sx_log_info("resuming: %d of %zu step(s) already done in %s", resumed, nsteps, job.out_dir);
     for (size_t i = (size_t)resumed; i < nsteps; i++) {
@@ -282,6 +371,7 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
         sx_log_info("step %zu/%zu: %s", i + 1, nsteps, s->name);
         snprintf(job.what, sizeof job.what, "%s (%s)", sx_cfg_node_path(st), s->name);
         SX_CHECK_GOTO(sx__job_run_step(&job, s, st, comm), err, done);
+        drop_unused_layers(&job, steps, i);
         sx_log_info("step %zu/%zu: %s done in %.2f s", i + 1, nsteps, s->name, sx_now() - ts);
         SX_CHECK_GOTO(sx_job_progress_save(comm, job.out_dir, sha, (int)i + 1, job.nlayers, job.layer_name,
                                            job.layer_path), err, done);
@@ -293,6 +383,7 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
     SX_CHECK_GOTO(sx_job_progress_clear(comm, job.out_dir), err, done);
     sx_log_info("job '%s' finished in %.2f s; outputs in %s/", name, sx_now() - t0, job.out_dir);
 done:
+    sx_layer_mem_clear();
     sx__job_free(&job);
     return err;
 }

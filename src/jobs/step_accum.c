@@ -4,6 +4,7 @@
  */
 
 #include "sanxiang/sx_hydrology.h"
+#include "jobs/step_fields.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
@@ -15,29 +16,29 @@ static const sx_cfg_field_t fields[] = {
     {"encoding", SX_CFG_T_ENUM, 0, "esri", 1, 0, "esri|taudem", "direction codes of the input"},
     {"edge", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL,
      "also write <output>_edge: 1 where the upstream area touches the grid edge or nodata"},
-    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
+    SX_STEP_F_OUTPUTS,
+    SX_STEP_F_INTERMEDIATE,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const char *output, *input, *encoding, *weight;
-    int cog, edge;
+    int edge;
     sx_d8_encoding enc;
     SX_CHECK(sx_job_input(job, node, "input", &input));
     SX_CHECK(sx_job_input(job, node, "weight", &weight));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "accum", &output));
     SX_CHECK(sx_cfg_get_string(cfg, node, "encoding", "esri", &encoding));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "edge", 0, &edge));
     SX_CHECK(sx_d8_encoding_parse(encoding, &enc));
     sx_job_raster_out_t out;
-    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
     char edge_nc[SX_PATH_MAX];
     SX_CHECK(sx_job_out_file(job, output, "_edge.nc", edge_nc, sizeof edge_nc));
     sx_accum_opts_t o = {input, weight, out.nc, out.tif, edge ? edge_nc : NULL, enc, sx_job_provenance(job)};
     SX_CHECK(sx_dem_accum_run(comm, &o));
-    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "accumulation"));
+    SX_CHECK(sx_job_add_raster_layer(job, output, &out, "accumulation"));
     return SX_OK;
 }
 

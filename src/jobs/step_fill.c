@@ -5,6 +5,7 @@
  */
 
 #include "sanxiang/sx_hydrology.h"
+#include "jobs/step_fields.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
@@ -15,7 +16,8 @@ static const sx_cfg_field_t fields[] = {
     {"output", SX_CFG_T_STRING, 0, "filled", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)", "-o", "OUT"},
     {"epsilon", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "least strictly draining surface (Priority-Flood+epsilon, any rank count)"},
     {"nodata_walls", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "nodata cells are walls, not outlets"},
-    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
+    SX_STEP_F_OUTPUTS,
+    SX_STEP_F_INTERMEDIATE,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -23,18 +25,17 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const char *output, *input;
     int64_t band;
-    int eps, walls, cog;
+    int eps, walls;
     SX_CHECK(sx_job_input(job, node, "input", &input));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "filled", &output));
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "epsilon", 0, &eps));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "nodata_walls", 0, &walls));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     sx_job_raster_out_t out;
-    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
     sx_fill_opts_t o = {input, (int)band, out.nc, out.tif, eps, walls, sx_job_provenance(job)};
     SX_CHECK(sx_dem_fill_run(comm, &o));
-    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "elevation"));
+    SX_CHECK(sx_job_add_raster_layer(job, output, &out, "elevation"));
     return SX_OK;
 }
 

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "sanxiang/sx_flood2d.h"
+#include "jobs/step_fields.h"
 #include "sanxiang/sx_job.h"
+#include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_sha256.h"
 
@@ -42,7 +44,7 @@ static const sx_cfg_field_t fields[] = {
     {"arrival_depth", SX_CFG_T_FLOAT, 0, "0.01", 1e-9, 100, NULL, "depth (m) that counts as arrival of the flood"},
     {"extent_depth", SX_CFG_T_FLOAT, 0, "0.1", 1e-9, 100, NULL, "max depth (m) that defines the flood-extent polygons"},
     {"checkpoint_minutes", SX_CFG_T_FLOAT, 0, "30", 0, 1e6, NULL, "wall-clock minutes between checkpoints (0: only on signals)"},
-    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write Cloud-Optimized GeoTIFFs of the max layers"},
+    SX_STEP_F_OUTPUTS,
 };
 
 static const sx_cfg_field_t inflow_fields[] = {
@@ -239,7 +241,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     SX_CHECK(sx_cfg_get_bool(cfg, node, "snapshots", 1, &o->snapshots));
     SX_CHECK(sx_cfg_get_double(cfg, node, "checkpoint_minutes", 30, &ckpt_min));
     SX_CHECK(sx_cfg_get_double(cfg, node, "extent_depth", 0.1, &o->extent_depth));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &o->cog));
+    SX_CHECK(sx_job_raster_formats(job, node, &o->formats));
     o->checkpoint_seconds = 60 * ckpt_min;
     o->out_dir = sx_job_out_dir(job);
     o->provenance = sx_job_provenance(job);
@@ -279,7 +281,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     if (err == SX_OK) err = sx_flood2d_run(comm, &o);
     if (err == SX_OK) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/max_depth.nc", sx_job_out_dir(job));
+        if (o.formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s/max_depth.tif", sx_job_out_dir(job));
+        else snprintf(path, sizeof path, "NETCDF:\"%s/max_depth.nc\":max_depth", sx_job_out_dir(job));
         err = sx_job_add_layer(job, "max_depth", path);
     }
     inflows_free(&in);

@@ -16,26 +16,26 @@ static const sx_cfg_field_t fields[] = {
     SX_STEP_RS_F_NODATA,
     SX_STEP_RS_F_OUTPUT("calc", "output layer name"),
     {"name", SX_CFG_T_STRING, 0, "the output name", 1, 0, NULL, "variable name of the result in the netCDF"},
-    SX_STEP_RS_F_COG,
+    SX_STEP_F_OUTPUTS,
+    SX_STEP_F_INTERMEDIATE,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const char *expr, *output;
-    int cog, n;
+    int n;
     sx_rs_band_t b[SX_STEP_RS_MAX_ROLES];
     SX_CHECK(sx_cfg_get_string(cfg, node, "expr", NULL, &expr));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "calc", &output));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     const char *var;
     SX_CHECK(sx_cfg_get_string(cfg, node, "name", output, &var));
     SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
-    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    sx_rs_calc_opts_t o = {b, n, expr, nc, cog ? tif : NULL, var, expr, "1", sx_job_provenance(job), 0};
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
+    sx_rs_calc_opts_t o = {b, n, expr, out.nc, out.tif, var, expr, "1", sx_job_provenance(job), 0};
     SX_CHECK(sx_rs_calc_run(comm, &o));
-    return sx_job_add_layer(job, output, nc);
+    return sx_job_add_raster_layer(job, output, &out, var);
 }
 
 const sx_job_step_t sx_step_rs_calc = {

@@ -11,6 +11,7 @@ static const sx_cfg_field_t fields[] = {
     {"gain", SX_CFG_T_FLOAT, 1, NULL, 0, 1e300, NULL, "gain where after - before > gain"},
     {"loss", SX_CFG_T_FLOAT, 1, NULL, 0, 1e300, NULL, "loss where after - before < -loss"},
     SX_STEP_RS_F_OUTPUT("change", "output layer name"),
+    SX_STEP_F_OUTPUTS,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -23,10 +24,10 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_double(cfg, node, "gain", 0, &gain));
     SX_CHECK(sx_cfg_get_double(cfg, node, "loss", 0, &loss));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "change", &output));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
-    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    SX_CHECK(sx_rs_change_run(comm, before, after, gain, loss, nc, tif, sx_job_provenance(job)));
-    return sx_job_add_layer(job, output, nc);
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
+    SX_CHECK(sx_rs_change_run(comm, before, after, gain, loss, out.nc, out.tif, sx_job_provenance(job)));
+    return sx_job_add_raster_layer(job, output, &out, "change");
 }
 
 const sx_job_step_t sx_step_rs_change = {

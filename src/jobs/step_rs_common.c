@@ -165,9 +165,3 @@ sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_ru
                               sx_err_message());
     return SX_OK;
 }
-
-sx_err sx__step_rs_outputs(const sx_job_t *job, const char *name, char *nc, char *tif)
-{
-    SX_CHECK(sx_job_out_file(job, name, ".nc", nc, SX_PATH_MAX));
-    return sx_job_out_file(job, name, ".tif", tif, SX_PATH_MAX);
-}

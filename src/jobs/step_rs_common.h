@@ -5,6 +5,7 @@
 #ifndef SX_STEP_RS_COMMON_H
 #define SX_STEP_RS_COMMON_H
 
+#include "jobs/step_fields.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_parse.h"
@@ -31,7 +32,6 @@
     {"nodata", SX_CFG_T_MAP_OR_VALUE, 0, NULL, 1, 0, NULL, \
      "nodata of the inputs where the files do not declare it: one value, or per band name: value"}
 #define SX_STEP_RS_F_BANDS(what) {"bands", SX_CFG_T_MAP, 1, NULL, 1, 0, NULL, what, "-b", "ROLE=PATH"}
-#define SX_STEP_RS_F_COG {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"}
 #define SX_STEP_RS_F_OUTPUT(def, what) {"output", SX_CFG_T_STRING, 0, def, 1, 0, NULL, what, "-o", "OUT"}
 #define SX_STEP_RS_F_QA_KIND \
     {"qa_kind", SX_CFG_T_ENUM, 0, "landsat-c2", 1, 0, "landsat-c2|landsat-c1|s2-scl", "quality band kind"}
@@ -59,7 +59,5 @@ sx_err sx__step_rs_bands(sx_job_t *job, const sx_cfg_node_t *node, const char *k
 sx_err sx__step_rs_layer(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path);
 /** qa_kind + mask keys -> rule (errors point at the step). */
 sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_rule_t *rule);
-/** <out_dir>/<name>.nc and .tif. */
-sx_err sx__step_rs_outputs(const sx_job_t *job, const char *name, char *nc, char *tif);
 
 #endif

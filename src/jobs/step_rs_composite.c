@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jobs/step_rs_common.h"
+#include "sanxiang/sx_layer.h"
 
 static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_composite"},
@@ -28,15 +29,17 @@ static const sx_cfg_field_t fields[] = {
     SX_STEP_RS_F_NODATA,
     {"strip_rows", SX_CFG_T_INT, 0, "0", 0, 1000000, NULL, "rows of every scene held at a time (0: about 64 MB)"},
     SX_STEP_RS_F_OUTPUT("composite", "output stem: layers <output>_<band>, <output>_count"),
-    SX_STEP_RS_F_COG,
+    SX_STEP_F_OUTPUTS,
 };
 
-static sx_err register_layer(sx_job_t *job, const char *stem, const char *output, const char *name)
+/* Layer <output>_<name> of the composite: its COG when written, else its netCDF variable. */
+static sx_err register_layer(sx_job_t *job, const char *stem, const char *output, const char *name, int formats)
 {
-    char layer[256], nc[SX_PATH_MAX + 300];
+    char layer[256], path[SX_PATH_MAX + 300];
     snprintf(layer, sizeof layer, "%s_%s", output, name);
-    snprintf(nc, sizeof nc, "%s_%s.nc", stem, name);
-    return sx_job_add_layer(job, layer, nc);
+    if (formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s_%s.tif", stem, name);
+    else snprintf(path, sizeof path, "NETCDF:\"%s_%s.nc\":%s", stem, name, name);
+    return sx_job_add_layer(job, layer, path);
 }
 
 #define MAX_SCENES 1024
@@ -127,7 +130,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     const int S = l->n;
     const char *method, *output;
     int64_t dil, strip;
-    int cog;
+    int formats = 0;
     sx_rs_composite_opts_t o = {0};
     sx_rs_band_t *b = calloc((size_t)S * SX_STEP_RS_MAX_ROLES, sizeof *b);
     sx_err err = b ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %d scenes' bands", S);
@@ -137,7 +140,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     if (!err) err = sx_cfg_get_int(cfg, node, "dilate", 0, &dil);
     if (!err) err = sx_cfg_get_int(cfg, node, "strip_rows", 0, &strip);
     if (!err) err = sx_cfg_get_string(cfg, node, "output", "composite", &output);
-    if (!err) err = sx_cfg_get_bool(cfg, node, "cog", 1, &cog);
+    if (!err) err = sx_job_raster_formats(job, node, &formats);
     int K = 0;
     for (int s = 0; s < S && !err; s++) {
         int k;
@@ -170,14 +173,14 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         o.dilate = (int)dil;
         o.strip_rows = (int)strip;
         o.out_stem = stem;
-        o.cog = cog;
+        o.formats = formats;
         o.provenance = sx_job_provenance(job);
         err = sx_rs_composite_run(comm, &o);
     }
-    if (!err) err = register_layer(job, stem, output, "count");
-    if (!err && o.method == SX_RS_COMP_MAX_NDVI) err = register_layer(job, stem, output, "scene");
+    if (!err) err = register_layer(job, stem, output, "count", formats);
+    if (!err && o.method == SX_RS_COMP_MAX_NDVI) err = register_layer(job, stem, output, "scene", formats);
     for (int k = 0; k < K && !err && o.method != SX_RS_COMP_COUNT; k++)
-        if (k != o.qa) err = register_layer(job, stem, output, b[k].name);
+        if (k != o.qa) err = register_layer(job, stem, output, b[k].name, formats);
     free(b);
     scenes_free(l);
     free(l);

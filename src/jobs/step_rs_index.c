@@ -23,7 +23,8 @@ static const sx_cfg_field_t index_fields[] = {
     SX_STEP_RS_F_SCALE,
     SX_STEP_RS_F_NODATA,
     SX_STEP_RS_F_OUTPUT(NULL, "output layer name (default: the index name)"),
-    SX_STEP_RS_F_COG,
+    SX_STEP_F_OUTPUTS,
+    SX_STEP_F_INTERMEDIATE,
 };
 
 static const sx_cfg_field_t water_fields[] = {
@@ -40,26 +41,26 @@ static const sx_cfg_field_t water_fields[] = {
     {"bins", SX_CFG_T_INT, 0, "256", 2, 1000000, NULL, "histogram bins for Otsu"},
     SX_STEP_RS_F_OUTPUT("water", "output layer name"),
     {"polygons", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "also write <output>.gpkg polygons with area_km2"},
+    SX_STEP_F_OUTPUTS,
 };
 
 static sx_err run_index(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const char *name, *output;
-    int cog, n;
+    int n;
     sx_rs_band_t b[MAX_ROLES];
     const sx_rs_index_t *ix;
     SX_CHECK(sx_cfg_get_string(cfg, node, "index", NULL, &name));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", name, &output));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     SX_CHECK(sx_rs_index_find(name, &ix));
     SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
     if (sx_rs_index_check_roles(ix, b, n)) return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "bands"), "%s", sx_err_message());
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
-    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    sx_rs_calc_opts_t o = {b, n, ix->expr, nc, cog ? tif : NULL, ix->name, ix->long_name, "1", sx_job_provenance(job), 0};
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
+    sx_rs_calc_opts_t o = {b, n, ix->expr, out.nc, out.tif, ix->name, ix->long_name, "1", sx_job_provenance(job), 0};
     SX_CHECK(sx_rs_calc_run(comm, &o));
-    return sx_job_add_layer(job, output, nc);
+    return sx_job_add_raster_layer(job, output, &out, ix->name);
 }
 
 static sx_err run_water(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -80,14 +81,15 @@ static sx_err run_water(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     if (want_otsu != otsu)
         return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "otsu"), "give either a threshold or otsu: true, not both");
     SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX], gpkg[SX_PATH_MAX];
-    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
+    char gpkg[SX_PATH_MAX];
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
     SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
     double used = thr;
-    sx_rs_water_opts_t o = {b, n, index, otsu, thr, (int)bins, nc, tif, poly ? gpkg : NULL, sx_job_provenance(job), &used};
+    sx_rs_water_opts_t o = {b, n, index, otsu, thr, (int)bins, out.nc, out.tif, poly ? gpkg : NULL, sx_job_provenance(job), &used};
     SX_CHECK(sx_rs_water_run(comm, &o));
     sx_log_info("rs water: %s > %.9g%s", index, used, otsu ? " (Otsu 1979)" : "");
-    return sx_job_add_layer(job, output, nc);
+    return sx_job_add_raster_layer(job, output, &out, "water");
 }
 
 const sx_job_step_t sx_step_rs_index = {

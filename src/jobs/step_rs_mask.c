@@ -14,34 +14,33 @@ static const sx_cfg_field_t fields[] = {
     SX_STEP_RS_F_DILATE,
     {"nodata", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "nodata of the quality layer where the file does not declare it"},
     SX_STEP_RS_F_OUTPUT("mask", "output layer name"),
-    SX_STEP_RS_F_COG,
+    SX_STEP_F_OUTPUTS,
+    SX_STEP_F_INTERMEDIATE,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const char *output;
-    int cog;
     int64_t dil;
     sx_rs_mask_opts_t o = {0};
     SX_CHECK(sx__step_rs_layer(job, node, "qa", &o.qa_path));
     SX_CHECK(sx__step_rs_qa_rule(job, node, &o.rule));
     SX_CHECK(sx_cfg_get_int(cfg, node, "dilate", 0, &dil));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "mask", &output));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     o.has_nodata = sx_cfg_map_get(node, "nodata") != NULL;
     SX_CHECK(sx_cfg_get_double(cfg, node, "nodata", 0, &o.nodata));
     o.dilate = (int)dil;
     int64_t band;
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     o.band = (int)band;
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
-    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    o.out_nc = nc;
-    o.out_cog = cog ? tif : NULL;
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
+    o.out_nc = out.nc;
+    o.out_cog = out.tif;
     o.provenance = sx_job_provenance(job);
     SX_CHECK(sx_rs_mask_run(comm, &o));
-    return sx_job_add_layer(job, output, nc);
+    return sx_job_add_raster_layer(job, output, &out, "mask");
 }
 
 const sx_job_step_t sx_step_rs_mask = {

@@ -27,7 +27,8 @@ static const sx_cfg_field_t fields[] = {
     {"src_nodata", SX_CFG_T_FLOAT, 0, NULL, 1, 0, NULL, "nodata of the inputs when the files do not declare it"},
     SX_STEP_RS_F_OUTPUT("warp", "output layer name"),
     {"name", SX_CFG_T_STRING, 0, "the output name", 1, 0, NULL, "variable name of the result in the netCDF"},
-    SX_STEP_RS_F_COG,
+    SX_STEP_F_OUTPUTS,
+    SX_STEP_F_INTERMEDIATE,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -44,7 +45,6 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     }
     sx_rs_warp_opts_t o = {.inputs = inputs, .ninputs = (int)n};
     int64_t band;
-    int cog;
     SX_CHECK(sx_cfg_get_string(cfg, node, "t_srs", NULL, &o.t_srs));
     const sx_cfg_node_t *res = sx_cfg_map_get(node, "resolution");
     for (size_t i = 0; i < sx_cfg_node_len(res); i++) {
@@ -70,15 +70,14 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         o.has_te = 1;
     }
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "warp", &output));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
-    char nc[SX_PATH_MAX], tif[SX_PATH_MAX];
-    SX_CHECK(sx__step_rs_outputs(job, output, nc, tif));
-    o.out_nc = nc;
-    o.out_cog = cog ? tif : NULL;
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
+    o.out_nc = out.nc;
+    o.out_cog = out.tif;
     SX_CHECK(sx_cfg_get_string(cfg, node, "name", output, &o.var_name));
     o.provenance = sx_job_provenance(job);
     SX_CHECK(sx_rs_warp_run(comm, &o));
-    return sx_job_add_layer(job, output, nc);
+    return sx_job_add_raster_layer(job, output, &out, o.var_name);
 }
 
 const sx_job_step_t sx_step_rs_warp = {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sanxiang/sx_dem.h"
+#include "jobs/step_fields.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
@@ -15,7 +16,7 @@ static const sx_cfg_field_t fields[] = {
     {"output", SX_CFG_T_STRING, 0, "slope", 1, 0, NULL, "name of the output layer (files <name>.nc, <name>.tif)", "-o", "OUT"},
     {"units", SX_CFG_T_ENUM, 0, "degree", 1, 0, "degree|percent", "slope units"},
     {"z_factor", SX_CFG_T_FLOAT, 0, "1", 1e-12, 1e12, NULL, "vertical exaggeration / unit conversion of z"},
-    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF (--no-cog: only the netCDF)"},
+    SX_STEP_F_OUTPUTS,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -24,19 +25,17 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     const char *output, *units, *input;
     int64_t band;
     double z;
-    int cog;
     SX_CHECK(sx_job_input(job, node, "input", &input));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "slope", &output));
     SX_CHECK(sx_cfg_get_string(cfg, node, "units", "degree", &units));
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     SX_CHECK(sx_cfg_get_double(cfg, node, "z_factor", 1.0, &z));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     sx_job_raster_out_t out;
-    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
     sx_slope_opts_t o = {input, (int)band, out.nc, out.tif,
                          strcmp(units, "percent") ? SX_SLOPE_DEGREE : SX_SLOPE_PERCENT, z, sx_job_provenance(job)};
     SX_CHECK(sx_dem_slope_run(comm, &o));
-    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, NULL));
+    SX_CHECK(sx_job_add_raster_layer(job, output, &out, "slope"));
     return SX_OK;
 }
 

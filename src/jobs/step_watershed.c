@@ -4,6 +4,7 @@
  */
 
 #include "sanxiang/sx_hydrology.h"
+#include "jobs/step_fields.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
@@ -16,7 +17,7 @@ static const sx_cfg_field_t fields[] = {
     {"encoding", SX_CFG_T_ENUM, 0, "esri", 1, 0, "esri|taudem", "direction codes of flowdir"},
     {"output", SX_CFG_T_STRING, 0, "basins", 1, 0, NULL, "name: <name>.nc/.tif (ids), <name>.gpkg (polygons)", "-o", "OUT"},
     {"polygons", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "write the basin polygons <output>.gpkg (--no-polygons: not)"},
-    {"cog", SX_CFG_T_BOOL, 0, "true", 1, 0, NULL, "also write a Cloud-Optimized GeoTIFF"},
+    SX_STEP_F_OUTPUTS,
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -24,7 +25,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const char *dir, *acc, *pts, *output, *encoding;
     int64_t snap;
-    int cog, poly;
+    int poly;
     sx_d8_encoding enc;
     SX_CHECK(sx_job_input(job, node, "flowdir", &dir));
     SX_CHECK(sx_job_input(job, node, "accum", &acc));
@@ -32,16 +33,15 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_int(cfg, node, "snap", 3, &snap));
     SX_CHECK(sx_cfg_get_string(cfg, node, "encoding", "esri", &encoding));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "basins", &output));
-    SX_CHECK(sx_cfg_get_bool(cfg, node, "cog", 1, &cog));
     SX_CHECK(sx_cfg_get_bool(cfg, node, "polygons", 1, &poly));
     SX_CHECK(sx_d8_encoding_parse(encoding, &enc));
     sx_job_raster_out_t out;
     char gpkg[SX_PATH_MAX];
-    SX_CHECK(sx_job_raster_out(job, output, cog, &out));
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
     SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
     sx_watershed_opts_t o = {dir, acc, pts, (int)snap, out.nc, out.tif, poly ? gpkg : NULL, enc, sx_job_provenance(job)};
     SX_CHECK(sx_dem_watershed_run(comm, &o));
-    SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "basin"));
+    SX_CHECK(sx_job_add_raster_layer(job, output, &out, "basin"));
     return SX_OK;
 }
 

@@ -191,7 +191,7 @@ done:
 
 sx_err sx_rs_calc_run(MPI_Comm comm, const sx_rs_calc_opts_t *o)
 {
-    SX_FAIL_IF(!o->out_nc, SX_ERR_CONFIG, "rs calc needs a netCDF output path");
+    SX_FAIL_IF(!o->out_nc && !o->out_cog, SX_ERR_INTERNAL, "rs calc needs an output path");
     sx_grid_t g = {0};
     sx_decomp_t d = {0};
     void *out = NULL;

@@ -100,7 +100,7 @@ static sx_err write_layer(MPI_Comm comm, const sx_rs_composite_opts_t *o, const 
     snprintf(nc, sizeof nc, "%s_%s.nc", o->out_stem, name);
     snprintf(tif, sizeof tif, "%s_%s.tif", o->out_stem, name);
     snprintf(var, sizeof var, "%s", name);
-    sx_layer_out_t lo = {nc, o->cog ? tif : NULL, var, long_name, "1", NULL, SX_DT_FLOAT32, NAN,
+    sx_layer_out_t lo = {o->formats & SX_LAYER_NC ? nc : NULL, o->formats & SX_LAYER_COG ? tif : NULL, var, long_name, "1", NULL, SX_DT_FLOAT32, NAN,
                          (!strcmp(name, "count") || !strcmp(name, "scene")) ? "NEAREST" : "AVERAGE", prov};
     SX_CHECK(sx_layer_write(comm, g, own, data, own.nx, &lo));
     return SX_OK;
