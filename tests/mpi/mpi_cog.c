@@ -11,8 +11,9 @@
  * file back through GDAL: the cells equal the input exactly, every overview
  * equals a serial reference of the same 2x2 rule computed from the whole
  * level above, and the band carries nodata, statistics and provenance.
- * Byte identity across rank counts (cmp) and GDAL's COG validator run as
- * separate tests over the files (tests/regression/cog.cmake).
+ * sx_layer_write writes the COG alone, the netCDF alone or both. Byte identity
+ * across rank counts (cmp) and GDAL's COG validator run as separate tests over
+ * the files (tests/regression/cog.cmake).
  */
 #include <gdal.h>
 #include <cpl_conv.h>
@@ -293,6 +294,44 @@ int main(int argc, char **argv)
     char dir[512];
     snprintf(dir, sizeof dir, "%s/mpi_cog/np%d", SX_TEST_OUT, sx_mpi_size());
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) run_case(&cases[k], dir);
+    /* sx_layer_write: COG only, netCDF only, both. */
+    {
+        const cog_case *c = &cases[2];
+        sx_window_t own = block_of(c, sx_mpi_rank(), sx_mpi_size());
+        float *cells = malloc((size_t)(own.nx * own.ny + 1) * sizeof *cells);
+        for (int64_t j = 0; j < own.ny; j++)
+            for (int64_t i = 0; i < own.nx; i++) cells[j * own.nx + i] = (float)gen(c, own.x0 + i, own.y0 + j);
+        sx_grid_t g;
+        memset(&g, 0, sizeof g);
+        g.nx = c->nx, g.ny = c->ny, g.dtype = SX_DT_FLOAT32;
+        double gt[6] = {0, 1, 0, 0, 0, -1};
+        memcpy(g.gt, gt, sizeof gt);
+        char tif[600], nc[600], tif2[600], nc2[600];
+        snprintf(tif, sizeof tif, "%s/layer_cog_only.tif", dir);
+        snprintf(nc, sizeof nc, "%s/layer_nc_only.nc", dir);
+        snprintf(tif2, sizeof tif2, "%s/layer_both.tif", dir);
+        snprintf(nc2, sizeof nc2, "%s/layer_both.nc", dir);
+        sx_layer_out_t o1 = {NULL, tif, "v", "test", "1", NULL, SX_DT_FLOAT32, NAN, "AVERAGE", "{}"};
+        sx_layer_out_t o2 = {nc, NULL, "v", "test", "1", NULL, SX_DT_FLOAT32, NAN, "AVERAGE", "{}"};
+        sx_layer_out_t o3 = {nc2, tif2, "v", "test", "1", NULL, SX_DT_FLOAT32, NAN, "AVERAGE", "{}"};
+        sx_layer_out_t o4 = {NULL, NULL, "v", "test", "1", NULL, SX_DT_FLOAT32, NAN, "AVERAGE", "{}"};
+        EXPECT(sx_layer_write(MPI_COMM_WORLD, &g, own, cells, own.nx, &o1) == SX_OK, "COG only: %s", sx_err_message());
+        EXPECT(sx_layer_write(MPI_COMM_WORLD, &g, own, cells, own.nx, &o2) == SX_OK, "netCDF only: %s", sx_err_message());
+        EXPECT(sx_layer_write(MPI_COMM_WORLD, &g, own, cells, own.nx, &o3) == SX_OK, "both: %s", sx_err_message());
+        EXPECT(sx_layer_write(MPI_COMM_WORLD, &g, own, cells, own.nx, &o4) != SX_OK, "no output named was accepted");
+        MPI_Barrier(MPI_COMM_WORLD);
+        if (sx_mpi_rank() == 0) {
+            struct stat sb;
+            char none[600];
+            snprintf(none, sizeof none, "%s/layer_cog_only.nc", dir);
+            EXPECT(stat(tif, &sb) == 0 && stat(none, &sb) != 0, "COG only: wrong files");
+            snprintf(none, sizeof none, "%s/layer_nc_only.tif", dir);
+            EXPECT(stat(nc, &sb) == 0 && stat(none, &sb) != 0, "netCDF only: wrong files");
+            EXPECT(stat(tif2, &sb) == 0 && stat(nc2, &sb) == 0, "both: a file is missing");
+        }
+        free(cells);
+        sx_grid_fini(&g);
+    }
     /* A failure on one rank only (a bad nodata for the type) stops every rank with one error. */
     char path[600];
     snprintf(path, sizeof path, "%s/bad_fill.tif", dir);
