@@ -22,6 +22,9 @@ void sx_perf_stop(const char *name);
 /** Count bytes moved by this rank. */
 void sx_perf_add_bytes_read(int64_t n);
 void sx_perf_add_bytes_written(int64_t n);
+/** Count bytes a read took from a layer kept in memory (no file read); a read
+ *  phase with only such bytes is reported as kind "memory". */
+void sx_perf_add_bytes_memory(int64_t n);
 /** Forget every timer (tests). */
 void sx_perf_reset(void);
 

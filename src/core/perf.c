@@ -24,12 +24,13 @@ typedef struct {
     char name[PERF_NAME];
     sx_perf_cat cat;
     double total, started;
+    double file_bytes, mem_bytes; /* read while this timer ran: from files, from layers kept in memory */
     int running;
 } perf_timer;
 
 static perf_timer timers[PERF_MAX];
 static int ntimers;
-static int64_t bytes_read, bytes_written;
+static int64_t bytes_read, bytes_written, bytes_memory;
 static const char *const cat_names[] = {"read", "compute", "comm", "write", "other"};
 
 static perf_timer *find(const char *name, sx_perf_cat cat, int create)
@@ -62,13 +63,25 @@ void sx_perf_stop(const char *name)
     }
 }
 
-void sx_perf_add_bytes_read(int64_t n) { bytes_read += n; }
+void sx_perf_add_bytes_read(int64_t n)
+{
+    bytes_read += n;
+    for (int i = 0; i < ntimers; i++)
+        if (timers[i].running && timers[i].cat == SX_PERF_READ) timers[i].file_bytes += (double)n;
+}
+
+void sx_perf_add_bytes_memory(int64_t n)
+{
+    bytes_memory += n;
+    for (int i = 0; i < ntimers; i++)
+        if (timers[i].running && timers[i].cat == SX_PERF_READ) timers[i].mem_bytes += (double)n;
+}
 void sx_perf_add_bytes_written(int64_t n) { bytes_written += n; }
 
 void sx_perf_reset(void)
 {
     ntimers = 0;
-    bytes_read = bytes_written = 0;
+    bytes_read = bytes_written = bytes_memory = 0;
 }
 
 typedef struct {
@@ -122,27 +135,35 @@ sx_err sx_perf_report(MPI_Comm comm, const char *json_path)
     int nkeys = 0;
     SX_CHECK(gather_keys(comm, keys, &nkeys));
 
-    double local[PERF_MAX + 2], mn[PERF_MAX + 2], mx[PERF_MAX + 2], sum[PERF_MAX + 2];
+    /* per timer: seconds; then bytes read, written, from memory; then per timer bytes from files, from memory */
+    double local[3 * PERF_MAX + 3], mn[3 * PERF_MAX + 3], mx[3 * PERF_MAX + 3], sum[3 * PERF_MAX + 3];
     for (int i = 0; i < nkeys; i++) {
         perf_timer *t = find(keys[i].name, SX_PERF_OTHER, 0);
         local[i] = t ? t->total : 0.0;
+        local[nkeys + 3 + i] = t ? t->file_bytes : 0.0;
+        local[2 * nkeys + 3 + i] = t ? t->mem_bytes : 0.0;
     }
     local[nkeys] = (double)bytes_read;
     local[nkeys + 1] = (double)bytes_written;
-    int n = nkeys + 2;
+    local[nkeys + 2] = (double)bytes_memory;
+    int n = 3 * nkeys + 3;
     SX_CHECK_MPI(MPI_Reduce(local, mn, n, MPI_DOUBLE, MPI_MIN, 0, comm));
     SX_CHECK_MPI(MPI_Reduce(local, mx, n, MPI_DOUBLE, MPI_MAX, 0, comm));
     SX_CHECK_MPI(MPI_Reduce(local, sum, n, MPI_DOUBLE, MPI_SUM, 0, comm));
 
     sx_err err = SX_OK;
+    /* A read phase served wholly by layers an earlier step kept in memory reads no file: say so. */
+    const char *kind[PERF_MAX];
+    for (int i = 0; i < nkeys; i++)
+        kind[i] = keys[i].cat == SX_PERF_READ && sum[nkeys + 3 + i] == 0 && sum[2 * nkeys + 3 + i] > 0
+                      ? "memory" : cat_names[keys[i].cat];
     if (rank == 0) {
         sx_log_info("performance over %d rank%s (seconds):", size, size > 1 ? "s" : "");
         sx_log_info("  %-28s %-8s %10s %10s %10s", "phase", "kind", "min", "mean", "max");
         for (int i = 0; i < nkeys; i++)
-            sx_log_info("  %-28s %-8s %10.3f %10.3f %10.3f", keys[i].name, cat_names[keys[i].cat], mn[i],
-                        sum[i] / size, mx[i]);
-        sx_log_info("  bytes read %.0f (max per rank %.0f), bytes written %.0f (max per rank %.0f)",
-                    sum[nkeys], mx[nkeys], sum[nkeys + 1], mx[nkeys + 1]);
+            sx_log_info("  %-28s %-8s %10.3f %10.3f %10.3f", keys[i].name, kind[i], mn[i], sum[i] / size, mx[i]);
+        sx_log_info("  bytes read %.0f (max per rank %.0f), bytes written %.0f (max per rank %.0f), bytes handed over "
+                    "in memory %.0f", sum[nkeys], mx[nkeys], sum[nkeys + 1], mx[nkeys + 1], sum[nkeys + 2]);
         if (json_path) {
             sx_strbuf_t sb;
             sx_strbuf_init(&sb);
@@ -151,10 +172,10 @@ sx_err sx_perf_report(MPI_Comm comm, const char *json_path)
                 sx_strbuf_puts(&sb, "    {\"name\": ");
                 sx_strbuf_json_string(&sb, keys[i].name);
                 sx_strbuf_printf(&sb, ", \"kind\": \"%s\", \"min_s\": %.6f, \"mean_s\": %.6f, \"max_s\": %.6f}%s\n",
-                                 cat_names[keys[i].cat], mn[i], sum[i] / size, mx[i], i + 1 < nkeys ? "," : "");
+                                 kind[i], mn[i], sum[i] / size, mx[i], i + 1 < nkeys ? "," : "");
             }
-            sx_strbuf_printf(&sb, "  ],\n  \"bytes_read\": %.0f,\n  \"bytes_written\": %.0f\n}\n", sum[nkeys],
-                             sum[nkeys + 1]);
+            sx_strbuf_printf(&sb, "  ],\n  \"bytes_read\": %.0f,\n  \"bytes_written\": %.0f,\n  \"bytes_from_memory\": %.0f\n}\n",
+                             sum[nkeys], sum[nkeys + 1], sum[nkeys + 2]);
             err = sb.failed ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot build perf JSON")
                             : sx_write_text_file(json_path, sb.data);
             sx_strbuf_fini(&sb);

@@ -19,6 +19,7 @@
 
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_perf.h"
 
 #define MAX_NAMES 3
 
@@ -202,5 +203,6 @@ sx_err sx__layer_mem_read(const sx_mem_layer_t *m, int64_t x0, int64_t y0, int64
         else
             for (int64_t i = 0; i < nx; i++) store(dst, buf_type, i, load(src, m->dtype, i));
     }
+    sx_perf_add_bytes_memory(nx * ny * (int64_t)sz);
     return SX_OK;
 }

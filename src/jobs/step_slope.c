@@ -43,5 +43,5 @@ const sx_job_step_t sx_step_slope = {
     "slope", "terrain slope of a DEM (Horn 1981)", fields, sizeof fields / sizeof *fields, run, "dem slope",
     ".tif|.tiff|.nc",
     "Horn (1981) slope as gdaldem computes it; edge cells and cells next to nodata are nodata (-9999).\n"
-    "Geographic grids use metric cell sizes per row (sphere R = 6371008.8 m). Writes OUT.tif (COG) and OUT.nc\n"
-    "(CF netCDF)."};
+    "Geographic grids use metric cell sizes per row (sphere R = 6371008.8 m). Writes OUT.tif (COG); --format cog,nc\n"
+    "adds OUT.nc (CF netCDF)."};

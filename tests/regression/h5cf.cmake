@@ -19,5 +19,5 @@ add_test(NAME h5cf_deflate_bad
          COMMAND ${CMAKE_COMMAND} -E env SX_NC_DEFLATE=x ${CMAKE_CURRENT_LIST_DIR}/expect_error.sh 2 nonzero
                  "SX_NC_DEFLATE='x'" "level 0..9" -- $<TARGET_FILE:sanxiang_cli> rs index ndvi
                  -b nir=${SX_DATA_DIR}/remote_sensing/landsat8/l8_B5.tif -b red=${SX_DATA_DIR}/remote_sensing/landsat8/l8_B4.tif
-                 -o ${SX_TEST_OUT}/h5cf_deflate/bad.tif)
+                 --format cog,nc -o ${SX_TEST_OUT}/h5cf_deflate/bad.tif)
 set_tests_properties(h5cf_deflate_bad PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2)

@@ -6,7 +6,7 @@
 set -eu
 bin=$1 cmp=$2 out=$3 ls=$4 np=$5
 mkdir -p "$out"
-run() { mpirun --oversubscribe -np "$np" "$bin" rs index ndvi -b nir="$ls/l8_B5.tif" -b red="$ls/l8_B4.tif" -o "$1"; }
+run() { mpirun --oversubscribe -np "$np" "$bin" rs index ndvi -b nir="$ls/l8_B5.tif" -b red="$ls/l8_B4.tif" --format cog,nc -o "$1"; }
 run "$out/ndvi_default.tif"
 SX_NC_DEFLATE=0 run "$out/ndvi_raw.tif"
 "$cmp" --exact "$out/ndvi_default.tif" "$out/ndvi_raw.tif"

@@ -42,7 +42,7 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_evi_np${np}
            COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} rs index evi
                    -b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -b blue=${SX_RS_LS}/l8_B2.tif
-                   -o evi.tif
+                   --format cog,nc -o evi.tif
            WORKING_DIRECTORY ${SX_RS_OUT}/evi/np${np})
   set_tests_properties(rs_evi_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP rs_evi_np${np} PROCESSORS ${np} TIMEOUT 600)
@@ -125,7 +125,7 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_calc_mask_np${np}
            COMMAND sh -c "\
 ${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs calc --reflectance none --expr 'where(nir > red and nir > 0, min(nir, 2 * red) - max(red, 100) / sqrt(abs(nir) + 1), -1)' \
--b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif -o calc.tif && \
+-b nir=${SX_RS_LS}/l8_B5.tif -b red=${SX_RS_LS}/l8_B4.tif --format cog,nc -o calc.tif && \
 ${MPIEXEC_EXECUTABLE} --oversubscribe -np ${np} ${SX_RS_BIN} rs mask --qa ${SX_RS_OUT}/stack/LC08_L1TP_014032_20180903_20180912_01_T1_BQA.tif \
 --qa-kind landsat-c1 --dilate 2 -o mask.tif"
            WORKING_DIRECTORY ${d})

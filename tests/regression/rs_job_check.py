@@ -20,7 +20,11 @@ import numpy as np
 from osgeo import gdal
 
 run = sys.argv[1]
-rd = lambda name: gdal.Open(os.path.join(run, name + ".nc")).ReadAsArray().astype(np.float64)
+def rd(name):
+    """A layer of the run: the warped bands are netCDF (outputs: nc), the products COGs."""
+    path = os.path.join(run, name + ".nc")
+    return gdal.Open(path if os.path.exists(path) else path[:-3] + ".tif").ReadAsArray().astype(np.float64)
+
 fail = 0
 
 

@@ -34,7 +34,7 @@ gdal.Translate(nir, os.path.join(ls, "l8_B5.tif"))
 
 
 def run(*args):
-    cmd = ["mpirun", "--oversubscribe", "-np", np_, bin_, "rs", "index", "ndvi", *args]
+    cmd = ["mpirun", "--oversubscribe", "-np", np_, bin_, "rs", "index", "ndvi", "--format", "cog,nc", *args]
     subprocess.run(cmd, check=True)
 
 

@@ -10,3 +10,12 @@ foreach(case foreign_file dir_in_way rerun_own job_escape job_absolute job_empty
                          PROCESSORS ${np} TIMEOUT 300)
   endforeach()
 endforeach()
+
+# Steps hand layers over in memory (issue 15): fill -> flowdir -> accum reads the DEM once.
+foreach(np 1 3)
+  add_test(NAME chain_memory_np${np}
+           COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/chain_memory.py ${SX_BIN} ${SX_TEST_OUT}/chain_memory
+                   ${np})
+  set_tests_properties(chain_memory_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       PROCESSORS ${np} TIMEOUT 600)
+endforeach()

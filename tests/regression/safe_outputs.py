@@ -76,16 +76,17 @@ def case_foreign_file():
 def case_dir_in_way():
     """The second product of a step cannot be written: the first is not committed either."""
     os.makedirs(os.path.join(D, "x.tif"))
-    expect(4, ["x.tif", "existing directory"], "dem", "slope", DEM, "-o", os.path.join(D, "x.tif"))
+    expect(4, ["x.tif", "existing directory"], "dem", "slope", DEM, "-o", os.path.join(D, "x.tif"), "--format",
+           "cog,nc")
     absent(os.path.join(D, "x.nc"), os.path.join(D, ".x.nc.part"))
 
 
 def case_rerun_own():
     """What sanxiang wrote it may write again (a forecaster re-runs the same command)."""
     out = os.path.join(D, "s.tif")
-    ok("dem", "slope", DEM, "-o", out)
+    ok("dem", "slope", DEM, "-o", out, "--format", "cog,nc")
     first = sha(os.path.join(D, "s.nc"))
-    ok("dem", "slope", DEM, "-o", out, "--units", "percent")
+    ok("dem", "slope", DEM, "-o", out, "--format", "cog,nc", "--units", "percent")
     assert sha(os.path.join(D, "s.nc")) != first, "the second run did not replace the first's output"
     assert sorted(open(os.path.join(D, ".sanxiang-outputs")).read().split()) == ["s.nc", "s.tif"]
 
