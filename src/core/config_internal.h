@@ -6,6 +6,12 @@
 
 #include "sanxiang/sx_config.h"
 
+/* Mappings and lists nest at most this deep (a job file needs about six
+ * levels); deeper text is refused before the recursive parser could
+ * exhaust the stack. --set key paths are held to the same depth so the tree
+ * broadcast to the other ranks always parses there. */
+#define SX__CFG_MAX_DEPTH 64
+
 struct sx_cfg_node {
     sx_cfg_kind kind;
     char *text;         /* scalar text */

@@ -83,6 +83,7 @@ static void child_path(const sx_cfg_node_t *parent, const char *key, size_t inde
 typedef struct {
     yaml_parser_t parser;
     sx_cfg_t *cfg;
+    int depth; /* mappings and lists open around the current node */
 } parse_ctx;
 
 static sx_err parse_fail(parse_ctx *c, const yaml_mark_t *m, const char *what)
@@ -166,9 +167,17 @@ static sx_err parse_node(parse_ctx *c, yaml_event_t *ev, const char *path, sx_cf
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT: {
         int map = ev->type == YAML_MAPPING_START_EVENT;
+        if (c->depth == SX__CFG_MAX_DEPTH) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "mappings and lists nested more than %d deep; a job file needs a few levels",
+                     SX__CFG_MAX_DEPTH);
+            return parse_fail(c, &ev->start_mark, msg);
+        }
         n = node_new(map ? SX_CFG_MAP : SX_CFG_SEQ, path, line, col, NULL);
         SX_FAIL_IF(!n, SX_ERR_NOMEM, "out of memory reading %s", c->cfg->source);
+        c->depth++;
         sx_err e = parse_children(c, n, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT);
+        c->depth--;
         if (e != SX_OK) {
             node_free(n);
             return e;
@@ -293,6 +302,10 @@ sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');
     SX_FAIL_IF(!eq || eq == assignment, SX_ERR_USAGE, "--set expects key.path=value, got '%s'", assignment);
+    /* job files are UTF-8 (libyaml checks); so must overrides be, or the
+     * configuration broadcast to the other ranks would not parse there */
+    SX_FAIL_IF(!sx_strbuf_is_utf8(assignment), SX_ERR_USAGE,
+               "--set %s: not UTF-8 text; write the key and value in UTF-8, as in the job file", assignment);
     char **origins = realloc(cfg->origins, (size_t)(cfg->norigins + 1) * sizeof *origins);
     SX_FAIL_IF(!origins, SX_ERR_NOMEM, "out of memory");
     cfg->origins = origins;
@@ -304,6 +317,10 @@ sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment)
 
     char keypath[1024];
     snprintf(keypath, sizeof keypath, "%.*s", (int)(eq - assignment), assignment);
+    int parts = 1;
+    for (const char *k = keypath; *k; k++) parts += *k == '.';
+    SX_FAIL_IF(parts > SX__CFG_MAX_DEPTH, SX_ERR_USAGE, "--set %s: the key path has more than %d parts", assignment,
+               SX__CFG_MAX_DEPTH);
     const char *value = eq + 1;
     sx_cfg_node_t *cur = cfg->root;
     char *save = NULL;
