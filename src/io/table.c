@@ -47,8 +47,15 @@ sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table
     *out = NULL;
     size_t p = 0;
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) p = 3;
+    const char *nul = memchr(text, '\0', len); /* a cell would silently end there */
+    if (nul) {
+        int at = 1;
+        for (const char *q = text; q < nul; q++) at += *q == '\n';
+        SX_FAIL(SX_ERR_INPUT, "%s:%d: NUL byte; the file is not UTF-8 text (UTF-16 from a spreadsheet?): save it as "
+                "CSV UTF-8", source, at);
+    }
     strvec cells = {0};
-    int ncol = -1, nfield = 0, line = 1, row_line = 1;
+    int ncol = -1, nfield = 0, line = 1, row_line = 1, header_line = 1;
     char *field = NULL;
     size_t flen = 0, fcap = 0;
     sx_err err = SX_OK;
@@ -105,6 +112,7 @@ sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table
             free(cells.v[--cells.n]);
         } else if (ncol < 0) {
             ncol = nfield;
+            header_line = row_line;
         } else if (nfield != ncol) {
             SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s:%d: row has %d fields but the header has %d; fix the row (quote fields that contain commas)",
                          source, row_line, nfield, ncol);
@@ -123,8 +131,16 @@ sx_err sx_table_parse(const char *text, size_t len, const char *source, sx_table
     t->cell = cells.v + ncol;
     cells.v = NULL;
     cells.n = 0;
-    for (int c = 0; c < ncol; c++) /* trim header whitespace */
+    int named = 0;
+    for (int c = 0; c < ncol; c++) { /* trim header whitespace */
         for (size_t n = strlen(t->head[c]); n && isspace((unsigned char)t->head[c][n - 1]); n--) t->head[c][n - 1] = 0;
+        named |= t->head[c][0] != 0;
+    }
+    if (!named) {
+        sx_table_destroy(&t);
+        SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s:%d: the header row has no column names; the first line that is not "
+                     "blank must name the columns", source, header_line);
+    }
     *out = t;
 done:
     free(field);
