@@ -123,7 +123,9 @@ sx_err sx_time_cf_units(const char *units, double *seconds_per_unit, int64_t *or
                    "time units '%s': the origin has a fraction of a second", units);
         memmove(dot, dot + 1 + zeros, strlen(dot + 1 + zeros) + 1);
     }
-    SX_CHECK(sx_time_parse(full, origin));
+    SX_FAIL_IF(sx_time_parse(full, origin) != SX_OK, SX_ERR_INPUT,
+               "time units '%s': the origin '%s' is not a date YYYY-MM-DD[ HH:MM[:SS]] (UTC) with valid fields", units,
+               full);
     *seconds_per_unit = s;
     return SX_OK;
 }

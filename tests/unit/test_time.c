@@ -112,6 +112,8 @@ static void cf_units(void **state)
         double s;
         int64_t o;
         assert_int_not_equal(sx_time_cf_units(bad[i], &s, &o), SX_OK);
+        /* every refusal says it is about the time units (found by fuzzing: a bad origin did not) */
+        assert_non_null(strstr(sx_err_message(), "time units"));
     }
 }
 
