@@ -78,6 +78,15 @@ static void child_path(const sx_cfg_node_t *parent, const char *key, size_t inde
     else snprintf(buf, len, "%s", key);
 }
 
+/* Why key cannot be a key (NULL if it can): see SX__CFG_MAX_KEY. */
+static const char *key_problem(const char *key)
+{
+    if (strlen(key) > SX__CFG_MAX_KEY) return "is longer than 256 bytes; a key is a short name";
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return "holds a line break or control character; a key is one line of text";
+    return NULL;
+}
+
 /* ---- parsing ---- */
 
 typedef struct {
@@ -128,8 +137,18 @@ static sx_err parse_children(parse_ctx *c, sx_cfg_node_t *n, yaml_event_type_t e
                 yaml_event_delete(&ev);
                 return e;
             }
-            snprintf(key, sizeof key, "%s", (const char *)ev.data.scalar.value);
             yaml_mark_t km = ev.start_mark;
+            const char *why = strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length
+                                  ? "holds a NUL character; remove it"
+                                  : key_problem((const char *)ev.data.scalar.value);
+            if (why) {
+                char msg[400];
+                snprintf(msg, sizeof msg, "key '%.60s%s' %s", (const char *)ev.data.scalar.value,
+                         ev.data.scalar.length > 60 ? "..." : "", why);
+                yaml_event_delete(&ev);
+                return parse_fail(c, &km, msg);
+            }
+            snprintf(key, sizeof key, "%s", (const char *)ev.data.scalar.value);
             yaml_event_delete(&ev);
             for (size_t i = 0; i < n->n; i++)
                 if (!strcmp(n->keys[i], key)) {
@@ -157,6 +176,8 @@ static sx_err parse_node(parse_ctx *c, yaml_event_t *ev, const char *path, sx_cf
     sx_cfg_node_t *n = NULL;
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
+        if (strlen((const char *)ev->data.scalar.value) != ev->data.scalar.length)
+            return parse_fail(c, &ev->start_mark, "the value holds a NUL character (\\0); remove it");
         n = node_new(is_null_scalar(ev) ? SX_CFG_NULL : SX_CFG_SCALAR, path, line, col, NULL);
         if (n && n->kind == SX_CFG_SCALAR && !(n->text = strdup((const char *)ev->data.scalar.value))) {
             node_free(n);
@@ -326,6 +347,9 @@ sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment)
     char *save = NULL;
     for (char *part = strtok_r(keypath, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
         int last = save == NULL || *save == '\0';
+        const char *why = key_problem(part);
+        SX_FAIL_IF(why, SX_ERR_USAGE, "--set %s: key '%.60s%s' %s", assignment, part, strlen(part) > 60 ? "..." : "",
+                   why);
         char path[1024];
         sx_cfg_node_t *next = NULL;
         if (cur->kind == SX_CFG_SEQ) {

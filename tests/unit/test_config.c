@@ -229,6 +229,37 @@ static void test_nesting_bounded(void **state)
     sx_cfg_destroy(&cfg);
 }
 
+/* Found by fuzzing: a key longer than 1024 characters in the broadcast JSON
+ * (a multi-line `? ` key) is not read back by libyaml, and keys over 511
+ * bytes were silently cut. Keys are short one-line names; values hold no NUL. */
+static void test_keys_are_names(void **state)
+{
+    static const struct {
+        const char *text, *frag;
+    } bad[] = {
+        {"? |\n  a\n  b\n: 1\n", "k.yaml:1:3: key 'a\\nb\\n' holds a line break"},
+        {"\"a\\tb\": 1\n", "k.yaml:1:1: key 'a\\tb' holds a line break or control character"},
+        {"\"a\\0b\": 1\n", "k.yaml:1:1: key 'a' holds a NUL character"},
+        {"a: \"x\\0y\"\n", "k.yaml:1:4: the value holds a NUL character"},
+    };
+    sx_cfg_t *cfg = NULL;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(sx_cfg_parse_text(bad[i].text, strlen(bad[i].text), "k.yaml", &cfg), SX_ERR_CONFIG);
+        if (!strstr(sx_err_message(), bad[i].frag)) fail_msg("'%s': %s", bad[i].text, sx_err_message());
+    }
+    char text[400];
+    memset(text, 'k', 257);
+    strcpy(text + 257, ": 1\n");
+    assert_int_equal(sx_cfg_parse_text(text, strlen(text), "k.yaml", &cfg), SX_ERR_CONFIG);
+    assert_non_null(strstr(sx_err_message(), "is longer than 256 bytes"));
+    text[256] = '\0';
+    strcat(text, ": 1\n"); /* 256 bytes: fine */
+    cfg = parse(text);
+    assert_int_equal(sx_cfg_set(cfg, "a.b\nc=1"), SX_ERR_USAGE);
+    assert_non_null(strstr(sx_err_message(), "--set a.b\\nc=1: key 'b\\nc' holds a line break"));
+    sx_cfg_destroy(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_check),              cmocka_unit_test(test_set),
         cmocka_unit_test(test_bad_yaml),           cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_json_round_trip_awkward), cmocka_unit_test(test_nesting_bounded),
+        cmocka_unit_test(test_keys_are_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
