@@ -12,6 +12,7 @@ PACKAGES=(
   libopenblas-dev liblapacke-dev          # BLAS / LAPACK(E)
   libyaml-dev                             # job files
   libcmocka-dev                           # unit tests
+  clang-14 libclang-rt-14-dev libomp-14-dev   # fuzzing: libFuzzer + sanitizers, OpenMP for clang (scripts/fuzz.sh)
   libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
   chromium curl fonts-noto-cjk            # one-map viewer: browser test (Chinese labels), serve test

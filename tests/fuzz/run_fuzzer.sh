@@ -4,7 +4,7 @@
 # (2 GiB). Called by ctest (tests/fuzz/CMakeLists.txt); scripts/fuzz.sh is
 # the front end.
 #
-#   run_fuzzer.sh BINARY NAME SEED_DIR DICT|- WORK_DIR
+#   run_fuzzer.sh BINARY NAME SEED_DIR DICT|- WORK_DIR [LIBFUZZER_FLAG...]
 #
 # Environment: SX_FUZZ_SECONDS (default 60; 0 = replay the seeds only) or
 # SX_FUZZ_RUNS (a number of executions instead of a time).
@@ -13,8 +13,9 @@
 # and one summary line to WORK_DIR/summary.
 set -euo pipefail
 bin=$1 name=$2 seeds=$3 dict=$4 work=$5
+shift 5
 mkdir -p "$work/corpus" "$work/artifacts"
-args=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/")
+args=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$@")
 [ "$dict" != - ] && args+=(-dict="$dict")
 if [ -n "${SX_FUZZ_RUNS:-}" ]; then
   args+=(-runs="$SX_FUZZ_RUNS")
