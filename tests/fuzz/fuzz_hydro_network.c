@@ -39,8 +39,7 @@ static int index_of(int n, const sx_hydro_node_t *nodes, const char *id)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc, (void)argv;
-    CPLSetErrorHandler(CPLQuietErrorHandler);
-    GDALAllRegister();
+    fz_gdal_init();
     return 0;
 }
 

@@ -69,14 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fz_check_refusal(e, SOURCE);
         return 0;
     }
-    FZ_REQUIRE(t->ncol >= 1 && t->nrow >= 0, "table %dx%d", t->nrow, t->ncol);
-    for (int r = 0; r < t->nrow; r++)
-        for (int c = 0; c < t->ncol; c++) {
-            double v;
-            e = sx_table_num(t, r, c, &v);
-            if (e == SX_OK) FZ_REQUIRE(isfinite(v) || isnan(v), "cell %d,%d gave %g", r, c, v);
-            else fz_check_refusal(e, SOURCE);
-        }
+    fz_check_cells(t, SOURCE);
     (void)sx_table_col(t, "time|id|code|名称");
     round_trip(t);
 

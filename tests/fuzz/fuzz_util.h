@@ -14,7 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cpl_error.h>
+#include <gdal.h>
+#include <math.h>
+
 #include "sanxiang/sx_err.h"
+#include "sanxiang/sx_table.h"
 
 /* Abort with a message when a property does not hold. */
 #define FZ_REQUIRE(cond, ...)                                          \
@@ -74,6 +79,28 @@ static inline void fz_check_refusal(sx_err e, const char *where)
         FZ_REQUIRE(*p >= 0x20 && *p != 0x7f, "message has control byte 0x%02x: %s", *p, m);
     if (where && e != SX_ERR_NOMEM) FZ_REQUIRE(strstr(m, where) != NULL, "message does not name '%s': %s", where, m);
     sx_err_clear();
+}
+
+/* Every cell of a table read converts to a finite number, to NaN (missing)
+ * or is refused with a message naming `where`. */
+static inline void fz_check_cells(const sx_table_t *t, const char *where)
+{
+    FZ_REQUIRE(t->ncol >= 1 && t->nrow >= 0, "table %dx%d", t->nrow, t->ncol);
+    for (int r = 0; r < t->nrow; r++)
+        for (int c = 0; c < t->ncol; c++) {
+            double v;
+            sx_err e = sx_table_num(t, r, c, &v);
+            if (e == SX_OK) FZ_REQUIRE(isfinite(v) || isnan(v), "cell %d,%d gave %g", r, c, v);
+            else fz_check_refusal(e, where);
+        }
+}
+
+/* For the harnesses that read through GDAL: every driver registered once,
+ * GDAL's own messages silenced (the harness checks sanxiang's). */
+static inline void fz_gdal_init(void)
+{
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+    GDALAllRegister();
 }
 
 #endif
