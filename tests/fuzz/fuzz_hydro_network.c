@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     int order[MAXN];
-    e = sx_hydro_network_order(n, nodes, order);
+    e = sx_hydro_network_order(n, nodes, path, order);
     if (e != SX_OK) { /* an unknown downstream id or a cycle: the message names a sub-basin */
         const char *m = sx_err_message();
         FZ_REQUIRE(strstr(m, "sub-basin"), "refusal does not name a sub-basin: %s", m);
