@@ -14,6 +14,7 @@ PACKAGES=(
   libdeflate-dev libzstd-dev              # tile compression of the parallel COG writer
   libmicrohttpd-dev                       # sanxiang serve (HTTP server of the package viewer)
   libcmocka-dev                           # unit tests
+  clang-14 libclang-rt-14-dev libomp-14-dev   # fuzzing: libFuzzer + sanitizers, OpenMP for clang (scripts/fuzz.sh)
   libxlsxwriter-dev                       # XLSX workbooks of the indicator tables (optional)
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
   chromium curl fonts-noto-cjk            # one-map viewer: browser test (Chinese labels), serve test

@@ -9,6 +9,8 @@
  * number, got 'abc'"). `--set a.b.0.c=value` overrides any key (the value is
  * parsed as a YAML scalar; its "file" is the --set option).
  *
+ * Mappings and lists may nest 64 deep; deeper text is refused.
+ *
  * Collective use: sx_cfg_load() reads and parses on rank 0 only, applies the
  * overrides there, and broadcasts the effective configuration (as JSON,
  * which is YAML) so every rank holds the same tree; a parse error on rank 0

@@ -69,6 +69,12 @@ const char *sx_job_out_ext(const sx_job_t *job);
 sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int nsets, const char *out_dir,
                        int argc, char **argv);
 
+/** Check a parsed job file before anything runs: the top-level keys, the
+ *  inputs, and every step's keys against its step type's field table. Fails
+ *  with SX_ERR_CONFIG naming file:line:col and key path. Not collective
+ *  (sx_job_run_file calls it on every rank and agrees on the result). */
+sx_err sx_job_validate(const sx_cfg_t *cfg);
+
 /* For step implementations. */
 const sx_cfg_t *sx_job_cfg(const sx_job_t *job);
 const char *sx_job_out_dir(const sx_job_t *job);

@@ -25,7 +25,9 @@ typedef struct {
 } sx_table_t;
 
 /** Read an RFC 4180 CSV (quoted fields, "" escapes, CRLF, UTF-8 BOM). Every
- *  row must have as many fields as the header. Not collective. */
+ *  row must have as many fields as the header; blank lines are skipped. A
+ *  NUL byte (a UTF-16 file) and a header without any column name are
+ *  refused, naming the line. Not collective. */
 sx_err sx_table_read(const char *path, sx_table_t **out);
 /** sx_table_read, skipping lines whose first character is comment (e.g. '#'),
  *  as it skips blank lines; comment 0 skips none. Not collective. */

@@ -6,6 +6,17 @@
 
 #include "sanxiang/sx_config.h"
 
+/* Mappings and lists nest at most this deep (a job file needs about six
+ * levels); deeper text is refused before the recursive parser could
+ * exhaust the stack. --set key paths are held to the same depth so the tree
+ * broadcast to the other ranks always parses there. */
+#define SX__CFG_MAX_DEPTH 64
+/* Keys are names: one line of at most this many bytes. The JSON broadcast
+ * writes each key as a YAML simple key, which libyaml reads only when it is
+ * under 1024 characters; escaping at most triples a key without control
+ * characters. */
+#define SX__CFG_MAX_KEY 256
+
 struct sx_cfg_node {
     sx_cfg_kind kind;
     char *text;         /* scalar text */

@@ -78,11 +78,21 @@ void sx__cfg_child_path(const sx_cfg_node_t *parent, const char *key, size_t ind
     else snprintf(buf, len, "%s", key);
 }
 
+/* Why key cannot be a key (NULL if it can): see SX__CFG_MAX_KEY. */
+static const char *key_problem(const char *key)
+{
+    if (strlen(key) > SX__CFG_MAX_KEY) return "is longer than 256 bytes; a key is a short name";
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return "holds a line break or control character; a key is one line of text";
+    return NULL;
+}
+
 /* ---- parsing ---- */
 
 typedef struct {
     yaml_parser_t parser;
     sx_cfg_t *cfg;
+    int depth; /* mappings and lists open around the current node */
 } parse_ctx;
 
 static sx_err parse_fail(parse_ctx *c, const yaml_mark_t *m, const char *what)
@@ -127,8 +137,18 @@ static sx_err parse_children(parse_ctx *c, sx_cfg_node_t *n, yaml_event_type_t e
                 yaml_event_delete(&ev);
                 return e;
             }
-            snprintf(key, sizeof key, "%s", (const char *)ev.data.scalar.value);
             yaml_mark_t km = ev.start_mark;
+            const char *why = strlen((const char *)ev.data.scalar.value) != ev.data.scalar.length
+                                  ? "holds a NUL character; remove it"
+                                  : key_problem((const char *)ev.data.scalar.value);
+            if (why) {
+                char msg[400];
+                snprintf(msg, sizeof msg, "key '%.60s%s' %s", (const char *)ev.data.scalar.value,
+                         ev.data.scalar.length > 60 ? "..." : "", why);
+                yaml_event_delete(&ev);
+                return parse_fail(c, &km, msg);
+            }
+            snprintf(key, sizeof key, "%s", (const char *)ev.data.scalar.value);
             yaml_event_delete(&ev);
             for (size_t i = 0; i < n->n; i++)
                 if (!strcmp(n->keys[i], key)) {
@@ -156,6 +176,8 @@ static sx_err parse_node(parse_ctx *c, yaml_event_t *ev, const char *path, sx_cf
     sx_cfg_node_t *n = NULL;
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
+        if (strlen((const char *)ev->data.scalar.value) != ev->data.scalar.length)
+            return parse_fail(c, &ev->start_mark, "the value holds a NUL character (\\0); remove it");
         n = sx__cfg_node_new(is_null_scalar(ev) ? SX_CFG_NULL : SX_CFG_SCALAR, path, line, col, NULL);
         if (n && n->kind == SX_CFG_SCALAR && !(n->text = strdup((const char *)ev->data.scalar.value))) {
             sx__cfg_node_free(n);
@@ -166,9 +188,17 @@ static sx_err parse_node(parse_ctx *c, yaml_event_t *ev, const char *path, sx_cf
     case YAML_SEQUENCE_START_EVENT:
     case YAML_MAPPING_START_EVENT: {
         int map = ev->type == YAML_MAPPING_START_EVENT;
+        if (c->depth == SX__CFG_MAX_DEPTH) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "mappings and lists nested more than %d deep; a job file needs a few levels",
+                     SX__CFG_MAX_DEPTH);
+            return parse_fail(c, &ev->start_mark, msg);
+        }
         n = sx__cfg_node_new(map ? SX_CFG_MAP : SX_CFG_SEQ, path, line, col, NULL);
         SX_FAIL_IF(!n, SX_ERR_NOMEM, "out of memory reading %s", c->cfg->source);
+        c->depth++;
         sx_err e = parse_children(c, n, map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT);
+        c->depth--;
         if (e != SX_OK) {
             sx__cfg_node_free(n);
             return e;
@@ -317,6 +347,10 @@ sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');
     SX_FAIL_IF(!eq || eq == assignment, SX_ERR_USAGE, "--set expects key.path=value, got '%s'", assignment);
+    /* job files are UTF-8 (libyaml checks); so must overrides be, or the
+     * configuration broadcast to the other ranks would not parse there */
+    SX_FAIL_IF(!sx_strbuf_is_utf8(assignment), SX_ERR_USAGE,
+               "--set %s: not UTF-8 text; write the key and value in UTF-8, as in the job file", assignment);
     char olabel[1100];
     snprintf(olabel, sizeof olabel, "--set %.1000s", assignment);
     const char *origin = sx__cfg_keep(cfg, olabel);
@@ -324,11 +358,18 @@ sx_err sx_cfg_set(sx_cfg_t *cfg, const char *assignment)
 
     char keypath[1024];
     snprintf(keypath, sizeof keypath, "%.*s", (int)(eq - assignment), assignment);
+    int parts = 1;
+    for (const char *k = keypath; *k; k++) parts += *k == '.';
+    SX_FAIL_IF(parts > SX__CFG_MAX_DEPTH, SX_ERR_USAGE, "--set %s: the key path has more than %d parts", assignment,
+               SX__CFG_MAX_DEPTH);
     const char *value = eq + 1;
     sx_cfg_node_t *cur = cfg->root;
     char *save = NULL;
     for (char *part = strtok_r(keypath, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
         int last = save == NULL || *save == '\0';
+        const char *why = key_problem(part);
+        SX_FAIL_IF(why, SX_ERR_USAGE, "--set %s: key '%.60s%s' %s", assignment, part, strlen(part) > 60 ? "..." : "",
+                   why);
         char path[1024];
         sx_cfg_node_t *next = NULL;
         if (cur->kind == SX_CFG_SEQ) {

@@ -67,6 +67,28 @@ void sx_err_set_context(const char *fmt, ...)
     va_end(ap);
 }
 
+/* A message is one line even when it quotes user text (a CSV cell or a YAML
+ * value holding a newline): control characters are shown escaped ("\n",
+ * "\x01"), so the error stays the single `sanxiang: error:` line the
+ * scripts and the regression tests look for. */
+static void one_line(char *msg, size_t cap)
+{
+    const unsigned char *p = (const unsigned char *)msg;
+    while (*p >= 0x20 && *p != 0x7f) p++;
+    if (!*p) return;
+    char tmp[SX_ERR_MSG_MAX];
+    size_t w = 0;
+    for (p = (const unsigned char *)msg; *p && w + 5 < sizeof tmp; p++) {
+        if (*p >= 0x20 && *p != 0x7f) tmp[w++] = (char)*p;
+        else if (*p == '\n') w += (size_t)snprintf(tmp + w, sizeof tmp - w, "\\n");
+        else if (*p == '\r') w += (size_t)snprintf(tmp + w, sizeof tmp - w, "\\r");
+        else if (*p == '\t') w += (size_t)snprintf(tmp + w, sizeof tmp - w, "\\t");
+        else w += (size_t)snprintf(tmp + w, sizeof tmp - w, "\\x%02x", *p);
+    }
+    tmp[w] = '\0';
+    snprintf(msg, cap, "%s", tmp);
+}
+
 sx_err sx_err_set(sx_err code, const char *file, int line, const char *fmt, ...)
 {
     rec.code = code;
@@ -78,6 +100,7 @@ sx_err sx_err_set(sx_err code, const char *file, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(rec.msg, sizeof rec.msg, fmt, ap);
     va_end(ap);
+    one_line(rec.msg, sizeof rec.msg);
     /* Whichever allocation failed, the user needs to know for what input and what to do. */
     size_t n = strlen(rec.msg);
     if (code == SX_ERR_NOMEM && n < sizeof rec.msg)

@@ -74,7 +74,11 @@ sx_err sx_time_parse(const char *s, int64_t *unix_seconds)
 
 sx_err sx_time_format(int64_t t, char *buf, size_t len)
 {
-    int64_t days = (t >= 0 ? t : t - 86399) / 86400, rem = t - days * 86400, y;
+    int64_t days = t / 86400, rem = t % 86400, y; /* floor division without overflow at INT64_MIN */
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
     int m, d;
     civil_from_days(days, &y, &m, &d);
     SX_FAIL_IF(y < 0 || y > 9999, SX_ERR_INPUT, "time %lld s lies outside the years 0000-9999", (long long)t);
@@ -123,7 +127,9 @@ sx_err sx_time_cf_units(const char *units, double *seconds_per_unit, int64_t *or
                    "time units '%s': the origin has a fraction of a second", units);
         memmove(dot, dot + 1 + zeros, strlen(dot + 1 + zeros) + 1);
     }
-    SX_CHECK(sx_time_parse(full, origin));
+    SX_FAIL_IF(sx_time_parse(full, origin) != SX_OK, SX_ERR_INPUT,
+               "time units '%s': the origin '%s' is not a date YYYY-MM-DD[ HH:MM[:SS]] (UTC) with valid fields", units,
+               full);
     *seconds_per_unit = s;
     return SX_OK;
 }

@@ -50,6 +50,13 @@ static sx_err parse(const char *text, size_t len, const char *source, char comme
     *out = NULL;
     size_t p = 0;
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) p = 3;
+    const char *nul = memchr(text, '\0', len); /* a cell would silently end there */
+    if (nul) {
+        int at = 1;
+        for (const char *q = text; q < nul; q++) at += *q == '\n';
+        SX_FAIL(SX_ERR_INPUT, "%s:%d: NUL byte; the file is not UTF-8 text (UTF-16 from a spreadsheet?): save it as "
+                "CSV UTF-8", source, at);
+    }
     strvec cells = {0};
     int *lines = NULL, nrec = 0, lcap = 0;
     int ncol = -1, nfield = 0, line = 1, row_line = 1, head_line = 1;
@@ -146,8 +153,16 @@ static sx_err parse(const char *text, size_t len, const char *source, char comme
     lines = NULL;
     cells.v = NULL;
     cells.n = 0;
-    for (int c = 0; c < ncol; c++) /* trim header whitespace */
+    int named = 0;
+    for (int c = 0; c < ncol; c++) { /* trim header whitespace */
         for (size_t n = strlen(t->head[c]); n && isspace((unsigned char)t->head[c][n - 1]); n--) t->head[c][n - 1] = 0;
+        named |= t->head[c][0] != 0;
+    }
+    if (!named) {
+        sx_table_destroy(&t);
+        SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "%s:%d: the header row has no column names; the first line that is not "
+                     "blank must name the columns", source, head_line);
+    }
     *out = t;
 done:
     free(field);

@@ -184,7 +184,7 @@ static const sx_job_step_t *find_step(const char *name)
 }
 
 /* Validate the whole file: top level, inputs, and every step's fields. */
-static sx_err validate(const sx_cfg_t *cfg)
+sx_err sx_job_validate(const sx_cfg_t *cfg)
 {
     const sx_cfg_node_t *root = sx_cfg_root(cfg);
     SX_CHECK(sx_cfg_check(cfg, root, top_fields, sizeof top_fields / sizeof *top_fields));
@@ -322,7 +322,7 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
     sx_err err = SX_OK;
     double t0 = sx_now();
     SX_CHECK_GOTO(sx_cfg_load(comm, path, sets, nsets, &job.cfg), err, done);
-    SX_CHECK_GOTO(sx_err_agree(comm, validate(job.cfg)), err, done);
+    SX_CHECK_GOTO(sx_err_agree(comm, sx_job_validate(job.cfg)), err, done);
 
     const sx_cfg_node_t *root = sx_cfg_root(job.cfg);
     const char *name = NULL, *dir = NULL;

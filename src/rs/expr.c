@@ -358,7 +358,7 @@ static sx_err parse_primary(parser_t *p)
         char what[SX_RS_EXPR_MAX_LEN / 4];
         int w = snprintf(what, sizeof what, "unknown name '%.*s'; bands are:", (int)(len > 64 ? 64 : len), id);
         for (int b = 0; b < p->nnames && w < (int)sizeof what - 80; b++)
-            w += snprintf(what + w, sizeof what - (size_t)w, "%s %s", b ? "," : "", p->names[b]);
+            w += snprintf(what + w, sizeof what - (size_t)w, "%s %.64s", b ? "," : "", p->names[b]); /* bounded: w stays in what */
         if (!p->nnames) w += snprintf(what + w, sizeof what - (size_t)w, " (none)");
         snprintf(what + w, sizeof what - (size_t)w, "; functions: min max abs sqrt log exp where");
         return fail_at(p, at, what);

@@ -62,6 +62,25 @@ int main(int argc, char **argv)
         fail = 1;
     }
 
+    /* Found by fuzzing: overrides YAML does not read back verbatim (U+2028,
+     * NEL) or that are not UTF-8 used to load at 1 rank and fail on the
+     * other ranks with a message blaming line 1 of the job file. */
+    char *odd[] = {"title=a\xe2\x80\xa8" "b\xc2\x85" "c"};
+    e = sx_cfg_load(MPI_COMM_WORLD, SX_DATA_DIR "/../jobs/demo.yaml", odd, 1, &cfg);
+    const char *title = e == SX_OK ? sx_cfg_node_text(sx_cfg_map_get(sx_cfg_root(cfg), "title")) : NULL;
+    if (e != SX_OK || !title || strcmp(title, "a\xe2\x80\xa8" "b\xc2\x85" "c")) {
+        fprintf(stderr, "[rank %d] --set with U+2028: got %s '%s'\n", rank, sx_err_name(e), sx_err_message());
+        fail = 1;
+    }
+    sx_cfg_destroy(&cfg);
+    char *latin1[] = {"title=caf\xe9"};
+    e = sx_cfg_load(MPI_COMM_WORLD, SX_DATA_DIR "/../jobs/demo.yaml", latin1, 1, &cfg);
+    sx_err_format(msg, sizeof msg);
+    if (e != SX_ERR_USAGE || cfg || !strstr(msg, "--set title=caf") || !same_everywhere(msg)) {
+        fprintf(stderr, "[rank %d] --set not UTF-8: got %s '%s'\n", rank, sx_err_name(e), msg);
+        fail = 1;
+    }
+
     int anyfail = 0;
     MPI_Allreduce(&fail, &anyfail, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     if (rank == 0) printf("mpi_config_load: %d ranks %s\n", sx_mpi_size(), anyfail ? "FAILED" : "passed");

@@ -57,13 +57,15 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
            COMMAND ${SX_EXPECT} ${np} 3 "missing_steps.yaml:" "steps" -- ${SX_BIN} run ${SX_JOBS}/missing_steps.yaml)
   add_test(NAME job_bad_yaml_np${np}
            COMMAND ${SX_EXPECT} ${np} 3 "bad_yaml.yaml:" -- ${SX_BIN} run ${SX_JOBS}/bad_yaml.yaml)
+  add_test(NAME job_deep_nesting_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "deep_nesting.yaml:5:" "nested more than 64 deep" -- ${SX_BIN} run ${SX_JOBS}/deep_nesting.yaml)
   add_test(NAME job_missing_file_np${np}
            COMMAND ${SX_EXPECT} ${np} 3 "no_such_job.yaml" -- ${SX_BIN} run ${SX_JOBS}/no_such_job.yaml)
   add_test(NAME job_bad_set_np${np}
            COMMAND ${SX_EXPECT} ${np} 3 "--set" "units" -- ${SX_BIN} run jobs/demo.yaml --set steps.0.units=radians
                    --out ${SX_TEST_OUT}/bad_set)
   set_tests_properties(job_bad_type_np${np} job_unknown_key_np${np} job_missing_steps_np${np} job_bad_yaml_np${np}
-                       job_missing_file_np${np} job_bad_set_np${np}
+                       job_deep_nesting_np${np} job_missing_file_np${np} job_bad_set_np${np}
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
 

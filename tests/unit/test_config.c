@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -167,12 +168,106 @@ static void test_json_round_trip(void **state)
     sx_cfg_destroy(&back);
 }
 
+/* Found by fuzzing: values YAML does not read back verbatim (NEL, U+2028,
+ * DEL, U+FFFE — reachable through escapes or --set) and --set bytes that are
+ * not UTF-8 made the JSON broadcast to the other ranks unparseable there, so
+ * a job ran at 1 rank and failed at 2. */
+static void test_json_round_trip_awkward(void **state)
+{
+    sx_cfg_t *cfg = parse("job: \"a\\u0085b\\u2028c\\u2029d\\x7fe\\ufffef\\x01g\\th\"\nsteps: [x]\n");
+    assert_int_equal(sx_cfg_set(cfg, "title=\xe2\x80\xa8\xc2\x85"), SX_OK); /* U+2028 NEL: UTF-8, accepted */
+    assert_int_equal(sx_cfg_set(cfg, "title=caf\xe9"), SX_ERR_USAGE);           /* Latin-1: refused */
+    assert_non_null(strstr(sx_err_message(), "--set title=caf"));
+    assert_non_null(strstr(sx_err_message(), "not UTF-8"));
+    char *json = NULL, *json2 = NULL;
+    assert_int_equal(sx_cfg_to_json(cfg, &json), SX_OK);
+    sx_cfg_t *back = NULL;
+    assert_int_equal(sx_cfg_parse_text(json, strlen(json), "json", &back), SX_OK);
+    assert_string_equal(sx_cfg_node_text(sx_cfg_map_get(sx_cfg_root(back), "job")),
+                        "a\xc2\x85" "b\xe2\x80\xa8" "c\xe2\x80\xa9" "d\x7f" "e\xef\xbf\xbe" "f\x01g\th");
+    assert_string_equal(sx_cfg_node_text(sx_cfg_map_get(sx_cfg_root(back), "title")), "\xe2\x80\xa8\xc2\x85");
+    assert_int_equal(sx_cfg_to_json(back, &json2), SX_OK);
+    assert_string_equal(json, json2);
+    free(json);
+    free(json2);
+    sx_cfg_destroy(&cfg);
+    sx_cfg_destroy(&back);
+}
+
+/* Found by fuzzing: 20 KB of '[' crashed `sanxiang run` (the recursive
+ * parser ran out of stack). Nesting is bounded, for --set paths too. */
+static void test_nesting_bounded(void **state)
+{
+    char text[40000];
+    int n = snprintf(text, sizeof text, "job: x\nsteps:\n  - a: ");
+    for (int i = 0; i < 20000; i++) text[n++] = '[';
+    text[n] = '\0';
+    sx_cfg_t *cfg = NULL;
+    assert_int_equal(sx_cfg_parse_text(text, strlen(text), "deep.yaml", &cfg), SX_ERR_CONFIG);
+    assert_null(cfg);
+    assert_non_null(strstr(sx_err_message(), "deep.yaml:3:69: mappings and lists nested more than 64 deep"));
+    /* 64 levels (the root mapping, the steps list, its mapping and 61 lists) are fine */
+    n = snprintf(text, sizeof text, "job: x\nsteps:\n  - a: ");
+    for (int i = 0; i < 61; i++) text[n++] = '[';
+    for (int i = 0; i < 61; i++) text[n++] = ']';
+    text[n] = '\0';
+    cfg = parse(text);
+    char set[400] = "a";
+    for (int i = 1; i < 65; i++) strcat(set, ".a");
+    strcat(set, "=1");
+    assert_int_equal(sx_cfg_set(cfg, set), SX_ERR_USAGE); /* 65 parts */
+    assert_non_null(strstr(sx_err_message(), "more than 64 parts"));
+    set[strlen(set) - 4] = '\0';
+    strcat(set, "=1"); /* 64 parts: the JSON of the tree still parses */
+    assert_int_equal(sx_cfg_set(cfg, set), SX_OK);
+    char *json = NULL;
+    assert_int_equal(sx_cfg_to_json(cfg, &json), SX_OK);
+    sx_cfg_t *back = NULL;
+    assert_int_equal(sx_cfg_parse_text(json, strlen(json), "json", &back), SX_OK);
+    free(json);
+    sx_cfg_destroy(&back);
+    sx_cfg_destroy(&cfg);
+}
+
+/* Found by fuzzing: a key longer than 1024 characters in the broadcast JSON
+ * (a multi-line `? ` key) is not read back by libyaml, and keys over 511
+ * bytes were silently cut. Keys are short one-line names; values hold no NUL. */
+static void test_keys_are_names(void **state)
+{
+    static const struct {
+        const char *text, *frag;
+    } bad[] = {
+        {"? |\n  a\n  b\n: 1\n", "k.yaml:1:3: key 'a\\nb\\n' holds a line break"},
+        {"\"a\\tb\": 1\n", "k.yaml:1:1: key 'a\\tb' holds a line break or control character"},
+        {"\"a\\0b\": 1\n", "k.yaml:1:1: key 'a' holds a NUL character"},
+        {"a: \"x\\0y\"\n", "k.yaml:1:4: the value holds a NUL character"},
+    };
+    sx_cfg_t *cfg = NULL;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(sx_cfg_parse_text(bad[i].text, strlen(bad[i].text), "k.yaml", &cfg), SX_ERR_CONFIG);
+        if (!strstr(sx_err_message(), bad[i].frag)) fail_msg("'%s': %s", bad[i].text, sx_err_message());
+    }
+    char text[400];
+    memset(text, 'k', 257);
+    strcpy(text + 257, ": 1\n");
+    assert_int_equal(sx_cfg_parse_text(text, strlen(text), "k.yaml", &cfg), SX_ERR_CONFIG);
+    assert_non_null(strstr(sx_err_message(), "is longer than 256 bytes"));
+    text[256] = '\0';
+    strcat(text, ": 1\n"); /* 256 bytes: fine */
+    cfg = parse(text);
+    assert_int_equal(sx_cfg_set(cfg, "a.b\nc=1"), SX_ERR_USAGE);
+    assert_non_null(strstr(sx_err_message(), "--set a.b\\nc=1: key 'b\\nc' holds a line break"));
+    sx_cfg_destroy(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tree_and_positions), cmocka_unit_test(test_getters),
         cmocka_unit_test(test_check),              cmocka_unit_test(test_set),
         cmocka_unit_test(test_bad_yaml),           cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_json_round_trip_awkward), cmocka_unit_test(test_nesting_bounded),
+        cmocka_unit_test(test_keys_are_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,6 +46,22 @@ static void test_propagation(void **state)
     assert_null(strstr(buf, "[rank")); /* single-rank runs carry no rank prefix */
 }
 
+/* A cell or YAML value quoted in a message may hold a newline (found by
+ * fuzzing the CSV reader); the message must stay one line. */
+static void test_one_line(void **state)
+{
+    const char *cell = "\xe9\x95\xbf\xe6\xb2\x99\n\xe5\xb8\x82\r\t\x01";
+    sx_err_set(SX_ERR_INPUT, "x.c", 1, "'%s' is not a number", cell);
+    assert_string_equal(sx_err_message(), "'\xe9\x95\xbf\xe6\xb2\x99\\n\xe5\xb8\x82\\r\\t\\x01' is not a number");
+    char big[2000];
+    memset(big, '\n', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    sx_err_set(SX_ERR_INPUT, "x.c", 1, "%s", big); /* escaping beyond the record's size truncates */
+    assert_null(strchr(sx_err_message(), '\n'));
+    assert_true(strlen(sx_err_message()) < 1024);
+    sx_err_clear();
+}
+
 static volatile size_t huge = (size_t)1 << 58; /* volatile: no compile-time size warning */
 
 static sx_err alloc_huge(void)
@@ -66,6 +82,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_propagation),
+        cmocka_unit_test(test_one_line),
         cmocka_unit_test(test_alloc_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

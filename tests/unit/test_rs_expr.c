@@ -174,6 +174,15 @@ static void test_errors(void **state)
     assert_int_equal(sx_rs_expr_compile("x", twice, 2, &e), SX_ERR_USAGE);
     const char *const path[] = {"../etc/passwd"};
     assert_int_equal(sx_rs_expr_compile("1", path, 1, &e), SX_ERR_USAGE);
+    /* Long band names (a job's `bands:` keys may be 511 bytes) in the list of
+     * an unknown-name message overran its buffer; found by fuzzing. */
+    char n1[512], n2[512];
+    memset(n1, 'a', 511), n1[511] = 0;
+    memset(n2, 'b', 511), n2[511] = 0;
+    const char *const longn[] = {n1, n2};
+    assert_int_equal(sx_rs_expr_compile("zz", longn, 2, &e), SX_ERR_USAGE);
+    assert_non_null(strstr(sx_err_message(), "unknown name 'zz'; bands are: aaaa"));
+    assert_non_null(strstr(sx_err_message(), "; functions: min max"));
     sx_err_clear();
 }
 

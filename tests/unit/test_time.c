@@ -66,6 +66,12 @@ static void round_trip_and_timegm(void **state)
     assert_int_equal(sx_time_format(951782400 + 3723, buf, sizeof buf), SX_OK);
     assert_string_equal(buf, "2000-02-29 01:02:03");
     assert_int_equal(sx_time_format(0, buf, 10), SX_ERR_INPUT);
+    /* the extremes are refused without overflowing (found by fuzzing under UBSan) */
+    assert_int_equal(sx_time_format(INT64_MIN, buf, sizeof buf), SX_ERR_INPUT);
+    assert_int_equal(sx_time_format(INT64_MAX, buf, sizeof buf), SX_ERR_INPUT);
+    assert_int_equal(sx_time_format(-62167219200LL, buf, sizeof buf), SX_OK); /* the first second of year 0 */
+    assert_string_equal(buf, "0000-01-01 00:00:00");
+    assert_int_equal(sx_time_format(-62167219201LL, buf, sizeof buf), SX_ERR_INPUT);
     sx_err_clear();
     uint64_t x = 88172645463325252ull;
     for (int i = 0; i < 20000; i++) {
@@ -112,6 +118,8 @@ static void cf_units(void **state)
         double s;
         int64_t o;
         assert_int_not_equal(sx_time_cf_units(bad[i], &s, &o), SX_OK);
+        /* every refusal says it is about the time units (found by fuzzing: a bad origin did not) */
+        assert_non_null(strstr(sx_err_message(), "time units"));
     }
 }
 
