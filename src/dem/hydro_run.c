@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dem/dem_block.h"
+#include "dem/fill_flood_internal.h"
 #include "dem/hydro_internal.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_layer.h"
@@ -87,27 +89,63 @@ static sx_err block_read(MPI_Comm comm, const char *name, int band, int need_nod
     return sx_err_agree(comm, err);
 }
 
+/* Own cells of a padded frame: NaN -> fill value. */
+static void nan_to(const sx__pad_t *p, sx_dtype t, void *z, double fill)
+{
+    for (int64_t j = 0; j < p->own.ny; j++) {
+        int64_t c0 = sx__pad_at(p, 0, j);
+        if (t == SX_DT_FLOAT32) {
+            float *r = (float *)z + c0;
+            for (int64_t i = 0; i < p->own.nx; i++)
+                if (isnan(r[i])) r[i] = (float)fill;
+        } else {
+            double *r = (double *)z + c0;
+            for (int64_t i = 0; i < p->own.nx; i++)
+                if (isnan(r[i])) r[i] = fill;
+        }
+    }
+}
+
 sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
 {
-    block_t b;
+    sx__dem_t b;
+    double *zo = NULL;
     sx_perf_start("fill: read", SX_PERF_READ);
-    sx_err err = block_read(comm, o->input, o->band, 1, NULL, &b);
+    /* float32 DEMs stay float32 (the fill only compares and copies values);
+     * the epsilon fill steps one float64 ulp, so it works and writes in float64 */
+    sx_err err = sx__dem_read(comm, o->input, o->band, 1, 1, o->epsilon, &b);
     sx_perf_stop("fill: read");
     if (err != SX_OK) goto done;
-    sx_log_info("fill: %s, %lld x %lld cells, %d x %d blocks%s%s", o->input, (long long)b.grid.nx, (long long)b.grid.ny,
-                b.d.px, b.d.py, o->epsilon ? ", epsilon" : "", o->nodata_walls ? ", nodata = walls" : "");
+    sx_log_info("fill: %s, %lld x %lld cells, %d x %d blocks, %s%s%s", o->input, (long long)b.grid.nx,
+                (long long)b.grid.ny, b.d.px, b.d.py, sx_dtype_name(b.t), o->epsilon ? ", epsilon" : "",
+                o->nodata_walls ? ", nodata = walls" : "");
     sx_perf_start("fill: compute", SX_PERF_COMPUTE);
-    if (o->epsilon) err = sx_dem_fill_eps_dist(&b.d, b.v, o->nodata_walls);
-    else err = sx_dem_fill_dist(&b.d, b.v, o->nodata_walls);
+    if (o->epsilon) {
+        sx_window_t own = b.d.own;
+        int64_t no = sx_window_cells(own);
+        zo = malloc((size_t)(no ? no : 1) * sizeof *zo);
+        err = zo ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld cells", (long long)no);
+        err = sx_err_agree(comm, err);
+        if (err == SX_OK) {
+            for (int64_t j = 0; j < own.ny; j++)
+                memcpy(zo + j * own.nx, (double *)b.z + sx__pad_at(&b.pad, 0, j), (size_t)own.nx * sizeof *zo);
+            err = sx_dem_fill_eps_dist(&b.d, zo, o->nodata_walls);
+        }
+        if (err == SX_OK)
+            for (int64_t j = 0; j < own.ny; j++)
+                memcpy((double *)b.z + sx__pad_at(&b.pad, 0, j), zo + j * own.nx, (size_t)own.nx * sizeof *zo);
+    } else {
+        err = sx__fill_frame(&b.d, &b.pad, b.t, b.z, o->nodata_walls);
+    }
     sx_perf_stop("fill: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    for (int64_t i = 0; i < sx_window_cells(b.d.own); i++)
-        if (isnan(b.v[i])) b.v[i] = SX_FILL_NODATA;
+    nan_to(&b.pad, b.t, b.z, SX_FILL_NODATA);
     sx_layer_out_t lo = {o->out_nc, o->out_cog, "elevation", "depression-filled elevation (Priority-Flood)", "m",
-                         NULL, SX_DT_FLOAT64, SX_FILL_NODATA, "AVERAGE", o->provenance};
-    err = sx_layer_write(comm, &b.grid, b.d.own, b.v, b.d.own.nx, &lo);
+                         NULL, b.t, SX_FILL_NODATA, "AVERAGE", o->provenance};
+    err = sx_layer_write(comm, &b.grid, b.d.own, sx__dem_own(&b), b.pad.w, &lo);
 done:
-    block_fini(&b);
+    free(zo);
+    sx__dem_fini(&b);
     return err;
 }
 

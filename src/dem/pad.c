@@ -1,0 +1,55 @@
+/*
+ * pad.c — padded block frames (pad.h): size check, halo ring, cell owner.
+ */
+#include <stdlib.h>
+
+#include "dem/pad.h"
+
+sx_err sx__pad_init(sx__pad_t *p, sx_window_t own, int width, int64_t gnx, int64_t gny)
+{
+    p->own = own;
+    p->width = width;
+    p->w = own.nx + 2 * (int64_t)width;
+    p->h = own.ny + 2 * (int64_t)width;
+    p->n = p->w * p->h;
+    p->gnx = gnx;
+    p->gny = gny;
+    SX_FAIL_IF(p->n >= (int64_t)UINT32_MAX - 1, SX_ERR_NOMEM,
+               "a block of %lld x %lld cells is too large for one rank's hydrology kernels (limit 2^32 cells); "
+               "run with more ranks",
+               (long long)own.nx, (long long)own.ny);
+    for (int k = 0; k < 8; k++) p->off[k] = sx_d8_dy[k] * p->w + sx_d8_dx[k];
+    return SX_OK;
+}
+
+sx_err sx__pad_ring(const sx__pad_t *p, uint32_t **ring, int64_t *count)
+{
+    int64_t m = p->n - p->own.nx * p->own.ny;
+    *count = 0;
+    *ring = malloc((size_t)(m > 0 ? m : 1) * sizeof **ring);
+    SX_FAIL_IF(!*ring, SX_ERR_NOMEM, "cannot allocate the halo ring (%lld cells)", (long long)m);
+    if (p->own.nx == 0 || p->own.ny == 0) return SX_OK;
+    for (int64_t c = 0; c < p->n; c++) {
+        int64_t gi = sx__pad_gi(p, c), gj = sx__pad_gj(p, c);
+        if (gi < 0 || gj < 0 || gi >= p->gnx || gj >= p->gny || sx__pad_in_own(p, c)) continue;
+        (*ring)[(*count)++] = (uint32_t)c;
+    }
+    return SX_OK;
+}
+
+/* Block column of coordinate x: the last k with cuts[k] <= x (empty blocks skipped). */
+static int block_of(const int64_t *cuts, int nb, int64_t x)
+{
+    int lo = 0, hi = nb - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (cuts[mid] <= x) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+int sx__pad_owner(const sx_decomp_t *d, int64_t gi, int64_t gj)
+{
+    return block_of(d->ycuts, d->py, gj) * d->px + block_of(d->xcuts, d->px, gi);
+}
