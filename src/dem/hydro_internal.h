@@ -1,8 +1,8 @@
 /*
- * hydro_internal.h — pieces shared by the hydrology kernels of src/dem: a
- * binary heap ordered by (elevation, insertion number), a FIFO of cell
- * indices, and the fixpoint propagation that replaces a breadth-first search
- * when the grid is split over ranks.
+ * hydro_internal.h — pieces shared by the hydrology kernels of src/dem that
+ * work on clipped (unpadded) halo buffers: a binary heap ordered by
+ * (elevation, insertion number), a FIFO of cell indices, and window helpers.
+ * The fast kernels use pad.h, cellq.h and fixpoint.h instead.
  */
 #ifndef SX_DEM_HYDRO_INTERNAL_H
 #define SX_DEM_HYDRO_INTERNAL_H
@@ -41,24 +41,6 @@ void sx__fifo_free(sx__fifo_t *q);
 
 /** sx_d8_decode with an error that names the raster and the cell. */
 sx_err sx__d8_decode_at(sx_d8_encoding e, double code, const char *name, int64_t col, int64_t row, uint8_t *dir);
-
-/** Link predicate: may a value flow from ext cell `from` to ext cell `to`
- *  (neighbour k of from)? */
-typedef int (*sx__link_fn)(const void *ctx, int64_t from, int64_t to, int k);
-
-#define SX__INF INT64_MAX
-
-/**
- * Least fixpoint of v[t] = min(v[t], v[f] + step) over every link f -> t
- * whose target t lies in the own block, with v laid out over ext (own grown
- * by one cell, clipped). Each round relaxes the block with a FIFO worklist,
- * then exchanges the one-cell halo; rounds repeat until no rank changed a
- * perimeter cell. SX__INF means "unreached". Because the fixpoint is unique,
- * the result does not depend on the decomposition. Collective over the halo's
- * communicator.
- */
-sx_err sx__propagate_min(MPI_Comm comm, sx_halo_t *halo, sx_window_t ext, sx_window_t own, int64_t *v,
-                         int64_t step, sx__link_fn link, const void *ctx);
 
 /** Index in ext of the neighbour k of ext cell e, or -1 if it leaves ext. */
 static inline int64_t sx__ext_neighbour(sx_window_t ext, int64_t e, int k, const int *dx, const int *dy)

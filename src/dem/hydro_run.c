@@ -16,6 +16,7 @@
 
 #include "dem/dem_block.h"
 #include "dem/fill_flood_internal.h"
+#include "dem/flowdir_internal.h"
 #include "dem/hydro_internal.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_layer.h"
@@ -151,26 +152,37 @@ done:
 
 sx_err sx_dem_flowdir_run(MPI_Comm comm, const sx_flowdir_opts_t *o)
 {
-    block_t b;
+    sx__dem_t b;
     uint8_t *dir = NULL;
+    uint16_t *eq = NULL;
     sx_perf_start("flowdir: read", SX_PERF_READ);
-    sx_err err = block_read(comm, o->input, o->band, 1, NULL, &b);
+    sx_err err = sx__dem_read(comm, o->input, o->band, 1, 1, 0, &b);
     sx_perf_stop("flowdir: read");
     if (err != SX_OK) goto done;
     sx_log_info("flowdir: %s, %lld x %lld cells, %d x %d blocks, %s codes", o->input, (long long)b.grid.nx,
                 (long long)b.grid.ny, b.d.px, b.d.py, o->encoding == SX_D8_TAUDEM ? "TauDEM" : "ESRI");
-    int64_t no = sx_window_cells(b.d.own);
-    dir = malloc((size_t)(no ? no : 1));
-    SX_CHECK_GOTO(sx_err_agree(comm, dir ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "flow directions")),
+    dir = malloc((size_t)(b.pad.n ? b.pad.n : 1));
+    eq = malloc((size_t)(b.pad.n ? b.pad.n : 1) * sizeof *eq);
+    SX_CHECK_GOTO(sx_err_agree(comm, dir && eq ? SX_OK
+                                               : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
+                                                            "cannot allocate the flow directions (%lld cells)",
+                                                            (long long)b.pad.n)),
                   err, done);
     sx_perf_start("flowdir: compute", SX_PERF_COMPUTE);
-    err = sx_dem_flowdir_dist(&b.d, &b.grid, b.v, dir);
+    err = sx__flowdir_frame(&b.d, &b.pad, &b.grid, b.t, b.z, dir, eq);
     sx_perf_stop("flowdir: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    free(eq);
+    eq = NULL;
+    free(b.z); /* the DEM is not needed for writing */
+    b.z = NULL;
     int64_t none = 0, all = 0;
-    for (int64_t i = 0; i < no; i++) {
-        none += dir[i] == SX_D8_NONE;
-        dir[i] = sx_d8_encode(o->encoding, dir[i]);
+    for (int64_t j = 0; j < b.d.own.ny; j++) {
+        uint8_t *row = dir + sx__pad_at(&b.pad, 0, j);
+        for (int64_t i = 0; i < b.d.own.nx; i++) {
+            none += row[i] == SX_D8_NONE;
+            row[i] = sx_d8_encode(o->encoding, row[i]);
+        }
     }
     MPI_Allreduce(&none, &all, 1, MPI_INT64_T, MPI_SUM, comm);
     if (all > 0)
@@ -180,10 +192,11 @@ sx_err sx_dem_flowdir_run(MPI_Comm comm, const sx_flowdir_opts_t *o)
                          o->encoding == SX_D8_TAUDEM ? "D8 flow direction (TauDEM codes 1-8, 0 none)"
                                                      : "D8 flow direction (ESRI codes 1-128, 0 none)",
                          "1", NULL, SX_DT_UINT8, 255, "NEAREST", o->provenance};
-    err = sx_layer_write(comm, &b.grid, b.d.own, dir, b.d.own.nx, &lo);
+    err = sx_layer_write(comm, &b.grid, b.d.own, dir + sx__pad_at(&b.pad, 0, 0), b.pad.w, &lo);
 done:
     free(dir);
-    block_fini(&b);
+    free(eq);
+    sx__dem_fini(&b);
     return err;
 }
 

@@ -29,10 +29,16 @@ sx_err sx__pad_ring(const sx__pad_t *p, uint32_t **ring, int64_t *count)
     *ring = malloc((size_t)(m > 0 ? m : 1) * sizeof **ring);
     SX_FAIL_IF(!*ring, SX_ERR_NOMEM, "cannot allocate the halo ring (%lld cells)", (long long)m);
     if (p->own.nx == 0 || p->own.ny == 0) return SX_OK;
-    for (int64_t c = 0; c < p->n; c++) {
-        int64_t gi = sx__pad_gi(p, c), gj = sx__pad_gj(p, c);
-        if (gi < 0 || gj < 0 || gi >= p->gnx || gj >= p->gny || sx__pad_in_own(p, c)) continue;
-        (*ring)[(*count)++] = (uint32_t)c;
+    /* row-major over the frame, visiting only the padding of each row */
+    for (int64_t j = 0; j < p->h; j++) {
+        int64_t gj = p->own.y0 - p->width + j;
+        if (gj < 0 || gj >= p->gny) continue;
+        int full = j < p->width || j >= p->width + p->own.ny;
+        for (int64_t i = 0; i < p->w; i++) {
+            if (!full && i == p->width) i += p->own.nx; /* skip the own row */
+            int64_t gi = p->own.x0 - p->width + i;
+            if (gi >= 0 && gi < p->gnx) (*ring)[(*count)++] = (uint32_t)(j * p->w + i);
+        }
     }
     return SX_OK;
 }

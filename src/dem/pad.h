@@ -17,6 +17,12 @@
 #include "sanxiang/sx_err.h"
 #include "sanxiang/sx_hydrology.h"
 
+/* Stencil kernels: an AVX2 clone chosen at run time where the processor has
+ * it (no FMA: results stay those of the scalar code, bit for bit), and
+ * comparisons that may be if-converted into selects (no-trapping-math:
+ * sanxiang never reads floating-point exception flags). */
+#define SX__VECTORISE __attribute__((target_clones("avx2", "default"), optimize("no-trapping-math")))
+
 /* Unroll a loop over the 8 neighbours, so their offsets become constants. */
 #define SX__UNROLL8 _Pragma("GCC unroll 8")
 
@@ -45,6 +51,14 @@ static inline int sx__pad_in_own(const sx__pad_t *p, int64_t c)
 {
     int64_t i = c % p->w - p->width, j = c / p->w - p->width;
     return i >= 0 && j >= 0 && i < p->own.nx && j < p->own.ny;
+}
+
+/** Frame index of neighbour k of frame cell c, or -1 if it leaves the
+ *  frame (only halo cells have such neighbours). */
+static inline int64_t sx__pad_nb(const sx__pad_t *p, int64_t c, int k)
+{
+    int64_t i = c % p->w + sx_d8_dx[k], j = c / p->w + sx_d8_dy[k];
+    return i < 0 || j < 0 || i >= p->w || j >= p->h ? -1 : j * p->w + i;
 }
 
 /** List the frame cells outside the own block but inside the grid (the
