@@ -27,14 +27,18 @@ void sx_cli_dem_help(void)
            "      edge and nodata cells are outlets (--nodata-walls: only the edge). --epsilon gives the\n"
            "      least surface on which every cell has a strictly lower neighbour (one-ulp steps).\n"
            "      Same result at any rank count and block size.\n"
-           "  flowdir IN -o OUT.tif [--nc OUT.nc] [--band B] [--encoding esri|taudem]\n"
+           "  flowdir IN -o OUT.tif [--nc OUT.nc] [--band B] [--encoding esri|taudem] [--method d8|dinf]\n"
            "      D8 steepest-descent directions of a filled DEM, flats drained away from higher and\n"
            "      towards lower terrain (Barnes et al. 2014). ESRI: 1 E 2 SE 4 S 8 SW 16 W 32 NW 64 N\n"
            "      128 NE; TauDEM: 1 E 2 NE 3 N 4 NW 5 W 6 SW 7 S 8 SE; 0 none, 255 nodata.\n"
-           "  accum FLOWDIR -o OUT.tif [--nc OUT.nc] [--encoding esri|taudem] [--weight W.tif]\n"
-           "        [--edge EDGE.nc]\n"
-           "      D8 flow accumulation in O(n), the cell itself included: int64 counts, or float64 sums of\n"
-           "      W. --edge writes 1 where the upstream area touches the grid edge or nodata.\n"
+           "      --method dinf: D-infinity angles (Tarboton 1997), float32 radians counter-clockwise\n"
+           "      from east, -1 none, -9999 nodata; flats, edges and cells next to nodata as in D8.\n"
+           "  accum IN -o OUT.tif [--nc OUT.nc] [--encoding esri|taudem] [--weight W.tif] [--edge EDGE.nc]\n"
+           "        [--method d8|dinf|mfd] [--mfd freeman|quinn] [--band B]\n"
+           "      Flow accumulation in O(n), the cell itself included. d8 (IN: direction codes): int64\n"
+           "      counts, or float64 sums of W. dinf (IN: angles from flowdir --method dinf) and mfd (IN:\n"
+           "      the filled DEM; Freeman 1991 or Quinn et al. 1991 partition): float64 contributing\n"
+           "      area in cells. --edge writes 1 where the upstream area touches the grid edge or nodata.\n"
            "  streams ACC --flowdir P -o ORDER.tif --threshold N [--links LINKS.gpkg] [--encoding E]\n"
            "      Stream cells (accumulation >= N) with their Strahler order (0 elsewhere), and the\n"
            "      stream links between heads (sources, junctions) as GeoPackage lines with link_id,\n"
@@ -48,7 +52,7 @@ void sx_cli_dem_help(void)
 }
 
 typedef struct {
-    const char *in, *out, *nc, *weight, *edge, *encoding, *flowdir, *links, *accum, *outlets, *polygons;
+    const char *in, *out, *nc, *weight, *edge, *encoding, *flowdir, *links, *accum, *outlets, *polygons, *method, *mfd;
     double threshold;
     long long band, snap;
     int epsilon, walls;
@@ -62,6 +66,8 @@ static sx_err hydro_parse(const char *verb, const char *allowed, int argc, char 
     a->band = 1;
     a->snap = 3;
     a->encoding = "esri";
+    a->method = "d8";
+    a->mfd = "freeman";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (o[0] == '-' && strcmp(o, "-o") && !strstr(allowed, o))
@@ -76,6 +82,8 @@ static sx_err hydro_parse(const char *verb, const char *allowed, int argc, char 
         else if (!strcmp(o, "--accum")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->accum));
         else if (!strcmp(o, "--outlets")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->outlets));
         else if (!strcmp(o, "--polygons")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->polygons));
+        else if (!strcmp(o, "--method")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->method));
+        else if (!strcmp(o, "--mfd")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &a->mfd));
         else if (!strcmp(o, "--snap")) {
             SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
             SX_CHECK(sx_cli_parse_int("--snap", v, &a->snap));
@@ -100,12 +108,16 @@ static sx_err hydro(const char *verb, int argc, char **argv)
     hydro_args_t a;
     sx_d8_encoding enc;
     const char *allowed = !strcmp(verb, "fill")      ? "--nc --band --epsilon --nodata-walls"
-                          : !strcmp(verb, "flowdir") ? "--nc --band --encoding"
-                          : !strcmp(verb, "accum")   ? "--nc --encoding --weight --edge"
+                          : !strcmp(verb, "flowdir") ? "--nc --band --encoding --method"
+                          : !strcmp(verb, "accum")   ? "--nc --band --encoding --weight --edge --method --mfd"
                           : !strcmp(verb, "streams") ? "--nc --encoding --flowdir --threshold --links"
                                                      : "--nc --encoding --accum --outlets --snap --polygons";
     SX_CHECK(hydro_parse(verb, allowed, argc, argv, &a));
     SX_CHECK(sx_d8_encoding_parse(a.encoding, &enc));
+    sx_flow_method method;
+    sx_mfd_rule mfd;
+    SX_CHECK(sx_flow_method_parse(a.method, &method));
+    SX_CHECK(sx_mfd_rule_parse(a.mfd, &mfd));
     char ncbuf[4096];
     if (!a.nc) {
         sx_layer_nc_beside(a.out, ncbuf, sizeof ncbuf);
@@ -119,10 +131,10 @@ static sx_err hydro(const char *verb, int argc, char **argv)
         sx_fill_opts_t o = {a.in, (int)a.band, a.nc, a.out, a.epsilon, a.walls, prov};
         err = sx_dem_fill_run(MPI_COMM_WORLD, &o);
     } else if (!strcmp(verb, "flowdir")) {
-        sx_flowdir_opts_t o = {a.in, (int)a.band, a.nc, a.out, enc, prov};
+        sx_flowdir_opts_t o = {a.in, (int)a.band, a.nc, a.out, enc, prov, method};
         err = sx_dem_flowdir_run(MPI_COMM_WORLD, &o);
     } else if (!strcmp(verb, "accum")) {
-        sx_accum_opts_t o = {a.in, a.weight, a.nc, a.out, a.edge, enc, prov};
+        sx_accum_opts_t o = {a.in, a.weight, a.nc, a.out, a.edge, enc, prov, method, mfd, (int)a.band};
         err = sx_dem_accum_run(MPI_COMM_WORLD, &o);
     } else if (!strcmp(verb, "watershed")) {
         err = !a.accum || !a.outlets || a.snap < 0 || a.snap > 10000

@@ -88,12 +88,20 @@ static sx_err read_frame(sx__dem_t *b, int band, int need, const char *name)
 }
 
 sx_err sx__dem_read(MPI_Comm comm, const char *name, int band, int width, int need_nodata, int want_f64,
-                    sx__dem_t *b)
+                    const sx__dem_t *like, sx__dem_t *b)
 {
     memset(b, 0, sizeof *b);
     SX_CHECK(sx_layer_open(comm, name, band, &b->r, &b->grid));
     SX_CHECK(sx_err_agree(comm, sx__dem_check_frame(&b->grid, name)));
-    SX_CHECK(sx_decomp_init(&b->d, comm, b->grid.nx, b->grid.ny, b->grid.block_x, b->grid.block_y));
+    if (like)
+        SX_CHECK(sx_err_agree(comm, sx_grid_same_frame(&like->grid, &b->grid)
+                                        ? SX_OK
+                                        : sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                                                     "'%s' is not on the grid of '%s' (size, geotransform or CRS "
+                                                     "differ); warp it onto that grid first",
+                                                     name, sx_raster_name(like->r))));
+    const sx_grid_t *lg = like ? &like->grid : &b->grid;
+    SX_CHECK(sx_decomp_init(&b->d, comm, b->grid.nx, b->grid.ny, lg->block_x, lg->block_y));
     b->t = want_f64 ? SX_DT_FLOAT64 : sx__dem_type(b->grid.dtype);
     sx_err err = sx__pad_init(&b->pad, b->d.own, width, b->grid.nx, b->grid.ny);
     if (err == SX_OK) err = read_frame(b, band, need_nodata, name);

@@ -58,7 +58,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     sx_halo_t *h = NULL;
     if (!a || !b) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flat gradients (%lld cells)",
                                    (long long)p->n);
-    if (err == SX_OK) err = sx_halo_create_padded(d, 1, sizeof(int32_t), &h);
+    if (err == SX_OK) err = sx_halo_create_padded(d, (int)p->width, sizeof(int32_t), &h);
     if (err == SX_OK) err = sx__pad_ring(p, &ring, &nring);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     sx__fixpoint_t fp = {d, p, h, dir, eq, NULL};

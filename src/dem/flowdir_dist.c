@@ -119,6 +119,7 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
                 *none = x;
             }
             (*none)[(*nnone)++] = (uint32_t)(c0 + i);
+            eq[c0 + i] |= SX__EQ_FLAT;
         }
     }
     return SX_OK;
@@ -131,7 +132,7 @@ sx_err sx__flowdir_frame(const sx_decomp_t *d, const sx__pad_t *p, const sx_grid
     int64_t nnone = 0;
     sx_halo_t *hd = NULL;
     sx_err err = sx__d8_frame(p, g, t, z, dir, eq, &none, &nnone);
-    if (err == SX_OK) err = sx_halo_create_padded(d, 1, 1, &hd);
+    if (err == SX_OK) err = sx_halo_create_padded(d, (int)p->width, 1, &hd);
     err = sx_err_agree(d->comm, err);
     if (err == SX_OK) err = sx_halo_exchange(hd, dir);
     if (err == SX_OK) err = sx__flats_resolve(d, p, dir, eq, none, nnone);

@@ -14,6 +14,8 @@
 /* eq[c]: bit k set when neighbour k has c's elevation; SX__EQ_HIGHER when a
  * data neighbour is higher. */
 #define SX__EQ_HIGHER 0x100
+/* set by sx__d8_frame on cells the stencil left without a direction (flats) */
+#define SX__EQ_FLAT 0x200
 
 /** Metric distances to the 8 neighbours of a cell in global row gj
  *  (per-row metres on a sphere of radius SX_EARTH_RADIUS_M on geographic grids). */

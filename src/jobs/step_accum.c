@@ -30,7 +30,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_d8_encoding_parse(encoding, &enc));
     sx_job_raster_out_t out;
     SX_CHECK(sx_job_raster_out(job, output, cog, &out));
-    sx_accum_opts_t o = {input, weight, out.nc, out.tif, NULL, enc, sx_job_provenance(job)};
+    sx_accum_opts_t o = {input, weight, out.nc, out.tif, NULL, enc, sx_job_provenance(job), SX_FLOW_D8, SX_MFD_FREEMAN, 1};
     SX_CHECK(sx_dem_accum_run(comm, &o));
     SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "accumulation"));
     return SX_OK;

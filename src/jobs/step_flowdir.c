@@ -31,7 +31,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_d8_encoding_parse(encoding, &enc));
     sx_job_raster_out_t out;
     SX_CHECK(sx_job_raster_out(job, output, cog, &out));
-    sx_flowdir_opts_t o = {input, (int)band, out.nc, out.tif, enc, sx_job_provenance(job)};
+    sx_flowdir_opts_t o = {input, (int)band, out.nc, out.tif, enc, sx_job_provenance(job), SX_FLOW_D8};
     SX_CHECK(sx_dem_flowdir_run(comm, &o));
     SX_CHECK(sx_job_add_nc_layer(job, output, out.nc, "flowdir"));
     return SX_OK;
