@@ -186,7 +186,7 @@ sx_err sx__accum_cycle(const sx__flow_t *F, const uint8_t *mask, const uint8_t *
                 F->name, (long long)all, what);
     int64_t gi = gl % F->p->gnx, gj = gl / F->p->gnx;
     char at[160] = "";
-    if (F->g) snprintf(at, sizeof at, "; map x %.6f, y %.6f", sx_grid_x_center(F->g, gi), sx_grid_y_center(F->g, gj));
+    if (F->g) snprintf(at, sizeof at, "; map x %.10g, y %.10g", sx_grid_x_center(F->g, gi), sx_grid_y_center(F->g, gj));
     SX_FAIL(SX_ERR_INPUT,
             "'%s' has a flow cycle through cell (col %lld, row %lld%s): following the directions from there leads "
             "back to it (%lld cells never drain); they are not flow directions of a DEM — %s",

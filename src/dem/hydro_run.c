@@ -237,6 +237,7 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
                              "--method dinf`",
                              o->input, sx_dtype_name(b.grid.dtype));
         if (err == SX_OK) err = sx__dinf_check(p, b.z, o->input);
+        err = sx_err_agree(comm, err); /* before the halo exchange below */
         if (err == SX_OK) {
             sx_halo_t *h = NULL; /* the halo read with the block is checked by its owner: nodata -> NaN */
             err = sx_halo_create_padded(&b.d, 1, sizeof(float), &h);
