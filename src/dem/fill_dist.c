@@ -43,7 +43,7 @@ static int own_has_nan(const sx__pad_t *p, sx_dtype t, const void *z)
     return any;
 }
 
-sx_err sx__fill_frame(const sx_decomp_t *d, const sx__pad_t *p, sx_dtype t, void *z, int walls)
+sx_err sx__fill_frame(const sx_decomp_t *d, const sx__pad_t *p, sx_dtype t, void *z, int walls, uint8_t *reach)
 {
     sx_err err = SX_OK;
     MPI_Comm comm = d->comm;
@@ -103,6 +103,13 @@ sx_err sx__fill_frame(const sx_decomp_t *d, const sx__pad_t *p, sx_dtype t, void
                   err, done);
     SX_CHECK_GOTO(sx__fill_graph_solve(comm, &es, first, nl, spill), err, done);
     sx__fill_raise(&f, t, z, spill, z0);
+    if (reach) /* own cells that drain to an outlet */
+        for (int64_t j = 0; j < p->own.ny; j++)
+            for (int64_t i = 0; i < p->own.nx; i++) {
+                int64_t c = sx__pad_at(p, i, j);
+                uint32_t L = f.lab[c];
+                reach[c] = L != 0 && L != FILL_SKIP && spill[L - 1] != INFINITY;
+            }
 done:
     sx__flood_fini(&f);
     sx__edges_free(&es);
@@ -130,7 +137,7 @@ sx_err sx_dem_fill_dist(const sx_decomp_t *d, double *zown, int walls)
     for (int64_t j = 0; j < p.own.ny; j++)
         memcpy(z + sx__pad_at(&p, 0, j), zown + j * p.own.nx, (size_t)p.own.nx * sizeof *z);
     SX_CHECK_GOTO(sx_halo_exchange(hz, z), err, done);
-    SX_CHECK_GOTO(sx__fill_frame(d, &p, SX_DT_FLOAT64, z, walls), err, done);
+    SX_CHECK_GOTO(sx__fill_frame(d, &p, SX_DT_FLOAT64, z, walls, NULL), err, done);
     for (int64_t j = 0; j < p.own.ny; j++)
         memcpy(zown + j * p.own.nx, z + sx__pad_at(&p, 0, j), (size_t)p.own.nx * sizeof *z);
 done:

@@ -39,7 +39,13 @@ void sx__fill_raise(const sx__flood_t *f, sx_dtype t, void *z, const double *spi
 void sx__flood_fini(sx__flood_t *f);
 
 /** The whole tiled fill of a padded frame z (type t; own block and halo
- *  set, NaN = nodata), in place. Collective over d->comm. */
-sx_err sx__fill_frame(const sx_decomp_t *d, const sx__pad_t *p, sx_dtype t, void *z, int walls);
+ *  set, NaN = nodata), in place; reach (frame, or NULL) gets 1 on the own
+ *  cells that drain to an outlet, 0 on the others. Collective over d->comm. */
+sx_err sx__fill_frame(const sx_decomp_t *d, const sx__pad_t *p, sx_dtype t, void *z, int walls, uint8_t *reach);
+
+/** The epsilon fill (fill_eps.c) of a float64 padded frame z (halo set),
+ *  in place; *rounds (if not NULL) gets the number of exchange rounds its
+ *  fixpoint took. Collective. */
+sx_err sx__fill_eps_frame(const sx_decomp_t *d, const sx__pad_t *p, double *z, int walls, int *rounds);
 
 #endif

@@ -48,7 +48,6 @@ static void nan_to(const sx__pad_t *p, sx_dtype t, void *z, double fill)
 sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
 {
     sx__dem_t b;
-    double *zo = NULL;
     sx_perf_start("fill: read", SX_PERF_READ);
     /* float32 DEMs stay float32 (the fill only compares and copies values);
      * the epsilon fill steps one float64 ulp, so it works and writes in float64 */
@@ -60,21 +59,11 @@ sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
                 o->nodata_walls ? ", nodata = walls" : "");
     sx_perf_start("fill: compute", SX_PERF_COMPUTE);
     if (o->epsilon) {
-        sx_window_t own = b.d.own;
-        int64_t no = sx_window_cells(own);
-        zo = malloc((size_t)(no ? no : 1) * sizeof *zo);
-        err = zo ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld cells", (long long)no);
-        err = sx_err_agree(comm, err);
-        if (err == SX_OK) {
-            for (int64_t j = 0; j < own.ny; j++)
-                memcpy(zo + j * own.nx, (double *)b.z + sx__pad_at(&b.pad, 0, j), (size_t)own.nx * sizeof *zo);
-            err = sx_dem_fill_eps_dist(&b.d, zo, o->nodata_walls);
-        }
-        if (err == SX_OK)
-            for (int64_t j = 0; j < own.ny; j++)
-                memcpy((double *)b.z + sx__pad_at(&b.pad, 0, j), zo + j * own.nx, (size_t)own.nx * sizeof *zo);
+        int rounds = 0;
+        err = sx__fill_eps_frame(&b.d, &b.pad, b.z, o->nodata_walls, &rounds);
+        if (err == SX_OK) sx_log_info("fill: epsilon surface in %d exchange round%s", rounds, rounds == 1 ? "" : "s");
     } else {
-        err = sx__fill_frame(&b.d, &b.pad, b.t, b.z, o->nodata_walls);
+        err = sx__fill_frame(&b.d, &b.pad, b.t, b.z, o->nodata_walls, NULL);
     }
     sx_perf_stop("fill: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
@@ -83,7 +72,6 @@ sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
                          NULL, b.t, SX_FILL_NODATA, "AVERAGE", o->provenance};
     err = sx_layer_write(comm, &b.grid, b.d.own, sx__dem_own(&b), b.pad.w, &lo);
 done:
-    free(zo);
     sx__dem_fini(&b);
     return err;
 }

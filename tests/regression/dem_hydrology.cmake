@@ -60,6 +60,22 @@ ${SX_CMP} --exact ${SX_DEM_OUT}/epsw_np1.tif ${SX_DEM_OUT}/epsw_np${np}.tif")
   set_tests_properties(dem_cli_eps_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_eps_np1;dem_eps_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()
+# The epsilon fill's exchange rounds do not follow a river that meanders
+# across block edges (33 rounds at 2 ranks before the plain fill went first).
+add_test(NAME dem_meander_prepare COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/dem_meander.py ${SX_DEM_OUT})
+set_tests_properties(dem_meander_prepare PROPERTIES FIXTURES_SETUP dem_meander LABELS regression)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME dem_eps_rounds_np${np}
+           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_DEM_OUT}/meander.tif --epsilon \
+-o ${SX_DEM_OUT}/meander_eps_np${np}.tif 2>&1 | grep -E 'epsilon surface in [123] exchange rounds?$' && \
+${SX_CMP} --exact ${SX_DEM_OUT}/meander_eps_np${np}.tif ${SX_DEM_OUT}/meander_eps_np1.tif")
+  set_tests_properties(dem_eps_rounds_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED dem_meander PROCESSORS ${np})
+  if(np GREATER 1)
+    set_tests_properties(dem_eps_rounds_np${np} PROPERTIES DEPENDS dem_eps_rounds_np1)
+  endif()
+endforeach()
+
 # Invariants of the chain on a real DEM: fill >= DEM, every data cell has a
 # direction, the accumulation leaving the grid equals the number of cells.
 add_test(NAME dem_cli_invariants
