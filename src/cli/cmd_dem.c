@@ -22,6 +22,14 @@ void sx_cli_dem_help(void)
            "      nodata (-9999). Geographic grids use metric cell sizes per row (sphere R = 6371008.8 m).\n"
            "      OUT.tif is a Cloud-Optimized GeoTIFF made from the CF netCDF written alongside\n"
            "      (OUT.nc unless --nc names it).\n"
+           "  terrain IN [--slope S.tif] [--aspect A.tif] [--hillshade H.tif] [--curvature C.tif]\n"
+           "        [--profile-curvature P.tif] [--plan-curvature Q.tif] [--tpi T.tif] [--tri R.tif]\n"
+           "        [--roughness G.tif] [--twi W.tif --accum ACC.tif] [--units degree|percent] [--z-factor Z]\n"
+           "        [--azimuth 315] [--altitude 45] [--band B]\n"
+           "      Any number of terrain products in one pass over the DEM: slope, aspect, hillshade, TPI,\n"
+           "      TRI (Riley) and roughness as gdaldem computes them; curvatures of Zevenbergen & Thorne\n"
+           "      (1987) with ArcGIS's signs, x 100; TWI = ln(a / tan slope) from a cell-count\n"
+           "      accumulation. Each OUT.tif is a COG beside its CF netCDF OUT.nc.\n"
            "  fill IN -o OUT.tif [--nc OUT.nc] [--band B] [--epsilon] [--nodata-walls]\n"
            "      Priority-Flood depression filling (Barnes et al. 2014; parallel: Barnes 2016). The grid\n"
            "      edge and nodata cells are outlets (--nodata-walls: only the edge). --epsilon gives the\n"
@@ -193,10 +201,62 @@ static sx_err slope(int argc, char **argv)
     return sx_perf_report(MPI_COMM_WORLD, NULL);
 }
 
+/* `dem terrain`: one --<product> OUT.tif per product (underscores as dashes). */
+static sx_err terrain(int argc, char **argv)
+{
+    const char *in = NULL, *units = "degree", *accum = NULL, *v;
+    double z = 1.0, az = 315, alt = 45;
+    long long band = 1;
+    sx_terrain_output_t outs[SX_TERRAIN_NPRODUCTS];
+    char paths[SX_TERRAIN_NPRODUCTS][2][4096];
+    int n = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        sx_terrain_product p;
+        char name[64] = "";
+        if (!strncmp(o, "--", 2) && strlen(o) < sizeof name + 2) {
+            snprintf(name, sizeof name, "%s", o + 2);
+            for (char *c = name; *c; c++)
+                if (*c == '-') *c = '_';
+        }
+        if (name[0] && sx_terrain_parse(name, &p) == SX_OK) {
+            SX_FAIL_IF(n == SX_TERRAIN_NPRODUCTS, SX_ERR_USAGE, "too many terrain products");
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            snprintf(paths[n][0], sizeof paths[n][0], "%s", v);
+            sx_layer_nc_beside(v, paths[n][1], sizeof paths[n][1]);
+            outs[n] = (sx_terrain_output_t){p, paths[n][1], paths[n][0]};
+            n++;
+        } else if (!strcmp(o, "--accum")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &accum));
+        else if (!strcmp(o, "--units")) SX_CHECK(sx_cli_option_value(argc, argv, &i, &units));
+        else if (!strcmp(o, "--z-factor") || !strcmp(o, "--azimuth") || !strcmp(o, "--altitude")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_double(o, v, !strcmp(o, "--z-factor") ? &z : !strcmp(o, "--azimuth") ? &az : &alt));
+        } else if (!strcmp(o, "--band")) {
+            SX_CHECK(sx_cli_option_value(argc, argv, &i, &v));
+            SX_CHECK(sx_cli_parse_int("--band", v, &band));
+        } else if (o[0] == '-') SX_FAIL(SX_ERR_USAGE, "unknown option '%s' for dem terrain; see sanxiang dem --help", o);
+        else if (!in) in = o;
+        else SX_FAIL(SX_ERR_USAGE, "dem terrain takes one input; got '%s' and '%s'", in, o);
+    }
+    SX_FAIL_IF(!in || n == 0, SX_ERR_USAGE, "usage: sanxiang dem terrain IN --slope S.tif [--aspect A.tif ...]");
+    SX_FAIL_IF(strcmp(units, "degree") && strcmp(units, "percent"), SX_ERR_USAGE,
+               "--units must be degree or percent, got '%s'", units);
+    char *prov = NULL;
+    SX_CHECK(sx_gdal_init(0));
+    SX_CHECK(sx_provenance_json(MPI_COMM_WORLD, NULL, sx_cli_argc, sx_cli_argv, &prov));
+    sx_terrain_opts_t o = {in, (int)band, outs, n, strcmp(units, "percent") ? SX_SLOPE_DEGREE : SX_SLOPE_PERCENT, z,
+                           az, alt, accum, prov};
+    sx_err err = sx_dem_terrain_run(MPI_COMM_WORLD, &o);
+    free(prov);
+    SX_CHECK(err);
+    return sx_perf_report(MPI_COMM_WORLD, NULL);
+}
+
 sx_err sx_cli_dem(int argc, char **argv)
 {
     SX_FAIL_IF(argc < 2, SX_ERR_USAGE, "dem needs a verb; see sanxiang dem --help");
     if (!strcmp(argv[1], "slope")) return slope(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "terrain")) return terrain(argc - 1, argv + 1);
     if (!strcmp(argv[1], "fill") || !strcmp(argv[1], "flowdir") || !strcmp(argv[1], "accum") ||
         !strcmp(argv[1], "streams") || !strcmp(argv[1], "watershed"))
         return hydro(argv[1], argc - 1, argv + 1);

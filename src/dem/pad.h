@@ -18,10 +18,10 @@
 #include "sanxiang/sx_hydrology.h"
 
 /* Stencil kernels: an AVX2 clone chosen at run time where the processor has
- * it (no FMA: results stay those of the scalar code, bit for bit), and
- * comparisons that may be if-converted into selects (no-trapping-math:
- * sanxiang never reads floating-point exception flags). */
-#define SX__VECTORISE __attribute__((target_clones("avx2", "default"), optimize("no-trapping-math")))
+ * it (no FMA: results stay those of the scalar code, bit for bit). src/dem
+ * is compiled with -fno-trapping-math -fno-math-errno (CMakeLists.txt), so
+ * compares become selects and sqrt one instruction. */
+#define SX__VECTORISE __attribute__((target_clones("avx2", "default")))
 
 /* Unroll a loop over the 8 neighbours, so their offsets become constants. */
 #define SX__UNROLL8 _Pragma("GCC unroll 8")
