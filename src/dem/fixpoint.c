@@ -10,6 +10,12 @@
 
 #define NOTOWN 1
 
+void sx__pad_notown(const sx__pad_t *p, uint8_t *notown)
+{
+    memset(notown, NOTOWN, (size_t)p->n);
+    for (int64_t j = 0; j < p->own.ny; j++) memset(notown + sx__pad_at(p, 0, j), 0, (size_t)p->own.nx);
+}
+
 static inline int linked(const sx__fixpoint_t *fp, sx__link_kind kind, uint32_t f, uint32_t t, int k)
 {
     int rk = (k + 4) & 7;
@@ -28,6 +34,21 @@ static inline __attribute__((always_inline)) sx_err relax(const sx__fixpoint_t *
 {
     const int64_t *off = fp->p->off;
     int halo = st[f] & NOTOWN; /* a halo source: its neighbours may leave the frame */
+    if (!halo && kind != SX__LINK_UPSTREAM) {
+        /* flat links join cells of equal elevation: only the neighbours in f's equality mask */
+        if (kind == SX__LINK_AWAY && fp->dir[f] != SX_D8_NONE) return SX_OK;
+        for (unsigned m = fp->eq[f] & 0xffu; m; m &= m - 1) {
+            int k = __builtin_ctz(m);
+            uint32_t t = (uint32_t)(f + off[k]);
+            if ((st[t] & NOTOWN) || cand >= v[t] || (kind != SX__LINK_FLAT && fp->dir[t] != SX_D8_NONE)) continue;
+            v[t] = cand;
+            if (!inq[t]) {
+                inq[t] = 1;
+                SX_CHECK(sx__q32_push(q, t));
+            }
+        }
+        return SX_OK;
+    }
     for (int k = 0; k < 8; k++) {
         int64_t tt = halo ? sx__pad_nb(fp->p, f, k) : (int64_t)f + off[k];
         if (tt < 0) continue;
@@ -98,9 +119,8 @@ static sx_err run_components(const sx__fixpoint_t *fp, const uint8_t *st, int32_
             err = list_push(list, &n, cap, (uint32_t)t);
             for (int64_t x = first; x < n && err == SX_OK; x++) {
                 uint32_t f = (*list)[x];
-                for (int j = 0; j < 8 && err == SX_OK; j++) {
-                    if (!((fp->eq[f] >> j) & 1)) continue;
-                    uint32_t u = (uint32_t)(f + p->off[j]);
+                for (unsigned bits = fp->eq[f] & 0xffu; bits && err == SX_OK; bits &= bits - 1) {
+                    uint32_t u = (uint32_t)(f + p->off[__builtin_ctz(bits)]);
                     if (v[u] < m) m = v[u];
                     if ((st[u] & NOTOWN) || seen[u]) continue;
                     seen[u] = 1;
@@ -139,19 +159,17 @@ sx_err sx__fixpoint_min(const sx__fixpoint_t *fp, int32_t *v, int32_t step, sx__
     const sx__pad_t *p = fp->p;
     MPI_Comm comm = fp->d->comm;
     SX_FAIL_IF(step != 0 && step != 1, SX_ERR_INTERNAL, "fixpoint step %d (0 or 1)", (int)step);
-    uint8_t *st = malloc((size_t)(p->n ? p->n : 1)), *inq = calloc((size_t)(p->n ? p->n : 1), 1);
+    const uint8_t *st = fp->notown;
+    uint8_t *inq = fp->flags;
     uint32_t *ring = NULL, *changed = NULL, *list = NULL;
     int32_t *old = NULL;
     int64_t nring = 0, cap = 0;
     sx__q32_t q = {0};
-    if (!st || !inq) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld cell flags", (long long)p->n);
-    if (err == SX_OK) err = sx__pad_ring(p, &ring, &nring);
+    err = sx__pad_ring(p, &ring, &nring);
     if (err == SX_OK && (!(old = malloc((size_t)(nring ? nring : 1) * sizeof *old)) ||
                          !(changed = malloc((size_t)(nring ? nring : 1) * sizeof *changed))))
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the halo values");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    memset(st, NOTOWN, (size_t)p->n);
-    for (int64_t j = 0; j < p->own.ny; j++) memset(st + sx__pad_at(p, 0, j), 0, (size_t)p->own.nx);
     for (;;) {
         if (err == SX_OK) err = settle(fp, st, v, step, kind, src, nsrc, &q, inq, &list, &cap);
         SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
@@ -171,8 +189,6 @@ sx_err sx__fixpoint_min(const sx__fixpoint_t *fp, int32_t *v, int32_t step, sx__
     }
 done:
     sx__q32_free(&q);
-    free(st);
-    free(inq);
     free(ring);
     free(old);
     free(changed);

@@ -43,7 +43,12 @@ typedef struct {
     const uint8_t *dir;  /* frame, halo exchanged */
     const uint16_t *eq;  /* own cells (flat links) */
     const uint8_t *aux;  /* frame (UPSTREAM: outlet flags) */
+    const uint8_t *notown; /* frame: 1 outside the own block (sx__pad_notown) */
+    uint8_t *flags;      /* frame of zeros, working space; left zero */
 } sx__fixpoint_t;
+
+/** notown (p->n bytes): 1 on the halo and beyond, 0 on the own block. */
+void sx__pad_notown(const sx__pad_t *p, uint8_t *notown);
 
 /**
  * v (frame, int32, SX__FP_INF = unreached; halo set) becomes the least

@@ -18,8 +18,8 @@
  * touch only flats and their rims; the arrays they use are initialised at
  * memory speed. The fixpoints are unique, so the directions do not depend on
  * the ranks or the block size.
- * Memory per cell of the block: two int32 value arrays (8 B) and the
- * fixpoint's flags (1 B), plus heap entries (16 B per queued cell).
+ * Memory per cell of the block: two int32 value arrays (8 B) and two flag
+ * bytes (own/halo, queued), plus the queues (4 B per queued cell).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +44,24 @@ static sx_err list_add(uint32_t **a, int64_t *n, int64_t *cap, uint32_t c)
     return SX_OK;
 }
 
+/* The passes over the whole frame, at memory speed. */
+SX__VECTORISE static void fill_i32(int32_t *restrict a, int64_t n, int32_t v)
+{
+    for (int64_t c = 0; c < n; c++) a[c] = v;
+}
+SX__VECTORISE static void neg_or_zero(const int32_t *restrict a, int32_t *restrict b, int64_t n)
+{
+    for (int64_t c = 0; c < n; c++) b[c] = a[c] == INF ? 0 : -a[c];
+}
+SX__VECTORISE static void h_minus_d(int32_t *restrict a, const int32_t *restrict b, int64_t n)
+{
+    for (int64_t c = 0; c < n; c++) a[c] = a[c] == INF ? 0 : -b[c] - a[c];
+}
+SX__VECTORISE static void mask_of(int32_t *restrict a, const int32_t *restrict b, int64_t n)
+{
+    for (int64_t c = 0; c < n; c++) a[c] = b[c] == INF ? 0 : a[c] + 2 * b[c];
+}
+
 sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq,
                          const uint32_t *none, int64_t nnone)
 {
@@ -53,19 +71,22 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     SX_CHECK_MPI(MPI_Allreduce(&mine, &any, 1, MPI_INT64_T, MPI_SUM, comm));
     if (any == 0) return SX_OK; /* no flats anywhere */
     int32_t *a = malloc((size_t)p->n * sizeof *a), *b = malloc((size_t)p->n * sizeof *b);
+    uint8_t *notown = malloc((size_t)p->n), *flags = calloc((size_t)p->n, 1);
     uint32_t *src = NULL, *ring = NULL;
     int64_t ns = 0, cap = 0, nring = 0;
     sx_halo_t *h = NULL;
-    if (!a || !b) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flat gradients (%lld cells)",
-                                   (long long)p->n);
+    if (!a || !b || !notown || !flags)
+        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flat gradients (%lld cells)",
+                         (long long)p->n);
     if (err == SX_OK) err = sx_halo_create_padded(d, (int)p->width, sizeof(int32_t), &h);
     if (err == SX_OK) err = sx__pad_ring(p, &ring, &nring);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    sx__fixpoint_t fp = {d, p, h, dir, eq, NULL};
+    sx__pad_notown(p, notown);
+    sx__fixpoint_t fp = {d, p, h, dir, eq, NULL, notown, flags};
     const int64_t *off = p->off;
 
     /* d_high into a, from the high edges */
-    for (int64_t c = 0; c < p->n; c++) a[c] = INF;
+    fill_i32(a, p->n, INF);
     for (int64_t s = 0; s < nnone && err == SX_OK; s++)
         if (eq[none[s]] & SX__EQ_HIGHER) {
             a[none[s]] = 1;
@@ -76,7 +97,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
 
     /* -H into b: the least -d_high over each flat (halo of a is final) */
     ns = 0;
-    for (int64_t c = 0; c < p->n; c++) b[c] = a[c] == INF ? 0 : -a[c];
+    neg_or_zero(a, b, p->n);
     for (int64_t s = 0; s < nnone && err == SX_OK; s++)
         if (b[none[s]] < 0) err = list_add(&src, &ns, &cap, none[s]);
     for (int64_t r = 0; r < nring && err == SX_OK; r++)
@@ -85,16 +106,16 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     SX_CHECK_GOTO(sx__fixpoint_min(&fp, b, 0, SX__LINK_FLAT, src, ns), err, done);
 
     /* H - d_high into a (0 where no high edge reaches) */
-    for (int64_t c = 0; c < p->n; c++) a[c] = a[c] == INF ? 0 : -b[c] - a[c];
+    h_minus_d(a, b, p->n);
 
     /* d_low into b, from the low edges: own cells with a direction next to
      * a direction-less cell of their elevation (own or halo) */
     ns = 0;
-    for (int64_t c = 0; c < p->n; c++) b[c] = INF;
+    fill_i32(b, p->n, INF);
     for (int64_t s = 0; s < nnone && err == SX_OK; s++)
-        for (int k = 0; k < 8 && err == SX_OK; k++) {
-            uint32_t m = (uint32_t)(none[s] + off[k]);
-            if (dir[m] < 8 && ((eq[none[s]] >> k) & 1) && b[m] == INF && sx__pad_in_own(p, m)) {
+        for (unsigned bits = eq[none[s]] & 0xffu; bits && err == SX_OK; bits &= bits - 1) {
+            uint32_t m = (uint32_t)(none[s] + off[__builtin_ctz(bits)]);
+            if (dir[m] < 8 && b[m] == INF && !notown[m]) {
                 b[m] = 1;
                 err = list_add(&src, &ns, &cap, m);
             }
@@ -106,7 +127,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
             int64_t mm = sx__pad_nb(p, e, k);
             if (mm < 0) continue;
             uint32_t m = (uint32_t)mm;
-            if (!sx__pad_in_own(p, m) || dir[m] >= 8 || !((eq[m] >> ((k + 4) & 7)) & 1) || b[m] != INF) continue;
+            if (notown[m] || dir[m] >= 8 || !((eq[m] >> ((k + 4) & 7)) & 1) || b[m] != INF) continue;
             b[m] = 1;
             err = list_add(&src, &ns, &cap, m);
         }
@@ -115,7 +136,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     SX_CHECK_GOTO(sx__fixpoint_min(&fp, b, 1, SX__LINK_TOWARDS, src, ns), err, done);
 
     /* the mask into a, for drainable flat cells and low edges; 0 elsewhere */
-    for (int64_t c = 0; c < p->n; c++) a[c] = b[c] == INF ? 0 : a[c] + 2 * b[c];
+    mask_of(a, b, p->n);
     SX_CHECK_GOTO(sx_halo_exchange(h, a), err, done);
     for (int64_t s = 0; s < nnone; s++) {
         uint32_t e = none[s];
@@ -136,6 +157,8 @@ done:
     sx_halo_destroy(&h);
     free(a);
     free(b);
+    free(notown);
+    free(flags);
     free(src);
     free(ring);
     return err;

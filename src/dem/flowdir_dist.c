@@ -70,41 +70,48 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
                     uint32_t **none, int64_t *nnone)
 {
     const sx_window_t own = p->own;
-    int failed = 0;
     *none = NULL;
     *nnone = 0;
     memset(dir, SX_D8_NODATA, (size_t)p->n);
     int geographic = sx_grid_is_geographic(g);
     double dist0[8];
     sx__d8_distances(g, own.y0, dist0);
+    int failed = 0;
 #pragma omp parallel
     {
-        double *best = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *best);
-        int32_t *bdir = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *bdir);
-        if (!best || !bdir) {
+        int64_t *bd = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *bd), *be = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *be);
+        if (!bd || !be) {
 #pragma omp atomic write
             failed = 1;
         }
 #pragma omp for schedule(static)
         for (int64_t j = 0; j < own.ny; j++) {
-            if (!best || !bdir) continue;
+            if (!bd || !be) continue;
             int64_t gj = own.y0 + j, c0 = sx__pad_at(p, 0, j);
             double dist[8];
             if (geographic) sx__d8_distances(g, gj, dist);
             else memcpy(dist, dist0, sizeof dist);
-            if (t == SX_DT_FLOAT32) d8_row_f32(z, c0, own.nx, p->w, dist, best, bdir, eq + c0);
-            else d8_row_f64(z, c0, own.nx, p->w, dist, best, bdir, eq + c0);
-            int edge_row = gj == 0 || gj == p->gny - 1;
+            if (t == SX_DT_FLOAT32) {
+                const float *mid = (const float *)z + c0;
+                d8_row_f32(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
+            } else {
+                const double *mid = (const double *)z + c0;
+                d8_row_f64(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
+            }
             for (int64_t i = 0; i < own.nx; i++) {
+                eq[c0 + i] = (uint16_t)be[i];
+                dir[c0 + i] = (uint8_t)bd[i];
+            }
+            /* grid-edge cells with data point off the grid */
+            int edge_row = gj == 0 || gj == p->gny - 1;
+            for (int64_t i = 0; i < own.nx; i += edge_row || i != 0 ? 1 : (own.nx > 1 ? own.nx - 1 : 1)) {
                 int64_t gi = own.x0 + i;
-                int nan = t == SX_DT_FLOAT32 ? isnan(((const float *)z)[c0 + i]) : isnan(((const double *)z)[c0 + i]);
-                if (nan) dir[c0 + i] = SX_D8_NODATA;
-                else if (edge_row || gi == 0 || gi == p->gnx - 1) dir[c0 + i] = edge_dir(gi, gj, p->gnx, p->gny);
-                else dir[c0 + i] = (uint8_t)bdir[i];
+                if (!(edge_row || gi == 0 || gi == p->gnx - 1) || dir[c0 + i] == SX_D8_NODATA) continue;
+                dir[c0 + i] = edge_dir(gi, gj, p->gnx, p->gny);
             }
         }
-        free(best);
-        free(bdir);
+        free(bd);
+        free(be);
     }
     SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate the D8 row buffers (%lld cells)", (long long)own.nx);
     int64_t cap = 0;
