@@ -8,11 +8,13 @@
  * copy the kernels make gives the same result as in float64.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dem/dem_block.h"
 #include "sanxiang/sx_layer.h"
+#include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 
 sx_dtype sx__dem_type(sx_dtype t)
@@ -115,4 +117,26 @@ void sx__dem_fini(sx__dem_t *b)
     sx_decomp_fini(&b->d);
     free(b->z);
     b->z = NULL;
+}
+
+/* Peak resident set of this process (VmHWM), bytes; 0 where /proc is not there. */
+static int64_t peak_rss(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %lld kB", &kb) == 1) break;
+    if (f) fclose(f);
+    return (int64_t)kb * 1024;
+}
+
+void sx__dem_log_peak(MPI_Comm comm, const char *label, int64_t block_cells)
+{
+    double mine = block_cells > 0 ? (double)peak_rss() / (double)block_cells : 0, most = 0;
+    int64_t rss = peak_rss(), top = 0;
+    MPI_Allreduce(&mine, &most, 1, MPI_DOUBLE, MPI_MAX, comm);
+    MPI_Allreduce(&rss, &top, 1, MPI_INT64_T, MPI_MAX, comm);
+    sx_log_info("%s: peak memory before writing %.0f MB, %.1f B per cell of the block (largest rank)", label,
+                (double)top / 1048576.0, most);
 }

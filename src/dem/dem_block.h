@@ -41,6 +41,11 @@ sx_err sx__dem_read(MPI_Comm comm, const char *name, int band, int width, int ne
                     const sx__dem_t *like, sx__dem_t *b);
 void sx__dem_fini(sx__dem_t *b);
 
+/** Log (INFO, rank 0's view of the largest rank) the peak resident memory so
+ *  far per cell of the rank's block: what a kernel held before its outputs
+ *  are written. Collective (one reduction). */
+void sx__dem_log_peak(MPI_Comm comm, const char *label, int64_t block_cells);
+
 /** Element size of t (4 or 8). */
 static inline size_t sx__dem_elem(const sx__dem_t *b) { return b->t == SX_DT_FLOAT32 ? 4 : 8; }
 /** Pointer to the first own cell of b->z and the row stride, for sx_layer_write. */

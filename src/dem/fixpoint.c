@@ -8,12 +8,13 @@
 #include "dem/fixpoint.h"
 #include "sanxiang/sx_mpi.h"
 
-#define NOTOWN 1
+#define NOTOWN 1 /* state bits: outside the own block */
+#define QUEUED 2 /* in the queue, or seen by a component walk */
 
-void sx__pad_notown(const sx__pad_t *p, uint8_t *notown)
+void sx__pad_notown(const sx__pad_t *p, uint8_t *state)
 {
-    memset(notown, NOTOWN, (size_t)p->n);
-    for (int64_t j = 0; j < p->own.ny; j++) memset(notown + sx__pad_at(p, 0, j), 0, (size_t)p->own.nx);
+    memset(state, NOTOWN, (size_t)p->n);
+    for (int64_t j = 0; j < p->own.ny; j++) memset(state + sx__pad_at(p, 0, j), 0, (size_t)p->own.nx);
 }
 
 static inline int linked(const sx__fixpoint_t *fp, sx__link_kind kind, uint32_t f, uint32_t t, int k)
@@ -28,9 +29,9 @@ static inline int linked(const sx__fixpoint_t *fp, sx__link_kind kind, uint32_t 
 }
 
 /* Relax the links out of f; improved own cells are queued. */
-static inline __attribute__((always_inline)) sx_err relax(const sx__fixpoint_t *fp, const uint8_t *st, int32_t *v,
+static inline __attribute__((always_inline)) sx_err relax(const sx__fixpoint_t *fp, uint8_t *st, int32_t *v,
                                                          uint32_t f, int32_t cand, sx__link_kind kind,
-                                                         sx__q32_t *q, uint8_t *inq)
+                                                         sx__q32_t *q)
 {
     const int64_t *off = fp->p->off;
     int halo = st[f] & NOTOWN; /* a halo source: its neighbours may leave the frame */
@@ -42,8 +43,8 @@ static inline __attribute__((always_inline)) sx_err relax(const sx__fixpoint_t *
             uint32_t t = (uint32_t)(f + off[k]);
             if ((st[t] & NOTOWN) || cand >= v[t] || (kind != SX__LINK_FLAT && fp->dir[t] != SX_D8_NONE)) continue;
             v[t] = cand;
-            if (!inq[t]) {
-                inq[t] = 1;
+            if (!(st[t] & QUEUED)) {
+                st[t] |= QUEUED;
                 SX_CHECK(sx__q32_push(q, t));
             }
         }
@@ -55,8 +56,8 @@ static inline __attribute__((always_inline)) sx_err relax(const sx__fixpoint_t *
         uint32_t t = (uint32_t)tt;
         if ((st[t] & NOTOWN) || cand >= v[t] || !linked(fp, kind, f, t, k)) continue;
         v[t] = cand;
-        if (!inq[t]) {
-            inq[t] = 1;
+        if (!(st[t] & QUEUED)) {
+            st[t] |= QUEUED;
             SX_CHECK(sx__q32_push(q, t));
         }
     }
@@ -66,14 +67,13 @@ static inline __attribute__((always_inline)) sx_err relax(const sx__fixpoint_t *
 /* Label-correcting breadth-first relaxation: for step 1 with sources of
  * equal value, as in the first round, every cell is set once; for step 0
  * along UPSTREAM links every cell has one parent, so it is set once too. */
-static inline __attribute__((always_inline)) sx_err run_fifo(const sx__fixpoint_t *fp, const uint8_t *st, int32_t *v,
-                                                            int32_t step, sx__link_kind kind, sx__q32_t *q,
-                                                            uint8_t *inq)
+static inline __attribute__((always_inline)) sx_err run_fifo(const sx__fixpoint_t *fp, uint8_t *st, int32_t *v,
+                                                            int32_t step, sx__link_kind kind, sx__q32_t *q)
 {
     while (!sx__q32_empty(q)) {
         uint32_t f = sx__q32_pop(q);
-        inq[f] = 0;
-        SX_CHECK(relax(fp, st, v, f, v[f] + step, kind, q, inq));
+        st[f] &= (uint8_t)~QUEUED;
+        SX_CHECK(relax(fp, st, v, f, v[f] + step, kind, q));
     }
     return SX_OK;
 }
@@ -96,8 +96,8 @@ static sx_err list_push(uint32_t **a, int64_t *n, int64_t *cap, uint32_t c)
  * component of own cells the least value among its cells and the halo cells
  * linked to it. Each component next to a source is walked once, its cells
  * listed, then set; nothing else is touched. */
-static sx_err run_components(const sx__fixpoint_t *fp, const uint8_t *st, int32_t *v, const uint32_t *src,
-                             int64_t nsrc, uint8_t *seen, uint32_t **list, int64_t *cap)
+static sx_err run_components(const sx__fixpoint_t *fp, uint8_t *st, int32_t *v, const uint32_t *src,
+                             int64_t nsrc, uint32_t **list, int64_t *cap)
 {
     const sx__pad_t *p = fp->p;
     int64_t n = 0;
@@ -112,43 +112,43 @@ static sx_err run_components(const sx__fixpoint_t *fp, const uint8_t *st, int32_
                 t = sx__pad_nb(p, c, k);
                 if (t >= 0 && ((st[t] & NOTOWN) || !((fp->eq[t] >> ((k + 4) & 7)) & 1))) t = -1;
             }
-            if (t < 0 || seen[t]) continue;
+            if (t < 0 || (st[t] & QUEUED)) continue;
             int64_t first = n;
             int32_t m = v[t];
-            seen[t] = 1;
+            st[t] |= QUEUED;
             err = list_push(list, &n, cap, (uint32_t)t);
             for (int64_t x = first; x < n && err == SX_OK; x++) {
                 uint32_t f = (*list)[x];
                 for (unsigned bits = fp->eq[f] & 0xffu; bits && err == SX_OK; bits &= bits - 1) {
                     uint32_t u = (uint32_t)(f + p->off[__builtin_ctz(bits)]);
                     if (v[u] < m) m = v[u];
-                    if ((st[u] & NOTOWN) || seen[u]) continue;
-                    seen[u] = 1;
+                    if (st[u] & (NOTOWN | QUEUED)) continue;
+                    st[u] |= QUEUED;
                     err = list_push(list, &n, cap, u);
                 }
             }
             for (int64_t x = first; x < n; x++) v[(*list)[x]] = m;
         }
     }
-    for (int64_t x = 0; x < n; x++) seen[(*list)[x]] = 0;
+    for (int64_t x = 0; x < n; x++) st[(*list)[x]] &= (uint8_t)~QUEUED;
     return err;
 }
 
 /* The sources to the block's local fixpoint. */
-static sx_err settle(const sx__fixpoint_t *fp, const uint8_t *st, int32_t *v, int32_t step, sx__link_kind kind,
-                     const uint32_t *src, int64_t nsrc, sx__q32_t *q, uint8_t *inq, uint32_t **list, int64_t *cap)
+static sx_err settle(const sx__fixpoint_t *fp, uint8_t *st, int32_t *v, int32_t step, sx__link_kind kind,
+                     const uint32_t *src, int64_t nsrc, sx__q32_t *q, uint32_t **list, int64_t *cap)
 {
-    if (kind == SX__LINK_FLAT && step == 0) return run_components(fp, st, v, src, nsrc, inq, list, cap);
+    if (kind == SX__LINK_FLAT && step == 0) return run_components(fp, st, v, src, nsrc, list, cap);
     for (int64_t s = 0; s < nsrc; s++)
-        if (v[src[s]] != SX__FP_INF && !inq[src[s]]) {
-            inq[src[s]] = 1;
+        if (v[src[s]] != SX__FP_INF && !(st[src[s]] & QUEUED)) {
+            st[src[s]] |= QUEUED;
             SX_CHECK(sx__q32_push(q, src[s]));
         }
     switch (kind) {
-    case SX__LINK_AWAY: return run_fifo(fp, st, v, step, SX__LINK_AWAY, q, inq);
-    case SX__LINK_FLAT: return run_fifo(fp, st, v, step, SX__LINK_FLAT, q, inq);
-    case SX__LINK_TOWARDS: return run_fifo(fp, st, v, step, SX__LINK_TOWARDS, q, inq);
-    default: return run_fifo(fp, st, v, step, SX__LINK_UPSTREAM, q, inq);
+    case SX__LINK_AWAY: return run_fifo(fp, st, v, step, SX__LINK_AWAY, q);
+    case SX__LINK_FLAT: return run_fifo(fp, st, v, step, SX__LINK_FLAT, q);
+    case SX__LINK_TOWARDS: return run_fifo(fp, st, v, step, SX__LINK_TOWARDS, q);
+    default: return run_fifo(fp, st, v, step, SX__LINK_UPSTREAM, q);
     }
 }
 
@@ -159,8 +159,7 @@ sx_err sx__fixpoint_min(const sx__fixpoint_t *fp, int32_t *v, int32_t step, sx__
     const sx__pad_t *p = fp->p;
     MPI_Comm comm = fp->d->comm;
     SX_FAIL_IF(step != 0 && step != 1, SX_ERR_INTERNAL, "fixpoint step %d (0 or 1)", (int)step);
-    const uint8_t *st = fp->notown;
-    uint8_t *inq = fp->flags;
+    uint8_t *st = fp->state;
     uint32_t *ring = NULL, *changed = NULL, *list = NULL;
     int32_t *old = NULL;
     int64_t nring = 0, cap = 0;
@@ -171,7 +170,7 @@ sx_err sx__fixpoint_min(const sx__fixpoint_t *fp, int32_t *v, int32_t step, sx__
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the halo values");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     for (;;) {
-        if (err == SX_OK) err = settle(fp, st, v, step, kind, src, nsrc, &q, inq, &list, &cap);
+        if (err == SX_OK) err = settle(fp, st, v, step, kind, src, nsrc, &q, &list, &cap);
         SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
         for (int64_t r = 0; r < nring; r++) old[r] = v[ring[r]];
         SX_CHECK_GOTO(sx_halo_exchange(fp->halo, v), err, done);

@@ -43,12 +43,11 @@ typedef struct {
     const uint8_t *dir;  /* frame, halo exchanged */
     const uint16_t *eq;  /* own cells (flat links) */
     const uint8_t *aux;  /* frame (UPSTREAM: outlet flags) */
-    const uint8_t *notown; /* frame: 1 outside the own block (sx__pad_notown) */
-    uint8_t *flags;      /* frame of zeros, working space; left zero */
+    uint8_t *state;      /* frame (sx__pad_notown): bit 0 outside the own block; bit 1 working space, left clear */
 } sx__fixpoint_t;
 
-/** notown (p->n bytes): 1 on the halo and beyond, 0 on the own block. */
-void sx__pad_notown(const sx__pad_t *p, uint8_t *notown);
+/** state (p->n bytes): 1 on the halo and beyond, 0 on the own block. */
+void sx__pad_notown(const sx__pad_t *p, uint8_t *state);
 
 /**
  * v (frame, int32, SX__FP_INF = unreached; halo set) becomes the least

@@ -18,8 +18,8 @@
  * touch only flats and their rims; the arrays they use are initialised at
  * memory speed. The fixpoints are unique, so the directions do not depend on
  * the ranks or the block size.
- * Memory per cell of the block: two int32 value arrays (8 B) and two flag
- * bytes (own/halo, queued), plus the queues (4 B per queued cell).
+ * Memory per cell of the block: two int32 value arrays (8 B) and a state
+ * byte, plus the lists and queues (4 B per flat or queued cell).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,18 +71,18 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     SX_CHECK_MPI(MPI_Allreduce(&mine, &any, 1, MPI_INT64_T, MPI_SUM, comm));
     if (any == 0) return SX_OK; /* no flats anywhere */
     int32_t *a = malloc((size_t)p->n * sizeof *a), *b = malloc((size_t)p->n * sizeof *b);
-    uint8_t *notown = malloc((size_t)p->n), *flags = calloc((size_t)p->n, 1);
+    uint8_t *state = malloc((size_t)p->n); /* bit 0: outside the own block (the fixpoint's working bits above) */
     uint32_t *src = NULL, *ring = NULL;
     int64_t ns = 0, cap = 0, nring = 0;
     sx_halo_t *h = NULL;
-    if (!a || !b || !notown || !flags)
+    if (!a || !b || !state)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flat gradients (%lld cells)",
                          (long long)p->n);
     if (err == SX_OK) err = sx_halo_create_padded(d, (int)p->width, sizeof(int32_t), &h);
     if (err == SX_OK) err = sx__pad_ring(p, &ring, &nring);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    sx__pad_notown(p, notown);
-    sx__fixpoint_t fp = {d, p, h, dir, eq, NULL, notown, flags};
+    sx__pad_notown(p, state);
+    sx__fixpoint_t fp = {d, p, h, dir, eq, NULL, state};
     const int64_t *off = p->off;
 
     /* d_high into a, from the high edges */
@@ -115,7 +115,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     for (int64_t s = 0; s < nnone && err == SX_OK; s++)
         for (unsigned bits = eq[none[s]] & 0xffu; bits && err == SX_OK; bits &= bits - 1) {
             uint32_t m = (uint32_t)(none[s] + off[__builtin_ctz(bits)]);
-            if (dir[m] < 8 && b[m] == INF && !notown[m]) {
+            if (dir[m] < 8 && b[m] == INF && !(state[m] & 1)) {
                 b[m] = 1;
                 err = list_add(&src, &ns, &cap, m);
             }
@@ -127,7 +127,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
             int64_t mm = sx__pad_nb(p, e, k);
             if (mm < 0) continue;
             uint32_t m = (uint32_t)mm;
-            if (notown[m] || dir[m] >= 8 || !((eq[m] >> ((k + 4) & 7)) & 1) || b[m] != INF) continue;
+            if ((state[m] & 1) || dir[m] >= 8 || !((eq[m] >> ((k + 4) & 7)) & 1) || b[m] != INF) continue;
             b[m] = 1;
             err = list_add(&src, &ns, &cap, m);
         }
@@ -157,8 +157,7 @@ done:
     sx_halo_destroy(&h);
     free(a);
     free(b);
-    free(notown);
-    free(flags);
+    free(state);
     free(src);
     free(ring);
     return err;

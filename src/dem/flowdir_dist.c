@@ -132,18 +132,24 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
     return SX_OK;
 }
 
+sx_err sx__flowdir_flats(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq,
+                         const uint32_t *none, int64_t nnone)
+{
+    sx_halo_t *hd = NULL;
+    sx_err err = sx_err_agree(d->comm, sx_halo_create_padded(d, (int)p->width, 1, &hd));
+    if (err == SX_OK) err = sx_halo_exchange(hd, dir);
+    if (err == SX_OK) err = sx__flats_resolve(d, p, dir, eq, none, nnone);
+    sx_halo_destroy(&hd);
+    return err;
+}
+
 sx_err sx__flowdir_frame(const sx_decomp_t *d, const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const void *z,
                          uint8_t *dir, uint16_t *eq)
 {
     uint32_t *none = NULL;
     int64_t nnone = 0;
-    sx_halo_t *hd = NULL;
-    sx_err err = sx__d8_frame(p, g, t, z, dir, eq, &none, &nnone);
-    if (err == SX_OK) err = sx_halo_create_padded(d, (int)p->width, 1, &hd);
-    err = sx_err_agree(d->comm, err);
-    if (err == SX_OK) err = sx_halo_exchange(hd, dir);
-    if (err == SX_OK) err = sx__flats_resolve(d, p, dir, eq, none, nnone);
-    sx_halo_destroy(&hd);
+    sx_err err = sx_err_agree(d->comm, sx__d8_frame(p, g, t, z, dir, eq, &none, &nnone));
+    if (err == SX_OK) err = sx__flowdir_flats(d, p, dir, eq, none, nnone);
     free(none);
     return err;
 }

@@ -33,6 +33,11 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
 sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq,
                          const uint32_t *none, int64_t nnone);
 
+/** The second half of sx__flowdir_frame: exchange dir's halo, resolve the
+ *  flats listed by sx__d8_frame (the DEM is no longer needed). Collective. */
+sx_err sx__flowdir_flats(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq,
+                         const uint32_t *none, int64_t nnone);
+
 /** D8 with flats over a frame: sx__d8_frame, halo exchange, sx__flats_resolve.
  *  dir and eq are frame arrays the caller owns. Collective. */
 sx_err sx__flowdir_frame(const sx_decomp_t *d, const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const void *z,

@@ -67,6 +67,7 @@ sx_err sx_dem_fill_run(MPI_Comm comm, const sx_fill_opts_t *o)
     }
     sx_perf_stop("fill: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    sx__dem_log_peak(comm, "fill", sx_window_cells(b.d.own));
     nan_to(&b.pad, b.t, b.z, SX_FILL_NODATA);
     sx_layer_out_t lo = {o->out_nc, o->out_cog, "elevation", "depression-filled elevation (Priority-Flood)", "m",
                          NULL, b.t, SX_FILL_NODATA, "AVERAGE", o->provenance};
@@ -106,10 +107,19 @@ sx_err sx_dem_flowdir_run(MPI_Comm comm, const sx_flowdir_opts_t *o)
                                                       (long long)b.pad.n)),
                   err, done);
     sx_perf_start("flowdir: compute", SX_PERF_COMPUTE);
-    err = sx__flowdir_frame(&b.d, &b.pad, &b.grid, b.t, b.z, dir, eq);
+    uint32_t *flat = NULL;
+    int64_t nflat = 0;
+    err = sx_err_agree(comm, sx__d8_frame(&b.pad, &b.grid, b.t, b.z, dir, eq, &flat, &nflat));
+    if (!dinf) { /* D8 needs the DEM no more: its 4-8 B per cell go before the flats' arrays come */
+        free(b.z);
+        b.z = NULL;
+    }
+    if (err == SX_OK) err = sx__flowdir_flats(&b.d, &b.pad, dir, eq, flat, nflat);
+    free(flat);
     if (err == SX_OK && dinf) sx__dinf_angles(&b.pad, &b.grid, b.t, b.z, dir, eq, ang);
     sx_perf_stop("flowdir: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    sx__dem_log_peak(comm, "flowdir", sx_window_cells(b.d.own));
     free(eq);
     eq = NULL;
     free(b.z); /* the DEM is not needed for writing */
@@ -214,10 +224,8 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
                     .w = o->weight ? wb.z : NULL, .wt = wb.t, .name = o->input};
     if (m == SX_FLOW_D8) {
         err = decode_d8(&b, o->encoding, o->input, dir);
-        if (err == SX_OK && b.t != SX_DT_FLOAT32) { /* keep 1 B per cell: the codes are in dir now */
-            free(b.z);
-            b.z = NULL;
-        }
+        free(b.z); /* keep 1 B per cell: the codes are in dir now */
+        b.z = NULL;
     } else if (m == SX_FLOW_DINF) {
         if (b.t != SX_DT_FLOAT32)
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
@@ -266,6 +274,7 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
     if (err == SX_OK) err = sx__accum_frame(&F, acc, edge);
     sx_perf_stop("accum: compute");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    sx__dem_log_peak(comm, "accum", sx_window_cells(b.d.own));
     free(norm);
     norm = NULL;
     sx__dem_fini(&wb);

@@ -387,6 +387,7 @@ sx_err sx_dem_terrain_run(MPI_Comm comm, const sx_terrain_opts_t *o)
     sx_progress_fini(&prog);
     sx_perf_stop(tn);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    sx__dem_log_peak(comm, label, no);
     free(b.z); /* the DEM is not needed for writing */
     b.z = NULL;
     sx__dem_fini(&ab);

@@ -47,7 +47,7 @@ sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dirown, const
     sx_err err = SX_OK;
     sx__pad_t p;
     sx_halo_t *hd = NULL, *hv = NULL;
-    uint8_t *dir = NULL, *out = NULL, *notown = NULL, *flags = NULL;
+    uint8_t *dir = NULL, *out = NULL, *state = NULL;
     int32_t *v = NULL;
     uint32_t *src = NULL;
     int64_t ns = 0;
@@ -60,9 +60,8 @@ sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dirown, const
         out = calloc(nn, 1);
         v = malloc(nn * sizeof *v);
         src = malloc((size_t)(n ? n : 1) * sizeof *src);
-        notown = malloc(nn);
-        flags = calloc(nn, 1);
-        if (!dir || !out || !v || !src || !notown || !flags)
+        state = malloc(nn);
+        if (!dir || !out || !v || !src || !state)
             err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "watershed block");
     }
     SX_CHECK_GOTO(sx_err_agree(d->comm, err), err, done);
@@ -78,8 +77,8 @@ sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dirown, const
         if (!out[c] || i + 1 < v[c]) v[c] = (int32_t)(i + 1); /* two outlets on one cell: the first id wins */
         out[c] = 1;
     }
-    sx__pad_notown(&p, notown);
-    sx__fixpoint_t fp = {d, &p, hv, dir, NULL, out, notown, flags};
+    sx__pad_notown(&p, state);
+    sx__fixpoint_t fp = {d, &p, hv, dir, NULL, out, state};
     SX_CHECK_GOTO(sx__fixpoint_min(&fp, v, 0, SX__LINK_UPSTREAM, src, ns), err, done);
     for (int64_t j = 0; j < p.own.ny; j++) {
         const int32_t *row = v + sx__pad_at(&p, 0, j);
@@ -92,8 +91,7 @@ done:
     free(out);
     free(v);
     free(src);
-    free(notown);
-    free(flags);
+    free(state);
     return err;
 }
 
