@@ -263,20 +263,6 @@ done:
 
 /* ---- the own-layout entry points ---- */
 
-/* Copy an own-layout block into a NaN/nodata-initialised frame. */
-static void to_frame(const sx__pad_t *p, const void *own, void *frame, size_t elem)
-{
-    for (int64_t j = 0; j < p->own.ny; j++)
-        memcpy((char *)frame + (size_t)sx__pad_at(p, 0, j) * elem, (const char *)own + (size_t)(j * p->own.nx) * elem,
-               (size_t)p->own.nx * elem);
-}
-static void from_frame(const sx__pad_t *p, const void *frame, void *own, size_t elem)
-{
-    for (int64_t j = 0; j < p->own.ny; j++)
-        memcpy((char *)own + (size_t)(j * p->own.nx) * elem, (const char *)frame + (size_t)sx__pad_at(p, 0, j) * elem,
-               (size_t)p->own.nx * elem);
-}
-
 /* D8 sweep (accumulation or Strahler) from own-layout directions. */
 static sx_err d8_sweep(const sx_decomp_t *d, const uint8_t *dirown, const double *wown, double *accown,
                        uint8_t *edgeown, int strahler)
@@ -298,14 +284,14 @@ static sx_err d8_sweep(const sx_decomp_t *d, const uint8_t *dirown, const double
     if (err == SX_OK) err = sx_halo_create_padded(d, 1, 1, &hd);
     SX_CHECK_GOTO(sx_err_agree(d->comm, err), err, done);
     memset(dir, SX_D8_NODATA, n);
-    to_frame(&p, dirown, dir, 1);
-    if (w) to_frame(&p, wown, w, sizeof *w);
+    sx__pad_from_own(&p, dirown, dir, 1);
+    if (w) sx__pad_from_own(&p, wown, w, sizeof *w);
     SX_CHECK_GOTO(sx_halo_exchange(hd, dir), err, done);
     sx__flow_t F = {.d = d, .p = &p, .method = SX_FLOW_D8, .dir = dir, .w = w, .wt = SX_DT_FLOAT64,
                     .strahler = strahler, .name = "the flow directions"};
     SX_CHECK_GOTO(sx__accum_frame(&F, acc, edge), err, done);
-    from_frame(&p, acc, accown, sizeof *acc);
-    if (edgeown) from_frame(&p, edge, edgeown, 1);
+    sx__pad_to_own(&p, acc, accown, sizeof *acc);
+    if (edgeown) sx__pad_to_own(&p, edge, edgeown, 1);
 done:
     sx_halo_destroy(&hd);
     free(dir);

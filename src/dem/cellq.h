@@ -31,6 +31,8 @@ static inline sx_err sx__q32_push(sx__q32_t *q, uint32_t v)
 }
 static inline int sx__q32_empty(const sx__q32_t *q) { return q->head == q->tail; }
 static inline uint32_t sx__q32_pop(sx__q32_t *q) { return q->a[q->head++ & (q->cap - 1)]; }
+/** The oldest element, left in place. Pre: not empty. */
+static inline uint32_t sx__q32_front(const sx__q32_t *q) { return q->a[q->head & (q->cap - 1)]; }
 /** Pop the newest element (the queue used as a stack). */
 static inline uint32_t sx__q32_pop_back(sx__q32_t *q) { return q->a[--q->tail & (q->cap - 1)]; }
 void sx__q32_free(sx__q32_t *q);

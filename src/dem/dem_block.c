@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dem/dem_block.h"
+#include "sanxiang/sx_dem.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
@@ -21,6 +22,17 @@ sx_dtype sx__dem_type(sx_dtype t)
 {
     return t == SX_DT_UINT8 || t == SX_DT_INT16 || t == SX_DT_UINT16 || t == SX_DT_FLOAT32 ? SX_DT_FLOAT32
                                                                                             : SX_DT_FLOAT64;
+}
+
+void sx__cell_metres(const sx_grid_t *g, int64_t gj, double *dx, double *dy)
+{
+    *dx = fabs(g->gt[1]);
+    *dy = fabs(g->gt[5]);
+    if (sx_grid_is_geographic(g)) {
+        const double deg = M_PI / 180.0;
+        *dx = *dx * deg * SX_EARTH_RADIUS_M * cos(sx_grid_y_center(g, gj) * deg);
+        *dy = *dy * deg * SX_EARTH_RADIUS_M;
+    }
 }
 
 sx_err sx__dem_check_frame(const sx_grid_t *g, const char *name)

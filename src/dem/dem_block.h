@@ -25,6 +25,12 @@ typedef struct {
 /** The exact in-memory type for cells of type t. */
 sx_dtype sx__dem_type(sx_dtype t);
 
+/** Cell width (east-west) and height in metres in global row gj: the
+ *  geotransform's on projected grids, on geographic grids along the
+ *  parallel of the row's centre and along the meridian on a sphere of
+ *  radius SX_EARTH_RADIUS_M. */
+void sx__cell_metres(const sx_grid_t *g, int64_t gj, double *dx, double *dy);
+
 /** Refuse rotated grids and non-square cells, naming the raster and what to do. Not collective. */
 sx_err sx__dem_check_frame(const sx_grid_t *g, const char *name);
 

@@ -190,22 +190,10 @@ done:
 sx_err sx_dem_fill_eps_dist(const sx_decomp_t *d, double *zown, int walls)
 {
     sx__pad_t p;
-    sx_halo_t *hz = NULL;
     double *z = NULL;
-    sx_err err = sx__pad_init(&p, d->own, 1, d->gnx, d->gny);
-    if (err == SX_OK && !(z = malloc((size_t)(p.n ? p.n : 1) * sizeof *z)))
-        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the fill block (%lld cells)", (long long)p.n);
-    if (err == SX_OK) err = sx_halo_create_padded(d, 1, sizeof *z, &hz);
-    SX_CHECK_GOTO(sx_err_agree(d->comm, err), err, done);
-    for (int64_t c = 0; c < p.n; c++) z[c] = NAN;
-    for (int64_t j = 0; j < p.own.ny; j++)
-        memcpy(z + sx__pad_at(&p, 0, j), zown + j * p.own.nx, (size_t)p.own.nx * sizeof *z);
-    SX_CHECK_GOTO(sx_halo_exchange(hz, z), err, done);
-    SX_CHECK_GOTO(sx__fill_eps_frame(d, &p, z, walls, NULL), err, done);
-    for (int64_t j = 0; j < p.own.ny; j++)
-        memcpy(zown + j * p.own.nx, z + sx__pad_at(&p, 0, j), (size_t)p.own.nx * sizeof *z);
-done:
-    sx_halo_destroy(&hz);
+    sx_err err = sx__pad_frame_f64(d, zown, 1, &p, &z);
+    if (err == SX_OK) err = sx__fill_eps_frame(d, &p, z, walls, NULL);
+    if (err == SX_OK) sx__pad_to_own(&p, z, zown, sizeof *z);
     free(z);
     return err;
 }

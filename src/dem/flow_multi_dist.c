@@ -12,40 +12,6 @@
 #include "dem/flowdir_internal.h"
 #include "sanxiang/sx_mpi.h"
 
-/* Own-layout block -> frame (elem-byte cells); the frame's other cells are left as they are. */
-static void to_frame(const sx__pad_t *p, const void *own, void *frame, size_t elem)
-{
-    for (int64_t j = 0; j < p->own.ny; j++)
-        memcpy((char *)frame + (size_t)sx__pad_at(p, 0, j) * elem, (const char *)own + (size_t)(j * p->own.nx) * elem,
-               (size_t)p->own.nx * elem);
-}
-static void from_frame(const sx__pad_t *p, const void *frame, void *own, size_t elem)
-{
-    for (int64_t j = 0; j < p->own.ny; j++)
-        memcpy((char *)own + (size_t)(j * p->own.nx) * elem, (const char *)frame + (size_t)sx__pad_at(p, 0, j) * elem,
-               (size_t)p->own.nx * elem);
-}
-
-/* A float64 DEM block in a frame of the given width, halo exchanged. */
-static sx_err dem_frame(const sx_decomp_t *d, const double *zown, int width, sx__pad_t *p, double **z)
-{
-    sx_halo_t *h = NULL;
-    *z = NULL;
-    SX_CHECK(sx__pad_init(p, d->own, width, d->gnx, d->gny));
-    sx_err err = (*z = malloc((size_t)(p->n ? p->n : 1) * sizeof **z))
-                     ? SX_OK
-                     : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld cells", (long long)p->n);
-    if (err == SX_OK) err = sx_halo_create_padded(d, width, sizeof **z, &h);
-    err = sx_err_agree(d->comm, err);
-    if (err == SX_OK) {
-        for (int64_t c = 0; c < p->n; c++) (*z)[c] = NAN;
-        to_frame(p, zown, *z, sizeof **z);
-        err = sx_halo_exchange(h, *z);
-    }
-    sx_halo_destroy(&h);
-    return err;
-}
-
 sx_err sx__mfd_mark(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq)
 {
     sx_halo_t *h = NULL;
@@ -78,14 +44,7 @@ sx_err sx_dem_dinf_dist(const sx_decomp_t *d, const sx_grid_t *g, const double *
     double *z = NULL;
     uint8_t *dir = NULL;
     uint16_t *eq = NULL;
-    sx_err err = dem_frame(d, zown, 1, &p, &z);
-    if (err == SX_OK) {
-        dir = malloc((size_t)(p.n ? p.n : 1));
-        eq = malloc((size_t)(p.n ? p.n : 1) * sizeof *eq);
-        err = dir && eq ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the direction block");
-        err = sx_err_agree(d->comm, err);
-    }
-    if (err == SX_OK) err = sx__flowdir_frame(d, &p, g, SX_DT_FLOAT64, z, dir, eq);
+    sx_err err = sx__flowdir_own(d, g, zown, &p, &z, &dir, &eq);
     if (err == SX_OK) sx__dinf_angles(&p, g, SX_DT_FLOAT64, z, dir, eq, ang);
     free(z);
     free(dir);
@@ -129,8 +88,8 @@ sx_err sx_dem_accum_dinf_dist(const sx_decomp_t *d, const float *angown, const d
                      : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the accumulation block");
     if (err == SX_OK) {
         for (size_t c = 0; c < n; c++) ang[c] = NAN;
-        to_frame(&p, angown, ang, sizeof *ang);
-        if (w) to_frame(&p, wown, w, sizeof *w);
+        sx__pad_from_own(&p, angown, ang, sizeof *ang);
+        if (w) sx__pad_from_own(&p, wown, w, sizeof *w);
         err = sx__dinf_check(&p, ang, "the D-infinity angles");
     }
     if (err == SX_OK) err = sx_halo_create_padded(d, 1, sizeof *ang, &h);
@@ -143,8 +102,8 @@ sx_err sx_dem_accum_dinf_dist(const sx_decomp_t *d, const float *angown, const d
         err = sx__accum_frame(&F, acc, edge);
     }
     if (err == SX_OK) {
-        from_frame(&p, acc, accown, sizeof *acc);
-        if (edgeown) from_frame(&p, edge, edgeown, 1);
+        sx__pad_to_own(&p, acc, accown, sizeof *acc);
+        if (edgeown) sx__pad_to_own(&p, edge, edgeown, 1);
     }
     sx_halo_destroy(&h);
     free(ang);
@@ -162,7 +121,7 @@ sx_err sx_dem_accum_mfd_dist(const sx_decomp_t *d, const sx_grid_t *g, const dou
     double *z = NULL, *w = NULL, *acc = NULL, *norm = NULL, *rowdist = NULL;
     uint8_t *dir = NULL, *edge = NULL;
     uint16_t *eq = NULL;
-    sx_err err = dem_frame(d, zown, 2, &p, &z);
+    sx_err err = sx__pad_frame_f64(d, zown, 2, &p, &z);
     size_t n = (size_t)(p.n ? p.n : 1);
     if (err == SX_OK) {
         dir = malloc(n);
@@ -180,7 +139,7 @@ sx_err sx_dem_accum_mfd_dist(const sx_decomp_t *d, const sx_grid_t *g, const dou
     if (err == SX_OK) err = sx__flowdir_frame(d, &p, g, SX_DT_FLOAT64, z, dir, eq);
     if (err == SX_OK) err = sx__mfd_mark(d, &p, dir, eq);
     if (err == SX_OK) {
-        if (w) to_frame(&p, wown, w, sizeof *w);
+        if (w) sx__pad_from_own(&p, wown, w, sizeof *w);
         sx__flow_t F = {.d = d, .p = &p, .method = SX_FLOW_MFD, .dir = dir, .z = z, .zt = SX_DT_FLOAT64,
                         .norm = norm, .g = g, .rowdist = rowdist, .rule = rule, .w = w, .wt = SX_DT_FLOAT64,
                         .name = "the DEM"};
@@ -188,8 +147,8 @@ sx_err sx_dem_accum_mfd_dist(const sx_decomp_t *d, const sx_grid_t *g, const dou
         err = sx__accum_frame(&F, acc, edge);
     }
     if (err == SX_OK) {
-        from_frame(&p, acc, accown, sizeof *acc);
-        if (edgeown) from_frame(&p, edge, edgeown, 1);
+        sx__pad_to_own(&p, acc, accown, sizeof *acc);
+        if (edgeown) sx__pad_to_own(&p, edge, edgeown, 1);
     }
     free(z);
     free(w);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dem/dem_block.h"
 #include "dem/flowdir_internal.h"
 #include "dem/hydro_internal.h"
 #include "sanxiang/sx_dem.h"
@@ -30,12 +31,8 @@
 
 void sx__d8_distances(const sx_grid_t *g, int64_t gj, double dist[8])
 {
-    double dx = fabs(g->gt[1]), dy = fabs(g->gt[5]);
-    if (sx_grid_is_geographic(g)) {
-        const double deg = M_PI / 180.0;
-        dx = dx * deg * SX_EARTH_RADIUS_M * cos(sx_grid_y_center(g, gj) * deg);
-        dy = dy * deg * SX_EARTH_RADIUS_M;
-    }
+    double dx, dy;
+    sx__cell_metres(g, gj, &dx, &dy);
     if (!(dx > 0)) dx = 1;
     if (!(dy > 0)) dy = 1;
     double dd = hypot(dx, dy);
@@ -154,34 +151,32 @@ sx_err sx__flowdir_frame(const sx_decomp_t *d, const sx__pad_t *p, const sx_grid
     return err;
 }
 
+sx_err sx__flowdir_own(const sx_decomp_t *d, const sx_grid_t *g, const double *zown, sx__pad_t *p, double **z,
+                       uint8_t **dir, uint16_t **eq)
+{
+    *dir = NULL;
+    *eq = NULL;
+    sx_err err = sx__pad_frame_f64(d, zown, 1, p, z);
+    if (err == SX_OK) {
+        *dir = malloc((size_t)(p->n ? p->n : 1));
+        *eq = malloc((size_t)(p->n ? p->n : 1) * sizeof **eq);
+        err = sx_err_agree(d->comm, *dir && *eq ? SX_OK
+                                                : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
+                                                             "cannot allocate the flow-direction block (%lld cells)",
+                                                             (long long)p->n));
+    }
+    if (err == SX_OK) err = sx__flowdir_frame(d, p, g, SX_DT_FLOAT64, *z, *dir, *eq);
+    return err;
+}
+
 sx_err sx_dem_flowdir_dist(const sx_decomp_t *d, const sx_grid_t *g, const double *zown, uint8_t *dirown)
 {
-    sx_err err = SX_OK;
     sx__pad_t p;
-    sx_halo_t *hz = NULL;
     double *z = NULL;
     uint8_t *dir = NULL;
     uint16_t *eq = NULL;
-    err = sx__pad_init(&p, d->own, 1, d->gnx, d->gny);
-    if (err == SX_OK) {
-        size_t n = (size_t)(p.n ? p.n : 1);
-        z = malloc(n * sizeof *z);
-        dir = malloc(n);
-        eq = malloc(n * sizeof *eq);
-        if (!z || !dir || !eq)
-            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flow-direction block (%lld cells)",
-                             (long long)p.n);
-    }
-    if (err == SX_OK) err = sx_halo_create_padded(d, 1, sizeof *z, &hz);
-    SX_CHECK_GOTO(sx_err_agree(d->comm, err), err, done);
-    for (int64_t c = 0; c < p.n; c++) z[c] = NAN;
-    for (int64_t j = 0; j < p.own.ny; j++)
-        memcpy(z + sx__pad_at(&p, 0, j), zown + j * p.own.nx, (size_t)p.own.nx * sizeof *z);
-    SX_CHECK_GOTO(sx_halo_exchange(hz, z), err, done);
-    SX_CHECK_GOTO(sx__flowdir_frame(d, &p, g, SX_DT_FLOAT64, z, dir, eq), err, done);
-    for (int64_t j = 0; j < p.own.ny; j++) memcpy(dirown + j * p.own.nx, dir + sx__pad_at(&p, 0, j), (size_t)p.own.nx);
-done:
-    sx_halo_destroy(&hz);
+    sx_err err = sx__flowdir_own(d, g, zown, &p, &z, &dir, &eq);
+    if (err == SX_OK) sx__pad_to_own(&p, dir, dirown, 1);
     free(z);
     free(dir);
     free(eq);

@@ -43,4 +43,10 @@ sx_err sx__flowdir_flats(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
 sx_err sx__flowdir_frame(const sx_decomp_t *d, const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const void *z,
                          uint8_t *dir, uint16_t *eq);
 
+/** D8 with flats of an own-layout float64 block: the frame p, its DEM z,
+ *  directions dir and equality masks eq (malloc'ed; the caller frees them,
+ *  also after a failure). Collective. */
+sx_err sx__flowdir_own(const sx_decomp_t *d, const sx_grid_t *g, const double *zown, sx__pad_t *p, double **z,
+                       uint8_t **dir, uint16_t **eq);
+
 #endif

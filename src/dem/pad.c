@@ -1,9 +1,13 @@
 /*
- * pad.c — padded block frames (pad.h): size check, halo ring, cell owner.
+ * pad.c — padded block frames (pad.h): size check, halo ring, copies from
+ * and to own-layout blocks, cell owner.
  */
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dem/pad.h"
+#include "sanxiang/sx_mpi.h"
 
 sx_err sx__pad_init(sx__pad_t *p, sx_window_t own, int width, int64_t gnx, int64_t gny)
 {
@@ -58,4 +62,40 @@ static int block_of(const int64_t *cuts, int nb, int64_t x)
 int sx__pad_owner(const sx_decomp_t *d, int64_t gi, int64_t gj)
 {
     return block_of(d->ycuts, d->py, gj) * d->px + block_of(d->xcuts, d->px, gi);
+}
+
+void sx__pad_from_own(const sx__pad_t *p, const void *own, void *frame, size_t elem)
+{
+    for (int64_t j = 0; j < p->own.ny; j++)
+        memcpy((char *)frame + (size_t)sx__pad_at(p, 0, j) * elem, (const char *)own + (size_t)(j * p->own.nx) * elem,
+               (size_t)p->own.nx * elem);
+}
+
+void sx__pad_to_own(const sx__pad_t *p, const void *frame, void *own, size_t elem)
+{
+    for (int64_t j = 0; j < p->own.ny; j++)
+        memcpy((char *)own + (size_t)(j * p->own.nx) * elem, (const char *)frame + (size_t)sx__pad_at(p, 0, j) * elem,
+               (size_t)p->own.nx * elem);
+}
+
+sx_err sx__pad_frame_f64(const sx_decomp_t *d, const double *zown, int width, sx__pad_t *p, double **z)
+{
+    sx_halo_t *h = NULL;
+    *z = NULL;
+    sx_err err = sx__pad_init(p, d->own, width, d->gnx, d->gny);
+    if (err == SX_OK && !(*z = malloc((size_t)(p->n ? p->n : 1) * sizeof **z)))
+        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a block of %lld cells", (long long)p->n);
+    if (err == SX_OK) err = sx_halo_create_padded(d, width, sizeof **z, &h);
+    err = sx_err_agree(d->comm, err);
+    if (err == SX_OK) {
+        for (int64_t c = 0; c < p->n; c++) (*z)[c] = NAN;
+        sx__pad_from_own(p, zown, *z, sizeof **z);
+        err = sx_halo_exchange(h, *z);
+    }
+    sx_halo_destroy(&h);
+    if (err != SX_OK) {
+        free(*z);
+        *z = NULL;
+    }
+    return err;
 }

@@ -65,6 +65,16 @@ static inline int64_t sx__pad_nb(const sx__pad_t *p, int64_t c, int k)
  *  halo that other ranks fill), row-major. *ring is malloc'ed. */
 sx_err sx__pad_ring(const sx__pad_t *p, uint32_t **ring, int64_t *count);
 
+/** Copy an own-layout block (own.ny rows of own.nx cells of elem bytes)
+ *  into the own part of a frame, and back. */
+void sx__pad_from_own(const sx__pad_t *p, const void *own, void *frame, size_t elem);
+void sx__pad_to_own(const sx__pad_t *p, const void *frame, void *own, size_t elem);
+
+/** A float64 own block zown in a new frame *z (malloc'ed) of the given
+ *  width: NaN beyond the grid, the halo exchanged. Collective over d->comm;
+ *  on failure *z is NULL on every rank. */
+sx_err sx__pad_frame_f64(const sx_decomp_t *d, const double *zown, int width, sx__pad_t *p, double **z);
+
 /** Rank that owns global cell (gi, gj) of decomposition d. */
 int sx__pad_owner(const sx_decomp_t *d, int64_t gi, int64_t gj);
 

@@ -205,14 +205,8 @@ static void sx__terrain_twi(int64_t i0, int64_t i1, const sx__row_geom_t *geo, c
 
 static void row_geom(const sx_grid_t *g, int64_t gj, sx__row_geom_t *geo)
 {
-    geo->dx = fabs(g->gt[1]);
-    geo->dy = fabs(g->gt[5]);
+    sx__cell_metres(g, gj, &geo->dx, &geo->dy);
     geo->square = !sx_grid_is_geographic(g) && geo->dx == geo->dy;
-    if (sx_grid_is_geographic(g)) {
-        double lat = sx_grid_y_center(g, gj) * deg;
-        geo->dx = geo->dx * deg * SX_EARTH_RADIUS_M * cos(lat);
-        geo->dy = geo->dy * deg * SX_EARTH_RADIUS_M;
-    }
 }
 
 static void scratch_free(sx__terrain_scratch_t *sc)

@@ -13,27 +13,9 @@
 #include <string.h>
 
 #include "mpi/mpi_expect.h"
+#include "mpi/mpi_grid.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_raster.h"
-
-/* Assemble own blocks of elem-byte cells into a whole grid on rank 0. */
-static void gather(const sx_decomp_t *d, const void *own, size_t elem, void *whole)
-{
-    size_t bytes = (size_t)(d->gnx * d->gny) * elem;
-    uint8_t *mine = calloc(bytes, 1);
-    for (int64_t j = 0; j < d->own.ny; j++)
-        memcpy(mine + ((d->own.y0 + j) * d->gnx + d->own.x0) * elem, (const uint8_t *)own + j * d->own.nx * elem,
-               (size_t)d->own.nx * elem);
-    MPI_Reduce(mine, whole, (int)bytes, MPI_UINT8_T, MPI_BOR, 0, d->comm);
-    free(mine);
-}
-
-static void take(const sx_decomp_t *d, const void *whole, size_t elem, void *own)
-{
-    for (int64_t j = 0; j < d->own.ny; j++)
-        memcpy((uint8_t *)own + j * d->own.nx * elem, (const uint8_t *)whole + ((d->own.y0 + j) * d->gnx + d->own.x0) * elem,
-               (size_t)d->own.nx * elem);
-}
 
 typedef struct {
     float *ang;
@@ -157,15 +139,6 @@ static void check_grid(const char *name, const sx_grid_t *g, const double *z0, i
     free(wf);
     sx_decomp_fini(&s);
     sx_decomp_fini(&d);
-}
-
-static uint64_t rng = 88172645463325252ull;
-static double urand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0;
 }
 
 int main(int argc, char **argv)
