@@ -63,6 +63,12 @@ typedef struct sx_halo sx_halo_t;
 /** Plan a halo exchange of `width` cells of elem_size bytes each for the
  *  local buffers of decomposition d. Collective over d->comm (no traffic). */
 sx_err sx_halo_create(const sx_decomp_t *d, int width, size_t elem_size, sx_halo_t **out);
+/** As sx_halo_create, but the local buffer is the block grown by width on
+ *  every side without clipping to the grid, so a fixed-offset stencil needs
+ *  no bounds checks; cells beyond the grid are never written by an exchange
+ *  (the caller sets them, e.g. to nodata). Collective over d->comm (no
+ *  traffic). */
+sx_err sx_halo_create_padded(const sx_decomp_t *d, int width, size_t elem_size, sx_halo_t **out);
 /** Local buffer window (block + halo, clipped): buf holds ext.ny rows of
  *  ext.nx cells; the block starts at (own.x0-ext.x0, own.y0-ext.y0). */
 sx_window_t sx_halo_extended(const sx_halo_t *h);

@@ -52,6 +52,20 @@ sx_err sx_d8_decode(sx_d8_encoding e, double code, uint8_t *dir);
 /** Parse "esri" / "taudem". */
 sx_err sx_d8_encoding_parse(const char *text, sx_d8_encoding *e);
 
+/** Flow routing: D8 (one neighbour), D-infinity (Tarboton 1997: a direction
+ *  angle, flow split between the two neighbours either side of it), MFD
+ *  (multiple flow directions: flow split over all lower neighbours). */
+typedef enum { SX_FLOW_D8 = 0, SX_FLOW_DINF, SX_FLOW_MFD } sx_flow_method;
+/** MFD partition: Freeman (1991) tan(b)^1.1, or Quinn et al. (1991) tan(b) x contour length. */
+typedef enum { SX_MFD_FREEMAN = 0, SX_MFD_QUINN } sx_mfd_rule;
+/** Parse "d8" / "dinf" / "mfd". */
+sx_err sx_flow_method_parse(const char *text, sx_flow_method *m);
+/** Parse "freeman" / "quinn". */
+sx_err sx_mfd_rule_parse(const char *text, sx_mfd_rule *r);
+/** D-infinity angle of a cell without a direction, and the nodata value of angle rasters. */
+#define SX_DINF_NONE (-1.0f)
+#define SX_DINF_NODATA (-9999.0f)
+
 /**
  * Serial Priority-Flood (Barnes et al. 2014, Alg. 2; with epsilon Alg. 3
  * popped in value order) on a whole nx x ny grid, in place. Seeds are the
@@ -106,9 +120,45 @@ sx_err sx_dem_flowdir_dist(const sx_decomp_t *d, const sx_grid_t *g, const doubl
  * count. edge (optional, own block) is set to 1 where the upstream area
  * contains a cell on the grid edge or next to nodata (flow may enter from
  * beyond the data). Nodata directions give NaN. Fails with SX_ERR_INPUT if
- * the directions contain a cycle. Collective.
+ * the directions contain a cycle, naming a cell on it. Collective.
  */
 sx_err sx_dem_accum_dist(const sx_decomp_t *d, const uint8_t *dir, const double *w, double *acc, uint8_t *edge);
+
+/**
+ * D-infinity flow directions (Tarboton 1997, Water Resources Research
+ * 33(2):309-319, doi:10.1029/96WR03137) of the own block of a filled DEM z:
+ * the angle in radians, counter-clockwise from east in [0, 2 pi), of the
+ * steepest downslope direction over the eight triangular facets around the
+ * cell. Cells on flats, on the grid edge or next to nodata take the angle of
+ * their D8 direction (flats drained as in sx_dem_flowdir_dist); cells
+ * without one SX_DINF_NONE; nodata NaN. Collective.
+ */
+sx_err sx_dem_dinf_dist(const sx_decomp_t *d, const sx_grid_t *g, const double *z, float *ang);
+
+/**
+ * D-infinity accumulation from angles (as sx_dem_dinf_dist gives; NaN or
+ * SX_DINF_NODATA nodata, SX_DINF_NONE no direction): each cell passes its
+ * accumulation to the two neighbours either side of its angle, in proportion
+ * to the angle's closeness to each (Tarboton 1997). w, acc and edge as in
+ * sx_dem_accum_dist; sums are pulled in a fixed order, so they are
+ * bit-identical at any rank count. Fails with SX_ERR_INPUT on an angle
+ * outside [0, 2 pi) or a cycle. Collective.
+ */
+sx_err sx_dem_accum_dinf_dist(const sx_decomp_t *d, const float *ang, const double *w, double *acc, uint8_t *edge);
+
+/**
+ * Multiple-flow-direction accumulation over a filled DEM z: each cell with a
+ * lower neighbour splits its accumulation over all lower neighbours, by
+ * tan(b)^1.1 (Freeman 1991, Computers & Geosciences 17(3):413-422,
+ * doi:10.1016/0098-3004(91)90048-I) or by tan(b) x contour length, 0.5 for
+ * cardinal and 0.354 for diagonal neighbours (Quinn, Beven, Chevallier &
+ * Planchon 1991, Hydrological Processes 5:59-79, doi:10.1002/hyp.3360050106);
+ * tan(b) is drop over metric distance. Flats, grid-edge cells and cells next
+ * to nodata pass everything along their D8 direction (sx_dem_flowdir_dist).
+ * w, acc and edge as in sx_dem_accum_dist. Collective.
+ */
+sx_err sx_dem_accum_mfd_dist(const sx_decomp_t *d, const sx_grid_t *g, const double *z, sx_mfd_rule rule,
+                             const double *w, double *acc, uint8_t *edge);
 
 /**
  * Strahler (1957) order of the stream cells of the own block (stream[c] > 0),
@@ -139,17 +189,22 @@ typedef struct {
     const char *out_cog;
     sx_d8_encoding encoding;
     const char *provenance;
+    sx_flow_method method;  /* SX_FLOW_D8 (codes) or SX_FLOW_DINF (angles, float32 radians); MFD has no
+                               single-band direction raster: accumulate the filled DEM with accum's MFD */
 } sx_flowdir_opts_t;
 sx_err sx_dem_flowdir_run(MPI_Comm comm, const sx_flowdir_opts_t *o);
 
 typedef struct {
-    const char *input;      /* flow directions */
+    const char *input;      /* D8: flow-direction codes; DINF: angles; MFD: the filled DEM */
     const char *weight;     /* weight raster on the same grid, or NULL */
     const char *out_nc;
     const char *out_cog;
     const char *edge_nc;    /* optional mask of edge-contaminated cells, or NULL */
     sx_d8_encoding encoding;
     const char *provenance;
+    sx_flow_method method;  /* default SX_FLOW_D8 */
+    sx_mfd_rule mfd;        /* MFD partition rule */
+    int band;               /* band of the input (0 = 1) */
 } sx_accum_opts_t;
 sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o);
 

@@ -41,7 +41,10 @@ struct sx_halo {
 
 sx_window_t sx_halo_extended(const sx_halo_t *h) { return h->ext; }
 
-sx_err sx_halo_create(const sx_decomp_t *d, int width, size_t elem_size, sx_halo_t **out)
+/* The local buffer is the block grown by width, clipped to the grid unless
+ * padded; only cells of other blocks are ever received, so the cells of a
+ * padded buffer beyond the grid are left to the caller. */
+static sx_err create(const sx_decomp_t *d, int width, size_t elem_size, int padded, sx_halo_t **out)
 {
     SX_FAIL_IF(width < 0, SX_ERR_INTERNAL, "negative halo width %d", width);
     sx_halo_t *h;
@@ -50,6 +53,9 @@ sx_err sx_halo_create(const sx_decomp_t *d, int width, size_t elem_size, sx_halo
     h->elem = elem_size;
     h->own = d->own;
     h->ext = sx_decomp_extended(d, d->rank, width);
+    if (padded && d->own.nx > 0 && d->own.ny > 0)
+        h->ext = (sx_window_t){d->own.x0 - width, d->own.y0 - width, d->own.nx + 2 * (int64_t)width,
+                               d->own.ny + 2 * (int64_t)width};
     sx_err err = SX_OK;
     h->send = calloc((size_t)d->size, sizeof *h->send);
     h->recv = calloc((size_t)d->size, sizeof *h->recv);
@@ -83,6 +89,16 @@ sx_err sx_halo_create(const sx_decomp_t *d, int width, size_t elem_size, sx_halo
 fail:
     sx_halo_destroy(&h);
     return err;
+}
+
+sx_err sx_halo_create(const sx_decomp_t *d, int width, size_t elem_size, sx_halo_t **out)
+{
+    return create(d, width, elem_size, 0, out);
+}
+
+sx_err sx_halo_create_padded(const sx_decomp_t *d, int width, size_t elem_size, sx_halo_t **out)
+{
+    return create(d, width, elem_size, 1, out);
 }
 
 /* Copy a window between the local buffer and a packed piece. */

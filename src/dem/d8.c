@@ -59,3 +59,20 @@ sx_err sx_d8_encoding_parse(const char *text, sx_d8_encoding *e)
     else SX_FAIL(SX_ERR_USAGE, "unknown flow-direction encoding '%s'; use esri or taudem", text);
     return SX_OK;
 }
+
+sx_err sx_flow_method_parse(const char *text, sx_flow_method *m)
+{
+    if (!strcmp(text, "d8")) *m = SX_FLOW_D8;
+    else if (!strcmp(text, "dinf")) *m = SX_FLOW_DINF;
+    else if (!strcmp(text, "mfd")) *m = SX_FLOW_MFD;
+    else SX_FAIL(SX_ERR_USAGE, "unknown flow routing method '%s'; use d8, dinf or mfd", text);
+    return SX_OK;
+}
+
+sx_err sx_mfd_rule_parse(const char *text, sx_mfd_rule *r)
+{
+    if (!strcmp(text, "freeman")) *r = SX_MFD_FREEMAN;
+    else if (!strcmp(text, "quinn")) *r = SX_MFD_QUINN;
+    else SX_FAIL(SX_ERR_USAGE, "unknown MFD partition '%s'; use freeman or quinn", text);
+    return SX_OK;
+}

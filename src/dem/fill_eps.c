@@ -18,101 +18,148 @@
  * epsilon from the parallel fill for this reason). E >= the plain fill, and
  * cells that cannot reach an outlet keep their elevation, as in the plain fill.
  *
- * Computation: min-plus fixpoint over blocks, as propagate.c does for the
- * flat gradients. Each round runs a label-correcting Dijkstra over the own
- * block (binary heap, stale entries skipped) from the round's sources —
- * round 0 the own outlets at z, later rounds the halo cells whose value went
- * down — then swaps the one-cell halo of E. Rounds stop when no halo value
- * changed on any rank. Values only decrease and each is a path value, so the
- * result is the unique fixpoint E above, computed by comparisons and
- * nextafter only: bit-identical to sx_dem_fill_serial(epsilon=1) at any
- * decomposition (tests/mpi/mpi_hydrology.c). Work: one Dijkstra per block
- * per round in which better values arrive; rounds grow with the number of
- * block edges an optimal path crosses. Memory per cell of a block: z and E
- * (16 B) plus heap entries (24 B each, at most a few per cell).
+ * Computation. E is also the least strictly draining surface above the
+ * plain fill F (E >= F >= z), so F is computed first, with Barnes' (2016)
+ * spill graph in a bounded number of exchanges (fill_dist.c). On F every
+ * cell drains, and a cell c with a neighbour q whose F is lower by more
+ * than N ulps (N = the number of data cells, the longest path) has
+ * E(c) = F(c): E(q) <= next^N(F(q)) < F(c). Only the remaining cells —
+ * flats and near-flats of F, where E rises by ulps — are solved, as a
+ * min-plus fixpoint over blocks like the flat gradients: each round runs a
+ * label-correcting Dijkstra (radix heap, stale entries skipped) over the own
+ * block from the round's sources, then swaps the one-cell halo of E; rounds
+ * stop when no halo value changed on any rank. Values only decrease and each
+ * is a path value, so the result is the unique fixpoint E above, computed by
+ * comparisons and nextafter only: bit-identical to sx_dem_fill_serial
+ * (epsilon = 1) at any decomposition (tests/mpi/mpi_hydrology.c).
+ * Why rounds were unbounded before, and what bounds them now: a block learns
+ * a better value only through its halo, once per round, so the rounds are the
+ * most block-edge crossings of any optimal path. Solving every cell from the
+ * outlets made that the crossings of whole drainage paths (a river meandering
+ * along a block edge: one round per meander). With F first, an optimal path
+ * matters only inside a flat of F, so the rounds are those of the flat
+ * gradients (flats.c): 1 + the block-edge crossings of a shortest path inside
+ * one flat, independent of the relief and of rivers.
+ * Memory per cell of the block: F and E (16 B), the reach flags 1 B and,
+ * while F is computed, the fill's labels (4 B); heap entries 16 B per cell
+ * queued (near-flat cells only).
  */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "dem/cellq.h"
+#include "dem/fill_flood_internal.h"
 #include "dem/hydro_internal.h"
 #include "sanxiang/sx_hydrology.h"
+#include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 
-/* Is ext cell e (a data cell of the own block) an outlet? Interior cells
- * have all 8 neighbours inside ext. */
-static int outlet(const sx_decomp_t *d, sx_window_t ext, const double *z, int64_t e, int walls)
+/* Relax the own block to its local fixpoint from the cells in the heap;
+ * st[c] != 0 marks cells outside the own block. */
+static sx_err relax(const sx__pad_t *p, const uint8_t *st, const double *f, double *v, sx__rh_t *h)
 {
-    int64_t gi = ext.x0 + e % ext.nx, gj = ext.y0 + e / ext.nx;
-    if (gi == 0 || gj == 0 || gi == d->gnx - 1 || gj == d->gny - 1) return 1;
-    for (int k = 0; k < 8 && !walls; k++)
-        if (isnan(z[sx__ext_neighbour(ext, e, k, sx_d8_dx, sx_d8_dy)])) return 1;
-    return 0;
-}
-
-/* Relax the own block to its local fixpoint from the cells in the heap. */
-static sx_err relax(sx_window_t ext, sx_window_t own, const double *z, double *v, sx__heap_t *pq)
-{
-    while (pq->n > 0) {
-        sx__hnode_t top = sx__heap_pop(pq);
-        int64_t c = top.cell;
-        if (top.z > v[c]) continue; /* stale: lowered after it was queued */
-        double up = nextafter(top.z, INFINITY);
+    while (h->n > 0) {
+        sx__pqn_t top;
+        SX_CHECK(sx__rh_pop(h, &top));
+        uint32_t c = (uint32_t)top.cell;
+        if (top.key != sx__key_f64(v[c])) continue; /* lowered after it was queued */
+        double up = nextafter(v[c], INFINITY);
         for (int k = 0; k < 8; k++) {
-            int64_t m = sx__ext_neighbour(ext, c, k, sx_d8_dx, sx_d8_dy);
-            if (m < 0 || isnan(z[m]) || !sx__in_own(ext, own, m)) continue;
-            double cand = z[m] > up ? z[m] : up;
+            int64_t m = st[c] ? sx__pad_nb(p, c, k) : (int64_t)c + p->off[k];
+            if (m < 0 || st[m] || isnan(v[m])) continue;
+            double cand = f[m] > up ? f[m] : up;
             if (cand < v[m]) {
                 v[m] = cand;
-                SX_CHECK(sx__heap_push(pq, cand, m));
+                SX_CHECK(sx__rh_push(h, sx__key_f64(cand), (uint64_t)m));
             }
         }
     }
     return SX_OK;
 }
 
-sx_err sx_dem_fill_eps_dist(const sx_decomp_t *d, double *zown, int walls)
+/* Is F(c) more than n ulps above F(q)? Each of n steps up from F(q) is at
+ * most an ulp of the larger magnitude of the two. */
+static int far_above(double fc, double fq, double n)
+{
+    double m = fmax(fabs(fc), fabs(fq));
+    return fc - fq > 2 * n * (DBL_EPSILON * m + DBL_TRUE_MIN);
+}
+
+sx_err sx__fill_eps_frame(const sx_decomp_t *d, const sx__pad_t *p, double *z, int walls, int *nrounds)
 {
     sx_err err = SX_OK;
-    sx_halo_t *hz = NULL;
-    double *z = NULL, *v = NULL, *old = NULL;
-    int64_t *ring = NULL, nring = 0;
-    sx__heap_t pq = {0};
     MPI_Comm comm = d->comm;
-    sx_window_t own = d->own;
-
-    SX_CHECK(sx_halo_create(d, 1, sizeof(double), &hz));
-    sx_window_t ext = sx_halo_extended(hz);
-    int64_t n = sx_window_cells(ext);
-    z = malloc((size_t)(n ? n : 1) * sizeof *z);
-    v = malloc((size_t)(n ? n : 1) * sizeof *v);
-    if (!z || !v)
+    sx_halo_t *h = NULL;
+    double *v = NULL, *old = NULL;
+    uint8_t *reach = NULL, *st = NULL;
+    uint32_t *ring = NULL;
+    int64_t nring = 0;
+    sx__rh_t pq = {0};
+    size_t n = (size_t)(p->n ? p->n : 1);
+    v = malloc(n * sizeof *v);
+    reach = calloc(n, 1);
+    st = malloc(n);
+    if (!v || !reach || !st)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the epsilon-fill block (%lld cells)",
-                         (long long)n);
-    if (err == SX_OK) err = sx__halo_ring(ext, own, &ring, &nring);
+                         (long long)p->n);
+    if (err == SX_OK) err = sx_halo_create_padded(d, 1, sizeof *v, &h);
+    if (err == SX_OK) err = sx__pad_ring(p, &ring, &nring);
     if (err == SX_OK && !(old = malloc((size_t)(nring ? nring : 1) * sizeof *old)))
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the epsilon-fill halo");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    for (int64_t e = 0; e < n; e++) z[e] = NAN;
-    sx__own_to_ext(ext, own, zown, z, sizeof *z);
-    SX_CHECK_GOTO(sx_halo_exchange(hz, z), err, done);
 
-    for (int64_t e = 0; e < n && err == SX_OK; e++) {
-        v[e] = isnan(z[e]) ? NAN : INFINITY;
-        if (!isnan(z[e]) && sx__in_own(ext, own, e) && outlet(d, ext, z, e, walls)) {
-            v[e] = z[e];
-            err = sx__heap_push(&pq, z[e], e);
-        }
+    /* F, the plain fill, over z; its halo from the neighbours */
+    SX_CHECK_GOTO(sx__fill_frame(d, p, SX_DT_FLOAT64, z, walls, reach), err, done);
+    SX_CHECK_GOTO(sx_halo_exchange(h, z), err, done);
+    int64_t data = 0, all = 0;
+    memset(st, 1, n);
+    for (int64_t j = 0; j < p->own.ny; j++) {
+        memset(st + sx__pad_at(p, 0, j), 0, (size_t)p->own.nx);
+        for (int64_t i = 0; i < p->own.nx; i++) data += !isnan(z[sx__pad_at(p, i, j)]);
     }
+    if (MPI_Allreduce(&data, &all, 1, MPI_INT64_T, MPI_SUM, comm) != MPI_SUCCESS) {
+        err = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "MPI_Allreduce failed in the epsilon fill");
+        goto done;
+    }
+    /* E: NaN where nothing is to be done (nodata, walled in), F where final
+     * already (outlets; a neighbour far below), +inf to be found */
+    for (size_t c = 0; c < n; c++) v[c] = NAN;
+    for (int64_t j = 0; j < p->own.ny; j++)
+        for (int64_t i = 0; i < p->own.nx; i++) {
+            int64_t c = sx__pad_at(p, i, j), gi = p->own.x0 + i, gj = p->own.y0 + j;
+            if (isnan(z[c]) || !reach[c]) continue;
+            int fixed = gi == 0 || gj == 0 || gi == p->gnx - 1 || gj == p->gny - 1;
+            for (int k = 0; k < 8 && !fixed; k++) {
+                double zq = z[c + p->off[k]];
+                fixed = isnan(zq) ? !walls : far_above(z[c], zq, (double)all);
+            }
+            v[c] = fixed ? z[c] : INFINITY;
+        }
+    SX_CHECK_GOTO(sx_halo_exchange(h, v), err, done);
+    /* sources: final cells next to cells still to be found */
+    for (int64_t c = 0; c < p->n && err == SX_OK; c++) {
+        if (!(v[c] < INFINITY)) continue;
+        int next_to = 0;
+        for (int k = 0; k < 8 && !next_to; k++) {
+            int64_t m = st[c] ? sx__pad_nb(p, c, k) : c + p->off[k];
+            next_to = m >= 0 && !st[m] && v[m] == INFINITY;
+        }
+        if (next_to) err = sx__rh_push(&pq, sx__key_f64(v[c]), (uint64_t)c);
+    }
+    int rounds = 0;
     for (;;) {
-        if (err == SX_OK) err = relax(ext, own, z, v, &pq);
+        rounds++;
+        if (err == SX_OK) err = relax(p, st, z, v, &pq);
         SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
         for (int64_t r = 0; r < nring; r++) old[r] = v[ring[r]];
-        SX_CHECK_GOTO(sx_halo_exchange(hz, v), err, done);
+        SX_CHECK_GOTO(sx_halo_exchange(h, v), err, done);
         int changed = 0, any = 0;
         for (int64_t r = 0; r < nring && err == SX_OK; r++)
-            if (v[ring[r]] < old[r]) { /* NaN (nodata) compares false */
+            if (v[ring[r]] < old[r]) { /* NaN compares false */
                 changed = 1;
-                err = sx__heap_push(&pq, v[ring[r]], ring[r]);
+                err = sx__rh_push(&pq, sx__key_f64(v[ring[r]]), ring[r]);
             }
         SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
         int rc = MPI_Allreduce(&changed, &any, 1, MPI_INT, MPI_MAX, comm);
@@ -122,18 +169,31 @@ sx_err sx_dem_fill_eps_dist(const sx_decomp_t *d, double *zown, int walls)
         }
         if (!any) break;
     }
-    /* unreached cells (walled in by nodata) keep their elevation */
-    for (int64_t j = 0; j < own.ny; j++)
-        for (int64_t i = 0; i < own.nx; i++) {
-            int64_t e = (own.y0 - ext.y0 + j) * ext.nx + own.x0 - ext.x0 + i;
-            if (!isnan(z[e]) && v[e] != INFINITY) zown[j * own.nx + i] = v[e];
+    if (nrounds) *nrounds = rounds;
+    /* reached cells take E; the others keep F, which kept their elevation */
+    for (int64_t j = 0; j < p->own.ny; j++)
+        for (int64_t i = 0; i < p->own.nx; i++) {
+            int64_t c = sx__pad_at(p, i, j);
+            if (!isnan(v[c]) && v[c] != INFINITY) z[c] = v[c];
         }
 done:
-    sx__heap_free(&pq);
-    sx_halo_destroy(&hz);
-    free(z);
+    sx__rh_free(&pq);
+    sx_halo_destroy(&h);
     free(v);
+    free(reach);
+    free(st);
     free(old);
     free(ring);
+    return err;
+}
+
+sx_err sx_dem_fill_eps_dist(const sx_decomp_t *d, double *zown, int walls)
+{
+    sx__pad_t p;
+    double *z = NULL;
+    sx_err err = sx__pad_frame_f64(d, zown, 1, &p, &z);
+    if (err == SX_OK) err = sx__fill_eps_frame(d, &p, z, walls, NULL);
+    if (err == SX_OK) sx__pad_to_own(&p, z, zown, sizeof *z);
+    free(z);
     return err;
 }

@@ -15,17 +15,20 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "dem/cellq.h"
 #include "dem/hydro_internal.h"
 #include "sanxiang/sx_hydrology.h"
 
 sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, int epsilon)
 {
     sx_err err = SX_OK;
-    sx__heap_t open = {0};
-    sx__fifo_t pit = {0};
+    sx__pq_t open = {0};
+    sx__q32_t pit = {0};
     uint8_t *closed = NULL;
     int64_t n = nx * ny;
     if (n == 0) return SX_OK;
+    SX_FAIL_IF(n >= (int64_t)UINT32_MAX, SX_ERR_NOMEM, "the serial fill takes at most 2^32 cells (got %lld)",
+               (long long)n);
     SX_ALLOC(closed, n, "the Priority-Flood closed set");
     /* Seeds: the grid edge, and (nodata as outlets) data cells next to nodata. */
     for (int64_t j = 0; j < ny && err == SX_OK; j++)
@@ -40,17 +43,19 @@ sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, i
                 seed = isnan(z[(j + sx_d8_dy[k]) * nx + i + sx_d8_dx[k]]);
             if (seed) {
                 closed[c] = 1;
-                err = sx__heap_push(&open, z[c], c);
+                err = sx__pq_push(&open, sx__key_f64(z[c]), (uint64_t)c);
             }
         }
-    while ((open.n > 0 || !sx__fifo_empty(&pit)) && err == SX_OK) {
+    while ((open.n > 0 || !sx__q32_empty(&pit)) && err == SX_OK) {
         int64_t c;
         /* value order: an open cell not above the pit's front goes first (with
-         * epsilon the pit front can be one step above the open top) */
-        if (!sx__fifo_empty(&pit) && !(epsilon && open.n > 0 && open.a[0].z <= z[sx__fifo_front(&pit)]))
-            c = sx__fifo_pop(&pit);
+         * epsilon the pit front can be one step above the open top; open
+         * cells are never raised, so z holds their key) */
+        if (!sx__q32_empty(&pit) &&
+            !(epsilon && open.n > 0 && z[open.a[0].cell] <= z[sx__q32_front(&pit)]))
+            c = sx__q32_pop(&pit);
         else
-            c = sx__heap_pop(&open).cell;
+            c = (int64_t)sx__pq_pop(&open).cell;
         int64_t i = c % nx, j = c / nx;
         double zc = z[c], up = epsilon ? nextafter(zc, INFINITY) : zc;
         for (int k = 0; k < 8; k++) {
@@ -61,15 +66,15 @@ sx_err sx_dem_fill_serial(int64_t nx, int64_t ny, double *z, int nodata_walls, i
             closed[m] = 1;
             if (z[m] <= up) {
                 z[m] = up;
-                err = sx__fifo_push(&pit, m);
+                err = sx__q32_push(&pit, (uint32_t)m);
             } else {
-                err = sx__heap_push(&open, z[m], m);
+                err = sx__pq_push(&open, sx__key_f64(z[m]), (uint64_t)m);
             }
             if (err != SX_OK) break;
         }
     }
-    sx__heap_free(&open);
-    sx__fifo_free(&pit);
+    sx__pq_free(&open);
+    sx__q32_free(&pit);
     free(closed);
     return err;
 }

@@ -3,68 +3,36 @@
  * drained by the method of Barnes, Lehman & Mulla (2014),
  * doi:10.1016/j.cageo.2013.01.009, over a block decomposition.
  *
- * 1. D8: each data cell points to the neighbour of steepest drop per metric
- *    distance; grid-edge cells point off the grid and cells next to nodata
- *    into it (nodata acts as an infinitely low outlet, as in Barnes' code).
- * 2. Flats: a cell without a direction next to a higher cell is a high edge;
- *    a cell with a direction next to a direction-less cell of equal
- *    elevation is a low edge. Barnes' three breadth-first searches become
- *    fixpoints (propagate.c): d_high, the BFS level from the high edges over
- *    direction-less cells of equal elevation; H, the largest d_high of the
- *    flat (the flat is the equal-elevation component, as Barnes labels it);
- *    d_low, the BFS level from the low edges. The flat mask is
- *    H - d_high + 2 d_low (2 d_low where no high edge reaches), and each
- *    direction-less cell of a drainable flat points to its equal-elevation
- *    neighbour of least mask (Barnes' tie rule). Flats without a low edge
- *    (undrained pits) keep no direction.
+ * 1. D8 (flowdir_d8.h, a vectorised stencil over the padded frame): each
+ *    data cell points to the neighbour of steepest drop per metric distance;
+ *    grid-edge cells point off the grid (corners diagonally) and cells next
+ *    to nodata into it (nodata acts as an infinitely low outlet, as in
+ *    Barnes' code). The same pass records which neighbours have the cell's
+ *    elevation and whether one is higher, and lists the cells left without
+ *    a direction: all the flat resolution needs.
+ * 2. Flats (flats.c): Barnes' gradients away from higher and towards lower
+ *    terrain as distributed fixpoints; undrained flats keep no direction.
  * The fixpoints are unique, so the directions do not depend on the number of
  * ranks or the block size. Verified against Barnes' published test DEMs
  * (tests/regression, when the reference data are given) and N-rank = 1-rank.
- * Memory per cell of a block: 8 (z) + 1 (dir) + 3 x 8 (gradients) bytes.
+ * Memory per cell of the block: z (4 B for float32 DEMs, else 8), dir 1,
+ * equality masks 2, and while flats are resolved 9 more (flats.c).
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "dem/dem_block.h"
+#include "dem/flowdir_internal.h"
 #include "dem/hydro_internal.h"
 #include "sanxiang/sx_dem.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_mpi.h"
 
-typedef struct {
-    const double *z;
-    const uint8_t *dir;
-} flat_ctx_t;
-
-static int link_away(const void *c, int64_t f, int64_t t, int k)
+void sx__d8_distances(const sx_grid_t *g, int64_t gj, double dist[8])
 {
-    const flat_ctx_t *x = c;
-    (void)k;
-    return x->dir[f] == SX_D8_NONE && x->dir[t] == SX_D8_NONE && x->z[f] == x->z[t];
-}
-
-static int link_flat(const void *c, int64_t f, int64_t t, int k)
-{
-    const flat_ctx_t *x = c;
-    (void)k;
-    return x->dir[f] != SX_D8_NODATA && x->dir[t] != SX_D8_NODATA && x->z[f] == x->z[t];
-}
-
-static int link_towards(const void *c, int64_t f, int64_t t, int k)
-{
-    const flat_ctx_t *x = c;
-    (void)k;
-    return x->dir[t] == SX_D8_NONE && x->dir[f] != SX_D8_NODATA && x->z[f] == x->z[t];
-}
-
-/* Metric distances to the 8 neighbours of a cell in global row gj. */
-static void distances(const sx_grid_t *g, int64_t gj, double dist[8])
-{
-    double dx = fabs(g->gt[1]), dy = fabs(g->gt[5]);
-    if (sx_grid_is_geographic(g)) {
-        const double deg = M_PI / 180.0;
-        dx = dx * deg * SX_EARTH_RADIUS_M * cos(sx_grid_y_center(g, gj) * deg);
-        dy = dy * deg * SX_EARTH_RADIUS_M;
-    }
+    double dx, dy;
+    sx__cell_metres(g, gj, &dx, &dy);
     if (!(dx > 0)) dx = 1;
     if (!(dy > 0)) dy = 1;
     double dd = hypot(dx, dy);
@@ -84,115 +52,133 @@ static uint8_t edge_dir(int64_t gi, int64_t gj, int64_t nx, int64_t ny)
     return 6;
 }
 
-/* Steepest descent of ext cell e (an interior data cell). */
-static uint8_t d8_cell(sx_window_t ext, const double *z, int64_t e, const double dist[8])
+#define ELEV float
+#define FN(x) x##_f32
+#include "dem/flowdir_d8.h"
+#undef ELEV
+#undef FN
+#define ELEV double
+#define FN(x) x##_f64
+#include "dem/flowdir_d8.h"
+#undef ELEV
+#undef FN
+
+sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const void *z, uint8_t *dir, uint16_t *eq,
+                    uint32_t **none, int64_t *nnone)
 {
-    double best = 0;
-    uint8_t dir = SX_D8_NONE;
-    for (int k = 0; k < 8; k++) {
-        double zn = z[sx__ext_neighbour(ext, e, k, sx_d8_dx, sx_d8_dy)];
-        double s = isnan(zn) ? INFINITY : (z[e] - zn) / dist[k];
-        if (s > best || (s == best && dir != SX_D8_NONE && (dir & 1) && !(k & 1))) {
-            best = s;
-            dir = (uint8_t)k;
+    const sx_window_t own = p->own;
+    *none = NULL;
+    *nnone = 0;
+    memset(dir, SX_D8_NODATA, (size_t)p->n);
+    int geographic = sx_grid_is_geographic(g);
+    double dist0[8];
+    sx__d8_distances(g, own.y0, dist0);
+    int failed = 0;
+#pragma omp parallel
+    {
+        int64_t *bd = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *bd), *be = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *be);
+        if (!bd || !be) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#pragma omp for schedule(static)
+        for (int64_t j = 0; j < own.ny; j++) {
+            if (!bd || !be) continue;
+            int64_t gj = own.y0 + j, c0 = sx__pad_at(p, 0, j);
+            double dist[8];
+            if (geographic) sx__d8_distances(g, gj, dist);
+            else memcpy(dist, dist0, sizeof dist);
+            if (t == SX_DT_FLOAT32) {
+                const float *mid = (const float *)z + c0;
+                d8_row_f32(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
+            } else {
+                const double *mid = (const double *)z + c0;
+                d8_row_f64(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
+            }
+            for (int64_t i = 0; i < own.nx; i++) {
+                eq[c0 + i] = (uint16_t)be[i];
+                dir[c0 + i] = (uint8_t)bd[i];
+            }
+            /* grid-edge cells with data point off the grid */
+            int edge_row = gj == 0 || gj == p->gny - 1;
+            for (int64_t i = 0; i < own.nx; i += edge_row || i != 0 ? 1 : (own.nx > 1 ? own.nx - 1 : 1)) {
+                int64_t gi = own.x0 + i;
+                if (!(edge_row || gi == 0 || gi == p->gnx - 1) || dir[c0 + i] == SX_D8_NODATA) continue;
+                dir[c0 + i] = edge_dir(gi, gj, p->gnx, p->gny);
+            }
+        }
+        free(bd);
+        free(be);
+    }
+    SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate the D8 row buffers (%lld cells)", (long long)own.nx);
+    int64_t cap = 0;
+    for (int64_t j = 0; j < own.ny; j++) {
+        int64_t c0 = sx__pad_at(p, 0, j);
+        for (int64_t i = 0; i < own.nx; i++) {
+            if (dir[c0 + i] != SX_D8_NONE) continue;
+            if (*nnone == cap) {
+                cap = cap ? 2 * cap : 4096;
+                uint32_t *x = realloc(*none, (size_t)cap * sizeof *x);
+                SX_FAIL_IF(!x, SX_ERR_NOMEM, "cannot list %lld cells without a direction", (long long)cap);
+                *none = x;
+            }
+            (*none)[(*nnone)++] = (uint32_t)(c0 + i);
+            eq[c0 + i] |= SX__EQ_FLAT;
         }
     }
-    return dir;
+    return SX_OK;
+}
+
+sx_err sx__flowdir_flats(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq,
+                         const uint32_t *none, int64_t nnone)
+{
+    sx_halo_t *hd = NULL;
+    sx_err err = sx_err_agree(d->comm, sx_halo_create_padded(d, (int)p->width, 1, &hd));
+    if (err == SX_OK) err = sx_halo_exchange(hd, dir);
+    if (err == SX_OK) err = sx__flats_resolve(d, p, dir, eq, none, nnone);
+    sx_halo_destroy(&hd);
+    return err;
+}
+
+sx_err sx__flowdir_frame(const sx_decomp_t *d, const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const void *z,
+                         uint8_t *dir, uint16_t *eq)
+{
+    uint32_t *none = NULL;
+    int64_t nnone = 0;
+    sx_err err = sx_err_agree(d->comm, sx__d8_frame(p, g, t, z, dir, eq, &none, &nnone));
+    if (err == SX_OK) err = sx__flowdir_flats(d, p, dir, eq, none, nnone);
+    free(none);
+    return err;
+}
+
+sx_err sx__flowdir_own(const sx_decomp_t *d, const sx_grid_t *g, const double *zown, sx__pad_t *p, double **z,
+                       uint8_t **dir, uint16_t **eq)
+{
+    *dir = NULL;
+    *eq = NULL;
+    sx_err err = sx__pad_frame_f64(d, zown, 1, p, z);
+    if (err == SX_OK) {
+        *dir = malloc((size_t)(p->n ? p->n : 1));
+        *eq = malloc((size_t)(p->n ? p->n : 1) * sizeof **eq);
+        err = sx_err_agree(d->comm, *dir && *eq ? SX_OK
+                                                : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
+                                                             "cannot allocate the flow-direction block (%lld cells)",
+                                                             (long long)p->n));
+    }
+    if (err == SX_OK) err = sx__flowdir_frame(d, p, g, SX_DT_FLOAT64, *z, *dir, *eq);
+    return err;
 }
 
 sx_err sx_dem_flowdir_dist(const sx_decomp_t *d, const sx_grid_t *g, const double *zown, uint8_t *dirown)
 {
-    sx_err err = SX_OK;
-    sx_halo_t *hz = NULL, *hd = NULL, *hv = NULL;
+    sx__pad_t p;
     double *z = NULL;
     uint8_t *dir = NULL;
-    int64_t *dh = NULL, *hh = NULL, *dl = NULL;
-    MPI_Comm comm = d->comm;
-    sx_window_t own = d->own;
-
-    SX_CHECK(sx_halo_create(d, 1, sizeof(double), &hz));
-    if (err == SX_OK) err = sx_halo_create(d, 1, 1, &hd);
-    if (err == SX_OK) err = sx_halo_create(d, 1, sizeof(int64_t), &hv);
-    sx_window_t ext = sx_halo_extended(hz);
-    int64_t n = sx_window_cells(ext);
-    size_t nn = (size_t)(n ? n : 1);
-    if (err == SX_OK) {
-        z = malloc(nn * sizeof *z);
-        dir = malloc(nn);
-        dh = malloc(nn * sizeof *dh);
-        hh = malloc(nn * sizeof *hh);
-        dl = malloc(nn * sizeof *dl);
-        if (!z || !dir || !dh || !hh || !dl)
-            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flow-direction block (%lld cells)",
-                             (long long)n);
-    }
-    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    for (int64_t e = 0; e < n; e++) z[e] = NAN;
-    sx__own_to_ext(ext, own, zown, z, sizeof *z);
-    SX_CHECK_GOTO(sx_halo_exchange(hz, z), err, done);
-
-    /* 1. D8 */
-    for (int64_t e = 0; e < n; e++) dir[e] = SX_D8_NODATA;
-#pragma omp parallel for schedule(static)
-    for (int64_t j = 0; j < own.ny; j++) {
-        double dist[8];
-        int64_t gj = own.y0 + j;
-        distances(g, gj, dist);
-        for (int64_t i = 0; i < own.nx; i++) {
-            int64_t gi = own.x0 + i, e = (gj - ext.y0) * ext.nx + gi - ext.x0;
-            if (isnan(z[e])) continue;
-            if (gi == 0 || gj == 0 || gi == d->gnx - 1 || gj == d->gny - 1) dir[e] = edge_dir(gi, gj, d->gnx, d->gny);
-            else dir[e] = d8_cell(ext, z, e, dist);
-        }
-    }
-    SX_CHECK_GOTO(sx_halo_exchange(hd, dir), err, done);
-
-    /* 2. flat gradients */
-    flat_ctx_t ctx = {z, dir};
-    for (int64_t e = 0; e < n; e++) {
-        dh[e] = dl[e] = SX__INF;
-        if (!sx__in_own(ext, own, e) || dir[e] == SX_D8_NODATA) continue;
-        for (int k = 0; k < 8; k++) {
-            int64_t m = sx__ext_neighbour(ext, e, k, sx_d8_dx, sx_d8_dy);
-            if (m < 0 || dir[m] == SX_D8_NODATA) continue;
-            if (dir[e] == SX_D8_NONE && z[m] > z[e]) dh[e] = 1;                         /* high edge */
-            if (dir[e] != SX_D8_NONE && dir[m] == SX_D8_NONE && z[m] == z[e]) dl[e] = 1; /* low edge */
-        }
-    }
-    SX_CHECK_GOTO(sx__propagate_min(comm, hv, ext, own, dh, 1, link_away, &ctx), err, done);
-    for (int64_t e = 0; e < n; e++) hh[e] = dh[e] == SX__INF ? 0 : -dh[e];
-    SX_CHECK_GOTO(sx__propagate_min(comm, hv, ext, own, hh, 0, link_flat, &ctx), err, done);
-    SX_CHECK_GOTO(sx__propagate_min(comm, hv, ext, own, dl, 1, link_towards, &ctx), err, done);
-    /* mask into dh: H - d_high + 2 d_low for drainable flat cells and low edges, else 0 */
-    for (int64_t e = 0; e < n; e++) {
-        int64_t m = 0;
-        if (dl[e] != SX__INF) m = (dh[e] != SX__INF ? -hh[e] - dh[e] : 0) + 2 * dl[e];
-        dh[e] = m;
-    }
-    SX_CHECK_GOTO(sx_halo_exchange(hv, dh), err, done);
-    for (int64_t e = 0; e < n; e++) {
-        if (!sx__in_own(ext, own, e) || dir[e] != SX_D8_NONE || dl[e] == SX__INF) continue;
-        int64_t best = dh[e];
-        uint8_t bd = SX_D8_NONE;
-        for (int k = 0; k < 8; k++) {
-            int64_t m = sx__ext_neighbour(ext, e, k, sx_d8_dx, sx_d8_dy);
-            if (m < 0 || dir[m] == SX_D8_NODATA || z[m] != z[e]) continue;
-            if (dh[m] < best || (dh[m] == best && bd != SX_D8_NONE && (bd & 1) && !(k & 1))) {
-                best = dh[m];
-                bd = (uint8_t)k;
-            }
-        }
-        dir[e] = bd;
-    }
-    sx__ext_to_own(ext, own, dir, dirown, 1);
-done:
-    sx_halo_destroy(&hz);
-    sx_halo_destroy(&hd);
-    sx_halo_destroy(&hv);
+    uint16_t *eq = NULL;
+    sx_err err = sx__flowdir_own(d, g, zown, &p, &z, &dir, &eq);
+    if (err == SX_OK) sx__pad_to_own(&p, dir, dirown, 1);
     free(z);
     free(dir);
-    free(dh);
-    free(hh);
-    free(dl);
+    free(eq);
     return err;
 }

@@ -8,7 +8,7 @@
  * highest accumulation within `snap` cells (ties: lowest row-major index),
  * found per rank and agreed with exact max/min reductions. Labels spread
  * upstream against the flow directions as the fixpoint of
- * label[t] = label[downstream(t)] for non-outlet cells (propagate.c), so
+ * label[t] = label[downstream(t)] for non-outlet cells (fixpoint.c), so
  * they do not depend on the ranks. Areas: each cell's area (projected: |dx dy|;
  * geographic: R² dλ (sin φn − sin φs) on the sphere R = 6371008.8 m) is
  * added in integer units of 1e-4 m², exact and order-free, then summed over
@@ -28,6 +28,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include "dem/fixpoint.h"
 #include "dem/hydro_internal.h"
 #include "sanxiang/sx_dem.h"
 #include "sanxiang/sx_hydrology.h"
@@ -40,62 +41,57 @@
 
 #define WS_MAX_OUTLETS 100000
 
-typedef struct {
-    const uint8_t *dir;
-    const uint8_t *outlet;
-} ws_ctx_t;
-
-/* Label flows from f to t when t drains into f and t is not an outlet itself. */
-static int link_up(const void *c, int64_t f, int64_t t, int k)
-{
-    const ws_ctx_t *x = c;
-    (void)f;
-    return !x->outlet[t] && x->dir[t] == (uint8_t)((k + 4) & 7);
-}
-
 sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dirown, const int64_t *outlet_cells, int64_t n,
                               int32_t *label)
 {
     sx_err err = SX_OK;
+    sx__pad_t p;
     sx_halo_t *hd = NULL, *hv = NULL;
-    uint8_t *dir = NULL, *out = NULL;
-    int64_t *v = NULL;
-    SX_CHECK(sx_halo_create(d, 1, 1, &hd));
-    err = sx_halo_create(d, 1, sizeof(int64_t), &hv);
-    sx_window_t ext = sx_halo_extended(hd), own = d->own;
-    int64_t ne = sx_window_cells(ext);
-    size_t nn = (size_t)(ne ? ne : 1);
+    uint8_t *dir = NULL, *out = NULL, *state = NULL;
+    int32_t *v = NULL;
+    uint32_t *src = NULL;
+    int64_t ns = 0;
+    SX_CHECK(sx__pad_init(&p, d->own, 1, d->gnx, d->gny));
+    size_t nn = (size_t)(p.n ? p.n : 1);
+    err = sx_halo_create_padded(d, 1, 1, &hd);
+    if (err == SX_OK) err = sx_halo_create_padded(d, 1, sizeof(int32_t), &hv);
     if (err == SX_OK) {
         dir = malloc(nn);
         out = calloc(nn, 1);
         v = malloc(nn * sizeof *v);
-        if (!dir || !out || !v) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "watershed block");
+        src = malloc((size_t)(n ? n : 1) * sizeof *src);
+        state = malloc(nn);
+        if (!dir || !out || !v || !src || !state)
+            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "watershed block");
     }
     SX_CHECK_GOTO(sx_err_agree(d->comm, err), err, done);
     memset(dir, SX_D8_NODATA, nn);
-    sx__own_to_ext(ext, own, dirown, dir, 1);
+    for (int64_t j = 0; j < p.own.ny; j++) memcpy(dir + sx__pad_at(&p, 0, j), dirown + j * p.own.nx, (size_t)p.own.nx);
     SX_CHECK_GOTO(sx_halo_exchange(hd, dir), err, done);
-    for (int64_t e = 0; e < ne; e++) v[e] = SX__INF;
+    for (size_t c = 0; c < nn; c++) v[c] = SX__FP_INF;
     for (int64_t i = 0; i < n; i++) {
         int64_t gi = outlet_cells[i] % d->gnx, gj = outlet_cells[i] / d->gnx;
-        if (gi < own.x0 || gj < own.y0 || gi >= own.x0 + own.nx || gj >= own.y0 + own.ny) continue;
-        int64_t e = (gj - ext.y0) * ext.nx + gi - ext.x0;
-        if (!out[e] || i + 1 < v[e]) v[e] = i + 1; /* two outlets on one cell: the first id wins */
-        out[e] = 1;
+        if (gi < p.own.x0 || gj < p.own.y0 || gi >= p.own.x0 + p.own.nx || gj >= p.own.y0 + p.own.ny) continue;
+        int64_t c = sx__pad_at(&p, gi - p.own.x0, gj - p.own.y0);
+        if (!out[c]) src[ns++] = (uint32_t)c;
+        if (!out[c] || i + 1 < v[c]) v[c] = (int32_t)(i + 1); /* two outlets on one cell: the first id wins */
+        out[c] = 1;
     }
-    ws_ctx_t ctx = {dir, out};
-    SX_CHECK_GOTO(sx__propagate_min(d->comm, hv, ext, own, v, 0, link_up, &ctx), err, done);
-    for (int64_t j = 0; j < own.ny; j++)
-        for (int64_t i = 0; i < own.nx; i++) {
-            int64_t e = (own.y0 - ext.y0 + j) * ext.nx + own.x0 - ext.x0 + i;
-            label[j * own.nx + i] = v[e] == SX__INF ? 0 : (int32_t)v[e];
-        }
+    sx__pad_notown(&p, state);
+    sx__fixpoint_t fp = {d, &p, hv, dir, NULL, out, state};
+    SX_CHECK_GOTO(sx__fixpoint_min(&fp, v, 0, SX__LINK_UPSTREAM, src, ns), err, done);
+    for (int64_t j = 0; j < p.own.ny; j++) {
+        const int32_t *row = v + sx__pad_at(&p, 0, j);
+        for (int64_t i = 0; i < p.own.nx; i++) label[j * p.own.nx + i] = row[i] == SX__FP_INF ? 0 : row[i];
+    }
 done:
     sx_halo_destroy(&hd);
     sx_halo_destroy(&hv);
     free(dir);
     free(out);
     free(v);
+    free(src);
+    free(state);
     return err;
 }
 

@@ -8,6 +8,7 @@
 #include "sanxiang/sx_job.h"
 
 extern const sx_job_step_t sx_step_slope;
+extern const sx_job_step_t sx_step_terrain;
 extern const sx_job_step_t sx_step_fill;
 extern const sx_job_step_t sx_step_flowdir;
 extern const sx_job_step_t sx_step_accum;
@@ -39,6 +40,7 @@ extern const sx_job_step_t sx_step_rs_warp;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
+    &sx_step_terrain,
     &sx_step_fill,
     &sx_step_flowdir,
     &sx_step_accum,

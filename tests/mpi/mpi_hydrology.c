@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mpi/mpi_grid.h"
 #include "sanxiang/sx_hydrology.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_raster.h"
@@ -29,24 +30,6 @@ static int failures;
             fprintf(stderr, "\n");                        \
         }                                                 \
     } while (0)
-
-/* Assemble own blocks of elem-byte cells into a whole grid on rank 0 (bitwise OR of zeroed copies). */
-static void gather(const sx_decomp_t *d, const void *own, size_t elem, void *whole)
-{
-    size_t bytes = (size_t)(d->gnx * d->gny) * elem;
-    uint8_t *mine = calloc(bytes, 1);
-    for (int64_t j = 0; j < d->own.ny; j++)
-        memcpy(mine + ((d->own.y0 + j) * d->gnx + d->own.x0) * elem, (const uint8_t *)own + j * d->own.nx * elem,
-               (size_t)d->own.nx * elem);
-    MPI_Reduce(mine, whole, (int)bytes, MPI_UINT8_T, MPI_BOR, 0, d->comm);
-    free(mine);
-}
-
-static void take(const sx_decomp_t *d, const double *whole, double *own)
-{
-    for (int64_t j = 0; j < d->own.ny; j++)
-        memcpy(own + j * d->own.nx, whole + (d->own.y0 + j) * d->gnx + d->own.x0, (size_t)d->own.nx * sizeof *own);
-}
 
 static int same_doubles(const double *a, const double *b, int64_t n, int64_t *where)
 {
@@ -121,12 +104,12 @@ static void check_grid(const char *name, const sx_grid_t *g, const double *z0, i
     double *z = malloc(sizeof *z * (size_t)(no ? no : 1)), *acc = malloc(sizeof *acc * (size_t)(no ? no : 1));
     uint8_t *dir = malloc((size_t)(no ? no : 1)), *edge = malloc((size_t)(no ? no : 1));
     double *ze = malloc(sizeof *ze * (size_t)(no ? no : 1)), *fe = NULL;
-    take(&d, z0, ze);
+    take(&d, z0, sizeof *ze, ze);
     CHECK(sx_dem_fill_eps_dist(&d, ze, walls) == SX_OK, "epsilon fill: %s", sx_err_message());
     if (rank == 0) fe = calloc((size_t)n, sizeof *fe);
     gather(&d, ze, sizeof *ze, fe);
     free(ze);
-    take(&d, z0, z);
+    take(&d, z0, sizeof *z, z);
     CHECK(sx_dem_fill_dist(&d, z, walls) == SX_OK, "fill: %s", sx_err_message());
     CHECK(sx_dem_flowdir_dist(&d, g, z, dir) == SX_OK, "flowdir: %s", sx_err_message());
     CHECK(sx_dem_accum_dist(&d, dir, NULL, acc, edge) == SX_OK, "accum: %s", sx_err_message());
@@ -204,15 +187,6 @@ static void check_grid(const char *name, const sx_grid_t *g, const double *z0, i
     free(w);
     free(wacc);
     sx_decomp_fini(&d);
-}
-
-static uint64_t rng = 88172645463325252ull;
-static double urand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (double)(rng >> 11) / 9007199254740992.0;
 }
 
 int main(int argc, char **argv)

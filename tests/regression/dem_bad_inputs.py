@@ -5,7 +5,10 @@ dem_bad_inputs.py OUTDIR: nan_nonodata.tif (NaN cell, no nodata declared),
 rotated.tif (rotated geotransform), nonsquare.tif (10 m x 20 m cells),
 badcodes.tif (ESRI flow directions with the invalid code 3),
 badcodes_taudem.tif (TauDEM directions with the invalid code 9), cycle.tif
-(two cells pointing at each other), outlets_8x8.csv (one outlet on that grid).
+(two cells pointing at each other), cycle_ring.tif (40 x 40: a 120-cell loop
+round a square that crosses every block at 2-4 ranks; its least cell is
+col 5, row 5), angles_bad.tif (a D-infinity angle of 7 radians at col 2,
+row 3), outlets_8x8.csv (one outlet on that grid).
 """
 import sys
 
@@ -44,5 +47,15 @@ write("badcodes_taudem.tif", t, gt, gdal.GDT_Byte, 255)
 c = np.full((8, 8), 4, dtype=np.uint8)
 c[3, 2], c[3, 3] = 1, 16  # east, west: a two-cell cycle
 write("cycle.tif", c, gt, gdal.GDT_Byte, 255)
+r = np.full((40, 40), 1, dtype=np.uint8)  # all east
+r[5, 5:35] = 1     # top of the ring: east
+r[5:35, 34] = 4    # right: south
+r[34, 6:35] = 16   # bottom: west
+r[6:35, 5] = 64    # left: north, back to (5, 5)
+r[34, 34] = 16
+write("cycle_ring.tif", r, gt, gdal.GDT_Byte, 255)
+a = np.zeros((8, 8), dtype=np.float32)
+a[3, 2] = 7.0
+write("angles_bad.tif", a, gt, gdal.GDT_Float32, -9999)
 with open(f"{out}/outlets_8x8.csv", "w") as f:
     f.write("x,y\n500015,2999975\n")

@@ -69,6 +69,22 @@ cmp ${SX_DEM_OUT}/eps_np1/eps.tif ${SX_DEM_OUT}/eps_np${np}/eps.tif && cmp ${SX_
   set_tests_properties(dem_cli_eps_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_eps_np1;dem_eps_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()
+# The epsilon fill's exchange rounds do not follow a river that meanders
+# across block edges (33 rounds at 2 ranks before the plain fill went first).
+add_test(NAME dem_meander_prepare COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/dem_meander.py ${SX_DEM_OUT})
+set_tests_properties(dem_meander_prepare PROPERTIES FIXTURES_SETUP dem_meander LABELS regression)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME dem_eps_rounds_np${np}
+           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} dem fill ${SX_DEM_OUT}/meander.tif --epsilon \
+-o ${SX_DEM_OUT}/meander_eps_np${np}.tif 2>&1 | grep -E 'epsilon surface in [123] exchange rounds?$' && \
+${SX_CMP} --exact ${SX_DEM_OUT}/meander_eps_np${np}.tif ${SX_DEM_OUT}/meander_eps_np1.tif")
+  set_tests_properties(dem_eps_rounds_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED dem_meander PROCESSORS ${np})
+  if(np GREATER 1)
+    set_tests_properties(dem_eps_rounds_np${np} PROPERTIES DEPENDS dem_eps_rounds_np1)
+  endif()
+endforeach()
+
 # Every COG of the chains passes GDAL's validator (leader/trailer bytes too).
 set(dem_fixtures "")
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
@@ -118,8 +134,17 @@ foreach(np 1 3)
            -- ${SX_BIN} dem fill ${SX_DEM_OUT}/nonsquare.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
   add_test(NAME dem_err_badcodes_np${np} COMMAND ${SX_EXPECT} ${np} 3 "badcodes.tif" "col 2, row 3" "ESRI"
            -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
-  add_test(NAME dem_err_cycle_np${np} COMMAND ${SX_EXPECT} ${np} 3 "cycle"
+  add_test(NAME dem_err_cycle_np${np} COMMAND ${SX_EXPECT} ${np} 3 "cycle.tif" "flow cycle" "col 2, row 3"
+           "map x 500025, y 2999965" "sanxiang dem flowdir"
            -- ${SX_BIN} dem accum ${SX_DEM_OUT}/cycle.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  # a loop through every block: the same cell is named at any rank count
+  add_test(NAME dem_err_cycle_ring_np${np} COMMAND ${SX_EXPECT} ${np} 3 "cycle_ring.tif" "col 5, row 5"
+           "map x 500055, y 2999945" "116 cells never drain"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/cycle_ring.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
+  add_test(NAME dem_err_angles_np${np} COMMAND ${SX_EXPECT} ${np} 3 "angles_bad.tif" "col 2, row 3" "D-infinity angle"
+           -- ${SX_BIN} dem accum ${SX_DEM_OUT}/angles_bad.tif --method dinf -o ${SX_DEM_OUT}/err_np${np}.tif)
+  set_tests_properties(dem_err_cycle_ring_np${np} dem_err_angles_np${np} PROPERTIES LABELS "regression;mpi"
+                       ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_bad)
   # the same rules through the other verbs that read a DEM or flow directions
   add_test(NAME dem_err_nan_flowdir_np${np} COMMAND ${SX_EXPECT} ${np} 3 "nan_nonodata.tif" "no nodata value" "col 6, row 5"
            -- ${SX_BIN} dem flowdir ${SX_DEM_OUT}/nan_nonodata.tif -o ${SX_DEM_OUT}/err_np${np}.tif)
@@ -147,6 +172,11 @@ foreach(np 1 3)
 endforeach()
 add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "--encoding" "esri|taudem"
          -- ${SX_BIN} dem flowdir ${SX_OLINDA} --encoding arcgis -o ${SX_DEM_OUT}/err_enc.tif)
+add_test(NAME dem_err_method COMMAND ${SX_EXPECT} 1 2 "routing method 'rho8'" "d8, dinf or mfd"
+         -- ${SX_BIN} dem accum ${SX_OLINDA} --method rho8 -o ${SX_DEM_OUT}/err_method.tif)
+add_test(NAME dem_err_flowdir_mfd COMMAND ${SX_EXPECT} 1 2 "MFD" "dem accum --method mfd"
+         -- ${SX_BIN} dem flowdir ${SX_OLINDA} --method mfd -o ${SX_DEM_OUT}/err_mfd.tif)
+set_tests_properties(dem_err_method dem_err_flowdir_mfd PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
 add_test(NAME dem_err_weight_grid COMMAND ${SX_EXPECT} 2 3 "N47E009.SRTM3.tif" "not on the grid"
          -- ${SX_BIN} dem accum ${SX_DEM_OUT}/badcodes.tif --weight ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif
             -o ${SX_DEM_OUT}/err_w.tif)
