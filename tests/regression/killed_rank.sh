@@ -39,6 +39,11 @@ kill_during() {
   eval "$cond" || fail "$label: condition '$cond' never held"
   local victim
   victim=$(rank_pid $pid $((np - 1))) || fail "$label: rank $((np - 1)) not found among mpirun's children"
+  # Stop the victim first and let the other ranks finish what they can
+  # without it (a commit already agreed renames its files), so the .part
+  # files listed are those the kill interrupts.
+  kill -STOP "$victim"
+  sleep 0.5
   parts=$(cd "$out" 2>/dev/null && ls -A | grep '\.part$' | tr '\n' ' ')
   local t0=$SECONDS
   kill -KILL "$victim"
