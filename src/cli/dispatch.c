@@ -36,7 +36,7 @@ typedef struct {
 
 static const group_t groups[] = {
     {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", run_cmd, run_help},
-    {"dem", "DEM terrain and hydrology: slope, fill, flowdir, accum, streams, watershed", NULL, NULL},
+    {"dem", "DEM terrain and hydrology: slope, terrain, fill, flowdir, accum, streams, watershed", NULL, NULL},
     {"econ", "indicators: composite index, plan target tracking, uncertainty, AHP weights", NULL, NULL},
     {"hydro", "flood forecasting models: run, params, route, evaluate, thiessen, calibrate", NULL, NULL},
     {"flood2d", "2-D flood inundation from a job file: sanxiang flood2d JOB.yaml [--set k=v] [--out DIR]", sx_cli_flood2d, sx_cli_flood2d_help},

@@ -46,41 +46,59 @@ sx_err sx__dem_check_frame(const sx_grid_t *g, const char *name)
     return SX_OK;
 }
 
-/* nodata -> NaN over rows [j0, j1) of the frame's in-grid columns [i0, i1),
- * comparing as sx_grid_is_nodata does; reports the first NaN of an own cell
- * when the band has no nodata value. */
+/* The first infinite value of the own cells (any nodata marked already): an
+ * infinite elevation is no measurement and would poison every sum and
+ * statistic downstream, so it is refused naming the cell. */
+static sx_err infinite_cell(const sx__dem_t *b, int64_t c, const char *name, int band)
+{
+    const sx__pad_t *p = &b->pad;
+    int64_t gi = sx__pad_gi(p, c), gj = sx__pad_gj(p, c);
+    double v = b->t == SX_DT_FLOAT32 ? ((const float *)b->z)[c] : ((const double *)b->z)[c];
+    SX_FAIL(SX_ERR_INPUT,
+            "'%s' band %d holds %s at row %lld, column %lld (x %.10g, y %.10g); make such cells nodata "
+            "(e.g. gdal_calc.py --calc \"where(isinf(A), -9999, A)\" --NoDataValue=-9999) and run again",
+            name, band, v > 0 ? "+inf" : "-inf", (long long)gj, (long long)gi, sx_grid_x_center(&b->grid, gi),
+            sx_grid_y_center(&b->grid, gj));
+}
+
+/* nodata -> NaN over the own cells of the frame, comparing as
+ * sx_grid_is_nodata does; refuses infinite values, and with need, the first
+ * NaN when the band has no nodata value. */
 #define NODATA_PASS(T)                                                                                        \
-    static sx_err nodata_##T(sx__dem_t *b, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int need,          \
-                             const char *name)                                                                \
+    static sx_err nodata_##T(sx__dem_t *b, int need, const char *name, int band)                              \
     {                                                                                                         \
         T *z = b->z;                                                                                          \
+        const sx__pad_t *p = &b->pad;                                                                         \
         const sx_grid_t *g = &b->grid;                                                                        \
         const int f32 = g->dtype == SX_DT_FLOAT32, has = g->has_nodata;                                       \
         const float ndf = (float)g->nodata;                                                                   \
         const double nd = g->nodata;                                                                          \
-        for (int64_t j = j0; j < j1; j++) {                                                                   \
-            T *row = z + j * b->pad.w;                                                                        \
-            for (int64_t i = i0; i < i1; i++) {                                                               \
+        for (int64_t j = 0; j < p->own.ny; j++) {                                                             \
+            T *row = z + sx__pad_at(p, 0, j);                                                                 \
+            int inf = 0, nan = 0;                                                                             \
+            for (int64_t i = 0; i < p->own.nx; i++) {                                                         \
                 T v = row[i];                                                                                 \
                 if (has && (f32 ? (float)v == ndf : (double)v == nd)) row[i] = NAN;                           \
+                inf |= isinf(row[i]) != 0;                                                                    \
+                nan |= isnan(row[i]) != 0;                                                                    \
             }                                                                                                 \
-            if (!need || has) continue;                                                                       \
-            int64_t oj = j - b->pad.width;                                                                    \
-            if (oj < 0 || oj >= b->pad.own.ny) continue;                                                      \
-            for (int64_t i = b->pad.width; i < b->pad.width + b->pad.own.nx; i++)                             \
+            for (int64_t i = 0; inf && i < p->own.nx; i++)                                                    \
+                if (isinf(row[i])) return infinite_cell(b, sx__pad_at(p, i, j), name, band);                  \
+            for (int64_t i = 0; nan && need && !has && i < p->own.nx; i++)                                    \
                 if (isnan(row[i]))                                                                            \
                     SX_FAIL(SX_ERR_INPUT,                                                                     \
                             "'%s' has no nodata value but cell (col %lld, row %lld) is NaN; declare nodata "  \
                             "(gdal_edit.py -a_nodata) or fill the gap",                                       \
-                            name, (long long)(b->pad.own.x0 + i - b->pad.width),                              \
-                            (long long)(b->pad.own.y0 + oj));                                                 \
+                            name, (long long)(p->own.x0 + i), (long long)(p->own.y0 + j));                    \
         }                                                                                                     \
         return SX_OK;                                                                                         \
     }
 NODATA_PASS(float)
 NODATA_PASS(double)
 
-static sx_err read_frame(sx__dem_t *b, int band, int need, const char *name)
+/* The own block into the frame (from the file, or from the memory an earlier
+ * step of the job kept it in); the padding stays NaN for the exchange. */
+static sx_err read_own(sx__dem_t *b, int band, int need, const char *name)
 {
     const sx__pad_t *p = &b->pad;
     size_t elem = sx__dem_elem(b);
@@ -91,14 +109,10 @@ static sx_err read_frame(sx__dem_t *b, int band, int need, const char *name)
     else
         for (int64_t c = 0; c < p->n; c++) ((double *)b->z)[c] = NAN;
     if (p->own.nx == 0 || p->own.ny == 0) return SX_OK;
-    /* the frame's part inside the grid */
-    int64_t x0 = p->own.x0 - p->width, y0 = p->own.y0 - p->width, x1 = x0 + p->w, y1 = y0 + p->h;
-    int64_t gx0 = x0 < 0 ? 0 : x0, gy0 = y0 < 0 ? 0 : y0;
-    int64_t gx1 = x1 > p->gnx ? p->gnx : x1, gy1 = y1 > p->gny ? p->gny : y1;
-    void *dst = (char *)b->z + (size_t)((gy0 - y0) * p->w + (gx0 - x0)) * elem;
-    SX_CHECK(sx_raster_read(b->r, band, gx0, gy0, gx1 - gx0, gy1 - gy0, b->t, dst, p->w));
-    if (b->t == SX_DT_FLOAT32) return nodata_float(b, gx0 - x0, gx1 - x0, gy0 - y0, gy1 - y0, need, name);
-    return nodata_double(b, gx0 - x0, gx1 - x0, gy0 - y0, gy1 - y0, need, name);
+    void *dst = (char *)b->z + (size_t)sx__pad_at(p, 0, 0) * elem;
+    SX_CHECK(sx_raster_read(b->r, band, p->own.x0, p->own.y0, p->own.nx, p->own.ny, b->t, dst, p->w));
+    if (b->t == SX_DT_FLOAT32) return nodata_float(b, need, name, band);
+    return nodata_double(b, need, name, band);
 }
 
 sx_err sx__dem_read(MPI_Comm comm, const char *name, int band, int width, int need_nodata, int want_f64,
@@ -118,7 +132,14 @@ sx_err sx__dem_read(MPI_Comm comm, const char *name, int band, int width, int ne
     SX_CHECK(sx_decomp_init(&b->d, comm, b->grid.nx, b->grid.ny, lg->block_x, lg->block_y));
     b->t = want_f64 ? SX_DT_FLOAT64 : sx__dem_type(b->grid.dtype);
     sx_err err = sx__pad_init(&b->pad, b->d.own, width, b->grid.nx, b->grid.ny);
-    if (err == SX_OK) err = read_frame(b, band, need_nodata, name);
+    if (err == SX_OK) err = read_own(b, band, need_nodata, name);
+    SX_CHECK(sx_err_agree(comm, err));
+    /* the padding from the neighbouring ranks: perimeter traffic, and a layer
+     * an earlier step kept in memory (own blocks only) reads like a file */
+    sx_halo_t *h = NULL;
+    err = sx_halo_create_padded(&b->d, width, sx__dem_elem(b), &h);
+    if (err == SX_OK) err = sx_halo_exchange(h, b->z);
+    sx_halo_destroy(&h);
     return sx_err_agree(comm, err);
 }
 

@@ -37,10 +37,12 @@ sx_err sx__dem_check_frame(const sx_grid_t *g, const char *name);
 /**
  * Open name on every rank, check its frame, decompose (aligned to its
  * internal blocks, or as like is when given: a second raster must then be on
- * like's grid), and read the own block grown by width (cells beyond the
- * grid: NaN) in the type sx__dem_type gives (or float64 if want_f64).
- * nodata and NaN become NaN; with need_nodata, a NaN cell in a band without
- * a nodata value is an error naming the cell. Collective; ranks agree on the
+ * like's grid), and read the own block (from the file, or from the memory an
+ * earlier step of the job kept it in) grown by width cells filled by a halo
+ * exchange (cells beyond the grid: NaN), in the type sx__dem_type gives (or
+ * float64 if want_f64). nodata and NaN become NaN; an infinite value, and
+ * with need_nodata a NaN cell in a band without a nodata value, is an error
+ * naming the cell. Collective; ranks agree on the
  * outcome. Release with sx__dem_fini (also after a failure).
  */
 sx_err sx__dem_read(MPI_Comm comm, const char *name, int band, int width, int need_nodata, int want_f64,

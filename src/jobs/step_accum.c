@@ -12,7 +12,7 @@ static const sx_cfg_field_t fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "accum"},
     {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL,
      "d8: flow-direction codes; dinf: angles; mfd: the filled DEM (an input name, earlier output or path)", "1", "IN"},
-    {"weight", SX_CFG_T_STRING, 0, "", 0, 0, NULL, "weight raster on the same grid (empty: count cells)"},
+    {"weight", SX_CFG_T_STRING, 0, NULL, 0, 0, NULL, "weight raster on the same grid (none: count cells)"},
     {"output", SX_CFG_T_STRING, 0, "accum", 1, 0, NULL, "name of the output layer", "-o", "OUT"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the input"},
     {"encoding", SX_CFG_T_ENUM, 0, "esri", 1, 0, "esri|taudem", "direction codes of the input"},

@@ -15,7 +15,8 @@ static const sx_cfg_field_t fields[] = {
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the DEM"},
     {"output", SX_CFG_T_STRING, 0, "flowdir", 1, 0, NULL, "name of the output layer", "-o", "OUT"},
     {"encoding", SX_CFG_T_ENUM, 0, "esri", 1, 0, "esri|taudem", "direction codes"},
-    {"method", SX_CFG_T_ENUM, 0, "d8", 1, 0, "d8|dinf", "d8: direction codes; dinf: D-infinity angles (Tarboton 1997)"},
+    {"method", SX_CFG_T_ENUM, 0, "d8", 1, 0, "d8|dinf|mfd",
+     "d8: direction codes; dinf: D-infinity angles (Tarboton 1997); mfd has no direction raster (use accum)"},
     SX_STEP_F_OUTPUTS,
     SX_STEP_F_INTERMEDIATE,
 };

@@ -23,7 +23,7 @@ static const sx_cfg_field_t fields[] = {
     {"z_factor", SX_CFG_T_FLOAT, 0, "1", 1e-12, 1e12, NULL, "vertical exaggeration / unit conversion of z"},
     {"azimuth", SX_CFG_T_FLOAT, 0, "315", 0, 360, NULL, "hillshade: direction of the light, degrees from north"},
     {"altitude", SX_CFG_T_FLOAT, 0, "45", 0, 90, NULL, "hillshade: altitude of the light, degrees"},
-    {"accum", SX_CFG_T_STRING, 0, "", 0, 0, NULL,
+    {"accum", SX_CFG_T_STRING, 0, NULL, 0, 0, NULL,
      "twi: flow accumulation in cells on the DEM's grid (an earlier accum output or a path)"},
     SX_STEP_F_OUTPUTS,
 };

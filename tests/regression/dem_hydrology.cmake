@@ -19,7 +19,8 @@ foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   endforeach()
 endforeach()
 
-# CLI chain on the projected Olinda DEM at 1-4 ranks, TauDEM codes. Each rank
+# CLI chain on the projected Olinda DEM at 1-4 ranks, TauDEM codes, and D-infinity
+# and MFD (Freeman; Quinn weighted) routing. Each rank
 # count runs the same commands (relative output names) in its own directory,
 # so the COGs, whose provenance holds the command line, are byte-identical.
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
@@ -37,6 +38,10 @@ ogr2ogr -f CSV links.csv ord_links.gpkg -lco GEOMETRY=AS_WKT && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem watershed p.tif --encoding taudem --accum ad8.tif \
   --outlets ${SX_TEST_DATA_DIR}/dem/olinda_outlets.csv -o ws.tif && \
 ${SX_MPIRUN} -np ${np} ${SX_BIN} dem slope ${SX_OLINDA} -o slope.tif && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem flowdir fel.tif -o ang.tif --method dinf && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum ang.tif -o adinf.tif --method dinf && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum fel.tif -o amfd.tif --method mfd && \
+${SX_MPIRUN} -np ${np} ${SX_BIN} dem accum fel.tif -o aquinn.tif --method mfd --mfd quinn --weight ${SX_OLINDA} && \
 ogr2ogr -f CSV ws.csv ws.gpkg -lco GEOMETRY=AS_WKT"
            WORKING_DIRECTORY ${o})
   set_tests_properties(dem_cli_chain_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
@@ -44,7 +49,7 @@ ogr2ogr -f CSV ws.csv ws.gpkg -lco GEOMETRY=AS_WKT"
 endforeach()
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME dem_cli_equal_np${np}
-           COMMAND sh -c "cmp ${SX_DEM_OUT}/olinda_np1/ws.csv ${SX_DEM_OUT}/olinda_np${np}/ws.csv && for f in fel p ad8 wacc ord ws slope; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif && \
+           COMMAND sh -c "cmp ${SX_DEM_OUT}/olinda_np1/ws.csv ${SX_DEM_OUT}/olinda_np${np}/ws.csv && for f in fel p ad8 wacc ord ws slope ang adinf amfd aquinn; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif && \
 cmp ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
 cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv")
   set_tests_properties(dem_cli_equal_np${np} PROPERTIES LABELS "regression;mpi"
@@ -172,7 +177,7 @@ foreach(np 1 3)
 endforeach()
 add_test(NAME dem_err_encoding COMMAND ${SX_EXPECT} 1 2 "--encoding" "esri|taudem"
          -- ${SX_BIN} dem flowdir ${SX_OLINDA} --encoding arcgis -o ${SX_DEM_OUT}/err_enc.tif)
-add_test(NAME dem_err_method COMMAND ${SX_EXPECT} 1 2 "routing method 'rho8'" "d8, dinf or mfd"
+add_test(NAME dem_err_method COMMAND ${SX_EXPECT} 1 2 "--method" "d8|dinf|mfd" "'rho8'"
          -- ${SX_BIN} dem accum ${SX_OLINDA} --method rho8 -o ${SX_DEM_OUT}/err_method.tif)
 add_test(NAME dem_err_flowdir_mfd COMMAND ${SX_EXPECT} 1 2 "MFD" "dem accum --method mfd"
          -- ${SX_BIN} dem flowdir ${SX_OLINDA} --method mfd -o ${SX_DEM_OUT}/err_mfd.tif)

@@ -34,15 +34,17 @@ ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/terrain_check.py ${dem} ${d}/our
                        PROCESSORS ${np} TIMEOUT 600)
 endforeach()
 
-# All ten products in one pass at 1-4 ranks (TWI from the Olinda chain's accumulation): bit-identical.
+# All ten products in one pass at 1-4 ranks (TWI from the Olinda chain's accumulation): byte-identical COGs.
 set(SX_TERRAIN_ALL slope aspect hillshade curvature profile_curvature plan_curvature tpi tri roughness twi)
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   set(o ${SX_TERRAIN_OUT}/all_np${np})
   string(REPLACE ";" " " args "${SX_TERRAIN_ALL}")
-  set(args "-o ${o}/t.tif --products ${args}")
+  # the same command line in a directory of its own (it is part of the files' provenance)
+  file(MAKE_DIRECTORY ${o})
   add_test(NAME terrain_all_np${np}
-           COMMAND sh -c "mkdir -p ${o} && ${SX_MPIRUN} -np ${np} ${SX_BIN} dem terrain ${SX_OLINDA} ${args} \
---accum ${SX_DEM_OUT}/olinda_np1/ad8.tif --z-factor 1.5 --azimuth 200 --altitude 30")
+           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} dem terrain ${SX_OLINDA} -o t.tif --products ${args} \
+--accum ${SX_DEM_OUT}/olinda_np1/ad8.tif --z-factor 1.5 --azimuth 200 --altitude 30"
+           WORKING_DIRECTORY ${o})
   set_tests_properties(terrain_all_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP terrain_np${np} FIXTURES_REQUIRED dem_chain_np1 PROCESSORS ${np} TIMEOUT 600)
 endforeach()
