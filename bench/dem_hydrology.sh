@@ -13,7 +13,7 @@
 # Install GRASS and SAGA with scripts/setup.sh --bench.
 #
 # Per sanxiang step the table gives the wall time of the command (read,
-# compute, netCDF + COG write), its compute phase (the slowest rank's, from
+# compute, COG write), its compute phase (the slowest rank's, from
 # the run's performance table), compute cells per second per core (cells /
 # ranks / compute seconds: one core per rank) and the peak resident memory
 # of the largest process per cell of its block (cells / ranks). The ratio
@@ -60,6 +60,7 @@ run() {
 # compute seconds of phase "$2: compute" in log $1 (the max column of the performance table)
 compute() { awk -v p="$2: compute" 'index($0, p) { print $NF }' "$1" | tail -1; }
 f2() { python3 -c "import sys; v=sys.argv[1]; print('' if v in ('','nan','>') else f'{float(v):.{sys.argv[2]}f}')" "$1" "$2"; }
+r2() { python3 -c "import sys; a,b=sys.argv[1:3]; print(f'{float(a)/float(b):.2f}' if a and b and a != '>' and b != '>' and float(b) else '')" "$1" "$2"; }
 per() { python3 -c "import sys; a,b=sys.argv[1:3]; print('' if not a or not b or float(b)==0 else f'{float(a)/float(b):,.0f}')" "$1" "$2"; }
 
 rows=() ratios=()
@@ -84,7 +85,21 @@ for in in "${inputs[@]}"; do
         [ $step = fill ] && wall[fill$np]=$s
       done
       wall[chain$np]=$tot
-      rows+=("| $name | $cells | sanxiang fill + flowdir + accum | $np | $(f2 "$tot" 2) | | | |")
+      rows+=("| $name | $cells | sanxiang fill + flowdir + accum (three commands) | $np | $(f2 "$tot" 2) | | | |")
+      # the same chain as one job: fill and flowdir handed over in memory, only the accumulation written
+      cat > "$work/chain.yaml" <<EOF
+job: bench-chain
+inputs: {dem: $in}
+steps:
+  - {step: fill, input: dem, output: fel, intermediate: true}
+  - {step: flowdir, input: fel, output: p, intermediate: true}
+  - {step: accum, input: p, output: acc}
+EOF
+      rm -rf "$work/chain_run"
+      read -r s m < <(run "$work/chain.log" mpirun --oversubscribe -np $np env OMP_NUM_THREADS=1 $bin run \
+        "$work/chain.yaml" --out "$work/chain_run")
+      wall[job$np]=$s
+      rows+=("| $name | $cells | sanxiang job fill → flowdir → accum (in memory, one COG) | $np | $(f2 "$s" 2) | | | $(per "$((m * 1024))" "$block") |")
     done
   fi
   if want grass && command -v grass >/dev/null; then
@@ -106,8 +121,7 @@ g.region raster=dem && r.fill.dir input=dem output=fel direction=dir --o")
     rows+=("| $name | $cells | SAGA D8 flow accumulation of that fill | 1 | $(f2 "$s" 2) | | | $(per "$((m * 1024))" "$cells") |")
   elif want saga; then rows+=("| $name | $cells | SAGA | - | not installed (scripts/setup.sh --bench) | | | |"); fi
   for np in 1 2; do
-    r1=$(per "${wall[saga]:-}" "${wall[fill$np]:-}"); r2=$(per "${wall[grass]:-}" "${wall[chain$np]:-}")
-    [ -n "${wall[fill$np]:-}" ] && ratios+=("| $name | $np | $(python3 -c "import sys; a,b=sys.argv[1:3]; print(f'{float(a)/float(b):.2f}' if a and b and float(b) else '')" "${wall[saga]:-}" "${wall[fill$np]:-}") | $(python3 -c "import sys; a,b=sys.argv[1:3]; print(f'{float(a)/float(b):.2f}' if a and b and float(b) else '')" "${wall[grass]:-}" "${wall[chain$np]:-}") |")
+    [ -n "${wall[fill$np]:-}" ] && ratios+=("| $name | $np | $(r2 "${wall[saga]:-}" "${wall[fill$np]:-}") | $(r2 "${wall[grass]:-}" "${wall[chain$np]:-}") | $(r2 "${wall[grass]:-}" "${wall[job$np]:-}") |")
   done
   unset wall
 done
@@ -116,6 +130,6 @@ echo "| input | cells | tool / step | ranks | wall s | compute s | compute cells
 echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "| input | sanxiang ranks | SAGA Fill Sinks XXL / dem fill (wall) | GRASS r.watershed / fill+flowdir+accum (wall) |"
-echo "|---|---|---|---|"
+echo "| input | sanxiang ranks | SAGA Fill Sinks XXL / dem fill (wall) | GRASS r.watershed / three commands (wall) | GRASS r.watershed / one job (wall) |"
+echo "|---|---|---|---|---|"
 printf '%s\n' "${ratios[@]}"

@@ -13,11 +13,16 @@
 # come from different places of the real scene).
 #
 # GB/s counts the logical bytes: inputs read once (2 bytes a cell) plus one
-# Float32 output (4 bytes a cell). sanxiang writes two files (netCDF + COG
-# with overviews) and, for the composite, the count layer too; those extra
+# Float32 output (4 bytes a cell). sanxiang writes a COG with overviews and
+# statistics (and, for the composite, the count layer too); those extra
 # bytes are not counted, so its GB/s is a lower bound.
 #
-# Test it small: BENCH_SIZE=1000 nice -n 19 bench/rs.sh
+# Every command runs BENCH_REPS times (default 3), the commands of a task in
+# turn (A/B/C..., then again), and the table gives the median wall time and
+# the largest peak RSS. The parallel efficiency 1 -> 2 ranks is
+# t(1) / (2 t(2)).
+#
+# Test it small: BENCH_SIZE=1000 BENCH_REPS=1 nice -n 19 bench/rs.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -67,6 +72,24 @@ cells=$((size * size))
 
 # run CMD...: prints "seconds max_rss_kb"
 run() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { echo "FAILED: $* ($(grep -v "^---" "$work/stderr.txt" | tail -3 | tr "\n" " "))" >&2; echo "nan 0"; return; }; cat "$work/time.txt"; }
+reps=${BENCH_REPS:-3}
+# rounds NAME=CMD ...: runs the commands in turn, reps rounds; sets T[NAME] (median s) and M[NAME] (max KB)
+declare -A T M
+rounds() {
+  local r spec name t m; declare -A all=()
+  for r in $(seq "$reps"); do
+    for spec in "$@"; do
+      name=${spec%%=*}
+      read -r t m < <(eval "run ${spec#*=}")
+      all[$name]+="$t "
+      [ "${M[$name]:-0}" -ge "$m" ] 2>/dev/null || M[$name]=$m
+    done
+  done
+  for spec in "$@"; do
+    name=${spec%%=*}
+    T[$name]=$($py -c "import statistics, sys; print('%.2f' % statistics.median(map(float, sys.argv[1:])))" ${all[$name]})
+  done
+}
 gbs() { $py -c "b, t = float('$1'), float('$2'); print('%.3g' % (b / t / 1e9) if t == t and t > 0 else 'n/a')"; }
 ratio() { $py -c "a, t = float('$1'), float('$2'); print('%.2f' % (a / t) if a == a and t == t and t > 0 else 'n/a')"; }
 
@@ -80,49 +103,42 @@ print('%.2f' % (2 * a.nbytes / best / 1e9))")
 
 ndvi_bytes=$((cells * (2 + 2 + 4)))
 comp_bytes=$((cells * (2 * nsc + 4)))
-rows=()
+rows=() summary=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $(gbs "$5" "$3") | $(( $6 / 1024 )) |"); }
 
-# like_for_like TASK GTIFF T_CALC RSS BYTES: gdal_calc.py's output turned into
-# what sanxiang delivers (a COG: DEFLATE + predictor, 512 blocks, AVERAGE
-# overviews, statistics; one thread), timed as calc + conversion.
-like_for_like() {
-  local tc tm
-  read -r tc tm < <(run gdalinfo -stats "$2")
-  read -r t m < <(run gdal_translate -q -of COG -co COMPRESS=DEFLATE -co PREDICTOR=YES -co BLOCKSIZE=512 \
-    -co OVERVIEW_RESAMPLING=AVERAGE -co NUM_THREADS=1 -co BIGTIFF=IF_SAFER "$2" "${2%.tif}_cog.tif")
-  rm -f "$2.aux.xml"
-  t=$($py -c "print('%.2f' % ($3 + $tc + $t))")
-  row "$1" "gdal_calc.py + gdalinfo -stats + gdal_translate -of COG (what sanxiang delivers, less the netCDF)" \
-    "$t" "$(ratio "$3" "$t")" "$5" "$(( $4 > m ? $4 : m ))"
-}
-
 # NDVI
-read -r t_gc m < <(run $py "$calc" --quiet -A "$work/nir.tif" -B "$work/red.tif" --type=Float32 --overwrite \
-  --co TILED=YES --calc="(A.astype(numpy.float32) - B) / (A.astype(numpy.float32) + B)" --outfile="$work/gc_ndvi.tif")
-row "NDVI" "gdal_calc.py (numpy, GTiff)" "$t_gc" "1.00" "$ndvi_bytes" "$m"
-like_for_like "NDVI" "$work/gc_ndvi.tif" "$t_gc" "$m" "$ndvi_bytes"
+gc_ndvi="$py $calc --quiet -A $work/nir.tif -B $work/red.tif --type=Float32 --overwrite --co TILED=YES \
+--calc='(A.astype(numpy.float32) - B) / (A.astype(numpy.float32) + B)' --outfile=$work/gc_ndvi.tif"
+cog_opts="-q -of COG -co COMPRESS=DEFLATE -co PREDICTOR=YES -co BLOCKSIZE=512 -co OVERVIEW_RESAMPLING=AVERAGE -co NUM_THREADS=1 -co BIGTIFF=IF_SAFER"
+# gdal_calc.py's output turned into what sanxiang delivers (a COG: DEFLATE + predictor, 512 blocks,
+# AVERAGE overviews, statistics; one thread), timed as one pipeline.
+gc_ndvi_cog="sh -c \"$gc_ndvi && gdalinfo -stats $work/gc_ndvi.tif >/dev/null && rm -f $work/gc_ndvi.tif.aux.xml && \
+gdal_translate $cog_opts $work/gc_ndvi.tif $work/gc_ndvi_cog.tif\""
+sx_ndvi() { echo "mpirun --oversubscribe -np $1 $bin rs index ndvi --reflectance none -b nir=$work/nir.tif -b red=$work/red.tif -o $work/sx_ndvi_$1.tif ${2:-}"; }
+rounds gc="$gc_ndvi" gccog="$gc_ndvi_cog" sx1="$(sx_ndvi 1)" sx2="$(sx_ndvi 2)" sx2nc="$(sx_ndvi 2 '--format cog,nc')"
+row "NDVI" "gdal_calc.py (numpy, bare GTiff: no compression, overviews or statistics)" "${T[gc]}" "1.00" "$ndvi_bytes" "${M[gc]}"
+row "NDVI" "gdal_calc.py + gdalinfo -stats + gdal_translate -of COG (what sanxiang delivers)" "${T[gccog]}" "$(ratio "${T[gc]}" "${T[gccog]}")" "$ndvi_bytes" "${M[gccog]}"
 for np in 1 2; do
-  read -r t m < <(run mpirun --oversubscribe -np $np "$bin" rs index ndvi --reflectance none \
-    -b nir="$work/nir.tif" -b red="$work/red.tif" -o "$work/sx_ndvi_$np.tif")
-  row "NDVI" "sanxiang rs index, $np rank(s) (netCDF + COG)" "$t" "$(ratio "$t_gc" "$t")" "$ndvi_bytes" "$m"
-  read -r t m < <(SX_NC_DEFLATE=0 run mpirun --oversubscribe -np $np "$bin" rs index ndvi --reflectance none \
-    -b nir="$work/nir.tif" -b red="$work/red.tif" -o "$work/sx_ndvi_raw_$np.tif")
-  row "NDVI" "sanxiang rs index, $np rank(s), SX_NC_DEFLATE=0 (uncompressed netCDF + COG)" "$t" "$(ratio "$t_gc" "$t")" "$ndvi_bytes" "$m"
+  row "NDVI" "sanxiang rs index, $np rank(s) (COG)" "${T[sx$np]}" "$(ratio "${T[gc]}" "${T[sx$np]}")" "$ndvi_bytes" "${M[sx$np]}"
 done
+row "NDVI" "sanxiang rs index, 2 ranks, --format cog,nc (COG + CF netCDF)" "${T[sx2nc]}" "$(ratio "${T[gc]}" "${T[sx2nc]}")" "$ndvi_bytes" "${M[sx2nc]}"
+summary+=("NDVI, 2 ranks: $(ratio "${T[gccog]}" "${T[sx2]}")x faster than gdal_calc.py + COG, $(ratio "${T[gc]}" "${T[sx2]}")x gdal_calc.py's bare GTiff; parallel efficiency 1 -> 2 ranks $($py -c "print('%.0f %%' % (100 * ${T[sx1]} / (2 * ${T[sx2]})))").")
 # median composite
 letters=(A B C D E)
-args=()
-for k in 0 1 2 3 4; do args+=("-${letters[$k]}" "${scenes[$k]}"); done
-read -r t_gcm m < <(run $py "$calc" --quiet "${args[@]}" --type=Float32 --overwrite --co TILED=YES \
-  --calc="numpy.median(numpy.stack([A, B, C, D, E]).astype(numpy.float32), axis=0)" --outfile="$work/gc_median.tif")
-row "median of 5" "gdal_calc.py (numpy.median, GTiff)" "$t_gcm" "1.00" "$comp_bytes" "$m"
-like_for_like "median of 5" "$work/gc_median.tif" "$t_gcm" "$m" "$comp_bytes"
+args=""
+for k in 0 1 2 3 4; do args+=" -${letters[$k]} ${scenes[$k]}"; done
+gc_med="$py $calc --quiet $args --type=Float32 --overwrite --co TILED=YES \
+--calc='numpy.median(numpy.stack([A, B, C, D, E]).astype(numpy.float32), axis=0)' --outfile=$work/gc_median.tif"
+gc_med_cog="sh -c \"$gc_med && gdalinfo -stats $work/gc_median.tif >/dev/null && rm -f $work/gc_median.tif.aux.xml && \
+gdal_translate $cog_opts $work/gc_median.tif $work/gc_median_cog.tif\""
+sx_med() { echo "mpirun --oversubscribe -np $1 $bin rs composite --method median --reflectance none --scenes $work/scenes.txt -o $work/sx_median_$1.tif"; }
+rounds gcm="$gc_med" gcmcog="$gc_med_cog" sxm1="$(sx_med 1)" sxm2="$(sx_med 2)"
+row "median of 5" "gdal_calc.py (numpy.median, bare GTiff)" "${T[gcm]}" "1.00" "$comp_bytes" "${M[gcm]}"
+row "median of 5" "gdal_calc.py + gdalinfo -stats + gdal_translate -of COG" "${T[gcmcog]}" "$(ratio "${T[gcm]}" "${T[gcmcog]}")" "$comp_bytes" "${M[gcmcog]}"
 for np in 1 2; do
-  read -r t m < <(run mpirun --oversubscribe -np $np "$bin" rs composite --method median --reflectance none \
-    --scenes "$work/scenes.txt" -o "$work/sx_median_$np.tif")
-  row "median of 5" "sanxiang rs composite, $np rank(s) (netCDF + COG, + count)" "$t" "$(ratio "$t_gcm" "$t")" "$comp_bytes" "$m"
+  row "median of 5" "sanxiang rs composite, $np rank(s) (COG + count COG)" "${T[sxm$np]}" "$(ratio "${T[gcm]}" "${T[sxm$np]}")" "$comp_bytes" "${M[sxm$np]}"
 done
+t_gc=${T[gc]}; t_gcm=${T[gcm]}
 # GRASS: inputs linked with r.external (read through GDAL, no import), output exported to GTiff.
 if command -v grass >/dev/null; then
   loc=$work/grass_loc
@@ -147,3 +163,5 @@ echo
 echo "| task | tool | seconds | speed-up vs gdal_calc.py | achieved GB/s | peak RSS MB |"
 echo "|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
+echo
+printf '%s\n' "${summary[@]}"

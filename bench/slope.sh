@@ -12,8 +12,8 @@
 # rank's, from its performance table) gives compute cells/s per core (one
 # core per rank), and the peak resident memory of the largest process is
 # divided by the cells of its block. gdaldem and GRASS write one GeoTIFF (or
-# raster map) per product; sanxiang writes a CF netCDF and a COG with
-# overviews and statistics per product.
+# raster map) per product; sanxiang writes a COG with overviews and
+# statistics per product.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
