@@ -43,7 +43,6 @@ steps:
     h_dry: 0.0001
     dt_max: 5
     snapshots: false
-    cog: false
     checkpoint_minutes: 0
     boundaries:
       west: {type: free, slope: 0.01}
