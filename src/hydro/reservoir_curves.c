@@ -59,35 +59,37 @@ static const char *where(const sx_reservoir_curves_t *c, const int *line, int i,
     return buf;
 }
 
-sx_err sx_reservoir_curves_init(sx_reservoir_curves_t *c, int n, const double *z, const double *s, const double *q,
-                                const int *line, const char *source)
+/* Check and copy n SI rows; messages give the values in the units of the file's header (u). */
+static sx_err build(sx_reservoir_curves_t *c, int n, const double *z, const double *s, const double *q, const int *line,
+                    const char *source, const sx_reservoir_unit_t *u)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->source, sizeof c->source, "%s", source && *source ? source : "curves");
-    const sx_reservoir_unit_t *u[3] = {level_units, storage_units, outflow_units};
-    for (int k = 0; k < 3; k++) c->unit[k] = u[k][0];
+    for (int k = 0; k < 3; k++) c->unit[k] = u[k];
     SX_FAIL_IF(n < 2, SX_ERR_INPUT, "%s has %d row(s); a reservoir curve needs at least two levels", c->source, n);
-    const char *name[3] = {"level", "storage", "outflow"};
-    char at[300];
+    const double *col[3] = {z, s, q};
+    char at[300], prev[300];
     for (int i = 0; i < n; i++) {
-        const double v[3] = {z[i], s[i], q[i]};
-        for (int k = 0; k < 3; k++)
+        double v[3], p[3]; /* this row and the previous one in the file's units */
+        for (int k = 0; k < 3; k++) {
+            v[k] = col[k][i] / u[k].to_si;
+            p[k] = i ? col[k][i - 1] / u[k].to_si : 0;
             SX_FAIL_IF(!isfinite(v[k]), SX_ERR_INPUT, "%s: %s is not a finite number", where(c, line, i, at, sizeof at),
-                       name[k]);
-        SX_FAIL_IF(s[i] < 0, SX_ERR_INPUT, "%s: storage %g is negative", where(c, line, i, at, sizeof at), s[i]);
-        SX_FAIL_IF(q[i] < 0, SX_ERR_INPUT, "%s: outflow %g is negative", where(c, line, i, at, sizeof at), q[i]);
+                       u[k].name);
+        }
+        SX_FAIL_IF(s[i] < 0, SX_ERR_INPUT, "%s: %s %g is negative", where(c, line, i, at, sizeof at), u[1].name, v[1]);
+        SX_FAIL_IF(q[i] < 0, SX_ERR_INPUT, "%s: %s %g is negative", where(c, line, i, at, sizeof at), u[2].name, v[2]);
         if (i == 0) continue;
-        char prev[300];
         where(c, line, i - 1, prev, sizeof prev);
         SX_FAIL_IF(z[i] <= z[i - 1], SX_ERR_INPUT,
-                   "%s: level %g does not rise above %g (%s); the curve is not monotonic: levels must increase row "
-                   "by row", where(c, line, i, at, sizeof at), z[i], z[i - 1], prev);
+                   "%s: %s %g does not rise above %g (%s); the curve is not monotonic: levels must increase row by "
+                   "row", where(c, line, i, at, sizeof at), u[0].name, v[0], p[0], prev);
         SX_FAIL_IF(s[i] <= s[i - 1], SX_ERR_INPUT,
-                   "%s: storage %g does not rise above %g (%s); the curve is not monotonic: storage must increase "
-                   "with level", where(c, line, i, at, sizeof at), s[i], s[i - 1], prev);
+                   "%s: %s %g does not rise above %g (%s); the curve is not monotonic: storage must increase with "
+                   "level", where(c, line, i, at, sizeof at), u[1].name, v[1], p[1], prev);
         SX_FAIL_IF(q[i] < q[i - 1], SX_ERR_INPUT,
-                   "%s: outflow %g is below %g (%s); the curve is not monotonic: outflow capacity must not fall as "
-                   "the level rises", where(c, line, i, at, sizeof at), q[i], q[i - 1], prev);
+                   "%s: %s %g is below %g (%s); the curve is not monotonic: outflow capacity must not fall as the "
+                   "level rises", where(c, line, i, at, sizeof at), u[2].name, v[2], p[2], prev);
     }
     SX_ALLOC(c->z, n, "reservoir levels");
     SX_ALLOC(c->s, n, "reservoir storages");
@@ -99,6 +101,13 @@ sx_err sx_reservoir_curves_init(sx_reservoir_curves_t *c, int n, const double *z
     for (int i = 0; i < n; i++) c->line[i] = line ? line[i] : 0;
     c->n = n;
     return SX_OK;
+}
+
+sx_err sx_reservoir_curves_init(sx_reservoir_curves_t *c, int n, const double *z, const double *s, const double *q,
+                                const int *line, const char *source)
+{
+    const sx_reservoir_unit_t si[3] = {level_units[0], storage_units[0], outflow_units[0]};
+    return build(c, n, z, s, q, line, source, si);
 }
 
 /* The column of quantity in t and its unit; fails listing the accepted names. */
@@ -143,9 +152,7 @@ static sx_err read_table(const sx_table_t *t, const char *path, sx_reservoir_cur
             v[(int64_t)k * n + r] = x * unit[k].to_si;
         }
     }
-    SX_CHECK(sx_reservoir_curves_init(out, n, v, v + n, v + 2 * (int64_t)n, line, path));
-    for (int k = 0; k < 3; k++) out->unit[k] = unit[k];
-    return SX_OK;
+    return build(out, n, v, v + n, v + 2 * (int64_t)n, line, path, unit);
 }
 
 sx_err sx_reservoir_curves_read(const char *path, sx_reservoir_curves_t *out)
@@ -202,9 +209,11 @@ double sx_reservoir_outflow(const sx_reservoir_curves_t *c, double s)
 sx_err sx_reservoir_storage_at(const sx_reservoir_curves_t *c, double z, const char *what, double *s)
 {
     const int n = c->n;
+    const sx_reservoir_unit_t *u = &c->unit[0];
     SX_FAIL_IF(!(z >= c->z[0] && z <= c->z[n - 1]), SX_ERR_INPUT,
-               "%s: level %g m is outside the curve %s (%g .. %g m); the curve is not extrapolated: extend it or give "
-               "a level inside it", what, z, c->source, c->z[0], c->z[n - 1]);
+               "%s: level %g %s is outside the curve %s (%g .. %g %s); the curve is not extrapolated: extend it or "
+               "give a level inside it", what, z / u->to_si, u->unit, c->source, c->z[0] / u->to_si,
+               c->z[n - 1] / u->to_si, u->unit);
     *s = interp(c->z, c->s, n, z);
     return SX_OK;
 }
@@ -212,18 +221,22 @@ sx_err sx_reservoir_storage_at(const sx_reservoir_curves_t *c, double z, const c
 sx_err sx_reservoir_storage_check(const sx_reservoir_curves_t *c, double s, const char *what)
 {
     const int n = c->n;
+    const sx_reservoir_unit_t *u = &c->unit[1];
     SX_FAIL_IF(!(s >= c->s[0] && s <= c->s[n - 1]), SX_ERR_INPUT,
-               "%s: storage %g m3 is outside the curve %s (%g .. %g m3); the curve is not extrapolated: extend it or "
-               "give a storage inside it", what, s, c->source, c->s[0], c->s[n - 1]);
+               "%s: storage %g %s is outside the curve %s (%g .. %g %s); the curve is not extrapolated: extend it or "
+               "give a storage inside it", what, s / u->to_si, u->unit, c->source, c->s[0] / u->to_si,
+               c->s[n - 1] / u->to_si, u->unit);
     return SX_OK;
 }
 
 sx_err sx_reservoir_storage_steady(const sx_reservoir_curves_t *c, double q, double *s)
 {
     const int n = c->n;
+    const sx_reservoir_unit_t *u = &c->unit[2];
     SX_FAIL_IF(!(q >= c->q[0] && q <= c->q[n - 1]), SX_ERR_INPUT,
-               "outflow = inflow: the first inflow %g m3/s is outside the outflow range of the curve %s (%g .. %g "
-               "m3/s); give an initial level or storage, or extend the curve", q, c->source, c->q[0], c->q[n - 1]);
+               "outflow = inflow: the first inflow %g %s is outside the outflow range of the curve %s (%g .. %g %s); "
+               "give an initial level or storage, or extend the curve", q / u->to_si, u->unit, c->source,
+               c->q[0] / u->to_si, c->q[n - 1] / u->to_si, u->unit);
     int k = 0;
     while (k < n - 1 && c->q[k + 1] < q) k++; /* the lowest row at which the capacity reaches q */
     if (c->q[k] >= q || c->q[k + 1] == c->q[k])

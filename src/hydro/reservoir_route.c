@@ -56,17 +56,19 @@ sx_err sx_reservoir_route(const sx_reservoir_curves_t *c, double dt, int64_t n, 
         const double rhs = inflow[j] + inflow[j + 1] + 2 * storage[j] / dt - outflow[j];
         if (!(rhs <= si[m - 1])) {
             e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                           "%s: the reservoir would rise above the top of the curve %s (level %g m, line %d): "
+                           "%s: the reservoir would rise above the top of the curve %s (level %g %s, line %d): "
                            "2S/dt + O = %.6g m3/s exceeds %.6g there; the curve is not extrapolated: extend it to "
-                           "higher levels", when(times, j + 1, at, sizeof at), c->source, c->z[m - 1], c->line[m - 1],
+                           "higher levels", when(times, j + 1, at, sizeof at), c->source, c->z[m - 1] / c->unit[0].to_si, c->unit[0].unit,
+                           c->line[m - 1],
                            rhs, si[m - 1]);
             break;
         }
         if (!(rhs >= si[0])) {
             e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                           "%s: the reservoir would fall below the bottom of the curve %s (level %g m, line %d): "
+                           "%s: the reservoir would fall below the bottom of the curve %s (level %g %s, line %d): "
                            "2S/dt + O = %.6g m3/s is below %.6g; shorten the time step or extend the curve down",
-                           when(times, j + 1, at, sizeof at), c->source, c->z[0], c->line[0], rhs, si[0]);
+                           when(times, j + 1, at, sizeof at), c->source, c->z[0] / c->unit[0].to_si, c->unit[0].unit,
+                           c->line[0], rhs, si[0]);
             break;
         }
         int lo = 0, hi = m - 1; /* bracket rhs: si[lo] <= rhs <= si[lo + 1] */
