@@ -26,8 +26,8 @@ typedef struct {
     const char *unit;  /* "1e4 m3" (for messages) */
 } sx_reservoir_unit_t;
 
-/** The headers accepted for quantity ("level", "storage", "outflow" or
- *  "inflow"), ending with an entry whose name is NULL; NULL for another
+/** The headers accepted for quantity ("level", "storage", "outflow",
+ *  "inflow" or "release"), ending with an entry whose name is NULL; NULL for another
  *  quantity. Static storage. */
 const sx_reservoir_unit_t *sx_reservoir_units(const char *quantity);
 
@@ -84,10 +84,74 @@ double sx_reservoir_outflow(const sx_reservoir_curves_t *c, double s);
  * time (times[j], or the step number when times is NULL), the value and the
  * curve's row it passed. The water balance
  *     S[n-1] - S[0] = dt * sum_j ((I[j] + I[j+1]) - (O[j] + O[j+1])) / 2
- * holds to round-off. Not collective.
+ * holds to round-off. Not collective. (sx_reservoir_operate without rules.)
  */
 sx_err sx_reservoir_route(const sx_reservoir_curves_t *c, double dt, int64_t n, const double *inflow, double s0,
                           const char *const *times, double *outflow, double *storage, double *level);
+
+/* ---- operating rules (调度规程) ------------------------------------------ */
+
+/** The rule that set a step's release. */
+typedef enum {
+    SX_RESERVOIR_RULE_CAPACITY = 0, /* outflow = the outlets' capacity at the level (no rules, or a release the
+                                       outlets cannot pass) */
+    SX_RESERVOIR_RULE_INFLOW,       /* at the flood-limit level: release = inflow, the level held */
+    SX_RESERVOIR_RULE_RETURN,       /* the release that brings the level back to the flood-limit level */
+    SX_RESERVOIR_RULE_SAFE,         /* release = the downstream safe discharge */
+    SX_RESERVOIR_RULE_STAGE,        /* release = the maximum of the stage the level is in */
+    SX_RESERVOIR_RULE_RAMP,         /* release held to the ramp-rate limit */
+    SX_RESERVOIR_RULE_HIGH,         /* at or above the flood-control high level: release by capacity */
+    SX_RESERVOIR_RULE_SPECIFIED,    /* the dispatcher's specified release */
+    SX_RESERVOIR_RULE_COUNT
+} sx_reservoir_rule_t;
+
+/** Short name of a rule as written in outputs ("safe_discharge", ...). */
+const char *sx_reservoir_rule_name(sx_reservoir_rule_t r);
+
+#define SX_RESERVOIR_MAX_STAGES 32
+
+/** Operating rules, SI. Caller-owned, no pointers. */
+typedef struct {
+    double z_limit;  /* 汛限水位, flood-limit level (m) */
+    double z_high;   /* 防洪高水位, flood-control high level (m), > z_limit */
+    double q_safe;   /* 下游安全泄量, downstream safe discharge (m3/s) */
+    int nstage;      /* staged maxima: from level stage_z[k] (increasing) release at most stage_q[k] */
+    double stage_z[SX_RESERVOIR_MAX_STAGES], stage_q[SX_RESERVOIR_MAX_STAGES];
+    double ramp;     /* largest change of a ruled release per second (m3/s per s); INFINITY: none */
+} sx_reservoir_rules_t;
+
+/**
+ * Check rules against curves: z_limit < z_high, both on the curve; q_safe
+ * >= 0; stages at increasing levels on the curve with maxima >= 0 and (below
+ * z_high) <= q_safe; ramp > 0. Messages name the rule by its key in the
+ * rules file (flood_limit_level, flood_control_high_level, safe_discharge,
+ * stages[k], ramp_rate) prefixed by what. Not collective.
+ */
+sx_err sx_reservoir_rules_check(const sx_reservoir_rules_t *r, const sx_reservoir_curves_t *c, const char *what);
+
+/**
+ * Route with operating rules. Each step's release R[j+1] is decided from the
+ * level Z[j] at its start, in this order:
+ *  1. a specified release (release[j+1] not NaN) is taken as ordered;
+ *  2. at or above z_high: release by capacity (SI routing as above);
+ *  3. otherwise the release is at most A = min(q_safe, the maximum of the
+ *     highest stage whose level <= Z[j]): at or below z_limit it is the
+ *     inflow I[j+1] (capped at A), above z_limit it is A; if that would take
+ *     the level below z_limit, it is the release that lands on z_limit
+ *     (>= 0); the change from R[j] is then limited to ramp * dt.
+ * A controlled release R gives S[j+1] = S[j] + dt (I[j] + I[j+1] - R[j] - R)/2;
+ * if R exceeds the outlets' capacity at S[j+1] the step is routed by
+ * capacity instead. The first release is release[0], or with rules the
+ * smaller of I[0], A and the capacity, or without rules the capacity.
+ * rules NULL (and release NULL): sx_reservoir_route. release may be NULL.
+ * rule[n] (may be NULL) receives the rule of each step. Errors as
+ * sx_reservoir_route (a specified release that drains the pool below the
+ * curve names the time). The water balance holds to round-off. Not
+ * collective.
+ */
+sx_err sx_reservoir_operate(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt, int64_t n,
+                            const double *inflow, const double *release, double s0, const char *const *times,
+                            double *outflow, double *storage, double *level, sx_reservoir_rule_t *rule);
 
 /** Trapezoidal volumes (m3) of a routed series: vin, vout, and the storage
  *  change ds = storage[n-1] - storage[0]. */

@@ -30,12 +30,16 @@ static const sx_reservoir_unit_t outflow_units[] = {
 static const sx_reservoir_unit_t inflow_units[] = {
     {"inflow", 1, "m3/s"}, {"inflow_m3s", 1, "m3/s"}, {"inflow_cfs", CUBIC_FOOT, "cfs"}, {NULL, 0, NULL}};
 
+static const sx_reservoir_unit_t release_units[] = {
+    {"release", 1, "m3/s"}, {"release_m3s", 1, "m3/s"}, {"release_cfs", CUBIC_FOOT, "cfs"}, {NULL, 0, NULL}};
+
 const sx_reservoir_unit_t *sx_reservoir_units(const char *quantity)
 {
     if (!strcmp(quantity, "level")) return level_units;
     if (!strcmp(quantity, "storage")) return storage_units;
     if (!strcmp(quantity, "outflow")) return outflow_units;
     if (!strcmp(quantity, "inflow")) return inflow_units;
+    if (!strcmp(quantity, "release")) return release_units;
     return NULL;
 }
 
