@@ -1,10 +1,10 @@
 # sanxiang hydro reservoir end to end: Ponce's linear-reservoir example through
 # the command (m3 and 1e4 m3 curves), the rfaR reservoirs in US units with the
-# water balance closed to round-off, 1 vs 3 ranks, the job step, and every
-# refusal (one message naming file, row or option; status 3 for data, 2 for
+# water balance closed to round-off, 1 vs 3 ranks, the job step, operating
+# rules checked by hand, and every refusal (one message naming file, row or option; status 3 for data, 2 for
 # the command line).
 set(SX_RESV_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_reservoir.py)
-foreach(case linear rfar ranks job)
+foreach(case linear rfar ranks job rules)
   add_test(NAME hydro_reservoir_${case}
            COMMAND /usr/bin/python3 ${SX_RESV_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro_reservoir ${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
@@ -39,3 +39,15 @@ sx_resv_error(bad_cell 1 3 "reservoir_bad_cell.csv:3: storage = 'abc' is not a f
   --curves ${SX_RESV_D}/reservoir_bad_cell.csv)
 sx_resv_error(dt_mismatch 1 2 "--dt = 2 h but"
   --curves ${SX_RESV_D}/reservoir_small.csv --dt 2)
+# operating rules: contradictory levels, a stage above the safe discharge, an order at a time the inflow
+# does not have, a misspelt key
+sx_resv_error(rules_contradictory 2 3 "reservoir_rules_contradictory.yaml:2:20: flood_limit_level: flood_limit_level (汛限水位) 107 is not below flood_control_high_level (防洪高水位) 106"
+  --curves ${SX_RESV_D}/reservoir_pool.csv --rules ${SX_RESV_D}/reservoir_rules_contradictory.yaml)
+sx_resv_error(rules_stage 1 3 "reservoir_rules_stage.yaml: stages[1].max_release 500 m3/s exceeds safe_discharge 300 m3/s"
+  --curves ${SX_RESV_D}/reservoir_pool.csv --rules ${SX_RESV_D}/reservoir_rules_stage.yaml)
+sx_resv_error(rules_order_time 1 3 "reservoir_orders_late.csv: time 2024-06-01 09:00 is not a time of the inflow"
+  --curves ${SX_RESV_D}/reservoir_pool.csv --rules ${SX_RESV_D}/reservoir_rules_late.yaml)
+sx_resv_error(rules_typo 1 3 "reservoir_rules_typo.yaml:3:16: safe_dischage: unknown key 'safe_dischage'"
+  --curves ${SX_RESV_D}/reservoir_pool.csv --rules ${SX_RESV_D}/reservoir_rules_typo.yaml)
+sx_resv_error(rules_missing 1 nonzero "reservoir_rules_none.yaml"
+  --curves ${SX_RESV_D}/reservoir_pool.csv --rules ${SX_RESV_D}/reservoir_rules_none.yaml)

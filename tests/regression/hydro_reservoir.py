@@ -10,6 +10,9 @@ hydro_reservoir.py SANXIANG OUTDIR CASE
           water balance closed to round-off (log) and to the CSV's digits
   ranks   JMD 5x at 1 and 3 ranks: byte-identical CSV
   job     the same routing as a job step (`step: hydro_reservoir`) equals the command's output
+  rules   tests/data/hydro/reservoir_rules.yaml on the 1e6 m3-per-metre pool: the rule of each step in OUT.csv
+          and the log, the hand-computed storages, the release never above the safe discharge below the
+          flood-control high level, the dispatcher's order obeyed, the balance closed
 """
 import csv
 import os
@@ -158,4 +161,23 @@ def case_job():
     print("job step = command")
 
 
-{"linear": case_linear, "rfar": case_rfar, "ranks": case_ranks, "job": case_job}[CASE]()
+def case_rules():
+    d = os.path.join(os.path.dirname(__file__), "..", "data", "hydro")
+    out = os.path.join(OUT, "rules_out.csv")
+    run("hydro", "reservoir", "--inflow", os.path.join(d, "reservoir_inflow.csv"), "--curves",
+        os.path.join(d, "reservoir_pool.csv"), "--rules", os.path.join(d, "reservoir_rules.yaml"), "-o", out)
+    rows = list(csv.DictReader(open(out)))
+    assert list(rows[0].keys()) == ["time", "inflow", "outflow", "storage_1e4m3", "level", "rule"], rows[0].keys()
+    rule = [r["rule"] for r in rows]
+    q = [float(r["outflow"]) for r in rows]
+    s = [float(r["storage_1e4m3"]) for r in rows]
+    z = [float(r["level"]) for r in rows]
+    # start at the flood-limit level 102 m holding it (release = inflow), then the stage of 102 m (100 m3/s):
+    # S = 200 + 0.18 (20 + 400 - 20 - 100) = 254 (1e4 m3), then 434; from 104.34 m the safe 300; the order 150
+    assert rule == ["inflow", "inflow", "stage", "stage", "safe_discharge", "specified"], rule
+    assert q == [5, 20, 100, 100, 300, 150] and abs(s[2] - 254) < 1e-9 and abs(s[3] - 434) < 1e-9, (q, s)
+    assert all(q[j] <= 300 for j in range(1, len(q)) if z[j - 1] < 106)
+    print("rules: " + ", ".join(f"{r['time'][11:]} {r['rule']} {r['outflow']}" for r in rows))
+
+
+{"linear": case_linear, "rfar": case_rfar, "ranks": case_ranks, "job": case_job, "rules": case_rules}[CASE]()

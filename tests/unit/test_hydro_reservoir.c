@@ -175,6 +175,124 @@ static void test_refusals(void **state)
     sx_reservoir_curves_fini(&c);
 }
 
+
+/* ---- operating rules, each checked by hand ----------------------------------------------------
+ * The pool: 1e6 m3 per metre from level 100 (S = 1e6 (Z - 100)), outlet capacity 500 (Z - 100) m3/s
+ * up to 110 m; dt = 1 h. Rules: flood-limit level 102, flood-control high level 106, safe discharge
+ * 300 m3/s, stages {102: 100 m3/s, 103: 300 m3/s}. */
+#define DT 3600.0
+static void pool(sx_reservoir_curves_t *c)
+{
+    double z[11], s[11], q[11];
+    for (int i = 0; i < 11; i++) z[i] = 100 + i, s[i] = 1e6 * i, q[i] = 500.0 * i;
+    assert_int_equal(sx_reservoir_curves_init(c, 11, z, s, q, NULL, "pool"), SX_OK);
+}
+
+static sx_reservoir_rules_t pool_rules(void)
+{
+    sx_reservoir_rules_t r = {102, 106, 300, 2, {102, 103}, {100, 300}, INFINITY};
+    return r;
+}
+
+static void test_rules_flood(void **state)
+{
+    (void)state;
+    sx_reservoir_curves_t c;
+    pool(&c);
+    sx_reservoir_rules_t r = pool_rules();
+    double I[6] = {50, 1000, 1000, 1000, 1000, 1000}, O[6], S[6], Z[6];
+    sx_reservoir_rule_t rule[6];
+    assert_int_equal(sx_reservoir_operate(&c, &r, DT, 6, I, NULL, 2e6, NULL, O, S, Z, rule), SX_OK);
+    /* t0: at the flood-limit level the release is the inflow, 50 (below the stage's 100) */
+    assert_true(O[0] == 50 && rule[0] == SX_RESERVOIR_RULE_INFLOW);
+    /* t1: from 102 m the stage allows 100: S = 2e6 + 1800 (50 + 1000 - 50 - 100) = 3.62e6, Z = 103.62 */
+    assert_true(O[1] == 100 && rule[1] == SX_RESERVOIR_RULE_STAGE);
+    assert_true(fabs(S[1] - 3.62e6) < 1e-6 && fabs(Z[1] - 103.62) < 1e-12);
+    /* t2: from 103.62 m the safe discharge 300: S = 3.62e6 + 1800 (2000 - 100 - 300) = 6.5e6 */
+    assert_true(O[2] == 300 && rule[2] == SX_RESERVOIR_RULE_SAFE && fabs(S[2] - 6.5e6) < 1e-6);
+    /* t3: from 106.5 m, above the high level: free outlets, 2S/dt + 500 S/1e6 = 2000 + 2 6.5e6/3600 - 300 */
+    const double rhs = 2000 + 2 * 6.5e6 / DT - 300, s3 = rhs / (2 / DT + 5e-4);
+    assert_true(rule[3] == SX_RESERVOIR_RULE_HIGH && fabs(S[3] - s3) < 1e-6 && fabs(O[3] - 5e-4 * s3) < 1e-9);
+    /* below the high level the release never exceeds the safe discharge */
+    for (int j = 0; j < 6; j++)
+        if (Z[j > 0 ? j - 1 : 0] < 106) assert_true(O[j] <= 300);
+    assert_true(balance(DT, 6, I, O, S) < 1e-14);
+    sx_reservoir_curves_fini(&c);
+}
+
+static void test_rules_return_and_hold(void **state)
+{
+    (void)state;
+    sx_reservoir_curves_t c;
+    pool(&c);
+    sx_reservoir_rules_t r = pool_rules();
+    r.nstage = 0; /* the safe discharge alone */
+    /* from 104 m (S = 4e6) releasing 300 with no inflow: 4e6 - 1800 (300 + 300) = 2.92e6, then the
+     * release that lands on 102 m: 2e6 = 2.92e6 - 1800 (300 + R) -> R = 211.11..., then inflow held */
+    double I[5] = {0, 0, 0, 40, 40}, O[5], S[5], Z[5];
+    sx_reservoir_rule_t rule[5];
+    const double rel[5] = {300, NAN, NAN, NAN, NAN};
+    assert_int_equal(sx_reservoir_operate(&c, &r, DT, 5, I, rel, 4e6, NULL, O, S, Z, rule), SX_OK);
+    assert_true(rule[0] == SX_RESERVOIR_RULE_SPECIFIED && O[0] == 300);
+    assert_true(rule[1] == SX_RESERVOIR_RULE_SAFE && O[1] == 300 && fabs(S[1] - 2.92e6) < 1e-6);
+    assert_true(rule[2] == SX_RESERVOIR_RULE_RETURN && fabs(O[2] - (920000.0 / 1800 - 300)) < 1e-9);
+    assert_true(fabs(Z[2] - 102) < 1e-12);
+    /* at 102 m with inflow 0 -> 40: release = inflow would leave the level below 102 (the last
+     * release 211 drew it down): the return rule keeps it on 102: R = 0 + 40 - 211.1 + 0 < 0 -> 0 */
+    assert_true(rule[3] == SX_RESERVOIR_RULE_RETURN && O[3] == 0);
+    assert_true(balance(DT, 5, I, O, S) < 1e-14);
+    sx_reservoir_curves_fini(&c);
+}
+
+static void test_rules_specified_and_ramp(void **state)
+{
+    (void)state;
+    sx_reservoir_curves_t c;
+    pool(&c);
+    sx_reservoir_rules_t r = pool_rules();
+    r.ramp = 10.0 / 3600; /* 10 m3/s per hour */
+    double I[5] = {50, 200, 200, 200, 200}, O[5], S[5], Z[5];
+    sx_reservoir_rule_t rule[5];
+    double rel[5] = {NAN, NAN, NAN, 20, NAN};
+    assert_int_equal(sx_reservoir_operate(&c, &r, DT, 5, I, rel, 2e6, NULL, O, S, Z, rule), SX_OK);
+    /* the stage allows 100 but the release may rise by 10 an hour: 50, 60, 70; the order of 20 at t3
+     * overrides; then from 103.296 m (S = 2e6 + 1800 (140 + 270 + 310)) the safe 300, ramped to 30 */
+    assert_true(O[1] == 60 && O[2] == 70 && rule[1] == SX_RESERVOIR_RULE_RAMP && rule[2] == SX_RESERVOIR_RULE_RAMP);
+    assert_true(O[3] == 20 && rule[3] == SX_RESERVOIR_RULE_SPECIFIED);
+    assert_true(O[4] == 30 && rule[4] == SX_RESERVOIR_RULE_RAMP && fabs(S[3] - 3.296e6) < 1e-6);
+    assert_true(balance(DT, 5, I, O, S) < 1e-14);
+    /* an order the outlets cannot pass (5000 m3/s, about 1200 at 102.7 m): they run free */
+    rel[3] = 5000;
+    assert_int_equal(sx_reservoir_operate(&c, &r, DT, 5, I, rel, 2e6, NULL, O, S, Z, rule), SX_OK);
+    assert_true(rule[3] == SX_RESERVOIR_RULE_CAPACITY && fabs(O[3] - 5e-4 * S[3]) < 1e-9 && O[3] < 5000);
+    sx_reservoir_curves_fini(&c);
+}
+
+static void test_rules_refused(void **state)
+{
+    (void)state;
+    sx_reservoir_curves_t c;
+    pool(&c);
+    sx_reservoir_rules_t r = pool_rules();
+    r.z_limit = 107; /* 汛限水位 above 防洪高水位 */
+    assert_int_equal(sx_reservoir_rules_check(&r, &c, "rules.yaml"), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "rules.yaml: flood_limit_level 107 m is not below "
+                                             "flood_control_high_level 106 m"));
+    r = pool_rules();
+    r.stage_q[0] = 400;
+    assert_int_equal(sx_reservoir_rules_check(&r, &c, "rules.yaml"), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "rules.yaml: stages[0].max_release 400 m3/s exceeds safe_discharge 300"));
+    r = pool_rules();
+    r.z_high = 111;
+    assert_int_equal(sx_reservoir_rules_check(&r, &c, "rules.yaml"), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "rules.yaml: flood_control_high_level: level 111 m is outside the curve"));
+    r = pool_rules();
+    r.stage_z[1] = 101;
+    assert_int_equal(sx_reservoir_rules_check(&r, &c, "rules.yaml"), SX_ERR_INPUT);
+    assert_non_null(strstr(sx_err_message(), "stages[1].level 101 m does not rise above stages[0].level 102 m"));
+    sx_reservoir_curves_fini(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +300,10 @@ int main(void)
         cmocka_unit_test(test_hand_step),
         cmocka_unit_test(test_rfar_balance),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_rules_flood),
+        cmocka_unit_test(test_rules_return_and_hold),
+        cmocka_unit_test(test_rules_specified_and_ramp),
+        cmocka_unit_test(test_rules_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
