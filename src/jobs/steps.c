@@ -22,6 +22,7 @@ extern const sx_job_step_t sx_step_hydro_calibrate;
 extern const sx_job_step_t sx_step_hydro_run;
 extern const sx_job_step_t sx_step_hydro_params;
 extern const sx_job_step_t sx_step_hydro_route;
+extern const sx_job_step_t sx_step_hydro_reservoir;
 extern const sx_job_step_t sx_step_hydro_evaluate;
 extern const sx_job_step_t sx_step_hydro_thiessen;
 extern const sx_job_step_t sx_step_flood2d;
@@ -54,6 +55,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_run,
     &sx_step_hydro_params,
     &sx_step_hydro_route,
+    &sx_step_hydro_reservoir,
     &sx_step_hydro_evaluate,
     &sx_step_hydro_thiessen,
     &sx_step_flood2d,

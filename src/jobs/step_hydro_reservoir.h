@@ -1,0 +1,17 @@
+/*
+ * step_hydro_reservoir.h — what the `hydro_reservoir` step shares between
+ * its files (not public): reading RULES.yaml.
+ */
+#ifndef SX_STEP_HYDRO_RESERVOIR_H
+#define SX_STEP_HYDRO_RESERVOIR_H
+
+#include "sanxiang/sx_hydro_io.h"
+#include "sanxiang/sx_hydro_reservoir.h"
+
+/** Read a reservoir's operating rules (RULES.yaml, step_hydro_reservoir_rules.c) for curves c and the
+ *  inflow in: *release gets in->n specified releases (NaN where none; malloc'd) or NULL when the file
+ *  orders none. Errors name the file, line and key. Not collective. */
+sx_err sx__step_reservoir_rules_read(const char *path, const sx_reservoir_curves_t *c, const sx_hydro_series_t *in,
+                                     sx_reservoir_rules_t *r, double **release);
+
+#endif
