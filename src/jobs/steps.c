@@ -24,6 +24,7 @@ extern const sx_job_step_t sx_step_hydro_params;
 extern const sx_job_step_t sx_step_hydro_route;
 extern const sx_job_step_t sx_step_hydro_evaluate;
 extern const sx_job_step_t sx_step_hydro_thiessen;
+extern const sx_job_step_t sx_step_hydro_frequency;
 extern const sx_job_step_t sx_step_flood2d;
 extern const sx_job_step_t sx_step_publish;
 extern const sx_job_step_t sx_step_serve;
@@ -56,6 +57,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_route,
     &sx_step_hydro_evaluate,
     &sx_step_hydro_thiessen,
+    &sx_step_hydro_frequency,
     &sx_step_flood2d,
     &sx_step_publish,
     &sx_step_serve,
