@@ -10,20 +10,10 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "hydro_internal.h"
 #include "sanxiang/sx_hydro_freq.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_strbuf.h"
-
-static sx_err finish(sx_strbuf_t *sb, const char *path)
-{
-    if (sb->failed) {
-        sx_strbuf_fini(sb);
-        SX_FAIL(SX_ERR_NOMEM, "cannot format '%s'", path);
-    }
-    sx_err e = sx_write_text_file(path, sb->data);
-    sx_strbuf_fini(sb);
-    return e;
-}
 
 static sx_err params_rows(sx_strbuf_t *sb, const sx_p3_params_t *p, const char *method)
 {
@@ -54,7 +44,7 @@ sx_err sx_freq_write_csv(const char *path, const sx_freq_sample_t *s, const sx_p
         sx_strbuf_fini(&sb);
         return e;
     }
-    return finish(&sb, path);
+    return sx__hydro_write_text(&sb, path);
 }
 
 /* Probabilities (percent) labelled on the x axis. */
@@ -134,5 +124,5 @@ sx_err sx_freq_write_svg(const char *path, const sx_freq_sample_t *s, const sx_p
         sx_strbuf_fini(&sb);
         return e;
     }
-    return finish(&sb, path);
+    return sx__hydro_write_text(&sb, path);
 }
