@@ -89,7 +89,7 @@ static sx_err read_floods(const char *path, floods_t *out, sx_table_t **tab)
 
 /* The checks of sx_freq_sample_init that depend on both tables, named by file, row and option. */
 static sx_err check_pair(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const char *sf, const floods_t *s,
-                         const sx_table_t *st, const char *hf, const floods_t *h, const sx_table_t *ht, int64_t period)
+                         const char *hf, const floods_t *h, const sx_table_t *ht, int64_t period)
 {
     char key[32];
     SX_FAIL_IF(s->n < SX_FREQ_MIN_VALUES, SX_ERR_INPUT,
@@ -126,7 +126,6 @@ static sx_err check_pair(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const c
                    "flood of %d (%g, %s row %d); an extraordinary flood must exceed every other flood of the period",
                    hf, h->row[k] + 1, sx_table_line(ht, h->row[k]), h->year[k], h->value[k], s->year[top_i], top,
                    sf, s->row[top_i] + 1);
-    (void)st;
     return SX_OK;
 }
 
@@ -184,7 +183,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     memset(&h, 0, sizeof h);
     sx_err e = read_floods(sf, &s, &st);
     if (!e && hf) e = read_floods(hf, &h, &ht);
-    if (!e) e = check_pair(cfg, node, sf, &s, st, hf, hf ? &h : NULL, ht, period);
+    if (!e) e = check_pair(cfg, node, sf, &s, hf, hf ? &h : NULL, ht, period);
     if (!e) e = analyse(job, node, sf, &s, hf ? &h : NULL, period);
     floods_fini(&s);
     floods_fini(&h);
