@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hydro_internal.h"
 #include "sanxiang/sx_hydro_eval.h"
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_output.h"
@@ -24,17 +25,6 @@ static const char *tlabel(const sx_hydro_forecast_cfg_t *c, int64_t step) { retu
 static double obs_at(const sx_hydro_forecast_extra_t *x, int node, int64_t step)
 {
     return x && x->obs && x->obs_node == node ? x->obs[step] : NAN;
-}
-
-static sx_err finish(sx_strbuf_t *sb, const char *path)
-{
-    if (sb->failed) {
-        sx_strbuf_fini(sb);
-        SX_FAIL(SX_ERR_NOMEM, "cannot format '%s'", path);
-    }
-    sx_err e = sx_write_text_file(path, sb->data);
-    sx_strbuf_fini(sb);
-    return e;
 }
 
 sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
@@ -62,7 +52,7 @@ sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg
             if (!isnan(pg)) sx_strbuf_printf(&sb, ",%.4f\n", pg);
             else sx_strbuf_puts(&sb, ",\n");
         }
-    return finish(&sb, path);
+    return sx__hydro_write_text(&sb, path);
 }
 
 sx_err sx_hydro_forecast_write_areal(const char *path, const sx_hydro_forecast_cfg_t *c)
@@ -83,7 +73,7 @@ sx_err sx_hydro_forecast_write_areal(const char *path, const sx_hydro_forecast_c
             if (c->nodes[i].area_km2 > 0) sx_strbuf_printf(&sb, ",%.17g", c->node_e[i][t]);
         sx_strbuf_puts(&sb, "\n");
     }
-    return finish(&sb, path);
+    return sx__hydro_write_text(&sb, path);
 }
 
 #define H5TRY(call, what)                                                                 \
@@ -272,7 +262,7 @@ sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg
     sx_strbuf_puts(&sb, "</svg>\n");
 #undef PX
 #undef PY
-    return finish(&sb, path);
+    return sx__hydro_write_text(&sb, path);
 }
 
 sx_err sx_hydro_forecast_write_bulletin(const char *path, const sx_hydro_forecast_cfg_t *c,
@@ -333,5 +323,5 @@ sx_err sx_hydro_forecast_write_bulletin(const char *path, const sx_hydro_forecas
     }
     sx_strbuf_puts(&sb, "\nFiles: forecast.csv (all series), hydrographs.nc (netCDF-4), one SVG hydrograph per station, "
                         "state for the next run's hot start.\n");
-    return finish(&sb, path);
+    return sx__hydro_write_text(&sb, path);
 }

@@ -6,12 +6,14 @@
  * first), d[nd] derived values (unit-hydrograph ordinates ...) computed by
  * derive() from p, opt[nopt] option indices.
  *
- * Also: the one way the hydrological readers read a CSV (table_in.c).
+ * Also: the one way the hydrological readers read a CSV (table_in.c) and the
+ * one way the writers commit a formatted text (text_out.c).
  */
 #ifndef SX_HYDRO_INTERNAL_H
 #define SX_HYDRO_INTERNAL_H
 
 #include "sanxiang/sx_hydro.h"
+#include "sanxiang/sx_strbuf.h"
 #include "sanxiang/sx_table.h"
 
 struct sx_hydro_kind {
@@ -41,5 +43,9 @@ extern const sx_hydro_kind_t sx__hydro_xaj;
 /** Read a CSV through sx_table ('#' comment lines skipped) with the blanks
  *  around every header name and cell removed. Owning: sx_table_destroy. */
 sx_err sx__hydro_table_read(const char *path, sx_table_t **out);
+
+/** Write sb's text to path through sx_write_text_file and free sb; an
+ *  allocation failure while formatting fails naming path. One rank. */
+sx_err sx__hydro_write_text(sx_strbuf_t *sb, const char *path);
 
 #endif

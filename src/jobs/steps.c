@@ -25,6 +25,7 @@ extern const sx_job_step_t sx_step_hydro_route;
 extern const sx_job_step_t sx_step_hydro_reservoir;
 extern const sx_job_step_t sx_step_hydro_evaluate;
 extern const sx_job_step_t sx_step_hydro_thiessen;
+extern const sx_job_step_t sx_step_hydro_frequency;
 extern const sx_job_step_t sx_step_flood2d;
 extern const sx_job_step_t sx_step_publish;
 extern const sx_job_step_t sx_step_serve;
@@ -58,6 +59,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_reservoir,
     &sx_step_hydro_evaluate,
     &sx_step_hydro_thiessen,
+    &sx_step_hydro_frequency,
     &sx_step_flood2d,
     &sx_step_publish,
     &sx_step_serve,
