@@ -23,6 +23,7 @@ extern const sx_job_step_t sx_step_hydro_run;
 extern const sx_job_step_t sx_step_hydro_params;
 extern const sx_job_step_t sx_step_hydro_route;
 extern const sx_job_step_t sx_step_hydro_evaluate;
+extern const sx_job_step_t sx_step_hydro_correct;
 extern const sx_job_step_t sx_step_hydro_thiessen;
 extern const sx_job_step_t sx_step_flood2d;
 extern const sx_job_step_t sx_step_publish;
@@ -55,6 +56,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_params,
     &sx_step_hydro_route,
     &sx_step_hydro_evaluate,
+    &sx_step_hydro_correct,
     &sx_step_hydro_thiessen,
     &sx_step_flood2d,
     &sx_step_publish,
