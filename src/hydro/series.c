@@ -129,7 +129,12 @@ static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx,
             SX_FAIL_IF(x < 0, SX_ERR_INPUT, "%s:%d: time %s: %s = %g is negative", path, lineno, ts, s->name[c], x);
             s->col[c][s->n] = x;
         }
-        if (s->n >= 1) {
+        if (s->n >= 1 && allow_missing) { /* observations: increasing, rows may be missing */
+            double d = tv - s->t[s->n - 1];
+            SX_FAIL_IF(d <= 0, SX_ERR_INPUT, "%s:%d: time %s does not follow %s; times must increase", path, lineno, ts,
+                       s->time[s->n - 1]);
+            if (s->n == 1 || d < s->dt) s->dt = d; /* the smallest step seen */
+        } else if (s->n >= 1) {
             double d = tv - s->t[s->n - 1];
             if (s->n == 1) {
                 SX_FAIL_IF(d <= 0, SX_ERR_INPUT, "%s:%d: time %s does not follow %s; times must increase", path,

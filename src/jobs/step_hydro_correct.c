@@ -6,7 +6,8 @@
  * squares with forgetting (rls), carried `lead` steps ahead
  * (sx_hydro_correct.h). Writes time,simulated,corrected for the lead steps.
  * Observations must lie on the simulation's steps; missing values (empty,
- * NA, NaN, or no row) in the fitting window are skipped with a warning each;
+ * NA, NaN, or no row) in the fitting window after the first observation are
+ * skipped with a warning each;
  * backwards or repeated times, an issue time outside the simulation and too
  * few observations for the order are refused. Rank 0 does the work.
  */
@@ -62,16 +63,11 @@ static int64_t step_of(const sx_hydro_series_t *s, double t)
 /* obs on the steps of sim up to issue (NaN where missing); observations after
  * the issue or before the simulation are not used. */
 static sx_err align(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const sx_hydro_series_t *so,
-                    const sx_hydro_series_t *ss, int64_t issue, double *q)
+                    const sx_hydro_series_t *ss, int64_t issue, double *q, int64_t *first_obs)
 {
-    char k[32];
     SX_FAIL_IF(so->time_is_date != ss->time_is_date, SX_ERR_INPUT, "%s has %s but %s has %s; write both alike",
                so->source, so->time_is_date ? "dates" : "step numbers", ss->source,
                ss->time_is_date ? "dates" : "step numbers");
-    if (so->n > 1 && ss->n > 1 && so->dt != ss->dt)
-        return sx_cfg_fail_at(cfg, node, "%s steps %g %s but %s steps %g; give the observations at the simulation's "
-                              "steps (%s)", so->source, so->dt, so->time_is_date ? "s" : "", ss->source, ss->dt,
-                              label(cfg, "obs", k));
     const double *v = sx_hydro_series_col(so, "Q");
     for (int64_t t = 0; t <= issue; t++) q[t] = NAN;
     for (int64_t i = 0; i < so->n; i++) {
@@ -82,6 +78,7 @@ static sx_err align(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const sx_hyd
                                   "give the observations at the simulation's steps", so->source, (long long)i + 2,
                                   so->time[i], ss->source, ss->time[0], ss->n > 1 ? ss->time[1] : "");
         q[at] = v[i];
+        if (*first_obs < 0) *first_obs = at;
     }
     return SX_OK;
 }
@@ -118,11 +115,12 @@ static sx_err correct(sx_job_t *job, const sx_cfg_node_t *node, const sx_hydro_s
                               "step(s) after it); shorten the lead or extend the simulation", label(cfg, "lead", k1),
                               (long long)lead, label(cfg, "issue", k2), issue_s, ss->source, ss->time[ss->n - 1],
                               (long long)(ss->n - 1 - issue));
-    SX_CHECK(align(cfg, node, so, ss, issue, obs));
+    int64_t first_obs = -1; /* the record starts there: no warnings before it */
+    SX_CHECK(align(cfg, node, so, ss, issue, obs, &first_obs));
     const double *sim = sx_hydro_series_col(ss, "Q");
     int p = (int)order;
     int64_t first = window > 0 && window + p <= issue ? issue + 1 - window - p : 0, nmiss = 0;
-    for (int64_t t = first; t <= issue; t++)
+    for (int64_t t = first > first_obs ? first : first_obs; first_obs >= 0 && t <= issue; t++)
         if (isnan(obs[t]) && ++nmiss <= MAX_WARN)
             sx_log_warn("%s: no observation at %s (missing); skipped", so->source, ss->time[t]);
     if (nmiss > MAX_WARN) sx_log_warn("%s: %lld more missing observations skipped", so->source, (long long)nmiss - MAX_WARN);
@@ -132,8 +130,8 @@ static sx_err correct(sx_job_t *job, const sx_cfg_node_t *node, const sx_hydro_s
     int64_t rows = sx_hydro_ar_rows(e + first, issue + 1 - first, p);
     free(e);
     if (rows < p)
-        return sx_cfg_fail_at(cfg, node, "%s: %lld complete error row(s) (%d consecutive observations) in the window "
-                              "ending at %s; AR(%d) needs at least %d: give more observations, widen %s or lower %s",
+        return sx_cfg_fail_at(cfg, node, "%s: %lld complete error row(s) (a row is %d consecutive observations) in "
+                              "the window ending at %s; AR(%d) needs at least %d: give more observations, widen %s or lower %s",
                               so->source, (long long)rows, p + 1, issue_s, p, p, label(cfg, "window", k1),
                               label(cfg, "order", k2));
     sx_hydro_correct_opts_t opts = {rls ? SX_HYDRO_CORRECT_RLS : SX_HYDRO_CORRECT_AR, p, lambda, window, limit};
