@@ -204,7 +204,8 @@ sx_err sx_hydro_correct(const sx_hydro_correct_opts_t *o, const double *sim, con
     double *eh = NULL;
     if (!err) {
         eh = malloc((size_t)lead * sizeof *eh);
-        if (!eh) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for %lld lead steps", (long long)lead);
+        if (!eh)
+            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for %lld lead steps", (long long)lead);
     }
     if (!err) err = sx_hydro_ar_propagate(info->phi, p, e, n, lead, eh, &info->from);
     for (int64_t l = 0; !err && l < lead; l++) {

@@ -62,8 +62,8 @@ static int64_t step_of(const sx_hydro_series_t *s, double t)
 
 /* obs on the steps of sim up to issue (NaN where missing); observations after
  * the issue or before the simulation are not used. */
-static sx_err align(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const sx_hydro_series_t *so,
-                    const sx_hydro_series_t *ss, int64_t issue, double *q, int64_t *first_obs)
+static sx_err align(const sx_hydro_series_t *so, const sx_hydro_series_t *ss, int64_t issue, double *q,
+                    int64_t *first_obs)
 {
     SX_FAIL_IF(so->time_is_date != ss->time_is_date, SX_ERR_INPUT, "%s has %s but %s has %s; write both alike",
                so->source, so->time_is_date ? "dates" : "step numbers", ss->source,
@@ -73,10 +73,9 @@ static sx_err align(const sx_cfg_t *cfg, const sx_cfg_node_t *node, const sx_hyd
     for (int64_t i = 0; i < so->n; i++) {
         if (so->t[i] < ss->t[0] || so->t[i] > ss->t[issue]) continue;
         int64_t at = step_of(ss, so->t[i]);
-        if (at < 0)
-            return sx_cfg_fail_at(cfg, node, "%s row %lld: time %s is not a time of the simulation %s (%s, %s, ...); "
-                                  "give the observations at the simulation's steps", so->source, (long long)i + 2,
-                                  so->time[i], ss->source, ss->time[0], ss->n > 1 ? ss->time[1] : "");
+        SX_FAIL_IF(at < 0, SX_ERR_INPUT, "%s row %lld: time %s is not a time of the simulation %s (%s, %s, ...); give "
+                   "the observations at the simulation's steps", so->source, (long long)i + 2, so->time[i], ss->source,
+                   ss->time[0], ss->n > 1 ? ss->time[1] : "");
         q[at] = v[i];
         if (*first_obs < 0) *first_obs = at;
     }
@@ -116,24 +115,23 @@ static sx_err correct(sx_job_t *job, const sx_cfg_node_t *node, const sx_hydro_s
                               (long long)lead, label(cfg, "issue", k2), issue_s, ss->source, ss->time[ss->n - 1],
                               (long long)(ss->n - 1 - issue));
     int64_t first_obs = -1; /* the record starts there: no warnings before it */
-    SX_CHECK(align(cfg, node, so, ss, issue, obs, &first_obs));
+    SX_CHECK(align(so, ss, issue, obs, &first_obs));
     const double *sim = sx_hydro_series_col(ss, "Q");
     int p = (int)order;
     int64_t first = window > 0 && window + p <= issue ? issue + 1 - window - p : 0, nmiss = 0;
     for (int64_t t = first > first_obs ? first : first_obs; first_obs >= 0 && t <= issue; t++)
         if (isnan(obs[t]) && ++nmiss <= MAX_WARN)
             sx_log_warn("%s: no observation at %s (missing); skipped", so->source, ss->time[t]);
-    if (nmiss > MAX_WARN) sx_log_warn("%s: %lld more missing observations skipped", so->source, (long long)nmiss - MAX_WARN);
+    if (nmiss > MAX_WARN)
+        sx_log_warn("%s: %lld more missing observations skipped", so->source, (long long)nmiss - MAX_WARN);
     double *e = malloc((size_t)(issue + 1) * sizeof *e);
     SX_FAIL_IF(!e, SX_ERR_NOMEM, "out of memory for %lld errors", (long long)issue + 1);
     for (int64_t t = 0; t <= issue; t++) e[t] = obs[t] - sim[t];
     int64_t rows = sx_hydro_ar_rows(e + first, issue + 1 - first, p);
     free(e);
-    if (rows < p)
-        return sx_cfg_fail_at(cfg, node, "%s: %lld complete error row(s) (a row is %d consecutive observations) in "
-                              "the window ending at %s; AR(%d) needs at least %d: give more observations, widen %s or lower %s",
-                              so->source, (long long)rows, p + 1, issue_s, p, p, label(cfg, "window", k1),
-                              label(cfg, "order", k2));
+    SX_FAIL_IF(rows < p, SX_ERR_INPUT, "%s: %lld complete error row(s) (a row is %d consecutive observations) in "
+               "the window ending at %s; AR(%d) needs at least %d: give more observations, widen %s or lower %s",
+               so->source, (long long)rows, p + 1, issue_s, p, p, label(cfg, "window", k1), label(cfg, "order", k2));
     sx_hydro_correct_opts_t opts = {rls ? SX_HYDRO_CORRECT_RLS : SX_HYDRO_CORRECT_AR, p, lambda, window, limit};
     sx_hydro_correct_info_t info;
     double *out = malloc((size_t)lead * sizeof *out);
@@ -143,8 +141,8 @@ static sx_err correct(sx_job_t *job, const sx_cfg_node_t *node, const sx_hydro_s
         char msg[512];
         snprintf(msg, sizeof msg, "%s", sx_err_message());
         sx_err_clear();
-        err = sx_cfg_fail_at(cfg, node, "%s up to %s: %s (%s, %s, %s)", so->source, issue_s, msg,
-                             label(cfg, "order", k1), label(cfg, "window", k2), label(cfg, "method", k3));
+        err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%s up to %s: %s (%s, %s, %s)", so->source, issue_s, msg,
+                         label(cfg, "order", k1), label(cfg, "window", k2), label(cfg, "method", k3));
     }
     char path[SX_PATH_MAX];
     if (!err) err = sx_job_out_file(job, output, ".csv", path, sizeof path);
