@@ -170,17 +170,12 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     (void)comm;
     if (sx_mpi_rank() != 0) return SX_OK;
-    const char *obsf, *simf;
-    SX_CHECK(sx_job_input(job, node, "obs", &obsf));
-    SX_CHECK(sx_job_input(job, node, "sim", &simf));
-    static const char *const req[] = {"Q"};
     sx_hydro_series_t so, ss;
-    memset(&so, 0, sizeof so);
-    SX_CHECK(sx_hydro_series_read(simf, req, 1, NULL, 0, &ss));
-    sx_err e = sx_hydro_series_read_missing(obsf, req, 1, &so);
-    double *obs = e ? NULL : malloc((size_t)ss.n * sizeof *obs);
-    if (!e && !obs) e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
-    if (!e) e = correct(job, node, &so, &ss, obs);
+    sx_err e = sx__step_read_obs_sim(job, node, 1, &so, &ss);
+    double *obs = NULL; /* the observations on the simulation's steps */
+    if (!e)
+        e = (obs = malloc((size_t)ss.n * sizeof *obs)) ? correct(job, node, &so, &ss, obs)
+                                                       : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     free(obs);
     sx_hydro_series_fini(&so);
     sx_hydro_series_fini(&ss);
