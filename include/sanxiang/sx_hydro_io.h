@@ -37,6 +37,11 @@ typedef struct {
  */
 sx_err sx_hydro_series_read(const char *path, const char *const *required, int nreq, const char *const *optional,
                             int nopt, sx_hydro_series_t *out);
+/** sx_hydro_series_read for observations with gaps: a value written empty,
+ *  NA, NaN, null or - is read as NaN (missing) instead of refused, and rows
+ *  may be left out (times must still increase strictly; dt is the smallest
+ *  step seen). Not collective. Owning: sx_hydro_series_fini. */
+sx_err sx_hydro_series_read_missing(const char *path, const char *const *required, int nreq, sx_hydro_series_t *out);
 void sx_hydro_series_fini(sx_hydro_series_t *s);
 /** Parse a time as the tables write it (integer step or ISO date, UTC) into
  *  *t (seconds since 1970 or the step number); 0 if it is neither. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "hydro/hydro_internal.h"
@@ -86,7 +87,14 @@ static sx_err grow(sx_hydro_series_t *s, int64_t *cap)
     return SX_OK;
 }
 
-static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx, sx_hydro_series_t *s)
+/* A missing value as a spreadsheet writes it: empty, NA, NaN, null or -. */
+static int missing_text(const char *v)
+{
+    return !*v || !strcasecmp(v, "na") || !strcasecmp(v, "nan") || !strcasecmp(v, "null") || !strcmp(v, "-");
+}
+
+static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx, int allow_missing,
+                        sx_hydro_series_t *s)
 {
     int64_t cap = 0;
     for (int r = 0; r < tab->nrow; r++) {
@@ -106,6 +114,10 @@ static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx,
         for (int c = 0; c < s->ncol; c++) {
             if (idx[1 + c] < 0) continue;
             const char *v = sx_table_at(tab, r, idx[1 + c]);
+            if (allow_missing && missing_text(v)) {
+                s->col[c][s->n] = NAN;
+                continue;
+            }
             SX_FAIL_IF(!*v, SX_ERR_INPUT, "%s:%d: time %s: %s is empty; missing values must be filled, not left blank",
                        path, lineno, ts, s->name[c]);
             char *end;
@@ -117,7 +129,12 @@ static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx,
             SX_FAIL_IF(x < 0, SX_ERR_INPUT, "%s:%d: time %s: %s = %g is negative", path, lineno, ts, s->name[c], x);
             s->col[c][s->n] = x;
         }
-        if (s->n >= 1) {
+        if (s->n >= 1 && allow_missing) { /* observations: increasing, rows may be missing */
+            double d = tv - s->t[s->n - 1];
+            SX_FAIL_IF(d <= 0, SX_ERR_INPUT, "%s:%d: time %s does not follow %s; times must increase", path, lineno, ts,
+                       s->time[s->n - 1]);
+            if (s->n == 1 || d < s->dt) s->dt = d; /* the smallest step seen */
+        } else if (s->n >= 1) {
             double d = tv - s->t[s->n - 1];
             if (s->n == 1) {
                 SX_FAIL_IF(d <= 0, SX_ERR_INPUT, "%s:%d: time %s does not follow %s; times must increase", path,
@@ -143,8 +160,8 @@ static sx_err read_rows(const sx_table_t *tab, const char *path, const int *idx,
     return SX_OK;
 }
 
-sx_err sx_hydro_series_read(const char *path, const char *const *required, int nreq, const char *const *optional,
-                            int nopt, sx_hydro_series_t *out)
+static sx_err read_series(const char *path, const char *const *required, int nreq, const char *const *optional,
+                          int nopt, int allow_missing, sx_hydro_series_t *out)
 {
     memset(out, 0, sizeof *out);
     SX_FAIL_IF(nreq + nopt > SX_HYDRO_MAX_COLS, SX_ERR_INTERNAL, "too many columns requested");
@@ -177,7 +194,7 @@ sx_err sx_hydro_series_read(const char *path, const char *const *required, int n
     }
     out->ncol = nreq + nopt;
     snprintf(out->source, sizeof out->source, "%s", path);
-    e = read_rows(tab, path, idx, out);
+    e = read_rows(tab, path, idx, allow_missing, out);
 done:
     sx_table_destroy(&tab);
     if (e != SX_OK) {
@@ -185,6 +202,17 @@ done:
         sx_err_trace(SX__FILE, __LINE__);
     }
     return e;
+}
+
+sx_err sx_hydro_series_read(const char *path, const char *const *required, int nreq, const char *const *optional,
+                            int nopt, sx_hydro_series_t *out)
+{
+    return read_series(path, required, nreq, optional, nopt, 0, out);
+}
+
+sx_err sx_hydro_series_read_missing(const char *path, const char *const *required, int nreq, sx_hydro_series_t *out)
+{
+    return read_series(path, required, nreq, NULL, 0, 1, out);
 }
 
 sx_err sx_hydro_series_step_hours(const sx_hydro_series_t *s, double dt_hours, double *out)

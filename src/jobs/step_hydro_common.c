@@ -1,7 +1,10 @@
 /*
- * step_hydro_common.c — NAME: value maps shared by the hydro job steps.
+ * step_hydro_common.c — NAME: value maps shared by the hydro job steps, and
+ * the observed/simulated discharge pair of evaluate and correct.
  */
 #include "jobs/step_hydro_common.h"
+
+#include <string.h>
 
 #include "sanxiang/sx_parse.h"
 
@@ -16,4 +19,20 @@ sx_err sx__step_named_values(const sx_cfg_t *cfg, const sx_cfg_node_t *map, cons
         names[(*n)++] = sx_cfg_node_key_at(map, i);
     }
     return SX_OK;
+}
+
+sx_err sx__step_read_obs_sim(sx_job_t *job, const sx_cfg_node_t *node, int obs_gaps, sx_hydro_series_t *so,
+                             sx_hydro_series_t *ss)
+{
+    memset(so, 0, sizeof *so);
+    memset(ss, 0, sizeof *ss);
+    const char *obsf, *simf;
+    SX_CHECK(sx_job_input(job, node, "obs", &obsf));
+    SX_CHECK(sx_job_input(job, node, "sim", &simf));
+    static const char *const req[] = {"Q"};
+    SX_CHECK(obs_gaps ? sx_hydro_series_read_missing(obsf, req, 1, so)
+                      : sx_hydro_series_read(obsf, req, 1, NULL, 0, so));
+    sx_err e = sx_hydro_series_read(simf, req, 1, NULL, 0, ss);
+    if (e) sx_hydro_series_fini(so);
+    return e;
 }

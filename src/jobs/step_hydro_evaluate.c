@@ -130,14 +130,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     (void)comm;
     if (sx_mpi_rank() != 0) return SX_OK;
-    const char *obsf, *simf;
-    SX_CHECK(sx_job_input(job, node, "obs", &obsf));
-    SX_CHECK(sx_job_input(job, node, "sim", &simf));
-    static const char *const req[] = {"Q"};
     sx_hydro_series_t so, ss;
-    memset(&ss, 0, sizeof ss);
-    SX_CHECK(sx_hydro_series_read(obsf, req, 1, NULL, 0, &so));
-    sx_err e = sx_hydro_series_read(simf, req, 1, NULL, 0, &ss);
+    sx_err e = sx__step_read_obs_sim(job, node, 0, &so, &ss);
     sx_gbt_event_t *ev = e ? NULL : calloc(MAX_EVENTS, sizeof *ev);
     if (!e && !ev) e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     if (!e) e = evaluate(job, node, &so, &ss, ev);

@@ -24,6 +24,7 @@ extern const sx_job_step_t sx_step_hydro_params;
 extern const sx_job_step_t sx_step_hydro_route;
 extern const sx_job_step_t sx_step_hydro_reservoir;
 extern const sx_job_step_t sx_step_hydro_evaluate;
+extern const sx_job_step_t sx_step_hydro_correct;
 extern const sx_job_step_t sx_step_hydro_thiessen;
 extern const sx_job_step_t sx_step_hydro_frequency;
 extern const sx_job_step_t sx_step_flood2d;
@@ -58,6 +59,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_hydro_route,
     &sx_step_hydro_reservoir,
     &sx_step_hydro_evaluate,
+    &sx_step_hydro_correct,
     &sx_step_hydro_thiessen,
     &sx_step_hydro_frequency,
     &sx_step_flood2d,
