@@ -6,60 +6,117 @@
  *
  * A cell without a D8 direction next to a higher cell is a high edge; a cell
  * with a direction next to a direction-less cell of equal elevation is a low
- * edge. Barnes' breadth-first searches become distributed fixpoints
- * (fixpoint.c): d_high, the distance from the high edges over direction-less
- * cells of equal elevation; H, the largest d_high of the flat (the flat is
- * the equal-elevation component, as Barnes labels it); d_low, the distance
- * from the low edges. The mask is H - d_high + 2 d_low (2 d_low where no
- * high edge reaches), and each direction-less cell of a drainable flat points
- * to its equal-elevation neighbour of least mask, a cardinal one replacing a
+ * edge. Barnes' two breadth-first searches become distributed fixpoints
+ * (fixpoint.c) over the links between direction-less cells of equal
+ * elevation: d_high, the distance from the high edges, and d_low, the
+ * distance from the low edges. Barnes' mask is H - d_high + 2 d_low (H the
+ * largest d_high of the flat, 0 in place of H - d_high where no high edge
+ * reaches), and each direction-less cell of a drainable flat points to its
+ * equal-elevation neighbour of least mask, a cardinal one replacing a
  * diagonal one on ties. Flats without a low edge (undrained pits) keep no
- * direction. The searches start from the flat cells the D8 pass listed and
- * touch only flats and their rims; the arrays they use are initialised at
- * memory speed. The fixpoints are unique, so the directions do not depend on
- * the ranks or the block size.
- * Memory per cell of the block: two int32 value arrays (8 B) and a state
- * byte, plus the lists and queues (4 B per flat or queued cell).
+ * direction.
+ *
+ * H is never computed: the choice compares a cell's mask with those of its
+ * equal-elevation neighbours only, and those are either low edges (mask 2,
+ * below every flat cell's mask, which is at least 2 d_low >= 4) or
+ * direction-less cells linked to it, so reached from a high edge exactly when
+ * it is and of the same flat, with the same H. Where the cell has low-edge
+ * neighbours it points to the first cardinal one of them (else the first);
+ * otherwise the masks less H, -d_high + 2 d_low (2 d_low where no high edge
+ * reaches), order its neighbours as the masks do, and the same scan picks
+ * the same neighbour. The directions are Barnes' bit for bit.
+ *
+ * Both searches run over the links between direction-less cells only: d_low
+ * starts at 2 on the cells next to a low edge (own or halo) instead of 1 on
+ * the low edges, which gives the same values and leaves the cells with a
+ * direction out of the searches; the cells next to a low edge get their
+ * direction from the low edges alone.
+ *
+ * Work is proportional to the flat cells: one pass over the list of
+ * direction-less cells the D8 pass made sets their links (a byte per cell,
+ * from the directions of their neighbours) and the sources, the searches
+ * touch only flats, a last pass over the list sets the directions; the
+ * arrays are calloc'ed (0 = unreached), so no pass runs over the whole frame
+ * and only the pages holding flats are ever touched. The fixpoints are
+ * unique, so the directions do not depend on the ranks or the block size.
+ * Memory per cell of the block: two uint32 distance arrays (8 B) and a link
+ * byte, plus the source lists and the queue (4 B per flat cell each).
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "dem/fixpoint.h"
 #include "dem/flowdir_internal.h"
 #include "sanxiang/sx_mpi.h"
 
-#define INF SX__FP_INF
+/* A temporary mark in dir (never left there): direction-less halo cells. */
+#define HALO_FLAT 9
 
-/* Append c to a list of cells. */
-static sx_err list_add(uint32_t **a, int64_t *n, int64_t *cap, uint32_t c)
+/* Barnes' mask less the flat's H (see above): least is steepest. */
+static inline int64_t key_of(const uint32_t *dh, const uint32_t *dl, uint32_t c)
 {
-    if (*n == *cap) {
-        int64_t nc = *cap ? 2 * *cap : 1024;
-        uint32_t *x = realloc(*a, (size_t)nc * sizeof *x);
-        SX_FAIL_IF(!x, SX_ERR_NOMEM, "cannot list %lld flat cells", (long long)nc);
-        *a = x;
-        *cap = nc;
+    return (dh[c] ? -(int64_t)dh[c] : 0) + 2 * (int64_t)dl[c];
+}
+
+/* Direction of a direction-less own cell e of a drainable flat without a
+ * low-edge neighbour: all its neighbours of its elevation are direction-less
+ * and in its flat. The least key wins; of several, the first cardinal one,
+ * else the first (the sequential scan's rule). No strictly lower key: none. */
+static inline uint8_t flat_dir(const int64_t *off, const uint16_t *eq, const uint32_t *dh, const uint32_t *dl,
+                               uint32_t e)
+{
+    unsigned all = eq[e] & 0xffu, set = 0, found = 0;
+    int64_t best = key_of(dh, dl, e);
+    SX__UNROLL8
+    for (int k = 0; k < 8; k++) {
+        int64_t kk = ((all >> k) & 1) ? key_of(dh, dl, (uint32_t)(e + off[k])) : INT64_MAX;
+        unsigned lt = kk < best, same = (kk == best) & found;
+        set = lt ? 1u << k : set | same << k;
+        best = lt ? kk : best;
+        found |= lt;
     }
-    (*a)[(*n)++] = c;
-    return SX_OK;
+    unsigned card = set & 0x55u;
+    return found ? (uint8_t)__builtin_ctz(card ? card : set) : SX_D8_NONE;
 }
 
-/* The passes over the whole frame, at memory speed. */
-SX__VECTORISE static void fill_i32(int32_t *restrict a, int64_t n, int32_t v)
+/* Links of a direction-less own cell c (halo ones marked HALO_FLAT): its
+ * direction-less own neighbours of equal elevation. */
+static inline unsigned own_flat_links(const int64_t *off, const uint8_t *dir, unsigned all, uint32_t c)
 {
-    for (int64_t c = 0; c < n; c++) a[c] = v;
+    unsigned lk = 0;
+    SX__UNROLL8
+    for (int k = 0; k < 8; k++) lk |= (unsigned)(dir[c + off[k]] == SX_D8_NONE) << k;
+    return lk & all;
 }
-SX__VECTORISE static void neg_or_zero(const int32_t *restrict a, int32_t *restrict b, int64_t n)
+
+/* Equal-elevation neighbours of c outside its flat with a direction: low edges. */
+static inline unsigned low_edges(const int64_t *off, const uint8_t *dir, unsigned all, unsigned lk, uint32_t c)
 {
-    for (int64_t c = 0; c < n; c++) b[c] = a[c] == INF ? 0 : -a[c];
+    unsigned low = 0;
+    for (unsigned m = all & ~lk; m; m &= m - 1) {
+        int k = __builtin_ctz(m);
+        low |= (unsigned)(dir[c + off[k]] < 8) << k;
+    }
+    return low;
 }
-SX__VECTORISE static void h_minus_d(int32_t *restrict a, const int32_t *restrict b, int64_t n)
+
+/* Marks the direction-less halo cells in dir and links them into the own
+ * block (the sources of later rounds) (on), or clears the marks. */
+static void halo_flats(const sx__pad_t *p, uint8_t *dir, const uint16_t *eq, uint8_t *links, const uint32_t *ring,
+                       int64_t nring, int on)
 {
-    for (int64_t c = 0; c < n; c++) a[c] = a[c] == INF ? 0 : -b[c] - a[c];
-}
-SX__VECTORISE static void mask_of(int32_t *restrict a, const int32_t *restrict b, int64_t n)
-{
-    for (int64_t c = 0; c < n; c++) a[c] = b[c] == INF ? 0 : a[c] + 2 * b[c];
+    for (int64_t r = 0; r < nring; r++) {
+        uint32_t e = ring[r];
+        if (dir[e] != (on ? SX_D8_NONE : HALO_FLAT)) continue;
+        dir[e] = on ? HALO_FLAT : SX_D8_NONE;
+        if (!on) continue;
+        unsigned lk = 0;
+        for (int k = 0; k < 8; k++) {
+            int64_t t = sx__pad_nb(p, e, k);
+            if (t >= 0 && sx__pad_in_own(p, t) && (eq[t] & SX__EQ_FLAT) && ((eq[t] >> ((k + 4) & 7)) & 1))
+                lk |= 1u << k;
+        }
+        links[e] = (uint8_t)lk;
+    }
 }
 
 sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq,
@@ -70,95 +127,57 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     int64_t any = 0, mine = nnone;
     SX_CHECK_MPI(MPI_Allreduce(&mine, &any, 1, MPI_INT64_T, MPI_SUM, comm));
     if (any == 0) return SX_OK; /* no flats anywhere */
-    int32_t *a = malloc((size_t)p->n * sizeof *a), *b = malloc((size_t)p->n * sizeof *b);
-    uint8_t *state = malloc((size_t)p->n); /* bit 0: outside the own block (the fixpoint's working bits above) */
-    uint32_t *src = NULL, *ring = NULL;
-    int64_t ns = 0, cap = 0, nring = 0;
+    size_t n = (size_t)(p->n ? p->n : 1), nf = (size_t)(nnone ? nnone : 1);
+    uint32_t *dh = calloc(n, sizeof *dh), *dl = calloc(n, sizeof *dl), *ring = NULL;
+    uint8_t *links = calloc(n, 1);
+    uint32_t *hi = malloc(nf * sizeof *hi), *lo = malloc(nf * sizeof *lo);
+    int64_t nring = 0, nhi = 0, nlo = 0;
     sx_halo_t *h = NULL;
-    if (!a || !b || !state)
+    const int64_t *off = p->off;
+    if (!dh || !dl || !links || !hi || !lo)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flat gradients (%lld cells)",
                          (long long)p->n);
-    if (err == SX_OK) err = sx_halo_create_padded(d, (int)p->width, sizeof(int32_t), &h);
+    if (err == SX_OK) err = sx_halo_create_padded(d, (int)p->width, sizeof(uint32_t), &h);
     if (err == SX_OK) err = sx__pad_ring(p, &ring, &nring);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    sx__pad_notown(p, state);
-    sx__fixpoint_t fp = {d, p, h, dir, eq, NULL, state};
-    const int64_t *off = p->off;
 
-    /* d_high into a, from the high edges */
-    fill_i32(a, p->n, INF);
-    for (int64_t s = 0; s < nnone && err == SX_OK; s++)
-        if (eq[none[s]] & SX__EQ_HIGHER) {
-            a[none[s]] = 1;
-            err = list_add(&src, &ns, &cap, none[s]);
+    /* links, and the sources: high edges (d_high 1), cells next to a low
+     * edge, own or halo (d_low 2, as in Barnes' numbering) */
+    halo_flats(p, dir, eq, links, ring, nring, 1);
+    for (int64_t s = 0; s < nnone; s++) {
+        uint32_t c = none[s];
+        unsigned all = eq[c] & 0xffu, lk = own_flat_links(off, dir, all, c);
+        links[c] = (uint8_t)lk;
+        if (eq[c] & SX__EQ_HIGHER) {
+            dh[c] = 1;
+            hi[nhi++] = c;
         }
-    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    SX_CHECK_GOTO(sx__fixpoint_min(&fp, a, 1, SX__LINK_AWAY, src, ns), err, done);
-
-    /* -H into b: the least -d_high over each flat (halo of a is final) */
-    ns = 0;
-    neg_or_zero(a, b, p->n);
-    for (int64_t s = 0; s < nnone && err == SX_OK; s++)
-        if (b[none[s]] < 0) err = list_add(&src, &ns, &cap, none[s]);
-    for (int64_t r = 0; r < nring && err == SX_OK; r++)
-        if (b[ring[r]] < 0) err = list_add(&src, &ns, &cap, ring[r]);
-    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    SX_CHECK_GOTO(sx__fixpoint_min(&fp, b, 0, SX__LINK_FLAT, src, ns), err, done);
-
-    /* H - d_high into a (0 where no high edge reaches) */
-    h_minus_d(a, b, p->n);
-
-    /* d_low into b, from the low edges: own cells with a direction next to
-     * a direction-less cell of their elevation (own or halo) */
-    ns = 0;
-    fill_i32(b, p->n, INF);
-    for (int64_t s = 0; s < nnone && err == SX_OK; s++)
-        for (unsigned bits = eq[none[s]] & 0xffu; bits && err == SX_OK; bits &= bits - 1) {
-            uint32_t m = (uint32_t)(none[s] + off[__builtin_ctz(bits)]);
-            if (dir[m] < 8 && b[m] == INF && !(state[m] & 1)) {
-                b[m] = 1;
-                err = list_add(&src, &ns, &cap, m);
-            }
-        }
-    for (int64_t r = 0; r < nring && err == SX_OK; r++) {
-        uint32_t e = ring[r];
-        if (dir[e] != SX_D8_NONE) continue;
-        for (int k = 0; k < 8 && err == SX_OK; k++) {
-            int64_t mm = sx__pad_nb(p, e, k);
-            if (mm < 0) continue;
-            uint32_t m = (uint32_t)mm;
-            if ((state[m] & 1) || dir[m] >= 8 || !((eq[m] >> ((k + 4) & 7)) & 1) || b[m] != INF) continue;
-            b[m] = 1;
-            err = list_add(&src, &ns, &cap, m);
+        if (all & ~lk && low_edges(off, dir, all, lk, c)) {
+            dl[c] = 2;
+            lo[nlo++] = c;
         }
     }
-    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    SX_CHECK_GOTO(sx__fixpoint_min(&fp, b, 1, SX__LINK_TOWARDS, src, ns), err, done);
+    sx__fixpoint_t fp = {d, p, h, links};
+    SX_CHECK_GOTO(sx__fixpoint_min(&fp, dh, 1, hi, nhi), err, done);
+    SX_CHECK_GOTO(sx__fixpoint_min(&fp, dl, 1, lo, nlo), err, done);
 
-    /* the mask into a, for drainable flat cells and low edges; 0 elsewhere */
-    mask_of(a, b, p->n);
-    SX_CHECK_GOTO(sx_halo_exchange(h, a), err, done);
+    /* directions (dh and dl are final on the halo too): next to low edges
+     * the first cardinal one, else the first; elsewhere the least key */
     for (int64_t s = 0; s < nnone; s++) {
-        uint32_t e = none[s];
-        if (b[e] == INF) continue; /* an undrained flat */
-        int32_t best = a[e];
-        uint8_t bd = SX_D8_NONE;
-        for (int k = 0; k < 8; k++) {
-            if (!((eq[e] >> k) & 1)) continue;
-            int32_t mk = a[e + off[k]];
-            if (mk < best || (mk == best && bd != SX_D8_NONE && (bd & 1) && !(k & 1))) {
-                best = mk;
-                bd = (uint8_t)k;
-            }
-        }
-        dir[e] = bd;
+        uint32_t c = none[s];
+        if (!dl[c]) continue; /* an undrained flat */
+        unsigned all = eq[c] & 0xffu, low = dl[c] == 2 ? low_edges(off, dir, all, links[c], c) : 0;
+        unsigned card = low & 0x55u;
+        dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(off, eq, dh, dl, c);
     }
 done:
+    if (ring) halo_flats(p, dir, eq, links, ring, nring, 0);
     sx_halo_destroy(&h);
-    free(a);
-    free(b);
-    free(state);
-    free(src);
+    free(dh);
+    free(dl);
+    free(links);
+    free(hi);
+    free(lo);
     free(ring);
     return err;
 }

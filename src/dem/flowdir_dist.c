@@ -111,21 +111,24 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
         free(be);
     }
     SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate the D8 row buffers (%lld cells)", (long long)own.nx);
-    int64_t cap = 0;
-    for (int64_t j = 0; j < own.ny; j++) {
+    int64_t cap = 0, n = 0;
+    for (int64_t j = 0; j < own.ny; j++) { /* branch-free: flats and slopes interleave unpredictably */
         int64_t c0 = sx__pad_at(p, 0, j);
+        if (n + own.nx > cap) {
+            cap = 2 * cap > n + own.nx ? 2 * cap : n + own.nx + 4096;
+            uint32_t *x = realloc(*none, (size_t)cap * sizeof *x);
+            SX_FAIL_IF(!x, SX_ERR_NOMEM, "cannot list %lld cells without a direction", (long long)cap);
+            *none = x;
+        }
+        uint32_t *list = *none;
         for (int64_t i = 0; i < own.nx; i++) {
-            if (dir[c0 + i] != SX_D8_NONE) continue;
-            if (*nnone == cap) {
-                cap = cap ? 2 * cap : 4096;
-                uint32_t *x = realloc(*none, (size_t)cap * sizeof *x);
-                SX_FAIL_IF(!x, SX_ERR_NOMEM, "cannot list %lld cells without a direction", (long long)cap);
-                *none = x;
-            }
-            (*none)[(*nnone)++] = (uint32_t)(c0 + i);
-            eq[c0 + i] |= SX__EQ_FLAT;
+            int flat = dir[c0 + i] == SX_D8_NONE;
+            list[n] = (uint32_t)(c0 + i);
+            n += flat;
+            eq[c0 + i] |= (uint16_t)(flat ? SX__EQ_FLAT : 0);
         }
     }
+    *nnone = n;
     return SX_OK;
 }
 

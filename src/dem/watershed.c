@@ -47,8 +47,8 @@ sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dirown, const
     sx_err err = SX_OK;
     sx__pad_t p;
     sx_halo_t *hd = NULL, *hv = NULL;
-    uint8_t *dir = NULL, *out = NULL, *state = NULL;
-    int32_t *v = NULL;
+    uint8_t *dir = NULL, *out = NULL, *links = NULL;
+    uint32_t *v = NULL;
     uint32_t *src = NULL;
     int64_t ns = 0;
     SX_CHECK(sx__pad_init(&p, d->own, 1, d->gnx, d->gny));
@@ -58,31 +58,33 @@ sx_err sx_dem_watershed_label(const sx_decomp_t *d, const uint8_t *dirown, const
     if (err == SX_OK) {
         dir = malloc(nn);
         out = calloc(nn, 1);
-        v = malloc(nn * sizeof *v);
+        v = calloc(nn, sizeof *v);
         src = malloc((size_t)(n ? n : 1) * sizeof *src);
-        state = malloc(nn);
-        if (!dir || !out || !v || !src || !state)
+        links = calloc(nn, 1);
+        if (!dir || !out || !v || !src || !links)
             err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "watershed block");
     }
     SX_CHECK_GOTO(sx_err_agree(d->comm, err), err, done);
     memset(dir, SX_D8_NODATA, nn);
     for (int64_t j = 0; j < p.own.ny; j++) memcpy(dir + sx__pad_at(&p, 0, j), dirown + j * p.own.nx, (size_t)p.own.nx);
     SX_CHECK_GOTO(sx_halo_exchange(hd, dir), err, done);
-    for (size_t c = 0; c < nn; c++) v[c] = SX__FP_INF;
     for (int64_t i = 0; i < n; i++) {
         int64_t gi = outlet_cells[i] % d->gnx, gj = outlet_cells[i] / d->gnx;
         if (gi < p.own.x0 || gj < p.own.y0 || gi >= p.own.x0 + p.own.nx || gj >= p.own.y0 + p.own.ny) continue;
         int64_t c = sx__pad_at(&p, gi - p.own.x0, gj - p.own.y0);
         if (!out[c]) src[ns++] = (uint32_t)c;
-        if (!out[c] || i + 1 < v[c]) v[c] = (int32_t)(i + 1); /* two outlets on one cell: the first id wins */
+        if (!out[c] || i + 1 < v[c]) v[c] = (uint32_t)(i + 1); /* two outlets on one cell: the first id wins */
         out[c] = 1;
     }
-    sx__pad_notown(&p, state);
-    sx__fixpoint_t fp = {d, &p, hv, dir, NULL, out, state};
-    SX_CHECK_GOTO(sx__fixpoint_min(&fp, v, 0, SX__LINK_UPSTREAM, src, ns), err, done);
+    /* links upstream: from each cell (own or halo) to the own non-outlet cells draining into it */
+    for (int64_t j = 0; j < p.own.ny; j++)
+        for (int64_t c = sx__pad_at(&p, 0, j), e = c + p.own.nx; c < e; c++)
+            if (dir[c] < 8 && !out[c]) links[c + p.off[dir[c]]] |= (uint8_t)(1u << ((dir[c] + 4) & 7));
+    sx__fixpoint_t fp = {d, &p, hv, links};
+    SX_CHECK_GOTO(sx__fixpoint_min(&fp, v, 0, src, ns), err, done);
     for (int64_t j = 0; j < p.own.ny; j++) {
-        const int32_t *row = v + sx__pad_at(&p, 0, j);
-        for (int64_t i = 0; i < p.own.nx; i++) label[j * p.own.nx + i] = row[i] == SX__FP_INF ? 0 : row[i];
+        const uint32_t *row = v + sx__pad_at(&p, 0, j);
+        for (int64_t i = 0; i < p.own.nx; i++) label[j * p.own.nx + i] = (int32_t)row[i];
     }
 done:
     sx_halo_destroy(&hd);
@@ -91,7 +93,7 @@ done:
     free(out);
     free(v);
     free(src);
-    free(state);
+    free(links);
     return err;
 }
 
