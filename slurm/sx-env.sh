@@ -67,8 +67,9 @@ sx_banner() {
 sx_launch() {
   $SX_LAUNCH "$SX_BIN" "$@" &
   local pid=$!
-  trap 'echo "sanxiang: signal received, asking ranks to checkpoint"; kill -USR1 $pid 2>/dev/null' USR1
-  trap 'kill -TERM $pid 2>/dev/null' TERM
+  SX_SIGNALLED=0
+  trap 'SX_SIGNALLED=1; echo "sanxiang: signal received, asking ranks to checkpoint"; kill -USR1 $pid 2>/dev/null' USR1
+  trap 'SX_SIGNALLED=1; kill -TERM $pid 2>/dev/null' TERM
   local rc=0
   while :; do
     wait $pid; rc=$?
@@ -80,10 +81,15 @@ sx_launch() {
 }
 
 # After sx_launch: requeue the job if sanxiang stopped for the time limit.
+# A signal forwarded while the ranks were still starting (before sanxiang's
+# handler was in place) ends them by the signal itself (status > 128): no
+# step was interrupted mid-way that a re-run cannot redo (outputs are only
+# renamed into place when complete), so that is requeued too.
 sx_requeue_if_interrupted() {
   local rc=$1
-  if [ "$rc" -eq 8 ] && [ -n "${SLURM_JOB_ID:-}" ]; then
-    echo "sanxiang: checkpoint written; requeueing job $SLURM_JOB_ID to resume"
+  if [ -n "${SLURM_JOB_ID:-}" ] && { [ "$rc" -eq 8 ] || { [ "${SX_SIGNALLED:-0}" = 1 ] && [ "$rc" -gt 128 ]; }; }; then
+    if [ "$rc" -eq 8 ]; then echo "sanxiang: checkpoint written; requeueing job $SLURM_JOB_ID to resume"
+    else echo "sanxiang: the time-limit signal ended the ranks while they started (status $rc); requeueing job $SLURM_JOB_ID to resume"; fi
     scontrol requeue "$SLURM_JOB_ID"
     exit 0
   fi

@@ -28,6 +28,11 @@ static sx_err start_threads(void)
 
 int main(int argc, char **argv)
 {
+    /* Slurm's USR1 before the time limit and TERM at it only set a flag;
+     * jobs stop at their next step boundary (or checkpoint) with status 8.
+     * Installed before MPI starts, so a signal that arrives while the ranks
+     * start up (srun forwards it at once) is kept, not fatal. */
+    sx_err sig = sx_signal_install();
     sx_err err = sx_mpi_init(&argc, &argv);
     if (err != SX_OK) {
         char msg[1200];
@@ -35,9 +40,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "sanxiang: error: %s\n", msg);
         return sx_err_exit_status(err);
     }
-    /* Slurm's USR1 before the time limit and TERM at it only set a flag;
-     * jobs stop at their next step boundary (or checkpoint) with status 8. */
-    err = sx_err_agree(MPI_COMM_WORLD, sx_signal_install());
+    err = sx_err_agree(MPI_COMM_WORLD, sig);
     if (err == SX_OK) err = start_threads();
     if (err == SX_OK) err = sx_cli_dispatch(argc, argv);
     err = sx_err_agree(MPI_COMM_WORLD, err);
