@@ -26,6 +26,10 @@ sx_err sx_layer_open(MPI_Comm comm, const char *name, int band, sx_raster_t **r,
 /** Read window win of band into buf, a float64 array laid out over ext
  *  (ext contains win); nodata and NaN become NaN. Not collective. */
 sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window_t win, sx_window_t ext, double *buf);
+/** The error for an infinite value v at global cell (gi, gj) of band `band` of
+ *  raster `name` on grid g (no measurement: every reader refuses it with this
+ *  message, naming the cell and the remedy). Returns SX_ERR_INPUT. */
+sx_err sx_layer_infinite_cell(const char *name, int band, const sx_grid_t *g, int64_t gi, int64_t gj, double v);
 
 /** Files of a layer, for callers that name them from a stem (formats bits). */
 enum { SX_LAYER_COG = 1, SX_LAYER_NC = 2 };

@@ -46,21 +46,6 @@ sx_err sx__dem_check_frame(const sx_grid_t *g, const char *name)
     return SX_OK;
 }
 
-/* The first infinite value of the own cells (any nodata marked already): an
- * infinite elevation is no measurement and would poison every sum and
- * statistic downstream, so it is refused naming the cell. */
-static sx_err infinite_cell(const sx__dem_t *b, int64_t c, const char *name, int band)
-{
-    const sx__pad_t *p = &b->pad;
-    int64_t gi = sx__pad_gi(p, c), gj = sx__pad_gj(p, c);
-    double v = b->t == SX_DT_FLOAT32 ? ((const float *)b->z)[c] : ((const double *)b->z)[c];
-    SX_FAIL(SX_ERR_INPUT,
-            "'%s' band %d holds %s at row %lld, column %lld (x %.10g, y %.10g); make such cells nodata "
-            "(e.g. gdal_calc.py --calc \"where(isinf(A), -9999, A)\" --NoDataValue=-9999) and run again",
-            name, band, v > 0 ? "+inf" : "-inf", (long long)gj, (long long)gi, sx_grid_x_center(&b->grid, gi),
-            sx_grid_y_center(&b->grid, gj));
-}
-
 /* nodata -> NaN over the own cells of the frame, comparing as
  * sx_grid_is_nodata does; refuses infinite values, and with need, the first
  * NaN when the band has no nodata value. */
@@ -83,7 +68,8 @@ static sx_err infinite_cell(const sx__dem_t *b, int64_t c, const char *name, int
                 nan |= isnan(row[i]) != 0;                                                                    \
             }                                                                                                 \
             for (int64_t i = 0; inf && i < p->own.nx; i++)                                                    \
-                if (isinf(row[i])) return infinite_cell(b, sx__pad_at(p, i, j), name, band);                  \
+                if (isinf(row[i]))                                                                            \
+                    return sx_layer_infinite_cell(name, band, g, p->own.x0 + i, p->own.y0 + j, row[i]);       \
             for (int64_t i = 0; nan && need && !has && i < p->own.nx; i++)                                    \
                 if (isnan(row[i]))                                                                            \
                     SX_FAIL(SX_ERR_INPUT,                                                                     \

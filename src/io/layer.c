@@ -60,13 +60,18 @@ sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window
         /* An infinite value is no measurement: it would poison every sum and statistic downstream. */
         int64_t i = 0;
         while (!isinf(row[i])) i++;
-        SX_FAIL(SX_ERR_INPUT,
-                "'%s' band %d holds %s at row %lld, column %lld (x %.10g, y %.10g); make such cells nodata "
-                "(e.g. gdal_calc.py --calc \"where(isinf(A), -9999, A)\" --NoDataValue=-9999) and run again",
-                sx_raster_name(r), band, row[i] > 0 ? "+inf" : "-inf", (long long)(win.y0 + j), (long long)(win.x0 + i),
-                sx_grid_x_center(g, win.x0 + i), sx_grid_y_center(g, win.y0 + j));
+        return sx_layer_infinite_cell(sx_raster_name(r), band, g, win.x0 + i, win.y0 + j, row[i]);
     }
     return SX_OK;
+}
+
+sx_err sx_layer_infinite_cell(const char *name, int band, const sx_grid_t *g, int64_t gi, int64_t gj, double v)
+{
+    SX_FAIL(SX_ERR_INPUT,
+            "'%s' band %d holds %s at row %lld, column %lld (x %.10g, y %.10g); make such cells nodata "
+            "(e.g. gdal_calc.py --calc \"where(isinf(A), -9999, A)\" --NoDataValue=-9999) and run again",
+            name, band, v > 0 ? "+inf" : "-inf", (long long)gj, (long long)gi, sx_grid_x_center(g, gi),
+            sx_grid_y_center(g, gj));
 }
 
 void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len)
