@@ -70,6 +70,7 @@ typedef struct {
     const char *provenance;  /* JSON, identical on all ranks: item SANXIANG_PROVENANCE */
     const sx_band_stats_t *stats; /* exact band statistics (sx_layer_stats), or NULL */
     int bigtiff;             /* 1: BigTIFF always; 0: only when the file would pass 4 GiB */
+    const char *description; /* band description (what GDAL and QGIS show as the band name), or NULL */
 } sx_cog_layer_t;
 
 /**

@@ -14,7 +14,7 @@
  * Metadata items: SANXIANG_PROVENANCE (dataset) and, on the band, long_name,
  * standard_name, units and NETCDF_VARNAME (the variable's name, which
  * src/publish reads, as it reads the items of a COG made from the netCDF
- * output), the unit type and STATISTICS_*.
+ * output), the unit type, the band description and STATISTICS_*.
  */
 #include <cpl_vsi.h>
 #include <stdio.h>
@@ -123,6 +123,7 @@ sx_err sx__cog_gdal_tags(const sx_grid_t *g, const sx_cog_layer_t *l, sx__cog_ta
         set_item(b, "standard_name", l->standard_name);
         set_item(b, "units", l->units);
         set_item(b, "NETCDF_VARNAME", l->name);
+        if (l->description && l->description[0]) GDALSetDescription(b, l->description);
         if (l->units && l->units[0]) GDALSetRasterUnitType(b, l->units);
         if (l->stats && l->stats->valid) sx__cog_set_statistics(b, l->stats);
     }

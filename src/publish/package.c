@@ -10,7 +10,8 @@
  * collection, the root catalog, viewer.json and the viewer are written.
  * Everything is built in "<parent>/.<name>.part" and swapped in only when
  * it is complete, and only over a new directory or a package publish made
- * (target.c); other ranks wait for the agreement. Options that would be
+ * (target.c); the other ranks write each raster layer's COG with rank 0
+ * (raster_cog.c) and wait for the agreement. Options that would be
  * ignored are refused before anything is written (options.c).
  */
 #define _XOPEN_SOURCE 700
@@ -234,12 +235,17 @@ sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o)
     int rank;
     MPI_Comm_rank(comm, &rank);
     sx_err err = SX_OK;
+    sx_output_private_begin(); /* the package is built in its own hidden directory, swapped in below */
+    if (rank != 0) err = sx__pub_cog_serve(comm);
+    sx_output_private_end();
     if (rank == 0) {
         sx__pub_t p = {0};
         p.o = o;
+        p.comm = comm;
         p.layers = calloc(MAX_LAYERS, sizeof *p.layers);
-        sx_output_private_begin(); /* the package is built in its own hidden directory, swapped in below */
+        sx_output_private_begin();
         err = p.layers ? build(&p) : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the layer table");
+        sx__pub_cog_release(comm);
         sx_output_private_end();
         if (err == SX_OK) err = sx__pub_target_commit(&p.target, 1);
         sx__pub_target_abort(&p.target); /* after a failure: the unfinished package goes, the old one stays */

@@ -66,6 +66,7 @@ typedef struct {
 
 typedef struct {
     const sx_publish_opts_t *o;
+    MPI_Comm comm;                    /* the publish's ranks: rank 0 builds, all write the raster COGs */
     sx__pub_target_t target;
     char root[SX_PATH_MAX];           /* the package under construction (target.part) */
     char collection[128];
@@ -127,6 +128,13 @@ sx_err sx__pub_stations(sx__pub_t *p);
 
 /* raster.c, vector.c */
 sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l);
+
+/* raster_cog.c: a layer's COG written by every rank of p->comm. Rank 0 calls
+ * sx__pub_cog for each layer while the other ranks wait in
+ * sx__pub_cog_serve, which returns when rank 0 calls sx__pub_cog_release. */
+sx_err sx__pub_cog(const sx__pub_t *p, const char *src, const char *cog, const char *resampling);
+sx_err sx__pub_cog_serve(MPI_Comm comm);
+void sx__pub_cog_release(MPI_Comm comm);
 sx_err sx__pub_vector(sx__pub_t *p, const char *src, const char *id, int is_base, sx__pub_layer_t *l);
 
 /* preview.c */

@@ -4,10 +4,10 @@
  *
  * Reprojection is a warped VRT (GDALWarp, resampling from the layer's style:
  * BILINEAR for continuous values, NEAREST for classes; cells outside the
- * source footprint are nodata even when the source has none), streamed into GDAL's
- * COG driver by sx_cog_write with the style's overview resampling (AVERAGE or
- * MODE); memory stays bounded by GDAL's block cache. When the source is
- * already in the target CRS the values are copied unchanged.
+ * source footprint are nodata even when the source has none), which every
+ * rank of the publish reads its block of into the parallel COG writer, with
+ * the style's overview resampling (AVERAGE or MODE; raster_cog.c). When the
+ * source is already in the target CRS the values are copied unchanged.
  *
  * 64-bit integer layers (flow accumulation counts) are narrowed losslessly
  * for delivery: to UInt32, Int32 or Float64, the first that holds every
@@ -31,6 +31,7 @@
 #include "publish/publish_internal.h"
 #include "sanxiang/sx_cog.h"
 #include "sanxiang/sx_log.h"
+#include "sanxiang/sx_perf.h"
 #include "sanxiang/sx_raster.h"
 
 static const char *stac_dtype(GDALDataType t)
@@ -305,10 +306,13 @@ sx_err sx__pub_raster(sx__pub_t *p, const char *src, sx__pub_layer_t *l)
     if (own) OSRDestroySpatialReference(own);
     if (stated) OSRDestroySpatialReference(stated);
     SX_CHECK(err);
-    sx_cog_opts_t co = {"DEFLATE", 0, l->style->overview, 512, NULL};
-    SX_CHECK(sx_cog_write(MPI_COMM_SELF, cog_src, cog, &co, p->provenance));
+    SX_CHECK(sx__pub_cog(p, cog_src, cog, l->style->overview));
     if (cog_src == vrt) remove(vrt);
     SX_CHECK(inspect(p, cog, l));
-    SX_CHECK(sx__pub_preview(p, cog, l));
-    return SX_OK;
+    char timer[160];
+    snprintf(timer, sizeof timer, "%s: web preview", l->id);
+    sx_perf_start(timer, SX_PERF_COMPUTE);
+    sx_err perr = sx__pub_preview(p, cog, l);
+    sx_perf_stop(timer);
+    return perr;
 }
