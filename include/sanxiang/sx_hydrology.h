@@ -199,7 +199,8 @@ typedef struct {
     const char *weight;     /* weight raster on the same grid, or NULL */
     const char *out_nc;
     const char *out_cog;
-    const char *edge_nc;    /* optional mask of edge-contaminated cells, or NULL */
+    const char *edge_nc;    /* mask of edge-contaminated cells as CF-netCDF, or NULL */
+    const char *edge_cog;   /* the same mask as a COG, or NULL (neither: no mask) */
     sx_d8_encoding encoding;
     const char *provenance;
     sx_flow_method method;  /* default SX_FLOW_D8 */

@@ -213,8 +213,9 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
     const sx__pad_t *p = &b.pad;
     size_t n = (size_t)(p->n ? p->n : 1);
     dir = malloc(n);
-    if (o->edge_nc) edge = malloc(n);
-    SX_CHECK_GOTO(sx_err_agree(comm, dir && (!o->edge_nc || edge)
+    const int want_edge = o->edge_nc || o->edge_cog;
+    if (want_edge) edge = malloc(n);
+    SX_CHECK_GOTO(sx_err_agree(comm, dir && (!want_edge || edge)
                                          ? SX_OK
                                          : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
                                                       "cannot allocate the accumulation block (%lld cells)",
@@ -309,10 +310,10 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
                              o->provenance};
         err = sx_layer_write(comm, &b.grid, b.d.own, own0, p->w, &lo);
     }
-    if (err == SX_OK && o->edge_nc) {
+    if (err == SX_OK && want_edge) {
         for (int64_t c = 0; c < p->n; c++)
             if (dir[c] == SX_D8_NODATA) edge[c] = 255;
-        sx_layer_out_t le = {o->edge_nc, NULL, "edge_contaminated",
+        sx_layer_out_t le = {o->edge_nc, o->edge_cog, "edge_contaminated",
                              "1 where the upstream area touches the grid edge or nodata (flow may enter from beyond "
                              "the data)", "1", NULL, SX_DT_UINT8, 255, "NEAREST", o->provenance};
         err = sx_layer_write(comm, &b.grid, b.d.own, edge + sx__pad_at(p, 0, 0), p->w, &le);

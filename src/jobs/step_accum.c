@@ -3,6 +3,7 @@
  * a weight raster) by D8 or D-infinity directions, or MFD over a filled DEM.
  */
 
+#include <stdio.h>
 #include "sanxiang/sx_hydrology.h"
 #include "jobs/step_fields.h"
 #include "sanxiang/sx_job.h"
@@ -20,7 +21,7 @@ static const sx_cfg_field_t fields[] = {
     {"mfd", SX_CFG_T_ENUM, 0, "freeman", 1, 0, "freeman|quinn",
      "MFD partition: Freeman (1991) tan(b)^1.1 or Quinn et al. (1991) tan(b) x contour length"},
     {"edge", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL,
-     "also write <output>_edge: 1 where the upstream area touches the grid edge or nodata"},
+     "also write <output>_edge (in the step's formats): 1 where the upstream area touches the grid edge or nodata"},
     SX_STEP_F_OUTPUTS,
     SX_STEP_F_INTERMEDIATE,
 };
@@ -47,10 +48,13 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_mfd_rule_parse(mfd, &rule));
     sx_job_raster_out_t out;
     SX_CHECK(sx_job_raster_out(job, node, output, &out));
-    char edge_nc[SX_PATH_MAX];
-    SX_CHECK(sx_job_out_file(job, output, "_edge.nc", edge_nc, sizeof edge_nc));
-    sx_accum_opts_t o = {input, weight, out.nc, out.tif, edge ? edge_nc : NULL, enc, sx_job_provenance(job), m, rule,
-                         (int)band};
+    char edge_name[SX_PATH_MAX];
+    sx_job_raster_out_t eout; /* <output>_edge in the same formats as the accumulation */
+    SX_FAIL_IF(snprintf(edge_name, sizeof edge_name, "%s_edge", output) >= (int)sizeof edge_name, SX_ERR_INPUT,
+               "output name '%s' too long", output);
+    SX_CHECK(sx_job_raster_out(job, node, edge_name, &eout));
+    sx_accum_opts_t o = {input, weight, out.nc, out.tif, edge ? eout.nc : NULL, edge ? eout.tif : NULL, enc,
+                         sx_job_provenance(job), m, rule, (int)band};
     SX_CHECK(sx_dem_accum_run(comm, &o));
     SX_CHECK(sx_job_add_raster_layer(job, output, &out, "accumulation"));
     return SX_OK;
@@ -63,4 +67,5 @@ const sx_job_step_t sx_step_accum = {
     "Flow accumulation in O(n), the cell itself included. d8 (IN: direction codes): int64 counts, or float64 sums\n"
     "of --weight W. dinf (IN: angles from flowdir --method dinf) and mfd (IN: the filled DEM; Freeman 1991 or\n"
     "Quinn et al. 1991 partition): float64 contributing area in cells.\n"
-    "--edge writes OUT_edge.nc, 1 where the upstream area touches the grid edge or nodata."};
+    "--edge writes OUT_edge.tif (and/or .nc, as --format says), 1 where the upstream area touches the grid edge\n"
+    "or nodata."};
