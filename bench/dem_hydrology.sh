@@ -28,23 +28,10 @@ mkdir -p "$work"
 bin=build/bin/sanxiang
 tile=data/dem/N47E009.SRTM3.tif
 
-# mosaic N: the tile N x N times side by side (shifted geotransforms) -> tiled GeoTIFF
-mosaic() {
-  local n=$1 out=$2 crop=${3:-} list=()
-  [ -s "$out" ] && return 0
-  for j in $(seq 0 $((n - 1))); do for i in $(seq 0 $((n - 1))); do
-    local f=$work/t${n}_${i}_${j}.vrt
-    gdal_translate -q -of VRT -a_ullr $(python3 -c "print(9+$i-0.5/1200, 48-$j+0.5/1200, 10+$i+0.5/1200, 47-$j-0.5/1200)") \
-      "$tile" "$f"
-    list+=("$f")
-  done; done
-  gdalbuildvrt -q "$work/mosaic$n.vrt" "${list[@]}"
-  gdal_translate -q ${crop:+-srcwin 0 0 $crop $crop} -co TILED=YES -co COMPRESS=DEFLATE -co BIGTIFF=YES \
-    "$work/mosaic$n.vrt" "$out"
-}
+. bench/dem_mosaic.sh
 inputs=("$tile")
-if [ "${BENCH_MID:-1}" = 1 ]; then mosaic 4 "$work/dem_16m.tif" 4000; inputs+=("$work/dem_16m.tif"); fi
-if [ "${BENCH_BIG:-0}" = 1 ]; then mosaic 9 "$work/dem_9x9.tif"; inputs+=("$work/dem_9x9.tif"); fi
+if [ "${BENCH_MID:-1}" = 1 ]; then dem_mosaic 4 "$work/dem_16m.tif" 4000; inputs+=("$work/dem_16m.tif"); fi
+if [ "${BENCH_BIG:-0}" = 1 ]; then dem_mosaic 9 "$work/dem_9x9.tif"; inputs+=("$work/dem_9x9.tif"); fi
 
 tools=${BENCH_TOOLS:-sanxiang grass saga}
 limit=${BENCH_TIMEOUT:-1800}

@@ -17,18 +17,9 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 work=${BENCH_DIR:-/tmp/sanxiang-bench-publish}
 mkdir -p "$work"
-src=data/dem/N47E009.SRTM3.tif
+. bench/dem_mosaic.sh
 big=$work/dem_4x4.tif
-if [ ! -s "$big" ]; then
-  list=()
-  for j in 0 1 2 3; do for i in 0 1 2 3; do
-    f=$work/t_${i}_${j}.vrt
-    gdal_translate -q -of VRT -a_ullr $(python3 -c "print(9+$i-0.5/1200, 48-$j+0.5/1200, 10+$i+0.5/1200, 47-$j-0.5/1200)") "$src" "$f"
-    list+=("$f")
-  done; done
-  gdalbuildvrt -q "$work/mosaic.vrt" "${list[@]}"
-  gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE "$work/mosaic.vrt" "$big"
-fi
+dem_mosaic 4 "$big"
 layer=$work/run/slope.tif
 if [ ! -s "$layer" ]; then # a run directory (run.json + the layer), as a job leaves it
   printf 'job: bench_publish\ninputs:\n  dem: %s\noutput_dir: %s\nsteps:\n  - step: slope\n    input: dem\n    output: slope\n' \

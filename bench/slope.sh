@@ -19,19 +19,9 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 work=${BENCH_DIR:-/tmp/sanxiang-bench-slope}
 mkdir -p "$work"
-src=data/dem/N47E009.SRTM3.tif
+. bench/dem_mosaic.sh
 big=$work/dem_4x4.tif
-if [ ! -s "$big" ]; then
-  # 4 x 4 copies of the tile side by side (shifted geotransforms) -> one VRT -> tiled GeoTIFF.
-  list=()
-  for j in 0 1 2 3; do for i in 0 1 2 3; do
-    f=$work/t_${i}_${j}.vrt
-    gdal_translate -q -of VRT -a_ullr $(python3 -c "print(9+$i-0.5/1200, 48-$j+0.5/1200, 10+$i+0.5/1200, 47-$j-0.5/1200)") "$src" "$f"
-    list+=("$f")
-  done; done
-  gdalbuildvrt -q "$work/mosaic.vrt" "${list[@]}"
-  gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE -co BLOCKXSIZE=256 -co BLOCKYSIZE=256 "$work/mosaic.vrt" "$big"
-fi
+dem_mosaic 4 "$big"
 cells=$(gdalinfo "$big" | sed -n 's/^Size is \([0-9]*\), \([0-9]*\)/\1*\2/p' | bc)
 rep=${BENCH_REPEAT:-3}
 
