@@ -62,6 +62,8 @@ static const sx_cfg_field_t sub_fields[] = {
     {"x", SX_CFG_T_FLOAT, 0, "0.2", 0, 0.5, NULL, "Muskingum X"},
     {"warning", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "warning discharge 警戒流量 m3/s"},
     {"guaranteed", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "guaranteed discharge 保证流量 m3/s"},
+    {"reservoir", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{curves, rules, initial_level, structures, compensation}: a reservoir whose release leaves this node"},
 };
 
 static const sx_cfg_field_t net_fields[] = {
@@ -232,6 +234,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         f->x.obs = f->s.col[ecol_at + (eg ? 0 : 1)] + c->start;
     }
     c->nodes = f->nodes;
+    SX_CHECK(sx__hydro_forecast_reservoirs(job, subs, f));
     if (gw && rg) return sx_cfg_fail_at(cfg, gw, "`gauge_weights` need `gauges`, not `rain_grid`");
     if (gw) SX_CHECK(sx__hydro_polygon_weights(job, gw, comm, cols, f));
     if (rg) SX_CHECK(sx__hydro_grid_rain(job, rg, comm, f, 0));
@@ -286,6 +289,8 @@ static sx_err write_outputs(sx_job_t *job, fc_t *f, sx_hydro_forecast_t *r)
         SX_CHECK(sx_job_out_path(job, name, p, sizeof p));
         SX_CHECK(sx_hydro_forecast_write_svg(p, &f->c, r, &f->x, i));
     }
+    SX_CHECK(sx_job_out_path(job, "reservoirs.csv", p, sizeof p));
+    SX_CHECK(sx_hydro_forecast_write_reservoirs(p, &f->c, r));
     SX_CHECK(sx_job_out_path(job, "bulletin.md", p, sizeof p));
     SX_CHECK(sx_hydro_forecast_write_bulletin(p, &f->c, r, &f->x));
     return SX_OK;
@@ -319,6 +324,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     free(f->grid_p);
     free(f->grid_e);
     sx_hydro_param_sets_fini(&f->sets);
+    sx__hydro_forecast_reservoirs_fini(f);
     free(f);
     return e;
 }

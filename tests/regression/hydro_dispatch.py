@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Reservoirs in the forecast network, operating rules, levels, signals and dispatch alternatives.
+
+hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
+  network     tests/data/hydro_dispatch/network.yaml (two reservoirs above a control station): each
+              reservoir's release in reservoirs.csv equals `hydro reservoir` on its inflow with the same
+              curves and rules; the water balance closes; with the reaches' K = 0 the control station's
+              discharge is exactly the two releases plus the side catchment (the release feeds the reach)
+  structures  reservoir B's capacity from its outlets and gate: where the outlets run free its release is
+              the hand formula (mu A sqrt(2g dH), mu B e sqrt(2g H)) interpolated between the curve's levels
+  ranks       the ensemble with reservoirs: every output byte-identical at 1, 2, 3 and 4 ranks
+"""
+import csv
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+SX, OUT, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+D = "tests/data/hydro_dispatch"
+JOB = os.path.join(D, "network.yaml")
+os.makedirs(OUT, exist_ok=True)
+
+
+def run(args, np_=1):
+    cmd = (["mpirun", "--oversubscribe", "-np", str(np_)] if np_ > 1 else []) + [SX] + args
+    print("+", " ".join(cmd), flush=True)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    sys.stderr.write(p.stderr[-4000:])
+    assert p.returncode == 0, p.returncode
+    return p.stderr
+
+
+def job(out, *sets, np_=1, path=JOB):
+    args = ["run", path, "--out", out]
+    for s in sets:
+        args += ["--set", s]
+    return run(args, np_)
+
+
+def reservoirs(out):
+    rows = list(csv.DictReader(open(os.path.join(out, "reservoirs.csv"))))
+    res = {}
+    for r in rows:
+        res.setdefault(r["reservoir"], []).append(r)
+    return res
+
+
+def col(rows, k):
+    return np.array([float(r[k]) for r in rows])
+
+
+def forecast(out, node):
+    return [r for r in csv.DictReader(open(os.path.join(out, "forecast.csv"))) if r["node"] == node]
+
+
+def balance(rows, dt=3600.0):
+    i, o, s = col(rows, "inflow"), col(rows, "outflow"), col(rows, "storage")
+    vin, vout = dt * (i[1:] + i[:-1]).sum() / 2, dt * (o[1:] + o[:-1]).sum() / 2
+    res = vin - vout - (s[-1] - s[0])
+    assert abs(res) <= 1e-9 * max(s.max(), vin) + 1e-2, (vin, vout, s[-1] - s[0], res)  # CSV digits (1e-6)
+    return res
+
+
+def case_network():
+    out = os.path.join(OUT, "network")
+    job(out)
+    res = reservoirs(out)
+    assert sorted(res) == ["lower", "upper"], sorted(res)
+    up = res["upper"]
+    inflow = os.path.join(OUT, "upper_in.csv")
+    with open(inflow, "w") as f:
+        f.write("time,inflow\n" + "".join(f"{r['time']},{r['inflow']}\n" for r in up))
+    cli = os.path.join(OUT, "upper_cli.csv")
+    run(["hydro", "reservoir", "--inflow", inflow, "--curves", os.path.join(D, "upper_curves.csv"), "--rules",
+         os.path.join(D, "upper_rules.yaml"), "--initial-level", "110", "-o", cli])
+    c = list(csv.DictReader(open(cli)))
+    assert [r["rule"] for r in c] == [r["rule"] for r in up], ([r["rule"] for r in c], [r["rule"] for r in up])
+    assert np.abs(col(c, "outflow") - col(up, "outflow")).max() < 1e-3
+    assert np.abs(col(c, "level") - col(up, "level")).max() < 1e-4
+    for name, rows in res.items():
+        print(name, "balance residual (m3):", balance(rows))
+        z = col(rows, "level")
+        for r, zz in zip(rows[1:], z[:-1]):  # the safe discharge while below the high level (B: capacity < safe)
+            assert float(r["outflow"]) <= (400 if name == "upper" else 300) + 1e-6 or zz >= (124 if name == "upper" else 72)
+    assert float(col(up, "outflow").max()) < float(col(up, "inflow").max()) / 2  # the flood is held back
+    # the release feeds the reach: with K = 0 everywhere the station is upper + lower + side
+    out0 = os.path.join(OUT, "network_k0")
+    job(out0, "steps.0.subbasins.1.k=0", "steps.0.subbasins.3.k=0", "steps.0.subbasins.4.k=0",
+        "steps.0.subbasins.5.area=0")
+    res0 = reservoirs(out0)
+    ctrl, side = forecast(out0, "ctrl"), forecast(out0, "side")
+    want = col(res0["upper"], "outflow") + col(res0["lower"], "outflow") + col(side, "Q_det")
+    assert np.abs(col(ctrl, "Q_det") - want).max() < 5e-6, np.abs(col(ctrl, "Q_det") - want).max()
+    print("network: releases = `hydro reservoir`; station = releases + side catchment")
+
+
+def structures_q(z):
+    g = 9.81
+    q = 2 * 0.8 * 12 * math.sqrt(2 * g * (z - 52)) if z > 52 else 0.0  # two bottom outlets, centre 52 m
+    h = z - 66
+    if h > 0:  # three gates 10 m wide, opened 3 m, sill 66 m
+        q += 3 * 0.6 * 10 * 3 * math.sqrt(2 * g * h) if 3 / h <= 0.65 else 0.38 * 30 * math.sqrt(2 * g) * h ** 1.5
+    return q
+
+
+def case_structures():
+    out = os.path.join(OUT, "structures")
+    # a flood big enough to open the gates: the rain of every gauge doubled through the weights of up2
+    job(out, "steps.0.subbasins.2.area=2500", "steps.0.ensemble.members=0")
+    rows = reservoirs(out)["lower"]
+    zs = np.arange(50, 81, dtype=float)
+    qs = np.array([structures_q(z) for z in zs])
+    free = [r for r in rows if r["rule"] in ("capacity", "above_high_level")]
+    assert len(free) > 5, len(free)
+    for r in free:
+        want = np.interp(float(r["level"]), zs, qs)
+        assert abs(float(r["outflow"]) - want) <= 1e-3 + 1e-6 * want, (r, want)
+    assert max(float(r["level"]) for r in rows) > 66, "the gates never opened: the test does not test them"
+    print(f"structures: {len(free)} free-outflow steps equal the outlet/gate formulas; top level "
+          f"{max(float(r['level']) for r in rows):.2f} m")
+
+
+def case_ranks():
+    outs = []
+    for n in (1, 2, 3, 4):
+        o = os.path.join(OUT, f"ranks{n}")
+        job(o, np_=n)
+        outs.append(o)
+    for name in sorted(os.listdir(outs[0])):
+        if name.endswith((".csv", ".md", ".svg")):
+            ref = open(os.path.join(outs[0], name), "rb").read()
+            for o in outs[1:]:
+                assert open(os.path.join(o, name), "rb").read() == ref, (name, o)
+    print("ranks: identical at 1-4 ranks:", ", ".join(n for n in sorted(os.listdir(outs[0]))))
+
+
+{"network": case_network, "structures": case_structures, "ranks": case_ranks}[CASE]()
