@@ -67,8 +67,8 @@ static sx_err comp_cap(const net_t *n, int i, double *cap)
     const sx_hydro_net_reservoir_t *r = n->res[i];
     const int64_t ns = n->nsteps, lag = lag_steps(n, i, r->comp_node);
     SX_FAIL_IF(lag < 0 || r->comp_node == i, SX_ERR_CONFIG,
-               "%s: compensation control point '%s' is not downstream of the reservoir; name a station below it",
-               r->what, n->nodes[r->comp_node].id);
+               "compensation control point '%s' is not downstream of the reservoir; name a station below it",
+               n->nodes[r->comp_node].id); /* reservoir() names the reservoir */
     double *q;
     SX_ALLOC(q, (int64_t)n->nnodes * ns, "compensation routing");
     sx_err e = route(n, q, -1, NULL, i, 1, NULL);
