@@ -64,6 +64,8 @@ static const sx_cfg_field_t sub_fields[] = {
     {"guaranteed", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "guaranteed discharge 保证流量 m3/s"},
     {"reservoir", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
      "{curves, rules, initial_level, structures, compensation}: a reservoir whose release leaves this node"},
+    {"station", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{name, rating, warning_level, guaranteed_level, historical_max_level, return_periods, location}: levels, signals"},
 };
 
 static const sx_cfg_field_t net_fields[] = {
@@ -235,6 +237,7 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
     }
     c->nodes = f->nodes;
     SX_CHECK(sx__hydro_forecast_reservoirs(job, subs, f));
+    SX_CHECK(sx__hydro_forecast_stations(job, subs, f));
     if (gw && rg) return sx_cfg_fail_at(cfg, gw, "`gauge_weights` need `gauges`, not `rain_grid`");
     if (gw) SX_CHECK(sx__hydro_polygon_weights(job, gw, comm, cols, f));
     if (rg) SX_CHECK(sx__hydro_grid_rain(job, rg, comm, f, 0));
@@ -293,6 +296,7 @@ static sx_err write_outputs(sx_job_t *job, fc_t *f, sx_hydro_forecast_t *r)
     SX_CHECK(sx_hydro_forecast_write_reservoirs(p, &f->c, r));
     SX_CHECK(sx_job_out_path(job, "bulletin.md", p, sizeof p));
     SX_CHECK(sx_hydro_forecast_write_bulletin(p, &f->c, r, &f->x));
+    SX_CHECK(sx__hydro_forecast_station_outputs(job, f, r));
     return SX_OK;
 }
 
@@ -325,6 +329,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     free(f->grid_e);
     sx_hydro_param_sets_fini(&f->sets);
     sx__hydro_forecast_reservoirs_fini(f);
+    sx__hydro_forecast_stations_fini(f);
     free(f);
     return e;
 }

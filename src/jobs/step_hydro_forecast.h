@@ -9,6 +9,7 @@
 
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_hydro_io.h"
+#include "sanxiang/sx_hydro_stations.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
@@ -39,6 +40,8 @@ typedef struct {
     sx_hydro_param_sets_t sets;      /* ensemble parameter_sets (n = 0: none) */
     fc_reservoir_t *resv[256];       /* reservoir of node i, or NULL */
     const sx_hydro_net_reservoir_t *resp[256];
+    sx_hydro_station_t *st;          /* control stations with levels and signals (nst) */
+    int nst;
 } fc_t;
 
 /** Gauge weights of every sub-basin with an area from `gauge_weights`
@@ -50,4 +53,11 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
  *  compensation) after the nodes are known. Every rank reads (small files). Not collective. */
 sx_err sx__hydro_forecast_reservoirs(sx_job_t *job, const sx_cfg_node_t *subs, fc_t *f);
 void sx__hydro_forecast_reservoirs_fini(fc_t *f);
+/** Control stations: every sub-basin entry with a `station` map (rating, thresholds, location), after the
+ *  reservoirs. Not collective. */
+sx_err sx__hydro_forecast_stations(sx_job_t *job, const sx_cfg_node_t *subs, fc_t *f);
+/** Levels, signals and their products (levels.csv, signals.csv, signals.gpkg, bulletin section) of run r.
+ *  One rank, after the bulletin is written. */
+sx_err sx__hydro_forecast_station_outputs(sx_job_t *job, fc_t *f, const sx_hydro_forecast_t *r);
+void sx__hydro_forecast_stations_fini(fc_t *f);
 #endif

@@ -3,7 +3,7 @@
 # and the refusals (one message naming file, row and key).
 set(SX_DSP_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_dispatch.py)
 set(SX_DSP_D ${SX_TEST_DATA_DIR}/hydro_dispatch)
-foreach(case network structures ranks prerelease compensation)
+foreach(case network structures ranks prerelease compensation levels)
   add_test(NAME hydro_dispatch_${case}
            COMMAND /usr/bin/python3 ${SX_DSP_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro_dispatch ${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
@@ -34,3 +34,7 @@ sx_dsp_error(upstream_station 2 3 "network.yaml: reservoir 'upper': compensation
   --set steps.0.subbasins.1.reservoir.compensation.safe_discharge=800)
 sx_dsp_error(missing_rules 1 nonzero "no_such_rules.yaml"
   ${SX_DSP_JOB} --set steps.0.subbasins.1.reservoir.rules=${SX_DSP_D}/no_such_rules.yaml)
+sx_dsp_error(rating_not_monotonic 2 3 "station 'ctrl' rating: at the breakpoint 38 m segment 1 gives 557.152 m3/s but segment 2 only 168.032"
+  ${SX_DSP_JOB} --set steps.0.subbasins.5.station.rating.segments.1.a=10)
+sx_dsp_error(warning_above_guaranteed 1 3 "warning_level: warning_level (警戒水位) 41 is not below guaranteed_level (保证水位) 40.5"
+  ${SX_DSP_JOB} --set steps.0.subbasins.5.station.warning_level=41)

@@ -15,6 +15,10 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
   compensation 错峰 for the control station (K = 0, lag 0): at every step the rule names "compensation" the
               station carries exactly its safe discharge 800 m3/s (release = 800 - the rest); elsewhere below
               the high level it never exceeds it unless the reservoir releases nothing or runs by capacity
+  levels      the control station's levels are the inverted rating Q = a (h - b)^c (two segments) of its forecast
+              discharge; the first time over the warning level, the signal (highest grade within the lead by
+              level and return period), its onset, ordered level percentiles and grade probabilities; the
+              signal layer signals.gpkg holds the station with its signal
 """
 import csv
 import math
@@ -192,5 +196,51 @@ def case_compensation():
     print(f"compensation: {n} steps held the station at 800 m3/s; its peak {q0.max():.1f} -> {q.max():.1f} m3/s")
 
 
-{"network": case_network, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
+def rating_level(q):
+    q2 = 35 * 7 ** 1.45  # the upper segment's discharge at its breakpoint 38 m
+    if q >= q2:
+        return 31 + (q / 35) ** (1 / 1.45)
+    return min(30 + (q / 20) ** (1 / 1.6), 38.0)
+
+
+def grade(h, q):
+    g = 4 if h > 41.5 else 3 if h > 40.5 else 2 if h > 39 else 1 if h >= 38.5 else 0
+    r = 4 if q >= 1600 else 3 if q >= 1200 else 2 if q >= 700 else 0
+    return max(g, r)
+
+
+def case_levels():
+    out = os.path.join(OUT, "levels")
+    job(out)
+    lv = [r for r in csv.DictReader(open(os.path.join(out, "levels.csv"))) if r["station"] == "ctrl"]
+    fc = forecast(out, "ctrl")
+    assert len(lv) == len(fc)
+    names = ["none", "blue", "yellow", "orange", "red"]
+    for a, b in zip(lv, fc):
+        q = float(b["Q_det"])
+        assert abs(float(a["H_det"]) - rating_level(q)) < 6e-5, (a, q, rating_level(q))
+        assert a["signal"] == names[grade(float(a["H_det"]), q)], (a, q)
+        if a["phase"] == "forecast":
+            p = [float(a[k]) for k in ("h05", "h25", "h50", "h75", "h95")]
+            assert p == sorted(p), p
+    lead = [(a, float(b["Q_det"])) for a, b in zip(lv, fc) if a["phase"] == "forecast"]
+    sig = max(grade(float(a["H_det"]), q) for a, q in lead)
+    onset = next(a["time"] for a, q in lead if grade(float(a["H_det"]), q) == sig)
+    first = next(a["time"] for a, q in lead if float(a["H_det"]) > 39)
+    s = next(csv.DictReader(open(os.path.join(out, "signals.csv"))))
+    assert (s["signal"], s["onset"], s["first_over_warning"]) == (names[sig], onset, first), (s, names[sig], onset, first)
+    assert sig >= 2, "the test flood does not cross the warning level"
+    pg = [float(s[k]) for k in ("p_blue", "p_yellow", "p_orange", "p_red")]
+    assert pg == sorted(pg, reverse=True) and float(s["probability"]) == pg[sig - 1], (pg, s["probability"])
+    assert float(s["p_over_guaranteed"]) <= float(s["p_over_warning"])
+    from osgeo import ogr
+    ds = ogr.Open(os.path.join(out, "signals.gpkg"))
+    f = ds.GetLayerByName("warning_signals").GetNextFeature()
+    assert f["station"] == "ctrl" and f["signal"] == names[sig] and abs(f.GetGeometryRef().GetX() - 112.94) < 1e-9
+    bulletin = open(os.path.join(out, "bulletin.md"), encoding="utf-8").read()
+    assert "水情预警" in bulletin and f"**{names[sig]}**" in bulletin
+    print(f"levels: signal {names[sig]} from {onset}, first over the warning level {first}, P = {s['probability']}")
+
+
+{"network": case_network, "levels": case_levels, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
  "compensation": case_compensation}[CASE]()
