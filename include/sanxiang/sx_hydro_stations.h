@@ -100,6 +100,36 @@ sx_err sx_hydro_levels_compute(const sx_hydro_forecast_cfg_t *c, const sx_hydro_
                                const sx_hydro_station_t *st, sx_hydro_levels_t *out);
 void sx_hydro_levels_fini(sx_hydro_levels_t *l);
 
+/* ---- dispatch alternatives (预演): one comparison record per control point -- */
+
+/** Fields of a comparison record (doubles); SX_DISPATCH_REC per point. */
+enum {
+    SX_DISPATCH_KIND = 0,  /* 1 reservoir, 2 station */
+    SX_DISPATCH_NODE,      /* node index */
+    SX_DISPATCH_PEAK_IN,   /* reservoir: peak inflow within the lead (m3/s); station: NaN */
+    SX_DISPATCH_PEAK_Q,    /* peak outflow (reservoir release / station discharge) within the lead */
+    SX_DISPATCH_PEAK_Q_AT, /* its lead step */
+    SX_DISPATCH_PEAK_H,    /* peak level within the lead (m) */
+    SX_DISPATCH_PEAK_H_AT,
+    SX_DISPATCH_SIGNAL,    /* station signal grade (sx_signal_t); reservoir: -1 */
+    SX_DISPATCH_ONSET,     /* its lead step, -1 none */
+    SX_DISPATCH_PROB,      /* ensemble probability of the signal, NaN */
+    SX_DISPATCH_P_WARN,    /* ensemble probability of exceeding the warning level, NaN */
+    SX_DISPATCH_END_H,     /* level at the end of the lead */
+    SX_DISPATCH_RULES,     /* SX_RESERVOIR_RULE_COUNT counts: lead steps each rule governed (reservoirs) */
+    SX_DISPATCH_REC = SX_DISPATCH_RULES + SX_RESERVOIR_RULE_COUNT
+};
+
+/** Control points of a forecast: its reservoirs (node order) then its nst stations. */
+int sx_hydro_dispatch_npoints(const sx_hydro_forecast_cfg_t *c, int nst);
+/** The comparison records (npoints x SX_DISPATCH_REC) of forecast f with levels l. Not collective. */
+void sx_hydro_dispatch_records(const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                               const sx_hydro_levels_t *l, const sx_hydro_station_t *st, double *rec);
+/** dispatch.csv: alternative,point,kind,peak_inflow,peak_outflow,peak_outflow_time,peak_level,peak_level_time,
+ *  end_level,signal,onset,probability,p_over_warning,rules — one row per alternative and control point. */
+sx_err sx_hydro_dispatch_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, int64_t nsteps, int64_t nlead,
+                                   int nalt, const char *const *names, int npoints, const double *rec);
+
 /* ---- outputs (one rank; through temporary names) ----------------------- */
 
 /** levels.csv: station,time,phase,lead,H_det,h05..h95,signal. */

@@ -51,6 +51,8 @@ static const sx_cfg_field_t fields[] = {
     {"ensemble", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{members, rain_sigma, seed}"},
     {"state_in", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "hot-start state of the previous run (HDF5); omit to start cold"},
     {"state_out", SX_CFG_T_STRING, 0, "state.h5", 1, 0, NULL, "file name of the end state in the run directory"},
+    {"alternatives", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
+     "dispatch alternatives [{name, reservoirs: {ID: {rules, release, initial_level}}}]: dispatch.csv compares them"},
 };
 
 static const sx_cfg_field_t sub_fields[] = {
@@ -320,6 +322,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         sx_perf_stop("hydro outputs");
         e = sx_err_agree(comm, w);
     }
+    if (e == SX_OK && sx_cfg_map_get(node, "alternatives"))
+        e = sx__hydro_forecast_alternatives(job, sx_cfg_map_get(node, "alternatives"), comm, f);
     if (e == SX_OK)
         sx_log_info("hydro_forecast %s: %d sub-basins, issue %s, %lld lead steps, %d members; state -> %s", f->c.basin,
                     f->c.nnodes, f->c.times->time[f->c.issue], (long long)f->c.nlead, f->c.members, f->state_out);

@@ -60,4 +60,7 @@ sx_err sx__hydro_forecast_stations(sx_job_t *job, const sx_cfg_node_t *subs, fc_
  *  One rank, after the bulletin is written. */
 sx_err sx__hydro_forecast_station_outputs(sx_job_t *job, fc_t *f, const sx_hydro_forecast_t *r);
 void sx__hydro_forecast_stations_fini(fc_t *f);
+/** Dispatch alternatives (`alternatives` list): the forecast again per alternative, dispatch.csv.
+ *  Collective over comm (step_hydro_dispatch.c). */
+sx_err sx__hydro_forecast_alternatives(sx_job_t *job, const sx_cfg_node_t *list, MPI_Comm comm, fc_t *f);
 #endif

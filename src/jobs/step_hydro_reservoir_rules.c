@@ -45,7 +45,7 @@ static const sx_cfg_field_t stage_fields[] = {
 #define NR (sizeof rule_fields / sizeof *rule_fields)
 
 /* The specified releases at the inflow's times (NaN where none), from path. */
-static sx_err read_release(const char *path, const sx_hydro_series_t *in, double *rel)
+sx_err sx__step_reservoir_release_read(const char *path, const sx_hydro_series_t *in, double *rel)
 {
     const sx_reservoir_unit_t *u = sx_reservoir_units("release");
     const char *opt[8];
@@ -141,7 +141,7 @@ static sx_err read_rules(const sx_cfg_t *cfg, const char *path, const sx_reservo
     else
         snprintf(full, sizeof full, "%s/%s", dirname(dir), rp);
     SX_ALLOC(*release, in->n, "specified releases");
-    return read_release(full, in, *release);
+    return sx__step_reservoir_release_read(full, in, *release);
 }
 
 sx_err sx__step_reservoir_rules_read(const char *path, const sx_reservoir_curves_t *c, const sx_hydro_series_t *in,

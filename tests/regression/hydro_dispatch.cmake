@@ -3,7 +3,7 @@
 # and the refusals (one message naming file, row and key).
 set(SX_DSP_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_dispatch.py)
 set(SX_DSP_D ${SX_TEST_DATA_DIR}/hydro_dispatch)
-foreach(case network structures ranks prerelease compensation levels)
+foreach(case network structures ranks prerelease compensation levels alternatives)
   add_test(NAME hydro_dispatch_${case}
            COMMAND /usr/bin/python3 ${SX_DSP_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro_dispatch ${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
@@ -38,3 +38,7 @@ sx_dsp_error(rating_not_monotonic 2 3 "station 'ctrl' rating: at the breakpoint 
   ${SX_DSP_JOB} --set steps.0.subbasins.5.station.rating.segments.1.a=10)
 sx_dsp_error(warning_above_guaranteed 1 3 "warning_level: warning_level (警戒水位) 41 is not below guaranteed_level (保证水位) 40.5"
   ${SX_DSP_JOB} --set steps.0.subbasins.5.station.warning_level=41)
+sx_dsp_error(alternative_not_reservoir 2 3 "steps[0].alternatives[1].reservoirs.side: 'side' is not a reservoir of this network"
+  ${SX_DSP_JOB} --set steps.0.alternatives.1.reservoirs.side.rules=x.yaml)
+sx_dsp_error(alternative_plan_time 2 3 "upper_plan_late.csv: time 2024-06-03 00:00 is not a time of the inflow"
+  ${SX_DSP_JOB} --set steps.0.alternatives.2.reservoirs.upper.release=${SX_DSP_D}/upper_plan_late.csv)

@@ -15,6 +15,9 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
   compensation 错峰 for the control station (K = 0, lag 0): at every step the rule names "compensation" the
               station carries exactly its safe discharge 800 m3/s (release = 800 - the rest); elsewhere below
               the high level it never exceeds it unless the reservoir releases nothing or runs by capacity
+  alternatives three dispatch alternatives (approved rules, another rule set, a release plan + another start level):
+              the approved one equals the base run; the held rule set releases at most its stage maximum; the
+              plan is obeyed at its 5 times; holding water back lowers the station's peak
   levels      the control station's levels are the inverted rating Q = a (h - b)^c (two segments) of its forecast
               discharge; the first time over the warning level, the signal (highest grade within the lead by
               level and return period), its onset, ordered level percentiles and grade probabilities; the
@@ -242,5 +245,26 @@ def case_levels():
     print(f"levels: signal {names[sig]} from {onset}, first over the warning level {first}, P = {s['probability']}")
 
 
-{"network": case_network, "levels": case_levels, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
+def case_alternatives():
+    out = os.path.join(OUT, "alternatives")
+    job(out)
+    rows = list(csv.DictReader(open(os.path.join(out, "dispatch.csv"))))
+    d = {(r["alternative"], r["point"]): r for r in rows}
+    assert [r["alternative"] for r in rows] == ["approved"] * 3 + ["hold_upper"] * 3 + ["plan_300"] * 3
+    base = next(csv.DictReader(open(os.path.join(out, "signals.csv"))))
+    a = d[("approved", "ctrl")]
+    assert abs(float(a["peak_level"]) - float(base["peak_level"])) < 1e-3, (a, base)
+    assert (a["signal"], a["onset"]) == (base["signal"], base["onset"]), (a, base)
+    up = reservoirs(out)["upper"]
+    lead = [r for r in up if r["phase"] == "forecast"]
+    assert abs(float(d[("approved", "upper")]["peak_outflow"]) - col(lead, "outflow").max()) < 1e-3
+    assert abs(float(d[("approved", "upper")]["peak_level"]) - col(lead, "level").max()) < 1e-3
+    assert float(d[("hold_upper", "upper")]["peak_outflow"]) == 100.0  # the held stage maximum (level < 118 m)
+    assert "specified:5" in d[("plan_300", "upper")]["rules"], d[("plan_300", "upper")]["rules"]
+    assert float(d[("hold_upper", "ctrl")]["peak_outflow"]) < float(a["peak_outflow"])
+    print("alternatives: " + "; ".join(f"{r['alternative']} {r['point']} peak {r['peak_outflow']} level {r['peak_level']} "
+                                       f"{r['signal']}" for r in rows))
+
+
+{"network": case_network, "levels": case_levels, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
  "compensation": case_compensation}[CASE]()
