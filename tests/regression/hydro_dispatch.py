@@ -18,6 +18,9 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
   alternatives three dispatch alternatives (approved rules, another rule set, a release plan + another start level):
               the approved one equals the base run; the held rule set releases at most its stage maximum; the
               plan is obeyed at its 5 times; holding water back lowers the station's peak
+  job         jobs/hydro_dispatch_xiang.yaml (two reservoirs above Xiangtan, published thresholds) at 1 and 3 ranks:
+              every table identical; the rating passes through the published Xiangtan readings; the
+              thresholds in signals.csv are the published ones; a hot-started next run works
   levels      the control station's levels are the inverted rating Q = a (h - b)^c (two segments) of its forecast
               discharge; the first time over the warning level, the signal (highest grade within the lead by
               level and return period), its onset, ordered level percentiles and grade probabilities; the
@@ -266,5 +269,34 @@ def case_alternatives():
                                        f"{r['signal']}" for r in rows))
 
 
-{"network": case_network, "levels": case_levels, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
+def case_job():
+    a, b = os.path.join(OUT, "xiang1"), os.path.join(OUT, "xiang3")
+    job(a, path="jobs/hydro_dispatch_xiang.yaml")
+    job(b, np_=3, path="jobs/hydro_dispatch_xiang.yaml")
+    for name in ("dispatch.csv", "signals.csv", "levels.csv", "reservoirs.csv", "forecast.csv", "bulletin.md"):
+        assert open(os.path.join(a, name), "rb").read() == open(os.path.join(b, name), "rb").read(), name
+    import yaml
+    j = yaml.safe_load(open("jobs/hydro_dispatch_xiang.yaml", encoding="utf-8"))
+    st = next(x for x in j["steps"][0]["subbasins"] if x["id"] == "xiangtan")["station"]
+    seg = st["rating"]["segments"][0]
+    pub = [r for r in csv.DictReader(open(os.path.join(D, "hunan", "stage_discharge_observations.csv"), encoding="utf-8"))
+           if r["station_en"] == "Xiangtan"]
+    assert len(pub) == 2
+    for r in pub:
+        h = seg["b"] + (float(r["discharge_m3s"]) / seg["a"]) ** (1 / seg["c"])
+        assert abs(h - float(r["stage_m"])) < 0.005, (r, h)
+    thr = {r["quantity"]: float(r["value_m"]) for r in csv.DictReader(open(os.path.join(D, "hunan", "thresholds.csv"),
+                                                                            encoding="utf-8")) if r["station_en"] == "Xiangtan"}
+    s = next(csv.DictReader(open(os.path.join(a, "signals.csv"), encoding="utf-8")))
+    assert (float(s["warning_level"]), float(s["guaranteed_level"]), float(s["historical_max_level"])) == \
+        (thr["warning_level"], thr["guaranteed_level"], thr["historical_max_level"]), (s, thr)
+    rows = list(csv.DictReader(open(os.path.join(a, "dispatch.csv"))))
+    assert {r["alternative"] for r in rows} == {"approved", "dongjiang_holds", "dongjiang_plan"}
+    assert any("compensation" in r["rules"] for r in rows) and any("specified" in r["rules"] for r in rows)
+    c = os.path.join(OUT, "xiang_next")
+    job(c, "steps.0.start=2737", "steps.0.issue=2737", f"steps.0.state_in={a}/state.h5", path="jobs/hydro_dispatch_xiang.yaml")
+    print(f"job: Xiangtan {s['signal']} from {s['onset']} (P {s['probability']}); identical at 1 and 3 ranks; hot start ok")
+
+
+{"network": case_network, "levels": case_levels, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
  "compensation": case_compensation}[CASE]()
