@@ -56,8 +56,8 @@ void sx__hydro_forecast_reservoirs_fini(fc_t *f);
 /** Control stations: every sub-basin entry with a `station` map (rating, thresholds, location), after the
  *  reservoirs. Not collective. */
 sx_err sx__hydro_forecast_stations(sx_job_t *job, const sx_cfg_node_t *subs, fc_t *f);
-/** Levels, signals and their products (levels.csv, signals.csv, signals.gpkg, bulletin section) of run r.
- *  One rank, after the bulletin is written. */
+/** The log of the rules each reservoir followed, and the stations' levels, signals and their products
+ *  (levels.csv, signals.csv, signals.gpkg, bulletin section) of run r. One rank, after the bulletin. */
 sx_err sx__hydro_forecast_station_outputs(sx_job_t *job, fc_t *f, const sx_hydro_forecast_t *r);
 void sx__hydro_forecast_stations_fini(fc_t *f);
 /** Dispatch alternatives (`alternatives` list): the forecast again per alternative, dispatch.csv.

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jobs/step_hydro_forecast.h"
+#include "jobs/step_hydro_reservoir.h"
 #include "sanxiang/sx_log.h"
 
 static const sx_cfg_field_t st_fields[] = {
@@ -134,6 +135,14 @@ sx_err sx__hydro_forecast_stations(sx_job_t *job, const sx_cfg_node_t *subs, fc_
 
 sx_err sx__hydro_forecast_station_outputs(sx_job_t *job, fc_t *f, const sx_hydro_forecast_t *r)
 {
+    for (int i = 0; r->res_level && i < f->c.nnodes; i++) /* which rule governed each stretch of steps */
+        if (f->resv[i]) {
+            char who[64];
+            const int64_t o = (int64_t)i * r->nsteps;
+            snprintf(who, sizeof who, "hydro_forecast: reservoir '%s'", f->nodes[i].id);
+            sx__step_reservoir_log_rules(who, r->nsteps, (const char *const *)f->c.times->time + f->c.start,
+                                         r->res_rule + o, r->res_level + o, r->q_det + o);
+        }
     if (f->nst == 0) return SX_OK;
     sx_hydro_levels_t l;
     SX_CHECK(sx_hydro_levels_compute(&f->c, r, f->nst, f->st, &l));
