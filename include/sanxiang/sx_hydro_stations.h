@@ -70,6 +70,10 @@ typedef struct {
     double lon, lat;          /* WGS 84 degrees; NaN: not on the map */
 } sx_hydro_station_t;
 
+/** Design discharges q[0..2] of the 5-, 20- and 50-year floods from the CSV of `hydro frequency` (the curve
+ *  fit when present, else the moments). Errors name the file. Not collective. */
+sx_err sx_freq_read_design(const char *path, double q[3]);
+
 /** Grade of a level h and discharge q at station s. */
 sx_signal_t sx_hydro_signal_grade(const sx_hydro_station_t *s, double h, double q);
 

@@ -42,6 +42,7 @@ static const sx_cfg_field_t rp_fields[] = {
     {"5", SX_CFG_T_FLOAT, 0, NULL, 0, 1e9, NULL, "5-year flood (m3/s)"},
     {"20", SX_CFG_T_FLOAT, 0, NULL, 0, 1e9, NULL, "20-year flood (m3/s)"},
     {"50", SX_CFG_T_FLOAT, 0, NULL, 0, 1e9, NULL, "50-year flood (m3/s)"},
+    {"design", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "or the CSV of `hydro frequency` (its 5-, 20-, 50-year design values)"},
 };
 #define N(a) (sizeof a / sizeof *a)
 
@@ -96,6 +97,16 @@ static sx_err one(sx_job_t *job, const sx_cfg_node_t *sn, int node, fc_t *f, sx_
     SX_CHECK(sx_cfg_get_double(cfg, rp, "5", NAN, &s->q5));
     SX_CHECK(sx_cfg_get_double(cfg, rp, "20", NAN, &s->q20));
     SX_CHECK(sx_cfg_get_double(cfg, rp, "50", NAN, &s->q50));
+    const char *design = NULL;
+    SX_CHECK(sx_cfg_get_string(cfg, rp, "design", NULL, &design));
+    if (design && !(isnan(s->q5) && isnan(s->q20) && isnan(s->q50)))
+        return sx_cfg_fail_at(cfg, rp, "give the design discharges (5, 20, 50) or a `design` file, not both");
+    if (design) {
+        double q[3];
+        SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(rp, "design"), design, &design));
+        SX_CHECK(sx_freq_read_design(design, q));
+        s->q5 = q[0], s->q20 = q[1], s->q50 = q[2];
+    }
     s->lon = s->lat = NAN;
     const sx_cfg_node_t *loc = sx_cfg_map_get(sn, "location");
     for (int k = 0; loc && k < 2; k++) {

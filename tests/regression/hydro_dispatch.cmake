@@ -43,3 +43,5 @@ sx_dsp_error(alternative_not_reservoir 2 3 "steps[0].alternatives[1].reservoirs.
   ${SX_DSP_JOB} --set steps.0.alternatives.1.reservoirs.side.rules=x.yaml)
 sx_dsp_error(alternative_plan_time 2 3 "upper_plan_late.csv: time 2024-06-03 00:00 is not a time of the inflow"
   ${SX_DSP_JOB} --set steps.0.alternatives.2.reservoirs.upper.release=${SX_DSP_D}/upper_plan_late.csv)
+sx_dsp_error(design_not_frequency 1 3 "upper_plan.csv:1: not a `hydro frequency` table"
+  ${SX_DSP_JOB} --set steps.0.subbasins.5.station.return_periods.design=${SX_DSP_D}/upper_plan.csv)

@@ -209,15 +209,26 @@ def rating_level(q):
     return min(30 + (q / 20) ** (1 / 1.6), 38.0)
 
 
-def grade(h, q):
+def grade(h, q, d=(math.inf, math.inf, math.inf)):
     g = 4 if h > 41.5 else 3 if h > 40.5 else 2 if h > 39 else 1 if h >= 38.5 else 0
-    r = 4 if q >= 1600 else 3 if q >= 1200 else 2 if q >= 700 else 0
+    r = 4 if q >= d[2] else 3 if q >= d[1] else 2 if q >= d[0] else 0
     return max(g, r)
 
 
 def case_levels():
+    # return periods from `hydro frequency`: the published table 7-3 series (《工程水文学》) divided by 3 stands in for
+    # the station's annual maxima; the signal grades by the curve fit's 5-, 20- and 50-year floods
+    annual = os.path.join(OUT, "ctrl_annual.csv")
+    rows = [l.split(",") for l in open("tests/data/hydro_frequency/table7-3_annual.csv") if l[0].isdigit()]
+    with open(annual, "w") as f:
+        f.write("year,value\n" + "".join(f"{y},{float(v) / 3:g}\n" for y, v in rows))
+    freq = os.path.join(OUT, "ctrl_frequency.csv")
+    run(["hydro", "frequency", "--series", annual, "--fit", "curve", "-o", freq])
+    dz = {float(r["return_period_years"]): float(r["value"]) for r in csv.DictReader(open(freq))
+          if r["item"] == "design" and r["method"] == "curve"}
+    d = (dz[5], dz[20], dz[50])
     out = os.path.join(OUT, "levels")
-    job(out)
+    job(out, f"steps.0.subbasins.5.station.return_periods.design={freq}")
     lv = [r for r in csv.DictReader(open(os.path.join(out, "levels.csv"))) if r["station"] == "ctrl"]
     fc = forecast(out, "ctrl")
     assert len(lv) == len(fc)
@@ -225,13 +236,14 @@ def case_levels():
     for a, b in zip(lv, fc):
         q = float(b["Q_det"])
         assert abs(float(a["H_det"]) - rating_level(q)) < 6e-5, (a, q, rating_level(q))
-        assert a["signal"] == names[grade(float(a["H_det"]), q)], (a, q)
+        assert a["signal"] == names[grade(float(a["H_det"]), q, d)], (a, q, d)
         if a["phase"] == "forecast":
             p = [float(a[k]) for k in ("h05", "h25", "h50", "h75", "h95")]
             assert p == sorted(p), p
     lead = [(a, float(b["Q_det"])) for a, b in zip(lv, fc) if a["phase"] == "forecast"]
-    sig = max(grade(float(a["H_det"]), q) for a, q in lead)
-    onset = next(a["time"] for a, q in lead if grade(float(a["H_det"]), q) == sig)
+    sig = max(grade(float(a["H_det"]), q, d) for a, q in lead)
+    onset = next(a["time"] for a, q in lead if grade(float(a["H_det"]), q, d) == sig)
+    assert any(grade(0, q, d) > grade(float(a["H_det"]), q) for a, q in lead), "the return period never grades"
     first = next(a["time"] for a, q in lead if float(a["H_det"]) > 39)
     s = next(csv.DictReader(open(os.path.join(out, "signals.csv"))))
     assert (s["signal"], s["onset"], s["first_over_warning"]) == (names[sig], onset, first), (s, names[sig], onset, first)
@@ -245,7 +257,8 @@ def case_levels():
     assert f["station"] == "ctrl" and f["signal"] == names[sig] and abs(f.GetGeometryRef().GetX() - 112.94) < 1e-9
     bulletin = open(os.path.join(out, "bulletin.md"), encoding="utf-8").read()
     assert "水情预警" in bulletin and f"**{names[sig]}**" in bulletin
-    print(f"levels: signal {names[sig]} from {onset}, first over the warning level {first}, P = {s['probability']}")
+    print(f"levels: signal {names[sig]} from {onset}, first over the warning level {first}, P = {s['probability']}; "
+          f"design floods 5/20/50 years {d}")
 
 
 def case_alternatives():
