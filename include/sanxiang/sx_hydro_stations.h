@@ -147,6 +147,10 @@ sx_err sx_hydro_signals_write_csv(const char *path, const sx_hydro_forecast_cfg_
  *  location only; returns without writing when none has one. */
 sx_err sx_hydro_signals_write_gpkg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_levels_t *l,
                                    const sx_hydro_station_t *st);
+/** level_<id>.svg of station k: the level hydrograph, the ensemble 5 / 50 / 95 % levels and the 警戒 / 保证 /
+ *  historical maximum levels. */
+sx_err sx_hydro_levels_write_svg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_levels_t *l,
+                                 const sx_hydro_station_t *st, int k);
 /** Append a "water levels and warning signals" section to the bulletin at path. */
 sx_err sx_hydro_signals_append_bulletin(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_levels_t *l,
                                         const sx_hydro_station_t *st);

@@ -3,8 +3,9 @@
  * level hydrograph per station with its ensemble band and signal),
  * signals.csv (one row per station: the issued signal, its onset and
  * probability, the peak level, the first time each threshold is exceeded),
- * signals.gpkg (the same as a point layer for the map, EPSG:4326) and a
- * section appended to bulletin.md. One rank writes, through temporary names.
+ * signals.gpkg (the same as a point layer for the map, EPSG:4326), an SVG
+ * level hydrograph per station with its ensemble band and the 警戒 / 保证 /
+ * historical levels, and a section appended to bulletin.md. One rank writes, through temporary names.
  */
 #include <gdal.h>
 #include <math.h>
@@ -154,6 +155,73 @@ sx_err sx_hydro_signals_write_gpkg(const char *path, const sx_hydro_forecast_cfg
         if (ds) GDALClose(ds);
     }
     return sx_output_commit_local(&out, e);
+}
+
+/* Polyline of n points (x(t), y(v[t])) on an SVG canvas. */
+typedef struct {
+    double x0, dx, y0, ylo, yhi, hgt;
+} frame_t;
+
+static double fy(const frame_t *f, double v) { return f->y0 - f->hgt * (v - f->ylo) / (f->yhi - f->ylo); }
+
+static void poly(sx_strbuf_t *sb, const frame_t *f, int64_t t0, int64_t n, const double *v, int64_t stride,
+                 const char *style)
+{
+    sx_strbuf_printf(sb, "<polyline fill=\"none\" %s points=\"", style);
+    for (int64_t t = 0; t < n; t++) sx_strbuf_printf(sb, "%.1f,%.1f ", f->x0 + f->dx * (double)(t0 + t), fy(f, v[t * stride]));
+    sx_strbuf_puts(sb, "\"/>\n");
+}
+
+sx_err sx_hydro_levels_write_svg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_levels_t *l,
+                                 const sx_hydro_station_t *st, int k)
+{
+    const sx_hydro_station_t *s = &st[k];
+    const int64_t n = l->nsteps, nl = l->nlead, nh = n - nl;
+    const double *h = l->h_det + (int64_t)k * n, *pc = l->h_pct + (int64_t)k * nl * SX_HYDRO_NPCT;
+    const double thr[3] = {s->z_warn, s->z_guar, s->z_hist};
+    double lo = INFINITY, hi = -INFINITY;
+    for (int64_t t = 0; t < n; t++) lo = fmin(lo, h[t]), hi = fmax(hi, h[t]);
+    for (int64_t i = 0; i < nl * SX_HYDRO_NPCT; i++)
+        if (!isnan(pc[i])) lo = fmin(lo, pc[i]), hi = fmax(hi, pc[i]);
+    for (int j = 0; j < 3; j++)
+        if (!isnan(thr[j])) lo = fmin(lo, thr[j]), hi = fmax(hi, thr[j]);
+    const double pad = fmax(0.25, 0.08 * (hi - lo));
+    const frame_t f = {70, 810.0 / (double)(n > 1 ? n - 1 : 1), 370, lo - pad, hi + pad, 330};
+    sx_strbuf_t sb;
+    sx_strbuf_init(&sb);
+    sx_strbuf_printf(&sb, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"420\" "
+                          "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
+                          "fill=\"white\"/>\n<text x=\"70\" y=\"22\" font-size=\"15\">%s %s — water level, issued %s: "
+                          "signal %s</text>\n", s->id, s->name, c->times->time[c->issue], sx_signal_name(l->sig[k]));
+    for (int g = 0; g <= 5; g++) {
+        const double v = f.ylo + (f.yhi - f.ylo) * g / 5;
+        sx_strbuf_printf(&sb, "<line x1=\"70\" x2=\"880\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"64\" "
+                              "y=\"%.1f\" text-anchor=\"end\">%.2f</text>\n", fy(&f, v), fy(&f, v), fy(&f, v) + 4, v);
+    }
+    for (int g = 0; g <= 4; g++) {
+        const int64_t t = (n - 1) * g / 4;
+        sx_strbuf_printf(&sb, "<text x=\"%.1f\" y=\"392\" text-anchor=\"middle\">%s</text>\n", f.x0 + f.dx * (double)t,
+                         c->times->time[c->start + t]);
+    }
+    sx_strbuf_printf(&sb, "<text x=\"16\" y=\"210\" transform=\"rotate(-90 16 210)\">level (m)</text>\n"
+                          "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"40\" y2=\"370\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n",
+                     f.x0 + f.dx * (double)(nh - 1), f.x0 + f.dx * (double)(nh - 1));
+    if (l->members > 0 && !isnan(pc[0])) {
+        poly(&sb, &f, nh, nl, pc + 4, SX_HYDRO_NPCT, "stroke=\"#9ecae1\" stroke-width=\"1.5\"");
+        poly(&sb, &f, nh, nl, pc + 0, SX_HYDRO_NPCT, "stroke=\"#9ecae1\" stroke-width=\"1.5\"");
+        poly(&sb, &f, nh, nl, pc + 2, SX_HYDRO_NPCT, "stroke=\"#3182bd\" stroke-dasharray=\"5 3\"");
+    }
+    poly(&sb, &f, 0, n, h, 1, "stroke=\"#08519c\" stroke-width=\"2\"");
+    static const char *const name[3] = {"警戒 warning", "保证 guaranteed", "historical max"};
+    static const char *const col[3] = {"#f0a30a", "#e6550d", "#a50f15"};
+    for (int j = 0; j < 3; j++)
+        if (!isnan(thr[j]))
+            sx_strbuf_printf(&sb, "<line x1=\"70\" x2=\"880\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/><text x=\"876\" "
+                                  "y=\"%.1f\" fill=\"%s\" text-anchor=\"end\">%s %.2f m</text>\n",
+                             fy(&f, thr[j]), fy(&f, thr[j]), col[j], fy(&f, thr[j]) - 4, col[j], name[j], thr[j]);
+    sx_strbuf_puts(&sb, "<text x=\"70\" y=\"412\">— forecast level   ··· ensemble 5 % / 95 %   - - median   | issue</text>\n"
+                        "</svg>\n");
+    return sx__hydro_write_text(&sb, path);
 }
 
 sx_err sx_hydro_signals_append_bulletin(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_levels_t *l,

@@ -5,7 +5,8 @@
  *             warning_level, guaranteed_level, historical_max_level, approach,
  *             return_periods: {5: Q, 20: Q, 50: Q}, location: [lon, lat]}
  * and, after the run, their levels, warning signals and products (levels.csv,
- * signals.csv, signals.gpkg, the bulletin's section; src/hydro/levels*.c).
+ * signals.csv, signals.gpkg, level_<id>.svg, the bulletin's section;
+ * src/hydro/levels*.c).
  * A station at a reservoir node takes the pool level (no rating). Errors
  * name the job file, line and key (a rating table: its file and line).
  */
@@ -166,6 +167,12 @@ sx_err sx__hydro_forecast_station_outputs(sx_job_t *job, fc_t *f, const sx_hydro
     if (!e) e = sx_hydro_signals_write_gpkg(p, &f->c, &l, f->st);
     if (!e) e = sx_job_out_path(job, "bulletin.md", p, sizeof p);
     if (!e) e = sx_hydro_signals_append_bulletin(p, &f->c, &l, f->st);
+    for (int k = 0; !e && k < f->nst; k++) {
+        char name[96];
+        snprintf(name, sizeof name, "level_%s.svg", f->st[k].id);
+        e = sx_job_out_path(job, name, p, sizeof p);
+        if (!e) e = sx_hydro_levels_write_svg(p, &f->c, &l, f->st, k);
+    }
     for (int k = 0; !e && k < f->nst; k++)
         sx_log_info("hydro_forecast: station '%s': signal %s%s%s, peak level %.2f m", f->st[k].id,
                     sx_signal_name(l.sig[k]), l.onset[k] >= 0 ? " from " : "",

@@ -255,6 +255,10 @@ def case_levels():
     ds = ogr.Open(os.path.join(out, "signals.gpkg"))
     f = ds.GetLayerByName("warning_signals").GetNextFeature()
     assert f["station"] == "ctrl" and f["signal"] == names[sig] and abs(f.GetGeometryRef().GetX() - 112.94) < 1e-9
+    import xml.etree.ElementTree as ET
+    svg = ET.parse(os.path.join(out, "level_ctrl.svg")).getroot()
+    labels = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert "警戒 warning 39.00 m" in labels and "保证 guaranteed 40.50 m" in labels and "historical max 41.50 m" in labels
     bulletin = open(os.path.join(out, "bulletin.md"), encoding="utf-8").read()
     assert "水情预警" in bulletin and f"**{names[sig]}**" in bulletin
     print(f"levels: signal {names[sig]} from {onset}, first over the warning level {first}, P = {s['probability']}; "
