@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include "sx_err.h"
 #include "sx_hydro_io.h"
+#include "sx_hydro_reservoir.h"
 
 #define SX_HYDRO_MAX_GAUGES 14
 #define SX_HYDRO_NPCT 5 /* percentiles 5, 25, 50, 75, 95 */
@@ -50,6 +51,28 @@ typedef struct {
     double reach_k_h, reach_x;     /* Muskingum reach to `down` (K = 0: no routing) */
     double warn_q, guar_q;         /* warning / guaranteed discharge m³/s (0: none) */
 } sx_hydro_node_t;
+
+/** A reservoir at a network node: the node's discharge (its own runoff plus
+ *  everything routed into it) is the reservoir's inflow, and the reservoir's
+ *  release is the node's outflow, which goes down the node's reach. Level-pool
+ *  routing with the rules of sx_reservoir_operate_capped. Caller-owned. */
+typedef struct {
+    const sx_reservoir_curves_t *curves;
+    const sx_reservoir_rules_t *rules; /* NULL: the outlets run free */
+    double z0;                         /* level (m) at the window's first row; NaN: the flood-limit level with
+                                          rules, else outflow = inflow */
+    const double *release;             /* specified releases over the window rows (NaN: none), or NULL */
+    int comp_node;                     /* 错峰: node index of the downstream control point, -1: none */
+    double comp_q;                     /* its safe discharge (m3/s) */
+    const char *what;                  /* names the reservoir in messages ("job.yaml: reservoir 'zhexi'") */
+} sx_hydro_net_reservoir_t;
+
+/** What the reservoirs did, [node][step] over the window (rows of nodes
+ *  without a reservoir untouched). Any pointer may be NULL. */
+typedef struct {
+    double *inflow, *level, *storage;
+    sx_reservoir_rule_t *rule;
+} sx_hydro_net_res_out_t;
 
 typedef struct {
     const char *basin;                 /* name stored in / checked against the state */
@@ -84,6 +107,7 @@ typedef struct {
     const sx_hydro_param_sets_t *sets; /* or: member m runs parameter set m mod sets->n (NULL: none) */
     const char *state_in;              /* NULL: cold start */
     const char *state_out;             /* NULL: do not save */
+    const sx_hydro_net_reservoir_t *const *reservoirs; /* nnodes entries (NULL: no reservoir there), or NULL */
 } sx_hydro_forecast_cfg_t;
 
 typedef struct {
@@ -97,6 +121,10 @@ typedef struct {
     double *p_warn;      /* [node][lead] probability (0..1), NaN without a level */
     double *p_guar;
     char state_time[64]; /* time of the state the run started from ("" cold) */
+    /* with reservoirs: the deterministic run's [node][step] inflow, level, storage and governing rule */
+    double *res_inflow, *res_level, *res_storage;
+    sx_reservoir_rule_t *res_rule;
+    double *ens;         /* [member][node][lead] every member's discharge (kept for levels and signals) */
 } sx_hydro_forecast_t;
 
 /** Topological order of the network (upstream first); fails naming an
@@ -122,6 +150,27 @@ sx_err sx_hydro_network_route(int nnodes, const sx_hydro_node_t *nodes, const in
 sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
                                   double dt_hours, const double *local, double *out, double *const *reach_in,
                                   int64_t capture, double *const *reach_out);
+
+/**
+ * As sx_hydro_network_route_hot with reservoirs: at a node with res[i] the
+ * accumulated discharge is routed through the reservoir (its release replaces
+ * it) before it goes down the reach. A reservoir with a compensation control
+ * point C (错峰) caps its ruled release at step t by comp_q - Q'(C, t + lag),
+ * where Q' is the discharge at C of the network routed without this
+ * reservoir's release (the other reservoirs by their rules, without
+ * compensation) and lag the travel time (sum of the reaches' K on the way,
+ * in whole steps). times (nsteps labels, may be NULL) name steps in
+ * messages; ro (may be NULL) receives what the reservoirs did. res NULL:
+ * sx_hydro_network_route_hot. Errors name the reservoir. Not collective.
+ */
+sx_err sx_hydro_network_route_res(int nnodes, const sx_hydro_node_t *nodes, const int *order, int64_t nsteps,
+                                  double dt_hours, const double *local, double *out, double *const *reach_in,
+                                  int64_t capture, double *const *reach_out, const sx_hydro_net_reservoir_t *const *res,
+                                  const char *const *times, sx_hydro_net_res_out_t *ro);
+
+/** Allocate f->res_* ([nnodes][nsteps], NaN / capacity) when c has a
+ *  reservoir; nothing otherwise. Not collective. */
+sx_err sx_hydro_forecast_res_alloc(const sx_hydro_forecast_cfg_t *c, sx_hydro_forecast_t *f);
 
 /** Areal rain of node i at forcing row t (mm per step): node_p[i][t] or
  *  sum_g w[g] gauge_p[g][t]. Not collective. */
@@ -182,6 +231,10 @@ sx_err sx_hydro_forecast_write_h5(const char *path, const sx_hydro_forecast_cfg_
 /** SVG hydrograph of node i: observed, forecast, ensemble band, warning levels. */
 sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x, int node);
+/** reservoirs.csv: reservoir,time,phase,inflow,outflow,storage,level,rule of the deterministic run
+ *  (m3/s, m3, m) — which rule governed each step; nothing is written without reservoirs. */
+sx_err sx_hydro_forecast_write_reservoirs(const char *path, const sx_hydro_forecast_cfg_t *c,
+                                          const sx_hydro_forecast_t *f);
 /** bulletin.md: peaks, times and warnings per station, fit over the observed period. */
 sx_err sx_hydro_forecast_write_bulletin(const char *path, const sx_hydro_forecast_cfg_t *c,
                                         const sx_hydro_forecast_t *f, const sx_hydro_forecast_extra_t *x);

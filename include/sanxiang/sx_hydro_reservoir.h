@@ -50,6 +50,11 @@ typedef struct {
  */
 sx_err sx_reservoir_curves_read(const char *path, sx_reservoir_curves_t *out);
 
+/** As sx_reservoir_curves_read for a level–storage (Z–V) curve alone: the
+ *  outflow column is not read and q is 0 until
+ *  sx_reservoir_curves_set_structures fills it. Not collective. */
+sx_err sx_reservoir_curves_read_zv(const char *path, sx_reservoir_curves_t *out);
+
 /**
  * Build curves from n SI rows (copied). Checks: n >= 2; every value finite;
  * storage and outflow >= 0; level and storage strictly increasing; outflow
@@ -102,6 +107,10 @@ typedef enum {
     SX_RESERVOIR_RULE_RAMP,         /* release held to the ramp-rate limit */
     SX_RESERVOIR_RULE_HIGH,         /* at or above the flood-control high level: release by capacity */
     SX_RESERVOIR_RULE_SPECIFIED,    /* the dispatcher's specified release */
+    SX_RESERVOIR_RULE_PRE_RELEASE,  /* 预泄: a forecast inflow peak ahead crosses the trigger: release pre_release,
+                                       drawing the level down to pre_lowest_level at most */
+    SX_RESERVOIR_RULE_COMPENSATION, /* 错峰/补偿: release held so that the downstream control point stays at its safe
+                                       discharge (the cap sx_reservoir_operate_capped is given) */
     SX_RESERVOIR_RULE_COUNT
 } sx_reservoir_rule_t;
 
@@ -118,6 +127,10 @@ typedef struct {
     int nstage;      /* staged maxima: from level stage_z[k] (increasing) release at most stage_q[k] */
     double stage_z[SX_RESERVOIR_MAX_STAGES], stage_q[SX_RESERVOIR_MAX_STAGES];
     double ramp;     /* largest change of a ruled release per second (m3/s per s); INFINITY: none */
+    /* 预泄 pre-release (pre_trigger 0: none): when the largest inflow of the next pre_horizon seconds (the
+     * series routed is the forecast) reaches pre_trigger, release at least pre_release (<= q_safe) while the
+     * level is above pre_lowest_level (< z_limit), which takes the place of z_limit as the floor. */
+    double pre_trigger, pre_horizon, pre_release, pre_lowest;
 } sx_reservoir_rules_t;
 
 /**
@@ -152,6 +165,48 @@ sx_err sx_reservoir_rules_check(const sx_reservoir_rules_t *r, const sx_reservoi
 sx_err sx_reservoir_operate(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt, int64_t n,
                             const double *inflow, const double *release, double s0, const char *const *times,
                             double *outflow, double *storage, double *level, sx_reservoir_rule_t *rule);
+
+/**
+ * sx_reservoir_operate with a compensation (错峰) cap: below z_high a ruled
+ * (not specified) release R[j+1] is at most max(cap[j+1], 0) when cap[j+1] is
+ * not NaN, applied after the inflow/stage/safe/pre-release choice and before
+ * the return-to-limit and ramp limits; the step's rule is then
+ * "compensation". cap may be NULL (= sx_reservoir_operate). Not collective.
+ */
+sx_err sx_reservoir_operate_capped(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt,
+                                   int64_t n, const double *inflow, const double *release, const double *cap, double s0,
+                                   const char *const *times, double *outflow, double *storage, double *level,
+                                   sx_reservoir_rule_t *rule);
+
+/* ---- outflow capacity from the structures ------------------------------ */
+
+typedef enum {
+    SX_RESERVOIR_WEIR = 0,  /* free overflow weir (溢洪道): q = m B sqrt(2g) H^1.5, H = Z - crest */
+    SX_RESERVOIR_GATE,      /* gated spillway (闸孔): opening e; e/H <= 0.65: q = mu B e sqrt(2g H), else weir flow */
+    SX_RESERVOIR_OUTLET     /* bottom outlet (底孔, pressure flow): q = mu A sqrt(2g (Z - centre)) */
+} sx_reservoir_structure_kind_t;
+
+/** One group of identical openings, SI. */
+typedef struct {
+    sx_reservoir_structure_kind_t kind;
+    int count;       /* openings (>= 1) */
+    double crest;    /* weir crest / gate sill / outlet centre elevation (m) */
+    double width;    /* width of one opening (m) (weir, gate) */
+    double area;     /* area of one outlet (m2) (outlet) */
+    double opening;  /* gate opening e (m) (gate; INFINITY: fully open = weir flow) */
+    double m;        /* weir discharge coefficient (weir, gate above e/H 0.65) */
+    double mu;       /* orifice discharge coefficient (gate, outlet) */
+} sx_reservoir_structure_t;
+
+/** Capacity (m3/s) of n structure groups at level z (m): the sum of each
+ *  group's formula above (0 below its crest / centre). Not collective. */
+double sx_reservoir_structures_q(const sx_reservoir_structure_t *st, int n, double z);
+
+/** Fill c->q[k] with sx_reservoir_structures_q(st, n, c->z[k]) for every row
+ *  and re-check the curves (outflow never decreasing; a decrease names the
+ *  row and what to fix). Not collective. */
+sx_err sx_reservoir_curves_set_structures(sx_reservoir_curves_t *c, const sx_reservoir_structure_t *st, int n,
+                                          const char *what);
 
 /** Trapezoidal volumes (m3) of a routed series: vin, vout, and the storage
  *  change ds = storage[n-1] - storage[0]. */

@@ -30,6 +30,11 @@ void sx_hydro_forecast_fini(sx_hydro_forecast_t *f)
     free(f->pct);
     free(f->p_warn);
     free(f->p_guar);
+    free(f->res_inflow);
+    free(f->res_level);
+    free(f->res_storage);
+    free(f->res_rule);
+    free(f->ens);
     memset(f, 0, sizeof *f);
 }
 
@@ -336,8 +341,11 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
         e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
         goto agree1;
     }
-    SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, out->q_det,
-                                             w.hot ? w.rin : NULL, nh - 1, w.rout), e, agree1);
+    SX_CHECK_GOTO(sx_hydro_forecast_res_alloc(c, out), e, agree1);
+    sx_hydro_net_res_out_t ro = {out->res_inflow, out->res_level, out->res_storage, out->res_rule};
+    SX_CHECK_GOTO(sx_hydro_network_route_res(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, out->q_det,
+                                             w.hot ? w.rin : NULL, nh - 1, w.rout, c->reservoirs,
+                                             (const char *const *)c->times->time + c->start, &ro), e, agree1);
     if (rank == 0 && c->state_out) {
         /* models: restore the issue state (run_lead left them at the end of the lead) */
         for (int k = 0; k < w.nm; k++)
@@ -378,8 +386,9 @@ agree1:
             SX_CHECK_GOTO(run_member(c, &w, nh, nsteps, f, mb, c->nperturb, c->perturb_names, pv), e, agree2);
         } else
             SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, f), e, agree2);
-        SX_CHECK_GOTO(sx_hydro_network_route_hot(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed,
-                                                 w.hot ? w.rin : NULL, -1, NULL), e, agree2);
+        SX_CHECK_GOTO(sx_hydro_network_route_res(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed,
+                                                 w.hot ? w.rin : NULL, -1, NULL, c->reservoirs,
+                                                 (const char *const *)c->times->time + c->start, NULL), e, agree2);
         for (int i = 0; i < nn; i++)
             memcpy(mine + (mb - m0) * per + (int64_t)i * nl, w.routed + (int64_t)i * nsteps + nh, (size_t)nl * sizeof *mine);
     }
@@ -420,6 +429,8 @@ agree2:
             out->p_warn[(int64_t)i * nl + l] = c->nodes[i].warn_q > 0 ? (double)nw / c->members : NAN;
             out->p_guar[(int64_t)i * nl + l] = c->nodes[i].guar_q > 0 ? (double)ng / c->members : NAN;
         }
+    out->ens = all; /* kept for levels and signals (network_levels.c) */
+    all = NULL;
 done:
     free(mine);
     free(all);

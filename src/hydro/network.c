@@ -90,27 +90,8 @@ sx_err sx_hydro_network_route_hot(int nnodes, const sx_hydro_node_t *nodes, cons
                                   double dt_hours, const double *local, double *out, double *const *reach_in,
                                   int64_t capture, double *const *reach_out)
 {
-    memcpy(out, local, (size_t)nnodes * (size_t)nsteps * sizeof *out);
-    double *tmp;
-    SX_ALLOC(tmp, nsteps, "routing buffer");
-    sx_err e = SX_OK;
-    for (int k = 0; k < nnodes; k++) {
-        int i = order[k];
-        if (!nodes[i].down[0]) continue;
-        int d = find(nnodes, nodes, nodes[i].down);
-        const double *q = out + (int64_t)i * nsteps; /* complete: all upstream done */
-        if (nodes[i].reach_k_h > 0) {
-            sx_muskingum_t mk;
-            SX_CHECK_GOTO(sx_muskingum_plan(nodes[i].reach_k_h, nodes[i].reach_x, dt_hours, &mk), e, done);
-            SX_CHECK_GOTO(sx_muskingum_route_hot(&mk, nsteps, q, tmp, reach_in ? reach_in[i] : NULL, capture,
-                                                 reach_out ? reach_out[i] : NULL), e, done);
-            q = tmp;
-        }
-        for (int64_t t = 0; t < nsteps; t++) out[(int64_t)d * nsteps + t] += q[t];
-    }
-done:
-    free(tmp);
-    return e;
+    return sx_hydro_network_route_res(nnodes, nodes, order, nsteps, dt_hours, local, out, reach_in, capture, reach_out,
+                                      NULL, NULL, NULL); /* the routing loop: network_reservoir.c */
 }
 
 static int cmp_node_id(const void *a, const void *b)

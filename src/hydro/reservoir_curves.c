@@ -136,16 +136,17 @@ static sx_err find_column(const sx_table_t *t, const char *path, const sx_reserv
     return SX_OK;
 }
 
-static sx_err read_table(const sx_table_t *t, const char *path, sx_reservoir_curves_t *out, double *v, int *line)
+static sx_err read_table(const sx_table_t *t, const char *path, int nq, sx_reservoir_curves_t *out, double *v, int *line)
 {
     const sx_reservoir_unit_t *units[3] = {level_units, storage_units, outflow_units};
-    sx_reservoir_unit_t unit[3];
+    sx_reservoir_unit_t unit[3] = {level_units[0], storage_units[0], outflow_units[0]};
     int col[3];
-    for (int k = 0; k < 3; k++) SX_CHECK(find_column(t, path, units[k], &col[k], &unit[k]));
+    for (int k = 0; k < 2 + nq; k++) SX_CHECK(find_column(t, path, units[k], &col[k], &unit[k]));
     const int n = t->nrow;
     for (int r = 0; r < n; r++) {
         line[r] = sx_table_line(t, r);
-        for (int k = 0; k < 3; k++) {
+        v[2 * (int64_t)n + r] = 0; /* no outflow column: the structures give it */
+        for (int k = 0; k < 2 + nq; k++) {
             const char *cell = sx_table_at(t, r, col[k]);
             SX_FAIL_IF(!*cell, SX_ERR_INPUT, "%s:%d: %s is empty; every row needs a level, a storage and an outflow",
                        path, line[r], unit[k].name);
@@ -159,14 +160,14 @@ static sx_err read_table(const sx_table_t *t, const char *path, sx_reservoir_cur
     return build(out, n, v, v + n, v + 2 * (int64_t)n, line, path, unit);
 }
 
-sx_err sx_reservoir_curves_read(const char *path, sx_reservoir_curves_t *out)
+static sx_err read_curves(const char *path, int nq, sx_reservoir_curves_t *out)
 {
     memset(out, 0, sizeof *out);
     sx_table_t *t = NULL;
     SX_CHECK(sx__hydro_table_read(path, &t));
     double *v = malloc(3 * (size_t)(t->nrow ? t->nrow : 1) * sizeof *v);
     int *line = malloc((size_t)(t->nrow ? t->nrow : 1) * sizeof *line);
-    sx_err e = v && line ? read_table(t, path, out, v, line)
+    sx_err e = v && line ? read_table(t, path, nq, out, v, line)
                          : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory reading '%s'", path);
     free(v);
     free(line);
@@ -176,6 +177,16 @@ sx_err sx_reservoir_curves_read(const char *path, sx_reservoir_curves_t *out)
         sx_err_trace(SX__FILE, __LINE__);
     }
     return e;
+}
+
+sx_err sx_reservoir_curves_read(const char *path, sx_reservoir_curves_t *out)
+{
+    return read_curves(path, 1, out);
+}
+
+sx_err sx_reservoir_curves_read_zv(const char *path, sx_reservoir_curves_t *out)
+{
+    return read_curves(path, 0, out);
 }
 
 /* Segment k (0 <= k < n-1) with x[k] <= v <= x[k+1], v inside [x[0], x[n-1]]. */

@@ -31,7 +31,7 @@
 
 static const char *const rule_names[SX_RESERVOIR_RULE_COUNT] = {
     "capacity", "inflow", "return_to_flood_limit", "safe_discharge", "stage", "ramp_rate", "above_high_level",
-    "specified"};
+    "specified", "pre_release", "compensation"};
 
 const char *sx_reservoir_rule_name(sx_reservoir_rule_t r)
 {
@@ -112,14 +112,33 @@ static double allowed(const sx_reservoir_rules_t *r, double z, sx_reservoir_rule
     return a;
 }
 
-/* The ruled release of step j -> j+1 (the level at the start decides). */
-static double ruled(const sx_reservoir_rules_t *r, const ctx_t *x, double s_limit, double zj, double rj, double rhs,
-                    double inflow_next, sx_reservoir_rule_t *why)
+/* Pre-release (预泄) at step j: the largest inflow of the next pre_horizon seconds reaches the trigger. */
+static int pre_active(const sx_reservoir_rules_t *r, double dt, int64_t n, const double *inflow, int64_t j)
 {
-    double a = allowed(r, zj, why), rel = a;
+    if (!(r->pre_trigger > 0)) return 0;
+    const int64_t h = (int64_t)ceil(r->pre_horizon / dt - 1e-9);
+    for (int64_t k = j + 1; k <= j + h && k < n; k++)
+        if (inflow[k] >= r->pre_trigger) return 1;
+    return 0;
+}
+
+/* The ruled release of step j -> j+1 (the level at the start decides): the largest release allowed, the
+ * inflow at or below the flood-limit level, raised to the pre-release ahead of a forecast peak (the floor
+ * then pre_lowest), held to the compensation cap, not below the floor, within the ramp. */
+static double ruled(const sx_reservoir_rules_t *r, const ctx_t *x, double s_limit, double s_pre, int pre, double cap,
+                    double zj, double rj, double rhs, double inflow_next, sx_reservoir_rule_t *why)
+{
+    double a = allowed(r, zj, why), rel = a, s_floor = s_limit;
     if (zj <= r->z_limit && inflow_next <= a) rel = inflow_next, *why = SX_RESERVOIR_RULE_INFLOW;
-    const double back = rhs - 2 * s_limit / x->dt; /* the release that ends the step on z_limit */
-    if (rel > back) rel = fmax(back, 0), *why = SX_RESERVOIR_RULE_RETURN;
+    if (pre && zj > r->pre_lowest) {
+        s_floor = s_pre;
+        const double p = fmin(r->pre_release, a);
+        if (p > rel) rel = p, *why = SX_RESERVOIR_RULE_PRE_RELEASE;
+    }
+    if (!isnan(cap) && rel > fmax(cap, 0)) rel = fmax(cap, 0), *why = SX_RESERVOIR_RULE_COMPENSATION;
+    const double back = rhs - 2 * s_floor / x->dt; /* the release that ends the step on the floor */
+    if (rel - back > 1e-9 * fmax(1, fabs(rhs))) /* not round-off: holding the level at the limit is the inflow rule */
+        rel = fmax(back, 0), *why = s_floor == s_limit ? SX_RESERVOIR_RULE_RETURN : SX_RESERVOIR_RULE_PRE_RELEASE;
     const double dr = r->ramp * x->dt;
     if (rel > rj + dr) rel = rj + dr, *why = SX_RESERVOIR_RULE_RAMP;
     if (rel < rj - dr) rel = fmax(rj - dr, 0), *why = SX_RESERVOIR_RULE_RAMP;
@@ -129,6 +148,14 @@ static double ruled(const sx_reservoir_rules_t *r, const ctx_t *x, double s_limi
 sx_err sx_reservoir_operate(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt, int64_t n,
                             const double *inflow, const double *release, double s0, const char *const *times,
                             double *outflow, double *storage, double *level, sx_reservoir_rule_t *rule)
+{
+    return sx_reservoir_operate_capped(c, rules, dt, n, inflow, release, NULL, s0, times, outflow, storage, level, rule);
+}
+
+sx_err sx_reservoir_operate_capped(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt,
+                                   int64_t n, const double *inflow, const double *release, const double *cap, double s0,
+                                   const char *const *times, double *outflow, double *storage, double *level,
+                                   sx_reservoir_rule_t *rule)
 {
     SX_FAIL_IF(!(dt > 0) || !isfinite(dt), SX_ERR_INPUT, "reservoir routing: step %g s must be > 0", dt);
     SX_FAIL_IF(n < 1, SX_ERR_INPUT, "reservoir routing: the inflow series is empty");
@@ -147,8 +174,9 @@ sx_err sx_reservoir_operate(const sx_reservoir_curves_t *c, const sx_reservoir_r
     SX_ALLOC(si, m, "storage-indication table");
     for (int k = 0; k < m; k++) si[k] = 2 * c->s[k] / dt + c->q[k];
     const ctx_t x = {c, si, dt, times};
-    double s_limit = 0;
+    double s_limit = 0, s_pre = 0;
     if (rules) (void)sx_reservoir_storage_at(c, rules->z_limit, "flood_limit_level", &s_limit); /* checked above */
+    if (rules && rules->pre_trigger > 0) (void)sx_reservoir_storage_at(c, rules->pre_lowest, "pre_release", &s_pre);
     storage[0] = s0;
     level[0] = sx_reservoir_level(c, s0);
     const double cap0 = sx_reservoir_outflow(c, s0);
@@ -174,7 +202,8 @@ sx_err sx_reservoir_operate(const sx_reservoir_curves_t *c, const sx_reservoir_r
         else if (rules && level[j] >= rules->z_high)
             why = SX_RESERVOIR_RULE_HIGH;
         else if (rules)
-            rel = ruled(rules, &x, s_limit, level[j], outflow[j], rhs, inflow[j + 1], &why);
+            rel = ruled(rules, &x, s_limit, s_pre, pre_active(rules, dt, n, inflow, j), cap ? cap[j + 1] : NAN,
+                        level[j], outflow[j], rhs, inflow[j + 1], &why);
         if (!isnan(rel)) {
             const double s2 = (rhs - rel) * dt / 2;
             if (s2 > c->s[m - 1] || rel > sx_reservoir_outflow(c, s2)) {

@@ -4,7 +4,8 @@
  * flood-control high level (防洪高水位), both on the curve; a downstream safe
  * discharge (下游安全泄量); staged maxima at rising levels that do not exceed
  * the safe discharge below the high level (the approved rule would contradict
- * itself); a positive ramp rate. Applying the rules is in reservoir_route.c;
+ * itself); a positive ramp rate; a pre-release (预泄) within the safe
+ * discharge down to a lowest level below the flood-limit level. Applying the rules is in reservoir_route.c;
  * reading them from a file is the job step's.
  */
 #include <math.h>
@@ -45,5 +46,18 @@ sx_err sx_reservoir_rules_check(const sx_reservoir_rules_t *r, const sx_reservoi
                    "discharge", what, k, r->stage_q[k] / qu->to_si, qu->unit, r->q_safe / qu->to_si, qu->unit,
                    r->stage_z[k] / zu->to_si, zu->unit, r->z_high / zu->to_si, zu->unit);
     }
+    if (!(r->pre_trigger > 0)) return SX_OK;
+    SX_FAIL_IF(isinf(r->pre_trigger), SX_ERR_INPUT, "%s: pre_release.trigger must be a finite discharge", what);
+    SX_FAIL_IF(!(r->pre_horizon > 0) || isinf(r->pre_horizon), SX_ERR_INPUT,
+               "%s: pre_release.horizon_hours must be > 0 (how far ahead the forecast peak is looked for)", what);
+    SX_FAIL_IF(!(r->pre_release > 0 && r->pre_release <= r->q_safe), SX_ERR_INPUT,
+               "%s: pre_release.release %g %s must lie in (0, safe_discharge %g %s]: the pre-release may not flood "
+               "the downstream reach", what, r->pre_release / qu->to_si, qu->unit, r->q_safe / qu->to_si, qu->unit);
+    SX_FAIL_IF(!(r->pre_lowest < r->z_limit), SX_ERR_INPUT,
+               "%s: pre_release.lowest_level %g %s is not below flood_limit_level %g %s; the pre-release draws the "
+               "level down below the flood-limit level (预泄), give the lowest level it may reach", what,
+               r->pre_lowest / zu->to_si, zu->unit, r->z_limit / zu->to_si, zu->unit);
+    snprintf(key, sizeof key, "%s: pre_release.lowest_level", what);
+    SX_CHECK(sx_reservoir_storage_at(c, r->pre_lowest, key, &s));
     return SX_OK;
 }

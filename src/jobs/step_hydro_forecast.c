@@ -51,6 +51,8 @@ static const sx_cfg_field_t fields[] = {
     {"ensemble", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{members, rain_sigma, seed}"},
     {"state_in", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "hot-start state of the previous run (HDF5); omit to start cold"},
     {"state_out", SX_CFG_T_STRING, 0, "state.h5", 1, 0, NULL, "file name of the end state in the run directory"},
+    {"alternatives", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
+     "dispatch alternatives [{name, reservoirs: {ID: {rules, release, initial_level}}}]: dispatch.csv compares them"},
 };
 
 static const sx_cfg_field_t sub_fields[] = {
@@ -62,6 +64,10 @@ static const sx_cfg_field_t sub_fields[] = {
     {"x", SX_CFG_T_FLOAT, 0, "0.2", 0, 0.5, NULL, "Muskingum X"},
     {"warning", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "warning discharge 警戒流量 m3/s"},
     {"guaranteed", SX_CFG_T_FLOAT, 0, "0", 0, 1e9, NULL, "guaranteed discharge 保证流量 m3/s"},
+    {"reservoir", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{curves, rules, initial_level, structures, compensation}: a reservoir whose release leaves this node"},
+    {"station", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{name, rating, warning_level, guaranteed_level, historical_max_level, return_periods, location}: levels, signals"},
 };
 
 static const sx_cfg_field_t net_fields[] = {
@@ -232,6 +238,8 @@ static sx_err configure(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm,
         f->x.obs = f->s.col[ecol_at + (eg ? 0 : 1)] + c->start;
     }
     c->nodes = f->nodes;
+    SX_CHECK(sx__hydro_forecast_reservoirs(job, subs, f));
+    SX_CHECK(sx__hydro_forecast_stations(job, subs, f));
     if (gw && rg) return sx_cfg_fail_at(cfg, gw, "`gauge_weights` need `gauges`, not `rain_grid`");
     if (gw) SX_CHECK(sx__hydro_polygon_weights(job, gw, comm, cols, f));
     if (rg) SX_CHECK(sx__hydro_grid_rain(job, rg, comm, f, 0));
@@ -286,8 +294,11 @@ static sx_err write_outputs(sx_job_t *job, fc_t *f, sx_hydro_forecast_t *r)
         SX_CHECK(sx_job_out_path(job, name, p, sizeof p));
         SX_CHECK(sx_hydro_forecast_write_svg(p, &f->c, r, &f->x, i));
     }
+    SX_CHECK(sx_job_out_path(job, "reservoirs.csv", p, sizeof p));
+    SX_CHECK(sx_hydro_forecast_write_reservoirs(p, &f->c, r));
     SX_CHECK(sx_job_out_path(job, "bulletin.md", p, sizeof p));
     SX_CHECK(sx_hydro_forecast_write_bulletin(p, &f->c, r, &f->x));
+    SX_CHECK(sx__hydro_forecast_station_outputs(job, f, r));
     return SX_OK;
 }
 
@@ -311,6 +322,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         sx_perf_stop("hydro outputs");
         e = sx_err_agree(comm, w);
     }
+    if (e == SX_OK && sx_cfg_map_get(node, "alternatives"))
+        e = sx__hydro_forecast_alternatives(job, sx_cfg_map_get(node, "alternatives"), comm, f);
     if (e == SX_OK)
         sx_log_info("hydro_forecast %s: %d sub-basins, issue %s, %lld lead steps, %d members; state -> %s", f->c.basin,
                     f->c.nnodes, f->c.times->time[f->c.issue], (long long)f->c.nlead, f->c.members, f->state_out);
@@ -319,6 +332,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     free(f->grid_p);
     free(f->grid_e);
     sx_hydro_param_sets_fini(&f->sets);
+    sx__hydro_forecast_reservoirs_fini(f);
+    sx__hydro_forecast_stations_fini(f);
     free(f);
     return e;
 }

@@ -9,10 +9,20 @@
 
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_hydro_io.h"
+#include "sanxiang/sx_hydro_stations.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
 #define MAXP 32
+
+/** A reservoir node of the forecast network as the job gives it (step_hydro_forecast_reservoir.c). */
+typedef struct {
+    sx_reservoir_curves_t curves;
+    sx_reservoir_rules_t rules;
+    double *release;                 /* specified releases at the forcing rows (NaN: none), or NULL */
+    sx_hydro_net_reservoir_t net;    /* what the routing gets */
+    char what[160];
+} fc_reservoir_t;
 
 typedef struct {
     sx_hydro_series_t s;
@@ -28,6 +38,10 @@ typedef struct {
     double *grid_e;                  /* [nnodes][s.n] areal evaporation from an evaporation grid, or NULL */
     const double *node_e[256];
     sx_hydro_param_sets_t sets;      /* ensemble parameter_sets (n = 0: none) */
+    fc_reservoir_t *resv[256];       /* reservoir of node i, or NULL */
+    const sx_hydro_net_reservoir_t *resp[256];
+    sx_hydro_station_t *st;          /* control stations with levels and signals (nst) */
+    int nst;
 } fc_t;
 
 /** Gauge weights of every sub-basin with an area from `gauge_weights`
@@ -35,4 +49,18 @@ typedef struct {
 sx_err sx__hydro_polygon_weights(sx_job_t *job, const sx_cfg_node_t *gw, MPI_Comm comm, const char *const *gauges, fc_t *f);
 /** Areal rain of every sub-basin from `rain_grid` into f->grid_p / f->node_p. Collective. */
 sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f, int evap);
+/** Reservoir nodes: every sub-basin entry with a `reservoir` map (curves, rules, initial_level, structures,
+ *  compensation) after the nodes are known. Every rank reads (small files). Not collective. */
+sx_err sx__hydro_forecast_reservoirs(sx_job_t *job, const sx_cfg_node_t *subs, fc_t *f);
+void sx__hydro_forecast_reservoirs_fini(fc_t *f);
+/** Control stations: every sub-basin entry with a `station` map (rating, thresholds, location), after the
+ *  reservoirs. Not collective. */
+sx_err sx__hydro_forecast_stations(sx_job_t *job, const sx_cfg_node_t *subs, fc_t *f);
+/** The log of the rules each reservoir followed, and the stations' levels, signals and their products
+ *  (levels.csv, signals.csv, signals.gpkg, bulletin section) of run r. One rank, after the bulletin. */
+sx_err sx__hydro_forecast_station_outputs(sx_job_t *job, fc_t *f, const sx_hydro_forecast_t *r);
+void sx__hydro_forecast_stations_fini(fc_t *f);
+/** Dispatch alternatives (`alternatives` list): the forecast again per alternative, dispatch.csv.
+ *  Collective over comm (step_hydro_dispatch.c). */
+sx_err sx__hydro_forecast_alternatives(sx_job_t *job, const sx_cfg_node_t *list, MPI_Comm comm, fc_t *f);
 #endif

@@ -105,12 +105,13 @@ static sx_err write_out(const char *path, const sx_hydro_series_t *s, const char
 }
 
 /* The log names the rule that governs each stretch of steps. */
-static void log_rules(const sx_hydro_series_t *s, const sx_reservoir_rule_t *rule, const double *lev, const double *out)
+void sx__step_reservoir_log_rules(const char *who, int64_t n, const char *const *time, const sx_reservoir_rule_t *rule,
+                                  const double *lev, const double *out)
 {
-    for (int64_t j = 0, k; j < s->n; j = k) {
-        for (k = j + 1; k < s->n && rule[k] == rule[j];) k++;
-        sx_log_info("hydro reservoir: %s .. %s: rule %s (level %.3f -> %.3f m, release %.6g -> %.6g m3/s)", s->time[j],
-                    s->time[k - 1], sx_reservoir_rule_name(rule[j]), lev[j], lev[k - 1], out[j], out[k - 1]);
+    for (int64_t j = 0, k; j < n; j = k) {
+        for (k = j + 1; k < n && rule[k] == rule[j];) k++;
+        sx_log_info("%s: %s .. %s: rule %s (level %.3f -> %.3f m, release %.6g -> %.6g m3/s)", who, time[j], time[k - 1],
+                    sx_reservoir_rule_name(rule[j]), lev[j], lev[k - 1], out[j], out[k - 1]);
     }
 }
 
@@ -138,7 +139,7 @@ static sx_err route(sx_job_t *job, const sx_cfg_node_t *node, const sx_hydro_ser
         if (out[j] > out[po]) po = j;
         if (lev[j] > lev[pz]) pz = j;
     }
-    if (rules) log_rules(s, rule, lev, out);
+    if (rules) sx__step_reservoir_log_rules("hydro reservoir", n, (const char *const *)s->time, rule, lev, out);
     sx_log_info("hydro reservoir: %lld steps of %.4g h from %s (level %.3f m, storage %.6g m3); inflow peak %.6g m3/s "
                 "at %s, outflow peak %.6g m3/s at %s, highest level %.3f m at %s; water balance: inflow %.9g m3 - "
                 "outflow %.9g m3 = %.9g m3, storage change %.9g m3, residual %.3g m3", (long long)n, dt_h, how, lev[0],

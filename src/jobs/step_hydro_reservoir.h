@@ -14,4 +14,12 @@
 sx_err sx__step_reservoir_rules_read(const char *path, const sx_reservoir_curves_t *c, const sx_hydro_series_t *in,
                                      sx_reservoir_rules_t *r, double **release);
 
+/** A specified release series (CSV time,release; units from the header) at the times of in: rel[in->n]
+ *  (NaN where none). A time not in `in` is refused naming the file and time. Not collective. */
+sx_err sx__step_reservoir_release_read(const char *path, const sx_hydro_series_t *in, double *rel);
+
+/** Log the stretches of steps each rule governed ("WHO: T0 .. T1: rule R (level ..., release ...)"), SI values. */
+void sx__step_reservoir_log_rules(const char *who, int64_t n, const char *const *time, const sx_reservoir_rule_t *rule,
+                                  const double *lev, const double *out);
+
 #endif

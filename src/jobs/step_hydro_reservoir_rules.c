@@ -29,6 +29,14 @@ static const sx_cfg_field_t rule_fields[] = {
      "largest change of a ruled release per hour (curve's outflow unit per hour)"},
     {"release", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL,
      "CSV time,release: the dispatcher's specified release, overriding the rules at its times"},
+    {"pre_release", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "预泄 {trigger, horizon_hours, release, lowest_level}: release ahead of a forecast inflow peak"},
+};
+static const sx_cfg_field_t pre_fields[] = {
+    {"trigger", SX_CFG_T_FLOAT, 1, NULL, 1e-9, 1e9, NULL, "forecast inflow (curve's outflow unit) that starts it"},
+    {"horizon_hours", SX_CFG_T_FLOAT, 1, NULL, 1e-9, 1e5, NULL, "how far ahead the forecast inflow is looked at"},
+    {"release", SX_CFG_T_FLOAT, 1, NULL, 1e-9, 1e9, NULL, "release while it lasts (<= safe_discharge)"},
+    {"lowest_level", SX_CFG_T_FLOAT, 1, NULL, -1e6, 1e6, NULL, "lowest level it may draw down to (< flood_limit_level)"},
 };
 static const sx_cfg_field_t stage_fields[] = {
     {"level", SX_CFG_T_FLOAT, 1, NULL, -1e6, 1e6, NULL, "from this level (curve's level unit)"},
@@ -37,7 +45,7 @@ static const sx_cfg_field_t stage_fields[] = {
 #define NR (sizeof rule_fields / sizeof *rule_fields)
 
 /* The specified releases at the inflow's times (NaN where none), from path. */
-static sx_err read_release(const char *path, const sx_hydro_series_t *in, double *rel)
+sx_err sx__step_reservoir_release_read(const char *path, const sx_hydro_series_t *in, double *rel)
 {
     const sx_reservoir_unit_t *u = sx_reservoir_units("release");
     const char *opt[8];
@@ -101,6 +109,27 @@ static sx_err read_rules(const sx_cfg_t *cfg, const char *path, const sx_reservo
         r->stage_q[k] = v * qf;
     }
     r->nstage = (int)ns;
+    const sx_cfg_node_t *pre = sx_cfg_map_get(root, "pre_release");
+    if (pre) {
+        SX_CHECK(sx_cfg_check(cfg, pre, pre_fields, sizeof pre_fields / sizeof *pre_fields));
+        SX_CHECK(sx_cfg_get_double(cfg, pre, "trigger", 0, &v));
+        r->pre_trigger = v * qf;
+        SX_CHECK(sx_cfg_get_double(cfg, pre, "horizon_hours", 0, &v));
+        r->pre_horizon = v * 3600;
+        SX_CHECK(sx_cfg_get_double(cfg, pre, "release", 0, &v));
+        r->pre_release = v * qf;
+        SX_CHECK(sx_cfg_get_double(cfg, pre, "lowest_level", 0, &v));
+        r->pre_lowest = v * zf;
+        if (!(r->pre_lowest < r->z_limit))
+            return sx_cfg_fail_at(cfg, sx_cfg_map_get(pre, "lowest_level"),
+                                  "pre_release.lowest_level %g is not below flood_limit_level %g; the pre-release "
+                                  "(预泄) draws the level below the flood-limit level", r->pre_lowest / zf,
+                                  r->z_limit / zf);
+        if (!(r->pre_release <= r->q_safe))
+            return sx_cfg_fail_at(cfg, sx_cfg_map_get(pre, "release"),
+                                  "pre_release.release %g exceeds safe_discharge %g; the pre-release may not flood the "
+                                  "downstream reach", r->pre_release / qf, r->q_safe / qf);
+    }
     SX_CHECK(sx_reservoir_rules_check(r, c, path));
     const char *rp;
     SX_CHECK(sx_cfg_get_string(cfg, root, "release", NULL, &rp));
@@ -112,7 +141,7 @@ static sx_err read_rules(const sx_cfg_t *cfg, const char *path, const sx_reservo
     else
         snprintf(full, sizeof full, "%s/%s", dirname(dir), rp);
     SX_ALLOC(*release, in->n, "specified releases");
-    return read_release(full, in, *release);
+    return sx__step_reservoir_release_read(full, in, *release);
 }
 
 sx_err sx__step_reservoir_rules_read(const char *path, const sx_reservoir_curves_t *c, const sx_hydro_series_t *in,
