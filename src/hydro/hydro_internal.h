@@ -33,8 +33,14 @@ struct sx_hydro_kind {
     void (*default_state)(const double *p, const double *d, double *s);
     /** Check the named states against the parameters (W0 <= WM ...). */
     sx_err (*check_state)(const double *p, const double *s);
-    /** One step; P, E already checked finite and >= 0. */
-    void (*step)(const double *p, const int *opt, const double *d, double *s, double P, double E, double *Q);
+    /** One step; P, E already checked finite and >= 0. dR (mm) is added to
+     *  the runoff entering the routing part of the model, kept >= 0 (the
+     *  DSRC runoff correction; 0 leaves the step unchanged, bit for bit). */
+    void (*step)(const double *p, const int *opt, const double *d, double *s, double P, double E, double dR,
+                 double *Q);
+    /** Clip a full state (named and internal, n values) into its physical
+     *  bounds (capacities from p and d, stores >= 0); data assimilation. */
+    void (*clip_state)(const double *p, const double *d, double *s, int64_t n);
 };
 
 extern const sx_hydro_kind_t sx__hydro_gr4j;
