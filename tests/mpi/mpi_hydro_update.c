@@ -164,6 +164,35 @@ int main(int argc, char **argv)
         sx_hydro_forecast_fini(&f);
     }
     EXPECT(same, "the EnKF on %d ranks differs from 1 rank", sx_mpi_size());
+
+    /* DSRC's uncorrected run is the forecast's, cold and hot-started (models and reach from a state file) */
+    const char *state = SX_TEST_OUT "/mpi_hydro_update_state.h5";
+    sx_hydro_forecast_cfg_t c1, c2;
+    cfg_init(&c1, &s, gp, biased_p);
+    c1.issue = 199, c1.nlead = 1, c1.state_out = state;
+    sx_hydro_forecast_t f1, f2;
+    EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c1, &f1) == SX_OK, "run 1: %s", sx_err_message());
+    MPI_Barrier(MPI_COMM_WORLD);
+    for (int hot = 0; hot < 2; hot++) {
+        cfg_init(&c2, &s, gp, biased_p);
+        c2.start = hot ? 200 : 0, c2.issue = 300, c2.nlead = LEAD, c2.state_in = hot ? state : NULL;
+        EXPECT(sx_hydro_forecast_run(MPI_COMM_WORLD, &c2, &f2) == SX_OK, "run 2: %s", sx_err_message());
+        int64_t ns = f2.nsteps;
+        double *qs = malloc((size_t)ns * sizeof *qs), *qc = malloc((size_t)ns * sizeof *qc), dr[12];
+        sx_hydro_dsrc_info_t di;
+        EXPECT(sx_hydro_dsrc_forecast(&c2, &o[2].dsrc, obs + c2.start, 2, qs, qc, dr, &di) == SX_OK, "dsrc: %s",
+               sx_err_message());
+        EXPECT(!memcmp(qs, f2.q_det + 2 * ns, (size_t)ns * sizeof *qs), "DSRC's uncorrected run (%s) differs from the "
+               "forecast's", hot ? "hot" : "cold");
+        EXPECT(di.rms_after < di.rms_before, "DSRC must fit the window better: %g -> %g", di.rms_before, di.rms_after);
+        char note[512];
+        EXPECT(sx_hydro_forecast_update(MPI_COMM_WORLD, &c2, &o[3], obs + c2.start, 2, f2.q_det + 2 * ns, q, note,
+                                        sizeof note) == SX_OK, "hot EnKF: %s", sx_err_message());
+        free(qs);
+        free(qc);
+        sx_hydro_forecast_fini(&f2);
+    }
+    sx_hydro_forecast_fini(&f1);
     const char *name[5] = {"ar", "rls", "dsrc", "enkf", "none"};
     for (int k = 0; k < 5; k++) {
         if (rank == 0) printf("%-5s RMSE m3/s by lead:", name[k]);
