@@ -13,6 +13,7 @@
 #define SX_HYDRO_INTERNAL_H
 
 #include "sanxiang/sx_hydro.h"
+#include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_strbuf.h"
 #include "sanxiang/sx_table.h"
 
@@ -53,5 +54,11 @@ sx_err sx__hydro_table_read(const char *path, sx_table_t **out);
 /** Write sb's text to path through sx_write_text_file and free sb; an
  *  allocation failure while formatting fails naming path. One rank. */
 sx_err sx__hydro_write_text(sx_strbuf_t *sb, const char *path);
+
+/** The bulletin's section on the updated forecast (x->q_corr at x->obs_node):
+ *  method, what was fitted, and per lead the simulated and corrected
+ *  discharge with their peaks (forecast_update_out.c). */
+void sx__hydro_bulletin_correction(sx_strbuf_t *sb, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                   const sx_hydro_forecast_extra_t *x);
 
 #endif

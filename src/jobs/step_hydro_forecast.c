@@ -51,6 +51,8 @@ static const sx_cfg_field_t fields[] = {
     {"ensemble", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{members, rain_sigma, seed}"},
     {"state_in", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "hot-start state of the previous run (HDF5); omit to start cold"},
     {"state_out", SX_CFG_T_STRING, 0, "state.h5", 1, 0, NULL, "file name of the end state in the run directory"},
+    {"correction", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{method ar|rls|dsrc|enkf, observations, ...}: update the forecast with the discharge observed up to the issue"},
 };
 
 static const sx_cfg_field_t sub_fields[] = {
@@ -298,12 +300,14 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     sx_hydro_forecast_t r;
     memset(&r, 0, sizeof r);
     sx_err e = configure(job, node, comm, f);
+    if (e == SX_OK) e = sx__hydro_forecast_correction_check(job, node, f);
     e = sx_err_agree(comm, e);
     if (e == SX_OK) {
         sx_perf_start("hydro forecast", SX_PERF_COMPUTE);
         e = sx_hydro_forecast_run(comm, &f->c, &r);
         sx_perf_stop("hydro forecast");
     }
+    if (e == SX_OK) e = sx__hydro_forecast_correction(job, node, comm, f, &r);
     if (e == SX_OK) {
         sx_err w = SX_OK;
         sx_perf_start("hydro outputs", SX_PERF_WRITE);
@@ -318,6 +322,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     sx_hydro_series_fini(&f->s);
     free(f->grid_p);
     free(f->grid_e);
+    free(f->q_corr);
+    free(f->corr_obs);
     sx_hydro_param_sets_fini(&f->sets);
     free(f);
     return e;

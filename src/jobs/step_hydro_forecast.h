@@ -28,6 +28,9 @@ typedef struct {
     double *grid_e;                  /* [nnodes][s.n] areal evaporation from an evaporation grid, or NULL */
     const double *node_e[256];
     sx_hydro_param_sets_t sets;      /* ensemble parameter_sets (n = 0: none) */
+    double *q_corr;                  /* `correction`: updated forecast at the observed node, or NULL */
+    double *corr_obs;                /* its observations on rows start..issue+lead (NaN missing/after the issue) */
+    char corr_note[512];
 } fc_t;
 
 /** Gauge weights of every sub-basin with an area from `gauge_weights`
@@ -35,4 +38,10 @@ typedef struct {
 sx_err sx__hydro_polygon_weights(sx_job_t *job, const sx_cfg_node_t *gw, MPI_Comm comm, const char *const *gauges, fc_t *f);
 /** Areal rain of every sub-basin from `rain_grid` into f->grid_p / f->node_p. Collective. */
 sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm, fc_t *f, int evap);
+/** The step's `correction` (ar|rls|dsrc|enkf, step_hydro_correction.c): the run r updated with the
+ *  discharge observed up to the issue time into f->q_corr and f->x. No `correction`: nothing. Collective. */
+sx_err sx__hydro_forecast_correction(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f,
+                                     const sx_hydro_forecast_t *r);
+/** Check the step's `correction` keys before the run (so a bad key does not wait for the forecast). */
+sx_err sx__hydro_forecast_correction_check(sx_job_t *job, const sx_cfg_node_t *node, const fc_t *f);
 #endif
