@@ -92,74 +92,102 @@ static sx_err gather(MPI_Comm comm, const split_t *s, const double *mine, double
     return SX_OK;
 }
 
-sx_err sx_hydro_enkf_forecast(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const sx_hydro_enkf_opts_t *o,
-                              const double *obs, int obs_node, double *q_corr, sx_hydro_enkf_info_t *info)
+/* Every member's lead forecast from its current state (copied: the filter
+ * goes on), gathered; the members' mean into mean[nnodes][nlead]. */
+static sx_err branch(MPI_Comm comm, sx__fcnet_t *n, const split_t *s, int N, int64_t per, const double *mine,
+                     int64_t t, double *tmp, double *q, double *lmine, double *lall, double *mean)
+{
+    const int64_t nn = n->c->nnodes, nl = n->c->nlead, lper = nn * nl, nmine = s->m1 - s->m0;
+    sx_err e = SX_OK;
+    for (int64_t i = 0; !e && i < nmine; i++) {
+        memcpy(tmp, mine + i * per, (size_t)n->nx * sizeof *tmp);
+        for (int64_t l = 0; !e && l < nl; l++) {
+            e = sx__fcnet_step(n, tmp, t + 1 + l, 1.0, q);
+            for (int64_t k = 0; k < nn; k++) lmine[i * lper + k * nl + l] = q[k];
+        }
+    }
+    SX_CHECK(sx_err_agree(comm, e));
+    SX_CHECK(gather(comm, s, lmine, lall));
+    for (int64_t j = 0; j < lper; j++) mean[j] = 0;
+    for (int64_t i = 0; i < N; i++)
+        for (int64_t j = 0; j < lper; j++) mean[j] += lall[i * lper + j];
+    for (int64_t j = 0; j < lper; j++) mean[j] /= (double)N;
+    return SX_OK;
+}
+
+sx_err sx__hydro_enkf_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const sx_hydro_enkf_opts_t *o,
+                          const double *obs, int obs_node, int64_t nissue, const int64_t *issue, double *q_corr,
+                          sx_hydro_enkf_info_t *info)
 {
     memset(info, 0, sizeof *info);
     SX_CHECK(check_opts(o));
     SX_FAIL_IF(obs_node < 0 || obs_node >= c->nnodes, SX_ERR_INTERNAL, "EnKF observation node %d", obs_node);
-    split_t s = {0};
+    split_t s = {0}, ls = {0};
     SX_CHECK_MPI(MPI_Comm_rank(comm, &s.rank));
     SX_CHECK_MPI(MPI_Comm_size(comm, &s.size));
     s.m0 = (int64_t)o->members * s.rank / s.size;
     s.m1 = (int64_t)o->members * (s.rank + 1) / s.size;
+    ls = s;
     const int64_t nmine = s.m1 - s.m0, N = o->members, nn = c->nnodes, nl = c->nlead;
     sx__fcnet_t n;
     sx_err e = sx__fcnet_init(c, &n);
     const int64_t nx = n.nx, per = nx + 1, nh = n.nh, lper = nn * nl;
-    double *mine = NULL, *all = NULL, *mean = NULL, *cov = NULL, *q = NULL, *lmine = NULL, *lall = NULL;
+    if (!e && (nissue < 1 || issue[nissue - 1] != nh - 1))
+        e = sx_err_set(SX_ERR_INTERNAL, SX__FILE, __LINE__, "EnKF issue steps must end at the run's issue");
+    double *mine = NULL, *all = NULL, *mean = NULL, *cov = NULL, *q = NULL, *lmine = NULL, *lall = NULL, *tmp = NULL;
     sx__rng_t *rng = NULL;
     s.counts = malloc((size_t)s.size * sizeof *s.counts);
     s.displs = malloc((size_t)s.size * sizeof *s.displs);
+    ls.counts = malloc((size_t)s.size * sizeof *s.counts);
+    ls.displs = malloc((size_t)s.size * sizeof *s.displs);
     if (!e) {
         mine = malloc((size_t)(nmine * per + 1) * sizeof *mine);
         all = malloc((size_t)(N * per) * sizeof *all);
         mean = malloc((size_t)per * sizeof *mean);
         cov = malloc((size_t)per * sizeof *cov);
         q = malloc((size_t)nn * sizeof *q);
+        tmp = malloc((size_t)per * sizeof *tmp);
         lmine = malloc((size_t)(nmine * lper + 1) * sizeof *lmine);
         lall = malloc((size_t)(N * lper) * sizeof *lall);
         rng = malloc((size_t)(nmine + 1) * sizeof *rng);
-        if (!mine || !all || !mean || !cov || !q || !lmine || !lall || !rng || !s.counts || !s.displs)
+        if (!mine || !all || !mean || !cov || !q || !tmp || !lmine || !lall || !rng || !s.counts || !s.displs ||
+            !ls.counts || !ls.displs)
             e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the EnKF (%d members of %lld states)",
                            o->members, (long long)per);
     }
     if (!e) e = layout(comm, o->members, per, &s);
+    if (!e) e = layout(comm, o->members, lper, &ls);
     for (int64_t i = 0; !e && i < nmine; i++) {
         memcpy(mine + i * per, n.x0, (size_t)nx * sizeof *mine);
         sx__rng_seed(&rng[i], o->seed, 0x656e6b66ull /* "enkf" */, (uint64_t)(s.m0 + i));
     }
     e = sx_err_agree(comm, e);
     const double s2 = o->rain_sigma * o->rain_sigma;
+    int64_t next = 0; /* the next issue step */
     /* a failing step stops this rank's members; the ranks agree at the next
-     * analysis (or after the window), so the collectives stay matched */
-    for (int64_t t = 0; t < nh; t++) {
+     * analysis or issue (or after the window), so the collectives stay matched */
+    for (int64_t t = 0; t < nh && next < nissue; t++) {
         for (int64_t i = 0; !e && i < nmine; i++) {
             double f = exp(o->rain_sigma * sx__rng_normal(&rng[i]) - 0.5 * s2);
             e = sx__fcnet_step(&n, mine + i * per, t, f, q);
             mine[i * per + nx] = q[obs_node];
         }
-        if (!isfinite(obs[t]) || (o->window > 0 && t < nh - o->window)) continue;
-        e = sx_err_agree(comm, e);
-        if (!e) e = gather(comm, &s, mine, all);
-        if (e) break;
-        info->clipped += analyse(&n, o, &s, all, mine, rng, obs[t], mean, cov, &info->spread);
-        info->analyses++;
-    }
-    for (int64_t t = nh; !e && t < n.nsteps; t++) /* lead: forecast rain as given */
-        for (int64_t i = 0; !e && i < nmine; i++) {
-            e = sx__fcnet_step(&n, mine + i * per, t, 1.0, q);
-            for (int64_t k = 0; k < nn; k++) lmine[i * lper + k * nl + (t - nh)] = q[k];
+        if (isfinite(obs[t]) && (o->window == 0 || t >= nh - o->window)) {
+            e = sx_err_agree(comm, e);
+            if (!e) e = gather(comm, &s, mine, all);
+            if (e) break;
+            info->clipped += analyse(&n, o, &s, all, mine, rng, obs[t], mean, cov, &info->spread);
+            info->analyses++;
         }
-    e = sx_err_agree(comm, e);
-    if (!e) e = layout(comm, o->members, lper, &s);
-    if (!e) e = gather(comm, &s, lmine, lall);
+        if (t == issue[next]) {
+            e = sx_err_agree(comm, e);
+            if (!e) e = branch(comm, &n, &ls, o->members, per, mine, t, tmp, q, lmine, lall, q_corr + next * lper);
+            if (e) break;
+            next++;
+        }
+    }
     e = sx_err_agree(comm, e);
     if (!e) {
-        for (int64_t j = 0; j < lper; j++) q_corr[j] = 0;
-        for (int64_t i = 0; i < N; i++)
-            for (int64_t j = 0; j < lper; j++) q_corr[j] += lall[i * lper + j];
-        for (int64_t j = 0; j < lper; j++) q_corr[j] /= (double)N;
         long long cl = (long long)info->clipped, sum = 0;
         if (MPI_Allreduce(&cl, &sum, 1, MPI_LONG_LONG, MPI_SUM, comm) != MPI_SUCCESS)
             e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "summing the EnKF clip counts failed");
@@ -170,11 +198,21 @@ sx_err sx_hydro_enkf_forecast(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, c
     free(mean);
     free(cov);
     free(q);
+    free(tmp);
     free(lmine);
     free(lall);
     free(rng);
     free(s.counts);
     free(s.displs);
+    free(ls.counts);
+    free(ls.displs);
     sx__fcnet_fini(&n);
     return e;
+}
+
+sx_err sx_hydro_enkf_forecast(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const sx_hydro_enkf_opts_t *o,
+                              const double *obs, int obs_node, double *q_corr, sx_hydro_enkf_info_t *info)
+{
+    const int64_t last = c->issue - c->start;
+    return sx__hydro_enkf_run(comm, c, o, obs, obs_node, 1, &last, q_corr, info);
 }

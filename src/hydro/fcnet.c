@@ -103,19 +103,25 @@ static void reach_ptrs(const sx__fcnet_t *n, double *x, double **in, double **ou
 
 sx_err sx__fcnet_run(sx__fcnet_t *n, const double *dR, double *q)
 {
+    return sx__fcnet_run_from(n, n->x0, 0, n->nsteps, dR, q);
+}
+
+sx_err sx__fcnet_run_from(sx__fcnet_t *n, const double *x0, int64_t t0, int64_t ns, const double *dR, double *q)
+{
     const sx_hydro_forecast_cfg_t *c = n->c;
-    const int64_t ns = n->nsteps;
+    SX_FAIL_IF(t0 < 0 || ns < 1 || t0 + ns > n->nsteps, SX_ERR_INTERNAL, "network run of %lld steps from %lld",
+               (long long)ns, (long long)t0);
     memset(n->local, 0, (size_t)c->nnodes * (size_t)ns * sizeof *n->local);
     for (int k = 0; k < n->nm; k++) {
-        SX_CHECK(sx_hydro_model_restore(n->m[k], n->x0 + n->soff[k], n->soff[k + 1] - n->soff[k]));
-        SX_CHECK(sx_hydro_model_run_dr(n->m[k], ns, n->P + (int64_t)k * ns, evap(n, k) + c->start, dR, n->qmm,
-                                       c->start));
+        SX_CHECK(sx_hydro_model_restore(n->m[k], x0 + n->soff[k], n->soff[k + 1] - n->soff[k]));
+        SX_CHECK(sx_hydro_model_run_dr(n->m[k], ns, n->P + (int64_t)k * n->nsteps + t0, evap(n, k) + c->start + t0, dR,
+                                       n->qmm, c->start + t0));
         double factor = c->nodes[n->node_of[k]].area_km2 / (3.6 * c->dt_hours);
         for (int64_t t = 0; t < ns; t++) n->local[(int64_t)n->node_of[k] * ns + t] = n->qmm[t] * factor;
     }
     double *in[256], *out[256], *x = malloc((size_t)n->nx * sizeof *x);
     SX_FAIL_IF(!x, SX_ERR_NOMEM, "out of memory");
-    memcpy(x, n->x0, (size_t)n->nx * sizeof *x);
+    memcpy(x, x0, (size_t)n->nx * sizeof *x);
     reach_ptrs(n, x, in, out);
     sx_err e = sx_hydro_network_route_hot(c->nnodes, c->nodes, n->order, ns, c->dt_hours, n->local, q, in, -1, NULL);
     free(x);

@@ -11,6 +11,7 @@
 
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
+#include "sanxiang/sx_hydro_update.h"
 
 typedef struct {
     const sx_hydro_forecast_cfg_t *c;
@@ -31,10 +32,20 @@ void sx__fcnet_fini(sx__fcnet_t *n);
 /** Whole window from the start state, every sub-basin's runoff corrected by
  *  dR[t] mm at row start + t (NULL: none): q[node][nsteps] m³/s. */
 sx_err sx__fcnet_run(sx__fcnet_t *n, const double *dR, double *q);
+/** As sx__fcnet_run over ns steps from row start + t0, starting from the flat state x0 (the state
+ *  before that row, as sx__fcnet_step leaves it): q[node][ns]. */
+sx_err sx__fcnet_run_from(sx__fcnet_t *n, const double *x0, int64_t t0, int64_t ns, const double *dR, double *q);
 /** Advance the flat state x one step, row start + t, rain times f: q[node]. */
 sx_err sx__fcnet_step(sx__fcnet_t *n, double *x, int64_t t, double f, double *q);
 /** Clip x into the physical bounds of every store; the number of values changed. */
 int64_t sx__fcnet_clip(const sx__fcnet_t *n, double *x);
+
+/** The EnKF through rows start..issue of c, assimilating obs (rows start.., NaN missing) at obs_node;
+ *  at each issue[k] (steps from start, ascending, the last = issue - start) every member forecasts the
+ *  lead from its analysed state and q_corr[k][node][lead] gets the members' mean (enkf.c). Collective. */
+sx_err sx__hydro_enkf_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const sx_hydro_enkf_opts_t *o,
+                          const double *obs, int obs_node, int64_t nissue, const int64_t *issue, double *q_corr,
+                          sx_hydro_enkf_info_t *info);
 
 /** The forecast's model of one sub-basin (forecast.c). */
 sx_err sx__hydro_fc_make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_t **m);
