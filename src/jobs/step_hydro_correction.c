@@ -107,8 +107,8 @@ static sx_err read_opts(const sx_cfg_t *cfg, const sx_cfg_node_t *cn, sx_hydro_u
     return SX_OK;
 }
 
-/* The telemetry file's discharge on the forcing's rows start..issue (NaN where missing), rank 0. */
-static sx_err align(const char *path, const char *column, const sx_hydro_forecast_cfg_t *c, double *obs)
+/* The telemetry file's discharge on the forcing's rows start..last (NaN where missing), rank 0. */
+static sx_err align(const char *path, const char *column, const sx_hydro_forecast_cfg_t *c, int64_t last, double *obs)
 {
     sx_hydro_series_t so;
     const char *req[] = {column};
@@ -121,7 +121,7 @@ static sx_err align(const char *path, const char *column, const sx_hydro_forecas
     const double *v = sx_hydro_series_col(&so, column);
     int64_t after = 0;
     for (int64_t i = 0; !e && i < so.n; i++) {
-        if (so.t[i] > s->t[c->issue]) {
+        if (so.t[i] > s->t[last]) {
             after++;
             continue;
         }
@@ -134,8 +134,8 @@ static sx_err align(const char *path, const char *column, const sx_hydro_forecas
         else
             obs[row - c->start] = v[i];
     }
-    if (!e && after) sx_log_info("%s: %lld observation(s) after the issue time %s not used", path, (long long)after,
-                                 s->time[c->issue]);
+    if (!e && after && last == c->issue)
+        sx_log_info("%s: %lld observation(s) after the issue time %s not used", path, (long long)after, s->time[last]);
     sx_hydro_series_fini(&so);
     return e;
 }
@@ -216,7 +216,7 @@ sx_err sx__hydro_forecast_correction(sx_job_t *job, const sx_cfg_node_t *node, M
     const char *src = path ? path : sx_cfg_source(sx_job_cfg(job));
     sx_err e = SX_OK;
     if (sx_mpi_rank() == 0) {
-        if (path) e = align(path, column, c, f->corr_obs);
+        if (path) e = align(path, column, c, c->issue, f->corr_obs);
         if (!e) e = check_gaps(src, c, f->corr_obs, o.ar.window);
     }
     SX_CHECK(sx_err_agree(comm, e));
@@ -236,5 +236,25 @@ sx_err sx__hydro_forecast_correction(sx_job_t *job, const sx_cfg_node_t *node, M
     f->x.corr_method = sx_hydro_update_method_name(o.method);
     f->x.corr_note = f->corr_note;
     sx_log_info("hydro_forecast: corrected at %s by %s: %s", c->nodes[obs_node].id, f->x.corr_method, f->corr_note);
+    return SX_OK;
+}
+
+sx_err sx__hydro_observations(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, const fc_t *f, int64_t n,
+                              double *obs, int *obs_node, sx_hydro_update_opts_t *o, int *has_method)
+{
+    const sx_cfg_node_t *cn = sx_cfg_map_get(node, "correction");
+    const sx_hydro_forecast_cfg_t *c = &f->c;
+    const char *method, *path = NULL, *column = "Q";
+    *has_method = cn != NULL;
+    *obs_node = f->x.obs_node;
+    if (cn) SX_CHECK(settings(job, cn, f, o, &method, &path, &column, obs_node));
+    else if (!f->x.obs)
+        return sx_cfg_fail_at(sx_job_cfg(job), node, "a hindcast needs the observed discharge: give the step's "
+                              "`observed` column and observed_node, or correction.observations");
+    for (int64_t t = 0; t < n; t++) obs[t] = path ? NAN : f->x.obs[t];
+    sx_err e = SX_OK;
+    if (sx_mpi_rank() == 0 && path) e = align(path, column, c, c->start + n - 1, obs);
+    SX_CHECK(sx_err_agree(comm, e));
+    SX_CHECK_MPI(MPI_Bcast(obs, (int)n, MPI_DOUBLE, 0, comm));
     return SX_OK;
 }

@@ -9,6 +9,7 @@
 
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_hydro_io.h"
+#include "sanxiang/sx_hydro_update.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
@@ -42,6 +43,13 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
  *  discharge observed up to the issue time into f->q_corr and f->x. No `correction`: nothing. Collective. */
 sx_err sx__hydro_forecast_correction(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f,
                                      const sx_hydro_forecast_t *r);
+/** The observed discharge on rows start..start+n-1 (NaN missing) for a hindcast: from `correction`
+ *  (with its options into o, *has_method = 1) or the step's `observed` column; its node. Collective. */
+sx_err sx__hydro_observations(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, const fc_t *f, int64_t n,
+                              double *obs, int *obs_node, sx_hydro_update_opts_t *o, int *has_method);
+/** The step's `hindcast` {from, every, threshold}: the forecast cycle at every issue time from `from` to
+ *  `issue`, scored per lead; outputs hindcast_*.csv, .svg, .md (step_hydro_hindcast.c). Collective. */
+sx_err sx__hydro_hindcast(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f);
 /** Check the step's `correction` keys before the run (so a bad key does not wait for the forecast). */
 sx_err sx__hydro_forecast_correction_check(sx_job_t *job, const sx_cfg_node_t *node, const fc_t *f);
 #endif
