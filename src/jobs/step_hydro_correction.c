@@ -240,7 +240,8 @@ sx_err sx__hydro_forecast_correction(sx_job_t *job, const sx_cfg_node_t *node, M
 }
 
 sx_err sx__hydro_observations(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, const fc_t *f, int64_t n,
-                              double *obs, int *obs_node, sx_hydro_update_opts_t *o, int *has_method)
+                              double *obs, int *obs_node, sx_hydro_update_opts_t *o, int *has_method,
+                              const char **src)
 {
     const sx_cfg_node_t *cn = sx_cfg_map_get(node, "correction");
     const sx_hydro_forecast_cfg_t *c = &f->c;
@@ -252,6 +253,7 @@ sx_err sx__hydro_observations(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm
         return sx_cfg_fail_at(sx_job_cfg(job), node, "a hindcast needs the observed discharge: give the step's "
                               "`observed` column and observed_node, or correction.observations");
     for (int64_t t = 0; t < n; t++) obs[t] = path ? NAN : f->x.obs[t];
+    *src = path ? path : sx_cfg_source(sx_job_cfg(job));
     sx_err e = SX_OK;
     if (sx_mpi_rank() == 0 && path) e = align(path, column, c, c->start + n - 1, obs);
     SX_CHECK(sx_err_agree(comm, e));

@@ -44,9 +44,11 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
 sx_err sx__hydro_forecast_correction(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f,
                                      const sx_hydro_forecast_t *r);
 /** The observed discharge on rows start..start+n-1 (NaN missing) for a hindcast: from `correction`
- *  (with its options into o, *has_method = 1) or the step's `observed` column; its node. Collective. */
+ *  (with its options into o, *has_method = 1) or the step's `observed` column; its node and where they
+ *  come from (*src, for messages). Collective. */
 sx_err sx__hydro_observations(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, const fc_t *f, int64_t n,
-                              double *obs, int *obs_node, sx_hydro_update_opts_t *o, int *has_method);
+                              double *obs, int *obs_node, sx_hydro_update_opts_t *o, int *has_method,
+                              const char **src);
 /** The step's `hindcast` {from, every, threshold}: the forecast cycle at every issue time from `from` to
  *  `issue`, scored per lead; outputs hindcast_*.csv, .svg, .md (step_hydro_hindcast.c). Collective. */
 sx_err sx__hydro_hindcast(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f);

@@ -62,22 +62,23 @@ static sx_err write_all(sx_job_t *job, const fc_t *f, const sx_hydro_hindcast_t 
 }
 
 /* Score every lead and write (rank 0). */
-static sx_err score(sx_job_t *job, const fc_t *f, const sx_hydro_hindcast_t *h, const double *obs, int node,
-                    const char *method, double threshold)
+static sx_err score(sx_job_t *job, const fc_t *f, const sx_hydro_hindcast_t *h, const double *obs, const char *src,
+                    int node, const char *method, double threshold)
 {
     const int64_t lmax = sx_hydro_hindcast_max_lead(h);
     sx_hydro_hindcast_score_t *sc = calloc((size_t)lmax, sizeof *sc);
     SX_FAIL_IF(!sc, SX_ERR_NOMEM, "out of memory for the hindcast scores");
     const double area = upstream_area(&f->c, node), depth = 3.6 * f->c.dt_hours / (area > 0 ? area : 1);
+    const int64_t from = h->issue[0] + lmax, to = h->issue[h->nissue - 1] + 2;
+    for (int64_t t = from; t < to && t < h->nsteps; t++)
+        if (!isfinite(obs[t])) {
+            free(sc);
+            SX_FAIL(SX_ERR_INPUT, "%s has no observation at %s, inside the hindcast's scored span %s .. %s (every step "
+                    "is scored); fill the gap or move hindcast.from after it", src, f->c.times->time[f->c.start + t],
+                    f->c.times->time[f->c.start + from], f->c.times->time[f->c.start + to - 1]);
+        }
     sx_err e = SX_OK;
     for (int64_t L = 1; !e && L <= lmax; L++) e = sx_hydro_hindcast_score(h, obs, threshold, depth, L, &sc[L - 1]);
-    if (e == SX_ERR_INPUT) { /* name the observations and the time */
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", sx_err_message());
-        sx_err_clear();
-        e = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "hindcast of %s: %s; fill the gap or move hindcast.from",
-                       f->c.basin, msg);
-    }
     if (!e) e = write_all(job, f, h, obs, sc, (int)lmax, method, threshold);
     for (int64_t L = 1; !e && L <= lmax; L++)
         if (method)
@@ -123,7 +124,8 @@ sx_err sx__hydro_hindcast(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm com
     int node_i, has;
     sx_hydro_hindcast_t h;
     memset(&h, 0, sizeof h);
-    sx_err e = sx__hydro_observations(job, node, comm, f, n, obs, &node_i, &o, &has);
+    const char *src;
+    sx_err e = sx__hydro_observations(job, node, comm, f, n, obs, &node_i, &o, &has, &src);
     if (!e) {
         sx_perf_start("hydro hindcast", SX_PERF_COMPUTE);
         e = sx_hydro_hindcast_run(comm, c, has ? &o : NULL, obs, node_i, first, every, &h);
@@ -131,7 +133,7 @@ sx_err sx__hydro_hindcast(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm com
     }
     const char *method = has ? sx_hydro_update_method_name(o.method) : NULL;
     if (!e) {
-        sx_err w = sx_mpi_rank() == 0 ? score(job, f, &h, obs, node_i, method, threshold) : SX_OK;
+        sx_err w = sx_mpi_rank() == 0 ? score(job, f, &h, obs, src, node_i, method, threshold) : SX_OK;
         e = sx_err_agree(comm, w);
     }
     if (!e)

@@ -18,3 +18,8 @@ sx_hydro_job_error(update_key_method 1 3 "correction.lambda applies to method rl
   ${SX_UPD} --set steps.0.correction.method=ar --set steps.0.correction.lambda=0.9)
 sx_hydro_job_error(update_dsrc_window 1 3 "correction.window 12 must be at least correction.steps 24"
   ${SX_UPD} --set steps.0.correction.method=dsrc --set steps.0.correction.window=12 --set steps.0.correction.steps=24)
+sx_hydro_job_error(hindcast_gap 2 3 "update_obs.csv has no observation at 2650, inside the hindcast's scored span 2604 .. 2735"
+  ${SX_UPD} --set steps.0.lead=4 --set steps.0.hindcast.from=2600 --set steps.0.correction.method=ar
+  --set steps.0.correction.observations=tests/data/hydro/update_obs.csv)
+sx_hydro_job_error(hindcast_from 1 3 "hindcast.from '1999' must be a time of the forcing between start 2500 and issue 2734"
+  ${SX_UPD} --set steps.0.hindcast.from=1999)
