@@ -28,17 +28,6 @@ typedef struct {
     int *counts, *displs;   /* gather layout of per-member blocks of `per` doubles */
 } split_t;
 
-static sx_err layout(MPI_Comm comm, int members, int64_t per, split_t *s)
-{
-    for (int k = 0; k < s->size; k++) {
-        int64_t a = (int64_t)members * k / s->size, b = (int64_t)members * (k + 1) / s->size;
-        SX_CHECK(sx_mpi_count((b - a) * per, &s->counts[k]));
-        SX_CHECK(sx_mpi_count(a * per, &s->displs[k]));
-    }
-    (void)comm;
-    return SX_OK;
-}
-
 static sx_err check_opts(const sx_hydro_enkf_opts_t *o)
 {
     SX_FAIL_IF(o->members < 2 || o->members > 100000, SX_ERR_CONFIG, "the EnKF needs 2..100000 members, got %d",
@@ -155,8 +144,8 @@ sx_err sx__hydro_enkf_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const
             e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the EnKF (%d members of %lld states)",
                            o->members, (long long)per);
     }
-    if (!e) e = layout(comm, o->members, per, &s);
-    if (!e) e = layout(comm, o->members, lper, &ls);
+    if (!e) e = sx__hydro_blocks(s.size, o->members, per, s.counts, s.displs);
+    if (!e) e = sx__hydro_blocks(s.size, o->members, lper, ls.counts, ls.displs);
     for (int64_t i = 0; !e && i < nmine; i++) {
         memcpy(mine + i * per, n.x0, (size_t)nx * sizeof *mine);
         sx__rng_seed(&rng[i], o->seed, 0x656e6b66ull /* "enkf" */, (uint64_t)(s.m0 + i));
@@ -187,12 +176,7 @@ sx_err sx__hydro_enkf_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const
         }
     }
     e = sx_err_agree(comm, e);
-    if (!e) {
-        long long cl = (long long)info->clipped, sum = 0;
-        if (MPI_Allreduce(&cl, &sum, 1, MPI_LONG_LONG, MPI_SUM, comm) != MPI_SUCCESS)
-            e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "summing the EnKF clip counts failed");
-        info->clipped = sum;
-    }
+    if (!e) e = sx__hydro_sum_count(comm, info->clipped, &info->clipped);
     free(mine);
     free(all);
     free(mean);

@@ -47,6 +47,12 @@ sx_err sx__hydro_enkf_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const
                           const double *obs, int obs_node, int64_t nissue, const int64_t *issue, double *q_corr,
                           sx_hydro_enkf_info_t *info);
 
+/** Gather layout of items [0, n) split over size ranks in contiguous blocks (rank r: n·r/size ..
+ *  n·(r+1)/size), each item `per` doubles: counts[size], displs[size] (fcnet.c). */
+sx_err sx__hydro_blocks(int size, int64_t n, int64_t per, int *counts, int *displs);
+/** *sum = the sum of v over the ranks of comm (integers: exact). Collective (fcnet.c). */
+sx_err sx__hydro_sum_count(MPI_Comm comm, int64_t v, int64_t *sum);
+
 /** The forecast's model of one sub-basin (forecast.c). */
 sx_err sx__hydro_fc_make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_t **m);
 

@@ -88,25 +88,18 @@ static sx_err by_issue(MPI_Comm comm, const sx_hydro_update_opts_t *o, sx__fcnet
     double *mine = malloc((size_t)((i1 - i0) * nl + 1) * sizeof *mine);
     double *scratch = malloc((size_t)(W * (net->c->nnodes + 4) + o->dsrc.m + 1) * sizeof *scratch);
     int *counts = malloc((size_t)size * sizeof *counts), *displs = malloc((size_t)size * sizeof *displs);
-    long long fell = 0;
+    int64_t fell = 0;
     sx_err e = mine && scratch && counts && displs ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     for (int64_t k = i0; !e && k < i1; k++) {
         int f;
         e = one_issue(o, net, X, h, obs, node, h->issue[k], mine + (k - i0) * nl, scratch, &f);
         fell += f;
     }
-    for (int r = 0; !e && r < size; r++) {
-        int64_t a = h->nissue * r / size, b = h->nissue * (r + 1) / size;
-        e = sx_mpi_count((b - a) * nl, &counts[r]);
-        if (!e) e = sx_mpi_count(a * nl, &displs[r]);
-    }
+    if (!e) e = sx__hydro_blocks(size, h->nissue, nl, counts, displs);
     e = sx_err_agree(comm, e);
     if (!e && MPI_Allgatherv(mine, counts[rank], MPI_DOUBLE, h->corr, counts, displs, MPI_DOUBLE, comm) != MPI_SUCCESS)
         e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "gathering the hindcast forecasts failed");
-    long long sum = 0;
-    if (!e && MPI_Allreduce(&fell, &sum, 1, MPI_LONG_LONG, MPI_SUM, comm) != MPI_SUCCESS)
-        e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "summing the hindcast fallbacks failed");
-    h->fallback = sum;
+    if (!e) e = sx__hydro_sum_count(comm, fell, &h->fallback);
     free(mine);
     free(scratch);
     free(counts);

@@ -20,23 +20,7 @@
 
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_dsrc.h"
-
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static double uniform(void)
-{
-    rng ^= rng >> 12, rng ^= rng << 25, rng ^= rng >> 27;
-    return ((rng * 2685821657736338717ull) >> 11) * (1.0 / 9007199254740992.0);
-}
-static double gauss(void)
-{
-    double u = uniform(), v = uniform();
-    return sqrt(-2 * log(u > 0 ? u : 1e-300)) * cos(2 * M_PI * v);
-}
-
-static void close_to(double a, double b, double tol)
-{
-    if (fabs(a - b) > tol * fmax(1, fabs(b))) fail_msg("%.17g differs from %.17g by more than %g", a, b, tol);
-}
+#include "unit/hydro_noise.h"
 
 enum { NL = 60, ISSUE = 40, M = 5 };
 static const double uh[6] = {0.1, 0.3, 0.35, 0.15, 0.07, 0.03};
