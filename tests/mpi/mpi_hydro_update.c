@@ -185,9 +185,15 @@ int main(int argc, char **argv)
         EXPECT(!memcmp(qs, f2.q_det + 2 * ns, (size_t)ns * sizeof *qs), "DSRC's uncorrected run (%s) differs from the "
                "forecast's", hot ? "hot" : "cold");
         EXPECT(di.rms_after < di.rms_before, "DSRC must fit the window better: %g -> %g", di.rms_before, di.rms_after);
-        char note[512];
-        EXPECT(sx_hydro_forecast_update(MPI_COMM_WORLD, &c2, &o[3], obs + c2.start, 2, f2.q_det + 2 * ns, q, note,
-                                        sizeof note) == SX_OK, "hot EnKF: %s", sx_err_message());
+        double all[3 * LEAD];
+        sx_hydro_enkf_info_t ei;
+        EXPECT(sx_hydro_enkf_forecast(MPI_COMM_WORLD, &c2, &o[3].enkf, obs + c2.start, 2, all, &ei) == SX_OK,
+               "EnKF (%s): %s", hot ? "hot" : "cold", sx_err_message());
+        /* inflation and the update push stores past their bounds: clipped, and every member's state was
+         * accepted by its model at every later step (sx_hydro_model_restore refuses one out of bounds) */
+        EXPECT(ei.analyses == 48 && ei.clipped > 0, "EnKF: %lld analyses, %lld values clipped", (long long)ei.analyses,
+               (long long)ei.clipped);
+        for (int k = 0; k < 3 * LEAD; k++) EXPECT(all[k] >= 0 && isfinite(all[k]), "EnKF discharge %g", all[k]);
         free(qs);
         free(qc);
         sx_hydro_forecast_fini(&f2);
