@@ -72,9 +72,10 @@ sx_err sx_hydro_dsrc(const sx_hydro_dsrc_opts_t *o, sx_hydro_dsrc_fn f, void *ct
     double norm2 = 0;
     for (int64_t j = 0; j < m; j++)
         for (int64_t i = 0; i < rows; i++) norm2 += U[j * nr + i] * U[j * nr + i];
-    SX_FAIL_IF(!(norm2 > 0), SX_ERR_INPUT,
-               "the discharge at the observed steps does not respond to the runoff of the last %lld steps (zero "
-               "response matrix); widen the window or correct more runoff steps", (long long)m);
+    if (!(norm2 > 0))
+        SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "the discharge at the observed steps does not respond to the runoff of "
+                     "the last %lld steps (zero response matrix); widen the window or correct more runoff steps",
+                     (long long)m);
     int64_t r = 0;
     for (int64_t t = a; t <= issue; t++)
         if (isfinite(obs[t])) b[r++] = obs[t] - q_sim[t];

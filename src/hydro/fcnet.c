@@ -55,9 +55,10 @@ sx_err sx__fcnet_init(const sx_hydro_forecast_cfg_t *c, sx__fcnet_t *n)
         if (c->nodes[i].area_km2 > 0) {
             n->node_of[n->nm] = i;
             ids[n->nm] = c->nodes[i].id;
-            SX_CHECK(sx__hydro_fc_make_model(c, &n->m[n->nm]));
-            n->soff[n->nm + 1] = n->soff[n->nm] + sx_hydro_model_state_len(n->m[n->nm]);
-            n->nm++;
+            sx_err e = sx__hydro_fc_make_model(c, &n->m[n->nm]);
+            n->nm++; /* counted even when it failed half-way: sx__fcnet_fini destroys it */
+            SX_CHECK(e);
+            n->soff[n->nm] = n->soff[n->nm - 1] + sx_hydro_model_state_len(n->m[n->nm - 1]);
         }
     SX_FAIL_IF(n->nm == 0, SX_ERR_CONFIG, "no sub-basin has an area; nothing produces runoff");
     n->nx = n->soff[n->nm];
