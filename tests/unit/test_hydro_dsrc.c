@@ -1,6 +1,8 @@
 /*
  * test_hydro_dsrc.c — runoff correction by the dynamic system response
- * curve (sx_hydro_dsrc.h): on a noise-free linear routing (a unit
+ * curve (sx_hydro_dsrc.h): the runoff correction of the models (dR = 0
+ * changes nothing, bit for bit; a dR mm added to the runoff comes out as dR
+ * mm more discharge); on a noise-free linear routing (a unit
  * hydrograph) DSRC recovers a known runoff error exactly and the re-routed
  * forecast equals the true discharge, also with a missing observation; too
  * few observations and a routing that does not respond are refused; and a
@@ -158,9 +160,44 @@ static void test_twin_experiment(void **state)
     }
 }
 
+/* The models' runoff input: dR = 0 is the plain run; dR mm added at one step leave the basin as dR mm. */
+static void test_model_runoff_input(void **state)
+{
+    (void)state;
+    enum { T = 400 };
+    double P[T], E[T], q0[T], q1[T], q2[T], dR[T] = {0};
+    for (int t = 0; t < T; t++) P[t] = t % 50 < 5 ? 20 : 0, E[t] = 0.5;
+    for (int kind = 0; kind < 2; kind++) {
+        sx_hydro_model_t *m = NULL;
+        assert_int_equal(sx_hydro_model_create(kind ? "gr4j" : "xaj", &m), SX_OK);
+        const int64_t len = sx_hydro_model_state_len(m);
+        double *s0 = malloc((size_t)len * sizeof *s0);
+        memcpy(s0, sx_hydro_model_state(m), (size_t)len * sizeof *s0);
+        assert_int_equal(sx_hydro_model_run(m, T, P, E, q0, 0), SX_OK);
+        assert_int_equal(sx_hydro_model_restore(m, s0, len), SX_OK);
+        assert_int_equal(sx_hydro_model_run_dr(m, T, P, E, dR, q1, 0), SX_OK);
+        assert_memory_equal(q0, q1, sizeof q0);
+        dR[102] = 7; /* a wet step: the extra runoff is routed */
+        assert_int_equal(sx_hydro_model_restore(m, s0, len), SX_OK);
+        assert_int_equal(sx_hydro_model_run_dr(m, T, P, E, dR, q2, 0), SX_OK);
+        dR[102] = 0;
+        double extra = 0;
+        for (int t = 0; t < T; t++) {
+            if (t < 102) assert_true(q2[t] == q0[t]); /* nothing before the correction changes */
+            extra += q2[t] - q0[t];
+        }
+        printf("%s: 7 mm of runoff added at step 102 -> %.4f mm more discharge\n", kind ? "gr4j" : "xaj", extra);
+        /* all of it leaves by step 400 (default parameters: GR4J without groundwater exchange, X2 = 0) */
+        close_to(extra, 7, 0.01);
+        free(s0);
+        sx_hydro_model_destroy(&m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_runoff_input),
         cmocka_unit_test(test_linear_exact),
         cmocka_unit_test(test_twin_experiment),
     };
