@@ -104,6 +104,23 @@ void sx_hydro_model_fingerprint(const sx_hydro_model_t *m, char hex[65]);
 sx_err sx_hydro_model_run(sx_hydro_model_t *m, int64_t n, const double *P, const double *E, double *Q,
                           int64_t first_step);
 
+/**
+ * As sx_hydro_model_run, adding dR[t] mm (NULL: none) to the runoff that
+ * enters the model's routing part at step t, kept >= 0: Xinanjiang's runoff
+ * R before the three-source separation (the soil balance is unchanged),
+ * GR4J's effective rain Pr before its unit hydrographs. This is the runoff
+ * input that the DSRC correction adjusts (sx_hydro_dsrc.h). Not collective.
+ */
+sx_err sx_hydro_model_run_dr(sx_hydro_model_t *m, int64_t n, const double *P, const double *E, const double *dR,
+                             double *Q, int64_t first_step);
+
+/** Clip a full state vector s (sx_hydro_model_state_len values) of this
+ *  model's parameter set into its physical bounds: every store >= 0, soil
+ *  layers and stores at most their capacities (Xinanjiang WU <= WUM,
+ *  WL <= WLM, WD <= WDM, S <= SM, FR <= 1; GR4J S <= X1, R <= X3); NaN -> 0.
+ *  For data assimilation. Not collective. */
+void sx_hydro_model_clip(const sx_hydro_model_t *m, double *s);
+
 /** A model set up from named settings (see sx_hydro_simulate). */
 typedef struct {
     const char *model;                     /* "xaj", "gr4j" */

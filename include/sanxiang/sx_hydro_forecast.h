@@ -216,9 +216,12 @@ typedef struct {
     int obs_node;        /* node index of obs */
     double event_threshold; /* GB/T 22482 events: obs >= threshold (m³/s), 0: none */
     const char *provenance; /* JSON or NULL */
+    const double *q_corr;   /* updated forecast at obs_node, nlead values (sx_hydro_update.h), or NULL */
+    const char *corr_method, *corr_note; /* its method ("ar" ...) and one-line account */
 } sx_hydro_forecast_extra_t;
 
-/** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar. */
+/** forecast.csv: node,time,phase,lead,Q_det,Q_obs,p05..p95,p_warn,p_guar; with x->q_corr also Q_corr
+ *  (the updated forecast, at obs_node's lead rows). */
 sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x);
 /** areal_rain.csv: time and one column per sub-basin with an area (mm per step), rows start..issue+nlead;

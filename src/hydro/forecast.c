@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hydro/fcnet.h"
 #include "hydro/hydro_rng.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
@@ -95,7 +96,7 @@ double sx_hydro_forecast_areal_rain(const sx_hydro_forecast_cfg_t *c, int i, int
     return p;
 }
 
-static sx_err make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_t **m)
+sx_err sx__hydro_fc_make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_t **m)
 {
     SX_CHECK(sx_hydro_model_create(c->model, m));
     if (c->option_name) SX_CHECK(sx_hydro_model_set_option(*m, c->option_name, c->option_value));
@@ -250,7 +251,7 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
         if (c->nodes[i].area_km2 > 0) {
             w->node_of[w->nm] = i;
             w->ids[w->nm] = c->nodes[i].id;
-            SX_CHECK(make_model(c, &w->m[w->nm]));
+            SX_CHECK(sx__hydro_fc_make_model(c, &w->m[w->nm]));
             w->nm++;
         }
     SX_FAIL_IF(w->nm == 0, SX_ERR_CONFIG, "no sub-basin has an area; nothing produces runoff");

@@ -32,7 +32,9 @@ sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg
 {
     sx_strbuf_t sb;
     sx_strbuf_init(&sb);
-    sx_strbuf_puts(&sb, "node,time,phase,lead,Q_det,Q_obs,p05,p25,p50,p75,p95,p_warn,p_guar\n");
+    const int corr = x && x->q_corr;
+    sx_strbuf_puts(&sb, corr ? "node,time,phase,lead,Q_det,Q_obs,p05,p25,p50,p75,p95,p_warn,p_guar,Q_corr\n"
+                             : "node,time,phase,lead,Q_det,Q_obs,p05,p25,p50,p75,p95,p_warn,p_guar\n");
     int64_t nh = f->nsteps - f->nlead;
     for (int i = 0; i < f->nnodes; i++)
         for (int64_t t = 0; t < f->nsteps; t++) {
@@ -49,8 +51,11 @@ sx_err sx_hydro_forecast_write_csv(const char *path, const sx_hydro_forecast_cfg
             double pg = l >= 0 && f->p_guar ? f->p_guar[(int64_t)i * f->nlead + l] : NAN;
             if (!isnan(pw)) sx_strbuf_printf(&sb, ",%.4f", pw);
             else sx_strbuf_puts(&sb, ",");
-            if (!isnan(pg)) sx_strbuf_printf(&sb, ",%.4f\n", pg);
-            else sx_strbuf_puts(&sb, ",\n");
+            if (!isnan(pg)) sx_strbuf_printf(&sb, ",%.4f", pg);
+            else sx_strbuf_puts(&sb, ",");
+            if (corr && i == x->obs_node && l >= 0) sx_strbuf_printf(&sb, ",%.6f", x->q_corr[l]);
+            else if (corr) sx_strbuf_puts(&sb, ",");
+            sx_strbuf_puts(&sb, "\n");
         }
     return sx__hydro_write_text(&sb, path);
 }
@@ -207,6 +212,7 @@ sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg
         ymax = fmax(ymax, q[t]);
         if (!isnan(obs_at(x, node, t))) ymax = fmax(ymax, obs_at(x, node, t));
         if (t >= nh && f->pct) ymax = fmax(ymax, f->pct[((int64_t)node * f->nlead + t - nh) * SX_HYDRO_NPCT + 4]);
+        if (t >= nh && x && x->q_corr && x->obs_node == node) ymax = fmax(ymax, x->q_corr[t - nh]);
     }
     ymax = fmax(ymax, d->guar_q) * 1.08;
 #define PX(t) (L + (W - L - R) * (double)(t) / (double)(n > 1 ? n - 1 : 1))
@@ -244,6 +250,13 @@ sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg
     sx_strbuf_puts(&sb, "<polyline fill=\"none\" stroke=\"#08519c\" stroke-width=\"2\" points=\"");
     for (int64_t t = 0; t < n; t++) sx_strbuf_printf(&sb, "%.1f,%.1f ", PX(t), PY(q[t]));
     sx_strbuf_puts(&sb, "\"/>\n");
+    if (x && x->q_corr && x->obs_node == node) { /* updated forecast, from the last simulated step */
+        sx_strbuf_printf(&sb, "<polyline fill=\"none\" stroke=\"#31a354\" stroke-width=\"2\" points=\"%.1f,%.1f ",
+                         PX(nh - 1), PY(q[nh - 1]));
+        for (int64_t l = 0; l < f->nlead; l++) sx_strbuf_printf(&sb, "%.1f,%.1f ", PX(nh + l), PY(x->q_corr[l]));
+        sx_strbuf_printf(&sb, "\"/>\n<text x=\"%g\" y=\"%g\" fill=\"#31a354\">— corrected (%s)</text>\n", W - R - 190,
+                         T + 12, x->corr_method ? x->corr_method : "");
+    }
     if (x && x->obs && x->obs_node == node) {
         for (int64_t t = 0; t < n; t++)
             if (!isnan(x->obs[t]))
@@ -321,6 +334,7 @@ sx_err sx_hydro_forecast_write_bulletin(const char *path, const sx_hydro_forecas
         }
         sx_err_clear();
     }
+    if (x && x->q_corr) sx__hydro_bulletin_correction(&sb, c, f, x);
     sx_strbuf_puts(&sb, "\nFiles: forecast.csv (all series), hydrographs.nc (netCDF-4), one SVG hydrograph per station, "
                         "state for the next run's hot start.\n");
     return sx__hydro_write_text(&sb, path);

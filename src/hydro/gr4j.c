@@ -89,7 +89,7 @@ static double convolve(double *b, const double *ord, int n, double x)
     return out;
 }
 
-static void step(const double *p, const int *opt, const double *d, double *s, double P, double E, double *Q)
+static void step(const double *p, const int *opt, const double *d, double *s, double P, double E, double dR, double *Q)
 {
     const double x1 = p[X1], x3 = p[X3];
     double S = s[S_], pn = 0, ps = 0;
@@ -108,6 +108,7 @@ static void step(const double *p, const int *opt, const double *d, double *s, do
     S -= perc;
     s[S_] = S;
     double pr = perc + (pn - ps);
+    if (dR != 0) pr = fmax(pr + dR, 0.0); /* runoff correction (DSRC) of the routed effective rain */
 
     int n1 = n_uh1(p), n2 = n_uh2(p);
     double q9 = convolve(s + 2, d, n1, 0.9 * pr);
@@ -123,6 +124,15 @@ static void step(const double *p, const int *opt, const double *d, double *s, do
     *Q = qr + fmax(0.0, q1 + f);
 }
 
+/* Stores within [0, capacity]; unit-hydrograph stores >= 0. */
+static void clip_state(const double *p, const double *d, double *s, int64_t n)
+{
+    (void)d;
+    for (int64_t i = 0; i < n; i++) s[i] = isfinite(s[i]) ? fmax(s[i], 0.0) : 0.0;
+    s[S_] = fmin(s[S_], p[X1]);
+    s[R_] = fmin(s[R_], p[X3]);
+}
+
 const sx_hydro_kind_t sx__hydro_gr4j = {
     "gr4j", "GR4J (Perrin, Michel & Andréassian 2003), four parameters, daily",
-    4, params, 2, states, 0, NULL, check, derive, default_state, check_state, step};
+    4, params, 2, states, 0, NULL, check, derive, default_state, check_state, step, clip_state};

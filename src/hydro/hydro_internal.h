@@ -13,6 +13,7 @@
 #define SX_HYDRO_INTERNAL_H
 
 #include "sanxiang/sx_hydro.h"
+#include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_strbuf.h"
 #include "sanxiang/sx_table.h"
 
@@ -33,8 +34,14 @@ struct sx_hydro_kind {
     void (*default_state)(const double *p, const double *d, double *s);
     /** Check the named states against the parameters (W0 <= WM ...). */
     sx_err (*check_state)(const double *p, const double *s);
-    /** One step; P, E already checked finite and >= 0. */
-    void (*step)(const double *p, const int *opt, const double *d, double *s, double P, double E, double *Q);
+    /** One step; P, E already checked finite and >= 0. dR (mm) is added to
+     *  the runoff entering the routing part of the model, kept >= 0 (the
+     *  DSRC runoff correction; 0 leaves the step unchanged, bit for bit). */
+    void (*step)(const double *p, const int *opt, const double *d, double *s, double P, double E, double dR,
+                 double *Q);
+    /** Clip a full state (named and internal, n values) into its physical
+     *  bounds (capacities from p and d, stores >= 0); data assimilation. */
+    void (*clip_state)(const double *p, const double *d, double *s, int64_t n);
 };
 
 extern const sx_hydro_kind_t sx__hydro_gr4j;
@@ -47,5 +54,11 @@ sx_err sx__hydro_table_read(const char *path, sx_table_t **out);
 /** Write sb's text to path through sx_write_text_file and free sb; an
  *  allocation failure while formatting fails naming path. One rank. */
 sx_err sx__hydro_write_text(sx_strbuf_t *sb, const char *path);
+
+/** The bulletin's section on the updated forecast (x->q_corr at x->obs_node):
+ *  method, what was fitted, and per lead the simulated and corrected
+ *  discharge with their peaks (forecast_update_out.c). */
+void sx__hydro_bulletin_correction(sx_strbuf_t *sb, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
+                                   const sx_hydro_forecast_extra_t *x);
 
 #endif

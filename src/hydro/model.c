@@ -222,6 +222,17 @@ sx_err sx_hydro_model_restore(sx_hydro_model_t *m, const double *state, int64_t 
 sx_err sx_hydro_model_run(sx_hydro_model_t *m, int64_t n, const double *P, const double *E, double *Q,
                           int64_t first_step)
 {
+    return sx_hydro_model_run_dr(m, n, P, E, NULL, Q, first_step);
+}
+
+void sx_hydro_model_clip(const sx_hydro_model_t *m, double *s)
+{
+    m->kind->clip_state(m->p, m->d, s, m->ns_total);
+}
+
+sx_err sx_hydro_model_run_dr(sx_hydro_model_t *m, int64_t n, const double *P, const double *E, const double *dR,
+                             double *Q, int64_t first_step)
+{
     const sx_hydro_kind_t *k = m->kind;
     SX_FAIL_IF(!m->ready, SX_ERR_INTERNAL, "reset the %s model after changing its parameters", k->name);
     for (int64_t t = 0; t < n; t++) {
@@ -229,7 +240,7 @@ sx_err sx_hydro_model_run(sx_hydro_model_t *m, int64_t n, const double *P, const
                    "rainfall P at step %lld is %g; it must be a finite value >= 0 mm", (long long)(t + first_step), P[t]);
         SX_FAIL_IF(!isfinite(E[t]) || E[t] < 0, SX_ERR_INPUT,
                    "evaporation E at step %lld is %g; it must be a finite value >= 0 mm", (long long)(t + first_step), E[t]);
-        k->step(m->p, m->opt, m->d, m->s, P[t], E[t], &Q[t]);
+        k->step(m->p, m->opt, m->d, m->s, P[t], E[t], dR ? dR[t] : 0.0, &Q[t]);
     }
     return SX_OK;
 }

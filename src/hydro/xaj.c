@@ -193,7 +193,7 @@ static double runoff(const double *p, double w0, double pe)
     return fmin(fmax(r, 0.0), pe);
 }
 
-static void step(const double *p, const int *opt, const double *d, double *s, double P, double E, double *Q)
+static void step(const double *p, const int *opt, const double *d, double *s, double P, double E, double dR, double *Q)
 {
     const int pet = opt[0] == 0;
     const double ep = p[K] * E, wdm = d[0];
@@ -218,18 +218,21 @@ static void step(const double *p, const int *opt, const double *d, double *s, do
     s[WL] = fmax(wl, 0.0);
     s[WD] = fmin(fmax(wd, 0.0), wdm);
 
-    /* Free water storage: three-source separation on the area FR. */
+    /* Free water storage: three-source separation on the area FR. The runoff
+     * correction dR (DSRC) changes the runoff entering it, not the soil
+     * balance above; with dR = 0, rc = r and pec = pe exactly (r <= pe). */
+    const double rc = dR != 0 ? fmax(r + dR, 0.0) : r, pec = fmax(pe, rc);
     double rs = 0, fr = s[FR], sf = s[S_];
-    if (r > 0) {
-        double fr_new = fmin(r / pe, 1.0);
+    if (rc > 0) {
+        double fr_new = fmin(rc / pec, 1.0);
         sf = fr > 0 ? fmin(sf * fr / fr_new, p[SM]) : 0.0;
         fr = fr_new;
         double smm = p[SM] * (1 + p[EX]);
         double au = smm * (1 - pow(1 - fmin(sf / p[SM], 1.0), 1 / (1 + p[EX])));
-        if (pe + au < smm) rs = fr * (pe + sf - p[SM] + p[SM] * pow(1 - (pe + au) / smm, 1 + p[EX]));
-        else rs = fr * (pe + sf - p[SM]);
-        rs = fmin(fmax(rs, 0.0), r);
-        sf = fmin(sf + (r - rs) / fr, p[SM]);
+        if (pec + au < smm) rs = fr * (pec + sf - p[SM] + p[SM] * pow(1 - (pec + au) / smm, 1 + p[EX]));
+        else rs = fr * (pec + sf - p[SM]);
+        rs = fmin(fmax(rs, 0.0), rc);
+        sf = fmin(sf + (rc - rs) / fr, p[SM]);
     }
     double ri = p[KI] * sf * fr, rg = p[KG] * sf * fr;
     sf *= 1 - p[KI] - p[KG];
@@ -261,6 +264,18 @@ static void step(const double *p, const int *opt, const double *d, double *s, do
     *Q = s[QC];
 }
 
+/* Layers within their capacities (so W0 <= WM), S within [0, SM], FR within
+ * [0, 1], routing stores and lag/unit-hydrograph buffers >= 0. */
+static void clip_state(const double *p, const double *d, double *s, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) s[i] = isfinite(s[i]) ? fmax(s[i], 0.0) : 0.0;
+    s[WU] = fmin(s[WU], p[WUM]);
+    s[WL] = fmin(s[WL], p[WLM]);
+    s[WD] = fmin(s[WD], d[0]);
+    s[S_] = fmin(s[S_], p[SM]);
+    s[FR] = fmin(s[FR], 1.0);
+}
+
 const sx_hydro_kind_t sx__hydro_xaj = {
     "xaj", "three-source Xinanjiang model (Zhao 1992), 17 parameters",
-    NP, params, NS_NAMED, states, 2, options, check, derive, default_state, check_state, step};
+    NP, params, NS_NAMED, states, 2, options, check, derive, default_state, check_state, step, clip_state};

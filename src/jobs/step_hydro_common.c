@@ -4,6 +4,7 @@
  */
 #include "jobs/step_hydro_common.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sanxiang/sx_parse.h"
@@ -35,4 +36,11 @@ sx_err sx__step_read_obs_sim(sx_job_t *job, const sx_cfg_node_t *node, int obs_g
     sx_err e = sx_hydro_series_read(simf, req, 1, NULL, 0, ss);
     if (e) sx_hydro_series_fini(so);
     return e;
+}
+
+int64_t sx__step_series_row(const sx_hydro_series_t *s, double t)
+{
+    double k = (t - s->t[0]) / s->dt;
+    if (k < 0 || k > (double)(s->n - 1) || k != floor(k)) return -1;
+    return (int64_t)k;
 }

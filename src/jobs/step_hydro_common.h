@@ -22,4 +22,8 @@ sx_err sx__step_named_values(const sx_cfg_t *cfg, const sx_cfg_node_t *map, cons
 sx_err sx__step_read_obs_sim(sx_job_t *job, const sx_cfg_node_t *node, int obs_gaps, sx_hydro_series_t *so,
                              sx_hydro_series_t *ss);
 
+/** The row of the regular series s at time t (as sx_hydro_time_parse gives it), or -1 when t is not
+ *  one of its times. Not collective. */
+int64_t sx__step_series_row(const sx_hydro_series_t *s, double t);
+
 #endif

@@ -52,14 +52,6 @@ static const char *label(const sx_cfg_t *cfg, const char *key, char *buf)
     return sx_cfg_key_label(cfg, fields, NF, key, buf, 32);
 }
 
-/* The step of sim at time t, or -1 when t is not one of its times. */
-static int64_t step_of(const sx_hydro_series_t *s, double t)
-{
-    double k = (t - s->t[0]) / s->dt;
-    if (k < 0 || k > (double)(s->n - 1) || k != floor(k)) return -1;
-    return (int64_t)k;
-}
-
 /* obs on the steps of sim up to issue (NaN where missing); observations after
  * the issue or before the simulation are not used. */
 static sx_err align(const sx_hydro_series_t *so, const sx_hydro_series_t *ss, int64_t issue, double *q,
@@ -72,7 +64,7 @@ static sx_err align(const sx_hydro_series_t *so, const sx_hydro_series_t *ss, in
     for (int64_t t = 0; t <= issue; t++) q[t] = NAN;
     for (int64_t i = 0; i < so->n; i++) {
         if (so->t[i] < ss->t[0] || so->t[i] > ss->t[issue]) continue;
-        int64_t at = step_of(ss, so->t[i]);
+        int64_t at = sx__step_series_row(ss, so->t[i]);
         SX_FAIL_IF(at < 0, SX_ERR_INPUT, "%s row %lld: time %s is not a time of the simulation %s (%s, %s, ...); give "
                    "the observations at the simulation's steps", so->source, (long long)i + 2, so->time[i], ss->source,
                    ss->time[0], ss->n > 1 ? ss->time[1] : "");
@@ -105,7 +97,7 @@ static sx_err correct(sx_job_t *job, const sx_cfg_node_t *node, const sx_hydro_s
     double ti;
     int is_date;
     int64_t issue = -1;
-    if (sx_hydro_time_parse(issue_s, &ti, &is_date) && is_date == ss->time_is_date) issue = step_of(ss, ti);
+    if (sx_hydro_time_parse(issue_s, &ti, &is_date) && is_date == ss->time_is_date) issue = sx__step_series_row(ss, ti);
     if (issue < 0)
         return sx_cfg_fail_at(cfg, node, "%s '%s' is not a time of the simulation %s (%s .. %s)",
                               label(cfg, "issue", k1), issue_s, ss->source, ss->time[0], ss->time[ss->n - 1]);

@@ -53,6 +53,10 @@ static const sx_cfg_field_t fields[] = {
     {"state_out", SX_CFG_T_STRING, 0, "state.h5", 1, 0, NULL, "file name of the end state in the run directory"},
     {"alternatives", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
      "dispatch alternatives [{name, reservoirs: {ID: {rules, release, initial_level}}}]: dispatch.csv compares them"},
+    {"hindcast", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{from, every, threshold}: instead of one forecast, the cycle at every issue time from `from` to `issue`, scored"},
+    {"correction", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{method ar|rls|dsrc|enkf, observations, ...}: update the forecast with the discharge observed up to the issue"},
 };
 
 static const sx_cfg_field_t sub_fields[] = {
@@ -309,28 +313,39 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     sx_hydro_forecast_t r;
     memset(&r, 0, sizeof r);
     sx_err e = configure(job, node, comm, f);
+    if (e == SX_OK) e = sx__hydro_forecast_correction_check(job, node, f);
     e = sx_err_agree(comm, e);
-    if (e == SX_OK) {
+    const int hindcast = sx_cfg_map_get(node, "hindcast") != NULL; /* instead of one forecast: step_hydro_hindcast.c */
+    for (int i = 0; e == SX_OK && hindcast && f->c.reservoirs && i < f->c.nnodes; i++)
+        if (f->c.reservoirs[i]) /* the hindcast's network runner (fcnet.c) has no reservoirs: refused, not ignored */
+            e = sx_cfg_fail_at(sx_job_cfg(job), sx_cfg_map_get(node, "hindcast"), "a hindcast does not route through "
+                               "reservoir nodes yet (sub-basin '%s' has one): run it on the network without them",
+                               f->c.nodes[i].id);
+    if (e == SX_OK && hindcast) e = sx__hydro_hindcast(job, node, comm, f);
+    if (e == SX_OK && !hindcast) {
         sx_perf_start("hydro forecast", SX_PERF_COMPUTE);
         e = sx_hydro_forecast_run(comm, &f->c, &r);
         sx_perf_stop("hydro forecast");
     }
-    if (e == SX_OK) {
+    if (e == SX_OK && !hindcast) e = sx__hydro_forecast_correction(job, node, comm, f, &r);
+    if (e == SX_OK && !hindcast) {
         sx_err w = SX_OK;
         sx_perf_start("hydro outputs", SX_PERF_WRITE);
         if (sx_mpi_rank() == 0) w = write_outputs(job, f, &r);
         sx_perf_stop("hydro outputs");
         e = sx_err_agree(comm, w);
     }
-    if (e == SX_OK && sx_cfg_map_get(node, "alternatives"))
+    if (e == SX_OK && !hindcast && sx_cfg_map_get(node, "alternatives"))
         e = sx__hydro_forecast_alternatives(job, sx_cfg_map_get(node, "alternatives"), comm, f);
-    if (e == SX_OK)
+    if (e == SX_OK && !hindcast)
         sx_log_info("hydro_forecast %s: %d sub-basins, issue %s, %lld lead steps, %d members; state -> %s", f->c.basin,
                     f->c.nnodes, f->c.times->time[f->c.issue], (long long)f->c.nlead, f->c.members, f->state_out);
     sx_hydro_forecast_fini(&r);
     sx_hydro_series_fini(&f->s);
     free(f->grid_p);
     free(f->grid_e);
+    free(f->q_corr);
+    free(f->corr_obs);
     sx_hydro_param_sets_fini(&f->sets);
     sx__hydro_forecast_reservoirs_fini(f);
     sx__hydro_forecast_stations_fini(f);

@@ -10,6 +10,7 @@
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_hydro_io.h"
 #include "sanxiang/sx_hydro_stations.h"
+#include "sanxiang/sx_hydro_update.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_output.h"
 
@@ -42,6 +43,9 @@ typedef struct {
     const sx_hydro_net_reservoir_t *resp[256];
     sx_hydro_station_t *st;          /* control stations with levels and signals (nst) */
     int nst;
+    double *q_corr;                  /* `correction`: updated forecast at the observed node, or NULL */
+    double *corr_obs;                /* its observations on rows start..issue+lead (NaN missing/after the issue) */
+    char corr_note[512];
 } fc_t;
 
 /** Gauge weights of every sub-basin with an area from `gauge_weights`
@@ -63,4 +67,19 @@ void sx__hydro_forecast_stations_fini(fc_t *f);
 /** Dispatch alternatives (`alternatives` list): the forecast again per alternative, dispatch.csv.
  *  Collective over comm (step_hydro_dispatch.c). */
 sx_err sx__hydro_forecast_alternatives(sx_job_t *job, const sx_cfg_node_t *list, MPI_Comm comm, fc_t *f);
+/** The step's `correction` (ar|rls|dsrc|enkf, step_hydro_correction.c): the run r updated with the
+ *  discharge observed up to the issue time into f->q_corr and f->x. No `correction`: nothing. Collective. */
+sx_err sx__hydro_forecast_correction(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f,
+                                     const sx_hydro_forecast_t *r);
+/** The observed discharge on rows start..start+n-1 (NaN missing) for a hindcast: from `correction`
+ *  (with its options into o, *has_method = 1) or the step's `observed` column; its node and where they
+ *  come from (*src, for messages). Collective. */
+sx_err sx__hydro_observations(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, const fc_t *f, int64_t n,
+                              double *obs, int *obs_node, sx_hydro_update_opts_t *o, int *has_method,
+                              const char **src);
+/** The step's `hindcast` {from, every, threshold}: the forecast cycle at every issue time from `from` to
+ *  `issue`, scored per lead; outputs hindcast_*.csv, .svg, .md (step_hydro_hindcast.c). Collective. */
+sx_err sx__hydro_hindcast(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm, fc_t *f);
+/** Check the step's `correction` keys before the run (so a bad key does not wait for the forecast). */
+sx_err sx__hydro_forecast_correction_check(sx_job_t *job, const sx_cfg_node_t *node, const fc_t *f);
 #endif

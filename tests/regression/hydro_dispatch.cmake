@@ -45,3 +45,8 @@ sx_dsp_error(alternative_plan_time 2 3 "upper_plan_late.csv: time 2024-06-03 00:
   ${SX_DSP_JOB} --set steps.0.alternatives.2.reservoirs.upper.release=${SX_DSP_D}/upper_plan_late.csv)
 sx_dsp_error(design_not_frequency 1 3 "upper_plan.csv:1: not a `hydro frequency` table"
   ${SX_DSP_JOB} --set steps.0.subbasins.5.station.return_periods.design=${SX_DSP_D}/upper_plan.csv)
+# Corrections that re-run the network (DSRC, EnKF) and hindcasts do not route through reservoirs yet: refused.
+sx_dsp_error(enkf_with_reservoirs 2 3 "correction.method enkf does not route through reservoir nodes yet"
+  ${SX_DSP_JOB} --set steps.0.correction.method=enkf)
+sx_dsp_error(hindcast_with_reservoirs 1 3 "a hindcast does not route through reservoir nodes yet"
+  ${SX_DSP_JOB} --set steps.0.hindcast.from=2024-06-01)
