@@ -36,6 +36,19 @@ add_test(NAME rs_index_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_check.py ${SX_RS_OUT}/index ${SX_RS_LS})
 set_tests_properties(rs_index_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_index)
 
+# The whole Awesome Spectral Indices catalogue by name (issue 19): every formula on
+# real Landsat 8, Sentinel-2-like and Sentinel-1 windows against numpy's evaluation of
+# the catalogue's own formula (about 500 rs_index steps in three job runs), and the
+# compiled-in table equal to what make_c_table.py generates from the JSON.
+set(SX_RS_ASI ${SX_DATA_DIR}/remote_sensing/awesome_spectral_indices)
+add_test(NAME rs_catalogue_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_catalogue_check.py ${SX_RS_BIN} 1
+                 ${SX_RS_OUT}/catalogue ${SX_RS_ASI} ${SX_TEST_DATA_DIR}/rs/asi)
+set_tests_properties(rs_catalogue_vs_numpy PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" TIMEOUT 600)
+add_test(NAME rs_catalogue_table_generated
+         COMMAND sh -c "${SX_PY} ${SX_RS_ASI}/make_c_table.py ${SX_RS_OUT}/index_catalogue.c && cmp ${SX_RS_OUT}/index_catalogue.c ${CMAKE_SOURCE_DIR}/src/rs/index_catalogue.c")
+set_tests_properties(rs_catalogue_table_generated PROPERTIES LABELS unit)
+
 # N ranks == 1 rank, bit for bit (EVI: three bands, constants folded).
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   file(MAKE_DIRECTORY ${SX_RS_OUT}/evi/np${np})
@@ -81,6 +94,21 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_missing_band_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'red'" "-b red=PATH" -- ${SX_RS_BIN} rs index ndvi
                    -b nir=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_missing_band_catalogue_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'RE1' (rededge071" "-b RE1=PATH" -- ${SX_RS_BIN} rs index ndrei
+                   -b N=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_missing_constant_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs the constant PAR" "--const PAR=VALUE" -- ${SX_RS_BIN} rs index NIRvP
+                   -b N=${SX_RS_LS}/l8_B5.tif -b R=${SX_RS_LS}/l8_B4.tif -o ${x}.tif)
+  add_test(NAME rs_unknown_index_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "unknown index 'ndvx'" "rs index --list" -- ${SX_RS_BIN} rs index ndvx
+                   -b N=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_ambiguous_index_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "BAI (Burned Area Index) and BaI (Bareness Index)" "spell it exactly" --
+                   ${SX_RS_BIN} rs index bai -b N=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_unused_constant_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "--const L" "uses no constants" -- ${SX_RS_BIN} rs index ndvi --const L=1
+                   -b N=${SX_RS_LS}/l8_B5.tif -b R=${SX_RS_LS}/l8_B4.tif -o ${x}.tif)
   add_test(NAME rs_missing_band_water_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'swir1'" "-b swir1=PATH" -- ${SX_RS_BIN} rs water --index mndwi
                    --otsu -b green=${SX_RS_LS}/l8_B3.tif -o ${x}.tif)
