@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "rs/index_catalogue.h"
+#include "rs/rs_internal.h"
 #include "sanxiang/sx_strbuf.h"
 
 /* Names sanxiang accepts besides the catalogue's common names. */
@@ -276,14 +277,8 @@ sx_err sx_rs_index_provenance(const char *base_json, const sx_rs_index_t *ix, co
 {
     sx_strbuf_t sb;
     sx_strbuf_init(&sb);
-    size_t blen = base_json ? strlen(base_json) : 0;
-    while (blen && base_json[blen - 1] != '}') blen--;
-    if (blen > 1) {
-        sx_strbuf_putn(&sb, base_json, blen - 1);
-        sx_strbuf_puts(&sb, strchr(base_json, ':') ? ",\"index\":{\"name\":" : "\"index\":{\"name\":");
-    } else {
-        sx_strbuf_puts(&sb, "{\"index\":{\"name\":");
-    }
+    sx__rs_json_extend(&sb, base_json);
+    sx_strbuf_puts(&sb, "\"index\":{\"name\":");
     sx_strbuf_json_string(&sb, ix->name);
     sx_strbuf_puts(&sb, ",\"long_name\":");
     sx_strbuf_json_string(&sb, ix->long_name);

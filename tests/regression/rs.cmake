@@ -354,3 +354,30 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
 endforeach()
 add_test(NAME rs_cogs_valid COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/cog_valid_tree.py 60 ${SX_RS_OUT})
 set_tests_properties(rs_cogs_valid PROPERTIES LABELS regression FIXTURES_REQUIRED "${rs_fixtures}")
+
+# Sentinel-1 GRD calibration (issue 19): the real annotation set of an S1A IW GRDH
+# product (no measurement: the test makes sparse DN of the annotation's size) against
+# numpy's bilinear LUT interpolation, 3 ranks == 1 rank; errors for a polarisation whose
+# calibration file is missing, a product with two polarisations and no --pol, and a
+# calibration annotation of another polarisation than the manifest says.
+set(SX_RS_S1 ${SX_DATA_DIR}/remote_sensing/sentinel1)
+set(SX_RS_S1_SAFE S1A_IW_GRDH_1SDV_20150222T170750_20150222T170815_004739_005DD8_3768.SAFE)
+add_test(NAME rs_sarcal_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_sarcal_check.py ${SX_RS_BIN} ${SX_RS_OUT}/sarcal
+                 ${SX_RS_S1}/${SX_RS_S1_SAFE})
+set_tests_properties(rs_sarcal_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_sarcal PROCESSORS 3 TIMEOUT 600)
+foreach(np 1 3)
+  add_test(NAME rs_sarcal_missing_calibration_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "calibration annotation of VH" "is missing" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/sarcal/${SX_RS_S1_SAFE} --pol VH -o ${SX_RS_OUT}/sarcal/vh.tif)
+  add_test(NAME rs_sarcal_which_pol_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "has the polarisations VV VH" "give --pol" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/sarcal/${SX_RS_S1_SAFE} -o ${SX_RS_OUT}/sarcal/x.tif)
+  add_test(NAME rs_sarcal_mismatched_pol_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "is the VH annotation, not VV" "disagree" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/sarcal/mismatch/${SX_RS_S1_SAFE} --pol vv -o ${SX_RS_OUT}/sarcal/x.tif)
+  set_tests_properties(rs_sarcal_missing_calibration_np${np} rs_sarcal_which_pol_np${np} rs_sarcal_mismatched_pol_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_sarcal
+                       PROCESSORS ${np})
+endforeach()
