@@ -100,4 +100,33 @@ typedef struct {
  *  geometry, NaN nodata (DN 0, the GRD border fill). Collective over comm. */
 sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o);
 
+/* ------------------------------------------------------------ speckle filters */
+
+typedef enum { SX_SPECKLE_BOXCAR = 0, SX_SPECKLE_MEDIAN, SX_SPECKLE_LEE } sx_speckle_filter;
+
+typedef struct {
+    const char *input;     /* raster (linear backscatter for lee) */
+    int band;
+    sx_speckle_filter filter;
+    int size;              /* odd window edge, 3..31 */
+    double looks;          /* lee: equivalent number of looks L (speckle variance 1/L) */
+    const char *out_nc, *out_cog;
+    const char *provenance;
+} sx_rs_speckle_opts_t;
+
+/**
+ * Filter speckle with a size x size window centred on each cell, over the
+ * window's valid cells (nodata and cells beyond the raster are left out; a
+ * nodata centre stays nodata): boxcar = mean, median (mean of the two middle
+ * values for an even count), lee = Lee (1980) minimum mean-square-error
+ * filter for multiplicative noise of variance s2 = 1/L:
+ *     var_x = (var_z - mean_z^2 s2) / (1 + s2), clamped at 0,
+ *     k = var_x / (mean_z^2 s2 + var_x)  (0 where both are 0),
+ *     out = mean_z + k (z - mean_z)
+ * (Lee 1980, IEEE TPAMI 2:165, doi:10.1109/TPAMI.1980.4766994), population
+ * variance. Each rank reads its block with a (size-1)/2 halo from the
+ * input: identical at any rank count. Float32, NaN nodata. Collective.
+ */
+sx_err sx_rs_speckle_run(MPI_Comm comm, const sx_rs_speckle_opts_t *o);
+
 #endif

@@ -1,7 +1,8 @@
 /*
- * step_rs_sar.c — job step `rs_sarcal` (`sanxiang rs sarcal`): Sentinel-1
- * GRD calibration to sigma0 / beta0 / gamma0 with thermal-noise removal,
- * linear or dB, from a SAFE product.
+ * step_rs_sar.c — SAR job steps: `rs_sarcal` (`sanxiang rs sarcal`,
+ * Sentinel-1 GRD calibration to sigma0 / beta0 / gamma0 with thermal-noise
+ * removal, linear or dB, from a SAFE product) and `rs_speckle` (boxcar,
+ * median and Lee speckle filters).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,3 +61,45 @@ const sx_job_step_t sx_step_rs_sarcal = {
     "both interpolated bilinearly over the annotation's lines and pixels (ESA-EOPG-CSCOP-TN-0002, MPC-0392).\n"
     "Float32 in image geometry (column = pixel, row = line, no CRS), NaN = nodata (DN 0, the border fill).\n"
     "docs/remote-sensing.md#sar."};
+
+static const sx_cfg_field_t speckle_fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_speckle"},
+    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "backscatter layer (linear power for lee)", "1", "IN"},
+    {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the input"},
+    {"filter", SX_CFG_T_ENUM, 0, "lee", 1, 0, "lee|boxcar|median", "lee (Lee 1980), boxcar (mean) or median"},
+    {"size", SX_CFG_T_INT, 0, "7", 3, 31, NULL, "window edge in cells (odd)"},
+    {"looks", SX_CFG_T_FLOAT, 0, "1", 1e-6, 1e6, NULL,
+     "lee: equivalent number of looks (speckle variance 1/L; about 4.4 for Sentinel-1 IW GRDH)"},
+    SX_STEP_RS_F_OUTPUT("speckle", "output layer name"),
+    SX_STEP_F_OUTPUTS,
+};
+
+static sx_err run_speckle(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *input, *filter, *output;
+    int64_t band, size;
+    double looks;
+    SX_CHECK(sx__step_rs_layer(job, node, "input", &input));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "filter", "lee", &filter));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "size", 7, &size));
+    SX_CHECK(sx_cfg_get_double(cfg, node, "looks", 1, &looks));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "output", "speckle", &output));
+    if (size % 2 == 0) return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "size"), "the window edge must be odd (3, 5, 7, ...)");
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
+    sx_rs_speckle_opts_t o = {input, (int)band, !strcmp(filter, "boxcar") ? SX_SPECKLE_BOXCAR
+                                                : !strcmp(filter, "median") ? SX_SPECKLE_MEDIAN : SX_SPECKLE_LEE,
+                              (int)size, looks, out.nc, out.tif, sx_job_provenance(job)};
+    SX_CHECK(sx_rs_speckle_run(comm, &o));
+    return sx_job_add_raster_layer(job, output, &out, "speckle");
+}
+
+const sx_job_step_t sx_step_rs_speckle = {
+    "rs_speckle", "SAR speckle filter: Lee (1980), boxcar or median over a size x size window", speckle_fields,
+    sizeof speckle_fields / sizeof *speckle_fields, run_speckle, "rs speckle", SX_STEP_RS_RASTER_EXT,
+    "lee: out = m + k (z - m), k = var_x / (m^2 / L + var_x), var_x = (var_z - m^2 / L) / (1 + 1 / L), m and var_z\n"
+    "the window's mean and variance (Lee 1980, doi:10.1109/TPAMI.1980.4766994). Filter linear power, not dB.\n"
+    "Nodata and cells beyond the raster are left out of each window; a nodata centre stays nodata.\n"
+    "docs/remote-sensing.md#sar-sentinel-1--rs-sarcal."};

@@ -381,3 +381,17 @@ foreach(np 1 3)
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_sarcal
                        PROCESSORS ${np})
 endforeach()
+
+# Speckle filters (issue 19): Lee (1980), boxcar and median on the Sentinel-1 VV tile
+# (linear, with nodata) against numpy sliding windows; lee and median at 2-4 ranks
+# byte-identical to 1 rank; an even window is refused.
+add_test(NAME rs_speckle_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_speckle_check.py ${SX_RS_BIN} ${SX_RS_OUT}/speckle
+                 ${SX_RS_S1}/S1A__IW___A_20150309T173017_VV_grd_mli_geo_norm_db.tif)
+set_tests_properties(rs_speckle_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_speckle PROCESSORS 4 TIMEOUT 600)
+add_test(NAME rs_speckle_even_size
+         COMMAND ${SX_RS_EXPECT} 2 2 "must be odd" -- ${SX_RS_BIN} rs speckle ${SX_RS_OUT}/speckle/vv_linear.tif
+                 --size 6 -o ${SX_RS_OUT}/speckle/x.tif)
+set_tests_properties(rs_speckle_even_size PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED rs_speckle PROCESSORS 2)
