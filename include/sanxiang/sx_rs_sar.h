@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include "sx_err.h"
 #include "sx_output.h"
+#include "sx_rs.h"
 
 typedef enum { SX_SAR_SIGMA0 = 0, SX_SAR_BETA0, SX_SAR_GAMMA0 } sx_sar_quantity;
 
@@ -128,5 +129,42 @@ typedef struct {
  * input: identical at any rank count. Float32, NaN nodata. Collective.
  */
 sx_err sx_rs_speckle_run(MPI_Comm comm, const sx_rs_speckle_opts_t *o);
+
+/* ------------------------------------------------------------ water from SAR */
+
+typedef enum { SX_SARWATER_FIXED = 0, SX_SARWATER_OTSU, SX_SARWATER_SPLIT } sx_sarwater_method;
+
+typedef struct {
+    sx_rs_band_t *band;        /* the backscatter band (name "sar"); dB unless linear */
+    int linear;                /* 1: the band is linear power: dB = 10 log10 */
+    sx_sarwater_method method;
+    double threshold;          /* FIXED: water where dB < threshold */
+    int bins;                  /* histogram bins (default 256) */
+    int tile;                  /* SPLIT: tile edge in cells */
+    double min_eta;            /* SPLIT / OTSU: Otsu's separability a histogram needs to count as bimodal (0.7) */
+    const char *out_nc, *out_cog, *out_gpkg; /* gpkg: water polygons with area_km2, or NULL */
+    const char *provenance;
+    double *threshold_used;    /* out (may be NULL) */
+    int *tiles_used;           /* out, SPLIT: tiles selected (may be NULL) */
+} sx_rs_sarwater_opts_t;
+
+/**
+ * Water from SAR backscatter: water where dB < threshold (calm water
+ * reflects the pulse away). The threshold is given, or Otsu's (1979) over
+ * the whole raster, or split-based (after Martinis, Twele & Voigt 2009,
+ * doi:10.5194/nhess-9-303-2009): the raster is cut into tile x tile tiles,
+ * a tile counts as bimodal when Otsu's split of its histogram has the
+ * separability eta = between-class / total variance (Otsu 1979, eq. 12;
+ * 0.64 for a normal distribution, 0.75 for a uniform one, towards 1 for two
+ * separate modes) >= min_eta and each class holds at least 10 % of the
+ * tile's valid cells (and at least half its cells are valid); the threshold
+ * is Otsu's over the pooled histogram of the bimodal tiles. Histograms are integer counts over
+ * the global range summed across ranks: the same threshold at any rank
+ * count. A histogram that is not bimodal (OTSU: eta < min_eta over the whole
+ * raster; SPLIT: no bimodal tile) is an error naming the fix (give
+ * --threshold), never a silent map. UInt8: 1 water, 0 land, 255 nodata.
+ * Collective over comm.
+ */
+sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o);
 
 #endif

@@ -1,14 +1,16 @@
 /*
  * step_rs_sar.c — SAR job steps: `rs_sarcal` (`sanxiang rs sarcal`,
  * Sentinel-1 GRD calibration to sigma0 / beta0 / gamma0 with thermal-noise
- * removal, linear or dB, from a SAFE product) and `rs_speckle` (boxcar,
- * median and Lee speckle filters).
+ * removal, linear or dB, from a SAFE product), `rs_speckle` (boxcar,
+ * median and Lee speckle filters) and `rs_sarwater` (water below a fixed,
+ * Otsu or split-based threshold, optional polygons).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jobs/step_rs_common.h"
+#include "sanxiang/sx_log.h"
 #include "sanxiang/sx_rs_sar.h"
 
 static const sx_cfg_field_t sarcal_fields[] = {
@@ -103,3 +105,80 @@ const sx_job_step_t sx_step_rs_speckle = {
     "the window's mean and variance (Lee 1980, doi:10.1109/TPAMI.1980.4766994). Filter linear power, not dB.\n"
     "Nodata and cells beyond the raster are left out of each window; a nodata centre stays nodata.\n"
     "docs/remote-sensing.md#sar-sentinel-1--rs-sarcal."};
+
+static const sx_cfg_field_t sarwater_fields[] = {
+    {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_sarwater"},
+    {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "backscatter layer in dB (sigma0; --linear for linear power)", "1",
+     "IN"},
+    {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the input"},
+    {"linear", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "the input is linear power (converted to dB)"},
+    {"method", SX_CFG_T_ENUM, 0, "split (otsu with --threshold: fixed)", 1, 0, "split|otsu|fixed",
+     "split: Otsu over the bimodal tiles (Martinis et al. 2009); otsu: over the whole raster; fixed: --threshold"},
+    {"threshold", SX_CFG_T_FLOAT, 0, NULL, -1000, 1000, NULL, "water where dB < threshold (method fixed)", "--threshold", "DB"},
+    {"tile", SX_CFG_T_INT, 0, "256", 8, 100000, NULL, "split: tile edge in cells"},
+    {"min_separability", SX_CFG_T_FLOAT, 0, "0.7", 0, 1, NULL,
+     "Otsu's separability (between-class / total variance) a histogram needs to count as bimodal"},
+    {"bins", SX_CFG_T_INT, 0, "256", 2, 100000, NULL, "histogram bins"},
+    SX_STEP_RS_F_NODATA,
+    SX_STEP_RS_F_OUTPUT("water", "output layer name"),
+    {"polygons", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "also write <output>.gpkg polygons with area_km2"},
+    SX_STEP_F_OUTPUTS,
+};
+
+static sx_err run_sarwater(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
+{
+    const sx_cfg_t *cfg = sx_job_cfg(job);
+    const char *input, *method, *output;
+    int64_t band, tile, bins;
+    int linear, poly;
+    double thr, min_eta;
+    SX_CHECK(sx__step_rs_layer(job, node, "input", &input));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "linear", 0, &linear));
+    const int has_thr = sx_cfg_map_get(node, "threshold") != NULL;
+    SX_CHECK(sx_cfg_get_string(cfg, node, "method", has_thr ? "fixed" : "split", &method));
+    SX_CHECK(sx_cfg_get_double(cfg, node, "threshold", 0, &thr));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "tile", 256, &tile));
+    SX_CHECK(sx_cfg_get_double(cfg, node, "min_separability", 0.7, &min_eta));
+    SX_CHECK(sx_cfg_get_int(cfg, node, "bins", 256, &bins));
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "polygons", 0, &poly));
+    SX_CHECK(sx_cfg_get_string(cfg, node, "output", "water", &output));
+    if (has_thr != !strcmp(method, "fixed"))
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, has_thr ? "threshold" : "method"),
+                              "--threshold goes with --method fixed (the default when a threshold is given), not %s",
+                              method);
+    sx_rs_band_t b = {0};
+    b.name = "sar";
+    b.path = input;
+    b.band = (int)band;
+    b.scale = 1;
+    const sx_cfg_node_t *nd = sx_cfg_map_get(node, "nodata");
+    if (nd) {
+        if (!sx_parse_double(sx_cfg_node_text(nd), &b.nodata)) return sx_cfg_fail_at(cfg, nd, "expected a number");
+        b.has_nodata = 1;
+    }
+    char gpkg[SX_PATH_MAX];
+    sx_job_raster_out_t out;
+    SX_CHECK(sx_job_raster_out(job, node, output, &out));
+    SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
+    double used_thr = thr;
+    int tiles = 0;
+    sx_rs_sarwater_opts_t o = {&b, linear, !strcmp(method, "fixed") ? SX_SARWATER_FIXED
+                                           : !strcmp(method, "otsu") ? SX_SARWATER_OTSU : SX_SARWATER_SPLIT,
+                               thr, (int)bins, (int)tile, min_eta, out.nc, out.tif, poly ? gpkg : NULL,
+                               sx_job_provenance(job), &used_thr, &tiles};
+    SX_CHECK(sx_rs_sarwater_run(comm, &o));
+    sx_log_info("rs sarwater: water where dB < %.9g (%s)", used_thr, method);
+    return sx_job_add_raster_layer(job, output, &out, "water");
+}
+
+const sx_job_step_t sx_step_rs_sarwater = {
+    "rs_sarwater", "water from SAR backscatter: fixed, Otsu or split-based threshold, optional polygons",
+    sarwater_fields, sizeof sarwater_fields / sizeof *sarwater_fields, run_sarwater, "rs sarwater",
+    SX_STEP_RS_RASTER_EXT,
+    "Water = backscatter (dB) < threshold (UInt8 1 water, 0 land, 255 nodata). split (default): the raster is cut\n"
+    "into --tile tiles; tiles whose Otsu split has separability (between-class / total variance) >=\n"
+    "--min-separability and >= 10 % in each class are pooled and Otsu's threshold of the pool is used (after\n"
+    "Martinis et al. 2009). Histograms are reduced exactly across\n"
+    "ranks: the same threshold at any rank count. No bimodal histogram: an error (give --threshold).\n"
+    "--polygons also writes OUT.gpkg. Flood: water after and not before with `rs flood`."};

@@ -395,3 +395,40 @@ add_test(NAME rs_speckle_even_size
                  --size 6 -o ${SX_RS_OUT}/speckle/x.tif)
 set_tests_properties(rs_speckle_even_size PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED rs_speckle PROCESSORS 2)
+
+# SAR water (issue 19): split-based and Otsu thresholds on the Sentinel-1 VV tile against
+# numpy, split at 1-4 ranks byte-identical, polygon areas; a unimodal histogram is refused
+# by both methods with one error naming the fix.
+add_test(NAME rs_sarwater_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_sarwater_check.py ${SX_RS_BIN} ${SX_RS_OUT}/sarwater
+                 ${SX_RS_S1}/S1A__IW___A_20150309T173017_VV_grd_mli_geo_norm_db.tif)
+set_tests_properties(rs_sarwater_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_sarwater PROCESSORS 4 TIMEOUT 600)
+foreach(np 1 3)
+  add_test(NAME rs_sarwater_unimodal_otsu_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "not bimodal" "give --threshold DB" -- ${SX_RS_BIN} rs sarwater
+                   ${SX_RS_OUT}/sarwater/unimodal_db.tif --method otsu -o ${SX_RS_OUT}/sarwater/x.tif)
+  add_test(NAME rs_sarwater_unimodal_split_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "has a bimodal histogram" "give --threshold DB" -- ${SX_RS_BIN} rs sarwater
+                   ${SX_RS_OUT}/sarwater/unimodal_db.tif --tile 64 -o ${SX_RS_OUT}/sarwater/x.tif)
+  set_tests_properties(rs_sarwater_unimodal_otsu_np${np} rs_sarwater_unimodal_split_np${np} PROPERTIES
+                       LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_sarwater PROCESSORS ${np})
+endforeach()
+
+# The SAR job (jobs/rs_sar_rhone.yaml): runs at 1 and 3 ranks with the same water map and
+# speckle-filtered backscatter (values), the water COG valid.
+foreach(np 1 3)
+  file(MAKE_DIRECTORY ${SX_RS_OUT}/sarjob_np${np})
+  add_test(NAME rs_sar_job_np${np}
+           COMMAND sh -c "ln -sfn ${CMAKE_SOURCE_DIR}/data data && \
+exec ${MPIEXEC_EXECUTABLE} --oversubscribe ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} run ${CMAKE_SOURCE_DIR}/jobs/rs_sar_rhone.yaml --out ."
+           WORKING_DIRECTORY ${SX_RS_OUT}/sarjob_np${np})
+  set_tests_properties(rs_sar_job_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP rs_sarjob_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+add_test(NAME rs_sar_job_equal_np3
+         COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_OUT}/sarjob_np1/water.tif ${SX_RS_OUT}/sarjob_np3/water.tif && \
+${SX_RS_CMP} --exact ${SX_RS_OUT}/sarjob_np1/vv_lee_db.tif ${SX_RS_OUT}/sarjob_np3/vv_lee_db.tif && \
+${SX_PY} ${SX_COG_VALIDATOR} -q --full-check=yes ${SX_RS_OUT}/sarjob_np3/water.tif")
+set_tests_properties(rs_sar_job_equal_np3 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "rs_sarjob_np1;rs_sarjob_np3")
