@@ -136,6 +136,7 @@ typedef enum { SX_SARWATER_FIXED = 0, SX_SARWATER_OTSU, SX_SARWATER_SPLIT } sx_s
 
 typedef struct {
     sx_rs_band_t *band;        /* the backscatter band (name "sar"); dB unless linear */
+    sx_rs_band_t *before;      /* change detection: the pre-event band (name "before"), or NULL */
     int linear;                /* 1: the band is linear power: dB = 10 log10 */
     sx_sarwater_method method;
     double threshold;          /* FIXED: water where dB < threshold */
@@ -163,6 +164,10 @@ typedef struct {
  * count. A histogram that is not bimodal (OTSU: eta < min_eta over the whole
  * raster; SPLIT: no bimodal tile) is an error naming the fix (give
  * --threshold), never a silent map. UInt8: 1 water, 0 land, 255 nodata.
+ * With before: change detection on the log-ratio instead, 10 log10(after /
+ * before) = after_dB - before_dB (Bazi, Bruzzone & Melgani 2005,
+ * doi:10.1109/TGRS.2005.843075): flood (1) where it is below the threshold
+ * (a drop of backscatter), by the same three methods.
  * Collective over comm.
  */
 sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o);

@@ -111,7 +111,10 @@ static const sx_cfg_field_t sarwater_fields[] = {
     {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "backscatter layer in dB (sigma0; --linear for linear power)", "1",
      "IN"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the input"},
-    {"linear", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "the input is linear power (converted to dB)"},
+    {"linear", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "the input (and --before) is linear power (converted to dB)"},
+    {"before", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
+     "pre-event backscatter on the same grid: flood where the log-ratio after - before (dB) < threshold", "--before",
+     "PRE"},
     {"method", SX_CFG_T_ENUM, 0, "split (otsu with --threshold: fixed)", 1, 0, "split|otsu|fixed",
      "split: Otsu over the bimodal tiles (Martinis et al. 2009); otsu: over the whole raster; fixed: --threshold"},
     {"threshold", SX_CFG_T_FLOAT, 0, NULL, -1000, 1000, NULL, "water where dB < threshold (method fixed)", "--threshold", "DB"},
@@ -147,7 +150,15 @@ static sx_err run_sarwater(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm co
         return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, has_thr ? "threshold" : "method"),
                               "--threshold goes with --method fixed (the default when a threshold is given), not %s",
                               method);
-    sx_rs_band_t b = {0};
+    sx_rs_band_t b = {0}, pre = {0};
+    const char *before = NULL;
+    if (sx_cfg_map_get(node, "before")) {
+        SX_CHECK(sx__step_rs_layer(job, node, "before", &before));
+        pre.name = "before";
+        pre.path = before;
+        pre.band = (int)band;
+        pre.scale = 1;
+    }
     b.name = "sar";
     b.path = input;
     b.band = (int)band;
@@ -156,6 +167,8 @@ static sx_err run_sarwater(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm co
     if (nd) {
         if (!sx_parse_double(sx_cfg_node_text(nd), &b.nodata)) return sx_cfg_fail_at(cfg, nd, "expected a number");
         b.has_nodata = 1;
+        pre.nodata = b.nodata;
+        pre.has_nodata = 1;
     }
     char gpkg[SX_PATH_MAX];
     sx_job_raster_out_t out;
@@ -163,13 +176,14 @@ static sx_err run_sarwater(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm co
     SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
     double used_thr = thr;
     int tiles = 0;
-    sx_rs_sarwater_opts_t o = {&b, linear, !strcmp(method, "fixed") ? SX_SARWATER_FIXED
+    sx_rs_sarwater_opts_t o = {&b, before ? &pre : NULL, linear, !strcmp(method, "fixed") ? SX_SARWATER_FIXED
                                            : !strcmp(method, "otsu") ? SX_SARWATER_OTSU : SX_SARWATER_SPLIT,
                                thr, (int)bins, (int)tile, min_eta, out.nc, out.tif, poly ? gpkg : NULL,
                                sx_job_provenance(job), &used_thr, &tiles};
     SX_CHECK(sx_rs_sarwater_run(comm, &o));
-    sx_log_info("rs sarwater: water where dB < %.9g (%s)", used_thr, method);
-    return sx_job_add_raster_layer(job, output, &out, "water");
+    sx_log_info("rs sarwater: %s where %s < %.9g dB (%s)", before ? "flood" : "water",
+                before ? "the log-ratio" : "the backscatter", used_thr, method);
+    return sx_job_add_raster_layer(job, output, &out, before ? "flood" : "water");
 }
 
 const sx_job_step_t sx_step_rs_sarwater = {
@@ -181,4 +195,5 @@ const sx_job_step_t sx_step_rs_sarwater = {
     "--min-separability and >= 10 % in each class are pooled and Otsu's threshold of the pool is used (after\n"
     "Martinis et al. 2009). Histograms are reduced exactly across\n"
     "ranks: the same threshold at any rank count. No bimodal histogram: an error (give --threshold).\n"
-    "--polygons also writes OUT.gpkg. Flood: water after and not before with `rs flood`."};
+    "--polygons also writes OUT.gpkg. Flood: water after and not before with `rs flood`, or --before PRE:\n"
+    "change detection, flood where the log-ratio after - before (dB) < threshold (e.g. --threshold -3).\n"};

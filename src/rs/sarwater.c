@@ -145,8 +145,13 @@ sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o)
     void *res = NULL;
     char *prov = NULL;
     uint8_t *mask = NULL;
-    const char *expr = o->linear ? "4.3429448190325182 * log(sar)" : "sar"; /* 10 log10(x) = 10 / ln(10) * ln(x) */
-    SX_CHECK(sx__rs_eval(comm, o->band, 1, expr, 0, &g, &d, &res));
+    /* 10 log10(x) = 10 / ln(10) * ln(x); the log-ratio of two dates is the difference of their dB */
+    const char *expr = o->before ? (o->linear ? "4.3429448190325182 * log(sar / before)" : "sar - before")
+                                 : (o->linear ? "4.3429448190325182 * log(sar)" : "sar");
+    sx_rs_band_t two[2];
+    two[0] = *o->band;
+    if (o->before) two[1] = *o->before;
+    SX_CHECK(sx__rs_eval(comm, two, o->before ? 2 : 1, expr, 0, &g, &d, &res));
     const float *v = res;
     const int64_t n = sx_window_cells(d.own);
     double thr = o->threshold;
@@ -166,15 +171,18 @@ sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o)
         for (int64_t i = 0; i < n; i++) mask[i] = isnan(v[i]) ? 255 : (uint8_t)(v[i] < thr);
         char what[320];
         snprintf(what, sizeof what, "%s < %.17g dB (%s)", expr, thr, how);
-        err = sx_rs_provenance(o->provenance, what, o->band, 1, &prov);
+        err = sx_rs_provenance(o->provenance, what, two, o->before ? 2 : 1, &prov);
     }
     if (!err) {
         char ln[96];
-        snprintf(ln, sizeof ln, "water (backscatter < %.6g dB): 1 water, 0 land", thr);
-        sx_layer_out_t lo = {o->out_nc, o->out_cog, "water", ln, "1", NULL, SX_DT_UINT8, 255, "NEAREST", prov};
+        if (o->before) snprintf(ln, sizeof ln, "flood (log-ratio after/before < %.6g dB): 1 flood, 0 not", thr);
+        else snprintf(ln, sizeof ln, "water (backscatter < %.6g dB): 1 water, 0 land", thr);
+        sx_layer_out_t lo = {o->out_nc, o->out_cog, o->before ? "flood" : "water", ln, "1", NULL, SX_DT_UINT8, 255,
+                             "NEAREST", prov};
         err = sx_layer_write(comm, &g, d.own, mask, d.own.nx, &lo);
     }
-    if (!err && o->out_gpkg) err = sx_rs_polygonize(comm, o->out_cog ? o->out_cog : o->out_nc, o->out_gpkg, "water");
+    if (!err && o->out_gpkg)
+        err = sx_rs_polygonize(comm, o->out_cog ? o->out_cog : o->out_nc, o->out_gpkg, o->before ? "flood" : "water");
     if (!err && o->threshold_used) *o->threshold_used = thr;
     if (!err && o->tiles_used) *o->tiles_used = used;
     free(prov);

@@ -11,7 +11,8 @@ Otsu's threshold (the bin centre maximising w0 w1 (m0 - m1)^2, first maximum),
 the separability eta = between-class / total variance of each tile's split,
 the tiles with eta >= 0.7, >= 10 % in each class and >= half their cells
 valid, and Otsu's threshold of their pooled histogram. The water masks
-(dB < threshold) must equal numpy's cell for cell; the masks at 2-4 ranks
+(dB < threshold) must equal numpy's cell for cell, and so must the flood of
+the log-ratio (after - before in dB < -3) against a made-up pre-event scene; the masks at 2-4 ranks
 equal 1 rank's byte for byte; the polygons' total area_km2 equals the water
 cells times the cell area (to 1e-9 relative). Leaves OUT/unimodal_db.tif
 (normal noise in dB) for the error tests in rs.cmake.
@@ -105,6 +106,27 @@ want_area = int((v < thr_split).sum()) * abs(gt[1] * gt[5]) / 1e6
 ok = abs(area - want_area) <= 1e-9 * want_area
 print(f"{'ok  ' if ok else 'FAIL'} polygons: {lyr.GetFeatureCount()} features, {area:.6f} km2 (cells: {want_area:.6f})")
 fail |= not ok
+
+# change detection on the log-ratio: a made-up pre-event scene, the same as the tile
+# (plus 0.5 dB noise) except that the water of its left half was land (+8 dB) before
+pre = v + np.random.default_rng(11).normal(0, 0.5, v.shape)
+left = np.zeros(v.shape, bool)
+left[:, : nx // 2] = True
+pre[left & (v < thr_split)] += 8
+pre = pre.astype(np.float32)
+d = gdal.GetDriverByName("GTiff").Create(os.path.join(out, "pre_db.tif"), nx, ny, 1, gdal.GDT_Float32)
+d.SetGeoTransform(gt)
+d.SetProjection(ds.GetProjection())
+d.GetRasterBand(1).WriteArray(pre)
+d = None
+got = run(1, "flood_lr.tif", "--before", os.path.join(os.path.abspath(out), "pre_db.tif"), "--threshold", "-3",
+          "--polygons")
+lr = (v - pre.astype(np.float64)).astype(np.float32).astype(np.float64)
+want = (lr < -3).astype(np.uint8)
+bad = int((got != want).sum())
+print(f"{'ok  ' if not bad and want.sum() else 'FAIL'} flood_lr.tif (log-ratio < -3 dB): {int(want.sum())} flood cells, "
+      f"{bad} differ from numpy")
+fail |= bad > 0 or not want.sum()
 
 # for the error tests (rs.cmake): speckle-like unimodal backscatter (normal in dB, no water)
 u = np.random.default_rng(7).normal(-10, 2, v.shape).astype(np.float32)
