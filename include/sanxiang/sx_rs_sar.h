@@ -103,7 +103,7 @@ sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o);
 
 /* ------------------------------------------------------------ speckle filters */
 
-typedef enum { SX_SPECKLE_BOXCAR = 0, SX_SPECKLE_MEDIAN, SX_SPECKLE_LEE } sx_speckle_filter;
+typedef enum { SX_SPECKLE_BOXCAR = 0, SX_SPECKLE_MEDIAN, SX_SPECKLE_LEE, SX_SPECKLE_REFINED_LEE } sx_speckle_filter;
 
 typedef struct {
     const char *input;     /* raster (linear backscatter for lee) */
@@ -125,7 +125,16 @@ typedef struct {
  *     k = var_x / (mean_z^2 s2 + var_x)  (0 where both are 0),
  *     out = mean_z + k (z - mean_z)
  * (Lee 1980, IEEE TPAMI 2:165, doi:10.1109/TPAMI.1980.4766994), population
- * variance. Each rank reads its block with a (size-1)/2 halo from the
+ * variance; refined_lee (7 x 7 only) = Lee (1981, Comput. Graph. Image
+ * Process. 15:380, doi:10.1016/S0146-664X(81)80018-4): the means of the
+ * nine 3 x 3 subwindows centred at offsets -2, 0, +2 give the gradients
+ * |left - right|, |up - down|, |upper right - lower left|, |upper left -
+ * lower right| (first maximum); of the two sides of that edge the one whose
+ * subwindow mean is nearer the centre's (first on a tie) selects the 28
+ * cells of the half window on it (edge line included: dx <= 0, dx >= 0,
+ * dy <= 0, dy >= 0, dx >= dy, dx <= dy, dx + dy <= 0, dx + dy >= 0, dy down);
+ * over them out = m + b (z - m), b = var_x / var_z (0 if var_z = 0), var_x
+ * as above. Subwindows without a valid cell leave their gradients out. Each rank reads its block with a (size-1)/2 halo from the
  * input: identical at any rank count. Float32, NaN nodata. Collective.
  */
 sx_err sx_rs_speckle_run(MPI_Comm comm, const sx_rs_speckle_opts_t *o);

@@ -68,7 +68,8 @@ static const sx_cfg_field_t speckle_fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_speckle"},
     {"input", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "backscatter layer (linear power for lee)", "1", "IN"},
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the input"},
-    {"filter", SX_CFG_T_ENUM, 0, "lee", 1, 0, "lee|boxcar|median", "lee (Lee 1980), boxcar (mean) or median"},
+    {"filter", SX_CFG_T_ENUM, 0, "lee", 1, 0, "lee|refined_lee|boxcar|median",
+     "lee (Lee 1980), refined_lee (Lee 1981, 7 x 7 edge-aligned), boxcar (mean) or median"},
     {"size", SX_CFG_T_INT, 0, "7", 3, 31, NULL, "window edge in cells (odd)"},
     {"looks", SX_CFG_T_FLOAT, 0, "1", 1e-6, 1e6, NULL,
      "lee: equivalent number of looks (speckle variance 1/L; about 4.4 for Sentinel-1 IW GRDH)"},
@@ -92,17 +93,21 @@ static sx_err run_speckle(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm com
     sx_job_raster_out_t out;
     SX_CHECK(sx_job_raster_out(job, node, output, &out));
     sx_rs_speckle_opts_t o = {input, (int)band, !strcmp(filter, "boxcar") ? SX_SPECKLE_BOXCAR
-                                                : !strcmp(filter, "median") ? SX_SPECKLE_MEDIAN : SX_SPECKLE_LEE,
+                                                : !strcmp(filter, "median")      ? SX_SPECKLE_MEDIAN
+                                                : !strcmp(filter, "refined_lee") ? SX_SPECKLE_REFINED_LEE
+                                                                                 : SX_SPECKLE_LEE,
                               (int)size, looks, out.nc, out.tif, sx_job_provenance(job)};
     SX_CHECK(sx_rs_speckle_run(comm, &o));
     return sx_job_add_raster_layer(job, output, &out, "speckle");
 }
 
 const sx_job_step_t sx_step_rs_speckle = {
-    "rs_speckle", "SAR speckle filter: Lee (1980), boxcar or median over a size x size window", speckle_fields,
+    "rs_speckle", "SAR speckle filter: Lee (1980), refined Lee (1981), boxcar or median", speckle_fields,
     sizeof speckle_fields / sizeof *speckle_fields, run_speckle, "rs speckle", SX_STEP_RS_RASTER_EXT,
     "lee: out = m + k (z - m), k = var_x / (m^2 / L + var_x), var_x = (var_z - m^2 / L) / (1 + 1 / L), m and var_z\n"
-    "the window's mean and variance (Lee 1980, doi:10.1109/TPAMI.1980.4766994). Filter linear power, not dB.\n"
+    "the window's mean and variance (Lee 1980, doi:10.1109/TPAMI.1980.4766994). refined_lee: the same over the\n"
+    "7 x 7 half window on the centre's side of the strongest of 4 edge directions, b = var_x / var_z (Lee 1981).\n"
+    "Filter linear power, not dB.\n"
     "Nodata and cells beyond the raster are left out of each window; a nodata centre stays nodata.\n"
     "docs/remote-sensing.md#sar-sentinel-1--rs-sarcal."};
 
