@@ -201,6 +201,14 @@ int sx_rs_index_shadowed(const sx_rs_index_t *ix);
  */
 sx_err sx_rs_index_expr(const sx_rs_index_t *ix, const sx_rs_band_t *bands, int nbands, const sx_rs_const_t *consts,
                         int nconsts, sx_rs_index_expr_t *r);
+/** For each central-wavelength constant of ix (lambdaG, lambdaN, ...) not
+ *  among c[0..*n), append it with the centre wavelength (nm) of that band
+ *  on platform (a platform of the catalogue's band table: landsat8,
+ *  sentinel2a, modis, ...). Fails naming the platforms when platform is
+ *  unknown, or the band when the platform lacks it. c holds max entries.
+ *  Not collective. */
+sx_err sx_rs_index_platform_consts(const sx_rs_index_t *ix, const char *platform, sx_rs_const_t *c, int *n, int max,
+                                   double *store);
 /** base_json with an "index" record added: name, long name, formula,
  *  reference, domain, constants used and the catalogue version. Caller
  *  frees *out. Not collective. */

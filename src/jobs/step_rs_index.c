@@ -24,6 +24,9 @@ static const sx_cfg_field_t index_fields[] = {
      "common names (nir, red, ...), e.g. nir: b5", "-b", "ROLE=PATH"},
     {"constants", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "constants of the formula over their defaults, e.g. L: 0.5",
      "--const", "NAME=V"},
+    {"platform", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
+     "fill the central wavelengths lambdaG, lambdaN, ... from the catalogue's band table for this platform "
+     "(landsat8, sentinel2a, modis, ...)", "--platform", "P"},
     {"list", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "print the indices (name, domain, bands, constants, long name, "
      "reference, formula) and stop", "--list"},
     {"domain", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL, "with --list: only this application domain (vegetation, water, "
@@ -108,6 +111,11 @@ static sx_err run_index(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
                               (int)strcspn(ix->roles, " "), ix->roles);
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", name, &output));
     SX_CHECK(read_constants(cfg, node, c, MAX_ROLES, &nc));
+    const char *platform;
+    double wavelengths[MAX_ROLES];
+    SX_CHECK(sx_cfg_get_string(cfg, node, "platform", NULL, &platform));
+    if (platform && sx_rs_index_platform_consts(ix, platform, c, &nc, MAX_ROLES, wavelengths))
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "platform"), "%s", sx_err_message());
     SX_CHECK(sx__step_rs_bands(job, node, "bands", b, &n));
     sx_rs_index_expr_t *ie = malloc(sizeof *ie);
     SX_FAIL_IF(!ie, SX_ERR_NOMEM, "cannot allocate an index expression");

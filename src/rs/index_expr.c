@@ -273,6 +273,48 @@ sx_err sx_rs_index_expr(const sx_rs_index_t *ix, const sx_rs_band_t *bands, int 
     return err;
 }
 
+/* "platform:BAND:centre" for key "platform:" in a band's platform list, at a word start; NULL if absent. */
+static const char *platform_entry(const sx__rs_asi_band_t *b, const char *key)
+{
+    for (const char *at = b->platforms; (at = strstr(at, key)); at++)
+        if (at == b->platforms || at[-1] == ' ') return at;
+    return NULL;
+}
+
+sx_err sx_rs_index_platform_consts(const sx_rs_index_t *ix, const char *platform, sx_rs_const_t *c, int *n, int max,
+                                   double *store)
+{
+    char key[32];
+    int known = 0;
+    if (*platform && snprintf(key, sizeof key, "%s:", platform) < (int)sizeof key)
+        for (const sx__rs_asi_band_t *b = sx__rs_asi_bands; b->code && !known; b++) known = platform_entry(b, key) != NULL;
+    SX_FAIL_IF(!known, SX_ERR_USAGE, "--platform %.40s is not in the catalogue's band table: landsat4 landsat5 landsat7 "
+               "landsat8 landsat9 modis planetscope sentinel2a sentinel2b wv2 wv3 (sanxiang rs index --list-bands)",
+               platform);
+    for (const char *p = ix->constants; *p;) {
+        size_t k = strcspn(p, " "), name = strcspn(p, "= ");
+        if (name > k) name = k;
+        const sx__rs_asi_const_t *cc = const_of(p, name);
+        const sx__rs_asi_band_t *b = name > 6 && !strncmp(p, "lambda", 6) ? band_of_code(p + 6, name - 6) : NULL;
+        int given = 0;
+        for (int i = 0; i < *n; i++) given |= strlen(c[i].name) == name && !strncmp(c[i].name, p, name);
+        if (b && cc && !given) {
+            const char *at = platform_entry(b, key);
+            SX_FAIL_IF(!at, SX_ERR_USAGE, "%s needs %s, the centre wavelength of band %s (%s), which %s does not have: "
+                       "give --const %s=NM", ix->name, cc->name, b->code, b->common_name, platform, cc->name);
+            SX_FAIL_IF(*n >= max, SX_ERR_USAGE, "too many constants (at most %d)", max);
+            const char *colon = strchr(at + strlen(key), ':');
+            store[*n] = colon ? strtod(colon + 1, NULL) : NAN;
+            c[*n].name = cc->name;
+            c[*n].value = store[*n];
+            (*n)++;
+        }
+        p += k;
+        while (*p == ' ') p++;
+    }
+    return SX_OK;
+}
+
 sx_err sx_rs_index_provenance(const char *base_json, const sx_rs_index_t *ix, const sx_rs_index_expr_t *r, char **out)
 {
     sx_strbuf_t sb;

@@ -145,6 +145,28 @@ static void test_roles_constants(void **state)
     sx_err_clear();
 }
 
+static void test_platform(void **state)
+{
+    (void)state;
+    const sx_rs_index_t *ix;
+    sx_rs_const_t c[8] = {{"lambdaR", 660}};
+    double store[8];
+    int n = 1;
+    assert_int_equal(sx_rs_index_find("FAI", &ix), SX_OK);
+    assert_int_equal(sx_rs_index_platform_consts(ix, "sentinel2a", c, &n, 8, store), SX_OK);
+    assert_int_equal(n, 3); /* lambdaR given; lambdaN, lambdaS1 from bands.json */
+    assert_string_equal(c[1].name, "lambdaN");
+    assert_true(c[1].value == 832.8);
+    assert_string_equal(c[2].name, "lambdaS1");
+    assert_true(c[2].value == 1613.7);
+    n = 0;
+    assert_int_equal(sx_rs_index_platform_consts(ix, "landsat8", c, &n, 8, store), SX_ERR_USAGE);
+    assert_non_null(strstr(sx_err_message(), "give --const lambdaN=NM"));
+    assert_int_equal(sx_rs_index_platform_consts(ix, "landsat", c, &n, 8, store), SX_ERR_USAGE);
+    assert_non_null(strstr(sx_err_message(), "not in the catalogue's band table"));
+    sx_err_clear();
+}
+
 static void test_list(void **state)
 {
     (void)state;
@@ -179,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_catalogue_compiles),
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_roles_constants),
+        cmocka_unit_test(test_platform),
         cmocka_unit_test(test_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
