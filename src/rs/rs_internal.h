@@ -71,6 +71,10 @@ sx_err sx__rs_h5_read(const char *file, const char *dset, int64_t max, double **
  *  the caller appends "key":value pairs and the closing brace. */
 void sx__rs_json_extend(sx_strbuf_t *sb, const char *base_json);
 
+/** The range [*lo, *hi] of the finite values of v[0..n) over every rank
+ *  (exact MPI min/max; +inf/-inf when there is none). Collective. */
+sx_err sx__rs_value_range(MPI_Comm comm, const float *v, int64_t n, double *lo, double *hi);
+
 /** Rows per strip so that bytes_per_row * rows stays near a fixed budget. */
 int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);
 

@@ -65,15 +65,8 @@ static sx_err threshold(MPI_Comm comm, const sx_rs_sarwater_opts_t *o, const sx_
                         double *thr, int *used, int *ntiles_out, char *how, size_t howlen)
 {
     const int64_t n = sx_window_cells(own);
-    double mn = INFINITY, mx = -INFINITY;
-    for (int64_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            if (v[i] < mn) mn = v[i];
-            if (v[i] > mx) mx = v[i];
-        }
     double lo, hi;
-    SX_CHECK_MPI(MPI_Allreduce(&mn, &lo, 1, MPI_DOUBLE, MPI_MIN, comm));
-    SX_CHECK_MPI(MPI_Allreduce(&mx, &hi, 1, MPI_DOUBLE, MPI_MAX, comm));
+    SX_CHECK(sx__rs_value_range(comm, v, n, &lo, &hi));
     SX_FAIL_IF(!(hi > lo), SX_ERR_INPUT, "the backscatter has %s over the whole raster; a threshold needs two classes: "
                "give --threshold DB", isfinite(lo) ? "a single value" : "no valid cell");
     const int nb = o->bins > 1 ? o->bins : 256;

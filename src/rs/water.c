@@ -50,15 +50,8 @@ double sx_rs_otsu_threshold(const int64_t *hist, int nbins, double lo, double hi
 
 static sx_err otsu_global(MPI_Comm comm, const float *v, int64_t n, int nbins, double *thr)
 {
-    double mn = INFINITY, mx = -INFINITY;
-    for (int64_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            if (v[i] < mn) mn = v[i];
-            if (v[i] > mx) mx = v[i];
-        }
     double lo, hi;
-    SX_CHECK_MPI(MPI_Allreduce(&mn, &lo, 1, MPI_DOUBLE, MPI_MIN, comm));
-    SX_CHECK_MPI(MPI_Allreduce(&mx, &hi, 1, MPI_DOUBLE, MPI_MAX, comm));
+    SX_CHECK(sx__rs_value_range(comm, v, n, &lo, &hi));
     SX_FAIL_IF(!(hi > lo), SX_ERR_INPUT,
                "the index has %s over the whole raster; Otsu needs two classes: give --threshold instead",
                isfinite(lo) ? "a single value" : "no valid cell");
