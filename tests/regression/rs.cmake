@@ -138,7 +138,9 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
                        rs_bad_grid_composite_np${np} rs_bad_crs_np${np} rs_missing_band_np${np}
                        rs_missing_band_water_np${np} rs_missing_band_calc_np${np} rs_missing_file_np${np}
                        rs_corrupt_file_np${np} rs_corrupt_file_mask_np${np} rs_corrupt_file_warp_np${np}
-                       rs_corrupt_file_zonal_np${np} rs_bad_expr_np${np}
+                       rs_corrupt_file_zonal_np${np} rs_bad_expr_np${np} rs_missing_band_catalogue_np${np}
+                       rs_missing_constant_np${np} rs_unknown_index_np${np} rs_ambiguous_index_np${np}
+                       rs_unused_constant_np${np}
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_bad
                        PROCESSORS ${np})
 endforeach()
