@@ -19,6 +19,7 @@
 
 #include <mpi.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "sx_decomp.h"
 #include "sx_err.h"
 
@@ -141,21 +142,85 @@ sx_err sx_rs_s2_mtd_scale(const char *xml_path, const char *band, double *scale,
 
 /* ------------------------------------------------------------ indices */
 
+/*
+ * Spectral indices by name: sanxiang's seven (ndvi evi savi ndwi mndwi ndbi
+ * nbr, over the roles nir, red, ...) and every index of the Awesome Spectral
+ * Indices catalogue (Montero et al. 2023; formulas over the catalogue's band
+ * codes N, R, G, S1, RE1, VV, ... and constants L, g, ...), compiled in from
+ * data/remote_sensing/awesome_spectral_indices (index_catalogue.c).
+ */
 typedef struct {
-    const char *name;      /* ndvi, evi, ... */
-    const char *expr;      /* formula in the band-math language, over roles */
-    const char *roles;     /* the roles it needs, space-separated ("nir red") */
+    const char *name;      /* ndvi, evi, ... or the catalogue's short name (NDREI, kNDVI) */
+    const char *expr;      /* formula over band roles/codes and constants (band-math language, ** = ^) */
+    const char *roles;     /* the bands it needs, space-separated ("nir red", "N RE1") */
     const char *long_name; /* for the output's metadata */
-    const char *citation;  /* paper, year, DOI */
+    const char *citation;  /* paper, year, DOI (catalogue: its reference URL) */
+    const char *domain;    /* vegetation, water, burn, urban, soil, radar, snow, clouds, kernel */
+    const char *constants; /* constants it names, space-separated, "NAME" or "NAME=DEFAULT" (sanxiang's own
+                              default; otherwise the catalogue's) */
 } sx_rs_index_t;
 
-/** The index table (terminated by a zeroed entry). */
+/** One constant given by the user (--const L=0.5). */
+typedef struct {
+    const char *name;
+    double value;
+} sx_rs_const_t;
+
+/** An index formula made concrete for a set of bands (sx_rs_index_expr). */
+typedef struct {
+    char expr[4096 + 1];   /* over bands[].name, constants as numbers */
+    char constants[1024];  /* JSON object of the constants used: {"L":0.5} */
+    int bad;               /* on failure: 1 a band is missing, 2 a constant */
+} sx_rs_index_expr_t;
+
+/** sanxiang's seven indices (terminated by a zeroed entry). */
 const sx_rs_index_t *sx_rs_indices(void);
-/** Look an index up by name; fails with the list of names. Not collective. */
+/** The catalogue's indices (terminated by a zeroed entry) and its version
+ *  ("awesome-spectral-indices@<commit> (<date>, 280 indices)"). */
+const sx_rs_index_t *sx_rs_index_catalogue(void);
+const char *sx_rs_index_catalogue_version(void);
+/** Look an index up by name, case-insensitively: sanxiang's seven first,
+ *  then the catalogue (an exact spelling wins where two catalogue names
+ *  differ only in case: BAI/BaI, MSR705/mSR705). Fails naming close
+ *  names. Not collective. */
 sx_err sx_rs_index_find(const char *name, const sx_rs_index_t **out);
-/** Fail (SX_ERR_USAGE) naming the first role of ix that is not among
- *  bands[].name. Not collective. */
-sx_err sx_rs_index_check_roles(const sx_rs_index_t *ix, const sx_rs_band_t *bands, int nbands);
+/** 1 if ix comes from the catalogue (0: one of sanxiang's seven). */
+int sx_rs_index_is_catalogue(const sx_rs_index_t *ix);
+/** 1 if ix is a catalogue entry answered by one of sanxiang's seven (NDVI
+ *  is ndvi): listed once, under sanxiang's name. */
+int sx_rs_index_shadowed(const sx_rs_index_t *ix);
+/**
+ * The formula of ix over the given bands: each band code or common name in
+ * it (N or nir, S1 or swir1, RE1 or rededge1, VV or vv, ...) becomes the
+ * name of the band given for that role, a kernel term kXY not given as a
+ * band becomes the RBF kernel exp(-(X - Y)^2 / (2 sigma^2)), each constant
+ * its value from consts[0..nconsts) or the default (sanxiang's, else the
+ * catalogue's). Fails (SX_ERR_USAGE, r->bad set) naming a missing band or a
+ * constant without default, or a constant the index does not use. Not
+ * collective.
+ */
+sx_err sx_rs_index_expr(const sx_rs_index_t *ix, const sx_rs_band_t *bands, int nbands, const sx_rs_const_t *consts,
+                        int nconsts, sx_rs_index_expr_t *r);
+/** For each central-wavelength constant of ix (lambdaG, lambdaN, ...) not
+ *  among c[0..*n), append it with the centre wavelength (nm) of that band
+ *  on platform (a platform of the catalogue's band table: landsat8,
+ *  sentinel2a, modis, ...). Fails naming the platforms when platform is
+ *  unknown, or the band when the platform lacks it. c holds max entries.
+ *  Not collective. */
+sx_err sx_rs_index_platform_consts(const sx_rs_index_t *ix, const char *platform, sx_rs_const_t *c, int *n, int max,
+                                   double *store);
+/** base_json with an "index" record added: name, long name, formula,
+ *  reference, domain, constants used and the catalogue version. Caller
+ *  frees *out. Not collective. */
+sx_err sx_rs_index_provenance(const char *base_json, const sx_rs_index_t *ix, const sx_rs_index_expr_t *r, char **out);
+/** Print the indices (domain NULL: all; else that application domain) as a
+ *  tab-separated table with a header: name, domain, bands, constants, long
+ *  name, reference, formula. Fails on an unknown domain. Not collective
+ *  (the caller prints on one rank). */
+sx_err sx_rs_index_list(FILE *f, const char *domain);
+/** Print the band codes: code, common name and aliases, wavelength range,
+ *  each platform's band. Not collective. */
+void sx_rs_index_list_bands(FILE *f);
 
 /* ------------------------------------------------------------ calc */
 

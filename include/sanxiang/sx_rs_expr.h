@@ -4,7 +4,8 @@
  * The language (for `sanxiang rs calc` and the spectral indices):
  *   numbers         1, 0.5, 2.75e-5
  *   band names      identifiers given by the caller (nir, red, b4, ...)
- *   arithmetic      + - * / ^ (power, right-associative), unary -
+ *   arithmetic      + - * / ^ (power, right-associative; ** is the same, as in
+ *                   Python), unary -
  *   comparisons     < <= > >= == !=          (give 1 or 0)
  *   logic           and or not  (also && || !)  (non-zero is true)
  *   functions       min(a, b, ...) max(a, b, ...) abs(x) sqrt(x) log(x) exp(x)

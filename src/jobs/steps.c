@@ -40,6 +40,9 @@ extern const sx_job_step_t sx_step_rs_composite;
 extern const sx_job_step_t sx_step_rs_flood;
 extern const sx_job_step_t sx_step_rs_change;
 extern const sx_job_step_t sx_step_rs_warp;
+extern const sx_job_step_t sx_step_rs_sarcal;
+extern const sx_job_step_t sx_step_rs_speckle;
+extern const sx_job_step_t sx_step_rs_sarwater;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -75,6 +78,9 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_flood,
     &sx_step_rs_change,
     &sx_step_rs_warp,
+    &sx_step_rs_sarcal,
+    &sx_step_rs_speckle,
+    &sx_step_rs_sarwater,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

@@ -219,7 +219,7 @@ static sx_err next(parser_t *p)
         p->pos = q;
         return SX_OK;
     }
-    static const char *const two[] = {"<=", ">=", "==", "!=", "&&", "||"};
+    static const char *const two[] = {"**", "<=", ">=", "==", "!=", "&&", "||"};
     for (size_t k = 0; k < sizeof two / sizeof *two; k++)
         if (c == two[k][0] && s[st + 1] == two[k][1]) {
             p->tok = (token_t){T_OP, st, 2, 0};
@@ -378,9 +378,9 @@ static sx_err parse_unary(parser_t *p);
 static sx_err parse_power(parser_t *p)
 {
     SX_CHECK(parse_primary(p));
-    if (tok_is(p, "^")) {
+    if (tok_is(p, "^") || tok_is(p, "**")) { /* ** as in Python (the spectral-index catalogue's formulas) */
         SX_CHECK(next(p));
-        SX_CHECK(parse_unary(p)); /* right-associative: 2^3^2 = 2^9; 2^-1 allowed */
+        SX_CHECK(parse_unary(p)); /* right-associative: 2^3^2 = 2^9; 2^-1 allowed; -x^2 = -(x^2) */
         SX_CHECK(emit(p, OP_POW, 0, 0));
     }
     return SX_OK;

@@ -13,6 +13,7 @@
 #include "sanxiang/sx_grid.h"
 #include "sanxiang/sx_raster.h"
 #include "sanxiang/sx_rs.h"
+#include "sanxiang/sx_strbuf.h"
 
 typedef struct {
     int n;
@@ -64,6 +65,15 @@ sx_err sx__rs_h5_attr(const char *file, const char *dset, const char *attr, doub
 /** Whole 1-D or 2-D dataset (at most max values) as doubles, row-major;
  *  *ncols the second dimension (1 for 1-D). Caller frees. Not collective. */
 sx_err sx__rs_h5_read(const char *file, const char *dset, int64_t max, double **vals, int64_t *n, int *ncols);
+
+/** Start a JSON object in sb that extends base_json (an object, or NULL):
+ *  base without its closing brace and a comma, or "{" when base is empty;
+ *  the caller appends "key":value pairs and the closing brace. */
+void sx__rs_json_extend(sx_strbuf_t *sb, const char *base_json);
+
+/** The range [*lo, *hi] of the finite values of v[0..n) over every rank
+ *  (exact MPI min/max; +inf/-inf when there is none). Collective. */
+sx_err sx__rs_value_range(MPI_Comm comm, const float *v, int64_t n, double *lo, double *hi);
 
 /** Rows per strip so that bytes_per_row * rows stays near a fixed budget. */
 int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);

@@ -50,15 +50,8 @@ double sx_rs_otsu_threshold(const int64_t *hist, int nbins, double lo, double hi
 
 static sx_err otsu_global(MPI_Comm comm, const float *v, int64_t n, int nbins, double *thr)
 {
-    double mn = INFINITY, mx = -INFINITY;
-    for (int64_t i = 0; i < n; i++)
-        if (isfinite(v[i])) {
-            if (v[i] < mn) mn = v[i];
-            if (v[i] > mx) mx = v[i];
-        }
     double lo, hi;
-    SX_CHECK_MPI(MPI_Allreduce(&mn, &lo, 1, MPI_DOUBLE, MPI_MIN, comm));
-    SX_CHECK_MPI(MPI_Allreduce(&mx, &hi, 1, MPI_DOUBLE, MPI_MAX, comm));
+    SX_CHECK(sx__rs_value_range(comm, v, n, &lo, &hi));
     SX_FAIL_IF(!(hi > lo), SX_ERR_INPUT,
                "the index has %s over the whole raster; Otsu needs two classes: give --threshold instead",
                isfinite(lo) ? "a single value" : "no valid cell");
@@ -87,18 +80,23 @@ sx_err sx_rs_water_run(MPI_Comm comm, const sx_rs_water_opts_t *o)
     SX_CHECK(sx_rs_index_find(o->index, &ix));
     SX_FAIL_IF(strcmp(ix->name, "mndwi") && strcmp(ix->name, "ndwi"), SX_ERR_USAGE,
                "water needs --index mndwi (Xu: green, swir1) or ndwi (McFeeters: green, nir), got '%s'", o->index);
-    SX_CHECK(sx_rs_index_check_roles(ix, o->bands, o->nbands));
+    sx_rs_index_expr_t *ie = malloc(sizeof *ie);
+    SX_FAIL_IF(!ie, SX_ERR_NOMEM, "cannot allocate an index expression");
+    sx_err e0 = sx_rs_index_expr(ix, o->bands, o->nbands, NULL, 0, ie);
+    if (e0) free(ie);
+    SX_CHECK(e0);
     const int nbins = o->bins > 1 ? o->bins : 256;
     sx_grid_t g = {0};
     sx_decomp_t d = {0};
     void *res = NULL;
     char *prov = NULL;
     uint8_t *mask = NULL;
-    SX_CHECK(sx__rs_eval(comm, o->bands, o->nbands, ix->expr, 0, &g, &d, &res));
+    sx_err err = sx__rs_eval(comm, o->bands, o->nbands, ie->expr, 0, &g, &d, &res);
+    if (err) free(ie);
+    SX_CHECK(err);
     const float *v = res;
     const int64_t n = sx_window_cells(d.own);
     double thr = o->threshold;
-    sx_err err = SX_OK;
     if (o->otsu) {
         sx_perf_start("rs water: otsu", SX_PERF_COMM);
         err = otsu_global(comm, v, n, nbins, &thr);
@@ -110,8 +108,8 @@ sx_err sx_rs_water_run(MPI_Comm comm, const sx_rs_water_opts_t *o)
     err = sx_err_agree(comm, err);
     if (!err) {
         for (int64_t i = 0; i < n; i++) mask[i] = isnan(v[i]) ? 255 : (uint8_t)(v[i] > thr);
-        char expr[256];
-        snprintf(expr, sizeof expr, "%s > %.17g%s", ix->expr, thr, o->otsu ? " (Otsu 1979)" : "");
+        char expr[sizeof ie->expr + 64];
+        snprintf(expr, sizeof expr, "%s > %.17g%s", ie->expr, thr, o->otsu ? " (Otsu 1979)" : "");
         err = sx_rs_provenance(o->provenance, expr, o->bands, o->nbands, &prov);
     }
     if (!err) {
@@ -125,6 +123,7 @@ sx_err sx_rs_water_run(MPI_Comm comm, const sx_rs_water_opts_t *o)
     free(prov);
     free(mask);
     free(res);
+    free(ie);
     sx_decomp_fini(&d);
     sx_grid_fini(&g);
     return err;

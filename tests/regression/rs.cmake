@@ -36,6 +36,19 @@ add_test(NAME rs_index_vs_numpy
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_index_check.py ${SX_RS_OUT}/index ${SX_RS_LS})
 set_tests_properties(rs_index_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_index)
 
+# The whole Awesome Spectral Indices catalogue by name (issue 19): every formula on
+# real Landsat 8, Sentinel-2-like and Sentinel-1 windows against numpy's evaluation of
+# the catalogue's own formula (about 500 rs_index steps in three job runs), and the
+# compiled-in table equal to what make_c_table.py generates from the JSON.
+set(SX_RS_ASI ${SX_DATA_DIR}/remote_sensing/awesome_spectral_indices)
+add_test(NAME rs_catalogue_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_catalogue_check.py ${SX_RS_BIN} 1
+                 ${SX_RS_OUT}/catalogue ${SX_RS_ASI} ${SX_TEST_DATA_DIR}/rs/asi)
+set_tests_properties(rs_catalogue_vs_numpy PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" TIMEOUT 600)
+add_test(NAME rs_catalogue_table_generated
+         COMMAND sh -c "${SX_PY} ${SX_RS_ASI}/make_c_table.py ${SX_RS_OUT}/index_catalogue.c && cmp ${SX_RS_OUT}/index_catalogue.c ${CMAKE_SOURCE_DIR}/src/rs/index_catalogue.c")
+set_tests_properties(rs_catalogue_table_generated PROPERTIES LABELS unit)
+
 # N ranks == 1 rank, bit for bit (EVI: three bands, constants folded).
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   file(MAKE_DIRECTORY ${SX_RS_OUT}/evi/np${np})
@@ -81,6 +94,21 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_missing_band_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'red'" "-b red=PATH" -- ${SX_RS_BIN} rs index ndvi
                    -b nir=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_missing_band_catalogue_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'RE1' (rededge071" "-b RE1=PATH" -- ${SX_RS_BIN} rs index ndrei
+                   -b N=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_missing_constant_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "needs the constant PAR" "--const PAR=VALUE" -- ${SX_RS_BIN} rs index NIRvP
+                   -b N=${SX_RS_LS}/l8_B5.tif -b R=${SX_RS_LS}/l8_B4.tif -o ${x}.tif)
+  add_test(NAME rs_unknown_index_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "unknown index 'ndvx'" "rs index --list" -- ${SX_RS_BIN} rs index ndvx
+                   -b N=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_ambiguous_index_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "BAI (Burned Area Index) and BaI (Bareness Index)" "spell it exactly" --
+                   ${SX_RS_BIN} rs index bai -b N=${SX_RS_LS}/l8_B5.tif -o ${x}.tif)
+  add_test(NAME rs_unused_constant_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "--const L" "uses no constants" -- ${SX_RS_BIN} rs index ndvi --const L=1
+                   -b N=${SX_RS_LS}/l8_B5.tif -b R=${SX_RS_LS}/l8_B4.tif -o ${x}.tif)
   add_test(NAME rs_missing_band_water_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 2 "needs band 'swir1'" "-b swir1=PATH" -- ${SX_RS_BIN} rs water --index mndwi
                    --otsu -b green=${SX_RS_LS}/l8_B3.tif -o ${x}.tif)
@@ -110,7 +138,9 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
                        rs_bad_grid_composite_np${np} rs_bad_crs_np${np} rs_missing_band_np${np}
                        rs_missing_band_water_np${np} rs_missing_band_calc_np${np} rs_missing_file_np${np}
                        rs_corrupt_file_np${np} rs_corrupt_file_mask_np${np} rs_corrupt_file_warp_np${np}
-                       rs_corrupt_file_zonal_np${np} rs_bad_expr_np${np}
+                       rs_corrupt_file_zonal_np${np} rs_bad_expr_np${np} rs_missing_band_catalogue_np${np}
+                       rs_missing_constant_np${np} rs_unknown_index_np${np} rs_ambiguous_index_np${np}
+                       rs_unused_constant_np${np}
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_bad
                        PROCESSORS ${np})
 endforeach()
@@ -326,3 +356,81 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
 endforeach()
 add_test(NAME rs_cogs_valid COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/cog_valid_tree.py 60 ${SX_RS_OUT})
 set_tests_properties(rs_cogs_valid PROPERTIES LABELS regression FIXTURES_REQUIRED "${rs_fixtures}")
+
+# Sentinel-1 GRD calibration (issue 19): the real annotation set of an S1A IW GRDH
+# product (no measurement: the test makes sparse DN of the annotation's size) against
+# numpy's bilinear LUT interpolation, 3 ranks == 1 rank; errors for a polarisation whose
+# calibration file is missing, a product with two polarisations and no --pol, and a
+# calibration annotation of another polarisation than the manifest says.
+set(SX_RS_S1 ${SX_DATA_DIR}/remote_sensing/sentinel1)
+set(SX_RS_S1_SAFE S1A_IW_GRDH_1SDV_20150222T170750_20150222T170815_004739_005DD8_3768.SAFE)
+add_test(NAME rs_sarcal_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_sarcal_check.py ${SX_RS_BIN} ${SX_RS_OUT}/sarcal
+                 ${SX_RS_S1}/${SX_RS_S1_SAFE})
+set_tests_properties(rs_sarcal_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_sarcal PROCESSORS 3 TIMEOUT 600)
+foreach(np 1 3)
+  add_test(NAME rs_sarcal_missing_calibration_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "calibration annotation of VH" "is missing" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/sarcal/${SX_RS_S1_SAFE} --pol VH -o ${SX_RS_OUT}/sarcal/vh.tif)
+  add_test(NAME rs_sarcal_which_pol_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "has the polarisations VV VH" "give --pol" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/sarcal/${SX_RS_S1_SAFE} -o ${SX_RS_OUT}/sarcal/x.tif)
+  add_test(NAME rs_sarcal_mismatched_pol_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "is the VH annotation, not VV" "disagree" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/sarcal/mismatch/${SX_RS_S1_SAFE} --pol vv -o ${SX_RS_OUT}/sarcal/x.tif)
+  set_tests_properties(rs_sarcal_missing_calibration_np${np} rs_sarcal_which_pol_np${np} rs_sarcal_mismatched_pol_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_sarcal
+                       PROCESSORS ${np})
+endforeach()
+
+# Speckle filters (issue 19): Lee (1980), boxcar and median on the Sentinel-1 VV tile
+# (linear, with nodata) against numpy sliding windows; lee and median at 2-4 ranks
+# byte-identical to 1 rank; an even window is refused.
+add_test(NAME rs_speckle_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_speckle_check.py ${SX_RS_BIN} ${SX_RS_OUT}/speckle
+                 ${SX_RS_S1}/S1A__IW___A_20150309T173017_VV_grd_mli_geo_norm_db.tif)
+set_tests_properties(rs_speckle_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_speckle PROCESSORS 4 TIMEOUT 600)
+add_test(NAME rs_speckle_even_size
+         COMMAND ${SX_RS_EXPECT} 2 2 "must be odd" -- ${SX_RS_BIN} rs speckle ${SX_RS_OUT}/speckle/vv_linear.tif
+                 --size 6 -o ${SX_RS_OUT}/speckle/x.tif)
+set_tests_properties(rs_speckle_even_size PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED rs_speckle PROCESSORS 2)
+
+# SAR water (issue 19): split-based and Otsu thresholds on the Sentinel-1 VV tile against
+# numpy, split at 1-4 ranks byte-identical, polygon areas; a unimodal histogram is refused
+# by both methods with one error naming the fix.
+add_test(NAME rs_sarwater_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_sarwater_check.py ${SX_RS_BIN} ${SX_RS_OUT}/sarwater
+                 ${SX_RS_S1}/S1A__IW___A_20150309T173017_VV_grd_mli_geo_norm_db.tif)
+set_tests_properties(rs_sarwater_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_sarwater PROCESSORS 4 TIMEOUT 600)
+foreach(np 1 3)
+  add_test(NAME rs_sarwater_unimodal_otsu_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "not bimodal" "give --threshold DB" -- ${SX_RS_BIN} rs sarwater
+                   ${SX_RS_OUT}/sarwater/unimodal_db.tif --method otsu -o ${SX_RS_OUT}/sarwater/x.tif)
+  add_test(NAME rs_sarwater_unimodal_split_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "has a bimodal histogram" "give --threshold DB" -- ${SX_RS_BIN} rs sarwater
+                   ${SX_RS_OUT}/sarwater/unimodal_db.tif --tile 64 -o ${SX_RS_OUT}/sarwater/x.tif)
+  set_tests_properties(rs_sarwater_unimodal_otsu_np${np} rs_sarwater_unimodal_split_np${np} PROPERTIES
+                       LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_sarwater PROCESSORS ${np})
+endforeach()
+
+# The SAR job (jobs/rs_sar_rhone.yaml): runs at 1 and 3 ranks with the same water map and
+# speckle-filtered backscatter (values), the water COG valid.
+foreach(np 1 3)
+  file(MAKE_DIRECTORY ${SX_RS_OUT}/sarjob_np${np})
+  add_test(NAME rs_sar_job_np${np}
+           COMMAND sh -c "ln -sfn ${CMAKE_SOURCE_DIR}/data data && \
+exec ${MPIEXEC_EXECUTABLE} --oversubscribe ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_RS_BIN} run ${CMAKE_SOURCE_DIR}/jobs/rs_sar_rhone.yaml --out ."
+           WORKING_DIRECTORY ${SX_RS_OUT}/sarjob_np${np})
+  set_tests_properties(rs_sar_job_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP rs_sarjob_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+add_test(NAME rs_sar_job_equal_np3
+         COMMAND sh -c "${SX_RS_CMP} --exact ${SX_RS_OUT}/sarjob_np1/water.tif ${SX_RS_OUT}/sarjob_np3/water.tif && \
+${SX_RS_CMP} --exact ${SX_RS_OUT}/sarjob_np1/vv_lee_db.tif ${SX_RS_OUT}/sarjob_np3/vv_lee_db.tif && \
+${SX_PY} ${SX_COG_VALIDATOR} -q --full-check=yes ${SX_RS_OUT}/sarjob_np3/water.tif")
+set_tests_properties(rs_sar_job_equal_np3 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "rs_sarjob_np1;rs_sarjob_np3")

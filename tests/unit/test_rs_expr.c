@@ -41,6 +41,11 @@ static void test_precedence(void **state)
     postfix_of("a - b - c", "a b - c -");
     postfix_of("-a ^ 2", "a 2 ^ neg");
     postfix_of("a ^ b ^ c", "a b c ^ ^");
+    /* ** is ^ (Python's power, as the spectral-index catalogue writes it) */
+    postfix_of("-a ** 2", "a 2 ^ neg");
+    postfix_of("a ** b ** c", "a b c ^ ^");
+    postfix_of("a ** -b * c", "a b neg ^ c *");
+    postfix_of("2*a**2", "2 a 2 ^ *");
     postfix_of("a < b and not c or b >= 1", "a b < c not and b 1 >= or");
     postfix_of("a && b || !c", "a b and c not or");
     postfix_of("where(a > 0.5, b, -c)", "a 0.5 > b c neg where");
@@ -147,6 +152,7 @@ static void test_errors(void **state)
     bad("a + nri", 5, "unknown name 'nri'; bands are: a, b, c");
     bad("a = b", 3, "use '=='");
     bad("a < b < c", 7, "do not chain");
+    bad("a * * b", 5, "expected a number, band or '('");
     bad("sqrt(a, b)", 1, "sqrt() takes 1 argument, got 2");
     bad("where(a, b)", 1, "where() takes 3 arguments, got 2");
     bad("max(a)", 1, "max() takes 2 to 64 arguments");
