@@ -40,6 +40,7 @@ extern const sx_job_step_t sx_step_rs_composite;
 extern const sx_job_step_t sx_step_rs_flood;
 extern const sx_job_step_t sx_step_rs_change;
 extern const sx_job_step_t sx_step_rs_warp;
+extern const sx_job_step_t sx_step_rs_trend;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -75,6 +76,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_flood,
     &sx_step_rs_change,
     &sx_step_rs_warp,
+    &sx_step_rs_trend,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

@@ -1,0 +1,90 @@
+/*
+ * sx_rs_series.h — time series and ecology products of remote sensing:
+ * per-pixel trends of a time-ordered stack of layers (Theil-Sen slope with
+ * the Mann-Kendall test), fractional vegetation cover, and vegetation and
+ * precipitation drought indices.
+ *
+ * Stacks are single-band layers on one grid (`rs warp` puts them there), one
+ * per date, given in time order. Every per-pixel product depends only on
+ * that pixel's values, so its output is bit-for-bit the same at any rank or
+ * thread count; whole-raster quantities (the NDVI percentiles of FVC) are
+ * reduced exactly across ranks. Float outputs use NaN as nodata; class
+ * outputs are UInt8 with 255 as nodata.
+ */
+#ifndef SX_RS_SERIES_H
+#define SX_RS_SERIES_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include "sx_err.h"
+
+/* ------------------------------------------------------------ trend */
+
+/** Trend of one series. */
+typedef struct {
+    int n;                /* valid (not NaN) values used */
+    double slope;         /* Theil-Sen: median of (x_j - x_i) / (t_j - t_i), i < j */
+    double intercept;     /* median(x) - slope * median(t) (Conover 1980): the line's value at t = 0 */
+    double s;             /* Mann-Kendall S = sum_{i<j} sign(x_j - x_i) */
+    double var_s;         /* Var(S) with the tie correction (times n_star with Hamed & Rao) */
+    double n_star;        /* Hamed & Rao (1998) variance correction factor n/n*_s (1 without it) */
+    double z;             /* (S - sign S) / sqrt(Var S); 0 when S = 0 or Var S <= 0 */
+    double p;             /* two-sided p-value erfc(|z| / sqrt 2) */
+    int cls;              /* 1 significant decrease, 2 no significant trend, 3 significant increase, 255 nodata */
+} sx_rs_trend_t;
+
+/** Doubles of work space sx_rs_trend_series needs for n values. */
+size_t sx_rs_trend_work(int n);
+
+/**
+ * Theil-Sen slope (Sen 1968, doi:10.1080/01621459.1968.10480934) and the
+ * Mann-Kendall test (Mann 1945; Kendall 1975) with the variance corrected for
+ * ties, of x[0..n) at times t[0..n) (strictly increasing). NaN values are
+ * skipped; with fewer than min_count valid values (min_count >= 3) every
+ * output is NaN and cls 255. hamed_rao: multiply Var(S) by
+ * 1 + 2 / (n (n-1) (n-2)) sum_{k=1}^{n-1} (n-k)(n-k-1)(n-k-2) rho_k, rho_k the
+ * lag-k autocorrelation of the ranks of x - slope t, summing only the
+ * rho_k outside +-z_{1-alpha/2} / sqrt(n) (Hamed & Rao 1998,
+ * doi:10.1016/S0022-1694(97)00125-X). The trend is significant when
+ * p < alpha. work holds sx_rs_trend_work(n) doubles. Not collective.
+ */
+void sx_rs_trend_series(const double *x, const double *t, int n, int min_count, int hamed_rao, double alpha,
+                        double *work, sx_rs_trend_t *out);
+
+/** Standard normal quantile: Acklam's rational approximation refined by
+ *  one Halley step on erfc (relative error below 1e-15). p in (0, 1).
+ *  Not collective. */
+double sx_rs_norm_quantile(double p);
+
+/** Parse a time: a number (step or decimal year), or a date YYYY-MM-DD
+ *  given as the decimal year Y + (day of year - 1) / days in Y. 1 on
+ *  success. Not collective. */
+int sx_rs_parse_time(const char *text, double *t);
+
+typedef struct {
+    const char *const *inputs; /* GDAL dataset names, in time order */
+    int ninputs;               /* 3 .. 1024 */
+    int band;                  /* 1-based band of every input (0 = 1) */
+    const double *times;       /* ninputs strictly increasing times, or NULL: 0, 1, 2, ... (per step) */
+    const char *time_unit;     /* "step" or "year": the slope's unit is value per time_unit */
+    int hamed_rao;
+    double alpha;              /* significance level of the class map (and of Hamed & Rao's rho_k) */
+    int min_count;             /* valid dates a pixel needs (>= 3) */
+    int has_nodata;
+    double nodata;             /* nodata of the inputs when the files do not declare it */
+    int strip_rows;            /* rows of every input held at a time (0: about 64 MB worth) */
+    const char *out_stem;      /* outputs <stem>_{slope,intercept,z,p,class}.tif/.nc */
+    int formats;               /* SX_LAYER_COG | SX_LAYER_NC */
+    const char *provenance;
+} sx_rs_trend_opts_t;
+
+/**
+ * Per-pixel trend of a stack: <stem>_slope, _intercept, _z, _p (Float64,
+ * NaN nodata; times are taken relative to the first input, so the intercept
+ * is the fitted value at the first date) and <stem>_class (UInt8: 1 decrease,
+ * 2 no trend, 3 increase, 255 nodata). Inputs must share one grid.
+ * Collective over comm.
+ */
+sx_err sx_rs_trend_run(MPI_Comm comm, const sx_rs_trend_opts_t *o);
+
+#endif

@@ -1,0 +1,47 @@
+# Time series and ecology products (issue 20): rs trend against an independent
+# numpy implementation on a random stack (ties, NaN, declared nodata) and the
+# L8NY18 NDVI stack; N ranks == 1 rank bit for bit (COGs byte-identical);
+# the error contract for mismatched grids, too few dates, unordered times.
+set(SX_SERIES_OUT ${SX_TEST_OUT}/rs/series)
+set(SX_SERIES_TREND ${SX_SERIES_OUT}/trend)
+add_test(NAME rs_trend_setup
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_trend_setup.py ${SX_SERIES_TREND} ${SX_TEST_OUT}/rs/stack)
+set_tests_properties(rs_trend_setup PROPERTIES LABELS regression FIXTURES_REQUIRED rs_stack FIXTURES_SETUP rs_trend_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_trend_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_trend_run.sh ${SX_BIN} ${np} ${SX_SERIES_TREND})
+  set_tests_properties(rs_trend_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_trend_in FIXTURES_SETUP rs_trend_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+set(files "")
+foreach(case rand_hr rand ny18_hr ny18)
+  foreach(out slope intercept z p class)
+    list(APPEND files ${case}_${out}.tif)
+  endforeach()
+endforeach()
+sx_rs_equal(rs_trend ${SX_SERIES_TREND} ${files} rand_hr_slope.nc rand_hr_p.nc rand_hr_class.nc)
+add_test(NAME rs_trend_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_trend_check.py ${SX_SERIES_TREND})
+set_tests_properties(rs_trend_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_trend_np1)
+
+set(SX_SERIES_L7 ${SX_DATA_DIR}/remote_sensing/stars/L7_ETMs.tif)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  set(r ${SX_SERIES_TREND}/rand)
+  set(x ${SX_SERIES_TREND}/bad_np${np})
+  add_test(NAME rs_trend_bad_grid_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_BIN} rs trend
+                   ${r}/d01.tif ${r}/d02.tif ${SX_SERIES_L7} ${r}/d04.tif -o ${x}.tif)
+  add_test(NAME rs_trend_one_date_np${np}
+           COMMAND ${SX_EXPECT} ${np} 2 "at least 3 dates" "got 1: ${r}/d01.tif" "--list FILE" -- ${SX_BIN} rs trend
+                   ${r}/d01.tif -o ${x}.tif)
+  add_test(NAME rs_trend_bad_times_np${np}
+           COMMAND ${SX_EXPECT} ${np} 2 "time order" "layer 3 (${r}/d03.tif)" -- ${SX_BIN} rs trend
+                   ${r}/d01.tif ${r}/d02.tif ${r}/d03.tif --times 2001,2002,2002 --per year -o ${x}.tif)
+  add_test(NAME rs_trend_per_year_np${np}
+           COMMAND ${SX_EXPECT} ${np} 2 "--per year needs the date of every layer" "--times" -- ${SX_BIN} rs trend
+                   ${r}/d01.tif ${r}/d02.tif ${r}/d03.tif --per year -o ${x}.tif)
+  set_tests_properties(rs_trend_bad_grid_np${np} rs_trend_one_date_np${np} rs_trend_bad_times_np${np}
+                       rs_trend_per_year_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_trend_in
+                       PROCESSORS ${np})
+endforeach()
