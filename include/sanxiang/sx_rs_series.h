@@ -87,4 +87,29 @@ typedef struct {
  */
 sx_err sx_rs_trend_run(MPI_Comm comm, const sx_rs_trend_opts_t *o);
 
+/* ------------------------------------------------------------ fractional vegetation cover */
+
+typedef struct {
+    const char *ndvi;        /* GDAL dataset name of the NDVI layer */
+    int band;                /* 1-based (0 = 1) */
+    int has_nodata;
+    double nodata;           /* nodata of the layer when the file does not declare it */
+    double soil_percentile;  /* default 5: NDVI_soil = this percentile of the whole raster */
+    double veg_percentile;   /* default 95: NDVI_veg */
+    int has_soil, has_veg;   /* explicit NDVI_soil / NDVI_veg instead of the percentiles */
+    double ndvi_soil, ndvi_veg;
+    const char *out_nc, *out_cog, *provenance;
+    double *used;            /* out (or NULL): [NDVI_soil, NDVI_veg] applied */
+} sx_rs_fvc_opts_t;
+
+/**
+ * Fractional vegetation cover, dimidiate pixel model (Gutman & Ignatov 1998,
+ * doi:10.1080/014311698215333): FVC = (NDVI - NDVI_soil) / (NDVI_veg -
+ * NDVI_soil) clipped to [0, 1]; Float32, NaN nodata. NDVI_soil / NDVI_veg are
+ * the inverted-CDF percentiles (order statistic ceil(p N / 100) of the N
+ * valid cells) of the whole layer, selected exactly across ranks, unless
+ * given. Collective over comm.
+ */
+sx_err sx_rs_fvc_run(MPI_Comm comm, const sx_rs_fvc_opts_t *o);
+
 #endif

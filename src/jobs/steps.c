@@ -41,6 +41,7 @@ extern const sx_job_step_t sx_step_rs_flood;
 extern const sx_job_step_t sx_step_rs_change;
 extern const sx_job_step_t sx_step_rs_warp;
 extern const sx_job_step_t sx_step_rs_trend;
+extern const sx_job_step_t sx_step_rs_fvc;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -77,6 +78,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_change,
     &sx_step_rs_warp,
     &sx_step_rs_trend,
+    &sx_step_rs_fvc,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

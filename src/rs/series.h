@@ -13,6 +13,7 @@
 
 #include <mpi.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "sanxiang/sx_grid.h"
 #include "sanxiang/sx_rs.h"
 
@@ -50,5 +51,10 @@ sx_err sx__rs_series_run(MPI_Comm comm, const sx__rs_series_t *o);
  *  stored in *names (caller frees both arrays). Not collective. */
 sx_err sx__rs_series_bands(const char *const *inputs, int n, int band, int has_nodata, double nodata,
                            sx_rs_band_t **bands, char **names);
+
+/** The exact k[t]-th smallest (0-based) of the non-NaN values v[0..n) of all
+ *  ranks together, for t < nk, into out[t] (every rank gets them); each k[t]
+ *  must be below the global count of non-NaN values. Collective over comm. */
+sx_err sx__rs_select(MPI_Comm comm, const double *v, int64_t n, const int64_t *k, int nk, double *out);
 
 #endif

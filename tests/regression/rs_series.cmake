@@ -45,3 +45,28 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
                        PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_trend_in
                        PROCESSORS ${np})
 endforeach()
+
+# rs fvc: end-members from exact whole-raster percentiles (inverted CDF)
+# equal numpy's, FVC equal numpy's cell for cell, on the Landsat 8 scene,
+# an L8NY18 date and a layer full of ties; N ranks == 1 rank; bad settings.
+set(SX_SERIES_FVC ${SX_SERIES_OUT}/fvc)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_fvc_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_fvc_run.sh ${SX_BIN} ${np} ${SX_SERIES_FVC}
+                   ${SX_DATA_DIR}/remote_sensing/landsat8)
+  set_tests_properties(rs_fvc_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_trend_in FIXTURES_SETUP rs_fvc_np${np} PROCESSORS ${np} TIMEOUT 600)
+  set(x ${SX_SERIES_FVC}/bad_np${np})
+  add_test(NAME rs_fvc_bad_percentiles_np${np}
+           COMMAND ${SX_EXPECT} ${np} 2 "must be below" -- ${SX_BIN} rs fvc --ndvi ${SX_SERIES_TREND}/rand/d01.tif
+                   --soil-percentile 95 --veg-percentile 5 -o ${x}.tif)
+  add_test(NAME rs_fvc_bad_endmembers_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "d01.tif" "is not above NDVI_soil" "--ndvi-soil" -- ${SX_BIN} rs fvc
+                   --ndvi ${SX_SERIES_TREND}/rand/d01.tif --ndvi-soil 0.8 --ndvi-veg 0.2 -o ${x}.tif)
+  set_tests_properties(rs_fvc_bad_percentiles_np${np} rs_fvc_bad_endmembers_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_trend_in
+                       PROCESSORS ${np})
+endforeach()
+sx_rs_equal(rs_fvc ${SX_SERIES_FVC} fvc.tif fvc.nc fvc_given.tif fvc_ny18.tif fvc_ties.tif)
+add_test(NAME rs_fvc_vs_numpy COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_fvc_check.py ${SX_SERIES_FVC})
+set_tests_properties(rs_fvc_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_fvc_np1)
