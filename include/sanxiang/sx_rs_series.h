@@ -112,4 +112,59 @@ typedef struct {
  */
 sx_err sx_rs_fvc_run(MPI_Comm comm, const sx_rs_fvc_opts_t *o);
 
+/* ------------------------------------------------------------ drought indices */
+
+typedef struct {
+    const char *const *ndvi;  /* nyears NDVI layers of one season, one per year (or NULL) */
+    const char *const *bt;    /* nyears brightness temperature layers of the same years (or NULL) */
+    int nyears;               /* 2 .. 1024 */
+    double weight;            /* a in VHI = a VCI + (1 - a) TCI (Kogan: 0.5) */
+    int band;                 /* 1-based band of every layer (0 = 1) */
+    int has_nodata;
+    double nodata;
+    int strip_rows;
+    const char *out_stem;     /* <stem>_vci_<j>, _tci_<j>, _vhi_<j> (j = 1 .. nyears) */
+    int formats;              /* SX_LAYER_COG | SX_LAYER_NC */
+    const char *provenance;
+} sx_rs_vhi_opts_t;
+
+/**
+ * Kogan (1995, doi:10.1016/0273-1177(95)00079-T) drought indices of every
+ * year j against the per-pixel range of the years: VCI_j = 100 (NDVI_j -
+ * min) / (max - min) (from ndvi), TCI_j = 100 (max - BT_j) / (max - min)
+ * (from bt), VHI_j = a VCI_j + (1 - a) TCI_j (both given). Float32, NaN where
+ * the year is missing or the pixel's range is zero. Layers must share one
+ * grid. Collective over comm.
+ */
+sx_err sx_rs_vhi_run(MPI_Comm comm, const sx_rs_vhi_opts_t *o);
+
+/** Regularized incomplete gamma functions P(a, x) and Q(a, x) = 1 - P(a, x)
+ *  (series for x < a + 1, continued fraction otherwise; Numerical Recipes
+ *  sec. 6.2). Not collective. */
+void sx_rs_gamma_pq(double a, double x, double *p, double *q);
+
+typedef struct {
+    const char *const *inputs; /* monthly precipitation layers in time order, one per month */
+    int nsteps;                /* 24 .. 4096 */
+    int start_month;           /* calendar month (1-12) of the first layer */
+    int scales[8];             /* time scales in months (1, 3, 6 ...) */
+    int nscales;
+    int band;
+    int has_nodata;
+    double nodata;
+    int strip_rows;
+    const char *out_stem;      /* <stem>_spi<k>_<t>, t = 1 .. nsteps */
+    int formats;
+    const char *provenance;
+} sx_rs_spi_opts_t;
+
+/**
+ * Standardized Precipitation Index (McKee et al. 1993): at each pixel and
+ * scale k, the k-month sums of every calendar month fitted by a gamma
+ * distribution (Thom 1958) with a probability of zero, and transformed to
+ * the standard normal. Float64, NaN for the first k - 1 months, windows with
+ * a missing month and months that cannot be fitted. Collective over comm.
+ */
+sx_err sx_rs_spi_run(MPI_Comm comm, const sx_rs_spi_opts_t *o);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jobs/step_rs_common.h"
+#include "jobs/step_rs_stack.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_rs_series.h"
 
@@ -34,65 +35,9 @@ static const sx_cfg_field_t fields[] = {
     SX_STEP_F_OUTPUTS,
 };
 
-typedef struct {
-    int n;
-    const char *path[MAX_DATES]; /* resolved (owned copies: a list line's buffer is reused) */
-    char *time[MAX_DATES];       /* owned text, or NULL */
-} date_stack_t;
-
-static void stack_free(date_stack_t *s)
-{
-    for (int i = 0; i < s->n; i++) {
-        free((char *)s->path[i]);
-        free(s->time[i]);
-    }
-}
-
-static sx_err stack_add(sx_job_t *job, date_stack_t *s, const sx_cfg_node_t *where, const char *ref, const char *time)
-{
-    if (s->n == MAX_DATES) return sx_cfg_fail_at(sx_job_cfg(job), where, "at most %d dates", MAX_DATES);
-    const char *path;
-    SX_CHECK(sx_job_resolve(job, where, ref, &path));
-    s->path[s->n] = strdup(path);
-    s->time[s->n] = time ? strdup(time) : NULL;
-    s->n++;
-    SX_FAIL_IF(!s->path[s->n - 1] || (time && !s->time[s->n - 1]), SX_ERR_NOMEM, "out of memory");
-    return SX_OK;
-}
-
-/* inputs, then the lines of the list file ("LAYER [TIME]") */
-static sx_err stack_read(sx_job_t *job, const sx_cfg_node_t *node, date_stack_t *s)
-{
-    const sx_cfg_t *cfg = sx_job_cfg(job);
-    const sx_cfg_node_t *list = sx_cfg_map_get(node, "inputs"), *file = sx_cfg_map_get(node, "list");
-    for (size_t i = 0; i < sx_cfg_node_len(list); i++) {
-        const sx_cfg_node_t *v = sx_cfg_node_at(list, i);
-        if (!sx_cfg_node_text(v)) return sx_cfg_fail_at(cfg, v, "expected a layer name or path");
-        SX_CHECK(stack_add(job, s, v, sx_cfg_node_text(v), NULL));
-    }
-    if (!file) return SX_OK;
-    const char *path = sx_cfg_node_text(file);
-    FILE *f = fopen(path, "r");
-    if (!f) return sx_cfg_fail_at(cfg, file, "cannot open the list '%s'; check the path", path);
-    char line[8192];
-    sx_err err = SX_OK;
-    for (int ln = 1; !err && fgets(line, sizeof line, f); ln++) {
-        char *hash = strchr(line, '#'), *save = NULL;
-        if (hash) *hash = 0;
-        char *ref = strtok_r(line, " \t\r\n", &save);
-        if (!ref) continue;
-        char *time = strtok_r(NULL, " \t\r\n", &save);
-        if (time && strtok_r(NULL, " \t\r\n", &save))
-            err = sx_cfg_fail_at(cfg, file, "%s line %d: expected LAYER [TIME], got more", path, ln);
-        else err = stack_add(job, s, file, ref, time);
-    }
-    fclose(f);
-    return err;
-}
-
 /* The times of the stack: the `times` key, else the list file's column
  * (all lines or none), else NULL (steps 0, 1, 2, ...). */
-static sx_err stack_times(sx_job_t *job, const sx_cfg_node_t *node, const date_stack_t *s, double *t, int *have)
+static sx_err stack_times(sx_job_t *job, const sx_cfg_node_t *node, const sx__step_rs_stack_t *s, double *t, int *have)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
     const sx_cfg_node_t *tn = sx_cfg_map_get(node, "times");
@@ -131,7 +76,7 @@ static sx_err stack_times(sx_job_t *job, const sx_cfg_node_t *node, const date_s
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
 {
     const sx_cfg_t *cfg = sx_job_cfg(job);
-    date_stack_t *s = calloc(1, sizeof *s);
+    sx__step_rs_stack_t *s = calloc(1, sizeof *s);
     double *t = calloc(MAX_DATES, sizeof *t);
     sx_err err = s && t ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     sx_rs_trend_opts_t o = {0};
@@ -139,7 +84,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     int64_t band = 1, min_count = 3, strip = 0;
     int have_t = 0;
     char stem[SX_PATH_MAX];
-    if (!err) err = stack_read(job, node, s);
+    if (!err) err = sx__step_rs_stack_read(job, node, "inputs", "list", MAX_DATES, s);
     if (!err && s->n < 3)
         err = sx_cfg_fail_at(cfg, node, "a trend needs at least 3 dates in time order, got %d%s%s; give the stack's "
                              "layers as IN1.tif IN2.tif IN3.tif ... or --list FILE", s->n, s->n ? ": " : "",
@@ -188,7 +133,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         else snprintf(path, sizeof path, "NETCDF:\"%s_%s.nc\":%s", stem, names[k], names[k]);
         err = sx_job_add_layer(job, layer, path);
     }
-    if (s) stack_free(s);
+    if (s) sx__step_rs_stack_free(s);
     free(s);
     free(t);
     return err;

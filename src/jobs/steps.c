@@ -42,6 +42,8 @@ extern const sx_job_step_t sx_step_rs_change;
 extern const sx_job_step_t sx_step_rs_warp;
 extern const sx_job_step_t sx_step_rs_trend;
 extern const sx_job_step_t sx_step_rs_fvc;
+extern const sx_job_step_t sx_step_rs_vhi;
+extern const sx_job_step_t sx_step_rs_spi;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -79,6 +81,8 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_warp,
     &sx_step_rs_trend,
     &sx_step_rs_fvc,
+    &sx_step_rs_vhi,
+    &sx_step_rs_spi,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

@@ -70,3 +70,51 @@ endforeach()
 sx_rs_equal(rs_fvc ${SX_SERIES_FVC} fvc.tif fvc.nc fvc_given.tif fvc_ny18.tif fvc_ties.tif)
 add_test(NAME rs_fvc_vs_numpy COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_fvc_check.py ${SX_SERIES_FVC})
 set_tests_properties(rs_fvc_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_fvc_np1)
+
+# rs vhi (VCI, TCI, VHI) and rs spi (1-, 3-, 6-, 12-month SPI) against numpy
+# (no scipy: an independent gamma CDF series); N ranks == 1 rank; bad inputs.
+set(SX_SERIES_DROUGHT ${SX_SERIES_OUT}/drought)
+add_test(NAME rs_drought_setup
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_drought_setup.py ${SX_SERIES_DROUGHT} ${SX_SERIES_TREND})
+set_tests_properties(rs_drought_setup PROPERTIES LABELS regression FIXTURES_REQUIRED rs_trend_in
+                     FIXTURES_SETUP rs_drought_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_drought_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_drought_run.sh ${SX_BIN} ${np} ${SX_SERIES_DROUGHT}
+                   ${SX_SERIES_TREND})
+  set_tests_properties(rs_drought_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_drought_in FIXTURES_SETUP rs_drought_np${np} PROCESSORS ${np} TIMEOUT 900)
+  set(d ${SX_SERIES_DROUGHT})
+  set(x ${d}/bad_np${np})
+  add_test(NAME rs_vhi_bad_grid_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_BIN} rs vhi
+                   --ndvi ${d}/bt/bt_01.tif ${d}/bt/bt_02.tif --bt ${d}/bt/bt_03.tif ${SX_SERIES_L7} -o ${x}.tif)
+  add_test(NAME rs_vhi_bad_count_np${np}
+           COMMAND ${SX_EXPECT} ${np} 2 "2 NDVI layers but 3 brightness" -- ${SX_BIN} rs vhi
+                   --ndvi ${d}/bt/bt_01.tif ${d}/bt/bt_02.tif --bt ${d}/bt/bt_01.tif ${d}/bt/bt_02.tif ${d}/bt/bt_03.tif
+                   -o ${x}.tif)
+  add_test(NAME rs_vhi_one_year_np${np}
+           COMMAND ${SX_EXPECT} ${np} 2 "at least 2 years" "bt_01.tif" -- ${SX_BIN} rs vhi --ndvi ${d}/bt/bt_01.tif
+                   -o ${x}.tif)
+  add_test(NAME rs_spi_short_np${np}
+           COMMAND ${SX_EXPECT} ${np} 2 "at least 24 months" "got 3: first ${d}/precip/p_001.tif" -- ${SX_BIN} rs spi
+                   ${d}/precip/p_001.tif ${d}/precip/p_002.tif ${d}/precip/p_003.tif -o ${x}.tif)
+  set_tests_properties(rs_vhi_bad_grid_np${np} rs_vhi_bad_count_np${np} rs_vhi_one_year_np${np} rs_spi_short_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_drought_in
+                       PROCESSORS ${np})
+endforeach()
+set(files vhi_vci_1.tif vhi_tci_17.tif vhi_vhi_9.tif vhi_vhi_9.nc vci_vci_12.tif)
+foreach(t 1 6 40 72)
+  list(APPEND files spi_spi1_${t}.tif spi_spi3_${t}.tif spi_spi6_${t}.tif spi12_spi12_${t}.tif)
+endforeach()
+sx_rs_equal(rs_drought ${SX_SERIES_DROUGHT} ${files})
+add_test(NAME rs_drought_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_drought_check.py ${SX_SERIES_DROUGHT} ${SX_SERIES_TREND})
+set_tests_properties(rs_drought_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_drought_np1)
+# every one of the 351 drought COGs byte-identical at 2-4 ranks (the sample above is also validated as COG)
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_drought_all_equal_np${np}
+           COMMAND sh -c "cd ${SX_SERIES_DROUGHT}/np1 && n=0 && for f in *.tif; do cmp $f ../np${np}/$f || exit 1; n=$((n+1)); done && echo $n files identical && test $n -eq 351")
+  set_tests_properties(rs_drought_all_equal_np${np} PROPERTIES LABELS "regression;mpi"
+                       FIXTURES_REQUIRED "rs_drought_np1;rs_drought_np${np}")
+endforeach()
