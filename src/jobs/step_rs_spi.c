@@ -91,11 +91,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     }
     for (int k = 0; k < o.nscales && !err; k++)
         for (int t = 1; t <= s->n && !err; t++) {
-            char layer[300], path[SX_PATH_MAX + 300];
-            snprintf(layer, sizeof layer, "%s_spi%d_%d", output, o.scales[k], t);
-            if (o.formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s_spi%d_%d.tif", stem, o.scales[k], t);
-            else snprintf(path, sizeof path, "NETCDF:\"%s_spi%d_%d.nc\":spi%d_%d", stem, o.scales[k], t, o.scales[k], t);
-            err = sx_job_add_layer(job, layer, path);
+            char name[64];
+            snprintf(name, sizeof name, "spi%d_%d", o.scales[k], t);
+            err = sx__step_rs_register(job, output, stem, name, o.formats);
         }
     sx__step_rs_stack_free(s);
     free(s);

@@ -2,13 +2,15 @@
  * step_rs_stack.c — the layers of a stack for the rs time-series steps: a
  * list key (on the command line the positional arguments) followed by the
  * lines of a list file ("LAYER [TIME]", # comments), in that order, which is
- * the time order.
+ * the time order. Also the registration of a product's layers by name.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jobs/step_rs_stack.h"
+#include "sanxiang/sx_layer.h"
+#include "sanxiang/sx_output.h"
 
 void sx__step_rs_stack_free(sx__step_rs_stack_t *s)
 {
@@ -61,4 +63,13 @@ sx_err sx__step_rs_stack_read(sx_job_t *job, const sx_cfg_node_t *node, const ch
     }
     fclose(f);
     return err;
+}
+
+sx_err sx__step_rs_register(sx_job_t *job, const char *output, const char *stem, const char *name, int formats)
+{
+    char layer[300], path[SX_PATH_MAX + 300];
+    snprintf(layer, sizeof layer, "%s_%s", output, name);
+    if (formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s_%s.tif", stem, name);
+    else snprintf(path, sizeof path, "NETCDF:\"%s_%s.nc\":%s", stem, name, name);
+    return sx_job_add_layer(job, layer, path);
 }

@@ -21,6 +21,9 @@ typedef struct {
  *  the node or the file and line. Not collective. */
 sx_err sx__step_rs_stack_read(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char *file_key, int max,
                               sx__step_rs_stack_t *s);
+/** Register layer <output>_<name> of a product written as <stem>_<name>.tif
+ *  (COG in formats) or variable <name> of <stem>_<name>.nc, for later steps. */
+sx_err sx__step_rs_register(sx_job_t *job, const char *output, const char *stem, const char *name, int formats);
 /** Free what s owns. */
 void sx__step_rs_stack_free(sx__step_rs_stack_t *s);
 

@@ -126,13 +126,7 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     }
     if (!err) err = sx_rs_trend_run(comm, &o);
     static const char *const names[] = {"slope", "intercept", "z", "p", "class"};
-    for (int k = 0; k < 5 && !err; k++) {
-        char layer[256], path[SX_PATH_MAX + 300];
-        snprintf(layer, sizeof layer, "%s_%s", output, names[k]);
-        if (o.formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s_%s.tif", stem, names[k]);
-        else snprintf(path, sizeof path, "NETCDF:\"%s_%s.nc\":%s", stem, names[k], names[k]);
-        err = sx_job_add_layer(job, layer, path);
-    }
+    for (int k = 0; k < 5 && !err; k++) err = sx__step_rs_register(job, output, stem, names[k], o.formats);
     if (s) sx__step_rs_stack_free(s);
     free(s);
     free(t);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jobs/step_rs_common.h"
+#include "jobs/step_rs_stack.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_rs_series.h"
 
@@ -84,11 +85,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     for (int w = 0; w < 3; w++) {
         if ((w == 0 && !nn) || (w == 1 && !nb) || (w == 2 && !(nn && nb))) continue;
         for (int j = 1; j <= n; j++) {
-            char layer[300], path[SX_PATH_MAX + 300];
-            snprintf(layer, sizeof layer, "%s_%s_%d", output, what[w], j);
-            if (o.formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s_%s_%d.tif", stem, what[w], j);
-            else snprintf(path, sizeof path, "NETCDF:\"%s_%s_%d.nc\":%s_%d", stem, what[w], j, what[w], j);
-            SX_CHECK(sx_job_add_layer(job, layer, path));
+            char name[64];
+            snprintf(name, sizeof name, "%s_%d", what[w], j);
+            SX_CHECK(sx__step_rs_register(job, output, stem, name, o.formats));
         }
     }
     return SX_OK;

@@ -19,18 +19,11 @@ import warnings
 
 import numpy as np
 from osgeo import gdal
+from rs_series_lib import read
 
 out, trend = sys.argv[1], sys.argv[2]
 warnings.simplefilter("ignore")
 ND = statistics.NormalDist()
-
-
-def read(p):
-    ds = gdal.Open(p)
-    b = ds.GetRasterBand(1)
-    a = b.ReadAsArray().astype(np.float64)
-    nd = b.GetNoDataValue()
-    return np.where(a == nd, np.nan, a) if nd is not None and not np.isnan(nd) else a
 
 
 fails = 0

@@ -15,18 +15,9 @@ import sys
 
 import numpy as np
 from osgeo import gdal
+from rs_series_lib import read
 
 out = sys.argv[1]
-
-
-def read(p):
-    ds = gdal.Open(p)
-    b = ds.GetRasterBand(1)
-    a = b.ReadAsArray().astype(np.float64)
-    nd = b.GetNoDataValue()
-    return np.where(a == nd, np.nan, a) if nd is not None and not np.isnan(nd) else a
-
-
 cases = {
     "fvc": (f"{out}/np1/ndvi.tif", 5, 95, None),
     "fvc_given": (f"{out}/np1/ndvi.tif", None, None, (0.1, 0.7)),

@@ -18,17 +18,10 @@ import warnings
 
 import numpy as np
 from osgeo import gdal
+from rs_series_lib import read
 
 out = sys.argv[1]
 warnings.simplefilter("ignore")
-
-
-def read(p):
-    ds = gdal.Open(p)  # keep the dataset alive while its band is read
-    b = ds.GetRasterBand(1)
-    a = b.ReadAsArray().astype(np.float64)
-    nd = b.GetNoDataValue()
-    return np.where(a == nd, np.nan, a) if nd is not None else a
 
 
 def decimal_year(d):
