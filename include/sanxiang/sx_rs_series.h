@@ -167,4 +167,26 @@ typedef struct {
  */
 sx_err sx_rs_spi_run(MPI_Comm comm, const sx_rs_spi_opts_t *o);
 
+/* ------------------------------------------------------------ RSEI */
+
+typedef struct {
+    const char *ndvi, *wet, *ndbsi, *lst; /* the four component layers, on one grid */
+    int has_nodata;
+    double nodata;                        /* nodata of the layers when the files do not declare it */
+    const char *out_nc, *out_cog;         /* the RSEI layer */
+    const char *out_csv;                  /* eigenvalues, loadings, the ranges used (or NULL) */
+    const char *provenance;
+    double *loadings;                     /* out (or NULL): PC1's loadings, ndvi wet ndbsi lst */
+} sx_rs_rsei_opts_t;
+
+/**
+ * Remote Sensing Ecological Index (Xu 2013, doi:10.5846/stxb201208301223):
+ * each component min-max normalised over the raster, PCA of the four
+ * (covariance, LAPACKE_dsyev on a matrix summed exactly across ranks), the
+ * first component oriented so that NDVI loads positively and rescaled to
+ * [0, 1]; Float64, NaN where a component is missing. The CSV holds all
+ * eigenvalues, their share and loadings. Collective over comm.
+ */
+sx_err sx_rs_rsei_run(MPI_Comm comm, const sx_rs_rsei_opts_t *o);
+
 #endif

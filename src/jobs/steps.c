@@ -44,6 +44,7 @@ extern const sx_job_step_t sx_step_rs_trend;
 extern const sx_job_step_t sx_step_rs_fvc;
 extern const sx_job_step_t sx_step_rs_vhi;
 extern const sx_job_step_t sx_step_rs_spi;
+extern const sx_job_step_t sx_step_rs_rsei;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -83,6 +84,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_fvc,
     &sx_step_rs_vhi,
     &sx_step_rs_spi,
+    &sx_step_rs_rsei,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

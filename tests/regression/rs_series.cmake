@@ -118,3 +118,34 @@ foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   set_tests_properties(rs_drought_all_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "rs_drought_np1;rs_drought_np${np}")
 endforeach()
+
+# rs rsei on the Landsat 8 scene (NDVI, Baig wetness and NDBSI through
+# rs index / rs calc, a stand-in LST): loadings and RSEI against numpy's PCA;
+# N ranks == 1 rank; a grid mismatch gives one error.
+set(SX_SERIES_RSEI ${SX_SERIES_OUT}/rsei)
+add_test(NAME rs_rsei_setup
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_rsei_setup.py ${SX_SERIES_RSEI}
+                 ${SX_DATA_DIR}/remote_sensing/landsat8)
+set_tests_properties(rs_rsei_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_rsei_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_rsei_np${np}
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_rsei_run.sh ${SX_BIN} ${np} ${SX_SERIES_RSEI}
+                   ${SX_DATA_DIR}/remote_sensing/landsat8)
+  set_tests_properties(rs_rsei_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_rsei_in FIXTURES_SETUP rs_rsei_np${np} PROCESSORS ${np} TIMEOUT 600)
+  add_test(NAME rs_rsei_bad_grid_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "cells but band" "L7_ETMs.tif" "rs warp" -- ${SX_BIN} rs rsei
+                   --ndvi ${SX_SERIES_RSEI}/lst.tif --wet ${SX_SERIES_RSEI}/lst.tif --ndbsi ${SX_SERIES_L7}
+                   --lst ${SX_SERIES_RSEI}/lst.tif -o ${SX_SERIES_RSEI}/bad_np${np}.tif)
+  set_tests_properties(rs_rsei_bad_grid_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_rsei_in PROCESSORS ${np})
+endforeach()
+sx_rs_equal(rs_rsei ${SX_SERIES_RSEI} rsei.tif rsei.nc wet.tif ndbsi.tif)
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_rsei_csv_equal_np${np}
+           COMMAND ${CMAKE_COMMAND} -E compare_files ${SX_SERIES_RSEI}/np1/rsei_pca.csv ${SX_SERIES_RSEI}/np${np}/rsei_pca.csv)
+  set_tests_properties(rs_rsei_csv_equal_np${np} PROPERTIES LABELS "regression;mpi"
+                       FIXTURES_REQUIRED "rs_rsei_np1;rs_rsei_np${np}")
+endforeach()
+add_test(NAME rs_rsei_vs_numpy COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_rsei_check.py ${SX_SERIES_RSEI})
+set_tests_properties(rs_rsei_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_rsei_np1)
