@@ -189,4 +189,40 @@ typedef struct {
  */
 sx_err sx_rs_rsei_run(MPI_Comm comm, const sx_rs_rsei_opts_t *o);
 
+/* ------------------------------------------------------------ accuracy and area */
+
+/** Estimates of Olofsson et al. (2014) for k classes. */
+typedef struct {
+    int k;
+    int cls[256];                         /* class value of each row/column */
+    double users[256], users_sd[256];     /* user's accuracy and its standard error, by map class */
+    double producers[256], producers_sd[256];
+    double prop[256], prop_se[256];       /* estimated area proportion p_.j and its standard error */
+    double area[256], area_ci[256];       /* estimated area (pixels) and the half-width of its 95 % interval */
+    double overall, overall_var;
+} sx_rs_accuracy_t;
+
+/** Olofsson et al. (2014, doi:10.1016/j.rse.2014.02.015) estimators from the
+ *  k x k sample counts n (rows map class, columns reference class, row-major)
+ *  and the mapped area of each class (any unit); r->cls names the classes for
+ *  messages. A mapped class with fewer than 2 samples is an error. Not
+ *  collective. */
+sx_err sx_rs_olofsson(int k, const int64_t *n, const double *area, sx_rs_accuracy_t *r);
+
+typedef struct {
+    const char *map;        /* class raster: whole numbers 0 .. 254, 255 or nodata = not mapped */
+    int band;
+    const char *samples;    /* points (GeoPackage, GeoJSON, Shapefile ...) */
+    const char *layer;      /* or NULL: the first */
+    const char *field;      /* the points' reference class */
+    const char *out_csv;    /* per-class estimates and the overall row */
+    const char *out_matrix_csv; /* sample counts (or NULL) */
+} sx_rs_accuracy_opts_t;
+
+/** Accuracy and area of a class map from a reference sample stratified by
+ *  map class (Olofsson et al. 2014): mapped pixels counted exactly over the
+ *  ranks, the map sampled at each point's cell, tables written by rank 0.
+ *  Collective over comm. */
+sx_err sx_rs_accuracy_run(MPI_Comm comm, const sx_rs_accuracy_opts_t *o);
+
 #endif

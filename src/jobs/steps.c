@@ -45,6 +45,7 @@ extern const sx_job_step_t sx_step_rs_fvc;
 extern const sx_job_step_t sx_step_rs_vhi;
 extern const sx_job_step_t sx_step_rs_spi;
 extern const sx_job_step_t sx_step_rs_rsei;
+extern const sx_job_step_t sx_step_rs_accuracy;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -85,6 +86,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_vhi,
     &sx_step_rs_spi,
     &sx_step_rs_rsei,
+    &sx_step_rs_accuracy,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

@@ -149,3 +149,40 @@ foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
 endforeach()
 add_test(NAME rs_rsei_vs_numpy COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_rsei_check.py ${SX_SERIES_RSEI})
 set_tests_properties(rs_rsei_vs_numpy PROPERTIES LABELS regression FIXTURES_REQUIRED rs_rsei_np1)
+
+# rs accuracy: Olofsson et al. (2014)'s worked example (a 10^7-cell map with the
+# paper's mapped areas, its 640 sample units) reproduces the published areas,
+# confidence intervals and accuracies; tables identical at 1-4 ranks; a mapped
+# class with one sample unit and a point off the map give one error each.
+set(SX_SERIES_ACC ${SX_SERIES_OUT}/accuracy)
+add_test(NAME rs_accuracy_setup
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_accuracy_setup.py ${SX_SERIES_ACC})
+set_tests_properties(rs_accuracy_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_accuracy_in)
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_accuracy_np${np}
+           COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_BIN} rs accuracy --map ${SX_SERIES_ACC}/olofsson_map.tif
+                   --samples ${SX_SERIES_ACC}/olofsson_sample.gpkg -o ${SX_SERIES_ACC}/np${np}/acc.csv)
+  set_tests_properties(rs_accuracy_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_REQUIRED rs_accuracy_in FIXTURES_SETUP rs_accuracy_np${np} PROCESSORS ${np} TIMEOUT 600)
+  add_test(NAME rs_accuracy_one_sample_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "map class 2 has 1 sample" "at least 2 per map class" -- ${SX_BIN} rs accuracy
+                   --map ${SX_SERIES_ACC}/olofsson_map.tif --samples ${SX_SERIES_ACC}/one_sample.gpkg
+                   -o ${SX_SERIES_ACC}/bad_np${np}.csv)
+  add_test(NAME rs_accuracy_outside_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "outside.gpkg" "lies outside the map" -- ${SX_BIN} rs accuracy
+                   --map ${SX_SERIES_ACC}/olofsson_map.tif --samples ${SX_SERIES_ACC}/outside.gpkg
+                   -o ${SX_SERIES_ACC}/bad_np${np}.csv)
+  set_tests_properties(rs_accuracy_one_sample_np${np} rs_accuracy_outside_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_accuracy_in
+                       PROCESSORS ${np})
+endforeach()
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME rs_accuracy_equal_np${np}
+           COMMAND sh -c "cmp ${SX_SERIES_ACC}/np1/acc.csv ${SX_SERIES_ACC}/np${np}/acc.csv && cmp ${SX_SERIES_ACC}/np1/acc_matrix.csv ${SX_SERIES_ACC}/np${np}/acc_matrix.csv")
+  set_tests_properties(rs_accuracy_equal_np${np} PROPERTIES LABELS "regression;mpi"
+                       FIXTURES_REQUIRED "rs_accuracy_np1;rs_accuracy_np${np}")
+endforeach()
+add_test(NAME rs_accuracy_olofsson
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_accuracy_check.py ${SX_SERIES_ACC}/np1/acc.csv
+                 ${SX_SERIES_ACC}/np1/acc_matrix.csv)
+set_tests_properties(rs_accuracy_olofsson PROPERTIES LABELS regression FIXTURES_REQUIRED rs_accuracy_np1)
