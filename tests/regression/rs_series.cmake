@@ -186,3 +186,10 @@ add_test(NAME rs_accuracy_olofsson
          COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_accuracy_check.py ${SX_SERIES_ACC}/np1/acc.csv
                  ${SX_SERIES_ACC}/np1/acc_matrix.csv)
 set_tests_properties(rs_accuracy_olofsson PROPERTIES LABELS regression FIXTURES_REQUIRED rs_accuracy_np1)
+
+# The job steps rs_trend, rs_fvc, rs_vhi in one job file (layers by input name,
+# list file, an earlier step's output) equal the command-line products.
+add_test(NAME rs_series_job
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_series_job.sh ${SX_BIN} ${SX_CMP} ${SX_SERIES_OUT})
+set_tests_properties(rs_series_job PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2
+                     FIXTURES_REQUIRED "rs_trend_np1;rs_fvc_np1;rs_drought_np1" TIMEOUT 600)
