@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs/rs_internal.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
@@ -71,29 +72,15 @@ static sx_err map_counts(MPI_Comm comm, const sx_rs_accuracy_opts_t *o, sx_raste
 /* The sample on rank 0: n[map * NC + ref] counts. */
 static sx_err sample(const sx_rs_accuracy_opts_t *o, sx_raster_t *r, const sx_grid_t *g, int64_t *n)
 {
+    GDALDatasetH ds;
+    OGRLayerH lyr;
+    OGRCoordinateTransformationH ct;
+    SX_CHECK(sx__rs_vector_open(o->samples, o->layer, "the sample", g, o->map, &ds, &lyr, &ct));
     sx_err err = SX_OK;
-    OGRSpatialReferenceH rsrs = NULL;
-    OGRCoordinateTransformationH ct = NULL;
-    GDALDatasetH ds = GDALOpenEx(o->samples, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    SX_FAIL_IF(!ds, SX_ERR_IO, "cannot open the sample '%s': %s; check the path", o->samples, sx_gdal_last_error());
-    OGRLayerH lyr = o->layer ? GDALDatasetGetLayerByName(ds, o->layer) : GDALDatasetGetLayer(ds, 0);
-    if (!lyr) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "the sample '%s' has no layer %s", o->samples, o->layer ? o->layer : "");
     const int fi = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), o->field);
     if (fi < 0)
         SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "the sample '%s' has no field '%s' (the reference class); give --reference",
                      o->samples, o->field);
-    OGRSpatialReferenceH ssrs = OGR_L_GetSpatialRef(lyr);
-    if (g->wkt && ssrs) {
-        rsrs = OSRNewSpatialReference(g->wkt);
-        OSRSetAxisMappingStrategy(rsrs, OAMS_TRADITIONAL_GIS_ORDER);
-        if (!OSRIsSame(ssrs, rsrs)) {
-            OGRSpatialReferenceH sc = OSRClone(ssrs);
-            OSRSetAxisMappingStrategy(sc, OAMS_TRADITIONAL_GIS_ORDER);
-            ct = OCTNewCoordinateTransformation(sc, rsrs);
-            OSRDestroySpatialReference(sc);
-            if (!ct) SX_FAIL_GOTO(err, done, SX_ERR_CRS, "cannot transform the sample '%s' to the map's CRS", o->samples);
-        }
-    }
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
     while (!err && (f = OGR_L_GetNextFeature(lyr))) {
@@ -130,7 +117,6 @@ static sx_err sample(const sx_rs_accuracy_opts_t *o, sx_raster_t *r, const sx_gr
     }
 done:
     if (ct) OCTDestroyCoordinateTransformation(ct);
-    if (rsrs) OSRDestroySpatialReference(rsrs);
     GDALClose(ds);
     return err;
 }
