@@ -43,6 +43,12 @@ extern const sx_job_step_t sx_step_rs_warp;
 extern const sx_job_step_t sx_step_rs_sarcal;
 extern const sx_job_step_t sx_step_rs_speckle;
 extern const sx_job_step_t sx_step_rs_sarwater;
+extern const sx_job_step_t sx_step_rs_trend;
+extern const sx_job_step_t sx_step_rs_fvc;
+extern const sx_job_step_t sx_step_rs_vhi;
+extern const sx_job_step_t sx_step_rs_spi;
+extern const sx_job_step_t sx_step_rs_rsei;
+extern const sx_job_step_t sx_step_rs_accuracy;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -81,6 +87,12 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_sarcal,
     &sx_step_rs_speckle,
     &sx_step_rs_sarwater,
+    &sx_step_rs_trend,
+    &sx_step_rs_fvc,
+    &sx_step_rs_vhi,
+    &sx_step_rs_spi,
+    &sx_step_rs_rsei,
+    &sx_step_rs_accuracy,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

@@ -8,7 +8,10 @@
 #ifndef SX_RS_INTERNAL_H
 #define SX_RS_INTERNAL_H
 
+#include <gdal.h>
 #include <mpi.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include "sanxiang/sx_decomp.h"
 #include "sanxiang/sx_grid.h"
 #include "sanxiang/sx_raster.h"
@@ -77,5 +80,13 @@ sx_err sx__rs_value_range(MPI_Comm comm, const float *v, int64_t n, double *lo, 
 
 /** Rows per strip so that bytes_per_row * rows stays near a fixed budget. */
 int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);
+
+/** Open layer `layer` (NULL: the first) of vector dataset path (`what` names
+ *  it in messages: "zones", "the sample") and, when its CRS differs from
+ *  raster grid g's, a transformation into g's CRS (*ct NULL when none is
+ *  needed; the caller destroys it and closes *ds). A layer without a CRS on a
+ *  georeferenced raster is an error. Not collective. */
+sx_err sx__rs_vector_open(const char *path, const char *layer, const char *what, const sx_grid_t *g, const char *raster,
+                          GDALDatasetH *ds, OGRLayerH *lyr, OGRCoordinateTransformationH *ct);
 
 #endif

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs/rs_internal.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
@@ -65,13 +66,11 @@ static void zones_free(zones_t *z)
 
 static sx_err zones_load(const sx_rs_zonal_opts_t *o, const sx_grid_t *g, zones_t *z)
 {
+    GDALDatasetH ds;
+    OGRLayerH lyr;
+    OGRCoordinateTransformationH ct;
+    SX_CHECK(sx__rs_vector_open(o->zones, o->layer, "zones", g, o->raster, &ds, &lyr, &ct));
     sx_err err = SX_OK;
-    OGRSpatialReferenceH rsrs = NULL;
-    OGRCoordinateTransformationH ct = NULL;
-    GDALDatasetH ds = GDALOpenEx(o->zones, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    SX_FAIL_IF(!ds, SX_ERR_IO, "cannot open zones '%s': %s", o->zones, sx_gdal_last_error());
-    OGRLayerH lyr = o->layer ? GDALDatasetGetLayerByName(ds, o->layer) : GDALDatasetGetLayer(ds, 0);
-    if (!lyr) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "zones '%s' have no layer %s", o->zones, o->layer ? o->layer : "");
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     int fi = OGR_FD_GetFieldIndex(defn, o->id_field);
     const char *fidcol = OGR_L_GetFIDColumn(lyr);
@@ -79,22 +78,6 @@ static sx_err zones_load(const sx_rs_zonal_opts_t *o, const sx_grid_t *g, zones_
     if (fi < 0 && !use_fid)
         SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "zones '%s' have no field '%s' (use --id fid for the feature id)", o->zones,
                      o->id_field);
-    OGRSpatialReferenceH zsrs = OGR_L_GetSpatialRef(lyr);
-    if (g->wkt) {
-        rsrs = OSRNewSpatialReference(g->wkt);
-        OSRSetAxisMappingStrategy(rsrs, OAMS_TRADITIONAL_GIS_ORDER);
-        if (!zsrs)
-            SX_FAIL_GOTO(err, done, SX_ERR_CRS, "zones '%s' have no CRS but raster '%s' has one; assign the zones' CRS "
-                         "(ogr2ogr -a_srs)", o->zones, o->raster);
-        if (!OSRIsSame(zsrs, rsrs)) {
-            OGRSpatialReferenceH zc = OSRClone(zsrs);
-            OSRSetAxisMappingStrategy(zc, OAMS_TRADITIONAL_GIS_ORDER);
-            ct = OCTNewCoordinateTransformation(zc, rsrs);
-            OSRDestroySpatialReference(zc);
-            if (!ct) SX_FAIL_GOTO(err, done, SX_ERR_CRS, "cannot transform zones '%s' to the raster's CRS", o->zones);
-            sx_log_info("rs zonal: zones reprojected to the raster's CRS");
-        }
-    }
     int64_t n = OGR_L_GetFeatureCount(lyr, TRUE);
     if (n < 1 || n > 10000000) SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "zones '%s' have %lld features", o->zones, (long long)n);
     z->ids = calloc((size_t)n, sizeof *z->ids);
@@ -120,7 +103,6 @@ static sx_err zones_load(const sx_rs_zonal_opts_t *o, const sx_grid_t *g, zones_
     }
 done:
     if (ct) OCTDestroyCoordinateTransformation(ct);
-    if (rsrs) OSRDestroySpatialReference(rsrs);
     GDALClose(ds);
     return err;
 }
