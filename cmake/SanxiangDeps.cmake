@@ -25,7 +25,8 @@ sx_require(OpenMP_C_FOUND "OpenMP for C" "gcc (libgomp1)")
 
 # Parallel HDF5: Debian installs it beside the serial one; ask for the MPI flavour.
 set(HDF5_PREFER_PARALLEL TRUE)
-if(EXISTS /usr/bin/h5pcc AND NOT HDF5_C_COMPILER_EXECUTABLE)
+# (not when cross-compiling: the host's h5pcc would describe the host's HDF5; scripts/cross-aarch64.sh)
+if(EXISTS /usr/bin/h5pcc AND NOT HDF5_C_COMPILER_EXECUTABLE AND NOT CMAKE_CROSSCOMPILING)
   set(HDF5_C_COMPILER_EXECUTABLE /usr/bin/h5pcc)
 endif()
 find_package(HDF5 COMPONENTS C HL)

@@ -6,7 +6,7 @@
  * The data directory holds jobs/, data/ and viewer/dist/ as in the source
  * tree. It is, in this order: $SANXIANG_DATA_DIR when set; PREFIX/share/sanxiang
  * for a command installed as PREFIX/bin/sanxiang; the source tree for a
- * command in its build tree (SRC/build/bin/sanxiang, any build directory directly under SRC). Nothing here is
+ * command in its build tree (SRC/build/bin/sanxiang, or SRC/X/build/bin/sanxiang). Nothing here is
  * collective; every rank finds the same directory when the ranks see the
  * same file system (as they must, to read their inputs).
  */

@@ -2,13 +2,13 @@
  * install.c — the data directory of sanxiang (bundled jobs, data, viewer),
  * found from the running executable so that an install is relocatable:
  * PREFIX/bin/sanxiang reads PREFIX/share/sanxiang, a build-tree command
- * (SRC/build/bin/sanxiang) reads the source tree SRC. $SANXIANG_DATA_DIR
- * overrides both. The executable is /proc/self/exe (Linux); without it only
+ * (SRC/build/bin/sanxiang, or one level deeper: SRC/build-aarch64/build/bin)
+ * reads the source tree SRC. $SANXIANG_DATA_DIR overrides both. The executable is /proc/self/exe (Linux); without it only
  * the variable is used.
  *
- * A directory counts as the data directory only if it holds jobs/ — the
- * build-tree test also wants data/ — so a stray share/sanxiang without the
- * bundled files is not taken. Relative file names the user gives are
+ * A directory counts as the data directory only if it holds jobs/ — a
+ * source tree also data/ and src/core — so a stray share/sanxiang, or a
+ * directory above an install, is not taken. Relative file names the user gives are
  * still read from the working directory first (sx_install_resolve), so this
  * only adds places to look, never changes which file an existing command line
  * reads.
@@ -65,7 +65,11 @@ int sx_install_data_dir(char *buf, size_t len)
     if (!slash) return 0;
     *slash = '\0';
     if (has_dir(exe, "../share/sanxiang", "jobs") && canonical(exe, "../share/sanxiang", buf, len)) return 1;
-    if (has_dir(exe, "../..", "jobs") && has_dir(exe, "../..", "data") && canonical(exe, "../..", buf, len)) return 1;
+    static const char *const tree[] = {"../..", "../../.."}; /* SRC/build/bin, SRC/build-aarch64/build/bin */
+    for (size_t i = 0; i < sizeof tree / sizeof *tree; i++)
+        if (has_dir(exe, tree[i], "jobs") && has_dir(exe, tree[i], "data") && has_dir(exe, tree[i], "src/core") &&
+            canonical(exe, tree[i], buf, len))
+            return 1;
     buf[0] = '\0';
     return 0;
 }
