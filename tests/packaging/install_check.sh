@@ -57,7 +57,16 @@ run)
     fail "the bundled forcing was read instead of ./data/hydrology/xinanjiang_chengcun/chengcun_forcing.csv"; fi
   grep "sanxiang: error:" run2.log | grep -v "$P" | grep -q "chengcun_forcing.csv" \
     || { cat run2.log; fail "the error does not name the local forcing file"; }
-  rm -rf "$work"
+  # A job of the user's own naming a bundled input, published as a one-map package: the viewer comes from
+  # the moved install (a stand-in index.html; the real one needs npm, scripts/viewer-build.sh).
+  mkdir -p "$P/share/sanxiang/viewer/dist"
+  echo "<html>sanxiang viewer of $P</html>" > "$P/share/sanxiang/viewer/dist/index.html"
+  printf '%s\n' "job: mine" "inputs:" "  dem: data/dem/N47E009.SRTM3.tif" "steps:" \
+    "  - {step: slope, input: dem, output: slope}" "  - {step: publish}" > mine.yaml
+  env -u SANXIANG_DATA_DIR -u SANXIANG_VIEWER_DIR "$P/bin/sanxiang" run mine.yaml --out mine 2> mine.log \
+    || { cat mine.log; fail "a user's job on a bundled input failed"; }
+  cmp "$P/share/sanxiang/viewer/dist/index.html" mine/package/index.html || fail "the package's viewer is not the install's"
+  rm -rf "$work" "$P/share/sanxiang/viewer"
   ;;
 man)
   page=$P/share/man/man1/sanxiang.1

@@ -34,7 +34,9 @@ class Sanxiang(CMakePackage):
 
     depends_on("mpi")
     depends_on("hdf5+mpi+hl")
-    depends_on("gdal")
+    # GDAL drivers and functions sanxiang uses: netCDF (NETCDF:"file":var inputs), GeoPackage (SQLite),
+    # PNG (package previews), GEOS (OGR_G_Contains / OGR_G_Centroid in zonal statistics and publish).
+    depends_on("gdal+netcdf+sqlite3+png+geos")
     depends_on("openblas")  # BLAS, LAPACK and LAPACKE (BLA_VENDOR=OpenBLAS)
     depends_on("libyaml")
     depends_on("libdeflate")
