@@ -19,6 +19,7 @@ PACKAGES=(
   python3-numpy python3-xarray python3-netcdf4   # interoperability tests (xarray opens our CF files)
   chromium curl fonts-noto-cjk            # one-map viewer: browser test (Chinese labels), serve test
   slurmctld slurmd slurm-client munge     # a real local Slurm for the slurm tests (scripts/slurm-local.sh)
+  lmod man-db groff-base                  # packaging tests: the module file under Lmod, the manual page
 )
 
 # The tools the benchmarks compare against (bench/*.sh); not needed by the tests.

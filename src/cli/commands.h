@@ -7,9 +7,27 @@
 #ifndef SX_CLI_COMMANDS_H
 #define SX_CLI_COMMANDS_H
 
+#include <stddef.h>
+
 #include "sanxiang/sx_err.h"
 
 sx_err sx_cli_dispatch(int argc, char **argv);
+
+/* A command group of `sanxiang`: run with argv[0] the group name, collective over MPI_COMM_WORLD; run NULL:
+ * a group of verbs (src/jobs). help NULL: the verbs' list. */
+typedef struct {
+    const char *name;
+    const char *summary;
+    sx_err (*run)(int argc, char **argv);
+    void (*help)(void);
+} sx_cli_group_t;
+
+/** The command groups, *n of them. */
+const sx_cli_group_t *sx_cli_groups(size_t *n);
+/** Print `sanxiang help GROUP` (rank 0). */
+void sx_cli_group_help(const sx_cli_group_t *g);
+/** `sanxiang help --man`: the manual page (roff) on stdout, from the tables of groups and verbs. */
+sx_err sx_cli_man(void);
 
 /* Full command line, for provenance. */
 extern int sx_cli_argc;

@@ -15,8 +15,10 @@
 
 #include "cli/commands.h"
 #include "sanxiang/sx_config.h"
+#include "sanxiang/sx_install.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_output.h"
 
 int sx_cli_argc;
 char **sx_cli_argv;
@@ -26,13 +28,7 @@ static sx_err help_cmd(int argc, char **argv);
 static sx_err run_cmd(int argc, char **argv);
 static void run_help(void);
 
-typedef struct {
-    const char *name;
-    const char *summary;
-    /* argv[0] is the group name. Collective over MPI_COMM_WORLD. NULL: a group of verbs (src/jobs). */
-    sx_err (*run)(int argc, char **argv);
-    void (*help)(void);
-} group_t;
+typedef sx_cli_group_t group_t;
 
 static const group_t groups[] = {
     {"run", "run a job file: sanxiang run JOB.yaml [--set key=value ...] [--out DIR]", run_cmd, run_help},
@@ -44,9 +40,15 @@ static const group_t groups[] = {
     {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", NULL, NULL},
     {"rs", "remote sensing: index, calc, mask, composite, water, flood, change, warp, zonal", NULL, NULL},
     {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help},
-    {"help", "describe every command (sanxiang help GROUP for one group)", help_cmd, help},
+    {"help", "describe every command (sanxiang help GROUP for one group; --man: the manual page, roff)", help_cmd, help},
 };
 #define NGROUPS (sizeof groups / sizeof *groups)
+
+const sx_cli_group_t *sx_cli_groups(size_t *n)
+{
+    *n = NGROUPS;
+    return groups;
+}
 
 /* ---- job files: `sanxiang run` and `sanxiang <group> <verb> JOB.yaml` ---- */
 
@@ -73,6 +75,12 @@ sx_err sx_cli_job_file(const char *command, const char *step, int argc, char **a
     char **set = calloc(nsets + 1, sizeof *set);
     if (err == SX_OK && !set) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     for (size_t i = 0; err == SX_OK && i < nsets; i++) set[i] = (char *)sx_cfg_node_text(sx_cfg_node_at(sets, i));
+    /* jobs/demo.yaml from any directory: the bundled job beside an installed command (sx_install.h) */
+    char bundled[SX_PATH_MAX];
+    if (err == SX_OK) {
+        sx_install_resolve(job, bundled, sizeof bundled);
+        job = bundled;
+    }
     if (err == SX_OK && step) err = sx_job_file_has_step(MPI_COMM_WORLD, job, step, command);
     if (err == SX_OK)
         err = sx_job_run_file(MPI_COMM_WORLD, job, set, (int)nsets, out, sx_cli_argc, sx_cli_argv);
@@ -156,7 +164,7 @@ static void help(void)
            "3 bad job file or input data, 4 I/O error, 5 out of memory, 6 MPI error, 8 interrupted.\n");
 }
 
-static void group_help(const group_t *g)
+void sx_cli_group_help(const sx_cli_group_t *g)
 {
     if (g->help) g->help();
     else verbs_help(g->name);
@@ -164,10 +172,11 @@ static void group_help(const group_t *g)
 
 static sx_err help_cmd(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "--man")) return sx_cli_man();
     if (argc > 1) {
         for (size_t i = 0; i < NGROUPS; i++)
             if (!strcmp(groups[i].name, argv[1])) {
-                if (sx_mpi_rank() == 0) group_help(&groups[i]);
+                if (sx_mpi_rank() == 0) sx_cli_group_help(&groups[i]);
                 return SX_OK;
             }
         SX_FAIL(SX_ERR_USAGE, "no command '%s'; see `sanxiang help`", argv[1]);
@@ -191,7 +200,7 @@ sx_err sx_cli_dispatch(int argc, char **argv)
         if (strcmp(g->name, argv[1])) continue;
         if (!g->run) return verbs(g->name, argc - 1, argv + 1);
         if (sx_cli_wants_help(argc - 1, argv + 1) && g->help != help) {
-            group_help(g);
+            sx_cli_group_help(g);
             return SX_OK;
         }
         return g->run(argc - 1, argv + 1);

@@ -21,7 +21,11 @@
  * it (no FMA: results stay those of the scalar code, bit for bit). src/dem
  * is compiled with -fno-trapping-math -fno-math-errno (CMakeLists.txt), so
  * compares become selects and sqrt one instruction. */
+#if defined(__x86_64__)
 #define SX__VECTORISE __attribute__((target_clones("avx2", "default")))
+#else /* aarch64 and others: their baseline vectors (NEON) serve; scripts/cross-aarch64.sh */
+#define SX__VECTORISE
+#endif
 
 /* Unroll a loop over the 8 neighbours, so their offsets become constants. */
 #define SX__UNROLL8 _Pragma("GCC unroll 8")

@@ -54,6 +54,17 @@ static inline double f2d_cbrt(double x)
     /* frexp: x = xm 2^xe with xm in [0.5, 1) */
     const double xm = f2d_double((b & 0x000fffffffffffffULL) | 0x3fe0000000000000ULL);
     const double xe = (f2d_double((b >> 52) | f2d_bits(two52)) - two52) - (sub ? 1022.0 + 54.0 : 1022.0);
+#if defined(__aarch64__)
+    /* glibc on aarch64 is compiled with fused multiply-add, and GCC fuses this Horner polynomial there (and
+     * nothing else of cbrt: the other products are by 2, exact); sanxiang itself is compiled without
+     * contraction (CMakeLists.txt), so the fused steps are written out. scripts/cross-aarch64.sh */
+    const double u =
+        fma(fma(fma(fma(fma(fma(-0.145263899385486377, xm, 0.784932344976639262), xm, -1.83469277483613086), xm,
+                        2.44693122563534430),
+                    xm, -2.11499494167371287),
+                xm, 1.50819193781584896),
+            xm, 0.354895765043919860);
+#else
     const double u =
         (0.354895765043919860 +
          ((1.50819193781584896 +
@@ -62,6 +73,7 @@ static inline double f2d_cbrt(double x)
               xm)) *
             xm)) *
           xm));
+#endif
     const double t2 = u * u * u;
     /* xe / 3 truncated toward zero and xe % 3, as C computes them: floor of
      * (xe + 1077) / 3 by rounding (xe + 1076) / 3 to the nearest integer with

@@ -40,7 +40,11 @@
  * the same bits. This file is compiled with -ffp-contract=off (CMakeLists):
  * AVX-512F includes FMA, and a contracted a*b+c rounds once instead of
  * twice. */
+#if defined(__x86_64__)
 #define F2D_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else /* aarch64 and others: one build for their baseline vectors (NEON); scripts/cross-aarch64.sh */
+#define F2D_CLONES
+#endif
 
 /* Edge face of cell c (index into ce); inside_b: the cell lies east/south of
  * the face (west and north edges), so positive q flows into the grid. qnb is

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "jobs/job_internal.h"
+#include "sanxiang/sx_install.h"
 #include "sanxiang/sx_job.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_layer_mem.h"
@@ -151,6 +152,29 @@ sx_err sx_job_add_layer(sx_job_t *job, const char *name, const char *dataset)
     return SX_OK;
 }
 
+/* A relative file name of the job that is not under the working directory but is under sanxiang's data
+ * directory — a bundled job (jobs/demo.yaml) run from elsewhere with an installed command: that file, kept
+ * by the job; otherwise name itself. Every rank finds the same (they share the file system). */
+static sx_err bundled(sx_job_t *job, const char *name, const char **out)
+{
+    *out = name;
+    for (int i = 0; i < job->nbundled; i++)
+        if (!strcmp(job->bundled_name[i], name)) {
+            *out = job->bundled_path[i];
+            return SX_OK;
+        }
+    char path[SX_PATH_MAX];
+    if (!sx_install_resolve(name, path, sizeof path)) return SX_OK;
+    SX_FAIL_IF(job->nbundled == JOB_MAX_LAYERS, SX_ERR_CONFIG, "more than %d bundled input files in one job",
+               JOB_MAX_LAYERS);
+    job->bundled_name[job->nbundled] = strdup(name);
+    job->bundled_path[job->nbundled] = strdup(path);
+    SX_FAIL_IF(!job->bundled_name[job->nbundled] || !job->bundled_path[job->nbundled], SX_ERR_NOMEM, "out of memory");
+    *out = job->bundled_path[job->nbundled++];
+    sx_log_info("input '%s' is not under the working directory; reading sanxiang's bundled %s", name, *out);
+    return SX_OK;
+}
+
 sx_err sx_job_resolve(sx_job_t *job, const sx_cfg_node_t *node, const char *ref, const char **out)
 {
     if (job->command) { /* on the command line every reference is a path or GDAL dataset name */
@@ -164,14 +188,9 @@ sx_err sx_job_resolve(sx_job_t *job, const sx_cfg_node_t *node, const char *ref,
         }
     const sx_cfg_node_t *inputs = sx_cfg_map_get(sx_cfg_root(job->cfg), "inputs");
     const sx_cfg_node_t *in = inputs ? sx_cfg_map_get(inputs, ref) : NULL;
-    if (in && sx_cfg_node_text(in)) {
-        *out = sx_cfg_node_text(in);
-        return SX_OK;
-    }
-    if (strchr(ref, '/') || strchr(ref, '.') || strchr(ref, ':')) { /* a path or GDAL dataset name */
-        *out = ref;
-        return SX_OK;
-    }
+    if (in && sx_cfg_node_text(in)) return bundled(job, sx_cfg_node_text(in), out);
+    if (strchr(ref, '/') || strchr(ref, '.') || strchr(ref, ':')) /* a path or GDAL dataset name */
+        return bundled(job, ref, out);
     return sx_cfg_fail_at(job->cfg, node, "'%s' is neither an input name nor an earlier step's output; "
                                           "add it under inputs: or fix the name", ref);
 }
@@ -220,6 +239,10 @@ void sx__job_free(sx_job_t *job)
     for (int i = 0; i < job->nlayers; i++) {
         free(job->layer_name[i]);
         free(job->layer_path[i]);
+    }
+    for (int i = 0; i < job->nbundled; i++) {
+        free(job->bundled_name[i]);
+        free(job->bundled_path[i]);
     }
     free(job->provenance);
     free(job->run_provenance);

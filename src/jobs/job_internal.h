@@ -23,6 +23,9 @@ struct sx_job {
     int nlayers;
     char *layer_name[JOB_MAX_LAYERS];
     char *layer_path[JOB_MAX_LAYERS];
+    int nbundled;         /* relative names found in sanxiang's data directory (sx_install.h) */
+    char *bundled_name[JOB_MAX_LAYERS];
+    char *bundled_path[JOB_MAX_LAYERS];
 };
 
 /** Free what a job holds (not the struct itself). */

@@ -5,8 +5,8 @@
  * is fetched from a CDN when the package is opened).
  *
  * The viewer is looked up in: the option/job key, $SANXIANG_VIEWER_DIR,
- * <exe>/../../viewer/dist (build tree) and <exe>/../share/sanxiang/viewer
- * (installed). A package without a built viewer is still complete for the
+ * then viewer/dist of sanxiang's data directory (the source tree for a
+ * build-tree command, PREFIX/share/sanxiang when installed; sx_install.h). A package without a built viewer is still complete for the
  * platform (COG, GeoPackage, STAC, styles); a warning says how to build it.
  */
 #include <dirent.h>
@@ -21,6 +21,7 @@
 #include <cpl_conv.h>
 
 #include "publish/publish_internal.h"
+#include "sanxiang/sx_install.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_strbuf.h"
 
@@ -209,7 +210,7 @@ static sx_err copy_tree(const char *from, const char *to, int depth)
 static int find_viewer(const char *given, char *out, size_t len)
 {
     const char *env = getenv("SANXIANG_VIEWER_DIR");
-    char exe[PATH_MAX] = "", cand[SX_PATH_MAX];
+    char data[SX_PATH_MAX], cand[SX_PATH_MAX + 32];
     if (given) {
         snprintf(out, len, "%s", given);
         return 1;
@@ -218,20 +219,12 @@ static int find_viewer(const char *given, char *out, size_t len)
         snprintf(out, len, "%s", env);
         return 1;
     }
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return 0;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (slash) *slash = '\0';
-    const char *rel[] = {"../../viewer/dist", "../share/sanxiang/viewer"};
-    for (int i = 0; i < 2; i++) {
-        snprintf(cand, sizeof cand, "%s/%s/index.html", exe, rel[i]);
-        if (access(cand, R_OK) == 0) {
-            snprintf(out, len, "%s/%s", exe, rel[i]);
-            return 1;
-        }
-    }
-    return 0;
+    /* the build tree's viewer/dist, or PREFIX/share/sanxiang/viewer/dist of an install (sx_install.h) */
+    if (!sx_install_data_dir(data, sizeof data)) return 0;
+    snprintf(cand, sizeof cand, "%s/viewer/dist/index.html", data);
+    if (access(cand, R_OK) != 0) return 0;
+    int n = snprintf(out, len, "%s/viewer/dist", data);
+    return n > 0 && (size_t)n < len;
 }
 
 sx_err sx__pub_viewer(const sx__pub_t *p)
