@@ -28,19 +28,7 @@
 
 #include <stdint.h>
 #include "sx_err.h"
-
-/** Regularised lower / upper incomplete gamma P(a, x), Q(a, x) = 1 - P,
- *  for a > 0, x >= 0: series and Lentz continued fraction (Numerical Recipes,
- *  3rd ed., §6.2). Fails on a <= 0 or x < 0. */
-sx_err sx_gamma_p(double a, double x, double *p);
-sx_err sx_gamma_q(double a, double x, double *q);
-/** x with Q(a, x) = q (0 < q < 1): Wilson–Hilferty start (NR §6.2.1; for
- *  a <= 1 the NR start) refined by Halley's method on P or Q, whichever is
- *  smaller, to full double precision. */
-sx_err sx_gamma_q_inv(double a, double q, double *x);
-/** z with upper standard-normal tail probability q (0 < q < 1): Abramowitz &
- *  Stegun 26.2.23 start, Halley on erfc. */
-sx_err sx_normal_q_inv(double q, double *z);
+#include "sx_special.h" /* the incomplete gamma function and the normal quantile */
 
 /** Frequency factor Phi (离均系数) of P-III with skew cs for exceedance
  *  probability p (0 < p < 1). */

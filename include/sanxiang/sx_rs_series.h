@@ -51,11 +51,6 @@ size_t sx_rs_trend_work(int n);
 void sx_rs_trend_series(const double *x, const double *t, int n, int min_count, int hamed_rao, double alpha,
                         double *work, sx_rs_trend_t *out);
 
-/** Standard normal quantile: Acklam's rational approximation refined by
- *  one Halley step on erfc (relative error below 1e-15). p in (0, 1).
- *  Not collective. */
-double sx_rs_norm_quantile(double p);
-
 /** Parse a time: a number (step or decimal year), or a date YYYY-MM-DD
  *  given as the decimal year Y + (day of year - 1) / days in Y. 1 on
  *  success. Not collective. */
@@ -138,10 +133,6 @@ typedef struct {
  */
 sx_err sx_rs_vhi_run(MPI_Comm comm, const sx_rs_vhi_opts_t *o);
 
-/** Regularized incomplete gamma functions P(a, x) and Q(a, x) = 1 - P(a, x)
- *  (series for x < a + 1, continued fraction otherwise; Numerical Recipes
- *  sec. 6.2). Not collective. */
-void sx_rs_gamma_pq(double a, double x, double *p, double *q);
 
 typedef struct {
     const char *const *inputs; /* monthly precipitation layers in time order, one per month */

@@ -15,7 +15,8 @@
  * x / beta), P the regularized lower incomplete gamma function. SPI =
  * Phi^{-1}(H(x)), the standard normal quantile (computed from the upper tail
  * (1 - q) Q(alpha, x / beta) when H > 1/2, so wet extremes keep their
- * precision). P and Q follow Numerical Recipes (series below a + 1, Lentz's
+ * precision). P and Q are the shared incomplete gamma function
+ * (src/core/special.c: Numerical Recipes' series below a + 1, Lentz's
  * continued fraction above). A window with a missing month is nodata and is
  * left out of the fit; a calendar month with fewer than 3 non-zero sums (or
  * all equal) cannot be fitted and is nodata, as is a non-finite SPI.
@@ -32,48 +33,10 @@
 #include "rs/series.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_rs_series.h"
+#include "sanxiang/sx_special.h"
 
 #define MAX_STEPS 4096
 #define MAX_SCALES 8
-
-void sx_rs_gamma_pq(double a, double x, double *p, double *q)
-{
-    if (!(x > 0)) {
-        *p = 0;
-        *q = 1;
-        return;
-    }
-    const double lg = a * log(x) - x - lgamma(a);
-    if (x < a + 1) { /* series: P = e^-x x^a / Gamma(a+1) sum x^n / ((a+1)...(a+n)) */
-        double ap = a, del = 1 / a, sum = del;
-        for (int n = 0; n < 100000; n++) {
-            ap += 1;
-            del *= x / ap;
-            sum += del;
-            if (fabs(del) < fabs(sum) * 1e-17) break;
-        }
-        *p = sum * exp(lg);
-        *q = 1 - *p;
-        return;
-    }
-    /* continued fraction for Q (modified Lentz) */
-    const double tiny = 1e-300;
-    double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
-    for (int i = 1; i < 100000; i++) {
-        const double an = -i * (i - a);
-        b += 2;
-        d = an * d + b;
-        if (fabs(d) < tiny) d = tiny;
-        c = b + an / c;
-        if (fabs(c) < tiny) c = tiny;
-        d = 1 / d;
-        const double del = d * c;
-        h *= del;
-        if (fabs(del - 1) < 1e-17) break;
-    }
-    *q = exp(lg) * h;
-    *p = 1 - *q;
-}
 
 typedef struct {
     int nsteps, start, nscales, scales[MAX_SCALES];
@@ -103,9 +66,9 @@ static void spi_scale(const spi_ctx_t *c, const double *acc, double *xs, double 
         for (int t = (month - c->start + 12) % 12; t < T; t += 12) {
             if (isnan(acc[t])) continue;
             double p = 0, q = 1, z;
-            if (acc[t] > 0) sx_rs_gamma_pq(alpha, acc[t] / beta, &p, &q);
+            if (acc[t] > 0 && sx_gamma_pq(alpha, acc[t] / beta, &p, &q) != SX_OK) continue; /* cannot happen: alpha > 0 */
             const double h = q0 + (1 - q0) * p;
-            z = h <= 0.5 ? sx_rs_norm_quantile(h) : -sx_rs_norm_quantile((1 - q0) * q);
+            z = h <= 0.5 ? sx_normal_quantile(h) : -sx_normal_quantile((1 - q0) * q);
             out[t] = isfinite(z) ? z : NAN;
         }
     }

@@ -34,6 +34,7 @@
 #include "rs/series.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_rs_series.h"
+#include "sanxiang/sx_special.h"
 
 #define MAX_DATES 1024
 
@@ -67,33 +68,6 @@ static int bound(const double *s, int n, double v, int upper)
     return lo;
 }
 
-double sx_rs_norm_quantile(double p)
-{
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                               1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                               6.680131188771972e+01,  -1.328068155288572e+01};
-    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                               -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                               3.754408661907416e+00};
-    if (!(p > 0 && p < 1)) return p == 0 ? -INFINITY : p == 1 ? INFINITY : NAN;
-    double x;
-    if (p < 0.02425 || p > 1 - 0.02425) {
-        const double q = sqrt(-2 * log(p < 0.5 ? p : 1 - p));
-        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-        if (p > 0.5) x = -x;
-    } else {
-        const double q = p - 0.5, r = q * q;
-        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-    }
-    /* one Halley step on the exact CDF 0.5 erfc(-x / sqrt 2) */
-    const double e = 0.5 * erfc(-x / sqrt(2.0)) - p, u = e * sqrt(2 * M_PI) * exp(x * x / 2);
-    return x - u / (1 + x * u / 2);
-}
-
 int sx_rs_parse_time(const char *text, double *t)
 {
     int y, m, d, len = 0;
@@ -125,7 +99,7 @@ static double hamed_rao_factor(const double *x, const double *t, int m, double s
     double c0 = 0;
     for (int i = 0; i < m; i++) c0 += rank[i] * rank[i];
     if (!(c0 > 0)) return 1;
-    const double lim = sx_rs_norm_quantile(1 - alpha / 2) / sqrt((double)m);
+    const double lim = sx_normal_quantile(1 - alpha / 2) / sqrt((double)m);
     double sum = 0;
     for (int k = 1; k < m; k++) {
         double ck = 0;

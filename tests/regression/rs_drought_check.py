@@ -9,8 +9,8 @@ SPI: k-month sums by np.convolve, per calendar month Thom's gamma fit over
 the non-zero sums, the gamma CDF from its power series
 P(a, x) = x^a e^-x / Gamma(a + 1) sum_n x^n / ((a+1)...(a+n)) summed with
 math.fsum (sanxiang uses a series / continued fraction), the normal quantile
-from statistics.NormalDist (Wichura's AS241; sanxiang uses Acklam's with a
-Halley step). Tolerance 1e-9 absolute; nodata patterns must match.
+from statistics.NormalDist (Wichura's AS241; sanxiang: Abramowitz & Stegun's start and
+Halley iterations). Tolerance 1e-9 absolute; nodata patterns must match.
 """
 import math
 import statistics

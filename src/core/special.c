@@ -1,22 +1,24 @@
 /*
- * gamma_inc.c — the regularised incomplete gamma function, its inverse, the
- * inverse normal tail and the Pearson type III frequency factor Phi that
- * flood frequency analysis needs (see sx_hydro_freq.h).
+ * special.c — special functions shared by the domains: the regularised
+ * incomplete gamma function and its inverse (flood frequency, SPI) and the
+ * standard normal quantile (flood frequency, SPI, trend tests).
  *
  * P(a, x) by its series for x < a + 1, Q(a, x) by the continued fraction
  * (modified Lentz) otherwise: Press, Teukolsky, Vetterling & Flannery,
- * Numerical Recipes, 3rd ed. (2007), §6.2. The inverse starts from
- * Wilson–Hilferty (a > 1) or NR's small-a guess (§6.2.1) and is refined by
- * Halley's method on whichever tail is the smaller, so design values at
- * 0.01 % keep their digits. The normal deviate starts from Abramowitz &
- * Stegun (1964) 26.2.23 and is refined by Halley on erfc. Correctness:
- * tests/unit/test_hydro_freq.c checks closed forms (a = 1, a = 1/2,
- * integer a), round trips and printed P-III Phi tables.
+ * Numerical Recipes, 3rd ed. (2007), §6.2; each tail is computed directly
+ * where it is the small one. The inverse starts from Wilson–Hilferty
+ * (a > 1) or NR's small-a guess (§6.2.1) and is refined by Halley's method
+ * on whichever tail is the smaller, so design values at 0.01 % keep their
+ * digits. The normal quantile starts from Abramowitz & Stegun (1964)
+ * 26.2.23 on the smaller tail and is refined by Halley on erfc to full
+ * precision. Correctness: tests/unit/test_hydro_freq.c checks closed forms
+ * (a = 1, a = 1/2, integer a), round trips and printed P-III Phi tables; the
+ * SPI and trend tests compare with independent numpy implementations.
  */
 #include <float.h>
 #include <math.h>
 
-#include "sanxiang/sx_hydro_freq.h"
+#include "sanxiang/sx_special.h"
 
 #define MAXIT 10000000
 #define FPMIN (DBL_MIN / DBL_EPSILON)
@@ -74,8 +76,7 @@ static sx_err cfrac_q(double a, double x, double *q)
     SX_FAIL(SX_ERR_NUMERIC, "incomplete gamma continued fraction did not converge (a = %g, x = %g)", a, x);
 }
 
-/* Both tails, each computed directly where it is the small one. */
-static sx_err gamma_pq(double a, double x, double *p, double *q)
+sx_err sx_gamma_pq(double a, double x, double *p, double *q)
 {
     SX_FAIL_IF(!(a > 0) || !(x >= 0) || !isfinite(a), SX_ERR_NUMERIC, "incomplete gamma needs a > 0 and x >= 0 (a = %g, x = %g)", a, x);
     if (x == 0) {
@@ -95,21 +96,21 @@ static sx_err gamma_pq(double a, double x, double *p, double *q)
 sx_err sx_gamma_p(double a, double x, double *p)
 {
     double q;
-    return gamma_pq(a, x, p, &q);
+    return sx_gamma_pq(a, x, p, &q);
 }
 
 sx_err sx_gamma_q(double a, double x, double *q)
 {
     double p;
-    return gamma_pq(a, x, &p, q);
+    return sx_gamma_pq(a, x, &p, q);
 }
 
-sx_err sx_normal_q_inv(double q, double *z)
+double sx_normal_quantile(double p)
 {
-    SX_FAIL_IF(!(q > 0 && q < 1), SX_ERR_NUMERIC, "normal tail probability %g is outside (0, 1)", q);
-    int mirror = q > 0.5;
-    double qq = mirror ? 1 - q : q; /* exact: Sterbenz */
-    double t = sqrt(-2 * log(qq));
+    if (!(p > 0 && p < 1)) return p == 0 ? -INFINITY : p == 1 ? INFINITY : NAN;
+    const int lower = p < 0.5;
+    const double qq = lower ? p : 1 - p; /* the smaller tail; exact (Sterbenz) */
+    const double t = sqrt(-2 * log(qq));
     double x = t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308)));
     for (int it = 0; it < 50; it++) { /* Halley on f(x) = erfc(x / sqrt 2) / 2 - qq, f' = -phi(x), f''/f' = -x */
         double f = 0.5 * erfc(x / M_SQRT2) - qq, d = -exp(-0.5 * x * x) / sqrt(2 * M_PI);
@@ -117,7 +118,13 @@ sx_err sx_normal_q_inv(double q, double *z)
         x -= step;
         if (fabs(step) <= 4 * DBL_EPSILON * (1 + fabs(x))) break;
     }
-    *z = mirror ? -x : x;
+    return lower ? -x : x; /* x is the upper-tail deviate of qq */
+}
+
+sx_err sx_normal_q_inv(double q, double *z)
+{
+    SX_FAIL_IF(!(q > 0 && q < 1), SX_ERR_NUMERIC, "normal tail probability %g is outside (0, 1)", q);
+    *z = -sx_normal_quantile(q);
     return SX_OK;
 }
 
@@ -140,7 +147,7 @@ sx_err sx_gamma_q_inv(double a, double q, double *out)
     for (int it = 0; it < 200; it++) {
         if (x <= 0) x = DBL_MIN;
         double pp, qq;
-        SX_CHECK(gamma_pq(a, x, &pp, &qq));
+        SX_CHECK(sx_gamma_pq(a, x, &pp, &qq));
         double g = upper ? q - qq : pp - p; /* increasing in x */
         double dens = prefactor(a, x) / x;
         if (!(dens > 0)) break;
@@ -157,31 +164,3 @@ sx_err sx_gamma_q_inv(double a, double q, double *out)
     return SX_OK;
 }
 
-sx_err sx_p3_phi(double cs, double p, double *phi)
-{
-    SX_FAIL_IF(!(p > 0 && p < 1), SX_ERR_NUMERIC, "exceedance probability %g is outside (0, 1)", p);
-    SX_FAIL_IF(!isfinite(cs), SX_ERR_NUMERIC, "Cs = %g is not finite", cs);
-    if (fabs(cs) < 1e-4) { /* Cornish–Fisher to first order in Cs: the error is O(Cs^2) < 1e-8 */
-        double z;
-        SX_CHECK(sx_normal_q_inv(p, &z));
-        *phi = z + (z * z - 1) * cs / 6;
-        return SX_OK;
-    }
-    if (cs < 0) { /* a negative skew mirrors the positive one */
-        SX_CHECK(sx_p3_phi(-cs, 1 - p, phi));
-        *phi = -*phi;
-        return SX_OK;
-    }
-    double y;
-    SX_CHECK(sx_gamma_q_inv(4 / (cs * cs), p, &y));
-    *phi = cs * y / 2 - 2 / cs;
-    return SX_OK;
-}
-
-sx_err sx_p3_quantile(double mean, double cv, double cs, double p, double *x)
-{
-    double phi;
-    SX_CHECK(sx_p3_phi(cs, p, &phi));
-    *x = mean * (1 + cv * phi);
-    return SX_OK;
-}
