@@ -30,9 +30,10 @@ void sx_perf_reset(void);
 
 /**
  * Reduce all timers over comm and print the table on rank 0 (INFO level);
- * if json_path is not NULL, rank 0 writes the figures there (via a temporary
- * name and rename). Collective over comm.
+ * if json_out is not NULL, *json_out becomes the figures as JSON text on
+ * rank 0 (the caller frees it and writes it where it belongs) and NULL on
+ * the other ranks. Collective over comm.
  */
-sx_err sx_perf_report(MPI_Comm comm, const char *json_path);
+sx_err sx_perf_report(MPI_Comm comm, char **json_out);
 
 #endif

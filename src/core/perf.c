@@ -14,7 +14,6 @@
 
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
-#include "sanxiang/sx_output.h"
 #include "sanxiang/sx_strbuf.h"
 
 #define PERF_MAX 64
@@ -126,8 +125,9 @@ static sx_err gather_keys(MPI_Comm comm, perf_key *keys, int *nkeys)
     return SX_OK;
 }
 
-sx_err sx_perf_report(MPI_Comm comm, const char *json_path)
+sx_err sx_perf_report(MPI_Comm comm, char **json_out)
 {
+    if (json_out) *json_out = NULL;
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
@@ -164,7 +164,7 @@ sx_err sx_perf_report(MPI_Comm comm, const char *json_path)
             sx_log_info("  %-28s %-8s %10.3f %10.3f %10.3f", keys[i].name, kind[i], mn[i], sum[i] / size, mx[i]);
         sx_log_info("  bytes read %.0f (max per rank %.0f), bytes written %.0f (max per rank %.0f), bytes handed over "
                     "in memory %.0f", sum[nkeys], mx[nkeys], sum[nkeys + 1], mx[nkeys + 1], sum[nkeys + 2]);
-        if (json_path) {
+        if (json_out) {
             sx_strbuf_t sb;
             sx_strbuf_init(&sb);
             sx_strbuf_printf(&sb, "{\n  \"ranks\": %d,\n  \"timers\": [\n", size);
@@ -176,9 +176,12 @@ sx_err sx_perf_report(MPI_Comm comm, const char *json_path)
             }
             sx_strbuf_printf(&sb, "  ],\n  \"bytes_read\": %.0f,\n  \"bytes_written\": %.0f,\n  \"bytes_from_memory\": %.0f\n}\n",
                              sum[nkeys], sum[nkeys + 1], sum[nkeys + 2]);
-            err = sb.failed ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot build perf JSON")
-                            : sx_write_text_file(json_path, sb.data);
-            sx_strbuf_fini(&sb);
+            if (sb.failed) {
+                err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot build perf JSON");
+                sx_strbuf_fini(&sb);
+            } else {
+                *json_out = sb.data; /* the caller's now */
+            }
         }
     }
     return sx_err_agree(comm, err);

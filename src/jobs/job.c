@@ -402,7 +402,11 @@ sx_err sx_job_run_file(MPI_Comm comm, const char *path, char *const *sets, int n
     SX_CHECK_GOTO(write_run_record(&job, comm), err, done);
     char perf_path[SX_PATH_MAX];
     SX_CHECK_GOTO(sx_job_out_path(&job, "perf.json", perf_path, sizeof perf_path), err, done);
-    SX_CHECK_GOTO(sx_perf_report(comm, perf_path), err, done);
+    char *perf_json = NULL;
+    err = sx_perf_report(comm, &perf_json);
+    if (err == SX_OK && perf_json) err = sx_write_text_file(perf_path, perf_json); /* rank 0 */
+    free(perf_json);
+    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     SX_CHECK_GOTO(sx_job_progress_clear(comm, job.out_dir), err, done);
     sx_log_info("job '%s' finished in %.2f s; outputs in %s/", name, sx_now() - t0, job.out_dir);
 done:
