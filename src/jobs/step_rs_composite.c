@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jobs/step_rs_common.h"
+#include "jobs/step_rs_stack.h"
 #include "sanxiang/sx_layer.h"
 
 static const sx_cfg_field_t fields[] = {
@@ -31,16 +32,6 @@ static const sx_cfg_field_t fields[] = {
     SX_STEP_RS_F_OUTPUT("composite", "output stem: layers <output>_<band>, <output>_count"),
     SX_STEP_F_OUTPUTS,
 };
-
-/* Layer <output>_<name> of the composite: its COG when written, else its netCDF variable. */
-static sx_err register_layer(sx_job_t *job, const char *stem, const char *output, const char *name, int formats)
-{
-    char layer[256], path[SX_PATH_MAX + 300];
-    snprintf(layer, sizeof layer, "%s_%s", output, name);
-    if (formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s_%s.tif", stem, name);
-    else snprintf(path, sizeof path, "NETCDF:\"%s_%s.nc\":%s", stem, name, name);
-    return sx_job_add_layer(job, layer, path);
-}
 
 #define MAX_SCENES 1024
 
@@ -177,10 +168,10 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
         o.provenance = sx_job_provenance(job);
         err = sx_rs_composite_run(comm, &o);
     }
-    if (!err) err = register_layer(job, stem, output, "count", formats);
-    if (!err && o.method == SX_RS_COMP_MAX_NDVI) err = register_layer(job, stem, output, "scene", formats);
+    if (!err) err = sx__step_rs_register(job, output, stem, "count", formats);
+    if (!err && o.method == SX_RS_COMP_MAX_NDVI) err = sx__step_rs_register(job, output, stem, "scene", formats);
     for (int k = 0; k < K && !err && o.method != SX_RS_COMP_COUNT; k++)
-        if (k != o.qa) err = register_layer(job, stem, output, b[k].name, formats);
+        if (k != o.qa) err = sx__step_rs_register(job, output, stem, b[k].name, formats);
     free(b);
     scenes_free(l);
     free(l);
