@@ -11,3 +11,8 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 # the osc/pt2pt fallback, so name the components (sm on one node, rdma on RDMA
 # networks, pt2pt otherwise). A value already set is kept.
 export OMPI_MCA_osc=${OMPI_MCA_osc:-sm,rdma,pt2pt}
+# One machine, no HPC fabric: Open MPI's default point-to-point layer first
+# probes for one (pml cm / ucx: about 0.2 s per process start, measured in
+# docs/performance.md, "Start-up"). ob1 over shared memory (vader) or TCP is
+# what it picks in the end here. A value already set is kept.
+export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1}

@@ -158,22 +158,32 @@ done:
     return err;
 }
 
-/* D8 codes of the frame read into b (own cells checked, naming the cell; halo
- * cells decoded leniently: their owner checks them) into dir. */
+/* D8 codes of the frame read into b into dir, through a table of the 256
+ * codes; own cells that hold no code fail naming the cell, halo cells
+ * become nodata (their owner reports them). */
+#define D8_BAD 254
 static sx_err decode_d8(const sx__dem_t *b, sx_d8_encoding enc, const char *name, uint8_t *dir)
 {
     const sx__pad_t *p = &b->pad;
+    uint8_t lut[256];
+    memset(lut, D8_BAD, sizeof lut);
+    for (uint8_t k = 0; k < 8; k++) lut[sx_d8_encode(enc, k)] = k;
+    lut[0] = SX_D8_NONE;
+    lut[255] = SX_D8_NODATA;
     for (int64_t c = 0; c < p->n; c++) {
         double v = b->t == SX_DT_FLOAT32 ? (double)((const float *)b->z)[c] : ((const double *)b->z)[c];
-        if (isnan(v) || v == 255) {
-            dir[c] = SX_D8_NODATA;
-            continue;
-        }
-        if (sx__pad_in_own(p, c))
-            SX_CHECK(sx__d8_decode_at(enc, v, name, sx__pad_gi(p, c), sx__pad_gj(p, c), &dir[c]));
-        else if (sx_d8_decode(enc, v, &dir[c]) != SX_OK)
-            dir[c] = SX_D8_NODATA;
+        int in = v >= 0 && v <= 255 && v == (double)(int)v; /* false for NaN */
+        dir[c] = isnan(v) ? SX_D8_NODATA : in ? lut[(int)v] : D8_BAD;
     }
+    for (int64_t j = 0; j < p->own.ny; j++)
+        for (int64_t i = 0; i < p->own.nx; i++) {
+            int64_t c = sx__pad_at(p, i, j);
+            if (dir[c] != D8_BAD) continue;
+            double v = b->t == SX_DT_FLOAT32 ? (double)((const float *)b->z)[c] : ((const double *)b->z)[c];
+            return sx__d8_decode_at(enc, v, name, p->own.x0 + i, p->own.y0 + j, &dir[c]);
+        }
+    for (int64_t c = 0; c < p->n; c++)
+        if (dir[c] == D8_BAD) dir[c] = SX_D8_NODATA;
     return SX_OK;
 }
 
