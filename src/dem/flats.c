@@ -51,24 +51,26 @@
 /* A temporary mark in dir (never left there): direction-less halo cells. */
 #define HALO_FLAT 9
 
-/* Barnes' mask less the flat's H (see above): least is steepest. */
-static inline int64_t key_of(const uint32_t *dh, const uint32_t *dl, uint32_t c)
+/* Barnes' mask less the flat's H (see above): least is steepest. Both
+ * distances are below 2^30 (a frame has under 2^32 cells, and a distance
+ * counts cells of one flat), so the key fits an int32. */
+static inline int32_t key_of(uint32_t dh, uint32_t dl)
 {
-    return (dh[c] ? -(int64_t)dh[c] : 0) + 2 * (int64_t)dl[c];
+    return (dh ? -(int32_t)dh : 0) + 2 * (int32_t)dl;
 }
 
 /* Direction of a direction-less own cell e of a drainable flat without a
  * low-edge neighbour: all its neighbours of its elevation are direction-less
  * and in its flat. The least key wins; of several, the first cardinal one,
- * else the first (the sequential scan's rule). No strictly lower key: none. */
-static inline uint8_t flat_dir(const int64_t *off, const uint16_t *eq, const uint32_t *dh, const uint32_t *dl,
-                               uint32_t e)
+ * else the first (the sequential scan's rule). No strictly lower key: none.
+ * key: every flat cell's key (own and halo). */
+static inline uint8_t flat_dir(const int64_t *off, const uint16_t *eq, const int32_t *key, uint32_t e)
 {
     unsigned all = eq[e] & 0xffu, set = 0, found = 0;
-    int64_t best = key_of(dh, dl, e);
+    int32_t best = key[e];
     SX__UNROLL8
     for (int k = 0; k < 8; k++) {
-        int64_t kk = ((all >> k) & 1) ? key_of(dh, dl, (uint32_t)(e + off[k])) : INT64_MAX;
+        int32_t kk = ((all >> k) & 1) ? key[e + off[k]] : INT32_MAX;
         unsigned lt = kk < best, same = (kk == best) & found;
         set = lt ? 1u << k : set | same << k;
         best = lt ? kk : best;
@@ -162,13 +164,26 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     SX_CHECK_GOTO(sx__fixpoint_min(&fp, dl, 1, lo, nlo), err, done);
 
     /* directions (dh and dl are final on the halo too): next to low edges
-     * the first cardinal one, else the first; elsewhere the least key */
+     * the first cardinal one, else the first; elsewhere the least key. The
+     * keys of the flat cells, own and halo, replace d_high in place (a
+     * cell's key needs only its own distances); d_low stays for the test. */
+    uint32_t far = 0;
+    for (int64_t s = 0; s < nnone; s++) far |= dh[none[s]] | dl[none[s]];
+    for (int64_t r = 0; r < nring; r++) far |= dir[ring[r]] == HALO_FLAT ? dh[ring[r]] | dl[ring[r]] : 0;
+    if (far >> 30)
+        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
+                         "a flat of this rank's block is over 2^30 cells across; use more ranks");
+    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
+    int32_t *key = (int32_t *)dh;
+    for (int64_t s = 0; s < nnone; s++) key[none[s]] = key_of(dh[none[s]], dl[none[s]]);
+    for (int64_t r = 0; r < nring; r++)
+        if (dir[ring[r]] == HALO_FLAT) key[ring[r]] = key_of(dh[ring[r]], dl[ring[r]]);
     for (int64_t s = 0; s < nnone; s++) {
         uint32_t c = none[s];
         if (!dl[c]) continue; /* an undrained flat */
         unsigned all = eq[c] & 0xffu, low = dl[c] == 2 ? low_edges(off, dir, all, links[c], c) : 0;
         unsigned card = low & 0x55u;
-        dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(off, eq, dh, dl, c);
+        dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(off, eq, key, c);
     }
 done:
     if (ring) halo_flats(p, dir, eq, links, ring, nring, 0);

@@ -7,6 +7,10 @@
  * accumulator (sx_xsum.h, its per-exponent front end: one integer addition
  * per cell), so the figures are bit-identical at any rank and thread count; the variance is the exact sum of (x − mean)², mean taken
  * from the exact total, as GDAL defines it (population, not sample).
+ * Layers of 8- and 16-bit integers (masks, classes, flow directions) are
+ * counted into a histogram instead, one increment per cell, and the same
+ * sums are formed from it exactly — count × value, and count × (v − mean)²
+ * as an exact two-term product — so their figures are the same bits.
  */
 #include "sanxiang/sx_layer.h"
 
@@ -131,6 +135,85 @@ static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype
     }
 }
 
+/* Histogram of a block of 8- or 16-bit integers: bin v - lo for value v. */
+static int hist_type(sx_dtype t, int *lo, int *nbins)
+{
+    switch (t) {
+    case SX_DT_UINT8: *lo = 0, *nbins = 256; return 1;
+    case SX_DT_INT16: *lo = -32768, *nbins = 65536; return 1;
+    case SX_DT_UINT16: *lo = 0, *nbins = 65536; return 1;
+    default: return 0;
+    }
+}
+
+#define HIST(T, LO)                                                                                    \
+    static void hist_##T(sx_window_t own, const void *data, int64_t stride, int64_t j0, int64_t j1,      \
+                         uint64_t *h)                                                                  \
+    {                                                                                                  \
+        for (int64_t j = j0; j < j1; j++) {                                                            \
+            const T *row = (const T *)data + j * stride;                                               \
+            for (int64_t i = 0; i < own.nx; i++) h[(int)row[i] - (LO)]++;                              \
+        }                                                                                              \
+    }
+HIST(uint8_t, 0)
+HIST(int16_t, -32768)
+HIST(uint16_t, 0)
+#undef HIST
+
+/* Counts of every value in the block, summed over the threads into h (nbins, zeroed). */
+static sx_err histogram(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, int nbins, uint64_t *h)
+{
+    int failed = 0;
+#pragma omp parallel
+    {
+        uint64_t *mine = calloc((size_t)nbins, sizeof *mine);
+        int nt = omp_get_num_threads(), id = omp_get_thread_num();
+        int64_t j0 = own.ny * id / nt, j1 = own.ny * (id + 1) / nt;
+        if (mine) {
+            if (t == SX_DT_UINT8) hist_uint8_t(own, data, row_stride, j0, j1, mine);
+            else if (t == SX_DT_INT16) hist_int16_t(own, data, row_stride, j0, j1, mine);
+            else hist_uint16_t(own, data, row_stride, j0, j1, mine);
+#pragma omp critical(sx_layer_hist)
+            for (int b = 0; b < nbins; b++) h[b] += mine[b];
+        } else {
+#pragma omp atomic write
+            failed = 1;
+        }
+        free(mine);
+    }
+    SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate a %d-bin histogram for statistics", nbins);
+    return SX_OK;
+}
+
+/* s += c * x exactly (c a count below 2^53, x finite): the product as a
+ * rounded term and its exact error (fma). */
+static void add_product(sx_xsum_t *s, uint64_t c, double x)
+{
+    double p = (double)c * x;
+    sx_xsum_add(s, p);
+    sx_xsum_add(s, fma((double)c, x, -p));
+}
+
+/* Pass 1 (mean == NULL: count, min, max, Σx) or pass 2 (Σ fl(fl(x − mean)²),
+ * the terms scan() adds) from a histogram, into p. */
+static void from_histogram(const uint64_t *h, int lo, int nbins, double fv, const double *mean, part_t *p)
+{
+    part_init(p);
+    for (int b = 0; b < nbins; b++) {
+        double v = (double)(b + lo);
+        if (!h[b] || v == fv) continue;
+        if (mean) {
+            double d = v - *mean;
+            add_product(&p->sum, h[b], d * d);
+            continue;
+        }
+        add_product(&p->sum, h[b], v); /* exact: c·v below 2^53 · 2^16 splits into two doubles */
+        p->n += (int64_t)h[b];
+        p->min = v < p->min ? v : p->min;
+        p->max = v > p->max ? v : p->max;
+    }
+}
+
 sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill,
                       sx_band_stats_t *st)
 {
@@ -146,7 +229,21 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
         free(fast);
         return err;
     }
+    int lo = 0, nbins = 0;
+    uint64_t *h = NULL;
+    if (!empty && hist_type(t, &lo, &nbins)) {
+        h = calloc((size_t)nbins, sizeof *h);
+        err = h ? histogram(own, data, row_stride, t, nbins, h)
+                : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a %d-bin histogram", nbins);
+    }
+    err = sx_err_agree(comm, err);
+    if (err != SX_OK) {
+        free(h);
+        free(fast);
+        return err;
+    }
     if (empty) part_init(&p);
+    else if (h) from_histogram(h, lo, nbins, through(t, fill), NULL, &p);
     else scan(own, data, row_stride, t, fill, NULL, fast, &p);
     int64_t n[2] = {p.n, empty ? 0 : own.nx * own.ny}; /* valid, all */
     double mn = p.min, mx = p.max;
@@ -155,12 +252,15 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
     SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, &mx, 1, MPI_DOUBLE, MPI_MAX, comm));
     SX_CHECK(sx_xsum_allreduce(comm, &p.sum));
     if (n[0] == 0) { /* all nodata: no statistics, as GDAL */
+        free(h);
         free(fast);
         return SX_OK;
     }
     double mean = sx_xsum_value(&p.sum) / (double)n[0];
     if (empty) part_init(&p);
+    else if (h) from_histogram(h, lo, nbins, through(t, fill), &mean, &p);
     else scan(own, data, row_stride, t, fill, &mean, fast, &p);
+    free(h);
     free(fast);
     SX_CHECK(sx_xsum_allreduce(comm, &p.sum));
     st->valid = 1;

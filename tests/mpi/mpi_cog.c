@@ -283,6 +283,48 @@ static void run_case(const cog_case *c, const char *dir)
     if (e == SX_OK && rank == 0) check_file(c, path);
 }
 
+/* The statistics of 8- and 16-bit layers come from a histogram: they must
+ * be the bits the per-cell path gives for the same values as float64. */
+static void stats_histogram_equal(void)
+{
+    const sx_dtype types[3] = {SX_DT_UINT8, SX_DT_INT16, SX_DT_UINT16};
+    const double fills[3] = {255, -9999, 0};
+    sx_decomp_t d;
+    if (sx_decomp_init(&d, MPI_COMM_WORLD, 301, 207, 1, 1) != SX_OK) return;
+    sx_window_t own = sx_decomp_window(&d, sx_mpi_rank());
+    int64_t n = own.nx * own.ny + 1;
+    for (int k = 0; k < 3; k++) {
+        size_t esz = types[k] == SX_DT_UINT8 ? 1 : 2;
+        unsigned char *cells = malloc((size_t)n * esz);
+        double *v = malloc((size_t)n * sizeof *v);
+        for (int64_t j = 0; j < own.ny; j++)
+            for (int64_t i = 0; i < own.nx; i++) {
+                uint64_t x = (uint64_t)((own.y0 + j) * 301 + own.x0 + i) * 0x9E3779B97F4A7C15ull >> 40;
+                int64_t c = j * own.nx + i;
+                if (types[k] == SX_DT_UINT8) cells[c] = (uint8_t)(x % 7 == 0 ? 255 : x), v[c] = cells[c];
+                else if (types[k] == SX_DT_INT16) {
+                    int16_t y = (int16_t)(x % 11 == 0 ? -9999 : (int64_t)(x % 60001) - 30000);
+                    memcpy(cells + 2 * c, &y, 2), v[c] = y;
+                } else {
+                    uint16_t y = (uint16_t)(x % 5 == 0 ? 0 : x);
+                    memcpy(cells + 2 * c, &y, 2), v[c] = y;
+                }
+            }
+        sx_band_stats_t a, b;
+        EXPECT(sx_layer_stats(MPI_COMM_WORLD, own, cells, own.nx, types[k], fills[k], &a) == SX_OK, "stats: %s",
+               sx_err_message());
+        EXPECT(sx_layer_stats(MPI_COMM_WORLD, own, v, own.nx, SX_DT_FLOAT64, fills[k], &b) == SX_OK, "stats: %s",
+               sx_err_message());
+        EXPECT(a.valid && b.valid && a.min == b.min && a.max == b.max && a.mean == b.mean && a.stddev == b.stddev &&
+                   a.valid_percent == b.valid_percent,
+               "type %d: histogram statistics %.17g %.17g %.17g %.17g differ from per-cell %.17g %.17g %.17g %.17g",
+               (int)types[k], a.min, a.max, a.mean, a.stddev, b.min, b.max, b.mean, b.stddev);
+        free(cells);
+        free(v);
+    }
+    sx_decomp_fini(&d);
+}
+
 int main(int argc, char **argv)
 {
     if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
@@ -293,6 +335,7 @@ int main(int argc, char **argv)
     OSRDestroySpatialReference(srs);
     char dir[512];
     snprintf(dir, sizeof dir, "%s/mpi_cog/np%d", SX_TEST_OUT, sx_mpi_size());
+    stats_histogram_equal();
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) run_case(&cases[k], dir);
     /* sx_layer_write: COG only, netCDF only, both. */
     {
