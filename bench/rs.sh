@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/rs.sh — NDVI and a median composite of 5 scenes: sanxiang at 1 and 2
 # ranks, gdal_calc.py and GRASS (r.mapcalc, r.series) on the same input in one
-# run. Not a test: prints a markdown table (seconds, ratio to gdal_calc.py,
+# run, and Orfeo ToolBox for NDVI. Not a test: prints a markdown table (seconds, ratio to gdal_calc.py,
 # achieved GB/s) and the machine's measured memory bandwidth, for
 # docs/performance.md.
 #
@@ -155,6 +155,21 @@ r.out.gdal -c -f --o --q input=med output=$work/grass_median.tif type=Float32 cr
   row "median of 5" "GRASS r.series + r.out.gdal, 1 process" "$t" "$(ratio "$t_gcm" "$t")" "$comp_bytes" "$m"
 else
   rows+=("| NDVI, median | GRASS | not installed (apt-get install grass-core) | | | |")
+fi
+
+# Orfeo ToolBox (Debian's otb-bin): BandMath with the NDVI expression, and RadiometricIndices on a
+# two-band VRT stack (red, nir); both write a bare tiled GeoTIFF like gdal_calc.py, with OTB's default
+# threads (every core) and RAM hint.
+if command -v otbcli_BandMath >/dev/null; then
+  gdalbuildvrt -q -separate "$work/otb_stack.vrt" "$work/red.tif" "$work/nir.tif"
+  otb_bm="otbcli_BandMath -il $work/nir.tif $work/red.tif -out '$work/otb_ndvi.tif?&gdal:co:TILED=YES' float -exp '(im1b1 - im2b1) / (im1b1 + im2b1)'"
+  otb_ri="otbcli_RadiometricIndices -in $work/otb_stack.vrt -channels.red 1 -channels.nir 2 -list Vegetation:NDVI -out '$work/otb_ri.tif?&gdal:co:TILED=YES' float"
+  rounds otbbm="$otb_bm" otbri="$otb_ri"
+  row "NDVI" "Orfeo ToolBox otbcli_BandMath (bare GTiff, $(getconf _NPROCESSORS_ONLN) threads)" "${T[otbbm]}" "$(ratio "$t_gc" "${T[otbbm]}")" "$ndvi_bytes" "${M[otbbm]}"
+  row "NDVI" "Orfeo ToolBox otbcli_RadiometricIndices (bare GTiff, $(getconf _NPROCESSORS_ONLN) threads)" "${T[otbri]}" "$(ratio "$t_gc" "${T[otbri]}")" "$ndvi_bytes" "${M[otbri]}"
+  summary+=("NDVI, 2 ranks vs Orfeo ToolBox BandMath (bare GTiff): $(ratio "${T[otbbm]}" "${T[sx2]}")x.")
+else
+  rows+=("| NDVI | Orfeo ToolBox | not installed (scripts/setup.sh --bench) | | | |")
 fi
 
 echo "Input: $size x $size cells ($cells), UInt16, tiled GeoTIFF; $(getconf _NPROCESSORS_ONLN) cores; $(gdalinfo --version | cut -d, -f1)."

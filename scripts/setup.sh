@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package sanxiang needs to build, test and run,
 # skipping those already installed. Idempotent. Uses sudo when not root.
-# `scripts/setup.sh --bench` also installs GRASS and SAGA for bench/.
+# `scripts/setup.sh --bench` also installs GRASS, SAGA and Orfeo ToolBox for bench/.
 set -euo pipefail
 
 PACKAGES=(
@@ -23,7 +23,7 @@ PACKAGES=(
 )
 
 # The tools the benchmarks compare against (bench/*.sh); not needed by the tests.
-if [ "${1:-}" = "--bench" ]; then PACKAGES+=(grass-core saga); fi
+if [ "${1:-}" = "--bench" ]; then PACKAGES+=(grass-core saga otb-bin); fi
 
 # Node.js and npm bundle the map viewer (scripts/viewer-build.sh). A machine
 # may already have them from elsewhere (e.g. NodeSource), whose nodejs

@@ -146,6 +146,8 @@ fail:
     return err;
 }
 
+size_t sx__cog_encoder_bound(const sx__cog_encoder_t *e, size_t max_in) { return e->cap ? e->cap : max_in; }
+
 sx_err sx__cog_encode(sx__cog_encoder_t *e, const void *in, size_t n, const void **out, size_t *out_n)
 {
     if (e->codec == SX_COG_DEFLATE) {

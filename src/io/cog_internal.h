@@ -7,6 +7,7 @@
  *   cog_tiles.c   pyramid geometry, tile owners, moving cells to owners
  *   cog_tiff.c    the TIFF header and IFDs of a COG
  *   cog_tags.c    georeferencing and metadata tags, encoded by GDAL
+ *   cog_stream.c  a writer thread for the tiles whose offsets are known early
  */
 #ifndef SX_COG_INTERNAL_H
 #define SX_COG_INTERNAL_H
@@ -20,6 +21,18 @@
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the COG writer writes little-endian TIFF from native cells; port it before using a big-endian host"
+/* ---- writing tiles while compressing (cog_stream.c) ---- */
+typedef struct sx__cog_stream sx__cog_stream_t;
+/** Start a writer thread on path (opened with POSIX, created if needed) whose
+ *  first record goes at byte at; up to max_records records. */
+sx_err sx__cog_stream_open(const char *path, uint64_t at, int64_t max_records, sx__cog_stream_t **out);
+/** Queue n bytes at p, to follow the previous record in the file. p must stay
+ *  valid until the stream is closed. */
+void sx__cog_stream_push(sx__cog_stream_t *s, const unsigned char *p, size_t n);
+/** Wait for every queued record, stop the thread, close the file; adds the
+ *  bytes written to *written; fails (naming the system error) if a write did. */
+sx_err sx__cog_stream_close(sx__cog_stream_t **s, int64_t *written);
+
 #endif
 
 #define SX__COG_MAX_LEVELS 48
@@ -64,6 +77,9 @@ sx_err sx__cog_encoder_create(sx_cog_codec c, int level, size_t max_in, sx__cog_
  *  and stays valid until the next call. Deterministic: the same bytes give
  *  the same output on any thread. */
 sx_err sx__cog_encode(sx__cog_encoder_t *e, const void *in, size_t n, const void **out, size_t *out_n);
+/** The most bytes an input of max_in bytes (the size e was made for) can
+ *  compress to. */
+size_t sx__cog_encoder_bound(const sx__cog_encoder_t *e, size_t max_in);
 void sx__cog_encoder_destroy(sx__cog_encoder_t **e);
 
 /* ---- overview reductions (cog_reduce.c) ---- */
@@ -197,5 +213,17 @@ void sx__cog_tags_fini(sx__cog_tags_t *t);
 /** Store statistics as GDAL's STATISTICS_* band metadata (VALID_PERCENT only
  *  when some cell is valid). Shared by both COG writers. */
 void sx__cog_set_statistics(GDALRasterBandH band, const sx_band_stats_t *st);
+
+/* ---- writing tiles while compressing (cog_stream.c) ---- */
+typedef struct sx__cog_stream sx__cog_stream_t;
+/** Start a writer thread on path (opened with POSIX, created if needed) whose
+ *  first record goes at byte at; up to max_records records. */
+sx_err sx__cog_stream_open(const char *path, uint64_t at, int64_t max_records, sx__cog_stream_t **out);
+/** Queue n bytes at p, to follow the previous record in the file. p must stay
+ *  valid until the stream is closed. */
+void sx__cog_stream_push(sx__cog_stream_t *s, const unsigned char *p, size_t n);
+/** Wait for every queued record, stop the thread, close the file; adds the
+ *  bytes written to *written; fails (naming the system error) if a write did. */
+sx_err sx__cog_stream_close(sx__cog_stream_t **s, int64_t *written);
 
 #endif

@@ -5,15 +5,21 @@
  *   1. plan: gather the blocks, give every tile of every level an owner
  *      (cog_tiles.c); rank 0 has GDAL encode the georeferencing and
  *      metadata fields (cog_tags.c);
- *   2. tiles: from full resolution down, each owner compresses its tiles
- *      (OpenMP over tiles: predictor, DEFLATE/ZSTD) and reduces each into
- *      its quarter of the next level's tile, which goes to that tile's owner;
+ *   2. tiles: the full resolution is reduced into the first overview, then
+ *      from there down each owner compresses its tiles (OpenMP over tiles:
+ *      predictor, DEFLATE/ZSTD) and reduces each into its quarter of the
+ *      next level's tile, which goes to that tile's owner; the full
+ *      resolution is compressed last. By then the overviews' sizes are
+ *      known, so the offsets of the first full-resolution tiles are too
+ *      (when the format can be fixed from an upper bound of the size): the
+ *      rank that owns them hands each to a writer thread (cog_stream.c) as
+ *      soon as it is compressed, and the disk works while the cores compress;
  *   3. placement: the compressed sizes of all tiles are summed over the
  *      ranks (each tile has one owner, so the sum is that size) in the COG's
  *      global order — smallest overview first, rows within a level — which
  *      gives every rank every tile's offset after the header, whose size
  *      depends only on the tile count; BigTIFF when the file passes 4 GiB;
- *   4. write: every rank writes its tiles at their offsets with MPI-IO,
+ *   4. write: every rank writes its other tiles at their offsets with MPI-IO,
  *      contiguous runs as one request; rank 0 writes header and IFDs; the
  *      file is committed under its final name (sx_output.h).
  * Nothing depends on the number of ranks or threads: tile contents are
@@ -115,10 +121,11 @@ static void extract(const sx__cog_tile_t *t, int64_t T, sx_dtype dt, size_t esz,
     if (t->h < T) sx__cog_fill(dt, fill, cells + (size_t)(t->h * T) * esz, (T - t->h) * T);
 }
 
-/* Compress this rank's tiles of level k into out and, when next is given,
- * reduce each into its piece of level k+1. Threads share the tiles. */
+/* Compress this rank's tiles of level k into out (if compress) and, when
+ * next is given, reduce each into its piece of level k+1. Threads share the
+ * tiles. */
 static sx_err encode_level(const settings *s, const sx__cog_plan_t *p, sx__cog_tile_t *tiles, int64_t n,
-                           sx__cog_next_t *next, ctile *out)
+                           sx__cog_next_t *next, ctile *out, int compress)
 {
     const int64_t T = s->tile;
     const size_t esz = p->esz, tile_bytes = (size_t)(T * T) * esz;
@@ -139,7 +146,7 @@ static sx_err encode_level(const settings *s, const sx__cog_plan_t *p, sx__cog_t
                 void *slot = sx__cog_next_slot(next, i, &stride);
                 sx__cog_reduce((sx__cog_rs)s->rs, p->dtype, p->fill, t->p, t->stride, t->w, t->h, slot, stride);
             }
-            if (e != SX_OK) continue;
+            if (e != SX_OK || !compress) continue;
             extract(t, T, p->dtype, esz, p->fill, cells);
             sx__cog_predict(predictor, p->dtype, cells, T, T, scratch);
             const void *z;
@@ -172,57 +179,177 @@ static sx_err encode_level(const settings *s, const sx__cog_plan_t *p, sx__cog_t
     return SX_OK;
 }
 
-/* Build every level's tiles from the full resolution down: compress, reduce,
- * move the pieces. comp[k] / mine[k] receive this rank's compressed tiles. */
+/* Level k's tiles (n of them): compress (if compress) and reduce into level
+ * k+1 (if there is one), whose tiles come back in *tiles / *n. */
+static sx_err one_level(const settings *s, const sx__cog_plan_t *p, int k, sx__cog_tile_t *cur, int64_t ncur,
+                        ctile *out, int compress, const char *t_tiles, const char *t_comm, sx__cog_tile_t **tiles,
+                        int64_t *n)
+{
+    sx__cog_next_t *next = NULL;
+    sx_err e = SX_OK;
+    *tiles = NULL, *n = 0;
+    if (k + 1 < p->pyr.nlevels) e = sx__cog_next_create(p, k, &next);
+    e = sx_err_agree(p->comm, e);
+    if (e == SX_OK && next) e = sx__cog_next_post(next);
+    sx_perf_start(t_tiles, SX_PERF_COMPUTE);
+    sx_err enc = e == SX_OK ? encode_level(s, p, cur, ncur, next, out, compress) : SX_OK;
+    sx_perf_stop(t_tiles);
+    if (e == SX_OK && next) {
+        sx_perf_start(t_comm, SX_PERF_COMM);
+        e = sx__cog_next_finish(&next, tiles, n);
+        sx_perf_stop(t_comm);
+    }
+    sx__cog_next_destroy(&next);
+    if (e == SX_OK) e = enc;
+    return sx_err_agree(p->comm, e);
+}
+
+/* Tile counts in the global numbering (the sum over the ranks: each tile has
+ * one owner) of the levels from k0 on. Collective. */
+static sx_err global_counts(const sx__cog_plan_t *p, ctile **comp, sx__cog_tile_t **mine, const int64_t *nmine,
+                            int k0, uint64_t *counts)
+{
+    memset(counts, 0, (size_t)p->pyr.ntiles * sizeof *counts);
+    for (int k = k0; k < p->pyr.nlevels; k++)
+        for (int64_t i = 0; i < nmine[k]; i++) counts[p->pyr.base[k] + mine[k][i].index] = comp[k][i].n;
+    SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, counts, (int)p->pyr.ntiles, MPI_UINT64_T, MPI_SUM, p->comm));
+    return SX_OK;
+}
+
+/* The header of a file holding `data` bytes of tiles: *h set, its size in
+ * *bytes, BigTIFF when asked or when the file would pass 4 GiB. Rank 0
+ * decides; collective. */
+static sx_err plan_header(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, uint64_t data,
+                          sx__cog_tiff_t *h, uint64_t *bytes)
+{
+    int nodata_tag = -1;
+    for (int i = 0; i < tags->ntags; i++)
+        if (tags->tags[i].tag == 42113) nodata_tag = i;
+    *h = (sx__cog_tiff_t){0, p->dtype, sx__cog_compression_tag(s->codec), sx__cog_predictor_tag(s->codec, p->dtype),
+                          &p->pyr, tags->tags, tags->ntags, nodata_tag >= 0 ? &tags->tags[nodata_tag] : NULL,
+                          nodata_tag >= 0, NULL, NULL};
+    uint64_t header[2] = {0, 0}; /* bytes, BigTIFF */
+    if (p->rank == 0) {
+        header[0] = sx__cog_tiff_header(h, NULL);
+        if (s->bigtiff || header[0] + data > UINT32_MAX) {
+            h->bigtiff = 1;
+            header[0] = sx__cog_tiff_header(h, NULL);
+            header[1] = 1;
+        }
+    }
+    SX_CHECK_MPI(MPI_Bcast(header, 2, MPI_UINT64_T, 0, p->comm));
+    h->bigtiff = (int)header[1];
+    *bytes = header[0];
+    return SX_OK;
+}
+
+/* Once the overviews are compressed: the full-resolution tiles that start
+ * the level and belong to this rank (tiles 0 .. *nstream - 1) get a writer
+ * thread, if their offsets are already certain — the header's size is, when
+ * the format chosen for the largest size the tiles can compress to is the
+ * format the real sizes will give (classic TIFF under 4 GiB, or BigTIFF when
+ * asked). Otherwise nothing streams. Collective. */
+static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
+                           sx__cog_tile_t **mine, const int64_t *nmine, const char *tmp_path,
+                           sx__cog_stream_t **stream, int64_t *nstream)
+{
+    *stream = NULL, *nstream = 0;
+    const sx__cog_pyramid_t *pyr = &p->pyr;
+    const size_t tile_bytes = (size_t)s->tile * (size_t)s->tile * p->esz;
+    uint64_t *counts = malloc((size_t)pyr->ntiles * sizeof *counts);
+    sx__cog_encoder_t *enc = NULL;
+    sx_err err = counts ? sx__cog_encoder_create(s->codec, s->level, tile_bytes, &enc)
+                        : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %lld tile sizes",
+                                     (long long)pyr->ntiles);
+    err = sx_err_agree(p->comm, err);
+    if (err == SX_OK) err = global_counts(p, comp, mine, nmine, 1, counts);
+    uint64_t over = 0, hb = 0;
+    sx__cog_tiff_t h;
+    if (err == SX_OK) {
+        for (int k = 1; k < pyr->nlevels; k++)
+            for (int64_t t = 0; t < pyr->lv[k].ntx * pyr->lv[k].nty; t++) over += counts[pyr->base[k] + t] + SX__COG_TILE_EXTRA;
+        uint64_t most = (uint64_t)(pyr->lv[0].ntx * pyr->lv[0].nty) *
+                        (sx__cog_encoder_bound(enc, tile_bytes) + SX__COG_TILE_EXTRA);
+        err = plan_header(s, p, tags, over + most, &h, &hb);
+    }
+    sx__cog_encoder_destroy(&enc);
+    free(counts);
+    if (err != SX_OK) return sx_err_agree(p->comm, err);
+    int64_t m = 0; /* leading tiles of the level that are this rank's */
+    while (m < nmine[0] && mine[0][m].index == m) m++;
+    int certain = !h.bigtiff || s->bigtiff;
+    if (certain && m > 0) err = sx__cog_stream_open(tmp_path, hb + over, m, stream);
+    if (err == SX_OK) *nstream = certain ? m : 0;
+    return sx_err_agree(p->comm, err);
+}
+
+/* Build every level's tiles: reduce the full resolution into the first
+ * overview, compress the overviews from there down (reducing each into the
+ * next), then compress the full resolution, streaming its leading tiles
+ * when their offsets are known (stream_start). comp[k] / mine[k] receive
+ * this rank's compressed tiles; *nstream of level 0's were written. */
 static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void *data, int64_t row_stride,
-                         const char *name, ctile **comp, sx__cog_tile_t **mine, int64_t *nmine)
+                         const char *name, const sx__cog_tags_t *tags, const char *tmp_path, ctile **comp,
+                         sx__cog_tile_t **mine, int64_t *nmine, int64_t *nstream, int64_t *written)
 {
     char t_tiles[96], t_comm[96];
     snprintf(t_tiles, sizeof t_tiles, "%s: COG tiles", name);
     snprintf(t_comm, sizeof t_comm, "%s: COG exchange", name);
     sx__cog_tile_t *tiles = NULL;
     int64_t n = 0;
+    *nstream = 0;
     sx_perf_start(t_comm, SX_PERF_COMM);
     sx_err err = sx__cog_level0(p, data, row_stride, &tiles, &n);
     sx_perf_stop(t_comm);
     SX_CHECK(err);
-    for (int k = 0; k < p->pyr.nlevels; k++) {
-        sx__cog_next_t *next = NULL;
-        sx_err e = SX_OK;
-        comp[k] = n ? calloc((size_t)n, sizeof **comp) : NULL;
-        if (n && !comp[k]) e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
-        if (e == SX_OK && k + 1 < p->pyr.nlevels) e = sx__cog_next_create(p, k, &next);
-        e = sx_err_agree(p->comm, e);
-        if (e == SX_OK && next) e = sx__cog_next_post(next);
-        sx_perf_start(t_tiles, SX_PERF_COMPUTE);
-        sx_err enc = e == SX_OK ? encode_level(s, p, tiles, n, next, comp[k]) : SX_OK;
-        sx_perf_stop(t_tiles);
+    mine[0] = tiles, nmine[0] = n;
+    tiles = NULL, n = 0;
+    comp[0] = nmine[0] ? calloc((size_t)nmine[0], sizeof **comp) : NULL;
+    err = sx_err_agree(p->comm, nmine[0] && !comp[0] ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory") : SX_OK);
+    if (err == SX_OK && p->pyr.nlevels > 1)
+        err = one_level(s, p, 0, mine[0], nmine[0], comp[0], 0, t_tiles, t_comm, &tiles, &n);
+    for (int k = 1; k < p->pyr.nlevels && err == SX_OK; k++) {
         mine[k] = tiles, nmine[k] = n;
         tiles = NULL, n = 0;
-        if (e == SX_OK && next) {
-            sx_perf_start(t_comm, SX_PERF_COMM);
-            e = sx__cog_next_finish(&next, &tiles, &n);
-            sx_perf_stop(t_comm);
-        }
-        sx__cog_next_destroy(&next);
-        if (e == SX_OK) e = enc;
-        e = sx_err_agree(p->comm, e);
-        if (e != SX_OK) {
-            sx__cog_tiles_free(&tiles, n);
-            return e;
-        }
+        comp[k] = nmine[k] ? calloc((size_t)nmine[k], sizeof **comp) : NULL;
+        err = sx_err_agree(p->comm,
+                           nmine[k] && !comp[k] ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory") : SX_OK);
+        if (err == SX_OK) err = one_level(s, p, k, mine[k], nmine[k], comp[k], 1, t_tiles, t_comm, &tiles, &n);
         /* The level's cells are no longer needed, only their tile numbers. */
         for (int64_t i = 0; i < nmine[k]; i++) {
             free(mine[k][i].buf);
             mine[k][i].buf = NULL, mine[k][i].p = NULL;
         }
     }
-    return SX_OK;
+    sx__cog_tiles_free(&tiles, n);
+    sx__cog_stream_t *stream = NULL;
+    if (err == SX_OK) err = stream_start(s, p, tags, comp, mine, nmine, tmp_path, &stream, nstream);
+    /* the full resolution, a few tiles per thread at a time so that the
+     * leading ones reach the writer thread as they are done */
+    const int64_t chunk = 4 * (int64_t)omp_get_max_threads();
+    sx_err enc = SX_OK;
+    sx_perf_start(t_tiles, SX_PERF_COMPUTE);
+    for (int64_t i0 = 0; err == SX_OK && enc == SX_OK && i0 < nmine[0]; i0 += chunk) {
+        int64_t i1 = i0 + chunk < nmine[0] ? i0 + chunk : nmine[0];
+        enc = encode_level(s, p, mine[0] + i0, i1 - i0, NULL, comp[0] + i0, 1);
+        for (int64_t i = i0; enc == SX_OK && stream && i < i1 && i < *nstream; i++)
+            sx__cog_stream_push(stream, comp[0][i].bytes, (size_t)comp[0][i].n + SX__COG_TILE_EXTRA);
+    }
+    sx_perf_stop(t_tiles);
+    sx_err closed = sx__cog_stream_close(&stream, written);
+    if (enc == SX_OK) enc = closed;
+    if (err == SX_OK) err = sx_err_agree(p->comm, enc);
+    for (int64_t i = 0; i < nmine[0]; i++) {
+        free(mine[0][i].buf);
+        mine[0][i].buf = NULL, mine[0][i].p = NULL;
+    }
+    return err;
 }
 
-/* Write this rank's tiles, smallest level first, merging contiguous ones. */
+/* Write this rank's tiles, smallest level first, merging contiguous ones,
+ * but for the first nstream of the full resolution (written already). */
 static sx_err write_tiles(MPI_File fh, const sx__cog_plan_t *p, ctile **comp, sx__cog_tile_t **mine,
-                          const int64_t *nmine, const uint64_t *offsets, int64_t *written)
+                          const int64_t *nmine, int64_t nstream, const uint64_t *offsets, int64_t *written)
 {
     size_t cap = STAGE_BYTES, used = 0;
     uint64_t at = 0;
@@ -233,7 +360,7 @@ static sx_err write_tiles(MPI_File fh, const sx__cog_plan_t *p, ctile **comp, sx
     SX_FAIL_IF(!stage, SX_ERR_NOMEM, "cannot allocate %zu bytes to stage COG tiles", cap);
     sx_err err = SX_OK;
     for (int k = p->pyr.nlevels - 1; k >= 0 && err == SX_OK; k--) {
-        for (int64_t i = 0; i < nmine[k] && err == SX_OK; i++) {
+        for (int64_t i = k == 0 ? nstream : 0; i < nmine[k] && err == SX_OK; i++) {
             const ctile *c = &comp[k][i];
             uint64_t pos = offsets[p->pyr.base[k] + mine[k][i].index] - 4;
             size_t len = (size_t)c->n + SX__COG_TILE_EXTRA;
@@ -263,29 +390,10 @@ static sx_err place(const settings *s, const sx__cog_plan_t *p, const sx__cog_ta
                     sx__cog_tiff_t *h)
 {
     const sx__cog_pyramid_t *pyr = &p->pyr;
-    for (int k = 0; k < pyr->nlevels; k++)
-        for (int64_t i = 0; i < nmine[k]; i++) counts[pyr->base[k] + mine[k][i].index] = comp[k][i].n;
-    SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, counts, (int)pyr->ntiles, MPI_UINT64_T, MPI_SUM, p->comm));
-    uint64_t data = 0;
+    SX_CHECK(global_counts(p, comp, mine, nmine, 0, counts));
+    uint64_t data = 0, pos = 0;
     for (int64_t t = 0; t < pyr->ntiles; t++) data += counts[t] + SX__COG_TILE_EXTRA;
-    int nodata_tag = -1;
-    for (int i = 0; i < tags->ntags; i++)
-        if (tags->tags[i].tag == 42113) nodata_tag = i;
-    *h = (sx__cog_tiff_t){0, p->dtype, sx__cog_compression_tag(s->codec), sx__cog_predictor_tag(s->codec, p->dtype),
-                          pyr, tags->tags, tags->ntags, nodata_tag >= 0 ? &tags->tags[nodata_tag] : NULL,
-                          nodata_tag >= 0, NULL, NULL};
-    uint64_t header[2] = {0, 0}; /* bytes, BigTIFF */
-    if (p->rank == 0) {
-        header[0] = sx__cog_tiff_header(h, NULL);
-        if (s->bigtiff || header[0] + data > UINT32_MAX) {
-            h->bigtiff = 1;
-            header[0] = sx__cog_tiff_header(h, NULL);
-            header[1] = 1;
-        }
-    }
-    SX_CHECK_MPI(MPI_Bcast(header, 2, MPI_UINT64_T, 0, p->comm));
-    h->bigtiff = (int)header[1];
-    uint64_t pos = header[0];
+    SX_CHECK(plan_header(s, p, tags, data, h, &pos));
     for (int k = pyr->nlevels - 1; k >= 0; k--)
         for (int64_t t = 0; t < pyr->lv[k].ntx * pyr->lv[k].nty; t++) {
             offsets[pyr->base[k] + t] = pos + 4;
@@ -297,7 +405,8 @@ static sx_err place(const settings *s, const sx__cog_plan_t *p, const sx__cog_ta
 
 /* Phases 3 and 4 into the open temporary file. */
 static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
-                              sx__cog_tile_t **mine, const int64_t *nmine, const char *tmp_path, const char *name)
+                              sx__cog_tile_t **mine, const int64_t *nmine, int64_t nstream, int64_t streamed,
+                              const char *tmp_path, const char *name)
 {
     uint64_t *counts = calloc((size_t)p->pyr.ntiles, sizeof *counts);
     uint64_t *offsets = calloc((size_t)p->pyr.ntiles, sizeof *offsets);
@@ -309,7 +418,7 @@ static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const 
     snprintf(timer, sizeof timer, "%s: COG file", name);
     sx_perf_start(timer, SX_PERF_WRITE);
     MPI_File fh = MPI_FILE_NULL;
-    int64_t written = 0;
+    int64_t written = streamed;
     if (err == SX_OK) {
         int rc = MPI_File_open(p->comm, tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
         if (rc != MPI_SUCCESS) {
@@ -319,7 +428,7 @@ static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const 
         err = sx_err_agree(p->comm, err);
     }
     if (err == SX_OK) {
-        sx_err e = write_tiles(fh, p, comp, mine, nmine, offsets, &written);
+        sx_err e = write_tiles(fh, p, comp, mine, nmine, nstream, offsets, &written);
         if (e == SX_OK && p->rank == 0) {
             size_t hb = sx__cog_tiff_header(&h, NULL);
             unsigned char *hdr = calloc(1, hb);
@@ -377,8 +486,10 @@ sx_err sx_cog_write_blocks(MPI_Comm comm, const char *final_path, const sx_grid_
     ctile *comp[SX__COG_MAX_LEVELS] = {0};
     sx__cog_tile_t *mine[SX__COG_MAX_LEVELS] = {0};
     int64_t nmine[SX__COG_MAX_LEVELS] = {0};
-    if (err == SX_OK) err = all_levels(&s, &plan, data, row_stride, name, comp, mine, nmine);
-    if (err == SX_OK) err = place_and_write(&s, &plan, &tags, comp, mine, nmine, out.tmp_path, name);
+    int64_t nstream = 0, streamed = 0;
+    if (err == SX_OK)
+        err = all_levels(&s, &plan, data, row_stride, name, &tags, out.tmp_path, comp, mine, nmine, &nstream, &streamed);
+    if (err == SX_OK) err = place_and_write(&s, &plan, &tags, comp, mine, nmine, nstream, streamed, out.tmp_path, name);
     for (int k = 0; k < nl; k++) {
         ctiles_free(comp[k], nmine[k]);
         sx__cog_tiles_free(&mine[k], nmine[k]);
