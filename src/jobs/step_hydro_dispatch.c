@@ -90,6 +90,7 @@ static sx_err override(sx_job_t *job, const sx_cfg_node_t *on, int i, fc_t *f, a
         double s;
         char key[200];
         r->net.z0 = z * b->curves.unit[0].to_si;
+        r->net.keep_z0 = 1; /* its own starting level, hot start or not */
         snprintf(key, sizeof key, "%s: initial_level", r->what);
         SX_CHECK(sx_reservoir_storage_at(&b->curves, r->net.z0, key, &s));
     }

@@ -25,7 +25,10 @@ static const sx_cfg_field_t res_fields[] = {
     {"curves", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "CSV level,storage[,outflow] (units in the header)"},
     {"rules", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "operating rules YAML (as `hydro reservoir --rules`)"},
     {"initial_level", SX_CFG_T_FLOAT, 0, "flood-limit level (no rules: outflow = inflow)", -1e6, 1e6, NULL,
-     "observed level at the window's first row (curve's level unit)"},
+     "observed level at the window's first row of a cold start (curve's level unit); a hot start routes on from "
+     "the state file"},
+    {"design_level", SX_CFG_T_FLOAT, 0, "none", -1e6, 1e6, NULL,
+     "设计洪水位, design flood level (curve's level unit): the ensemble's share of members above it"},
     {"structures", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
      "outflow capacity from weirs, gates and outlets instead of the curves' outflow column"},
     {"compensation", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
@@ -92,8 +95,14 @@ static sx_err one(sx_job_t *job, const sx_cfg_node_t *rn, const char *id, fc_t *
         SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(rn, "rules"), rp, &rp));
         SX_CHECK(sx__step_reservoir_rules_read(rp, &r->curves, &f->s, &r->rules, &r->release));
     }
-    double z0;
+    double z0, zd;
     SX_CHECK(sx_cfg_get_double(cfg, rn, "initial_level", NAN, &z0));
+    SX_CHECK(sx_cfg_get_double(cfg, rn, "design_level", NAN, &zd));
+    r->net.z_design = zd * r->curves.unit[0].to_si;
+    if (!isnan(zd) && rp && !(r->net.z_design >= r->rules.z_high))
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(rn, "design_level"),
+                              "design_level (设计洪水位) %g lies below flood_control_high_level (防洪高水位) %g of %s; "
+                              "correct the levels", zd, r->rules.z_high / r->curves.unit[0].to_si, rp);
     r->net.curves = &r->curves;
     r->net.rules = rp ? &r->rules : NULL;
     r->net.z0 = z0 * r->curves.unit[0].to_si;

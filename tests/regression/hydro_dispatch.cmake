@@ -3,7 +3,7 @@
 # and the refusals (one message naming file, row and key).
 set(SX_DSP_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_dispatch.py)
 set(SX_DSP_D ${SX_TEST_DATA_DIR}/hydro_dispatch)
-foreach(case network structures ranks prerelease compensation levels alternatives job)
+foreach(case network structures ranks prerelease compensation levels alternatives job ensemble hotstart)
   add_test(NAME hydro_dispatch_${case}
            COMMAND /usr/bin/python3 ${SX_DSP_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro_dispatch ${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
@@ -11,6 +11,7 @@ foreach(case network structures ranks prerelease compensation levels alternative
 endforeach()
 set_tests_properties(hydro_dispatch_ranks PROPERTIES LABELS "regression;mpi" PROCESSORS 4)
 set_tests_properties(hydro_dispatch_job PROPERTIES LABELS "regression;mpi" PROCESSORS 3)
+set_tests_properties(hydro_dispatch_hotstart PROPERTIES LABELS "regression;mpi" PROCESSORS 3)
 
 function(sx_dsp_error name np status pattern)
   add_test(NAME hydro_dispatch_error_${name}

@@ -21,6 +21,13 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
   job         jobs/hydro_dispatch_xiang.yaml (two reservoirs above Xiangtan, published thresholds) at 1 and 3 ranks:
               every table identical; the rating passes through the published Xiangtan readings; the
               thresholds in signals.csv are the published ones; a hot-started next run works
+  ensemble    reservoir levels as ensembles: with rain_sigma 0 every member is the deterministic run, so the level
+              percentiles z05..z95 equal its level, the release percentiles its release, the shares over the
+              flood-limit / high / design levels 0 or 1 by its level; with spread the percentiles are ordered, the
+              release percentiles are forecast.csv's at the node, and the shares agree with the percentiles
+  hotstart    the reservoirs in the hot-start file: a run to 16:00, then a run from 17:00 hot-started from its
+              state, gives every row of reservoirs.csv, forecast.csv and levels.csv from 09:00 exactly as one
+              run from 00:00 (deterministic and ensemble columns), at 1 and 3 ranks
   levels      the control station's levels are the inverted rating Q = a (h - b)^c (two segments) of its forecast
               discharge; the first time over the warning level, the signal (highest grade within the lead by
               level and return period), its onset, ordered level percentiles and grade probabilities; the
@@ -265,6 +272,60 @@ def case_levels():
           f"design floods 5/20/50 years {d}")
 
 
+def case_ensemble():
+    design = "steps.0.subbasins.1.reservoir.design_level=126"
+    a = os.path.join(OUT, "ens_flat")
+    job(a, design, "steps.0.ensemble.rain_sigma=0")
+    for name, rows in reservoirs(a).items():
+        thr = {"upper": (110, 124, 126), "lower": (60, 72, None)}[name]
+        lead = [r for r in rows if r["phase"] == "forecast"]
+        assert len(lead) == 30 and all(r["z50"] == "" for r in rows if r["phase"] == "observed")
+        for r in lead:
+            assert all(r[k] == r["level"] for k in ("z05", "z25", "z50", "z75", "z95")), r
+            assert all(abs(float(r[k]) - float(r["outflow"])) < 1e-6 for k in ("r05", "r25", "r50", "r75", "r95")), r
+            for k, z in zip(("p_over_flood_limit", "p_over_high_level", "p_over_design_level"), thr):
+                assert r[k] == ("" if z is None else "%.4f" % (float(r["level"]) > z)), (k, r)
+    b = os.path.join(OUT, "ens_spread")
+    job(b, design)
+    fc = {r["time"]: r for r in forecast(b, "upper")}
+    spread = 0
+    for name, rows in reservoirs(b).items():
+        for r in (r for r in rows if r["phase"] == "forecast"):
+            z = [float(r[k]) for k in ("z05", "z25", "z50", "z75", "z95")]
+            assert z == sorted(z), r
+            spread = max(spread, z[4] - z[0])
+            if name == "upper":
+                assert all(abs(float(r["r" + k]) - float(fc[r["time"]]["p" + k])) < 2e-6 for k in ("05", "50", "95"))
+            p = [float(r[k]) for k in ("p_over_flood_limit", "p_over_high_level", "p_over_design_level") if r[k]]
+            assert p == sorted(p, reverse=True), r
+            fl = 110 if name == "upper" else 60  # 12 members: z05 above -> 11 members above, z95 not -> at most 1
+            if z[0] > fl:
+                assert p[0] >= 11 / 12 - 1e-4, r
+            if z[4] <= fl:
+                assert p[0] <= 1 / 12 + 1e-4, r
+    assert spread > 0.05, spread
+    print(f"ensemble: reservoir level percentiles and exceedance shares; widest 5-95 % spread {spread:.3f} m")
+
+
+def case_hotstart():
+    cut = "2024-06-01 17:00"
+    for n in (1, 3):
+        a, b, whole = (os.path.join(OUT, f"hot{n}_{x}") for x in ("a", "b", "whole"))
+        job(a, "steps.0.issue=2024-06-01 16:00", "steps.0.lead=22", np_=n)  # all windows end at 2024-06-02 14:00
+        job(b, "steps.0.start=" + cut, "steps.0.issue=2024-06-01 20:00", "steps.0.lead=18",
+            f"steps.0.state_in={a}/state.h5", np_=n)
+        job(whole, "steps.0.issue=2024-06-01 20:00", "steps.0.lead=18", np_=n)
+        w = reservoirs(whole)
+        assert float(w["upper"][17]["level"]) > 110.1, "the pool did not move: the test would not see a cold restart"
+        for name in ("reservoirs.csv", "forecast.csv", "levels.csv"):
+            rb = [l for l in open(os.path.join(b, name))][1:]
+            rw = [l for l in open(os.path.join(whole, name))][1:]
+            rw = [l for l in rw if l.split(",")[1] >= cut]
+            assert rb == rw, (name, n, [(x, y) for x, y in zip(rb, rw) if x != y][:3])
+        print(f"hot start at {n} rank(s): the continued run equals the whole run from {cut} "
+              f"(upper at {w['upper'][17]['level']} m, not its initial 110 m)")
+
+
 def case_alternatives():
     out = os.path.join(OUT, "alternatives")
     job(out)
@@ -315,5 +376,5 @@ def case_job():
     print(f"job: Xiangtan {s['signal']} from {s['onset']} (P {s['probability']}); identical at 1 and 3 ranks; hot start ok")
 
 
-{"network": case_network, "levels": case_levels, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
+{"network": case_network, "levels": case_levels, "ensemble": case_ensemble, "hotstart": case_hotstart, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
  "compensation": case_compensation}[CASE]()
