@@ -89,6 +89,43 @@ sx_err sx_hydro_forecast_res_stats(const sx_hydro_forecast_cfg_t *c, sx_hydro_fo
     return SX_OK;
 }
 
+/* "NN %" or "—" for NaN (level not given). */
+static void share(sx_strbuf_t *sb, double p)
+{
+    if (isnan(p))
+        sx_strbuf_puts(sb, " — |");
+    else
+        sx_strbuf_printf(sb, " %.0f %% |", 100 * p);
+}
+
+void sx__hydro_bulletin_reservoirs(sx_strbuf_t *sb, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f)
+{
+    const int64_t n = f->nsteps, nl = f->nlead, nh = n - nl;
+    sx_strbuf_puts(sb, "\n## Reservoirs (水库)\n\n| reservoir | peak level (m) | at | ensemble 95 % peak level | peak release "
+                       "(m³/s) | at | P(> 汛限水位) | P(> 防洪高水位) | P(> 设计洪水位) |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (int k = 0; k < f->nres; k++) {
+        const int i = f->res_node[k];
+        const double *z = f->res_level + (int64_t)i * n, *q = f->q_det + (int64_t)i * n;
+        int64_t pz = nh, pq = nh;
+        for (int64_t t = nh; t < n; t++) {
+            if (z[t] > z[pz]) pz = t;
+            if (q[t] > q[pq]) pq = t;
+        }
+        double z95 = NAN;
+        for (int64_t l = 0; f->res_lpct && l < nl; l++)
+            z95 = fmax(isnan(z95) ? -INFINITY : z95, f->res_lpct[((int64_t)k * nl + l) * SX_HYDRO_NPCT + 4]);
+        sx_strbuf_printf(sb, "| %s | %.2f | %s | ", c->nodes[i].id, z[pz], c->times->time[c->start + pz]);
+        if (isnan(z95))
+            sx_strbuf_puts(sb, "— |");
+        else
+            sx_strbuf_printf(sb, "%.2f |", z95);
+        sx_strbuf_printf(sb, " %.1f | %s |", q[pq], c->times->time[c->start + pq]);
+        for (int j = 0; j < 3; j++) share(sb, f->res_p_any ? f->res_p_any[k * 3 + j] : NAN);
+        sx_strbuf_puts(sb, "\n");
+    }
+    sx_strbuf_puts(sb, "\nLevels and releases of every member are in reservoirs.csv (z05..z95, r05..r95).\n");
+}
+
 /* ",%.4f" or "," for NaN (no value). */
 static void num(sx_strbuf_t *sb, const char *fmt, double v)
 {

@@ -285,6 +285,10 @@ def case_ensemble():
             assert all(abs(float(r[k]) - float(r["outflow"])) < 1e-6 for k in ("r05", "r25", "r50", "r75", "r95")), r
             for k, z in zip(("p_over_flood_limit", "p_over_high_level", "p_over_design_level"), thr):
                 assert r[k] == ("" if z is None else "%.4f" % (float(r["level"]) > z)), (k, r)
+        top = max(float(r["level"]) for r in lead)  # the bulletin: shares over each level within the lead
+        row = next(l for l in open(os.path.join(a, "bulletin.md"), encoding="utf-8") if l.startswith(f"| {name} |"))
+        want = ["—" if z is None else f"{100 * (top > z):.0f} %" for z in thr]
+        assert [x.strip() for x in row.split("|")[-4:-1]] == want and f"| {top:.2f} |" in row, (row, want)
     b = os.path.join(OUT, "ens_spread")
     job(b, design)
     fc = {r["time"]: r for r in forecast(b, "upper")}
