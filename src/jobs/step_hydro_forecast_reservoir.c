@@ -7,7 +7,8 @@
  * The curves file is the one of `hydro reservoir` (level, storage, outflow
  * with units in the header); with `structures` the outflow column is not
  * read and the capacity comes from the weirs, gates and outlets
- * (reservoir_structures.c). The rules file is the one of `hydro reservoir`
+ * (reservoir_structures.c; the key is read by step_hydro_reservoir_structures.c,
+ * as for `hydro reservoir --structures`). The rules file is the one of `hydro reservoir`
  * (step_hydro_reservoir_rules.c), its specified releases aligned with the
  * forcing's times. Errors name the job file, line and key (or the curves /
  * rules file, row and key).
@@ -34,44 +35,11 @@ static const sx_cfg_field_t res_fields[] = {
     {"compensation", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
      "错峰 {station: ID, safe_discharge: m3/s}: hold the release so the station stays at its safe discharge"},
 };
-static const sx_cfg_field_t st_fields[] = {
-    {"type", SX_CFG_T_ENUM, 1, NULL, 1, 0, "weir|gate|outlet", "free weir, gated spillway or bottom outlet"},
-    {"count", SX_CFG_T_INT, 0, "1", 1, 1000, NULL, "identical openings"},
-    {"crest", SX_CFG_T_FLOAT, 1, NULL, -1e4, 1e4, NULL, "weir crest / gate sill / outlet centre elevation (m)"},
-    {"width", SX_CFG_T_FLOAT, 0, NULL, 1e-6, 1e4, NULL, "width of one opening (m; weir, gate)"},
-    {"area", SX_CFG_T_FLOAT, 0, NULL, 1e-6, 1e6, NULL, "area of one outlet (m2; outlet)"},
-    {"opening", SX_CFG_T_FLOAT, 0, "fully open", 0, 1e3, NULL, "gate opening e (m; gate)"},
-    {"m", SX_CFG_T_FLOAT, 0, NULL, 0.01, 1, NULL, "weir discharge coefficient (weir, gate)"},
-    {"mu", SX_CFG_T_FLOAT, 0, NULL, 0.01, 1, NULL, "orifice discharge coefficient (gate, outlet)"},
-};
 static const sx_cfg_field_t comp_fields[] = {
     {"station", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "sub-basin id of the downstream control point"},
     {"safe_discharge", SX_CFG_T_FLOAT, 1, NULL, 0, 1e9, NULL, "its safe discharge (m3/s)"},
 };
 #define N(a) (sizeof a / sizeof *a)
-
-/* One structure group; keys the type needs are required here. */
-static sx_err structure(const sx_cfg_t *cfg, const sx_cfg_node_t *n, sx_reservoir_structure_t *s)
-{
-    SX_CHECK(sx_cfg_check(cfg, n, st_fields, N(st_fields)));
-    const char *type;
-    int64_t count;
-    SX_CHECK(sx_cfg_get_string(cfg, n, "type", NULL, &type));
-    SX_CHECK(sx_cfg_get_int(cfg, n, "count", 1, &count));
-    s->count = (int)count;
-    s->kind = !strcmp(type, "weir") ? SX_RESERVOIR_WEIR : !strcmp(type, "gate") ? SX_RESERVOIR_GATE : SX_RESERVOIR_OUTLET;
-    static const char *const need[3][4] = {{"width", "m"}, {"width", "m", "mu"}, {"area", "mu"}};
-    for (int k = 0; k < 4 && need[s->kind][k]; k++)
-        if (!sx_cfg_map_get(n, need[s->kind][k]))
-            return sx_cfg_fail_at(cfg, n, "a %s needs `%s`", type, need[s->kind][k]);
-    SX_CHECK(sx_cfg_get_double(cfg, n, "crest", 0, &s->crest));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "width", 0, &s->width));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "area", 0, &s->area));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "opening", INFINITY, &s->opening));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "m", 0, &s->m));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "mu", 0, &s->mu));
-    return SX_OK;
-}
 
 static sx_err one(sx_job_t *job, const sx_cfg_node_t *rn, const char *id, fc_t *f, fc_reservoir_t *r)
 {
@@ -83,13 +51,7 @@ static sx_err one(sx_job_t *job, const sx_cfg_node_t *rn, const char *id, fc_t *
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(rn, "curves"), cv, &cv));
     const sx_cfg_node_t *st = sx_cfg_map_get(rn, "structures");
     SX_CHECK(st ? sx_reservoir_curves_read_zv(cv, &r->curves) : sx_reservoir_curves_read(cv, &r->curves));
-    if (st) {
-        const size_t ns = sx_cfg_node_len(st);
-        if (ns < 1 || ns > 16) return sx_cfg_fail_at(cfg, st, "give 1..16 structure groups, got %zu", ns);
-        sx_reservoir_structure_t s[16];
-        for (size_t k = 0; k < ns; k++) SX_CHECK(structure(cfg, sx_cfg_node_at(st, k), &s[k]));
-        SX_CHECK(sx_reservoir_curves_set_structures(&r->curves, s, (int)ns, r->what));
-    }
+    if (st) SX_CHECK(sx__step_reservoir_structures(cfg, st, &r->curves, r->what));
     SX_CHECK(sx_cfg_get_string(cfg, rn, "rules", NULL, &rp));
     if (rp) {
         SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(rn, "rules"), rp, &rp));

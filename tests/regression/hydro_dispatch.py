@@ -8,6 +8,10 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
               discharge is exactly the two releases plus the side catchment (the release feeds the reach)
   structures  reservoir B's capacity from its outlets and gate: where the outlets run free its release is
               the hand formula (mu A sqrt(2g dH), mu B e sqrt(2g H)) interpolated between the curve's levels
+  cli_structures `hydro reservoir --structures` (the parser of the job key): on reservoir B's inflow from the network
+              run, with B's rules and the job's two structure groups as two --structures values it
+              gives B's rules, releases and levels of reservoirs.csv (in either order); without rules every release is the hand
+              formula of the outlets and gates at the level
   ranks       the ensemble with reservoirs: every output byte-identical at 1, 2, 3 and 4 ranks
   prerelease  预泄 on the 1e6 m3-per-metre test pool, computed by hand: the pre-release starts at the first
               step whose 2-hour look-ahead holds an inflow >= the trigger, releases 200 m3/s, lowers the pool
@@ -144,6 +148,40 @@ def case_structures():
     assert max(float(r["level"]) for r in rows) > 66, "the gates never opened: the test does not test them"
     print(f"structures: {len(free)} free-outflow steps equal the outlet/gate formulas; top level "
           f"{max(float(r['level']) for r in rows):.2f} m")
+
+
+def case_cli_structures():
+    out = os.path.join(OUT, "cli_structures")
+    job(out, "steps.0.subbasins.2.area=2500", "steps.0.ensemble.members=0")  # the gates open (case_structures)
+    low = reservoirs(out)["lower"]
+    inflow = os.path.join(OUT, "lower_in.csv")
+    with open(inflow, "w") as f:
+        f.write("time,inflow\n" + "".join(f"{r['time']},{r['inflow']}\n" for r in low))
+    groups = ["{type: outlet, count: 2, crest: 52, area: 12, mu: 0.8}",
+              "{type: gate, count: 3, crest: 66, width: 10, opening: 3, mu: 0.6, m: 0.38}"]
+    base = ["hydro", "reservoir", "--inflow", inflow, "--curves", os.path.join(D, "lower_zv.csv"), "--initial-level",
+            low[0]["level"]]
+    two, one = os.path.join(OUT, "lower_cli_two.csv"), os.path.join(OUT, "lower_cli_one.csv")
+    run(base + ["--rules", os.path.join(D, "lower_rules.yaml"), "--structures", groups[0], "--structures", groups[1],
+                "-o", two])
+    run(base + ["--rules", os.path.join(D, "lower_rules.yaml"), f"--structures={groups[1]}", "--structures", groups[0],
+                "-o", one])  # the groups add: their order does not matter
+    assert open(two).read() == open(one).read()
+    c = list(csv.DictReader(open(two)))
+    assert [r["rule"] for r in c] == [r["rule"] for r in low], ([r["rule"] for r in c], [r["rule"] for r in low])
+    assert np.abs(col(c, "outflow") - col(low, "outflow")).max() < 1e-3
+    assert np.abs(col(c, "level") - col(low, "level")).max() < 1e-4
+    free = os.path.join(OUT, "lower_cli_free.csv")
+    run(base + ["--structures", groups[0], "--structures", groups[1], "-o", free])
+    zs = np.arange(50, 81, dtype=float)
+    qs = np.array([structures_q(z) for z in zs])
+    f = list(csv.DictReader(open(free)))
+    for r in f:
+        want = np.interp(float(r["level"]), zs, qs)
+        assert abs(float(r["outflow"]) - want) <= 1e-3 + 1e-6 * want, (r, want)
+    assert col(f, "level").max() > 66, "the gates never opened"
+    print(f"cli structures: `hydro reservoir --structures` = the network's reservoir B ({len(c)} steps); free outflow "
+          f"= the formulas up to {col(f, 'level').max():.2f} m")
 
 
 def case_ranks():
@@ -380,5 +418,5 @@ def case_job():
     print(f"job: Xiangtan {s['signal']} from {s['onset']} (P {s['probability']}); identical at 1 and 3 ranks; hot start ok")
 
 
-{"network": case_network, "levels": case_levels, "ensemble": case_ensemble, "hotstart": case_hotstart, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
+{"network": case_network, "levels": case_levels, "ensemble": case_ensemble, "cli_structures": case_cli_structures, "hotstart": case_hotstart, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
  "compensation": case_compensation}[CASE]()
