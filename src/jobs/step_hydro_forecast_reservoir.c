@@ -78,19 +78,32 @@ static sx_err one(sx_job_t *job, const sx_cfg_node_t *rn, const char *id, fc_t *
         SX_CHECK(sx_reservoir_storage_at(&r->curves, r->net.z0, key, &s));
     }
     const sx_cfg_node_t *cp = sx_cfg_map_get(rn, "compensation");
-    if (cp) {
-        SX_CHECK(sx_cfg_check(cfg, cp, comp_fields, N(comp_fields)));
-        if (!rp) return sx_cfg_fail_at(cfg, cp, "compensation needs the reservoir's `rules` (it caps a ruled release)");
-        const char *sid;
-        SX_CHECK(sx_cfg_get_string(cfg, cp, "station", NULL, &sid));
-        SX_CHECK(sx_cfg_get_double(cfg, cp, "safe_discharge", 0, &r->net.comp_q));
-        for (int i = 0; i < f->c.nnodes; i++)
-            if (!strcmp(f->nodes[i].id, sid)) r->net.comp_node = i;
-        if (r->net.comp_node < 0)
-            return sx_cfg_fail_at(cfg, sx_cfg_map_get(cp, "station"), "station '%s' is not a sub-basin id", sid);
-    }
+    if (cp) SX_CHECK(sx__hydro_reservoir_compensation(cfg, cp, f, rp != NULL, &r->net));
     sx_log_info("hydro_forecast: reservoir at '%s': %d curve rows from '%s'%s%s%s", id, r->curves.n, cv,
                 st ? ", capacity from the structures" : "", rp ? ", rules " : "", rp ? rp : "");
+    return SX_OK;
+}
+
+sx_err sx__hydro_reservoir_compensation(const sx_cfg_t *cfg, const sx_cfg_node_t *cp, const fc_t *f, int has_rules,
+                                        sx_hydro_net_reservoir_t *net)
+{
+    const char *off = sx_cfg_node_text(cp);
+    if (off) {
+        if (strcmp(off, "none"))
+            return sx_cfg_fail_at(cfg, cp, "give {station: ID, safe_discharge: m3/s}, or none to switch it off");
+        net->comp_node = -1;
+        return SX_OK;
+    }
+    SX_CHECK(sx_cfg_check(cfg, cp, comp_fields, N(comp_fields)));
+    if (!has_rules) return sx_cfg_fail_at(cfg, cp, "compensation needs the reservoir's `rules` (it caps a ruled release)");
+    const char *sid;
+    SX_CHECK(sx_cfg_get_string(cfg, cp, "station", NULL, &sid));
+    SX_CHECK(sx_cfg_get_double(cfg, cp, "safe_discharge", 0, &net->comp_q));
+    net->comp_node = -1;
+    for (int i = 0; i < f->c.nnodes; i++)
+        if (!strcmp(f->nodes[i].id, sid)) net->comp_node = i;
+    if (net->comp_node < 0)
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(cp, "station"), "station '%s' is not a sub-basin id", sid);
     return SX_OK;
 }
 

@@ -3,7 +3,7 @@
 # and the refusals (one message naming file, row and key).
 set(SX_DSP_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_dispatch.py)
 set(SX_DSP_D ${SX_TEST_DATA_DIR}/hydro_dispatch)
-foreach(case network structures ranks prerelease compensation levels alternatives job ensemble hotstart cli_structures)
+foreach(case network structures ranks prerelease compensation levels alternatives job ensemble hotstart cli_structures alt_structures)
   add_test(NAME hydro_dispatch_${case}
            COMMAND /usr/bin/python3 ${SX_DSP_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro_dispatch ${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

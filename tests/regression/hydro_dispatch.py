@@ -22,6 +22,10 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
   alternatives three dispatch alternatives (approved rules, another rule set, a release plan + another start level):
               the approved one equals the base run; the held rule set releases at most its stage maximum; the
               plan is obeyed at its 5 times; holding water back lowers the station's peak
+  alt_structures alternatives that change outlet structures (gate openings) and compensation targets: each
+              alternative's rows of dispatch.csv equal the 'approved' rows of the job run with that change made in
+              the job itself (gates opened 1 m instead of 3 m; compensation for the station; compensation switched off again by
+              `none`), and an alternative repeating the job's structures equals 'approved'
   job         jobs/hydro_dispatch_xiang.yaml (two reservoirs above Xiangtan, published thresholds) at 1 and 3 ranks:
               every table identical; the rating passes through the published Xiangtan readings; the
               thresholds in signals.csv are the published ones; a hot-started next run works
@@ -389,6 +393,48 @@ def case_alternatives():
                                        f"{r['signal']}" for r in rows))
 
 
+def case_alt_structures():
+    import yaml
+    j = yaml.safe_load(open(JOB, encoding="utf-8"))
+    st = j["steps"][0]
+    st["subbasins"][2]["area"] = 2500  # the gates open (case_structures)
+    st["ensemble"]["members"] = 6
+    del st["subbasins"][3]["reservoir"]["rules"]  # B's outlets and gates run free: their opening sets the release
+    gates = st["subbasins"][3]["reservoir"]["structures"]
+    gates[1]["crest"] = 60  # the gates' sill low enough for them to pass water in this flood
+    wide = [dict(g, opening=1) if g["type"] == "gate" else dict(g) for g in gates]
+    comp = {"station": "ctrl", "safe_discharge": 1000}
+    st["alternatives"] = [{"name": "approved"}, {"name": "same", "reservoirs": {"lower": {"structures": [dict(g) for g in gates]}}},
+                          {"name": "gates_1m", "reservoirs": {"lower": {"structures": wide}}},
+                          {"name": "comp", "reservoirs": {"upper": {"compensation": comp}}},
+                          {"name": "comp_off", "reservoirs": {"upper": {"compensation": "none"}}}]
+    path = os.path.join(OUT, "alt_structures.yaml")
+    yaml.safe_dump(j, open(path, "w", encoding="utf-8"), allow_unicode=True)
+
+    def table(out):
+        rows = list(csv.DictReader(open(os.path.join(out, "dispatch.csv"))))
+        t = {}
+        for r in rows:
+            t.setdefault(r.pop("alternative"), []).append(r)
+        return t
+    base, wide_run, comp_run = (os.path.join(OUT, "alt_" + x) for x in ("base", "wide", "comp"))
+    job(base, path=path)
+    job(wide_run, "steps.0.subbasins.3.reservoir.structures.1.opening=1", path=path)
+    job(comp_run, "steps.0.subbasins.1.reservoir.compensation.station=ctrl",
+        "steps.0.subbasins.1.reservoir.compensation.safe_discharge=1000", path=path)
+    b, w, c = table(base), table(wide_run), table(comp_run)
+    assert b["same"] == b["approved"]
+    assert b["gates_1m"] == w["approved"], (b["gates_1m"], w["approved"])
+    assert b["comp"] == c["approved"], (b["comp"], c["approved"])
+    assert c["comp_off"] == b["approved"], (c["comp_off"], b["approved"])
+    low = lambda t, k: next(r for r in t[k] if r["point"] == "lower")
+    assert float(low(b, "gates_1m")["peak_level"]) > float(low(b, "approved")["peak_level"]) + 0.1, "the gates do not matter"
+    up = next(r for r in b["comp"] if r["point"] == "upper")
+    assert "compensation" in up["rules"], up
+    print(f"alternatives with structures and compensation: lower peak level {low(b, 'approved')['peak_level']} -> "
+          f"{low(b, 'gates_1m')['peak_level']} m with the gates opened 1 m instead of 3 m; upper under compensation: {up['rules']}")
+
+
 def case_job():
     a, b = os.path.join(OUT, "xiang1"), os.path.join(OUT, "xiang3")
     job(a, path="jobs/hydro_dispatch_xiang.yaml")
@@ -418,5 +464,5 @@ def case_job():
     print(f"job: Xiangtan {s['signal']} from {s['onset']} (P {s['probability']}); identical at 1 and 3 ranks; hot start ok")
 
 
-{"network": case_network, "levels": case_levels, "ensemble": case_ensemble, "cli_structures": case_cli_structures, "hotstart": case_hotstart, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
+{"network": case_network, "levels": case_levels, "ensemble": case_ensemble, "cli_structures": case_cli_structures, "alt_structures": case_alt_structures, "hotstart": case_hotstart, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
  "compensation": case_compensation}[CASE]()
