@@ -17,6 +17,10 @@
  * the bottom row (the step drains more than the pool holds) is an error
  * naming the time.
  *
+ * A continued run (sx_reservoir_operate_hot) prepends the previous run's
+ * last row — its storage, level, release and inflow — so its first row is the
+ * same step an uninterrupted run takes.
+ *
  * Correctness: the linear reservoir S = K O is reproduced exactly (SI is
  * linear, so interpolation is exact), which the tests compare with V. M.
  * Ponce's published onlinerouting02 sample table; every step satisfies the
