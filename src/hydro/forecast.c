@@ -8,7 +8,8 @@
  * Exactness: every member's numbers depend only on (seed, member); members
  * are gathered by index; percentiles sort each step's member values on every
  * rank identically. Memory per rank: its members' lead-time series plus the
- * gathered percentile input (members x nodes x lead doubles).
+ * gathered percentile input (members x (nodes + reservoirs) x lead doubles:
+ * discharges and pool levels).
  */
 #include <math.h>
 #include <stdio.h>
