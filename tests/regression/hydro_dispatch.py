@@ -35,7 +35,8 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
               release percentiles are forecast.csv's at the node, and the shares agree with the percentiles
   hotstart    the reservoirs in the hot-start file: a run to 16:00, then a run from 17:00 hot-started from its
               state, gives every row of reservoirs.csv, forecast.csv and levels.csv from 09:00 exactly as one
-              run from 00:00 (deterministic and ensemble columns), at 1 and 3 ranks
+              run from 00:00 (deterministic and ensemble columns), at 1 and 3 ranks; a state saved without one of
+              the reservoirs is refused naming it
   levels      the control station's levels are the inverted rating Q = a (h - b)^c (two segments) of its forecast
               discharge; the first time over the warning level, the signal (highest grade within the lead by
               level and return period), its onset, ordered level percentiles and grade probabilities; the
@@ -370,6 +371,21 @@ def case_hotstart():
             assert rb == rw, (name, n, [(x, y) for x, y in zip(rb, rw) if x != y][:3])
         print(f"hot start at {n} rank(s): the continued run equals the whole run from {cut} "
               f"(upper at {w['upper'][17]['level']} m, not its initial 110 m)")
+    # a state saved without reservoir 'upper' (its node a plain junction then) is refused naming it
+    import yaml
+    j = yaml.safe_load(open(JOB, encoding="utf-8"))
+    del j["steps"][0]["subbasins"][1]["reservoir"]
+    j["steps"][0]["alternatives"] = [{"name": "approved"}]
+    plain = os.path.join(OUT, "hot_plain.yaml")
+    yaml.safe_dump(j, open(plain, "w", encoding="utf-8"), allow_unicode=True)
+    a = os.path.join(OUT, "hot_plain")
+    job(a, "steps.0.issue=2024-06-01 16:00", "steps.0.lead=22", path=plain)
+    p = subprocess.run([SX, "run", JOB, "--out", os.path.join(OUT, "hot_refused"), "--set", "steps.0.start=" + cut,
+                        "--set", "steps.0.issue=2024-06-01 20:00", "--set", "steps.0.lead=18",
+                        "--set", f"steps.0.state_in={a}/state.h5"], capture_output=True, text=True)
+    errs = [l for l in p.stderr.splitlines() if l.startswith("sanxiang: error:")]
+    assert p.returncode == 3 and len(errs) == 1 and "has no reservoir 'upper'" in errs[0], (p.returncode, errs)
+    print("hot start: a state without the reservoir is refused:", errs[0])
 
 
 def case_alternatives():
