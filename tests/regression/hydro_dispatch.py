@@ -34,7 +34,7 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
               flood-limit / high / design levels 0 or 1 by its level; with spread the percentiles are ordered, the
               release percentiles are forecast.csv's at the node, and the shares agree with the percentiles
   hotstart    the reservoirs in the hot-start file: a run to 16:00, then a run from 17:00 hot-started from its
-              state, gives every row of reservoirs.csv, forecast.csv and levels.csv from 09:00 exactly as one
+              state, gives every row of reservoirs.csv, forecast.csv and levels.csv from 17:00 exactly as one
               run from 00:00 (deterministic and ensemble columns), at 1 and 3 ranks; a state saved without one of
               the reservoirs is refused naming it
   levels      the control station's levels are the inverted rating Q = a (h - b)^c (two segments) of its forecast
