@@ -151,13 +151,19 @@ sx_err sx_hydro_simulate(const sx_hydro_setup_t *s, int64_t n, const double *P, 
  */
 /** Channel-reach states saved with the models (Muskingum sub-reach in/out
  *  flows). tag identifies the reach's K, X, dt; a state with another tag is
- *  refused. */
+ *  refused. Also the reservoirs' states (nres 0: none): per reservoir node
+ *  the storage (m3), level (m), release (m3/s) and inflow (m3/s) at the
+ *  state's time (sx_reservoir_hot_t); on load a reservoir missing from the
+ *  file is refused naming it. */
 typedef struct {
     int n;
     const char *const *ids;
     const char *const *tags;
     double *const *st;     /* n arrays of len[i] values */
     const int64_t *len;
+    int nres;
+    const char *const *res_ids;
+    double *const *res_st; /* nres arrays of 4 values */
 } sx_hydro_reach_states_t;
 
 sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time, int nunits, const char *const *ids,

@@ -65,6 +65,13 @@ typedef struct {
     int comp_node;                     /* 错峰: node index of the downstream control point, -1: none */
     double comp_q;                     /* its safe discharge (m3/s) */
     const char *what;                  /* names the reservoir in messages ("job.yaml: reservoir 'zhexi'") */
+    double z_design;                   /* 设计洪水位, design flood level (m) for the ensemble's exceedance
+                                          probability; NaN: none */
+    const sx_reservoir_hot_t *hot;     /* the state at the row before the window: the first row is routed from
+                                          it as one step of a longer run; NULL: z0 as above. The forecast run
+                                          sets it from the hot-start file (callers leave it NULL) */
+    int keep_z0;                       /* 1: start from z0 even on a hot start (a dispatch alternative's own
+                                          starting level) */
 } sx_hydro_net_reservoir_t;
 
 /** What the reservoirs did, [node][step] over the window (rows of nodes
@@ -125,6 +132,13 @@ typedef struct {
     double *res_inflow, *res_level, *res_storage;
     sx_reservoir_rule_t *res_rule;
     double *ens;         /* [member][node][lead] every member's discharge (kept for levels and signals) */
+    /* with reservoirs and members: reservoir k is node res_node[k] (network file order) */
+    int nres, res_node[256];
+    double *ens_res_level; /* [member][k][lead] every member's pool level (m) */
+    double *res_lpct;    /* [k][lead][SX_HYDRO_NPCT] level percentiles (m); releases: pct at the node */
+    double *res_p;       /* [k][lead][3] share of members above the flood-limit, flood-control high and design
+                            levels (NaN where the level is not given) */
+    double *res_p_any;   /* [k][3] share of members above each of them at some lead step */
 } sx_hydro_forecast_t;
 
 /** Topological order of the network (upstream first); fails naming an
@@ -171,6 +185,12 @@ sx_err sx_hydro_network_route_res(int nnodes, const sx_hydro_node_t *nodes, cons
 /** Allocate f->res_* ([nnodes][nsteps], NaN / capacity) when c has a
  *  reservoir; nothing otherwise. Not collective. */
 sx_err sx_hydro_forecast_res_alloc(const sx_hydro_forecast_cfg_t *c, sx_hydro_forecast_t *f);
+
+/** The reservoirs' ensemble statistics of f from f->ens_res_level and the
+ *  members' releases in f->ens: res_lpct, res_p, res_p_any (Hyndman & Fan
+ *  type 7 as the discharge percentiles). Needs f->nres > 0 and members > 0.
+ *  Same numbers on every rank. Not collective. */
+sx_err sx_hydro_forecast_res_stats(const sx_hydro_forecast_cfg_t *c, sx_hydro_forecast_t *f);
 
 /** Areal rain of node i at forcing row t (mm per step): node_p[i][t] or
  *  sum_g w[g] gauge_p[g][t]. Not collective. */
@@ -235,7 +255,9 @@ sx_err sx_hydro_forecast_write_h5(const char *path, const sx_hydro_forecast_cfg_
 sx_err sx_hydro_forecast_write_svg(const char *path, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x, int node);
 /** reservoirs.csv: reservoir,time,phase,inflow,outflow,storage,level,rule of the deterministic run
- *  (m3/s, m3, m) — which rule governed each step; nothing is written without reservoirs. */
+ *  (m3/s, m3, m) — which rule governed each step — and on forecast rows with members the level and
+ *  release percentiles (z05..z95, r05..r95) and the shares of members above the flood-limit,
+ *  flood-control high and design levels; nothing is written without reservoirs. */
 sx_err sx_hydro_forecast_write_reservoirs(const char *path, const sx_hydro_forecast_cfg_t *c,
                                           const sx_hydro_forecast_t *f);
 /** bulletin.md: peaks, times and warnings per station, fit over the observed period. */

@@ -178,6 +178,26 @@ sx_err sx_reservoir_operate_capped(const sx_reservoir_curves_t *c, const sx_rese
                                    const char *const *times, double *outflow, double *storage, double *level,
                                    sx_reservoir_rule_t *rule);
 
+/** A reservoir's state at the end of a row, all that the next step needs (the
+ *  hot-start file keeps it): storage (m3), level (m), release (m3/s) and
+ *  inflow (m3/s) at that row. */
+typedef struct {
+    double storage, level, outflow, inflow;
+} sx_reservoir_hot_t;
+
+/**
+ * sx_reservoir_operate_capped continuing a run: row 0 is not a start state
+ * but the step from prev (the previous run's last row) to row 0, exactly as
+ * the uninterrupted run computes it (the release decided from prev's level,
+ * ramp-limited from prev's release), so two runs joined by prev give the
+ * same numbers as one run, bit for bit. prev->storage must lie on the curve.
+ * Not collective.
+ */
+sx_err sx_reservoir_operate_hot(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt, int64_t n,
+                                const double *inflow, const double *release, const double *cap,
+                                const sx_reservoir_hot_t *prev, const char *const *times, double *outflow,
+                                double *storage, double *level, sx_reservoir_rule_t *rule);
+
 /* ---- outflow capacity from the structures ------------------------------ */
 
 typedef enum {

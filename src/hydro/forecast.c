@@ -1,13 +1,15 @@
 /*
  * forecast.c — one forecast run for a basin (see sx_hydro_forecast.h):
  * hot start, observed-rain run to the issue time, state saved, forecast
- * rain run deterministically and as an ensemble over ranks, network routing,
- * percentiles and exceedance probabilities.
+ * rain run deterministically and as an ensemble over ranks, network routing
+ * (reservoirs hot-started from the state file too), percentiles and
+ * exceedance probabilities, every member's reservoir levels gathered.
  *
  * Exactness: every member's numbers depend only on (seed, member); members
  * are gathered by index; percentiles sort each step's member values on every
  * rank identically. Memory per rank: its members' lead-time series plus the
- * gathered percentile input (members x nodes x lead doubles).
+ * gathered percentile input (members x (nodes + reservoirs) x lead doubles:
+ * discharges and pool levels).
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,12 +19,29 @@
 
 #include "hydro/fcnet.h"
 #include "hydro/hydro_rng.h"
+#include "hydro_internal.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 
 static const double pct_levels[SX_HYDRO_NPCT] = {5, 25, 50, 75, 95};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void sx__hydro_percentiles(double *vals, int m, double *pct)
+{
+    qsort(vals, (size_t)m, sizeof *vals, cmp_double);
+    for (int p = 0; p < SX_HYDRO_NPCT; p++) {
+        const double h = (m - 1) * pct_levels[p] / 100.0;
+        const int lo = (int)floor(h), hi = lo + 1 < m ? lo + 1 : lo;
+        pct[p] = vals[lo] + (h - lo) * (vals[hi] - vals[lo]);
+    }
+}
 
 void sx_hydro_forecast_fini(sx_hydro_forecast_t *f)
 {
@@ -36,6 +55,10 @@ void sx_hydro_forecast_fini(sx_hydro_forecast_t *f)
     free(f->res_storage);
     free(f->res_rule);
     free(f->ens);
+    free(f->ens_res_level);
+    free(f->res_lpct);
+    free(f->res_p);
+    free(f->res_p_any);
     memset(f, 0, sizeof *f);
 }
 
@@ -106,12 +129,6 @@ sx_err sx__hydro_fc_make_model(const sx_hydro_forecast_cfg_t *c, sx_hydro_model_
     return SX_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 typedef struct {
     int nm;                  /* models (nodes with area) */
     int node_of[256];
@@ -130,6 +147,12 @@ typedef struct {
     int hot;                 /* rin holds a loaded state */
     double *named0[256];     /* hot start: named states at the start, per model (parameter members) */
     const sx_hydro_kind_t *kind;
+    /* reservoirs: what the routing gets (c->reservoirs, or copies hot-started from the state file) */
+    const sx_hydro_net_reservoir_t *const *res;
+    sx_hydro_net_reservoir_t *rnet;         /* [nnodes] copies when hot */
+    const sx_hydro_net_reservoir_t *rres[256];
+    sx_reservoir_hot_t rhot[256];
+    double rst[256][4];                     /* a reservoir's state as the file holds it */
 } work_t;
 
 /* The reaches in file order (nodes with a routed reach), as the state API wants them. */
@@ -150,6 +173,15 @@ static void reach_list(const sx_hydro_forecast_cfg_t *c, work_t *w, double *cons
     r->tags = tags;
     r->st = st;
     r->len = len;
+    r->nres = 0;
+    for (int i = 0; c->reservoirs && i < c->nnodes; i++)
+        if (c->reservoirs[i]) {
+            ids[n + r->nres] = c->nodes[i].id;
+            st[n + r->nres] = w->rst[i];
+            r->nres++;
+        }
+    r->res_ids = ids + n;
+    r->res_st = st + n;
 }
 
 static void work_free(work_t *w)
@@ -167,6 +199,28 @@ static void work_free(work_t *w)
     free(w->local);
     free(w->routed);
     free(w->qmm);
+    free(w->rnet);
+}
+
+/* Hot start: the reservoirs route on from the state file's storage, level, release and inflow (w->rst),
+ * except one given its own starting level (keep_z0). */
+static sx_err hot_reservoirs(const sx_hydro_forecast_cfg_t *c, work_t *w)
+{
+    w->res = c->reservoirs;
+    if (!c->reservoirs) return SX_OK;
+    SX_ALLOC(w->rnet, c->nnodes, "reservoirs");
+    for (int i = 0; i < c->nnodes; i++) {
+        w->rres[i] = c->reservoirs[i];
+        if (!c->reservoirs[i] || c->reservoirs[i]->keep_z0) continue;
+        w->rhot[i] = (sx_reservoir_hot_t){w->rst[i][0], w->rst[i][1], w->rst[i][2], w->rst[i][3]};
+        w->rnet[i] = *c->reservoirs[i];
+        w->rnet[i].hot = &w->rhot[i];
+        w->rres[i] = &w->rnet[i];
+        sx_log_info("%s: hot start at level %.3f m from the state%s", c->reservoirs[i]->what, w->rst[i][1],
+                    isnan(c->reservoirs[i]->z0) ? "" : " (initial_level applies to a cold start only)");
+    }
+    w->res = w->rres;
+    return SX_OK;
 }
 
 /* Evaporation series of model k (all rows). */
@@ -273,9 +327,10 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
         SX_ALLOC(w->rin[i], w->rlen[i], "reach state");
         SX_ALLOC(w->rout[i], w->rlen[i], "reach state");
     }
+    w->res = c->reservoirs;
     if (c->state_in) {
-        const char *rids[256], *rtags[256];
-        double *rst[256];
+        const char *rids[512], *rtags[256];
+        double *rst[512];
         int64_t rlen[256];
         sx_hydro_reach_states_t rs;
         reach_list(c, w, w->rin, rids, rtags, rst, rlen, &rs);
@@ -285,6 +340,7 @@ static sx_err setup(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, work_t *w, 
         SX_FAIL_IF(strcmp(out->state_time, need), SX_ERR_INPUT,
                    "hot-start state '%s' is valid at %s but this run starts at %s and needs the state at %s; run the "
                    "missing period first or start cold", c->state_in, out->state_time, c->times->time[c->start], need);
+        SX_CHECK(hot_reservoirs(c, w));
         if (c->nperturb > 0 || c->sets) {
             const int ns = sx_hydro_kind_nstates(w->kind);
             for (int k = 0; k < w->nm; k++) {
@@ -313,10 +369,12 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
     out->members = c->members;
     work_t w;
     memset(&w, 0, sizeof w);
-    double *mine = NULL, *all = NULL, *vals = NULL, *f = NULL, pv[64];
+    double *mine = NULL, *all = NULL, *vals = NULL, *f = NULL, pv[64], *mlev = NULL, *mine_r = NULL;
     const char *set_names[SX_HYDRO_MAX_SET_PARAMS];
     for (int i = 0; c->sets && i < c->sets->np; i++) set_names[i] = c->sets->name[i];
-    int *counts = NULL, *displs = NULL;
+    int *counts = NULL, *displs = NULL, *counts_r = NULL, *displs_r = NULL;
+    for (int i = 0; c->reservoirs && i < nn; i++)
+        if (c->reservoirs[i]) out->res_node[out->nres++] = i;
     sx_err e = setup(comm, c, &w, out, nh, nsteps);
     e = sx_err_agree(comm, e);
     if (e) goto done;
@@ -345,16 +403,22 @@ sx_err sx_hydro_forecast_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, sx
     SX_CHECK_GOTO(sx_hydro_forecast_res_alloc(c, out), e, agree1);
     sx_hydro_net_res_out_t ro = {out->res_inflow, out->res_level, out->res_storage, out->res_rule};
     SX_CHECK_GOTO(sx_hydro_network_route_res(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, out->q_det,
-                                             w.hot ? w.rin : NULL, nh - 1, w.rout, c->reservoirs,
+                                             w.hot ? w.rin : NULL, nh - 1, w.rout, w.res,
                                              (const char *const *)c->times->time + c->start, &ro), e, agree1);
     if (rank == 0 && c->state_out) {
         /* models: restore the issue state (run_lead left them at the end of the lead) */
         for (int k = 0; k < w.nm; k++)
             SX_CHECK_GOTO(sx_hydro_model_restore(w.m[k], w.issue_state[k], w.state_len[k]), e, agree1);
-        const char *rids[256], *rtags[256];
-        double *rst[256];
+        const char *rids[512], *rtags[256];
+        double *rst[512];
         int64_t rlen[256];
         sx_hydro_reach_states_t rs;
+        for (int i = 0; c->reservoirs && i < nn; i++) /* the reservoirs at the issue row */
+            if (c->reservoirs[i]) {
+                const int64_t k = (int64_t)i * nsteps + nh - 1;
+                w.rst[i][0] = out->res_storage[k], w.rst[i][1] = out->res_level[k];
+                w.rst[i][2] = out->q_det[k], w.rst[i][3] = out->res_inflow[k];
+            }
         reach_list(c, &w, w.rout, rids, rtags, rst, rlen, &rs);
         SX_CHECK_GOTO(sx_hydro_state_save(c->state_out, c->basin, c->times->time[c->issue], w.nm, w.ids, w.m, &rs), e,
                       agree1);
@@ -365,13 +429,19 @@ agree1:
 
     /* ensemble: members [m0, m1) on this rank */
     int64_t m0 = (int64_t)c->members * rank / size, m1 = (int64_t)c->members * (rank + 1) / size;
-    const int64_t per = (int64_t)nn * nl;
+    const int64_t per = (int64_t)nn * nl, per_r = (int64_t)out->nres * nl; /* discharges; reservoir levels */
     mine = malloc((size_t)((m1 - m0) * per + 1) * sizeof *mine);
     all = malloc((size_t)(c->members * per) * sizeof *all);
     f = malloc((size_t)nl * sizeof *f);
     counts = malloc((size_t)size * sizeof *counts);
     displs = malloc((size_t)size * sizeof *displs);
-    if (!mine || !all || !f || !counts || !displs) {
+    counts_r = malloc((size_t)size * sizeof *counts_r);
+    displs_r = malloc((size_t)size * sizeof *displs_r);
+    mine_r = malloc((size_t)((m1 - m0) * per_r + 1) * sizeof *mine_r);
+    out->ens_res_level = malloc((size_t)(c->members * per_r + 1) * sizeof *out->ens_res_level);
+    mlev = out->nres ? malloc((size_t)nn * (size_t)nsteps * sizeof *mlev) : NULL;
+    if (!mine || !all || !f || !counts || !displs || !counts_r || !displs_r || !mine_r || !out->ens_res_level ||
+        (out->nres && !mlev)) {
         e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the ensemble (%d members)", c->members);
         goto agree2;
     }
@@ -387,22 +457,28 @@ agree1:
             SX_CHECK_GOTO(run_member(c, &w, nh, nsteps, f, mb, c->nperturb, c->perturb_names, pv), e, agree2);
         } else
             SX_CHECK_GOTO(run_lead(c, &w, nh, nsteps, f), e, agree2);
+        sx_hydro_net_res_out_t mro = {NULL, mlev, NULL, NULL};
         SX_CHECK_GOTO(sx_hydro_network_route_res(nn, c->nodes, out->order, nsteps, c->dt_hours, w.local, w.routed,
-                                                 w.hot ? w.rin : NULL, -1, NULL, c->reservoirs,
-                                                 (const char *const *)c->times->time + c->start, NULL), e, agree2);
+                                                 w.hot ? w.rin : NULL, -1, NULL, w.res,
+                                                 (const char *const *)c->times->time + c->start, &mro), e, agree2);
         for (int i = 0; i < nn; i++)
             memcpy(mine + (mb - m0) * per + (int64_t)i * nl, w.routed + (int64_t)i * nsteps + nh, (size_t)nl * sizeof *mine);
+        for (int k = 0; k < out->nres; k++) /* the member's pool levels over the lead */
+            memcpy(mine_r + (mb - m0) * per_r + (int64_t)k * nl, mlev + (int64_t)out->res_node[k] * nsteps + nh,
+                   (size_t)nl * sizeof *mine_r);
     }
-    for (int k = 0; k < size; k++) {
-        int64_t a = (int64_t)c->members * k / size, b = (int64_t)c->members * (k + 1) / size;
-        SX_CHECK_GOTO(sx_mpi_count((b - a) * per, &counts[k]), e, agree2);
-        SX_CHECK_GOTO(sx_mpi_count(a * per, &displs[k]), e, agree2);
-    }
+    SX_CHECK_GOTO(sx__hydro_blocks(size, c->members, per, counts, displs), e, agree2);
+    SX_CHECK_GOTO(sx__hydro_blocks(size, c->members, per_r, counts_r, displs_r), e, agree2);
 agree2:
     e = sx_err_agree(comm, e);
     if (e) goto done;
     if (MPI_Allgatherv(mine, counts[rank], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, comm) != MPI_SUCCESS) {
         e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "gathering the ensemble members failed");
+        goto done;
+    }
+    if (out->nres && MPI_Allgatherv(mine_r, counts_r[rank], MPI_DOUBLE, out->ens_res_level, counts_r, displs_r,
+                                    MPI_DOUBLE, comm) != MPI_SUCCESS) {
+        e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "gathering the members' reservoir levels failed");
         goto done;
     }
     out->pct = malloc((size_t)per * SX_HYDRO_NPCT * sizeof *out->pct);
@@ -421,19 +497,19 @@ agree2:
                 nw += vals[mb] > c->nodes[i].warn_q;
                 ng += vals[mb] > c->nodes[i].guar_q;
             }
-            qsort(vals, (size_t)c->members, sizeof *vals, cmp_double);
-            for (int p = 0; p < SX_HYDRO_NPCT; p++) { /* linear interpolation (Hyndman & Fan type 7) */
-                double h = (c->members - 1) * pct_levels[p] / 100.0;
-                int lo = (int)floor(h), hi = lo + 1 < c->members ? lo + 1 : lo;
-                out->pct[((int64_t)i * nl + l) * SX_HYDRO_NPCT + p] = vals[lo] + (h - lo) * (vals[hi] - vals[lo]);
-            }
+            sx__hydro_percentiles(vals, c->members, out->pct + ((int64_t)i * nl + l) * SX_HYDRO_NPCT);
             out->p_warn[(int64_t)i * nl + l] = c->nodes[i].warn_q > 0 ? (double)nw / c->members : NAN;
             out->p_guar[(int64_t)i * nl + l] = c->nodes[i].guar_q > 0 ? (double)ng / c->members : NAN;
         }
     out->ens = all; /* kept for levels and signals (network_levels.c) */
     all = NULL;
+    if (out->nres) e = sx_hydro_forecast_res_stats(c, out);
 done:
     free(mine);
+    free(mine_r);
+    free(mlev);
+    free(counts_r);
+    free(displs_r);
     free(all);
     free(vals);
     free(f);

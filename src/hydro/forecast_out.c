@@ -334,6 +334,7 @@ sx_err sx_hydro_forecast_write_bulletin(const char *path, const sx_hydro_forecas
         }
         sx_err_clear();
     }
+    if (f->nres > 0) sx__hydro_bulletin_reservoirs(&sb, c, f);
     if (x && x->q_corr) sx__hydro_bulletin_correction(&sb, c, f, x);
     sx_strbuf_puts(&sb, "\nFiles: forecast.csv (all series), hydrographs.nc (netCDF-4), one SVG hydrograph per station, "
                         "state for the next run's hot start.\n");

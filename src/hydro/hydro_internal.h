@@ -61,4 +61,14 @@ sx_err sx__hydro_write_text(sx_strbuf_t *sb, const char *path);
 void sx__hydro_bulletin_correction(sx_strbuf_t *sb, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f,
                                    const sx_hydro_forecast_extra_t *x);
 
+/** The bulletin's section on the reservoirs: per reservoir the forecast peak level and release with
+ *  their times, the ensemble's 95 % peak level, and the shares of members above the flood-limit,
+ *  flood-control high and design levels within the lead (forecast_reservoir.c). */
+void sx__hydro_bulletin_reservoirs(sx_strbuf_t *sb, const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f);
+
+/** Sort vals[m] (m >= 1) and write its SX_HYDRO_NPCT percentiles 5, 25, 50,
+ *  75, 95 % into pct by linear interpolation (Hyndman & Fan 1996, type 7);
+ *  the same numbers on every rank for the same values (forecast.c). */
+void sx__hydro_percentiles(double *vals, int m, double *pct);
+
 #endif

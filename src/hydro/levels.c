@@ -2,7 +2,8 @@
  * levels.c — forecast water levels and warning signals at control stations:
  * each discharge of the deterministic forecast and of every ensemble member
  * is turned into a level by the station's rating curve (rating.c) — at a
- * reservoir node the level is the pool's, from its Z–V curve — then the
+ * reservoir node the level is the pool's (the deterministic run's, and each
+ * member's own, routed through the reservoir) — then the
  * ensemble percentiles of the level per lead step (Hyndman & Fan type 7,
  * as the discharge percentiles), the first lead step the deterministic level
  * exceeds the warning, guaranteed and historical maximum levels, the
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hydro_internal.h"
 #include "sanxiang/sx_hydro_stations.h"
 
 static const char *const signal_names[] = {"none", "blue", "yellow", "orange", "red"};
@@ -52,18 +54,15 @@ void sx_hydro_levels_fini(sx_hydro_levels_t *l)
     memset(l, 0, sizeof *l);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Level of station s for discharge q at step t (what names it in messages). */
+/* Level of station s for discharge q at step t (what names it in messages); member mb (-1: deterministic). */
 static sx_err level_of(const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast_t *f, const sx_hydro_station_t *s,
-                       double q, int64_t t, const char *member, double *h)
+                       double q, int64_t t, int mb, const char *member, double *h)
 {
-    if (c->reservoirs && c->reservoirs[s->node]) {
-        *h = f->res_level[(int64_t)s->node * f->nsteps + t];
+    if (c->reservoirs && c->reservoirs[s->node]) { /* the pool's level */
+        int k = 0;
+        while (mb >= 0 && f->res_node[k] != s->node) k++; /* a reservoir node is in res_node */
+        *h = mb < 0 ? f->res_level[(int64_t)s->node * f->nsteps + t]
+                    : f->ens_res_level[((int64_t)mb * f->nres + k) * f->nlead + t - (f->nsteps - f->nlead)];
         return SX_OK;
     }
     char what[200];
@@ -94,7 +93,7 @@ static sx_err deterministic(const sx_hydro_forecast_cfg_t *c, const sx_hydro_for
     double *h = o->h_det + (int64_t)k * ns;
     for (int64_t t = 0; t < ns; t++) {
         const double q = f->q_det[(int64_t)s->node * ns + t];
-        SX_CHECK(level_of(c, f, s, q, t, "", &h[t]));
+        SX_CHECK(level_of(c, f, s, q, t, -1, "", &h[t]));
         o->grade[(int64_t)k * ns + t] = sx_hydro_signal_grade(s, h[t], q);
     }
     const double thr[3] = {s->z_warn, s->z_guar, s->z_hist};
@@ -120,11 +119,10 @@ static sx_err ensemble(const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast
 {
     const int m = f->members, nn = f->nnodes;
     const int64_t nl = f->nlead, nh = f->nsteps - nl;
-    const int res = c->reservoirs && c->reservoirs[s->node];
     for (int j = 0; j < 3; j++) o->p_any[k * 3 + j] = NAN;
     for (int g = 0; g < 5; g++) o->p_sig[k * 5 + g] = NAN;
     for (int64_t i = 0; i < nl * SX_HYDRO_NPCT; i++) o->h_pct[(int64_t)k * nl * SX_HYDRO_NPCT + i] = NAN;
-    if (m < 1 || !f->ens || res) return SX_OK; /* reservoir levels: deterministic only */
+    if (m < 1 || !f->ens) return SX_OK;
     char who[48];
     for (int mb = 0; mb < m; mb++) {
         gmax[mb] = SX_SIGNAL_NONE;
@@ -133,21 +131,15 @@ static sx_err ensemble(const sx_hydro_forecast_cfg_t *c, const sx_hydro_forecast
         for (int64_t l = 0; l < nl; l++) {
             const double q = f->ens[((int64_t)mb * nn + s->node) * nl + l];
             double *hv = &hm[(int64_t)mb * nl + l];
-            SX_CHECK(level_of(c, f, s, q, nh + l, who, hv));
+            SX_CHECK(level_of(c, f, s, q, nh + l, mb, who, hv));
             const sx_signal_t g = sx_hydro_signal_grade(s, *hv, q);
             if (g > gmax[mb]) gmax[mb] = g;
             if (*hv > hmax[mb]) hmax[mb] = *hv;
         }
     }
-    static const double pl[SX_HYDRO_NPCT] = {5, 25, 50, 75, 95};
     for (int64_t l = 0; l < nl; l++) {
         for (int mb = 0; mb < m; mb++) vals[mb] = hm[(int64_t)mb * nl + l];
-        qsort(vals, (size_t)m, sizeof *vals, cmp_double);
-        for (int p = 0; p < SX_HYDRO_NPCT; p++) {
-            const double x = (m - 1) * pl[p] / 100.0;
-            const int lo = (int)floor(x), hi = lo + 1 < m ? lo + 1 : lo;
-            o->h_pct[((int64_t)k * nl + l) * SX_HYDRO_NPCT + p] = vals[lo] + (x - lo) * (vals[hi] - vals[lo]);
-        }
+        sx__hydro_percentiles(vals, m, o->h_pct + ((int64_t)k * nl + l) * SX_HYDRO_NPCT);
     }
     const double thr[3] = {s->z_warn, s->z_guar, s->z_hist};
     for (int j = 0; j < 3; j++) {

@@ -17,7 +17,8 @@
  * (the sum of the reaches' K on the way, rounded to whole steps), so that the
  * release arrives at C while the interval flood leaves room for it. Beyond
  * the window's end the last value of Q' is held. Every number depends only on
- * the inputs: the same at any rank count.
+ * the inputs: the same at any rank count. A hot-started reservoir (hot set)
+ * routes its first row as the step from the previous run's last row.
  */
 #include <math.h>
 #include <stdio.h>
@@ -90,7 +91,9 @@ static sx_err reservoir(const net_t *n, int i, double *q, int nocomp, sx_hydro_n
     memcpy(in, q, (size_t)ns * sizeof *q);
     sx_err e = rule ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory routing a reservoir");
     double s0 = 0;
-    if (!e && !isnan(r->z0))
+    if (!e && r->hot) /* hot start: the step from the previous run's last row */
+        e = sx_reservoir_storage_check(r->curves, r->hot->storage, "the hot-start state's storage");
+    else if (!e && !isnan(r->z0))
         e = sx_reservoir_storage_at(r->curves, r->z0, r->what, &s0);
     else if (!e && r->rules)
         e = sx_reservoir_storage_at(r->curves, r->rules->z_limit, r->what, &s0);
@@ -98,7 +101,10 @@ static sx_err reservoir(const net_t *n, int i, double *q, int nocomp, sx_hydro_n
         e = sx_reservoir_storage_steady(r->curves, in[0], &s0);
     const int comp = !nocomp && r->comp_node >= 0 && r->rules;
     if (!e && comp) e = comp_cap(n, i, cap);
-    if (!e)
+    if (!e && r->hot)
+        e = sx_reservoir_operate_hot(r->curves, r->rules, n->dt_hours * 3600, ns, in, r->release, comp ? cap : NULL,
+                                     r->hot, n->times, q, sto, lev, rule);
+    else if (!e)
         e = sx_reservoir_operate_capped(r->curves, r->rules, n->dt_hours * 3600, ns, in, r->release, comp ? cap : NULL,
                                         s0, n->times, q, sto, lev, rule);
     if (e) {

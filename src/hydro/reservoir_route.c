@@ -17,6 +17,10 @@
  * the bottom row (the step drains more than the pool holds) is an error
  * naming the time.
  *
+ * A continued run (sx_reservoir_operate_hot) prepends the previous run's
+ * last row — its storage, level, release and inflow — so its first row is the
+ * same step an uninterrupted run takes.
+ *
  * Correctness: the linear reservoir S = K O is reproduced exactly (SI is
  * linear, so interpolation is exact), which the tests compare with V. M.
  * Ponce's published onlinerouting02 sample table; every step satisfies the
@@ -26,6 +30,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sanxiang/sx_hydro_reservoir.h"
 
@@ -152,10 +157,11 @@ sx_err sx_reservoir_operate(const sx_reservoir_curves_t *c, const sx_reservoir_r
     return sx_reservoir_operate_capped(c, rules, dt, n, inflow, release, NULL, s0, times, outflow, storage, level, rule);
 }
 
-sx_err sx_reservoir_operate_capped(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt,
-                                   int64_t n, const double *inflow, const double *release, const double *cap, double s0,
-                                   const char *const *times, double *outflow, double *storage, double *level,
-                                   sx_reservoir_rule_t *rule)
+/* The routing; prev (may be NULL) is row 0's state as a previous run left it (storage, level, release). */
+static sx_err operate(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt, int64_t n,
+                      const double *inflow, const double *release, const double *cap, double s0,
+                      const sx_reservoir_hot_t *prev, const char *const *times, double *outflow, double *storage,
+                      double *level, sx_reservoir_rule_t *rule)
 {
     SX_FAIL_IF(!(dt > 0) || !isfinite(dt), SX_ERR_INPUT, "reservoir routing: step %g s must be > 0", dt);
     SX_FAIL_IF(n < 1, SX_ERR_INPUT, "reservoir routing: the inflow series is empty");
@@ -191,6 +197,10 @@ sx_err sx_reservoir_operate_capped(const sx_reservoir_curves_t *c, const sx_rese
         if (a < cap0) outflow[0] = a, why = w;
     } else if (rules)
         why = SX_RESERVOIR_RULE_HIGH;
+    if (prev) { /* as the previous run ended: its level and release, not recomputed */
+        level[0] = prev->level;
+        outflow[0] = prev->outflow;
+    }
     if (rule) rule[0] = why;
     sx_err e = SX_OK;
     for (int64_t j = 0; j + 1 < n && !e; j++) {
@@ -226,6 +236,55 @@ sx_err sx_reservoir_operate_capped(const sx_reservoir_curves_t *c, const sx_rese
         if (rule) rule[j + 1] = why;
     }
     free(si);
+    return e;
+}
+
+sx_err sx_reservoir_operate_capped(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt,
+                                   int64_t n, const double *inflow, const double *release, const double *cap, double s0,
+                                   const char *const *times, double *outflow, double *storage, double *level,
+                                   sx_reservoir_rule_t *rule)
+{
+    return operate(c, rules, dt, n, inflow, release, cap, s0, NULL, times, outflow, storage, level, rule);
+}
+
+sx_err sx_reservoir_operate_hot(const sx_reservoir_curves_t *c, const sx_reservoir_rules_t *rules, double dt, int64_t n,
+                                const double *inflow, const double *release, const double *cap,
+                                const sx_reservoir_hot_t *prev, const char *const *times, double *outflow,
+                                double *storage, double *level, sx_reservoir_rule_t *rule)
+{
+    SX_FAIL_IF(n < 1, SX_ERR_INPUT, "reservoir routing: the inflow series is empty");
+    /* rows -1 .. n-1: the previous run's last row, then this run's */
+    const int64_t m = n + 1;
+    double *w;
+    SX_ALLOC(w, 6 * m, "reservoir routing");
+    sx_reservoir_rule_t *r = malloc((size_t)m * sizeof *r);
+    const char **tm = times ? malloc((size_t)m * sizeof *tm) : NULL;
+    if (!r || (times && !tm)) {
+        free(w);
+        free(r);
+        SX_FAIL(SX_ERR_NOMEM, "out of memory routing a reservoir");
+    }
+    double *in = w, *rel = w + m, *cp = w + 2 * m, *out = w + 3 * m, *sto = w + 4 * m, *lev = w + 5 * m;
+    in[0] = prev->inflow;
+    rel[0] = cp[0] = NAN;
+    if (tm) tm[0] = "(the hot-start state)";
+    for (int64_t j = 0; j < n; j++) {
+        in[j + 1] = inflow[j];
+        rel[j + 1] = release ? release[j] : NAN;
+        cp[j + 1] = cap ? cap[j] : NAN;
+        if (tm) tm[j + 1] = times[j];
+    }
+    sx_err e = operate(c, rules, dt, m, in, release ? rel : NULL, cap ? cp : NULL, prev->storage, prev, tm, out, sto,
+                       lev, r);
+    if (!e) {
+        memcpy(outflow, out + 1, (size_t)n * sizeof *out);
+        memcpy(storage, sto + 1, (size_t)n * sizeof *sto);
+        memcpy(level, lev + 1, (size_t)n * sizeof *lev);
+        if (rule) memcpy(rule, r + 1, (size_t)n * sizeof *r);
+    }
+    free(w);
+    free(r);
+    free(tm);
     return e;
 }
 

@@ -4,6 +4,8 @@
  * season. A state carries its basin name, valid time, and per sub-basin the
  * model kind and the fingerprint of the parameter set (sx_hydro.h), so a
  * state from another basin or another calibration is refused, never used.
+ * Reservoir nodes keep their storage, level, release and inflow at the
+ * state's time, so the next run routes on from there.
  * The file is small and written by one rank (serial access through the
  * parallel HDF5 library), under a temporary name then renamed.
  */
@@ -24,6 +26,8 @@
             goto done;                                                           \
         }                                                                        \
     } while (0)
+
+#define RES_VALUES "storage_m3,level_m,release_m3s,inflow_m3s"
 
 sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time, int nunits, const char *const *ids,
                            sx_hydro_model_t *const *models, const sx_hydro_reach_states_t *reaches)
@@ -64,6 +68,17 @@ sx_err sx_hydro_state_save(const char *path, const char *basin, const char *time
             H5OK(H5LTset_attribute_string(u, ".", "reach", reaches->tags[i]), "cannot write reach '%s'", reaches->ids[i]);
             H5Gclose(u);
             u = -1;
+        }
+    }
+    if (reaches && reaches->nres > 0) {
+        H5Gclose(g);
+        H5OK(g = H5Gcreate2(f, "reservoirs", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group reservoirs in %s",
+             tmp);
+        hsize_t four = 4;
+        for (int i = 0; i < reaches->nres; i++) {
+            const char *id = reaches->res_ids[i];
+            H5OK(H5LTmake_dataset_double(g, id, 1, &four, reaches->res_st[i]), "cannot write reservoir '%s'", id);
+            H5OK(H5LTset_attribute_string(g, id, "values", RES_VALUES), "cannot write reservoir '%s'", id);
         }
     }
 done:
@@ -113,6 +128,35 @@ static sx_err load_reaches(hid_t f, const char *path, const sx_hydro_reach_state
             H5LTread_dataset_double(g, dname, r->st[i]) < 0)
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "state '%s': reach below '%s' is unreadable or has the "
                              "wrong length", path, r->ids[i]);
+    }
+    H5Gclose(g);
+    return err;
+}
+
+static sx_err load_reservoirs(hid_t f, const char *path, const sx_hydro_reach_states_t *r)
+{
+    if (!r || r->nres == 0) return SX_OK;
+    SX_FAIL_IF(H5Lexists(f, "reservoirs", H5P_DEFAULT) <= 0, SX_ERR_INPUT,
+               "state '%s' has no reservoir states but this network has reservoirs (a state of an older version or "
+               "another network); start cold with each reservoir's initial_level", path);
+    hid_t g = H5Gopen2(f, "reservoirs", H5P_DEFAULT);
+    SX_FAIL_IF(g < 0, SX_ERR_HDF5, "cannot open reservoirs in %s", path);
+    sx_err err = SX_OK;
+    for (int i = 0; i < r->nres && !err; i++) {
+        const char *id = r->res_ids[i];
+        char what[128];
+        hsize_t dims = 0;
+        H5T_class_t cls;
+        size_t size;
+        if (H5Lexists(g, id, H5P_DEFAULT) <= 0)
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
+                             "state '%s' has no reservoir '%s'; start cold with its initial_level", path, id);
+        else if ((err = get_string(g, id, "values", what, sizeof what, path)))
+            break;
+        else if (strcmp(what, RES_VALUES) || H5LTget_dataset_info(g, id, &dims, &cls, &size) < 0 || dims != 4 ||
+                 H5LTread_dataset_double(g, id, r->res_st[i]) < 0)
+            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "state '%s': reservoir '%s' is unreadable (want %s)",
+                             path, id, RES_VALUES);
     }
     H5Gclose(g);
     return err;
@@ -176,6 +220,7 @@ sx_err sx_hydro_state_load(const char *path, const char *basin, int nunits, cons
         st = NULL;
     }
     SX_CHECK_GOTO(load_reaches(f, path, reaches), err, done);
+    SX_CHECK_GOTO(load_reservoirs(f, path, reaches), err, done);
     if (time_out) snprintf(time_out, 64, "%s", tm);
 done:
     free(st);

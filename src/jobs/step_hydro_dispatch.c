@@ -3,10 +3,12 @@
  * `hydro_forecast` step: the key
  *   alternatives:
  *     - {name: approved}                                   # the rules as configured
- *     - {name: plan_b, reservoirs: {upper: {rules: R.yaml, release: PLAN.csv, initial_level: Z}}}
+ *     - {name: plan_b, reservoirs: {upper: {rules: R.yaml, release: PLAN.csv, initial_level: Z,
+ *                                          structures: [...], compensation: {station: ID, safe_discharge: Q}}}}
  * runs the same forecast (same forcing, models, hot start and ensemble
- * members) once per alternative with the reservoirs' rule sets or release
- * plans replaced, and writes one comparison table dispatch.csv (peak inflow,
+ * members) once per alternative with the reservoirs' rule sets, release
+ * plans, starting levels, outlet structures (gate openings: the capacity on a
+ * copy of the Z–V curve) or compensation targets replaced, and writes one comparison table dispatch.csv (peak inflow,
  * release and level of each reservoir, peak discharge, level and warning
  * signal of each station, which rules governed; src/hydro/dispatch.c).
  *
@@ -32,18 +34,24 @@
 
 static const sx_cfg_field_t alt_fields[] = {
     {"name", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "name of the alternative in dispatch.csv"},
-    {"reservoirs", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL, "{ID: {rules, release, initial_level}} replacing the configured ones"},
+    {"reservoirs", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
+     "{ID: {rules, release, initial_level, structures, compensation}} replacing the configured ones"},
 };
 static const sx_cfg_field_t over_fields[] = {
     {"rules", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "another rule set (RULES.yaml)"},
     {"release", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "a release plan: CSV time,release overriding the rules at its times"},
     {"initial_level", SX_CFG_T_FLOAT, 0, NULL, -1e6, 1e6, NULL, "another starting level"},
+    {"structures", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
+     "other outlet structures (the full list, e.g. the gates at another opening): the capacity from them"},
+    {"compensation", SX_CFG_T_MAP_OR_VALUE, 0, NULL, 1, 0, NULL,
+     "another compensation (错峰) {station: ID, safe_discharge: m3/s}, or none"},
 };
 #define N(a) (sizeof a / sizeof *a)
 
 typedef struct {
     const char *name;
-    fc_reservoir_t *own[256];             /* replaced reservoirs (curves borrowed from the base) */
+    fc_reservoir_t *own[256];             /* replaced reservoirs (curves borrowed from the base unless its own
+                                             structures give them their own copy) */
     const sx_hydro_net_reservoir_t *resp[256];
 } alt_t;
 
@@ -51,6 +59,7 @@ static void alt_fini(alt_t *a)
 {
     for (int i = 0; i < 256; i++)
         if (a->own[i]) {
+            if (a->own[i]->net.curves == &a->own[i]->curves) sx_reservoir_curves_fini(&a->own[i]->curves);
             free(a->own[i]->release);
             free(a->own[i]);
         }
@@ -90,9 +99,19 @@ static sx_err override(sx_job_t *job, const sx_cfg_node_t *on, int i, fc_t *f, a
         double s;
         char key[200];
         r->net.z0 = z * b->curves.unit[0].to_si;
+        r->net.keep_z0 = 1; /* its own starting level, hot start or not */
         snprintf(key, sizeof key, "%s: initial_level", r->what);
         SX_CHECK(sx_reservoir_storage_at(&b->curves, r->net.z0, key, &s));
     }
+    const sx_cfg_node_t *st = sx_cfg_map_get(on, "structures"), *cp = sx_cfg_map_get(on, "compensation");
+    if (st) { /* the capacity from other structures, on a copy of the base's Z–V curve */
+        const sx_reservoir_curves_t *bc = &b->curves;
+        SX_CHECK(sx_reservoir_curves_init(&r->curves, bc->n, bc->z, bc->s, bc->q, bc->line, bc->source));
+        memcpy(r->curves.unit, bc->unit, sizeof r->curves.unit);
+        r->net.curves = &r->curves;
+        SX_CHECK(sx__step_reservoir_structures(cfg, st, &r->curves, r->what));
+    }
+    if (cp) SX_CHECK(sx__hydro_reservoir_compensation(cfg, cp, f, r->net.rules != NULL, &r->net));
     a->resp[i] = &r->net;
     return SX_OK;
 }

@@ -57,6 +57,11 @@ sx_err sx__hydro_grid_rain(sx_job_t *job, const sx_cfg_node_t *rg, MPI_Comm comm
  *  compensation) after the nodes are known. Every rank reads (small files). Not collective. */
 sx_err sx__hydro_forecast_reservoirs(sx_job_t *job, const sx_cfg_node_t *subs, fc_t *f);
 void sx__hydro_forecast_reservoirs_fini(fc_t *f);
+/** A reservoir's `compensation` cp — {station: ID, safe_discharge: m3/s}, or the scalar none (off) — onto
+ *  net->comp_node / comp_q; has_rules: the reservoir has rules (compensation caps a ruled release). Errors
+ *  name the job file, line and key. Not collective (step_hydro_forecast_reservoir.c). */
+sx_err sx__hydro_reservoir_compensation(const sx_cfg_t *cfg, const sx_cfg_node_t *cp, const fc_t *f, int has_rules,
+                                        sx_hydro_net_reservoir_t *net);
 /** Control stations: every sub-basin entry with a `station` map (rating, thresholds, location), after the
  *  reservoirs. Not collective. */
 sx_err sx__hydro_forecast_stations(sx_job_t *job, const sx_cfg_node_t *subs, fc_t *f);

@@ -7,7 +7,8 @@
  * The curves file is the one of `hydro reservoir` (level, storage, outflow
  * with units in the header); with `structures` the outflow column is not
  * read and the capacity comes from the weirs, gates and outlets
- * (reservoir_structures.c). The rules file is the one of `hydro reservoir`
+ * (reservoir_structures.c; the key is read by step_hydro_reservoir_structures.c,
+ * as for `hydro reservoir --structures`). The rules file is the one of `hydro reservoir`
  * (step_hydro_reservoir_rules.c), its specified releases aligned with the
  * forcing's times. Errors name the job file, line and key (or the curves /
  * rules file, row and key).
@@ -25,50 +26,20 @@ static const sx_cfg_field_t res_fields[] = {
     {"curves", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "CSV level,storage[,outflow] (units in the header)"},
     {"rules", SX_CFG_T_PATH, 0, NULL, 1, 0, NULL, "operating rules YAML (as `hydro reservoir --rules`)"},
     {"initial_level", SX_CFG_T_FLOAT, 0, "flood-limit level (no rules: outflow = inflow)", -1e6, 1e6, NULL,
-     "observed level at the window's first row (curve's level unit)"},
+     "observed level at the window's first row of a cold start (curve's level unit); a hot start routes on from "
+     "the state file"},
+    {"design_level", SX_CFG_T_FLOAT, 0, "none", -1e6, 1e6, NULL,
+     "设计洪水位, design flood level (curve's level unit): the ensemble's share of members above it"},
     {"structures", SX_CFG_T_LIST, 0, NULL, 1, 0, NULL,
      "outflow capacity from weirs, gates and outlets instead of the curves' outflow column"},
     {"compensation", SX_CFG_T_MAP, 0, NULL, 1, 0, NULL,
      "错峰 {station: ID, safe_discharge: m3/s}: hold the release so the station stays at its safe discharge"},
-};
-static const sx_cfg_field_t st_fields[] = {
-    {"type", SX_CFG_T_ENUM, 1, NULL, 1, 0, "weir|gate|outlet", "free weir, gated spillway or bottom outlet"},
-    {"count", SX_CFG_T_INT, 0, "1", 1, 1000, NULL, "identical openings"},
-    {"crest", SX_CFG_T_FLOAT, 1, NULL, -1e4, 1e4, NULL, "weir crest / gate sill / outlet centre elevation (m)"},
-    {"width", SX_CFG_T_FLOAT, 0, NULL, 1e-6, 1e4, NULL, "width of one opening (m; weir, gate)"},
-    {"area", SX_CFG_T_FLOAT, 0, NULL, 1e-6, 1e6, NULL, "area of one outlet (m2; outlet)"},
-    {"opening", SX_CFG_T_FLOAT, 0, "fully open", 0, 1e3, NULL, "gate opening e (m; gate)"},
-    {"m", SX_CFG_T_FLOAT, 0, NULL, 0.01, 1, NULL, "weir discharge coefficient (weir, gate)"},
-    {"mu", SX_CFG_T_FLOAT, 0, NULL, 0.01, 1, NULL, "orifice discharge coefficient (gate, outlet)"},
 };
 static const sx_cfg_field_t comp_fields[] = {
     {"station", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "sub-basin id of the downstream control point"},
     {"safe_discharge", SX_CFG_T_FLOAT, 1, NULL, 0, 1e9, NULL, "its safe discharge (m3/s)"},
 };
 #define N(a) (sizeof a / sizeof *a)
-
-/* One structure group; keys the type needs are required here. */
-static sx_err structure(const sx_cfg_t *cfg, const sx_cfg_node_t *n, sx_reservoir_structure_t *s)
-{
-    SX_CHECK(sx_cfg_check(cfg, n, st_fields, N(st_fields)));
-    const char *type;
-    int64_t count;
-    SX_CHECK(sx_cfg_get_string(cfg, n, "type", NULL, &type));
-    SX_CHECK(sx_cfg_get_int(cfg, n, "count", 1, &count));
-    s->count = (int)count;
-    s->kind = !strcmp(type, "weir") ? SX_RESERVOIR_WEIR : !strcmp(type, "gate") ? SX_RESERVOIR_GATE : SX_RESERVOIR_OUTLET;
-    static const char *const need[3][4] = {{"width", "m"}, {"width", "m", "mu"}, {"area", "mu"}};
-    for (int k = 0; k < 4 && need[s->kind][k]; k++)
-        if (!sx_cfg_map_get(n, need[s->kind][k]))
-            return sx_cfg_fail_at(cfg, n, "a %s needs `%s`", type, need[s->kind][k]);
-    SX_CHECK(sx_cfg_get_double(cfg, n, "crest", 0, &s->crest));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "width", 0, &s->width));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "area", 0, &s->area));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "opening", INFINITY, &s->opening));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "m", 0, &s->m));
-    SX_CHECK(sx_cfg_get_double(cfg, n, "mu", 0, &s->mu));
-    return SX_OK;
-}
 
 static sx_err one(sx_job_t *job, const sx_cfg_node_t *rn, const char *id, fc_t *f, fc_reservoir_t *r)
 {
@@ -80,20 +51,20 @@ static sx_err one(sx_job_t *job, const sx_cfg_node_t *rn, const char *id, fc_t *
     SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(rn, "curves"), cv, &cv));
     const sx_cfg_node_t *st = sx_cfg_map_get(rn, "structures");
     SX_CHECK(st ? sx_reservoir_curves_read_zv(cv, &r->curves) : sx_reservoir_curves_read(cv, &r->curves));
-    if (st) {
-        const size_t ns = sx_cfg_node_len(st);
-        if (ns < 1 || ns > 16) return sx_cfg_fail_at(cfg, st, "give 1..16 structure groups, got %zu", ns);
-        sx_reservoir_structure_t s[16];
-        for (size_t k = 0; k < ns; k++) SX_CHECK(structure(cfg, sx_cfg_node_at(st, k), &s[k]));
-        SX_CHECK(sx_reservoir_curves_set_structures(&r->curves, s, (int)ns, r->what));
-    }
+    if (st) SX_CHECK(sx__step_reservoir_structures(cfg, st, &r->curves, r->what));
     SX_CHECK(sx_cfg_get_string(cfg, rn, "rules", NULL, &rp));
     if (rp) {
         SX_CHECK(sx_job_resolve(job, sx_cfg_map_get(rn, "rules"), rp, &rp));
         SX_CHECK(sx__step_reservoir_rules_read(rp, &r->curves, &f->s, &r->rules, &r->release));
     }
-    double z0;
+    double z0, zd;
     SX_CHECK(sx_cfg_get_double(cfg, rn, "initial_level", NAN, &z0));
+    SX_CHECK(sx_cfg_get_double(cfg, rn, "design_level", NAN, &zd));
+    r->net.z_design = zd * r->curves.unit[0].to_si;
+    if (!isnan(zd) && rp && !(r->net.z_design >= r->rules.z_high))
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(rn, "design_level"),
+                              "design_level (设计洪水位) %g lies below flood_control_high_level (防洪高水位) %g of %s; "
+                              "correct the levels", zd, r->rules.z_high / r->curves.unit[0].to_si, rp);
     r->net.curves = &r->curves;
     r->net.rules = rp ? &r->rules : NULL;
     r->net.z0 = z0 * r->curves.unit[0].to_si;
@@ -107,19 +78,32 @@ static sx_err one(sx_job_t *job, const sx_cfg_node_t *rn, const char *id, fc_t *
         SX_CHECK(sx_reservoir_storage_at(&r->curves, r->net.z0, key, &s));
     }
     const sx_cfg_node_t *cp = sx_cfg_map_get(rn, "compensation");
-    if (cp) {
-        SX_CHECK(sx_cfg_check(cfg, cp, comp_fields, N(comp_fields)));
-        if (!rp) return sx_cfg_fail_at(cfg, cp, "compensation needs the reservoir's `rules` (it caps a ruled release)");
-        const char *sid;
-        SX_CHECK(sx_cfg_get_string(cfg, cp, "station", NULL, &sid));
-        SX_CHECK(sx_cfg_get_double(cfg, cp, "safe_discharge", 0, &r->net.comp_q));
-        for (int i = 0; i < f->c.nnodes; i++)
-            if (!strcmp(f->nodes[i].id, sid)) r->net.comp_node = i;
-        if (r->net.comp_node < 0)
-            return sx_cfg_fail_at(cfg, sx_cfg_map_get(cp, "station"), "station '%s' is not a sub-basin id", sid);
-    }
+    if (cp) SX_CHECK(sx__hydro_reservoir_compensation(cfg, cp, f, rp != NULL, &r->net));
     sx_log_info("hydro_forecast: reservoir at '%s': %d curve rows from '%s'%s%s%s", id, r->curves.n, cv,
                 st ? ", capacity from the structures" : "", rp ? ", rules " : "", rp ? rp : "");
+    return SX_OK;
+}
+
+sx_err sx__hydro_reservoir_compensation(const sx_cfg_t *cfg, const sx_cfg_node_t *cp, const fc_t *f, int has_rules,
+                                        sx_hydro_net_reservoir_t *net)
+{
+    const char *off = sx_cfg_node_text(cp);
+    if (off) {
+        if (strcmp(off, "none"))
+            return sx_cfg_fail_at(cfg, cp, "give {station: ID, safe_discharge: m3/s}, or none to switch it off");
+        net->comp_node = -1;
+        return SX_OK;
+    }
+    SX_CHECK(sx_cfg_check(cfg, cp, comp_fields, N(comp_fields)));
+    if (!has_rules) return sx_cfg_fail_at(cfg, cp, "compensation needs the reservoir's `rules` (it caps a ruled release)");
+    const char *sid;
+    SX_CHECK(sx_cfg_get_string(cfg, cp, "station", NULL, &sid));
+    SX_CHECK(sx_cfg_get_double(cfg, cp, "safe_discharge", 0, &net->comp_q));
+    net->comp_node = -1;
+    for (int i = 0; i < f->c.nnodes; i++)
+        if (!strcmp(f->nodes[i].id, sid)) net->comp_node = i;
+    if (net->comp_node < 0)
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(cp, "station"), "station '%s' is not a sub-basin id", sid);
     return SX_OK;
 }
 

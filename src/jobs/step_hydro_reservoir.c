@@ -2,7 +2,9 @@
  * step_hydro_reservoir.c — step `hydro_reservoir` (`sanxiang hydro
  * reservoir`): one inflow series routed through one reservoir by level-pool
  * routing (storage indication, src/hydro/reservoir_route.c) from an initial
- * level, an initial storage or the steady state "outflow = inflow". The
+ * level, an initial storage or the steady state "outflow = inflow", the
+ * capacity from the curves' outflow column or from `structures` (the parser
+ * the forecast network's reservoirs use). The
  * columns keep the units their headers name (CURVES.csv's level, storage and
  * outflow units, IN.csv's inflow unit); the log states the water balance.
  * Rank 0 does the work (one series is tiny); the runner agrees on errors.
@@ -26,6 +28,10 @@ static const sx_cfg_field_t fields[] = {
     {"curves", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL,
      "CSV level,storage,outflow: storage and outflow capacity at each level (units from the header: level_ft, "
      "storage_1e4m3, storage_1e8m3, storage_acft, outflow_cfs)", NULL, "CURVES.csv"},
+    {"structures", SX_CFG_T_LIST, 0, "the curves' outflow column", 1, 0, NULL,
+     "outflow capacity from weirs, gates and outlets (one group per value; CURVES.csv then needs only "
+     "level,storage): type weir|gate|outlet, count, crest, width, area, opening, m, mu (docs/flood-forecasting.md)",
+     NULL, "'{type: gate, count: N, crest: Z, width: B, opening: E, mu: MU, m: M}'"},
     {"rules", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
      "YAML operating rules: flood_limit_level, flood_control_high_level, safe_discharge, stages, ramp_rate, "
      "release (docs/flood-forecasting.md)", NULL, "RULES.yaml"},
@@ -178,7 +184,15 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_job_input(job, node, "inflow", &in));
     SX_CHECK(sx_job_input(job, node, "curves", &cv));
     sx_reservoir_curves_t c;
-    SX_CHECK(sx_reservoir_curves_read(cv, &c));
+    const sx_cfg_node_t *st = sx_cfg_map_get(node, "structures");
+    SX_CHECK(st ? sx_reservoir_curves_read_zv(cv, &c) : sx_reservoir_curves_read(cv, &c));
+    if (st) {
+        sx_err se = sx__step_reservoir_structures(cfg, st, &c, cv);
+        if (se) {
+            sx_reservoir_curves_fini(&c);
+            return se;
+        }
+    }
     const sx_reservoir_unit_t *iu = sx_reservoir_units("inflow");
     const char *opt[8];
     int nopt = 0;
@@ -226,4 +240,6 @@ const sx_job_step_t sx_step_hydro_reservoir = {
     "with S and O interpolated linearly between the rows of CURVES.csv (never extrapolated). The first state is\n"
     "--initial-level, --initial-storage (in the curve's units) or, by default, outflow = inflow (with --rules:\n"
     "the flood-limit level). OUT.csv has time,inflow,outflow,storage,level in the units of the input headers,\n"
-    "and with --rules the rule that governed each step."};
+    "and with --rules the rule that governed each step. --structures (repeatable) takes the capacity from weirs,\n"
+    "gates and outlets instead of the outflow column, each group as in a job file, e.g.\n"
+    "--structures '{type: weir, count: 2, crest: 120, width: 10, m: 0.45}'."};

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "mpi/mpi_expect.h"
+#include "mpi/mpi_hydro_net.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_hydro_io.h"
@@ -39,15 +40,8 @@ static void setup_series(sx_hydro_series_t *s)
         g1[t] = wet ? (double)((r >> 8) % 500) / 10 : 0;
         g2[t] = wet ? g1[t] * 0.7 + 1 : 0;
         E[t] = 3;
-        tlabels[t] = malloc(16);
-        snprintf(tlabels[t], 16, "%d", t + 1);
-        tvals[t] = t + 1;
     }
-    memset(s, 0, sizeof *s);
-    s->n = N;
-    s->time = tlabels;
-    s->t = tvals;
-    s->dt = 1;
+    hydro_test_times(s, N, tlabels, tvals);
 }
 
 static sx_hydro_node_t nodes[4] = {
@@ -61,22 +55,10 @@ static void cfg_init(sx_hydro_forecast_cfg_t *c, const sx_hydro_series_t *s, con
 {
     static const char *pn[] = {"CS", "L"};
     static const double pv[] = {0.4, 1};
-    memset(c, 0, sizeof *c);
-    c->basin = "testbasin";
-    c->model = "xaj";
-    c->param_names = pn;
-    c->param_values = pv;
-    c->nparams = 2;
-    c->nnodes = 4;
-    c->nodes = nodes;
-    c->ngauges = 2;
-    c->gauge_p = gp;
-    c->e = E;
-    c->times = s;
-    c->start = 0;
+    const hydro_test_net_t net = {"testbasin", 4, nodes, pn, pv, 2, NULL, NULL, 0};
+    hydro_test_cfg(c, &net, s, gp, E);
     c->issue = 299;
     c->nlead = 72;
-    c->dt_hours = 1;
     c->members = 100;
     c->rain_sigma = 0.5;
     c->seed = 2024;

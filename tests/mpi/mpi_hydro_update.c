@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mpi/mpi_expect.h"
+#include "mpi/mpi_hydro_net.h"
 #include "sanxiang/sx_hydro.h"
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_hydro_io.h"
@@ -51,16 +52,7 @@ static void setup_series(sx_hydro_series_t *s)
         for (int k = 0; k < dry && t < N; k++, t++) g1[t] = g2[t] = 0, E[t] = 0.15;
         for (int k = 0; k < wet && t < N; k++, t++) g1[t] = 1 + 6 * uniform(), g2[t] = 0.8 * g1[t] + uniform(), E[t] = 0.05;
     }
-    for (int t = 0; t < N; t++) {
-        tlabels[t] = malloc(16);
-        snprintf(tlabels[t], 16, "%d", t + 1);
-        tvals[t] = t + 1;
-    }
-    memset(s, 0, sizeof *s);
-    s->n = N;
-    s->time = tlabels;
-    s->t = tvals;
-    s->dt = 1;
+    hydro_test_times(s, N, tlabels, tvals);
 }
 
 static sx_hydro_node_t nodes[3] = {
@@ -77,22 +69,8 @@ static const double iv[] = {10, 40, 30};
 
 static void cfg_init(sx_hydro_forecast_cfg_t *c, const sx_hydro_series_t *s, const double *const *gp, const double *p)
 {
-    memset(c, 0, sizeof *c);
-    c->basin = "twin";
-    c->model = "xaj";
-    c->param_names = pn;
-    c->param_values = p;
-    c->nparams = 9;
-    c->init_names = in;
-    c->init_values = iv;
-    c->ninit = 3;
-    c->nnodes = 3;
-    c->nodes = nodes;
-    c->ngauges = 2;
-    c->gauge_p = gp;
-    c->e = E;
-    c->times = s;
-    c->dt_hours = 1;
+    const hydro_test_net_t net = {"twin", 3, nodes, pn, p, 9, in, iv, 3};
+    hydro_test_cfg(c, &net, s, gp, E);
 }
 
 static void clip_accepts(void)

@@ -3,7 +3,7 @@
 # and the refusals (one message naming file, row and key).
 set(SX_DSP_PY ${CMAKE_CURRENT_SOURCE_DIR}/regression/hydro_dispatch.py)
 set(SX_DSP_D ${SX_TEST_DATA_DIR}/hydro_dispatch)
-foreach(case network structures ranks prerelease compensation levels alternatives job)
+foreach(case network structures ranks prerelease compensation levels alternatives job ensemble hotstart cli_structures alt_structures)
   add_test(NAME hydro_dispatch_${case}
            COMMAND /usr/bin/python3 ${SX_DSP_PY} $<TARGET_FILE:sanxiang_cli> ${SX_TEST_OUT}/hydro_dispatch ${case}
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
@@ -11,6 +11,7 @@ foreach(case network structures ranks prerelease compensation levels alternative
 endforeach()
 set_tests_properties(hydro_dispatch_ranks PROPERTIES LABELS "regression;mpi" PROCESSORS 4)
 set_tests_properties(hydro_dispatch_job PROPERTIES LABELS "regression;mpi" PROCESSORS 3)
+set_tests_properties(hydro_dispatch_hotstart PROPERTIES LABELS "regression;mpi" PROCESSORS 3)
 
 function(sx_dsp_error name np status pattern)
   add_test(NAME hydro_dispatch_error_${name}
@@ -33,6 +34,10 @@ sx_dsp_error(missing_station 2 3 "steps[0].subbasins[1].reservoir.compensation.s
 sx_dsp_error(upstream_station 2 3 "network.yaml: reservoir 'upper': compensation control point 'up1' is not downstream"
   ${SX_DSP_JOB} --set steps.0.subbasins.1.reservoir.compensation.station=up1
   --set steps.0.subbasins.1.reservoir.compensation.safe_discharge=800)
+sx_dsp_error(cli_structures_key 1 3 "--structures '{type: outlet, count: 2, crest: 52, area: 12, muu: 0.8}':1:52: muu: unknown key 'muu'"
+  hydro reservoir --inflow ${SX_TEST_DATA_DIR}/hydro/reservoir_prerelease_inflow.csv
+  --curves ${SX_DSP_D}/lower_zv.csv --structures "{type: outlet, count: 2, crest: 52, area: 12, muu: 0.8}"
+  -o ${SX_TEST_OUT}/hydro_dispatch/x.csv)
 sx_dsp_error(missing_rules 1 nonzero "no_such_rules.yaml"
   ${SX_DSP_JOB} --set steps.0.subbasins.1.reservoir.rules=${SX_DSP_D}/no_such_rules.yaml)
 sx_dsp_error(rating_not_monotonic 2 3 "station 'ctrl' rating: at the breakpoint 38 m segment 1 gives 557.152 m3/s but segment 2 only 168.032"

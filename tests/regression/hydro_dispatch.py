@@ -8,6 +8,10 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
               discharge is exactly the two releases plus the side catchment (the release feeds the reach)
   structures  reservoir B's capacity from its outlets and gate: where the outlets run free its release is
               the hand formula (mu A sqrt(2g dH), mu B e sqrt(2g H)) interpolated between the curve's levels
+  cli_structures `hydro reservoir --structures` (the parser of the job key): on reservoir B's inflow from the network
+              run, with B's rules and the job's two structure groups as two --structures values it
+              gives B's rules, releases and levels of reservoirs.csv (in either order); without rules every release is the hand
+              formula of the outlets and gates at the level
   ranks       the ensemble with reservoirs: every output byte-identical at 1, 2, 3 and 4 ranks
   prerelease  预泄 on the 1e6 m3-per-metre test pool, computed by hand: the pre-release starts at the first
               step whose 2-hour look-ahead holds an inflow >= the trigger, releases 200 m3/s, lowers the pool
@@ -18,9 +22,21 @@ hydro_dispatch.py SANXIANG OUTDIR CASE   (run from the repository root)
   alternatives three dispatch alternatives (approved rules, another rule set, a release plan + another start level):
               the approved one equals the base run; the held rule set releases at most its stage maximum; the
               plan is obeyed at its 5 times; holding water back lowers the station's peak
+  alt_structures alternatives that change outlet structures (gate openings) and compensation targets: each
+              alternative's rows of dispatch.csv equal the 'approved' rows of the job run with that change made in
+              the job itself (gates opened 1 m instead of 3 m; compensation for the station; compensation switched off again by
+              `none`), and an alternative repeating the job's structures equals 'approved'
   job         jobs/hydro_dispatch_xiang.yaml (two reservoirs above Xiangtan, published thresholds) at 1 and 3 ranks:
               every table identical; the rating passes through the published Xiangtan readings; the
               thresholds in signals.csv are the published ones; a hot-started next run works
+  ensemble    reservoir levels as ensembles: with rain_sigma 0 every member is the deterministic run, so the level
+              percentiles z05..z95 equal its level, the release percentiles its release, the shares over the
+              flood-limit / high / design levels 0 or 1 by its level; with spread the percentiles are ordered, the
+              release percentiles are forecast.csv's at the node, and the shares agree with the percentiles
+  hotstart    the reservoirs in the hot-start file: a run to 16:00, then a run from 17:00 hot-started from its
+              state, gives every row of reservoirs.csv, forecast.csv and levels.csv from 17:00 exactly as one
+              run from 00:00 (deterministic and ensemble columns), at 1 and 3 ranks; a state saved without one of
+              the reservoirs is refused naming it
   levels      the control station's levels are the inverted rating Q = a (h - b)^c (two segments) of its forecast
               discharge; the first time over the warning level, the signal (highest grade within the lead by
               level and return period), its onset, ordered level percentiles and grade probabilities; the
@@ -137,6 +153,40 @@ def case_structures():
     assert max(float(r["level"]) for r in rows) > 66, "the gates never opened: the test does not test them"
     print(f"structures: {len(free)} free-outflow steps equal the outlet/gate formulas; top level "
           f"{max(float(r['level']) for r in rows):.2f} m")
+
+
+def case_cli_structures():
+    out = os.path.join(OUT, "cli_structures")
+    job(out, "steps.0.subbasins.2.area=2500", "steps.0.ensemble.members=0")  # the gates open (case_structures)
+    low = reservoirs(out)["lower"]
+    inflow = os.path.join(OUT, "lower_in.csv")
+    with open(inflow, "w") as f:
+        f.write("time,inflow\n" + "".join(f"{r['time']},{r['inflow']}\n" for r in low))
+    groups = ["{type: outlet, count: 2, crest: 52, area: 12, mu: 0.8}",
+              "{type: gate, count: 3, crest: 66, width: 10, opening: 3, mu: 0.6, m: 0.38}"]
+    base = ["hydro", "reservoir", "--inflow", inflow, "--curves", os.path.join(D, "lower_zv.csv"), "--initial-level",
+            low[0]["level"]]
+    two, one = os.path.join(OUT, "lower_cli_two.csv"), os.path.join(OUT, "lower_cli_one.csv")
+    run(base + ["--rules", os.path.join(D, "lower_rules.yaml"), "--structures", groups[0], "--structures", groups[1],
+                "-o", two])
+    run(base + ["--rules", os.path.join(D, "lower_rules.yaml"), f"--structures={groups[1]}", "--structures", groups[0],
+                "-o", one])  # the groups add: their order does not matter
+    assert open(two).read() == open(one).read()
+    c = list(csv.DictReader(open(two)))
+    assert [r["rule"] for r in c] == [r["rule"] for r in low], ([r["rule"] for r in c], [r["rule"] for r in low])
+    assert np.abs(col(c, "outflow") - col(low, "outflow")).max() < 1e-3
+    assert np.abs(col(c, "level") - col(low, "level")).max() < 1e-4
+    free = os.path.join(OUT, "lower_cli_free.csv")
+    run(base + ["--structures", groups[0], "--structures", groups[1], "-o", free])
+    zs = np.arange(50, 81, dtype=float)
+    qs = np.array([structures_q(z) for z in zs])
+    f = list(csv.DictReader(open(free)))
+    for r in f:
+        want = np.interp(float(r["level"]), zs, qs)
+        assert abs(float(r["outflow"]) - want) <= 1e-3 + 1e-6 * want, (r, want)
+    assert col(f, "level").max() > 66, "the gates never opened"
+    print(f"cli structures: `hydro reservoir --structures` = the network's reservoir B ({len(c)} steps); free outflow "
+          f"= the formulas up to {col(f, 'level').max():.2f} m")
 
 
 def case_ranks():
@@ -265,6 +315,79 @@ def case_levels():
           f"design floods 5/20/50 years {d}")
 
 
+def case_ensemble():
+    design = "steps.0.subbasins.1.reservoir.design_level=126"
+    a = os.path.join(OUT, "ens_flat")
+    job(a, design, "steps.0.ensemble.rain_sigma=0")
+    for name, rows in reservoirs(a).items():
+        thr = {"upper": (110, 124, 126), "lower": (60, 72, None)}[name]
+        lead = [r for r in rows if r["phase"] == "forecast"]
+        assert len(lead) == 30 and all(r["z50"] == "" for r in rows if r["phase"] == "observed")
+        for r in lead:
+            assert all(r[k] == r["level"] for k in ("z05", "z25", "z50", "z75", "z95")), r
+            assert all(abs(float(r[k]) - float(r["outflow"])) < 1e-6 for k in ("r05", "r25", "r50", "r75", "r95")), r
+            for k, z in zip(("p_over_flood_limit", "p_over_high_level", "p_over_design_level"), thr):
+                assert r[k] == ("" if z is None else "%.4f" % (float(r["level"]) > z)), (k, r)
+        top = max(float(r["level"]) for r in lead)  # the bulletin: shares over each level within the lead
+        row = next(l for l in open(os.path.join(a, "bulletin.md"), encoding="utf-8") if l.startswith(f"| {name} |"))
+        want = ["—" if z is None else f"{100 * (top > z):.0f} %" for z in thr]
+        assert [x.strip() for x in row.split("|")[-4:-1]] == want and f"| {top:.2f} |" in row, (row, want)
+    b = os.path.join(OUT, "ens_spread")
+    job(b, design)
+    fc = {r["time"]: r for r in forecast(b, "upper")}
+    spread = 0
+    for name, rows in reservoirs(b).items():
+        for r in (r for r in rows if r["phase"] == "forecast"):
+            z = [float(r[k]) for k in ("z05", "z25", "z50", "z75", "z95")]
+            assert z == sorted(z), r
+            spread = max(spread, z[4] - z[0])
+            if name == "upper":
+                assert all(abs(float(r["r" + k]) - float(fc[r["time"]]["p" + k])) < 2e-6 for k in ("05", "50", "95"))
+            p = [float(r[k]) for k in ("p_over_flood_limit", "p_over_high_level", "p_over_design_level") if r[k]]
+            assert p == sorted(p, reverse=True), r
+            fl = 110 if name == "upper" else 60  # 12 members: z05 above -> 11 members above, z95 not -> at most 1
+            if z[0] > fl:
+                assert p[0] >= 11 / 12 - 1e-4, r
+            if z[4] <= fl:
+                assert p[0] <= 1 / 12 + 1e-4, r
+    assert spread > 0.05, spread
+    print(f"ensemble: reservoir level percentiles and exceedance shares; widest 5-95 % spread {spread:.3f} m")
+
+
+def case_hotstart():
+    cut = "2024-06-01 17:00"
+    for n in (1, 3):
+        a, b, whole = (os.path.join(OUT, f"hot{n}_{x}") for x in ("a", "b", "whole"))
+        job(a, "steps.0.issue=2024-06-01 16:00", "steps.0.lead=22", np_=n)  # all windows end at 2024-06-02 14:00
+        job(b, "steps.0.start=" + cut, "steps.0.issue=2024-06-01 20:00", "steps.0.lead=18",
+            f"steps.0.state_in={a}/state.h5", np_=n)
+        job(whole, "steps.0.issue=2024-06-01 20:00", "steps.0.lead=18", np_=n)
+        w = reservoirs(whole)
+        assert float(w["upper"][17]["level"]) > 110.1, "the pool did not move: the test would not see a cold restart"
+        for name in ("reservoirs.csv", "forecast.csv", "levels.csv"):
+            rb = [l for l in open(os.path.join(b, name))][1:]
+            rw = [l for l in open(os.path.join(whole, name))][1:]
+            rw = [l for l in rw if l.split(",")[1] >= cut]
+            assert rb == rw, (name, n, [(x, y) for x, y in zip(rb, rw) if x != y][:3])
+        print(f"hot start at {n} rank(s): the continued run equals the whole run from {cut} "
+              f"(upper at {w['upper'][17]['level']} m, not its initial 110 m)")
+    # a state saved without reservoir 'upper' (its node a plain junction then) is refused naming it
+    import yaml
+    j = yaml.safe_load(open(JOB, encoding="utf-8"))
+    del j["steps"][0]["subbasins"][1]["reservoir"]
+    j["steps"][0]["alternatives"] = [{"name": "approved"}]
+    plain = os.path.join(OUT, "hot_plain.yaml")
+    yaml.safe_dump(j, open(plain, "w", encoding="utf-8"), allow_unicode=True)
+    a = os.path.join(OUT, "hot_plain")
+    job(a, "steps.0.issue=2024-06-01 16:00", "steps.0.lead=22", path=plain)
+    p = subprocess.run([SX, "run", JOB, "--out", os.path.join(OUT, "hot_refused"), "--set", "steps.0.start=" + cut,
+                        "--set", "steps.0.issue=2024-06-01 20:00", "--set", "steps.0.lead=18",
+                        "--set", f"steps.0.state_in={a}/state.h5"], capture_output=True, text=True)
+    errs = [l for l in p.stderr.splitlines() if l.startswith("sanxiang: error:")]
+    assert p.returncode == 3 and len(errs) == 1 and "has no reservoir 'upper'" in errs[0], (p.returncode, errs)
+    print("hot start: a state without the reservoir is refused:", errs[0])
+
+
 def case_alternatives():
     out = os.path.join(OUT, "alternatives")
     job(out)
@@ -284,6 +407,48 @@ def case_alternatives():
     assert float(d[("hold_upper", "ctrl")]["peak_outflow"]) < float(a["peak_outflow"])
     print("alternatives: " + "; ".join(f"{r['alternative']} {r['point']} peak {r['peak_outflow']} level {r['peak_level']} "
                                        f"{r['signal']}" for r in rows))
+
+
+def case_alt_structures():
+    import yaml
+    j = yaml.safe_load(open(JOB, encoding="utf-8"))
+    st = j["steps"][0]
+    st["subbasins"][2]["area"] = 2500  # the gates open (case_structures)
+    st["ensemble"]["members"] = 6
+    del st["subbasins"][3]["reservoir"]["rules"]  # B's outlets and gates run free: their opening sets the release
+    gates = st["subbasins"][3]["reservoir"]["structures"]
+    gates[1]["crest"] = 60  # the gates' sill low enough for them to pass water in this flood
+    wide = [dict(g, opening=1) if g["type"] == "gate" else dict(g) for g in gates]
+    comp = {"station": "ctrl", "safe_discharge": 1000}
+    st["alternatives"] = [{"name": "approved"}, {"name": "same", "reservoirs": {"lower": {"structures": [dict(g) for g in gates]}}},
+                          {"name": "gates_1m", "reservoirs": {"lower": {"structures": wide}}},
+                          {"name": "comp", "reservoirs": {"upper": {"compensation": comp}}},
+                          {"name": "comp_off", "reservoirs": {"upper": {"compensation": "none"}}}]
+    path = os.path.join(OUT, "alt_structures.yaml")
+    yaml.safe_dump(j, open(path, "w", encoding="utf-8"), allow_unicode=True)
+
+    def table(out):
+        rows = list(csv.DictReader(open(os.path.join(out, "dispatch.csv"))))
+        t = {}
+        for r in rows:
+            t.setdefault(r.pop("alternative"), []).append(r)
+        return t
+    base, wide_run, comp_run = (os.path.join(OUT, "alt_" + x) for x in ("base", "wide", "comp"))
+    job(base, path=path)
+    job(wide_run, "steps.0.subbasins.3.reservoir.structures.1.opening=1", path=path)
+    job(comp_run, "steps.0.subbasins.1.reservoir.compensation.station=ctrl",
+        "steps.0.subbasins.1.reservoir.compensation.safe_discharge=1000", path=path)
+    b, w, c = table(base), table(wide_run), table(comp_run)
+    assert b["same"] == b["approved"]
+    assert b["gates_1m"] == w["approved"], (b["gates_1m"], w["approved"])
+    assert b["comp"] == c["approved"], (b["comp"], c["approved"])
+    assert c["comp_off"] == b["approved"], (c["comp_off"], b["approved"])
+    low = lambda t, k: next(r for r in t[k] if r["point"] == "lower")
+    assert float(low(b, "gates_1m")["peak_level"]) > float(low(b, "approved")["peak_level"]) + 0.1, "the gates do not matter"
+    up = next(r for r in b["comp"] if r["point"] == "upper")
+    assert "compensation" in up["rules"], up
+    print(f"alternatives with structures and compensation: lower peak level {low(b, 'approved')['peak_level']} -> "
+          f"{low(b, 'gates_1m')['peak_level']} m with the gates opened 1 m instead of 3 m; upper under compensation: {up['rules']}")
 
 
 def case_job():
@@ -315,5 +480,5 @@ def case_job():
     print(f"job: Xiangtan {s['signal']} from {s['onset']} (P {s['probability']}); identical at 1 and 3 ranks; hot start ok")
 
 
-{"network": case_network, "levels": case_levels, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
+{"network": case_network, "levels": case_levels, "ensemble": case_ensemble, "cli_structures": case_cli_structures, "alt_structures": case_alt_structures, "hotstart": case_hotstart, "job": case_job, "alternatives": case_alternatives, "structures": case_structures, "ranks": case_ranks, "prerelease": case_prerelease,
  "compensation": case_compensation}[CASE]()
