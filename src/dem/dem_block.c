@@ -60,12 +60,14 @@ sx_err sx__dem_check_frame(const sx_grid_t *g, const char *name)
         const double nd = g->nodata;                                                                          \
         for (int64_t j = 0; j < p->own.ny; j++) {                                                             \
             T *row = z + sx__pad_at(p, 0, j);                                                                 \
-            int inf = 0, nan = 0;                                                                             \
+            int inf = 0, nan = 0; /* branch-free loops, one per case, so they vectorise */                  \
+            if (has && f32)                                                                                   \
+                for (int64_t i = 0; i < p->own.nx; i++) row[i] = (float)row[i] == ndf ? (T)NAN : row[i];     \
+            else if (has)                                                                                     \
+                for (int64_t i = 0; i < p->own.nx; i++) row[i] = (double)row[i] == nd ? (T)NAN : row[i];     \
             for (int64_t i = 0; i < p->own.nx; i++) {                                                         \
-                T v = row[i];                                                                                 \
-                if (has && (f32 ? (float)v == ndf : (double)v == nd)) row[i] = NAN;                           \
-                inf |= isinf(row[i]) != 0;                                                                    \
-                nan |= isnan(row[i]) != 0;                                                                    \
+                inf |= (row[i] == (T)INFINITY) | (row[i] == -(T)INFINITY);                                   \
+                nan |= row[i] != row[i];                                                                      \
             }                                                                                                 \
             for (int64_t i = 0; inf && i < p->own.nx; i++)                                                    \
                 if (isinf(row[i]))                                                                            \
