@@ -208,6 +208,7 @@ typedef struct {
     const char *field;      /* the points' reference class */
     const char *out_csv;    /* per-class estimates and the overall row */
     const char *out_matrix_csv; /* sample counts (or NULL) */
+    const char *out_xlsx;   /* workbook with the matrix, accuracies with 95 % CI and areas (or NULL) */
 } sx_rs_accuracy_opts_t;
 
 /** Accuracy and area of a class map from a reference sample stratified by
