@@ -58,3 +58,8 @@ add_test(NAME rs_patches_bad_classes
                  --classes ${SX_PATCHES_IN}/badnames.csv -o ${SX_PATCHES_OUT}/bad)
 set_tests_properties(rs_patches_bad_mmu rs_patches_bad_classes PROPERTIES LABELS "regression;mpi"
                      ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_patches_in PROCESSORS 2)
+add_test(NAME rs_patches_job
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_patches_job.sh ${SX_BIN} $<TARGET_FILE:rastercmp> ${SX_PY}
+                 ${SX_PATCHES_OUT})
+set_tests_properties(rs_patches_job PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2
+                     FIXTURES_REQUIRED rs_patches_np1)
