@@ -208,6 +208,7 @@ typedef struct {
     const char *field;      /* the points' reference class */
     const char *out_csv;    /* per-class estimates and the overall row */
     const char *out_matrix_csv; /* sample counts (or NULL) */
+    const char *out_xlsx;   /* workbook with the matrix, accuracies with 95 % CI and areas (or NULL) */
 } sx_rs_accuracy_opts_t;
 
 /** Accuracy and area of a class map from a reference sample stratified by
@@ -215,5 +216,30 @@ typedef struct {
  *  ranks, the map sampled at each point's cell, tables written by rank 0.
  *  Collective over comm. */
 sx_err sx_rs_accuracy_run(MPI_Comm comm, const sx_rs_accuracy_opts_t *o);
+
+/* ------------------------------------------------------------ change patches */
+
+typedef struct {
+    const char *before, *after; /* class maps on one grid: whole numbers 0 .. 254, 255 or nodata = not mapped */
+    int connect8;               /* 0: patches 4-connected (default), 1: 8-connected */
+    double mmu;                 /* minimum mapping unit: patches smaller are dropped (0: keep all) */
+    int mmu_cells;              /* 1: mmu in cells, 0: in m^2 */
+    const char *classes;        /* CSV with columns class,name (or NULL) */
+    const char *out_tif;        /* change code raster: from * 1000 + to where the class changed, 0 elsewhere */
+    const char *out_gpkg;       /* the patches */
+    const char *layer;          /* their layer name */
+    const char *out_csv;        /* the from -> to transition table (the change matrix) */
+    const char *provenance;     /* JSON for the raster, or NULL */
+} sx_rs_patches_opts_t;
+
+/** Change patches between two class maps: the change code raster (computed
+ *  per block on every rank), the transition cells and areas (integer sums
+ *  reduced exactly over the ranks), and the polygons of each connected
+ *  from -> to region (polygonized on rank 0, so a patch that crosses block
+ *  edges is one polygon) with patch_id in raster-scan order of each patch's
+ *  first cell, classes, cells, area on the ground (m^2, ha) and centroid.
+ *  Patches under the minimum mapping unit are dropped from the layer (they
+ *  stay in the transition table's cells and areas). Collective over comm. */
+sx_err sx_rs_patches_run(MPI_Comm comm, const sx_rs_patches_opts_t *o);
 
 #endif

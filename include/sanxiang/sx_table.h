@@ -9,6 +9,7 @@
 #ifndef SX_TABLE_H
 #define SX_TABLE_H
 
+#include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "sx_err.h"
@@ -63,5 +64,16 @@ static inline int sx_table_line(const sx_table_t *t, int r)
 /** Cell as a number: "", "NA", "NaN", "null" and "-" give NaN; anything else
  *  that is not a finite number fails naming file, row and column. */
 sx_err sx_table_num(const sx_table_t *t, int r, int c, double *out);
+
+/** Write tables[k] (k < n; NULL entries are left out) as the sheets named
+ *  sheets[k] of one XLSX workbook at path, formatted for reading (bold
+ *  frozen header, numbers as numbers with the full double, fitted widths,
+ *  filters). Only rank 0's tables are read; rank 0 writes through a
+ *  temporary name (sx_output). Fails with SX_ERR_CONFIG when sanxiang was
+ *  built without libxlsxwriter. Collective over comm. */
+sx_err sx_table_xlsx_write(MPI_Comm comm, const char *path, int n, const char *const *sheets,
+                           const sx_table_t *const *tables);
+/** 1 if this build writes XLSX (libxlsxwriter), else 0. Not collective. */
+int sx_table_xlsx_available(void);
 
 #endif

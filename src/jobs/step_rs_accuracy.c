@@ -1,7 +1,8 @@
 /*
  * step_rs_accuracy.c — job step `rs_accuracy` (command `sanxiang rs
  * accuracy`): accuracy and area estimates of a class map from a reference
- * sample (Olofsson et al. 2014), as OUT.csv and OUT_matrix.csv.
+ * sample (Olofsson et al. 2014), as OUT.csv and OUT_matrix.csv, and with
+ * xlsx the workbook OUT.xlsx.
  */
 #include <stdio.h>
 
@@ -20,6 +21,8 @@ static const sx_cfg_field_t fields[] = {
     {"band", SX_CFG_T_INT, 0, "1", 1, 100000, NULL, "band of the map"},
     {"output", SX_CFG_T_STRING, 0, "accuracy", 1, 0, NULL, "output table name (and <output>_matrix.csv)", "-o",
      "OUT"},
+    {"xlsx", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL,
+     "also write <output>.xlsx: sheets confusion matrix, accuracy (95 % CI), area"},
 };
 
 static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
@@ -41,6 +44,13 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_job_out_file(job, name, ".csv", matrix, sizeof matrix));
     o.out_csv = csv;
     o.out_matrix_csv = matrix;
+    int xlsx = 0;
+    char book[SX_PATH_MAX];
+    SX_CHECK(sx_cfg_get_bool(cfg, node, "xlsx", 0, &xlsx));
+    if (xlsx) {
+        SX_CHECK(sx_job_out_file(job, output, ".xlsx", book, sizeof book));
+        o.out_xlsx = book;
+    }
     return sx_rs_accuracy_run(comm, &o);
 }
 
@@ -49,4 +59,6 @@ const sx_job_step_t sx_step_rs_accuracy = {
     sizeof fields / sizeof *fields, run, "rs accuracy", ".csv",
     "The sample must be stratified by map class (at least 2 points per mapped class). OUT.csv: per class the mapped\n"
     "pixels, weight, user's and producer's accuracy with standard errors, the estimated area proportion and area\n"
-    "(pixels and ha) with its 95 % confidence interval, and the overall accuracy; OUT_matrix.csv: the sample counts."};
+    "(pixels and ha) with its 95 % confidence interval, and the overall accuracy; OUT_matrix.csv: the sample counts.\n"
+    "--xlsx adds OUT.xlsx with the sheets 'confusion matrix', 'accuracy' (user's and producer's accuracy with 95 %\n"
+    "intervals, estimate +- 1.96 SE) and 'area' (estimated areas with their 95 % intervals)."};

@@ -21,7 +21,9 @@
  * Mapped pixel counts are integer histograms reduced over ranks (exact); the
  * sample is read and the map sampled at each point's cell on rank 0, so the
  * tables do not depend on the rank count. The regression test reproduces the
- * paper's worked example (section 5, tables 8-9).
+ * paper's worked example (section 5, tables 8-9). With an XLSX path the
+ * same numbers also go to a workbook (sheets "confusion matrix", "accuracy"
+ * with 95 % intervals, "area") through io's writer.
  */
 #include <gdal.h>
 #include <ogr_api.h>
@@ -38,6 +40,7 @@
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_rs_series.h"
 #include "sanxiang/sx_strbuf.h"
+#include "sanxiang/sx_table.h"
 
 #define NC 256 /* class values 0 .. 254; 255 is nodata */
 
@@ -171,34 +174,76 @@ static void csv_num(sx_strbuf_t *b, double v)
     else sx_strbuf_printf(b, ",");
 }
 
+/* The "accuracy" sheet: user's and producer's accuracy by class with standard
+ * errors and 95 % intervals (estimate +- 1.96 SE, Olofsson et al. 2014
+ * section 4.3), and the overall accuracy. */
+static void accuracy_sheet(sx_strbuf_t *s, const sx_rs_accuracy_t *r, const int64_t *ni)
+{
+    sx_strbuf_printf(s, "class,samples,users_accuracy,users_se,users_ci95_low,users_ci95_high,producers_accuracy,"
+                        "producers_se,producers_ci95_low,producers_ci95_high\n");
+    int64_t ntot = 0;
+    for (int i = 0; i < r->k; i++) {
+        ntot += ni[i];
+        sx_strbuf_printf(s, "%d,%lld", r->cls[i], (long long)ni[i]);
+        const double v[] = {r->users[i], r->users_sd[i], r->users[i] - 1.96 * r->users_sd[i],
+                            r->users[i] + 1.96 * r->users_sd[i], r->producers[i], r->producers_sd[i],
+                            r->producers[i] - 1.96 * r->producers_sd[i], r->producers[i] + 1.96 * r->producers_sd[i]};
+        for (size_t c = 0; c < sizeof v / sizeof *v; c++) csv_num(s, v[c]);
+        sx_strbuf_printf(s, "\n");
+    }
+    const double se = sqrt(r->overall_var);
+    sx_strbuf_printf(s, "overall,%lld", (long long)ntot);
+    const double v[] = {r->overall, se, r->overall - 1.96 * se, r->overall + 1.96 * se};
+    for (size_t c = 0; c < sizeof v / sizeof *v; c++) csv_num(s, v[c]);
+    sx_strbuf_printf(s, ",,,,\n");
+}
+
+/* The "area" sheet: mapped and estimated area by class with the 95 % interval. */
+static void area_sheet(sx_strbuf_t *s, const sx_rs_accuracy_t *r, const double *area, double atot, double ha)
+{
+    sx_strbuf_printf(s, "class,mapped_pixels,weight,area_proportion,area_proportion_se,area_pixels,area_ci95_pixels,"
+                        "area_ha,area_ci95_ha,area_ci95_low_ha,area_ci95_high_ha\n");
+    for (int i = 0; i < r->k; i++) {
+        sx_strbuf_printf(s, "%d,%.0f", r->cls[i], area[i]);
+        const double v[] = {area[i] / atot, r->prop[i], r->prop_se[i], r->area[i], r->area_ci[i], r->area[i] * ha,
+                            r->area_ci[i] * ha, (r->area[i] - r->area_ci[i]) * ha, (r->area[i] + r->area_ci[i]) * ha};
+        for (size_t c = 0; c < sizeof v / sizeof *v; c++) csv_num(s, v[c]);
+        sx_strbuf_printf(s, "\n");
+    }
+}
+
+/* OUT.csv and OUT_matrix.csv; with o->out_xlsx also the three sheets of the
+ * workbook as tables in xt[0..2] (the caller writes them collectively). */
 static sx_err write_tables(const sx_rs_accuracy_opts_t *o, const sx_grid_t *g, const sx_rs_accuracy_t *r,
-                           const int64_t *n, const double *area)
+                           const int64_t *n, const double *area, sx_table_t **xt)
 {
     const int k = r->k;
     const double ha = sx_grid_is_geographic(g) ? NAN : fabs(g->gt[1] * g->gt[5]) / 1e4;
-    sx_strbuf_t b, m;
+    sx_strbuf_t b, m, sa, sr;
     sx_strbuf_init(&b);
     sx_strbuf_init(&m);
+    sx_strbuf_init(&sa);
+    sx_strbuf_init(&sr);
     sx_strbuf_printf(&b, "class,mapped_pixels,weight,samples,users_accuracy,users_se,producers_accuracy,producers_se,"
                           "area_proportion,area_proportion_se,area_pixels,area_ci95_pixels,area_ha,area_ci95_ha\n");
     double atot = 0;
-    int64_t ntot = 0;
+    int64_t ntot = 0, ni[NC];
     for (int i = 0; i < k; i++) atot += area[i];
     sx_strbuf_printf(&m, "map\\reference");
     for (int j = 0; j < k; j++) sx_strbuf_printf(&m, ",%d", r->cls[j]);
     sx_strbuf_printf(&m, ",total\n");
     for (int i = 0; i < k; i++) {
-        int64_t ni = 0;
+        ni[i] = 0;
         sx_strbuf_printf(&m, "%d", r->cls[i]);
         for (int j = 0; j < k; j++) {
-            ni += n[i * k + j];
+            ni[i] += n[i * k + j];
             sx_strbuf_printf(&m, ",%lld", (long long)n[i * k + j]);
         }
-        sx_strbuf_printf(&m, ",%lld\n", (long long)ni);
-        ntot += ni;
+        sx_strbuf_printf(&m, ",%lld\n", (long long)ni[i]);
+        ntot += ni[i];
         sx_strbuf_printf(&b, "%d,%.0f", r->cls[i], area[i]);
         csv_num(&b, area[i] / atot);
-        sx_strbuf_printf(&b, ",%lld", (long long)ni);
+        sx_strbuf_printf(&b, ",%lld", (long long)ni[i]);
         const double v[] = {r->users[i], r->users_sd[i], r->producers[i], r->producers_sd[i], r->prop[i], r->prop_se[i],
                             r->area[i], r->area_ci[i], r->area[i] * ha, r->area_ci[i] * ha};
         for (size_t c = 0; c < sizeof v / sizeof *v; c++) csv_num(&b, v[c]);
@@ -208,11 +253,22 @@ static sx_err write_tables(const sx_rs_accuracy_opts_t *o, const sx_grid_t *g, c
     csv_num(&b, r->overall);
     csv_num(&b, sqrt(r->overall_var));
     sx_strbuf_printf(&b, ",,,,,,,,\n");
-    sx_err err = !b.failed && !m.failed ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
+    if (o->out_xlsx) {
+        accuracy_sheet(&sa, r, ni);
+        area_sheet(&sr, r, area, atot, ha);
+    }
+    sx_err err = !b.failed && !m.failed && !sa.failed && !sr.failed
+                     ? SX_OK
+                     : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     if (!err) err = sx_write_text_file(o->out_csv, b.data);
     if (!err && o->out_matrix_csv) err = sx_write_text_file(o->out_matrix_csv, m.data);
+    if (!err && o->out_xlsx) err = sx_table_parse(m.data, m.len, "the confusion matrix", &xt[0]);
+    if (!err && o->out_xlsx) err = sx_table_parse(sa.data, sa.len, "the accuracy sheet", &xt[1]);
+    if (!err && o->out_xlsx) err = sx_table_parse(sr.data, sr.len, "the area sheet", &xt[2]);
     sx_strbuf_fini(&b);
     sx_strbuf_fini(&m);
+    sx_strbuf_fini(&sa);
+    sx_strbuf_fini(&sr);
     return err;
 }
 
@@ -222,6 +278,7 @@ sx_err sx_rs_accuracy_run(MPI_Comm comm, const sx_rs_accuracy_opts_t *o)
     sx_grid_t g = {0};
     int64_t counts[NC] = {0}, *n = NULL, *nk = NULL;
     sx_rs_accuracy_t *res = NULL;
+    sx_table_t *xt[3] = {NULL, NULL, NULL};
     int rank;
     MPI_Comm_rank(comm, &rank);
     SX_CHECK(sx_layer_open(comm, o->map, o->band > 0 ? o->band : 1, &r, &g));
@@ -250,12 +307,17 @@ sx_err sx_rs_accuracy_run(MPI_Comm comm, const sx_rs_accuracy_opts_t *o)
                 if (!local) {
                     sx_log_info("rs accuracy: %d classes, overall accuracy %.4f +- %.4f (95 %%)", k, res->overall,
                                 1.96 * sqrt(res->overall_var));
-                    local = write_tables(o, &g, res, nk, area);
+                    local = write_tables(o, &g, res, nk, area, xt);
                 }
             }
         }
         err = sx_err_agree(comm, local);
     }
+    if (!err && o->out_xlsx) {
+        const char *sheets[] = {"confusion matrix", "accuracy", "area"};
+        err = sx_table_xlsx_write(comm, o->out_xlsx, 3, sheets, (const sx_table_t *const *)xt);
+    }
+    for (int t = 0; t < 3; t++) sx_table_destroy(&xt[t]);
     free(res);
     free(nk);
     free(n);

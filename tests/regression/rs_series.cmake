@@ -155,13 +155,17 @@ set_tests_properties(rs_rsei_vs_numpy PROPERTIES LABELS regression FIXTURES_REQU
 # confidence intervals and accuracies; tables identical at 1-4 ranks; a mapped
 # class with one sample unit and a point off the map give one error each.
 set(SX_SERIES_ACC ${SX_SERIES_OUT}/accuracy)
+set(SX_ACC_XLSX "")
+if(SX_HAVE_XLSX)
+  set(SX_ACC_XLSX --xlsx)
+endif()
 add_test(NAME rs_accuracy_setup
          COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_accuracy_setup.py ${SX_SERIES_ACC})
 set_tests_properties(rs_accuracy_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_accuracy_in)
 foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_accuracy_np${np}
            COMMAND ${SX_MPIEXEC} ${MPIEXEC_NUMPROC_FLAG} ${np} ${SX_BIN} rs accuracy --map ${SX_SERIES_ACC}/olofsson_map.tif
-                   --samples ${SX_SERIES_ACC}/olofsson_sample.gpkg -o ${SX_SERIES_ACC}/np${np}/acc.csv)
+                   --samples ${SX_SERIES_ACC}/olofsson_sample.gpkg -o ${SX_SERIES_ACC}/np${np}/acc.csv ${SX_ACC_XLSX})
   set_tests_properties(rs_accuracy_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_accuracy_in FIXTURES_SETUP rs_accuracy_np${np} PROCESSORS ${np} TIMEOUT 600)
   add_test(NAME rs_accuracy_one_sample_np${np}
@@ -186,6 +190,15 @@ add_test(NAME rs_accuracy_olofsson
          COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_accuracy_check.py ${SX_SERIES_ACC}/np1/acc.csv
                  ${SX_SERIES_ACC}/np1/acc_matrix.csv)
 set_tests_properties(rs_accuracy_olofsson PROPERTIES LABELS regression FIXTURES_REQUIRED rs_accuracy_np1)
+# --xlsx: the workbook (read with the standard library, not GDAL) holds the CSV numbers.
+if(SX_HAVE_XLSX)
+  foreach(np 1 3)
+    add_test(NAME rs_accuracy_xlsx_np${np}
+             COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_accuracy_xlsx_check.py
+                     ${SX_SERIES_ACC}/np${np}/acc.xlsx ${SX_SERIES_ACC}/np${np}/acc.csv ${SX_SERIES_ACC}/np${np}/acc_matrix.csv)
+    set_tests_properties(rs_accuracy_xlsx_np${np} PROPERTIES LABELS regression FIXTURES_REQUIRED rs_accuracy_np${np})
+  endforeach()
+endif()
 
 # The job steps rs_trend, rs_fvc, rs_vhi in one job file (layers by input name,
 # list file, an earlier step's output) equal the command-line products.
