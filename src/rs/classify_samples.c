@@ -74,21 +74,17 @@ static sx_err read_cells(const sx_rs_classify_opts_t *o, const sx_grid_t *g, con
     OGRLayerH lyr;
     OGRCoordinateTransformationH ct;
     SX_CHECK(sx__rs_vector_open(o->samples, o->layer, "the training samples", g, raster, &ds, &lyr, &ct));
-    sx_err err = SX_OK;
-    const int fi = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), o->field);
-    if (fi < 0)
-        SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "the samples '%s' have no field '%s' (the class); name it with --class-field",
-                     o->samples, o->field);
-    OGR_L_ResetReading(lyr);
+    int fi;
+    sx_err err = sx__rs_vector_field(lyr, "the training samples", o->samples, o->field,
+                                     "the class; name it with --class-field", &fi);
     OGRFeatureH f;
     while (!err && (f = OGR_L_GetNextFeature(lyr))) {
         const long long fid = (long long)OGR_F_GetFID(f);
         OGRGeometryH geom = OGR_F_GetGeometryRef(f);
-        const char *txt = OGR_F_IsFieldSetAndNotNull(f, fi) ? OGR_F_GetFieldAsString(f, fi) : "";
-        char *end;
-        const double v = strtod(txt, &end);
+        const char *txt;
+        int v = 0;
         const OGRwkbGeometryType t = geom ? wkbFlatten(OGR_G_GetGeometryType(geom)) : wkbUnknown;
-        if (end == txt || *end || !(v >= 0 && v <= 254 && v == floor(v)))
+        if (!sx__rs_feature_class(f, fi, &v, &txt))
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                              "sample feature %lld of '%s': class '%s' in field '%s' is not a whole number 0 .. 254", fid,
                              o->samples, txt, o->field);
@@ -99,7 +95,7 @@ static sx_err read_cells(const sx_rs_classify_opts_t *o, const sx_grid_t *g, con
             err = sx_err_set(SX_ERR_CRS, SX__FILE, __LINE__, "sample feature %lld of '%s' cannot be transformed to the "
                              "CRS of '%s'", fid, o->samples, raster);
         else if (t != wkbPoint)
-            err = polygon_cells(g, geom, (int)v, c);
+            err = polygon_cells(g, geom, v, c);
         else {
             const double x = OGR_G_GetX(geom, 0), y = OGR_G_GetY(geom, 0);
             const double col = floor((x - g->gt[0]) / g->gt[1]), row = floor((y - g->gt[3]) / g->gt[5]);
@@ -107,11 +103,10 @@ static sx_err read_cells(const sx_rs_classify_opts_t *o, const sx_grid_t *g, con
                 err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                                  "sample feature %lld of '%s' at (%.10g, %.10g) lies outside the grid of '%s'; remove it",
                                  fid, o->samples, x, y, raster);
-            else err = push(c, (int64_t)col, (int64_t)row, (int)v);
+            else err = push(c, (int64_t)col, (int64_t)row, v);
         }
         OGR_F_Destroy(f);
     }
-done:
     if (ct) OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
     return err;
