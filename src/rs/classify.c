@@ -81,7 +81,7 @@ static sx_err gather(MPI_Comm comm, const sx__rs_cells_t *c, sx_window_t own, co
         k++;
     }
     int m;
-    SX_CHECK_GOTO(sx_mpi_count(mine * nf, &m), err, done); /* the value count bounds both */
+    SX_CHECK_GOTO(sx_err_agree(comm, sx_mpi_count(mine * nf, &m)), err, done); /* the value count bounds both */
     m = (int)mine;
     int mrc = MPI_Allgather(&m, 1, MPI_INT, cnt, 1, MPI_INT, comm);
     for (int r = 0, d = 0; r < size && mrc == MPI_SUCCESS; r++) {
@@ -358,8 +358,7 @@ sx_err sx_rs_classify_run(MPI_Comm comm, const sx_rs_classify_opts_t *o)
     const int64_t n = sx_window_cells(d.own);
     planes = malloc((size_t)(n * o->nbands + 1) * sizeof *planes);
     map = malloc((size_t)n + 1);
-    if (o->probabilities) prob = malloc((size_t)(n * 255 + 1) * sizeof *prob);
-    err = planes && map && (prob || !o->probabilities)
+    err = planes && map
               ? SX_OK
               : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot hold %d features of the %lld-cell block", o->nbands,
                            (long long)n);
@@ -374,6 +373,12 @@ sx_err sx_rs_classify_run(MPI_Comm comm, const sx_rs_classify_opts_t *o)
         sx_perf_stop("rs classify: gather samples");
         SX_CHECK_GOTO(err, err, done);
         SX_CHECK_GOTO(fit_and_test(comm, o, bands, &t, &forest, &overall), err, done);
+    }
+    if (o->probabilities) {
+        prob = malloc((size_t)(n * forest->ncls + 1) * sizeof *prob);
+        err = prob ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot hold %d class shares of the %lld-cell "
+                                        "block", forest->ncls, (long long)n);
+        SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     }
     sx_perf_start("rs classify: predict", SX_PERF_COMPUTE);
     predict_block(forest, planes, n, map, prob);

@@ -15,7 +15,7 @@ foreach(np 1 3)
                        FIXTURES_REQUIRED rs_classify_in FIXTURES_SETUP rs_classify_np${np} PROCESSORS ${np} TIMEOUT 300)
 endforeach()
 set(cmds "")
-foreach(f tree.tif forest.tif forest_prob_1.tif forest_prob_2.tif forest_prob_3.tif poly.tif rf.tif again.tif
+foreach(f hand.tif tree.tif forest.tif forest_prob_1.tif forest_prob_2.tif forest_prob_3.tif poly.tif rf.tif again.tif
           tree_model.txt forest_model.txt rf_model.txt forest_test.csv forest_test_matrix.csv again_test_matrix.csv)
   string(APPEND cmds "cmp ${SX_RF_OUT}/np1/${f} ${SX_RF_OUT}/np3/${f} && ")
 endforeach()
@@ -44,7 +44,10 @@ add_test(NAME rs_classify_missing_feature_np1
          COMMAND ${SX_EXPECT} 1 3 "trained on feature 'f3', which is not given" -- ${SX_BIN} rs classify
                  -b f1=${SX_RF_IN}/f1.tif -b f2=${SX_RF_IN}/f2.tif -b f4=${SX_RF_IN}/f3.tif
                  --model ${SX_RF_OUT}/np1/rf_model.txt -o ${x}.tif)
-set_tests_properties(rs_classify_too_few_np2 rs_classify_absent_class_np2 rs_classify_listed_class_np2
+add_test(NAME rs_classify_bad_model_np2
+         COMMAND ${SX_EXPECT} 2 3 "bad_model.txt' line 7" "child out of range" -- ${SX_BIN} rs classify ${f}
+                 --model ${SX_RF_IN}/bad_model.txt -o ${x}.tif)
+set_tests_properties(rs_classify_bad_model_np2 rs_classify_too_few_np2 rs_classify_absent_class_np2 rs_classify_listed_class_np2
                      rs_classify_bad_grid_np2 rs_classify_missing_feature_np1
                      PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "rs_classify_in;rs_classify_np1" PROCESSORS 2)

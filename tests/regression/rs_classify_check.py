@@ -18,7 +18,9 @@ checks that:
   - a 7-tree forest (bootstrap, mtry 1, 30 % held back) gives sanxiang's map,
     vote shares, and test confusion matrix;
   - the map from the polygon samples equals the forest trained in Python on
-    the cells whose centres lie inside the rectangles.
+    the cells whose centres lie inside the rectangles;
+  - a hand-written one-tree model file classifies every cell as its two
+    thresholds say (255 where a feature is missing).
 """
 import csv
 import sys
@@ -227,4 +229,9 @@ check(abs(float(row["users_accuracy"]) - oa) < 1e-15, f"forest: overall test acc
 
 # 3. polygon samples
 run_case("poly", f"{IN}/polygons.gpkg", 3, 2, 9, True, 0.0)
+# 4. a hand-written tree: f1 <= 0.25 -> 1, else f2 <= -0.5 -> 2, else 3; 255 where a feature is NaN
+want = np.where(F[0] <= 0.25, 1, np.where(F[1] <= -0.5, 2, 3)).astype(np.uint8)
+want[~np.all(np.isfinite(F), axis=0)] = 255
+got = gdal.Open(f"{RUN}/hand.tif").ReadAsArray()
+check(np.array_equal(got, want), f"hand-written model: map as the tree says ({np.sum(got != want)} cells differ)")
 sys.exit(1 if fails else 0)

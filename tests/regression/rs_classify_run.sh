@@ -3,7 +3,7 @@
 # on rs_classify_setup.py's inputs IN: a single unpruned tree, a 7-tree forest
 # with vote shares and a 30 % test, a forest from polygons, the default
 # 100-tree forest, and that forest's model reapplied (--model) with the
-# features given in another order.
+# features given in another order; a hand-written model.
 set -eu
 bin=$1; np=$2; in=$3; out=$4
 mkdir -p "$out/np$np"
@@ -16,3 +16,4 @@ run rs classify $f --samples "$in/polygons.gpkg" --trees 3 --mtry 2 --seed 9 --t
 run rs classify $f --samples "$in/points.gpkg" --format cog,nc -o rf.tif
 run rs classify -b f3="$in/f3.tif" -b f2="$in/f2.tif" -b f1="$in/f1.tif" --model rf_model.txt \
     --samples "$in/points.gpkg" -o again.tif
+run rs classify $f --model "$in/hand_model.txt" -o hand.tif

@@ -12,6 +12,9 @@ the NaN block. OUT/polygons.gpkg: six rectangles, two per class.
 OUT/few.gpkg: class 3 with only 3 points (too few). OUT/extra.gpkg: points
 of classes 1, 2 and 7 (7 is not in a model trained on points.gpkg).
 OUT/other_grid.tif: f2 on a grid one column narrower (mismatched grid).
+OUT/hand_model.txt: a hand-written one-tree model (f1 <= 0.25: class 1,
+else f2 <= -0.5: class 2, else class 3), checked cell by cell;
+OUT/bad_model.txt: the same with a child link out of range.
 """
 import os
 import sys
@@ -99,3 +102,9 @@ for cl in (1, 2, 3):
 layer("polygons.gpkg", polys)
 layer("few.gpkg", [p for p in pts if p[1] != 3] + [p for p in pts if p[1] == 3][:3])
 layer("extra.gpkg", [p for p in pts if p[1] != 3][:40] + [(point(1, 1), 7)])
+
+head = "sanxiang-random-forest 1\nfeatures 3 f1 f2 f3\nclasses 3 1 2 3\nparams seed 1 mtry 3 min_node 1 max_depth 0\n"
+with open(f"{out}/hand_model.txt", "w") as f:
+    f.write(head + "trees 1\ntree 0 5\nS 0 0.25 1 2\nL 1\nS 1 -0.5 3 4\nL 2\nL 3\n")
+with open(f"{out}/bad_model.txt", "w") as f:
+    f.write(head + "trees 1\ntree 0 5\nS 0 0.25 1 7\nL 1\nS 1 -0.5 3 4\nL 2\nL 3\n")
