@@ -61,13 +61,13 @@ static sx_err gather(MPI_Comm comm, const sx__rs_cells_t *c, sx_window_t own, co
         mine += col >= own.x0 && col < own.x0 + own.nx && row >= own.y0 && row < own.y0 + own.ny;
     }
     int64_t *sseq = malloc((size_t)(mine + 1) * sizeof *sseq), *aseq = malloc((size_t)(c->n + 1) * sizeof *aseq);
-    double *sx = malloc((size_t)(mine * nf + 1) * sizeof *sx), *ax = malloc((size_t)(c->n * nf + 1) * sizeof *ax);
+    double *sv = malloc((size_t)(mine * nf + 1) * sizeof *sv), *ax = malloc((size_t)(c->n * nf + 1) * sizeof *ax);
     int *cnt = calloc((size_t)size, sizeof *cnt), *dsp = calloc((size_t)size, sizeof *dsp);
     int *cntx = calloc((size_t)size, sizeof *cntx), *dspx = calloc((size_t)size, sizeof *dspx);
     t->x = malloc((size_t)(c->n * nf + 1) * sizeof *t->x);
     t->cls = malloc((size_t)(c->n + 1) * sizeof *t->cls);
     t->seq = malloc((size_t)(c->n + 1) * sizeof *t->seq);
-    sx_err err = sseq && aseq && sx && ax && cnt && dsp && cntx && dspx && t->x && t->cls && t->seq
+    sx_err err = sseq && aseq && sv && ax && cnt && dsp && cntx && dspx && t->x && t->cls && t->seq
                      ? SX_OK
                      : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for %lld training samples",
                                   (long long)c->n);
@@ -77,7 +77,7 @@ static sx_err gather(MPI_Comm comm, const sx__rs_cells_t *c, sx_window_t own, co
         const int64_t col = c->v[3 * i] - own.x0, row = c->v[3 * i + 1] - own.y0;
         if (col < 0 || col >= own.nx || row < 0 || row >= own.ny) continue;
         sseq[k] = i;
-        for (int f = 0; f < nf; f++) sx[k * nf + f] = planes[(int64_t)f * cells + row * own.nx + col];
+        for (int f = 0; f < nf; f++) sv[k * nf + f] = planes[(int64_t)f * cells + row * own.nx + col];
         k++;
     }
     int m;
@@ -91,7 +91,7 @@ static sx_err gather(MPI_Comm comm, const sx__rs_cells_t *c, sx_window_t own, co
         d += cnt[r];
     }
     if (mrc == MPI_SUCCESS) mrc = MPI_Allgatherv(sseq, m, MPI_INT64_T, aseq, cnt, dsp, MPI_INT64_T, comm);
-    if (mrc == MPI_SUCCESS) mrc = MPI_Allgatherv(sx, m * nf, MPI_DOUBLE, ax, cntx, dspx, MPI_DOUBLE, comm);
+    if (mrc == MPI_SUCCESS) mrc = MPI_Allgatherv(sv, m * nf, MPI_DOUBLE, ax, cntx, dspx, MPI_DOUBLE, comm);
     if (mrc != MPI_SUCCESS) SX_CHECK_GOTO(sx__mpi_fail(mrc, "MPI_Allgatherv", SX__FILE, __LINE__), err, done);
     /* back into sample order: every sample is in exactly one rank's block */
     int64_t *where = malloc((size_t)(c->n + 1) * sizeof *where);
@@ -115,7 +115,7 @@ static sx_err gather(MPI_Comm comm, const sx__rs_cells_t *c, sx_window_t own, co
 done:
     free(sseq);
     free(aseq);
-    free(sx);
+    free(sv);
     free(ax);
     free(cnt);
     free(dsp);
