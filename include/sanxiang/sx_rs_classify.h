@@ -64,6 +64,11 @@ sx_err sx_rs_forest_train(MPI_Comm comm, const double *x, const int *y, int64_t 
  *  returns the winning class index (most votes, the lowest index on a tie).
  *  Not collective; thread-safe. */
 int sx_rs_forest_predict(const sx_rs_forest_t *f, const double *x, int *votes);
+/** Votes for n samples x (n x nfeat, finite) into votes (n x ncls), the
+ *  trees outermost (faster for many samples). Not collective; thread-safe. */
+void sx_rs_forest_vote(const sx_rs_forest_t *f, const double *x, int64_t n, int *votes);
+/** The class index with most of votes[0..ncls) (the lowest on a tie). */
+int sx_rs_forest_winner(const sx_rs_forest_t *f, const int *votes);
 
 /** Write the forest as the text format of docs/remote-sensing.md (one
  *  header, then one line per node; thresholds with 17 significant digits,

@@ -356,17 +356,30 @@ done:
     return err;
 }
 
-int sx_rs_forest_predict(const sx_rs_forest_t *f, const double *x, int *votes)
+void sx_rs_forest_vote(const sx_rs_forest_t *f, const double *x, int64_t n, int *votes)
 {
-    memset(votes, 0, (size_t)f->ncls * sizeof *votes);
-    for (int t = 0; t < f->ntrees; t++) {
+    memset(votes, 0, (size_t)n * (size_t)f->ncls * sizeof *votes);
+    for (int t = 0; t < f->ntrees; t++) { /* tree-major: one tree's nodes stay in cache over the n samples */
         const sx_rs_node_t *nd = f->nodes + f->first[t];
-        int64_t k = 0;
-        while (nd[k].feature >= 0) k = x[nd[k].feature] <= nd[k].threshold ? nd[k].left : nd[k].right;
-        votes[nd[k].cls]++;
+        for (int64_t i = 0; i < n; i++) {
+            const double *xi = x + i * f->nfeat;
+            int64_t k = 0;
+            while (nd[k].feature >= 0) k = xi[nd[k].feature] <= nd[k].threshold ? nd[k].left : nd[k].right;
+            votes[i * f->ncls + nd[k].cls]++;
+        }
     }
+}
+
+int sx_rs_forest_winner(const sx_rs_forest_t *f, const int *votes)
+{
     int best = 0;
     for (int c = 1; c < f->ncls; c++)
         if (votes[c] > votes[best]) best = c;
     return best;
+}
+
+int sx_rs_forest_predict(const sx_rs_forest_t *f, const double *x, int *votes)
+{
+    sx_rs_forest_vote(f, x, 1, votes);
+    return sx_rs_forest_winner(f, votes);
 }
