@@ -50,6 +50,7 @@ extern const sx_job_step_t sx_step_rs_spi;
 extern const sx_job_step_t sx_step_rs_rsei;
 extern const sx_job_step_t sx_step_rs_accuracy;
 extern const sx_job_step_t sx_step_rs_patches;
+extern const sx_job_step_t sx_step_rs_classify;
 
 static const sx_job_step_t *const registered[] = {
     &sx_step_slope,
@@ -95,6 +96,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_rsei,
     &sx_step_rs_accuracy,
     &sx_step_rs_patches,
+    &sx_step_rs_classify,
 };
 #define NSTEPS (sizeof registered / sizeof *registered)
 

@@ -79,23 +79,19 @@ static sx_err sample(const sx_rs_accuracy_opts_t *o, sx_raster_t *r, const sx_gr
     OGRLayerH lyr;
     OGRCoordinateTransformationH ct;
     SX_CHECK(sx__rs_vector_open(o->samples, o->layer, "the sample", g, o->map, &ds, &lyr, &ct));
-    sx_err err = SX_OK;
-    const int fi = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), o->field);
-    if (fi < 0)
-        SX_FAIL_GOTO(err, done, SX_ERR_INPUT, "the sample '%s' has no field '%s' (the reference class); give --reference",
-                     o->samples, o->field);
-    OGR_L_ResetReading(lyr);
+    int fi;
+    sx_err err = sx__rs_vector_field(lyr, "the sample", o->samples, o->field, "the reference class; give --reference", &fi);
     OGRFeatureH f;
     while (!err && (f = OGR_L_GetNextFeature(lyr))) {
         const long long fid = (long long)OGR_F_GetFID(f);
         OGRGeometryH geom = OGR_F_GetGeometryRef(f);
         double x = 0, y = 0, z = 0, mv = NAN;
-        const char *txt = OGR_F_IsFieldSetAndNotNull(f, fi) ? OGR_F_GetFieldAsString(f, fi) : "";
-        char *end;
-        const double ref = strtod(txt, &end);
+        const char *txt;
+        int ref = 0;
+        const int ok = sx__rs_feature_class(f, fi, &ref, &txt);
         if (!geom || wkbFlatten(OGR_G_GetGeometryType(geom)) != wkbPoint)
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "sample feature %lld of '%s' is not a point", fid, o->samples);
-        else if (end == txt || *end || !(ref >= 0 && ref < 255 && ref == floor(ref)))
+        else if (!ok)
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                              "sample feature %lld of '%s': reference class '%s' in field '%s' is not a class 0 .. 254",
                              fid, o->samples, txt, o->field);
@@ -115,10 +111,9 @@ static sx_err sample(const sx_rs_accuracy_opts_t *o, sx_raster_t *r, const sx_gr
         if (!err && (isnan(mv) || sx_grid_is_nodata(g, mv) || mv == 255 || !(mv >= 0 && mv < 255 && mv == floor(mv))))
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "sample feature %lld of '%s' lies on a nodata cell "
                              "(%lld, %lld) of the map '%s'", fid, o->samples, (long long)col, (long long)row, o->map);
-        if (!err) n[(int)mv * NC + (int)ref]++;
+        if (!err) n[(int)mv * NC + ref]++;
         OGR_F_Destroy(f);
     }
-done:
     if (ct) OCTDestroyCoordinateTransformation(ct);
     GDALClose(ds);
     return err;

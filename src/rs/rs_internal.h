@@ -88,6 +88,14 @@ int64_t sx__rs_strip_rows(int64_t bytes_per_row, int64_t max_rows);
  *  georeferenced raster is an error. Not collective. */
 sx_err sx__rs_vector_open(const char *path, const char *layer, const char *what, const sx_grid_t *g, const char *raster,
                           GDALDatasetH *ds, OGRLayerH *lyr, OGRCoordinateTransformationH *ct);
+/** The index *fi of field `field` of lyr (an error naming what, path and
+ *  hint when it has none), and the layer rewound. Not collective. */
+sx_err sx__rs_vector_field(OGRLayerH lyr, const char *what, const char *path, const char *field, const char *hint,
+                           int *fi);
+/** The class in field fi of feature f: 1 and *cls when the field holds a
+ *  whole number 0 .. 254, else 0; *txt is the field's text ("" if unset).
+ *  Not collective. */
+int sx__rs_feature_class(OGRFeatureH f, int fi, int *cls, const char **txt);
 
 /** One attribute of the polygons written by sx__rs_polygonize. */
 typedef struct {

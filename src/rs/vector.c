@@ -2,8 +2,12 @@
  * vector.c — open the vector layer a raster verb reads (zones, sample points)
  * and the coordinate transformation that takes its features into the
  * raster's CRS. A layer without a CRS next to a georeferenced raster is an
- * error: guessing would silently misplace every feature.
+ * error: guessing would silently misplace every feature. Also the class
+ * value (a whole number 0 .. 254) of a sample feature.
  */
+#include <math.h>
+#include <stdlib.h>
+
 #include "rs/rs_internal.h"
 #include "sanxiang/sx_log.h"
 
@@ -41,4 +45,23 @@ done:
         *lyr = NULL;
     }
     return err;
+}
+
+int sx__rs_feature_class(OGRFeatureH f, int fi, int *cls, const char **txt)
+{
+    *txt = OGR_F_IsFieldSetAndNotNull(f, fi) ? OGR_F_GetFieldAsString(f, fi) : "";
+    char *end;
+    const double v = strtod(*txt, &end);
+    if (end == *txt || *end || !(v >= 0 && v <= 254 && v == floor(v))) return 0;
+    *cls = (int)v;
+    return 1;
+}
+
+sx_err sx__rs_vector_field(OGRLayerH lyr, const char *what, const char *path, const char *field, const char *hint,
+                           int *fi)
+{
+    *fi = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), field);
+    SX_FAIL_IF(*fi < 0, SX_ERR_INPUT, "%s '%s' has no field '%s' (%s)", what, path, field, hint);
+    OGR_L_ResetReading(lyr);
+    return SX_OK;
 }
