@@ -86,6 +86,19 @@ sx_err sx_s1_noise_luts(const char *xml, const char *pol, sx_sar_lut_t *range, s
 double sx_s1_noise_az_at(const sx_s1_noise_az_t *az, double line, double pixel);
 void sx_s1_noise_az_fini(sx_s1_noise_az_t *az);
 
+/** The geolocation grid of a product annotation: n points at image pixel[i],
+ *  line[i] with WGS 84 lon[i], lat[i] (degrees) and ellipsoid height[i] (m).
+ *  One allocation (pixel) holds the five arrays. */
+typedef struct {
+    int n;
+    double *pixel, *line, *lon, *lat, *height;
+} sx_s1_geoloc_t;
+/** Read geolocationGrid/geolocationGridPointList of the product annotation
+ *  xml (fails naming the file with fewer than 3 points or a point without a
+ *  number). Not collective; the caller finis *g. */
+sx_err sx_s1_geolocation(const char *annotation, sx_s1_geoloc_t *g);
+void sx_s1_geoloc_fini(sx_s1_geoloc_t *g);
+
 typedef struct {
     const char *product;   /* .SAFE directory, manifest.safe or a file inside */
     const char *pol;       /* NULL: the only one */
@@ -98,7 +111,10 @@ typedef struct {
 } sx_s1_calibrate_opts_t;
 
 /** Calibrate the measurement of o->product: Float32 in image (line, pixel)
- *  geometry, NaN nodata (DN 0, the GRD border fill). Collective over comm. */
+ *  geometry, NaN nodata (DN 0, the GRD border fill). The COG carries the
+ *  annotation's geolocation grid as GCPs (EPSG:4326, shifted to the window)
+ *  instead of a geotransform, for `rs warp` to geocode; the netCDF output has
+ *  none. Collective over comm. */
 sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o);
 
 /* ------------------------------------------------------------ speckle filters */

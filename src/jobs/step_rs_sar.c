@@ -61,7 +61,8 @@ const sx_job_step_t sx_step_rs_sarcal = {
     "SAFE: the unzipped product (manifest.safe, annotation/, annotation/calibration/, measurement/).\n"
     "value = max(DN^2 - noise, 0) / A^2, A the calibration LUT of the quantity and noise the thermal noise,\n"
     "both interpolated bilinearly over the annotation's lines and pixels (ESA-EOPG-CSCOP-TN-0002, MPC-0392).\n"
-    "Float32 in image geometry (column = pixel, row = line, no CRS), NaN = nodata (DN 0, the border fill).\n"
+    "Float32 in image geometry (column = pixel, row = line, no CRS), NaN = nodata (DN 0, the border fill); the COG\n"
+    "carries the annotation's geolocation grid as GCPs (WGS 84): rs_warp geocodes it (thin-plate spline).\n"
     "docs/remote-sensing.md#sar."};
 
 static const sx_cfg_field_t speckle_fields[] = {

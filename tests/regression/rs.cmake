@@ -369,6 +369,12 @@ add_test(NAME rs_sarcal_vs_numpy
                  ${SX_RS_S1}/${SX_RS_S1_SAFE})
 set_tests_properties(rs_sarcal_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_SETUP rs_sarcal PROCESSORS 3 TIMEOUT 600)
+# Geocoding (issue 19): the annotation's geolocation grid as GCPs on the sarcal COG, and
+# rs warp through them (thin-plate spline), identical at 1-4 ranks, grid points in place.
+add_test(NAME rs_sargeo_gcps
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_sargeo_check.py ${SX_RS_BIN} ${SX_RS_OUT}/sargeo
+                 ${SX_RS_S1}/${SX_RS_S1_SAFE})
+set_tests_properties(rs_sargeo_gcps PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 4 TIMEOUT 600)
 foreach(np 1 3)
   add_test(NAME rs_sarcal_missing_calibration_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 3 "calibration annotation of VH" "is missing" -- ${SX_RS_BIN} rs sarcal
