@@ -172,6 +172,9 @@ typedef struct {
     const char *provenance;
     double *threshold_used;    /* out (may be NULL) */
     int *tiles_used;           /* out, SPLIT: tiles selected (may be NULL) */
+    const char *hand;          /* HAND raster (m, `dem hand`) on the same grid, or NULL */
+    double hand_max;           /* with hand: water where HAND > hand_max becomes land (Twele et al. 2016: 15 m) */
+    int64_t *hand_removed;     /* out: water cells HAND turned to land (may be NULL) */
 } sx_rs_sarwater_opts_t;
 
 /**
@@ -193,6 +196,12 @@ typedef struct {
  * before) = after_dB - before_dB (Bazi, Bruzzone & Melgani 2005,
  * doi:10.1109/TGRS.2005.843075): flood (1) where it is below the threshold
  * (a drop of backscatter), by the same three methods.
+ * With hand: after thresholding, water (or flood) cells whose Height Above
+ * the Nearest Drainage exceeds hand_max become 0 (land): terrain well above
+ * the drainage cannot hold flood water, and radar shadow and smooth slopes
+ * there look like water (Twele, Cao, Plank & Martinis 2016, IJRS 37:2990,
+ * doi:10.1080/01431161.2016.1192304, exclude HAND > 15 m). Cells without
+ * HAND (nodata) keep their class. The threshold is not affected.
  * Collective over comm.
  */
 sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o);

@@ -131,6 +131,11 @@ static const sx_cfg_field_t sarwater_fields[] = {
     SX_STEP_RS_F_NODATA,
     SX_STEP_RS_F_OUTPUT("water", "output layer name"),
     {"polygons", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "also write <output>.gpkg polygons with area_km2"},
+    {"hand", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
+     "HAND raster (m, dem hand) on the same grid: water where HAND > hand_max becomes land", "--hand", "HAND"},
+    {"hand_max", SX_CFG_T_FLOAT, 0, "15", 0, 10000, NULL,
+     "with hand: metres above the nearest drainage beyond which no water is mapped (Twele et al. 2016)", "--hand-max",
+     "M"},
     SX_STEP_F_OUTPUTS,
 };
 
@@ -186,6 +191,10 @@ static sx_err run_sarwater(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm co
                                            : !strcmp(method, "otsu") ? SX_SARWATER_OTSU : SX_SARWATER_SPLIT,
                                thr, (int)bins, (int)tile, min_eta, out.nc, out.tif, poly ? gpkg : NULL,
                                sx_job_provenance(job), &used_thr, &tiles};
+    if (sx_cfg_map_get(node, "hand")) SX_CHECK(sx__step_rs_layer(job, node, "hand", &o.hand));
+    else if (sx_cfg_map_get(node, "hand_max"))
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "hand_max"), "--hand-max needs --hand (a HAND raster)");
+    SX_CHECK(sx_cfg_get_double(cfg, node, "hand_max", 15, &o.hand_max));
     SX_CHECK(sx_rs_sarwater_run(comm, &o));
     sx_log_info("rs sarwater: %s where %s < %.9g dB (%s)", before ? "flood" : "water",
                 before ? "the log-ratio" : "the backscatter", used_thr, method);

@@ -208,3 +208,16 @@ foreach(np 1 3)
   set_tests_properties(dem_err_hand_threshold_np${np} dem_err_hand_grid_np${np} PROPERTIES LABELS "regression;mpi"
                        ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_hand PROCESSORS ${np})
 endforeach()
+# The HAND job (jobs/dem_hand_constance.yaml): the same HAND at 1 and 3 ranks.
+foreach(np 1 3)
+  file(MAKE_DIRECTORY ${SX_DEM_OUT}/handjob_np${np})
+  add_test(NAME dem_hand_job_np${np}
+           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} run ${CMAKE_SOURCE_DIR}/jobs/dem_hand_constance.yaml --out ."
+           WORKING_DIRECTORY ${SX_DEM_OUT}/handjob_np${np})
+  set_tests_properties(dem_hand_job_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP dem_handjob_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+add_test(NAME dem_hand_job_equal_np3
+         COMMAND ${SX_CMP} --exact ${SX_DEM_OUT}/handjob_np1/hand.tif ${SX_DEM_OUT}/handjob_np3/hand.tif)
+set_tests_properties(dem_hand_job_equal_np3 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "dem_handjob_np1;dem_handjob_np3")

@@ -419,7 +419,11 @@ foreach(np 1 3)
   add_test(NAME rs_sarwater_unimodal_split_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 3 "has a bimodal histogram" "give --threshold DB" -- ${SX_RS_BIN} rs sarwater
                    ${SX_RS_OUT}/sarwater/unimodal_db.tif --tile 64 -o ${SX_RS_OUT}/sarwater/x.tif)
-  set_tests_properties(rs_sarwater_unimodal_otsu_np${np} rs_sarwater_unimodal_split_np${np} PROPERTIES
+  add_test(NAME rs_sarwater_hand_grid_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "N47E009.SRTM3.tif" "rs warp" -- ${SX_RS_BIN} rs sarwater
+                   ${SX_RS_S1}/S1A__IW___A_20150309T173017_VV_grd_mli_geo_norm_db.tif --hand
+                   ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif -o ${SX_RS_OUT}/sarwater/x.tif)
+  set_tests_properties(rs_sarwater_unimodal_otsu_np${np} rs_sarwater_unimodal_split_np${np} rs_sarwater_hand_grid_np${np} PROPERTIES
                        LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_sarwater PROCESSORS ${np})
 endforeach()
 
