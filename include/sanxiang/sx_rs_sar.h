@@ -117,6 +117,17 @@ typedef struct {
  *  none. Collective over comm. */
 sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o);
 
+/** True when path is a GF-3 SAR product (its *.meta.xml, the directory
+ *  holding it, or an image beside it, with product/satellite GF3); the
+ *  product XML's path goes to meta. Not collective. */
+int sx_gf3_find(const char *path, char *meta, size_t len);
+/** `rs sarcal` for the GF-3 product whose XML is meta: sigma0 from DN,
+ *  QualifyValue and CalibrationConst (src/rs/gf3_sar.c for the formula);
+ *  o->quantity must be sigma0; o->noise is ignored (no noise annotation).
+ *  sx_s1_calibrate_run calls it when o->product is a GF-3 product.
+ *  Collective over comm. */
+sx_err sx_gf3_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o, const char *meta);
+
 /* ------------------------------------------------------------ speckle filters */
 
 typedef enum { SX_SPECKLE_BOXCAR = 0, SX_SPECKLE_MEDIAN, SX_SPECKLE_LEE, SX_SPECKLE_REFINED_LEE } sx_speckle_filter;

@@ -1,7 +1,7 @@
 /*
  * step_rs_sar.c — SAR job steps: `rs_sarcal` (`sanxiang rs sarcal`,
  * Sentinel-1 GRD calibration to sigma0 / beta0 / gamma0 with thermal-noise
- * removal, linear or dB, from a SAFE product), `rs_speckle` (boxcar,
+ * removal, linear or dB, from a SAFE product; GF-3 sigma0), `rs_speckle` (boxcar,
  * median and Lee speckle filters) and `rs_sarwater` (water below a fixed,
  * Otsu or split-based threshold, optional polygons).
  */
@@ -15,8 +15,8 @@
 
 static const sx_cfg_field_t sarcal_fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_sarcal"},
-    {"product", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "Sentinel-1 product: the .SAFE directory (or its manifest.safe)", "1",
-     "SAFE"},
+    {"product", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "Sentinel-1 product: the .SAFE directory (or its manifest.safe); "
+     "or a GF-3 product directory (or its .meta.xml)", "1", "PRODUCT"},
     {"pol", SX_CFG_T_ENUM, 0, "the product's only one", 1, 0, "VV|VH|HH|HV|vv|vh|hh|hv", "polarisation"},
     {"quantity", SX_CFG_T_ENUM, 0, "sigma0", 1, 0, "sigma0|beta0|gamma0",
      "backscatter coefficient: sigma0 (ground range), beta0 (slant range), gamma0 (plane normal to the look)"},
@@ -56,13 +56,16 @@ static sx_err run_sarcal(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm
 }
 
 const sx_job_step_t sx_step_rs_sarcal = {
-    "rs_sarcal", "Sentinel-1 GRD calibration: sigma0 / beta0 / gamma0, thermal noise removed, linear or dB",
+    "rs_sarcal", "Sentinel-1 GRD / GF-3 calibration: sigma0 / beta0 / gamma0, thermal noise removed, linear or dB",
     sarcal_fields, sizeof sarcal_fields / sizeof *sarcal_fields, run_sarcal, "rs sarcal", SX_STEP_RS_RASTER_EXT,
-    "SAFE: the unzipped product (manifest.safe, annotation/, annotation/calibration/, measurement/).\n"
+    "PRODUCT: an unzipped Sentinel-1 SAFE (manifest.safe, annotation/, annotation/calibration/, measurement/), or a\n"
+    "GF-3 product directory (its <name>.meta.xml and per-polarisation ..._<POL>_....tiff).\n"
     "value = max(DN^2 - noise, 0) / A^2, A the calibration LUT of the quantity and noise the thermal noise,\n"
     "both interpolated bilinearly over the annotation's lines and pixels (ESA-EOPG-CSCOP-TN-0002, MPC-0392).\n"
     "Float32 in image geometry (column = pixel, row = line, no CRS), NaN = nodata (DN 0, the border fill); the COG\n"
     "carries the annotation's geolocation grid as GCPs (WGS 84): rs_warp geocodes it (thin-plate spline).\n"
+    "GF-3 (auto-detected from its .meta.xml): sigma0_dB = 10 log10(P (QualifyValue / N)^2) - CalibrationConst,\n"
+    "P = I^2 + Q^2, N = 32767 for L1A SLC; P = DN^2, N = 65535 for L1B/L2 amplitude (GF-3 product manual).\n"
     "docs/remote-sensing.md#sar."};
 
 static const sx_cfg_field_t speckle_fields[] = {
@@ -110,7 +113,7 @@ const sx_job_step_t sx_step_rs_speckle = {
     "7 x 7 half window on the centre's side of the strongest of 4 edge directions, b = var_x / var_z (Lee 1981).\n"
     "Filter linear power, not dB.\n"
     "Nodata and cells beyond the raster are left out of each window; a nodata centre stays nodata.\n"
-    "docs/remote-sensing.md#sar-sentinel-1--rs-sarcal."};
+    "docs/remote-sensing.md#sar-sentinel-1-gf-3--rs-sarcal."};
 
 static const sx_cfg_field_t sarwater_fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_sarwater"},

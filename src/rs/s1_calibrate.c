@@ -1,6 +1,7 @@
 /*
  * s1_calibrate.c — `rs sarcal`: Sentinel-1 GRD digital numbers to sigma0,
- * beta0 or gamma0, thermal noise removed, linear or dB.
+ * beta0 or gamma0, thermal noise removed, linear or dB (a GF-3 product is
+ * handed to gf3_sar.c).
  *
  * Every rank reads the product's manifest and annotations (small XML files:
  * the same result everywhere), checks the measurement against the
@@ -91,6 +92,8 @@ static sx_err provenance(const sx_s1_calibrate_opts_t *o, const sx_s1_product_t 
 
 sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o)
 {
+    char meta[SX_PATH_MAX];
+    if (sx_gf3_find(o->product, meta, sizeof meta)) return sx_gf3_calibrate_run(comm, o, meta);
     sx_s1_product_t *p = calloc(1, sizeof *p);
     sx_sar_lut_t cal = {0}, noise = {0};
     sx_s1_noise_az_t az = {0};

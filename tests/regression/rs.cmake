@@ -369,6 +369,27 @@ add_test(NAME rs_sarcal_vs_numpy
                  ${SX_RS_S1}/${SX_RS_S1_SAFE})
 set_tests_properties(rs_sarcal_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_SETUP rs_sarcal PROCESSORS 3 TIMEOUT 600)
+# GF-3 (issue 19): sigma0 from QualifyValue and CalibrationConst of synthetic products of the
+# published layout (L1A SLC dual-pol, L2 amplitude) against numpy, 3 ranks == 1 rank; errors.
+add_test(NAME rs_gf3cal_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_gf3cal_check.py ${SX_RS_BIN} ${SX_RS_OUT}/gf3cal)
+set_tests_properties(rs_gf3cal_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_gf3cal PROCESSORS 3 TIMEOUT 600)
+set(SX_RS_GF3 GF3_KAS_FSII_020253_E112.9_N28.2_20200524_L1A_HHHV_L10004829485)
+foreach(np 1 3)
+  add_test(NAME rs_gf3cal_which_pol_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "has the polarisations HH HV" "give --pol" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/gf3cal/${SX_RS_GF3} -o ${SX_RS_OUT}/gf3cal/x.tif)
+  add_test(NAME rs_gf3cal_missing_constant_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "processinfo.CalibrationConst.HH" "NULL" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/gf3cal/badk_${SX_RS_GF3} --pol HH -o ${SX_RS_OUT}/gf3cal/x.tif)
+  add_test(NAME rs_gf3cal_quantity_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "sigma0 only" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/gf3cal/${SX_RS_GF3} --pol HV --quantity gamma0 -o ${SX_RS_OUT}/gf3cal/x.tif)
+  set_tests_properties(rs_gf3cal_which_pol_np${np} rs_gf3cal_missing_constant_np${np} rs_gf3cal_quantity_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_gf3cal
+                       PROCESSORS ${np})
+endforeach()
 # Geocoding (issue 19): the annotation's geolocation grid as GCPs on the sarcal COG, and
 # rs warp through them (thin-plate spline), identical at 1-4 ranks, grid points in place.
 add_test(NAME rs_sargeo_gcps
