@@ -22,8 +22,9 @@
  * Values are copied, never combined, and HAND is one subtraction per cell,
  * so the output is identical at any rank count. Rounds grow with how often
  * a flow path crosses a block edge; traffic per round is the block
- * perimeter. Memory per cell: elevation 8 + drainage elevation 8 +
- * direction 1 + stream flag 1 B, the stack 4 B per cell in it.
+ * perimeter. Memory per cell: elevation 4 (8 for float64 DEMs), drainage
+ * elevation 8 and direction 1 B (the codes and the accumulation, 4 + 8 B,
+ * only until the drainage cells are found), the stack 4 B per cell in it.
  * Correctness: tests/regression/dem_hand_check.py follows every cell's path
  * independently in numpy on a real DEM, at 1-4 ranks.
  */
@@ -52,12 +53,30 @@ static inline double at(const sx__dem_t *b, int64_t c)
     return b->t == SX_DT_FLOAT32 ? (double)((const float *)b->z)[c] : ((const double *)b->z)[c];
 }
 
-/* Spread dz from the cells on the stack to every own cell upstream of them. */
-static sx_err settle(const sx__pad_t *p, const uint8_t *dir, double *dz, uint32_t **stack, size_t *cap, size_t top)
+/* A cell stack grown by doubling. */
+typedef struct {
+    uint32_t *a;
+    size_t n, cap;
+} cell_stack_t;
+
+static sx_err push(cell_stack_t *s, int64_t c)
 {
-    uint32_t *s = *stack;
-    while (top) {
-        const int64_t c = s[--top];
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        uint32_t *t = realloc(s->a, cap * sizeof *t);
+        SX_FAIL_IF(!t, SX_ERR_NOMEM, "cannot grow the HAND stack to %zu cells", cap);
+        s->a = t;
+        s->cap = cap;
+    }
+    s->a[s->n++] = (uint32_t)c;
+    return SX_OK;
+}
+
+/* Spread dz from the cells on the stack to every own cell upstream of them. */
+static sx_err settle(const sx__pad_t *p, const uint8_t *dir, double *dz, cell_stack_t *s)
+{
+    while (s->n) {
+        const int64_t c = s->a[--s->n];
         const int own = sx__pad_in_own(p, c); /* a halo source may lie on the frame's edge */
         for (int k = 0; k < 8; k++) {
             const int64_t u = own ? c + p->off[k] : sx__pad_nb(p, c, k);
@@ -65,14 +84,7 @@ static sx_err settle(const sx__pad_t *p, const uint8_t *dir, double *dz, uint32_
              * settled by their owners */
             if (u < 0 || dir[u] != (k + 4) % 8 || !isnan(dz[u])) continue;
             dz[u] = dz[c];
-            if (top == *cap) {
-                size_t ncap = *cap * 2;
-                uint32_t *t = realloc(s, ncap * sizeof *s);
-                SX_FAIL_IF(!t, SX_ERR_NOMEM, "cannot grow the HAND stack to %zu cells", ncap);
-                *stack = s = t;
-                *cap = ncap;
-            }
-            s[top++] = (uint32_t)u;
+            SX_CHECK(push(s, u));
         }
     }
     return SX_OK;
@@ -87,7 +99,8 @@ sx_err sx_dem_hand_run(MPI_Comm comm, const sx_hand_opts_t *o)
     uint8_t *dir = NULL, *seen = NULL;
     double *dz = NULL;
     float *hand = NULL;
-    uint32_t *stack = NULL, *ring = NULL;
+    cell_stack_t stack = {0};
+    uint32_t *ring = NULL;
     int64_t nring = 0;
     sx_halo_t *h = NULL;
     sx_perf_start("hand: read", SX_PERF_READ);
@@ -98,11 +111,9 @@ sx_err sx_dem_hand_run(MPI_Comm comm, const sx_hand_opts_t *o)
     if (err != SX_OK) goto done;
     const sx__pad_t *p = &zb.pad;
     const size_t n = (size_t)(p->n ? p->n : 1);
-    size_t cap = 1024;
     dir = malloc(n);
     dz = malloc(n * sizeof *dz);
-    stack = malloc(cap * sizeof *stack);
-    if (!dir || !dz || !stack)
+    if (!dir || !dz)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the HAND block (%lld cells)", (long long)p->n);
     if (err == SX_OK) err = sx__pad_ring(p, &ring, &nring);
     if (err == SX_OK && !(seen = calloc((size_t)(nring ? nring : 1), 1)))
@@ -112,7 +123,6 @@ sx_err sx_dem_hand_run(MPI_Comm comm, const sx_hand_opts_t *o)
     /* own directions (checked, naming the cell); the halo's stay nodata: only own cells are settled */
     memset(dir, SX_D8_NODATA, n);
     int64_t nstream = 0;
-    size_t top = 0;
     for (int64_t c = 0; c < p->n; c++) dz[c] = NAN;
     for (int64_t j = 0; j < p->own.ny && err == SX_OK; j++)
         for (int64_t i = 0; i < p->own.nx && err == SX_OK; i++) {
@@ -123,15 +133,7 @@ sx_err sx_dem_hand_run(MPI_Comm comm, const sx_hand_opts_t *o)
             if (err == SX_OK && !isnan(acc) && acc >= o->threshold) {
                 dz[c] = z;
                 dir[c] = SX_D8_NONE; /* a drainage cell takes no value from downstream */
-                if (top == cap) {
-                    uint32_t *t = realloc(stack, (cap *= 2) * sizeof *stack);
-                    if (!t) {
-                        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot grow the HAND stack");
-                        break;
-                    }
-                    stack = t;
-                }
-                stack[top++] = (uint32_t)c;
+                err = push(&stack, c);
                 nstream++;
             }
         }
@@ -153,24 +155,15 @@ sx_err sx_dem_hand_run(MPI_Comm comm, const sx_hand_opts_t *o)
     sx_perf_start("hand: compute", SX_PERF_COMPUTE);
     int rounds = 0;
     for (;;) {
-        err = settle(p, dir, dz, &stack, &cap, top);
-        top = 0;
+        err = settle(p, dir, dz, &stack);
         SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
         SX_CHECK_GOTO(sx_halo_exchange(h, dz), err, done);
         rounds++;
         int64_t learnt = 0;
-        for (int64_t r = 0; r < nring; r++) {
+        for (int64_t r = 0; r < nring && err == SX_OK; r++) {
             if (seen[r] || isnan(dz[ring[r]])) continue;
             seen[r] = 1;
-            if (top == cap) {
-                uint32_t *t = realloc(stack, (cap *= 2) * sizeof *stack);
-                if (!t) {
-                    err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot grow the HAND stack");
-                    break;
-                }
-                stack = t;
-            }
-            stack[top++] = ring[r];
+            err = push(&stack, ring[r]);
             learnt++;
         }
         SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
@@ -205,7 +198,7 @@ done:
     free(dz);
     free(seen);
     free(ring);
-    free(stack);
+    free(stack.a);
     free(hand);
     sx__dem_fini(&zb);
     sx__dem_fini(&db);

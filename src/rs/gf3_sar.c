@@ -32,6 +32,7 @@
 #include <gdal.h>
 
 #include "rs/rs_internal.h"
+#include "rs/sar_internal.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
@@ -259,16 +260,8 @@ sx_err sx_gf3_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o, cons
                              "files are of different products", meta, g.type[0] ? g.type : "(none)", g.image,
                              g.slc ? "not complex (one real band)" : "complex");
     }
-    int64_t w[4] = {o->win[0], o->win[1], o->win[2], o->win[3]};
-    if (!err && w[2] == 0) {
-        w[0] = w[1] = 0;
-        w[2] = og.nx;
-        w[3] = og.ny;
-    }
-    if (!err && (w[0] < 0 || w[1] < 0 || w[2] <= 0 || w[3] <= 0 || w[0] + w[2] > og.nx || w[1] + w[3] > og.ny))
-        err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "--srcwin %lld %lld %lld %lld is not inside the %lld x %lld image "
-                         "of %s", (long long)w[0], (long long)w[1], (long long)w[2], (long long)w[3], (long long)og.nx,
-                         (long long)og.ny, g.image);
+    int64_t w[4] = {0, 0, 0, 0};
+    if (!err) err = sx__sar_window(o->win, og.nx, og.ny, g.image, w);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     double gt[6] = {0, 1, 0, 0, 0, 1};
     const char *wkt = GDALGetProjectionRef(ds);

@@ -28,6 +28,7 @@
 #include <ogr_srs_api.h>
 
 #include "rs/rs_internal.h"
+#include "rs/sar_internal.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
@@ -62,6 +63,16 @@ static sx_err window_gcps(const sx_s1_product_t *p, const int64_t *w, sx_cog_gcp
     if (srs) OSRDestroySpatialReference(srs);
     sx_s1_geoloc_fini(&g);
     return err;
+}
+
+sx_err sx__sar_window(const int64_t *win, int64_t nx, int64_t ny, const char *name, int64_t *w)
+{
+    const int all = win[2] == 0;
+    for (int k = 0; k < 4; k++) w[k] = all ? (k == 2 ? nx : k == 3 ? ny : 0) : win[k];
+    SX_FAIL_IF(w[0] < 0 || w[1] < 0 || w[2] <= 0 || w[3] <= 0 || w[0] + w[2] > nx || w[1] + w[3] > ny, SX_ERR_USAGE,
+               "--srcwin %lld %lld %lld %lld is not inside the %lld x %lld image of %s", (long long)w[0], (long long)w[1],
+               (long long)w[2], (long long)w[3], (long long)nx, (long long)ny, name);
+    return SX_OK;
 }
 
 /* The provenance record: base JSON with a "sar" object. */
@@ -132,16 +143,8 @@ sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o)
         err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "measurement %s is %lld x %lld pixels but its annotation %s says "
                          "%lld x %lld: the files are of different products", p->measurement, (long long)mg.nx,
                          (long long)mg.ny, p->annotation, (long long)p->samples, (long long)p->lines);
-    int64_t w[4] = {o->win[0], o->win[1], o->win[2], o->win[3]};
-    if (!err && w[2] == 0) {
-        w[0] = w[1] = 0;
-        w[2] = mg.nx;
-        w[3] = mg.ny;
-    }
-    if (!err && (w[0] < 0 || w[1] < 0 || w[2] <= 0 || w[3] <= 0 || w[0] + w[2] > mg.nx || w[1] + w[3] > mg.ny))
-        err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "--srcwin %lld %lld %lld %lld is not inside the %lld x %lld image "
-                         "of %s", (long long)w[0], (long long)w[1], (long long)w[2], (long long)w[3], (long long)mg.nx,
-                         (long long)mg.ny, p->measurement);
+    int64_t w[4] = {0, 0, 0, 0};
+    if (!err) err = sx__sar_window(o->win, mg.nx, mg.ny, p->measurement, w);
     if (!err) err = window_gcps(p, w, &gcps, &gcp_buf, &gcp_wkt);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     og.nx = w[2];
