@@ -214,4 +214,6 @@ const sx_job_step_t sx_step_rs_sarwater = {
     "Martinis et al. 2009). Histograms are reduced exactly across\n"
     "ranks: the same threshold at any rank count. No bimodal histogram: an error (give --threshold).\n"
     "--polygons also writes OUT.gpkg. Flood: water after and not before with `rs flood`, or --before PRE:\n"
-    "change detection, flood where the log-ratio after - before (dB) < threshold (e.g. --threshold -3).\n"};
+    "change detection, flood where the log-ratio after - before (dB) < threshold (e.g. --threshold -3).\n"
+    "--hand HAND (dem hand, on the same grid): water where HAND > --hand-max (default 15 m, Twele et al. 2016,\n"
+    "doi:10.1080/01431161.2016.1192304) becomes land after thresholding.\n"};

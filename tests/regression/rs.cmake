@@ -395,7 +395,13 @@ endforeach()
 add_test(NAME rs_sargeo_gcps
          COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_sargeo_check.py ${SX_RS_BIN} ${SX_RS_OUT}/sargeo
                  ${SX_RS_S1}/${SX_RS_S1_SAFE})
-set_tests_properties(rs_sargeo_gcps PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 4 TIMEOUT 600)
+set_tests_properties(rs_sargeo_gcps PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 4 TIMEOUT 600
+                     FIXTURES_SETUP rs_sargeo)
+add_test(NAME rs_sargeo_gcps_no_crs_np2
+         COMMAND ${SX_RS_EXPECT} 2 nonzero "gcps_nocrs.tif" "have no CRS" -- ${SX_RS_BIN} rs warp
+                 ${SX_RS_OUT}/sargeo/gcps_nocrs.tif --t-srs EPSG:4326 -o ${SX_RS_OUT}/sargeo/x.tif)
+set_tests_properties(rs_sargeo_gcps_no_crs_np2 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED rs_sargeo PROCESSORS 2)
 foreach(np 1 3)
   add_test(NAME rs_sarcal_missing_calibration_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 3 "calibration annotation of VH" "is missing" -- ${SX_RS_BIN} rs sarcal

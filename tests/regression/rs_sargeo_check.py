@@ -22,6 +22,7 @@ grid points. Checks:
  4. the geocoded grid's extent is the corners' longitude/latitude range to
     within one output cell (two at the far edges, whose corner grid points
     are one pixel inside the image edge).
+Leaves OUT/gcps_nocrs.tif (GCPs without a CRS) for the error test in rs.cmake.
 """
 import os
 import subprocess
@@ -109,4 +110,9 @@ check(abs(ext[0] - lons.min()) <= 2 * dx and abs(ext[2] - lons.max()) <= 2 * dx 
       and abs(ext[3] - lats.max()) <= 2 * dy,
       f"extent {ext} vs the corners' lon {lons.min():.6f}..{lons.max():.6f} lat {lats.min():.6f}..{lats.max():.6f}, "
       f"cell {dx:.3g} x {dy:.3g}")
+# for the error test (rs.cmake): GCPs without a CRS
+d = gdal.GetDriverByName("GTiff").Create(os.path.join(out, "gcps_nocrs.tif"), 8, 8, 1, gdal.GDT_Float32)
+d.SetGCPs([gdal.GCP(float(x), float(y), 0, float(c), float(r)) for x, y, c, r in ((9.7, 50.4, 0, 0), (9.9, 50.4, 8, 0),
+                                                                                 (9.7, 50.6, 0, 8), (9.9, 50.6, 8, 8))], "")
+d = None
 sys.exit(1 if fail else 0)
