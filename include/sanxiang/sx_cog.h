@@ -50,6 +50,16 @@ typedef struct {
 sx_err sx_cog_write(MPI_Comm comm, const char *src, const char *final_path, const sx_cog_opts_t *opts,
                     const char *metadata_json);
 
+/* Ground control points of an image in its own (line, pixel) geometry, written
+ * instead of a geotransform (GeoTIFF tie points, no pixel scale) so that
+ * GDAL's GCP transformers can geocode it (e.g. `rs warp`). pixel/line are in
+ * GDAL's pixel-corner coordinates of the file; x, y, z in the CRS wkt. */
+typedef struct {
+    int n;
+    const double *pixel, *line, *x, *y, *z;
+    const char *wkt;
+} sx_cog_gcps_t;
+
 /* Tile compression of the parallel writer (TIFF Compression tag 8, 50000, 1). */
 typedef enum { SX_COG_DEFAULT = 0, SX_COG_DEFLATE, SX_COG_ZSTD, SX_COG_NONE } sx_cog_codec;
 
@@ -71,6 +81,7 @@ typedef struct {
     const sx_band_stats_t *stats; /* exact band statistics (sx_layer_stats), or NULL */
     int bigtiff;             /* 1: BigTIFF always; 0: only when the file would pass 4 GiB */
     const char *description; /* band description (what GDAL and QGIS show as the band name), or NULL */
+    const sx_cog_gcps_t *gcps; /* GCPs written instead of the grid's geotransform and CRS, or NULL */
 } sx_cog_layer_t;
 
 /**

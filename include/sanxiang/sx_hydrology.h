@@ -223,6 +223,22 @@ typedef struct {
  *  cells, upstream_cells). Collective. */
 sx_err sx_dem_streams_run(MPI_Comm comm, const sx_streams_opts_t *o);
 
+typedef struct {
+    const char *dem;        /* the DEM the directions were derived from (filled) */
+    const char *flowdir;    /* D8 flow directions on the same grid */
+    const char *accum;      /* D8 flow accumulation (cells) on the same grid */
+    double threshold;       /* drainage cells: accumulation >= threshold */
+    sx_d8_encoding encoding;
+    const char *out_nc;     /* HAND, float32 metres, NaN nodata */
+    const char *out_cog;
+    const char *provenance;
+} sx_hand_opts_t;
+/** Height Above the Nearest Drainage (Renno et al. 2008; Nobre et al. 2011):
+ *  elevation minus that of the first drainage cell (accumulation >=
+ *  threshold) on the cell's D8 path; nodata where the path reaches none.
+ *  Identical at any rank count (src/dem/hand.c). Collective. */
+sx_err sx_dem_hand_run(MPI_Comm comm, const sx_hand_opts_t *o);
+
 /**
  * Nested sub-basins: label[c] = 1 + index of the first outlet cell on c's flow
  * path (outlet cells label themselves), 0 where no outlet is downstream.

@@ -45,6 +45,7 @@ typedef struct {
     double fill;               /* nodata / _FillValue */
     const char *resampling;    /* COG overviews: AVERAGE (continuous), NEAREST or MODE (classes); NULL = AVERAGE */
     const char *provenance;    /* JSON, identical on all ranks, or NULL */
+    const sx_cog_gcps_t *gcps; /* COG only: GCPs instead of the grid's geotransform and CRS, or NULL */
 } sx_layer_out_t;
 
 /**

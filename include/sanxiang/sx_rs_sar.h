@@ -86,6 +86,19 @@ sx_err sx_s1_noise_luts(const char *xml, const char *pol, sx_sar_lut_t *range, s
 double sx_s1_noise_az_at(const sx_s1_noise_az_t *az, double line, double pixel);
 void sx_s1_noise_az_fini(sx_s1_noise_az_t *az);
 
+/** The geolocation grid of a product annotation: n points at image pixel[i],
+ *  line[i] with WGS 84 lon[i], lat[i] (degrees) and ellipsoid height[i] (m).
+ *  One allocation (pixel) holds the five arrays. */
+typedef struct {
+    int n;
+    double *pixel, *line, *lon, *lat, *height;
+} sx_s1_geoloc_t;
+/** Read geolocationGrid/geolocationGridPointList of the product annotation
+ *  xml (fails naming the file with fewer than 3 points or a point without a
+ *  number). Not collective; the caller finis *g. */
+sx_err sx_s1_geolocation(const char *annotation, sx_s1_geoloc_t *g);
+void sx_s1_geoloc_fini(sx_s1_geoloc_t *g);
+
 typedef struct {
     const char *product;   /* .SAFE directory, manifest.safe or a file inside */
     const char *pol;       /* NULL: the only one */
@@ -98,8 +111,22 @@ typedef struct {
 } sx_s1_calibrate_opts_t;
 
 /** Calibrate the measurement of o->product: Float32 in image (line, pixel)
- *  geometry, NaN nodata (DN 0, the GRD border fill). Collective over comm. */
+ *  geometry, NaN nodata (DN 0, the GRD border fill). The COG carries the
+ *  annotation's geolocation grid as GCPs (EPSG:4326, shifted to the window)
+ *  instead of a geotransform, for `rs warp` to geocode; the netCDF output has
+ *  none. Collective over comm. */
 sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o);
+
+/** True when path is a GF-3 SAR product (its *.meta.xml, the directory
+ *  holding it, or an image beside it, with product/satellite GF3); the
+ *  product XML's path goes to meta. Not collective. */
+int sx_gf3_find(const char *path, char *meta, size_t len);
+/** `rs sarcal` for the GF-3 product whose XML is meta: sigma0 from DN,
+ *  QualifyValue and CalibrationConst (src/rs/gf3_sar.c for the formula);
+ *  o->quantity must be sigma0; o->noise is ignored (no noise annotation).
+ *  sx_s1_calibrate_run calls it when o->product is a GF-3 product.
+ *  Collective over comm. */
+sx_err sx_gf3_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o, const char *meta);
 
 /* ------------------------------------------------------------ speckle filters */
 
@@ -156,6 +183,9 @@ typedef struct {
     const char *provenance;
     double *threshold_used;    /* out (may be NULL) */
     int *tiles_used;           /* out, SPLIT: tiles selected (may be NULL) */
+    const char *hand;          /* HAND raster (m, `dem hand`) on the same grid, or NULL */
+    double hand_max;           /* with hand: water where HAND > hand_max becomes land (Twele et al. 2016: 15 m) */
+    int64_t *hand_removed;     /* out: water cells HAND turned to land (may be NULL) */
 } sx_rs_sarwater_opts_t;
 
 /**
@@ -177,6 +207,12 @@ typedef struct {
  * before) = after_dB - before_dB (Bazi, Bruzzone & Melgani 2005,
  * doi:10.1109/TGRS.2005.843075): flood (1) where it is below the threshold
  * (a drop of backscatter), by the same three methods.
+ * With hand: after thresholding, water (or flood) cells whose Height Above
+ * the Nearest Drainage exceeds hand_max become 0 (land): terrain well above
+ * the drainage cannot hold flood water, and radar shadow and smooth slopes
+ * there look like water (Twele, Cao, Plank & Martinis 2016, IJRS 37:2990,
+ * doi:10.1080/01431161.2016.1192304, exclude HAND > 15 m). Cells without
+ * HAND (nodata) keep their class. The threshold is not affected.
  * Collective over comm.
  */
 sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o);

@@ -8,7 +8,8 @@
  * 1 x 1 GeoTIFF to /vsimem with the layer's CRS, geotransform, nodata,
  * statistics and metadata, and the fields are copied out of it verbatim: the
  * model tie point and pixel scale (or transformation) depend on the
- * geotransform only, not on the image size. Rank 0 does this once per file;
+ * geotransform only, not on the image size; an image in its own geometry
+ * (SAR) gets GCPs instead, as tie points without a pixel scale. Rank 0 does this once per file;
  * the result depends only on its inputs, so files stay byte-identical.
  *
  * Metadata items: SANXIANG_PROVENANCE (dataset) and, on the band, long_name,
@@ -95,6 +96,19 @@ static void set_item(GDALMajorObjectH o, const char *key, const char *value)
     if (value && value[0]) GDALSetMetadataItem(o, key, value, NULL);
 }
 
+/* GCPs as GeoTIFF tie points (tag 33922) with the keys of their CRS. */
+static sx_err set_gcps(GDALDatasetH ds, const sx_cog_gcps_t *c)
+{
+    GDAL_GCP *a = calloc((size_t)c->n, sizeof *a);
+    SX_FAIL_IF(!a, SX_ERR_NOMEM, "cannot allocate %d GCPs", c->n);
+    for (int i = 0; i < c->n; i++)
+        a[i] = (GDAL_GCP){"", "", c->pixel[i], c->line[i], c->x[i], c->y[i], c->z ? c->z[i] : 0};
+    CPLErr e = GDALSetGCPs(ds, c->n, a, c->wkt ? c->wkt : "");
+    free(a);
+    if (e != CE_None) return sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot set %d GCPs", c->n);
+    return SX_OK;
+}
+
 sx_err sx__cog_gdal_tags(const sx_grid_t *g, const sx_cog_layer_t *l, sx__cog_tags_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -108,8 +122,11 @@ sx_err sx__cog_gdal_tags(const sx_grid_t *g, const sx_cog_layer_t *l, sx__cog_ta
     double gt[6];
     memcpy(gt, g->gt, sizeof gt);
     sx_err err = SX_OK;
-    if (GDALSetGeoTransform(ds, gt) != CE_None) err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot set the geotransform");
-    if (err == SX_OK && g->wkt && g->wkt[0] && GDALSetProjection(ds, g->wkt) != CE_None)
+    if (l->gcps && l->gcps->n > 0)
+        err = set_gcps(ds, l->gcps);
+    else if (GDALSetGeoTransform(ds, gt) != CE_None)
+        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot set the geotransform");
+    if (err == SX_OK && !(l->gcps && l->gcps->n > 0) && g->wkt && g->wkt[0] && GDALSetProjection(ds, g->wkt) != CE_None)
         err = sx__gdal_fail(SX_ERR_CRS, SX__FILE, __LINE__, "GDAL cannot express the layer's CRS in GeoTIFF keys");
     GDALRasterBandH b = GDALGetRasterBand(ds, 1);
     if (err == SX_OK) {

@@ -136,6 +136,7 @@ sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, con
         sx_perf_start(timer, SX_PERF_WRITE);
         sx_cog_layer_t cl = {o->dtype, o->fill, o->resampling, SX_COG_DEFAULT, 0, 0, o->name, o->long_name,
                              o->units, o->standard_name, o->provenance, &st, 0};
+        cl.gcps = o->gcps;
         err = sx_cog_write_blocks(comm, o->cog_path, grid, own, data, row_stride, &cl);
         sx_perf_stop(timer);
         SX_CHECK(err);

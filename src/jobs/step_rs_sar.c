@@ -1,7 +1,7 @@
 /*
  * step_rs_sar.c — SAR job steps: `rs_sarcal` (`sanxiang rs sarcal`,
  * Sentinel-1 GRD calibration to sigma0 / beta0 / gamma0 with thermal-noise
- * removal, linear or dB, from a SAFE product), `rs_speckle` (boxcar,
+ * removal, linear or dB, from a SAFE product; GF-3 sigma0), `rs_speckle` (boxcar,
  * median and Lee speckle filters) and `rs_sarwater` (water below a fixed,
  * Otsu or split-based threshold, optional polygons).
  */
@@ -15,8 +15,8 @@
 
 static const sx_cfg_field_t sarcal_fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_sarcal"},
-    {"product", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "Sentinel-1 product: the .SAFE directory (or its manifest.safe)", "1",
-     "SAFE"},
+    {"product", SX_CFG_T_PATH, 1, NULL, 1, 0, NULL, "Sentinel-1 product: the .SAFE directory (or its manifest.safe); "
+     "or a GF-3 product directory (or its .meta.xml)", "1", "PRODUCT"},
     {"pol", SX_CFG_T_ENUM, 0, "the product's only one", 1, 0, "VV|VH|HH|HV|vv|vh|hh|hv", "polarisation"},
     {"quantity", SX_CFG_T_ENUM, 0, "sigma0", 1, 0, "sigma0|beta0|gamma0",
      "backscatter coefficient: sigma0 (ground range), beta0 (slant range), gamma0 (plane normal to the look)"},
@@ -56,12 +56,16 @@ static sx_err run_sarcal(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm
 }
 
 const sx_job_step_t sx_step_rs_sarcal = {
-    "rs_sarcal", "Sentinel-1 GRD calibration: sigma0 / beta0 / gamma0, thermal noise removed, linear or dB",
+    "rs_sarcal", "Sentinel-1 GRD / GF-3 calibration: sigma0 / beta0 / gamma0, thermal noise removed, linear or dB",
     sarcal_fields, sizeof sarcal_fields / sizeof *sarcal_fields, run_sarcal, "rs sarcal", SX_STEP_RS_RASTER_EXT,
-    "SAFE: the unzipped product (manifest.safe, annotation/, annotation/calibration/, measurement/).\n"
+    "PRODUCT: an unzipped Sentinel-1 SAFE (manifest.safe, annotation/, annotation/calibration/, measurement/), or a\n"
+    "GF-3 product directory (its <name>.meta.xml and per-polarisation ..._<POL>_....tiff).\n"
     "value = max(DN^2 - noise, 0) / A^2, A the calibration LUT of the quantity and noise the thermal noise,\n"
     "both interpolated bilinearly over the annotation's lines and pixels (ESA-EOPG-CSCOP-TN-0002, MPC-0392).\n"
-    "Float32 in image geometry (column = pixel, row = line, no CRS), NaN = nodata (DN 0, the border fill).\n"
+    "Float32 in image geometry (column = pixel, row = line, no CRS), NaN = nodata (DN 0, the border fill); the COG\n"
+    "carries the annotation's geolocation grid as GCPs (WGS 84): rs_warp geocodes it (thin-plate spline).\n"
+    "GF-3 (auto-detected from its .meta.xml): sigma0_dB = 10 log10(P (QualifyValue / N)^2) - CalibrationConst,\n"
+    "P = I^2 + Q^2, N = 32767 for L1A SLC; P = DN^2, N = 65535 for L1B/L2 amplitude (GF-3 product manual).\n"
     "docs/remote-sensing.md#sar."};
 
 static const sx_cfg_field_t speckle_fields[] = {
@@ -109,7 +113,7 @@ const sx_job_step_t sx_step_rs_speckle = {
     "7 x 7 half window on the centre's side of the strongest of 4 edge directions, b = var_x / var_z (Lee 1981).\n"
     "Filter linear power, not dB.\n"
     "Nodata and cells beyond the raster are left out of each window; a nodata centre stays nodata.\n"
-    "docs/remote-sensing.md#sar-sentinel-1--rs-sarcal."};
+    "docs/remote-sensing.md#sar-sentinel-1-gf-3--rs-sarcal."};
 
 static const sx_cfg_field_t sarwater_fields[] = {
     {"step", SX_CFG_T_STRING, 1, NULL, 1, 0, NULL, "rs_sarwater"},
@@ -130,6 +134,11 @@ static const sx_cfg_field_t sarwater_fields[] = {
     SX_STEP_RS_F_NODATA,
     SX_STEP_RS_F_OUTPUT("water", "output layer name"),
     {"polygons", SX_CFG_T_BOOL, 0, "false", 1, 0, NULL, "also write <output>.gpkg polygons with area_km2"},
+    {"hand", SX_CFG_T_STRING, 0, NULL, 1, 0, NULL,
+     "HAND raster (m, dem hand) on the same grid: water where HAND > hand_max becomes land", "--hand", "HAND"},
+    {"hand_max", SX_CFG_T_FLOAT, 0, "15", 0, 10000, NULL,
+     "with hand: metres above the nearest drainage beyond which no water is mapped (Twele et al. 2016)", "--hand-max",
+     "M"},
     SX_STEP_F_OUTPUTS,
 };
 
@@ -185,6 +194,10 @@ static sx_err run_sarwater(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm co
                                            : !strcmp(method, "otsu") ? SX_SARWATER_OTSU : SX_SARWATER_SPLIT,
                                thr, (int)bins, (int)tile, min_eta, out.nc, out.tif, poly ? gpkg : NULL,
                                sx_job_provenance(job), &used_thr, &tiles};
+    if (sx_cfg_map_get(node, "hand")) SX_CHECK(sx__step_rs_layer(job, node, "hand", &o.hand));
+    else if (sx_cfg_map_get(node, "hand_max"))
+        return sx_cfg_fail_at(cfg, sx_cfg_map_get(node, "hand_max"), "--hand-max needs --hand (a HAND raster)");
+    SX_CHECK(sx_cfg_get_double(cfg, node, "hand_max", 15, &o.hand_max));
     SX_CHECK(sx_rs_sarwater_run(comm, &o));
     sx_log_info("rs sarwater: %s where %s < %.9g dB (%s)", before ? "flood" : "water",
                 before ? "the log-ratio" : "the backscatter", used_thr, method);
@@ -201,4 +214,6 @@ const sx_job_step_t sx_step_rs_sarwater = {
     "Martinis et al. 2009). Histograms are reduced exactly across\n"
     "ranks: the same threshold at any rank count. No bimodal histogram: an error (give --threshold).\n"
     "--polygons also writes OUT.gpkg. Flood: water after and not before with `rs flood`, or --before PRE:\n"
-    "change detection, flood where the log-ratio after - before (dB) < threshold (e.g. --threshold -3).\n"};
+    "change detection, flood where the log-ratio after - before (dB) < threshold (e.g. --threshold -3).\n"
+    "--hand HAND (dem hand, on the same grid): water where HAND > --hand-max (default 15 m, Twele et al. 2016,\n"
+    "doi:10.1080/01431161.2016.1192304) becomes land after thresholding.\n"};

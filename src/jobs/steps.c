@@ -13,6 +13,7 @@ extern const sx_job_step_t sx_step_fill;
 extern const sx_job_step_t sx_step_flowdir;
 extern const sx_job_step_t sx_step_accum;
 extern const sx_job_step_t sx_step_streams;
+extern const sx_job_step_t sx_step_hand;
 extern const sx_job_step_t sx_step_watershed;
 extern const sx_job_step_t sx_step_econ_index;
 extern const sx_job_step_t sx_step_econ_targets;
@@ -59,6 +60,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_flowdir,
     &sx_step_accum,
     &sx_step_streams,
+    &sx_step_hand,
     &sx_step_watershed,
     &sx_step_econ_index,
     &sx_step_econ_targets,

@@ -1,6 +1,7 @@
 /*
  * s1_calibrate.c — `rs sarcal`: Sentinel-1 GRD digital numbers to sigma0,
- * beta0 or gamma0, thermal noise removed, linear or dB.
+ * beta0 or gamma0, thermal noise removed, linear or dB (a GF-3 product is
+ * handed to gf3_sar.c).
  *
  * Every rank reads the product's manifest and annotations (small XML files:
  * the same result everywhere), checks the measurement against the
@@ -11,7 +12,9 @@
  * (ESA-EOPG-CSCOP-TN-0002; MPC-0392 for eta = range noise x azimuth noise).
  * DN 0 is the GRD border fill and becomes nodata, as does 0 in dB. The output
  * is in image geometry: column = pixel (sample), row = line, no CRS (the
- * geotransform is the identity shifted to the window), Float32, NaN nodata.
+ * geotransform is the identity shifted to the window), Float32, NaN nodata;
+ * the COG carries the annotation's geolocation grid as GCPs (s1_geoloc.c,
+ * shifted to the window), which `rs warp` geocodes.
  * Each cell depends only on its own DN and position: identical at any rank
  * count.
  */
@@ -20,9 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_conv.h>
 #include <gdal.h>
+#include <ogr_srs_api.h>
 
 #include "rs/rs_internal.h"
+#include "rs/sar_internal.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
@@ -31,6 +37,43 @@
 #include "sanxiang/sx_strbuf.h"
 
 static const char *const qname[] = {"sigma0", "beta0", "gamma0"};
+
+/* The geolocation grid as GCPs of the window w (pixel - x0, line - y0) in
+ * WGS 84 (x = longitude), for the COG; arrays in *buf (5 x n, freed by the caller). */
+static sx_err window_gcps(const sx_s1_product_t *p, const int64_t *w, sx_cog_gcps_t *c, double **buf, char **wkt)
+{
+    sx_s1_geoloc_t g;
+    SX_CHECK(sx_s1_geolocation(p->annotation, &g));
+    double *b = malloc((size_t)g.n * 5 * sizeof *b);
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    sx_err err = b && srs ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for %d GCPs", g.n);
+    if (!err && (OSRImportFromEPSG(srs, 4326) != OGRERR_NONE || OSRExportToWkt(srs, wkt) != OGRERR_NONE))
+        err = sx_err_set(SX_ERR_CRS, SX__FILE, __LINE__, "GDAL does not know EPSG:4326 (WGS 84): check its proj.db");
+    if (!err) {
+        for (int i = 0; i < g.n; i++) {
+            b[i] = g.pixel[i] - (double)w[0];
+            b[g.n + i] = g.line[i] - (double)w[1];
+        }
+        memcpy(b + 2 * g.n, g.lon, (size_t)g.n * 3 * sizeof *b); /* lon, lat, height: contiguous in g */
+        *c = (sx_cog_gcps_t){g.n, b, b + g.n, b + 2 * g.n, b + 3 * g.n, b + 4 * g.n, *wkt};
+        *buf = b;
+        b = NULL;
+    }
+    free(b);
+    if (srs) OSRDestroySpatialReference(srs);
+    sx_s1_geoloc_fini(&g);
+    return err;
+}
+
+sx_err sx__sar_window(const int64_t *win, int64_t nx, int64_t ny, const char *name, int64_t *w)
+{
+    const int all = win[2] == 0;
+    for (int k = 0; k < 4; k++) w[k] = all ? (k == 2 ? nx : k == 3 ? ny : 0) : win[k];
+    SX_FAIL_IF(w[0] < 0 || w[1] < 0 || w[2] <= 0 || w[3] <= 0 || w[0] + w[2] > nx || w[1] + w[3] > ny, SX_ERR_USAGE,
+               "--srcwin %lld %lld %lld %lld is not inside the %lld x %lld image of %s", (long long)w[0], (long long)w[1],
+               (long long)w[2], (long long)w[3], (long long)nx, (long long)ny, name);
+    return SX_OK;
+}
 
 /* The provenance record: base JSON with a "sar" object. */
 static sx_err provenance(const sx_s1_calibrate_opts_t *o, const sx_s1_product_t *p, int noise, const int64_t *w,
@@ -60,6 +103,8 @@ static sx_err provenance(const sx_s1_calibrate_opts_t *o, const sx_s1_product_t 
 
 sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o)
 {
+    char meta[SX_PATH_MAX];
+    if (sx_gf3_find(o->product, meta, sizeof meta)) return sx_gf3_calibrate_run(comm, o, meta);
     sx_s1_product_t *p = calloc(1, sizeof *p);
     sx_sar_lut_t cal = {0}, noise = {0};
     sx_s1_noise_az_t az = {0};
@@ -68,7 +113,9 @@ sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o)
     sx_decomp_t d = {0};
     float *out = NULL;
     double *dn = NULL, *a = NULL, *eta = NULL;
-    char *prov = NULL;
+    char *prov = NULL, *gcp_wkt = NULL;
+    double *gcp_buf = NULL;
+    sx_cog_gcps_t gcps = {0};
     sx_err err = p ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     if (!err) err = sx_s1_product_open(o->product, o->pol, p);
     if (!err && !p->measurement[0])
@@ -96,16 +143,9 @@ sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o)
         err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "measurement %s is %lld x %lld pixels but its annotation %s says "
                          "%lld x %lld: the files are of different products", p->measurement, (long long)mg.nx,
                          (long long)mg.ny, p->annotation, (long long)p->samples, (long long)p->lines);
-    int64_t w[4] = {o->win[0], o->win[1], o->win[2], o->win[3]};
-    if (!err && w[2] == 0) {
-        w[0] = w[1] = 0;
-        w[2] = mg.nx;
-        w[3] = mg.ny;
-    }
-    if (!err && (w[0] < 0 || w[1] < 0 || w[2] <= 0 || w[3] <= 0 || w[0] + w[2] > mg.nx || w[1] + w[3] > mg.ny))
-        err = sx_err_set(SX_ERR_USAGE, SX__FILE, __LINE__, "--srcwin %lld %lld %lld %lld is not inside the %lld x %lld image "
-                         "of %s", (long long)w[0], (long long)w[1], (long long)w[2], (long long)w[3], (long long)mg.nx,
-                         (long long)mg.ny, p->measurement);
+    int64_t w[4] = {0, 0, 0, 0};
+    if (!err) err = sx__sar_window(o->win, mg.nx, mg.ny, p->measurement, w);
+    if (!err) err = window_gcps(p, w, &gcps, &gcp_buf, &gcp_wkt);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     og.nx = w[2];
     og.ny = w[3];
@@ -161,11 +201,13 @@ sx_err sx_s1_calibrate_run(MPI_Comm comm, const sx_s1_calibrate_opts_t *o)
         char ln[96];
         snprintf(ln, sizeof ln, "%s %s backscatter%s", p->pol, qname[o->quantity], use_noise ? ", thermal noise removed" : "");
         sx_layer_out_t lo = {o->out_nc, o->out_cog, qname[o->quantity], ln, o->db ? "dB" : "1", NULL, SX_DT_FLOAT32, NAN,
-                             "AVERAGE", prov};
+                             "AVERAGE", prov, &gcps};
         err = sx_layer_write(comm, &og, own, out, own.nx, &lo);
     }
 done:
     free(prov);
+    free(gcp_buf);
+    CPLFree(gcp_wkt);
     free(out);
     free(dn);
     free(a);

@@ -59,8 +59,9 @@ static sx_err find_safe(const char *path, char *safe, size_t len)
             *slash = 0;
         }
     }
-    SX_FAIL(SX_ERR_INPUT, "'%s' is not in a Sentinel-1 SAFE product (no manifest.safe in it or above it): give the "
-            ".SAFE directory (unzip the product first)", path);
+    SX_FAIL(SX_ERR_INPUT, "'%s' is neither in a Sentinel-1 SAFE product (no manifest.safe in it or above it) nor a GF-3 "
+            "product (no *.meta.xml of satellite GF3 in it or beside it): give the .SAFE directory or the GF-3 product "
+            "directory (unpack the product first)", path);
 }
 
 /* Does file name (an href) carry polarisation pol ("-vv-")? */

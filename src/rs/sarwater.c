@@ -9,8 +9,9 @@
  * the counts are summed across ranks (MPI_Allreduce on int64: exact): every
  * rank then holds the same tile histograms and derives the same threshold.
  * Tile statistics (Otsu split, class means, separability) come
- * from the histograms with bin centres, as Otsu's threshold does. Formulas
- * and references in sx_rs_sar.h.
+ * from the histograms with bin centres, as Otsu's threshold does. With a
+ * HAND raster, water above --hand-max metres of the nearest drainage is
+ * turned to land afterwards. Formulas and references in sx_rs_sar.h.
  */
 #include <math.h>
 #include <stdio.h>
@@ -131,6 +132,45 @@ static sx_err threshold(MPI_Comm comm, const sx_rs_sarwater_opts_t *o, const sx_
     return err;
 }
 
+/* Water cells of mask (this rank's block of d) where HAND > o->hand_max
+ * become land; *removed is the count over all ranks. HAND is read as a band
+ * beside the backscatter (the same grid, the same decomposition). */
+static sx_err hand_mask(MPI_Comm comm, const sx_rs_sarwater_opts_t *o, const sx_rs_band_t *bands, int nb,
+                        const sx_decomp_t *d, uint8_t *mask, int64_t *removed)
+{
+    sx_rs_band_t b[3];
+    memcpy(b, bands, (size_t)nb * sizeof *b);
+    b[nb] = (sx_rs_band_t){0};
+    b[nb].name = "hand";
+    b[nb].path = o->hand;
+    b[nb].band = 1;
+    b[nb].scale = 1;
+    sx_grid_t g = {0};
+    sx_decomp_t hd = {0};
+    void *res = NULL;
+    /* 0 * sar ties the HAND band to the backscatter's grid check and decomposition */
+    SX_CHECK(sx__rs_eval(comm, b, nb + 1, "hand + 0 * sar", 0, &g, &hd, &res));
+    sx_err err = hd.own.x0 == d->own.x0 && hd.own.y0 == d->own.y0 && hd.own.nx == d->own.nx && hd.own.ny == d->own.ny
+                     ? SX_OK
+                     : sx_err_set(SX_ERR_INTERNAL, SX__FILE, __LINE__, "HAND and backscatter blocks differ");
+    const float *h = res;
+    int64_t cnt = 0;
+    for (int64_t i = 0; !err && i < sx_window_cells(d->own); i++)
+        if (mask[i] == 1 && h[i] > o->hand_max) { /* NaN compares false: no HAND, class kept */
+            mask[i] = 0;
+            cnt++;
+        }
+    if (!err && MPI_Allreduce(&cnt, removed, 1, MPI_INT64_T, MPI_SUM, comm) != MPI_SUCCESS)
+        err = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "MPI_Allreduce of the HAND count failed");
+    free(res);
+    sx_decomp_fini(&hd);
+    sx_grid_fini(&g);
+    SX_CHECK(sx_err_agree(comm, err));
+    sx_log_info("rs sarwater: %lld water cells with HAND > %g m (%s) set to land", (long long)*removed, o->hand_max,
+                o->hand);
+    return SX_OK;
+}
+
 sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o)
 {
     sx_grid_t g = {0};
@@ -160,10 +200,17 @@ sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o)
     }
     if (!err && !(mask = malloc((size_t)n + 1))) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the mask");
     err = sx_err_agree(comm, err);
+    int64_t removed = 0;
     if (!err) {
         for (int64_t i = 0; i < n; i++) mask[i] = isnan(v[i]) ? 255 : (uint8_t)(v[i] < thr);
-        char what[320];
-        snprintf(what, sizeof what, "%s < %.17g dB (%s)", expr, thr, how);
+        if (o->hand) err = hand_mask(comm, o, two, o->before ? 2 : 1, &d, mask, &removed);
+    }
+    if (!err) {
+        char what[400];
+        int k = snprintf(what, sizeof what, "%s < %.17g dB (%s)", expr, thr, how);
+        if (o->hand)
+            snprintf(what + k, sizeof what - (size_t)k, "; not where HAND > %.17g m (%s; Twele et al. 2016, "
+                     "doi:10.1080/01431161.2016.1192304)", o->hand_max, o->hand);
         err = sx_rs_provenance(o->provenance, what, two, o->before ? 2 : 1, &prov);
     }
     if (!err) {
@@ -178,6 +225,7 @@ sx_err sx_rs_sarwater_run(MPI_Comm comm, const sx_rs_sarwater_opts_t *o)
         err = sx_rs_polygonize(comm, o->out_cog ? o->out_cog : o->out_nc, o->out_gpkg, o->before ? "flood" : "water");
     if (!err && o->threshold_used) *o->threshold_used = thr;
     if (!err && o->tiles_used) *o->tiles_used = used;
+    if (!err && o->hand_removed) *o->hand_removed = removed;
     free(prov);
     free(mask);
     free(res);

@@ -21,7 +21,23 @@
  * NONE -wo XSCALE=.. -wo YSCALE=..` with the same frame (tested).
  * Axis order is traditional GIS (x = easting/longitude) for every CRS,
  * including EPSG:4490, whose official order is latitude first.
+ *
+ * Inputs in image geometry with ground control points instead of a
+ * geotransform (calibrated SAR from `rs sarcal`, whose GCPs are the
+ * annotation's geolocation grid) are geocoded through GDAL's thin-plate
+ * spline transformer (METHOD=GCP_TPS, gdalwarp -tps): it passes exactly
+ * through every GCP and bends smoothly between them, following the range
+ * and terrain distortion of a GRD scene that a low-order polynomial
+ * (gdalwarp -order 1..3, a least-squares fit) leaves as residuals of tens of
+ * metres at the grid points; a dense GCP grid (about 200 points for an IW
+ * scene) is what the spline needs, and solving it is negligible. The spline
+ * is solved (GDAL: Armadillo over the process's OpenBLAS) with one BLAS
+ * thread (gcp_transformer): with more, the solution's last bits depend on
+ * how OpenBLAS splits the work, which differs between ranks and runs (seen:
+ * a different output frame at 3 ranks). With one thread it is the same on
+ * every rank, so the exactness argument above holds unchanged.
  */
+#include <cblas.h>
 #include <gdal.h>
 #include <gdal_alg.h>
 #include <gdal_utils.h>
@@ -46,6 +62,31 @@
  * kernels near a block edge see the same source cells as in a one-block run. */
 #define SOURCE_EXTRA "32"
 
+/* An input georeferenced only by GCPs (no geotransform). */
+static int has_gcps_only(GDALDatasetH ds)
+{
+    double gt[6];
+    return GDALGetGeoTransform(ds, gt) != CE_None && GDALGetGCPCount(ds) > 0;
+}
+
+/* GenImgProj transformer options for source src: its GCPs through a
+ * thin-plate spline when it has no geotransform (see the header). */
+static char **transformer_options(GDALDatasetH src, char **to)
+{
+    return has_gcps_only(src) ? CSLSetNameValue(to, "METHOD", "GCP_TPS") : to;
+}
+
+/* GDALCreateGenImgProjTransformer2 with the spline solved on one BLAS
+ * thread (see the header); the caller's thread count is restored. */
+static void *gcp_transformer(GDALDatasetH src, GDALDatasetH dst, char **to)
+{
+    const int nt = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    void *tr = GDALCreateGenImgProjTransformer2(src, dst, to);
+    openblas_set_num_threads(nt);
+    return tr;
+}
+
 static sx_err target_wkt(const sx_rs_warp_opts_t *o, GDALDatasetH first, char **wkt)
 {
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
@@ -58,7 +99,7 @@ static sx_err target_wkt(const sx_rs_warp_opts_t *o, GDALDatasetH first, char **
             SX_FAIL(SX_ERR_CRS, "--t-srs '%s' is not a CRS GDAL knows (try EPSG:4490 or EPSG:4547)", o->t_srs);
         }
     } else {
-        const char *w = GDALGetProjectionRef(first);
+        const char *w = has_gcps_only(first) ? GDALGetGCPProjection(first) : GDALGetProjectionRef(first);
         if (!w || !*w) {
             OSRDestroySpatialReference(srs);
             SX_FAIL(SX_ERR_CRS, "'%s' has no CRS and no --t-srs was given", o->inputs[0]);
@@ -80,8 +121,8 @@ static sx_err output_frame(const sx_rs_warp_opts_t *o, GDALDatasetH *src, const 
     double xmin = INFINITY, ymin = INFINITY, xmax = -INFINITY, ymax = -INFINITY, xres = INFINITY, yres = INFINITY;
     {
         for (int i = 0; i < o->ninputs; i++) {
-            char **to = CSLSetNameValue(NULL, "DST_SRS", wkt);
-            void *tr = GDALCreateGenImgProjTransformer2(src[i], NULL, to);
+            char **to = transformer_options(src[i], CSLSetNameValue(NULL, "DST_SRS", wkt));
+            void *tr = gcp_transformer(src[i], NULL, to);
             CSLDestroy(to);
             SX_FAIL_IF(!tr, SX_ERR_CRS, "cannot transform '%s' to the target CRS: %s", o->inputs[i], sx_gdal_last_error());
             double gt[6], ext[4];
@@ -205,9 +246,20 @@ static sx_err warp_block(const sx_rs_warp_opts_t *o, GDALDatasetH *src, const sx
     sx_err err = SX_OK;
     for (int i = 0; i < o->ninputs && !err; i++) {
         double sgt[6];
-        GDALGetGeoTransform(src[i], sgt);
-        block_xform_t bx = {GDALCreateGenImgProjTransformer3(GDALGetProjectionRef(src[i]), sgt, g->wkt, g->gt),
-                            (double)own.x0, (double)own.y0};
+        block_xform_t bx = {NULL, (double)own.x0, (double)own.y0};
+        if (has_gcps_only(src[i])) {
+            /* the transformer from the GCPs to the whole grid's pixels (a 1 x 1 dataset carrying its frame) */
+            GDALDatasetH frame = GDALCreate(mem, "", 1, 1, 1, GDT_Byte, NULL);
+            if (frame && GDALSetGeoTransform(frame, (double *)g->gt) == CE_None && GDALSetProjection(frame, g->wkt) == CE_None) {
+                char **to = transformer_options(src[i], NULL);
+                bx.inner = gcp_transformer(src[i], frame, to);
+                CSLDestroy(to);
+            }
+            if (frame) GDALClose(frame);
+        } else {
+            GDALGetGeoTransform(src[i], sgt);
+            bx.inner = GDALCreateGenImgProjTransformer3(GDALGetProjectionRef(src[i]), sgt, g->wkt, g->gt);
+        }
         if (!bx.inner) {
             err = sx_err_set(SX_ERR_CRS, SX__FILE, __LINE__, "cannot transform '%s' to the target CRS: %s", o->inputs[i],
                              sx_gdal_last_error());
@@ -264,12 +316,18 @@ static sx_err open_input(const sx_rs_warp_opts_t *o, int i, GDALDatasetH *out)
         GDALClose(ds);
         SX_FAIL(SX_ERR_INPUT, "'%s' has %d band%s; --band %d does not exist", o->inputs[i], nb, nb == 1 ? "" : "s", o->band);
     }
-    const char *wkt = GDALGetProjectionRef(ds);
+    const int gcps = has_gcps_only(ds);
+    const char *wkt = gcps ? GDALGetGCPProjection(ds) : GDALGetProjectionRef(ds);
     double gt[6];
-    int no_crs = !wkt || !wkt[0], no_gt = GDALGetGeoTransform(ds, gt) != CE_None;
+    int no_crs = !wkt || !wkt[0], no_gt = !gcps && GDALGetGeoTransform(ds, gt) != CE_None;
+    if (gcps && no_crs) {
+        GDALClose(ds);
+        SX_FAIL(SX_ERR_CRS, "the GCPs of '%s' have no CRS; assign theirs (gdal_translate -a_srs EPSG:4326 for "
+                "latitude/longitude GCPs)", o->inputs[i]);
+    }
     if (no_gt || (no_crs && !o->s_srs)) {
         GDALClose(ds);
-        SX_FAIL_IF(no_gt, SX_ERR_CRS, "'%s' has no georeferencing (no geotransform); georeference it first (e.g. "
+        SX_FAIL_IF(no_gt, SX_ERR_CRS, "'%s' has no georeferencing (no geotransform, no GCPs); georeference it first (e.g. "
                    "gdal_translate -a_ullr ... -a_srs ...)", o->inputs[i]);
         SX_FAIL(SX_ERR_CRS, "'%s' has no CRS; say which it is with --s-srs (e.g. EPSG:32649), or assign one with "
                 "gdal_edit.py -a_srs", o->inputs[i]);

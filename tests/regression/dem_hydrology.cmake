@@ -187,3 +187,37 @@ add_test(NAME dem_err_weight_grid COMMAND ${SX_EXPECT} 2 3 "N47E009.SRTM3.tif" "
             -o ${SX_DEM_OUT}/err_w.tif)
 set_tests_properties(dem_err_weight_grid PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_bad)
 set_tests_properties(dem_err_encoding PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}")
+
+# HAND (issue 19): `dem hand` on a 300 x 300 crop of the SRTM tile at 1-4 ranks equals an
+# independent numpy implementation (pointer jumping) cell for cell, and a hand-checked 4 x 3
+# case; a threshold no cell reaches and inputs on different grids are errors naming the fix.
+add_test(NAME dem_hand_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/dem_hand_check.py ${SX_BIN} ${SX_DEM_OUT}/hand
+                 ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif)
+set_tests_properties(dem_hand_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 4
+                     FIXTURES_SETUP dem_hand TIMEOUT 600)
+foreach(np 1 3)
+  add_test(NAME dem_err_hand_threshold_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "reaches the stream threshold" "lower --threshold"
+           -- ${SX_BIN} dem hand ${SX_DEM_OUT}/hand/fel.tif --flowdir ${SX_DEM_OUT}/hand/p.tif
+              --accum ${SX_DEM_OUT}/hand/acc.tif --threshold 1e12 -o ${SX_DEM_OUT}/hand/err.tif)
+  add_test(NAME dem_err_hand_grid_np${np}
+           COMMAND ${SX_EXPECT} ${np} 3 "tiny_d.tif" "not on the grid"
+           -- ${SX_BIN} dem hand ${SX_DEM_OUT}/hand/fel.tif --flowdir ${SX_DEM_OUT}/hand/tiny_d.tif
+              --accum ${SX_DEM_OUT}/hand/acc.tif --threshold 100 -o ${SX_DEM_OUT}/hand/err.tif)
+  set_tests_properties(dem_err_hand_threshold_np${np} dem_err_hand_grid_np${np} PROPERTIES LABELS "regression;mpi"
+                       ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED dem_hand PROCESSORS ${np})
+endforeach()
+# The HAND job (jobs/dem_hand_constance.yaml): the same HAND at 1 and 3 ranks.
+foreach(np 1 3)
+  file(MAKE_DIRECTORY ${SX_DEM_OUT}/handjob_np${np})
+  add_test(NAME dem_hand_job_np${np}
+           COMMAND sh -c "${SX_MPIRUN} -np ${np} ${SX_BIN} run ${CMAKE_SOURCE_DIR}/jobs/dem_hand_constance.yaml --out ."
+           WORKING_DIRECTORY ${SX_DEM_OUT}/handjob_np${np})
+  set_tests_properties(dem_hand_job_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                       FIXTURES_SETUP dem_handjob_np${np} PROCESSORS ${np} TIMEOUT 600)
+endforeach()
+add_test(NAME dem_hand_job_equal_np3
+         COMMAND ${SX_CMP} --exact ${SX_DEM_OUT}/handjob_np1/hand.tif ${SX_DEM_OUT}/handjob_np3/hand.tif)
+set_tests_properties(dem_hand_job_equal_np3 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "dem_handjob_np1;dem_handjob_np3")

@@ -369,6 +369,39 @@ add_test(NAME rs_sarcal_vs_numpy
                  ${SX_RS_S1}/${SX_RS_S1_SAFE})
 set_tests_properties(rs_sarcal_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_SETUP rs_sarcal PROCESSORS 3 TIMEOUT 600)
+# GF-3 (issue 19): sigma0 from QualifyValue and CalibrationConst of synthetic products of the
+# published layout (L1A SLC dual-pol, L2 amplitude) against numpy, 3 ranks == 1 rank; errors.
+add_test(NAME rs_gf3cal_vs_numpy
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_gf3cal_check.py ${SX_RS_BIN} ${SX_RS_OUT}/gf3cal)
+set_tests_properties(rs_gf3cal_vs_numpy PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_SETUP rs_gf3cal PROCESSORS 3 TIMEOUT 600)
+set(SX_RS_GF3 GF3_KAS_FSII_020253_E112.9_N28.2_20200524_L1A_HHHV_L10004829485)
+foreach(np 1 3)
+  add_test(NAME rs_gf3cal_which_pol_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "has the polarisations HH HV" "give --pol" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/gf3cal/${SX_RS_GF3} -o ${SX_RS_OUT}/gf3cal/x.tif)
+  add_test(NAME rs_gf3cal_missing_constant_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "processinfo.CalibrationConst.HH" "NULL" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/gf3cal/badk_${SX_RS_GF3} --pol HH -o ${SX_RS_OUT}/gf3cal/x.tif)
+  add_test(NAME rs_gf3cal_quantity_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 2 "sigma0 only" -- ${SX_RS_BIN} rs sarcal
+                   ${SX_RS_OUT}/gf3cal/${SX_RS_GF3} --pol HV --quantity gamma0 -o ${SX_RS_OUT}/gf3cal/x.tif)
+  set_tests_properties(rs_gf3cal_which_pol_np${np} rs_gf3cal_missing_constant_np${np} rs_gf3cal_quantity_np${np}
+                       PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_gf3cal
+                       PROCESSORS ${np})
+endforeach()
+# Geocoding (issue 19): the annotation's geolocation grid as GCPs on the sarcal COG, and
+# rs warp through them (thin-plate spline), identical at 1-4 ranks, grid points in place.
+add_test(NAME rs_sargeo_gcps
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_sargeo_check.py ${SX_RS_BIN} ${SX_RS_OUT}/sargeo
+                 ${SX_RS_S1}/${SX_RS_S1_SAFE})
+set_tests_properties(rs_sargeo_gcps PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 4 TIMEOUT 600
+                     FIXTURES_SETUP rs_sargeo)
+add_test(NAME rs_sargeo_gcps_no_crs_np2
+         COMMAND ${SX_RS_EXPECT} 2 nonzero "gcps_nocrs.tif" "have no CRS" -- ${SX_RS_BIN} rs warp
+                 ${SX_RS_OUT}/sargeo/gcps_nocrs.tif --t-srs EPSG:4326 -o ${SX_RS_OUT}/sargeo/x.tif)
+set_tests_properties(rs_sargeo_gcps_no_crs_np2 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED rs_sargeo PROCESSORS 2)
 foreach(np 1 3)
   add_test(NAME rs_sarcal_missing_calibration_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 3 "calibration annotation of VH" "is missing" -- ${SX_RS_BIN} rs sarcal
@@ -413,7 +446,11 @@ foreach(np 1 3)
   add_test(NAME rs_sarwater_unimodal_split_np${np}
            COMMAND ${SX_RS_EXPECT} ${np} 3 "has a bimodal histogram" "give --threshold DB" -- ${SX_RS_BIN} rs sarwater
                    ${SX_RS_OUT}/sarwater/unimodal_db.tif --tile 64 -o ${SX_RS_OUT}/sarwater/x.tif)
-  set_tests_properties(rs_sarwater_unimodal_otsu_np${np} rs_sarwater_unimodal_split_np${np} PROPERTIES
+  add_test(NAME rs_sarwater_hand_grid_np${np}
+           COMMAND ${SX_RS_EXPECT} ${np} 3 "N47E009.SRTM3.tif" "rs warp" -- ${SX_RS_BIN} rs sarwater
+                   ${SX_RS_S1}/S1A__IW___A_20150309T173017_VV_grd_mli_geo_norm_db.tif --hand
+                   ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif -o ${SX_RS_OUT}/sarwater/x.tif)
+  set_tests_properties(rs_sarwater_unimodal_otsu_np${np} rs_sarwater_unimodal_split_np${np} rs_sarwater_hand_grid_np${np} PROPERTIES
                        LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED rs_sarwater PROCESSORS ${np})
 endforeach()
 

@@ -25,7 +25,6 @@ Tolerance: float64 on both sides, float32 output: rtol 1e-6. Leaves OUT/mismatch
 whose VV calibration annotation says VH, for the error tests.
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -35,35 +34,20 @@ import numpy as np
 from osgeo import gdal
 
 gdal.UseExceptions()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from s1_product import copy_product  # noqa: E402
+
 bin_, out, src = sys.argv[1:4]
-safe = os.path.join(out, os.path.basename(src.rstrip("/")))
-shutil.rmtree(out, ignore_errors=True)
-shutil.copytree(src, safe)
-for root, dirs, files in os.walk(safe):
-    for f in files:
-        os.chmod(os.path.join(root, f), 0o644)
-    for d in dirs:
-        os.chmod(os.path.join(root, d), 0o755)
-manifest = open(os.path.join(safe, "manifest.safe")).read()
-meas_href = [h for h in re.findall(r'href="\./(measurement/[^"]+)"', manifest) if "-vv-" in h][0]
-ann = [h for h in re.findall(r'href="\./(annotation/[^"/]+\.xml)"', manifest) if "-vv-" in h][0]
-cal_xml = [h for h in re.findall(r'href="\./(annotation/calibration/calibration-[^"]+)"', manifest) if "-vv-" in h][0]
-noise_xml = [h for h in re.findall(r'href="\./(annotation/calibration/noise-[^"]+)"', manifest) if "-vv-" in h][0]
-a = ET.parse(os.path.join(safe, ann)).getroot()
-NX = int(a.find("imageAnnotation/imageInformation/numberOfSamples").text)
-NY = int(a.find("imageAnnotation/imageInformation/numberOfLines").text)
+P = copy_product(src, out)
+safe, NX, NY = P.safe, P.nx, P.ny
+cal_xml, noise_xml = P.calibration, P.noise
 
 WIN = (10010, 640, 200, 60)  # x0, y0, nx, ny: lines 640..699 cross the vector at line 667
 x0, y0, nx, ny = WIN
 rng = np.random.default_rng(19)
 dn = rng.integers(1, 701, size=(ny, nx)).astype(np.uint16)
 dn[rng.random((ny, nx)) < 0.02] = 0
-os.makedirs(os.path.join(safe, "measurement"), exist_ok=True)
-d = gdal.GetDriverByName("GTiff").Create(os.path.join(safe, meas_href), NX, NY, 1, gdal.GDT_UInt16,
-                                         ["TILED=YES", "SPARSE_OK=TRUE", "COMPRESS=DEFLATE"])
-d.GetRasterBand(1).WriteRaster(x0, y0, nx, ny, dn.tobytes())
-d = None
-
+P.write_measurement(x0, y0, dn)
 
 def vectors(xml, vec, value):
     root = ET.parse(xml).getroot()

@@ -12,7 +12,9 @@ the separability eta = between-class / total variance of each tile's split,
 the tiles with eta >= 0.7, >= 10 % in each class and >= half their cells
 valid, and Otsu's threshold of their pooled histogram. The water masks
 (dB < threshold) must equal numpy's cell for cell, and so must the flood of
-the log-ratio (after - before in dB < -3) against a made-up pre-event scene; the masks at 2-4 ranks
+the log-ratio (after - before in dB < -3) against a made-up pre-event scene, and so must the
+split map with a made-up HAND raster (--hand, default --hand-max 15 m and 5 m, at 1-3 ranks:
+water where HAND > max becomes land); the masks at 2-4 ranks
 equal 1 rank's byte for byte; the polygons' total area_km2 equals the water
 cells times the cell area (to 1e-9 relative). Leaves OUT/unimodal_db.tif
 (normal noise in dB) for the error tests in rs.cmake.
@@ -127,6 +129,29 @@ bad = int((got != want).sum())
 print(f"{'ok  ' if not bad and want.sum() else 'FAIL'} flood_lr.tif (log-ratio < -3 dB): {int(want.sum())} flood cells, "
       f"{bad} differ from numpy")
 fail |= bad > 0 or not want.sum()
+
+# HAND mask: a made-up HAND raster (0..40 m rising west to east, a block of nodata);
+# water where HAND > hand_max (default 15 m) becomes land, nodata HAND keeps the class
+hand = np.tile(np.linspace(0, 40, nx, dtype=np.float32), (ny, 1))
+hand[:20, :30] = np.nan
+d = gdal.GetDriverByName("GTiff").Create(os.path.join(out, "hand.tif"), nx, ny, 1, gdal.GDT_Float32)
+d.SetGeoTransform(gt)
+d.SetProjection(ds.GetProjection())
+d.GetRasterBand(1).SetNoDataValue(float("nan"))
+d.GetRasterBand(1).WriteArray(hand)
+d = None
+hand_path = os.path.join(os.path.abspath(out), "hand.tif")
+for np_, hmax in ((1, None), (3, None), (2, 5.0)):
+    args = ("--tile", "64", "--hand", hand_path) + (("--hand-max", str(hmax)) if hmax is not None else ())
+    got = run(np_, "hand_split.tif", *args)
+    want = (v < thr_split).astype(np.uint8)
+    removed = (want == 1) & (hand > (15.0 if hmax is None else hmax))
+    want[removed] = 0
+    want[np.isnan(v)] = 255
+    bad = int((got != want).sum())
+    print(f"{'ok  ' if not bad and removed.sum() else 'FAIL'} --hand (max {hmax or 'default 15'} m) at {np_} ranks: "
+          f"{int(removed.sum())} water cells removed, {bad} differ from numpy")
+    fail |= bad > 0 or not removed.sum()
 
 # for the error tests (rs.cmake): speckle-like unimodal backscatter (normal in dB, no water)
 u = np.random.default_rng(7).normal(-10, 2, v.shape).astype(np.float32)
