@@ -171,7 +171,7 @@ static double load(const void *p, sx_dtype t, int64_t i)
 /* As GDAL converts: integers round to nearest and saturate at the type's range. */
 static void store(void *p, sx_dtype t, int64_t i, double v)
 {
-    double r = isnan(v) ? 0 : nearbyint(v);
+    double r = t == SX_DT_FLOAT32 || t == SX_DT_FLOAT64 || isnan(v) ? 0 : nearbyint(v);
 #define SAT(lo, hi) (r < (lo) ? (lo) : r > (hi) ? (hi) : r)
     switch (t) {
     case SX_DT_UINT8: ((uint8_t *)p)[i] = (uint8_t)SAT(0, 255); break;
@@ -200,6 +200,8 @@ sx_err sx__layer_mem_read(const sx_mem_layer_t *m, int64_t x0, int64_t y0, int64
         if (buf_type == m->dtype) memcpy(dst, src, (size_t)nx * sz);
         else if (buf_type == SX_DT_FLOAT64)
             for (int64_t i = 0; i < nx; i++) ((double *)dst)[i] = load(src, m->dtype, i);
+        else if (buf_type == SX_DT_FLOAT32)
+            for (int64_t i = 0; i < nx; i++) ((float *)dst)[i] = (float)load(src, m->dtype, i);
         else
             for (int64_t i = 0; i < nx; i++) store(dst, buf_type, i, load(src, m->dtype, i));
     }
