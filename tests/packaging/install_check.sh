@@ -55,7 +55,7 @@ run)
   : > data/hydrology/xinanjiang_chengcun/chengcun_forcing.csv
   if env -u SANXIANG_DATA_DIR "$P/bin/sanxiang" run jobs/hydro_forecast_chengcun.yaml --out forecast2 2> run2.log; then
     fail "the bundled forcing was read instead of ./data/hydrology/xinanjiang_chengcun/chengcun_forcing.csv"; fi
-  grep "sanxiang: error:" run2.log | grep -v "$P" | grep -q "chengcun_forcing.csv" \
+  grep "sanxiang: error:" run2.log | grep -v "$P" | grep "chengcun_forcing.csv" >/dev/null \
     || { cat run2.log; fail "the error does not name the local forcing file"; }
   # A job of the user's own naming a bundled input, published as a one-map package: the viewer comes from
   # the moved install (a stand-in index.html; the real one needs npm, scripts/viewer-build.sh).
@@ -91,10 +91,14 @@ cmake)
   # the shared library is found through the build tree's RPATH, not LD_LIBRARY_PATH
   env -u LD_LIBRARY_PATH "$out/ex-cmake/blocks" 1000 700 | tee blocks1.txt
   grep -q "covered 700000, overlap 0: ok" blocks1.txt || fail "blocks (shared) wrong"
-  ldd "$out/ex-cmake/blocks" | grep -q "$P/.*libsanxiang.so" || fail "blocks does not use the installed libsanxiang.so"
+  # ldd's output is taken whole before grep -q reads it: with pipefail, grep -q quitting at the first
+  # match could end ldd with SIGPIPE and fail the check at random
+  libs=$(ldd "$out/ex-cmake/blocks")
+  grep -q "$P/.*libsanxiang.so" <<<"$libs" || fail "blocks does not use the installed libsanxiang.so"
   mpiexec --oversubscribe -n 3 "$out/ex-cmake/blocks_static" 1000 700 | tee blocks3.txt
   grep -q "on 3 rank(s); covered 700000, overlap 0: ok" blocks3.txt || fail "blocks_static on 3 ranks wrong"
-  ! ldd "$out/ex-cmake/blocks_static" | grep -q libsanxiang || fail "blocks_static links a shared libsanxiang"
+  libs=$(ldd "$out/ex-cmake/blocks_static")
+  ! grep -q libsanxiang <<<"$libs" || fail "blocks_static links a shared libsanxiang"
   rm -f blocks1.txt blocks3.txt
   ;;
 pkgconfig)
@@ -105,7 +109,8 @@ pkgconfig)
   cc -o "$out/ex-pc/blocks" "$P/share/doc/sanxiang/examples/blocks/blocks.c" $(pkg-config --cflags --libs sanxiang)
   LD_LIBRARY_PATH=$L "$out/ex-pc/blocks" 640 480 | tee "$out/ex-pc/out.txt"
   grep -q "covered 307200, overlap 0: ok" "$out/ex-pc/out.txt" || fail "blocks (pkg-config) wrong"
-  LD_LIBRARY_PATH=$L ldd "$out/ex-pc/blocks" | grep -q "$L/libsanxiang.so" || fail "not linked to the installed library"
+  libs=$(LD_LIBRARY_PATH=$L ldd "$out/ex-pc/blocks")
+  grep -q "$L/libsanxiang.so" <<<"$libs" || fail "not linked to the installed library"
   ;;
 lmod)
   init=/usr/share/lmod/lmod/init/bash
@@ -125,9 +130,9 @@ lmod)
   case ":$LD_LIBRARY_PATH:" in *":$(libdir "$M"):"*) ;; *) fail "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" ;; esac
   [ "$SX_ROOT" = "$M/share/sanxiang" ] && [ -f "$SX_ROOT/slurm/sx-env.sh" ] || fail "SX_ROOT=$SX_ROOT"
   [ "$SX_BIN" = "$M/bin/sanxiang" ] && [ -n "$SX_PROGRESS_SECONDS" ] || fail "SX_BIN / SX_* defaults"
-  module help sanxiang 2>&1 | grep -q "sanxiang run jobs/demo.yaml" || fail "module help"
-  module whatis sanxiang 2>&1 | grep -q "Version: $version" || fail "module whatis"
-  sanxiang version | grep -q "^sanxiang $version" || fail "sanxiang version after module load"
+  module help sanxiang 2>&1 | grep "sanxiang run jobs/demo.yaml" >/dev/null || fail "module help"
+  module whatis sanxiang 2>&1 | grep "Version: $version" >/dev/null || fail "module whatis"
+  sanxiang version | grep "^sanxiang $version" >/dev/null || fail "sanxiang version after module load"
   module unload sanxiang
   ! command -v sanxiang > /dev/null || fail "module unload left sanxiang on PATH"
   [ -z "${SX_ROOT:-}" ] || fail "module unload left SX_ROOT"
