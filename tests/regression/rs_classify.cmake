@@ -1,6 +1,6 @@
 # rs classify (issue 20): random forest maps, vote shares, model file and
 # test tables equal an independent Python forest (same documented random
-# streams, CART/Gini and vote); 3 ranks == 1 rank byte for byte; a saved model
+# streams, CART/Gini and vote); 2, 3 and 4 ranks == 1 rank byte for byte; a saved model
 # reapplied with the features in another order gives the same map; the error
 # contract for too few samples, a class absent from training, a listed class
 # without samples, mismatched grids and a feature the model lacks.
@@ -8,20 +8,23 @@ set(SX_RF_IN ${SX_TEST_OUT}/rs/classify/in)
 set(SX_RF_OUT ${SX_TEST_OUT}/rs/classify)
 add_test(NAME rs_classify_setup COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_classify_setup.py ${SX_RF_IN})
 set_tests_properties(rs_classify_setup PROPERTIES LABELS regression FIXTURES_SETUP rs_classify_in)
-foreach(np 1 3)
+foreach(np 1 2 3 4)
   add_test(NAME rs_classify_np${np}
            COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_classify_run.sh ${SX_BIN} ${np} ${SX_RF_IN} ${SX_RF_OUT})
   set_tests_properties(rs_classify_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_REQUIRED rs_classify_in FIXTURES_SETUP rs_classify_np${np} PROCESSORS ${np} TIMEOUT 300)
 endforeach()
-set(cmds "")
-foreach(f hand.tif tree.tif forest.tif forest_prob_1.tif forest_prob_2.tif forest_prob_3.tif poly.tif rf.tif again.tif
-          tree_model.txt forest_model.txt rf_model.txt forest_test.csv forest_test_matrix.csv again_test_matrix.csv)
-  string(APPEND cmds "cmp ${SX_RF_OUT}/np1/${f} ${SX_RF_OUT}/np3/${f} && ")
+foreach(np 2 3 4)
+  set(cmds "")
+  foreach(f hand.tif tree.tif forest.tif forest_prob_1.tif forest_prob_2.tif forest_prob_3.tif poly.tif rf.tif again.tif
+            tree_model.txt forest_model.txt rf_model.txt forest_test.csv forest_test_matrix.csv again_test_matrix.csv)
+    string(APPEND cmds "cmp ${SX_RF_OUT}/np1/${f} ${SX_RF_OUT}/np${np}/${f} && ")
+  endforeach()
+  add_test(NAME rs_classify_equal_np${np}
+           COMMAND sh -c "${cmds} ${SX_CMP} --exact ${SX_RF_OUT}/np1/rf.nc ${SX_RF_OUT}/np${np}/rf.nc && ${SX_CMP} --exact ${SX_RF_OUT}/np1/rf.tif ${SX_RF_OUT}/np1/again.tif")
+  set_tests_properties(rs_classify_equal_np${np} PROPERTIES LABELS "regression;mpi"
+                       FIXTURES_REQUIRED "rs_classify_np1;rs_classify_np${np}")
 endforeach()
-add_test(NAME rs_classify_equal_np3
-         COMMAND sh -c "${cmds} ${SX_CMP} --exact ${SX_RF_OUT}/np1/rf.nc ${SX_RF_OUT}/np3/rf.nc && ${SX_CMP} --exact ${SX_RF_OUT}/np1/rf.tif ${SX_RF_OUT}/np1/again.tif")
-set_tests_properties(rs_classify_equal_np3 PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED "rs_classify_np1;rs_classify_np3")
 add_test(NAME rs_classify_vs_python
          COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_classify_check.py ${SX_RF_IN} ${SX_RF_OUT}/np1)
 set_tests_properties(rs_classify_vs_python PROPERTIES LABELS regression FIXTURES_REQUIRED rs_classify_np1)
