@@ -167,17 +167,23 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
      * the first cardinal one, else the first; elsewhere the least key. The
      * keys of the flat cells, own and halo, replace d_high in place (a
      * cell's key needs only its own distances); d_low stays for the test. */
-    uint32_t far = 0;
-    for (int64_t s = 0; s < nnone; s++) far |= dh[none[s]] | dl[none[s]];
-    for (int64_t r = 0; r < nring; r++) far |= dir[ring[r]] == HALO_FLAT ? dh[ring[r]] | dl[ring[r]] : 0;
+    int32_t *key = (int32_t *)dh;
+    uint32_t far = 0; /* every distance OR-ed: the keys hold only if it is below 2^30 */
+    for (int64_t s = 0; s < nnone; s++) {
+        uint32_t c = none[s];
+        far |= dh[c] | dl[c];
+        key[c] = key_of(dh[c], dl[c]);
+    }
+    for (int64_t r = 0; r < nring; r++) {
+        uint32_t c = ring[r];
+        if (dir[c] != HALO_FLAT) continue;
+        far |= dh[c] | dl[c];
+        key[c] = key_of(dh[c], dl[c]);
+    }
     if (far >> 30)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
                          "a flat of this rank's block is over 2^30 cells across; use more ranks");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    int32_t *key = (int32_t *)dh;
-    for (int64_t s = 0; s < nnone; s++) key[none[s]] = key_of(dh[none[s]], dl[none[s]]);
-    for (int64_t r = 0; r < nring; r++)
-        if (dir[ring[r]] == HALO_FLAT) key[ring[r]] = key_of(dh[ring[r]], dl[ring[r]]);
     for (int64_t s = 0; s < nnone; s++) {
         uint32_t c = none[s];
         if (!dl[c]) continue; /* an undrained flat */

@@ -283,6 +283,23 @@ static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx_
     return sx_err_agree(p->comm, err);
 }
 
+/* Room for this rank's n compressed tiles of a level. Collective (agreed). */
+static sx_err level_alloc(const sx__cog_plan_t *p, int64_t n, ctile **comp)
+{
+    *comp = n ? calloc((size_t)n, sizeof **comp) : NULL;
+    return sx_err_agree(p->comm, n && !*comp ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory") : SX_OK);
+}
+
+/* A level's cells are no longer needed once compressed and reduced, only
+ * their tile numbers. */
+static void drop_cells(sx__cog_tile_t *tiles, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) {
+        free(tiles[i].buf);
+        tiles[i].buf = NULL, tiles[i].p = NULL;
+    }
+}
+
 /* Build every level's tiles: reduce the full resolution into the first
  * overview, compress the overviews from there down (reducing each into the
  * next), then compress the full resolution, streaming its leading tiles
@@ -304,22 +321,15 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
     SX_CHECK(err);
     mine[0] = tiles, nmine[0] = n;
     tiles = NULL, n = 0;
-    comp[0] = nmine[0] ? calloc((size_t)nmine[0], sizeof **comp) : NULL;
-    err = sx_err_agree(p->comm, nmine[0] && !comp[0] ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory") : SX_OK);
+    err = level_alloc(p, nmine[0], &comp[0]);
     if (err == SX_OK && p->pyr.nlevels > 1)
         err = one_level(s, p, 0, mine[0], nmine[0], comp[0], 0, t_tiles, t_comm, &tiles, &n);
     for (int k = 1; k < p->pyr.nlevels && err == SX_OK; k++) {
         mine[k] = tiles, nmine[k] = n;
         tiles = NULL, n = 0;
-        comp[k] = nmine[k] ? calloc((size_t)nmine[k], sizeof **comp) : NULL;
-        err = sx_err_agree(p->comm,
-                           nmine[k] && !comp[k] ? sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory") : SX_OK);
+        err = level_alloc(p, nmine[k], &comp[k]);
         if (err == SX_OK) err = one_level(s, p, k, mine[k], nmine[k], comp[k], 1, t_tiles, t_comm, &tiles, &n);
-        /* The level's cells are no longer needed, only their tile numbers. */
-        for (int64_t i = 0; i < nmine[k]; i++) {
-            free(mine[k][i].buf);
-            mine[k][i].buf = NULL, mine[k][i].p = NULL;
-        }
+        drop_cells(mine[k], nmine[k]);
     }
     sx__cog_tiles_free(&tiles, n);
     sx__cog_stream_t *stream = NULL;
@@ -339,10 +349,7 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
     sx_err closed = sx__cog_stream_close(&stream, written);
     if (enc == SX_OK) enc = closed;
     if (err == SX_OK) err = sx_err_agree(p->comm, enc);
-    for (int64_t i = 0; i < nmine[0]; i++) {
-        free(mine[0][i].buf);
-        mine[0][i].buf = NULL, mine[0][i].p = NULL;
-    }
+    drop_cells(mine[0], nmine[0]);
     return err;
 }
 

@@ -219,23 +219,17 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
 {
     memset(st, 0, sizeof *st);
     part_t p;
-    int empty = own.nx <= 0 || own.ny <= 0;
-    sx_xsum_fast_t *fast = empty ? NULL : malloc((size_t)omp_get_max_threads() * sizeof *fast);
-    sx_err err = empty || fast ? SX_OK
-                               : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %zu bytes for statistics",
-                                            (size_t)omp_get_max_threads() * sizeof *fast);
-    err = sx_err_agree(comm, err);
-    if (err != SX_OK) {
-        free(fast);
-        return err;
-    }
-    int lo = 0, nbins = 0;
-    uint64_t *h = NULL;
-    if (!empty && hist_type(t, &lo, &nbins)) {
-        h = calloc((size_t)nbins, sizeof *h);
-        err = h ? histogram(own, data, row_stride, t, nbins, h)
-                : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a %d-bin histogram", nbins);
-    }
+    int empty = own.nx <= 0 || own.ny <= 0, lo = 0, nbins = 0;
+    int hist = !empty && hist_type(t, &lo, &nbins);
+    /* 8/16-bit layers: a histogram; others: the per-thread bucket accumulators */
+    uint64_t *h = hist ? calloc((size_t)nbins, sizeof *h) : NULL;
+    size_t fast_bytes = (size_t)omp_get_max_threads() * sizeof(sx_xsum_fast_t);
+    sx_xsum_fast_t *fast = empty || hist ? NULL : malloc(fast_bytes);
+    sx_err err = SX_OK;
+    if (hist) err = h ? histogram(own, data, row_stride, t, nbins, h)
+                      : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a %d-bin histogram", nbins);
+    else if (!empty && !fast)
+        err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %zu bytes for statistics", fast_bytes);
     err = sx_err_agree(comm, err);
     if (err != SX_OK) {
         free(h);
