@@ -11,7 +11,8 @@
  *
  * AVERAGE is nodata-aware: the mean of the valid cells, fill if none is.
  * Floating types sum in double and round once to the type; integer types sum
- * exactly (128-bit for int64) and round half up, floor((2·sum + n) / 2n).
+ * exactly (128-bit for int64) and round half up, floor((2·sum + n) / 2n)
+ * (a shift for a group of four valid cells).
  * NEAREST takes the top-left cell (as GDAL's NEAREST does for a factor of 2).
  * MODE takes the most frequent valid value, the smallest on ties, fill if none.
  */
@@ -96,27 +97,46 @@ static inline double fsum(const double *v, int n)
 
 #define VALID(x) ((x) != fv)
 #define MEAN(T, v, n) imean_##T(v, n)
-/* Integer types take the general path for every group. */
-#define NO_PAIRS(T) static inline int64_t pairs_##T(T fv, const T *r0, const T *r1, int64_t n, T *o) { return 0; }
-NO_PAIRS(uint8_t)
-NO_PAIRS(int16_t)
-NO_PAIRS(uint16_t)
-NO_PAIRS(int32_t)
-NO_PAIRS(uint32_t)
-NO_PAIRS(int64_t)
-#define IMEAN(T)                                                                 \
+/* Mean of n valid cells, floor((2·sum + n) / 2n), summed in S (exact). */
+#define IMEAN(T, S)                                                              \
     static inline T imean_##T(const T *v, int n)                                 \
     {                                                                            \
-        __int128 s = 0;                                                          \
+        S s = 0;                                                                 \
         for (int k = 0; k < n; k++) s += v[k];                                   \
-        return (T)floor_div(2 * s + n, 2 * (__int128)n);                         \
+        return (T)floor_div(2 * (__int128)s + n, 2 * (__int128)n);               \
     }
-IMEAN(uint8_t)
-IMEAN(int16_t)
-IMEAN(uint16_t)
-IMEAN(int32_t)
-IMEAN(uint32_t)
-IMEAN(int64_t)
+/* AVERAGE of whole 2x2 groups of an integer type: a group of four valid
+ * cells is floor((2·sum + 4) / 8) = (sum + 2) >> 2 (arithmetic shift: floor
+ * for negative sums too), without a division; others take imean. */
+#define PAIRS(T, S)                                                                       \
+    static int64_t pairs_##T(T fv, const T *restrict r0, const T *restrict r1, int64_t n, T *restrict o) \
+    {                                                                                     \
+        for (int64_t i = 0; i < n; i++) {                                                 \
+            T v[4] = {r0[2 * i], r0[2 * i + 1], r1[2 * i], r1[2 * i + 1]};                \
+            if (VALID(v[0]) && VALID(v[1]) && VALID(v[2]) && VALID(v[3])) {               \
+                o[i] = (T)(((S)v[0] + v[1] + v[2] + v[3] + 2) >> 2);                      \
+                continue;                                                                 \
+            }                                                                             \
+            int k = 0;                                                                    \
+            for (int c = 0; c < 4; c++)                                                   \
+                if (VALID(v[c])) v[k++] = v[c];                                           \
+            o[i] = k ? imean_##T(v, k) : fv;                                              \
+        }                                                                                 \
+        return n;                                                                         \
+    }
+IMEAN(uint8_t, int64_t)
+IMEAN(int16_t, int64_t)
+IMEAN(uint16_t, int64_t)
+IMEAN(int32_t, int64_t)
+IMEAN(uint32_t, int64_t)
+IMEAN(int64_t, __int128)
+PAIRS(uint8_t, int64_t)
+PAIRS(int16_t, int64_t)
+PAIRS(uint16_t, int64_t)
+PAIRS(int32_t, int64_t)
+PAIRS(uint32_t, int64_t)
+PAIRS(int64_t, __int128)
+#undef PAIRS
 REDUCE(uint8_t)
 REDUCE(int16_t)
 REDUCE(uint16_t)

@@ -11,6 +11,9 @@
  * counted into a histogram instead, one increment per cell, and the same
  * sums are formed from it exactly — count × value, and count × (v − mean)²
  * as an exact two-term product — so their figures are the same bits.
+ * Layers of 32- and 64-bit integers (flow accumulation counts, labels) count
+ * their values in [0, 65536) the same way and send the few others (large
+ * counts, the fill value) through the per-cell sums: the same bits again.
  */
 #include "sanxiang/sx_layer.h"
 
@@ -135,13 +138,19 @@ static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype
     }
 }
 
-/* Histogram of a block of 8- or 16-bit integers: bin v - lo for value v. */
-static int hist_type(sx_dtype t, int *lo, int *nbins)
+/* Histogram of a block of integers: bin v - lo for value v. 8/16-bit types
+ * bin every value (*wide = 0); 32/64-bit types bin [0, 65536) and leave the
+ * others to the per-cell sums (*wide = 1). */
+static int hist_type(sx_dtype t, int *lo, int *nbins, int *wide)
 {
+    *wide = 0;
     switch (t) {
     case SX_DT_UINT8: *lo = 0, *nbins = 256; return 1;
     case SX_DT_INT16: *lo = -32768, *nbins = 65536; return 1;
     case SX_DT_UINT16: *lo = 0, *nbins = 65536; return 1;
+    case SX_DT_INT32:
+    case SX_DT_UINT32:
+    case SX_DT_INT64: *lo = 0, *nbins = 65536, *wide = 1; return 1;
     default: return 0;
     }
 }
@@ -160,26 +169,89 @@ HIST(int16_t, -32768)
 HIST(uint16_t, 0)
 #undef HIST
 
-/* Counts of every value in the block, summed over the threads into h (nbins, zeroed). */
-static sx_err histogram(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, int nbins, uint64_t *h)
+/* 32/64-bit integers: h == NULL (pass 2, mean set) adds Σ(x − mean)² of the
+ * cells outside [0, 65536); else values inside are counted into h and the
+ * others (fill skipped) go to count, min, max, Σx. */
+#define HIST_WIDE(T)                                                                                   \
+    static void wide_##T(sx_window_t own, const void *data, int64_t stride, int64_t j0, int64_t j1,      \
+                         double fv, const double *mean, uint64_t *h, sx_xsum_fast_t *f, part_t *p)    \
+    {                                                                                                  \
+        int64_t since_flush = 0;                                                                       \
+        for (int64_t j = j0; j < j1; j++) {                                                            \
+            const T *row = (const T *)data + j * stride;                                               \
+            if (since_flush > (INT64_C(1) << 30)) {                                                    \
+                sx_xsum_fast_flush(f, &p->sum);                                                        \
+                since_flush = 0;                                                                       \
+            }                                                                                          \
+            since_flush += own.nx;                                                                     \
+            for (int64_t i = 0; i < own.nx; i++) {                                                     \
+                uint64_t u = (uint64_t)row[i];                                                         \
+                if (u < 65536) {                                                                       \
+                    if (h) h[u]++;                                                                     \
+                    continue;                                                                          \
+                }                                                                                      \
+                double v = (double)row[i];                                                             \
+                if (v == fv) continue;                                                                 \
+                if (mean) {                                                                            \
+                    double d = v - *mean;                                                              \
+                    sx_xsum_fast_add(f, (int)(i & (SX_XSUM_LANES - 1)), d * d);                        \
+                    continue;                                                                          \
+                }                                                                                      \
+                sx_xsum_fast_add(f, (int)(i & (SX_XSUM_LANES - 1)), v);                                \
+                p->n++;                                                                                \
+                p->min = v < p->min ? v : p->min;                                                      \
+                p->max = v > p->max ? v : p->max;                                                      \
+            }                                                                                          \
+        }                                                                                              \
+    }
+HIST_WIDE(int32_t)
+HIST_WIDE(uint32_t)
+HIST_WIDE(int64_t)
+#undef HIST_WIDE
+
+/* Pass 1 (mean == NULL): counts of the binned values summed over the threads
+ * into h (nbins, zeroed) and, for 32/64-bit types, count, min, max and Σx of
+ * the others into out. Pass 2 (32/64-bit types only): Σ(x − mean)² of the
+ * others into out. */
+static sx_err histogram(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, int nbins, double fv,
+                        const double *mean, uint64_t *h, part_t *out)
 {
     int failed = 0;
+    part_init(out);
 #pragma omp parallel
     {
-        uint64_t *mine = calloc((size_t)nbins, sizeof *mine);
+        uint64_t *mine = mean ? NULL : calloc((size_t)nbins, sizeof *mine);
         int nt = omp_get_num_threads(), id = omp_get_thread_num();
         int64_t j0 = own.ny * id / nt, j1 = own.ny * (id + 1) / nt;
-        if (mine) {
-            if (t == SX_DT_UINT8) hist_uint8_t(own, data, row_stride, j0, j1, mine);
-            else if (t == SX_DT_INT16) hist_int16_t(own, data, row_stride, j0, j1, mine);
-            else hist_uint16_t(own, data, row_stride, j0, j1, mine);
+        part_t p;
+        part_init(&p);
+        sx_xsum_fast_t *f = malloc(sizeof *f);
+        if (f && (mine || mean)) {
+            sx_xsum_fast_init(f);
+            switch (t) {
+            case SX_DT_UINT8: hist_uint8_t(own, data, row_stride, j0, j1, mine); break;
+            case SX_DT_INT16: hist_int16_t(own, data, row_stride, j0, j1, mine); break;
+            case SX_DT_UINT16: hist_uint16_t(own, data, row_stride, j0, j1, mine); break;
+            case SX_DT_INT32: wide_int32_t(own, data, row_stride, j0, j1, fv, mean, mine, f, &p); break;
+            case SX_DT_UINT32: wide_uint32_t(own, data, row_stride, j0, j1, fv, mean, mine, f, &p); break;
+            default: wide_int64_t(own, data, row_stride, j0, j1, fv, mean, mine, f, &p); break;
+            }
+            sx_xsum_fast_flush(f, &p.sum);
 #pragma omp critical(sx_layer_hist)
-            for (int b = 0; b < nbins; b++) h[b] += mine[b];
+            {
+                if (mine)
+                    for (int b = 0; b < nbins; b++) h[b] += mine[b];
+                sx_xsum_merge(&out->sum, &p.sum); /* exact: the merge order does not matter */
+                out->n += p.n;
+                if (p.min < out->min) out->min = p.min;
+                if (p.max > out->max) out->max = p.max;
+            }
         } else {
 #pragma omp atomic write
             failed = 1;
         }
         free(mine);
+        free(f);
     }
     SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate a %d-bin histogram for statistics", nbins);
     return SX_OK;
@@ -214,31 +286,57 @@ static void from_histogram(const uint64_t *h, int lo, int nbins, double fv, cons
     }
 }
 
+/* Merge b into a (exact sums; min and max). */
+static void part_merge(part_t *a, const part_t *b)
+{
+    sx_xsum_merge(&a->sum, &b->sum);
+    a->n += b->n;
+    if (b->min < a->min) a->min = b->min;
+    if (b->max > a->max) a->max = b->max;
+}
+
+/* One pass of the statistics over the rank's block into p: pass 1 (mean ==
+ * NULL) count, min, max, Σx; pass 2 Σ(x − mean)². h: the histogram (pass 1
+ * fills it) or NULL for types that scan every cell. */
+static sx_err stats_pass(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill,
+                         const double *mean, uint64_t *h, int lo, int nbins, int wide, sx_xsum_fast_t *fast,
+                         part_t *p)
+{
+    if (!h) {
+        scan(own, data, row_stride, t, fill, mean, fast, p);
+        return SX_OK;
+    }
+    part_t outside;
+    part_init(&outside);
+    if (!mean || wide) SX_CHECK(histogram(own, data, row_stride, t, nbins, through(t, fill), mean, h, &outside));
+    from_histogram(h, lo, nbins, through(t, fill), mean, p);
+    part_merge(p, &outside);
+    return SX_OK;
+}
+
 sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill,
                       sx_band_stats_t *st)
 {
     memset(st, 0, sizeof *st);
     part_t p;
-    int empty = own.nx <= 0 || own.ny <= 0, lo = 0, nbins = 0;
-    int hist = !empty && hist_type(t, &lo, &nbins);
-    /* 8/16-bit layers: a histogram; others: the per-thread bucket accumulators */
+    part_init(&p);
+    int empty = own.nx <= 0 || own.ny <= 0, lo = 0, nbins = 0, wide = 0;
+    int hist = !empty && hist_type(t, &lo, &nbins, &wide);
+    /* integer layers: a histogram; others: the per-thread bucket accumulators */
     uint64_t *h = hist ? calloc((size_t)nbins, sizeof *h) : NULL;
     size_t fast_bytes = (size_t)omp_get_max_threads() * sizeof(sx_xsum_fast_t);
     sx_xsum_fast_t *fast = empty || hist ? NULL : malloc(fast_bytes);
     sx_err err = SX_OK;
-    if (hist) err = h ? histogram(own, data, row_stride, t, nbins, h)
-                      : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a %d-bin histogram", nbins);
-    else if (!empty && !fast)
+    if (hist && !h) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a %d-bin histogram", nbins);
+    else if (!empty && !hist && !fast)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %zu bytes for statistics", fast_bytes);
+    if (err == SX_OK && !empty) err = stats_pass(own, data, row_stride, t, fill, NULL, h, lo, nbins, wide, fast, &p);
     err = sx_err_agree(comm, err);
     if (err != SX_OK) {
         free(h);
         free(fast);
         return err;
     }
-    if (empty) part_init(&p);
-    else if (h) from_histogram(h, lo, nbins, through(t, fill), NULL, &p);
-    else scan(own, data, row_stride, t, fill, NULL, fast, &p);
     int64_t n[2] = {p.n, empty ? 0 : own.nx * own.ny}; /* valid, all */
     double mn = p.min, mx = p.max;
     SX_CHECK_MPI(MPI_Allreduce(MPI_IN_PLACE, n, 2, MPI_INT64_T, MPI_SUM, comm));
@@ -251,11 +349,11 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
         return SX_OK;
     }
     double mean = sx_xsum_value(&p.sum) / (double)n[0];
-    if (empty) part_init(&p);
-    else if (h) from_histogram(h, lo, nbins, through(t, fill), &mean, &p);
-    else scan(own, data, row_stride, t, fill, &mean, fast, &p);
+    part_init(&p);
+    if (!empty) err = stats_pass(own, data, row_stride, t, fill, &mean, h, lo, nbins, wide, fast, &p);
     free(h);
     free(fast);
+    SX_CHECK(sx_err_agree(comm, err));
     SX_CHECK(sx_xsum_allreduce(comm, &p.sum));
     st->valid = 1;
     st->min = mn;

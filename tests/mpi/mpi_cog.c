@@ -283,32 +283,42 @@ static void run_case(const cog_case *c, const char *dir)
     if (e == SX_OK && rank == 0) check_file(c, path);
 }
 
-/* The statistics of 8- and 16-bit layers come from a histogram: they must
- * be the bits the per-cell path gives for the same values as float64. */
+/* The statistics of integer layers come from a histogram (8/16-bit: every
+ * value; 32/64-bit: values in [0, 65536), the others per cell): they must be
+ * the bits the per-cell path gives for the same values as float64. */
+static double stats_cell(sx_dtype t, uint64_t x, void *cells, int64_t c)
+{
+    switch (t) {
+    case SX_DT_UINT8: return ((uint8_t *)cells)[c] = (uint8_t)(x % 7 == 0 ? 255 : x);
+    case SX_DT_INT16: return ((int16_t *)cells)[c] = (int16_t)(x % 11 == 0 ? -9999 : (int64_t)(x % 60001) - 30000);
+    case SX_DT_UINT16: return ((uint16_t *)cells)[c] = (uint16_t)(x % 5 == 0 ? 0 : x);
+    /* wide types: mostly small counts, a few large and negative values, the fill */
+    case SX_DT_INT32:
+        return ((int32_t *)cells)[c] = x % 13 == 0 ? -9999 : x % 17 == 0 ? (int32_t)(x % 2000000000) - 1000000000
+                                                                        : (int32_t)(x % 300);
+    case SX_DT_UINT32: return ((uint32_t *)cells)[c] = x % 19 == 0 ? 4000000000u - (uint32_t)(x % 7) : (uint32_t)(x % 70000);
+    default:
+        return (double)(((int64_t *)cells)[c] = x % 13 == 0 ? -9999 : x % 23 == 0 ? (int64_t)x << 20 : (int64_t)(x % 65536));
+    }
+}
+
 static void stats_histogram_equal(void)
 {
-    const sx_dtype types[3] = {SX_DT_UINT8, SX_DT_INT16, SX_DT_UINT16};
-    const double fills[3] = {255, -9999, 0};
+    const sx_dtype types[6] = {SX_DT_UINT8, SX_DT_INT16, SX_DT_UINT16, SX_DT_INT32, SX_DT_UINT32, SX_DT_INT64};
+    const double fills[6] = {255, -9999, 0, -9999, 0, -9999};
+    const size_t sizes[6] = {1, 2, 2, 4, 4, 8};
     sx_decomp_t d;
     if (sx_decomp_init(&d, MPI_COMM_WORLD, 301, 207, 1, 1) != SX_OK) return;
     sx_window_t own = sx_decomp_window(&d, sx_mpi_rank());
     int64_t n = own.nx * own.ny + 1;
-    for (int k = 0; k < 3; k++) {
-        size_t esz = types[k] == SX_DT_UINT8 ? 1 : 2;
-        unsigned char *cells = malloc((size_t)n * esz);
+    for (int k = 0; k < 6; k++) {
+        unsigned char *cells = malloc((size_t)n * sizes[k]);
         double *v = malloc((size_t)n * sizeof *v);
         for (int64_t j = 0; j < own.ny; j++)
             for (int64_t i = 0; i < own.nx; i++) {
                 uint64_t x = (uint64_t)((own.y0 + j) * 301 + own.x0 + i) * 0x9E3779B97F4A7C15ull >> 40;
                 int64_t c = j * own.nx + i;
-                if (types[k] == SX_DT_UINT8) cells[c] = (uint8_t)(x % 7 == 0 ? 255 : x), v[c] = cells[c];
-                else if (types[k] == SX_DT_INT16) {
-                    int16_t y = (int16_t)(x % 11 == 0 ? -9999 : (int64_t)(x % 60001) - 30000);
-                    memcpy(cells + 2 * c, &y, 2), v[c] = y;
-                } else {
-                    uint16_t y = (uint16_t)(x % 5 == 0 ? 0 : x);
-                    memcpy(cells + 2 * c, &y, 2), v[c] = y;
-                }
+                v[c] = stats_cell(types[k], x, cells, c);
             }
         sx_band_stats_t a, b;
         EXPECT(sx_layer_stats(MPI_COMM_WORLD, own, cells, own.nx, types[k], fills[k], &a) == SX_OK, "stats: %s",
@@ -319,6 +329,8 @@ static void stats_histogram_equal(void)
                    a.valid_percent == b.valid_percent,
                "type %d: histogram statistics %.17g %.17g %.17g %.17g differ from per-cell %.17g %.17g %.17g %.17g",
                (int)types[k], a.min, a.max, a.mean, a.stddev, b.min, b.max, b.mean, b.stddev);
+        EXPECT(types[k] < SX_DT_INT32 || a.min < 0 || a.max >= 65536, "type %d: no value outside the bins",
+               (int)types[k]);
         free(cells);
         free(v);
     }

@@ -25,6 +25,9 @@ dem, dnd = read(sys.argv[1])
 fel, fnd = read(sys.argv[2])
 p, pnd = read(sys.argv[3])
 acc, and_ = read(sys.argv[4])
+# counts are Int32 below 2^31 cells (docs/hydrology.md), the type every reader takes
+acc_type = gdal.GetDataTypeName(gdal.Open(sys.argv[4]).GetRasterBand(1).DataType)
+assert acc_type == "Int32", f"accumulation stored as {acc_type}, expected Int32"
 data = ~dnd
 assert np.array_equal(fnd, dnd) and np.array_equal(pnd, dnd) and np.array_equal(and_, dnd), "nodata masks differ"
 assert (fel[data] >= dem[data]).all(), "fill lowered a cell"
