@@ -50,11 +50,15 @@ sx_err sx_layer_read_f64(sx_raster_t *r, int band, const sx_grid_t *g, sx_window
      * NaN cells are NaN already. */
     const int mark = g->has_nodata && !isnan(g->nodata);
     const double nd = g->dtype == SX_DT_FLOAT32 ? (double)(float)g->nodata : g->nodata;
+    /* an integer band holds no infinity: nothing to check without nodata */
+    const int whole = g->dtype >= SX_DT_UINT8 && g->dtype <= SX_DT_INT64;
+    if (whole && !mark) return SX_OK;
     for (int64_t j = 0; j < win.ny; j++) {
         double *restrict row = dst + j * ext.nx;
         int bad = 0;
         if (mark)
             for (int64_t i = 0; i < win.nx; i++) row[i] = row[i] == nd ? NAN : row[i];
+        if (whole) continue;
         for (int64_t i = 0; i < win.nx; i++) bad |= isinf(row[i]) != 0;
         if (!bad) continue;
         /* An infinite value is no measurement: it would poison every sum and statistic downstream. */

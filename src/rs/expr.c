@@ -66,20 +66,41 @@ typedef struct {
 } operand_t;
 
 #define NANV ((double)NAN)
+/* Rows of cells (stride 1) get loops of their own, which the compiler
+ * vectorises; a constant operand (stride 0) takes the general loop. The
+ * result may be the operand's own row (r == a.p), never a shifted part of it,
+ * so no iteration reads what another wrote (ivdep). */
 #define LOOP1(EXPR)                                       \
-    for (int64_t i = 0; i < n; i++) {                     \
-        double x = a.p[i * a.s];                          \
-        r[i] = (EXPR);                                    \
+    if (a.s == 1) {                                       \
+        _Pragma("GCC ivdep")                              \
+        for (int64_t i = 0; i < n; i++) {                 \
+            double x = a.p[i];                            \
+            r[i] = (EXPR);                                \
+        }                                                 \
+    } else {                                              \
+        for (int64_t i = 0; i < n; i++) {                 \
+            double x = a.p[i * a.s];                      \
+            r[i] = (EXPR);                                \
+        }                                                 \
     }
 #define LOOP2(EXPR)                                       \
-    for (int64_t i = 0; i < n; i++) {                     \
-        double x = a.p[i * a.s], y = b.p[i * b.s];        \
-        r[i] = (EXPR);                                    \
+    if (a.s == 1 && b.s == 1) {                           \
+        _Pragma("GCC ivdep")                              \
+        for (int64_t i = 0; i < n; i++) {                 \
+            double x = a.p[i], y = b.p[i];                \
+            r[i] = (EXPR);                                \
+        }                                                 \
+    } else {                                              \
+        for (int64_t i = 0; i < n; i++) {                 \
+            double x = a.p[i * a.s], y = b.p[i * b.s];    \
+            r[i] = (EXPR);                                \
+        }                                                 \
     }
 #define EITHER_NAN (isnan(x) || isnan(y))
 
-/* r may alias a.p, b.p or c.p (elementwise). */
-static void apply(op_t op, operand_t a, operand_t b, operand_t c, int64_t n, double *r)
+/* r may alias a.p, b.p or c.p (elementwise). AVX2 where the CPU has it
+ * (the same IEEE operations, so the same values). */
+__attribute__((target_clones("avx2", "default"))) static void apply(op_t op, operand_t a, operand_t b, operand_t c, int64_t n, double *r)
 {
     switch (op) {
     case OP_NEG: LOOP1(-x); break;
@@ -134,15 +155,18 @@ void sx_rs_expr_eval(const sx_rs_expr_t *e, const double *const *bands, int64_t 
         }
     }
     operand_t res = st[0];
-    for (int64_t i = 0; i < n; i++) {
-        double v = res.p[i * res.s];
-        out[i] = isfinite(v) ? v : NANV;
+    if (res.s == 1) {
+        for (int64_t i = 0; i < n; i++) out[i] = isfinite(res.p[i]) ? res.p[i] : NANV;
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            double v = res.p[i * res.s];
+            out[i] = isfinite(v) ? v : NANV;
+        }
     }
     for (int b = 0; b < e->nbands; b++) {
         if (!e->uses[b]) continue;
         const double *p = bands[b];
-        for (int64_t i = 0; i < n; i++)
-            if (isnan(p[i])) out[i] = NANV;
+        for (int64_t i = 0; i < n; i++) out[i] = isnan(p[i]) ? NANV : out[i]; /* a select: vectorises */
     }
 }
 
