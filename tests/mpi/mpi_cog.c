@@ -284,8 +284,9 @@ static void run_case(const cog_case *c, const char *dir)
 }
 
 /* The statistics of integer layers come from a histogram (8/16-bit: every
- * value; 32/64-bit: values in [0, 65536), the others per cell): they must be
- * the bits the per-cell path gives for the same values as float64. */
+ * value; 32/64-bit: values in [0, 65536), the others per cell), the sum of
+ * Float32 ones from 8-bit-exponent buckets: they must be the bits the
+ * float64 per-cell path gives for the same values. */
 static double stats_cell(sx_dtype t, uint64_t x, void *cells, int64_t c)
 {
     switch (t) {
@@ -297,6 +298,12 @@ static double stats_cell(sx_dtype t, uint64_t x, void *cells, int64_t c)
         return ((int32_t *)cells)[c] = x % 13 == 0 ? -9999 : x % 17 == 0 ? (int32_t)(x % 2000000000) - 1000000000
                                                                         : (int32_t)(x % 300);
     case SX_DT_UINT32: return ((uint32_t *)cells)[c] = x % 19 == 0 ? 4000000000u - (uint32_t)(x % 7) : (uint32_t)(x % 70000);
+    /* Float32 (its own exact sum): fill, NaN, subnormals, wide exponents, both signs */
+    case SX_DT_FLOAT32:
+        return ((float *)cells)[c] = x % 13 == 0  ? -9999.0f
+                                     : x % 29 == 0 ? NAN
+                                     : x % 31 == 0 ? (float)(x % 1000) * 1e-42f
+                                                   : ldexpf((float)((int64_t)(x % 20001) - 10000), (int)(x % 61) - 30);
     default:
         return (double)(((int64_t *)cells)[c] = x % 13 == 0 ? -9999 : x % 23 == 0 ? (int64_t)x << 20 : (int64_t)(x % 65536));
     }
@@ -304,14 +311,15 @@ static double stats_cell(sx_dtype t, uint64_t x, void *cells, int64_t c)
 
 static void stats_histogram_equal(void)
 {
-    const sx_dtype types[6] = {SX_DT_UINT8, SX_DT_INT16, SX_DT_UINT16, SX_DT_INT32, SX_DT_UINT32, SX_DT_INT64};
-    const double fills[6] = {255, -9999, 0, -9999, 0, -9999};
-    const size_t sizes[6] = {1, 2, 2, 4, 4, 8};
+    const sx_dtype types[7] = {SX_DT_UINT8,  SX_DT_INT16, SX_DT_UINT16, SX_DT_INT32,
+                               SX_DT_UINT32, SX_DT_INT64, SX_DT_FLOAT32};
+    const double fills[7] = {255, -9999, 0, -9999, 0, -9999, -9999};
+    const size_t sizes[7] = {1, 2, 2, 4, 4, 8, 4};
     sx_decomp_t d;
     if (sx_decomp_init(&d, MPI_COMM_WORLD, 301, 207, 1, 1) != SX_OK) return;
     sx_window_t own = sx_decomp_window(&d, sx_mpi_rank());
     int64_t n = own.nx * own.ny + 1;
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 7; k++) {
         unsigned char *cells = malloc((size_t)n * sizes[k]);
         double *v = malloc((size_t)n * sizeof *v);
         for (int64_t j = 0; j < own.ny; j++)
@@ -329,7 +337,8 @@ static void stats_histogram_equal(void)
                    a.valid_percent == b.valid_percent,
                "type %d: histogram statistics %.17g %.17g %.17g %.17g differ from per-cell %.17g %.17g %.17g %.17g",
                (int)types[k], a.min, a.max, a.mean, a.stddev, b.min, b.max, b.mean, b.stddev);
-        EXPECT(types[k] < SX_DT_INT32 || a.min < 0 || a.max >= 65536, "type %d: no value outside the bins",
+        EXPECT(types[k] < SX_DT_INT32 || types[k] == SX_DT_FLOAT32 || a.min < 0 || a.max >= 65536,
+               "type %d: no value outside the bins",
                (int)types[k]);
         free(cells);
         free(v);
