@@ -2,7 +2,8 @@
  * p3.c — the Pearson type III frequency factor Phi and design values that
  * flood frequency analysis needs (see sx_hydro_freq.h), from the inverse
  * incomplete gamma function (src/core/special.c). Correctness:
- * tests/unit/test_hydro_freq.c checks printed P-III Phi tables.
+ * tests/unit/test_hydro_freq.c checks Phi against the printed K tables of
+ * Bulletin 17B (appendix 3) and Soetopo, cell by cell to the last digit.
  */
 #include <math.h>
 

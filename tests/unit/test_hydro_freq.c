@@ -3,10 +3,12 @@
  * closed forms (a = 1: e^-x; a = 1/2: erfc; integer a: the Poisson sum),
  * round trips over a from 0.05 to 40000 and tails down to 1e-10; the P-III
  * frequency factor Phi against closed forms (Cs = 2 is the exponential) and
- * the printed Foster–Rybkin table (two decimals); the SL 44-2006 sample of
- * 《工程水文学》 table 9-4 (empirical frequencies exact, moments against a
- * hand computation), a sample with l = 1; the curve fit recovering the
- * parameters of points placed on a P-III curve; bad samples refused.
+ * against two published tables of K (Bulletin 17B appendix 3, 5 decimals;
+ * Soetopo, 3 decimals; tests/data/hydro_frequency/README.md) to half a unit
+ * of the last printed digit; the SL 44-2006 sample of 《工程水文学》 table 9-4
+ * (empirical frequencies exact, moments against a hand computation), a
+ * sample with l = 1; the curve fit recovering the parameters of points placed
+ * on a P-III curve; bad samples refused.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -14,9 +16,11 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "sanxiang/sx_hydro_freq.h"
+#include "sanxiang/sx_table.h"
 
 #define assert_close(a, b, rel)                                                                  \
     do {                                                                                         \
@@ -84,17 +88,6 @@ static void test_phi(void **state)
         assert_int_equal(sx_p3_phi(-2, 1 - ps[i], &phi), SX_OK); /* mirrored */
         assert_close(phi, log(ps[i]) + 1, 1e-12);
     }
-    /* The Foster–Rybkin table of Phi as printed (two decimals) in Chinese hydrology textbooks. */
-    const struct { double cs, p, phi; } tab[] = {
-        {0, 0.01, 2.33}, {0.5, 0.01, 2.69}, {1.0, 0.01, 3.02}, {1.0, 0.5, -0.16}, {1.0, 0.99, -1.59}, {2.0, 0.001, 5.91},
-    };
-    for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
-        assert_int_equal(sx_p3_phi(tab[i].cs, tab[i].p, &phi), SX_OK);
-        if (fabs(phi - tab[i].phi) > 0.005 + 1e-9) {
-            print_error("Phi(Cs %g, P %g) = %.4f, table %.2f\n", tab[i].cs, tab[i].p, phi, tab[i].phi);
-            fail();
-        }
-    }
     double lo, hi; /* the small-Cs branch joins the gamma branch */
     assert_int_equal(sx_p3_phi(0.99e-4, 0.001, &lo), SX_OK);
     assert_int_equal(sx_p3_phi(1.01e-4, 0.001, &hi), SX_OK);
@@ -103,6 +96,93 @@ static void test_phi(void **state)
     double x;
     assert_int_equal(sx_p3_quantile(100, 0.5, 2, 0.01, &x), SX_OK);
     assert_close(x, 100 * (1 + 0.5 * (log(100) - 1)), 1e-13);
+}
+
+/* Cells of the published K tables that are misprinted (k_tables_misprints.csv). */
+typedef struct {
+    char table[16];
+    double p, skew, printed;
+    int seen;
+} misprint_t;
+
+static int read_misprints(misprint_t *m, int cap)
+{
+    sx_table_t *t = NULL;
+    assert_int_equal(sx_table_read_comments(SX_TEST_DATA_DIR "/hydro_frequency/k_tables_misprints.csv", '#', &t), SX_OK);
+    int ct = sx_table_col(t, "table"), cp = sx_table_col(t, "exceedance"), cs = sx_table_col(t, "skew"),
+        cv = sx_table_col(t, "printed");
+    assert_true(ct >= 0 && cp >= 0 && cs >= 0 && cv >= 0 && t->nrow <= cap);
+    for (int r = 0; r < t->nrow; r++) {
+        snprintf(m[r].table, sizeof m[r].table, "%s", sx_table_at(t, r, ct));
+        assert_int_equal(sx_table_num(t, r, cp, &m[r].p), SX_OK);
+        assert_int_equal(sx_table_num(t, r, cs, &m[r].skew), SX_OK);
+        assert_int_equal(sx_table_num(t, r, cv, &m[r].printed), SX_OK);
+        m[r].seen = 0;
+    }
+    int n = t->nrow;
+    sx_table_destroy(&t);
+    return n;
+}
+
+/* Compare every cell of one published table with sx_p3_phi: within half a
+ * unit of the last printed digit (decimals), except the listed misprints,
+ * which must be further off than that. rows_are_p: rows are exceedance
+ * probabilities and columns skews (else the other way round). Returns the
+ * number of cells that matched. */
+static int check_k_table(const char *name, const char *file, int rows_are_p, int decimals, misprint_t *mis, int nmis)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/hydro_frequency/%s", SX_TEST_DATA_DIR, file);
+    sx_table_t *t = NULL;
+    assert_int_equal(sx_table_read_comments(path, '#', &t), SX_OK);
+    const double half = 0.5 * pow(10, -decimals) + 1e-12;
+    int matched = 0;
+    for (int r = 0; r < t->nrow; r++) {
+        double key;
+        assert_int_equal(sx_table_num(t, r, 0, &key), SX_OK);
+        for (int c = 1; c < t->ncol; c++) {
+            char *end;
+            double col = strtod(t->head[c], &end), printed, phi;
+            assert_true(*end == '\0');
+            assert_int_equal(sx_table_num(t, r, c, &printed), SX_OK);
+            double p = rows_are_p ? key : col, skew = rows_are_p ? col : key;
+            assert_int_equal(sx_p3_phi(skew, p, &phi), SX_OK);
+            misprint_t *m = NULL;
+            for (int k = 0; k < nmis; k++)
+                if (!strcmp(mis[k].table, name) && fabs(mis[k].p - p) < 1e-9 && fabs(mis[k].skew - skew) < 1e-9) m = &mis[k];
+            if (m) {
+                m->seen = 1;
+                if (!(m->printed == printed && fabs(phi - printed) > half)) {
+                    print_error("%s: P %g, skew %g listed as misprinted (%g) but the table has %g and K = %.7f\n", name,
+                                p, skew, m->printed, printed, phi);
+                    fail();
+                }
+            } else if (fabs(phi - printed) > half) {
+                print_error("%s: K(skew %g, P %g) = %.7f, printed %.*f\n", name, skew, p, phi, decimals, printed);
+                fail();
+            } else {
+                matched++;
+            }
+        }
+    }
+    sx_table_destroy(&t);
+    return matched;
+}
+
+static void test_phi_published_tables(void **state)
+{
+    (void)state;
+    misprint_t mis[32];
+    int nmis = read_misprints(mis, 32);
+    /* Bulletin 17B appendix 3: 7 exceedance rows x 181 skews (-9.0..9.0), 14 cells misprinted. */
+    assert_int_equal(check_k_table("bulletin17b", "k_bulletin17b.csv", 1, 5, mis, nmis), 7 * 181 - 14);
+    /* Soetopo: 61 skews (-3.0..3.0) x 12 exceedance probabilities, 2 cells rounded twice. */
+    assert_int_equal(check_k_table("soetopo", "k_soetopo.csv", 0, 3, mis, nmis), 61 * 12 - 2);
+    for (int k = 0; k < nmis; k++)
+        if (!mis[k].seen) {
+            print_error("misprint %s P %g skew %g is in no table\n", mis[k].table, mis[k].p, mis[k].skew);
+            fail();
+        }
 }
 
 /* 《工程水文学》 (3rd ed.) table 9-4: 30 measured floods, 2 historical in N = 102 years. */
@@ -209,7 +289,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gamma_closed_forms), cmocka_unit_test(test_gamma_inverse),
-        cmocka_unit_test(test_phi),                cmocka_unit_test(test_table94),
+        cmocka_unit_test(test_phi),                cmocka_unit_test(test_phi_published_tables),
+        cmocka_unit_test(test_table94),
         cmocka_unit_test(test_measured_extraordinary), cmocka_unit_test(test_fit_recovers_curve),
         cmocka_unit_test(test_bad_samples),
     };
