@@ -54,6 +54,17 @@ static void part_init(part_t *p)
     p->max = -INFINITY;
 }
 
+/* Before a row of nx additions: flush f into s once 2^30 additions per lane
+ * have gone in (the buckets' bound, sx_xsum.h). */
+static inline void row_added(int64_t *since_flush, int64_t nx, sx_xsum_fast_t *f, sx_xsum_t *s)
+{
+    if (*since_flush > (INT64_C(1) << 30)) {
+        sx_xsum_fast_flush(f, s);
+        *since_flush = 0;
+    }
+    *since_flush += nx;
+}
+
 /* One pass over rows [j0, j1) of cells of type T, skipping NaN and fill (fv):
  * mean == NULL: count, min, max, Σx; else Σ(x − mean)². One loop per type,
  * so the inner loop has no type dispatch; cell i adds to lane i % LANES. */
@@ -64,11 +75,7 @@ static void part_init(part_t *p)
         int64_t since_flush = 0;                                                                       \
         for (int64_t j = j0; j < j1; j++) {                                                            \
             const T *row = (const T *)data + j * stride;                                               \
-            if (since_flush > (INT64_C(1) << 30)) {                                                    \
-                sx_xsum_fast_flush(f, &p->sum);                                                        \
-                since_flush = 0;                                                                       \
-            }                                                                                          \
-            since_flush += own.nx;                                                                     \
+            row_added(&since_flush, own.nx, f, &p->sum);                                               \
             if (mean) {                                                                                \
                 const double mu = *mean;                                                               \
                 for (int64_t i = 0; i < own.nx; i++) {                                                 \
@@ -219,11 +226,7 @@ HIST(uint16_t, 0)
         int64_t since_flush = 0;                                                                       \
         for (int64_t j = j0; j < j1; j++) {                                                            \
             const T *row = (const T *)data + j * stride;                                               \
-            if (since_flush > (INT64_C(1) << 30)) {                                                    \
-                sx_xsum_fast_flush(f, &p->sum);                                                        \
-                since_flush = 0;                                                                       \
-            }                                                                                          \
-            since_flush += own.nx;                                                                     \
+            row_added(&since_flush, own.nx, f, &p->sum);                                               \
             for (int64_t i = 0; i < own.nx; i++) {                                                     \
                 uint64_t u = (uint64_t)row[i];                                                         \
                 if (u < 65536) {                                                                       \
