@@ -1,8 +1,9 @@
 /*
  * sx_rs_series.h — time series and ecology products of remote sensing:
  * per-pixel trends of a time-ordered stack of layers (Theil-Sen slope with
- * the Mann-Kendall test), fractional vegetation cover, and vegetation and
- * precipitation drought indices.
+ * the Mann-Kendall test), fractional vegetation cover, vegetation and
+ * precipitation drought indices, and for class maps the accuracy sample,
+ * the accuracy and area estimates and the change patches.
  *
  * Stacks are single-band layers on one grid (`rs warp` puts them there), one
  * per date, given in time order. Every per-pixel product depends only on
@@ -16,6 +17,7 @@
 
 #include <mpi.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "sx_err.h"
 
 /* ------------------------------------------------------------ trend */
@@ -216,6 +218,53 @@ typedef struct {
  *  ranks, the map sampled at each point's cell, tables written by rank 0.
  *  Collective over comm. */
 sx_err sx_rs_accuracy_run(MPI_Comm comm, const sx_rs_accuracy_opts_t *o);
+
+/* ------------------------------------------------------------ accuracy sample */
+
+/**
+ * Stratum sample sizes n[0..k) of a stratified random sample whose k strata
+ * are map classes with mapped[h] > 0 pixels. Not collective.
+ *
+ * per_class > 0: equal allocation, n[h] = per_class. Otherwise `total` units
+ * as Olofsson et al. (2014, doi:10.1016/j.rse.2014.02.015, sections 5.1-5.2)
+ * recommend: a class whose proportional share total * mapped[h] / sum(mapped)
+ * falls below min_per_class gets min_per_class, the rest of the total is
+ * shared by the other classes in proportion to their mapped pixels
+ * (proportional allocation, Cochran 1977, Sampling Techniques, chapter 5),
+ * repeated until no share falls below the minimum. Shares are rounded by
+ * largest remainders (ties to the lower stratum), so sum n = total exactly.
+ * Fails (SX_ERR_USAGE) when total < k * min_per_class.
+ */
+sx_err sx_rs_sample_allocate(int k, const int64_t *mapped, int64_t per_class, int64_t total, int64_t min_per_class,
+                             int64_t *n);
+
+typedef struct {
+    const char *map;          /* class raster: whole numbers 0 .. 254, 255 or nodata = not mapped */
+    int band;                 /* band of the map (0: 1) */
+    const char *reference;    /* reference class raster on the map's grid, or NULL */
+    const char *exclude;      /* points/polygons whose cells are not drawn (e.g. the training samples), or NULL */
+    const char *exclude_layer; /* its layer, or NULL: the first */
+    int64_t per_class;        /* > 0: equal allocation */
+    int64_t total;            /* else: total sample size ... */
+    int64_t min_per_class;    /* ... with this minimum per class */
+    uint64_t seed;
+    const char *out_gpkg;     /* the sample points */
+    const char *layer;        /* their layer name */
+    const char *out_csv;      /* the strata: pixels, excluded, unlabelled, eligible, sample size */
+    const char *provenance;   /* JSON stored in the GeoPackage's metadata, or NULL */
+} sx_rs_sample_opts_t;
+
+/** A stratified random sample of a class map for accuracy assessment
+ *  (strata = map classes; Olofsson et al. 2014, sections 5.1-5.2; Cochran 1977,
+ *  chapter 5): in each stratum, the n_h eligible cells with the smallest keys
+ *  splitmix64(seed, cell index) — a simple random sample without replacement
+ *  (random sort, Sunter 1977) — chosen from the ranks' k smallest, so the
+ *  sample is the same at any rank count. Eligible: mapped, not under an
+ *  exclude feature, and with a reference class where a reference is given
+ *  (unlabelled cells are left out of the frame; docs/remote-sensing.md).
+ *  Writes the points at cell centres (map's CRS) with map_class, reference,
+ *  the stratum's counts, and the strata table. Collective over comm. */
+sx_err sx_rs_sample_run(MPI_Comm comm, const sx_rs_sample_opts_t *o);
 
 /* ------------------------------------------------------------ change patches */
 

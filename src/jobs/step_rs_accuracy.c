@@ -4,7 +4,6 @@
  * sample (Olofsson et al. 2014), as OUT.csv and OUT_matrix.csv, and with
  * xlsx the workbook OUT.xlsx.
  */
-#include <stdio.h>
 
 #include "jobs/step_rs_common.h"
 #include "sanxiang/sx_rs_series.h"
@@ -38,10 +37,9 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_int(cfg, node, "band", 1, &band));
     o.band = (int)band;
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "accuracy", &output));
-    char csv[SX_PATH_MAX], matrix[SX_PATH_MAX], name[300];
+    char csv[SX_PATH_MAX], matrix[SX_PATH_MAX];
     SX_CHECK(sx_job_out_file(job, output, ".csv", csv, sizeof csv));
-    snprintf(name, sizeof name, "%s_matrix", output);
-    SX_CHECK(sx_job_out_file(job, name, ".csv", matrix, sizeof matrix));
+    SX_CHECK(sx__step_rs_side_file(job, output, "_matrix", ".csv", matrix, sizeof matrix));
     o.out_csv = csv;
     o.out_matrix_csv = matrix;
     int xlsx = 0;

@@ -165,3 +165,12 @@ sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_ru
                               sx_err_message());
     return SX_OK;
 }
+
+sx_err sx__step_rs_side_file(const sx_job_t *job, const char *output, const char *suffix, const char *ext, char *buf,
+                             size_t len)
+{
+    char name[SX_PATH_MAX];
+    SX_FAIL_IF((size_t)snprintf(name, sizeof name, "%s%s", output, suffix) >= sizeof name, SX_ERR_USAGE,
+               "output name '%s' is too long", output);
+    return sx_job_out_file(job, name, ext, buf, len);
+}

@@ -57,6 +57,10 @@ sx_err sx__step_rs_scale(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_band_t 
 sx_err sx__step_rs_bands(sx_job_t *job, const sx_cfg_node_t *node, const char *key, sx_rs_band_t *b, int *n);
 /** The layer named by a required scalar key, resolved through the job. */
 sx_err sx__step_rs_layer(sx_job_t *job, const sx_cfg_node_t *node, const char *key, const char **path);
+/** The path of a step's side product <out_dir>/<output><suffix><ext>
+ *  (e.g. "_strata", ".csv"), as sx_job_out_file. */
+sx_err sx__step_rs_side_file(const sx_job_t *job, const char *output, const char *suffix, const char *ext, char *buf,
+                             size_t len);
 /** qa_kind + mask keys -> rule (errors point at the step). */
 sx_err sx__step_rs_qa_rule(sx_job_t *job, const sx_cfg_node_t *node, sx_rs_qa_rule_t *rule);
 

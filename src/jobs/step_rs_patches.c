@@ -5,7 +5,6 @@
  * transition table OUT_transitions.csv.
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,11 +61,10 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     if (classes) SX_CHECK(sx_job_input(job, node, "classes", &o.classes));
     SX_CHECK(sx_cfg_get_string(cfg, node, "layer", "patches", &o.layer));
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "patches", &output));
-    char gpkg[SX_PATH_MAX], tif[SX_PATH_MAX], csv[SX_PATH_MAX], name[300];
+    char gpkg[SX_PATH_MAX], tif[SX_PATH_MAX], csv[SX_PATH_MAX];
     SX_CHECK(sx_job_out_file(job, output, ".gpkg", gpkg, sizeof gpkg));
     SX_CHECK(sx_job_out_file(job, output, ".tif", tif, sizeof tif));
-    snprintf(name, sizeof name, "%s_transitions", output);
-    SX_CHECK(sx_job_out_file(job, name, ".csv", csv, sizeof csv));
+    SX_CHECK(sx__step_rs_side_file(job, output, "_transitions", ".csv", csv, sizeof csv));
     o.out_gpkg = gpkg;
     o.out_tif = tif;
     o.out_csv = csv;

@@ -3,7 +3,6 @@
  * Remote Sensing Ecological Index (Xu 2013) from NDVI, wetness, NDBSI and
  * LST layers, with the principal components' loadings in OUT_pca.csv.
  */
-#include <stdio.h>
 
 #include "jobs/step_rs_common.h"
 #include "sanxiang/sx_rs_series.h"
@@ -33,9 +32,8 @@ static sx_err run(sx_job_t *job, const sx_cfg_node_t *node, MPI_Comm comm)
     SX_CHECK(sx_cfg_get_string(cfg, node, "output", "rsei", &output));
     sx_job_raster_out_t out;
     SX_CHECK(sx_job_raster_out(job, node, output, &out));
-    char name[300], csv[SX_PATH_MAX];
-    snprintf(name, sizeof name, "%s_pca", output);
-    SX_CHECK(sx_job_out_file(job, name, ".csv", csv, sizeof csv));
+    char csv[SX_PATH_MAX];
+    SX_CHECK(sx__step_rs_side_file(job, output, "_pca", ".csv", csv, sizeof csv));
     o.out_nc = out.nc;
     o.out_cog = out.tif;
     o.out_csv = csv;

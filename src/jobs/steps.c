@@ -49,6 +49,7 @@ extern const sx_job_step_t sx_step_rs_fvc;
 extern const sx_job_step_t sx_step_rs_vhi;
 extern const sx_job_step_t sx_step_rs_spi;
 extern const sx_job_step_t sx_step_rs_rsei;
+extern const sx_job_step_t sx_step_rs_sample;
 extern const sx_job_step_t sx_step_rs_accuracy;
 extern const sx_job_step_t sx_step_rs_patches;
 extern const sx_job_step_t sx_step_rs_classify;
@@ -96,6 +97,7 @@ static const sx_job_step_t *const registered[] = {
     &sx_step_rs_vhi,
     &sx_step_rs_spi,
     &sx_step_rs_rsei,
+    &sx_step_rs_sample,
     &sx_step_rs_accuracy,
     &sx_step_rs_patches,
     &sx_step_rs_classify,

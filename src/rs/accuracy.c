@@ -57,13 +57,14 @@ static sx_err map_counts(MPI_Comm comm, const sx_rs_accuracy_opts_t *o, sx_raste
                      : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot hold the %lld-cell block", (long long)n);
     if (!err && n) err = sx_layer_read_f64(r, o->band > 0 ? o->band : 1, g, d.own, d.own, v);
     for (int64_t i = 0; i < n && !err; i++) {
-        if (isnan(v[i]) || v[i] == 255) continue;
-        if (!(v[i] >= 0 && v[i] < 255 && v[i] == floor(v[i])))
+        int c = 0;
+        const int k = sx__rs_class_of(v[i], &c);
+        if (k < 0)
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                              "map '%s' has value %g at cell (%lld, %lld); classes must be whole numbers 0 .. 254 (255 = "
                              "nodata)", o->map, v[i], (long long)(d.own.x0 + i % d.own.nx),
                              (long long)(d.own.y0 + i / d.own.nx));
-        else local[(int)v[i]]++;
+        else if (k > 0) local[c]++;
     }
     free(v);
     sx_decomp_fini(&d);
@@ -108,10 +109,11 @@ static sx_err sample(const sx_rs_accuracy_opts_t *o, sx_raster_t *r, const sx_gr
                              "sample feature %lld of '%s' at (%.10g, %.10g) lies outside the map '%s'; remove it or use "
                              "the map the sample was drawn from", fid, o->samples, x, y, o->map);
         if (!err) err = sx_raster_read(r, o->band > 0 ? o->band : 1, (int64_t)col, (int64_t)row, 1, 1, SX_DT_FLOAT64, &mv, 1);
-        if (!err && (isnan(mv) || sx_grid_is_nodata(g, mv) || mv == 255 || !(mv >= 0 && mv < 255 && mv == floor(mv))))
+        int mc = 0;
+        if (!err && (sx_grid_is_nodata(g, mv) || sx__rs_class_of(mv, &mc) != 1))
             err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "sample feature %lld of '%s' lies on a nodata cell "
                              "(%lld, %lld) of the map '%s'", fid, o->samples, (long long)col, (long long)row, o->map);
-        if (!err) n[(int)mv * NC + ref]++;
+        if (!err) n[mc * NC + ref]++;
         OGR_F_Destroy(f);
     }
     if (ct) OCTDestroyCoordinateTransformation(ct);

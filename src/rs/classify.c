@@ -387,7 +387,9 @@ sx_err sx_rs_classify_run(MPI_Comm comm, const sx_rs_classify_opts_t *o)
     sx_perf_stop("rs classify: read");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     if (o->samples) {
-        SX_CHECK_GOTO(sx__rs_classify_cells(comm, o, &bs.frame, &cells), err, done);
+        const sx__rs_features_t src = {o->samples, o->layer, o->field, "the training samples",
+                                       "the class; name it with --class-field", 0};
+        SX_CHECK_GOTO(sx__rs_feature_cells(comm, &src, &bs.frame, o->bands[0].path, &cells, NULL), err, done);
         sx_perf_start("rs classify: gather samples", SX_PERF_COMM);
         err = gather(comm, &cells, d.own, planes, o->nbands, &t);
         sx_perf_stop("rs classify: gather samples");

@@ -1,7 +1,8 @@
 /*
  * forest_internal.h — what the random-forest files of src/rs share (not
  * public): the 64-bit mixing function behind the per-tree random streams and
- * the deterministic hold-back, and the allocation of an empty forest.
+ * the deterministic hold-back (also the cell keys of rs sample), and the
+ * allocation of an empty forest.
  */
 #ifndef SX_RS_FOREST_INTERNAL_H
 #define SX_RS_FOREST_INTERNAL_H

@@ -159,16 +159,18 @@ static sx_err block_codes(MPI_Comm comm, const sx_rs_patches_opts_t *o, sx__rs_b
             int32_t c = 0;
             const double v[2] = {a[i], b[i]};
             int ok = 1;
+            int cls[2] = {0, 0};
             for (int m = 0; m < 2 && !err; m++) {
-                if (isnan(v[m]) || v[m] == 255) ok = 0;
-                else if (!(v[m] >= 0 && v[m] < 255 && v[m] == floor(v[m])))
+                const int k = sx__rs_class_of(v[m], &cls[m]);
+                if (k == 0) ok = 0;
+                else if (k < 0)
                     err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
                                      "class map '%s' has value %g at cell (%lld, %lld); classes must be whole numbers 0 .. "
                                      "254 (255 or nodata = not mapped)", m ? o->after : o->before, v[m],
                                      (long long)(own.x0 + i), (long long)(own.y0 + j));
             }
             if (ok && !err) {
-                const int f = (int)v[0], t = (int)v[1];
+                const int f = cls[0], t = cls[1];
                 cells[f * NC + t]++;
                 units[f * NC + t] += u;
                 if (f != t) c = CODE(f, t);
@@ -330,16 +332,8 @@ sx_err sx_rs_patches_run(MPI_Comm comm, const sx_rs_patches_opts_t *o)
 {
     SX_FAIL_IF(!(o->mmu >= 0), SX_ERR_USAGE, "--mmu must be a non-negative area or cell count, got %g", o->mmu);
     sx_rs_band_t bands[2];
-    memset(bands, 0, sizeof bands);
-    const char *names[2] = {"before", "after"}, *paths[2] = {o->before, o->after};
-    for (int i = 0; i < 2; i++) {
-        bands[i].name = names[i];
-        bands[i].path = paths[i];
-        bands[i].band = 1;
-        bands[i].scale = 1;
-        bands[i].scale_source = SX_RS_SCALE_EXPLICIT;
-        snprintf(bands[i].scale_note, sizeof bands[i].scale_note, "class map, not scaled");
-    }
+    sx__rs_class_band(&bands[0], "before", o->before, 1);
+    sx__rs_class_band(&bands[1], "after", o->after, 1);
     sx__rs_bandset_t bs;
     SX_CHECK(sx__rs_bandset_open(comm, bands, 2, NULL, &bs));
     int rank;

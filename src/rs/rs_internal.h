@@ -97,6 +97,42 @@ sx_err sx__rs_vector_field(OGRLayerH lyr, const char *what, const char *path, co
  *  Not collective. */
 int sx__rs_feature_class(OGRFeatureH f, int fi, int *cls, const char **txt);
 
+/** A class-map cell value v: 1 and *cls when v is a class (a whole number
+ *  0 .. 254), 0 when the cell is not mapped (NaN or 255; read nodata as
+ *  NaN), -1 for any other value (the caller names the cell). Not
+ *  collective. */
+int sx__rs_class_of(double v, int *cls);
+/** Describe band `band` of the class map path as band set entry b (named
+ *  name): never scaled. Not collective. */
+void sx__rs_class_band(sx_rs_band_t *b, const char *name, const char *path, int band);
+
+/** Grid cells of vector features: v[3 i .. 3 i + 2] = column, row, class
+ *  of cell i (class 0 when no class field is read). */
+typedef struct {
+    int64_t *v;
+    int64_t n, cap;
+} sx__rs_cells_t;
+
+/** Where sx__rs_feature_cells reads: layer `layer` (NULL: the first) of
+ *  the vector file path; the class from `field` (NULL: none read); what
+ *  names the file in messages ("the training samples"), hint says how to
+ *  name the field. A point outside the grid is an error unless
+ *  skip_outside, when it is counted in *outside instead. */
+typedef struct {
+    const char *path, *layer, *field, *what, *hint;
+    int skip_outside;
+} sx__rs_features_t;
+
+/** The cells of the features of f on grid g (raster names g in messages):
+ *  a point gives the cell it falls in, a polygon every cell whose centre
+ *  lies inside it (GDAL's rasterization rule); features in another CRS are
+ *  transformed to g's. Read on rank 0 and broadcast, so every rank gets the
+ *  same list, in feature order (row-major within a polygon); a cell covered
+ *  by two features is listed twice. *outside (may be NULL) counts skipped
+ *  points. The caller frees c->v. Collective over comm; ranks agree. */
+sx_err sx__rs_feature_cells(MPI_Comm comm, const sx__rs_features_t *f, const sx_grid_t *g, const char *raster,
+                            sx__rs_cells_t *c, int64_t *outside);
+
 /** One attribute of the polygons written by sx__rs_polygonize. */
 typedef struct {
     const char *name;

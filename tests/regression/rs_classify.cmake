@@ -57,21 +57,33 @@ set_tests_properties(rs_classify_bad_model_np2 rs_classify_too_few_np2 rs_classi
 
 # The L8NY18 ecology job end to end at 1 and 3 ranks: the rasters equal value
 # for value (their provenance names the run directory, so not byte for byte),
-# the model, test tables and RSEI loadings byte for byte.
+# the model, test tables, RSEI loadings, strata and accuracy tables byte for
+# byte, the accuracy sample feature for feature (gpkg_same.py: a GeoPackage
+# carries its write time); the workbook is checked against the CSV tables in
+# each run (rs_classify_job.sh), as it too carries its write time.
 set(SX_RF_JOB ${SX_TEST_OUT}/rs/classify_job)
+set(SX_RF_JOB_XLSX 0)
+if(SX_HAVE_XLSX)
+  set(SX_RF_JOB_XLSX 1)
+endif()
 foreach(np 1 3)
   add_test(NAME rs_classify_job_np${np}
-           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_classify_job.sh ${SX_BIN} ${np} ${SX_RF_JOB})
+           COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_classify_job.sh ${SX_BIN} ${np} ${SX_RF_JOB}
+                   ${SX_RF_JOB_XLSX})
   set_tests_properties(rs_classify_job_np${np} PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                        FIXTURES_SETUP rs_classify_job_np${np} PROCESSORS ${np} TIMEOUT 300)
 endforeach()
 set(cmds "")
-foreach(f landcover ndvi_trend_slope ndvi_trend_class fvc_summer rsei_0615 lst_0615 ndvi_change landcover_prob_2 fvc_patches)
+foreach(f landcover ndvi_trend_slope ndvi_trend_class fvc_summer rsei_0615 lst_0615 ndvi_change landcover_prob_2 fvc_patches
+          rules_0903)
   string(APPEND cmds "${SX_CMP} --exact ${SX_RF_JOB}/np1/run/${f}.tif ${SX_RF_JOB}/np3/run/${f}.tif && ")
 endforeach()
-foreach(f landcover_model.txt landcover_test.csv landcover_test_matrix.csv rsei_0615_pca.csv fvc_patches_transitions.csv)
+foreach(f landcover_model.txt landcover_test.csv landcover_test_matrix.csv rsei_0615_pca.csv fvc_patches_transitions.csv
+          landcover_sample_strata.csv landcover_accuracy.csv landcover_accuracy_matrix.csv)
   string(APPEND cmds "cmp ${SX_RF_JOB}/np1/run/${f} ${SX_RF_JOB}/np3/run/${f} && ")
 endforeach()
+string(APPEND cmds "${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/gpkg_same.py ${SX_RF_JOB}/np1/run/landcover_sample.gpkg "
+       "${SX_RF_JOB}/np3/run/landcover_sample.gpkg sample && ")
 add_test(NAME rs_classify_job_equal_np3 COMMAND sh -c "${cmds} true")
 set_tests_properties(rs_classify_job_equal_np3 PROPERTIES LABELS "regression;mpi"
                      FIXTURES_REQUIRED "rs_classify_job_np1;rs_classify_job_np3")

@@ -19,5 +19,5 @@ YAML
 mpirun --oversubscribe -np 2 "$bin" run patches.yaml
 "$cmp" --exact run/utm.tif "$out/np1/utm.tif"
 cmp run/utm_transitions.csv "$out/np1/utm_transitions.csv"
-"$py" "$here/rs_patches_same.py" run/utm.gpkg "$out/np1/utm.gpkg"
+"$py" "$here/gpkg_same.py" run/utm.gpkg "$out/np1/utm.gpkg" patches
 echo "job products equal the command-line products"
