@@ -163,22 +163,3 @@ int64_t sx__fcnet_clip(const sx__fcnet_t *n, double *x)
         if (!(x[i] >= 0)) x[i] = 0, changed++;
     return changed;
 }
-
-sx_err sx__hydro_blocks(int size, int64_t n, int64_t per, int *counts, int *displs)
-{
-    for (int r = 0; r < size; r++) {
-        int64_t a = n * r / size, b = n * (r + 1) / size;
-        SX_CHECK(sx_mpi_count((b - a) * per, &counts[r]));
-        SX_CHECK(sx_mpi_count(a * per, &displs[r]));
-    }
-    return SX_OK;
-}
-
-sx_err sx__hydro_sum_count(MPI_Comm comm, int64_t v, int64_t *sum)
-{
-    long long x = (long long)v, s = 0;
-    SX_FAIL_IF(MPI_Allreduce(&x, &s, 1, MPI_LONG_LONG, MPI_SUM, comm) != MPI_SUCCESS, SX_ERR_MPI,
-               "summing a count over the ranks failed");
-    *sum = (int64_t)s;
-    return SX_OK;
-}

@@ -48,9 +48,9 @@ sx_err sx__hydro_enkf_run(MPI_Comm comm, const sx_hydro_forecast_cfg_t *c, const
                           sx_hydro_enkf_info_t *info);
 
 /** Gather layout of items [0, n) split over size ranks in contiguous blocks (rank r: n·r/size ..
- *  n·(r+1)/size), each item `per` doubles: counts[size], displs[size] (fcnet.c). */
+ *  n·(r+1)/size), each item `per` doubles: counts[size], displs[size] (members.c). */
 sx_err sx__hydro_blocks(int size, int64_t n, int64_t per, int *counts, int *displs);
-/** *sum = the sum of v over the ranks of comm (integers: exact). Collective (fcnet.c). */
+/** *sum = the sum of v over the ranks of comm (integers: exact). Collective (members.c). */
 sx_err sx__hydro_sum_count(MPI_Comm comm, int64_t v, int64_t *sum);
 
 /** The forecast's model of one sub-basin (forecast.c). */

@@ -25,24 +25,6 @@
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 
-static const double pct_levels[SX_HYDRO_NPCT] = {5, 25, 50, 75, 95};
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-void sx__hydro_percentiles(double *vals, int m, double *pct)
-{
-    qsort(vals, (size_t)m, sizeof *vals, cmp_double);
-    for (int p = 0; p < SX_HYDRO_NPCT; p++) {
-        const double h = (m - 1) * pct_levels[p] / 100.0;
-        const int lo = (int)floor(h), hi = lo + 1 < m ? lo + 1 : lo;
-        pct[p] = vals[lo] + (h - lo) * (vals[hi] - vals[lo]);
-    }
-}
-
 void sx_hydro_forecast_fini(sx_hydro_forecast_t *f)
 {
     if (!f) return;

@@ -68,7 +68,7 @@ void sx__hydro_bulletin_reservoirs(sx_strbuf_t *sb, const sx_hydro_forecast_cfg_
 
 /** Sort vals[m] (m >= 1) and write its SX_HYDRO_NPCT percentiles 5, 25, 50,
  *  75, 95 % into pct by linear interpolation (Hyndman & Fan 1996, type 7);
- *  the same numbers on every rank for the same values (forecast.c). */
+ *  the same numbers on every rank for the same values (members.c). */
 void sx__hydro_percentiles(double *vals, int m, double *pct);
 
 #endif
