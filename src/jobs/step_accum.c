@@ -64,8 +64,9 @@ const sx_job_step_t sx_step_accum = {
     "accum", "flow accumulation in O(n) by D8, D-infinity or MFD (cell itself counted)", fields,
     sizeof fields / sizeof *fields, run,
     "dem accum", ".tif|.tiff|.nc",
-    "Flow accumulation in O(n), the cell itself included. d8 (IN: direction codes): int64 counts, or float64 sums\n"
-    "of --weight W. dinf (IN: angles from flowdir --method dinf) and mfd (IN: the filled DEM; Freeman 1991 or\n"
-    "Quinn et al. 1991 partition): float64 contributing area in cells.\n"
+    "Flow accumulation in O(n), the cell itself included. d8 (IN: direction codes): Int32 counts (Int64 for\n"
+    "grids of 2^31 cells or more), or float64 sums of --weight W. dinf (IN: angles from flowdir --method dinf)\n"
+    "and mfd (IN: the filled DEM; Freeman 1991 or Quinn et al. 1991 partition): float64 contributing area in\n"
+    "cells.\n"
     "--edge writes OUT_edge.tif (and/or .nc, as --format says), 1 where the upstream area touches the grid edge\n"
     "or nodata."};
