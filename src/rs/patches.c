@@ -10,10 +10,12 @@
  *    unchanged ones included: cells and ground area as int64 (area in units
  *    of 1e-4 m^2 per cell, rounded once per row), summed over the ranks
  *    with MPI_Allreduce — exact, so the table is the same at any rank count.
- * 2. Rank 0 polygonizes the code raster (polygonize.c): a patch is a maximal
- *    4-connected (default) or 8-connected region of one from -> to code. The
- *    polygonizer streams the whole raster, so a patch that crosses the
- *    ranks' block edges is one polygon with one area. 4-connectivity is the
+ * 2. The code raster is polygonized in parallel (polygonize.c): a patch is a
+ *    maximal 4-connected (default) or 8-connected region of one from -> to
+ *    code. Every rank traces the patches inside its block and rank 0 joins
+ *    the pieces of those that cross the ranks' block edges, so such a patch
+ *    is one polygon with one area, in a canonical form that does not depend
+ *    on the rank count. 4-connectivity is the
  *    default because a land-survey patch (图斑) is one simple polygon; cells
  *    that only touch at a corner are two patches (GB/T 21010 mapping, and
  *    what a vector overlay of two survey maps gives).
@@ -193,7 +195,7 @@ typedef struct {
     size_t nkeys, cap;
     int64_t dropped;
     int64_t *pn, *pcells;         /* per transition: kept patches, their cells */
-    double *parea;                /* their area, m^2 (summed in the polygonizer's order: the same at any rank count) */
+    double *parea;                /* their area, m^2 (summed in raster-scan order of the patches: the same at any rank count) */
 } patch_ctx_t;
 
 enum { F_CODE, F_ID, F_FROM, F_TO, F_FROM_NAME, F_TO_NAME, F_CELLS, F_M2, F_HA, F_CX, F_CY, F_N };

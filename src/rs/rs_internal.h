@@ -156,8 +156,12 @@ typedef struct {
 
 /** Polygons of the connected regions of equal non-zero value of band 1 of
  *  raster (this step's product, read staged) into layer p->layer of the
- *  GeoPackage gpkg, written by rank 0 (GDALPolygonize) through a temporary
- *  name. The hooks run on rank 0 only. Collective over comm; ranks agree. */
+ *  GeoPackage gpkg: traced on every rank over its block of rows, the
+ *  regions that cross block edges joined on rank 0 (polygonize.c), written
+ *  by rank 0 through a temporary name. Features come in raster-scan order
+ *  of their first cell, rings in a canonical form: the same layer at any
+ *  rank count. The hooks run on rank 0 only, in that order. Collective over
+ *  comm; ranks agree. */
 sx_err sx__rs_polygonize(MPI_Comm comm, const char *raster, const char *gpkg, const sx__rs_poly_t *p);
 
 #endif

@@ -63,3 +63,12 @@ add_test(NAME rs_patches_job
                  ${SX_PATCHES_OUT})
 set_tests_properties(rs_patches_job PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2
                      FIXTURES_REQUIRED rs_patches_np1)
+# The parallel polygonizer on regions made to cross the ranks' block edges (a U
+# over every block, a ring whose hole crosses edges, corner touches at edges,
+# noise) against GDALPolygonize over the whole raster, 4- and 8-connected, and
+# the same layer at 1-4 ranks.
+add_test(NAME rs_polygons_blocks
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/rs_polygons_blocks.py ${SX_BIN}
+                 ${SX_TEST_OUT}/rs/polygons_blocks)
+set_tests_properties(rs_polygons_blocks PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 4
+                     TIMEOUT 600)

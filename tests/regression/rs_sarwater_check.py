@@ -15,8 +15,9 @@ valid, and Otsu's threshold of their pooled histogram. The water masks
 the log-ratio (after - before in dB < -3) against a made-up pre-event scene, and so must the
 split map with a made-up HAND raster (--hand, default --hand-max 15 m and 5 m, at 1-3 ranks:
 water where HAND > max becomes land); the masks at 2-4 ranks
-equal 1 rank's byte for byte; the polygons' total area_km2 equals the water
-cells times the cell area (to 1e-9 relative). Leaves OUT/unimodal_db.tif
+equal 1 rank's byte for byte and their polygons feature for feature
+(gpkg_same.py); the polygons' total area_km2 equals the water cells times
+the cell area (to 1e-9 relative). Leaves OUT/unimodal_db.tif
 (normal noise in dB) for the error tests in rs.cmake.
 """
 import os
@@ -100,6 +101,11 @@ for np_ in (2, 3, 4):
     run(np_, "split.tif", "--tile", "64", "--polygons")
     same = open(os.path.join(out, "np1", "split.tif"), "rb").read() == open(os.path.join(out, f"np{np_}", "split.tif"), "rb").read()
     print(f"{'ok  ' if same else 'FAIL'} split.tif at {np_} ranks == 1 rank (bytes)")
+    fail |= not same
+    same = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpkg_same.py"),
+                           os.path.join(out, "np1", "split.gpkg"), os.path.join(out, f"np{np_}", "split.gpkg"),
+                           "water"]).returncode == 0
+    print(f"{'ok  ' if same else 'FAIL'} split.gpkg at {np_} ranks == 1 rank (gpkg_same.py)")
     fail |= not same
 g = ogr.Open(os.path.join(out, "np1", "split.gpkg"))
 lyr = g.GetLayer(0)
