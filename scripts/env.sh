@@ -16,8 +16,3 @@ export OMPI_MCA_osc=${OMPI_MCA_osc:-sm,rdma,pt2pt}
 # docs/performance.md, "Start-up"). ob1 over shared memory (vader) or TCP is
 # what it picks in the end here. A value already set is kept.
 export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1}
-# A rank waiting in MPI for a slower one gives its core back instead of
-# spinning: its own COG writer thread and the other ranks need it when the
-# ranks fill the cores (NDVI 8000², 2 ranks on 2 cores: 1.9 -> 1.6 s;
-# docs/performance.md, "Waiting ranks yield"). A value already set is kept.
-export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}

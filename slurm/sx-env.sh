@@ -54,11 +54,6 @@ export OMPI_MCA_osc=${OMPI_MCA_osc:-sm,rdma,pt2pt}
 # ob1, unless the site set a point-to-point layer. Jobs over several nodes
 # keep the site's choice (UCX on InfiniBand).
 if [ "${SLURM_JOB_NUM_NODES:-${SLURM_NNODES:-1}}" = 1 ]; then export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1}; fi
-# A rank waiting in MPI for a slower one gives its core back instead of
-# spinning (its COG writer thread and OpenMP threads need it when ranks x
-# threads fill the cores; docs/performance.md, "Waiting ranks yield"). A
-# site or user value is kept.
-export OMPI_MCA_mpi_yield_when_idle=${OMPI_MCA_mpi_yield_when_idle:-1}
 
 SX_OUT_BASE=${SX_OUT_BASE:-${SLURM_SUBMIT_DIR:-$PWD}/out}
 SX_JOB_DIR=${SX_JOB_DIR:-$SX_OUT_BASE/${SLURM_JOB_NAME:-sanxiang}-${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID:-local}}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}}
