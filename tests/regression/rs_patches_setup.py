@@ -14,7 +14,10 @@ import os
 import sys
 
 import numpy as np
-from osgeo import gdal, osr
+from osgeo import gdal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from class_tif import write_tif  # noqa: E402
 
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
@@ -34,15 +37,7 @@ after[100:104, 100:110] = 255
 
 
 def write(name, a, epsg, gt, dtype=gdal.GDT_Byte):
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(epsg)
-    ds = gdal.GetDriverByName("GTiff").Create(f"{out}/{name}", a.shape[1], a.shape[0], 1, dtype,
-                                              ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"])
-    ds.SetGeoTransform(gt)
-    ds.SetProjection(srs.ExportToWkt())
-    ds.GetRasterBand(1).SetNoDataValue(255)
-    ds.GetRasterBand(1).WriteArray(a)
-    ds = None
+    write_tif(f"{out}/{name}", a, gt, epsg, dtype)
 
 
 utm = (500000, 30, 0, 3100000, 0, -30)

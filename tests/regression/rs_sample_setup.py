@@ -21,6 +21,9 @@ import sys
 import numpy as np
 from osgeo import gdal, ogr, osr
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from class_tif import write_tif  # noqa: E402
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 H, W = 131, 157
@@ -41,15 +44,7 @@ ref[rng.random((H, W)) < 0.005] = 255
 
 
 def write(name, a, gt=GT, dtype=gdal.GDT_Byte, nodata=255.0, epsg=32649):
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(epsg)
-    ds = gdal.GetDriverByName("GTiff").Create(f"{out}/{name}", a.shape[1], a.shape[0], 1, dtype,
-                                              ["TILED=YES", "BLOCKXSIZE=32", "BLOCKYSIZE=32"])
-    ds.SetGeoTransform(gt)
-    ds.SetProjection(srs.ExportToWkt())
-    ds.GetRasterBand(1).SetNoDataValue(nodata)
-    ds.GetRasterBand(1).WriteArray(a)
-    ds = None
+    write_tif(f"{out}/{name}", a, gt, epsg, dtype, nodata)
 
 
 write("map.tif", cls)
