@@ -54,15 +54,23 @@ static void part_init(part_t *p)
     p->max = -INFINITY;
 }
 
-/* Before a row of nx additions: flush f into s once 2^30 additions per lane
- * have gone in (the buckets' bound, sx_xsum.h). */
-static inline void row_added(int64_t *since_flush, int64_t nx, sx_xsum_fast_t *f, sx_xsum_t *s)
+/* Before a row of nx additions: 1 when the buckets must be flushed first,
+ * once 2^30 additions per lane have gone in (their bound: sx_xsum.h, and
+ * f32_sum's int64 buckets below). */
+static inline int flush_due(int64_t *since_flush, int64_t nx)
 {
-    if (*since_flush > (INT64_C(1) << 30)) {
-        sx_xsum_fast_flush(f, s);
-        *since_flush = 0;
-    }
-    *since_flush += nx;
+    int due = *since_flush > (INT64_C(1) << 30);
+    *since_flush = (due ? 0 : *since_flush) + nx;
+    return due;
+}
+
+/* Merge b into a (exact sums; min and max). */
+static void part_merge(part_t *a, const part_t *b)
+{
+    sx_xsum_merge(&a->sum, &b->sum); /* exact: the merge order does not matter */
+    a->n += b->n;
+    if (b->min < a->min) a->min = b->min;
+    if (b->max > a->max) a->max = b->max;
 }
 
 /* One pass over rows [j0, j1) of cells of type T, skipping NaN and fill (fv):
@@ -75,7 +83,7 @@ static inline void row_added(int64_t *since_flush, int64_t nx, sx_xsum_fast_t *f
         int64_t since_flush = 0;                                                                       \
         for (int64_t j = j0; j < j1; j++) {                                                            \
             const T *row = (const T *)data + j * stride;                                               \
-            row_added(&since_flush, own.nx, f, &p->sum);                                               \
+            if (flush_due(&since_flush, own.nx)) sx_xsum_fast_flush(f, &p->sum);                      \
             if (mean) {                                                                                \
                 const double mu = *mean;                                                               \
                 for (int64_t i = 0; i < own.nx; i++) {                                                 \
@@ -130,11 +138,7 @@ static void f32_sum(sx_window_t own, const void *data, int64_t stride, double fv
     int64_t since_flush = 0;
     for (int64_t j = j0; j < j1; j++) {
         const float *row = (const float *)data + j * stride;
-        if (since_flush > (INT64_C(1) << 30)) {
-            f32_flush(b, &p->sum);
-            since_flush = 0;
-        }
-        since_flush += own.nx;
+        if (flush_due(&since_flush, own.nx)) f32_flush(b, &p->sum);
         int64_t n = 0;
         float mn = (float)p->min, mx = (float)p->max;
         for (int64_t i = 0; i < own.nx; i++) {
@@ -176,12 +180,7 @@ static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype
         else scan_double(own, data, row_stride, fv, mean, j0, j1, f, &p);
         sx_xsum_fast_flush(f, &p.sum);
 #pragma omp critical(sx_layer_stats)
-        {
-            sx_xsum_merge(&total->sum, &p.sum); /* exact: the merge order does not matter */
-            total->n += p.n;
-            if (p.min < total->min) total->min = p.min;
-            if (p.max > total->max) total->max = p.max;
-        }
+        part_merge(total, &p);
     }
 }
 
@@ -226,7 +225,7 @@ HIST(uint16_t, 0)
         int64_t since_flush = 0;                                                                       \
         for (int64_t j = j0; j < j1; j++) {                                                            \
             const T *row = (const T *)data + j * stride;                                               \
-            row_added(&since_flush, own.nx, f, &p->sum);                                               \
+            if (flush_due(&since_flush, own.nx)) sx_xsum_fast_flush(f, &p->sum);                      \
             for (int64_t i = 0; i < own.nx; i++) {                                                     \
                 uint64_t u = (uint64_t)row[i];                                                         \
                 if (u < 65536) {                                                                       \
@@ -255,9 +254,10 @@ HIST_WIDE(int64_t)
 /* Pass 1 (mean == NULL): counts of the binned values summed over the threads
  * into h (nbins, zeroed) and, for 32/64-bit types, count, min, max and Σx of
  * the others into out. Pass 2 (32/64-bit types only): Σ(x − mean)² of the
- * others into out. */
+ * others into out. fast: one bucket accumulator per thread for the 32/64-bit
+ * types (NULL for 8/16-bit ones, which bin every value). */
 static sx_err histogram(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, int nbins, double fv,
-                        const double *mean, uint64_t *h, part_t *out)
+                        const double *mean, uint64_t *h, sx_xsum_fast_t *fast, part_t *out)
 {
     int failed = 0;
     part_init(out);
@@ -268,9 +268,9 @@ static sx_err histogram(sx_window_t own, const void *data, int64_t row_stride, s
         int64_t j0 = own.ny * id / nt, j1 = own.ny * (id + 1) / nt;
         part_t p;
         part_init(&p);
-        sx_xsum_fast_t *f = malloc(sizeof *f);
-        if (f && (mine || mean)) {
-            sx_xsum_fast_init(f);
+        sx_xsum_fast_t *f = fast ? &fast[id] : NULL;
+        if (f) sx_xsum_fast_init(f);
+        if (mine || mean) {
             switch (t) {
             case SX_DT_UINT8: hist_uint8_t(own, data, row_stride, j0, j1, mine); break;
             case SX_DT_INT16: hist_int16_t(own, data, row_stride, j0, j1, mine); break;
@@ -279,22 +279,18 @@ static sx_err histogram(sx_window_t own, const void *data, int64_t row_stride, s
             case SX_DT_UINT32: wide_uint32_t(own, data, row_stride, j0, j1, fv, mean, mine, f, &p); break;
             default: wide_int64_t(own, data, row_stride, j0, j1, fv, mean, mine, f, &p); break;
             }
-            sx_xsum_fast_flush(f, &p.sum);
+            if (f) sx_xsum_fast_flush(f, &p.sum);
 #pragma omp critical(sx_layer_hist)
             {
                 if (mine)
                     for (int b = 0; b < nbins; b++) h[b] += mine[b];
-                sx_xsum_merge(&out->sum, &p.sum); /* exact: the merge order does not matter */
-                out->n += p.n;
-                if (p.min < out->min) out->min = p.min;
-                if (p.max > out->max) out->max = p.max;
+                part_merge(out, &p);
             }
         } else {
 #pragma omp atomic write
             failed = 1;
         }
         free(mine);
-        free(f);
     }
     SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate a %d-bin histogram for statistics", nbins);
     return SX_OK;
@@ -329,15 +325,6 @@ static void from_histogram(const uint64_t *h, int lo, int nbins, double fv, cons
     }
 }
 
-/* Merge b into a (exact sums; min and max). */
-static void part_merge(part_t *a, const part_t *b)
-{
-    sx_xsum_merge(&a->sum, &b->sum);
-    a->n += b->n;
-    if (b->min < a->min) a->min = b->min;
-    if (b->max > a->max) a->max = b->max;
-}
-
 /* One pass of the statistics over the rank's block into p: pass 1 (mean ==
  * NULL) count, min, max, Σx; pass 2 Σ(x − mean)². h: the histogram (pass 1
  * fills it) or NULL for types that scan every cell. */
@@ -351,7 +338,7 @@ static sx_err stats_pass(sx_window_t own, const void *data, int64_t row_stride, 
     }
     part_t outside;
     part_init(&outside);
-    if (!mean || wide) SX_CHECK(histogram(own, data, row_stride, t, nbins, through(t, fill), mean, h, &outside));
+    if (!mean || wide) SX_CHECK(histogram(own, data, row_stride, t, nbins, through(t, fill), mean, h, fast, &outside));
     from_histogram(h, lo, nbins, through(t, fill), mean, p);
     part_merge(p, &outside);
     return SX_OK;
@@ -365,13 +352,15 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
     part_init(&p);
     int empty = own.nx <= 0 || own.ny <= 0, lo = 0, nbins = 0, wide = 0;
     int hist = !empty && hist_type(t, &lo, &nbins, &wide);
-    /* integer layers: a histogram; others: the per-thread bucket accumulators */
+    /* integer layers: a histogram; floating ones and the values of 32/64-bit
+     * ones outside the bins: the per-thread bucket accumulators */
     uint64_t *h = hist ? calloc((size_t)nbins, sizeof *h) : NULL;
     size_t fast_bytes = (size_t)omp_get_max_threads() * sizeof(sx_xsum_fast_t);
-    sx_xsum_fast_t *fast = empty || hist ? NULL : malloc(fast_bytes);
+    int want_fast = !empty && (!hist || wide);
+    sx_xsum_fast_t *fast = want_fast ? malloc(fast_bytes) : NULL;
     sx_err err = SX_OK;
     if (hist && !h) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a %d-bin histogram", nbins);
-    else if (!empty && !hist && !fast)
+    else if (want_fast && !fast)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate %zu bytes for statistics", fast_bytes);
     if (err == SX_OK && !empty) err = stats_pass(own, data, row_stride, t, fill, NULL, h, lo, nbins, wide, fast, &p);
     err = sx_err_agree(comm, err);
