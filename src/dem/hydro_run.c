@@ -315,29 +315,22 @@ sx_err sx_dem_accum_run(MPI_Comm comm, const sx_accum_opts_t *o)
          * and older GDAL read), Int64 beyond. The type depends on the grid
          * only, so the file is the same at any rank count. */
         int narrow = b.grid.nx * b.grid.ny <= INT32_MAX;
-        void *cells = own0;
-        if (narrow) {
-            /* Packed in place at the buffer's start, row j at j * w: every
-             * write lands below the doubles still to be read. */
-            int32_t *cnt = (int32_t *)acc;
-            for (int64_t j = 0; j < p->own.ny; j++) {
-                const double *r = acc + sx__pad_at(p, 0, j);
-                int32_t *c = cnt + j * p->w;
-                for (int64_t i = 0; i < p->own.nx; i++) c[i] = isnan(r[i]) ? (int32_t)SX_ACCUM_NODATA : (int32_t)r[i];
-            }
-            cells = cnt;
-        } else {
-            for (int64_t j = 0; j < p->own.ny; j++) {
-                double *r = acc + sx__pad_at(p, 0, j);
-                int64_t *cnt = (int64_t *)r; /* same size; converted in place */
-                for (int64_t i = 0; i < p->own.nx; i++)
-                    cnt[i] = isnan(r[i]) ? (int64_t)SX_ACCUM_NODATA : (int64_t)r[i];
+        /* Packed in place at the buffer's start, row j at j * w: every write
+         * lands at or below the double still to be read. */
+        int32_t *c32 = (int32_t *)acc;
+        int64_t *c64 = (int64_t *)acc;
+        for (int64_t j = 0; j < p->own.ny; j++) {
+            const double *r = acc + sx__pad_at(p, 0, j);
+            for (int64_t i = 0; i < p->own.nx; i++) {
+                int64_t c = isnan(r[i]) ? (int64_t)SX_ACCUM_NODATA : (int64_t)r[i];
+                if (narrow) c32[j * p->w + i] = (int32_t)c;
+                else c64[j * p->w + i] = c;
             }
         }
         sx_layer_out_t lo = {o->out_nc, o->out_cog, "accumulation", "D8 flow accumulation: cells draining through "
                              "each cell, itself included", "1", NULL, narrow ? SX_DT_INT32 : SX_DT_INT64,
                              SX_ACCUM_NODATA, "AVERAGE", o->provenance};
-        err = sx_layer_write(comm, &b.grid, b.d.own, cells, p->w, &lo);
+        err = sx_layer_write(comm, &b.grid, b.d.own, acc, p->w, &lo);
     }
     if (err == SX_OK && want_edge) {
         for (int64_t c = 0; c < p->n; c++)
