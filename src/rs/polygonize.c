@@ -53,24 +53,29 @@ static sx_err label_block(MPI_Comm comm, const char *raster, int connect8, int64
     int rank, size;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
-    GDALDatasetH src = GDALOpen(raster, GA_ReadOnly);
-    SX_FAIL_IF(!src, SX_ERR_IO, "cannot open '%s' to polygonize: %s", raster, sx_gdal_last_error());
-    *nx = GDALGetRasterXSize(src);
-    *H = GDALGetRasterYSize(src);
+    sx_raster_t *src = NULL;
+    sx_grid_t g;
+    SX_CHECK(sx_raster_open(raster, &src));
+    sx_err err = sx_raster_grid(src, 1, &g);
+    if (err != SX_OK) {
+        sx_raster_close(&src);
+        return err;
+    }
+    *nx = g.nx;
+    *H = g.ny;
+    sx_grid_fini(&g);
     const int64_t y0 = *H * rank / size, y1 = *H * (rank + 1) / size, ny = y1 - y0;
     const int64_t r0 = y0 > 0 ? y0 - 1 : 0, r1 = y1 < *H ? y1 + 1 : y1;
     int32_t *v = calloc((size_t)((ny + 2) * *nx > 0 ? (ny + 2) * *nx : 1), sizeof *v);
-    sx_err err = SX_OK;
     if (!v)
         SX_FAIL_GOTO(err, done, SX_ERR_NOMEM, "cannot hold %lld rows of '%s' to polygonize", (long long)(ny + 2), raster);
-    if (ny > 0 && GDALRasterIO(GDALGetRasterBand(src, 1), GF_Read, 0, (int)r0, (int)*nx, (int)(r1 - r0),
-                               v + (r0 - (y0 - 1)) * *nx, (int)*nx, (int)(r1 - r0), GDT_Int32, 0, 0) != CE_None)
-        SX_FAIL_GOTO(err, done, SX_ERR_IO, "cannot read rows %lld .. %lld of '%s' to polygonize: %s", (long long)r0,
-                     (long long)r1 - 1, raster, sx_gdal_last_error());
+    if (ny > 0)
+        SX_CHECK_GOTO(sx_raster_read(src, 1, 0, r0, *nx, r1 - r0, SX_DT_INT32, v + (r0 - (y0 - 1)) * *nx, *nx), err,
+                      done);
     err = sx__poly_label(v, *nx, ny, y0, connect8, y0 > 0, y1 < *H, b);
 done:
     free(v);
-    GDALClose(src);
+    sx_raster_close(&src);
     return err;
 }
 
