@@ -31,6 +31,12 @@ static inline sx_err sx__q32_push(sx__q32_t *q, uint32_t v)
 }
 static inline int sx__q32_empty(const sx__q32_t *q) { return q->head == q->tail; }
 static inline uint32_t sx__q32_pop(sx__q32_t *q) { return q->a[q->head++ & (q->cap - 1)]; }
+/** The element d places behind the oldest, or UINT32_MAX when the queue
+ *  holds no more than d (for prefetching ahead of the pops). */
+static inline uint32_t sx__q32_ahead(const sx__q32_t *q, uint32_t d)
+{
+    return q->tail - q->head > d ? q->a[(q->head + d) & (q->cap - 1)] : UINT32_MAX;
+}
 /** The oldest element, left in place. Pre: not empty. */
 static inline uint32_t sx__q32_front(const sx__q32_t *q) { return q->a[q->head & (q->cap - 1)]; }
 /** Pop the newest element (the queue used as a stack). */

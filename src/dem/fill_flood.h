@@ -106,6 +106,11 @@ static sx_err FN(flood)(sx__flood_t *f, ELEV *z)
         }
         /* cells above the level: trace uphill, each at its own elevation */
         while (!sx__q32_empty(trace)) {
+            uint32_t a = sx__q32_ahead(trace, 16); /* the uphill wavefront jumps rows: fetch ahead */
+            if (a != UINT32_MAX) {
+                __builtin_prefetch(lab + a - W, 1, 1), __builtin_prefetch(lab + a + W, 1, 1);
+                __builtin_prefetch(z + a - W, 0, 1), __builtin_prefetch(z + a + W, 0, 1);
+            }
             uint32_t t = sx__q32_pop(trace);
             const ELEV zt = z[t];
             int low = 0;
