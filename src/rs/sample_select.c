@@ -25,12 +25,14 @@
 #include "rs/sample_internal.h"
 #include "sanxiang/sx_mpi.h"
 
-#define GOLDEN 0x9E3779B97F4A7C15ull
 #define SALT 0x73616D706C65ull /* "sample" */
 
 uint64_t sx__rs_sample_stream(uint64_t seed) { return sx__rs_mix64(seed ^ SALT); }
 
-uint64_t sx__rs_sample_key(uint64_t stream, int64_t cell) { return sx__rs_mix64(stream + (uint64_t)cell * GOLDEN); }
+uint64_t sx__rs_sample_key(uint64_t stream, int64_t cell)
+{
+    return sx__rs_mix64(stream + (uint64_t)cell * SX_SPLITMIX64_GAMMA);
+}
 
 static int less(const sx__rs_draw_t *a, const sx__rs_draw_t *b)
 {
