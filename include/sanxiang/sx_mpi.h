@@ -1,5 +1,6 @@
 /*
- * sx_mpi.h — MPI start-up, error translation and error agreement.
+ * sx_mpi.h — MPI start-up, error translation, error agreement, checked
+ * counts and the gather of every rank's variable-length bytes.
  *
  * MPI errors come back as codes (MPI_ERRORS_RETURN is installed on
  * MPI_COMM_WORLD by sx_mpi_init) and are translated into sx_err with the MPI
@@ -46,6 +47,22 @@ sx_err sx_err_agree(MPI_Comm comm, sx_err local);
 
 /** Narrow a count to int for MPI, failing clearly if it does not fit. */
 sx_err sx_mpi_count(int64_t n, int *out);
+/**
+ * Gather nbytes bytes from every rank on root, in rank order (MPI_Gatherv of
+ * MPI_BYTE with the counts gathered and the displacements summed here).
+ * Collective over comm: every rank calls it, with its own nbytes (0 allowed).
+ * mine: this rank's bytes (borrowed; may be NULL when nbytes is 0).
+ * On success, on root *all is a malloc'd buffer the caller frees (never NULL,
+ * even for 0 bytes) holding rank 0's bytes, then rank 1's, ..., and *total
+ * its length; on the other ranks *all = NULL and *total = 0.
+ * what names the data and hint says what the user can do, for the message
+ * "<n> bytes of <what> exceed one MPI message (2 GiB); <hint>" (SX_ERR_INPUT)
+ * when one rank's share or the total passes INT_MAX bytes.
+ * Returns the same code on every rank (it agrees on errors); on failure
+ * *all = NULL everywhere.
+ */
+sx_err sx_mpi_gatherv_bytes(MPI_Comm comm, int root, const void *mine, int64_t nbytes, const char *what,
+                            const char *hint, void **all, int64_t *total);
 /** Broadcast a NUL-terminated string from root: on root *s is the string
  *  (NULL is sent as ""), on the other ranks *s receives a malloc'd copy the
  *  caller frees. Collective over comm. */

@@ -139,12 +139,10 @@ sx_err sx__accum_cycle(const sx__flow_t *F, const uint8_t *mask, const uint8_t *
 {
     (void)cnt;
     MPI_Comm comm = F->d->comm;
-    int rank, size;
+    int rank;
     MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
     int64_t least = INT64_MAX, waiting = 0, all = 0, nports = 0;
     port_t *ports = NULL, *allp = NULL;
-    int *counts = NULL, *displs = NULL;
     for (int64_t j = 0; j < F->p->own.ny; j++)
         for (int64_t i = 0; i < F->p->own.nx; i++) {
             int64_t c = sx__pad_at(F->p, i, j);
@@ -153,32 +151,19 @@ sx_err sx__accum_cycle(const sx__flow_t *F, const uint8_t *mask, const uint8_t *
     MPI_Allreduce(&waiting, &all, 1, MPI_INT64_T, MPI_SUM, comm);
     sx_err err = local(F, mask, acc, &least, &ports, &nports);
     SX_CHECK(sx_err_agree(comm, err));
-    int nb = 0;
-    err = sx_mpi_count(nports * (int64_t)sizeof *ports, &nb);
-    int64_t gl = INT64_MAX;
+    int64_t gl = INT64_MAX, total = 0;
     MPI_Reduce(&least, &gl, 1, MPI_INT64_T, MPI_MIN, 0, comm);
-    if (rank == 0) {
-        counts = calloc((size_t)size, sizeof *counts);
-        displs = calloc((size_t)size, sizeof *displs);
-    }
-    MPI_Gather(&nb, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
-    int64_t total = 0;
-    if (rank == 0 && counts && displs) {
-        for (int r = 0; r < size && total <= INT32_MAX; r++) {
-            displs[r] = (int)total;
-            total += counts[r];
-        }
-        if (total <= INT32_MAX) allp = malloc((size_t)(total ? total : 1));
-    }
-    MPI_Gatherv(ports, nb, MPI_BYTE, allp, counts, displs, MPI_BYTE, 0, comm);
-    if (rank == 0 && allp) {
+    /* a failed gather only costs the search across blocks: the cycle is reported either way */
+    void *got = NULL;
+    if (sx_mpi_gatherv_bytes(comm, 0, ports, nports * (int64_t)sizeof *ports, "flow-cycle ports",
+                             "run on fewer ranks", &got, &total) == SX_OK &&
+        rank == 0) {
+        allp = got;
         int64_t m = across(allp, total / (int64_t)sizeof *allp);
         gl = m < gl ? m : gl;
     }
     free(ports);
     free(allp);
-    free(counts);
-    free(displs);
     const char *what = "recompute them with `sanxiang dem flowdir` from the (filled) DEM";
     if (rank != 0 || gl == INT64_MAX)
         SX_FAIL(SX_ERR_INPUT, "'%s' contains a flow cycle (%lld cells never drain); they are not flow directions of a "

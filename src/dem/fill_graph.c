@@ -123,9 +123,8 @@ sx_err sx__fill_graph_solve(MPI_Comm comm, sx__edges_t *es, int64_t first, int64
     MPI_Comm_size(comm, &size);
     int64_t nl = 0;
     SX_CHECK_MPI(MPI_Allreduce(&nlab, &nl, 1, MPI_INT64_T, MPI_SUM, comm));
-    int nb = 0, cnt = 0, first32 = 0;
-    err = sx_mpi_count(es->n * (int64_t)sizeof(sx__edge_t), &nb);
-    if (err == SX_OK) err = sx_mpi_count(nlab, &cnt);
+    int cnt = 0, first32 = 0;
+    err = sx_mpi_count(nlab, &cnt);
     if (err == SX_OK && nl + 1 > INT32_MAX)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
                          "the spill graph has %lld watershed labels, more than one gather can hold; use fewer, "
@@ -141,23 +140,12 @@ sx_err sx__fill_graph_solve(MPI_Comm comm, sx__edges_t *es, int64_t first, int64
                              (long long)nl);
     }
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    MPI_GOTO(MPI_Gather(&nb, 1, MPI_INT, counts, 1, MPI_INT, 0, comm));
     int64_t allbytes = 0;
-    if (rank == 0) {
-        for (int r = 0; r < size && allbytes <= INT32_MAX; r++) {
-            displs[r] = (int)allbytes;
-            allbytes += counts[r];
-        }
-        if (allbytes > INT32_MAX)
-            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
-                             "the spill graph (%lld bytes) is too large for one gather; use fewer, larger blocks",
-                             (long long)allbytes);
-        else if (!(all = malloc((size_t)(allbytes ? allbytes : 1))))
-            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the spill graph (%lld bytes)",
-                             (long long)allbytes);
-    }
-    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    MPI_GOTO(MPI_Gatherv(es->e, nb, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, comm));
+    void *got = NULL;
+    SX_CHECK_GOTO(sx_mpi_gatherv_bytes(comm, 0, es->e, es->n * (int64_t)sizeof(sx__edge_t), "spill-graph edges",
+                                       "use fewer, larger blocks", &got, &allbytes),
+                  err, done);
+    all = got;
     if (rank == 0) err = solve(all, allbytes / (int64_t)sizeof(sx__edge_t), nl, allspill);
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
     /* each rank's labels first..first+nlab-1 */

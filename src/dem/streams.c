@@ -156,11 +156,9 @@ sx_err sx_dem_streams_run(MPI_Comm comm, const sx_streams_opts_t *o)
     double *acc = NULL, *dv = NULL, *order = NULL;
     uint8_t *dir = NULL, *out = NULL;
     scell_t *mine = NULL, *all = NULL;
-    int *counts = NULL, *displs = NULL;
     sx_raster_t *r = NULL;
-    int rank = 0, size = 1;
+    int rank = 0;
     MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
 
     sx_perf_start("streams: read", SX_PERF_READ);
     err = sx_layer_open(comm, o->accum, 1, &r, &ga);
@@ -225,29 +223,12 @@ sx_err sx_dem_streams_run(MPI_Comm comm, const sx_streams_opts_t *o)
         if (acc[i] > 0)
             mine[m++] = (scell_t){(d.own.y0 + i / d.own.nx) * ga.nx + d.own.x0 + i % d.own.nx, dv[i], (int32_t)order[i],
                                   dir[i], {0, 0, 0}};
-    int nb = 0;
-    SX_CHECK_GOTO(sx_err_agree(comm, sx_mpi_count(m * (int64_t)sizeof *mine, &nb)), err, done);
     int64_t total = 0;
-    if (rank == 0) {
-        counts = calloc((size_t)size, sizeof *counts);
-        displs = calloc((size_t)size, sizeof *displs);
-    }
-    MPI_Gather(&nb, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
-    if (rank == 0) {
-        for (int q = 0; q < size; q++) {
-            displs[q] = (int)total;
-            total += counts[q];
-            if (total > INT32_MAX) break;
-        }
-        if (total > INT32_MAX)
-            err = sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__,
-                             "%lld bytes of stream cells are too many for one link file; raise --threshold",
-                             (long long)total);
-        else if (!(all = malloc((size_t)(total ? total : 1))))
-            err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "stream cells on rank 0");
-    }
-    SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    MPI_Gatherv(mine, nb, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, comm);
+    void *got = NULL;
+    SX_CHECK_GOTO(sx_mpi_gatherv_bytes(comm, 0, mine, m * (int64_t)sizeof *mine, "stream cells", "raise --threshold",
+                                       &got, &total),
+                  err, done);
+    all = got;
     sx_output_t ot;
     SX_CHECK_GOTO(sx_output_begin(comm, o->links, &ot), err, done);
     if (rank == 0) err = write_links(&gd, all, total / (int64_t)sizeof *all, ot.tmp_path);
@@ -263,7 +244,5 @@ done:
     free(out);
     free(mine);
     free(all);
-    free(counts);
-    free(displs);
     return err;
 }

@@ -34,26 +34,21 @@
 #include "sanxiang/sx_econ_run.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
+#include "sanxiang/sx_splitmix.h"
 
 #define NF 4
 #define NR (NF + 2) /* runs per base sample: A, B, A_B^1..4 */
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
+static double next_u(uint64_t *s) { return (double)(sx_splitmix64_next(s) >> 11) * 0x1.0p-53; }
 
-static double next_u(uint64_t *s)
+uint64_t sx__mc_stream(uint64_t seed, int64_t j, int m)
 {
-    *s += 0x9E3779B97F4A7C15ULL;
-    return (double)(mix64(*s) >> 11) * 0x1.0p-53;
+    return sx_splitmix64_mix(seed ^ sx_splitmix64_mix((uint64_t)j * 2 + (uint64_t)m + 1));
 }
 
 static void draw(const sx_econ_mc_opts_t *o, int64_t j, int m, int nn, sx__mc_choice_t *c)
 {
-    uint64_t s = mix64(o->seed ^ mix64((uint64_t)j * 2 + (uint64_t)m + 1));
+    uint64_t s = sx__mc_stream(o->seed, j, m);
     double u0 = next_u(&s), u1 = next_u(&s), u2 = next_u(&s);
     c->norm = o->vary_norm ? (int)(u0 * 3) : 0;
     c->agg = o->vary_agg ? (int)(u1 * 2) : 0;

@@ -58,4 +58,10 @@ void sx__mc_pillars(const sx__mc_model_t *m, sx__mc_worker_t *w, sx__mc_choice_t
  *  descending ranks into rank (nu). Thread-safe with one worker per thread. */
 void sx__mc_score(const sx__mc_model_t *m, sx__mc_worker_t *w, const sx__mc_choice_t *c, const double *pil, int *rank);
 
+/** The start of the splitmix64 stream of matrix m (0: A, 1: B) of base
+ *  sample j under seed: mix(seed ^ mix(2j + m + 1)). Its outputs, in order,
+ *  are the sample's normalisation, aggregation, imputation and weight draws
+ *  (mc.c). Pure; pinned by tests/unit/test_splitmix.c. */
+uint64_t sx__mc_stream(uint64_t seed, int64_t j, int m);
+
 #endif

@@ -37,6 +37,7 @@
 #include <ogr_srs_api.h>
 
 #include "grid_h5.h"
+#include "hydro/fcnet.h"
 #include "sanxiang/sx_grid.h"
 #include "sanxiang/sx_hydro_forecast.h"
 #include "sanxiang/sx_log.h"
@@ -368,11 +369,7 @@ sx_err sx_hydro_grid_areal(MPI_Comm comm, const sx_hydro_grid_src_t *src, const 
     displs = malloc(sizeof *displs * (size_t)size);
     e = win && mine && all && counts && displs ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
     for (int64_t t = a; t < b && !e; t++) e = read_row(src, &p, times, t, win, mine + (t - a) * n);
-    for (int k = 0; k < size && !e; k++) {
-        int64_t ka = nr * k / size, kb = nr * (k + 1) / size;
-        e = sx_mpi_count((kb - ka) * n, &counts[k]);
-        if (!e) e = sx_mpi_count(ka * n, &displs[k]);
-    }
+    if (!e) e = sx__hydro_blocks(size, nr, n, counts, displs); /* rows a..b of rank r: the same blocks */
     SX_CHECK_GOTO(sx_err_agree(comm, e), e, done);
     if (MPI_Allgatherv(mine, counts[rank], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE, comm) != MPI_SUCCESS) {
         e = sx_err_set(SX_ERR_MPI, SX__FILE, __LINE__, "gathering the gridded rain failed");

@@ -10,22 +10,16 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "sanxiang/sx_splitmix.h"
+
 typedef struct {
     uint64_t s[4];
 } sx__rng_t;
 
-static inline uint64_t sx__splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 static inline void sx__rng_seed(sx__rng_t *r, uint64_t seed, uint64_t stream, uint64_t item)
 {
     uint64_t x = seed ^ (stream * 0xD1B54A32D192ED03ull) ^ (item * 0xABC98388FB8FAC03ull);
-    for (int i = 0; i < 4; i++) r->s[i] = sx__splitmix(&x);
+    for (int i = 0; i < 4; i++) r->s[i] = sx_splitmix64_next(&x);
 }
 
 static inline uint64_t sx__rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -39,24 +39,11 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_rs_classify.h"
 
-uint64_t sx__rs_mix64(uint64_t z)
-{
-    z += 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 typedef struct {
     uint64_t s;
 } rng_t;
 
-static uint64_t rng_next(rng_t *r)
-{
-    const uint64_t z = sx__rs_mix64(r->s);
-    r->s += 0x9E3779B97F4A7C15ull;
-    return z;
-}
+static uint64_t rng_next(rng_t *r) { return sx_splitmix64_next(&r->s); }
 
 /* uniform in [0, m), m >= 1 */
 static uint64_t rng_below(rng_t *r, uint64_t m)

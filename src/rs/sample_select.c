@@ -25,12 +25,14 @@
 #include "rs/sample_internal.h"
 #include "sanxiang/sx_mpi.h"
 
-#define GOLDEN 0x9E3779B97F4A7C15ull
 #define SALT 0x73616D706C65ull /* "sample" */
 
 uint64_t sx__rs_sample_stream(uint64_t seed) { return sx__rs_mix64(seed ^ SALT); }
 
-uint64_t sx__rs_sample_key(uint64_t stream, int64_t cell) { return sx__rs_mix64(stream + (uint64_t)cell * GOLDEN); }
+uint64_t sx__rs_sample_key(uint64_t stream, int64_t cell)
+{
+    return sx__rs_mix64(stream + (uint64_t)cell * SX_SPLITMIX64_GAMMA);
+}
 
 static int less(const sx__rs_draw_t *a, const sx__rs_draw_t *b)
 {
@@ -122,9 +124,8 @@ static int64_t keep_smallest(const sx__rs_select_t *s, sx__rs_draw_t *all, int64
 
 sx_err sx__rs_select_reduce(MPI_Comm comm, sx__rs_select_t *s, sx__rs_draw_t **out, int64_t *nout)
 {
-    int rank, size;
+    int rank;
     SX_CHECK_MPI(MPI_Comm_rank(comm, &rank));
-    SX_CHECK_MPI(MPI_Comm_size(comm, &size));
     *out = NULL;
     *nout = 0;
     /* this rank's candidates, packed stratum after stratum */
@@ -133,40 +134,15 @@ sx_err sx__rs_select_reduce(MPI_Comm comm, sx__rs_select_t *s, sx__rs_draw_t **o
         memmove(s->d + mine, s->d + s->off[h], (size_t)s->len[h] * sizeof *s->d);
         mine += s->len[h];
     }
-    int bytes = 0;
-    sx_err err = sx_mpi_count(mine * (int64_t)sizeof *s->d, &bytes);
-    SX_CHECK(sx_err_agree(comm, err));
-    int *counts = rank == 0 ? calloc((size_t)size, sizeof *counts) : NULL;
-    int *displs = rank == 0 ? calloc((size_t)size, sizeof *displs) : NULL;
-    err = rank != 0 || (counts && displs) ? SX_OK : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
-    err = sx_err_agree(comm, err);
-    int rc = MPI_SUCCESS;
-    if (!err) rc = MPI_Gather(&bytes, 1, MPI_INT, counts, 1, MPI_INT, 0, comm);
-    if (!err && rc != MPI_SUCCESS) err = sx__mpi_fail(rc, "MPI_Gather of the candidate counts", SX__FILE, __LINE__);
-    sx__rs_draw_t *all = NULL;
+    void *got = NULL;
     int64_t total = 0;
-    if (!err && rank == 0) {
-        for (int r = 0; r < size; r++) total += counts[r];
-        err = total <= (int64_t)0x7fffffff ? SX_OK
-                  : sx_err_set(SX_ERR_INPUT, SX__FILE, __LINE__, "%lld bytes of sample candidates exceed one MPI "
-                               "message; draw a smaller sample or use fewer ranks", (long long)total);
-        for (int r = 1; r < size && !err; r++) displs[r] = displs[r - 1] + counts[r - 1];
-        all = err ? NULL : malloc((size_t)total + 1);
-        if (!err && !all) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory for the sample candidates");
+    SX_CHECK(sx_mpi_gatherv_bytes(comm, 0, s->d, mine * (int64_t)sizeof *s->d, "sample candidates",
+                                  "draw a smaller sample or use fewer ranks", &got, &total));
+    if (rank == 0) { /* only rank 0 holds the candidates: it keeps the sample in their buffer */
+        *out = got;
+        *nout = keep_smallest(s, *out, total / (int64_t)sizeof **out);
     }
-    err = sx_err_agree(comm, err);
-    if (!err) rc = MPI_Gatherv(s->d, bytes, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, comm);
-    if (!err && rc != MPI_SUCCESS) err = sx__mpi_fail(rc, "MPI_Gatherv of the sample candidates", SX__FILE, __LINE__);
-    err = sx_err_agree(comm, err);
-    free(counts);
-    free(displs);
-    if (!err && rank == 0) {
-        *nout = keep_smallest(s, all, total / (int64_t)sizeof *all);
-        *out = all;
-        all = NULL;
-    }
-    free(all);
-    return err;
+    return SX_OK;
 }
 
 void sx__rs_select_fini(sx__rs_select_t *s)
