@@ -125,11 +125,13 @@ sx_err sx_dem_flowdir_run(MPI_Comm comm, const sx_flowdir_opts_t *o)
     free(b.z); /* the DEM is not needed for writing */
     b.z = NULL;
     int64_t none = 0, all = 0;
+    uint8_t code[256]; /* every internal value's file code, looked up per cell */
+    for (int v = 0; v < 256; v++) code[v] = sx_d8_encode(o->encoding, (uint8_t)v);
     for (int64_t j = 0; j < b.d.own.ny; j++) {
         uint8_t *row = dir + sx__pad_at(&b.pad, 0, j);
         for (int64_t i = 0; i < b.d.own.nx; i++) {
             none += row[i] == SX_D8_NONE;
-            row[i] = sx_d8_encode(o->encoding, row[i]);
+            row[i] = code[row[i]];
         }
     }
     MPI_Allreduce(&none, &all, 1, MPI_INT64_T, MPI_SUM, comm);
