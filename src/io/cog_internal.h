@@ -21,18 +21,6 @@
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the COG writer writes little-endian TIFF from native cells; port it before using a big-endian host"
-/* ---- writing tiles while compressing (cog_stream.c) ---- */
-typedef struct sx__cog_stream sx__cog_stream_t;
-/** Start a writer thread on path (opened with POSIX, created if needed) whose
- *  first record goes at byte at; up to max_records records. */
-sx_err sx__cog_stream_open(const char *path, uint64_t at, int64_t max_records, sx__cog_stream_t **out);
-/** Queue n bytes at p, to follow the previous record in the file. p must stay
- *  valid until the stream is closed. */
-void sx__cog_stream_push(sx__cog_stream_t *s, const unsigned char *p, size_t n);
-/** Wait for every queued record, stop the thread, close the file; adds the
- *  bytes written to *written; fails (naming the system error) if a write did. */
-sx_err sx__cog_stream_close(sx__cog_stream_t **s, int64_t *written);
-
 #endif
 
 #define SX__COG_MAX_LEVELS 48
@@ -216,12 +204,12 @@ void sx__cog_set_statistics(GDALRasterBandH band, const sx_band_stats_t *st);
 
 /* ---- writing tiles while compressing (cog_stream.c) ---- */
 typedef struct sx__cog_stream sx__cog_stream_t;
-/** Start a writer thread on path (opened with POSIX, created if needed) whose
- *  first record goes at byte at; up to max_records records. */
-sx_err sx__cog_stream_open(const char *path, uint64_t at, int64_t max_records, sx__cog_stream_t **out);
-/** Queue n bytes at p, to follow the previous record in the file. p must stay
+/** Start a writer thread on path (opened with POSIX, created if needed) for
+ *  up to max_records records. */
+sx_err sx__cog_stream_open(const char *path, int64_t max_records, sx__cog_stream_t **out);
+/** Queue n bytes at p, to be written at byte `at` of the file. p must stay
  *  valid until the stream is closed. */
-void sx__cog_stream_push(sx__cog_stream_t *s, const unsigned char *p, size_t n);
+void sx__cog_stream_push(sx__cog_stream_t *s, uint64_t at, const unsigned char *p, size_t n);
 /** Wait for every queued record, stop the thread, close the file; adds the
  *  bytes written to *written; fails (naming the system error) if a write did. */
 sx_err sx__cog_stream_close(sx__cog_stream_t **s, int64_t *written);

@@ -2,9 +2,9 @@
  * cog_stream.c — writes a run of compressed COG tiles into the output file
  * while the rank goes on compressing (cog_write.c, "streaming").
  *
- * The records are contiguous in the file, starting at a known offset, and
- * pushed in file order. One POSIX thread takes them from a queue and
- * pwrite()s each; it computes nothing, so it waits on the disk (and on the
+ * Each record carries its offset in the file (the overview tiles of the
+ * rank, then its leading full-resolution tiles). One POSIX thread takes
+ * them from a queue in the order pushed and pwrite()s each; it computes nothing, so it waits on the disk (and on the
  * kernel's write-back throttling of dirty pages) instead of the rank. It
  * makes no MPI or library calls: an error is kept as an errno and reported
  * by the rank when it closes the stream. The caller keeps each pushed
@@ -22,11 +22,11 @@
 typedef struct {
     const unsigned char *p;
     size_t n;
+    uint64_t at; /* offset in the file */
 } record;
 
 struct sx__cog_stream {
     int fd;
-    uint64_t at; /* where the next record to write goes */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -48,13 +48,12 @@ static void *writer(void *arg)
         size_t off = 0;
         int e = 0;
         while (off < r.n && !e) {
-            ssize_t w = pwrite(s->fd, r.p + off, r.n - off, (off_t)(s->at + off));
+            ssize_t w = pwrite(s->fd, r.p + off, r.n - off, (off_t)(r.at + off));
             if (w > 0) off += (size_t)w;
             else if (w < 0 && errno == EINTR) continue;
             else e = w < 0 ? errno : EIO;
         }
         pthread_mutex_lock(&s->mu);
-        s->at += r.n;
         s->written += (int64_t)off;
         s->done++;
         if (e && !s->failed_errno) s->failed_errno = e;
@@ -63,14 +62,13 @@ static void *writer(void *arg)
     return NULL;
 }
 
-sx_err sx__cog_stream_open(const char *path, uint64_t at, int64_t max_records, sx__cog_stream_t **out)
+sx_err sx__cog_stream_open(const char *path, int64_t max_records, sx__cog_stream_t **out)
 {
     *out = NULL;
     sx__cog_stream_t *s = calloc(1, sizeof *s);
     SX_FAIL_IF(!s, SX_ERR_NOMEM, "cannot allocate a COG write stream");
     s->q = malloc((size_t)(max_records > 0 ? max_records : 1) * sizeof *s->q);
     s->cap = max_records;
-    s->at = at;
     s->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     if (!s->q || s->fd < 0) {
         int e = errno;
@@ -94,10 +92,10 @@ sx_err sx__cog_stream_open(const char *path, uint64_t at, int64_t max_records, s
     return SX_OK;
 }
 
-void sx__cog_stream_push(sx__cog_stream_t *s, const unsigned char *p, size_t n)
+void sx__cog_stream_push(sx__cog_stream_t *s, uint64_t at, const unsigned char *p, size_t n)
 {
     pthread_mutex_lock(&s->mu);
-    if (s->nq < s->cap) s->q[s->nq++] = (record){p, n};
+    if (s->nq < s->cap) s->q[s->nq++] = (record){p, n, at};
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
 }

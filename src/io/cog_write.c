@@ -243,17 +243,22 @@ static sx_err plan_header(const settings *s, const sx__cog_plan_t *p, const sx__
     return SX_OK;
 }
 
-/* Once the overviews are compressed: the full-resolution tiles that start
- * the level and belong to this rank (tiles 0 .. *nstream - 1) get a writer
- * thread, if their offsets are already certain — the header's size is, when
- * the format chosen for the largest size the tiles can compress to is the
- * format the real sizes will give (classic TIFF under 4 GiB, or BigTIFF when
- * asked). Otherwise nothing streams. Collective. */
+/* Once the overviews are compressed, every tile whose offset is already
+ * certain gets a writer thread: the header's size is certain when the format
+ * chosen for the largest size the tiles can compress to is the format the
+ * real sizes will give (classic TIFF under 4 GiB, or BigTIFF when asked), and
+ * then so are the offsets of all overview tiles (their sizes are exchanged
+ * here) and of this rank's full-resolution tiles that start the level (tiles
+ * 0 .. *nstream - 1, from *at0 on). Uncompressed, every tile has its full
+ * size, so every offset is known: each rank streams its leading run of
+ * consecutive full-resolution tiles wherever in the level it starts, and no
+ * rank waits for another's sizes. The rank's overview tiles are queued here
+ * (*over_streamed). Otherwise nothing streams. Collective. */
 static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
                            sx__cog_tile_t **mine, const int64_t *nmine, const char *tmp_path,
-                           sx__cog_stream_t **stream, int64_t *nstream)
+                           sx__cog_stream_t **stream, int64_t *nstream, uint64_t *at0, int *over_streamed)
 {
-    *stream = NULL, *nstream = 0;
+    *stream = NULL, *nstream = 0, *at0 = 0, *over_streamed = 0;
     const sx__cog_pyramid_t *pyr = &p->pyr;
     const size_t tile_bytes = (size_t)s->tile * (size_t)s->tile * p->esz;
     uint64_t *counts = malloc((size_t)pyr->ntiles * sizeof *counts);
@@ -265,6 +270,7 @@ static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx_
     if (err == SX_OK) err = global_counts(p, comp, mine, nmine, 1, counts);
     uint64_t over = 0, hb = 0;
     sx__cog_tiff_t h;
+    memset(&h, 0, sizeof h);
     if (err == SX_OK) {
         for (int k = 1; k < pyr->nlevels; k++)
             for (int64_t t = 0; t < pyr->lv[k].ntx * pyr->lv[k].nty; t++) over += counts[pyr->base[k] + t] + SX__COG_TILE_EXTRA;
@@ -273,13 +279,30 @@ static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx_
         err = plan_header(s, p, tags, over + most, &h, &hb);
     }
     sx__cog_encoder_destroy(&enc);
+    const int fixed = s->codec == SX_COG_NONE; /* every tile tile_bytes long */
+    const int certain = fixed || !h.bigtiff || s->bigtiff;
+    const int64_t first = fixed && nmine[0] > 0 ? mine[0][0].index : 0;
+    int64_t m = 0, nover = 0; /* this rank's run of consecutive tiles from the first streamable one */
+    while (m < nmine[0] && mine[0][m].index == first + m) m++;
+    for (int k = 1; k < pyr->nlevels; k++) nover += nmine[k];
+    if (err == SX_OK && certain && m + nover > 0) err = sx__cog_stream_open(tmp_path, m + nover, stream);
+    if (err == SX_OK && *stream) {
+        uint64_t pos = hb; /* counts become the overview tiles' offsets, smallest level first */
+        for (int k = pyr->nlevels - 1; k >= 1; k--)
+            for (int64_t t = 0; t < pyr->lv[k].ntx * pyr->lv[k].nty; t++) {
+                uint64_t n = counts[pyr->base[k] + t] + SX__COG_TILE_EXTRA;
+                counts[pyr->base[k] + t] = pos;
+                pos += n;
+            }
+        for (int k = pyr->nlevels - 1; k >= 1; k--)
+            for (int64_t i = 0; i < nmine[k]; i++)
+                sx__cog_stream_push(*stream, counts[pyr->base[k] + mine[k][i].index], comp[k][i].bytes,
+                                    (size_t)comp[k][i].n + SX__COG_TILE_EXTRA);
+        *over_streamed = 1;
+        *nstream = m;
+        *at0 = hb + over + (uint64_t)first * (tile_bytes + SX__COG_TILE_EXTRA);
+    }
     free(counts);
-    if (err != SX_OK) return sx_err_agree(p->comm, err);
-    int64_t m = 0; /* leading tiles of the level that are this rank's */
-    while (m < nmine[0] && mine[0][m].index == m) m++;
-    int certain = !h.bigtiff || s->bigtiff;
-    if (certain && m > 0) err = sx__cog_stream_open(tmp_path, hb + over, m, stream);
-    if (err == SX_OK) *nstream = certain ? m : 0;
     return sx_err_agree(p->comm, err);
 }
 
@@ -302,12 +325,14 @@ static void drop_cells(sx__cog_tile_t *tiles, int64_t n)
 
 /* Build every level's tiles: reduce the full resolution into the first
  * overview, compress the overviews from there down (reducing each into the
- * next), then compress the full resolution, streaming its leading tiles
- * when their offsets are known (stream_start). comp[k] / mine[k] receive
- * this rank's compressed tiles; *nstream of level 0's were written. */
+ * next), then compress the full resolution, streaming the overviews and
+ * the leading full-resolution tiles when their offsets are known
+ * (stream_start). comp[k] / mine[k] receive this rank's compressed tiles;
+ * *nstream of level 0's were written, and the overviews if *over_streamed. */
 static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void *data, int64_t row_stride,
                          const char *name, const sx__cog_tags_t *tags, const char *tmp_path, ctile **comp,
-                         sx__cog_tile_t **mine, int64_t *nmine, int64_t *nstream, int64_t *written)
+                         sx__cog_tile_t **mine, int64_t *nmine, int64_t *nstream, int *over_streamed,
+                         int64_t *written)
 {
     char t_tiles[96], t_comm[96];
     snprintf(t_tiles, sizeof t_tiles, "%s: COG tiles", name);
@@ -333,7 +358,8 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
     }
     sx__cog_tiles_free(&tiles, n);
     sx__cog_stream_t *stream = NULL;
-    if (err == SX_OK) err = stream_start(s, p, tags, comp, mine, nmine, tmp_path, &stream, nstream);
+    uint64_t at = 0;
+    if (err == SX_OK) err = stream_start(s, p, tags, comp, mine, nmine, tmp_path, &stream, nstream, &at, over_streamed);
     /* the full resolution, a few tiles per thread at a time so that the
      * leading ones reach the writer thread as they are done */
     const int64_t chunk = 4 * (int64_t)omp_get_max_threads();
@@ -342,8 +368,11 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
     for (int64_t i0 = 0; err == SX_OK && enc == SX_OK && i0 < nmine[0]; i0 += chunk) {
         int64_t i1 = i0 + chunk < nmine[0] ? i0 + chunk : nmine[0];
         enc = encode_level(s, p, mine[0] + i0, i1 - i0, NULL, comp[0] + i0, 1);
-        for (int64_t i = i0; enc == SX_OK && stream && i < i1 && i < *nstream; i++)
-            sx__cog_stream_push(stream, comp[0][i].bytes, (size_t)comp[0][i].n + SX__COG_TILE_EXTRA);
+        for (int64_t i = i0; enc == SX_OK && stream && i < i1 && i < *nstream; i++) {
+            size_t len = (size_t)comp[0][i].n + SX__COG_TILE_EXTRA;
+            sx__cog_stream_push(stream, at, comp[0][i].bytes, len);
+            at += len;
+        }
     }
     sx_perf_stop(t_tiles);
     sx_err closed = sx__cog_stream_close(&stream, written);
@@ -354,9 +383,11 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
 }
 
 /* Write this rank's tiles, smallest level first, merging contiguous ones,
- * but for the first nstream of the full resolution (written already). */
+ * but for those streamed already: the first nstream of the full resolution
+ * and, if over_streamed, the overviews. */
 static sx_err write_tiles(MPI_File fh, const sx__cog_plan_t *p, ctile **comp, sx__cog_tile_t **mine,
-                          const int64_t *nmine, int64_t nstream, const uint64_t *offsets, int64_t *written)
+                          const int64_t *nmine, int64_t nstream, int over_streamed, const uint64_t *offsets,
+                          int64_t *written)
 {
     size_t cap = STAGE_BYTES, used = 0;
     uint64_t at = 0;
@@ -367,7 +398,7 @@ static sx_err write_tiles(MPI_File fh, const sx__cog_plan_t *p, ctile **comp, sx
     SX_FAIL_IF(!stage, SX_ERR_NOMEM, "cannot allocate %zu bytes to stage COG tiles", cap);
     sx_err err = SX_OK;
     for (int k = p->pyr.nlevels - 1; k >= 0 && err == SX_OK; k--) {
-        for (int64_t i = k == 0 ? nstream : 0; i < nmine[k] && err == SX_OK; i++) {
+        for (int64_t i = k == 0 ? nstream : over_streamed ? nmine[k] : 0; i < nmine[k] && err == SX_OK; i++) {
             const ctile *c = &comp[k][i];
             uint64_t pos = offsets[p->pyr.base[k] + mine[k][i].index] - 4;
             size_t len = (size_t)c->n + SX__COG_TILE_EXTRA;
@@ -412,8 +443,8 @@ static sx_err place(const settings *s, const sx__cog_plan_t *p, const sx__cog_ta
 
 /* Phases 3 and 4 into the open temporary file. */
 static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
-                              sx__cog_tile_t **mine, const int64_t *nmine, int64_t nstream, int64_t streamed,
-                              const char *tmp_path, const char *name)
+                              sx__cog_tile_t **mine, const int64_t *nmine, int64_t nstream, int over_streamed,
+                              int64_t streamed, const char *tmp_path, const char *name)
 {
     uint64_t *counts = calloc((size_t)p->pyr.ntiles, sizeof *counts);
     uint64_t *offsets = calloc((size_t)p->pyr.ntiles, sizeof *offsets);
@@ -435,7 +466,7 @@ static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const 
         err = sx_err_agree(p->comm, err);
     }
     if (err == SX_OK) {
-        sx_err e = write_tiles(fh, p, comp, mine, nmine, nstream, offsets, &written);
+        sx_err e = write_tiles(fh, p, comp, mine, nmine, nstream, over_streamed, offsets, &written);
         if (e == SX_OK && p->rank == 0) {
             size_t hb = sx__cog_tiff_header(&h, NULL);
             unsigned char *hdr = calloc(1, hb);
@@ -494,9 +525,12 @@ sx_err sx_cog_write_blocks(MPI_Comm comm, const char *final_path, const sx_grid_
     sx__cog_tile_t *mine[SX__COG_MAX_LEVELS] = {0};
     int64_t nmine[SX__COG_MAX_LEVELS] = {0};
     int64_t nstream = 0, streamed = 0;
+    int over_streamed = 0;
     if (err == SX_OK)
-        err = all_levels(&s, &plan, data, row_stride, name, &tags, out.tmp_path, comp, mine, nmine, &nstream, &streamed);
-    if (err == SX_OK) err = place_and_write(&s, &plan, &tags, comp, mine, nmine, nstream, streamed, out.tmp_path, name);
+        err = all_levels(&s, &plan, data, row_stride, name, &tags, out.tmp_path, comp, mine, nmine, &nstream,
+                         &over_streamed, &streamed);
+    if (err == SX_OK) err = place_and_write(&s, &plan, &tags, comp, mine, nmine, nstream, over_streamed, streamed, out.tmp_path,
+                              name);
     for (int k = 0; k < nl; k++) {
         ctiles_free(comp[k], nmine[k]);
         sx__cog_tiles_free(&mine[k], nmine[k]);
