@@ -1,10 +1,10 @@
 /*
- * poly_label.c — one rank's share of the polygonizer: the connected pieces of
+ * polygonize_label.c — one rank's share of the polygonizer: the connected pieces of
  * equal non-zero value in its block of rows, and each piece's boundary edges.
  *
  * Two-pass connected-component labelling with union-find (Rosenfeld &
  * Pfaltz 1966, "Sequential operations in digital picture processing", JACM
- * 13(4); the union-find of poly_uf.c, as in Wu, Otoo & Suzuki 2009,
+ * 13(4); the union-find of polygonize_uf.c, as in Wu, Otoo & Suzuki 2009,
  * "Optimizing two-pass connected-component labeling algorithms", Pattern
  * Anal. Appl. 12): the first pass gives each cell a provisional
  * label and joins it with its already-scanned neighbours of equal value (W
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rs/poly_internal.h"
+#include "io/polygonize_internal.h"
 
 /* Provisional labels (1 ..) in lab, parents in *parent; returns their count + 1. */
 static sx_err first_pass(const int32_t *v, int64_t nx, int64_t ny, int connect8, int32_t *lab, int64_t **parent,
