@@ -263,9 +263,11 @@ typedef struct {
 /** Water mask (UInt8: 1 water, 0 land, 255 nodata). Collective over comm. */
 sx_err sx_rs_water_run(MPI_Comm comm, const sx_rs_water_opts_t *o);
 
-/** Polygons of the cells equal to 1 in a UInt8 class raster, with their
- *  area in km^2 (equal-area CRS EPSG:6933 for geographic rasters). Written
- *  on rank 0 through a temporary name. Collective over comm. */
+/** Polygons of the cells equal to 1 in a UInt8 class raster (this step's
+ *  product, read where it is staged), 4-connected, with their area in km^2
+ *  (equal-area CRS EPSG:6933 for geographic rasters): traced in parallel
+ *  and written by rank 0 through a temporary name (sx_polygonize.h).
+ *  Collective over comm. */
 sx_err sx_rs_polygonize(MPI_Comm comm, const char *raster, const char *gpkg, const char *layer);
 
 /** Flood extent = water after the event and not before, minus permanent

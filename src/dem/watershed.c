@@ -12,11 +12,16 @@
  * they do not depend on the ranks. Areas: each cell's area (projected: |dx dy|;
  * geographic: R² dλ (sin φn − sin φs) on the sphere R = 6371008.8 m) is
  * added in integer units of 1e-4 m², exact and order-free, then summed over
- * ranks. Polygons are made on rank 0 by GDALPolygonize (8-connected) from the
- * written raster. Each polygon carries downstream_id, the basin_id of the
- * next outlet downstream (the label of the cell its outlet cell drains to; 0
- * when that cell leaves the grid or no outlet lies further down), found by
- * two exact max-reductions, so the basin network does not depend on the ranks.
+ * ranks. Polygons are traced from the written raster, 8-connected, by the io
+ * layer's parallel polygonizer (sx_polygonize.h: every rank its block of
+ * rows, rank 0 joins the basins that cross block edges and writes the
+ * layer); a basin is one polygon (each cell reaches its outlet through D8
+ * steps inside the basin), numbered by its first cell in raster-scan order,
+ * the same layer at any rank count. Each polygon carries downstream_id, the
+ * basin_id of the next outlet downstream (the label of the cell its outlet
+ * cell drains to; 0 when that cell leaves the grid or no outlet lies further
+ * down), found by two exact max-reductions, so the basin network does not
+ * depend on the ranks.
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,9 +29,7 @@
 #include <string.h>
 
 #include <gdal.h>
-#include <gdal_alg.h>
 #include <ogr_api.h>
-#include <ogr_srs_api.h>
 
 #include "dem/fixpoint.h"
 #include "dem/hydro_internal.h"
@@ -37,6 +40,7 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
+#include "sanxiang/sx_polygonize.h"
 #include "sanxiang/sx_raster.h"
 
 #define WS_MAX_OUTLETS 100000
@@ -176,47 +180,34 @@ static sx_err read_outlets(const char *path, double **xy, int64_t *n)
     return err;
 }
 
-static sx_err polygonize(const char *raster, const char *gpkg, const sx_grid_t *g, const double *km2,
-                         const int32_t *down, int64_t n)
+/* The basins' attributes per polygon (rank 0): its own area and the next outlet down. */
+typedef struct {
+    const double *km2;
+    const int32_t *down;
+    int64_t n;
+} basin_attrs_t;
+
+static sx_err basin_visit(void *ctx, OGRFeatureH f, const sx_polygon_t *poly, int *keep)
 {
-    GDALDatasetH src = GDALOpen(raster, GA_ReadOnly);
-    if (!src) SX_FAIL_GDAL("cannot reopen '%s' to make polygons", raster);
-    GDALDriverH drv = GDALGetDriverByName("GPKG");
-    GDALDatasetH ds = drv ? GDALCreate(drv, gpkg, 0, 0, 0, GDT_Unknown, NULL) : NULL;
-    if (!ds) {
-        GDALClose(src);
-        SX_FAIL_GDAL("cannot create '%s'", gpkg);
-    }
-    OGRSpatialReferenceH srs = g->wkt ? OSRNewSpatialReference(g->wkt) : NULL;
-    if (srs) OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
-    OGRLayerH l = GDALDatasetCreateLayer(ds, "basins", srs, wkbPolygon, NULL);
-    OGRFieldDefnH fid = OGR_Fld_Create("basin_id", OFTInteger), fa = OGR_Fld_Create("area_km2", OFTReal),
-                  fd = OGR_Fld_Create("downstream_id", OFTInteger);
-    sx_err err = SX_OK;
-    if (!l || OGR_L_CreateField(l, fid, 1) != OGRERR_NONE || OGR_L_CreateField(l, fa, 1) != OGRERR_NONE ||
-        OGR_L_CreateField(l, fd, 1) != OGRERR_NONE)
-        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot create the basin layer in '%s'", gpkg);
-    OGR_Fld_Destroy(fid);
-    OGR_Fld_Destroy(fa);
-    OGR_Fld_Destroy(fd);
-    char *opts[] = {"8CONNECTED=8", NULL};
-    GDALRasterBandH b = GDALGetRasterBand(src, 1);
-    GDALDatasetStartTransaction(ds, 0);
-    if (err == SX_OK && GDALPolygonize(b, b, l, 0, opts, NULL, NULL) != CE_None)
-        err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "polygonizing '%s' failed", raster);
-    OGRFeatureH f;
-    OGR_L_ResetReading(l);
-    while (err == SX_OK && (f = OGR_L_GetNextFeature(l)) != NULL) {
-        int id = OGR_F_GetFieldAsInteger(f, 0);
-        OGR_F_SetFieldDouble(f, 1, id >= 1 && id <= n ? km2[id - 1] : 0);
-        OGR_F_SetFieldInteger(f, 2, id >= 1 && id <= n ? down[id - 1] : 0);
-        if (OGR_L_SetFeature(l, f) != OGRERR_NONE) err = sx__gdal_fail(SX_ERR_GDAL, SX__FILE, __LINE__, "area field");
-        OGR_F_Destroy(f);
-    }
-    GDALDatasetCommitTransaction(ds);
-    if (srs) OSRDestroySpatialReference(srs);
-    GDALClose(ds);
-    GDALClose(src);
+    const basin_attrs_t *b = ctx;
+    const int id = poly->value;
+    *keep = 1;
+    OGR_F_SetFieldDouble(f, 1, id >= 1 && id <= b->n ? b->km2[id - 1] : 0);
+    OGR_F_SetFieldInteger(f, 2, id >= 1 && id <= b->n ? b->down[id - 1] : 0);
+    return SX_OK;
+}
+
+/* The basin polygons of the label raster src (rank 0's name), 8-connected. Collective. */
+static sx_err basin_polygons(MPI_Comm comm, const char *src, const char *gpkg, const double *km2, const int32_t *down,
+                             int64_t n)
+{
+    const sx_polygonize_field_t fields[] = {{"basin_id", OFTInteger}, {"area_km2", OFTReal},
+                                            {"downstream_id", OFTInteger}};
+    basin_attrs_t b = {km2, down, n};
+    const sx_polygonize_t p = {"basins", 1, fields, 3, 0, NULL, basin_visit, NULL, &b};
+    sx_perf_start("watershed: polygons", SX_PERF_WRITE);
+    sx_err err = sx_polygonize_raster(comm, src, gpkg, &p);
+    sx_perf_stop("watershed: polygons");
     return err;
 }
 
@@ -230,8 +221,6 @@ sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
     uint8_t *dir = NULL;
     int32_t *lab = NULL, *down = NULL;
     int64_t *cells = NULL, *units = NULL, *gunits = NULL, n = 0;
-    int rank = 0;
-    MPI_Comm_rank(comm, &rank);
 
     sx_perf_start("watershed: read", SX_PERF_READ);
     SX_CHECK(sx_layer_open(comm, o->flowdir, 1, &r, &gd));
@@ -324,14 +313,11 @@ sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
                          NULL, SX_DT_INT32, 0, "NEAREST", o->provenance};
     SX_CHECK_GOTO(sx_layer_write(comm, &gd, d.own, lab, d.own.nx, &lo), err, done);
     if (o->polygons) {
-        sx_output_t ot;
         char src[SX_PATH_MAX + 32];
         /* the raster just written, staged until the step's products commit together */
         if (o->out_cog) snprintf(src, sizeof src, "%s", sx_output_staged(o->out_cog));
         else snprintf(src, sizeof src, "NETCDF:\"%s\":basin", sx_output_staged(o->out_nc));
-        SX_CHECK_GOTO(sx_output_begin(comm, o->polygons, &ot), err, done);
-        err = rank == 0 ? polygonize(src, ot.tmp_path, &gd, km2, down, n) : SX_OK;
-        err = sx_output_commit(comm, &ot, err);
+        err = basin_polygons(comm, src, o->polygons, km2, down, n);
     }
     if (err == SX_OK)
         for (int64_t k = 0; k < n && k < 20; k++)

@@ -14,7 +14,9 @@ sx_err sx__f2d_write_snapshot(sx_f2d_t *m, const char *path);
 /** Copy snapshots snap_fmt % t (t = 0..nsnap-1) into one CF time series. */
 sx_err sx__f2d_assemble_series(sx_f2d_t *m, const char *snap_fmt, int64_t nsnap, const double *times, const char *path,
                                const char *prov);
-/** Flood-extent polygons (max depth >= threshold) with area_m2; rank 0 works. */
-sx_err sx__f2d_write_extent(MPI_Comm comm, const char *max_depth_src, double threshold, const char *gpkg);
+/** Flood-extent polygons (4-connected regions of max depth >= threshold) with
+ *  area_m2, traced in parallel; max_depth is the layer's GDAL name on rank 0
+ *  (where it is staged when written in this step). */
+sx_err sx__f2d_write_extent(MPI_Comm comm, const char *max_depth, double threshold, const char *gpkg);
 
 #endif

@@ -7,20 +7,18 @@
  * Snapshots are written one file per report time while the run goes (so a
  * restarted run keeps those before its checkpoint and rewrites the later
  * ones identically); at the end each rank copies its block of every snapshot
- * into the time series, so memory stays one block. The polygons are made on
- * rank 0 with GDALPolygonize from the committed max-depth COG (streamed
- * through GDAL's block cache), then the area of each polygon is computed in
- * the DEM's projected CRS.
+ * into the time series, so memory stays one block. The extent polygons are
+ * the 4-connected regions of cells with max depth >= the extent depth in the
+ * max-depth layer just written, traced by the io layer's parallel
+ * polygonizer (sx_polygonize.h: every rank its block of rows; rank 0 joins
+ * the regions that cross block edges and writes the layer), each with its
+ * area in the DEM's projected CRS.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gdal.h>
-#include <gdal_alg.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 
 #include "f2d_internal.h"
 #include "f2d_outputs.h"
@@ -30,6 +28,7 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
+#include "sanxiang/sx_polygonize.h"
 
 #define F2D_NODATA (-9999.0f)
 
@@ -137,103 +136,40 @@ sx_err sx__f2d_assemble_series(sx_f2d_t *m, const char *snap_fmt, int64_t nsnap,
     return err;
 }
 
-/* Rank 0: polygons of max depth >= threshold, with area_m2, into tmp. */
-static sx_err polygonize(const char *tif, double threshold, const char *gpkg, double *total_area, int *npoly)
+/* The extent: cells of max depth >= threshold (not nodata) are region 1, the
+ * rest 0; each polygon's area_m2 is its planar area in the DEM's projected
+ * CRS, summed (rank 0) for the log line. */
+typedef struct {
+    double threshold, total_area;
+    int npoly;
+} extent_t;
+
+static void extent_classify(void *ctx, const double *v, int32_t *value, int64_t n)
 {
-    GDALDatasetH src = GDALOpen(tif, GA_ReadOnly);
-    SX_FAIL_IF(!src, SX_ERR_GDAL, "cannot open '%s' to draw the flood extent", tif);
-    int nx = GDALGetRasterXSize(src), ny = GDALGetRasterYSize(src);
-    double gt[6];
-    GDALGetGeoTransform(src, gt);
-    GDALDriverH mem = GDALGetDriverByName("MEM");
-    GDALDatasetH mask = mem ? GDALCreate(mem, "", nx, ny, 1, GDT_Byte, NULL) : NULL;
-    sx_err err = SX_OK;
-    if (!mask) err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot create the extent mask");
-    float *row = malloc((size_t)nx * sizeof *row);
-    unsigned char *mrow = malloc((size_t)nx);
-    if (err == SX_OK && (!row || !mrow)) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "out of memory");
-    GDALRasterBandH sb = GDALGetRasterBand(src, 1), mb = mask ? GDALGetRasterBand(mask, 1) : NULL;
-    for (int j = 0; j < ny && err == SX_OK; j++) {
-        if (GDALRasterIO(sb, GF_Read, 0, j, nx, 1, row, nx, 1, GDT_Float32, 0, 0) != CE_None) {
-            err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot read row %d of '%s'", j, tif);
-            break;
-        }
-        for (int i = 0; i < nx; i++) mrow[i] = row[i] != F2D_NODATA && row[i] >= threshold;
-        if (GDALRasterIO(mb, GF_Write, 0, j, nx, 1, mrow, nx, 1, GDT_Byte, 0, 0) != CE_None)
-            err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot write the extent mask");
-    }
-    free(row);
-    free(mrow);
-    GDALDriverH gpd = GDALGetDriverByName("GPKG");
-    GDALDatasetH out = NULL;
-    if (err == SX_OK) {
-        GDALSetGeoTransform(mask, gt);
-        GDALSetProjection(mask, GDALGetProjectionRef(src));
-        out = gpd ? GDALCreate(gpd, gpkg, 0, 0, 0, GDT_Unknown, NULL) : NULL;
-        if (!out) err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot create GeoPackage '%s'", gpkg);
-    }
-    OGRLayerH lyr = NULL;
-    if (err == SX_OK) {
-        OGRSpatialReferenceH srs = OSRNewSpatialReference(GDALGetProjectionRef(src));
-        lyr = GDALDatasetCreateLayer(out, "flood_extent", srs, wkbPolygon, NULL);
-        if (srs) OSRDestroySpatialReference(srs);
-        OGRFieldDefnH fd = OGR_Fld_Create("flooded", OFTInteger);
-        if (lyr) OGR_L_CreateField(lyr, fd, 0);
-        OGR_Fld_Destroy(fd);
-        fd = OGR_Fld_Create("area_m2", OFTReal);
-        if (lyr) OGR_L_CreateField(lyr, fd, 0);
-        OGR_Fld_Destroy(fd);
-        if (!lyr) err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot create the extent layer in '%s'", gpkg);
-    }
-    if (err == SX_OK && GDALPolygonize(mb, mb, lyr, 0, NULL, NULL, NULL) != CE_None)
-        err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "GDALPolygonize failed on the extent of '%s'", tif);
-    *total_area = 0;
-    *npoly = 0;
-    if (err == SX_OK) {
-        /* Areas in one transaction, in feature order (deterministic). */
-        GDALDatasetStartTransaction(out, 0);
-        OGR_L_ResetReading(lyr);
-        OGRFeatureH feat;
-        int ia = OGR_L_FindFieldIndex(lyr, "area_m2", 1);
-        while ((feat = OGR_L_GetNextFeature(lyr)) != NULL) {
-            double a = OGR_G_Area(OGR_F_GetGeometryRef(feat));
-            OGR_F_SetFieldDouble(feat, ia, a);
-            if (OGR_L_SetFeature(lyr, feat) != OGRERR_NONE && err == SX_OK)
-                err = sx_err_set(SX_ERR_GDAL, SX__FILE, __LINE__, "cannot store a polygon's area in '%s'", gpkg);
-            *total_area += a;
-            (*npoly)++;
-            OGR_F_Destroy(feat);
-        }
-        GDALDatasetCommitTransaction(out);
-    }
-    if (out) GDALClose(out);
-    if (mask) GDALClose(mask);
-    GDALClose(src);
-    return err;
+    const double t = ((const extent_t *)ctx)->threshold;
+    for (int64_t i = 0; i < n; i++) value[i] = v[i] != F2D_NODATA && v[i] >= t;
 }
 
-sx_err sx__f2d_write_extent(MPI_Comm comm, const char *max_depth_tif, double threshold, const char *gpkg)
+static sx_err extent_visit(void *ctx, OGRFeatureH f, const sx_polygon_t *poly, int *keep)
 {
-    int rank;
-    MPI_Comm_rank(comm, &rank);
-    sx_output_t out;
-    SX_CHECK(sx_output_begin(comm, gpkg, &out));
-    sx_err err = SX_OK;
-    double area = 0;
-    int npoly = 0;
-    if (rank == 0) {
-        /* The GPKG driver needs a .gpkg name: write next to the temporary one, then move. */
-        char tmp[SX_PATH_MAX + 8];
-        snprintf(tmp, sizeof tmp, "%s.gpkg", out.tmp_path);
-        remove(tmp);
-        sx_perf_start("flood2d: extent polygons", SX_PERF_WRITE);
-        err = polygonize(sx_output_staged(max_depth_tif), threshold, tmp, &area, &npoly); /* staged in this step */
-        sx_perf_stop("flood2d: extent polygons");
-        if (err == SX_OK && rename(tmp, out.tmp_path) != 0)
-            err = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot move '%s' into place", tmp);
-        if (err != SX_OK) remove(tmp);
-    }
-    SX_CHECK(sx_output_commit(comm, &out, err));
-    sx_log_info("flood2d: flood extent (max depth >= %.3g m): %d polygons, %.0f m2 -> %s", threshold, npoly, area, gpkg);
+    extent_t *e = ctx;
+    *keep = 1;
+    OGR_F_SetFieldDouble(f, 1, poly->area);
+    e->total_area += poly->area;
+    e->npoly++;
+    return SX_OK;
+}
+
+sx_err sx__f2d_write_extent(MPI_Comm comm, const char *max_depth, double threshold, const char *gpkg)
+{
+    extent_t e = {threshold, 0, 0};
+    const sx_polygonize_field_t fields[] = {{"flooded", OFTInteger}, {"area_m2", OFTReal}};
+    const sx_polygonize_t p = {"flood_extent", 0, fields, 2, 1, extent_classify, extent_visit, NULL, &e};
+    sx_perf_start("flood2d: extent polygons", SX_PERF_WRITE);
+    sx_err err = sx_polygonize_raster(comm, max_depth, gpkg, &p);
+    sx_perf_stop("flood2d: extent polygons");
+    SX_CHECK(err);
+    sx_log_info("flood2d: flood extent (max depth >= %.3g m): %d polygons, %.0f m2 -> %s", threshold, e.npoly,
+                e.total_area, gpkg);
     return SX_OK;
 }

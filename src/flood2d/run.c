@@ -164,8 +164,11 @@ static sx_err finish(sx_f2d_t *m, const sx_f2d_run_opts_t *o, const run_paths *r
         snprintf(path, sizeof path, "%s/depth_series.nc", o->out_dir);
         SX_CHECK(sx__f2d_assemble_series(m, rp->snap_fmt, nrep + 1, times, path, o->provenance));
     }
-    if (o->formats & SX_LAYER_COG) snprintf(src, sizeof src, "%s/max_depth.tif", o->out_dir);
-    else snprintf(src, sizeof src, "NETCDF:\"%s/max_depth.nc\":max_depth", o->out_dir);
+    /* the max-depth layer just written, staged until the step's products commit together */
+    if (o->formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s/max_depth.tif", o->out_dir);
+    else snprintf(path, sizeof path, "%s/max_depth.nc", o->out_dir);
+    if (o->formats & SX_LAYER_COG) snprintf(src, sizeof src, "%s", sx_output_staged(path));
+    else snprintf(src, sizeof src, "NETCDF:\"%s\":max_depth", sx_output_staged(path));
     snprintf(path, sizeof path, "%s/flood_extent.gpkg", o->out_dir);
     SX_CHECK(sx__f2d_write_extent(m->comm, src, o->extent_depth, path));
     sx_err err = SX_OK;

@@ -10,7 +10,7 @@
  *    unchanged ones included: cells and ground area as int64 (area in units
  *    of 1e-4 m^2 per cell, rounded once per row), summed over the ranks
  *    with MPI_Allreduce — exact, so the table is the same at any rank count.
- * 2. The code raster is polygonized in parallel (polygonize.c): a patch is a
+ * 2. The code raster is polygonized in parallel (sx_polygonize.h): a patch is a
  *    maximal 4-connected (default) or 8-connected region of one from -> to
  *    code. Every rank traces the patches inside its block and rank 0 joins
  *    the pieces of those that cross the ranks' block edges, so such a patch
@@ -50,6 +50,7 @@
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
+#include "sanxiang/sx_polygonize.h"
 #include "sanxiang/sx_rs_series.h"
 #include "sanxiang/sx_strbuf.h"
 #include "sanxiang/sx_table.h"
@@ -200,9 +201,10 @@ typedef struct {
 
 enum { F_CODE, F_ID, F_FROM, F_TO, F_FROM_NAME, F_TO_NAME, F_CELLS, F_M2, F_HA, F_CX, F_CY, F_N };
 
-static sx_err patch_visit(void *vctx, OGRFeatureH f, int value, int *keep)
+static sx_err patch_visit(void *vctx, OGRFeatureH f, const sx_polygon_t *poly, int *keep)
 {
     patch_ctx_t *c = vctx;
+    const int value = poly->value;
     const sx_grid_t *g = c->w.g;
     OGRGeometryH geom = OGR_F_GetGeometryRef(f);
     SX_FAIL_IF(!geom || value <= 0, SX_ERR_INTERNAL, "polygon without geometry or code");
@@ -376,12 +378,14 @@ sx_err sx_rs_patches_run(MPI_Comm comm, const sx_rs_patches_opts_t *o)
     if (!err) {
         c.mmu = o->mmu;
         c.mmu_cells = o->mmu_cells;
-        const sx__rs_poly_field_t fields[F_N] = {
+        const sx_polygonize_field_t fields[F_N] = {
             {"change_code", OFTInteger}, {"patch_id", OFTInteger64}, {"from_class", OFTInteger}, {"to_class", OFTInteger},
             {"from_name", OFTString}, {"to_name", OFTString}, {"cells", OFTInteger64}, {"area_m2", OFTReal},
             {"area_ha", OFTReal}, {"centroid_x", OFTReal}, {"centroid_y", OFTReal}};
-        const sx__rs_poly_t p = {o->layer ? o->layer : "patches", o->connect8, fields, F_N, patch_visit, patch_finish, &c};
-        err = sx__rs_polygonize(comm, o->out_tif, o->out_gpkg, &p);
+        const sx_polygonize_t p = {o->layer ? o->layer : "patches", o->connect8, fields, F_N, 0, NULL,
+                                   patch_visit, patch_finish, &c};
+        /* the code raster is this step's product, staged until the step's products commit together */
+        err = sx_polygonize_raster(comm, sx_output_staged(o->out_tif), o->out_gpkg, &p);
     }
     if (!err && rank == 0)
         sx_log_info("rs patches: %zu patches of %s connectivity kept, %lld below the minimum mapping unit dropped",

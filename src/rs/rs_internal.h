@@ -133,35 +133,4 @@ typedef struct {
 sx_err sx__rs_feature_cells(MPI_Comm comm, const sx__rs_features_t *f, const sx_grid_t *g, const char *raster,
                             sx__rs_cells_t *c, int64_t *outside);
 
-/** One attribute of the polygons written by sx__rs_polygonize. */
-typedef struct {
-    const char *name;
-    OGRFieldType type;
-} sx__rs_poly_field_t;
-
-/** What sx__rs_polygonize writes: layer name, connectivity, fields (field 0
- *  is an integer that receives the raster value), and the caller's hooks on
- *  rank 0: visit() per polygon (set its fields, *keep = 0 drops it; value is
- *  the raster value), then finish() on the layer before it is committed (may
- *  be NULL). ctx is passed to both. */
-typedef struct {
-    const char *layer;
-    int connect8;                        /* 0: 4-connected (edges), 1: 8-connected (corners too) */
-    const sx__rs_poly_field_t *fields;
-    int nfields;
-    sx_err (*visit)(void *ctx, OGRFeatureH f, int value, int *keep);
-    sx_err (*finish)(void *ctx, OGRLayerH lyr);
-    void *ctx;
-} sx__rs_poly_t;
-
-/** Polygons of the connected regions of equal non-zero value of band 1 of
- *  raster (this step's product, read staged) into layer p->layer of the
- *  GeoPackage gpkg: traced on every rank over its block of rows, the
- *  regions that cross block edges joined on rank 0 (polygonize.c), written
- *  by rank 0 through a temporary name. Features come in raster-scan order
- *  of their first cell, rings in a canonical form: the same layer at any
- *  rank count. The hooks run on rank 0 only, in that order. Collective over
- *  comm; ranks agree. */
-sx_err sx__rs_polygonize(MPI_Comm comm, const char *raster, const char *gpkg, const sx__rs_poly_t *p);
-
 #endif

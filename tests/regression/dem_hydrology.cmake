@@ -113,6 +113,18 @@ add_test(NAME dem_watershed_areas
          COMMAND sh -c "ogr2ogr -f CSV /vsistdout/ ${SX_DEM_OUT}/olinda_np2/ws.gpkg | grep -q '\"2\",25.51163[0-9]*,\"1\"' && \
 ogr2ogr -f CSV /vsistdout/ ${SX_DEM_OUT}/olinda_np2/ws.gpkg | grep -q '\"3\",5.89602[0-9]*,\"0\"'")
 set_tests_properties(dem_watershed_areas PROPERTIES LABELS regression FIXTURES_REQUIRED dem_chain_np2)
+# The basin polygons (traced in parallel, sx_polygonize.h) are GDALPolygonize's 8-connected regions
+# of the basin raster with their areas, at every rank count (equal across ranks: dem_cli_equal);
+# and on basins made to cross every block edge and to hold together only through cell corners.
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME dem_watershed_vs_gdal_np${np}
+           COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/polygons_vs_gdal.py ${SX_DEM_OUT}/olinda_np${np}/ws.tif
+                   ${SX_DEM_OUT}/olinda_np${np}/ws.gpkg basins basin_id 8 --area area_km2 1e6)
+  set_tests_properties(dem_watershed_vs_gdal_np${np} PROPERTIES LABELS regression FIXTURES_REQUIRED dem_chain_np${np})
+endforeach()
+add_test(NAME dem_watershed_blocks
+         COMMAND ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/dem_watershed_blocks.py ${SX_BIN} ${SX_DEM_OUT}/ws_blocks)
+set_tests_properties(dem_watershed_blocks PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 4)
 
 # Reference results (TauDEM-Test-Data fills; Barnes 2013 flat test DEMs).
 set(SX_TAUDEM ${SX_REF_DIR}/taudem_test_data/Base)

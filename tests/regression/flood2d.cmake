@@ -7,6 +7,7 @@ set(SX_EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/regression/expect_error.sh)
 set(SX_COG_VALIDATOR /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py)
 set(F2D_JOB jobs/flood2d_olinda.yaml)
 set(F2D_SHORT --set steps.0.duration_s=10800 --set steps.0.report_interval_s=1800)
+string(REPLACE ";" " " F2D_SHORT_STR "${F2D_SHORT}")
 
 # np2 also runs 2 OpenMP threads per rank; np3 checkpoints every 3 s of
 # wall time: neither may change a bit of the products.
@@ -47,6 +48,27 @@ ${SX_TEST_OUT}/flood2d_np1 ${SX_TEST_OUT}/flood2d_np${np}${bytes}")
   set_tests_properties(flood2d_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "flood2d_np1;flood2d_np${np}")
 endforeach()
+# The extent polygons (traced in parallel, sx_polygonize.h) are GDALPolygonize's 4-connected
+# regions of max depth >= 0.1 m (the job's extent depth), with area_m2 their areas, at every rank count.
+foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
+  add_test(NAME flood2d_extent_vs_gdal_np${np}
+           COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/polygons_vs_gdal.py
+                   ${SX_TEST_OUT}/flood2d_np${np}/max_depth.tif ${SX_TEST_OUT}/flood2d_np${np}/flood_extent.gpkg
+                   flood_extent flooded 4 --min 0.1 --area area_m2 1)
+  set_tests_properties(flood2d_extent_vs_gdal_np${np} PROPERTIES LABELS regression FIXTURES_REQUIRED flood2d_np${np})
+endforeach()
+# With netCDF outputs only, the extent is traced from the staged max_depth.nc (it used to look for
+# the final name before the step's products were committed, and the run failed).
+file(MAKE_DIRECTORY ${SX_TEST_OUT}/flood2d_nc)
+add_test(NAME flood2d_extent_nc_np2
+         COMMAND sh -c "ln -sfn ${CMAKE_SOURCE_DIR}/data data && \
+${MPIEXEC_EXECUTABLE} --oversubscribe ${MPIEXEC_NUMPROC_FLAG} 2 ${F2D_BIN} flood2d ${CMAKE_SOURCE_DIR}/${F2D_JOB} \
+${F2D_SHORT_STR} --set steps.0.outputs=nc --out . && test ! -e max_depth.tif && \
+/usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/regression/polygons_vs_gdal.py 'NETCDF:\"max_depth.nc\":max_depth' \
+flood_extent.gpkg flood_extent flooded 4 --min 0.1 --area area_m2 1"
+         WORKING_DIRECTORY ${SX_TEST_OUT}/flood2d_nc)
+set_tests_properties(flood2d_extent_nc_np2 PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 2
+                     TIMEOUT 900)
 
 # The restart test runs the whole 26 h of the job (≈ 2 s on one core), so a
 # signal sent after a report always lands with thousands of steps still to

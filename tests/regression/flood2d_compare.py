@@ -2,7 +2,8 @@
 """flood2d_compare.py A_DIR B_DIR — the products of two flood2d runs are
 identical: every raster (COG and netCDF, every band of the depth series)
 bit for bit, the mass-balance CSV byte for byte, and the flood-extent
-polygons (geometry and area). Exit 0 if identical, 1 otherwise."""
+polygons feature for feature (FID, geometry as WKB, flooded and area).
+Exit 0 if identical, 1 otherwise."""
 import sys
 
 import numpy as np
@@ -43,7 +44,8 @@ bad += ca != cb
 def polys(d):
     ds = ogr.Open(d + "/flood_extent.gpkg")
     lyr = ds.GetLayer(0)
-    return sorted((f.GetGeometryRef().ExportToWkt(), f.GetField("area_m2")) for f in lyr)
+    return [(f.GetFID(), bytes(f.GetGeometryRef().ExportToWkb()), f.GetField("flooded"), f.GetField("area_m2"))
+            for f in lyr]
 
 
 pa, pb = polys(a_dir), polys(b_dir)

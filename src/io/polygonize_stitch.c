@@ -1,5 +1,5 @@
 /*
- * poly_stitch.c — rank 0 joins the pieces of regions that cross the ranks'
+ * polygonize_stitch.c — rank 0 joins the pieces of regions that cross the ranks'
  * block edges. Only the cells along the block edges are looked at: the
  * labels of each block's first and last rows (O(perimeter) data) give the
  * pairs of pieces that touch across an edge (the cell below, and the
@@ -10,13 +10,13 @@
  * Childs & Gaither 2011, "Data-parallel mesh connected components labeling
  * and analysis", EGPGV). A region's boundary is then the union of its
  * pieces' edges (the shared block-edge sides are never boundary edges, see
- * poly_label.c), traced into rings by poly_rings.c exactly as for a region
+ * polygonize_label.c), traced into rings by polygonize_rings.c exactly as for a region
  * inside one block.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "rs/poly_internal.h"
+#include "io/polygonize_internal.h"
 
 static int pair_cmp(const void *a, const void *b)
 {

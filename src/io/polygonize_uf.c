@@ -1,12 +1,12 @@
 /*
- * poly_uf.c — the union–find (disjoint sets) of the polygonizer: the block
- * labelling's provisional labels (poly_label.c) and the joining of pieces
- * across block edges (poly_stitch.c). Path halving and the smaller index as
+ * polygonize_uf.c — the union–find (disjoint sets) of the polygonizer: the block
+ * labelling's provisional labels (polygonize_label.c) and the joining of pieces
+ * across block edges (polygonize_stitch.c). Path halving and the smaller index as
  * the root (Tarjan & van Leeuwen 1984, "Worst-case analysis of set union
  * algorithms", JACM 31(2); as in Wu, Otoo & Suzuki 2009), so a set's root is
  * its first element — in raster-scan order for both callers.
  */
-#include "rs/poly_internal.h"
+#include "io/polygonize_internal.h"
 
 int64_t sx__poly_find(int64_t *p, int64_t a)
 {

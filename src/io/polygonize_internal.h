@@ -1,8 +1,11 @@
 /*
- * poly_internal.h — the pieces of the parallel polygonizer (polygonize.c):
- * block labelling (poly_label.c), rings from boundary edges (poly_rings.c)
- * and the stitching of pieces across block edges (poly_stitch.c). Internal
- * to src/rs; nothing here is collective except where said.
+ * polygonize_internal.h — the pieces of the parallel polygonizer
+ * (polygonize.c, public API in sx_polygonize.h): block labelling
+ * (polygonize_label.c), rings from boundary edges (polygonize_rings.c), the
+ * stitching of pieces across block edges (polygonize_stitch.c), the
+ * messages to rank 0 (polygonize_exchange.c) and the GeoPackage writer
+ * (polygonize_write.c). Internal to src/io; nothing here is collective
+ * except where said.
  *
  * Coordinates are grid corners: vertex (x, y) is the top-left corner of
  * cell (column x, row y); the map coordinates come from the raster's
@@ -11,12 +14,16 @@
  * (or the raster's edge), directed with the region on its right as drawn
  * (x east, y down): d = 0 east, 1 south, 2 west, 3 north.
  */
-#ifndef SX_RS_POLY_INTERNAL_H
-#define SX_RS_POLY_INTERNAL_H
+#ifndef SX_IO_POLYGONIZE_INTERNAL_H
+#define SX_IO_POLYGONIZE_INTERNAL_H
 
+#include <gdal.h>
+#include <mpi.h>
+#include <ogr_srs_api.h>
 #include <stdint.h>
 
 #include "sanxiang/sx_err.h"
+#include "sanxiang/sx_polygonize.h"
 
 /** One directed unit edge: start corner (x, y) and direction d. */
 typedef struct {
@@ -96,5 +103,51 @@ typedef struct {
  *  merged[owner], owner being the block of its first cell, in raster-scan
  *  order. Local. */
 sx_err sx__poly_stitch(const sx__poly_side_t *side, int nside, int64_t nx, int connect8, sx__poly_buf_t *merged);
+
+/** A rank's message to rank 0 (y0, ny, the boundary pieces, the first and
+ *  last rows' labels renumbered among them, their edges) from its block;
+ *  m->failed on lack of memory. Local. */
+void sx__poly_side_message(const sx__poly_block_t *b, sx__poly_buf_t *m);
+
+/** The arrays a decoded side message owns (sx__poly_side_read). */
+typedef struct {
+    int32_t *rows;
+    sx__poly_piece_t *piece;
+} sx__poly_side_store_t;
+
+/** Decodes message m of a block of a raster nx wide into s; top / bottom:
+ *  its first / last row is shared with another block. s points into m and
+ *  st (the caller frees st->rows and st->piece). Local. */
+sx_err sx__poly_side_read(const int64_t *m, int64_t nx, int top, int bottom, sx__poly_side_t *s,
+                          sx__poly_side_store_t *st);
+
+/** A buffer from this rank to rank 0 and its receipt there: the length,
+ *  rank 0's go-ahead (0 when it cannot hold it, so no rank is left
+ *  waiting), then the values. Point-to-point between the two ranks. */
+sx_err sx__poly_send(MPI_Comm comm, int tag, const sx__poly_buf_t *b);
+sx_err sx__poly_recv(MPI_Comm comm, int src, int tag, sx__poly_buf_t *b);
+
+/** The layer being written on rank 0 (polygonize_write.c). */
+typedef struct {
+    GDALDatasetH dst;
+    OGRLayerH lyr;
+    OGRSpatialReferenceH srs, ea;       /* the raster's CRS; EPSG:6933 for areas of a geographic one */
+    OGRCoordinateTransformationH ct;    /* srs -> ea, or NULL */
+    double gt[6];
+    GIntBig fid;                        /* features kept so far */
+    int in_tx;
+    const char *tmp;                    /* the file's (temporary) name, for messages */
+    const sx_polygonize_t *p;
+} sx__poly_writer_t;
+
+/** Creates the GeoPackage tmp with p's layer and fields in raster's CRS and
+ *  opens its transaction. Close w even when this fails. Local. */
+sx_err sx__poly_writer_open(const char *raster, const char *tmp, const sx_polygonize_t *p, sx__poly_writer_t *w);
+/** Writes the feature of the record at r (through p->visit) and returns the
+ *  record's length in *len. Local. */
+sx_err sx__poly_writer_record(sx__poly_writer_t *w, const int64_t *r, size_t *len);
+/** Runs p->finish and commits when err is SX_OK; closes and frees w either
+ *  way; returns the first error. Local. */
+sx_err sx__poly_writer_close(sx__poly_writer_t *w, sx_err err);
 
 #endif

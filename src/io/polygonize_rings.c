@@ -1,5 +1,5 @@
 /*
- * poly_rings.c — the rings of one region from its boundary edges, in a
+ * polygonize_rings.c — the rings of one region from its boundary edges, in a
  * canonical form, and the int64 buffers that carry them.
  *
  * The edges are sorted by start corner (row, column, direction) and followed
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rs/poly_internal.h"
+#include "io/polygonize_internal.h"
 
 void sx__poly_buf_push(sx__poly_buf_t *b, const int64_t *v, size_t n)
 {

@@ -1,15 +1,19 @@
 /*
- * poly_label.c — one rank's share of the polygonizer: the connected pieces of
- * equal non-zero value in its block of rows, and each piece's boundary edges.
+ * polygonize_label.c — one rank's share of the polygonizer: the connected
+ * pieces of equal non-zero value in its block of rows, and each piece's
+ * boundary edges.
  *
  * Two-pass connected-component labelling with union-find (Rosenfeld &
  * Pfaltz 1966, "Sequential operations in digital picture processing", JACM
- * 13(4); the union-find of poly_uf.c, as in Wu, Otoo & Suzuki 2009,
+ * 13(4); the union-find of polygonize_uf.c, as in Wu, Otoo & Suzuki 2009,
  * "Optimizing two-pass connected-component labeling algorithms", Pattern
- * Anal. Appl. 12): the first pass gives each cell a provisional
- * label and joins it with its already-scanned neighbours of equal value (W
- * and N; NW and NE too when 8-connected); the second numbers the roots in
- * raster-scan order of their first cell. An edge of a cell is a boundary edge
+ * Anal. Appl. 12): the first pass gives each cell a provisional label and
+ * joins it with its already-scanned neighbours of equal value (W and N; NW
+ * and NE too when 8-connected), by Wu et al.'s decision tree — neighbours
+ * that touch each other are in one set already, so a cell needs at most one
+ * union (none inside a region when 8-connected); the second numbers the
+ * roots in raster-scan order of their first cell, so the pieces do not
+ * depend on which provisional labels were joined. An edge of a cell is a boundary edge
  * where the neighbour across it has another value or lies outside the raster
  * (the rows above and below the block are read for this), so the edges of a
  * region split across blocks are the union of its pieces' edges, with
@@ -18,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rs/poly_internal.h"
+#include "io/polygonize_internal.h"
 
 /* Provisional labels (1 ..) in lab, parents in *parent; returns their count + 1. */
 static sx_err first_pass(const int32_t *v, int64_t nx, int64_t ny, int connect8, int32_t *lab, int64_t **parent,
@@ -38,16 +42,19 @@ static sx_err first_pass(const int32_t *v, int64_t nx, int64_t ny, int connect8,
                 l[i] = 0;
                 continue;
             }
-            int32_t m = 0;
-            /* neighbours already labelled: W, N, and NW, NE when 8-connected */
-            const int64_t nb[4][2] = {{0, -1}, {-1, 0}, {-1, -1}, {-1, 1}};
-            for (int k = 0; k < (connect8 ? 4 : 2); k++) {
-                const int64_t jj = j + nb[k][0], ii = i + nb[k][1];
-                if (jj < 0 || ii < 0 || ii >= nx) continue;
-                if ((jj == j ? row : up)[ii] != c) continue;
-                const int32_t o = (jj == j ? l : lu)[ii];
-                if (!m) m = o;
-                else sx__poly_unite(p, m, o);
+            /* the neighbours already labelled (W, N; NW, NE when 8-connected) of
+             * value c, by Wu, Otoo & Suzuki's decision tree: two neighbours that
+             * touch each other are in one set already, so at most one union */
+            const int w = i > 0 && row[i - 1] == c;
+            int32_t m = w ? l[i - 1] : 0;
+            if (j > 0 && up[i] == c) {
+                if (w && !connect8 && l[i - 1] != lu[i]) sx__poly_unite(p, l[i - 1], lu[i]);
+                m = lu[i];
+            } else if (j > 0 && connect8) {
+                const int nw = i > 0 && up[i - 1] == c, ne = i + 1 < nx && up[i + 1] == c;
+                if (ne && (nw || w)) sx__poly_unite(p, lu[i + 1], nw ? lu[i - 1] : l[i - 1]);
+                if (ne) m = lu[i + 1];
+                else if (nw) m = lu[i - 1];
             }
             if (!m) {
                 if ((size_t)n == cap) {
@@ -74,10 +81,13 @@ static sx_err first_pass(const int32_t *v, int64_t nx, int64_t ny, int connect8,
     return SX_OK;
 }
 
-/* Is the cell at (i, j + dj) of the padded block a different value from c? */
-static int differs(const int32_t *v, int64_t nx, int64_t i, int64_t j, int32_t c)
+/* The sides of cell i of row (in the padded block) that are boundary edges,
+ * as bits: 1 N, 2 E, 4 S, 8 W — where the neighbour across has another value
+ * than c or lies outside the raster. */
+static unsigned boundary_sides(const int32_t *row, int64_t nx, int64_t i, int32_t c)
 {
-    return i < 0 || i >= nx || v[(j + 1) * nx + i] != c;
+    return (unsigned)(row[i - nx] != c) | (unsigned)(i + 1 >= nx || row[i + 1] != c) << 1 |
+           (unsigned)(row[i + nx] != c) << 2 | (unsigned)(i == 0 || row[i - 1] != c) << 3;
 }
 
 sx_err sx__poly_label(const int32_t *v, int64_t nx, int64_t ny, int64_t y0, int connect8, int top, int bottom,
@@ -118,18 +128,17 @@ sx_err sx__poly_label(const int32_t *v, int64_t nx, int64_t ny, int64_t y0, int 
                 sx__poly_piece_t *q = &b->piece[l - 1];
                 const int32_t c = v[(j + 1) * nx + i];
                 const int64_t gy = y0 + j;
-                /* sides N, E, S, W with their edges' start corners and directions */
-                const int side[4] = {differs(v, nx, i, j - 1, c), differs(v, nx, i + 1, j, c),
-                                     differs(v, nx, i, j + 1, c), differs(v, nx, i - 1, j, c)};
-                const sx__poly_edge_t ed[4] = {{gy, i, 0}, {gy, i + 1, 1}, {gy + 1, i + 1, 2}, {gy + 1, i, 3}};
+                const unsigned side = boundary_sides(v + (j + 1) * nx, nx, i, c);
                 if (pass == 0) {
                     if (!q->cells) q->y = gy, q->x = i, q->value = c;
                     q->cells++;
-                    q->ne += side[0] + side[1] + side[2] + side[3];
+                    q->ne += __builtin_popcount(side);
                     if ((top && j == 0) || (bottom && j == ny - 1)) q->boundary = 1;
-                } else {
+                } else if (side) {
+                    /* sides N, E, S, W: their edges' start corners and directions */
+                    const sx__poly_edge_t ed[4] = {{gy, i, 0}, {gy, i + 1, 1}, {gy + 1, i + 1, 2}, {gy + 1, i, 3}};
                     for (int s = 0; s < 4; s++)
-                        if (side[s]) b->e[q->e0 + count[l - 1]++] = ed[s];
+                        if (side >> s & 1) b->e[q->e0 + count[l - 1]++] = ed[s];
                 }
             }
         }
