@@ -243,6 +243,22 @@ static sx_err plan_header(const settings *s, const sx__cog_plan_t *p, const sx__
     return SX_OK;
 }
 
+/* The file layout of the tiles of levels nlevels - 1 down to k0, smallest
+ * level first, each level in row-major order, from byte pos: offsets[t] is
+ * where tile t's data starts, past its 4-byte size leader. offsets may be
+ * counts itself. Returns the byte after the last tile. */
+static uint64_t lay_out(const sx__cog_pyramid_t *pyr, int k0, uint64_t pos, const uint64_t *counts,
+                        uint64_t *offsets)
+{
+    for (int k = pyr->nlevels - 1; k >= k0; k--)
+        for (int64_t t = pyr->base[k]; t < pyr->base[k] + pyr->lv[k].ntx * pyr->lv[k].nty; t++) {
+            uint64_t n = counts[t] + SX__COG_TILE_EXTRA;
+            offsets[t] = pos + 4;
+            pos += n;
+        }
+    return pos;
+}
+
 /* Once the overviews are compressed, every tile whose offset is already
  * certain gets a writer thread: the header's size is certain when the format
  * chosen for the largest size the tiles can compress to is the format the
@@ -287,16 +303,10 @@ static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx_
     for (int k = 1; k < pyr->nlevels; k++) nover += nmine[k];
     if (err == SX_OK && certain && m + nover > 0) err = sx__cog_stream_open(tmp_path, m + nover, stream);
     if (err == SX_OK && *stream) {
-        uint64_t pos = hb; /* counts become the overview tiles' offsets, smallest level first */
-        for (int k = pyr->nlevels - 1; k >= 1; k--)
-            for (int64_t t = 0; t < pyr->lv[k].ntx * pyr->lv[k].nty; t++) {
-                uint64_t n = counts[pyr->base[k] + t] + SX__COG_TILE_EXTRA;
-                counts[pyr->base[k] + t] = pos;
-                pos += n;
-            }
+        lay_out(pyr, 1, hb, counts, counts); /* the overview tiles' sizes become their offsets */
         for (int k = pyr->nlevels - 1; k >= 1; k--)
             for (int64_t i = 0; i < nmine[k]; i++)
-                sx__cog_stream_push(*stream, counts[pyr->base[k] + mine[k][i].index], comp[k][i].bytes,
+                sx__cog_stream_push(*stream, counts[pyr->base[k] + mine[k][i].index] - 4, comp[k][i].bytes,
                                     (size_t)comp[k][i].n + SX__COG_TILE_EXTRA);
         *over_streamed = 1;
         *nstream = m;
@@ -432,11 +442,7 @@ static sx_err place(const settings *s, const sx__cog_plan_t *p, const sx__cog_ta
     uint64_t data = 0, pos = 0;
     for (int64_t t = 0; t < pyr->ntiles; t++) data += counts[t] + SX__COG_TILE_EXTRA;
     SX_CHECK(plan_header(s, p, tags, data, h, &pos));
-    for (int k = pyr->nlevels - 1; k >= 0; k--)
-        for (int64_t t = 0; t < pyr->lv[k].ntx * pyr->lv[k].nty; t++) {
-            offsets[pyr->base[k] + t] = pos + 4;
-            pos += counts[pyr->base[k] + t] + SX__COG_TILE_EXTRA;
-        }
+    lay_out(pyr, 0, pos, counts, offsets);
     h->offsets = offsets, h->counts = counts;
     return SX_OK;
 }
