@@ -66,6 +66,13 @@ sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, con
 sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill,
                       sx_band_stats_t *st);
 
+/** The GDAL name under which a layer that sx_layer_write just wrote can be
+ *  read now: its COG if it wrote one (cog_path not NULL), else the netCDF
+ *  variable var of nc_path, each at sx_output_staged()'s name, i.e. its
+ *  temporary file while the job step's outputs are staged (on rank 0).
+ *  Truncated to len bytes. Not collective. */
+void sx_layer_staged_name(const char *cog_path, const char *nc_path, const char *var, char *buf, size_t len);
+
 /** Derive "<stem>.nc" from an output path "<stem>.tif" (or append .nc). */
 void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len);
 

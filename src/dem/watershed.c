@@ -314,9 +314,7 @@ sx_err sx_dem_watershed_run(MPI_Comm comm, const sx_watershed_opts_t *o)
     SX_CHECK_GOTO(sx_layer_write(comm, &gd, d.own, lab, d.own.nx, &lo), err, done);
     if (o->polygons) {
         char src[SX_PATH_MAX + 32];
-        /* the raster just written, staged until the step's products commit together */
-        if (o->out_cog) snprintf(src, sizeof src, "%s", sx_output_staged(o->out_cog));
-        else snprintf(src, sizeof src, "NETCDF:\"%s\":basin", sx_output_staged(o->out_nc));
+        sx_layer_staged_name(o->out_cog, o->out_nc, "basin", src, sizeof src);
         err = basin_polygons(comm, src, o->polygons, km2, down, n);
     }
     if (err == SX_OK)

@@ -159,16 +159,14 @@ static sx_err simulate(sx_f2d_t *m, const sx_f2d_run_opts_t *o, const run_paths 
 static sx_err finish(sx_f2d_t *m, const sx_f2d_run_opts_t *o, const run_paths *rp, const double *times, int64_t nrep)
 {
     SX_CHECK(sx__f2d_write_max_layers(m, o->out_dir, o->formats, o->provenance));
-    char path[SX_PATH_MAX + 64], src[SX_PATH_MAX + 64];
+    char path[SX_PATH_MAX + 64], src[SX_PATH_MAX + 64], cog[SX_PATH_MAX + 64];
     if (o->snapshots) {
         snprintf(path, sizeof path, "%s/depth_series.nc", o->out_dir);
         SX_CHECK(sx__f2d_assemble_series(m, rp->snap_fmt, nrep + 1, times, path, o->provenance));
     }
-    /* the max-depth layer just written, staged until the step's products commit together */
-    if (o->formats & SX_LAYER_COG) snprintf(path, sizeof path, "%s/max_depth.tif", o->out_dir);
-    else snprintf(path, sizeof path, "%s/max_depth.nc", o->out_dir);
-    if (o->formats & SX_LAYER_COG) snprintf(src, sizeof src, "%s", sx_output_staged(path));
-    else snprintf(src, sizeof src, "NETCDF:\"%s\":max_depth", sx_output_staged(path));
+    snprintf(cog, sizeof cog, "%s/max_depth.tif", o->out_dir);
+    snprintf(path, sizeof path, "%s/max_depth.nc", o->out_dir);
+    sx_layer_staged_name(o->formats & SX_LAYER_COG ? cog : NULL, path, "max_depth", src, sizeof src);
     snprintf(path, sizeof path, "%s/flood_extent.gpkg", o->out_dir);
     SX_CHECK(sx__f2d_write_extent(m->comm, src, o->extent_depth, path));
     sx_err err = SX_OK;

@@ -86,6 +86,12 @@ void sx_layer_nc_beside(const char *cog_path, char *buf, size_t len)
     strncat(buf, ".nc", len - strlen(buf) - 1);
 }
 
+void sx_layer_staged_name(const char *cog_path, const char *nc_path, const char *var, char *buf, size_t len)
+{
+    if (cog_path) snprintf(buf, len, "%s", sx_output_staged(cog_path));
+    else snprintf(buf, len, "NETCDF:\"%s\":%s", sx_output_staged(nc_path), var);
+}
+
 sx_err sx_layer_write(MPI_Comm comm, const sx_grid_t *grid, sx_window_t own, const void *data, int64_t row_stride,
                       const sx_layer_out_t *o)
 {
