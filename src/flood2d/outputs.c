@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "f2d_internal.h"
 #include "f2d_outputs.h"
 #include "sanxiang/sx_h5cf.h"
