@@ -59,6 +59,22 @@ static inline void sx_xsum_fast_add(sx_xsum_fast_t *f, int lane, double x)
     f->bucket[lane][e] += (m ^ neg) - neg;
 }
 
+/*
+ * Add the n finite values of p (n <= SX_XSUM_VEC_MAX) to s exactly, at the
+ * speed of a vector sum: error-free extraction (Rump, Ogita & Oishi 2008,
+ * "Accurate floating-point summation part I", SIAM J. Sci. Comput. 31(1),
+ * Algorithm 3.2 ExtractVector and Lemma 3.3). With σ a power of two at
+ * least 2^M times max|p| (2^M >= n + 2), q = (σ + p) − σ splits each value
+ * into a part on the grid eps·σ, whose sum any order computes exactly, and
+ * a remainder p − q below eps·σ; the remainders go round again (about 42
+ * bits of range a round) until they are all zero, and whatever is left
+ * after a few rounds or outside the safe exponent range is added one by one.
+ * p is overwritten (its remainders). The result equals adding the same
+ * values with sx_xsum_add.
+ */
+#define SX_XSUM_VEC_MAX 1024
+void sx_xsum_add_vec(sx_xsum_t *s, double *p, int n);
+
 /* dst += src, exactly. */
 void sx_xsum_merge(sx_xsum_t *dst, const sx_xsum_t *src);
 /* Every rank's s becomes the exact sum over comm. Collective. */

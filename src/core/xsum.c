@@ -87,6 +87,56 @@ void sx_xsum_fast_flush(sx_xsum_fast_t *f, sx_xsum_t *s)
         }
 }
 
+/* 2^M >= SX_XSUM_VEC_MAX + 2, the lemma's bound on the count */
+#define VEC_M 11
+#define VEC_ROUNDS 4
+
+/* One extraction round over p with σ = 2^k: returns the exact sum of the
+ * extracted parts, leaves the remainders in p and their largest magnitude
+ * in *rest. Vector lanes may add in any order: every partial sum is exact. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static double extract(double *p, int n, double sigma,
+                                                                                     double *rest)
+{
+    double tau = 0, mx = 0;
+#pragma omp simd reduction(+ : tau) reduction(max : mx)
+    for (int i = 0; i < n; i++) {
+        const double q = (sigma + p[i]) - sigma;
+        const double r = p[i] - q;
+        p[i] = r;
+        tau += q;
+        const double a = fabs(r);
+        mx = a > mx ? a : mx;
+    }
+    *rest = mx;
+    return tau;
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default"))) static double max_abs(const double *p, int n)
+{
+    double mx = 0;
+#pragma omp simd reduction(max : mx)
+    for (int i = 0; i < n; i++) {
+        const double a = fabs(p[i]);
+        mx = a > mx ? a : mx;
+    }
+    return mx;
+}
+
+void sx_xsum_add_vec(sx_xsum_t *s, double *p, int n)
+{
+    double mx = max_abs(p, n);
+    for (int round = 0; round < VEC_ROUNDS && mx > 0; round++) {
+        int e;
+        frexp(mx, &e); /* mx < 2^e */
+        const int k = e + VEC_M;
+        /* σ + p stays finite, and the grid eps·σ = 2^(k − 53) stays above the subnormals */
+        if (k > 1022 || k - 53 < -1022) break;
+        sx_xsum_add(s, extract(p, n, ldexp(1.0, k), &mx));
+    }
+    if (mx > 0)
+        for (int i = 0; i < n; i++) sx_xsum_add(s, p[i]); /* zeros add nothing */
+}
+
 void sx_xsum_merge(sx_xsum_t *dst, const sx_xsum_t *src)
 {
     sx_xsum_t t = *src;

@@ -54,12 +54,15 @@ int sx__cog_compression_tag(sx_cog_codec c);
 int sx__cog_predictor_tag(sx_cog_codec c, sx_dtype t);
 /** The codec's default level (docs/performance.md) and accepted range. */
 void sx__cog_level_range(sx_cog_codec c, int *deflt, int *lo, int *hi);
+/** ZSTD's default: a level per tile (sx__cog_encode), chosen from the tile. */
+#define SX__COG_ZSTD_BY_TILE 1000
 /** Apply predictor p (1, 2 or 3) in place to rows x width cells of type t,
  *  row-major and contiguous; scratch holds one row (width cells). */
 void sx__cog_predict(int p, sx_dtype t, void *cells, int64_t width, int64_t rows, void *scratch);
 
 typedef struct sx__cog_encoder sx__cog_encoder_t;
-/** An encoder for inputs of up to max_in bytes; one per thread. */
+/** An encoder for inputs of up to max_in bytes; one per thread. level may
+ *  be SX__COG_ZSTD_BY_TILE for ZSTD. */
 sx_err sx__cog_encoder_create(sx_cog_codec c, int level, size_t max_in, sx__cog_encoder_t **out);
 /** Compress n bytes at in. *out points into the encoder (or at in for NONE)
  *  and stays valid until the next call. Deterministic: the same bytes give

@@ -159,8 +159,10 @@ static inline double fmean_double(const double *v, int n) { return fsum(v, n) / 
  * cell: invalid cells add +0.0, which leaves the sum unchanged (a sum that
  * starts at +0.0 is never -0.0), so the result equals the general path. */
 #define PAIRS(T)                                                                          \
-    static int64_t pairs_##T(T fv, const T *restrict r0, const T *restrict r1, int64_t n, T *restrict o) \
+    __attribute__((target_clones("avx512f", "avx2", "default"))) static int64_t pairs_##T(  \
+        T fv, const T *restrict r0, const T *restrict r1, int64_t n, T *restrict o)       \
     {                                                                                     \
+        _Pragma("omp simd")                                                               \
         for (int64_t i = 0; i < n; i++) {                                                 \
             T a = r0[2 * i], b = r0[2 * i + 1], c = r1[2 * i], d = r1[2 * i + 1];         \
             int va = VALID(a), vb = VALID(b), vc = VALID(c), vd = VALID(d);               \
@@ -170,7 +172,8 @@ static inline double fmean_double(const double *v, int n) { return fsum(v, n) / 
             s += vc ? (double)c : 0.0;                                                    \
             s += vd ? (double)d : 0.0;                                                    \
             int k = va + vb + vc + vd;                                                    \
-            o[i] = k ? (T)(s / k) : fv;                                                   \
+            const double q = s / (k ? k : 1); /* formed for every group: a select, no branch */ \
+            o[i] = k ? (T)q : fv;                                                         \
         }                                                                                 \
         return n;                                                                         \
     }

@@ -66,8 +66,9 @@ static sx_err choose(const sx_cog_layer_t *l, settings *s)
         SX_FAIL_IF(*end || v < lo || v > hi, SX_ERR_CONFIG, "SX_COG_LEVEL='%s': this codec takes levels %d..%d", e, lo, hi);
         s->level = (int)v;
     }
-    if (s->level == 0) s->level = deflt;
-    SX_FAIL_IF(s->codec != SX_COG_NONE && (s->level < lo || s->level > hi), SX_ERR_CONFIG,
+    if (s->level == 0) s->level = s->codec == SX_COG_ZSTD ? SX__COG_ZSTD_BY_TILE : deflt; /* cog_codec.c */
+    SX_FAIL_IF(s->codec != SX_COG_NONE && s->level != SX__COG_ZSTD_BY_TILE && (s->level < lo || s->level > hi),
+               SX_ERR_CONFIG,
                "COG compression level %d: this codec takes levels %d..%d", s->level, lo, hi);
     s->tile = l->tile ? l->tile : SX__COG_TILE_DEFAULT;
     SX_FAIL_IF(s->tile < 16 || s->tile % 16 || s->tile > 4096, SX_ERR_CONFIG,

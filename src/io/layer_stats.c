@@ -3,10 +3,11 @@
  * standard deviation over valid cells) reduced from the ranks' own blocks.
  *
  * The COG stores them (STATISTICS_* metadata, what QGIS and gdalinfo show)
- * without a second pass over the written file. Sums go through the exact
- * accumulator (sx_xsum.h, its per-exponent front end: one integer addition
- * per cell), so the figures are bit-identical at any rank and thread count; the variance is the exact sum of (x − mean)², mean taken
- * from the exact total, as GDAL defines it (population, not sample).
+ * without a second pass over the written file. Sums are exact (sx_xsum.h:
+ * floating layers in vector chunks by error-free extraction), so the figures
+ * are bit-identical at any rank and thread count; the variance is the exact
+ * sum of fl(fl(x − mean)²), mean taken from the exact total, as GDAL defines
+ * it (population, not sample).
  * Layers of 8- and 16-bit integers (masks, classes, flow directions) are
  * counted into a histogram instead, one increment per cell, and the same
  * sums are formed from it exactly — count × value, and count × (v − mean)²
@@ -55,8 +56,7 @@ static void part_init(part_t *p)
 }
 
 /* Before a row of nx additions: 1 when the buckets must be flushed first,
- * once 2^30 additions per lane have gone in (their bound: sx_xsum.h, and
- * f32_sum's int64 buckets below). */
+ * once 2^30 additions per lane have gone in (their bound: sx_xsum.h). */
 static inline int flush_due(int64_t *since_flush, int64_t nx)
 {
     int due = *since_flush > (INT64_C(1) << 30);
@@ -73,97 +73,61 @@ static void part_merge(part_t *a, const part_t *b)
     if (b->max > a->max) a->max = b->max;
 }
 
-/* One pass over rows [j0, j1) of cells of type T, skipping NaN and fill (fv):
- * mean == NULL: count, min, max, Σx; else Σ(x − mean)². One loop per type,
- * so the inner loop has no type dispatch; cell i adds to lane i % LANES. */
-#define SCAN(T)                                                                                        \
-    static void scan_##T(sx_window_t own, const void *data, int64_t stride, double fv, const double *mean, \
-                         int64_t j0, int64_t j1, sx_xsum_fast_t *f, part_t *p)                         \
-    {                                                                                                  \
-        int64_t since_flush = 0;                                                                       \
-        for (int64_t j = j0; j < j1; j++) {                                                            \
-            const T *row = (const T *)data + j * stride;                                               \
-            if (flush_due(&since_flush, own.nx)) sx_xsum_fast_flush(f, &p->sum);                      \
-            if (mean) {                                                                                \
-                const double mu = *mean;                                                               \
-                for (int64_t i = 0; i < own.nx; i++) {                                                 \
-                    double v = (double)row[i];                                                         \
-                    if (isnan(v) || v == fv) continue;                                                 \
-                    double d = v - mu;                                                                 \
-                    sx_xsum_fast_add(f, (int)(i & (SX_XSUM_LANES - 1)), d * d);                        \
-                }                                                                                      \
-                continue;                                                                              \
-            }                                                                                          \
-            int64_t n = 0;                                                                             \
-            double mn = p->min, mx = p->max;                                                           \
-            for (int64_t i = 0; i < own.nx; i++) {                                                     \
-                double v = (double)row[i];                                                             \
-                if (isnan(v) || v == fv) continue;                                                     \
-                sx_xsum_fast_add(f, (int)(i & (SX_XSUM_LANES - 1)), v);                                \
-                n++;                                                                                   \
-                mn = v < mn ? v : mn;                                                                  \
-                mx = v > mx ? v : mx;                                                                  \
-            }                                                                                          \
-            p->n += n, p->min = mn, p->max = mx;                                                       \
-        }                                                                                              \
+/* The terms of one pass over n cells of type T (n <= SX_XSUM_VEC_MAX) into
+ * t, 0 for NaN and fill (fv) cells: pass 1 (mean == NULL) the values, and
+ * their count, min and max; pass 2 fl(fl(x − mean)²). Vector code: the
+ * exact sum of t is then taken by error-free extraction (sx_xsum_add_vec).
+ * Min and max see x + 0.0, so a −0 is reported as 0 whatever the order. */
+#define TERMS(T)                                                                                        \
+    __attribute__((target_clones("avx512f", "avx2", "default"))) static int64_t terms_##T(               \
+        const T *row, int n, double fv, const double *mean, double *t, double *mn, double *mx)          \
+    {                                                                                                   \
+        if (mean) {                                                                                     \
+            const double mu = *mean;                                                                    \
+            _Pragma("omp simd")                                                                         \
+            for (int i = 0; i < n; i++) {                                                               \
+                const double v = (double)row[i], d = v - mu;                                            \
+                t[i] = v == v && v != fv ? d * d : 0.0;                                                 \
+            }                                                                                           \
+            return 0;                                                                                   \
+        }                                                                                               \
+        int64_t k = 0;                                                                                  \
+        double lo = *mn, hi = *mx;                                                                      \
+        _Pragma("omp simd reduction(+ : k) reduction(min : lo) reduction(max : hi)")                   \
+        for (int i = 0; i < n; i++) {                                                                   \
+            const double v = (double)row[i] + 0.0;                                                      \
+            const int ok = v == v && v != fv;                                                           \
+            t[i] = ok ? v : 0.0;                                                                        \
+            k += ok;                                                                                    \
+            lo = ok && v < lo ? v : lo;                                                                 \
+            hi = ok && v > hi ? v : hi;                                                                 \
+        }                                                                                               \
+        *mn = lo, *mx = hi;                                                                             \
+        return k;                                                                                       \
     }
-SCAN(float)
-SCAN(double)
-#undef SCAN
+TERMS(float)
+TERMS(double)
+#undef TERMS
 
-/* Pass 1 over Float32 cells, cheaper than SCAN(float)'s: a float's signed
- * 24-bit mantissa is added to an int64 bucket for its 8-bit exponent (no
- * widening to double, no 128-bit add); a bucket stays below 2^54 in
- * magnitude between flushes (2^30 additions). The same exact sum. */
-static void f32_flush(int64_t (*b)[256], sx_xsum_t *s)
+/* One pass over rows [j0, j1) of a floating block (see terms_T) into p. */
+static void scan_rows(sx_window_t own, const void *data, int64_t stride, sx_dtype t, double fv, const double *mean,
+                      int64_t j0, int64_t j1, part_t *p)
 {
-    for (int lane = 0; lane < SX_XSUM_LANES; lane++)
-        for (int e = 0; e < 256; e++) {
-            int64_t v = b[lane][e];
-            if (!v) continue;
-            b[lane][e] = 0;
-            /* v * 2^(max(e, 1) - 150): as two doubles, each exact */
-            int sc = (e ? e : 1) - 150;
-            int64_t hi = v / (INT64_C(1) << 32), lo = v - hi * (INT64_C(1) << 32);
-            sx_xsum_add(s, ldexp((double)hi, sc + 32));
-            sx_xsum_add(s, ldexp((double)lo, sc));
+    double terms[SX_XSUM_VEC_MAX];
+    for (int64_t j = j0; j < j1; j++)
+        for (int64_t c = 0; c < own.nx; c += SX_XSUM_VEC_MAX) {
+            const int n = (int)(own.nx - c < SX_XSUM_VEC_MAX ? own.nx - c : SX_XSUM_VEC_MAX);
+            p->n += t == SX_DT_FLOAT32
+                        ? terms_float((const float *)data + j * stride + c, n, fv, mean, terms, &p->min, &p->max)
+                        : terms_double((const double *)data + j * stride + c, n, fv, mean, terms, &p->min, &p->max);
+            sx_xsum_add_vec(&p->sum, terms, n);
         }
-}
-
-static void f32_sum(sx_window_t own, const void *data, int64_t stride, double fv, int64_t j0, int64_t j1, part_t *p)
-{
-    int64_t b[SX_XSUM_LANES][256];
-    memset(b, 0, sizeof b);
-    const float fvf = (float)fv; /* fill rounded through Float32; NaN (no fill) equals nothing */
-    int64_t since_flush = 0;
-    for (int64_t j = j0; j < j1; j++) {
-        const float *row = (const float *)data + j * stride;
-        if (flush_due(&since_flush, own.nx)) f32_flush(b, &p->sum);
-        int64_t n = 0;
-        float mn = (float)p->min, mx = (float)p->max;
-        for (int64_t i = 0; i < own.nx; i++) {
-            float v = row[i];
-            if (isnan(v) || v == fvf) continue;
-            uint32_t u;
-            memcpy(&u, &v, sizeof u);
-            uint32_t e = (u >> 23) & 0xffu;
-            int64_t m = (int64_t)((u & 0x7fffffu) | (uint32_t)(e != 0) << 23);
-            int64_t neg = -(int64_t)(u >> 31);
-            b[i & (SX_XSUM_LANES - 1)][e] += (m ^ neg) - neg;
-            n++;
-            mn = v < mn ? v : mn;
-            mx = v > mx ? v : mx;
-        }
-        p->n += n, p->min = mn, p->max = mx;
-    }
-    f32_flush(b, &p->sum);
 }
 
 /* Floating types (integer types take the histogram). Pass 1 (mean == NULL):
- * count, min, max, Σx. Pass 2: Σ(x − mean)². fast holds one bucket
- * accumulator per thread (omp_get_max_threads()). */
+ * count, min, max, Σx. Pass 2: Σ(x − mean)². Threads take row ranges. */
 static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype t, double fill, const double *mean,
-                 sx_xsum_fast_t *fast, part_t *total)
+                 part_t *total)
 {
     double fv = through(t, fill);
     part_init(total);
@@ -172,13 +136,7 @@ static void scan(sx_window_t own, const void *data, int64_t row_stride, sx_dtype
         part_t p;
         part_init(&p);
         int nt = omp_get_num_threads(), id = omp_get_thread_num();
-        int64_t j0 = own.ny * id / nt, j1 = own.ny * (id + 1) / nt;
-        sx_xsum_fast_t *f = &fast[id];
-        sx_xsum_fast_init(f);
-        if (t == SX_DT_FLOAT32 && !mean) f32_sum(own, data, row_stride, fv, j0, j1, &p);
-        else if (t == SX_DT_FLOAT32) scan_float(own, data, row_stride, fv, mean, j0, j1, f, &p);
-        else scan_double(own, data, row_stride, fv, mean, j0, j1, f, &p);
-        sx_xsum_fast_flush(f, &p.sum);
+        scan_rows(own, data, row_stride, t, fv, mean, own.ny * id / nt, own.ny * (id + 1) / nt, &p);
 #pragma omp critical(sx_layer_stats)
         part_merge(total, &p);
     }
@@ -333,7 +291,7 @@ static sx_err stats_pass(sx_window_t own, const void *data, int64_t row_stride, 
                          part_t *p)
 {
     if (!h) {
-        scan(own, data, row_stride, t, fill, mean, fast, p);
+        scan(own, data, row_stride, t, fill, mean, p);
         return SX_OK;
     }
     part_t outside;
@@ -352,11 +310,11 @@ sx_err sx_layer_stats(MPI_Comm comm, sx_window_t own, const void *data, int64_t 
     part_init(&p);
     int empty = own.nx <= 0 || own.ny <= 0, lo = 0, nbins = 0, wide = 0;
     int hist = !empty && hist_type(t, &lo, &nbins, &wide);
-    /* integer layers: a histogram; floating ones and the values of 32/64-bit
-     * ones outside the bins: the per-thread bucket accumulators */
+    /* integer layers: a histogram; the values of 32/64-bit ones outside the
+     * bins: the per-thread bucket accumulators; floating ones: scan() */
     uint64_t *h = hist ? calloc((size_t)nbins, sizeof *h) : NULL;
     size_t fast_bytes = (size_t)omp_get_max_threads() * sizeof(sx_xsum_fast_t);
-    int want_fast = !empty && (!hist || wide);
+    int want_fast = !empty && hist && wide;
     sx_xsum_fast_t *fast = want_fast ? malloc(fast_bytes) : NULL;
     sx_err err = SX_OK;
     if (hist && !h) err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate a %d-bin histogram", nbins);

@@ -79,6 +79,12 @@ sx_err sx_rs_provenance(const char *base_json, const char *expr, const sx_rs_ban
     return SX_OK;
 }
 
+/* Cells evaluated at a time: the operands of a chunk (bands, work rows,
+ * result) stay in the first-level cache across the program's instructions,
+ * where whole rows of a wide block went through the second level once per
+ * instruction. Elementwise, so the values do not depend on it. */
+#define CHUNK 512
+
 /* Evaluate one strip: rows of nx cells, bands[b] the strip of band b. */
 static void eval_strip(const sx_rs_expr_t *e, int nbands, double *const *strip, int64_t rows, int64_t nx, double *work,
                        double *outd, float *out, uint8_t *out8)
@@ -87,16 +93,19 @@ static void eval_strip(const sx_rs_expr_t *e, int nbands, double *const *strip, 
 #pragma omp parallel for schedule(static)
     for (int64_t j = 0; j < rows; j++) {
         const double *rowb[1024];
-        for (int b = 0; b < nbands; b++) rowb[b] = strip[b] ? strip[b] + j * nx : NULL;
-        double *od = outd + j * nx;
-        sx_rs_expr_eval(e, rowb, nx, work + j * depth * nx, od);
-        if (out8) {
-            uint8_t *o8 = out8 + j * nx;
-            for (int64_t i = 0; i < nx; i++)
-                o8[i] = isnan(od[i]) || od[i] < 0 || od[i] > 254 ? 255 : (uint8_t)od[i];
-        } else {
-            float *of = out + j * nx;
-            for (int64_t i = 0; i < nx; i++) of[i] = (float)od[i];
+        double *od = outd + j * nx; /* the row's scratch, reused by each chunk */
+        for (int64_t c = 0; c < nx; c += CHUNK) {
+            const int64_t n = nx - c < CHUNK ? nx - c : CHUNK, at = j * nx + c;
+            for (int b = 0; b < nbands; b++) rowb[b] = strip[b] ? strip[b] + at : NULL;
+            sx_rs_expr_eval(e, rowb, n, work + j * depth * nx, od);
+            if (out8) {
+                uint8_t *o8 = out8 + at;
+                for (int64_t i = 0; i < n; i++)
+                    o8[i] = isnan(od[i]) || od[i] < 0 || od[i] > 254 ? 255 : (uint8_t)od[i];
+            } else {
+                float *of = out + at;
+                for (int64_t i = 0; i < n; i++) of[i] = (float)od[i];
+            }
         }
     }
 }

@@ -98,6 +98,14 @@ typedef struct {
     }
 #define EITHER_NAN (isnan(x) || isnan(y))
 
+/* x / y, NaN where y is 0. The quotient is formed for every cell and then
+ * selected (x / 0 is inf or NaN, never a trap), so the loop vectorises. */
+static inline double div_or_nan(double x, double y)
+{
+    const double q = x / y;
+    return y == 0 ? NANV : q;
+}
+
 /* r may alias a.p, b.p or c.p (elementwise). AVX2 where the CPU has it
  * (the same IEEE operations, so the same values). */
 __attribute__((target_clones("avx2", "default"))) static void apply(op_t op, operand_t a, operand_t b, operand_t c, int64_t n, double *r)
@@ -112,7 +120,7 @@ __attribute__((target_clones("avx2", "default"))) static void apply(op_t op, ope
     case OP_ADD: LOOP2(x + y); break;
     case OP_SUB: LOOP2(x - y); break;
     case OP_MUL: LOOP2(x * y); break;
-    case OP_DIV: LOOP2(y == 0 ? NANV : x / y); break; /* x/0 is nodata, not inf */
+    case OP_DIV: LOOP2(div_or_nan(x, y)); break; /* x/0 is nodata, not inf */
     case OP_POW: LOOP2(EITHER_NAN ? NANV : pow(x, y)); break;
     case OP_LT: LOOP2(EITHER_NAN ? NANV : (double)(x < y)); break;
     case OP_LE: LOOP2(EITHER_NAN ? NANV : (double)(x <= y)); break;

@@ -125,9 +125,56 @@ static void test_fast_front_end(void **state)
     assert_true(sx_xsum_value(&b) == 1.0);
 }
 
+/* Exact zero iff sx_xsum_add_vec added exactly the values x: add them
+ * with the vector front end, subtract them one by one. */
+static void expect_vec_exact(const double *x, int n)
+{
+    static double p[SX_XSUM_VEC_MAX];
+    for (int i = 0; i < n; i++) p[i] = x[i];
+    sx_xsum_t s;
+    sx_xsum_init(&s);
+    sx_xsum_add_vec(&s, p, n);
+    for (int i = 0; i < n; i++) sx_xsum_add(&s, -x[i]);
+    assert_true(sx_xsum_value(&s) == 0.0); /* a nonzero exact sum is at least 2^-1074 */
+}
+
+/* Error-free extraction (Rump, Ogita & Oishi 2008) gives exactly the sum of
+ * its values: Float32 values of a narrow range (one round), squares spanning
+ * 2^-120 .. 1 (several rounds), the whole double range with subnormals and
+ * DBL_MAX (the one-by-one fallback), equal values at the bound of the lemma,
+ * heavy cancellation, and every count from 0 to the maximum. */
+static void test_vector_front_end(void **state)
+{
+    (void)state;
+    enum { N = SX_XSUM_VEC_MAX };
+    static double x[N];
+    srand(17);
+    for (int kind = 0; kind < 6; kind++)
+        for (int rep = 0; rep < 50; rep++) {
+            for (int i = 0; i < N; i++) {
+                double u = (double)rand() / RAND_MAX - 0.5;
+                switch (kind) {
+                case 0: x[i] = (float)(u * pow(2.0, rand() % 18 - 17)); break;
+                case 1: x[i] = u * u * pow(2.0, -(rand() % 120)); break;
+                case 2: x[i] = u * pow(2.0, rand() % 2100 - 1075); break;
+                case 3: x[i] = nextafter(1.0, 0.0) * (i % 2 ? 1 : -1) * (rep % 2 ? 1 : 3); break;
+                case 4: x[i] = (i % 2 ? 1e300 : -1e300) + u; break;
+                default: x[i] = u * pow(2.0, rand() % 60 - 30); break;
+                }
+                if (isinf(x[i])) x[i] = DBL_MAX;
+            }
+            if (kind == 2) x[0] = DBL_MAX, x[1] = DBL_TRUE_MIN, x[2] = -0.0;
+            expect_vec_exact(x, kind == 5 ? rep * (N / 50) + 1 : N);
+        }
+    expect_vec_exact(x, 0);
+    double tiny[] = {DBL_TRUE_MIN, 3 * DBL_TRUE_MIN, -DBL_MIN};
+    expect_vec_exact(tiny, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_cancellation), cmocka_unit_test(test_against_integer_sum),
-                                       cmocka_unit_test(test_order_independent), cmocka_unit_test(test_fast_front_end)};
+                                       cmocka_unit_test(test_order_independent), cmocka_unit_test(test_fast_front_end),
+                                       cmocka_unit_test(test_vector_front_end)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
