@@ -73,6 +73,10 @@ cells=$((size * size))
 # run CMD...: prints "seconds max_rss_kb"
 run() { /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { echo "FAILED: $* ($(grep -v "^---" "$work/stderr.txt" | tail -3 | tr "\n" " "))" >&2; echo "nan 0"; return; }; cat "$work/time.txt"; }
 reps=${BENCH_REPS:-3}
+# Every tool starts without the previous run's output in place: replacing a
+# fresh file of 250-350 MB costs its unlink (0.1-0.25 s on this ext4) to
+# whichever tool runs next, which is not the tool's work. Untimed.
+clear_outputs() { rm -f "$work"/gc_*.tif "$work"/grass_*.tif "$work"/otb_*.tif "$work"/sx_*.tif "$work"/sx_*.nc; }
 # rounds NAME=CMD ...: runs the commands in turn, reps rounds; sets T[NAME] (median s) and M[NAME] (max KB)
 declare -A T M
 rounds() {
@@ -80,6 +84,7 @@ rounds() {
   for r in $(seq "$reps"); do
     for spec in "$@"; do
       name=${spec%%=*}
+      clear_outputs
       read -r t m < <(eval "run ${spec#*=}")
       all[$name]+="$t "
       [ "${M[$name]:-0}" -ge "$m" ] 2>/dev/null || M[$name]=$m
@@ -151,9 +156,11 @@ if command -v grass >/dev/null; then
   link="r.external -o input=$work/red.tif output=red --o --q && r.external -o input=$work/nir.tif output=nir --o --q"
   for k in 0 1 2 3 4; do link+=" && r.external -o input=${scenes[$k]} output=s$k --o --q"; done
   run grass "$loc/PERMANENT" --exec sh -c "$link && g.region raster=red" >/dev/null
+  clear_outputs
   read -r t m < <(run grass "$loc/PERMANENT" --exec sh -c "r.mapcalc --o --q 'ndvi = float(nir - red) / float(nir + red)' && \
 r.out.gdal -c -f --o --q input=ndvi output=$work/grass_ndvi.tif type=Float32 createopt=TILED=YES")
   row "NDVI" "GRASS r.mapcalc + r.out.gdal, 1 process" "$t" "$(ratio "$t_gc" "$t")" "$ndvi_bytes" "$m"
+  clear_outputs
   read -r t m < <(run grass "$loc/PERMANENT" --exec sh -c "r.series --o --q input=s0,s1,s2,s3,s4 method=median output=med && \
 r.out.gdal -c -f --o --q input=med output=$work/grass_median.tif type=Float32 createopt=TILED=YES")
   row "median of 5" "GRASS r.series + r.out.gdal, 1 process" "$t" "$(ratio "$t_gcm" "$t")" "$comp_bytes" "$m"

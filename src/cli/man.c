@@ -109,7 +109,7 @@ static const char *const environment[][2] = {
     {"SX_KEEP_MB", "memory per rank for layers kept between the steps of a job (default half the node's memory "
                    "shared by its ranks)."},
     {"SX_COG_COMPRESS", "tile codec of every Cloud-Optimized GeoTIFF: ZSTD (default), DEFLATE or NONE."},
-    {"SX_COG_LEVEL", "compression level of that codec."},
+    {"SX_COG_LEVEL", "compression level of that codec, for every tile (ZSTD unset: level 1, or -1 for tiles of noise, chosen per tile)."},
     {"SX_NC_DEFLATE", "DEFLATE level 0..9 of CF netCDF outputs (default 1; 0 = uncompressed)."},
     {"SANXIANG_DATA_DIR", "directory of the bundled jobs, data and viewer (default: share/sanxiang beside the "
                           "command's bin/, or the source tree of a build-tree command)."},

@@ -20,14 +20,16 @@
  * filled DEM, accumulation and water-mask layers (docs/performance.md, "COG
  * tile compression"): half the instructions of DEFLATE level 1 for files
  * of the same size or smaller on the floating-point layers. Unless a level
- * is asked for, each tile also gets its own: a sample of the predicted
- * bytes (four sixty-fourths spread over the tile) is compressed at the fast
- * level −1, and a tile whose sample does not halve — the noise in the low
- * mantissa bytes of a Float32 index, where level 1 gains about 3 % for 1.7
- * times the work — is compressed at −1, every other tile at level 1 (a
- * smooth DEM would be a quarter larger at −1). Readers do not see levels;
- * the choice depends on the tile's bytes only, so the file is still the
- * same at any rank count.
+ * is asked for, each tile gets its own: a sample of the predicted bytes
+ * (four sixty-fourths spread over the tile) is compressed at the fast level
+ * −1; a tile whose sample more than halves there takes level 1, others are
+ * sampled at level 1 too and take it only where it makes the sample at
+ * least 5 % smaller. The noise in the low mantissa bytes of a
+ * Float32 index gains about 3 % at level 1 for 1.7 times the work, so such
+ * tiles take −1; a smooth DEM or a composite of integer reflectances would
+ * be a fifth to a quarter larger at −1 and keep level 1. Readers do not see
+ * levels; the choice depends on the tile's bytes only, so the file is
+ * still the same at any rank count.
  */
 #include <libdeflate.h>
 #include <stdlib.h>
@@ -163,18 +165,27 @@ fail:
 
 size_t sx__cog_encoder_bound(const sx__cog_encoder_t *e, size_t max_in) { return e->cap ? e->cap : max_in; }
 
-/* The context for this tile: e->fast when the sample at level −1 does not
- * halve (noise), else e->zstd. Uses e->out as scratch. */
-static ZSTD_CCtx *by_tile_level(sx__cog_encoder_t *e, const void *in, size_t n)
+/* Bytes of the sample of a tile of n bytes (see below) compressed by cx. */
+static size_t sample_bytes(sx__cog_encoder_t *e, ZSTD_CCtx *cx, const void *in, size_t n)
 {
     const size_t piece = n / 64;
-    if (!e->fast || piece < 256) return e->zstd;
     size_t packed = 0;
     for (int k = 0; k < SAMPLES; k++) {
-        size_t m = ZSTD_compress2(e->fast, e->out, e->cap, (const unsigned char *)in + (size_t)k * (n / SAMPLES), piece);
+        size_t m = ZSTD_compress2(cx, e->out, e->cap, (const unsigned char *)in + (size_t)k * (n / SAMPLES), piece);
         packed += ZSTD_isError(m) ? piece : m;
     }
-    return 2 * packed > SAMPLES * piece ? e->fast : e->zstd;
+    return packed;
+}
+
+/* The context for this tile: e->fast (level −1) when a sample of it does
+ * not halve there and level 1 packs it less than 5 % smaller; else e->zstd
+ * (level 1). Uses e->out as scratch. */
+static ZSTD_CCtx *by_tile_level(sx__cog_encoder_t *e, const void *in, size_t n)
+{
+    if (!e->fast || n / 64 < 256) return e->zstd;
+    const size_t fast = sample_bytes(e, e->fast, in, n);
+    if (2 * fast <= SAMPLES * (n / 64)) return e->zstd;
+    return 100 * sample_bytes(e, e->zstd, in, n) <= 95 * fast ? e->zstd : e->fast;
 }
 
 sx_err sx__cog_encode(sx__cog_encoder_t *e, const void *in, size_t n, const void **out, size_t *out_n)
