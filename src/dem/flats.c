@@ -59,25 +59,36 @@ static inline int32_t key_of(uint32_t dh, uint32_t dl)
     return (dh ? -(int32_t)dh : 0) + 2 * (int32_t)dl;
 }
 
+/* Eight int32 lanes, one per neighbour (GCC / Clang vector extension): the
+ * AVX2 clone holds them in one register, the default one in two. */
+typedef int32_t sx__v8i __attribute__((vector_size(32)));
+
 /* Direction of a direction-less own cell e of a drainable flat without a
  * low-edge neighbour: all its neighbours of its elevation are direction-less
  * and in its flat. The least key wins; of several, the first cardinal one,
  * else the first (the sequential scan's rule). No strictly lower key: none.
- * key: every flat cell's key (own and halo). */
-static inline uint8_t flat_dir(const int64_t *off, const uint16_t *eq, const int32_t *key, uint32_t e)
+ * key: every flat cell's key (own and halo). Branch-free over the eight
+ * keys as lanes (INT32_MAX off the flat, above every key): their least, then
+ * the bits of the lanes that hold it. */
+static inline uint8_t flat_dir(int64_t w, const uint16_t *eq, const int32_t *key, uint32_t e)
 {
-    unsigned all = eq[e] & 0xffu, set = 0, found = 0;
-    int32_t best = key[e];
-    SX__UNROLL8
-    for (int k = 0; k < 8; k++) {
-        int32_t kk = ((all >> k) & 1) ? key[e + off[k]] : INT32_MAX;
-        unsigned lt = kk < best, same = (kk == best) & found;
-        set = lt ? 1u << k : set | same << k;
-        best = lt ? kk : best;
-        found |= lt;
-    }
-    unsigned card = set & 0x55u;
-    return found ? (uint8_t)__builtin_ctz(card ? card : set) : SX_D8_NONE;
+    const int32_t *c = key + e, *up = c - w, *dn = c + w;
+    const sx__v8i bit = {1, 2, 4, 8, 16, 32, 64, 128};
+    sx__v8i kk = {c[-1], up[-1], up[0], up[1], c[1], dn[1], dn[0], dn[-1]};
+    sx__v8i in = (bit & (int32_t)(eq[e] & 0xffu)) != 0; /* lanes of -1 / 0 */
+    kk = (kk & in) | (~in & INT32_MAX);
+    sx__v8i t = __builtin_shufflevector(kk, kk, 4, 5, 6, 7, 0, 1, 2, 3), lt = t < kk;
+    sx__v8i least = (t & lt) | (kk & ~lt);
+    t = __builtin_shufflevector(least, least, 2, 3, 0, 1, 6, 7, 4, 5), lt = t < least;
+    least = (t & lt) | (least & ~lt);
+    t = __builtin_shufflevector(least, least, 1, 0, 3, 2, 5, 4, 7, 6), lt = t < least;
+    least = (t & lt) | (least & ~lt); /* in every lane */
+    sx__v8i set = (kk == least) & bit;
+    set |= __builtin_shufflevector(set, set, 4, 5, 6, 7, 0, 1, 2, 3);
+    set |= __builtin_shufflevector(set, set, 2, 3, 0, 1, 6, 7, 4, 5);
+    set |= __builtin_shufflevector(set, set, 1, 0, 3, 2, 5, 4, 7, 6);
+    unsigned s = (unsigned)set[0], card = s & 0x55u;
+    return least[0] < *c ? (uint8_t)__builtin_ctz(card ? card : s) : SX_D8_NONE;
 }
 
 /* Links of a direction-less own cell c (halo ones marked HALO_FLAT): its
@@ -118,6 +129,22 @@ static void halo_flats(const sx__pad_t *p, uint8_t *dir, const uint16_t *eq, uin
                 lk |= 1u << k;
         }
         links[e] = (uint8_t)lk;
+    }
+}
+
+/* The directions of the listed direction-less own cells (dl and key final,
+ * own and halo): next to low edges the first cardinal one, else the first;
+ * elsewhere the least key; none on undrained flats. */
+SX__VECTORISE static void flat_dirs(const sx__pad_t *p, uint8_t *dir, const uint16_t *eq, const uint8_t *links,
+                                    const int32_t *key, const uint32_t *dl, const uint32_t *none, int64_t nnone)
+{
+    const int64_t *off = p->off, w = p->w;
+    for (int64_t s = 0; s < nnone; s++) {
+        uint32_t c = none[s];
+        if (!dl[c]) continue; /* an undrained flat */
+        unsigned all = eq[c] & 0xffu, low = dl[c] == 2 ? low_edges(off, dir, all, links[c], c) : 0;
+        unsigned card = low & 0x55u;
+        dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(w, eq, key, c);
     }
 }
 
@@ -184,13 +211,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
                          "a flat of this rank's block is over 2^30 cells across; use more ranks");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    for (int64_t s = 0; s < nnone; s++) {
-        uint32_t c = none[s];
-        if (!dl[c]) continue; /* an undrained flat */
-        unsigned all = eq[c] & 0xffu, low = dl[c] == 2 ? low_edges(off, dir, all, links[c], c) : 0;
-        unsigned card = low & 0x55u;
-        dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(off, eq, key, c);
-    }
+    flat_dirs(p, dir, eq, links, key, dl, none, nnone);
 done:
     if (ring) halo_flats(p, dir, eq, links, ring, nring, 0);
     sx_halo_destroy(&h);
