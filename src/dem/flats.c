@@ -43,6 +43,7 @@
  * byte, plus the source lists and the queue (4 B per flat cell each).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dem/fixpoint.h"
 #include "dem/flowdir_internal.h"
@@ -91,26 +92,38 @@ static inline uint8_t flat_dir(int64_t w, const uint16_t *eq, const int32_t *key
     return least[0] < *c ? (uint8_t)__builtin_ctz(card ? card : s) : SX_D8_NONE;
 }
 
-/* Links of a direction-less own cell c (halo ones marked HALO_FLAT): its
- * direction-less own neighbours of equal elevation. */
-static inline unsigned own_flat_links(const int64_t *off, const uint8_t *dir, unsigned all, uint32_t c)
+/* The directions in dir of the eight neighbours of own cell c, byte k
+ * neighbour k (W, NW, N, NE, E, SE, S, SW): three loads on little-endian
+ * machines (the rows above and below as 4 bytes each, inside the frame). */
+static inline uint64_t nb_dirs(int64_t w, const uint8_t *dir, uint32_t c)
 {
-    unsigned lk = 0;
-    SX__UNROLL8
-    for (int k = 0; k < 8; k++) lk |= (unsigned)(dir[c + off[k]] == SX_D8_NONE) << k;
-    return lk & all;
+    const uint8_t *m = dir + c, *up = m - w, *dn = m + w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t u, d;
+    memcpy(&u, up - 1, 4); /* NW N NE . */
+    memcpy(&d, dn - 2, 4); /* . SW S SE */
+    return m[-1] | (uint64_t)(u & 0xffffffu) << 8 | (uint64_t)m[1] << 32 | (uint64_t)__builtin_bswap32(d) << 40;
+#else
+    const uint8_t b[8] = {m[-1], up[-1], up[0], up[1], m[1], dn[1], dn[0], dn[-1]};
+    uint64_t x = 0;
+    for (int k = 0; k < 8; k++) x |= (uint64_t)b[k] << 8 * k;
+    return x;
+#endif
 }
 
-/* Equal-elevation neighbours of c outside its flat with a direction: low edges. */
-static inline unsigned low_edges(const int64_t *off, const uint8_t *dir, unsigned all, unsigned lk, uint32_t c)
+/* Bit k set where byte k of x is zero (exact: no carries between bytes),
+ * the bits gathered by one multiply. */
+static inline unsigned zero_bytes(uint64_t x)
 {
-    unsigned low = 0;
-    for (unsigned m = all & ~lk; m; m &= m - 1) {
-        int k = __builtin_ctz(m);
-        low |= (unsigned)(dir[c + off[k]] < 8) << k;
-    }
-    return low;
+    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu;
+    uint64_t t = ~(((x & lo7) + lo7) | x | lo7);
+    return (unsigned)((t * 0x0002040810204081u) >> 56);
 }
+
+/* Neighbours of own cell c without a direction (own: SX_D8_NONE; halo ones
+ * are marked HALO_FLAT), and those with one. */
+static inline unsigned nb_none(uint64_t nb) { return zero_bytes(nb ^ 0x0808080808080808u); }
+static inline unsigned nb_directed(uint64_t nb) { return zero_bytes(nb & 0xf8f8f8f8f8f8f8f8u); }
 
 /* Marks the direction-less halo cells in dir and links them into the own
  * block (the sources of later rounds) (on), or clears the marks. */
@@ -138,11 +151,11 @@ static void halo_flats(const sx__pad_t *p, uint8_t *dir, const uint16_t *eq, uin
 SX__VECTORISE static void flat_dirs(const sx__pad_t *p, uint8_t *dir, const uint16_t *eq, const uint8_t *links,
                                     const int32_t *key, const uint32_t *dl, const uint32_t *none, int64_t nnone)
 {
-    const int64_t *off = p->off, w = p->w;
+    const int64_t w = p->w;
     for (int64_t s = 0; s < nnone; s++) {
         uint32_t c = none[s];
         if (!dl[c]) continue; /* an undrained flat */
-        unsigned all = eq[c] & 0xffu, low = dl[c] == 2 ? low_edges(off, dir, all, links[c], c) : 0;
+        unsigned low = dl[c] == 2 ? nb_directed(nb_dirs(w, dir, c)) & (eq[c] & 0xffu) & ~(unsigned)links[c] : 0;
         unsigned card = low & 0x55u;
         dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(w, eq, key, c);
     }
@@ -162,7 +175,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     uint32_t *hi = malloc(nf * sizeof *hi), *lo = malloc(nf * sizeof *lo);
     int64_t nring = 0, nhi = 0, nlo = 0;
     sx_halo_t *h = NULL;
-    const int64_t *off = p->off;
+    const int64_t w = p->w;
     if (!dh || !dl || !links || !hi || !lo)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flat gradients (%lld cells)",
                          (long long)p->n);
@@ -175,13 +188,14 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     halo_flats(p, dir, eq, links, ring, nring, 1);
     for (int64_t s = 0; s < nnone; s++) {
         uint32_t c = none[s];
-        unsigned all = eq[c] & 0xffu, lk = own_flat_links(off, dir, all, c);
-        links[c] = (uint8_t)lk;
+        uint64_t nb = nb_dirs(w, dir, c);
+        unsigned all = eq[c] & 0xffu;
+        links[c] = (uint8_t)(nb_none(nb) & all);
         if (eq[c] & SX__EQ_HIGHER) {
             dh[c] = 1;
             hi[nhi++] = c;
         }
-        if (all & ~lk && low_edges(off, dir, all, lk, c)) {
+        if (nb_directed(nb) & all) {
             dl[c] = 2;
             lo[nlo++] = c;
         }
