@@ -10,7 +10,8 @@
  * the first neighbour in W..SW order except that a cardinal one replaces a
  * diagonal one; nodata neighbours count as an infinite drop. The same loop
  * records which neighbours have the cell's elevation and whether one is
- * higher (eq); nodata cells get SX_D8_NODATA.
+ * higher (eq), and SX__EQ_FLAT on the cells left without a direction;
+ * nodata cells get SX_D8_NODATA.
  */
 SX__VECTORISE static void FN(d8_row)(const ELEV *restrict up, const ELEV *restrict mid, const ELEV *restrict dn,
                                      int64_t nx, const double dist[8], int64_t *restrict dir, int64_t *restrict eq)
@@ -39,7 +40,8 @@ SX__VECTORISE static void FN(d8_row)(const ELEV *restrict up, const ELEV *restri
         NB(6, dn[i], d6);
         NB(7, dn[i - 1], d7);
 #undef NB
-        dir[i] = a != a ? SX_D8_NODATA : bd;
-        eq[i] = e;
+        const int64_t d = a != a ? SX_D8_NODATA : bd;
+        dir[i] = d;
+        eq[i] = e | (d == SX_D8_NONE ? (int64_t)SX__EQ_FLAT : 0);
     }
 }

@@ -69,7 +69,15 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
     const sx_window_t own = p->own;
     *none = NULL;
     *nnone = 0;
-    memset(dir, SX_D8_NODATA, (size_t)p->n);
+    /* the frame beyond the own block is nodata (the own cells are all set below) */
+    size_t pad = (size_t)p->width, rows = (size_t)(p->width * p->w);
+    memset(dir, SX_D8_NODATA, rows);
+    memset(dir + (size_t)p->n - rows, SX_D8_NODATA, rows);
+    for (int64_t j = 0; j < own.ny; j++) {
+        uint8_t *row = dir + sx__pad_at(p, 0, j);
+        memset(row - pad, SX_D8_NODATA, pad);
+        memset(row + own.nx, SX_D8_NODATA, pad);
+    }
     int geographic = sx_grid_is_geographic(g);
     double dist0[8];
     sx__d8_distances(g, own.y0, dist0);
@@ -105,6 +113,7 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
                 int64_t gi = own.x0 + i;
                 if (!(edge_row || gi == 0 || gi == p->gnx - 1) || dir[c0 + i] == SX_D8_NODATA) continue;
                 dir[c0 + i] = edge_dir(gi, gj, p->gnx, p->gny);
+                eq[c0 + i] &= (uint16_t)~SX__EQ_FLAT;
             }
         }
         free(bd);
@@ -122,10 +131,8 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
         }
         uint32_t *list = *none;
         for (int64_t i = 0; i < own.nx; i++) {
-            int flat = dir[c0 + i] == SX_D8_NONE;
             list[n] = (uint32_t)(c0 + i);
-            n += flat;
-            eq[c0 + i] |= (uint16_t)(flat ? SX__EQ_FLAT : 0);
+            n += dir[c0 + i] == SX_D8_NONE;
         }
     }
     *nnone = n;
