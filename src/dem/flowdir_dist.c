@@ -52,16 +52,30 @@ static uint8_t edge_dir(int64_t gi, int64_t gj, int64_t nx, int64_t ny)
     return 6;
 }
 
-#define ELEV float
-#define FN(x) x##_f32
 #include "dem/flowdir_d8.h"
-#undef ELEV
-#undef FN
-#define ELEV double
-#define FN(x) x##_f64
-#include "dem/flowdir_d8.h"
-#undef ELEV
-#undef FN
+
+/* Rows j-1, j, j+1 of a float32 frame widened to float64 (exact), in a ring
+ * of three rows of w cells; *have: the row the ring's middle holds (rows
+ * come in increasing order within a thread, so each is widened once). */
+SX__VECTORISE static void widen_row(const float *restrict src, double *restrict dst, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) dst[i] = src[i];
+}
+
+static void widen_rows(const sx__pad_t *p, const float *z, int64_t j, double *ring[3], int64_t *have)
+{
+    const int64_t w = p->w;
+    if (*have == j - 1) { /* the next row: rotate, widen only the row below */
+        double *t = ring[0];
+        ring[0] = ring[1];
+        ring[1] = ring[2];
+        ring[2] = t;
+        widen_row(z + sx__pad_at(p, 0, j + 1) - p->width, ring[2], w);
+    } else {
+        for (int r = 0; r < 3; r++) widen_row(z + sx__pad_at(p, 0, j - 1 + r) - p->width, ring[r], w);
+    }
+    *have = j;
+}
 
 sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const void *z, uint8_t *dir, uint16_t *eq,
                     uint32_t **none, int64_t *nnone)
@@ -85,23 +99,26 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
 #pragma omp parallel
     {
         int64_t *bd = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *bd), *be = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *be);
-        if (!bd || !be) {
+        double *zr = t == SX_DT_FLOAT32 ? malloc((size_t)p->w * 3 * sizeof *zr) : NULL;
+        double *ring[3] = {zr, zr + (zr ? p->w : 0), zr + (zr ? 2 * p->w : 0)};
+        int64_t have = -2;
+        if (!bd || !be || (t == SX_DT_FLOAT32 && !zr)) {
 #pragma omp atomic write
             failed = 1;
         }
 #pragma omp for schedule(static)
         for (int64_t j = 0; j < own.ny; j++) {
-            if (!bd || !be) continue;
+            if (!bd || !be || (t == SX_DT_FLOAT32 && !zr)) continue;
             int64_t gj = own.y0 + j, c0 = sx__pad_at(p, 0, j);
             double dist[8];
             if (geographic) sx__d8_distances(g, gj, dist);
             else memcpy(dist, dist0, sizeof dist);
             if (t == SX_DT_FLOAT32) {
-                const float *mid = (const float *)z + c0;
-                d8_row_f32(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
+                widen_rows(p, (const float *)z, j, ring, &have);
+                d8_row(ring[0] + p->width, ring[1] + p->width, ring[2] + p->width, own.nx, dist, bd, be);
             } else {
                 const double *mid = (const double *)z + c0;
-                d8_row_f64(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
+                d8_row(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
             }
             for (int64_t i = 0; i < own.nx; i++) {
                 eq[c0 + i] = (uint16_t)be[i];
@@ -118,6 +135,7 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
         }
         free(bd);
         free(be);
+        free(zr);
     }
     SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate the D8 row buffers (%lld cells)", (long long)own.nx);
     int64_t cap = 0, n = 0;
