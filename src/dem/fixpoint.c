@@ -88,13 +88,9 @@ typedef struct {
 
 static void tables_init(const int64_t off[8], fp_tables_t *t)
 {
-    for (unsigned m = 0; m < 256; m++) {
+    for (unsigned m = 0; m < 256; m++)
         for (int r = 0; r < 3; r++) t->lane[m][r] = (fp_v4u)((lane_bits[r] & m) != 0);
-        int i = 0;
-        for (int k = 0; k < 8; k++)
-            if (m >> k & 1) t->push[m][i++] = (uint32_t)off[k];
-        while (i < 8) t->push[m][i++] = 0;
-    }
+    sx__pack_table(off, t->push);
 }
 
 /* One row of four lanes at x: the lanes linked (all ones in link) whose

@@ -111,19 +111,10 @@ static inline uint64_t nb_dirs(int64_t w, const uint8_t *dir, uint32_t c)
 #endif
 }
 
-/* Bit k set where byte k of x is zero (exact: no carries between bytes),
- * the bits gathered by one multiply. */
-static inline unsigned zero_bytes(uint64_t x)
-{
-    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu;
-    uint64_t t = ~(((x & lo7) + lo7) | x | lo7);
-    return (unsigned)((t * 0x0002040810204081u) >> 56);
-}
-
 /* Neighbours of own cell c without a direction (own: SX_D8_NONE; halo ones
  * are marked HALO_FLAT), and those with one. */
-static inline unsigned nb_none(uint64_t nb) { return zero_bytes(nb ^ 0x0808080808080808u); }
-static inline unsigned nb_directed(uint64_t nb) { return zero_bytes(nb & 0xf8f8f8f8f8f8f8f8u); }
+static inline unsigned nb_none(uint64_t nb) { return sx__zero_bytes(nb ^ 0x0808080808080808u); }
+static inline unsigned nb_directed(uint64_t nb) { return sx__zero_bytes(nb & 0xf8f8f8f8f8f8f8f8u); }
 
 /* Marks the direction-less halo cells in dir and links them into the own
  * block (the sources of later rounds) (on), or clears the marks. */

@@ -54,6 +54,8 @@ static uint8_t edge_dir(int64_t gi, int64_t gj, int64_t nx, int64_t ny)
 
 #include "dem/flowdir_d8.h"
 
+typedef uint32_t fd_v8u __attribute__((vector_size(32))); /* eight lanes (GCC / Clang vector extension) */
+
 /* Rows j-1, j, j+1 of a float32 frame widened to float64 (exact), in a ring
  * of three rows of w cells; *have: the row the ring's middle holds (rows
  * come in increasing order within a thread, so each is widened once). */
@@ -75,6 +77,34 @@ static void widen_rows(const sx__pad_t *p, const float *z, int64_t j, double *ri
         for (int r = 0; r < 3; r++) widen_row(z + sx__pad_at(p, 0, j - 1 + r) - p->width, ring[r], w);
     }
     *have = j;
+}
+
+/* Appends the cells of a row (dir, nx cells, the first at frame index c0)
+ * left without a direction to list[n..] (8 cells of slack), returns the new
+ * n: eight cells at a time, their mask from one 8-byte load (pack: the
+ * table of sx__pack_table for the offsets 0..7). */
+SX__VECTORISE static int64_t list_row(const uint8_t *dir, int64_t nx, uint32_t c0, const uint32_t *pack,
+                                      uint32_t *list, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + 8 <= nx; i += 8) {
+        uint64_t x;
+        memcpy(&x, dir + i, sizeof x);
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+        x = __builtin_bswap64(x); /* byte k: cell i + k */
+#endif
+        unsigned m = sx__zero_bytes(x ^ 0x0808080808080808u); /* SX_D8_NONE */
+        fd_v8u v;
+        memcpy(&v, pack + 8 * m, sizeof v);
+        v += c0 + (uint32_t)i;
+        memcpy(list + n, &v, sizeof v);
+        n += __builtin_popcount(m);
+    }
+    for (; i < nx; i++) {
+        list[n] = c0 + (uint32_t)i;
+        n += dir[i] == SX_D8_NONE;
+    }
+    return n;
 }
 
 sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const void *z, uint8_t *dir, uint16_t *eq,
@@ -138,20 +168,21 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
         free(zr);
     }
     SX_FAIL_IF(failed, SX_ERR_NOMEM, "cannot allocate the D8 row buffers (%lld cells)", (long long)own.nx);
+    /* the list, branch-free (flats and slopes interleave unpredictably):
+     * eight cells at a time, their mask of flats from one 8-byte load */
+    const int64_t seq[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    uint32_t pack[256][8];
+    sx__pack_table(seq, pack);
     int64_t cap = 0, n = 0;
-    for (int64_t j = 0; j < own.ny; j++) { /* branch-free: flats and slopes interleave unpredictably */
+    for (int64_t j = 0; j < own.ny; j++) {
         int64_t c0 = sx__pad_at(p, 0, j);
-        if (n + own.nx > cap) {
-            cap = 2 * cap > n + own.nx ? 2 * cap : n + own.nx + 4096;
+        if (n + own.nx + 8 > cap) {
+            cap = 2 * cap > n + own.nx + 8 ? 2 * cap : n + own.nx + 4096;
             uint32_t *x = realloc(*none, (size_t)cap * sizeof *x);
             SX_FAIL_IF(!x, SX_ERR_NOMEM, "cannot list %lld cells without a direction", (long long)cap);
             *none = x;
         }
-        uint32_t *list = *none;
-        for (int64_t i = 0; i < own.nx; i++) {
-            list[n] = (uint32_t)(c0 + i);
-            n += dir[c0 + i] == SX_D8_NONE;
-        }
+        n = list_row(dir + c0, own.nx, (uint32_t)c0, &pack[0][0], *none, n);
     }
     *nnone = n;
     return SX_OK;
