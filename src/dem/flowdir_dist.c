@@ -79,6 +79,16 @@ static void widen_rows(const sx__pad_t *p, const float *z, int64_t j, double *ri
     *have = j;
 }
 
+/* The kernel's 64-bit lanes to the frame's bytes and 16-bit masks. */
+SX__VECTORISE static void narrow_row(const int64_t *restrict bd, const int64_t *restrict be, int64_t nx,
+                                     uint8_t *restrict dir, uint16_t *restrict eq)
+{
+    for (int64_t i = 0; i < nx; i++) {
+        eq[i] = (uint16_t)be[i];
+        dir[i] = (uint8_t)bd[i];
+    }
+}
+
 /* Appends the cells of a row (dir, nx cells, the first at frame index c0)
  * left without a direction to list[n..] (8 cells of slack), returns the new
  * n: eight cells at a time, their mask from one 8-byte load (pack: the
@@ -150,10 +160,7 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
                 const double *mid = (const double *)z + c0;
                 d8_row(mid - p->w, mid, mid + p->w, own.nx, dist, bd, be);
             }
-            for (int64_t i = 0; i < own.nx; i++) {
-                eq[c0 + i] = (uint16_t)be[i];
-                dir[c0 + i] = (uint8_t)bd[i];
-            }
+            narrow_row(bd, be, own.nx, dir + c0, eq + c0);
             /* grid-edge cells with data point off the grid */
             int edge_row = gj == 0 || gj == p->gny - 1;
             for (int64_t i = 0; i < own.nx; i += edge_row || i != 0 ? 1 : (own.nx > 1 ? own.nx - 1 : 1)) {
