@@ -67,7 +67,6 @@ static inline void relax_links(const int64_t *off, const uint8_t *links, uint32_
 
 /* Four and eight uint32 lanes (GCC / Clang vector extension). */
 typedef uint32_t fp_v4u __attribute__((vector_size(16)));
-typedef int32_t fp_v4i __attribute__((vector_size(16)));
 typedef uint32_t fp_v8u __attribute__((vector_size(32)));
 
 /* Rows of four lanes around an own cell: the link bits of the lanes of the
@@ -146,8 +145,8 @@ static inline void prefetch_cell(int64_t w, const uint8_t *links, const uint32_t
 /* Popping the lesser of the next source and the FIFO's front keeps the pops
  * in non-decreasing order, so a cell's first new value is its least this
  * round and each own cell enters the FIFO at most once. */
-SX__VECTORISE sx_err sx__fixpoint_settle(const sx__fixpoint_t *fp, uint32_t *restrict v, uint32_t step, const uint32_t *src,
-                           int64_t nsrc, sx__fp_fifo_t *q)
+SX__VECTORISE sx_err sx__fixpoint_settle(const sx__fixpoint_t *fp, uint32_t *restrict v, uint32_t step,
+                                         const uint32_t *src, int64_t nsrc, sx__fp_fifo_t *q)
 {
     const uint8_t *restrict links = fp->links;
     int64_t off[8];

@@ -16,7 +16,8 @@
  * ranks or the block size. Verified against Barnes' published test DEMs
  * (tests/regression, when the reference data are given) and N-rank = 1-rank.
  * Memory per cell of the block: z (4 B for float32 DEMs, else 8), dir 1,
- * equality masks 2, and while flats are resolved 9 more (flats.c).
+ * equality masks 2, and while flats are resolved 9 more (flats.c); per
+ * thread, three rows of float64 (float32 DEMs are widened row by row).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -56,14 +57,14 @@ static uint8_t edge_dir(int64_t gi, int64_t gj, int64_t nx, int64_t ny)
 
 typedef uint32_t fd_v8u __attribute__((vector_size(32))); /* eight lanes (GCC / Clang vector extension) */
 
-/* Rows j-1, j, j+1 of a float32 frame widened to float64 (exact), in a ring
- * of three rows of w cells; *have: the row the ring's middle holds (rows
- * come in increasing order within a thread, so each is widened once). */
 SX__VECTORISE static void widen_row(const float *restrict src, double *restrict dst, int64_t n)
 {
     for (int64_t i = 0; i < n; i++) dst[i] = src[i];
 }
 
+/* Rows j-1, j, j+1 of a float32 frame widened to float64 (exact), in a ring
+ * of three rows of w cells; *have: the row the ring's middle holds (rows
+ * come in increasing order within a thread, so each is widened once). */
 static void widen_rows(const sx__pad_t *p, const float *z, int64_t j, double *ring[3], int64_t *have)
 {
     const int64_t w = p->w;
@@ -140,7 +141,9 @@ sx_err sx__d8_frame(const sx__pad_t *p, const sx_grid_t *g, sx_dtype t, const vo
     {
         int64_t *bd = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *bd), *be = malloc((size_t)(own.nx ? own.nx : 1) * sizeof *be);
         double *zr = t == SX_DT_FLOAT32 ? malloc((size_t)p->w * 3 * sizeof *zr) : NULL;
-        double *ring[3] = {zr, zr + (zr ? p->w : 0), zr + (zr ? 2 * p->w : 0)};
+        double *ring[3] = {NULL, NULL, NULL};
+        if (zr)
+            for (int r = 0; r < 3; r++) ring[r] = zr + r * p->w;
         int64_t have = -2;
         if (!bd || !be || (t == SX_DT_FLOAT32 && !zr)) {
 #pragma omp atomic write
