@@ -65,33 +65,69 @@ static inline void relax_links(const int64_t *off, const uint8_t *links, uint32_
     }
 }
 
-/* The same for an own cell f, whose eight neighbours are all in the frame
- * (w: the frame's width): branch-free, every neighbour read and written back
- * (unchanged unless linked and improved). */
-static inline void relax_own(int64_t w, const uint8_t *links, uint32_t *restrict v, uint32_t cand, uint32_t f,
-                             uint32_t *restrict qa, size_t *tail)
+/* Four and eight uint32 lanes (GCC / Clang vector extension). */
+typedef uint32_t fp_v4u __attribute__((vector_size(16)));
+typedef uint32_t fp_v8u __attribute__((vector_size(32)));
+
+/* Rows of four lanes around an own cell: the link bits of the lanes of the
+ * row above (NW N NE, a cell left as it is), of the cell's row (W, the cell,
+ * E, a cell left as it is) and of the row below (a cell left as it is, SW S
+ * SE). */
+static const fp_v4u lane_bits[3] = {{2, 4, 8, 0}, {1, 0, 16, 0}, {0, 128, 64, 32}};
+
+/* Tables by link mask m, built per round: lane[m][r], all ones in the lanes
+ * of row r that m links (0 elsewhere); push[m], the index offsets of the
+ * neighbours in m, in W..SW order, packed to the front, so the improved
+ * neighbours of a cell are queued by one store of eight lanes (the lanes
+ * past them land in the FIFO's slack). */
+typedef struct {
+    fp_v4u lane[256][3];
+    uint32_t push[256][8];
+} fp_tables_t;
+
+static void tables_init(const int64_t off[8], fp_tables_t *t)
 {
-    unsigned m = links[f];
-    size_t t0 = *tail;
-    uint32_t *const c = v + f, cm = cand - 1u;
-#define NB(k, o)                                                                  \
-    do {                                                                          \
-        uint32_t *pt = c + (o), vt = *pt;                                         \
-        unsigned up = ((m >> (k)) & 1u) & (cm < vt - 1u);                         \
-        *pt = up ? cand : vt;                                                     \
-        qa[t0] = f + (uint32_t)(o);                                               \
-        t0 += up;                                                                 \
-    } while (0)
-    NB(0, -1);
-    NB(1, -w - 1);
-    NB(2, -w);
-    NB(3, -w + 1);
-    NB(4, 1);
-    NB(5, w + 1);
-    NB(6, w);
-    NB(7, w - 1);
-#undef NB
-    *tail = t0;
+    for (unsigned m = 0; m < 256; m++)
+        for (int r = 0; r < 3; r++) t->lane[m][r] = (fp_v4u)((lane_bits[r] & m) != 0);
+    sx__pack_table(off, t->push);
+}
+
+/* One row of four lanes at x: the lanes linked (all ones in link) whose
+ * value improves take cand (unsigned, 0 unreached: an unlinked lane compares
+ * as 0 and never improves); returns those lanes' link bits. */
+static inline fp_v4u relax_row(uint32_t *x, fp_v4u link, fp_v4u bits, fp_v4u cm, uint32_t cand)
+{
+    fp_v4u a;
+    memcpy(&a, x, sizeof a);
+    fp_v4u up = (fp_v4u)(cm < ((a - 1u) & link)); /* all ones: improve */
+    a = (up & cand) | (a & ~up);
+    memcpy(x, &a, sizeof a);
+    return bits & up;
+}
+
+/* The same for an own cell f, whose eight neighbours are all in the frame
+ * (w: the frame's width), without branches: its three rows as four lanes
+ * each, every lane written back (unchanged unless linked and improved), the
+ * cell's own row last (with a frame three cells wide the other rows' spare
+ * lanes are its W and E); the improved neighbours queued by one table
+ * lookup and store, the tail moved past them. */
+static inline void relax_own(int64_t w, const uint8_t *links, uint32_t *restrict v, uint32_t cand, uint32_t f,
+                             uint32_t *restrict qa, size_t *tail, const fp_tables_t *t)
+{
+    const unsigned m = links[f];
+    uint32_t *const c = v + f;
+    const fp_v4u cm = (fp_v4u){0, 0, 0, 0} + (cand - 1u);
+    fp_v4u b = relax_row(c - w - 1, t->lane[m][0], lane_bits[0], cm, cand);
+    b |= relax_row(c + w - 2, t->lane[m][2], lane_bits[2], cm, cand);
+    b |= relax_row(c - 1, t->lane[m][1], lane_bits[1], cm, cand);
+    b |= __builtin_shufflevector(b, b, 2, 3, 0, 1);
+    b |= __builtin_shufflevector(b, b, 1, 0, 3, 2);
+    const unsigned up = b[0];
+    fp_v8u q;
+    memcpy(&q, t->push[up], sizeof q);
+    q += f;
+    memcpy(qa + *tail, &q, sizeof q);
+    *tail += (size_t)__builtin_popcount(up);
 }
 
 /* A breadth-first wavefront jumps between rows, so the hardware prefetchers
@@ -109,13 +145,15 @@ static inline void prefetch_cell(int64_t w, const uint8_t *links, const uint32_t
 /* Popping the lesser of the next source and the FIFO's front keeps the pops
  * in non-decreasing order, so a cell's first new value is its least this
  * round and each own cell enters the FIFO at most once. */
-sx_err sx__fixpoint_settle(const sx__fixpoint_t *fp, uint32_t *restrict v, uint32_t step, const uint32_t *src,
-                           int64_t nsrc, sx__fp_fifo_t *q)
+SX__VECTORISE sx_err sx__fixpoint_settle(const sx__fixpoint_t *fp, uint32_t *restrict v, uint32_t step,
+                                         const uint32_t *src, int64_t nsrc, sx__fp_fifo_t *q)
 {
     const uint8_t *restrict links = fp->links;
     int64_t off[8];
     memcpy(off, fp->p->off, sizeof off);
     const int64_t w = fp->p->w;
+    fp_tables_t tab; /* 20 KiB */
+    tables_init(off, &tab);
     size_t head = 0, tail = 0;
     for (int64_t i = 0; i < nsrc;) { /* sources left: merge */
         if (tail + 8 > q->cap) SX_CHECK(fifo_reserve(q, tail + 8));
@@ -125,14 +163,14 @@ sx_err sx__fixpoint_settle(const sx__fixpoint_t *fp, uint32_t *restrict v, uint3
         } else {
             if (head + PREFETCH_AHEAD < tail) prefetch_cell(w, links, v, q->a[head + PREFETCH_AHEAD]);
             uint32_t f = q->a[head++];
-            relax_own(w, links, v, v[f] + step, f, q->a, &tail);
+            relax_own(w, links, v, v[f] + step, f, q->a, &tail, &tab);
         }
     }
     while (head < tail) { /* only queued own cells */
         if (tail + 8 > q->cap) SX_CHECK(fifo_reserve(q, tail + 8));
         if (head + PREFETCH_AHEAD < tail) prefetch_cell(w, links, v, q->a[head + PREFETCH_AHEAD]);
         uint32_t f = q->a[head++];
-        relax_own(w, links, v, v[f] + step, f, q->a, &tail);
+        relax_own(w, links, v, v[f] + step, f, q->a, &tail, &tab);
     }
     return SX_OK;
 }

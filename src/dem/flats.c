@@ -43,6 +43,7 @@
  * byte, plus the source lists and the queue (4 B per flat cell each).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dem/fixpoint.h"
 #include "dem/flowdir_internal.h"
@@ -59,47 +60,61 @@ static inline int32_t key_of(uint32_t dh, uint32_t dl)
     return (dh ? -(int32_t)dh : 0) + 2 * (int32_t)dl;
 }
 
+/* Eight int32 lanes, one per neighbour (GCC / Clang vector extension): the
+ * AVX2 clone holds them in one register, the default one in two. */
+typedef int32_t sx__v8i __attribute__((vector_size(32)));
+
 /* Direction of a direction-less own cell e of a drainable flat without a
  * low-edge neighbour: all its neighbours of its elevation are direction-less
  * and in its flat. The least key wins; of several, the first cardinal one,
  * else the first (the sequential scan's rule). No strictly lower key: none.
- * key: every flat cell's key (own and halo). */
-static inline uint8_t flat_dir(const int64_t *off, const uint16_t *eq, const int32_t *key, uint32_t e)
+ * key: every flat cell's key (own and halo). Branch-free over the eight
+ * keys as lanes (INT32_MAX off the flat, above every key): their least, then
+ * the bits of the lanes that hold it. */
+static inline uint8_t flat_dir(int64_t w, const uint16_t *eq, const int32_t *key, uint32_t e)
 {
-    unsigned all = eq[e] & 0xffu, set = 0, found = 0;
-    int32_t best = key[e];
-    SX__UNROLL8
-    for (int k = 0; k < 8; k++) {
-        int32_t kk = ((all >> k) & 1) ? key[e + off[k]] : INT32_MAX;
-        unsigned lt = kk < best, same = (kk == best) & found;
-        set = lt ? 1u << k : set | same << k;
-        best = lt ? kk : best;
-        found |= lt;
-    }
-    unsigned card = set & 0x55u;
-    return found ? (uint8_t)__builtin_ctz(card ? card : set) : SX_D8_NONE;
+    const int32_t *c = key + e, *up = c - w, *dn = c + w;
+    const sx__v8i bit = {1, 2, 4, 8, 16, 32, 64, 128};
+    sx__v8i kk = {c[-1], up[-1], up[0], up[1], c[1], dn[1], dn[0], dn[-1]};
+    sx__v8i in = (bit & (int32_t)(eq[e] & 0xffu)) != 0; /* lanes of -1 / 0 */
+    kk = (kk & in) | (~in & INT32_MAX);
+    sx__v8i t = __builtin_shufflevector(kk, kk, 4, 5, 6, 7, 0, 1, 2, 3), lt = t < kk;
+    sx__v8i least = (t & lt) | (kk & ~lt);
+    t = __builtin_shufflevector(least, least, 2, 3, 0, 1, 6, 7, 4, 5), lt = t < least;
+    least = (t & lt) | (least & ~lt);
+    t = __builtin_shufflevector(least, least, 1, 0, 3, 2, 5, 4, 7, 6), lt = t < least;
+    least = (t & lt) | (least & ~lt); /* in every lane */
+    sx__v8i set = (kk == least) & bit;
+    set |= __builtin_shufflevector(set, set, 4, 5, 6, 7, 0, 1, 2, 3);
+    set |= __builtin_shufflevector(set, set, 2, 3, 0, 1, 6, 7, 4, 5);
+    set |= __builtin_shufflevector(set, set, 1, 0, 3, 2, 5, 4, 7, 6);
+    unsigned s = (unsigned)set[0], card = s & 0x55u;
+    return least[0] < *c ? (uint8_t)__builtin_ctz(card ? card : s) : SX_D8_NONE;
 }
 
-/* Links of a direction-less own cell c (halo ones marked HALO_FLAT): its
- * direction-less own neighbours of equal elevation. */
-static inline unsigned own_flat_links(const int64_t *off, const uint8_t *dir, unsigned all, uint32_t c)
+/* The directions in dir of the eight neighbours of own cell c, byte k
+ * neighbour k (W, NW, N, NE, E, SE, S, SW): three loads on little-endian
+ * machines (the rows above and below as 4 bytes each, inside the frame). */
+static inline uint64_t nb_dirs(int64_t w, const uint8_t *dir, uint32_t c)
 {
-    unsigned lk = 0;
-    SX__UNROLL8
-    for (int k = 0; k < 8; k++) lk |= (unsigned)(dir[c + off[k]] == SX_D8_NONE) << k;
-    return lk & all;
+    const uint8_t *m = dir + c, *up = m - w, *dn = m + w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t u, d;
+    memcpy(&u, up - 1, 4); /* NW N NE . */
+    memcpy(&d, dn - 2, 4); /* . SW S SE */
+    return m[-1] | (uint64_t)(u & 0xffffffu) << 8 | (uint64_t)m[1] << 32 | (uint64_t)__builtin_bswap32(d) << 40;
+#else
+    const uint8_t b[8] = {m[-1], up[-1], up[0], up[1], m[1], dn[1], dn[0], dn[-1]};
+    uint64_t x = 0;
+    for (int k = 0; k < 8; k++) x |= (uint64_t)b[k] << 8 * k;
+    return x;
+#endif
 }
 
-/* Equal-elevation neighbours of c outside its flat with a direction: low edges. */
-static inline unsigned low_edges(const int64_t *off, const uint8_t *dir, unsigned all, unsigned lk, uint32_t c)
-{
-    unsigned low = 0;
-    for (unsigned m = all & ~lk; m; m &= m - 1) {
-        int k = __builtin_ctz(m);
-        low |= (unsigned)(dir[c + off[k]] < 8) << k;
-    }
-    return low;
-}
+/* Neighbours of own cell c without a direction (own: SX_D8_NONE; halo ones
+ * are marked HALO_FLAT), and those with one. */
+static inline unsigned nb_none(uint64_t nb) { return sx__zero_bytes(nb ^ 0x0808080808080808u); }
+static inline unsigned nb_directed(uint64_t nb) { return sx__zero_bytes(nb & 0xf8f8f8f8f8f8f8f8u); }
 
 /* Marks the direction-less halo cells in dir and links them into the own
  * block (the sources of later rounds) (on), or clears the marks. */
@@ -121,6 +136,22 @@ static void halo_flats(const sx__pad_t *p, uint8_t *dir, const uint16_t *eq, uin
     }
 }
 
+/* The directions of the listed direction-less own cells (dl and key final,
+ * own and halo): next to low edges the first cardinal one, else the first;
+ * elsewhere the least key; none on undrained flats. */
+SX__VECTORISE static void flat_dirs(const sx__pad_t *p, uint8_t *dir, const uint16_t *eq, const uint8_t *links,
+                                    const int32_t *key, const uint32_t *dl, const uint32_t *none, int64_t nnone)
+{
+    const int64_t w = p->w;
+    for (int64_t s = 0; s < nnone; s++) {
+        uint32_t c = none[s];
+        if (!dl[c]) continue; /* an undrained flat */
+        unsigned low = dl[c] == 2 ? nb_directed(nb_dirs(w, dir, c)) & (eq[c] & 0xffu) & ~(unsigned)links[c] : 0;
+        unsigned card = low & 0x55u;
+        dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(w, eq, key, c);
+    }
+}
+
 sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir, const uint16_t *eq,
                          const uint32_t *none, int64_t nnone)
 {
@@ -135,7 +166,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     uint32_t *hi = malloc(nf * sizeof *hi), *lo = malloc(nf * sizeof *lo);
     int64_t nring = 0, nhi = 0, nlo = 0;
     sx_halo_t *h = NULL;
-    const int64_t *off = p->off;
+    const int64_t w = p->w;
     if (!dh || !dl || !links || !hi || !lo)
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the flat gradients (%lld cells)",
                          (long long)p->n);
@@ -148,13 +179,14 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
     halo_flats(p, dir, eq, links, ring, nring, 1);
     for (int64_t s = 0; s < nnone; s++) {
         uint32_t c = none[s];
-        unsigned all = eq[c] & 0xffu, lk = own_flat_links(off, dir, all, c);
-        links[c] = (uint8_t)lk;
+        uint64_t nb = nb_dirs(w, dir, c);
+        unsigned all = eq[c] & 0xffu;
+        links[c] = (uint8_t)(nb_none(nb) & all);
         if (eq[c] & SX__EQ_HIGHER) {
             dh[c] = 1;
             hi[nhi++] = c;
         }
-        if (all & ~lk && low_edges(off, dir, all, lk, c)) {
+        if (nb_directed(nb) & all) {
             dl[c] = 2;
             lo[nlo++] = c;
         }
@@ -184,13 +216,7 @@ sx_err sx__flats_resolve(const sx_decomp_t *d, const sx__pad_t *p, uint8_t *dir,
         err = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__,
                          "a flat of this rank's block is over 2^30 cells across; use more ranks");
     SX_CHECK_GOTO(sx_err_agree(comm, err), err, done);
-    for (int64_t s = 0; s < nnone; s++) {
-        uint32_t c = none[s];
-        if (!dl[c]) continue; /* an undrained flat */
-        unsigned all = eq[c] & 0xffu, low = dl[c] == 2 ? low_edges(off, dir, all, links[c], c) : 0;
-        unsigned card = low & 0x55u;
-        dir[c] = low ? (uint8_t)__builtin_ctz(card ? card : low) : flat_dir(off, eq, key, c);
-    }
+    flat_dirs(p, dir, eq, links, key, dl, none, nnone);
 done:
     if (ring) halo_flats(p, dir, eq, links, ring, nring, 0);
     sx_halo_destroy(&h);

@@ -1,6 +1,9 @@
 /*
- * flowdir_d8.h — the D8 stencil over one row of own cells, a template:
- * flowdir_dist.c includes it per elevation type with ELEV and FN defined.
+ * flowdir_d8.h — the D8 stencil over one row of own cells, included by
+ * flowdir_dist.c. Elevations come as float64 rows: float32 DEMs are widened
+ * row by row first (exactly), so every compare and select of the loop is on
+ * 64-bit lanes; reading the float32 frame directly made the compiler compare
+ * in 32-bit lanes and widen each mask (a quarter more instructions).
  *
  * One branch-free loop over the row's contiguous cells (selects, not
  * branches) that the compiler vectorises, the eight neighbours unrolled in
@@ -10,10 +13,11 @@
  * the first neighbour in W..SW order except that a cardinal one replaces a
  * diagonal one; nodata neighbours count as an infinite drop. The same loop
  * records which neighbours have the cell's elevation and whether one is
- * higher (eq); nodata cells get SX_D8_NODATA.
+ * higher (eq), and SX__EQ_FLAT on the cells left without a direction;
+ * nodata cells get SX_D8_NODATA.
  */
-SX__VECTORISE static void FN(d8_row)(const ELEV *restrict up, const ELEV *restrict mid, const ELEV *restrict dn,
-                                     int64_t nx, const double dist[8], int64_t *restrict dir, int64_t *restrict eq)
+SX__VECTORISE static void d8_row(const double *restrict up, const double *restrict mid, const double *restrict dn,
+                                 int64_t nx, const double dist[8], int64_t *restrict dir, int64_t *restrict eq)
 { /* 64-bit lanes throughout: the compiler vectorises a loop of one lane width */
     const double d0 = dist[0], d1 = dist[1], d2 = dist[2], d3 = dist[3], d4 = dist[4], d5 = dist[5], d6 = dist[6],
                  d7 = dist[7];
@@ -39,7 +43,8 @@ SX__VECTORISE static void FN(d8_row)(const ELEV *restrict up, const ELEV *restri
         NB(6, dn[i], d6);
         NB(7, dn[i - 1], d7);
 #undef NB
-        dir[i] = a != a ? SX_D8_NODATA : bd;
-        eq[i] = e;
+        const int64_t d = a != a ? SX_D8_NODATA : bd;
+        dir[i] = d;
+        eq[i] = e | (d == SX_D8_NONE ? (int64_t)SX__EQ_FLAT : 0);
     }
 }

@@ -17,6 +17,15 @@
 /* set by sx__d8_frame on cells the stencil left without a direction (flats) */
 #define SX__EQ_FLAT 0x200
 
+/* Bit k set where byte k (from the least significant) of x is zero (exact:
+ * no carries between bytes), the bits gathered by one multiply. */
+static inline unsigned sx__zero_bytes(uint64_t x)
+{
+    const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu;
+    uint64_t t = ~(((x & lo7) + lo7) | x | lo7);
+    return (unsigned)((t * 0x0002040810204081u) >> 56);
+}
+
 /** Metric distances to the 8 neighbours of a cell in global row gj
  *  (per-row metres on a sphere of radius SX_EARTH_RADIUS_M on geographic grids). */
 void sx__d8_distances(const sx_grid_t *g, int64_t gj, double dist[8]);

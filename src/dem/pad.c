@@ -1,6 +1,6 @@
 /*
  * pad.c — padded block frames (pad.h): size check, halo ring, copies from
- * and to own-layout blocks, cell owner.
+ * and to own-layout blocks, cell owner, the table that packs masked cells.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -24,6 +24,16 @@ sx_err sx__pad_init(sx__pad_t *p, sx_window_t own, int width, int64_t gnx, int64
                (long long)own.nx, (long long)own.ny);
     for (int k = 0; k < 8; k++) p->off[k] = sx_d8_dy[k] * p->w + sx_d8_dx[k];
     return SX_OK;
+}
+
+void sx__pack_table(const int64_t off[8], uint32_t tab[256][8])
+{
+    for (unsigned m = 0; m < 256; m++) {
+        int i = 0;
+        for (int k = 0; k < 8; k++)
+            if (m >> k & 1) tab[m][i++] = (uint32_t)off[k];
+        while (i < 8) tab[m][i++] = 0;
+    }
 }
 
 sx_err sx__pad_ring(const sx__pad_t *p, uint32_t **ring, int64_t *count)

@@ -65,6 +65,12 @@ static inline int64_t sx__pad_nb(const sx__pad_t *p, int64_t c, int k)
     return i < 0 || j < 0 || i >= p->w || j >= p->h ? -1 : j * p->w + i;
 }
 
+/** tab[m] for every 8-bit mask m: off[k] for the bits k of m in increasing
+ *  order, packed to the front, zeros after. Appending tab[m] + base as eight
+ *  lanes and moving the end by popcount(m) lists the masked cells without a
+ *  branch (the list needs 8 cells of slack). */
+void sx__pack_table(const int64_t off[8], uint32_t tab[256][8]);
+
 /** List the frame cells outside the own block but inside the grid (the
  *  halo that other ranks fill), row-major. *ring is malloc'ed. */
 sx_err sx__pad_ring(const sx__pad_t *p, uint32_t **ring, int64_t *count);
