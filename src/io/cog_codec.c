@@ -165,10 +165,10 @@ fail:
 
 size_t sx__cog_encoder_bound(const sx__cog_encoder_t *e, size_t max_in) { return e->cap ? e->cap : max_in; }
 
-/* Bytes of the sample of a tile of n bytes (see below) compressed by cx. */
-static size_t sample_bytes(sx__cog_encoder_t *e, ZSTD_CCtx *cx, const void *in, size_t n)
+/* Bytes of the sample of a tile of n bytes (SAMPLES pieces of piece bytes,
+ * spread over it) compressed by cx. */
+static size_t sample_bytes(sx__cog_encoder_t *e, ZSTD_CCtx *cx, const void *in, size_t n, size_t piece)
 {
-    const size_t piece = n / 64;
     size_t packed = 0;
     for (int k = 0; k < SAMPLES; k++) {
         size_t m = ZSTD_compress2(cx, e->out, e->cap, (const unsigned char *)in + (size_t)k * (n / SAMPLES), piece);
@@ -182,10 +182,11 @@ static size_t sample_bytes(sx__cog_encoder_t *e, ZSTD_CCtx *cx, const void *in, 
  * (level 1). Uses e->out as scratch. */
 static ZSTD_CCtx *by_tile_level(sx__cog_encoder_t *e, const void *in, size_t n)
 {
-    if (!e->fast || n / 64 < 256) return e->zstd;
-    const size_t fast = sample_bytes(e, e->fast, in, n);
-    if (2 * fast <= SAMPLES * (n / 64)) return e->zstd;
-    return 100 * sample_bytes(e, e->zstd, in, n) <= 95 * fast ? e->zstd : e->fast;
+    const size_t piece = n / 64;
+    if (!e->fast || piece < 256) return e->zstd;
+    const size_t fast = sample_bytes(e, e->fast, in, n, piece);
+    if (2 * fast <= SAMPLES * piece) return e->zstd;
+    return 100 * sample_bytes(e, e->zstd, in, n, piece) <= 95 * fast ? e->zstd : e->fast;
 }
 
 sx_err sx__cog_encode(sx__cog_encoder_t *e, const void *in, size_t n, const void **out, size_t *out_n)

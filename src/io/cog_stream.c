@@ -4,8 +4,9 @@
  *
  * Each record carries its offset in the file (the overview tiles of the
  * rank, then its leading full-resolution tiles). One POSIX thread takes
- * them from a queue in the order pushed and pwrite()s each; it computes nothing, so it waits on the disk (and on the
- * kernel's write-back throttling of dirty pages) instead of the rank. It
+ * them from a queue in the order pushed and pwrite()s each; it computes
+ * nothing, so it waits on the disk (and on the kernel's write-back
+ * throttling of dirty pages) instead of the rank. It
  * makes no MPI or library calls: an error is kept as an errno and reported
  * by the rank when it closes the stream. The caller keeps each pushed
  * buffer alive until sx__cog_stream_close returns.
