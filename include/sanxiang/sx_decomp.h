@@ -49,6 +49,13 @@ typedef struct {
  *  block_y where possible. Not communicating, but every rank of comm must
  *  call it with the same arguments. Free with sx_decomp_fini. */
 sx_err sx_decomp_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int block_x, int block_y);
+/** The same for verbs whose cells are independent (or need a narrow halo): as many
+ *  columns of blocks as there are ranks, while the column edges can fall on
+ *  input blocks and output COG tiles (balanced as above); rows of blocks for
+ *  the ranks left. Each rank then holds a share of every row of output tiles
+ *  and the COG writer streams every rank's tiles while they are compressed
+ *  (src/io/cog_bands.c); an input in strips (block_x = nx) gets rows. */
+sx_err sx_decomp_init_per_cell(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int block_x, int block_y);
 void sx_decomp_fini(sx_decomp_t *d);
 /** Block of any rank. */
 sx_window_t sx_decomp_window(const sx_decomp_t *d, int rank);

@@ -38,24 +38,45 @@ static int64_t max_extent(const int64_t *cuts, int p)
     return m;
 }
 
-/* Boundaries for splitting n cells into p parts: on multiples of both block
- * and the output tile (SX_DECOMP_OUTPUT_TILE) when that costs at most a
- * quarter more cells in the largest part than an even split, so each output
- * tile has its cells in one block; else on multiples of block when there are
- * at least p blocks; else on single cells. */
-static void make_cuts(int64_t n, int p, int block, int64_t *cuts)
+/* Boundaries for splitting n cells into p parts on multiples of both block
+ * and the output tile (SX_DECOMP_OUTPUT_TILE), when that costs at most a
+ * quarter more cells in the largest part than an even split (so each output
+ * tile has its cells in one block); returns 0 when it would not. */
+static int aligned_cuts(int64_t n, int p, int block, int64_t *cuts)
 {
     int64_t b = block > 1 ? block : 1;
     int64_t both = b / gcd64(b, SX_DECOMP_OUTPUT_TILE) * SX_DECOMP_OUTPUT_TILE;
-    if ((n + both - 1) / both >= p) {
-        unit_cuts(n, p, both, cuts);
-        if (4 * max_extent(cuts, p) * p <= 5 * n + 4 * (int64_t)p) return;
-    }
+    if ((n + both - 1) / both < p) return 0;
+    unit_cuts(n, p, both, cuts);
+    return 4 * max_extent(cuts, p) * p <= 5 * n + 4 * (int64_t)p;
+}
+
+/* Boundaries for splitting n cells into p parts: aligned_cuts when it can;
+ * else on multiples of block when there are at least p blocks; else on
+ * single cells. */
+static void make_cuts(int64_t n, int p, int block, int64_t *cuts)
+{
+    if (aligned_cuts(n, p, block, cuts)) return;
     if (block > 1 && (n + block - 1) / block >= p) unit_cuts(n, p, block, cuts);
     else unit_cuts(n, p, 1, cuts);
 }
 
-sx_err sx_decomp_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int block_x, int block_y)
+/* The cuts of a chosen process grid. */
+static sx_err finish_init(sx_decomp_t *d, int px, int block_x, int block_y)
+{
+    d->px = px;
+    d->py = d->size / px;
+    SX_ALLOC(d->xcuts, (size_t)d->px + 1, "decomposition cuts");
+    SX_ALLOC(d->ycuts, (size_t)d->py + 1, "decomposition cuts");
+    make_cuts(d->gnx, d->px, block_x, d->xcuts);
+    make_cuts(d->gny, d->py, block_y, d->ycuts);
+    d->pi = d->rank % d->px;
+    d->pj = d->rank / d->px;
+    d->own = sx_decomp_window(d, d->rank);
+    return SX_OK;
+}
+
+static sx_err start_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny)
 {
     memset(d, 0, sizeof *d);
     SX_FAIL_IF(nx <= 0 || ny <= 0, SX_ERR_INPUT, "cannot decompose an empty grid (%lld x %lld)",
@@ -65,7 +86,26 @@ sx_err sx_decomp_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int
     SX_CHECK_MPI(MPI_Comm_size(comm, &d->size));
     d->gnx = nx;
     d->gny = ny;
+    return SX_OK;
+}
 
+sx_err sx_decomp_init_per_cell(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int block_x, int block_y)
+{
+    SX_CHECK(start_init(d, comm, nx, ny));
+    /* As many columns of blocks as the ranks allow with column edges on
+     * input blocks and output tiles; rows of blocks for the rest. */
+    int best_px = 1;
+    int64_t *xc;
+    SX_ALLOC(xc, (size_t)d->size + 1, "decomposition cuts");
+    for (int px = 2; px <= d->size; px++)
+        if (d->size % px == 0 && aligned_cuts(nx, px, block_x, xc)) best_px = px;
+    free(xc);
+    return finish_init(d, best_px, block_x, block_y);
+}
+
+sx_err sx_decomp_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int block_x, int block_y)
+{
+    SX_CHECK(start_init(d, comm, nx, ny));
     /* Try every factorisation px * py = size; keep the smallest largest
      * block perimeter, preferring more rows of blocks on ties (row bands
      * read contiguous strips). */
@@ -91,16 +131,7 @@ sx_err sx_decomp_init(sx_decomp_t *d, MPI_Comm comm, int64_t nx, int64_t ny, int
     }
     free(xc);
     free(yc);
-    d->px = best_px;
-    d->py = d->size / best_px;
-    SX_ALLOC(d->xcuts, (size_t)d->px + 1, "decomposition cuts");
-    SX_ALLOC(d->ycuts, (size_t)d->py + 1, "decomposition cuts");
-    make_cuts(nx, d->px, block_x, d->xcuts);
-    make_cuts(ny, d->py, block_y, d->ycuts);
-    d->pi = d->rank % d->px;
-    d->pj = d->rank / d->px;
-    d->own = sx_decomp_window(d, d->rank);
-    return SX_OK;
+    return finish_init(d, best_px, block_x, block_y);
 }
 
 void sx_decomp_fini(sx_decomp_t *d)

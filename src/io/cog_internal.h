@@ -8,6 +8,7 @@
  *   cog_tiff.c    the TIFF header and IFDs of a COG
  *   cog_tags.c    georeferencing and metadata tags, encoded by GDAL
  *   cog_stream.c  a writer thread for the tiles whose offsets are known early
+ *   cog_bands.c   the full resolution's offsets, tile row by tile row
  */
 #ifndef SX_COG_INTERNAL_H
 #define SX_COG_INTERNAL_H
@@ -210,11 +211,30 @@ typedef struct sx__cog_stream sx__cog_stream_t;
 /** Start a writer thread on path (opened with POSIX, created if needed) for
  *  up to max_records records. */
 sx_err sx__cog_stream_open(const char *path, int64_t max_records, sx__cog_stream_t **out);
-/** Queue n bytes at p, to be written at byte `at` of the file. p must stay
- *  valid until the stream is closed. */
-void sx__cog_stream_push(sx__cog_stream_t *s, uint64_t at, const unsigned char *p, size_t n);
+/** Queue n bytes at p (from malloc), to be written at byte `at` of the
+ *  file; the stream frees p once written. */
+void sx__cog_stream_push(sx__cog_stream_t *s, uint64_t at, unsigned char *p, size_t n);
 /** Wait for every queued record, stop the thread, close the file; adds the
  *  bytes written to *written; fails (naming the system error) if a write did. */
 sx_err sx__cog_stream_close(sx__cog_stream_t **s, int64_t *written);
+
+/* ---- full-resolution offsets while compressing (cog_bands.c) ---- */
+typedef struct sx__cog_bands sx__cog_bands_t;
+/** Offsets of this rank's nmine full-resolution tiles (in tile order), the
+ *  level starting at byte at0. Not communicating. */
+sx_err sx__cog_bands_create(const sx__cog_plan_t *p, const sx__cog_tile_t *mine, int64_t nmine, uint64_t at0,
+                            sx__cog_bands_t **out);
+/** Own tile i takes `bytes` in the file (leader and trailer included). */
+void sx__cog_bands_size(sx__cog_bands_t *b, int64_t i, uint64_t bytes);
+/** Own tiles 0 .. done-1 are sized: post every band they complete. */
+sx_err sx__cog_bands_post(sx__cog_bands_t *b, int64_t done);
+/** Without waiting: *placed = own tiles (from the first) whose offsets are known. */
+sx_err sx__cog_bands_progress(sx__cog_bands_t *b, int64_t *placed);
+/** Post the bands left (sizes not given count 0) and wait for all; every
+ *  rank calls it once. */
+sx_err sx__cog_bands_finish(sx__cog_bands_t *b, int64_t *placed);
+/** Where own tile i starts (its size leader), once placed. */
+uint64_t sx__cog_bands_at(const sx__cog_bands_t *b, int64_t i);
+void sx__cog_bands_destroy(sx__cog_bands_t **b);
 
 #endif

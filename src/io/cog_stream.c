@@ -8,8 +8,10 @@
  * nothing, so it waits on the disk (and on the kernel's write-back
  * throttling of dirty pages) instead of the rank. It
  * makes no MPI or library calls: an error is kept as an errno and reported
- * by the rank when it closes the stream. The caller keeps each pushed
- * buffer alive until sx__cog_stream_close returns.
+ * by the rank when it closes the stream. A pushed buffer belongs to the
+ * stream, which frees it once written: a rank that streams holds only the
+ * tiles still queued, and the memory they give back is what the page cache
+ * takes for the next ones (cog_write.c, write_tiles).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +23,7 @@
 #include "io/cog_internal.h"
 
 typedef struct {
-    const unsigned char *p;
+    unsigned char *p;
     size_t n;
     uint64_t at; /* offset in the file */
 } record;
@@ -54,6 +56,7 @@ static void *writer(void *arg)
             else if (w < 0 && errno == EINTR) continue;
             else e = w < 0 ? errno : EIO;
         }
+        free(r.p);
         pthread_mutex_lock(&s->mu);
         s->written += (int64_t)off;
         s->done++;
@@ -93,10 +96,14 @@ sx_err sx__cog_stream_open(const char *path, int64_t max_records, sx__cog_stream
     return SX_OK;
 }
 
-void sx__cog_stream_push(sx__cog_stream_t *s, uint64_t at, const unsigned char *p, size_t n)
+void sx__cog_stream_push(sx__cog_stream_t *s, uint64_t at, unsigned char *p, size_t n)
 {
     pthread_mutex_lock(&s->mu);
     if (s->nq < s->cap) s->q[s->nq++] = (record){p, n, at};
+    else { /* more records than the stream was opened for: a caller's bug, reported on close */
+        free(p);
+        if (!s->failed_errno) s->failed_errno = EOVERFLOW;
+    }
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
 }

@@ -10,35 +10,45 @@
  *      predictor, DEFLATE/ZSTD) and reduces each into its quarter of the
  *      next level's tile, which goes to that tile's owner; the full
  *      resolution is compressed last. By then the overviews' sizes are
- *      known, so the offsets of the first full-resolution tiles are too
- *      (when the format can be fixed from an upper bound of the size): the
- *      rank that owns them hands each to a writer thread (cog_stream.c) as
- *      soon as it is compressed, and the disk works while the cores compress;
+ *      known, so (when the format can be fixed from an upper bound of the
+ *      size) the overview tiles go to a writer thread (cog_stream.c), and
+ *      each full-resolution tile follows as soon as its offset is: every
+ *      rank sums its sizes with the others' tile row by tile row while it
+ *      compresses (cog_bands.c), so the disk works while the cores compress
+ *      and, with blocks side by side (sx_decomp_init_per_cell), no rank
+ *      is left with its tiles to write at the end;
  *   3. placement: the compressed sizes of all tiles are summed over the
  *      ranks (each tile has one owner, so the sum is that size) in the COG's
  *      global order — smallest overview first, rows within a level — which
  *      gives every rank every tile's offset after the header, whose size
  *      depends only on the tile count; BigTIFF when the file passes 4 GiB;
- *   4. write: every rank writes its other tiles at their offsets with MPI-IO,
- *      contiguous runs as one request; rank 0 writes header and IFDs; the
- *      file is committed under its final name (sx_output.h).
+ *   4. write: every rank writes its other tiles at their offsets (POSIX
+ *      pwritev: the ranks' byte ranges never overlap), contiguous runs as
+ *      one request, freeing them as it goes; rank 0 writes header and IFDs;
+ *      the file is committed under its final name (sx_output.h).
  * Nothing depends on the number of ranks or threads: tile contents are
  * pure functions of the grid, offsets of the tile sizes. No rank gathers
  * the raster; rank 0 holds O(tiles) offsets.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "io/cog_internal.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_perf.h"
 
-#define STAGE_BYTES ((size_t)32 << 20)
+/* A pwritev of tiles: at most this many tiles or bytes (write_tiles). */
+#define BATCH_TILES 64
+#define BATCH_BYTES ((size_t)8 << 20)
 
 typedef struct {
     int codec, level, tile, rs, bigtiff;
@@ -260,22 +270,26 @@ static uint64_t lay_out(const sx__cog_pyramid_t *pyr, int k0, uint64_t pos, cons
     return pos;
 }
 
-/* Once the overviews are compressed, every tile whose offset is already
- * certain gets a writer thread: the header's size is certain when the format
- * chosen for the largest size the tiles can compress to is the format the
- * real sizes will give (classic TIFF under 4 GiB, or BigTIFF when asked), and
- * then so are the offsets of all overview tiles (their sizes are exchanged
- * here) and of this rank's full-resolution tiles that start the level (tiles
- * 0 .. *nstream - 1, from *at0 on). Uncompressed, every tile has its full
- * size, so every offset is known: each rank streams its leading run of
- * consecutive full-resolution tiles wherever in the level it starts, and no
- * rank waits for another's sizes. The rank's overview tiles are queued here
- * (*over_streamed). Otherwise nothing streams. Collective. */
+/* How the full resolution reaches the file (stream_start). */
+typedef enum {
+    AT_END = 0, /* every tile written at the end (the header's format not certain yet) */
+    FIXED,      /* uncompressed: every tile's offset known from its number */
+    BANDS       /* offsets known tile row by tile row as the ranks compress (cog_bands.c) */
+} level0_path;
+
+/* Once the overviews are compressed: the header's size is certain when the
+ * format chosen for the largest size the tiles can compress to is the format
+ * the real sizes will give (classic TIFF under 4 GiB, or BigTIFF when asked),
+ * and then so are the offsets of all overview tiles (their sizes are
+ * exchanged here) and the start of the full resolution (*at0). This rank's
+ * overview tiles then go to a writer thread, and so will its
+ * full-resolution tiles as they are placed (*path FIXED or BANDS, the same on
+ * every rank). Otherwise (*path AT_END) nothing streams. Collective. */
 static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
                            sx__cog_tile_t **mine, const int64_t *nmine, const char *tmp_path,
-                           sx__cog_stream_t **stream, int64_t *nstream, uint64_t *at0, int *over_streamed)
+                           sx__cog_stream_t **stream, level0_path *path, uint64_t *at0)
 {
-    *stream = NULL, *nstream = 0, *at0 = 0, *over_streamed = 0;
+    *stream = NULL, *path = AT_END, *at0 = 0;
     const sx__cog_pyramid_t *pyr = &p->pyr;
     const size_t tile_bytes = (size_t)s->tile * (size_t)s->tile * p->esz;
     uint64_t *counts = malloc((size_t)pyr->ntiles * sizeof *counts);
@@ -298,21 +312,19 @@ static sx_err stream_start(const settings *s, const sx__cog_plan_t *p, const sx_
     sx__cog_encoder_destroy(&enc);
     const int fixed = s->codec == SX_COG_NONE; /* every tile tile_bytes long */
     const int certain = fixed || !h.bigtiff || s->bigtiff;
-    const int64_t first = fixed && nmine[0] > 0 ? mine[0][0].index : 0;
-    int64_t m = 0, nover = 0; /* this rank's run of consecutive tiles from the first streamable one */
-    while (m < nmine[0] && mine[0][m].index == first + m) m++;
-    for (int k = 1; k < pyr->nlevels; k++) nover += nmine[k];
-    if (err == SX_OK && certain && m + nover > 0) err = sx__cog_stream_open(tmp_path, m + nover, stream);
+    int64_t records = nmine[0];
+    for (int k = 1; k < pyr->nlevels; k++) records += nmine[k];
+    if (err == SX_OK && certain && records > 0) err = sx__cog_stream_open(tmp_path, records, stream);
     if (err == SX_OK && *stream) {
         lay_out(pyr, 1, hb, counts, counts); /* the overview tiles' sizes become their offsets */
         for (int k = pyr->nlevels - 1; k >= 1; k--)
-            for (int64_t i = 0; i < nmine[k]; i++)
+            for (int64_t i = 0; i < nmine[k]; i++) {
                 sx__cog_stream_push(*stream, counts[pyr->base[k] + mine[k][i].index] - 4, comp[k][i].bytes,
                                     (size_t)comp[k][i].n + SX__COG_TILE_EXTRA);
-        *over_streamed = 1;
-        *nstream = m;
-        *at0 = hb + over + (uint64_t)first * (tile_bytes + SX__COG_TILE_EXTRA);
+                comp[k][i].bytes = NULL; /* the stream's now */
+            }
     }
+    if (err == SX_OK && certain) *path = fixed ? FIXED : BANDS, *at0 = hb + over;
     free(counts);
     return sx_err_agree(p->comm, err);
 }
@@ -337,7 +349,7 @@ static void drop_cells(sx__cog_tile_t *tiles, int64_t n)
 /* Build every level's tiles: reduce the full resolution into the first
  * overview, compress the overviews from there down (reducing each into the
  * next), then compress the full resolution, streaming the overviews and
- * the leading full-resolution tiles when their offsets are known
+ * then the full-resolution tiles as their offsets become known
  * (stream_start). comp[k] / mine[k] receive this rank's compressed tiles;
  * *nstream of level 0's were written, and the overviews if *over_streamed. */
 static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void *data, int64_t row_stride,
@@ -369,22 +381,44 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
     }
     sx__cog_tiles_free(&tiles, n);
     sx__cog_stream_t *stream = NULL;
-    uint64_t at = 0;
-    if (err == SX_OK) err = stream_start(s, p, tags, comp, mine, nmine, tmp_path, &stream, nstream, &at, over_streamed);
-    /* the full resolution, a few tiles per thread at a time so that the
-     * leading ones reach the writer thread as they are done */
+    sx__cog_bands_t *bands = NULL;
+    level0_path path = AT_END;
+    uint64_t at0 = 0;
+    if (err == SX_OK) err = stream_start(s, p, tags, comp, mine, nmine, tmp_path, &stream, &path, &at0);
+    if (err == SX_OK && path == BANDS) err = sx_err_agree(p->comm, sx__cog_bands_create(p, mine[0], nmine[0], at0, &bands));
+    sx_err mpi = bands ? sx__cog_bands_post(bands, 0) : SX_OK; /* the leading rows without tiles of this rank */
+    /* the full resolution, a few tiles per thread at a time, each handed to
+     * the writer thread once its offset is known */
     const int64_t chunk = 4 * (int64_t)omp_get_max_threads();
+    const uint64_t whole = (uint64_t)s->tile * (uint64_t)s->tile * p->esz + SX__COG_TILE_EXTRA; /* FIXED */
+    int64_t pushed = 0, placed = 0;
     sx_err enc = SX_OK;
     sx_perf_start(t_tiles, SX_PERF_COMPUTE);
-    for (int64_t i0 = 0; err == SX_OK && enc == SX_OK && i0 < nmine[0]; i0 += chunk) {
+    for (int64_t i0 = 0; err == SX_OK && enc == SX_OK && mpi == SX_OK && i0 < nmine[0]; i0 += chunk) {
         int64_t i1 = i0 + chunk < nmine[0] ? i0 + chunk : nmine[0];
         enc = encode_level(s, p, mine[0] + i0, i1 - i0, NULL, comp[0] + i0, 1);
-        for (int64_t i = i0; enc == SX_OK && stream && i < i1 && i < *nstream; i++) {
-            size_t len = (size_t)comp[0][i].n + SX__COG_TILE_EXTRA;
-            sx__cog_stream_push(stream, at, comp[0][i].bytes, len);
-            at += len;
+        if (enc != SX_OK) break;
+        if (bands) {
+            for (int64_t i = i0; i < i1; i++) sx__cog_bands_size(bands, i, comp[0][i].n + SX__COG_TILE_EXTRA);
+            mpi = sx__cog_bands_post(bands, i1);
+            if (mpi == SX_OK) mpi = sx__cog_bands_progress(bands, &placed);
+        } else if (path == FIXED) placed = i1;
+        for (; stream && pushed < placed; pushed++) {
+            uint64_t at = bands ? sx__cog_bands_at(bands, pushed) : at0 + (uint64_t)mine[0][pushed].index * whole;
+            sx__cog_stream_push(stream, at, comp[0][pushed].bytes, (size_t)comp[0][pushed].n + SX__COG_TILE_EXTRA);
+            comp[0][pushed].bytes = NULL; /* the stream's now */
         }
     }
+    if (bands && mpi == SX_OK) mpi = sx__cog_bands_finish(bands, &placed); /* every rank, even after an error */
+    for (; stream && enc == SX_OK && mpi == SX_OK && pushed < placed; pushed++) {
+        sx__cog_stream_push(stream, sx__cog_bands_at(bands, pushed), comp[0][pushed].bytes,
+                            (size_t)comp[0][pushed].n + SX__COG_TILE_EXTRA);
+        comp[0][pushed].bytes = NULL;
+    }
+    sx__cog_bands_destroy(&bands);
+    if (enc == SX_OK) enc = mpi;
+    *nstream = path == AT_END ? 0 : nmine[0];
+    *over_streamed = path != AT_END;
     sx_perf_stop(t_tiles);
     sx_err closed = sx__cog_stream_close(&stream, written);
     if (enc == SX_OK) enc = closed;
@@ -393,44 +427,76 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
     return err;
 }
 
-/* Write this rank's tiles, smallest level first, merging contiguous ones,
- * but for those streamed already: the first nstream of the full resolution
- * and, if over_streamed, the overviews. */
-static sx_err write_tiles(MPI_File fh, const sx__cog_plan_t *p, ctile **comp, sx__cog_tile_t **mine,
+/* pwritev all of iov[0..n) at byte `at`, resuming after short writes.
+ * Returns 0 or an errno. */
+static int pwritev_all(int fd, struct iovec *iov, int n, uint64_t at)
+{
+    while (n > 0) {
+        ssize_t w = pwritev(fd, iov, n, (off_t)at);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return w < 0 ? errno : EIO;
+        at += (uint64_t)w;
+        while (n > 0 && (size_t)w >= iov->iov_len) w -= (ssize_t)iov->iov_len, iov++, n--;
+        if (n > 0) iov->iov_base = (unsigned char *)iov->iov_base + w, iov->iov_len -= (size_t)w;
+    }
+    return 0;
+}
+
+/* A run of contiguous tiles on its way to the file: written with one
+ * pwritev, and the tiles' buffers freed as soon as it is. */
+typedef struct {
+    int fd, err, n;
+    struct iovec iov[BATCH_TILES];
+    unsigned char **bytes[BATCH_TILES]; /* where each tile's buffer is kept, to free it */
+    uint64_t at;
+    size_t len;
+    int64_t *written;
+} batch;
+
+static void flush(batch *b)
+{
+    if (!b->n) return;
+    if (!b->err) b->err = pwritev_all(b->fd, b->iov, b->n, b->at);
+    if (!b->err) *b->written += (int64_t)b->len;
+    for (int j = 0; j < b->n; j++) free(*b->bytes[j]), *b->bytes[j] = NULL;
+    b->n = 0, b->len = 0;
+}
+
+static void add(batch *b, uint64_t pos, ctile *c)
+{
+    size_t len = (size_t)c->n + SX__COG_TILE_EXTRA;
+    if (b->n && (pos != b->at + b->len || b->n == BATCH_TILES || b->len + len > BATCH_BYTES)) flush(b);
+    if (!b->n) b->at = pos;
+    b->iov[b->n] = (struct iovec){c->bytes, len};
+    b->bytes[b->n++] = &c->bytes;
+    b->len += len;
+}
+
+/* Write this rank's tiles, smallest level first, but for those streamed
+ * already (the first nstream of the full resolution and, if over_streamed,
+ * the overviews): straight from the tiles' buffers, a run of contiguous
+ * tiles (up to BATCH_BYTES) per pwritev, each run freed once written. The
+ * memory a run gives back is what the page cache takes for the next one: on
+ * a virtual machine whose free memory goes back to the host, a page unused
+ * for a while costs a fault on the host when touched again, and writing
+ * ~130 MB into such pages took 0.25 s where the same write into pages just
+ * freed took 0.05 s (docs/performance.md). */
+static sx_err write_tiles(int fd, const char *path, const sx__cog_plan_t *p, ctile **comp, sx__cog_tile_t **mine,
                           const int64_t *nmine, int64_t nstream, int over_streamed, const uint64_t *offsets,
                           int64_t *written)
 {
-    size_t cap = STAGE_BYTES, used = 0;
-    uint64_t at = 0;
-    for (int k = 0; k < p->pyr.nlevels; k++)
-        for (int64_t i = 0; i < nmine[k]; i++)
-            if (comp[k][i].n + SX__COG_TILE_EXTRA > cap) cap = comp[k][i].n + SX__COG_TILE_EXTRA;
-    unsigned char *stage = malloc(cap);
-    SX_FAIL_IF(!stage, SX_ERR_NOMEM, "cannot allocate %zu bytes to stage COG tiles", cap);
-    sx_err err = SX_OK;
-    for (int k = p->pyr.nlevels - 1; k >= 0 && err == SX_OK; k--) {
-        for (int64_t i = k == 0 ? nstream : over_streamed ? nmine[k] : 0; i < nmine[k] && err == SX_OK; i++) {
-            const ctile *c = &comp[k][i];
-            uint64_t pos = offsets[p->pyr.base[k] + mine[k][i].index] - 4;
-            size_t len = (size_t)c->n + SX__COG_TILE_EXTRA;
-            if (used && (at + used != pos || used + len > cap)) {
-                int rc = MPI_File_write_at(fh, (MPI_Offset)at, stage, (int)used, MPI_BYTE, MPI_STATUS_IGNORE);
-                if (rc != MPI_SUCCESS) err = sx__mpi_fail(rc, "MPI_File_write_at", SX__FILE, __LINE__);
-                *written += (int64_t)used;
-                used = 0;
-            }
-            if (!used) at = pos;
-            memcpy(stage + used, c->bytes, len);
-            used += len;
-        }
-    }
-    if (err == SX_OK && used) {
-        int rc = MPI_File_write_at(fh, (MPI_Offset)at, stage, (int)used, MPI_BYTE, MPI_STATUS_IGNORE);
-        if (rc != MPI_SUCCESS) err = sx__mpi_fail(rc, "MPI_File_write_at", SX__FILE, __LINE__);
-        *written += (int64_t)used;
-    }
-    free(stage);
-    return err;
+    batch *b = calloc(1, sizeof *b);
+    SX_FAIL_IF(!b, SX_ERR_NOMEM, "cannot allocate a COG write batch");
+    b->fd = fd, b->written = written;
+    for (int k = p->pyr.nlevels - 1; k >= 0; k--)
+        for (int64_t i = k == 0 ? nstream : over_streamed ? nmine[k] : 0; i < nmine[k]; i++)
+            add(b, offsets[p->pyr.base[k] + mine[k][i].index] - 4, &comp[k][i]);
+    flush(b);
+    int e = b->err;
+    free(b);
+    SX_FAIL_IF(e, SX_ERR_IO, "cannot write COG tiles to '%s': %s; check the free space and quota of the output directory",
+               path, strerror(e));
+    return SX_OK;
 }
 
 /* Sizes of all tiles in global numbering; header size, format and offsets. */
@@ -462,35 +528,31 @@ static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const 
     char timer[96];
     snprintf(timer, sizeof timer, "%s: COG file", name);
     sx_perf_start(timer, SX_PERF_WRITE);
-    MPI_File fh = MPI_FILE_NULL;
     int64_t written = streamed;
     if (err == SX_OK) {
-        int rc = MPI_File_open(p->comm, tmp_path, MPI_MODE_CREATE | MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
-        if (rc != MPI_SUCCESS) {
-            fh = MPI_FILE_NULL;
-            err = sx__mpi_fail(rc, "MPI_File_open", SX__FILE, __LINE__);
-        }
-        err = sx_err_agree(p->comm, err);
-    }
-    if (err == SX_OK) {
-        sx_err e = write_tiles(fh, p, comp, mine, nmine, nstream, over_streamed, offsets, &written);
+        /* Each rank writes its own byte ranges, so plain POSIX writes are
+         * enough (as the stream thread's): no collective open or close. */
+        int fd = open(tmp_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        sx_err e = fd < 0 ? sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot open '%s' to write COG tiles: %s",
+                                       tmp_path, strerror(errno))
+                          : write_tiles(fd, tmp_path, p, comp, mine, nmine, nstream, over_streamed, offsets, &written);
         if (e == SX_OK && p->rank == 0) {
             size_t hb = sx__cog_tiff_header(&h, NULL);
             unsigned char *hdr = calloc(1, hb);
             if (!hdr) e = sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the %zu-byte COG header", hb);
-            int count = 0;
-            if (e == SX_OK) e = sx_mpi_count((int64_t)hb, &count);
             if (e == SX_OK) {
                 sx__cog_tiff_header(&h, hdr);
-                int rc = MPI_File_write_at(fh, 0, hdr, count, MPI_BYTE, MPI_STATUS_IGNORE);
-                if (rc != MPI_SUCCESS) e = sx__mpi_fail(rc, "MPI_File_write_at", SX__FILE, __LINE__);
-                written += (int64_t)hb;
+                struct iovec v = {hdr, hb};
+                int we = pwritev_all(fd, &v, 1, 0);
+                if (we) e = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot write the COG header to '%s': %s", tmp_path,
+                                       strerror(we));
+                else written += (int64_t)hb;
             }
             free(hdr);
         }
-        int rc = MPI_File_close(&fh);
-        if (e == SX_OK && rc != MPI_SUCCESS) e = sx__mpi_fail(rc, "MPI_File_close", SX__FILE, __LINE__);
-        err = e;
+        if (fd >= 0 && close(fd) != 0 && e == SX_OK)
+            e = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot close '%s': %s", tmp_path, strerror(errno));
+        err = sx_err_agree(p->comm, e);
     }
     sx_perf_stop(timer);
     sx_perf_add_bytes_written(written);

@@ -142,7 +142,7 @@ sx_err sx__rs_eval(MPI_Comm comm, const sx_rs_band_t *bands, int nbands, const c
     SX_CHECK_GOTO(err, err, done);
     const sx_grid_t *g = &bs.frame;
     SX_CHECK_GOTO(sx_grid_copy(grid, g), err, done);
-    SX_CHECK_GOTO(sx_decomp_init(d, comm, g->nx, g->ny, g->block_x, g->block_y), err, done);
+    SX_CHECK_GOTO(sx_decomp_init_per_cell(d, comm, g->nx, g->ny, g->block_x, g->block_y), err, done);
     const sx_window_t own = d->own;
     const int depth = sx_rs_expr_depth(e);
     int nused = 0;

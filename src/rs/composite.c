@@ -212,7 +212,7 @@ sx_err sx_rs_composite_run(MPI_Comm comm, const sx_rs_composite_opts_t *o)
     sx_perf_stop("rs composite: read");
     SX_CHECK(err);
     const sx_grid_t *g = &bs.frame;
-    SX_CHECK_GOTO(sx_decomp_init(&d, comm, g->nx, g->ny, g->block_x, g->block_y), err, done);
+    SX_CHECK_GOTO(sx_decomp_init_per_cell(&d, comm, g->nx, g->ny, g->block_x, g->block_y), err, done);
     const sx_window_t own = d.own;
     const int64_t cells = sx_window_cells(own);
     const int r = o->qa >= 0 ? o->dilate : 0;

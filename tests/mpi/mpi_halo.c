@@ -5,7 +5,9 @@
  * and halo widths from 1 to wider than a block: every cell is owned by
  * exactly one rank, and after the exchange every cell of each rank's local
  * buffer (block + halo) holds the value of that global cell. Large grids are
- * cut on COG tile edges.
+ * cut on COG tile edges. The same for the per-cell decomposition, which puts
+ * the ranks side by side where column edges can fall on input blocks and
+ * COG tiles, and stacks them for inputs in strips.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +18,12 @@
 
 static double value_of(int64_t i, int64_t j) { return (double)j * 100000.0 + (double)i; }
 
-static void check_case(int64_t nx, int64_t ny, int bx, int by, int width)
+typedef sx_err (*init_fn)(sx_decomp_t *, MPI_Comm, int64_t, int64_t, int, int);
+
+static void check_case(init_fn init, int64_t nx, int64_t ny, int bx, int by, int width)
 {
     sx_decomp_t d;
-    if (sx_decomp_init(&d, MPI_COMM_WORLD, nx, ny, bx, by) != SX_OK) {
+    if (init(&d, MPI_COMM_WORLD, nx, ny, bx, by) != SX_OK) {
         EXPECT(0, "sx_decomp_init failed: %s", sx_err_message());
         return;
     }
@@ -79,6 +83,24 @@ static void check_output_alignment(int64_t nx, int64_t ny, int bx, int by)
     sx_decomp_fini(&d);
 }
 
+/* Per cell: as many columns of blocks as ranks while the column edges can
+ * fall on 512-cell COG tiles (an 8000-cell-wide grid has 16), rows for an
+ * input in strips. */
+static void check_per_cell_shape(int64_t nx, int64_t ny, int bx, int by, int want_px)
+{
+    sx_decomp_t d;
+    if (sx_decomp_init_per_cell(&d, MPI_COMM_WORLD, nx, ny, bx, by) != SX_OK) {
+        EXPECT(0, "sx_decomp_init_per_cell failed: %s", sx_err_message());
+        return;
+    }
+    EXPECT(d.px == want_px && d.px * d.py == d.size, "%lldx%lld, blocks %dx%d, %d ranks: %d x %d blocks, want %d columns",
+           (long long)nx, (long long)ny, bx, by, d.size, d.px, d.py, want_px);
+    for (int k = 1; k < d.px; k++)
+        EXPECT(d.xcuts[k] % SX_DECOMP_OUTPUT_TILE == 0 && d.xcuts[k] % bx == 0, "x cut %lld not on a tile edge",
+               (long long)d.xcuts[k]);
+    sx_decomp_fini(&d);
+}
+
 int main(int argc, char **argv)
 {
     if (sx_mpi_init(&argc, &argv) != SX_OK) return 2;
@@ -88,10 +110,16 @@ int main(int argc, char **argv)
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
         for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++)
             for (size_t w = 0; w < sizeof widths / sizeof *widths; w++)
-                check_case(sizes[s][0], sizes[s][1], blocks[b][0], blocks[b][1], widths[w]);
+                for (int per_cell = 0; per_cell < 2; per_cell++)
+                    check_case(per_cell ? sx_decomp_init_per_cell : sx_decomp_init, sizes[s][0], sizes[s][1],
+                               blocks[b][0], blocks[b][1], widths[w]);
     check_output_alignment(8000, 8000, 256, 256);
     check_output_alignment(10809, 10809, 256, 256);
     check_output_alignment(7001, 5003, 1, 1);
+    const int size = sx_mpi_size();
+    check_per_cell_shape(8000, 8000, 256, 256, size <= 16 && 16 % size == 0 ? size : size == 3 ? 3 : 1);
+    check_per_cell_shape(8000, 8000, 8000, 1, 1); /* strips */
+    check_per_cell_shape(700, 9000, 256, 256, 1); /* two tile columns, 512 + 188 cells: too unequal, rows */
     int all = 0;
     MPI_Allreduce(&mpi_failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     if (sx_mpi_rank() == 0) printf("mpi_halo: %d ranks, %s\n", sx_mpi_size(), all ? "FAILED" : "all cases passed");
