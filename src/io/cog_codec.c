@@ -22,12 +22,13 @@
  * of the same size or smaller on the floating-point layers. Unless a level
  * is asked for, each tile gets its own: a sample of the predicted bytes
  * (four sixty-fourths spread over the tile) is compressed at the fast level
- * −1; a tile whose sample more than halves there takes level 1, others are
+ * −4; a tile whose sample more than halves there takes level 1, others are
  * sampled at level 1 too and take it only where it makes the sample at
  * least 5 % smaller. The noise in the low mantissa bytes of a
- * Float32 index gains about 3 % at level 1 for 1.7 times the work, so such
- * tiles take −1; a smooth DEM or a composite of integer reflectances would
- * be a fifth to a quarter larger at −1 and keep level 1. Readers do not see
+ * Float32 index gains about 3 % at level 1 for twice the work or more, so
+ * such tiles take −4 (0.3 % larger than at −1 for two thirds of its
+ * instructions); a smooth DEM or a composite of integer reflectances would
+ * be a fifth to a quarter larger there and keep level 1. Readers do not see
  * levels; the choice depends on the tile's bytes only, so the file is
  * still the same at any rank count.
  */
@@ -121,12 +122,12 @@ void sx__cog_predict(int p, sx_dtype t, void *cells, int64_t width, int64_t rows
 
 /* The sample of a tile for the level choice: SAMPLES pieces of 1/64 of it. */
 #define SAMPLES 4
-#define FAST_LEVEL (-1)
+#define FAST_LEVEL (-4)
 
 struct sx__cog_encoder {
     sx_cog_codec codec;
     struct libdeflate_compressor *deflate;
-    ZSTD_CCtx *zstd, *fast; /* fast: level −1 when the level is chosen per tile */
+    ZSTD_CCtx *zstd, *fast; /* fast: level FAST_LEVEL when the level is chosen per tile */
     unsigned char *out;
     size_t cap;
 };
@@ -177,7 +178,7 @@ static size_t sample_bytes(sx__cog_encoder_t *e, ZSTD_CCtx *cx, const void *in, 
     return packed;
 }
 
-/* The context for this tile: e->fast (level −1) when a sample of it does
+/* The context for this tile: e->fast (FAST_LEVEL) when a sample of it does
  * not halve there and level 1 packs it less than 5 % smaller; else e->zstd
  * (level 1). Uses e->out as scratch. */
 static ZSTD_CCtx *by_tile_level(sx__cog_encoder_t *e, const void *in, size_t n)

@@ -11,6 +11,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ struct sx_raster {
     GDALDatasetH ds;            /* NULL for a kept layer until a read needs its file */
     const sx_mem_layer_t *mem;  /* a layer an earlier step kept in memory (sx_layer_mem.h), or NULL */
     char *name;
+    void *narrow;               /* integer cells read in their own type, before widening (read_widened) */
+    size_t narrow_bytes;
 };
 
 static _Thread_local char last_error[1024];
@@ -164,6 +167,7 @@ void sx_raster_close(sx_raster_t **r)
 {
     if (!r || !*r) return;
     if ((*r)->ds) GDALClose((*r)->ds);
+    free((*r)->narrow);
     free((*r)->name);
     free(*r);
     *r = NULL;
@@ -211,6 +215,58 @@ sx_err sx_raster_grid(const sx_raster_t *r, int band, sx_grid_t *out)
     return SX_OK;
 }
 
+/* Integer cells to doubles, n of them (exact: every value of these types is
+ * a double). */
+#define WIDEN(T, G)                                                                                     \
+    __attribute__((target_clones("avx512f", "avx2", "default"))) static void widen_##G(                \
+        const T *restrict src, double *restrict dst, int64_t n)                                         \
+    {                                                                                                   \
+        for (int64_t i = 0; i < n; i++) dst[i] = (double)src[i];                                        \
+    }
+WIDEN(uint8_t, Byte)
+WIDEN(int16_t, Int16)
+WIDEN(uint16_t, UInt16)
+WIDEN(int32_t, Int32)
+WIDEN(uint32_t, UInt32)
+#undef WIDEN
+
+static int widens(GDALDataType t)
+{
+    return t == GDT_Byte || t == GDT_Int16 || t == GDT_UInt16 || t == GDT_Int32 || t == GDT_UInt32;
+}
+
+/* A window of an integer band into doubles: GDAL reads the cells in their
+ * own type (for a mapped GeoTIFF a copy, no conversion) and a vector loop
+ * widens them; *ep is GDAL's outcome. GDAL's own conversion to Float64 took 61 instructions a cell
+ * on UInt16 reflectances (callgrind, NDVI of 2048², GDAL 3.6), a third of the
+ * whole command. */
+static sx_err read_widened(sx_raster_t *r, GDALRasterBandH b, GDALDataType nt, int64_t x0, int64_t y0, int64_t nx,
+                           int64_t ny, double *buf, int64_t row_stride, CPLErr *ep)
+{
+    const size_t nsz = (size_t)GDALGetDataTypeSizeBytes(nt), need = (size_t)(nx * ny) * nsz;
+    if (r->narrow_bytes < need) {
+        void *p = realloc(r->narrow, need);
+        SX_FAIL_IF(!p, SX_ERR_NOMEM, "cannot allocate %zu bytes to read '%s' into", need, r->name);
+        r->narrow = p, r->narrow_bytes = need;
+    }
+    CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)y0, (int)nx, (int)ny, r->narrow, (int)nx, (int)ny, nt,
+                              (GSpacing)nsz, (GSpacing)(nsz * (size_t)nx), NULL);
+    *ep = e;
+    if (e != CE_None) return SX_OK;
+    for (int64_t j = 0; j < ny; j++) {
+        const unsigned char *src = (const unsigned char *)r->narrow + (size_t)(j * nx) * nsz;
+        double *dst = buf + j * row_stride;
+        switch (nt) {
+        case GDT_Byte: widen_Byte((const uint8_t *)src, dst, nx); break;
+        case GDT_Int16: widen_Int16((const int16_t *)src, dst, nx); break;
+        case GDT_UInt16: widen_UInt16((const uint16_t *)src, dst, nx); break;
+        case GDT_Int32: widen_Int32((const int32_t *)src, dst, nx); break;
+        default: widen_UInt32((const uint32_t *)src, dst, nx); break;
+        }
+    }
+    return SX_OK;
+}
+
 sx_err sx_raster_read(sx_raster_t *r, int band, int64_t x0, int64_t y0, int64_t nx, int64_t ny,
                       sx_dtype buf_type, void *buf, int64_t row_stride)
 {
@@ -228,13 +284,18 @@ sx_err sx_raster_read(sx_raster_t *r, int band, int64_t x0, int64_t y0, int64_t 
     GDALRasterBandH b = GDALGetRasterBand(r->ds, band);
     size_t esz = sx_dtype_size(buf_type);
     last_error[0] = '\0';
-    CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)y0, (int)nx, (int)ny, buf, (int)nx, (int)ny,
-                              (GDALDataType)sx__gdal_type(buf_type), (GSpacing)esz, (GSpacing)(esz * (size_t)row_stride), NULL);
+    const GDALDataType nt = GDALGetRasterDataType(b);
+    CPLErr e;
+    if (buf_type == SX_DT_FLOAT64 && widens(nt)) SX_CHECK(read_widened(r, b, nt, x0, y0, nx, ny, buf, row_stride, &e));
+    else
+        e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)y0, (int)nx, (int)ny, buf, (int)nx, (int)ny,
+                           (GDALDataType)sx__gdal_type(buf_type), (GSpacing)esz, (GSpacing)(esz * (size_t)row_stride),
+                           NULL);
     if (e != CE_None)
         SX_FAIL_GDAL("cannot read rows %lld-%lld, columns %lld-%lld of '%s': the file is corrupt or truncated; "
                      "check it with gdalinfo -checksum and copy or download it again",
                      (long long)y0, (long long)(y0 + ny - 1), (long long)x0, (long long)(x0 + nx - 1), r->name);
-    sx_perf_add_bytes_read(nx * ny * (int64_t)sx_dtype_size(from_gdal(GDALGetRasterDataType(b))));
+    sx_perf_add_bytes_read(nx * ny * (int64_t)sx_dtype_size(from_gdal(nt)));
     return SX_OK;
 }
 

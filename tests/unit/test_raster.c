@@ -1,7 +1,9 @@
 /*
  * test_raster.c — windowed reads through GDAL from a tiled GeoTIFF, a VRT
  * over it and an HDF5 subdataset (GPM DPR), with the values a full read
- * gives; and the errors a user meets (missing file, no georeferencing).
+ * gives; integer bands of every width read into doubles (sanxiang widens
+ * them itself) equal to GDAL's own conversion, extremes included; and the
+ * errors a user meets (missing file, no georeferencing).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -11,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <gdal.h>
 
 #include "sanxiang/sx_raster.h"
 
@@ -92,6 +96,53 @@ static void test_hdf5_subdataset(void **state)
     sx_raster_close(&r);
 }
 
+/* 37 x 23 cells of type t whose values run through the type's range, both
+ * ends included; read at an offset into rows wider than the window. */
+static void check_widen(GDALDataType t, double lo, double hi)
+{
+    enum { NX = 37, NY = 23, STRIDE = 41 };
+    char path[128];
+    snprintf(path, sizeof path, "/vsimem/test_raster_widen_%d.tif", (int)t);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, NX, NY, 1, t, NULL);
+    assert_non_null(ds);
+    double gt[6] = {0, 1, 0, NY, 0, -1}, src[NX * NY];
+    GDALSetGeoTransform(ds, gt);
+    for (int k = 0; k < NX * NY; k++) {
+        src[k] = k == 0 ? lo : k == 1 ? hi : floor(lo + (hi - lo) * ((k * 7919) % 1000) / 999.0);
+        if (t == GDT_Float32) src[k] = (float)src[k]; /* what the file holds */
+    }
+    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, NX, NY, src, NX, NY, GDT_Float64, 0, 0), CE_None);
+    GDALClose(ds);
+    sx_raster_t *r = NULL;
+    assert_int_equal(sx_raster_open(path, &r), SX_OK);
+    static double got[(NY - 3) * STRIDE], want[(NY - 3) * STRIDE];
+    for (int k = 0; k < (NY - 3) * STRIDE; k++) got[k] = want[k] = -0.5;
+    assert_int_equal(sx_raster_read(r, 1, 0, 0, NX, NY - 3, SX_DT_FLOAT64, got, STRIDE), SX_OK);
+    ds = GDALOpen(path, GA_ReadOnly);
+    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, 0, 0, NX, NY - 3, want, NX, NY - 3, GDT_Float64, 8,
+                                  8 * STRIDE),
+                     CE_None);
+    GDALClose(ds);
+    assert_memory_equal(got, want, sizeof got);
+    assert_true(got[0] == lo && got[1] == hi);
+    /* an offset window, one row at a time as the kernels read */
+    double row[NX];
+    assert_int_equal(sx_raster_read(r, 1, 5, 20, NX - 5, 1, SX_DT_FLOAT64, row, NX - 5), SX_OK);
+    for (int i = 0; i < NX - 5; i++) assert_true(row[i] == src[20 * NX + 5 + i]);
+    sx_raster_close(&r);
+    VSIUnlink(path);
+}
+
+static void test_integer_types_widen(void **state)
+{
+    check_widen(GDT_Byte, 0, 255);
+    check_widen(GDT_Int16, -32768, 32767);
+    check_widen(GDT_UInt16, 0, 65535);
+    check_widen(GDT_Int32, -2147483648.0, 2147483647.0);
+    check_widen(GDT_UInt32, 0, 4294967295.0);
+    check_widen(GDT_Float32, -0x1p100, 0x1p100); /* not widened by sanxiang: GDAL converts */
+}
+
 static void test_missing_file(void **state)
 {
     sx_raster_t *r = NULL;
@@ -107,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_geotiff_grid_and_window),
         cmocka_unit_test(test_vrt_equals_source),
         cmocka_unit_test(test_hdf5_subdataset),
+        cmocka_unit_test(test_integer_types_widen),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
