@@ -207,6 +207,10 @@ void sx__cog_tags_fini(sx__cog_tags_t *t);
 void sx__cog_set_statistics(GDALRasterBandH band, const sx_band_stats_t *st);
 
 /* ---- writing tiles while compressing (cog_stream.c) ---- */
+struct iovec;
+/** pwritev all of iov[0..n) at byte `at` of fd, resuming after short and
+ *  interrupted writes (iov is consumed). Returns 0 or an errno. */
+int sx__cog_pwritev_all(int fd, struct iovec *iov, int n, uint64_t at);
 typedef struct sx__cog_stream sx__cog_stream_t;
 /** Start a writer thread on path (opened with POSIX, created if needed) for
  *  up to max_records records. */

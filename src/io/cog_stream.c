@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "io/cog_internal.h"
@@ -39,6 +40,19 @@ struct sx__cog_stream {
     int64_t written;
 };
 
+int sx__cog_pwritev_all(int fd, struct iovec *iov, int n, uint64_t at)
+{
+    while (n > 0) {
+        ssize_t w = pwritev(fd, iov, n, (off_t)at);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return w < 0 ? errno : EIO;
+        at += (uint64_t)w;
+        while (n > 0 && (size_t)w >= iov->iov_len) w -= (ssize_t)iov->iov_len, iov++, n--;
+        if (n > 0) iov->iov_base = (unsigned char *)iov->iov_base + w, iov->iov_len -= (size_t)w;
+    }
+    return 0;
+}
+
 static void *writer(void *arg)
 {
     sx__cog_stream_t *s = arg;
@@ -48,17 +62,11 @@ static void *writer(void *arg)
         if (s->done == s->nq) break; /* closing and all written */
         record r = s->q[s->done];
         pthread_mutex_unlock(&s->mu);
-        size_t off = 0;
-        int e = 0;
-        while (off < r.n && !e) {
-            ssize_t w = pwrite(s->fd, r.p + off, r.n - off, (off_t)(r.at + off));
-            if (w > 0) off += (size_t)w;
-            else if (w < 0 && errno == EINTR) continue;
-            else e = w < 0 ? errno : EIO;
-        }
+        struct iovec v = {r.p, r.n};
+        int e = sx__cog_pwritev_all(s->fd, &v, 1, r.at);
         free(r.p);
         pthread_mutex_lock(&s->mu);
-        s->written += (int64_t)off;
+        if (!e) s->written += (int64_t)r.n;
         s->done++;
         if (e && !s->failed_errno) s->failed_errno = e;
     }

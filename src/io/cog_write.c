@@ -346,23 +346,36 @@ static void drop_cells(sx__cog_tile_t *tiles, int64_t n)
     }
 }
 
+/* Hand this rank's full-resolution tiles *pushed .. placed-1 to the writer
+ * thread, at the offsets the bands gave or, uncompressed (no bands), at
+ * their numbers times the whole tile's bytes from at0. */
+static void hand_over(sx__cog_stream_t *stream, const sx__cog_bands_t *bands, uint64_t at0, uint64_t whole,
+                      const sx__cog_tile_t *mine, ctile *comp, int64_t *pushed, int64_t placed)
+{
+    for (; stream && *pushed < placed; ++*pushed) {
+        const int64_t i = *pushed;
+        uint64_t at = bands ? sx__cog_bands_at(bands, i) : at0 + (uint64_t)mine[i].index * whole;
+        sx__cog_stream_push(stream, at, comp[i].bytes, (size_t)comp[i].n + SX__COG_TILE_EXTRA);
+        comp[i].bytes = NULL; /* the stream's now */
+    }
+}
+
 /* Build every level's tiles: reduce the full resolution into the first
  * overview, compress the overviews from there down (reducing each into the
  * next), then compress the full resolution, streaming the overviews and
  * then the full-resolution tiles as their offsets become known
  * (stream_start). comp[k] / mine[k] receive this rank's compressed tiles;
- * *nstream of level 0's were written, and the overviews if *over_streamed. */
+ * *streamed: all of them went to the writer thread (else none did). */
 static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void *data, int64_t row_stride,
                          const char *name, const sx__cog_tags_t *tags, const char *tmp_path, ctile **comp,
-                         sx__cog_tile_t **mine, int64_t *nmine, int64_t *nstream, int *over_streamed,
-                         int64_t *written)
+                         sx__cog_tile_t **mine, int64_t *nmine, int *streamed, int64_t *written)
 {
     char t_tiles[96], t_comm[96];
     snprintf(t_tiles, sizeof t_tiles, "%s: COG tiles", name);
     snprintf(t_comm, sizeof t_comm, "%s: COG exchange", name);
     sx__cog_tile_t *tiles = NULL;
     int64_t n = 0;
-    *nstream = 0;
+    *streamed = 0;
     sx_perf_start(t_comm, SX_PERF_COMM);
     sx_err err = sx__cog_level0(p, data, row_stride, &tiles, &n);
     sx_perf_stop(t_comm);
@@ -403,43 +416,19 @@ static sx_err all_levels(const settings *s, const sx__cog_plan_t *p, const void 
             mpi = sx__cog_bands_post(bands, i1);
             if (mpi == SX_OK) mpi = sx__cog_bands_progress(bands, &placed);
         } else if (path == FIXED) placed = i1;
-        for (; stream && pushed < placed; pushed++) {
-            uint64_t at = bands ? sx__cog_bands_at(bands, pushed) : at0 + (uint64_t)mine[0][pushed].index * whole;
-            sx__cog_stream_push(stream, at, comp[0][pushed].bytes, (size_t)comp[0][pushed].n + SX__COG_TILE_EXTRA);
-            comp[0][pushed].bytes = NULL; /* the stream's now */
-        }
+        hand_over(stream, bands, at0, whole, mine[0], comp[0], &pushed, placed);
     }
     if (bands && mpi == SX_OK) mpi = sx__cog_bands_finish(bands, &placed); /* every rank, even after an error */
-    for (; stream && enc == SX_OK && mpi == SX_OK && pushed < placed; pushed++) {
-        sx__cog_stream_push(stream, sx__cog_bands_at(bands, pushed), comp[0][pushed].bytes,
-                            (size_t)comp[0][pushed].n + SX__COG_TILE_EXTRA);
-        comp[0][pushed].bytes = NULL;
-    }
+    if (enc == SX_OK && mpi == SX_OK) hand_over(stream, bands, at0, whole, mine[0], comp[0], &pushed, placed);
     sx__cog_bands_destroy(&bands);
     if (enc == SX_OK) enc = mpi;
-    *nstream = path == AT_END ? 0 : nmine[0];
-    *over_streamed = path != AT_END;
+    *streamed = path != AT_END;
     sx_perf_stop(t_tiles);
     sx_err closed = sx__cog_stream_close(&stream, written);
     if (enc == SX_OK) enc = closed;
     if (err == SX_OK) err = sx_err_agree(p->comm, enc);
     drop_cells(mine[0], nmine[0]);
     return err;
-}
-
-/* pwritev all of iov[0..n) at byte `at`, resuming after short writes.
- * Returns 0 or an errno. */
-static int pwritev_all(int fd, struct iovec *iov, int n, uint64_t at)
-{
-    while (n > 0) {
-        ssize_t w = pwritev(fd, iov, n, (off_t)at);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return w < 0 ? errno : EIO;
-        at += (uint64_t)w;
-        while (n > 0 && (size_t)w >= iov->iov_len) w -= (ssize_t)iov->iov_len, iov++, n--;
-        if (n > 0) iov->iov_base = (unsigned char *)iov->iov_base + w, iov->iov_len -= (size_t)w;
-    }
-    return 0;
 }
 
 /* A run of contiguous tiles on its way to the file: written with one
@@ -456,7 +445,7 @@ typedef struct {
 static void flush(batch *b)
 {
     if (!b->n) return;
-    if (!b->err) b->err = pwritev_all(b->fd, b->iov, b->n, b->at);
+    if (!b->err) b->err = sx__cog_pwritev_all(b->fd, b->iov, b->n, b->at);
     if (!b->err) *b->written += (int64_t)b->len;
     for (int j = 0; j < b->n; j++) free(*b->bytes[j]), *b->bytes[j] = NULL;
     b->n = 0, b->len = 0;
@@ -472,9 +461,8 @@ static void add(batch *b, uint64_t pos, ctile *c)
     b->len += len;
 }
 
-/* Write this rank's tiles, smallest level first, but for those streamed
- * already (the first nstream of the full resolution and, if over_streamed,
- * the overviews): straight from the tiles' buffers, a run of contiguous
+/* Write this rank's tiles, smallest level first (none if they were all
+ * streamed already): straight from the tiles' buffers, a run of contiguous
  * tiles (up to BATCH_BYTES) per pwritev, each run freed once written. The
  * memory a run gives back is what the page cache takes for the next one: on
  * a virtual machine whose free memory goes back to the host, a page unused
@@ -482,14 +470,13 @@ static void add(batch *b, uint64_t pos, ctile *c)
  * ~130 MB into such pages took 0.25 s where the same write into pages just
  * freed took 0.05 s (docs/performance.md). */
 static sx_err write_tiles(int fd, const char *path, const sx__cog_plan_t *p, ctile **comp, sx__cog_tile_t **mine,
-                          const int64_t *nmine, int64_t nstream, int over_streamed, const uint64_t *offsets,
-                          int64_t *written)
+                          const int64_t *nmine, int streamed, const uint64_t *offsets, int64_t *written)
 {
     batch *b = calloc(1, sizeof *b);
     SX_FAIL_IF(!b, SX_ERR_NOMEM, "cannot allocate a COG write batch");
     b->fd = fd, b->written = written;
     for (int k = p->pyr.nlevels - 1; k >= 0; k--)
-        for (int64_t i = k == 0 ? nstream : over_streamed ? nmine[k] : 0; i < nmine[k]; i++)
+        for (int64_t i = streamed ? nmine[k] : 0; i < nmine[k]; i++)
             add(b, offsets[p->pyr.base[k] + mine[k][i].index] - 4, &comp[k][i]);
     flush(b);
     int e = b->err;
@@ -516,8 +503,8 @@ static sx_err place(const settings *s, const sx__cog_plan_t *p, const sx__cog_ta
 
 /* Phases 3 and 4 into the open temporary file. */
 static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const sx__cog_tags_t *tags, ctile **comp,
-                              sx__cog_tile_t **mine, const int64_t *nmine, int64_t nstream, int over_streamed,
-                              int64_t streamed, const char *tmp_path, const char *name)
+                              sx__cog_tile_t **mine, const int64_t *nmine, int streamed, int64_t streamed_bytes,
+                              const char *tmp_path, const char *name)
 {
     uint64_t *counts = calloc((size_t)p->pyr.ntiles, sizeof *counts);
     uint64_t *offsets = calloc((size_t)p->pyr.ntiles, sizeof *offsets);
@@ -528,14 +515,14 @@ static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const 
     char timer[96];
     snprintf(timer, sizeof timer, "%s: COG file", name);
     sx_perf_start(timer, SX_PERF_WRITE);
-    int64_t written = streamed;
+    int64_t written = streamed_bytes;
     if (err == SX_OK) {
         /* Each rank writes its own byte ranges, so plain POSIX writes are
          * enough (as the stream thread's): no collective open or close. */
         int fd = open(tmp_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
         sx_err e = fd < 0 ? sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot open '%s' to write COG tiles: %s",
                                        tmp_path, strerror(errno))
-                          : write_tiles(fd, tmp_path, p, comp, mine, nmine, nstream, over_streamed, offsets, &written);
+                          : write_tiles(fd, tmp_path, p, comp, mine, nmine, streamed, offsets, &written);
         if (e == SX_OK && p->rank == 0) {
             size_t hb = sx__cog_tiff_header(&h, NULL);
             unsigned char *hdr = calloc(1, hb);
@@ -543,7 +530,7 @@ static sx_err place_and_write(const settings *s, const sx__cog_plan_t *p, const 
             if (e == SX_OK) {
                 sx__cog_tiff_header(&h, hdr);
                 struct iovec v = {hdr, hb};
-                int we = pwritev_all(fd, &v, 1, 0);
+                int we = sx__cog_pwritev_all(fd, &v, 1, 0);
                 if (we) e = sx_err_set(SX_ERR_IO, SX__FILE, __LINE__, "cannot write the COG header to '%s': %s", tmp_path,
                                        strerror(we));
                 else written += (int64_t)hb;
@@ -593,13 +580,13 @@ sx_err sx_cog_write_blocks(MPI_Comm comm, const char *final_path, const sx_grid_
     ctile *comp[SX__COG_MAX_LEVELS] = {0};
     sx__cog_tile_t *mine[SX__COG_MAX_LEVELS] = {0};
     int64_t nmine[SX__COG_MAX_LEVELS] = {0};
-    int64_t nstream = 0, streamed = 0;
-    int over_streamed = 0;
+    int64_t streamed_bytes = 0;
+    int streamed = 0;
     if (err == SX_OK)
-        err = all_levels(&s, &plan, data, row_stride, name, &tags, out.tmp_path, comp, mine, nmine, &nstream,
-                         &over_streamed, &streamed);
-    if (err == SX_OK) err = place_and_write(&s, &plan, &tags, comp, mine, nmine, nstream, over_streamed, streamed, out.tmp_path,
-                              name);
+        err = all_levels(&s, &plan, data, row_stride, name, &tags, out.tmp_path, comp, mine, nmine, &streamed,
+                         &streamed_bytes);
+    if (err == SX_OK)
+        err = place_and_write(&s, &plan, &tags, comp, mine, nmine, streamed, streamed_bytes, out.tmp_path, name);
     for (int k = 0; k < nl; k++) {
         ctiles_free(comp[k], nmine[k]);
         sx__cog_tiles_free(&mine[k], nmine[k]);
