@@ -20,6 +20,14 @@
 sx_err sx_mpi_init(int *argc, char ***argv);
 /** Finalise MPI if sx_mpi_init initialised it. Collective. */
 void sx_mpi_finalize(void);
+/**
+ * Set TCP_NODELAY on every TCP socket of this process whose peer is a
+ * loopback address (the MPI library's connection to its node-local PMIx
+ * server, which otherwise waits 40 ms on the delayed ACK in MPI_Finalize).
+ * sx_mpi_init calls it after MPI_Init. Returns how many sockets it changed,
+ * or -1 when /proc/self/fd cannot be read (nothing changed).
+ */
+int sx_loopback_nodelay(void);
 
 /** Rank and size of MPI_COMM_WORLD, cached (0 and 1 before init). */
 int sx_mpi_rank(void);

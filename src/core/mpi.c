@@ -27,6 +27,7 @@ sx_err sx_mpi_init(int *argc, char ***argv)
         if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
             SX_FAIL(SX_ERR_MPI, "MPI_Init_thread failed; check the MPI installation (mpirun --version)");
         we_initialised = 1;
+        sx_loopback_nodelay();
     }
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &cached_rank);
