@@ -22,12 +22,9 @@ typedef struct {
     void (*help)(void);
 } sx_cli_group_t;
 
-/** The command groups, *n of them. */
-const sx_cli_group_t *sx_cli_groups(size_t *n);
-/** Print `sanxiang help GROUP` (rank 0). */
-void sx_cli_group_help(const sx_cli_group_t *g);
-/** `sanxiang help --man`: the manual page (roff) on stdout, from the tables of groups and verbs. */
-sx_err sx_cli_man(void);
+/** `sanxiang help --man`: the manual page (roff) on stdout (rank 0), from the table of command groups it
+ *  is given (ngroups of them; group_help prints one group's help) and the verbs' tables (src/jobs). */
+sx_err sx_cli_man(const sx_cli_group_t *groups, size_t ngroups, void (*group_help)(const sx_cli_group_t *g));
 
 /* Full command line, for provenance. */
 extern int sx_cli_argc;

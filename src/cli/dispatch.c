@@ -24,6 +24,7 @@ int sx_cli_argc;
 char **sx_cli_argv;
 
 static void help(void);
+static void group_help(const sx_cli_group_t *g);
 static sx_err help_cmd(int argc, char **argv);
 static sx_err run_cmd(int argc, char **argv);
 static void run_help(void);
@@ -43,12 +44,6 @@ static const group_t groups[] = {
     {"help", "describe every command (sanxiang help GROUP for one group; --man: the manual page, roff)", help_cmd, help},
 };
 #define NGROUPS (sizeof groups / sizeof *groups)
-
-const sx_cli_group_t *sx_cli_groups(size_t *n)
-{
-    *n = NGROUPS;
-    return groups;
-}
 
 /* ---- job files: `sanxiang run` and `sanxiang <group> <verb> JOB.yaml` ---- */
 
@@ -164,7 +159,8 @@ static void help(void)
            "3 bad job file or input data, 4 I/O error, 5 out of memory, 6 MPI error, 8 interrupted.\n");
 }
 
-void sx_cli_group_help(const sx_cli_group_t *g)
+/* `sanxiang help GROUP` (rank 0) */
+static void group_help(const sx_cli_group_t *g)
 {
     if (g->help) g->help();
     else verbs_help(g->name);
@@ -172,11 +168,11 @@ void sx_cli_group_help(const sx_cli_group_t *g)
 
 static sx_err help_cmd(int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "--man")) return sx_cli_man();
+    if (argc == 2 && !strcmp(argv[1], "--man")) return sx_cli_man(groups, NGROUPS, group_help);
     if (argc > 1) {
         for (size_t i = 0; i < NGROUPS; i++)
             if (!strcmp(groups[i].name, argv[1])) {
-                if (sx_mpi_rank() == 0) sx_cli_group_help(&groups[i]);
+                if (sx_mpi_rank() == 0) group_help(&groups[i]);
                 return SX_OK;
             }
         SX_FAIL(SX_ERR_USAGE, "no command '%s'; see `sanxiang help`", argv[1]);
@@ -200,7 +196,7 @@ sx_err sx_cli_dispatch(int argc, char **argv)
         if (strcmp(g->name, argv[1])) continue;
         if (!g->run) return verbs(g->name, argc - 1, argv + 1);
         if (sx_cli_wants_help(argc - 1, argv + 1) && g->help != help) {
-            sx_cli_group_help(g);
+            group_help(g);
             return SX_OK;
         }
         return g->run(argc - 1, argv + 1);

@@ -142,9 +142,15 @@ void sx__err_adopt(sx_err code, int origin_rank, const char *formatted)
     snprintf(rec.msg, sizeof rec.msg, "%s", formatted);
 }
 
-/* Provided by mpi.c; weak fallbacks keep err.c usable without MPI. */
-int sx_mpi_rank(void);
-int sx_mpi_size(void);
+/* This process's rank and the number of ranks, for the "[rank r/n]" prefix; sx_mpi_init tells them
+ * (err.c itself knows nothing of MPI). */
+static int err_rank = 0, err_size = 1;
+
+void sx__err_set_rank(int rank, int size)
+{
+    err_rank = rank;
+    err_size = size;
+}
 
 void sx_err_format(char *buf, size_t len)
 {
@@ -152,9 +158,8 @@ void sx_err_format(char *buf, size_t len)
         snprintf(buf, len, "%s", rec.msg);
         return;
     }
-    int size = sx_mpi_size();
-    if (size > 1)
-        snprintf(buf, len, "[rank %d/%d] %s:%d: %s", sx_mpi_rank(), size, sx_err_origin_file(),
+    if (err_size > 1)
+        snprintf(buf, len, "[rank %d/%d] %s:%d: %s", err_rank, err_size, sx_err_origin_file(),
                  rec.line, rec.msg);
     else
         snprintf(buf, len, "%s:%d: %s", sx_err_origin_file(), rec.line, rec.msg);

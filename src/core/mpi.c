@@ -18,6 +18,7 @@
 static int cached_rank = 0, cached_size = 1, local_size = 1, we_initialised = 0;
 
 void sx__err_adopt(sx_err code, int origin_rank, const char *formatted);
+void sx__err_set_rank(int rank, int size);
 
 sx_err sx_mpi_init(int *argc, char ***argv)
 {
@@ -32,6 +33,7 @@ sx_err sx_mpi_init(int *argc, char ***argv)
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &cached_rank);
     MPI_Comm_size(MPI_COMM_WORLD, &cached_size);
+    sx__err_set_rank(cached_rank, cached_size);
     MPI_Comm node;
     SX_CHECK_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
     MPI_Comm_size(node, &local_size);

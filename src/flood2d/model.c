@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ogr_srs_api.h>
-
 #include "f2d_internal.h"
 #include "sanxiang/sx_layer.h"
 #include "sanxiang/sx_log.h"
@@ -84,21 +82,6 @@ static sx_err check_params(const sx_f2d_params_t *p)
                    "give one of them");
     }
     return SX_OK;
-}
-
-/* Same size and geotransform, and the same CRS by OSRIsSame (texts of one CRS
- * differ between GeoTIFF and netCDF). */
-int sx__f2d_same_frame(const sx_grid_t *a, const sx_grid_t *b)
-{
-    sx_grid_t ga = *a, gb = *b;
-    ga.wkt = gb.wkt = NULL;
-    if (!sx_grid_same_frame(&ga, &gb)) return 0;
-    if (!a->wkt || !b->wkt || !a->wkt[0] || !b->wkt[0]) return 1; /* unknown CRS: frame decides */
-    OGRSpatialReferenceH sa = OSRNewSpatialReference(a->wkt), sb = OSRNewSpatialReference(b->wkt);
-    int same = sa && sb && OSRIsSame(sa, sb);
-    if (sa) OSRDestroySpatialReference(sa);
-    if (sb) OSRDestroySpatialReference(sb);
-    return same;
 }
 
 /* Read raster `path` (band 1) over window win into buf laid out over ext,

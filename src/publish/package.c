@@ -29,15 +29,6 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_raster.h"
 
-#define MAX_LAYERS 256
-
-sx_err sx__pub_path(const sx__pub_t *p, const sx__pub_layer_t *l, const char *file, char *buf, size_t len)
-{
-    SX_FAIL_IF(snprintf(buf, len, "%s/%s/%s", p->root, l->rel_dir, file) >= (int)len, SX_ERR_IO,
-               "package path too long for '%s'", file);
-    return SX_OK;
-}
-
 /* The raw JSON text of the object value of "key" in text (string-aware
  * brace matching), malloc'd; NULL if absent. */
 static char *json_object(const char *text, const char *key)
@@ -80,13 +71,6 @@ static sx_err read_file(const char *path, char **out)
     return SX_OK;
 }
 
-static void sanitize(char *s)
-{
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
-            *s = '_';
-}
-
 /* Provenance, run time and job name: from the given JSON or run.json. */
 static sx_err load_run(sx__pub_t *p)
 {
@@ -118,7 +102,7 @@ static sx_err load_run(sx__pub_t *p)
     const char *base = strrchr(o->run_dir, '/');
     base = base && base[1] ? base + 1 : o->run_dir;
     snprintf(p->collection, sizeof p->collection, "%s", o->collection ? o->collection : job ? job : base);
-    sanitize(p->collection);
+    sx__pub_sanitize_id(p->collection);
     snprintf(p->title, sizeof p->title, "%s", o->title ? o->title : p->collection);
     sx_cfg_destroy(&cfg);
     return SX_OK;
@@ -136,32 +120,15 @@ static int is_raster_name(const char *n) { return !strcasecmp(ext_of(n), "tif") 
 static int is_vector_name(const char *n) { return !strcasecmp(ext_of(n), "gpkg") || !strcasecmp(ext_of(n), "geojson"); }
 static int is_table_name(const char *n) { return !strcasecmp(ext_of(n), "csv"); }
 
-sx_err sx__pub_add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out)
-{
-    SX_FAIL_IF(p->nlayers == MAX_LAYERS, SX_ERR_INPUT, "more than %d layers in one package", MAX_LAYERS);
-    for (size_t i = 0; i < p->nlayers; i++)
-        SX_FAIL_IF(!strcmp(p->layers[i].id, id), SX_ERR_INPUT, "two layers of the run are both named '%s'; rename one", id);
-    sx__pub_layer_t *l = &p->layers[p->nlayers++];
-    memset(l, 0, sizeof *l);
-    snprintf(l->id, sizeof l->id, "%s", id);
-    sanitize(l->id);
-    snprintf(l->rel_dir, sizeof l->rel_dir, "%s/%s", p->collection, l->id);
-    char dir[SX_PATH_MAX];
-    SX_FAIL_IF(snprintf(dir, sizeof dir, "%s/%s", p->root, l->rel_dir) >= (int)sizeof dir, SX_ERR_IO, "path too long");
-    SX_CHECK(sx_mkdir_p(dir));
-    *out = l;
-    return SX_OK;
-}
-
 static sx_err scan_and_publish(sx__pub_t *p)
 {
     const char *run = p->o->run_dir;
     DIR *d = opendir(run);
     SX_FAIL_IF(!d, SX_ERR_INPUT, "cannot open run directory '%s': %s", run, strerror(errno));
-    char *names[MAX_LAYERS];
+    char *names[SX__PUB_MAX_LAYERS];
     size_t n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL && n < MAX_LAYERS)
+    while ((e = readdir(d)) != NULL && n < SX__PUB_MAX_LAYERS)
         if (e->d_name[0] != '.' && (is_raster_name(e->d_name) || is_vector_name(e->d_name) || is_table_name(e->d_name)))
             names[n++] = strdup(e->d_name);
     closedir(d);
@@ -242,7 +209,7 @@ sx_err sx_publish_package(MPI_Comm comm, const sx_publish_opts_t *o)
         sx__pub_t p = {0};
         p.o = o;
         p.comm = comm;
-        p.layers = calloc(MAX_LAYERS, sizeof *p.layers);
+        p.layers = calloc(SX__PUB_MAX_LAYERS, sizeof *p.layers);
         sx_output_private_begin();
         err = p.layers ? build(&p) : sx_err_set(SX_ERR_NOMEM, SX__FILE, __LINE__, "cannot allocate the layer table");
         sx__pub_cog_release(comm);

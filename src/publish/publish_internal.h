@@ -96,9 +96,15 @@ sx_err sx__pub_input_crs(sx__pub_t *p, const char *path, OGRSpatialReferenceH ow
 /** bbox (minx, miny, maxx, maxy) in srs -> WGS 84 lon/lat. */
 sx_err sx__pub_bbox_wgs84(OGRSpatialReferenceH srs, const double in[4], double out[4]);
 
-/* package.c */
-/** A new layer folder <collection>/<id>/ in the package. */
+/* layer_dir.c */
+/** Most layers in one package. */
+#define SX__PUB_MAX_LAYERS 256
+/** A new layer folder <collection>/<id>/ in the package (at most SX__PUB_MAX_LAYERS; ids unique). */
 sx_err sx__pub_add_layer(sx__pub_t *p, const char *id, sx__pub_layer_t **out);
+/** buf = "<package>/<layer folder>/<file>"; SX_ERR_IO when it does not fit in len. */
+sx_err sx__pub_path(const sx__pub_t *p, const sx__pub_layer_t *l, const char *file, char *buf, size_t len);
+/** An id or collection name made safe for a path and a URL, in place. */
+void sx__pub_sanitize_id(char *s);
 
 /* target.c */
 /** Names of the package, its temporary and its swap directory; refuses a
@@ -159,7 +165,6 @@ sx_err sx__pub_viewer(const sx__pub_t *p);
 
 /* util */
 sx_err sx__pub_copy_file(const char *from, const char *to);
-sx_err sx__pub_path(const sx__pub_t *p, const sx__pub_layer_t *l, const char *file, char *buf, size_t len);
 /** JSON number or null for a non-finite value. */
 void sx__pub_json_number(void *strbuf, double v);
 

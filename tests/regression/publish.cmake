@@ -68,6 +68,19 @@ add_test(NAME publish_not_a_run
 add_test(NAME publish_table_without_code
          COMMAND ${SX_PUB_EXPECT} 2 3 "no_code.csv" "code column" -- ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_gcj_6
                  --boundaries ${SX_PUB_BND} --table ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/no_code.csv)
+# Two files whose names become the same layer folder ("depth 1" and "depth_1") are refused, not merged.
+add_test(NAME publish_same_folder_run
+         COMMAND sh -c "rm -rf ${SX_TEST_OUT}/publish_same_folder_run && mkdir -p ${SX_TEST_OUT}/publish_same_folder_run && \
+cp ${SX_PUB_RUN}/run.json ${SX_TEST_OUT}/publish_same_folder_run/ && \
+cp ${SX_PUB_RUN}/flood_depth.tif '${SX_TEST_OUT}/publish_same_folder_run/depth 1.tif' && \
+cp ${SX_PUB_RUN}/flood_depth.tif ${SX_TEST_OUT}/publish_same_folder_run/depth_1.tif")
+set_tests_properties(publish_same_folder_run PROPERTIES LABELS regression FIXTURES_REQUIRED publish_run
+                     FIXTURES_SETUP publish_same_folder_run)
+add_test(NAME publish_same_folder_refused
+         COMMAND ${SX_PUB_EXPECT} 2 3 "layer 'depth_1'" "depth 1.tif" "rename one" -- ${SX_PUB_BIN} publish
+                 ${SX_TEST_OUT}/publish_same_folder_run -o ${SX_TEST_OUT}/publish_gcj_7)
+set_tests_properties(publish_same_folder_refused PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
+                     FIXTURES_REQUIRED "publish_run;publish_same_folder_run" PROCESSORS 2)
 set_tests_properties(publish_gcj_datav_refused publish_gcj_stated_as_gcj_refused publish_gcj_target_refused publish_unknown_crs
                      publish_not_a_run publish_table_without_code
                      PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FIXTURES_REQUIRED publish_run)
@@ -75,7 +88,7 @@ set_tests_properties(publish_gcj_datav_refused publish_gcj_stated_as_gcj_refused
 add_test(NAME publish_failures_leave_nothing
          COMMAND sh -c "test -z \"$(ls -a ${SX_TEST_OUT} | grep publish_gcj)\"")
 set_tests_properties(publish_failures_leave_nothing PROPERTIES LABELS regression
-                     DEPENDS "publish_gcj_datav_refused;publish_gcj_stated_as_gcj_refused;publish_gcj_target_refused;publish_unknown_crs;publish_not_a_run;publish_table_without_code")
+                     DEPENDS "publish_gcj_datav_refused;publish_gcj_stated_as_gcj_refused;publish_gcj_target_refused;publish_unknown_crs;publish_not_a_run;publish_table_without_code;publish_same_folder_refused")
 # What -o may write over (issue 14), at 1 and 3 ranks: a file, a directory of other work and a symbolic link are
 # refused and left as they were; a package publish made is replaced; a failed publish leaves the old package intact;
 # options that would do nothing (--table/--rank-field/--code-field without --boundaries, a --datum for no input,
