@@ -243,26 +243,45 @@ static int widens(GDALDataType t)
 static sx_err read_widened(sx_raster_t *r, GDALRasterBandH b, GDALDataType nt, int64_t x0, int64_t y0, int64_t nx,
                            int64_t ny, double *buf, int64_t row_stride, CPLErr *ep)
 {
-    const size_t nsz = (size_t)GDALGetDataTypeSizeBytes(nt), need = (size_t)(nx * ny) * nsz;
+    /* The window goes through the scratch in runs of whole rows of the file's blocks, at most
+     * NARROW_MAX bytes unless one row of blocks is larger, so reading a rank's whole block adds a
+     * bounded scratch to it, not a quarter (UInt16) of the block again. */
+    enum { NARROW_MAX = 4 << 20 };
+    const size_t nsz = (size_t)GDALGetDataTypeSizeBytes(nt), row_bytes = (size_t)nx * nsz;
+    *ep = CE_None;
+    int bx = 0, by = 0;
+    GDALGetBlockSize(b, &bx, &by);
+    const int64_t brows = by > 0 ? by : 1;
+    int64_t run = (int64_t)(NARROW_MAX / row_bytes) / brows * brows;
+    if (run < brows) run = brows;
+    if (run > ny) run = ny;
+    const size_t need = (size_t)run * row_bytes;
     if (r->narrow_bytes < need) {
         void *p = realloc(r->narrow, need);
         SX_FAIL_IF(!p, SX_ERR_NOMEM, "cannot allocate %zu bytes to read '%s' into", need, r->name);
         r->narrow = p, r->narrow_bytes = need;
     }
-    CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)y0, (int)nx, (int)ny, r->narrow, (int)nx, (int)ny, nt,
-                              (GSpacing)nsz, (GSpacing)(nsz * (size_t)nx), NULL);
-    *ep = e;
-    if (e != CE_None) return SX_OK;
-    for (int64_t j = 0; j < ny; j++) {
-        const unsigned char *src = (const unsigned char *)r->narrow + (size_t)(j * nx) * nsz;
-        double *dst = buf + j * row_stride;
-        switch (nt) {
-        case GDT_Byte: widen_Byte((const uint8_t *)src, dst, nx); break;
-        case GDT_Int16: widen_Int16((const int16_t *)src, dst, nx); break;
-        case GDT_UInt16: widen_UInt16((const uint16_t *)src, dst, nx); break;
-        case GDT_Int32: widen_Int32((const int32_t *)src, dst, nx); break;
-        default: widen_UInt32((const uint32_t *)src, dst, nx); break;
+    /* runs start on block rows of the file: the first one ends at the first block edge past y0 */
+    for (int64_t j0 = 0; j0 < ny;) {
+        int64_t n = run;
+        if (j0 == 0 && run >= brows) n = run - y0 % brows; /* >= 1: y0 % brows < brows */
+        if (n > ny - j0) n = ny - j0;
+        CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)(y0 + j0), (int)nx, (int)n, r->narrow, (int)nx, (int)n,
+                                  nt, (GSpacing)nsz, (GSpacing)row_bytes, NULL);
+        *ep = e;
+        if (e != CE_None) return SX_OK;
+        for (int64_t j = 0; j < n; j++) {
+            const unsigned char *src = (const unsigned char *)r->narrow + (size_t)j * row_bytes;
+            double *dst = buf + (j0 + j) * row_stride;
+            switch (nt) {
+            case GDT_Byte: widen_Byte((const uint8_t *)src, dst, nx); break;
+            case GDT_Int16: widen_Int16((const int16_t *)src, dst, nx); break;
+            case GDT_UInt16: widen_UInt16((const uint16_t *)src, dst, nx); break;
+            case GDT_Int32: widen_Int32((const int32_t *)src, dst, nx); break;
+            default: widen_UInt32((const uint32_t *)src, dst, nx); break;
+            }
         }
+        j0 += n;
     }
     return SX_OK;
 }

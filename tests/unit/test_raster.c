@@ -143,6 +143,47 @@ static void test_integer_types_widen(void **state)
     check_widen(GDT_Float32, -0x1p100, 0x1p100); /* not widened by sanxiang: GDAL converts */
 }
 
+/* A window larger than the widening scratch (4 MiB) goes through it in runs
+ * of block rows: an UInt16 raster of 600 x 4000 cells in 256 x 16 tiles,
+ * read from an offset that is not on a block row (7 rows into the first),
+ * must equal GDAL's own conversion; and the same from a striped file. */
+static void check_widen_runs(char **options, const char *path)
+{
+    enum { NX = 600, NY = 4000, X0 = 3, Y0 = 7, WX = NX - 5, WY = NY - 9 };
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), path, NX, NY, 1, GDT_UInt16, options);
+    assert_non_null(ds);
+    double gt[6] = {0, 1, 0, NY, 0, -1};
+    GDALSetGeoTransform(ds, gt);
+    uint16_t *src = malloc(sizeof *src * NX * NY);
+    double *got = malloc(sizeof *got * WX * WY), *want = malloc(sizeof *want * WX * WY);
+    assert_true(src && got && want);
+    for (int k = 0; k < NX * NY; k++) src[k] = (uint16_t)((k * 2654435761u) >> 16);
+    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, 0, NX, NY, src, NX, NY, GDT_UInt16, 0, 0), CE_None);
+    GDALClose(ds);
+    sx_raster_t *r = NULL;
+    assert_int_equal(sx_raster_open(path, &r), SX_OK);
+    assert_int_equal(sx_raster_read(r, 1, X0, Y0, WX, WY, SX_DT_FLOAT64, got, WX), SX_OK);
+    sx_raster_close(&r);
+    ds = GDALOpen(path, GA_ReadOnly);
+    assert_int_equal(GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Read, X0, Y0, WX, WY, want, WX, WY, GDT_Float64, 0, 0),
+                     CE_None);
+    GDALClose(ds);
+    assert_memory_equal(got, want, sizeof *got * WX * WY);
+    assert_true(got[0] == src[Y0 * NX + X0] && got[(size_t)WX * WY - 1] == src[(Y0 + WY - 1) * NX + X0 + WX - 1]);
+    free(src);
+    free(got);
+    free(want);
+    VSIUnlink(path);
+}
+
+static void test_widen_in_runs(void **state)
+{
+    char *tiled[] = {"TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=16", NULL};
+    check_widen_runs(tiled, "/vsimem/test_raster_runs_tiled.tif");
+    char *striped[] = {"BLOCKYSIZE=3", NULL};
+    check_widen_runs(striped, "/vsimem/test_raster_runs_striped.tif");
+}
+
 static void test_missing_file(void **state)
 {
     sx_raster_t *r = NULL;
@@ -159,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_vrt_equals_source),
         cmocka_unit_test(test_hdf5_subdataset),
         cmocka_unit_test(test_integer_types_widen),
+        cmocka_unit_test(test_widen_in_runs),
         cmocka_unit_test(test_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
