@@ -91,7 +91,11 @@ typedef struct {
     const sx_cli_group_t *g;
 } group_arg_t;
 
-static void print_group(const void *a) { ((const group_arg_t *)a)->help(((const group_arg_t *)a)->g); }
+static void print_group(const void *a)
+{
+    const group_arg_t *ga = a;
+    ga->help(ga->g);
+}
 static void print_verb(const void *s) { sx_job_print_command_help(s); }
 
 /* The captured help of one command as a subsection titled title. */

@@ -254,17 +254,18 @@ static sx_err read_widened(sx_raster_t *r, GDALRasterBandH b, GDALDataType nt, i
     const int64_t brows = by > 0 ? by : 1;
     int64_t run = (int64_t)(NARROW_MAX / row_bytes) / brows * brows;
     if (run < brows) run = brows;
-    if (run > ny) run = ny;
+    const int whole = ny <= run; /* the window fits: one read */
+    if (whole) run = ny;
     const size_t need = (size_t)run * row_bytes;
     if (r->narrow_bytes < need) {
         void *p = realloc(r->narrow, need);
         SX_FAIL_IF(!p, SX_ERR_NOMEM, "cannot allocate %zu bytes to read '%s' into", need, r->name);
         r->narrow = p, r->narrow_bytes = need;
     }
-    /* runs start on block rows of the file: the first one ends at the first block edge past y0 */
+    /* otherwise runs start on block rows of the file: the first one ends at a block edge past y0 */
     for (int64_t j0 = 0; j0 < ny;) {
         int64_t n = run;
-        if (j0 == 0 && run >= brows) n = run - y0 % brows; /* >= 1: y0 % brows < brows */
+        if (!whole && j0 == 0) n = run - y0 % brows; /* >= 1: run is a multiple of brows */
         if (n > ny - j0) n = ny - j0;
         CPLErr e = GDALRasterIOEx(b, GF_Read, (int)x0, (int)(y0 + j0), (int)nx, (int)n, r->narrow, (int)nx, (int)n,
                                   nt, (GSpacing)nsz, (GSpacing)row_bytes, NULL);
