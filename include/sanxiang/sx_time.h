@@ -35,4 +35,16 @@ sx_err sx_time_format(int64_t unix_seconds, char *buf, size_t len);
  */
 sx_err sx_time_cf_units(const char *units, double *seconds_per_unit, int64_t *origin);
 
+/**
+ * The time to write into output formats that require one (a GeoPackage's
+ * last_change, an XLSX workbook's created date): SOURCE_DATE_EPOCH, the
+ * reproducible-builds convention, when it is set and not empty. *set = 0
+ * when it is unset (the formats then take the current time), 1 with
+ * *unix_seconds when it holds a whole number of seconds in 0 .. the end of
+ * 9999; SX_ERR_USAGE naming the variable and its value otherwise. With it
+ * set, two runs of one command on the same inputs write the same bytes at
+ * any number of ranks (COGs hold no time: they always do).
+ */
+sx_err sx_time_source_date_epoch(int64_t *unix_seconds, int *set);
+
 #endif

@@ -120,6 +120,8 @@ static const char *const environment[][2] = {
     {"SX_COG_COMPRESS", "tile codec of every Cloud-Optimized GeoTIFF: ZSTD (default), DEFLATE or NONE."},
     {"SX_COG_LEVEL", "compression level of that codec, for every tile (ZSTD unset: level 1, or -4 for tiles of noise, chosen per tile)."},
     {"SX_NC_DEFLATE", "DEFLATE level 0..9 of CF netCDF outputs (default 1; 0 = uncompressed)."},
+    {"SOURCE_DATE_EPOCH", "seconds since 1970-01-01 UTC written as the time of GeoPackages and XLSX workbooks "
+                          "(default: the time of the run), so that a re-run writes the same bytes."},
     {"SANXIANG_DATA_DIR", "directory of the bundled jobs, data and viewer (default: share/sanxiang beside the "
                           "command's bin/, or the source tree of a build-tree command)."},
     {"SANXIANG_VIEWER_DIR", "built web viewer copied into one-map packages (default: viewer/dist of the data "

@@ -8,6 +8,7 @@
  * result is the same on every rank and machine.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sanxiang/sx_time.h"
@@ -131,5 +132,23 @@ sx_err sx_time_cf_units(const char *units, double *seconds_per_unit, int64_t *or
                "time units '%s': the origin '%s' is not a date YYYY-MM-DD[ HH:MM[:SS]] (UTC) with valid fields", units,
                full);
     *seconds_per_unit = s;
+    return SX_OK;
+}
+
+sx_err sx_time_source_date_epoch(int64_t *unix_seconds, int *set)
+{
+    const char *v = getenv("SOURCE_DATE_EPOCH");
+    *set = 0;
+    *unix_seconds = 0;
+    if (!v || !*v) return SX_OK;
+    const char *p = v;
+    int64_t t = 0;
+    for (; *p >= '0' && *p <= '9' && t <= 253402300799; p++) t = t * 10 + (*p - '0');
+    SX_FAIL_IF(*p || t > 253402300799, SX_ERR_USAGE, /* 9999-12-31 23:59:59 UTC */
+               "SOURCE_DATE_EPOCH='%s' is not a whole number of seconds since 1970-01-01 00:00 UTC up to the "
+               "year 9999; unset it, or set it e.g. to $(date +%%s) or to the date your inputs were made",
+               v);
+    *unix_seconds = t;
+    *set = 1;
     return SX_OK;
 }

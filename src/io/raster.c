@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sanxiang/sx_layer_mem.h"
+#include "sanxiang/sx_time.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_perf.h"
@@ -67,6 +68,18 @@ sx_err sx_gdal_init(int64_t cache_mb)
          * Compressed files and other formats are read as before; a value
          * in the environment (GTIFF_VIRTUAL_MEM_IO=NO) wins. */
         if (!CPLGetConfigOption("GTIFF_VIRTUAL_MEM_IO", NULL)) CPLSetConfigOption("GTIFF_VIRTUAL_MEM_IO", "IF_ENOUGH_RAM");
+        /* GeoPackages record when their tables last changed; with SOURCE_DATE_EPOCH set that is the
+         * time they say (GDAL's OGR_CURRENT_DATE, unless set already), so the bytes repeat. */
+        int64_t when = 0;
+        int fixed = 0;
+        SX_CHECK(sx_time_source_date_epoch(&when, &fixed));
+        if (fixed && !CPLGetConfigOption("OGR_CURRENT_DATE", NULL)) {
+            char t[SX_TIME_LEN], iso[32];
+            SX_CHECK(sx_time_format(when, t, sizeof t));
+            t[10] = 'T'; /* "YYYY-MM-DD HH:MM:SS" -> the GeoPackage's "YYYY-MM-DDTHH:MM:SS.000Z" */
+            snprintf(iso, sizeof iso, "%s.000Z", t);
+            CPLSetConfigOption("OGR_CURRENT_DATE", iso);
+        }
         done = 1;
     }
     if (cache_mb <= 0) {

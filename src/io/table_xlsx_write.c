@@ -18,6 +18,7 @@
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_output.h"
 #include "sanxiang/sx_table.h"
+#include "sanxiang/sx_time.h"
 
 #ifdef SX_HAVE_XLSXWRITER
 #include <xlsxwriter.h>
@@ -83,8 +84,16 @@ done:
 
 static sx_err build(const char *tmp, int n, const char *const *sheets, const sx_table_t *const *tables)
 {
+    int64_t when = 0;
+    int fixed = 0;
+    SX_CHECK(sx_time_source_date_epoch(&when, &fixed));
     lxw_workbook *wb = workbook_new(tmp);
     SX_FAIL_IF(!wb, SX_ERR_IO, "cannot create workbook '%s'", tmp);
+    /* The created date of docProps/core.xml, the one time in the file (libxlsxwriter dates the zip
+     * entries 1980-01-01): SOURCE_DATE_EPOCH when set, so the bytes repeat; 0 would mean "now" to
+     * the library, so the first second stands for it. */
+    lxw_doc_properties props = {.created = (time_t)(when > 0 ? when : 1)};
+    if (fixed) workbook_set_properties(wb, &props);
     lxw_format *head = workbook_add_format(wb), *fint = workbook_add_format(wb), *f2 = workbook_add_format(wb),
                *f4 = workbook_add_format(wb);
     format_set_bold(head), format_set_bottom(head, LXW_BORDER_THIN), format_set_bg_color(head, 0xDDEBF7);

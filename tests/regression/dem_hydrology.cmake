@@ -51,7 +51,9 @@ foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME dem_cli_equal_np${np}
            COMMAND sh -c "cmp ${SX_DEM_OUT}/olinda_np1/ws.csv ${SX_DEM_OUT}/olinda_np${np}/ws.csv && for f in fel p ad8 ad8_edge wacc ord ws slope ang adinf amfd aquinn; do ${SX_CMP} --exact ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif && \
 cmp ${SX_DEM_OUT}/olinda_np1/$f.tif ${SX_DEM_OUT}/olinda_np${np}/$f.tif || exit 1; done && \
-cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv")
+cmp ${SX_DEM_OUT}/olinda_np1/links.csv ${SX_DEM_OUT}/olinda_np${np}/links.csv && \
+cmp ${SX_DEM_OUT}/olinda_np1/ws.gpkg ${SX_DEM_OUT}/olinda_np${np}/ws.gpkg && \
+cmp ${SX_DEM_OUT}/olinda_np1/ord_links.gpkg ${SX_DEM_OUT}/olinda_np${np}/ord_links.gpkg")
   set_tests_properties(dem_cli_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "dem_chain_np1;dem_chain_np${np}" ENVIRONMENT "${SX_TEST_ENV}")
 endforeach()

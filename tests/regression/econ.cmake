@@ -96,7 +96,9 @@ endforeach()
 add_test(NAME econ_uncertainty_equal
          COMMAND sh -c "cmp ${SX_ECON_OUT}/mc_np1/uncertainty/uncertainty.csv ${SX_ECON_OUT}/mc_np3/uncertainty/uncertainty.csv && \
 cmp ${SX_ECON_OUT}/mc_np1/uncertainty/sensitivity.csv ${SX_ECON_OUT}/mc_np3/uncertainty/sensitivity.csv && \
-cmp ${SX_ECON_OUT}/mc_np1/uncertainty/scores.csv ${SX_ECON_OUT}/mc_np3/uncertainty/scores.csv")
+cmp ${SX_ECON_OUT}/mc_np1/uncertainty/scores.csv ${SX_ECON_OUT}/mc_np3/uncertainty/scores.csv && \
+if [ -f ${SX_ECON_OUT}/mc_np1/uncertainty/index.xlsx ]; then \
+cmp ${SX_ECON_OUT}/mc_np1/uncertainty/index.xlsx ${SX_ECON_OUT}/mc_np3/uncertainty/index.xlsx; fi")
 set_tests_properties(econ_uncertainty_equal PROPERTIES LABELS "regression;mpi" FIXTURES_REQUIRED "econ_mc_np1;econ_mc_np3")
 # two OpenMP threads in one rank and an odd batch size: the same tables, byte for byte
 set(SX_TEST_ENV_T2 ${SX_TEST_ENV})

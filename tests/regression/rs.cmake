@@ -231,11 +231,11 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
                        FIXTURES_REQUIRED rs_index FIXTURES_SETUP rs_water_np${np} PROCESSORS ${np} TIMEOUT 600)
 endforeach()
 sx_rs_equal(rs_water ${SX_RS_WATER} water.tif water_low.tif water_perm.tif flood.tif change.tif)
-foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS}) # the water and flood polygons: feature for feature
+foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS}) # the water and flood polygons: feature for feature, then byte for byte
   add_test(NAME rs_water_polygons_equal_np${np}
            COMMAND sh -c "${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/gpkg_same.py ${SX_RS_WATER}/np1/water.gpkg \
-${SX_RS_WATER}/np${np}/water.gpkg water && ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/gpkg_same.py \
-${SX_RS_WATER}/np1/flood.gpkg ${SX_RS_WATER}/np${np}/flood.gpkg flood")
+${SX_RS_WATER}/np${np}/water.gpkg water --bytes && ${SX_PY} ${CMAKE_CURRENT_SOURCE_DIR}/regression/gpkg_same.py \
+${SX_RS_WATER}/np1/flood.gpkg ${SX_RS_WATER}/np${np}/flood.gpkg flood --bytes")
   set_tests_properties(rs_water_polygons_equal_np${np} PROPERTIES LABELS regression
                        FIXTURES_REQUIRED "rs_water_np1;rs_water_np${np}")
 endforeach()

@@ -182,7 +182,8 @@ foreach(np RANGE 1 ${SX_MPI_MAX_TEST_RANKS})
 endforeach()
 foreach(np RANGE 2 ${SX_MPI_MAX_TEST_RANKS})
   add_test(NAME rs_accuracy_equal_np${np}
-           COMMAND sh -c "cmp ${SX_SERIES_ACC}/np1/acc.csv ${SX_SERIES_ACC}/np${np}/acc.csv && cmp ${SX_SERIES_ACC}/np1/acc_matrix.csv ${SX_SERIES_ACC}/np${np}/acc_matrix.csv")
+           COMMAND sh -c "cmp ${SX_SERIES_ACC}/np1/acc.csv ${SX_SERIES_ACC}/np${np}/acc.csv && cmp ${SX_SERIES_ACC}/np1/acc_matrix.csv ${SX_SERIES_ACC}/np${np}/acc_matrix.csv && \
+if [ -f ${SX_SERIES_ACC}/np1/acc.xlsx ]; then cmp ${SX_SERIES_ACC}/np1/acc.xlsx ${SX_SERIES_ACC}/np${np}/acc.xlsx; fi")
   set_tests_properties(rs_accuracy_equal_np${np} PROPERTIES LABELS "regression;mpi"
                        FIXTURES_REQUIRED "rs_accuracy_np1;rs_accuracy_np${np}")
 endforeach()

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
@@ -123,9 +124,46 @@ static void cf_units(void **state)
     }
 }
 
+/* SOURCE_DATE_EPOCH: unset or empty -> not set; whole seconds up to the end of 9999 -> that time;
+ * anything else refused, naming the value. */
+static void source_date_epoch(void **state)
+{
+    (void)state;
+    int64_t t = -1;
+    int set = -1;
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(sx_time_source_date_epoch(&t, &set), SX_OK);
+    assert_int_equal(set, 0);
+    setenv("SOURCE_DATE_EPOCH", "", 1);
+    assert_int_equal(sx_time_source_date_epoch(&t, &set), SX_OK);
+    assert_int_equal(set, 0);
+    const struct {
+        const char *v;
+        int64_t t;
+    } good[] = {{"0", 0}, {"1700000000", 1700000000}, {"253402300799", 253402300799}};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        setenv("SOURCE_DATE_EPOCH", good[i].v, 1);
+        assert_int_equal(sx_time_source_date_epoch(&t, &set), SX_OK);
+        assert_int_equal(set, 1);
+        assert_true(t == good[i].t);
+    }
+    const char *bad[] = {"-1", "17e8", "1700000000 ", " 1700000000", "2023-11-14", "253402300800",
+                         "99999999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        setenv("SOURCE_DATE_EPOCH", bad[i], 1);
+        assert_int_equal(sx_time_source_date_epoch(&t, &set), SX_ERR_USAGE);
+        assert_int_equal(set, 0);
+        char want[64];
+        snprintf(want, sizeof want, "SOURCE_DATE_EPOCH='%s'", bad[i]);
+        assert_non_null(strstr(sx_err_message(), want));
+    }
+    unsetenv("SOURCE_DATE_EPOCH");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(known), cmocka_unit_test(refused),
-                                       cmocka_unit_test(round_trip_and_timegm), cmocka_unit_test(cf_units)};
+                                       cmocka_unit_test(round_trip_and_timegm), cmocka_unit_test(cf_units),
+                                       cmocka_unit_test(source_date_epoch)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
