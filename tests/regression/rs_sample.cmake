@@ -4,7 +4,7 @@
 # another CRS (Olofsson allocation with a minimum), with equal allocation, and
 # on a map with the proportions of Olofsson et al. (2014)'s example (75, 75,
 # 162, 328); the same sample (features, fields, CRS; the files differ only in
-# GDAL's write timestamp) and byte-identical strata tables at 1-4 ranks; one
+# the output path their provenance names) and byte-identical strata tables at 1-4 ranks; one
 # error each for a class with too few cells, a reference on another grid, a
 # fractional map value, a bad reference value, a bad seed, both or neither
 # size option, a total below the minimums and exclude points all off the map.
