@@ -17,10 +17,10 @@
 #include <string.h>
 
 #include "sanxiang/sx_layer_mem.h"
-#include "sanxiang/sx_time.h"
 #include "sanxiang/sx_log.h"
 #include "sanxiang/sx_mpi.h"
 #include "sanxiang/sx_perf.h"
+#include "sanxiang/sx_time.h"
 
 struct sx_raster {
     GDALDatasetH ds;            /* NULL for a kept layer until a read needs its file */
