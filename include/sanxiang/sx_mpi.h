@@ -21,6 +21,13 @@ sx_err sx_mpi_init(int *argc, char ***argv);
 /** Finalise MPI if sx_mpi_init initialised it. Collective. */
 void sx_mpi_finalize(void);
 /**
+ * For a command that runs without MPI (one that only prints): take this
+ * process's rank and the number of ranks from the launcher's environment
+ * (Open MPI's mpirun, PMIx, PMI, Slurm's srun; 0 and 1 without one), so
+ * that only rank 0 prints. No MPI call; sx_mpi_finalize then does nothing.
+ */
+void sx_mpi_launcher_rank(void);
+/**
  * Set TCP_NODELAY on every TCP socket of this process whose peer is a
  * loopback address (the MPI library's connection to its node-local PMIx
  * server, which otherwise waits 40 ms on the delayed ACK in MPI_Finalize).

@@ -20,7 +20,12 @@ typedef struct {
     const char *summary;
     sx_err (*run)(int argc, char **argv);
     void (*help)(void);
+    int without_mpi; /* only prints (version, help): runs without starting MPI */
 } sx_cli_group_t;
+
+/** 1 if the command line needs MPI; 0 for the commands that only print (no command, --help, --version,
+ *  and the groups marked without_mpi), which then run even where MPI cannot start. */
+int sx_cli_needs_mpi(int argc, char **argv);
 
 /** `sanxiang help --man`: the manual page (roff) on stdout (rank 0), from the table of command groups it
  *  is given (ngroups of them; group_help prints one group's help) and the verbs' tables (src/jobs). */

@@ -40,8 +40,8 @@ static const group_t groups[] = {
     {"publish", "one-map package of a run: COG, GeoPackage, STAC, styles, viewer", NULL, NULL},
     {"serve", "serve a package to a browser on localhost: sanxiang serve PACKAGE_DIR [--port N]", NULL, NULL},
     {"rs", "remote sensing: index, calc, mask, composite, water, flood, change, warp, zonal", NULL, NULL},
-    {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help},
-    {"help", "describe every command (sanxiang help GROUP for one group; --man: the manual page, roff)", help_cmd, help},
+    {"version", "print sanxiang's version and commit and the library versions", sx_cli_version, sx_cli_version_help, 1},
+    {"help", "describe every command (sanxiang help GROUP for one group; --man: the manual page, roff)", help_cmd, help, 1},
 };
 #define NGROUPS (sizeof groups / sizeof *groups)
 
@@ -202,6 +202,14 @@ sx_err sx_cli_dispatch(int argc, char **argv)
         return g->run(argc - 1, argv + 1);
     }
     SX_FAIL(SX_ERR_USAGE, "unknown command '%s'; run `sanxiang help` for the list", argv[1]);
+}
+
+int sx_cli_needs_mpi(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--version")) return 0;
+    for (size_t i = 0; i < NGROUPS; i++)
+        if (!strcmp(groups[i].name, argv[1])) return !groups[i].without_mpi;
+    return 1;
 }
 
 int sx_cli_wants_help(int argc, char **argv)

@@ -1,5 +1,5 @@
 /*
- * main.c — the sanxiang command: start MPI, dispatch a command group, report.
+ * main.c — the sanxiang command: start MPI (not for version and help), dispatch a command group, report.
  *
  * The only place that turns an error into an exit status. Errors are agreed
  * over ranks before they are reported, so a run prints one message (from
@@ -27,6 +27,16 @@ static sx_err start_threads(void)
     return sx_threads_init(requested, "SX_THREADS");
 }
 
+/* The one error line of a run, from rank 0. */
+static void report(sx_err err)
+{
+    if (err == SX_OK || sx_mpi_rank() != 0) return;
+    char msg[1200];
+    sx_err_format(msg, sizeof msg);
+    fprintf(stderr, "sanxiang: error: %s\n", msg);
+    fflush(stderr);
+}
+
 int main(int argc, char **argv)
 {
     /* Slurm's USR1 before the time limit and TERM at it only set a flag;
@@ -41,23 +51,25 @@ int main(int argc, char **argv)
      * -> accum job, docs/performance.md). Peak memory is unchanged. */
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    /* version and help only print: they run without MPI (and so where it cannot start, and with
+     * none of its start-up and shut-down), every rank of a launcher knowing its rank from the
+     * environment so that one prints. */
+    if (!sx_cli_needs_mpi(argc, argv)) {
+        sx_mpi_launcher_rank();
+        sx_err err = sig != SX_OK ? sig : sx_cli_dispatch(argc, argv);
+        report(err);
+        return sx_err_exit_status(err);
+    }
     sx_err err = sx_mpi_init(&argc, &argv);
     if (err != SX_OK) {
-        char msg[1200];
-        sx_err_format(msg, sizeof msg);
-        fprintf(stderr, "sanxiang: error: %s\n", msg);
+        report(err);
         return sx_err_exit_status(err);
     }
     err = sx_err_agree(MPI_COMM_WORLD, sig);
     if (err == SX_OK) err = start_threads();
     if (err == SX_OK) err = sx_cli_dispatch(argc, argv);
     err = sx_err_agree(MPI_COMM_WORLD, err);
-    if (err != SX_OK && sx_mpi_rank() == 0) {
-        char msg[1200];
-        sx_err_format(msg, sizeof msg);
-        fprintf(stderr, "sanxiang: error: %s\n", msg);
-        fflush(stderr);
-    }
+    report(err);
     sx_mpi_finalize();
     return sx_err_exit_status(err);
 }

@@ -48,6 +48,30 @@ void sx_mpi_finalize(void)
     if (we_initialised && !fin) MPI_Finalize();
 }
 
+/* The first of these the launcher set: rank, then size (Open MPI, PMIx, PMI/Hydra, Slurm). */
+static int env_int(const char *const names[], int fallback)
+{
+    for (int i = 0; names[i]; i++) {
+        const char *v = getenv(names[i]);
+        char *end;
+        long n = v && *v ? strtol(v, &end, 10) : -1;
+        if (v && *v && !*end && n >= 0 && n < INT_MAX) return (int)n;
+    }
+    return fallback;
+}
+
+void sx_mpi_launcher_rank(void)
+{
+    static const char *const rank[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID", NULL};
+    static const char *const size[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "SLURM_NTASKS", NULL};
+    cached_size = env_int(size, 1);
+    cached_rank = env_int(rank, 0);
+    if (cached_size < 1) cached_size = 1;
+    if (cached_rank >= cached_size) cached_size = cached_rank + 1;
+    local_size = 1;
+    sx__err_set_rank(cached_rank, cached_size);
+}
+
 int sx_mpi_rank(void) { return cached_rank; }
 int sx_mpi_size(void) { return cached_size; }
 int sx_mpi_local_size(void) { return local_size; }

@@ -91,6 +91,16 @@ set(SX_CRASH_REGEX "Sanitizer|runtime error|Segmentation fault|Aborted")
 add_test(NAME cli_version COMMAND ${SX_BIN} version)
 set_tests_properties(cli_version PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}"
                      PASS_REGULAR_EXPRESSION "sanxiang [0-9.]+ \\(commit [0-9a-f]+.*HDF5 +1\\.[0-9.]+ \\(parallel\\).*GDAL +3\\..*OpenBLAS")
+# version and help only print and do not start MPI: they work where MPI cannot start (a PML that does not
+# exist makes MPI_Init fail: `sanxiang dem slope` must fail there) and print once under a launcher.
+add_test(NAME cli_version_without_mpi
+         COMMAND sh -c "OMPI_MCA_pml=no_such_pml ${SX_BIN} version | grep -q '^sanxiang [0-9]' && \
+OMPI_MCA_pml=no_such_pml ${SX_BIN} help | grep -q 'commands:' && \
+OMPI_MCA_pml=no_such_pml ${SX_BIN} help --man | grep -q '^.TH SANXIANG 1' && \
+! OMPI_MCA_pml=no_such_pml ${SX_BIN} dem slope ${SX_DATA_DIR}/dem/N47E009.SRTM3.tif -o /dev/null/never.tif 2>/dev/null && \
+test \"$(${MPIEXEC_EXECUTABLE} --oversubscribe -np 3 ${SX_BIN} version | grep -c '^sanxiang ')\" = 1 && \
+test \"$(${MPIEXEC_EXECUTABLE} --oversubscribe -np 3 ${SX_BIN} help | grep -c '^commands:')\" = 1")
+set_tests_properties(cli_version_without_mpi PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}" PROCESSORS 3)
 add_test(NAME cli_help COMMAND ${SX_BIN} help)
 set_tests_properties(cli_help PROPERTIES LABELS regression ENVIRONMENT "${SX_TEST_ENV}" FAIL_REGULAR_EXPRESSION "${SX_CRASH_REGEX}" PASS_REGULAR_EXPRESSION "run.*dem.*version")
 add_test(NAME cli_run_help COMMAND ${SX_BIN} run --help)
