@@ -13,6 +13,8 @@ import subprocess
 import sys
 
 probe, sanxiang, expect_error = sys.argv[1:4]
+# A command that starts MPI and chooses its threads, then only prints (version and help skip MPI).
+starts = [sanxiang, "run", "--help"]
 mask = sorted(os.sched_getaffinity(0))
 C = len(mask)
 failures = []
@@ -94,7 +96,7 @@ rows = probe_ranks("3 ranks", mpirun(3, probe), env_with(), 3)
 expect_threads("3 ranks", rows, max(1, C // 3), C)
 if rows and sum(r["threads"] for r in rows.values()) > max(C, 3):
     failures.append(f"3 ranks: {sum(r['threads'] for r in rows.values())} threads on {C} CPUs")
-expect_log("3 ranks, log", log_of("3 ranks, log", mpirun(3, sanxiang, "version"), env_with()),
+expect_log("3 ranks, log", log_of("3 ranks, log", mpirun(3, *starts), env_with()),
            f"threads: {max(1, C // 3)} per rank (3 ranks on this node, {cpus(C)} in the affinity mask)",
            1 if max(1, C // 3) > 1 and 3 * max(1, C // 3) > C else 0)
 # libgomp pins the initial thread to one place when OMP_PROC_BIND is set; the mask is still all C CPUs.
@@ -109,7 +111,7 @@ one = ["taskset", "-c", str(mask[0])]
 expect_threads("taskset, no mpirun", probe_ranks("taskset, no mpirun", one + [probe], env_with(), 1), 1, 1)
 expect_threads("taskset, 1 rank", probe_ranks("taskset, 1 rank", one + mpirun(1, probe), env_with(), 1), 1, 1)
 expect_threads("taskset, 3 ranks", probe_ranks("taskset, 3 ranks", one + mpirun(3, probe), env_with(), 3), 1, 1)
-expect_log("taskset, 3 ranks, log", log_of("taskset, 3 ranks, log", one + mpirun(3, sanxiang, "version"), env_with()),
+expect_log("taskset, 3 ranks, log", log_of("taskset, 3 ranks, log", one + mpirun(3, *starts), env_with()),
            "threads: 1 per rank (3 ranks on this node, 1 CPU in the affinity mask)", 0)
 
 # OMP_NUM_THREADS overrides; 3 ranks x 2 threads exceed 2 CPUs: one warning (from the node's first rank).
@@ -118,7 +120,7 @@ expect_threads("OMP_NUM_THREADS=2, 1 rank", probe_ranks("OMP_NUM_THREADS=2, 1 ra
 expect_threads("OMP_NUM_THREADS=2, 3 ranks", probe_ranks("OMP_NUM_THREADS=2, 3 ranks", mpirun(3, probe),
                env_with(OMP_NUM_THREADS=2), 3), 2)
 expect_log("OMP_NUM_THREADS=2, 3 ranks, log",
-           log_of("OMP_NUM_THREADS=2, 3 ranks, log", mpirun(3, sanxiang, "version"), env_with(OMP_NUM_THREADS=2)),
+           log_of("OMP_NUM_THREADS=2, 3 ranks, log", mpirun(3, *starts), env_with(OMP_NUM_THREADS=2)),
            f"threads: 2 per rank, from OMP_NUM_THREADS (3 ranks on this node, {cpus(C)} in the affinity mask)",
            1 if 6 > C else 0, f"3 ranks on this node run 6 threads in all on {cpus(C)}")
 expect_threads("OMP_NUM_THREADS=3,1 (nested list)", probe_ranks("OMP_NUM_THREADS=3,1 (nested list)", [probe],
@@ -126,7 +128,7 @@ expect_threads("OMP_NUM_THREADS=3,1 (nested list)", probe_ranks("OMP_NUM_THREADS
 
 # An explicit request (SX_THREADS; later --threads) overrides OMP_NUM_THREADS.
 expect_threads("request 3", probe_ranks("request 3", mpirun(2, probe, "3"), env_with(OMP_NUM_THREADS=1), 2), 3)
-expect_log("SX_THREADS=3, log", log_of("SX_THREADS=3, log", mpirun(2, sanxiang, "version"),
+expect_log("SX_THREADS=3, log", log_of("SX_THREADS=3, log", mpirun(2, *starts),
                                        env_with(SX_THREADS=3, OMP_NUM_THREADS=1)),
            f"threads: 3 per rank, from SX_THREADS (2 ranks on this node, {cpus(C)} in the affinity mask)",
            1 if 6 > C else 0)
@@ -134,7 +136,7 @@ expect_log("SX_THREADS=3, log", log_of("SX_THREADS=3, log", mpirun(2, sanxiang, 
 # Bad values: one error line naming the variable, exit status 2, on every rank.
 for name, value, np in (("SX_THREADS", "abc", 1), ("SX_THREADS", "0", 3), ("OMP_NUM_THREADS", "-2", 2),
                         ("SX_THREADS", "99999", 2)):
-    p = run([expect_error, str(np), "2", f"{name}='{value}' is not a thread count", "--", sanxiang, "version"],
+    p = run([expect_error, str(np), "2", f"{name}='{value}' is not a thread count", "--", *starts],
             env_with(**{name: value}))
     print(p.stdout, end="")
     if p.returncode != 0:
