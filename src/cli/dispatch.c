@@ -45,6 +45,16 @@ static const group_t groups[] = {
 };
 #define NGROUPS (sizeof groups / sizeof *groups)
 
+/* The group named name, or NULL. */
+static const group_t *find_group(const char *name)
+{
+    for (size_t i = 0; i < NGROUPS; i++)
+        if (!strcmp(groups[i].name, name)) return &groups[i];
+    return NULL;
+}
+
+static int is_help_flag(const char *a) { return !strcmp(a, "--help") || !strcmp(a, "-h"); }
+
 /* ---- job files: `sanxiang run` and `sanxiang <group> <verb> JOB.yaml` ---- */
 
 static const sx_cfg_field_t run_fields[] = {
@@ -124,7 +134,7 @@ static sx_err verbs(const char *group, int argc, char **argv)
 {
     const sx_job_step_t *s = sx_job_find_command(group, NULL);
     int first = 1; /* argv index of the verb's first argument */
-    if (!s && argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+    if (!s && argc >= 2 && is_help_flag(argv[1])) {
         verbs_help(group);
         return SX_OK;
     }
@@ -170,12 +180,10 @@ static sx_err help_cmd(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], "--man")) return sx_cli_man(groups, NGROUPS, group_help);
     if (argc > 1) {
-        for (size_t i = 0; i < NGROUPS; i++)
-            if (!strcmp(groups[i].name, argv[1])) {
-                if (sx_mpi_rank() == 0) group_help(&groups[i]);
-                return SX_OK;
-            }
-        SX_FAIL(SX_ERR_USAGE, "no command '%s'; see `sanxiang help`", argv[1]);
+        const group_t *g = find_group(argv[1]);
+        SX_FAIL_IF(!g, SX_ERR_USAGE, "no command '%s'; see `sanxiang help`", argv[1]);
+        if (sx_mpi_rank() == 0) group_help(g);
+        return SX_OK;
     }
     help();
     return SX_OK;
@@ -185,36 +193,32 @@ sx_err sx_cli_dispatch(int argc, char **argv)
 {
     sx_cli_argc = argc;
     sx_cli_argv = argv;
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    if (argc < 2 || is_help_flag(argv[1])) {
         help();
         if (argc < 2) SX_FAIL(SX_ERR_USAGE, "no command given; see the list above");
         return SX_OK;
     }
     if (!strcmp(argv[1], "--version")) return sx_cli_version(1, argv + 1);
-    for (size_t i = 0; i < NGROUPS; i++) {
-        const group_t *g = &groups[i];
-        if (strcmp(g->name, argv[1])) continue;
-        if (!g->run) return verbs(g->name, argc - 1, argv + 1);
-        if (sx_cli_wants_help(argc - 1, argv + 1) && g->help != help) {
-            group_help(g);
-            return SX_OK;
-        }
-        return g->run(argc - 1, argv + 1);
+    const group_t *g = find_group(argv[1]);
+    SX_FAIL_IF(!g, SX_ERR_USAGE, "unknown command '%s'; run `sanxiang help` for the list", argv[1]);
+    if (!g->run) return verbs(g->name, argc - 1, argv + 1);
+    if (sx_cli_wants_help(argc - 1, argv + 1) && g->help != help) {
+        group_help(g);
+        return SX_OK;
     }
-    SX_FAIL(SX_ERR_USAGE, "unknown command '%s'; run `sanxiang help` for the list", argv[1]);
+    return g->run(argc - 1, argv + 1);
 }
 
 int sx_cli_needs_mpi(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--version")) return 0;
-    for (size_t i = 0; i < NGROUPS; i++)
-        if (!strcmp(groups[i].name, argv[1])) return !groups[i].without_mpi;
-    return 1;
+    if (argc < 2 || is_help_flag(argv[1]) || !strcmp(argv[1], "--version")) return 0;
+    const group_t *g = find_group(argv[1]);
+    return !g || !g->without_mpi;
 }
 
 int sx_cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) return 1;
+        if (is_help_flag(argv[i])) return 1;
     return 0;
 }
