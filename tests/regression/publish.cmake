@@ -68,16 +68,17 @@ add_test(NAME publish_not_a_run
 add_test(NAME publish_table_without_code
          COMMAND ${SX_PUB_EXPECT} 2 3 "no_code.csv" "code column" -- ${SX_PUB_BIN} publish ${SX_PUB_RUN} -o ${SX_TEST_OUT}/publish_gcj_6
                  --boundaries ${SX_PUB_BND} --table ${CMAKE_CURRENT_SOURCE_DIR}/data/publish/no_code.csv)
-# Two files whose names become the same layer folder ("depth 1" and "depth_1") are refused, not merged.
+# Two files whose names both become the layer folder "depth_1" ("depth 1.tif" and "depth.1.tif") are refused,
+# not written into one folder (the second over the first, as before the names were compared once made safe).
 add_test(NAME publish_same_folder_run
          COMMAND sh -c "rm -rf ${SX_TEST_OUT}/publish_same_folder_run && mkdir -p ${SX_TEST_OUT}/publish_same_folder_run && \
 cp ${SX_PUB_RUN}/run.json ${SX_TEST_OUT}/publish_same_folder_run/ && \
 cp ${SX_PUB_RUN}/flood_depth.tif '${SX_TEST_OUT}/publish_same_folder_run/depth 1.tif' && \
-cp ${SX_PUB_RUN}/flood_depth.tif ${SX_TEST_OUT}/publish_same_folder_run/depth_1.tif")
+cp ${SX_PUB_RUN}/flood_depth.tif ${SX_TEST_OUT}/publish_same_folder_run/depth.1.tif")
 set_tests_properties(publish_same_folder_run PROPERTIES LABELS regression FIXTURES_REQUIRED publish_run
                      FIXTURES_SETUP publish_same_folder_run)
 add_test(NAME publish_same_folder_refused
-         COMMAND ${SX_PUB_EXPECT} 2 3 "layer 'depth_1'" "depth 1.tif" "rename one" -- ${SX_PUB_BIN} publish
+         COMMAND ${SX_PUB_EXPECT} 2 3 "layer 'depth_1'" "depth 1.tif" "named 'depth.1'" "rename one" -- ${SX_PUB_BIN} publish
                  ${SX_TEST_OUT}/publish_same_folder_run -o ${SX_TEST_OUT}/publish_gcj_7)
 set_tests_properties(publish_same_folder_refused PROPERTIES LABELS "regression;mpi" ENVIRONMENT "${SX_TEST_ENV}"
                      FIXTURES_REQUIRED "publish_run;publish_same_folder_run" PROCESSORS 2)
